@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { resolveKey } from '../config/keys';
+import { isSystemActor, type Actor } from '../auth/principal';
+import { nowIso } from '../common/time';
+import { AuditEntry, AuditHead } from './audit-entry.entity';
+import { BrokenReason, canonicalJson, checkLink, entryHash, GENESIS_HASH, headMac, macMatches, payloadDigest } from './hash-chain';
+
+export interface AuditRecord {
+  actor: Actor;
+  action: string;
+  /** Organisation the change belongs to; defaults to the actor's. */
+  orgId?: string | null;
+  incidentId?: string | null;
+  /** What changed. Never put secrets or tokens here: the payload is readable in timelines. */
+  payload: Record<string, unknown>;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  headSeq: number | null;
+  firstBroken?: { seq: number; reason: BrokenReason; action?: string; at?: string };
+}
+
+/** Postgres: one writer of the chain at a time, across every API and worker process. */
+const PG_AUDIT_LOCK = 0x6c66_6175; // 'lfau'
+
+@Injectable()
+export class AuditService {
+  private readonly key: Buffer;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
+    this.key = resolveKey(config.AUDIT_KEY, config.VAR_DIR, 'audit.key');
+  }
+
+  /** Appends one entry inside the caller's transaction (the change and its record commit together). */
+  async append(em: EntityManager, rec: AuditRecord): Promise<AuditEntry> {
+    if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock($1)', [PG_AUDIT_LOCK]);
+    const last = await em.getRepository(AuditEntry).find({ order: { seq: 'DESC' }, take: 1, select: { seq: true, hash: true } });
+    const prev = last[0];
+    const actor = rec.actor;
+    const entry = new AuditEntry();
+    entry.seq = prev ? prev.seq + 1 : 1;
+    entry.at = nowIso();
+    entry.actorId = isSystemActor(actor) ? `system:${actor.system}` : actor.userId;
+    entry.actorRole = isSystemActor(actor) ? 'system' : actor.role;
+    entry.orgId = rec.orgId !== undefined ? rec.orgId : actor.orgId;
+    entry.incidentId = rec.incidentId ?? null;
+    entry.action = rec.action;
+    entry.payload = canonicalJson(rec.payload);
+    entry.payloadDigest = payloadDigest(rec.payload);
+    entry.prevHash = prev ? prev.hash : GENESIS_HASH;
+    entry.hash = entryHash(entry);
+    await em.getRepository(AuditEntry).insert(entry);
+    const head = { id: 1, seq: entry.seq, hash: entry.hash, mac: headMac(this.key, entry.seq, entry.hash) };
+    await em.getRepository(AuditHead).save(head);
+    return entry;
+  }
+
+  /** Walks the whole chain in seq order, in pages, and names the first broken link. */
+  async verify(pageSize = 2000): Promise<VerifyResult> {
+    const repo = this.dataSource.getRepository(AuditEntry);
+    let prev: { seq: number; hash: string } | null = null;
+    let count = 0;
+    for (;;) {
+      const page = await repo
+        .createQueryBuilder('e')
+        .where('e.seq > :after', { after: prev ? prev.seq : 0 })
+        .orderBy('e.seq', 'ASC')
+        .take(pageSize)
+        .getMany();
+      for (const e of page) {
+        const check = checkLink(e, prev);
+        if (!check.ok) {
+          return { ok: false, entries: count, headSeq: prev?.seq ?? null, firstBroken: { seq: e.seq, reason: check.reason!, action: e.action, at: e.at } };
+        }
+        prev = { seq: e.seq, hash: e.hash };
+        count++;
+      }
+      if (page.length < pageSize) break;
+    }
+    const head = await this.dataSource.getRepository(AuditHead).findOneBy({ id: 1 });
+    const headOk = prev === null ? head === null : !!head && head.seq === prev.seq && head.hash === prev.hash && macMatches(this.key, head.seq, head.hash, head.mac);
+    if (!headOk) {
+      const seq = (prev?.seq ?? 0) + 1;
+      return { ok: false, entries: count, headSeq: prev?.seq ?? null, firstBroken: { seq, reason: 'head-mismatch' } };
+    }
+    return { ok: true, entries: count, headSeq: prev?.seq ?? null };
+  }
+
+  async timeline(incidentId: string): Promise<AuditEntry[]> {
+    return this.dataSource.getRepository(AuditEntry).find({ where: { incidentId }, order: { seq: 'ASC' } });
+  }
+}

@@ -1,0 +1,60 @@
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminService } from './admin.service';
+import { CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, OrganisationView, TokenView, UserView } from './admin.dto';
+import { CurrentPrincipal, Roles } from './decorators';
+import type { Principal } from './principal';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('api/v1/admin')
+export class AdminController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Post('organisations')
+  @ApiOperation({ summary: 'Create an operator or department organisation (platform admins only)' })
+  @ApiCreatedResponse({ type: OrganisationView })
+  createOrganisation(@CurrentPrincipal() p: Principal, @Body() dto: CreateOrganisationDto) {
+    if (!p.isPlatformAdmin) throw new ForbiddenException('Only admins of the platform organisation create organisations');
+    return this.admin.createOrganisation(p, dto);
+  }
+
+  @Get('organisations')
+  @ApiOkResponse({ type: [OrganisationView] })
+  listOrganisations(@CurrentPrincipal() p: Principal) {
+    return this.admin.listOrganisations(p);
+  }
+
+  @Post('organisations/:orgId/users')
+  @ApiCreatedResponse({ type: UserView })
+  createUser(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: CreateUserDto) {
+    return this.admin.createUser(p, orgId, dto);
+  }
+
+  @Get('organisations/:orgId/users')
+  @ApiOkResponse({ type: [UserView] })
+  listUsers(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string) {
+    return this.admin.listUsers(p, orgId);
+  }
+
+  @Get('organisations/:orgId/tokens')
+  @ApiOkResponse({ type: [TokenView] })
+  listTokens(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string) {
+    return this.admin.listTokens(p, orgId);
+  }
+
+  @Post('users/:userId/tokens')
+  @ApiOperation({ summary: 'Issue a token for a user; the token is in the response, once' })
+  @ApiCreatedResponse({ type: IssuedTokenView })
+  issueToken(@CurrentPrincipal() p: Principal, @Param('userId', ParseUUIDPipe) userId: string, @Body() dto: CreateTokenDto) {
+    return this.admin.issueToken(p, userId, dto);
+  }
+
+  @Post('tokens/:tokenId/revoke')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenView })
+  revokeToken(@CurrentPrincipal() p: Principal, @Param('tokenId', ParseUUIDPipe) tokenId: string) {
+    return this.admin.revokeToken(p, tokenId);
+  }
+}

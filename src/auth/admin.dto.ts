@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { OPERATOR_KINDS, ORG_KINDS, ROLES, SECTORS, type OperatorKind, type OrgKind, type Role, type Sector } from '../common/roles';
+
+export class CreateOrganisationDto {
+  @ApiProperty({ example: '华东电网调度中心' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ enum: ORG_KINDS })
+  @IsIn(ORG_KINDS)
+  kind!: OrgKind;
+
+  @ApiProperty({ enum: SECTORS })
+  @IsIn(SECTORS)
+  sector!: Sector;
+
+  @ApiPropertyOptional({ enum: OPERATOR_KINDS, description: 'Operators only; decides the reporting rules. Required for operators.' })
+  @ValidateIf((o: CreateOrganisationDto) => o.kind === 'operator' || o.operatorKind !== undefined)
+  @IsIn(OPERATOR_KINDS)
+  operatorKind?: OperatorKind;
+}
+
+export class CreateUserDto {
+  @ApiProperty({ example: '张伟' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'zhang.wei@example.cn' })
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role!: Role;
+}
+
+export class CreateTokenDto {
+  @ApiProperty({ example: 'SOC laptop' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+}
+
+export class OrganisationView {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ORG_KINDS }) kind!: OrgKind;
+  @ApiProperty({ enum: SECTORS }) sector!: Sector;
+  @ApiPropertyOptional({ enum: OPERATOR_KINDS, nullable: true }) operatorKind!: OperatorKind | null;
+  @ApiProperty() isPlatform!: boolean;
+  @ApiProperty() createdAt!: string;
+}
+
+export class UserView {
+  @ApiProperty() id!: string;
+  @ApiProperty() orgId!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional({ nullable: true }) email!: string | null;
+  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty() createdAt!: string;
+}
+
+export class TokenView {
+  @ApiProperty() id!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty() orgId!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'First characters, to tell tokens apart' }) prefix!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ nullable: true }) revokedAt!: string | null;
+}
+
+export class IssuedTokenView extends TokenView {
+  @ApiProperty({ description: 'The token itself. Shown once; only its hash is stored.' })
+  token!: string;
+}

@@ -1,0 +1,41 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { OrgKind, Role } from '../common/roles';
+import { ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from './decorators';
+import type { Principal } from './principal';
+import { TokenService } from './token.service';
+
+/**
+ * Global guard: every route needs a valid bearer token unless marked @Public(). Then @Roles and
+ * @OrgKinds narrow who may call. Organisation scoping of the data itself is the services' job
+ * (every query filters by principal.orgId; another organisation's record is a 404).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const header = req.headers['authorization'];
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw new UnauthorizedException('Missing bearer token (Authorization: Bearer <token>)');
+    const principal = await this.tokens.authenticate(match[1]);
+    if (!principal) throw new UnauthorizedException('Invalid or revoked token');
+    req.principal = principal;
+
+    const kinds = this.reflector.getAllAndOverride<OrgKind[] | undefined>(ORG_KINDS_KEY, targets);
+    if (kinds && !kinds.includes(principal.orgKind)) {
+      throw new ForbiddenException(`This operation is for ${kinds.join(' or ')} organisations`);
+    }
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(principal.role)) {
+      throw new ForbiddenException(`Role ${principal.role} may not do this (allowed: ${roles.join(', ')})`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,22 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { OrgKind, Role } from '../common/roles';
+import type { Principal } from './principal';
+
+export const PUBLIC_KEY = 'auth:public';
+export const ROLES_KEY = 'auth:roles';
+export const ORG_KINDS_KEY = 'auth:orgKinds';
+
+/** Reachable without a token (health probes, API docs). Everything else needs one. */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** Roles allowed to call the handler; any authenticated role when absent. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/** Organisation kinds allowed (operator side, department side). */
+export const OrgKinds = (...kinds: OrgKind[]) => SetMetadata(ORG_KINDS_KEY, kinds);
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const req = ctx.switchToHttp().getRequest<{ principal?: Principal }>();
+  if (!req.principal) throw new Error('CurrentPrincipal used on a public route');
+  return req.principal;
+});

@@ -1,0 +1,28 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { OperatorKind, OrgKind, Sector } from '../common/roles';
+
+@Entity('organisation')
+export class Organisation {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  kind!: OrgKind;
+
+  @Column({ type: 'varchar', length: 40 })
+  sector!: Sector;
+
+  /** Operators only: which reporting rules apply (cii, organ, other). */
+  @Column({ name: 'operator_kind', type: 'varchar', length: 20, nullable: true })
+  operatorKind!: OperatorKind | null;
+
+  /** The organisation created by BOOTSTRAP_ADMIN_TOKEN; its admins administer the deployment. */
+  @Column({ name: 'is_platform', type: 'boolean', default: false })
+  isPlatform!: boolean;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  createdAt!: string;
+}

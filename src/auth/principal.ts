@@ -1,0 +1,25 @@
+import type { OperatorKind, OrgKind, Role, Sector } from '../common/roles';
+
+/** Who is calling: resolved from the bearer token on every /api/v1 request. */
+export interface Principal {
+  tokenId: string;
+  userId: string;
+  orgId: string;
+  orgName: string;
+  orgKind: OrgKind;
+  operatorKind: OperatorKind | null;
+  sector: Sector;
+  role: Role;
+  /** Admin of the bootstrap organisation: may administer every organisation. */
+  isPlatformAdmin: boolean;
+}
+
+/** Timers and workers act as `system:<component>`; they are never a token holder. */
+export interface SystemActor {
+  system: string;
+  orgId: string | null;
+}
+
+export type Actor = Principal | SystemActor;
+
+export const isSystemActor = (a: Actor): a is SystemActor => 'system' in a;

@@ -1,0 +1,108 @@
+import 'reflect-metadata';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { AppConfig, loadConfig } from './config/app-config';
+import { BootstrapAdminService } from './auth/bootstrap-admin.service';
+import { jsonBody } from './http/body-parsing';
+import { AllExceptionsFilter } from './http/http-exception.filter';
+import { createValidationPipe } from './http/validation';
+import { createLogger, PinoNestLogger } from './logging/logger';
+import { requestLogging } from './logging/request-logging';
+import { LocalRedis } from './redis/local-redis';
+
+export interface ServiceOptions {
+  env?: NodeJS.ProcessEnv;
+  api: boolean;
+  workers: boolean;
+  /** Listen on PORT (the API); tests pass false and use supertest on the HTTP server. */
+  listen?: boolean;
+  processName?: string;
+}
+
+export interface ServiceHandle {
+  config: AppConfig;
+  logger: Logger;
+  redisUrl: string;
+  localRedis?: LocalRedis;
+  app: INestApplication | INestApplicationContext;
+  /** http://127.0.0.1:<port> when listening. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+export function buildOpenApi(app: INestApplication) {
+  const doc = new DocumentBuilder()
+    .setTitle('lianfang — incident response for critical information infrastructure')
+    .setDescription('Incident workflows per GB/T 39204-2022 and the national incident-reporting rules; reports to protection departments; early warnings; threat-information sharing.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, doc);
+}
+
+/**
+ * Starts the service: validated config, Redis (an embedded redis-server when REDIS_URL is unset),
+ * the Nest application with its HTTP edge, and the bootstrap admin. Shared by main.ts, worker.ts
+ * and the e2e tests so tests run exactly what production runs.
+ */
+export async function startService(opts: ServiceOptions): Promise<ServiceHandle> {
+  const config = loadConfig(opts.env ?? process.env);
+  const logger = createLogger(config.LOG_LEVEL, opts.processName ?? (opts.api ? 'api' : 'worker'));
+  let localRedis: LocalRedis | undefined;
+  let redisUrl = config.REDIS_URL;
+  if (!redisUrl) {
+    localRedis = new LocalRedis({ dataDir: join(config.VAR_DIR, 'redis') });
+    redisUrl = await localRedis.start();
+    logger.info({ redis: redisUrl }, 'started embedded redis-server (REDIS_URL unset)');
+  }
+  const module = AppModule.forRoot({ config, logger, redisUrl, api: opts.api, workers: opts.workers });
+  const nestLogger = new PinoNestLogger(logger);
+  let app: INestApplication | INestApplicationContext;
+  let url: string | undefined;
+  try {
+    if (opts.api) {
+      const http = await NestFactory.create(module, new ExpressAdapter(), { logger: nestLogger, bodyParser: false, abortOnError: false });
+      http.use(requestLogging(logger));
+      http.use(helmet());
+      http.use(jsonBody(config.BODY_LIMIT_BYTES));
+      http.useGlobalPipes(createValidationPipe());
+      http.useGlobalFilters(new AllExceptionsFilter(logger));
+      SwaggerModule.setup('api/docs', http, () => buildOpenApi(http), { jsonDocumentUrl: 'api/docs-json' });
+      await http.init();
+      await http.get(BootstrapAdminService).run();
+      if (opts.listen !== false) {
+        await http.listen(config.PORT, config.HOST);
+        const address = http.getHttpServer().address();
+        const port = typeof address === 'object' && address ? address.port : config.PORT;
+        url = `http://${config.HOST}:${port}`;
+        logger.info({ url }, 'listening');
+      }
+      app = http;
+    } else {
+      app = await NestFactory.createApplicationContext(module, { logger: nestLogger, abortOnError: false });
+      await app.init();
+    }
+  } catch (err) {
+    await localRedis?.stop();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    config, logger, redisUrl, localRedis, app, url,
+    close() {
+      // Order matters: stop taking requests and let workers finish or release their jobs (Nest's
+      // shutdown hooks), close the database, and only then stop the Redis this process started.
+      closing ??= (async () => {
+        await app.close();
+        await localRedis?.stop();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** Roles carried by API tokens. `system` is never issued: it marks actions of timers and workers. */
+export const OPERATOR_ROLES = ['admin', 'leader', 'commander', 'responder', 'liaison', 'viewer'] as const;
+export const DEPARTMENT_ROLES = ['admin', 'department-officer', 'viewer'] as const;
+export const ROLES = ['admin', 'leader', 'commander', 'responder', 'liaison', 'viewer', 'department-officer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ORG_KINDS = ['operator', 'department'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+/** Operator profile for the reporting rules: CII operator, central/state organ, or any other operator. */
+export const OPERATOR_KINDS = ['cii', 'organ', 'other'] as const;
+export type OperatorKind = (typeof OPERATOR_KINDS)[number];
+
+export const SECTORS = [
+  'energy', 'finance', 'telecom', 'transport', 'water', 'public-services', 'e-government',
+  'national-defense-industry', 'healthcare', 'other',
+] as const;
+export type Sector = (typeof SECTORS)[number];
+
+export const GRADES = ['I', 'II', 'III', 'IV'] as const;
+export type Grade = (typeof GRADES)[number];

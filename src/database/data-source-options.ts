@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+/**
+ * One description of the database for the app, the worker, the migration CLI and the tests.
+ * SQLite goes through better-sqlite3 (the archived `sqlite3` package is gone from TypeORM 1.x).
+ * WAL lets readers run beside the single writer; the busy timeout covers a second process (a
+ * worker) holding the write lock briefly; foreign keys are off by default in SQLite, so turn them on.
+ */
+export function dataSourceOptions(config: AppConfig, opts: { synchronize?: boolean } = {}): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: opts.synchronize ?? false,
+    logging: false,
+  } as const;
+  if (config.databaseKind === 'sqlite') {
+    const path = config.sqlitePath;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: path,
+      enableWAL: true,
+      timeout: 5000,
+      // The driver already sets foreign_keys = ON; NORMAL is the durable-enough setting for WAL.
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('synchronous = NORMAL');
+      },
+    };
+  }
+  return { ...common, type: 'postgres', url: config.DATABASE_URL };
+}

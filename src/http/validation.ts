@@ -1,0 +1,32 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+
+function flatten(errors: ValidationError[], parent = ''): Array<{ field: string; messages: string[] }> {
+  const out: Array<{ field: string; messages: string[] }> = [];
+  for (const e of errors) {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    if (e.constraints) {
+      // class-validator words an unknown property as "property X should not exist"; keep it.
+      out.push({ field, messages: Object.values(e.constraints) });
+    }
+    if (e.children?.length) out.push(...flatten(e.children, field));
+  }
+  return out;
+}
+
+/**
+ * Whitelisting with rejection of unknown fields: a typo in a field name is an error the caller must
+ * see, not a silently dropped value in an incident record.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    exceptionFactory: (errors) => {
+      const details = flatten(errors);
+      const message = details.map((d) => d.messages.join('; ')).join('; ') || 'Invalid input';
+      return new BadRequestException({ message, details });
+    },
+  });
+}

@@ -1,0 +1,134 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsInt, IsNumber, IsObject, IsOptional, IsString, Length,
+  Matches, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { GRADES, type Grade } from '../common/roles';
+
+/** Impact facts entered at declaration; they feed the grade suggestion. All optional. */
+export class ImpactFactsDto {
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) systemsAffected?: number;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() ciiAffected?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0) outageHours?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) personalRecordsAffected?: number;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() importantDataLeaked?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() coreDataLeaked?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0) economicLossCny?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) populationAffected?: number;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() publicServiceDisrupted?: boolean;
+  @ApiPropertyOptional({ enum: ['none', 'local', 'regional', 'national'] })
+  @IsOptional()
+  @IsIn(['none', 'local', 'regional', 'national'])
+  socialImpact?: 'none' | 'local' | 'regional' | 'national';
+}
+
+export class CreateIncidentDto {
+  @ApiProperty({ example: '核心交易系统遭勒索软件加密' })
+  @IsString()
+  @Length(1, 300)
+  title!: string;
+
+  @ApiPropertyOptional({ example: 'Files on three application servers were encrypted at 02:10.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  description?: string;
+
+  @ApiProperty({ example: 'ransomware', description: 'Category code from GET /api/v1/taxonomy' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9-]{1,59}$/, { message: 'category must be a category code such as ransomware' })
+  category!: string;
+
+  @ApiProperty({ enum: GRADES, description: 'I 特别重大, II 重大, III 较大, IV 一般' })
+  @IsIn(GRADES)
+  grade!: Grade;
+
+  @ApiProperty({ example: '2026-11-25T02:10:00Z', description: 'Discovery time; reporting clocks start here' })
+  @IsISO8601({ strict: true })
+  detectedAt!: string;
+
+  @ApiPropertyOptional({ example: '2026-11-25T01:55:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  occurredAt?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['trade-app-01', 'trade-db-01'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  affectedSystems?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['online securities trading'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  affectedBusiness?: string[];
+
+  @ApiPropertyOptional({ description: 'An emergency drill (应急演练): same workflow, never counted as real' })
+  @IsOptional()
+  @IsBoolean()
+  drill?: boolean;
+
+  @ApiPropertyOptional({ type: ImpactFactsDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ImpactFactsDto)
+  impact?: ImpactFactsDto;
+}
+
+const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
+
+export class ListIncidentsQuery {
+  @ApiPropertyOptional({ description: 'Top-level workflow state' })
+  @IsOptional()
+  @IsIn(['triage', 'response', 'review', 'reidentification', 'closed', 'dismissed'])
+  state?: string;
+
+  @ApiPropertyOptional({ enum: GRADES })
+  @IsOptional()
+  @IsIn(GRADES)
+  grade?: Grade;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9-]{1,59}$/, { message: 'category must be a category code' })
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'true: drills only; false: real incidents only' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  drill?: boolean;
+
+  @ApiPropertyOptional({ description: 'Detected at or after (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  detectedFrom?: string;
+
+  @ApiPropertyOptional({ description: 'Detected before (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  detectedTo?: string;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize?: number;
+}

@@ -1,0 +1,75 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { Grade } from '../common/roles';
+
+@Entity('incident')
+@Index(['orgId', 'createdAt'])
+@Index(['orgId', 'reference'], { unique: true })
+export class Incident {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'org_id', type: 'varchar', length: 36 })
+  orgId!: string;
+
+  /** Human reference, unique per organisation: INC-<year>-<6 digits>. */
+  @Column({ type: 'varchar', length: 32 })
+  reference!: string;
+
+  @Column({ type: 'varchar', length: 300 })
+  title!: string;
+
+  @Column({ type: 'text' })
+  description!: string;
+
+  @Column({ type: 'varchar', length: 60 })
+  category!: string;
+
+  @Column({ type: 'varchar', length: 4 })
+  grade!: Grade;
+
+  /** Top-level workflow state (triage, response, …), denormalised from the snapshot for filtering. */
+  @Column({ type: 'varchar', length: 40 })
+  state!: string;
+
+  @Column({ type: 'boolean', default: false })
+  drill!: boolean;
+
+  @Column({ name: 'detected_at', type: 'varchar', length: 32 })
+  detectedAt!: string;
+
+  @Column({ name: 'occurred_at', type: 'varchar', length: 32, nullable: true })
+  occurredAt!: string | null;
+
+  @Column({ name: 'affected_systems', type: 'simple-json' })
+  affectedSystems!: string[];
+
+  @Column({ name: 'affected_business', type: 'simple-json' })
+  affectedBusiness!: string[];
+
+  /** Impact facts entered at declaration (feed the grade suggestion). */
+  @Column({ type: 'simple-json', nullable: true })
+  impact!: Record<string, string | number | boolean> | null;
+
+  @Column({ name: 'workflow_id', type: 'varchar', length: 60 })
+  workflowId!: string;
+
+  @Column({ name: 'workflow_version', type: 'integer' })
+  workflowVersion!: number;
+
+  /** Persisted XState snapshot (JSON). */
+  @Column({ type: 'text', nullable: true })
+  snapshot!: string | null;
+
+  /** Optimistic-concurrency version: bumped by every applied event. */
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 36 })
+  createdBy!: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  createdAt!: string;
+
+  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
+  updatedAt!: string;
+}

@@ -1,0 +1,141 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, createConnection } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export class RedisServerMissingError extends Error {
+  constructor(bin: string) {
+    super(
+      `redis-server not found (looked for "${bin}" on PATH). Install it (Debian/Ubuntu: "sudo apt-get install -y redis-server"; ` +
+        `macOS: "brew install redis") or set REDIS_URL to an existing Redis server.`,
+    );
+  }
+}
+
+/** Asks the kernel for a free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const done = (v: boolean) => {
+      socket.destroy();
+      ok(v);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
+}
+
+export interface LocalRedisOptions {
+  dataDir: string;
+  bin?: string;
+  port?: number;
+}
+
+/**
+ * A redis-server child process on a free loopback port, data (AOF) under `dataDir`.
+ * Used by the embedded default (`npm start` without REDIS_URL) and by the test suites, so tests
+ * run against the same real server the product uses. AOF is on and eviction off (BullMQ's
+ * requirements: a timer must never be evicted or lost on restart).
+ */
+export class LocalRedis {
+  private child?: ChildProcess;
+  port = 0;
+  private readonly bin: string;
+  private readonly dataDir: string;
+
+  constructor(opts: LocalRedisOptions) {
+    this.bin = opts.bin ?? 'redis-server';
+    this.dataDir = resolve(opts.dataDir);
+    this.port = opts.port ?? 0;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  static available(bin = 'redis-server'): boolean {
+    const r = spawnSync(bin, ['--version'], { stdio: 'ignore' });
+    return !r.error && r.status === 0;
+  }
+
+  async start(): Promise<string> {
+    if (!LocalRedis.available(this.bin)) throw new RedisServerMissingError(this.bin);
+    mkdirSync(this.dataDir, { recursive: true });
+    this.killStale();
+    if (!this.port) this.port = await freePort();
+    const args = [
+      '--bind', '127.0.0.1', '--port', String(this.port), '--dir', this.dataDir,
+      '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
+      '--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--protected-mode', 'yes',
+      '--pidfile', join(this.dataDir, 'redis.pid'), '--logfile', join(this.dataDir, 'redis.log'),
+    ];
+    const child = spawn(this.bin, args, { stdio: 'ignore' });
+    this.child = child;
+    let exited = false;
+    child.once('exit', () => {
+      exited = true;
+    });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (exited) throw new Error(`redis-server exited at start-up; see ${join(this.dataDir, 'redis.log')}`);
+      if (await ping(this.port)) {
+        writeFileSync(join(this.dataDir, 'owner.pid'), `${child.pid}\n`);
+        return this.url;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    this.child.kill('SIGKILL');
+    throw new Error(`redis-server did not answer on 127.0.0.1:${this.port} within 10 s`);
+  }
+
+  /**
+   * A previous run killed with SIGKILL leaves its redis-server behind, holding the AOF. Stop it
+   * before starting a new one on the same data directory.
+   */
+  private killStale(): void {
+    const pidFile = join(this.dataDir, 'owner.pid');
+    if (!existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    rmSync(pidFile, { force: true });
+    if (!pid) return;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes('redis-server') && cmd.includes(this.dataDir)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // Not running any more (or no /proc): nothing to stop.
+    }
+  }
+
+  /** Stops the server (SIGTERM lets it flush the AOF) and waits for it to exit. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    await new Promise<void>((ok) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        ok();
+      });
+      child.kill('SIGTERM');
+    });
+    rmSync(join(this.dataDir, 'owner.pid'), { force: true });
+  }
+}
