@@ -1,12 +1,28 @@
-/** Jest runs everything under test/ (unit and e2e) in one process, one file at a time (--runInBand):
- *  the e2e suites each start their own redis-server and SQLite file, and two cores do not gain
- *  from parallel workers fighting over them. */
+/**
+ * Jest runs everything under test/ (unit and e2e) in one process, one file at a time (--runInBand):
+ * the e2e suites each start their own redis-server and SQLite file, and two cores gain nothing from
+ * parallel workers fighting over them.
+ *
+ * NestJS 12 ships as ES modules only. Node 20.19+ loads them from our CommonJS build natively
+ * (require(esm)), but Jest's module runtime cannot until Node 24.9, so under Jest the @nestjs
+ * packages are compiled to CommonJS by Babel (import.meta.url rewritten to the file's URL). The
+ * application code under test is the same; only Jest's loader differs.
+ */
+const esmOnly = ['@nestjs', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras'];
+
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+    '^.+\\.m?js$': [
+      'babel-jest',
+      { babelrc: false, configFile: false, plugins: [require.resolve('./test/support/babel-import-meta.js'), '@babel/plugin-transform-dynamic-import', '@babel/plugin-transform-modules-commonjs'] },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testTimeout: 30000,
 };

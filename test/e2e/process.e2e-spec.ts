@@ -1,0 +1,77 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/redis/local-redis';
+
+/**
+ * The entrypoint as an operator runs it: a separate Node process (ts-node, so no build step is
+ * needed in the test), its own embedded redis-server, real signals.
+ */
+const ROOT = join(__dirname, '..', '..');
+
+function startMain(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  let out = '';
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'src/main.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += d.toString()));
+  child.stderr!.on('data', (d) => (out += d.toString()));
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out');
+}
+
+describe('service process', () => {
+  jest.setTimeout(60_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lianfang-proc-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops at start-up with one line naming a bad variable', async () => {
+    const p = startMain({ PORT: 'eighty', VAR_DIR: join(dir, 'var') });
+    const code = await p.exited;
+    expect(code).toBe(1);
+    const lines = p.output().split('\n').filter((l) => l.trim() && !l.includes('npm warn'));
+    expect(lines).toEqual(['Invalid configuration: PORT must be an integer between 0 and 65535 (got "eighty")']);
+  });
+
+  it('says how to install redis-server when it is missing and REDIS_URL is unset', async () => {
+    const p = startMain({ PATH: '/nonexistent', VAR_DIR: join(dir, 'var'), DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}` });
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toMatch(/redis-server not found.*apt-get install -y redis-server.*REDIS_URL/);
+  });
+
+  it('serves /health, then shuts down gracefully on SIGTERM, stopping its redis-server', async () => {
+    const port = await freePort();
+    const varDir = join(dir, 'var');
+    const p = startMain({ PORT: String(port), VAR_DIR: varDir, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}` });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 30_000);
+      const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+      expect(ready.status).toBe(200);
+      const redisPid = Number(readFileSync(join(varDir, 'redis', 'owner.pid'), 'utf8'));
+      expect(existsSync(`/proc/${redisPid}`)).toBe(true);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      expect(existsSync(`/proc/${redisPid}`)).toBe(false);
+      expect(existsSync(join(varDir, 'redis', 'appendonlydir'))).toBe(true);
+      const log = p.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; signal?: string });
+      expect(log.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import {
+  canonicalJson, checkLink, entryHash, GENESIS_HASH, headMac, macMatches, payloadDigest, StoredEntry,
+} from '../../../src/audit/hash-chain';
+
+function chain(n: number): StoredEntry[] {
+  const out: StoredEntry[] = [];
+  for (let i = 1; i <= n; i++) {
+    const payload = { step: i, note: `entry ${i}`, nested: { b: 2, a: [1, 'x'] } };
+    const e = {
+      seq: i, at: new Date(Date.UTC(2026, 10, 25, 8, 0, i)).toISOString(), actorId: 'u1', actorRole: 'commander',
+      orgId: 'o1', incidentId: i % 2 ? 'inc1' : null, action: 'incident.event', payload: canonicalJson(payload),
+      payloadDigest: payloadDigest(payload), prevHash: i === 1 ? GENESIS_HASH : out[i - 2].hash, hash: '',
+    };
+    e.hash = entryHash(e);
+    out.push(e);
+  }
+  return out;
+}
+
+function walk(entries: StoredEntry[]) {
+  let prev: { seq: number; hash: string } | null = null;
+  for (const e of entries) {
+    const r = checkLink(e, prev);
+    if (!r.ok) return { brokenAt: e.seq, reason: r.reason };
+    prev = e;
+  }
+  return { brokenAt: null };
+}
+
+describe('audit hash chain', () => {
+  it('canonicalises independent of key order (RFC 8785)', () => {
+    expect(canonicalJson({ b: 1, a: { d: 2, c: [3] } })).toBe('{"a":{"c":[3],"d":2},"b":1}');
+    expect(payloadDigest({ x: 1, y: 2 })).toBe(payloadDigest({ y: 2, x: 1 }));
+  });
+
+  it('an intact chain verifies', () => {
+    expect(walk(chain(20))).toEqual({ brokenAt: null });
+  });
+
+  it('detects an altered payload at the altered entry', () => {
+    const c = chain(10);
+    c[4].payload = c[4].payload.replace('entry 5', 'entry five');
+    expect(walk(c)).toEqual({ brokenAt: 5, reason: 'payload-digest-mismatch' });
+  });
+
+  it('detects a re-digested payload through the entry hash', () => {
+    const c = chain(10);
+    const forged = { step: 5, note: 'forged' };
+    c[4].payload = canonicalJson(forged);
+    c[4].payloadDigest = payloadDigest(forged);
+    expect(walk(c)).toEqual({ brokenAt: 5, reason: 'hash-mismatch' });
+  });
+
+  it('detects a rewritten entry whose hash was recomputed, at the next link', () => {
+    const c = chain(10);
+    c[4].actorId = 'someone-else';
+    c[4].hash = entryHash(c[4]);
+    expect(walk(c)).toEqual({ brokenAt: 6, reason: 'prev-hash-mismatch' });
+  });
+
+  it('detects a deleted entry in the middle', () => {
+    const c = chain(10);
+    c.splice(3, 1);
+    expect(walk(c)).toEqual({ brokenAt: 5, reason: 'seq-gap' });
+  });
+
+  it('the head MAC catches a cut-off tail that the chain alone cannot', () => {
+    const key = randomBytes(32);
+    const c = chain(10);
+    const head = { seq: 10, hash: c[9].hash, mac: headMac(key, 10, c[9].hash) };
+    const cut = c.slice(0, 8);
+    expect(walk(cut)).toEqual({ brokenAt: null });
+    const last = cut[cut.length - 1];
+    expect(head.seq === last.seq && head.hash === last.hash).toBe(false);
+    expect(macMatches(key, head.seq, head.hash, head.mac)).toBe(true);
+    // A forger without the key cannot produce a head for the shorter chain.
+    expect(macMatches(key, last.seq, last.hash, headMac(randomBytes(32), last.seq, last.hash))).toBe(false);
+  });
+});

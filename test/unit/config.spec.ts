@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from '../../src/config/app-config';
+
+describe('configuration', () => {
+  it('has working defaults for the embedded mode', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.DATABASE_URL).toBe('sqlite:var/lianfang.sqlite');
+    expect(c.databaseKind).toBe('sqlite');
+    expect(c.sqlitePath).toBe('var/lianfang.sqlite');
+    expect(c.REDIS_URL).toBeUndefined();
+    expect(c.LOG_LEVEL).toBe('info');
+  });
+
+  it('accepts postgres and redis URLs', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/lf', REDIS_URL: 'redis://127.0.0.1:6380', PORT: '8080' });
+    expect(c.databaseKind).toBe('postgres');
+    expect(c.PORT).toBe(8080);
+    expect(c.REDIS_URL).toBe('redis://127.0.0.1:6380');
+  });
+
+  it.each([
+    ['PORT', 'abc', /^Invalid configuration: PORT must be an integer between 0 and 65535 \(got "abc"\)$/],
+    ['PORT', '70000', /PORT must be an integer/],
+    ['DATABASE_URL', 'mysql://x', /^Invalid configuration: DATABASE_URL must be sqlite:<path> or postgres:/],
+    ['REDIS_URL', 'http://127.0.0.1:6379', /^Invalid configuration: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['LOG_LEVEL', 'loud', /^Invalid configuration: LOG_LEVEL must be one of fatal, error/],
+    ['BOOTSTRAP_ADMIN_TOKEN', 'short', /^Invalid configuration: BOOTSTRAP_ADMIN_TOKEN must be at least 24 characters.*\(got \(hidden\)\)$/],
+    ['SECRETS_KEY', Buffer.alloc(16).toString('base64'), /^Invalid configuration: SECRETS_KEY must be 32 bytes/],
+  ])('rejects %s=%s with one line naming the variable', (name, value, pattern) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(pattern);
+    expect(message).not.toContain('\n');
+  });
+
+  it('never echoes a secret value in the error', () => {
+    expect(() => loadConfig({ BOOTSTRAP_ADMIN_TOKEN: 'secret123' })).toThrow(/\(got \(hidden\)\)/);
+    expect(() => loadConfig({ BOOTSTRAP_ADMIN_TOKEN: 'secret123' })).not.toThrow(/secret123/);
+  });
+
+  it('treats an empty REDIS_URL as unset', () => {
+    expect(loadConfig({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
+  });
+});
