@@ -1,0 +1,12 @@
+export * from './types';
+export { parseDuration, durationMs, addDuration, isDuration, isShanghaiWorkingDay, DurationError } from './duration';
+export type { ParsedDuration } from './duration';
+export { Catalogue, CatalogueError, loadCatalogue, defaultCatalogueDir, CATALOGUE_FILES } from './catalogue';
+export type { ReportKind } from './catalogue';
+export { computeReportDeadline, NoSuchReportError } from './deadlines';
+export type { DeadlineKind } from './deadlines';
+export { suggestGrade, UnknownFactError } from './grade-suggestion';
+export type { GradeSuggestion, FiredRule } from './grade-suggestion';
+export { computeCoverage } from './coverage';
+export type { Citation, CoverageReport, CoverageRow } from './coverage';
+export { formatCoverage } from './coverage-format';

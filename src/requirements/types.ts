@@ -1,0 +1,234 @@
+/**
+ * Shapes of the requirement catalogue as loaded from requirements/*.yaml.
+ * The JSON Schemas in requirements/schema/ are the source of truth for the files; these types mirror
+ * them so callers get checked access after `loadCatalogue` has validated the data.
+ */
+
+export type Grade = 'I' | 'II' | 'III' | 'IV';
+export const GRADES: readonly Grade[] = ['I', 'II', 'III', 'IV'];
+
+export type OperatorKind = 'cii' | 'organ' | 'other';
+export const OPERATOR_KINDS: readonly OperatorKind[] = ['cii', 'organ', 'other'];
+
+export type Confidence = 'confirmed' | 'unverified';
+export type Actor = 'operator' | 'security-management-organisation' | 'protection-department' | 'public-security';
+export type RecipientKind =
+  | 'protection-department'
+  | 'public-security'
+  | 'own-cyberspace-body'
+  | 'provincial-cyberspace-department';
+export type ClockStart = 'detectedAt' | 'occurredAt' | 'handlingEndedAt' | 'receivedAt';
+export type DayKind = 'calendar' | 'working';
+export type EarlyWarningLevel = 'red' | 'orange' | 'yellow' | 'blue';
+export type Role = 'admin' | 'leader' | 'commander' | 'responder' | 'liaison' | 'viewer';
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export interface SourceDocument {
+  id: string;
+  title: Bilingual;
+  issuer?: string;
+  published?: string;
+  inForce?: string;
+  confidence: Confidence;
+  source: string;
+}
+
+export interface RequirementItem {
+  id: string;
+  /** Id of the document the item comes from (GBT39204-2022, NCIRM-2025, CIIPR-2021, ...). */
+  document: string;
+  /** Clause number ("11.3") or article ("Art. 4"). */
+  clause: string;
+  title: Bilingual;
+  summary: Bilingual;
+  actor: Actor;
+  tags: string[];
+  confidence: Confidence;
+  source: string;
+  note?: string;
+}
+
+export interface Clause {
+  document: string;
+  chapter: string;
+  number: string;
+  title: Bilingual;
+  confidence: Confidence;
+}
+
+export interface Chapter {
+  number: string;
+  title: Bilingual;
+  confidence: Confidence;
+  clauses: Clause[];
+}
+
+export interface Principle {
+  id: string;
+  title: Bilingual;
+  summary: Bilingual;
+  confidence: Confidence;
+  source: string;
+}
+
+export interface Category {
+  code: string;
+  name: Bilingual;
+  parent: string | null;
+  origin: 'standard' | 'product';
+  confidence: Confidence;
+}
+
+export interface GradeDefinition {
+  code: Grade;
+  rank: number;
+  name: Bilingual;
+  confidence: Confidence;
+  reportMandatory: boolean;
+  thresholdsConfidence: Confidence;
+  criteria: Array<{ dimension: string; description: Bilingual }>;
+}
+
+export interface EarlyWarningLevelDefinition {
+  code: EarlyWarningLevel;
+  rank: number;
+  name: Bilingual;
+  confidence: Confidence;
+}
+
+export interface Taxonomy {
+  categorySource: string;
+  categories: Category[];
+  gradingSource: string;
+  gradingDimensions: Array<{ code: string; name: Bilingual }>;
+  grades: GradeDefinition[];
+  earlyWarningLevels: EarlyWarningLevelDefinition[];
+}
+
+export interface ReportField {
+  code: string;
+  label: Bilingual;
+  requiredWhen?: { category: string[] };
+}
+
+export interface TimedReport {
+  /** ISO 8601 duration (see duration.ts for the accepted subset). */
+  within: string;
+  /** Defaults to 'calendar' when absent. */
+  dayKind?: DayKind;
+  clockStartsAt: ClockStart;
+  requiredFields: string[];
+  requirementIds: string[];
+  confidence: Confidence;
+  source?: string;
+  note?: string;
+}
+
+export interface InitialReport extends TimedReport {
+  /** The subset that may be sent first when the rest is not yet known (partial report). */
+  minimumFields: string[];
+}
+
+export interface FollowUpReport {
+  trigger: 'on-development';
+  /** Product default reminder cadence only; the regulation sets no clock for follow-ups. */
+  within?: string;
+  withinBasis?: 'product-default';
+  requiredFields: string[];
+  requirementIds: string[];
+  confidence: Confidence;
+  source?: string;
+  note?: string;
+}
+
+export interface OnwardReport extends TimedReport {
+  grades: Grade[];
+  from: RecipientKind;
+  to: Bilingual[];
+}
+
+export interface ReportingRule {
+  id: string;
+  operatorKind: OperatorKind;
+  grades: Grade[];
+  recipients: Array<{ kind: RecipientKind }>;
+  requirementIds: string[];
+  reports: {
+    initial: InitialReport;
+    followUp: FollowUpReport;
+    final: TimedReport;
+    onward?: OnwardReport;
+  };
+}
+
+export interface EarlyWarningDefaults {
+  basis: 'product-default';
+  feedbackDefaultWithin: Record<EarlyWarningLevel, string>;
+  requirementIds: string[];
+}
+
+export interface EscalationDefaults {
+  basis: 'product-default';
+  steps: Role[];
+  stepDelay: string;
+}
+
+export interface ReportingCalendar {
+  timeZone: 'Asia/Shanghai';
+  workingDays: string[];
+  publicHolidaysModelled: false;
+  note?: string;
+}
+
+export type FactType = 'number' | 'boolean' | 'enum';
+
+export interface FactDefinition {
+  name: string;
+  type: FactType;
+  values?: string[];
+  label: Bilingual;
+}
+
+export type ComparisonOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in';
+
+export interface Comparison {
+  fact: string;
+  op: ComparisonOp;
+  value: number | boolean | string | Array<string | number>;
+}
+
+export type Condition = Comparison | { all: Condition[] } | { any: Condition[] };
+
+export interface GradeRule {
+  id: string;
+  grade: Grade;
+  conditions: { all: Condition[] } | { any: Condition[] };
+  rationale: Bilingual;
+  confidence: Confidence;
+  requirementIds?: string[];
+}
+
+export interface GradeRuleSet {
+  confidence: Confidence;
+  note?: string;
+  defaultGrade: Grade;
+  facts: FactDefinition[];
+  rules: GradeRule[];
+}
+
+export type ImpactFacts = Partial<{
+  systemsAffected: number;
+  ciiAffected: boolean;
+  outageHours: number;
+  personalRecordsAffected: number;
+  importantDataLeaked: boolean;
+  coreDataLeaked: boolean;
+  economicLossCny: number;
+  populationAffected: number;
+  publicServiceDisrupted: boolean;
+  socialImpact: 'none' | 'local' | 'regional' | 'national';
+}>;

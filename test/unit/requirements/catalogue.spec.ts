@@ -1,0 +1,325 @@
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { parse } from 'yaml';
+import { CATALOGUE_FILES, CatalogueError, loadCatalogue, type Catalogue } from '../../../src/requirements';
+import { brokenCopy, cleanCopy, removeCopies, replaceOnce, REQUIREMENTS_DIR } from './helpers';
+import { EXPECTED_IDS } from './ids.fixture';
+
+function loadError(dir: string): CatalogueError {
+  try {
+    loadCatalogue(dir);
+  } catch (e) {
+    expect(e).toBeInstanceOf(CatalogueError);
+    const err = e as CatalogueError;
+    expect(err.message).not.toContain('\n');
+    return err;
+  }
+  throw new Error('loadCatalogue accepted a broken catalogue');
+}
+
+describe('shipped requirement files', () => {
+  const schemaDir = join(REQUIREMENTS_DIR, 'schema');
+
+  it.each(CATALOGUE_FILES.map((f) => [f]))('%s.yaml validates against its own schema', (name) => {
+    // Independent of the loader: a fresh ajv, the schema file and the YAML file, nothing else.
+    const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
+    for (const f of readdirSync(schemaDir).filter((x) => x.endsWith('.schema.json'))) {
+      ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, f), 'utf8')), f);
+    }
+    const validate = ajv.getSchema(`${name}.schema.json`)!;
+    const data = parse(readFileSync(join(REQUIREMENTS_DIR, `${name}.yaml`), 'utf8'));
+    const ok = validate(data);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('every YAML file in requirements/ has a schema', () => {
+    const yaml = readdirSync(REQUIREMENTS_DIR).filter((f) => f.endsWith('.yaml')).sort();
+    expect(yaml).toEqual(CATALOGUE_FILES.map((f) => `${f}.yaml`).sort());
+    for (const f of yaml) {
+      expect(readdirSync(schemaDir)).toContain(f.replace(/\.yaml$/, '.schema.json'));
+    }
+  });
+
+  it('loads from the default directory and from an explicit copy alike', () => {
+    const a = loadCatalogue();
+    const b = loadCatalogue(cleanCopy());
+    expect(b.requirements.map((r) => r.id)).toEqual(a.requirements.map((r) => r.id));
+    removeCopies();
+  });
+});
+
+describe('catalogue content', () => {
+  let cat: Catalogue;
+  beforeAll(() => {
+    cat = loadCatalogue();
+  });
+
+  it('holds every id the workflows cite, with the expected actor and tags', () => {
+    for (const exp of EXPECTED_IDS) {
+      const item = cat.requirement(exp.id);
+      expect({ id: exp.id, found: Boolean(item) }).toEqual({ id: exp.id, found: true });
+      if (exp.actor) expect({ id: exp.id, actor: item!.actor }).toEqual({ id: exp.id, actor: exp.actor });
+      expect({ id: exp.id, tags: item!.tags }).toEqual({ id: exp.id, tags: expect.arrayContaining(exp.tags) });
+    }
+  });
+
+  it('holds every chapter-11 item of the id list under its clause', () => {
+    const chapter11 = EXPECTED_IDS.filter((e) => e.id.startsWith('GBT39204-11.'));
+    expect(chapter11).toHaveLength(14);
+    for (const e of chapter11) {
+      const item = cat.requirement(e.id)!;
+      expect(item.document).toBe('GBT39204-2022');
+      expect(e.id).toBe(`GBT39204-${item.clause}-${e.id.slice(-1)}`);
+      expect(item.clause.startsWith('11.')).toBe(true);
+    }
+  });
+
+  it('holds every information-sharing item of the id list, tagged sharing', () => {
+    const sharing = EXPECTED_IDS.filter((e) => e.tags.includes('sharing')).map((e) => e.id);
+    expect(sharing.length).toBeGreaterThanOrEqual(8);
+    const tagged = cat.requirements.filter((r) => r.tags.includes('sharing')).map((r) => r.id);
+    expect(tagged).toEqual(expect.arrayContaining(sharing));
+  });
+
+  it('gives every item bilingual title and summary, a source and a confidence', () => {
+    for (const r of cat.requirements) {
+      expect(r.title.zh.length * r.title.en.length * r.summary.zh.length * r.summary.en.length).toBeGreaterThan(0);
+      expect(r.source.length).toBeGreaterThan(0);
+      expect(['confirmed', 'unverified']).toContain(r.confidence);
+    }
+  });
+
+  it('lists chapters 5-11 with the clause numbers of the recalled layout, marked unverified', () => {
+    expect(cat.chapters.map((c) => c.number)).toEqual(['5', '6', '7', '8', '9', '10', '11']);
+    expect(cat.clauses.map((c) => c.number)).toEqual([
+      '6.1', '6.2', '6.3', '6.4',
+      '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '7.7', '7.8', '7.9',
+      '8.1', '8.2', '8.3',
+      '9.1', '9.2', '9.3',
+      '10.1', '10.2', '10.3', '10.4',
+      '11.1', '11.2', '11.3', '11.4',
+    ]);
+    expect(cat.layout.confidence).toBe('unverified');
+    expect(cat.clauses.every((c) => c.confidence === 'unverified')).toBe(true);
+    expect(cat.principles).toHaveLength(3);
+  });
+
+  it('keeps recalled regulation facts unverified and confirmed ones sourced by URL', () => {
+    expect(cat.requirement('NCIRM-2025-final')!.confidence).toBe('unverified');
+    expect(cat.ruleFor('cii', 'III')!.reports.final.confidence).toBe('unverified');
+    for (const id of ['NCIRM-2025-4-cii', 'NCIRM-2025-4-onward', 'NCIRM-2025-4-organ', 'NCIRM-2025-4-other']) {
+      const r = cat.requirement(id)!;
+      expect(r.clause).toBe('Art. 4');
+      expect(r.confidence).toBe('confirmed');
+      expect(r.source).toMatch(/https?:\/\//);
+    }
+  });
+
+  it('has the fixed category codes with their parents', () => {
+    const top = ['malware', 'network-attack', 'data-security', 'information-content', 'equipment-failure',
+      'non-compliant-operation', 'security-hazard', 'abnormal-behaviour', 'force-majeure', 'other'];
+    for (const code of top) expect(cat.category(code)?.parent).toBeNull();
+    expect(cat.category('ransomware')!.parent).toBe('malware');
+    for (const code of ['intrusion', 'ddos', 'web-defacement', 'supply-chain-compromise']) {
+      expect(cat.category(code)!.parent).toBe('network-attack');
+    }
+    expect(cat.category('data-leak')!.parent).toBe('data-security');
+    expect(cat.category('service-outage')!.parent).toBe('equipment-failure');
+    expect(cat.isCategory('ransomware')).toBe(true);
+    expect(cat.isCategory('Ransomware')).toBe(false);
+    expect(cat.categoryLineage('ransomware')).toEqual(['ransomware', 'malware']);
+  });
+
+  it('has grades I-IV, unverified thresholds, and the four warning levels', () => {
+    expect(cat.taxonomy.grades.map((g) => [g.code, g.name.zh])).toEqual([
+      ['I', '特别重大'], ['II', '重大'], ['III', '较大'], ['IV', '一般'],
+    ]);
+    expect(cat.taxonomy.grades.every((g) => g.thresholdsConfidence === 'unverified')).toBe(true);
+    expect(cat.taxonomy.grades.map((g) => g.reportMandatory)).toEqual([true, true, true, false]);
+    expect(cat.taxonomy.earlyWarningLevels.map((l) => l.code)).toEqual(['red', 'orange', 'yellow', 'blue']);
+  });
+
+  it('exposes the product defaults for warnings, reminders and escalation', () => {
+    expect(cat.earlyWarning.basis).toBe('product-default');
+    expect(cat.earlyWarning.feedbackDefaultWithin).toEqual({ red: 'PT2H', orange: 'PT6H', yellow: 'P1D', blue: 'P3D' });
+    expect(cat.reminders).toEqual([0.5, 0.8]);
+    expect(cat.escalation).toEqual({ basis: 'product-default', steps: ['commander', 'leader', 'admin'], stepDelay: 'PT15M' });
+  });
+
+  it('has one rule per operator kind with the Art. 4 recipients', () => {
+    expect(cat.reportingRules.map((r) => [r.operatorKind, r.recipients.map((x) => x.kind)])).toEqual([
+      ['cii', ['protection-department', 'public-security']],
+      ['organ', ['own-cyberspace-body']],
+      ['other', ['provincial-cyberspace-department']],
+    ]);
+  });
+
+  it('requires ransom details only for ransomware, and allows a partial first report', () => {
+    const rule = cat.ruleFor('cii', 'II')!;
+    expect(cat.requiredReportFields(rule, 'initial', 'ransomware')).toContain('ransomDetails');
+    expect(cat.requiredReportFields(rule, 'initial', 'ddos')).not.toContain('ransomDetails');
+    expect(cat.requiredReportFields(rule, 'initial')).not.toContain('ransomDetails');
+    const initial = rule.reports.initial;
+    expect(initial.minimumFields.length).toBeLessThan(initial.requiredFields.length);
+    expect(initial.requiredFields).toEqual(expect.arrayContaining(initial.minimumFields));
+    expect(cat.requiredReportFields(rule, 'final', 'ransomware')).toEqual(
+      expect.arrayContaining(['cause', 'accountability', 'rectification', 'lessons']),
+    );
+    expect(rule.reports.followUp).toMatchObject({ trigger: 'on-development', withinBasis: 'product-default' });
+    const codes = cat.reportFields.map((f) => f.code);
+    expect(codes).toEqual([
+      'organisation', 'contact', 'affectedSystems', 'affectedBusiness', 'occurredAt', 'detectedAt', 'location',
+      'category', 'grade', 'impact', 'losses', 'measuresTaken', 'measuresEffect', 'cause', 'nextSteps',
+      'supportNeeded', 'sceneProtection', 'ransomDetails', 'accountability', 'rectification', 'lessons', 'other',
+    ]);
+  });
+});
+
+describe('broken catalogues are rejected with a one-line message naming file and path', () => {
+  afterEach(removeCopies);
+
+  it('rejects an id defined twice across files', () => {
+    const dir = brokenCopy('regulations.yaml', (t) => replaceOnce(t, '- id: NCIRM-2025-final', '- id: GBT39204-9.1-a'));
+    expect(loadError(dir).message).toBe(
+      'regulations.yaml /items/6/id: duplicate id "GBT39204-9.1-a" (already defined at gbt39204.yaml /items/0/id)',
+    );
+  });
+
+  it('rejects a reporting rule citing a requirement that does not exist', () => {
+    const dir = brokenCopy('reporting-rules.yaml', (t) =>
+      replaceOnce(t, 'requirementIds: [NCIRM-2025-4-other]', 'requirementIds: [NCIRM-2025-4-nowhere]'),
+    );
+    expect(loadError(dir).message).toBe(
+      'reporting-rules.yaml /rules/2/requirementIds/0: unknown requirement id "NCIRM-2025-4-nowhere"',
+    );
+  });
+
+  it('rejects a dangling reference inside a report', () => {
+    const dir = brokenCopy('reporting-rules.yaml', (t) =>
+      replaceOnce(t, 'requirementIds: [NCIRM-2025-followup]', 'requirementIds: [NCIRM-2025-followup, GBT39204-99.1-z]'),
+    );
+    const err = loadError(dir);
+    expect(err.file).toBe('reporting-rules.yaml');
+    expect(err.path).toBe('/rules/0/reports/followUp/requirementIds/1');
+    expect(err.message).toContain('unknown requirement id "GBT39204-99.1-z"');
+  });
+
+  it('rejects a duration that does not parse', () => {
+    const dir = brokenCopy('reporting-rules.yaml', (t) => replaceOnce(t, 'within: PT4H', 'within: PT4X'));
+    const err = loadError(dir);
+    expect(err.message).toMatch(/^reporting-rules\.yaml \/rules\/2\/reports\/initial\/within: bad duration: "PT4X" is not/);
+  });
+
+  it('rejects a calendar-dependent duration (months) in the escalation delay', () => {
+    const dir = brokenCopy('reporting-rules.yaml', (t) => replaceOnce(t, 'stepDelay: PT15M', 'stepDelay: P1M'));
+    expect(loadError(dir).message).toMatch(/^reporting-rules\.yaml \/escalation\/stepDelay: bad duration: "P1M"/);
+  });
+
+  it('rejects a bad early-warning default duration', () => {
+    const dir = brokenCopy('reporting-rules.yaml', (t) => replaceOnce(t, 'orange: PT6H', 'orange: six hours'));
+    expect(loadError(dir).message).toMatch(/^reporting-rules\.yaml \/earlyWarning\/feedbackDefaultWithin\/orange: bad duration/);
+  });
+
+  it('rejects malformed YAML with line and column', () => {
+    const dir = brokenCopy('taxonomy.yaml', (t) =>
+      replaceOnce(t, '{ code: ddos, name:', '{ code: ddos name: [ '),
+    );
+    const err = loadError(dir);
+    expect(err.file).toBe('taxonomy.yaml');
+    expect(err.message).toMatch(/^taxonomy\.yaml line \d+, column \d+: malformed YAML: /);
+  });
+
+  it('rejects a duplicate key as malformed YAML', () => {
+    let line = 0;
+    const dir = brokenCopy('grade-suggestion.yaml', (t) => {
+      const out = replaceOnce(t, 'defaultGrade: IV', 'defaultGrade: IV\ndefaultGrade: III');
+      line = out.split('\n').indexOf('defaultGrade: III') + 1;
+      return out;
+    });
+    expect(loadError(dir).message).toBe(`grade-suggestion.yaml line ${line}, column 1: malformed YAML: Map keys must be unique`);
+  });
+
+  it('rejects a schema violation (bad enum) naming the path', () => {
+    const dir = brokenCopy('gbt39204.yaml', (t) =>
+      t.replace('    actor: operator\n    tags: [monitoring]\n', '    actor: vendor\n    tags: [monitoring]\n'),
+    );
+    expect(loadError(dir).message).toBe(
+      'gbt39204.yaml /items/0/actor: schema violation: must be one of ["operator","security-management-organisation","protection-department","public-security"]',
+    );
+  });
+
+  it('rejects a missing required property and an unknown property', () => {
+    const missing = brokenCopy('regulations.yaml', (t) =>
+      replaceOnce(t, '    actor: protection-department\n', ''),
+    );
+    expect(loadError(missing).message).toBe("regulations.yaml /items/1: schema violation: must have required property 'actor'");
+    const extra = brokenCopy('taxonomy.yaml', (t) => replaceOnce(t, '  - code: II\n', '  - code: II\n    colour: red\n'));
+    expect(loadError(extra).message).toBe('taxonomy.yaml /grades/1/colour: schema violation: property is not allowed here');
+  });
+
+  it('rejects a grade code outside I-IV', () => {
+    const dir = brokenCopy('reporting-rules.yaml', (t) => t.replace('grades: [I, II, III]', 'grades: [I, II, V]'));
+    const err = loadError(dir);
+    expect(err.message).toMatch(/^reporting-rules\.yaml \/rules\/0\/grades\/2: schema violation: must be one of \["I","II","III","IV"\]$/);
+  });
+
+  it('rejects a category whose parent does not exist', () => {
+    const dir = brokenCopy('taxonomy.yaml', (t) =>
+      replaceOnce(t, 'en: Ransomware }, parent: malware,', 'en: Ransomware }, parent: malicious,'),
+    );
+    const idx = (parse(readFileSync(join(REQUIREMENTS_DIR, 'taxonomy.yaml'), 'utf8')) as { categories: Array<{ code: string }> })
+      .categories.findIndex((c) => c.code === 'ransomware');
+    expect(loadError(dir).message).toBe(`taxonomy.yaml /categories/${idx}/parent: unknown parent category "malicious"`);
+  });
+
+  it('rejects a category that is its own ancestor', () => {
+    const dir = brokenCopy('taxonomy.yaml', (t) =>
+      replaceOnce(t, 'en: Malicious program }, parent: null,', 'en: Malicious program }, parent: ransomware,'),
+    );
+    expect(loadError(dir).message).toBe('taxonomy.yaml /categories/0/parent: category "malware" is its own ancestor');
+  });
+
+  it('rejects a report listing a field code that is not defined', () => {
+    const dir = brokenCopy('reporting-rules.yaml', (t) =>
+      replaceOnce(t, 'requiredFields: [organisation, contact, grade, impact,', 'requiredFields: [organisation, contact, grade, harm,'),
+    );
+    expect(loadError(dir).message).toBe('reporting-rules.yaml /rules/0/reports/followUp/requiredFields/3: unknown report field "harm"');
+  });
+
+  it('rejects a grade rule on an undeclared fact', () => {
+    const dir = brokenCopy('grade-suggestion.yaml', (t) =>
+      replaceOnce(t, '{ fact: coreDataLeaked, op: eq, value: true }', '{ fact: coreDataLost, op: eq, value: true }'),
+    );
+    expect(loadError(dir).message).toBe('grade-suggestion.yaml /rules/0/conditions/all/0: unknown fact "coreDataLost"');
+  });
+
+  it('rejects a grade item whose clause is not in the chapter layout', () => {
+    const dir = brokenCopy('gbt39204.yaml', (t) => replaceOnce(t, '- id: GBT39204-10.3-a\n    clause: "10.3"', '- id: GBT39204-10.3-a\n    clause: "10.5"'));
+    expect(loadError(dir).message).toBe('gbt39204.yaml /items/7/clause: unknown clause "10.5"');
+  });
+
+  it('rejects an empty file, a missing file and an unexpected one', () => {
+    const empty = brokenCopy('taxonomy.yaml', () => '');
+    expect(loadError(empty).message).toBe('taxonomy.yaml /: schema violation: must be object');
+    const missing = cleanCopy();
+    rmSync(join(missing, 'regulations.yaml'));
+    expect(loadError(missing).message).toMatch(/^regulations\.yaml \/: file missing in /);
+    const extra = cleanCopy();
+    writeFileSync(join(extra, 'notes.yaml'), 'a: 1\n');
+    expect(loadError(extra).message).toBe('notes.yaml /: unexpected file: the catalogue has no schema for "notes"');
+  });
+});
+
+describe('the loaded catalogue is read-only', () => {
+  it('refuses edits, including to objects shared through YAML aliases', () => {
+    const cat = loadCatalogue();
+    const followUp = cat.ruleFor('cii', 'II')!.reports.followUp;
+    expect(() => {
+      (followUp as { within?: string }).within = 'PT1M';
+    }).toThrow(TypeError);
+    expect(cat.ruleFor('other', 'II')!.reports.followUp.within).toBe('P1D');
+    expect(() => (cat.requirements as unknown as unknown[]).push({})).toThrow(TypeError);
+  });
+});
