@@ -1,0 +1,157 @@
+import { DeliveryResult } from './types';
+
+/**
+ * One POST with Node's global fetch, a hard timeout, and a classification every HTTP channel
+ * shares: network errors, timeouts, 5xx, 408 and 429 can succeed later (retryable); other 4xx
+ * and redirects cannot. 408 is a 4xx but means "you were too slow", which a new attempt can fix.
+ * Redirects are not followed: a signed request must not be replayed to wherever a 3xx points.
+ */
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+const MAX_RESPONSE_CHARS = 1000;
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+export type HttpAttempt = { ok: true; response: HttpResponse } | { ok: false; result: DeliveryResult };
+
+export interface PostOptions {
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  /** Values that must never appear in an error or response text we hand back. */
+  secrets: ReadonlyArray<string | undefined>;
+}
+
+export function scrub(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  let out = text;
+  for (const s of secrets) {
+    // Very short values would shred ordinary text and are not worth hiding on their own.
+    if (!s || s.length < 4) continue;
+    for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join('***');
+  }
+  return out;
+}
+
+export function truncate(text: string, max = MAX_RESPONSE_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…(${text.length - max} more chars)`;
+}
+
+/** Query values that grant access to a robot (WeCom `key`, DingTalk `access_token`, …). */
+export function urlSecrets(url: URL): string[] {
+  const names = ['key', 'access_token', 'token', 'sign', 'secret'];
+  const out: string[] = [];
+  for (const [name, value] of url.searchParams) if (names.includes(name.toLowerCase()) && value) out.push(value);
+  return out;
+}
+
+export function statusIsRetryable(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
+/** The result for a response that is not 2xx. */
+export function failedStatus(res: HttpResponse, secrets: PostOptions['secrets']): DeliveryResult {
+  const redirect = res.status >= 300 && res.status < 400;
+  return {
+    ok: false,
+    status: res.status,
+    response: truncate(scrub(res.body, secrets)),
+    error: redirect ? `HTTP ${res.status}: redirects are not followed` : `HTTP ${res.status}`,
+    retryable: statusIsRetryable(res.status),
+  };
+}
+
+function describeError(err: unknown): { message: string; timeout: boolean } {
+  // Duck-typed on purpose: the DOMException an AbortSignal throws is not `instanceof Error` in
+  // every realm (e.g. under Jest's VM contexts).
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { name?: unknown; message?: unknown; cause?: unknown };
+    const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
+    let detail = typeof e.message === 'string' ? e.message : String(err);
+    if (typeof e.cause === 'object' && e.cause !== null) {
+      const c = e.cause as { code?: unknown; message?: unknown };
+      detail += `: ${typeof c.code === 'string' ? `${c.code} ` : ''}${typeof c.message === 'string' ? c.message : ''}`;
+    }
+    return { message: detail, timeout };
+  }
+  return { message: String(err), timeout: false };
+}
+
+export async function postJson(url: URL, body: string, opts: PostOptions): Promise<HttpAttempt> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'lianfang-notifier/1', ...opts.headers },
+      body,
+      redirect: 'manual',
+      // The signal also bounds reading the body below: a receiver that stalls mid-response times out too.
+      signal: AbortSignal.timeout(opts.timeoutMs),
+    });
+    const text = await res.text();
+    return { ok: true, response: { status: res.status, body: text } };
+  } catch (err) {
+    const { message, timeout } = describeError(err);
+    return {
+      ok: false,
+      result: {
+        ok: false,
+        error: timeout ? `timed out after ${opts.timeoutMs} ms` : scrub(`network error: ${message}`, opts.secrets),
+        retryable: true,
+      },
+    };
+  }
+}
+
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Robot APIs answer 200 and put the verdict in a numeric code field. A 200 whose body is not the
+ * expected JSON usually comes from a proxy or gateway page, so it is treated as a retryable failure.
+ */
+export function robotResult(
+  res: HttpResponse,
+  codeField: 'errcode' | 'code',
+  permanentCodes: ReadonlySet<number>,
+  secrets: PostOptions['secrets'],
+): DeliveryResult {
+  if (res.status < 200 || res.status >= 300) return failedStatus(res, secrets);
+  const response = truncate(scrub(res.body, secrets));
+  const json = parseJsonObject(res.body);
+  // Feishu's older replies carry StatusCode instead of code; both mean the same.
+  const raw = json?.[codeField] ?? (codeField === 'code' ? json?.StatusCode : undefined);
+  if (typeof raw !== 'number') {
+    return { ok: false, status: res.status, response, error: `unexpected reply: no numeric "${codeField}"`, retryable: true };
+  }
+  if (raw === 0) return { ok: true, status: res.status, response, retryable: false };
+  const msg = json?.errmsg ?? json?.msg ?? json?.StatusMessage;
+  return {
+    ok: false,
+    status: res.status,
+    response,
+    error: scrub(`${codeField} ${raw}${typeof msg === 'string' ? `: ${msg}` : ''}`, secrets),
+    retryable: !permanentCodes.has(raw),
+  };
+}
+
+/** Truncates to at most `maxBytes` of UTF-8 without splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number, marker = '\n…'): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  const budget = maxBytes - Buffer.byteLength(marker, 'utf8');
+  let used = 0;
+  let out = '';
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch, 'utf8');
+    if (used + n > budget) break;
+    used += n;
+    out += ch;
+  }
+  return out + marker;
+}

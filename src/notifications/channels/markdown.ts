@@ -1,0 +1,48 @@
+/**
+ * Templates write a small markdown subset (`# heading`, `**bold**`, `> quote`, `- item`). WeCom and
+ * DingTalk render it; Feishu's post text elements and plain-text email need it stripped; the email
+ * HTML part gets a minimal, fully escaped rendering.
+ */
+
+export function markdownToPlain(md: string): string {
+  return md
+    .split('\n')
+    .map((line) => line.replace(/^#{1,6}\s+/, '').replace(/\*\*(.+?)\*\*/g, '$1'))
+    .join('\n');
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function inline(s: string): string {
+  return escapeHtml(s).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
+}
+
+export function markdownToHtml(md: string): string {
+  const out: string[] = [];
+  let list = false;
+  for (const line of md.split('\n')) {
+    const item = /^[-*]\s+(.*)$/.exec(line);
+    if (!item && list) {
+      out.push('</ul>');
+      list = false;
+    }
+    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+    const quote = /^>\s?(.*)$/.exec(line);
+    if (heading) {
+      const level = Math.min(heading[1]!.length + 1, 6);
+      out.push(`<h${level}>${inline(heading[2]!)}</h${level}>`);
+    } else if (item) {
+      if (!list) out.push('<ul>');
+      list = true;
+      out.push(`<li>${inline(item[1]!)}</li>`);
+    } else if (quote) {
+      out.push(`<blockquote>${inline(quote[1]!)}</blockquote>`);
+    } else if (line.trim() !== '') {
+      out.push(`<p>${inline(line)}</p>`);
+    }
+  }
+  if (list) out.push('</ul>');
+  return out.join('\n');
+}

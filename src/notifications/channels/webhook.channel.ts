@@ -1,0 +1,150 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_TIMEOUT_MS, failedStatus, postJson, scrub, truncate } from './http';
+import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
+import { asObject, httpUrl, onlyKeys, optBool, optTimeout, Obj } from './validate';
+
+/**
+ * Generic signed webhook, for SIEM/SOAR tools and in-house systems.
+ *
+ * Body (UTF-8 JSON): { id, event, title, text, locale, drill, data, sentAt }
+ * Headers:
+ *   X-Lianfang-Timestamp: unix seconds
+ *   X-Lianfang-Signature: sha256=<hex HMAC-SHA256(secret, `${timestamp}.${rawBody}`)>
+ *   X-Lianfang-Delivery:  the delivery id, identical on every retry, for receiver-side dedup
+ *   X-Lianfang-Event:     the event name (convenience for routing without parsing)
+ * Signing the timestamp with the body lets receivers reject replays older than a tolerance.
+ */
+
+export interface WebhookConfig {
+  url: string;
+  /** Extra static headers (e.g. a routing key the receiver expects); cannot override ours. */
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  allowInsecureHttp?: boolean;
+}
+
+export const SIGNATURE_HEADER = 'X-Lianfang-Signature';
+export const TIMESTAMP_HEADER = 'X-Lianfang-Timestamp';
+export const DELIVERY_HEADER = 'X-Lianfang-Delivery';
+export const EVENT_HEADER = 'X-Lianfang-Event';
+
+const RESERVED_HEADERS = new Set(
+  [SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, EVENT_HEADER, 'content-type', 'content-length', 'host'].map((h) =>
+    h.toLowerCase(),
+  ),
+);
+
+export function signWebhookPayload(secret: string, timestamp: string | number, rawBody: string | Buffer): string {
+  const mac = createHmac('sha256', secret);
+  mac.update(`${timestamp}.`, 'utf8');
+  mac.update(rawBody);
+  return `sha256=${mac.digest('hex')}`;
+}
+
+/**
+ * For receivers (and our tests): true only when `header` is a valid signature of exactly
+ * `rawBody` at `timestamp`, and the timestamp is within `toleranceSec` of `now` in either
+ * direction. Pass the raw request bytes — re-serialised JSON will not match.
+ */
+export function verifyWebhookSignature(
+  secret: string,
+  timestamp: string | number | undefined,
+  rawBody: string | Buffer,
+  header: string | undefined,
+  toleranceSec = 300,
+  now: Date = new Date(),
+): boolean {
+  if (!secret || timestamp === undefined || header === undefined) return false;
+  const ts = String(timestamp);
+  if (!/^\d{1,12}$/.test(ts)) return false;
+  if (Math.abs(Math.floor(now.getTime() / 1000) - Number(ts)) > toleranceSec) return false;
+  const m = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
+  if (!m) return false;
+  const expected = Buffer.from(signWebhookPayload(secret, ts, rawBody).slice('sha256='.length), 'hex');
+  const given = Buffer.from(m[1]!.toLowerCase(), 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export class WebhookChannel implements NotificationChannel<WebhookConfig> {
+  readonly kind = 'webhook' as const;
+
+  validateConfig(config: unknown): WebhookConfig {
+    const o = asObject(this.kind, config, '(config)');
+    onlyKeys(this.kind, o, ['url', 'headers', 'timeoutMs', 'allowInsecureHttp']);
+    const allowInsecureHttp = optBool(this.kind, o, 'allowInsecureHttp');
+    const url = httpUrl(this.kind, o, 'url', allowInsecureHttp === true);
+    const out: WebhookConfig = { url: url.toString() };
+    if (o.headers !== undefined) out.headers = this.validateHeaders(o.headers);
+    const timeoutMs = optTimeout(this.kind, o);
+    if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
+    if (allowInsecureHttp !== undefined) out.allowInsecureHttp = allowInsecureHttp;
+    return out;
+  }
+
+  private validateHeaders(value: unknown): Record<string, string> {
+    const h: Obj = asObject(this.kind, value, 'headers');
+    const out: Record<string, string> = {};
+    for (const [name, v] of Object.entries(h)) {
+      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+        throw new ChannelConfigError(this.kind, `headers.${name}`, 'is not a valid header name');
+      }
+      if (RESERVED_HEADERS.has(name.toLowerCase())) {
+        throw new ChannelConfigError(this.kind, `headers.${name}`, 'is set by the channel and cannot be overridden');
+      }
+      if (typeof v !== 'string' || /[\r\n]/.test(v)) {
+        throw new ChannelConfigError(this.kind, `headers.${name}`, 'must be a single-line string');
+      }
+      out[name] = v;
+    }
+    return out;
+  }
+
+  async send(
+    config: WebhookConfig,
+    message: RenderedMessage,
+    secret?: string,
+    context: SendContext = {},
+  ): Promise<DeliveryResult> {
+    if (!secret) {
+      // An unsigned webhook cannot be told apart from a forgery; refuse rather than degrade.
+      return { ok: false, error: 'webhook channel needs a signing secret', retryable: false };
+    }
+    const now = (context.now ?? (() => new Date()))();
+    const id = context.deliveryId ?? randomUUID();
+    const event = context.event ?? message.event ?? 'notification';
+    let rawBody: string;
+    try {
+      rawBody = JSON.stringify({
+        id,
+        event,
+        title: message.title,
+        text: message.text,
+        locale: message.locale,
+        drill: message.drill,
+        data: context.data ?? {},
+        sentAt: now.toISOString(),
+      });
+    } catch (err) {
+      return { ok: false, error: `payload is not serialisable: ${(err as Error).message}`, retryable: false };
+    }
+    const timestamp = String(Math.floor(now.getTime() / 1000));
+    const secrets = [secret];
+    const attempt = await postJson(new URL(config.url), rawBody, {
+      headers: {
+        ...config.headers,
+        [TIMESTAMP_HEADER]: timestamp,
+        [SIGNATURE_HEADER]: signWebhookPayload(secret, timestamp, rawBody),
+        [DELIVERY_HEADER]: id,
+        [EVENT_HEADER]: event,
+      },
+      timeoutMs: context.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      secrets,
+    });
+    if (!attempt.ok) return attempt.result;
+    const res = attempt.response;
+    if (res.status >= 200 && res.status < 300) {
+      return { ok: true, status: res.status, response: truncate(scrub(res.body, secrets)), retryable: false };
+    }
+    return failedStatus(res, secrets);
+  }
+}

@@ -1,0 +1,186 @@
+import type { Locale, RenderedMessage } from '../channels/types';
+import { Formatted, NOTIFICATION_EVENTS, NotificationEvent, TEMPLATES, VarName, VAR_NAMES } from './catalog';
+import {
+  CATEGORY_LABELS,
+  formatBeijing,
+  GRADE_LABELS,
+  label,
+  PHASE_LABELS,
+  RECIPIENT_LABELS,
+  REPORT_KIND_LABELS,
+  TIMER_LABELS,
+  WARNING_LEVEL_LABELS,
+} from './labels';
+
+export { NOTIFICATION_EVENTS, TEMPLATES, VAR_NAMES } from './catalog';
+export type { NotificationEvent, VarName, TemplateDef } from './catalog';
+export { formatBeijing } from './labels';
+
+export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
+export const DRILL_TITLE_STAMP: Readonly<Record<Locale, string>> = { 'zh-CN': '【演练】', en: '[DRILL] ' };
+const DRILL_NOTICE: Readonly<Record<Locale, string>> = {
+  'zh-CN': '> 【演练】本消息来自应急演练，不是真实事件。',
+  en: '> [DRILL] This message comes from an exercise, not a real incident.',
+};
+const LINK_TEXT: Readonly<Record<Locale, string>> = { 'zh-CN': '在控制台查看', en: 'Open in the console' };
+const MAX_VAR_CHARS = 500;
+
+export interface TemplateVars {
+  reference?: string;
+  title?: string;
+  /** I | II | III | IV */
+  grade?: string;
+  previousGrade?: string;
+  /** Taxonomy code, e.g. `ransomware`. */
+  category?: string;
+  /** Date, ISO-8601 string or epoch milliseconds; shown in Beijing time. */
+  dueAt?: Date | string | number;
+  /** Timer / deadline code, e.g. `initial`, `final`, `warning-feedback`. */
+  timer?: string;
+  /** Early-warning level: red | orange | yellow | blue. */
+  level?: string;
+  orgName?: string;
+  phase?: string;
+  /** initial | followUp | final | onward */
+  reportKind?: string;
+  /** Recipient kind code (e.g. `protection-department`) or a free-text name. */
+  recipient?: string;
+  reason?: string;
+  note?: string;
+  /** Link to the incident in the console; http(s) only. */
+  url?: string;
+  drill?: boolean;
+}
+
+export class TemplateVariableError extends Error {
+  constructor(
+    readonly event: string,
+    /** The variable names at fault, e.g. ['dueAt']. */
+    readonly variables: string[],
+    problem: string,
+  ) {
+    super(`template "${event}": ${problem}`);
+    this.name = 'TemplateVariableError';
+  }
+}
+
+export function isNotificationEvent(value: unknown): value is NotificationEvent {
+  return typeof value === 'string' && (NOTIFICATION_EVENTS as readonly string[]).includes(value);
+}
+
+function isMissing(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+}
+
+/**
+ * Variables often carry user input (incident titles, notes, a SIEM's alert text). Collapsing
+ * line breaks keeps one variable from forging extra lines or headings, and swapping brackets for
+ * their full-width forms keeps it from forging markdown links or WeCom's <font> tags in group chats.
+ */
+function sanitize(v: string): string {
+  const s = v
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/\[/g, '［')
+    .replace(/\]/g, '］')
+    .replace(/</g, '＜')
+    .replace(/>/g, '＞')
+    .trim();
+  return s.length > MAX_VAR_CHARS ? `${s.slice(0, MAX_VAR_CHARS)}…` : s;
+}
+
+function toDate(event: string, v: Date | string | number): Date {
+  const d = v instanceof Date ? v : new Date(v);
+  if (Number.isNaN(d.getTime())) throw new TemplateVariableError(event, ['dueAt'], `variable "dueAt" is not a valid date`);
+  return d;
+}
+
+function formatVars(event: NotificationEvent, locale: Locale, vars: TemplateVars): Formatted {
+  const out = {} as Record<VarName, string>;
+  for (const name of VAR_NAMES) {
+    const raw = vars[name];
+    if (isMissing(raw)) {
+      out[name] = '';
+      continue;
+    }
+    switch (name) {
+      case 'dueAt':
+        out[name] = formatBeijing(toDate(event, raw as Date | string | number), locale);
+        break;
+      case 'grade':
+      case 'previousGrade': {
+        const code = String(raw).trim();
+        if (!GRADE_LABELS[code]) {
+          throw new TemplateVariableError(event, [name], `variable "${name}" must be one of I, II, III, IV (got "${sanitize(code)}")`);
+        }
+        out[name] = label(GRADE_LABELS, code, locale);
+        break;
+      }
+      case 'level': {
+        const code = String(raw).trim();
+        if (!WARNING_LEVEL_LABELS[code]) {
+          throw new TemplateVariableError(event, [name], `variable "level" must be one of red, orange, yellow, blue (got "${sanitize(code)}")`);
+        }
+        out[name] = label(WARNING_LEVEL_LABELS, code, locale);
+        break;
+      }
+      case 'url': {
+        const s = String(raw).trim();
+        if (!/^https?:\/\/[^\s()<>\[\]]+$/.test(s)) {
+          throw new TemplateVariableError(event, [name], 'variable "url" must be an http(s) URL without spaces, brackets or parentheses');
+        }
+        out[name] = s;
+        break;
+      }
+      case 'category':
+        out[name] = sanitize(label(CATEGORY_LABELS, String(raw).trim(), locale));
+        break;
+      case 'timer':
+        out[name] = sanitize(label(TIMER_LABELS, String(raw).trim(), locale));
+        break;
+      case 'reportKind':
+        out[name] = sanitize(label(REPORT_KIND_LABELS, String(raw).trim(), locale));
+        break;
+      case 'recipient':
+        out[name] = sanitize(label(RECIPIENT_LABELS, String(raw).trim(), locale));
+        break;
+      case 'phase':
+        out[name] = sanitize(label(PHASE_LABELS, String(raw).trim(), locale));
+        break;
+      default:
+        out[name] = sanitize(String(raw));
+    }
+  }
+  return out;
+}
+
+/**
+ * Renders the message for one event in one locale. Throws TemplateVariableError naming every
+ * missing required variable (and any malformed one), and a plain Error for an unknown event or locale.
+ */
+export function renderMessage(event: NotificationEvent, locale: Locale, vars: TemplateVars): RenderedMessage {
+  if (!isNotificationEvent(event)) {
+    throw new Error(`unknown notification event "${String(event)}" (known: ${NOTIFICATION_EVENTS.join(', ')})`);
+  }
+  if (!LOCALES.includes(locale)) throw new Error(`unsupported locale "${String(locale)}" (supported: ${LOCALES.join(', ')})`);
+  const def = TEMPLATES[event];
+  const missing = def.required.filter((name) => isMissing(vars[name]));
+  if (missing.length > 0) {
+    const list = missing.map((m) => `"${m}"`).join(', ');
+    throw new TemplateVariableError(event, missing, `missing required variable${missing.length > 1 ? 's' : ''} ${list}`);
+  }
+  if (vars.drill !== undefined && typeof vars.drill !== 'boolean') {
+    throw new TemplateVariableError(event, ['drill'], 'variable "drill" must be true or false');
+  }
+  const drill = vars.drill === true;
+  const parts = def[locale](formatVars(event, locale, vars));
+  const lines = parts.lines.filter((l): l is string => typeof l === 'string' && l !== '');
+  if (vars.url) lines.push('', `[${LINK_TEXT[locale]}](${vars.url.trim()})`);
+  if (drill) lines.unshift(DRILL_NOTICE[locale], '');
+  return {
+    title: drill ? `${DRILL_TITLE_STAMP[locale]}${parts.title}` : parts.title,
+    text: lines.join('\n').replace(/\n{3,}/g, '\n\n').trim(),
+    locale,
+    drill,
+    event,
+  };
+}
