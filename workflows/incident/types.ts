@@ -1,0 +1,77 @@
+import type { DeadlineEntry, Grade, Role, StepState } from '../types';
+
+export const INCIDENT_WORKFLOW_ID = 'incident';
+
+export const INCIDENT_TIMERS = ['initial-report', 'final-report'] as const;
+export type IncidentTimer = (typeof INCIDENT_TIMERS)[number];
+
+export interface IncidentInput {
+  incidentId: string;
+  category: string;
+  grade: Grade;
+  drill: boolean;
+  /** Whether the current grade and operator kind make reporting mandatory (decided by the runtime's rules). */
+  reportingRequired: boolean;
+  /** Playbook steps with status; when omitted, the category's playbook is copied in (see playbookFor). */
+  steps?: StepState[];
+}
+
+export interface IncidentReports {
+  /** Initial report submissions in order; a partial one may be followed by its completion. */
+  initial: Array<{ reportId: string; partial: boolean }>;
+  followUps: string[];
+  final: string | null;
+}
+
+export interface IncidentContext {
+  incidentId: string;
+  category: string;
+  grade: Grade;
+  drill: boolean;
+  reportingRequired: boolean;
+  steps: StepState[];
+  deadlines: Partial<Record<IncidentTimer, DeadlineEntry>>;
+  reports: IncidentReports;
+  dismissReason: string | null;
+}
+
+export type IncidentEvent =
+  | { type: 'CONFIRM'; grade: Grade; reportingRequired: boolean }
+  | { type: 'DISMISS'; reason: string }
+  | { type: 'REGRADE'; grade: Grade; reportingRequired: boolean }
+  | {
+      type: 'COMPLETE_STEP';
+      stepId: string;
+      role: Role;
+      actorId: string;
+      note?: string;
+      evidence?: string[];
+      at: string;
+    }
+  | { type: 'REOPEN_STEP'; stepId: string; role: Role; actorId: string; at: string }
+  | { type: 'ADVANCE' }
+  | { type: 'INITIAL_REPORT_SUBMITTED'; partial: boolean; reportId: string }
+  | { type: 'FOLLOWUP_REPORT_SUBMITTED'; reportId: string }
+  | { type: 'FINAL_REPORT_SUBMITTED'; reportId: string }
+  | { type: 'REVIEW_COMPLETED' }
+  | { type: 'REIDENTIFICATION_COMPLETED' }
+  | { type: 'DEADLINE_REMINDER'; timer: IncidentTimer; generation: number; fraction: number }
+  | { type: 'DEADLINE_MISSED'; timer: IncidentTimer; generation: number };
+
+export type IncidentEventType = IncidentEvent['type'];
+
+export const INCIDENT_EVENT_TYPES: readonly IncidentEventType[] = [
+  'CONFIRM',
+  'DISMISS',
+  'REGRADE',
+  'COMPLETE_STEP',
+  'REOPEN_STEP',
+  'ADVANCE',
+  'INITIAL_REPORT_SUBMITTED',
+  'FOLLOWUP_REPORT_SUBMITTED',
+  'FINAL_REPORT_SUBMITTED',
+  'REVIEW_COMPLETED',
+  'REIDENTIFICATION_COMPLETED',
+  'DEADLINE_REMINDER',
+  'DEADLINE_MISSED',
+];
