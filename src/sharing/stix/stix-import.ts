@@ -1,0 +1,119 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { parseSimplePattern } from './stix-pattern';
+import type { SharedIndicator, SharedIndicatorType, TlpLevel } from './stix-types';
+import { isPlainObject } from './stix-types';
+import { tlpOfMarkingRefs } from './tlp';
+
+export interface ImportedIndicator extends SharedIndicator {
+  validFrom?: string;
+  /** The STIX indicator this came from (several values can come from one OR-joined pattern). */
+  stixId: string;
+  /** TLP of the source indicator, when marked with a known TLP marking. */
+  tlp?: TlpLevel;
+}
+
+export interface SkippedIndicator {
+  /** STIX id, or `objects[i]` when the object has none. */
+  id: string;
+  pattern?: string;
+  reason: string;
+}
+
+export interface ImportResult {
+  indicators: ImportedIndicator[];
+  skipped: SkippedIndicator[];
+}
+
+export interface ImportOptions {
+  /** Indicators exported from a drill (x_lianfang_drill) are skipped unless this is true: they are exercise
+   *  data and must not end up in a blocklist. */
+  includeDrill?: boolean;
+}
+
+/**
+ * Extracts our indicator shape from the `indicator` objects of a bundle (validate it first, e.g. with
+ * parseUntrustedBundle). Only simple `=` comparisons on the supported paths, OR-joined, are taken; every other
+ * indicator is listed in `skipped` with the reason. Never throws, whatever it is given.
+ */
+export function importIndicators(bundle: unknown, options: ImportOptions = {}): ImportResult {
+  const result: ImportResult = { indicators: [], skipped: [] };
+  if (!isPlainObject(bundle) || !Array.isArray(bundle.objects)) {
+    result.skipped.push({ id: 'bundle', reason: 'not a bundle with an objects array' });
+    return result;
+  }
+  const seen = new Set<string>();
+  bundle.objects.forEach((object: unknown, index: number) => {
+    try {
+      importOne(object, index, seen, result, options);
+    } catch (error) {
+      // only reachable with hand-made values (throwing getters and the like), never with parsed JSON
+      result.skipped.push({ id: `objects[${index}]`, reason: `unreadable object: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  });
+  return result;
+}
+
+function importOne(object: unknown, index: number, seen: Set<string>, result: ImportResult, options: ImportOptions): void {
+  if (!isPlainObject(object) || object.type !== 'indicator') return;
+  const id = typeof object.id === 'string' ? object.id : `objects[${index}]`;
+  const pattern = typeof object.pattern === 'string' ? object.pattern : undefined;
+  const skip = (reason: string): void => {
+    result.skipped.push({ id, ...(pattern !== undefined ? { pattern } : {}), reason });
+  };
+  if (pattern === undefined) return skip('indicator has no pattern');
+  if (object.pattern_type !== 'stix') return skip(`pattern_type "${String(object.pattern_type)}" is not supported (only "stix")`);
+  if (object.revoked === true) return skip('indicator is revoked');
+  if (object.x_lianfang_drill === true && !options.includeDrill) return skip('indicator comes from a drill');
+
+  const parsed = parseSimplePattern(pattern);
+  if (!parsed.ok) return skip(parsed.reason);
+  const invalid = parsed.comparisons.find((c) => !isPlausibleValue(c.type, c.value));
+  if (invalid) return skip(`value ${JSON.stringify(invalid.value)} is not a valid ${invalid.type}`);
+
+  const description = typeof object.description === 'string' ? object.description : undefined;
+  const validFrom = typeof object.valid_from === 'string' ? object.valid_from : undefined;
+  const tlp = tlpOfMarkingRefs(object.object_marking_refs);
+  for (const { type, value } of parsed.comparisons) {
+    const key = `${type}\u0000${value}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.indicators.push({
+      type,
+      value,
+      ...(description !== undefined ? { description } : {}),
+      ...(validFrom !== undefined ? { validFrom } : {}),
+      stixId: id,
+      ...(tlp ? { tlp } : {}),
+    });
+  }
+}
+
+/** A light sanity check so obviously broken values (a "hash" of the wrong length) do not reach a blocklist. */
+function isPlausibleValue(type: SharedIndicatorType, value: string): boolean {
+  if (value.length === 0 || value.trim() !== value) return false;
+  switch (type) {
+    case 'ipv4-addr': {
+      const [address, prefix, ...rest] = value.split('/');
+      return isIPv4(address) && rest.length === 0 && (prefix === undefined || /^(?:[0-9]|[12][0-9]|3[0-2])$/.test(prefix));
+    }
+    case 'ipv6-addr': {
+      const [address, prefix, ...rest] = value.split('/');
+      return isIPv6(address) && rest.length === 0 && (prefix === undefined || /^(?:[0-9]{1,2}|1[01][0-9]|12[0-8])$/.test(prefix));
+    }
+    case 'file-sha256':
+      return /^[0-9A-Fa-f]{64}$/.test(value);
+    case 'file-md5':
+      return /^[0-9A-Fa-f]{32}$/.test(value);
+    case 'domain-name':
+      return !/[\s/@]/.test(value) && value.includes('.');
+    case 'email-addr':
+      return /^[^\s@]+@[^\s@]+$/.test(value);
+    case 'url':
+      try {
+        new URL(value);
+        return true;
+      } catch {
+        return false;
+      }
+  }
+}
