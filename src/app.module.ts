@@ -9,6 +9,12 @@ import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { LoggingModule } from './logging/logging.module';
 import { RedisModule } from './redis/redis.module';
+import { RequirementsModule } from './requirements/requirements.module';
+import { EngineModule } from './engine/engine.module';
+import { OutboxModule } from './outbox/outbox.module';
+import { QueuesModule } from './queues/queues.module';
+import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue.module';
+import { TimersModule } from './timers/timers.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -34,8 +40,13 @@ export class AppModule {
       RedisModule.forRoot(opts.redisUrl),
       AuditModule,
       AuthModule,
+      RequirementsModule.forRoot(opts.config),
+      QueuesModule,
+      OutboxModule.forRoot({ relay: opts.workers }),
+      EngineModule,
     ];
-    const api = opts.api ? [HealthModule, IncidentsModule] : [];
-    return { module: AppModule, imports: [...infrastructure, ...api] };
+    const api = opts.api ? [HealthModule, IncidentsModule, WorkflowCatalogueModule] : [];
+    const domain = [TimersModule.forRoot({ api: opts.api, workers: opts.workers })];
+    return { module: AppModule, imports: [...infrastructure, ...api, ...domain] };
   }
 }

@@ -62,7 +62,7 @@ export class AppConfig {
   /** 32-byte key (base64) that encrypts channel secrets at rest; generated under VAR_DIR when unset. */
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsBase64({}, { message: 'must be 32 bytes, base64-encoded' })
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)' })
   SECRETS_KEY?: string;
 
   /** Key for the HMAC over the audit chain head, kept outside the database; generated under VAR_DIR when unset. */
@@ -77,6 +77,40 @@ export class AppConfig {
   @Max(16 * 1024 * 1024, { message: 'must be a number of bytes between 1024 and 16777216' })
   BODY_LIMIT_BYTES: number = 2 * 1024 * 1024;
 
+  /** The requirement catalogue directory (YAML + schema/); unset means the one shipped in requirements/. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  REQUIREMENTS_DIR?: string;
+
+  /**
+   * Overrides of the product defaults in requirements/reporting-rules.yaml: when reminders fire
+   * (fractions of a deadline's window, comma-separated) and how long each escalation step waits.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(0(\.\d+)?|1)(,(0(\.\d+)?|1))*$/, { message: 'must be comma-separated fractions between 0 and 1, e.g. 0.5,0.8' })
+  REMINDER_FRACTIONS?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, { message: 'must be an ISO 8601 duration such as PT15M' })
+  ESCALATION_STEP_DELAY?: string;
+
+  /** Attempts per notification delivery (the first send included) before it is dead-lettered. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 50' })
+  @Min(1, { message: 'must be an integer between 1 and 50' })
+  @Max(50, { message: 'must be an integer between 1 and 50' })
+  NOTIFY_MAX_ATTEMPTS: number = 6;
+
+  /** Base delay of the exponential backoff between delivery attempts (jittered, doubled per attempt). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds between 10 and 3600000' })
+  @Min(10, { message: 'must be a number of milliseconds between 10 and 3600000' })
+  @Max(3_600_000, { message: 'must be a number of milliseconds between 10 and 3600000' })
+  NOTIFY_BACKOFF_MS: number = 2000;
+
   get databaseKind(): 'sqlite' | 'postgres' {
     return this.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   }
@@ -88,11 +122,14 @@ export class AppConfig {
 
 export class ConfigError extends Error {}
 
+/** Settings without a default (absent from `new AppConfig()`'s own keys). */
+const OPTIONAL_KEYS = ['REDIS_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'SECRETS_KEY', 'AUDIT_KEY', 'REQUIREMENTS_DIR', 'REMINDER_FRACTIONS', 'ESCALATION_STEP_DELAY'] as const;
+
 /** Validates the environment; throws ConfigError with a single line naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, unknown> = {};
-  for (const key of [...known, 'REDIS_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'SECRETS_KEY', 'AUDIT_KEY']) {
+  for (const key of [...known, ...OPTIONAL_KEYS]) {
     if (env[key] !== undefined) raw[key] = env[key];
   }
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
@@ -102,9 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     const shown = first.property.includes('TOKEN') || first.property.includes('KEY') ? '(hidden)' : JSON.stringify(env[first.property]);
     throw new ConfigError(`Invalid configuration: ${first.property} ${message} (got ${shown})`);
-  }
-  if (config.SECRETS_KEY && Buffer.from(config.SECRETS_KEY, 'base64').length !== 32) {
-    throw new ConfigError('Invalid configuration: SECRETS_KEY must be 32 bytes, base64-encoded (got (hidden))');
   }
   return config;
 }

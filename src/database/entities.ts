@@ -2,9 +2,10 @@ import { AuditEntry, AuditHead } from '../audit/audit-entry.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { Organisation } from '../auth/organisation.entity';
 import { User } from '../auth/user.entity';
+import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
 import { Incident } from '../incidents/incident.entity';
 import { OutboxRow } from '../outbox/outbox-row.entity';
 import { SequenceRow } from './sequence.entity';
 
 /** Every entity, for the app, the worker, the migration CLI and the tests alike. */
-export const ENTITIES = [Organisation, User, ApiToken, AuditEntry, AuditHead, Incident, SequenceRow, OutboxRow];
+export const ENTITIES = [Organisation, User, ApiToken, AuditEntry, AuditHead, Incident, IncidentDeadline, SequenceRow, OutboxRow];

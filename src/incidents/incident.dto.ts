@@ -101,6 +101,11 @@ export class ListIncidentsQuery {
   @Matches(/^[a-z][a-z0-9-]{1,59}$/, { message: 'category must be a category code' })
   category?: string;
 
+  @ApiPropertyOptional({ example: 'INC-2026-000042' })
+  @IsOptional()
+  @Matches(/^INC-\d{4}-\d{6}$/, { message: 'reference must look like INC-2026-000042' })
+  reference?: string;
+
   @ApiPropertyOptional({ description: 'true: drills only; false: real incidents only' })
   @IsOptional()
   @Transform(toBool)

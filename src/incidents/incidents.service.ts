@@ -1,14 +1,19 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { IncidentContext } from '../../workflows/incident/types';
+import { AuditEntry } from '../audit/audit-entry.entity';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { badField } from '../common/bad-field';
-import { nowIso, toIso } from '../common/time';
-import { nextSequenceValue } from '../database/sequence';
-import { TransactionRunner } from '../database/transaction-runner';
+import { toIso } from '../common/time';
+import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
+import { IncidentEngine, type Applied } from '../engine/incident-engine.service';
+import { WorkflowRuntime } from '../engine/workflow-runtime';
+import { Catalogue } from '../requirements/catalogue';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
+import { parseUserEvent } from './incident-event.dto';
+import { incidentView, summaryView, type IncidentPage, type IncidentView } from './incident.view';
 
 /** Clock skew tolerated between a reporter's clock and ours for "detected in the future". */
 const FUTURE_SKEW_MS = 5 * 60_000;
@@ -17,72 +22,102 @@ const FUTURE_SKEW_MS = 5 * 60_000;
 export class IncidentsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly tx: TransactionRunner,
+    private readonly engine: IncidentEngine,
+    private readonly runtime: WorkflowRuntime,
     private readonly audit: AuditService,
+    private readonly catalogue: Catalogue,
   ) {}
 
-  async declare(p: Principal, dto: CreateIncidentDto): Promise<Incident> {
+  async declare(p: Principal, dto: CreateIncidentDto): Promise<IncidentView> {
     const detected = new Date(dto.detectedAt);
     if (detected.getTime() > Date.now() + FUTURE_SKEW_MS) throw badField('detectedAt', 'detectedAt must not be in the future');
     if (dto.occurredAt && new Date(dto.occurredAt).getTime() > detected.getTime()) {
       throw badField('occurredAt', 'occurredAt must not be later than detectedAt');
     }
-    return this.tx.run(async (em) => {
-      const now = nowIso();
-      const year = now.slice(0, 4);
-      const n = await nextSequenceValue(em, `incident:${p.orgId}:${year}`);
-      const incident = em.getRepository(Incident).create({
-        id: randomUUID(),
-        orgId: p.orgId,
-        reference: `INC-${year}-${String(n).padStart(6, '0')}`,
-        title: dto.title,
-        description: dto.description ?? '',
-        category: dto.category,
-        grade: dto.grade,
-        state: 'triage',
-        drill: dto.drill ?? false,
-        detectedAt: toIso(dto.detectedAt),
-        occurredAt: dto.occurredAt ? toIso(dto.occurredAt) : null,
-        affectedSystems: dto.affectedSystems ?? [],
-        affectedBusiness: dto.affectedBusiness ?? [],
-        impact: dto.impact ? { ...dto.impact } : null,
-        workflowId: 'incident',
-        workflowVersion: 1,
-        snapshot: null,
-        version: 1,
-        createdBy: p.userId,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await em.getRepository(Incident).insert(incident);
-      await this.audit.append(em, {
-        actor: p,
-        action: 'incident.declared',
-        incidentId: incident.id,
-        payload: { reference: incident.reference, title: incident.title, category: incident.category, grade: incident.grade, drill: incident.drill, detectedAt: incident.detectedAt },
-      });
-      return incident;
+    const applied = await this.engine.declare(p, {
+      title: dto.title, description: dto.description ?? '', category: dto.category, grade: dto.grade,
+      detectedAt: dto.detectedAt, occurredAt: dto.occurredAt ?? null, affectedSystems: dto.affectedSystems ?? [],
+      affectedBusiness: dto.affectedBusiness ?? [], drill: dto.drill ?? false, impact: dto.impact ? { ...dto.impact } : null,
     });
+    return this.view(p, applied);
   }
 
-  /** Another organisation's incident is "not found": existence must not leak across tenants. */
-  async get(p: Principal, id: string): Promise<Incident> {
-    const incident = await this.dataSource.getRepository(Incident).findOneBy({ id, orgId: p.orgId });
-    if (!incident) throw new NotFoundException('Incident not found');
-    return incident;
+  async get(p: Principal, id: string): Promise<IncidentView> {
+    const incident = await this.find(p, id);
+    const snapshot = this.runtime.restore(incident.workflowId, incident.workflowVersion, incident.snapshot!);
+    return this.view(p, { incident, snapshot });
   }
 
-  async list(p: Principal, q: ListIncidentsQuery): Promise<{ items: Incident[]; total: number; page: number; pageSize: number }> {
+  async applyEvent(p: Principal, id: string, body: unknown): Promise<IncidentView> {
+    const { type, expectedVersion, payload } = parseUserEvent(body);
+    const event: Record<string, unknown> & { type: string } = { type, ...payload };
+    // A liaison records a report made outside the product (phone, paper) by its reference.
+    if (typeof payload.reportReference === 'string') {
+      delete event.reportReference;
+      event.reportId = `external.${payload.reportReference}`;
+    }
+    return this.view(p, await this.engine.apply(p, id, p.orgId, event, { expectedVersion }));
+  }
+
+  async step(p: Principal, id: string, stepId: string, kind: 'COMPLETE_STEP' | 'REOPEN_STEP', fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number }): Promise<IncidentView> {
+    return this.view(p, await this.engine.stepEvent(p, id, p.orgId, stepId, kind, fields));
+  }
+
+  async list(p: Principal, q: ListIncidentsQuery): Promise<IncidentPage> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
     const qb = this.dataSource.getRepository(Incident).createQueryBuilder('i').where('i.org_id = :org', { org: p.orgId });
     if (q.state) qb.andWhere('i.state = :state', { state: q.state });
     if (q.grade) qb.andWhere('i.grade = :grade', { grade: q.grade });
+    if (q.reference) qb.andWhere('i.reference = :reference', { reference: q.reference });
     if (q.category) qb.andWhere('i.category = :category', { category: q.category });
     if (q.drill !== undefined) qb.andWhere('i.drill = :drill', { drill: q.drill });
     if (q.detectedFrom) qb.andWhere('i.detected_at >= :from', { from: toIso(q.detectedFrom) });
     if (q.detectedTo) qb.andWhere('i.detected_at < :to', { to: toIso(q.detectedTo) });
     const [items, total] = await qb.orderBy('i.created_at', 'DESC').addOrderBy('i.reference', 'DESC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
-    return { items, total, page, pageSize };
+    return { items: items.map(summaryView), total, page, pageSize };
+  }
+
+  async timeline(p: Principal, id: string): Promise<AuditEntry[]> {
+    await this.find(p, id);
+    return this.audit.timeline(id);
+  }
+
+  /**
+   * For an inspector: which requirements the incident's completed steps evidenced, with who, when
+   * and what evidence; and which cited requirements still have no completed step.
+   */
+  async compliance(p: Principal, id: string) {
+    const incident = await this.find(p, id);
+    const context = JSON.parse(incident.snapshot!).context as IncidentContext;
+    const byReq = new Map<string, Array<{ stepId: string; phase: string; completedAt?: string; completedBy?: string; evidence: string[] }>>();
+    const open = new Set<string>();
+    for (const s of context.steps) {
+      for (const r of s.requirements) {
+        if (s.status === 'done') {
+          const list = byReq.get(r) ?? [];
+          list.push({ stepId: s.id, phase: s.phase, completedAt: s.completedAt, completedBy: s.completedBy, evidence: s.evidence ?? [] });
+          byReq.set(r, list);
+        } else open.add(r);
+      }
+    }
+    const evidenced = [...byReq.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([requirementId, steps]) => ({
+      requirementId, title: this.catalogue.requirement(requirementId)?.title, steps,
+    }));
+    const outstanding = [...open].filter((r) => !byReq.has(r)).sort().map((requirementId) => ({ requirementId, title: this.catalogue.requirement(requirementId)?.title }));
+    return { incidentId: incident.id, reference: incident.reference, drill: incident.drill, state: incident.state, evidenced, outstanding, reports: context.reports };
+  }
+
+  private async find(p: Principal, id: string): Promise<Incident> {
+    // Another organisation's incident is "not found": existence must not leak across tenants.
+    const incident = await this.dataSource.getRepository(Incident).findOneBy({ id, orgId: p.orgId });
+    if (!incident || !incident.snapshot) throw new NotFoundException('Incident not found');
+    return incident;
+  }
+
+  private async view(p: Principal, { incident, snapshot }: Applied): Promise<IncidentView> {
+    const deadlines = await this.dataSource.getRepository(IncidentDeadline).findBy({ incidentId: incident.id });
+    const allowed = this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, p.role as never);
+    return incidentView(incident, snapshot.value, snapshot.context as IncidentContext, allowed, deadlines, (code) => this.catalogue.category(code)?.parent ?? undefined);
   }
 }

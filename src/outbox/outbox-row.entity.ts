@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * A side effect decided inside a committed transaction (schedule a timer, send a notification,
@@ -9,7 +9,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index(['sentAt', 'seq'])
 export class OutboxRow {
   /** Monotonic order of insertion; rows drain in this order. */
-  @PrimaryColumn({ type: 'integer' })
+  @PrimaryGeneratedColumn({ type: 'integer' })
   seq!: number;
 
   /** Deterministic job id, unique: the same side effect decided twice is one row. */

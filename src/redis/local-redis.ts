@@ -79,7 +79,7 @@ export class LocalRedis {
   async start(): Promise<string> {
     if (!LocalRedis.available(this.bin)) throw new RedisServerMissingError(this.bin);
     mkdirSync(this.dataDir, { recursive: true });
-    this.killStale();
+    await this.killStale();
     if (!this.port) this.port = await freePort();
     const args = [
       '--bind', '127.0.0.1', '--port', String(this.port), '--dir', this.dataDir,
@@ -110,18 +110,23 @@ export class LocalRedis {
    * A previous run killed with SIGKILL leaves its redis-server behind, holding the AOF. Stop it
    * before starting a new one on the same data directory.
    */
-  private killStale(): void {
+  private async killStale(): Promise<void> {
     const pidFile = join(this.dataDir, 'owner.pid');
     if (!existsSync(pidFile)) return;
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     rmSync(pidFile, { force: true });
     if (!pid) return;
+    let cmd: string;
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes('redis-server') && cmd.includes(this.dataDir)) process.kill(pid, 'SIGKILL');
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     } catch {
-      // Not running any more (or no /proc): nothing to stop.
+      return; // not running any more (or no /proc): nothing to stop
     }
+    if (!cmd.includes('redis-server') || !cmd.includes(this.dataDir)) return;
+    // SIGTERM, not SIGKILL: let it flush the AOF, which holds the timers of the previous run.
+    process.kill(pid, 'SIGTERM');
+    const until = Date.now() + 10_000;
+    while (existsSync(`/proc/${pid}`) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   }
 
   /** Stops the server (SIGTERM lets it flush the AOF) and waits for it to exit. */

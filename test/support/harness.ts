@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ServiceHandle, startService } from '../../src/bootstrap';
+import { freePort } from '../../src/redis/local-redis';
 
 export interface TestService {
   handle: ServiceHandle;
@@ -21,7 +22,7 @@ export interface TestService {
  * Boots the real service as production does (startService): a fresh SQLite file in a temp
  * directory, an embedded redis-server on a free loopback port, migrations, bootstrap admin.
  */
-export async function startTestService(opts: { workers?: boolean; env?: Record<string, string> } = {}): Promise<TestService> {
+export async function startTestService(opts: { workers?: boolean; env?: Record<string, string>; listen?: boolean } = {}): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), 'lianfang-test-'));
   const adminToken = `test-admin-${randomBytes(16).toString('hex')}`;
   const sqlitePath = join(dir, 'db.sqlite');
@@ -31,9 +32,10 @@ export async function startTestService(opts: { workers?: boolean; env?: Record<s
     BOOTSTRAP_ADMIN_TOKEN: adminToken,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     TZ: 'UTC',
+    ...(opts.listen ? { PORT: String(await freePort()), HOST: '127.0.0.1' } : {}),
     ...opts.env,
   };
-  const handle = await startService({ env, api: true, workers: opts.workers ?? true, listen: false, processName: 'test' });
+  const handle = await startService({ env, api: true, workers: opts.workers ?? true, listen: opts.listen ?? false, processName: 'test' });
   const app = handle.app as INestApplication;
   return {
     handle,

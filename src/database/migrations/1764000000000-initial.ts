@@ -76,7 +76,8 @@ export class Initial1764000000000 implements MigrationInterface {
       new Table({
         name: 'outbox',
         columns: [
-          int('seq', true), str('id', 120), str('queue', 40), str('kind', 60), text('payload'), ts('due_at', true),
+          { name: 'seq', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          str('id', 120), str('queue', 40), str('kind', 60), text('payload'), ts('due_at', true),
           ts('created_at'), ts('sent_at', true), { name: 'attempts', type: 'integer', default: 0 }, text('last_error', true),
         ],
         indices: [{ columnNames: ['sent_at', 'seq'] }, { columnNames: ['id'], isUnique: true }],

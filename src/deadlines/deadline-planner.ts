@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { WorkflowEffect } from '../../workflows/types';
+import type { OperatorKind } from '../common/roles';
+import { nowIso } from '../common/time';
+import type { OutboxItem } from '../outbox/outbox.service';
+import { QUEUES, jobId } from '../queues/queue-names';
+import { Catalogue } from '../requirements/catalogue';
+import { computeReportDeadline } from '../requirements/deadlines';
+import { DeadlineRowStatus, IncidentDeadline } from './incident-deadline.entity';
+import { TimingPolicy } from './timing-policy';
+
+/** Which report deadline of the rules a workflow timer stands for, and where its clock starts. */
+const TIMER_REPORTS: Record<string, { kind: 'initial' | 'final'; clock: 'detectedAt' | 'now' }> = {
+  // The rules start the initial-report clock at discovery, not when someone typed the incident in.
+  'initial-report': { kind: 'initial', clock: 'detectedAt' },
+  // The final report is due a number of working days after handling ended: the moment of the
+  // transition that scheduled it.
+  'final-report': { kind: 'final', clock: 'now' },
+};
+
+/** The number of escalation steps is data (requirements/reporting-rules.yaml); job ids cover them all. */
+export const MAX_ESCALATION_STEPS = 10;
+
+export interface DeadlineSubject {
+  id: string;
+  orgId: string;
+  grade: string;
+  detectedAt: string;
+  operatorKind: OperatorKind;
+}
+
+export function escalationJob(incidentId: string, timer: string, generation: number, level: number, at: Date): OutboxItem {
+  return {
+    id: jobId('dl', incidentId, timer, generation, `esc${level}`),
+    queue: QUEUES.timers,
+    kind: 'deadline-escalate',
+    payload: { incidentId, timer, generation, level },
+    dueAt: at,
+  };
+}
+
+export const reminderPercent = (fraction: number) => Math.round(fraction * 100);
+
+/** Deterministic job ids: (incident, timer, generation) plus what the job does. */
+export function timerJobIds(incidentId: string, timer: string, generation: number, reminders: readonly number[]): string[] {
+  return [
+    ...reminders.map((f) => jobId('dl', incidentId, timer, generation, `r${reminderPercent(f)}`)),
+    jobId('dl', incidentId, timer, generation, 'due'),
+    ...Array.from({ length: MAX_ESCALATION_STEPS }, (_, i) => jobId('dl', incidentId, timer, generation, `esc${i + 1}`)),
+  ];
+}
+
+/**
+ * Turns the workflow's scheduleDeadline / cancelDeadline effects into deadline rows and delayed
+ * timer jobs (written to the outbox, so they reach Redis only after commit). Due times come from
+ * the reporting rules in requirements/, never from literals here.
+ */
+@Injectable()
+export class DeadlinePlanner {
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly timing: TimingPolicy,
+  ) {}
+
+  async plan(em: EntityManager, subject: DeadlineSubject, effects: WorkflowEffect[], now = new Date()): Promise<OutboxItem[]> {
+    const items: OutboxItem[] = [];
+    for (const effect of effects) {
+      // A passed deadline starts the escalation chain in the same transaction that records it.
+      if (effect.type === 'notify' && effect.params.event === 'deadline.missed' && effect.params.data) {
+        const { timer, generation } = effect.params.data as { timer: string; generation: number };
+        items.push(escalationJob(subject.id, timer, generation, 1, now));
+      }
+      if (effect.type === 'scheduleDeadline') items.push(...(await this.schedule(em, subject, effect.params.timer, effect.params.generation, now)));
+      if (effect.type === 'cancelDeadline') {
+        await em.getRepository(IncidentDeadline).update(
+          { incidentId: subject.id, timer: effect.params.timer, generation: effect.params.generation },
+          { resolvedAt: now.toISOString(), updatedAt: now.toISOString() },
+        );
+        items.push({
+          id: jobId('cancel', subject.id, effect.params.timer, effect.params.generation, now.getTime()),
+          queue: QUEUES.timers,
+          kind: 'cancel',
+          payload: { jobIds: timerJobIds(subject.id, effect.params.timer, effect.params.generation, this.timing.reminders) },
+        });
+      }
+    }
+    return items;
+  }
+
+  /** Copies status and generation from the workflow context onto the deadline rows. */
+  async syncStatuses(em: EntityManager, incidentId: string, deadlines: Record<string, { generation: number; status: DeadlineRowStatus } | undefined>): Promise<void> {
+    for (const [timer, entry] of Object.entries(deadlines)) {
+      if (!entry) continue;
+      await em.getRepository(IncidentDeadline).update({ incidentId, timer, generation: entry.generation }, { status: entry.status, updatedAt: nowIso() });
+    }
+  }
+
+  private async schedule(em: EntityManager, s: DeadlineSubject, timer: string, generation: number, now: Date): Promise<OutboxItem[]> {
+    const spec = TIMER_REPORTS[timer];
+    if (!spec) throw new Error(`no reporting rule maps workflow timer ${timer}`);
+    const rule = this.catalogue.ruleFor(s.operatorKind, s.grade as never);
+    // The workflow only schedules report deadlines when the rules require a report; a rule missing
+    // here means the grade changed under it, and the next transition cancels the timer.
+    if (!rule) return [];
+    const clockStart = spec.clock === 'detectedAt' ? new Date(s.detectedAt) : now;
+    const due = computeReportDeadline(rule, spec.kind, clockStart);
+    const row: IncidentDeadline = {
+      incidentId: s.id, orgId: s.orgId, timer, generation, status: 'pending', ruleId: rule.id,
+      clockStartedAt: clockStart.toISOString(), dueAt: due.toISOString(), escalationLevel: 0,
+      acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, updatedAt: now.toISOString(),
+    };
+    await em.getRepository(IncidentDeadline).save(row);
+
+    const items: OutboxItem[] = [];
+    const window = due.getTime() - clockStart.getTime();
+    for (const fraction of this.timing.reminders) {
+      const at = new Date(clockStart.getTime() + window * fraction);
+      // A reminder whose moment has already passed (an incident entered late) would only be noise
+      // next to the ones still ahead; the deadline job itself is always scheduled.
+      if (at.getTime() <= now.getTime()) continue;
+      items.push({
+        id: jobId('dl', s.id, timer, generation, `r${reminderPercent(fraction)}`),
+        queue: QUEUES.timers,
+        kind: 'deadline-reminder',
+        payload: { incidentId: s.id, timer, generation, fraction },
+        dueAt: at,
+      });
+    }
+    items.push({
+      id: jobId('dl', s.id, timer, generation, 'due'),
+      queue: QUEUES.timers,
+      kind: 'deadline-due',
+      payload: { incidentId: s.id, timer, generation },
+      dueAt: due,
+    });
+    return items;
+  }
+}

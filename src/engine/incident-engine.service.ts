@@ -1,0 +1,226 @@
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AnyMachineSnapshot } from 'xstate';
+import { EntityManager } from 'typeorm';
+import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, maySend, playbookFor } from '../../workflows';
+import { findStep } from '../../workflows/incident/steps';
+import type { IncidentContext } from '../../workflows/incident/types';
+import type { Role as WorkflowRole } from '../../workflows/types';
+import { AuditService } from '../audit/audit.service';
+import { Organisation } from '../auth/organisation.entity';
+import { isSystemActor, type Actor } from '../auth/principal';
+import { badField } from '../common/bad-field';
+import type { Grade, OperatorKind } from '../common/roles';
+import { nowIso, toIso } from '../common/time';
+import { DeadlinePlanner } from '../deadlines/deadline-planner';
+import { nextSequenceValue } from '../database/sequence';
+import { TransactionRunner } from '../database/transaction-runner';
+import { Incident } from '../incidents/incident.entity';
+import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
+import { QUEUES, jobId } from '../queues/queue-names';
+import { Catalogue } from '../requirements/catalogue';
+import { WorkflowRuntime } from './workflow-runtime';
+
+export interface Declaration {
+  title: string;
+  description: string;
+  category: string;
+  grade: Grade;
+  detectedAt: string;
+  occurredAt: string | null;
+  affectedSystems: string[];
+  affectedBusiness: string[];
+  drill: boolean;
+  impact: Record<string, string | number | boolean> | null;
+}
+
+/** An event for the incident machine, before the runtime adds what only it knows. */
+export interface EngineEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface ApplyOptions {
+  expectedVersion?: number;
+  auditPayload?: Record<string, unknown>;
+}
+
+export interface Applied {
+  incident: Incident;
+  snapshot: AnyMachineSnapshot;
+}
+
+const actorRole = (a: Actor): WorkflowRole => (isSystemActor(a) ? 'system' : (a.role as WorkflowRole));
+const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` : a.userId);
+
+/**
+ * The engine of DESIGN.md: load snapshot → pure transition → one transaction that saves the
+ * snapshot (optimistic concurrency on `version`), appends the audit entry and writes the outbox rows
+ * for side effects. Nothing else writes an incident's workflow state; timers and workers call
+ * `apply` like any other caller.
+ */
+@Injectable()
+export class IncidentEngine {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly runtime: WorkflowRuntime,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly planner: DeadlinePlanner,
+    private readonly catalogue: Catalogue,
+  ) {}
+
+  reportingRequired(operatorKind: OperatorKind | null, grade: Grade): boolean {
+    return !!operatorKind && !!this.catalogue.ruleFor(operatorKind, grade);
+  }
+
+  async declare(actor: Actor & { orgId: string }, d: Declaration): Promise<Applied> {
+    if (!this.catalogue.isCategory(d.category)) throw badField('category', `category ${d.category} is not in the taxonomy (GET /api/v1/taxonomy)`);
+    const workflow = latestWorkflow(INCIDENT_WORKFLOW_ID)!;
+    const result = await this.tx.run(async (em) => {
+      const org = await this.org(em, actor.orgId);
+      const id = randomUUID();
+      const playbook = playbookFor(d.category, (code) => this.catalogue.category(code)?.parent ?? undefined);
+      const started = this.runtime.start(workflow.id, workflow.version, {
+        incidentId: id,
+        category: d.category,
+        grade: d.grade,
+        drill: d.drill,
+        reportingRequired: this.reportingRequired(org.operatorKind, d.grade),
+        steps: initialSteps(playbook, d.drill),
+      });
+      const now = nowIso();
+      const year = now.slice(0, 4);
+      const n = await nextSequenceValue(em, `incident:${actor.orgId}:${year}`);
+      const incident = em.getRepository(Incident).create({
+        id, orgId: actor.orgId, reference: `INC-${year}-${String(n).padStart(6, '0')}`, title: d.title,
+        description: d.description, category: d.category, grade: d.grade, state: this.runtime.topState(started.snapshot),
+        drill: d.drill, detectedAt: toIso(d.detectedAt), occurredAt: d.occurredAt ? toIso(d.occurredAt) : null,
+        affectedSystems: d.affectedSystems, affectedBusiness: d.affectedBusiness, impact: d.impact,
+        workflowId: workflow.id, workflowVersion: workflow.version, snapshot: this.runtime.serialise(started.snapshot),
+        version: 1, createdBy: actorId(actor), createdAt: now, updatedAt: now,
+      });
+      await em.getRepository(Incident).insert(incident);
+      const entry = await this.audit.append(em, {
+        actor, action: 'incident.declared', incidentId: id,
+        payload: { reference: incident.reference, title: incident.title, category: incident.category, grade: incident.grade, drill: incident.drill, detectedAt: incident.detectedAt, playbook: `${playbook.id}@${playbook.version}`, workflow: `${workflow.id}@${workflow.version}` },
+      });
+      const items = await this.effectsToOutbox(em, incident, org, started, entry.seq);
+      items.push(this.notification(incident, 'incident.declared', {}, entry.seq, 'declared'));
+      await this.outbox.add(em, items);
+      return { incident, snapshot: started.snapshot };
+    });
+    this.outbox.committed();
+    return result;
+  }
+
+  /**
+   * Applies one event. 404 for an incident of another organisation, 403 when the actor's role may
+   * not send this event type, 409 when the machine does not accept it now (with the events it does
+   * accept) or when `expectedVersion` is stale.
+   */
+  async apply(actor: Actor, incidentId: string, orgId: string, event: EngineEvent, opts: ApplyOptions = {}): Promise<Applied> {
+    const result = await this.tx.run((em) => this.applyInTransaction(em, actor, incidentId, orgId, event, opts));
+    this.outbox.committed();
+    return result;
+  }
+
+  /**
+   * `apply` inside the caller's transaction, so another domain can commit its own change and the
+   * workflow event together (a report marked submitted and INITIAL_REPORT_SUBMITTED). Same checks
+   * and errors as `apply`; a thrown error rolls the caller's whole transaction back. The caller
+   * must call `OutboxService.committed()` after its transaction commits.
+   */
+  async applyInTransaction(em: EntityManager, actor: Actor, incidentId: string, orgId: string, event: EngineEvent, opts: ApplyOptions = {}): Promise<Applied> {
+    const role = actorRole(actor);
+    const incident = await em.getRepository(Incident).findOneBy({ id: incidentId, orgId });
+    if (!incident || !incident.snapshot) throw new NotFoundException('Incident not found');
+    if (!maySend(incident.workflowId, event.type, role)) {
+      throw new ForbiddenException(`Role ${role} may not send ${event.type}`);
+    }
+    if (opts.expectedVersion !== undefined && opts.expectedVersion !== incident.version) {
+      throw new ConflictException({ message: `Incident is at version ${incident.version}, not ${opts.expectedVersion}; reload and retry`, currentVersion: incident.version });
+    }
+    const org = await this.org(em, orgId);
+    const snapshot = this.runtime.restore(incident.workflowId, incident.workflowVersion, incident.snapshot);
+    const enriched = this.enrich(event, org, actor);
+    const stepped = this.runtime.step(incident.workflowId, incident.workflowVersion, snapshot, enriched);
+    if (!stepped.accepted) {
+      const allowedEvents = this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, role);
+      throw new ConflictException({ message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`, allowedEvents, state: snapshot.value });
+    }
+    const before = incident.version;
+    const context = stepped.snapshot.context as IncidentContext;
+    const fromState = this.runtime.topState(snapshot);
+    incident.snapshot = this.runtime.serialise(stepped.snapshot);
+    incident.state = this.runtime.topState(stepped.snapshot);
+    incident.grade = context.grade;
+    incident.version = before + 1;
+    incident.updatedAt = nowIso();
+    const res = await em.getRepository(Incident).update(
+      { id: incident.id, version: before },
+      { snapshot: incident.snapshot, state: incident.state, grade: incident.grade, version: incident.version, updatedAt: incident.updatedAt },
+    );
+    // On Postgres two transactions may load the same version; the loser updates nothing.
+    if (!res.affected) throw new ConflictException({ message: 'Incident changed concurrently; reload and retry' });
+    const entry = await this.audit.append(em, {
+      actor, orgId, incidentId,
+      action: `incident.event.${event.type}`,
+      payload: { event: { ...event, ...(opts.auditPayload ?? {}) }, fromState, toState: incident.state, stateValue: stepped.snapshot.value as never, version: incident.version, drill: incident.drill },
+    });
+    const items = await this.effectsToOutbox(em, incident, org, stepped, entry.seq);
+    await this.planner.syncStatuses(em, incident.id, context.deadlines as never);
+    await this.outbox.add(em, items);
+    return { incident, snapshot: stepped.snapshot };
+  }
+
+  /** Step completion, with 404 for an unknown step and 403 for a role the playbook does not allow. */
+  async stepEvent(actor: Actor, incidentId: string, orgId: string, stepId: string, kind: 'COMPLETE_STEP' | 'REOPEN_STEP', fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number }): Promise<Applied> {
+    const current = await this.tx.run(async (em) => em.getRepository(Incident).findOneBy({ id: incidentId, orgId }));
+    if (!current || !current.snapshot) throw new NotFoundException('Incident not found');
+    const context = JSON.parse(current.snapshot).context as IncidentContext;
+    const step = findStep(context.steps, stepId);
+    if (!step) throw new NotFoundException(`Step ${stepId} is not in this incident's playbook`);
+    const role = actorRole(actor);
+    if (!step.roles.includes(role)) throw new ForbiddenException(`Role ${role} may not ${kind === 'COMPLETE_STEP' ? 'complete' : 'reopen'} step ${stepId} (allowed: ${step.roles.join(', ')})`);
+    const at = nowIso();
+    const event: EngineEvent =
+      kind === 'COMPLETE_STEP'
+        ? { type: kind, stepId, role, actorId: actorId(actor), at, ...(fields.note !== undefined ? { note: fields.note } : {}), ...(fields.evidence ? { evidence: fields.evidence } : {}) }
+        : { type: kind, stepId, role, actorId: actorId(actor), at };
+    return this.apply(actor, incidentId, orgId, event, { expectedVersion: fields.expectedVersion, auditPayload: fields.reason ? { reason: fields.reason } : undefined });
+  }
+
+  /** Adds what only the runtime knows: whether the rules require reports at the new grade. */
+  private enrich(event: EngineEvent, org: Organisation, actor: Actor): EngineEvent {
+    if (event.type === 'CONFIRM' || event.type === 'REGRADE') {
+      return { ...event, reportingRequired: this.reportingRequired(org.operatorKind, event.grade as Grade) };
+    }
+    if (event.type === 'COMPLETE_STEP' || event.type === 'REOPEN_STEP') return { ...event, role: actorRole(actor) };
+    return event;
+  }
+
+  private async effectsToOutbox(em: EntityManager, incident: Incident, org: Organisation, stepped: { effects: import('../../workflows/types').WorkflowEffect[] }, auditSeq: number): Promise<OutboxItem[]> {
+    const items = await this.planner.plan(em, { id: incident.id, orgId: incident.orgId, grade: incident.grade, detectedAt: incident.detectedAt, operatorKind: org.operatorKind ?? 'other' }, stepped.effects);
+    stepped.effects.forEach((e, i) => {
+      if (e.type === 'notify') items.push(this.notification(incident, e.params.event, e.params.data ?? {}, auditSeq, String(i)));
+    });
+    return items;
+  }
+
+  /** One fan-out job per notable event; the notifications worker resolves subscriptions. */
+  private notification(incident: Incident, event: string, data: Record<string, unknown>, auditSeq: number, tag: string): OutboxItem {
+    return {
+      id: jobId('nt', incident.id, auditSeq, tag),
+      queue: QUEUES.notifications,
+      kind: 'fanout',
+      payload: { orgId: incident.orgId, incidentId: incident.id, event, data, drill: incident.drill, grade: incident.grade },
+    };
+  }
+
+  private async org(em: EntityManager, orgId: string): Promise<Organisation> {
+    const org = await em.getRepository(Organisation).findOneBy({ id: orgId });
+    if (!org) throw new NotFoundException('Organisation not found');
+    return org;
+  }
+}

@@ -1,0 +1,127 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Min, validateSync, ValidationError } from 'class-validator';
+import { GRADES, type Grade } from '../common/roles';
+import { badField } from '../common/bad-field';
+import { BadRequestException } from '@nestjs/common';
+
+/** Event types a person may send through POST /incidents/:id/events. Timer events are system-only. */
+export const USER_EVENT_TYPES = [
+  'CONFIRM', 'DISMISS', 'REGRADE', 'ADVANCE', 'INITIAL_REPORT_SUBMITTED', 'FOLLOWUP_REPORT_SUBMITTED',
+  'FINAL_REPORT_SUBMITTED', 'REVIEW_COMPLETED', 'REIDENTIFICATION_COMPLETED',
+] as const;
+export const SYSTEM_EVENT_TYPES = ['DEADLINE_REMINDER', 'DEADLINE_MISSED'] as const;
+export const STEP_EVENT_TYPES = ['COMPLETE_STEP', 'REOPEN_STEP'] as const;
+
+class Base {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+class ConfirmEvent extends Base {
+  @IsIn(GRADES) grade!: Grade;
+  @IsOptional() @IsString() @Length(0, 2000) note?: string;
+}
+class DismissEvent extends Base {
+  @IsString() @Length(1, 2000) reason!: string;
+}
+class RegradeEvent extends Base {
+  @IsIn(GRADES) grade!: Grade;
+  @IsString() @Length(1, 2000) reason!: string;
+}
+class EmptyEvent extends Base {}
+class ReportEvent extends Base {
+  /** Reference of a report made outside the product (phone, paper), recorded by the liaison. */
+  @IsString() @Length(1, 200) reportReference!: string;
+}
+class InitialReportEvent extends ReportEvent {
+  @IsBoolean() partial!: boolean;
+}
+
+const SHAPES: Record<(typeof USER_EVENT_TYPES)[number], new () => Base> = {
+  CONFIRM: ConfirmEvent,
+  DISMISS: DismissEvent,
+  REGRADE: RegradeEvent,
+  ADVANCE: EmptyEvent,
+  INITIAL_REPORT_SUBMITTED: InitialReportEvent,
+  FOLLOWUP_REPORT_SUBMITTED: ReportEvent,
+  FINAL_REPORT_SUBMITTED: ReportEvent,
+  REVIEW_COMPLETED: EmptyEvent,
+  REIDENTIFICATION_COMPLETED: EmptyEvent,
+};
+
+function details(errors: ValidationError[]) {
+  return errors.map((e) => ({ field: e.property, messages: Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }) }));
+}
+
+export type UserEventType = (typeof USER_EVENT_TYPES)[number];
+export interface ParsedUserEvent {
+  type: UserEventType;
+  expectedVersion?: number;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * The events body is `{ type, expectedVersion?, ...payload }` whose shape depends on `type`, so it
+ * is validated here per type (same class-validator rules and the same 400 shape as the DTOs).
+ */
+export function parseUserEvent(body: unknown): ParsedUserEvent {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badField('type', 'body must be a JSON object with a type');
+  const { type, ...rest } = body as Record<string, unknown>;
+  if (typeof type !== 'string') throw badField('type', 'type must be a string');
+  if ((STEP_EVENT_TYPES as readonly string[]).includes(type)) {
+    throw badField('type', `${type} is sent through POST /api/v1/incidents/:id/steps/:stepId/${type === 'COMPLETE_STEP' ? 'complete' : 'reopen'}`);
+  }
+  const shape = SHAPES[type as UserEventType];
+  if (!shape) {
+    if ((SYSTEM_EVENT_TYPES as readonly string[]).includes(type)) throw badField('type', `${type} is sent by the timers only`);
+    throw badField('type', `type must be one of ${USER_EVENT_TYPES.join(', ')}`);
+  }
+  const instance = plainToInstance(shape, rest);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) {
+    const d = details(errors);
+    throw new BadRequestException({ message: d.map((x) => x.messages.join('; ')).join('; '), details: d });
+  }
+  const { expectedVersion, ...payload } = instance as Base & Record<string, unknown>;
+  return { type: type as UserEventType, expectedVersion, payload };
+}
+
+/** For OpenAPI: the union is documented loosely; parseUserEvent enforces each shape. */
+export class IncidentEventBody {
+  @ApiProperty({ enum: USER_EVENT_TYPES }) type!: string;
+  @ApiPropertyOptional({ description: 'Optimistic concurrency: 409 when the incident has moved on' }) expectedVersion?: number;
+  @ApiPropertyOptional({ enum: GRADES, description: 'CONFIRM, REGRADE' }) grade?: Grade;
+  @ApiPropertyOptional({ description: 'DISMISS, REGRADE' }) reason?: string;
+  @ApiPropertyOptional({ description: 'CONFIRM' }) note?: string;
+  @ApiPropertyOptional({ description: '*_REPORT_SUBMITTED sent by a liaison for a report made outside the product' }) reportReference?: string;
+  @ApiPropertyOptional({ description: 'INITIAL_REPORT_SUBMITTED: first items only, rest owed' }) partial?: boolean;
+}
+
+export class StepCompletionDto {
+  @ApiPropertyOptional({ example: 'Isolated trade-app-01..03 from the production VLAN at 02:40.' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  note?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Evidence references: file hashes, ticket ids, URLs of the evidence store' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 500, { each: true })
+  evidence?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class StepReopenDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) reason?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
+}

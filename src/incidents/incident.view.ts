@@ -1,0 +1,125 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { IncidentContext } from '../../workflows/incident/types';
+import { playbookFor } from '../../workflows';
+import type { StepTemplate } from '../../workflows/types';
+import type { IncidentDeadline } from '../deadlines/incident-deadline.entity';
+import type { Incident } from './incident.entity';
+
+export class StepView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['triage', 'containment', 'eradication', 'recovery', 'review', 'reidentification'] }) phase!: string;
+  @ApiProperty() title!: { zh: string; en: string };
+  @ApiPropertyOptional() guidance?: { zh: string; en: string };
+  @ApiProperty({ type: [String] }) roles!: string[];
+  @ApiProperty() mandatory!: boolean;
+  @ApiProperty({ type: [String] }) requirements!: string[];
+  @ApiPropertyOptional({ description: 'Evidence the playbook expects' }) expectedEvidence?: Array<{ kind: string; description: { zh: string; en: string } }>;
+  @ApiProperty({ enum: ['open', 'done'] }) status!: string;
+  @ApiPropertyOptional() completedAt?: string;
+  @ApiPropertyOptional() completedBy?: string;
+  @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional({ type: [String] }) evidence?: string[];
+}
+
+export class DeadlineView {
+  @ApiProperty({ example: 'initial-report' }) timer!: string;
+  @ApiProperty({ enum: ['pending', 'met', 'missed', 'cancelled'] }) status!: string;
+  @ApiProperty() generation!: number;
+  @ApiPropertyOptional({ description: 'Reporting rule the clock comes from' }) ruleId?: string;
+  @ApiPropertyOptional() clockStartedAt?: string;
+  @ApiPropertyOptional() dueAt?: string;
+  @ApiProperty() escalationLevel!: number;
+  @ApiPropertyOptional({ nullable: true }) acknowledgedAt?: string | null;
+}
+
+export class IncidentView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'INC-2026-000042' }) reference!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty() category!: string;
+  @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
+  @ApiProperty({ description: 'Drill (应急演练): never counted as a real incident' }) drill!: boolean;
+  @ApiProperty({ example: 'response' }) state!: string;
+  @ApiProperty({ description: 'Full workflow state value (parallel regions included)' }) stateValue!: unknown;
+  @ApiProperty() detectedAt!: string;
+  @ApiPropertyOptional({ nullable: true }) occurredAt!: string | null;
+  @ApiProperty({ type: [String] }) affectedSystems!: string[];
+  @ApiProperty({ type: [String] }) affectedBusiness!: string[];
+  @ApiPropertyOptional({ nullable: true }) impact!: Record<string, unknown> | null;
+  @ApiProperty() workflow!: { id: string; version: number };
+  @ApiProperty({ description: 'Optimistic-concurrency version; send it back as expectedVersion' }) version!: number;
+  @ApiProperty({ type: [String], description: 'Event types the workflow accepts now from the caller\'s role' }) allowedEvents!: string[];
+  @ApiProperty({ type: [StepView] }) steps!: StepView[];
+  @ApiProperty({ type: [DeadlineView] }) deadlines!: DeadlineView[];
+  @ApiProperty() reports!: unknown;
+  @ApiPropertyOptional({ nullable: true }) dismissReason?: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}
+
+export class IncidentSummaryView {
+  @ApiProperty() id!: string;
+  @ApiProperty() reference!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() category!: string;
+  @ApiProperty() grade!: string;
+  @ApiProperty() drill!: boolean;
+  @ApiProperty() state!: string;
+  @ApiProperty() detectedAt!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}
+
+export class IncidentPage {
+  @ApiProperty({ type: [IncidentSummaryView] }) items!: IncidentSummaryView[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+}
+
+export function summaryView(i: Incident): IncidentSummaryView {
+  return {
+    id: i.id, reference: i.reference, title: i.title, category: i.category, grade: i.grade, drill: i.drill,
+    state: i.state, detectedAt: i.detectedAt, version: i.version, createdAt: i.createdAt, updatedAt: i.updatedAt,
+  };
+}
+
+export function incidentView(
+  i: Incident,
+  stateValue: unknown,
+  context: IncidentContext,
+  allowedEvents: string[],
+  deadlineRows: IncidentDeadline[],
+  parentOf: (code: string) => string | undefined,
+): IncidentView {
+  // Guidance and evidence expectations are display text; the snapshot keeps only what guards read.
+  const templates = new Map<string, StepTemplate>(playbookFor(i.category, parentOf).steps.map((s) => [s.id, s]));
+  const rows = new Map(deadlineRows.map((d) => [d.timer, d]));
+  const deadlines: DeadlineView[] = Object.entries(context.deadlines).flatMap(([timer, entry]) => {
+    if (!entry) return [];
+    const row = rows.get(timer);
+    const current = row && row.generation === entry.generation ? row : undefined;
+    return [{
+      timer, status: entry.status, generation: entry.generation, ruleId: current?.ruleId, clockStartedAt: current?.clockStartedAt,
+      dueAt: current?.dueAt, escalationLevel: current?.escalationLevel ?? 0, acknowledgedAt: current?.acknowledgedAt ?? null,
+    }];
+  });
+  return {
+    id: i.id, reference: i.reference, title: i.title, description: i.description, category: i.category, grade: i.grade,
+    drill: i.drill, state: i.state, stateValue, detectedAt: i.detectedAt, occurredAt: i.occurredAt,
+    affectedSystems: i.affectedSystems, affectedBusiness: i.affectedBusiness, impact: i.impact,
+    workflow: { id: i.workflowId, version: i.workflowVersion }, version: i.version, allowedEvents,
+    steps: context.steps.map((s) => {
+      const t = templates.get(s.id);
+      return {
+        id: s.id, phase: s.phase, title: s.title, guidance: t?.guidance, roles: s.roles, mandatory: s.mandatory,
+        requirements: s.requirements, expectedEvidence: t?.evidence, status: s.status, completedAt: s.completedAt,
+        completedBy: s.completedBy, note: s.note, evidence: s.evidence,
+      };
+    }),
+    deadlines, reports: context.reports, dismissReason: context.dismissReason,
+    createdAt: i.createdAt, updatedAt: i.updatedAt,
+  };
+}

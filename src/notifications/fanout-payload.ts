@@ -1,0 +1,21 @@
+import type { Grade, Role } from '../common/roles';
+
+/**
+ * The contract of a `fanout` job on the notifications queue: "this happened in this organisation;
+ * tell whoever subscribed". Written to the outbox by the engine (workflow `notify` effects),
+ * escalation, reports and warnings; resolved into one delivery per matching subscription by the
+ * notifications worker.
+ */
+export interface FanoutPayload {
+  orgId: string;
+  /** Workflow notify event (e.g. incident.confirmed, deadline.missed) or a domain event (escalation, report.submitted, warning.received…). */
+  event: string;
+  data: Record<string, unknown>;
+  drill: boolean;
+  incidentId?: string | null;
+  grade?: Grade | null;
+  warningId?: string | null;
+  reportId?: string | null;
+  /** Escalation: the role this step is addressed to (commander, leader, admin). */
+  role?: Role;
+}

@@ -1,0 +1,169 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { nowIso } from '../common/time';
+import { TransactionRunner } from '../database/transaction-runner';
+import { LOGGER } from '../logging/logging.module';
+import { QUEUE_NAMES, type QueueName } from '../queues/queue-names';
+import { OutboxRow } from './outbox-row.entity';
+import { OutboxService } from './outbox.service';
+
+const BATCH = 200;
+const POLL_MS = 250;
+const RETRY_MS = 1000;
+/** BullMQ waits for a connection before sending; while Redis is down that wait has no end. */
+const SEND_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what} timed out after ${ms} ms (is Redis reachable?)`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Moves committed outbox rows into BullMQ, strictly in insertion order, and marks them sent. Runs
+ * in worker processes; woken in-process after commits and polling for rows written by other
+ * processes. When Redis is down the first failing row stops the batch (nothing is skipped), and the
+ * relay retries until Redis is back. Re-adding a row after a crash is harmless: the row id is the
+ * job id, and BullMQ ignores an id it already holds.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly queues = new Map<QueueName, Queue>();
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  /** Resolves when the current drain finishes (for shutdown and tests). */
+  private current: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly outbox: OutboxService,
+    private readonly moduleRef: ModuleRef,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const name of QUEUE_NAMES) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      // Without a listener ioredis prints every reconnect failure; the relay reports outages itself.
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    this.unsubscribe = this.outbox.onCommit(() => this.wake());
+    this.wake();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    // A drain stuck on an unreachable Redis must not hold shutdown: its rows stay unsent and the
+    // next start sends them.
+    await withTimeout(this.current, SEND_TIMEOUT_MS + 1000, 'outbox drain at shutdown').catch(() => undefined);
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.running = true;
+    this.current = this.drain().finally(() => {
+      this.running = false;
+      if (this.stopped) return;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Unsent rows, oldest first (a gauge for /ready and tests). */
+  async backlog(): Promise<number> {
+    return this.dataSource.getRepository(OutboxRow).createQueryBuilder('o').where('o.sent_at IS NULL').getCount();
+  }
+
+  /** Waits until every row committed so far is in Redis (tests and graceful shutdown). */
+  async flush(timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while ((await this.backlog()) > 0) {
+      if (Date.now() > until) throw new Error('outbox did not drain in time');
+      this.wake();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private async drain(): Promise<void> {
+    let delay = POLL_MS;
+    try {
+      for (;;) {
+        const rows = await this.dataSource
+          .getRepository(OutboxRow)
+          .createQueryBuilder('o')
+          .where('o.sent_at IS NULL')
+          .orderBy('o.seq', 'ASC')
+          .take(BATCH)
+          .getMany();
+        if (rows.length === 0) break;
+        const sent: number[] = [];
+        let failure: { row: OutboxRow; error: string } | undefined;
+        for (const row of rows) {
+          if (this.stopped) break;
+          try {
+            await this.send(row);
+            sent.push(row.seq);
+          } catch (err) {
+            failure = { row, error: err instanceof Error ? err.message : String(err) };
+            break;
+          }
+        }
+        if (sent.length) await this.markSent(sent);
+        if (failure) {
+          await this.markFailed(failure.row, failure.error);
+          this.logger.warn({ outbox: failure.row.id, error: failure.error }, 'outbox relay: enqueue failed; will retry');
+          delay = RETRY_MS;
+          break;
+        }
+        if (rows.length < BATCH || this.stopped) break;
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'outbox relay failed');
+      delay = RETRY_MS;
+    }
+    if (!this.stopped) this.timer = setTimeout(() => this.wake(), delay);
+  }
+
+  private async send(row: OutboxRow): Promise<void> {
+    const queue = this.queues.get(row.queue as QueueName);
+    if (!queue) throw new Error(`unknown queue ${row.queue}`);
+    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    if (row.kind === 'cancel') {
+      for (const id of (payload.jobIds as string[]) ?? []) await withTimeout(queue.remove(id), SEND_TIMEOUT_MS, 'remove job');
+      return;
+    }
+    const delay = row.dueAt ? Math.max(0, new Date(row.dueAt).getTime() - Date.now()) : undefined;
+    await withTimeout(queue.add(row.kind, { ...payload, outboxId: row.id }, { jobId: row.id, delay }), SEND_TIMEOUT_MS, 'enqueue');
+  }
+
+  private async markSent(seqs: number[]): Promise<void> {
+    const at = nowIso();
+    await this.tx.run((em) => em.createQueryBuilder().update(OutboxRow).set({ sentAt: at }).whereInIds(seqs).execute());
+  }
+
+  private async markFailed(row: OutboxRow, error: string): Promise<void> {
+    await this.tx.run((em) =>
+      em.createQueryBuilder().update(OutboxRow).set({ attempts: () => 'attempts + 1', lastError: error.slice(0, 1000) }).where('seq = :seq', { seq: row.seq }).execute(),
+    );
+  }
+}

@@ -1,0 +1,100 @@
+import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
+import { IncidentDriver, type Tokens } from '../support/incident-driver';
+import { waitFor } from '../support/wait';
+
+/**
+ * Real BullMQ delayed jobs on a real redis-server: the rules give a CII operator one hour for the
+ * initial report, so the incident is declared as discovered 59m54s ago and its deadline falls due
+ * six seconds into the test. REMINDER_FRACTIONS and ESCALATION_STEP_DELAY shrink the product
+ * defaults so the whole chain runs in seconds.
+ */
+describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
+  jest.setTimeout(60_000);
+  let svc: TestService;
+  let tokens: Tokens;
+
+  beforeAll(async () => {
+    svc = await startTestService({ env: { REMINDER_FRACTIONS: '0.999', ESCALATION_STEP_DELAY: 'PT1S' } });
+    tokens = (await createOrg(svc, { name: 'Grid operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'leader', 'admin'])).tokens;
+  });
+  afterAll(async () => svc?.close());
+
+  async function confirmedIncident(secondsToDue: number) {
+    const detectedAt = new Date(Date.now() - 3600_000 + secondsToDue * 1000).toISOString();
+    const occurredAt = new Date(Date.parse(detectedAt) - 60_000).toISOString();
+    const res = await svc.http().post('/api/v1/incidents').set(bearer(tokens.commander.token)).send(incidentInput({ grade: 'II', detectedAt, occurredAt }));
+    expect(res.status).toBe(201);
+    const inc = new IncidentDriver(svc, tokens, res.body.id);
+    await inc.completePhase('triage');
+    await inc.send('commander', { type: 'CONFIRM', grade: 'II' });
+    return inc;
+  }
+
+  async function actions(id: string): Promise<Array<{ action: string; payload: string; at: string }>> {
+    const res = await svc.http().get(`/api/v1/incidents/${id}/timeline`).set(bearer(tokens.commander.token)).expect(200);
+    return res.body;
+  }
+
+  it('fires the reminder, then the missed deadline, then escalates commander → leader → admin, once each', async () => {
+    const inc = await confirmedIncident(6);
+    const before = await inc.get();
+    expect(before.deadlines[0]).toMatchObject({ timer: 'initial-report', status: 'pending', escalationLevel: 0 });
+
+    const timeline = await waitFor('three escalation steps', async () => {
+      const t = await actions(inc.id);
+      return t.filter((e) => e.action === 'deadline.escalated').length === 3 ? t : undefined;
+    }, 30_000);
+    const relevant = timeline.map((e) => e.action).filter((a) => /DEADLINE|escalated/.test(a));
+    expect(relevant).toEqual(['incident.event.DEADLINE_REMINDER', 'incident.event.DEADLINE_MISSED', 'deadline.escalated', 'deadline.escalated', 'deadline.escalated']);
+    const roles = timeline.filter((e) => e.action === 'deadline.escalated').map((e) => JSON.parse(e.payload).role);
+    expect(roles).toEqual(['commander', 'leader', 'admin']);
+    const missedAt = new Date(timeline.find((e) => e.action === 'incident.event.DEADLINE_MISSED')!.at).getTime();
+    expect(missedAt).toBeGreaterThanOrEqual(new Date(before.deadlines[0].dueAt).getTime());
+
+    const after = await inc.get();
+    expect(after.deadlines[0]).toMatchObject({ status: 'missed', escalationLevel: 3 });
+    const dash = await svc.http().get('/api/v1/deadlines').set(bearer(tokens.leader.token)).expect(200);
+    expect(dash.body.overdue.map((d: { incidentId: string }) => d.incidentId)).toContain(inc.id);
+
+    // Nothing fires twice: wait past another step delay and count again.
+    await new Promise((r) => setTimeout(r, 1500));
+    const again = (await actions(inc.id)).filter((e) => /DEADLINE|escalated/.test(e.action));
+    expect(again).toHaveLength(5);
+
+    // A late report still counts as a missed deadline, and takes it off the overdue list.
+    await inc.send('liaison', { type: 'INITIAL_REPORT_SUBMITTED', partial: false, reportReference: 'late-1' });
+    expect((await inc.get()).deadlines[0].status).toBe('missed');
+    const dash2 = await svc.http().get('/api/v1/deadlines').set(bearer(tokens.leader.token)).expect(200);
+    expect(dash2.body.overdue.map((d: { incidentId: string }) => d.incidentId)).not.toContain(inc.id);
+  });
+
+  it('acknowledging stops the escalation; a report in time cancels the timers', async () => {
+    const late = await confirmedIncident(1);
+    await waitFor('first escalation', async () => ((await late.get()).deadlines[0].escalationLevel >= 1 ? true : undefined), 20_000);
+    const ack = await svc.http().post(`/api/v1/incidents/${late.id}/deadlines/initial-report/acknowledge`).set(bearer(tokens.leader.token));
+    expect(ack.status).toBe(200);
+    const levelAtAck = (await late.get()).deadlines[0].escalationLevel;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await late.get()).deadlines[0].escalationLevel).toBe(levelAtAck);
+    expect(levelAtAck).toBeLessThan(3);
+
+    const ontime = await confirmedIncident(4);
+    await ontime.send('liaison', { type: 'INITIAL_REPORT_SUBMITTED', partial: true, reportReference: 'on-time' });
+    await new Promise((r) => setTimeout(r, 5500));
+    const t = await actions(ontime.id);
+    expect(t.map((e) => e.action)).not.toContain('incident.event.DEADLINE_MISSED');
+    expect((await ontime.get()).deadlines[0]).toMatchObject({ status: 'met', escalationLevel: 0 });
+  });
+
+  it('a regrade starts a new generation; the old generation\'s timer changes nothing', async () => {
+    const inc = await confirmedIncident(3);
+    // Regrade to I: same one-hour rule for CII, new generation, old jobs cancelled.
+    const body = await inc.send('commander', { type: 'REGRADE', grade: 'I', reason: 'wider impact' });
+    expect(body.deadlines[0].generation).toBe(2);
+    await waitFor('missed on generation 2', async () => ((await inc.get()).deadlines[0].status === 'missed' ? true : undefined), 15_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const missed = (await actions(inc.id)).filter((e) => e.action === 'incident.event.DEADLINE_MISSED');
+    expect(missed).toHaveLength(1);
+    expect(JSON.parse(missed[0].payload).event.generation).toBe(2);
+  });
+});

@@ -1,0 +1,375 @@
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startService } from '../../src/bootstrap';
+import { CatalogueError } from '../../src/requirements/catalogue';
+import { bearer, createOrg, startTestService, TestService } from '../support/harness';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** A copy of the shipped catalogue with GBT39204-11.3-a moved to a clause chapter 11 does not have. */
+function brokenCatalogueCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lianfang-req-'));
+  cpSync(join(ROOT, 'requirements'), dir, { recursive: true });
+  const file = join(dir, 'gbt39204.yaml');
+  const text = readFileSync(file, 'utf8');
+  const broken = text.replace(/(- id: GBT39204-11\.3-a\n\s+clause: )"11\.3"/, '$1"11.9"');
+  if (broken === text) throw new Error('test setup: GBT39204-11.3-a not found in gbt39204.yaml');
+  writeFileSync(file, broken);
+  return dir;
+}
+
+function run(args: string[], opts: { env?: Record<string, string>; stdin?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d.toString()));
+    child.stderr.on('data', (d) => (err += d.toString()));
+    child.stdin.end(opts.stdin ?? '');
+    child.once('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+interface Item {
+  id: string;
+  source: string;
+  clause: string;
+  chapter: { number: string } | null;
+  tags: string[];
+  actor: string;
+}
+
+describe('requirements API (real app)', () => {
+  let svc: TestService;
+  let operator: Awaited<ReturnType<typeof createOrg>>;
+  let department: Awaited<ReturnType<typeof createOrg>>;
+  let token: string;
+
+  beforeAll(async () => {
+    svc = await startTestService({ workers: false });
+    operator = await createOrg(svc, { name: 'Grid operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['viewer', 'commander']);
+    department = await createOrg(svc, { name: 'Energy department', kind: 'department', sector: 'energy' }, ['department-officer']);
+    token = operator.tokens.viewer.token;
+  });
+
+  afterAll(async () => {
+    await svc?.close();
+  });
+
+  it('every endpoint needs a bearer token', async () => {
+    for (const path of ['/api/v1/requirements', '/api/v1/requirements/coverage', '/api/v1/requirements/GBT39204-11.3-b', '/api/v1/taxonomy', '/api/v1/reporting-rules']) {
+      const res = await svc.http().get(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 401 });
+    }
+    await svc.http().post('/api/v1/grade-suggestions').send({ ciiAffected: true }).expect(401);
+  });
+
+  it('any role of either organisation kind may read', async () => {
+    const asDept = await svc.http().get('/api/v1/requirements?tag=sharing').set(bearer(department.tokens['department-officer'].token)).expect(200);
+    expect(asDept.body.length).toBeGreaterThan(0);
+    await svc.http().get('/api/v1/taxonomy').set(bearer(operator.tokens.commander.token)).expect(200);
+  });
+
+  describe('GET /api/v1/requirements', () => {
+    it('lists the whole catalogue with clause and chapter titles', async () => {
+      const res = await svc.http().get('/api/v1/requirements').set(bearer(token)).expect(200);
+      const items: Item[] = res.body;
+      expect(new Set(items.map((i) => i.source))).toEqual(new Set(['GBT39204', 'NCIRM-2025', 'CIIPR-2021']));
+      const item = items.find((i) => i.id === 'GBT39204-11.3-b');
+      expect(item).toMatchObject({
+        id: 'GBT39204-11.3-b',
+        source: 'GBT39204',
+        document: { id: 'GBT39204-2022', title: { zh: expect.any(String), en: expect.any(String) } },
+        clause: '11.3',
+        clauseRef: { number: '11.3', title: { zh: expect.any(String), en: expect.any(String) } },
+        chapter: { number: '11', title: { zh: expect.any(String), en: expect.any(String) } },
+        title: { zh: expect.any(String), en: expect.any(String) },
+        summary: { zh: expect.any(String), en: expect.any(String) },
+        actor: 'operator',
+        confidence: expect.stringMatching(/^(confirmed|unverified)$/),
+        provenance: expect.any(String),
+      });
+      const art = items.find((i) => i.id === 'NCIRM-2025-4-cii');
+      expect(art).toMatchObject({ source: 'NCIRM-2025', clause: 'Art. 4', chapter: null, clauseRef: null });
+    });
+
+    it('chapter=11 returns exactly the GBT39204-11.* items', async () => {
+      const all: Item[] = (await svc.http().get('/api/v1/requirements').set(bearer(token)).expect(200)).body;
+      const expected = all.filter((i) => i.id.startsWith('GBT39204-11.')).map((i) => i.id);
+      expect(expected.length).toBeGreaterThanOrEqual(10);
+      const res = await svc.http().get('/api/v1/requirements?chapter=11').set(bearer(token)).expect(200);
+      expect(res.body.map((i: Item) => i.id)).toEqual(expected);
+      expect(res.body.every((i: Item) => i.chapter?.number === '11')).toBe(true);
+    });
+
+    it('tag, actor and source filters narrow and combine', async () => {
+      const sharing: Item[] = (await svc.http().get('/api/v1/requirements?tag=sharing').set(bearer(token)).expect(200)).body;
+      expect(sharing.map((i) => i.id)).toContain('GBT39204-10.4-b');
+      expect(sharing.every((i) => i.tags.includes('sharing'))).toBe(true);
+
+      const reporting: Item[] = (await svc.http().get('/api/v1/requirements?tag=reporting&source=NCIRM-2025&actor=operator').set(bearer(token)).expect(200)).body;
+      expect(reporting.map((i) => i.id)).toEqual(expect.arrayContaining(['NCIRM-2025-4-cii', 'NCIRM-2025-4-organ', 'NCIRM-2025-4-other']));
+      expect(reporting.map((i) => i.id)).not.toContain('NCIRM-2025-4-onward'); // the department's duty
+      expect(reporting.every((i) => i.source === 'NCIRM-2025' && i.actor === 'operator' && i.tags.includes('reporting'))).toBe(true);
+
+      const cii: Item[] = (await svc.http().get('/api/v1/requirements?source=CIIPR-2021').set(bearer(token)).expect(200)).body;
+      expect(cii.map((i) => i.id)).toEqual(['CIIPR-2021-18']);
+    });
+
+    it('well-formed values that match nothing give an empty list', async () => {
+      await svc.http().get('/api/v1/requirements?chapter=99').set(bearer(token)).expect(200, []);
+      await svc.http().get('/api/v1/requirements?tag=no-such-tag').set(bearer(token)).expect(200, []);
+    });
+
+    it('400 naming the field for a malformed or unknown filter', async () => {
+      const cases: Array<[string, string]> = [
+        ['chapter=abc', 'chapter'],
+        ['tag=Not%20A%20Tag', 'tag'],
+        ['actor=ceo', 'actor'],
+        ['source=ISO27001', 'source'],
+        ['chapter=11&colour=red', 'colour'],
+      ];
+      for (const [query, field] of cases) {
+        const res = await svc.http().get(`/api/v1/requirements?${query}`).set(bearer(token));
+        expect({ query, status: res.status }).toEqual({ query, status: 400 });
+        expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+      }
+    });
+  });
+
+  describe('GET /api/v1/requirements/:id', () => {
+    it('returns the item with the workflow places citing it', async () => {
+      const res = await svc.http().get('/api/v1/requirements/GBT39204-11.3-b').set(bearer(token)).expect(200);
+      expect(res.body).toMatchObject({ id: 'GBT39204-11.3-b', clause: '11.3' });
+      expect(res.body.citedBy.length).toBeGreaterThan(0);
+      for (const c of res.body.citedBy) {
+        expect(c).toEqual({ requirementId: 'GBT39204-11.3-b', workflowId: expect.any(String), version: expect.any(Number), kind: expect.stringMatching(/^(state|step|event)$/), path: expect.any(String) });
+      }
+    });
+
+    it('404 for an unknown id', async () => {
+      const res = await svc.http().get('/api/v1/requirements/GBT39204-99.9-z').set(bearer(token));
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found', message: expect.stringContaining('GBT39204-99.9-z') });
+    });
+  });
+
+  describe('GET /api/v1/requirements/coverage', () => {
+    it('is not captured by :id and lists every chapter-11 and sharing item as covered', async () => {
+      const res = await svc.http().get('/api/v1/requirements/coverage').set(bearer(token)).expect(200);
+      const { rows, uncovered, unknown, total, covered } = res.body as {
+        rows: Array<{ requirementId: string; citedBy: unknown[] }>;
+        uncovered: string[];
+        unknown: unknown[];
+        total: number;
+        covered: number;
+      };
+      const all: Item[] = (await svc.http().get('/api/v1/requirements').set(bearer(token)).expect(200)).body;
+      expect(rows.map((r) => r.requirementId)).toEqual(all.map((i) => i.id));
+      expect(total).toBe(rows.length);
+      expect(covered).toBe(rows.length - uncovered.length);
+      expect(unknown).toEqual([]);
+      const mandatory = all.filter((i) => i.id.startsWith('GBT39204-11.') || i.tags.includes('sharing')).map((i) => i.id);
+      expect(mandatory.filter((id) => uncovered.includes(id))).toEqual([]);
+      for (const id of mandatory) expect(rows.find((r) => r.requirementId === id)!.citedBy.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('GET /api/v1/taxonomy', () => {
+    it('returns categories with parents and children, grades with criteria, warning levels', async () => {
+      const res = await svc.http().get('/api/v1/taxonomy').set(bearer(token)).expect(200);
+      const cats = res.body.categories as Array<{ code: string; parent: string | null; children: string[] }>;
+      expect(cats.find((c) => c.code === 'ransomware')).toMatchObject({ parent: 'malware', children: [] });
+      expect(cats.find((c) => c.code === 'network-attack')!.children).toEqual(expect.arrayContaining(['intrusion', 'ddos', 'web-defacement', 'supply-chain-compromise']));
+      expect(res.body.grades.map((g: { code: string }) => g.code)).toEqual(['I', 'II', 'III', 'IV']);
+      expect(res.body.grades[0].criteria.length).toBeGreaterThan(0);
+      expect(res.body.earlyWarningLevels.map((l: { code: string }) => l.code)).toEqual(['red', 'orange', 'yellow', 'blue']);
+    });
+  });
+
+  describe('GET /api/v1/reporting-rules', () => {
+    it('without filters lists one rule per operator kind', async () => {
+      const res = await svc.http().get('/api/v1/reporting-rules').set(bearer(token)).expect(200);
+      expect(res.body.rules.map((r: { operatorKind: string }) => r.operatorKind).sort()).toEqual(['cii', 'organ', 'other']);
+      expect(res.body.calendar).toMatchObject({ timeZone: 'Asia/Shanghai' });
+      expect(res.body.reportMandatory).toBeUndefined();
+    });
+
+    it('cii + II: PT1H initial report due one hour after detectedAt', async () => {
+      const res = await svc.http().get('/api/v1/reporting-rules?operatorKind=cii&grade=II&detectedAt=2026-11-25T02:10:00Z').set(bearer(token)).expect(200);
+      expect(res.body.reportMandatory).toBe(true);
+      expect(res.body.rules).toHaveLength(1);
+      const rule = res.body.rules[0];
+      expect(rule).toMatchObject({ id: 'RR-cii', operatorKind: 'cii' });
+      expect(rule.reports.initial).toMatchObject({ within: 'PT1H', clockStartsAt: 'detectedAt', dueAt: '2026-11-25T03:10:00.000Z' });
+      const codes = rule.reports.initial.requiredFields.map((f: { code: string }) => f.code);
+      expect(codes).toEqual(expect.arrayContaining(['organisation', 'detectedAt', 'grade', 'ransomDetails']));
+      expect(rule.reports.initial.requiredFields.find((f: { code: string }) => f.code === 'ransomDetails').requiredWhen).toEqual({ category: ['ransomware'] });
+      // The final report's clock starts when handling ends, which a query cannot know.
+      expect(rule.reports.final.dueAt).toBeUndefined();
+      expect(rule.reports.onward).toMatchObject({ within: 'PT30M', grades: ['I', 'II'] });
+    });
+
+    it('other operators get PT4H; a category resolves conditional fields', async () => {
+      const res = await svc.http().get('/api/v1/reporting-rules?operatorKind=other&grade=III&detectedAt=2026-11-25T23:30:00%2B08:00&category=ddos').set(bearer(token)).expect(200);
+      const initial = res.body.rules[0].reports.initial;
+      expect(initial).toMatchObject({ within: 'PT4H', dueAt: '2026-11-25T19:30:00.000Z' });
+      expect(initial.requiredFields.map((f: { code: string }) => f.code)).not.toContain('ransomDetails');
+      const ransom = await svc.http().get('/api/v1/reporting-rules?operatorKind=other&grade=III&category=ransomware').set(bearer(token)).expect(200);
+      expect(ransom.body.rules[0].reports.initial.requiredFields.map((f: { code: string }) => f.code)).toContain('ransomDetails');
+    });
+
+    it('grade IV: no mandatory report', async () => {
+      const res = await svc.http().get('/api/v1/reporting-rules?operatorKind=cii&grade=IV').set(bearer(token)).expect(200);
+      expect(res.body).toMatchObject({ reportMandatory: false, rules: [] });
+    });
+
+    it('400 naming the field for bad values', async () => {
+      const cases: Array<[string, string]> = [
+        ['operatorKind=bank', 'operatorKind'],
+        ['grade=V', 'grade'],
+        ['detectedAt=yesterday', 'detectedAt'],
+        ['category=no-such-category', 'category'],
+        ['operatorKind=cii&limit=1', 'limit'],
+      ];
+      for (const [query, field] of cases) {
+        const res = await svc.http().get(`/api/v1/reporting-rules?${query}`).set(bearer(token));
+        expect({ query, status: res.status }).toEqual({ query, status: 400 });
+        expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+      }
+    });
+  });
+
+  describe('POST /api/v1/grade-suggestions', () => {
+    const auditCount = () => {
+      const db = new Database(svc.sqlitePath, { readonly: true });
+      try {
+        return (db.prepare('SELECT COUNT(*) AS n FROM audit_entry').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+
+    it('CII down for eight hours suggests II (and fires the CII floor rule too), writing nothing', async () => {
+      const before = auditCount();
+      const res = await svc.http().post('/api/v1/grade-suggestions').set(bearer(token)).send({ ciiAffected: true, outageHours: 8 }).expect(200);
+      expect(res.body.grade).toBe('II');
+      expect(res.body.fired.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual(['GS-II-cii-outage', 'GS-III-cii']);
+      expect(res.body.fired[0].rationale).toEqual({ zh: expect.any(String), en: expect.any(String) });
+      expect(res.body.confidence).toBe('unverified');
+      expect(auditCount()).toBe(before);
+    });
+
+    it('no facts: the default grade with nothing fired', async () => {
+      const res = await svc.http().post('/api/v1/grade-suggestions').set(bearer(token)).send({}).expect(200);
+      expect(res.body).toMatchObject({ grade: 'IV', fired: [] });
+    });
+
+    it('400 naming the field for a bad or unknown fact', async () => {
+      const cases: Array<[Record<string, unknown>, string]> = [
+        [{ outageHours: 'long' }, 'outageHours'],
+        [{ outageHours: -1 }, 'outageHours'],
+        [{ socialImpact: 'global' }, 'socialImpact'],
+        [{ ciiAffected: 'yes' }, 'ciiAffected'],
+        [{ hostsOnFire: 3 }, 'hostsOnFire'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await svc.http().post('/api/v1/grade-suggestions').set(bearer(token)).send(body);
+        expect({ field, status: res.status }).toEqual({ field, status: 400 });
+        expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+      }
+    });
+  });
+
+  it('documents the routes in OpenAPI under the requirements tag', async () => {
+    const res = await svc.http().get('/api/docs-json').expect(200);
+    for (const path of ['/api/v1/requirements', '/api/v1/requirements/coverage', '/api/v1/requirements/{id}', '/api/v1/taxonomy', '/api/v1/reporting-rules', '/api/v1/grade-suggestions']) {
+      const ops = Object.values(res.body.paths[path] ?? {}) as Array<{ tags: string[] }>;
+      expect({ path, tags: ops[0]?.tags }).toEqual({ path, tags: ['requirements'] });
+    }
+  });
+});
+
+describe('a broken requirement catalogue stops start-up', () => {
+  jest.setTimeout(60_000);
+  let dir: string;
+  beforeAll(() => {
+    dir = brokenCatalogueCopy();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // startService directly rather than startTestService: the harness cannot clean up after a failed start.
+  const start = (requirementsDir: string) => {
+    const work = mkdtempSync(join(tmpdir(), 'lianfang-req-start-'));
+    const env = { REQUIREMENTS_DIR: requirementsDir, DATABASE_URL: `sqlite:${join(work, 'db.sqlite')}`, VAR_DIR: join(work, 'var'), LOG_LEVEL: 'silent' };
+    const started = startService({ env, api: true, workers: true, listen: false, processName: 'test' });
+    return started.finally(() => rmSync(work, { recursive: true, force: true }));
+  };
+
+  it('startService rejects with a CatalogueError naming file, path and problem', async () => {
+    const started = start(dir);
+    await expect(started).rejects.toBeInstanceOf(CatalogueError);
+    await expect(started).rejects.toMatchObject({
+      message: expect.stringMatching(new RegExp(`^${join(dir, 'gbt39204.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} /items/\\d+/clause: unknown clause "11\\.9"$`)),
+    });
+  });
+
+  it('the process prints that one line and exits 1', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'lianfang-req-proc-'));
+    try {
+      const r = await run([join(ROOT, 'src/main.ts')], {
+        env: { REQUIREMENTS_DIR: dir, VAR_DIR: join(work, 'var'), DATABASE_URL: `sqlite:${join(work, 'db.sqlite')}`, LOG_LEVEL: 'silent', PORT: '0' },
+      });
+      expect(r.code).toBe(1);
+      const lines = `${r.out}${r.err}`.split('\n').filter((l) => l.trim() && !l.includes('npm warn'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/gbt39204\.yaml \/items\/\d+\/clause: unknown clause "11\.9"$/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('a REQUIREMENTS_DIR that does not exist is a one-line error too', async () => {
+    const started = start(join(dir, 'does-not-exist'));
+    await expect(started).rejects.toThrow(/schema directory missing/);
+  });
+});
+
+describe('npm run requirements:coverage', () => {
+  jest.setTimeout(60_000);
+  const cli = join(ROOT, 'src/requirements/coverage-cli.ts');
+
+  it('prints the matrix from the real workflow citations and passes', async () => {
+    const r = await run([cli]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^requirements: \d+, covered: \d+, uncovered: \d+, unknown citations: 0$/m);
+    expect(r.out).toMatch(/^✓ GBT39204-11\.3-b .*<- incident:/m);
+    expect(r.out).toContain('OK: chapter 11 and sharing requirements are all covered');
+  });
+
+  it('fails on an unknown id and on uncovered chapter-11 items (citations on stdin)', async () => {
+    const citations = [{ requirementId: 'GBT39204-11.3-zz', workflowId: 'incident', kind: 'state', path: 'incident.triage' }];
+    const r = await run([cli, '-'], { stdin: JSON.stringify(citations) });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('! unknown requirement GBT39204-11.3-zz cited by incident:state:incident.triage');
+    expect(r.out).toMatch(/^! GBT39204-11\.3-b is in chapter 11 or tagged sharing and no workflow cites it$/m);
+    expect(r.out).toMatch(/FAIL\n$/);
+  });
+
+  it('--json gives the report with the failing mandatory ids', async () => {
+    const r = await run([cli, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as { rows: unknown[]; uncovered: string[]; unknown: unknown[]; uncoveredMandatory: string[] };
+    expect(report.rows.length).toBeGreaterThan(0);
+    expect(report.uncoveredMandatory).toEqual([]);
+    expect(report.unknown).toEqual([]);
+  });
+});
