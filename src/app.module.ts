@@ -15,6 +15,7 @@ import { OutboxModule } from './outbox/outbox.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue.module';
 import { TimersModule } from './timers/timers.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -24,6 +25,8 @@ export interface AppModuleOptions {
   api: boolean;
   /** Run the queue workers (timers, notifications, delivery) in this process. */
   workers: boolean;
+  /** Extra modules for harnesses that must run inside the real app (the benchmark's floor endpoint). */
+  extraImports?: DynamicModule[];
 }
 
 /**
@@ -46,7 +49,11 @@ export class AppModule {
       EngineModule,
     ];
     const api = opts.api ? [HealthModule, IncidentsModule, WorkflowCatalogueModule] : [];
-    const domain = [TimersModule.forRoot({ api: opts.api, workers: opts.workers })];
-    return { module: AppModule, imports: [...infrastructure, ...api, ...domain] };
+    const roles = { api: opts.api, workers: opts.workers };
+    const domain = [
+      TimersModule.forRoot(roles),
+      NotificationsModule.forRoot(roles),
+    ];
+    return { module: AppModule, imports: [...infrastructure, ...api, ...domain, ...(opts.extraImports ?? [])] };
   }
 }

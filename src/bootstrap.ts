@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { DynamicModule, INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -23,6 +23,8 @@ export interface ServiceOptions {
   /** Listen on PORT (the API); tests pass false and use supertest on the HTTP server. */
   listen?: boolean;
   processName?: string;
+  /** See AppModuleOptions.extraImports. */
+  extraImports?: DynamicModule[];
 }
 
 export interface ServiceHandle {
@@ -61,7 +63,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
     redisUrl = await localRedis.start();
     logger.info({ redis: redisUrl }, 'started embedded redis-server (REDIS_URL unset)');
   }
-  const module = AppModule.forRoot({ config, logger, redisUrl, api: opts.api, workers: opts.workers });
+  const module = AppModule.forRoot({ config, logger, redisUrl, api: opts.api, workers: opts.workers, extraImports: opts.extraImports });
   const nestLogger = new PinoNestLogger(logger);
   let app: INestApplication | INestApplicationContext;
   let url: string | undefined;

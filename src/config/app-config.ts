@@ -111,6 +111,20 @@ export class AppConfig {
   @Max(3_600_000, { message: 'must be a number of milliseconds between 10 and 3600000' })
   NOTIFY_BACKOFF_MS: number = 2000;
 
+  /** How long a report recipient has to acknowledge before escalation starts (product default). */
+  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, { message: 'must be an ISO 8601 duration such as PT30M' })
+  REPORT_ACK_WITHIN: string = 'PT30M';
+
+  /** First retry delay of an external report delivery; doubled per attempt, capped at one hour. */
+  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, { message: 'must be an ISO 8601 duration such as PT30S' })
+  REPORT_DELIVERY_BACKOFF: string = 'PT30S';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer from 1 to 20' })
+  @Min(1, { message: 'must be an integer from 1 to 20' })
+  @Max(20, { message: 'must be an integer from 1 to 20' })
+  REPORT_DELIVERY_MAX_ATTEMPTS: number = 8;
+
   get databaseKind(): 'sqlite' | 'postgres' {
     return this.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   }

@@ -6,6 +6,11 @@ import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
 import { Incident } from '../incidents/incident.entity';
 import { OutboxRow } from '../outbox/outbox-row.entity';
 import { SequenceRow } from './sequence.entity';
+import { NotificationDelivery } from '../notifications/notification-delivery.entity';
+import { NotificationSubscription } from '../notifications/notification-subscription.entity';
 
 /** Every entity, for the app, the worker, the migration CLI and the tests alike. */
-export const ENTITIES = [Organisation, User, ApiToken, AuditEntry, AuditHead, Incident, IncidentDeadline, SequenceRow, OutboxRow];
+export const ENTITIES = [
+  Organisation, User, ApiToken, AuditEntry, AuditHead, Incident, IncidentDeadline, SequenceRow, OutboxRow,
+  NotificationSubscription, NotificationDelivery,
+];

@@ -1,5 +1,10 @@
 import { Initial1764000000000 } from './1764000000000-initial';
 import { IncidentDeadlines1764000000001 } from './1764000000001-incident-deadlines';
+import { Notifications1764000000002 } from './1764000000002-notifications';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
-export const MIGRATIONS = [Initial1764000000000, IncidentDeadlines1764000000001];
+export const MIGRATIONS = [
+  Initial1764000000000,
+  IncidentDeadlines1764000000001,
+  Notifications1764000000002,
+];

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { DeliveryService } from './delivery.service';
+import { FanoutService } from './fanout.service';
+import { notificationSecretsProvider } from './notification-secrets';
+import { NotificationsProcessor } from './notifications.processor';
+import { IncidentNotificationsController, SubscriptionsController } from './subscriptions.controller';
+import { SubscriptionsService } from './subscriptions.service';
+
+/** Subscriptions and the delivery log (API); fan-out and delivery on the notifications queue (workers). */
+@Module({})
+export class NotificationsModule {
+  static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
+    return {
+      module: NotificationsModule,
+      imports: [AuditModule],
+      controllers: opts.api ? [SubscriptionsController, IncidentNotificationsController] : [],
+      providers: [notificationSecretsProvider, SubscriptionsService, FanoutService, DeliveryService, ...(opts.workers ? [NotificationsProcessor] : [])],
+      exports: [FanoutService, DeliveryService],
+    };
+  }
+}

@@ -1,0 +1,137 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { GRADES, type Grade } from '../common/roles';
+import { CHANNEL_KINDS, type ChannelKind, type Locale } from './channels/types';
+import { DRILL_FILTERS, type DrillFilter } from './notification-subscription.entity';
+import { ESCALATION_ROLES, SUBSCRIBABLE_EVENTS } from './routing';
+
+const LOCALES = ['zh-CN', 'en'] as const;
+
+export class CreateSubscriptionDto {
+  @ApiProperty({ example: 'SOC duty webhook' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ enum: CHANNEL_KINDS })
+  @IsIn(CHANNEL_KINDS as unknown as string[])
+  channel!: ChannelKind;
+
+  @ApiProperty({ description: 'Channel config without secrets, e.g. { "url": "https://siem.example/hook" } (webhook); validated per channel', type: Object })
+  @IsObject()
+  config!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Write-only: webhook signing secret, SMTP password, robot key or signing secret. Never returned.', writeOnly: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 4096)
+  secret?: string;
+
+  @ApiProperty({ type: [String], example: ['incident.declared', 'incident.confirmed', 'deadline.missed'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsIn(SUBSCRIBABLE_EVENTS as string[], { each: true, message: `each value in events must be one of ${SUBSCRIBABLE_EVENTS.join(', ')}` })
+  events!: string[];
+
+  @ApiPropertyOptional({ enum: GRADES, isArray: true, description: 'Only incidents of these grades; empty or absent = all' })
+  @IsOptional()
+  @IsArray()
+  @IsIn(GRADES as unknown as string[], { each: true })
+  grades?: Grade[];
+
+  @ApiPropertyOptional({ enum: DRILL_FILTERS, default: 'include', description: 'include: drills and real incidents; exclude: real only; only: drills only' })
+  @IsOptional()
+  @IsIn(DRILL_FILTERS as unknown as string[])
+  drill?: DrillFilter;
+
+  @ApiPropertyOptional({ enum: ESCALATION_ROLES, isArray: true, description: 'For escalation events: the escalation steps this subscription serves; empty or absent = all' })
+  @IsOptional()
+  @IsArray()
+  @IsIn(ESCALATION_ROLES as unknown as string[], { each: true })
+  roles?: string[];
+
+  @ApiPropertyOptional({ enum: LOCALES, default: 'zh-CN' })
+  @IsOptional()
+  @IsIn(LOCALES as unknown as string[])
+  locale?: Locale;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+/** Every field optional; the channel kind cannot change (create a new subscription instead). */
+export class UpdateSubscriptionDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+
+  @ApiPropertyOptional({ type: Object, description: 'Replaces the whole config' })
+  @IsOptional()
+  @IsObject()
+  config?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Write-only. A string replaces the secret; null removes it.', writeOnly: true, nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @Length(1, 4096)
+  secret?: string | null;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsIn(SUBSCRIBABLE_EVENTS as string[], { each: true, message: `each value in events must be one of ${SUBSCRIBABLE_EVENTS.join(', ')}` })
+  events?: string[];
+
+  @ApiPropertyOptional({ enum: GRADES, isArray: true }) @IsOptional() @IsArray() @IsIn(GRADES as unknown as string[], { each: true }) grades?: Grade[];
+  @ApiPropertyOptional({ enum: DRILL_FILTERS }) @IsOptional() @IsIn(DRILL_FILTERS as unknown as string[]) drill?: DrillFilter;
+  @ApiPropertyOptional({ enum: ESCALATION_ROLES, isArray: true }) @IsOptional() @IsArray() @IsIn(ESCALATION_ROLES as unknown as string[], { each: true }) roles?: string[];
+  @ApiPropertyOptional({ enum: LOCALES }) @IsOptional() @IsIn(LOCALES as unknown as string[]) locale?: Locale;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class SubscriptionView {
+  @ApiProperty() id!: string;
+  @ApiProperty() orgId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: CHANNEL_KINDS }) channel!: ChannelKind;
+  @ApiProperty({ type: Object, description: 'Tokens carried in URLs (access_token, key, hook path) are shown as ***' }) config!: Record<string, unknown>;
+  @ApiProperty({ description: 'Whether a secret is stored (the secret itself is never returned)' }) hasSecret!: boolean;
+  @ApiProperty({ type: [String] }) events!: string[];
+  @ApiProperty({ type: [String] }) grades!: string[];
+  @ApiProperty({ enum: DRILL_FILTERS }) drill!: DrillFilter;
+  @ApiProperty({ type: [String] }) roles!: string[];
+  @ApiProperty({ enum: LOCALES }) locale!: Locale;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}
+
+export class TestResultView {
+  @ApiProperty() ok!: boolean;
+  @ApiPropertyOptional() status?: number;
+  @ApiPropertyOptional() error?: string;
+  @ApiPropertyOptional() response?: string;
+  @ApiProperty() retryable!: boolean;
+  @ApiProperty() deliveryId!: string;
+}
+
+export class DeliveryView {
+  @ApiProperty() id!: string;
+  @ApiProperty() event!: string;
+  @ApiProperty() template!: string;
+  @ApiProperty() subscriptionId!: string;
+  @ApiProperty() subscriptionName!: string;
+  @ApiProperty({ enum: CHANNEL_KINDS }) channel!: ChannelKind;
+  @ApiProperty({ enum: ['queued', 'delivered', 'failed', 'dead'] }) status!: string;
+  @ApiProperty() attempts!: number;
+  @ApiPropertyOptional({ nullable: true, type: Number }) lastStatus!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) lastError!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) deliveredAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) reportId!: string | null;
+  @ApiProperty() title!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
+import { ErrorBody } from '../http/error-body';
+import { CreateSubscriptionDto, DeliveryView, SubscriptionView, TestResultView, UpdateSubscriptionDto } from './subscription.dto';
+import { SubscriptionsService } from './subscriptions.service';
+
+/** An organisation's notification subscriptions; operators and departments alike, admins only. */
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Roles('admin')
+@ApiNotFoundResponse({ type: ErrorBody, description: 'No such subscription in your organisation' })
+@Controller('api/v1/notification-subscriptions')
+export class SubscriptionsController {
+  constructor(private readonly subs: SubscriptionsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Subscribe a channel to events; the secret is write-only' })
+  @ApiCreatedResponse({ type: SubscriptionView })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid field, e.g. config.url' })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateSubscriptionDto) {
+    return this.subs.create(p, dto);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [SubscriptionView] })
+  list(@CurrentPrincipal() p: Principal) {
+    return this.subs.list(p);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SubscriptionView })
+  get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.subs.get(p, id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: SubscriptionView })
+  @ApiBadRequestResponse({ type: ErrorBody })
+  update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSubscriptionDto) {
+    return this.subs.update(p, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted; its delivery log stays' })
+  async remove(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.subs.remove(p, id);
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a test message now and return what the receiver answered' })
+  @ApiOkResponse({ type: TestResultView })
+  test(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.subs.test(p, id);
+  }
+}
+
+/** The notification delivery log of an incident. */
+@ApiTags('notifications')
+@ApiBearerAuth()
+@OrgKinds('operator')
+@Controller('api/v1/incidents')
+export class IncidentNotificationsController {
+  constructor(private readonly subs: SubscriptionsService) {}
+
+  @Get(':id/notifications')
+  @ApiOperation({ summary: 'Notifications sent for this incident: channel, subscription, status, attempts, last error' })
+  @ApiOkResponse({ type: [DeliveryView] })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident in your organisation' })
+  list(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.subs.incidentDeliveries(p, id);
+  }
+}
