@@ -16,6 +16,7 @@ import { QueuesModule } from './queues/queues.module';
 import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue.module';
 import { TimersModule } from './timers/timers.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ReportsModule } from './reports/reports.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -53,6 +54,7 @@ export class AppModule {
     const domain = [
       TimersModule.forRoot(roles),
       NotificationsModule.forRoot(roles),
+      ReportsModule.forRoot(roles),
     ];
     return { module: AppModule, imports: [...infrastructure, ...api, ...domain, ...(opts.extraImports ?? [])] };
   }

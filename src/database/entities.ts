@@ -8,9 +8,11 @@ import { OutboxRow } from '../outbox/outbox-row.entity';
 import { SequenceRow } from './sequence.entity';
 import { NotificationDelivery } from '../notifications/notification-delivery.entity';
 import { NotificationSubscription } from '../notifications/notification-subscription.entity';
+import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from '../reports/report.entities';
 
 /** Every entity, for the app, the worker, the migration CLI and the tests alike. */
 export const ENTITIES = [
   Organisation, User, ApiToken, AuditEntry, AuditHead, Incident, IncidentDeadline, SequenceRow, OutboxRow,
   NotificationSubscription, NotificationDelivery,
+  Report, ReportRecipient, ReportDelivery, ReportInfoRequest,
 ];

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { IncidentContext } from '../../workflows/incident/types';
+import type { Organisation } from '../auth/organisation.entity';
+import type { Incident } from '../incidents/incident.entity';
+import { CATEGORY_LABELS, formatBeijing, GRADE_LABELS, label, RECIPIENT_LABELS, REPORT_KIND_LABELS } from '../notifications/templates/labels';
+import type { Catalogue, ReportKind } from '../requirements/catalogue';
+import type { ReportingRule } from '../requirements/types';
+import type { ReportKindCode } from './report.entities';
+
+export const MAX_FIELD_CHARS = 20_000;
+
+const IMPACT_LABELS: Record<string, string> = {
+  systemsAffected: '受影响系统数量',
+  ciiAffected: '涉及关键信息基础设施',
+  outageHours: '业务中断时长（小时）',
+  personalRecordsAffected: '涉及个人信息条数',
+  importantDataLeaked: '重要数据泄露',
+  coreDataLeaked: '核心数据泄露',
+  economicLossCny: '直接经济损失（元）',
+  populationAffected: '影响人数',
+  publicServiceDisrupted: '公共服务受影响',
+  socialImpact: '社会影响范围',
+};
+
+const yesNo = (v: unknown) => (v === true ? '是' : v === false ? '否' : String(v));
+
+/** Required field codes of `kind` under `rule` for `category`, plus the minimum set of a partial initial report. */
+export function fieldSets(catalogue: Catalogue, rule: ReportingRule, kind: ReportKindCode, category: string): { required: string[]; minimum: string[] } {
+  const required = catalogue.requiredReportFields(rule, kind as ReportKind, category);
+  if (kind !== 'initial') return { required, minimum: required };
+  // The minimum set uses the same category condition as the required set (ransomDetails).
+  const minimum = rule.reports.initial.minimumFields.filter((code) => required.includes(code));
+  return { required, minimum };
+}
+
+export const isFilled = (v: string | undefined): boolean => typeof v === 'string' && v.trim() !== '';
+
+export function missing(codes: readonly string[], fields: Record<string, string>): string[] {
+  return codes.filter((c) => !isFilled(fields[c]));
+}
+
+/**
+ * A first draft from what the incident already records. Only declared facts and the titles of
+ * completed steps go in: step notes and evidence are internal until the liaison chooses to copy
+ * them into a field, because everything in a submitted report is seen by the recipients.
+ */
+export function draftFields(incident: Incident, org: Organisation, context: IncidentContext, contact: string): Record<string, string> {
+  const f: Record<string, string> = {};
+  f.organisation = org.name;
+  if (contact) f.contact = contact;
+  if (incident.affectedSystems.length) f.affectedSystems = incident.affectedSystems.join('、');
+  if (incident.affectedBusiness.length) f.affectedBusiness = incident.affectedBusiness.join('、');
+  if (incident.occurredAt) f.occurredAt = formatBeijing(new Date(incident.occurredAt), 'zh-CN');
+  f.detectedAt = formatBeijing(new Date(incident.detectedAt), 'zh-CN');
+  f.category = `${label(CATEGORY_LABELS, incident.category, 'zh-CN')}（${incident.category}）`;
+  f.grade = label(GRADE_LABELS, incident.grade, 'zh-CN');
+  const impact = Object.entries(incident.impact ?? {}).map(([k, v]) => `${IMPACT_LABELS[k] ?? k}：${yesNo(v)}`);
+  if (incident.description) impact.unshift(incident.description);
+  if (impact.length) f.impact = impact.join('；');
+  const measures = context.steps
+    .filter((s) => s.status === 'done' && ['containment', 'eradication', 'recovery'].includes(s.phase))
+    .map((s) => s.title.zh);
+  if (measures.length) f.measuresTaken = measures.join('；');
+  return f;
+}
+
+export interface RenderableReport {
+  id: string;
+  reference: string;
+  incidentReference: string;
+  kind: ReportKindCode;
+  status: string;
+  partial: boolean;
+  drill: boolean;
+  grade: string;
+  category: string;
+  organisation: string;
+  fields: Record<string, string>;
+  requiredFields: string[];
+  owedFields: string[];
+  correctsReference: string | null;
+  submittedAt: string | null;
+  contentDigest: string | null;
+  recipients: Array<{ kind: string; name: string }>;
+}
+
+/** SHA-256 over the RFC 8785 form of what was submitted (fields and the facts that frame them). */
+export function contentDigest(content: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalize(content) ?? '').digest('hex');
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const STATUS_ZH: Record<string, string> = { draft: '草稿', approved: '已审核待报送', submitted: '已报送' };
+
+/**
+ * The printable report: one self-contained HTML page (inline CSS, no scripts, no external
+ * resources), in Chinese, with print styles. A drill report carries the 演练 stamp in the title,
+ * a banner and a watermark on every printed page.
+ */
+export function renderReportHtml(r: RenderableReport, catalogue: Catalogue): string {
+  const kind = label(REPORT_KIND_LABELS, r.kind, 'zh-CN');
+  const title = `${r.drill ? '【演练】' : ''}网络安全事件${kind}${r.partial ? '（首报，部分内容后续补报）' : ''}`;
+  const order = catalogue.reportFields.map((f) => f.code);
+  const codes = [...new Set([...order.filter((c) => r.requiredFields.includes(c) || isFilled(r.fields[c])), ...Object.keys(r.fields).filter((c) => isFilled(r.fields[c]))])];
+  const rows = codes
+    .map((code) => {
+      const lbl = catalogue.reportFields.find((f) => f.code === code)?.label.zh ?? code;
+      const value = r.fields[code];
+      const owed = r.owedFields.includes(code);
+      const cell = isFilled(value) ? esc(value!).replace(/\n/g, '<br>') : owed ? '<span class="owed">待补报</span>' : '<span class="empty">—</span>';
+      return `<tr><th scope="row">${esc(lbl)}</th><td>${cell}</td></tr>`;
+    })
+    .join('\n');
+  const recipients = r.recipients.map((x) => `${esc(x.name)}（${esc(label(RECIPIENT_LABELS, x.kind, 'zh-CN'))}）`).join('、') || '—';
+  const owed = r.owedFields.length
+    ? `<p class="notice">以下事项待补报：${r.owedFields.map((c) => esc(catalogue.reportFields.find((f) => f.code === c)?.label.zh ?? c)).join('、')}</p>`
+    : '';
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>${esc(title)} ${esc(r.reference)}</title>
+<style>
+  body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; margin: 2em auto; max-width: 800px; color: #000; }
+  h1 { text-align: center; font-size: 1.6em; margin-bottom: 0.2em; }
+  .meta { text-align: center; color: #333; margin-bottom: 1em; }
+  table { width: 100%; border-collapse: collapse; }
+  th, td { border: 1px solid #000; padding: 6px 8px; vertical-align: top; text-align: left; }
+  th { width: 28%; background: #f2f2f2; font-weight: normal; }
+  .owed { color: #a00; } .empty { color: #888; }
+  .notice { border: 1px solid #a00; padding: 6px 8px; color: #a00; }
+  .drill-banner { border: 3px solid #c00; color: #c00; text-align: center; font-size: 1.3em; font-weight: bold; padding: 4px; }
+  .watermark { position: fixed; top: 40%; left: 0; right: 0; text-align: center; font-size: 120px; color: rgba(200,0,0,0.12); transform: rotate(-30deg); pointer-events: none; z-index: -1; }
+  footer { margin-top: 1.5em; font-size: 0.85em; color: #333; }
+  @page { size: A4; margin: 20mm; }
+  @media print { body { margin: 0; max-width: none; } th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; } .watermark { position: fixed; } }
+</style></head>
+<body>
+${r.drill ? '<div class="watermark" aria-hidden="true">演练</div>\n<div class="drill-banner">演练 — 本报告来自应急演练，不是真实事件</div>' : ''}
+<h1>${esc(title)}</h1>
+<div class="meta">报告编号 ${esc(r.reference)} ｜ 事件编号 ${esc(r.incidentReference)} ｜ ${esc(STATUS_ZH[r.status] ?? r.status)}${r.submittedAt ? ` ｜ 报送时间 ${esc(formatBeijing(new Date(r.submittedAt), 'zh-CN'))}` : ''}</div>
+${r.correctsReference ? `<p class="notice">本报告更正此前报送的报告 ${esc(r.correctsReference)}。</p>` : ''}
+${owed}
+<table>
+<tr><th scope="row">报送单位</th><td>${esc(r.organisation)}</td></tr>
+<tr><th scope="row">接收单位</th><td>${recipients}</td></tr>
+${rows}
+</table>
+<footer>${r.contentDigest ? `内容摘要（SHA-256）：${esc(r.contentDigest)}` : '本报告尚未报送，内容可能变更。'}</footer>
+</body></html>
+`;
+}

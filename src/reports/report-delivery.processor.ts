@@ -1,0 +1,122 @@
+import { Processor } from '@nestjs/bullmq';
+import { LoggedWorkerHost } from '../queues/logged-worker-host';
+import { Inject } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SecretBox } from '../common/crypto/secret-box';
+import { TransactionRunner } from '../database/transaction-runner';
+import { TimingPolicy } from '../deadlines/timing-policy';
+import { Incident } from '../incidents/incident.entity';
+import { LOGGER } from '../logging/logging.module';
+import { channelFor, type DeliveryResult, type RenderedMessage } from '../notifications/channels';
+import { renderMessage } from '../notifications/templates';
+import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
+import { QUEUES, jobId } from '../queues/queue-names';
+import { Report, ReportDelivery, ReportRecipient, type DeliveryAttempt } from './report.entities';
+import { ReportsConfig } from './reports-config';
+import { fanout, ReportsService } from './reports.service';
+
+const MAX_LOGGED_ATTEMPTS = 20;
+
+/**
+ * Delivers a submitted report to one external recipient: email with the printable report attached
+ * (HTML, plus the JSON document), or a webhook carrying the JSON document, HMAC-signed by the
+ * channel. Each attempt is recorded on the delivery row. A retryable failure schedules the next
+ * attempt through the outbox with exponential backoff (so retries survive restarts and show in the
+ * database); a permanent failure, or the last attempt, marks the delivery failed and tells the
+ * operator's commander.
+ */
+@Processor(QUEUES.deliveries, { concurrency: 4 })
+export class ReportDeliveryProcessor extends LoggedWorkerHost {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly reports: ReportsService,
+    private readonly box: SecretBox,
+    private readonly config: ReportsConfig,
+    private readonly timing: TimingPolicy,
+    @Inject(LOGGER) protected readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async process(job: Job<{ deliveryId: string }>): Promise<string> {
+    if (job.name !== 'report-delivery') return 'unknown-job';
+    const d = await this.dataSource.getRepository(ReportDelivery).findOneBy({ id: job.data.deliveryId });
+    if (!d || d.status !== 'pending' || !d.recipientId) return 'nothing-to-do';
+    const recipient = await this.dataSource.getRepository(ReportRecipient).findOneBy({ id: d.recipientId, orgId: d.orgId });
+    const report = await this.dataSource.getRepository(Report).findOneByOrFail({ id: d.reportId });
+    const result = recipient ? await this.send(d, report, recipient) : { ok: false, error: 'recipient was removed', retryable: false };
+    return this.record(d, result);
+  }
+
+  private async send(d: ReportDelivery, report: Report, recipient: ReportRecipient): Promise<DeliveryResult> {
+    try {
+      const em = this.dataSource.manager;
+      const incident = await em.getRepository(Incident).findOneByOrFail({ id: report.incidentId });
+      const document = await this.reports.document(em, report);
+      const message: RenderedMessage = renderMessage('report.submitted', 'zh-CN', {
+        reference: incident.reference, title: incident.title, grade: report.grade, category: report.category, reportKind: report.kind,
+        recipient: recipient.kind, drill: report.drill,
+      });
+      const secret = recipient.secretSealed ? this.box.open(recipient.secretSealed, recipient.id) : undefined;
+      const context = { deliveryId: d.id, event: 'report.submitted' };
+      if (recipient.channel === 'webhook') {
+        const channel = channelFor('webhook');
+        return await channel.send(channel.validateConfig(recipient.config), message, secret, { ...context, data: document as unknown as Record<string, unknown> });
+      }
+      const channel = channelFor('email');
+      const html = await this.reports.html(em, report);
+      return await channel.send(channel.validateConfig(recipient.config), message, secret, {
+        ...context,
+        attachments: [
+          { filename: `${report.reference}.html`, content: html, contentType: 'text/html; charset=utf-8' },
+          { filename: `${report.reference}.json`, content: JSON.stringify(document, null, 2), contentType: 'application/json' },
+        ],
+      });
+    } catch (err) {
+      // A config or secret that no longer opens cannot get better by retrying.
+      return { ok: false, error: err instanceof Error ? err.message : String(err), retryable: false };
+    }
+  }
+
+  private async record(d: ReportDelivery, result: DeliveryResult): Promise<string> {
+    const outcome = await this.tx.run(async (em) => {
+      const row = await em.getRepository(ReportDelivery).findOneByOrFail({ id: d.id });
+      if (row.status !== 'pending') return 'nothing-to-do';
+      const now = new Date();
+      const attempts = row.attempts + 1;
+      const entry: DeliveryAttempt = { at: now.toISOString(), ok: result.ok, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error.slice(0, 500) } : {}) };
+      const log = [...row.attemptLog, entry].slice(-MAX_LOGGED_ATTEMPTS);
+      const retry = !result.ok && result.retryable && attempts < this.config.deliveryMaxAttempts;
+      const status = result.ok ? 'delivered' : retry ? 'pending' : 'failed';
+      const at = now.toISOString();
+      await em.getRepository(ReportDelivery).update({ id: row.id }, {
+        attempts, attemptLog: log, status, lastError: result.ok ? null : (result.error ?? 'failed').slice(0, 1000),
+        deliveredAt: result.ok ? at : null, receivedAt: result.ok ? at : null, updatedAt: at,
+      });
+      const actor = { system: 'deliveries', orgId: row.orgId };
+      const action = result.ok ? 'report.delivered' : retry ? 'report.delivery-retry' : 'report.delivery-failed';
+      await this.audit.append(em, { actor, orgId: row.orgId, incidentId: row.incidentId, action, payload: { reportId: row.reportId, deliveryId: row.id, recipient: row.recipientName, attempt: attempts, status: result.status ?? null, error: result.error ?? null } });
+      const items: OutboxItem[] = [];
+      if (retry) {
+        items.push({ id: jobId('rpt', row.id, 'try', attempts + 1), queue: QUEUES.deliveries, kind: 'report-delivery', payload: { deliveryId: row.id }, dueAt: new Date(now.getTime() + this.config.retryDelayMs(attempts)) });
+      } else if (!result.ok) {
+        const role = this.timing.escalationSteps[0] ?? 'commander';
+        items.push(fanout(jobId('nt', 'rpt', row.id, 'failed'), {
+          orgId: row.orgId, event: 'escalation', drill: row.drill, incidentId: row.incidentId, grade: row.grade, reportId: row.reportId, role,
+          data: { timer: 'report-delivery', level: 1, role, recipient: row.recipientName, reason: result.error ?? 'delivery failed' },
+        }));
+      }
+      await this.outbox.add(em, items);
+      return status;
+    });
+    if (outcome !== 'delivered') this.logger.warn({ delivery: d.id, outcome, error: result.error }, 'report delivery attempt failed');
+    this.outbox.committed();
+    return outcome;
+  }
+}

@@ -1,0 +1,133 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { GRADES, type Grade } from '../common/roles';
+import { RECIPIENT_CHANNELS, RECIPIENT_KINDS, REPORT_KINDS, type RecipientChannel, type RecipientKindCode, type ReportKindCode } from './report.entities';
+
+const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
+
+export class CreateReportDto {
+  @ApiProperty({ enum: REPORT_KINDS, description: 'initial 初次报告, followUp 续报, final 总结报告' })
+  @IsIn(REPORT_KINDS)
+  kind!: ReportKindCode;
+
+  @ApiPropertyOptional({ description: 'Initial report only: send the first items now, the rest owed (rule minimumFields)' })
+  @IsOptional()
+  @IsBoolean()
+  partial?: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A submitted report of this incident that this one corrects' })
+  @IsOptional()
+  @IsUUID()
+  corrects?: string;
+}
+
+export class UpdateReportDto {
+  @ApiPropertyOptional({
+    description: 'Field code → text (codes from requirements/reporting-rules.yaml reportFields); null clears a field',
+    example: { cause: '供应商远程运维账号被盗用，攻击者植入勒索软件', location: '上海市浦东新区主数据中心' },
+  })
+  @IsOptional()
+  @IsObject()
+  fields?: Record<string, string | null>;
+
+  @ApiPropertyOptional({ description: 'Initial report only' })
+  @IsOptional()
+  @IsBoolean()
+  partial?: boolean;
+
+  @ApiPropertyOptional({ description: 'Optimistic concurrency: 409 when the report changed since you read it' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class AcknowledgeDto {
+  @ApiPropertyOptional({ example: '已收悉，请于两小时内补报原因分析' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  note?: string;
+}
+
+export class RequestInfoDto {
+  @ApiProperty({ example: '请补充受影响系统的具体版本和勒索信内容' })
+  @IsString()
+  @Length(1, 5000)
+  message!: string;
+}
+
+export class ForwardDto {
+  @ApiProperty({ example: 'CAC-2026-11-0042', description: 'Reference of the onward report made to the national level' })
+  @IsString()
+  @Length(1, 200)
+  reference!: string;
+
+  @ApiPropertyOptional({ description: 'When it was passed on (ISO 8601); now when absent' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  forwardedAt?: string;
+}
+
+export const INBOX_STATUSES = ['unacknowledged', 'acknowledged', 'info-requested', 'onward-pending', 'forwarded'] as const;
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+
+export class InboxQuery {
+  @ApiPropertyOptional({ enum: GRADES }) @IsOptional() @IsIn(GRADES) grade?: Grade;
+
+  @ApiPropertyOptional({ example: 'ransomware' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9-]{1,59}$/, { message: 'category must be a category code' })
+  category?: string;
+
+  @ApiPropertyOptional({ enum: INBOX_STATUSES }) @IsOptional() @IsIn(INBOX_STATUSES) status?: InboxStatus;
+
+  @ApiPropertyOptional({ description: 'true: past the acknowledgement or onward deadline and not done' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  overdue?: boolean;
+
+  @ApiPropertyOptional({ description: 'true: drills only; false: real incidents only' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  drill?: boolean;
+
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 20, maximum: 100 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) pageSize?: number;
+}
+
+export class CreateRecipientDto {
+  @ApiProperty({ enum: RECIPIENT_KINDS }) @IsIn(RECIPIENT_KINDS) kind!: RecipientKindCode;
+  @ApiProperty({ example: '某市公安局网络安全保卫支队' }) @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ enum: RECIPIENT_CHANNELS }) @IsIn(RECIPIENT_CHANNELS) channel!: RecipientChannel;
+
+  @ApiProperty({
+    description: 'Channel config: webhook { url, headers?, timeoutMs? }; email { host, port, secure, from, to[], auth?: { user }, ... }',
+    example: { url: 'https://reports.example.gov.cn/hooks/lianfang' },
+  })
+  @IsObject()
+  config!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Webhook HMAC signing secret (required for webhooks) or SMTP password; stored sealed, never shown again' })
+  @IsOptional()
+  @IsString()
+  @Length(16, 500)
+  secret?: string;
+
+  @ApiPropertyOptional({ description: 'Also receives reports of drill incidents (stamped 演练)' })
+  @IsOptional()
+  @IsBoolean()
+  drill?: boolean;
+}
+
+export class UpdateRecipientDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsObject() config?: Record<string, unknown>;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(16, 500) secret?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() drill?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+}

@@ -1,0 +1,144 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { Grade } from '../common/roles';
+
+export const REPORT_KINDS = ['initial', 'followUp', 'final'] as const;
+export type ReportKindCode = (typeof REPORT_KINDS)[number];
+export const REPORT_STATUSES = ['draft', 'approved', 'submitted'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+export const RECIPIENT_KINDS = ['protection-department', 'public-security', 'own-cyberspace-body', 'provincial-cyberspace-department'] as const;
+export type RecipientKindCode = (typeof RECIPIENT_KINDS)[number];
+export const RECIPIENT_CHANNELS = ['email', 'webhook'] as const;
+export type RecipientChannel = (typeof RECIPIENT_CHANNELS)[number];
+
+/**
+ * A report to the authorities about one incident. Drafted from the incident's data, edited by the
+ * liaison, approved by the commander or leader, then submitted; a submitted row never changes
+ * again (a correction is a new report whose `correctsId` names it).
+ */
+@Entity('report')
+@Index(['orgId', 'incidentId', 'createdAt'])
+export class Report {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
+  @Column({ name: 'org_id', type: 'varchar', length: 36 }) orgId!: string;
+  @Column({ name: 'incident_id', type: 'varchar', length: 36 }) incidentId!: string;
+  /** <incident reference>-R<n>, unique per incident. */
+  @Column({ type: 'varchar', length: 48 }) reference!: string;
+  @Column({ type: 'varchar', length: 12 }) kind!: ReportKindCode;
+  @Column({ type: 'varchar', length: 12 }) status!: ReportStatus;
+  /** Initial reports only: the first items now, the rest owed (NCIRM-2025-content). */
+  @Column({ type: 'boolean', default: false }) partial!: boolean;
+  @Column({ name: 'corrects_id', type: 'varchar', length: 36, nullable: true }) correctsId!: string | null;
+  @Column({ type: 'boolean', default: false }) drill!: boolean;
+  /** Incident grade and category when drafted, refreshed at submission (inbox filters read these). */
+  @Column({ type: 'varchar', length: 4 }) grade!: Grade;
+  @Column({ type: 'varchar', length: 60 }) category!: string;
+  @Column({ name: 'rule_id', type: 'varchar', length: 60 }) ruleId!: string;
+  /** Field code → text, codes from requirements/reporting-rules.yaml reportFields. */
+  @Column({ type: 'simple-json' }) fields!: Record<string, string>;
+  /** Field codes the rule requires for this kind (and category), fixed when drafted and at submission. */
+  @Column({ name: 'required_fields', type: 'simple-json' }) requiredFields!: string[];
+  /** Partial initial report: required fields it did not carry, owed until a complete one goes in. */
+  @Column({ name: 'owed_fields', type: 'simple-json' }) owedFields!: string[];
+  /** SHA-256 over the canonical submitted content: shows the stored report was not altered. */
+  @Column({ name: 'content_digest', type: 'varchar', length: 64, nullable: true }) contentDigest!: string | null;
+  @Column({ type: 'integer' }) version!: number;
+  @Column({ name: 'created_by', type: 'varchar', length: 60 }) createdBy!: string;
+  @Column({ name: 'created_at', type: 'varchar', length: 32 }) createdAt!: string;
+  @Column({ name: 'updated_at', type: 'varchar', length: 32 }) updatedAt!: string;
+  @Column({ name: 'approved_by', type: 'varchar', length: 36, nullable: true }) approvedBy!: string | null;
+  @Column({ name: 'approved_at', type: 'varchar', length: 32, nullable: true }) approvedAt!: string | null;
+  @Column({ name: 'submitted_by', type: 'varchar', length: 36, nullable: true }) submittedBy!: string | null;
+  @Column({ name: 'submitted_at', type: 'varchar', length: 32, nullable: true }) submittedAt!: string | null;
+}
+
+/** An authority outside this deployment that an operator reports to, by email or signed webhook. */
+@Entity('report_recipient')
+@Index(['orgId'])
+export class ReportRecipient {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
+  @Column({ name: 'org_id', type: 'varchar', length: 36 }) orgId!: string;
+  @Column({ type: 'varchar', length: 40 }) kind!: RecipientKindCode;
+  @Column({ type: 'varchar', length: 200 }) name!: string;
+  @Column({ type: 'varchar', length: 12 }) channel!: RecipientChannel;
+  /** Channel config (validated by the channel); never holds the secret. */
+  @Column({ type: 'simple-json' }) config!: Record<string, unknown>;
+  /** Webhook signing secret or SMTP password, sealed with SECRETS_KEY (bound to the recipient id). */
+  @Column({ name: 'secret_sealed', type: 'text', nullable: true }) secretSealed!: string | null;
+  /** Receives reports of drill incidents too (stamped 演练). */
+  @Column({ type: 'boolean', default: false }) drill!: boolean;
+  @Column({ type: 'boolean', default: true }) active!: boolean;
+  @Column({ name: 'created_at', type: 'varchar', length: 32 }) createdAt!: string;
+  @Column({ name: 'updated_at', type: 'varchar', length: 32 }) updatedAt!: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+export type OnwardStatus = 'none' | 'pending' | 'met' | 'missed';
+export interface DeliveryAttempt {
+  at: string;
+  ok: boolean;
+  status?: number;
+  error?: string;
+}
+
+/**
+ * One submitted report addressed to one recipient: a department of this deployment (its inbox) or
+ * an external recipient (delivery job). Carries the acknowledgement clock and, for departments,
+ * the onward-reporting clock.
+ */
+@Entity('report_delivery')
+@Index(['departmentOrgId', 'receivedAt'])
+@Index(['reportId'])
+export class ReportDelivery {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
+  @Column({ name: 'report_id', type: 'varchar', length: 36 }) reportId!: string;
+  /** The operator organisation that submitted the report. */
+  @Column({ name: 'org_id', type: 'varchar', length: 36 }) orgId!: string;
+  @Column({ name: 'incident_id', type: 'varchar', length: 36 }) incidentId!: string;
+  @Column({ name: 'department_org_id', type: 'varchar', length: 36, nullable: true }) departmentOrgId!: string | null;
+  @Column({ name: 'recipient_id', type: 'varchar', length: 36, nullable: true }) recipientId!: string | null;
+  @Column({ name: 'recipient_kind', type: 'varchar', length: 40 }) recipientKind!: RecipientKindCode;
+  @Column({ name: 'recipient_name', type: 'varchar', length: 200 }) recipientName!: string;
+  @Column({ type: 'varchar', length: 12 }) channel!: 'inbox' | RecipientChannel;
+  @Column({ type: 'varchar', length: 12 }) kind!: ReportKindCode;
+  @Column({ type: 'varchar', length: 4 }) grade!: Grade;
+  @Column({ type: 'varchar', length: 60 }) category!: string;
+  @Column({ type: 'boolean', default: false }) drill!: boolean;
+  @Column({ type: 'varchar', length: 12 }) status!: DeliveryStatus;
+  @Column({ type: 'integer', default: 0 }) attempts!: number;
+  @Column({ name: 'attempt_log', type: 'simple-json' }) attemptLog!: DeliveryAttempt[];
+  @Column({ name: 'last_error', type: 'text', nullable: true }) lastError!: string | null;
+  @Column({ name: 'delivered_at', type: 'varchar', length: 32, nullable: true }) deliveredAt!: string | null;
+  @Column({ name: 'received_at', type: 'varchar', length: 32, nullable: true }) receivedAt!: string | null;
+  @Column({ name: 'ack_due_at', type: 'varchar', length: 32 }) ackDueAt!: string;
+  @Column({ name: 'ack_escalation_level', type: 'integer', default: 0 }) ackEscalationLevel!: number;
+  @Column({ name: 'acknowledged_at', type: 'varchar', length: 32, nullable: true }) acknowledgedAt!: string | null;
+  @Column({ name: 'acknowledged_by', type: 'varchar', length: 60, nullable: true }) acknowledgedBy!: string | null;
+  @Column({ name: 'ack_note', type: 'text', nullable: true }) ackNote!: string | null;
+  @Column({ name: 'onward_status', type: 'varchar', length: 12 }) onwardStatus!: OnwardStatus;
+  @Column({ name: 'onward_due_at', type: 'varchar', length: 32, nullable: true }) onwardDueAt!: string | null;
+  @Column({ name: 'onward_escalation_level', type: 'integer', default: 0 }) onwardEscalationLevel!: number;
+  @Column({ name: 'onward_reminded', type: 'simple-json' }) onwardReminded!: number[];
+  @Column({ name: 'onward_reference', type: 'varchar', length: 200, nullable: true }) onwardReference!: string | null;
+  @Column({ name: 'onward_at', type: 'varchar', length: 32, nullable: true }) onwardAt!: string | null;
+  @Column({ name: 'onward_by', type: 'varchar', length: 36, nullable: true }) onwardBy!: string | null;
+  @Column({ name: 'created_at', type: 'varchar', length: 32 }) createdAt!: string;
+  @Column({ name: 'updated_at', type: 'varchar', length: 32 }) updatedAt!: string;
+}
+
+/** A department asks the operator for more information on a report it received. */
+@Entity('report_info_request')
+@Index(['reportId'])
+export class ReportInfoRequest {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
+  @Column({ name: 'report_id', type: 'varchar', length: 36 }) reportId!: string;
+  @Column({ name: 'delivery_id', type: 'varchar', length: 36 }) deliveryId!: string;
+  @Column({ name: 'org_id', type: 'varchar', length: 36 }) orgId!: string;
+  @Column({ name: 'incident_id', type: 'varchar', length: 36 }) incidentId!: string;
+  @Column({ name: 'department_org_id', type: 'varchar', length: 36 }) departmentOrgId!: string;
+  @Column({ name: 'department_name', type: 'varchar', length: 200 }) departmentName!: string;
+  @Column({ type: 'text' }) message!: string;
+  @Column({ name: 'requested_by', type: 'varchar', length: 36 }) requestedBy!: string;
+  @Column({ name: 'requested_at', type: 'varchar', length: 32 }) requestedAt!: string;
+}
+
+export const REPORT_ENTITIES = [Report, ReportRecipient, ReportDelivery, ReportInfoRequest];

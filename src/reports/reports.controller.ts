@@ -1,0 +1,181 @@
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse,
+  ApiOperation, ApiProduces, ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
+import { ErrorBody } from '../http/error-body';
+import { InboxService } from './inbox.service';
+import { RecipientsService } from './recipients.service';
+import { AcknowledgeDto, CreateRecipientDto, CreateReportDto, ForwardDto, InboxQuery, RequestInfoDto, UpdateRecipientDto, UpdateReportDto } from './report.dto';
+import { InboxItemView, InboxPage, IncidentReportsView, RecipientView, ReportView } from './report.view';
+import { ReportsService } from './reports.service';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident or report in your organisation' })
+@ApiForbiddenResponse({ type: ErrorBody, description: 'Your role or organisation kind may not do this' })
+@Controller('api/v1')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Post('incidents/:id/reports')
+  @OrgKinds('operator')
+  @Roles('liaison', 'commander', 'leader')
+  @ApiOperation({ summary: 'Draft a report (initial, followUp, final) from the incident\'s data; `corrects` starts a correction of a submitted report' })
+  @ApiCreatedResponse({ type: ReportView })
+  @ApiBadRequestResponse({ type: ErrorBody })
+  @ApiConflictResponse({ type: ErrorBody, description: 'No reporting rule applies (e.g. grade IV)' })
+  draft(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateReportDto) {
+    return this.reports.draft(p, id, dto);
+  }
+
+  @Get('incidents/:id/reports')
+  @OrgKinds('operator')
+  @ApiOperation({ summary: 'The incident\'s reports with deliveries, acknowledgements, departments\' requests for information and the fields still owed' })
+  @ApiOkResponse({ type: IncidentReportsView })
+  list(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.reports.list(p, id);
+  }
+
+  @Get('reports/:id')
+  @OrgKinds('operator')
+  @ApiOkResponse({ type: ReportView })
+  get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.reports.get(p, id);
+  }
+
+  @Patch('reports/:id')
+  @OrgKinds('operator')
+  @Roles('liaison')
+  @ApiOperation({ summary: 'Edit fields (and partial) of a draft; editing an approved report withdraws the approval. 409 once submitted' })
+  @ApiOkResponse({ type: ReportView })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'Unknown field code or bad value (details name fields.<code>)' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'Submitted reports are immutable; stale expectedVersion' })
+  update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateReportDto) {
+    return this.reports.update(p, id, dto);
+  }
+
+  @Post('reports/:id/approve')
+  @HttpCode(200)
+  @OrgKinds('operator')
+  @Roles('commander', 'leader')
+  @ApiOperation({ summary: 'Approve a draft (commander or responsible leader)' })
+  @ApiOkResponse({ type: ReportView })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'Required fields missing (details name each fields.<code>)' })
+  @ApiConflictResponse({ type: ErrorBody })
+  approve(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.reports.approve(p, id);
+  }
+
+  @Post('reports/:id/submit')
+  @HttpCode(200)
+  @OrgKinds('operator')
+  @Roles('liaison')
+  @ApiOperation({ summary: 'Submit an approved report: delivers it and sends the matching *_REPORT_SUBMITTED event to the incident, in one transaction' })
+  @ApiOkResponse({ type: ReportView })
+  @ApiConflictResponse({ type: ErrorBody, description: 'Not approved, already submitted, or the workflow does not accept this report now (allowedEvents)' })
+  submit(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.reports.submit(p, id);
+  }
+
+  @Post('reports/:id/deliveries/:deliveryId/acknowledge')
+  @HttpCode(200)
+  @OrgKinds('operator')
+  @Roles('liaison', 'commander', 'leader')
+  @ApiOperation({ summary: 'Record that an external recipient confirmed receipt (stops its acknowledgement escalation)' })
+  @ApiOkResponse({ type: ReportView })
+  acknowledgeExternal(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('deliveryId', ParseUUIDPipe) deliveryId: string, @Body() dto: AcknowledgeDto) {
+    return this.reports.acknowledgeExternal(p, id, deliveryId, dto.note);
+  }
+
+  @Get('reports/:id/render.html')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiProduces('text/html')
+  @ApiOperation({ summary: 'Printable Chinese HTML of the report (self-contained, print CSS); for the operator, or a department it was submitted to' })
+  @ApiOkResponse({ description: 'text/html', schema: { type: 'string' } })
+  render(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.reports.renderHtml(p, id);
+  }
+}
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@OrgKinds('operator')
+@Roles('admin')
+@ApiNotFoundResponse({ type: ErrorBody })
+@Controller('api/v1/report-recipients')
+export class RecipientsController {
+  constructor(private readonly recipients: RecipientsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [RecipientView] })
+  list(@CurrentPrincipal() p: Principal) {
+    return this.recipients.list(p);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Configure an external report recipient (email or signed webhook); the secret is stored sealed' })
+  @ApiCreatedResponse({ type: RecipientView })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'Bad channel config (details name config.<field>)' })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateRecipientDto) {
+    return this.recipients.create(p, dto);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: RecipientView })
+  update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateRecipientDto) {
+    return this.recipients.update(p, id, dto);
+  }
+}
+
+@ApiTags('inbox')
+@ApiBearerAuth()
+@OrgKinds('department')
+@ApiNotFoundResponse({ type: ErrorBody, description: 'No such report addressed to your department' })
+@Controller('api/v1/inbox/reports')
+export class InboxController {
+  constructor(private readonly inbox: InboxService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Reports addressed to your department, newest first' })
+  @ApiOkResponse({ type: InboxPage })
+  list(@CurrentPrincipal() p: Principal, @Query() q: InboxQuery) {
+    return this.inbox.list(p, q);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: InboxItemView })
+  get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.inbox.get(p, id);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Roles('department-officer', 'admin')
+  @ApiOkResponse({ type: InboxItemView })
+  acknowledge(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AcknowledgeDto) {
+    return this.inbox.acknowledge(p, id, dto.note);
+  }
+
+  @Post(':id/request-info')
+  @HttpCode(200)
+  @Roles('department-officer', 'admin')
+  @ApiOperation({ summary: 'Ask the operator for more information (notifies it; shows on the incident\'s reports)' })
+  @ApiOkResponse({ type: InboxItemView })
+  requestInfo(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: RequestInfoDto) {
+    return this.inbox.requestInfo(p, id, dto.message);
+  }
+
+  @Post(':id/forward')
+  @HttpCode(200)
+  @Roles('department-officer', 'admin')
+  @ApiOperation({ summary: 'Record the onward report to the national level (grades I/II); stops the onward clock' })
+  @ApiOkResponse({ type: InboxItemView })
+  @ApiConflictResponse({ type: ErrorBody, description: 'No onward report is owed for this report, or it was already recorded' })
+  forward(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ForwardDto) {
+    return this.inbox.forward(p, id, dto.reference, dto.forwardedAt);
+  }
+}

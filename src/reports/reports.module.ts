@@ -1,0 +1,44 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { SecretBox } from '../common/crypto/secret-box';
+import { AppConfig } from '../config/app-config';
+import { resolveKey } from '../config/keys';
+import { InboxService } from './inbox.service';
+import { RecipientsService } from './recipients.service';
+import { ReportDeliveryProcessor } from './report-delivery.processor';
+import { ReportTimers } from './report-timers';
+import { InboxController, RecipientsController, ReportsController } from './reports.controller';
+import { ReportsConfig } from './reports-config';
+import { ReportsService } from './reports.service';
+
+/**
+ * Reports to the authorities (operator side), the department inbox and onward reporting. Timer
+ * handlers are registered in every process (the timers worker dispatches through TimerRegistry);
+ * the delivery processor runs only where workers run.
+ */
+@Module({})
+export class ReportsModule {
+  static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
+    return {
+      module: ReportsModule,
+      imports: [AuditModule],
+      controllers: opts.api ? [ReportsController, RecipientsController, InboxController] : [],
+      providers: [
+        ReportsConfig,
+        // Same key as the notification channels' secrets: SECRETS_KEY, or the one generated under VAR_DIR/keys.
+        {
+          provide: SecretBox,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig): SecretBox =>
+            config.SECRETS_KEY ? SecretBox.fromConfig(config.SECRETS_KEY) : new SecretBox(resolveKey(undefined, config.VAR_DIR, 'secrets.key')),
+        },
+        ReportsService,
+        InboxService,
+        RecipientsService,
+        ReportTimers,
+        ...(opts.workers ? [ReportDeliveryProcessor] : []),
+      ],
+      exports: [ReportsService],
+    };
+  }
+}
