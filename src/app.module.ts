@@ -16,6 +16,8 @@ import { QueuesModule } from './queues/queues.module';
 import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue.module';
 import { TimersModule } from './timers/timers.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { WarningsModule } from './warnings/warnings.module';
+import { SharingModule } from './sharing/sharing.module';
 import { ReportsModule } from './reports/reports.module';
 
 export interface AppModuleOptions {
@@ -55,6 +57,8 @@ export class AppModule {
       TimersModule.forRoot(roles),
       NotificationsModule.forRoot(roles),
       ReportsModule.forRoot(roles),
+      WarningsModule.forRoot(roles),
+      ...(opts.api ? [SharingModule] : []),
     ];
     return { module: AppModule, imports: [...infrastructure, ...api, ...domain, ...(opts.extraImports ?? [])] };
   }

@@ -8,6 +8,9 @@ import { OutboxRow } from '../outbox/outbox-row.entity';
 import { SequenceRow } from './sequence.entity';
 import { NotificationDelivery } from '../notifications/notification-delivery.entity';
 import { NotificationSubscription } from '../notifications/notification-subscription.entity';
+import { IncidentIndicator } from '../sharing/incident-indicator.entity';
+import { Warning } from '../warnings/warning.entity';
+import { WarningTarget } from '../warnings/warning-target.entity';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from '../reports/report.entities';
 
 /** Every entity, for the app, the worker, the migration CLI and the tests alike. */
@@ -15,4 +18,5 @@ export const ENTITIES = [
   Organisation, User, ApiToken, AuditEntry, AuditHead, Incident, IncidentDeadline, SequenceRow, OutboxRow,
   NotificationSubscription, NotificationDelivery,
   Report, ReportRecipient, ReportDelivery, ReportInfoRequest,
+  Warning, WarningTarget, IncidentIndicator,
 ];

@@ -2,6 +2,7 @@ import { Initial1764000000000 } from './1764000000000-initial';
 import { IncidentDeadlines1764000000001 } from './1764000000001-incident-deadlines';
 import { Notifications1764000000002 } from './1764000000002-notifications';
 import { Reports1764000000003 } from './1764000000003-reports';
+import { Warnings1764000000004 } from './1764000000004-warnings';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   IncidentDeadlines1764000000001,
   Notifications1764000000002,
   Reports1764000000003,
+  Warnings1764000000004,
 ];

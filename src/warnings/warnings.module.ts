@@ -1,0 +1,32 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AppConfig } from '../config/app-config';
+import { stixTextBody } from '../sharing/stix-http';
+import { WarningEngine } from './warning-engine.service';
+import { WarningTimers } from './warning-timers';
+import { WarningsController } from './warnings.controller';
+import { WarningsService } from './warnings.service';
+
+/**
+ * Early warnings: the department's API and the operator's workflow (API), and the feedback-deadline
+ * jobs registered on the timers worker (workers).
+ */
+@Module({})
+export class WarningsModule implements NestModule {
+  constructor(private readonly config: AppConfig) {}
+
+  static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
+    return {
+      module: WarningsModule,
+      imports: [AuditModule],
+      controllers: opts.api ? [WarningsController] : [],
+      providers: [WarningEngine, ...(opts.api ? [WarningsService] : []), ...(opts.workers ? [WarningTimers] : [])],
+      exports: [WarningEngine],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    // STIX sent as raw text (application/stix+json …) is read as text so its limits apply before parsing.
+    consumer.apply(stixTextBody(this.config.BODY_LIMIT_BYTES)).forRoutes({ path: 'api/v1/warnings/:id/stix', method: RequestMethod.POST });
+  }
+}

@@ -1,0 +1,271 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import type { EarlyWarningContext } from '../../workflows/early-warning/types';
+import { AuditService } from '../audit/audit.service';
+import { Organisation } from '../auth/organisation.entity';
+import type { Principal } from '../auth/principal';
+import { badField } from '../common/bad-field';
+import { nowIso } from '../common/time';
+import { TransactionRunner } from '../database/transaction-runner';
+import { WorkflowRuntime } from '../engine/workflow-runtime';
+import { createValidationPipe } from '../http/validation';
+import { Catalogue } from '../requirements/catalogue';
+import { durationMs, DurationError } from '../requirements/duration';
+import { indicatorValueProblem, normaliseIndicatorValue } from '../sharing/indicator-input';
+import { importIndicators, type SkippedIndicator } from '../sharing/stix';
+import { readStixUpload } from '../sharing/stix-http';
+import { WarningEngine } from './warning-engine.service';
+import { parseWarningEvent } from './warning-event.dto';
+import { CreateWarningDto, type ListWarningsQuery } from './warning.dto';
+import { Warning, type WarningIndicator } from './warning.entity';
+import { WarningTarget } from './warning-target.entity';
+import {
+  baseView, deadlineView, feedbackView, isOverdue, targetStatus,
+  type DepartmentWarningView, type OperatorWarningView, type WarningPage, type WarningSummaryView,
+} from './warning.view';
+
+/** Bounds on an explicit feedback window: at least a second (tests use PT3S), at most 90 days. */
+const MIN_WINDOW_MS = 1000;
+const MAX_WINDOW_MS = 90 * 24 * 3600_000;
+
+export interface StixImportReport {
+  warningId: string;
+  imported: number;
+  added: WarningIndicator[];
+  skipped: SkippedIndicator[];
+  indicators: WarningIndicator[];
+}
+
+/**
+ * Early warnings (预警, GB/T 39204-2022 9.3): a protection department warns operators of its own
+ * sector; each operator assesses, acts and feeds back through its early-warning workflow. The
+ * department sees only the warnings it issued, an operator only those addressed to it (404
+ * otherwise).
+ *
+ * Targeting another sector is refused with a 400 naming the field (`sectors` or `operatorIds`),
+ * not a 404: the caller's own request is wrong, and the message is the same for an unknown id and
+ * an operator of another sector, so it does not reveal which organisations exist.
+ */
+@Injectable()
+export class WarningsService {
+  private readonly pipe = createValidationPipe();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly engine: WarningEngine,
+    private readonly runtime: WorkflowRuntime,
+    private readonly audit: AuditService,
+    private readonly catalogue: Catalogue,
+  ) {}
+
+  async create(p: Principal, body: unknown): Promise<DepartmentWarningView> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badField('title', 'body must be a JSON object');
+    // The STIX bundle is untrusted and possibly hostile: it never goes through class-transformer
+    // (which recurses), only through the bounded, iterative STIX parser.
+    const { stix, ...rest } = body as Record<string, unknown>;
+    const dto = (await this.pipe.transform(rest, { type: 'body', metatype: CreateWarningDto })) as CreateWarningDto;
+    const operators = await this.resolveTargets(p, dto);
+    const { feedbackWithin, feedbackDueAt } = this.feedbackDue(dto);
+    const indicators = this.manualIndicators(dto);
+    let stixImport: DepartmentWarningView['stixImport'];
+    if (stix !== undefined) {
+      const bundle = readStixUpload(stix, 'stix');
+      const result = importIndicators(bundle, { includeDrill: dto.drill ?? false });
+      const before = indicators.length;
+      mergeIndicators(indicators, result.indicators.map((i) => ({ type: i.type, value: i.value, ...(i.description ? { description: i.description } : {}), source: 'stix' as const, stixId: i.stixId })));
+      stixImport = { imported: indicators.length - before, skipped: result.skipped };
+    }
+    const { warning, targets } = await this.engine.issue(p, {
+      title: dto.title, level: dto.level, sectors: dto.sectors ?? [], threatDescription: dto.threatDescription,
+      recommendedActions: dto.recommendedActions ?? [], indicators, feedbackWithin, feedbackDueAt, drill: dto.drill ?? false, operators,
+      ...(stixImport ? { stixImport: { imported: stixImport.imported, skipped: stixImport.skipped.length } } : {}),
+    });
+    const names = new Map(operators.map((o) => [o.id, o.name]));
+    return { ...this.departmentView(warning, p.orgName, targets, names), ...(stixImport ? { stixImport } : {}) };
+  }
+
+  async list(p: Principal, q: ListWarningsQuery): Promise<WarningPage> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const now = nowIso();
+    if (p.orgKind === 'department') {
+      const where = { orgId: p.orgId, ...(q.drill !== undefined ? { drill: q.drill } : {}) };
+      const [rows, total] = await this.dataSource.getRepository(Warning).findAndCount({ where, order: { createdAt: 'DESC', reference: 'DESC' }, skip: (page - 1) * pageSize, take: pageSize });
+      const targets = rows.length ? await this.dataSource.getRepository(WarningTarget).findBy({ warningId: In(rows.map((w) => w.id)), departmentOrgId: p.orgId }) : [];
+      const items = rows.map((w): WarningSummaryView => {
+        const mine = targets.filter((t) => t.warningId === w.id);
+        return {
+          ...summary(w, p.orgName),
+          counts: { targets: mine.length, answered: mine.filter((t) => !!t.feedbackAt).length, overdue: mine.filter((t) => isOverdue(t, now)).length },
+        };
+      });
+      return { items, total, page, pageSize };
+    }
+    const qb = this.dataSource.getRepository(WarningTarget).createQueryBuilder('t')
+      .innerJoin(Warning, 'w', 'w.id = t.warning_id')
+      .where('t.operator_org_id = :org', { org: p.orgId });
+    if (q.drill !== undefined) qb.andWhere('w.drill = :drill', { drill: q.drill });
+    const [targets, total] = await qb.orderBy('t.created_at', 'DESC').addOrderBy('t.warning_id', 'DESC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    const warnings = targets.length ? await this.dataSource.getRepository(Warning).findBy({ id: In(targets.map((t) => t.warningId)) }) : [];
+    const issuers = await this.orgNames(warnings.map((w) => w.orgId));
+    const byId = new Map(warnings.map((w) => [w.id, w]));
+    const items = targets.map((t): WarningSummaryView => {
+      const w = byId.get(t.warningId)!;
+      return { ...summary(w, issuers.get(w.orgId) ?? ''), state: t.state, deadlineStatus: t.deadlineStatus, version: t.version };
+    });
+    return { items, total, page, pageSize };
+  }
+
+  async get(p: Principal, id: string): Promise<DepartmentWarningView | OperatorWarningView> {
+    if (p.orgKind === 'department') {
+      const warning = await this.ownWarning(p, id);
+      const targets = await this.dataSource.getRepository(WarningTarget).find({ where: { warningId: id, departmentOrgId: p.orgId }, order: { createdAt: 'ASC', operatorOrgId: 'ASC' } });
+      return this.departmentView(warning, p.orgName, targets, await this.orgNames(targets.map((t) => t.operatorOrgId)));
+    }
+    const target = await this.dataSource.getRepository(WarningTarget).findOneBy({ warningId: id, operatorOrgId: p.orgId });
+    if (!target) throw new NotFoundException('Warning not found');
+    const warning = await this.dataSource.getRepository(Warning).findOneByOrFail({ id });
+    return this.operatorView(p, warning, target);
+  }
+
+  async applyEvent(p: Principal, id: string, body: unknown): Promise<OperatorWarningView> {
+    const { type, expectedVersion, payload } = parseWarningEvent(body);
+    let event: Record<string, unknown> & { type: string } = { type, ...payload };
+    let feedback: { text: string; measures: string[] } | undefined;
+    if (type === 'FEEDBACK_SENT') {
+      // The machine only needs the feedback's id; the text lives on the target row.
+      feedback = { text: payload.feedback as string, measures: (payload.measures as string[] | undefined) ?? [] };
+      event = { type };
+    }
+    const applied = await this.engine.apply(p, id, p.orgId, event, { expectedVersion, feedback, auditPayload: feedback ? { feedback: feedback.text, measures: feedback.measures } : undefined });
+    return this.operatorView(p, applied.warning, applied.target);
+  }
+
+  /** Attach a STIX 2.1 bundle to a warning: its indicators become the warning's indicators. */
+  async importStix(p: Principal, id: string, raw: unknown): Promise<StixImportReport> {
+    await this.ownWarning(p, id);
+    const bundle = readStixUpload(raw, 'body');
+    return this.tx.run(async (em) => {
+      const warning = await em.getRepository(Warning).findOneBy({ id, orgId: p.orgId });
+      if (!warning) throw new NotFoundException('Warning not found');
+      const result = importIndicators(bundle, { includeDrill: warning.drill });
+      const indicators = [...warning.indicators];
+      const added = mergeIndicators(indicators, result.indicators.map((i) => ({ type: i.type, value: i.value, ...(i.description ? { description: i.description } : {}), source: 'stix' as const, stixId: i.stixId })));
+      const updatedAt = nowIso();
+      await em.getRepository(Warning).update({ id }, { indicators, updatedAt });
+      await this.audit.append(em, {
+        actor: p, action: 'warning.stix-imported',
+        payload: { warningId: id, reference: warning.reference, bundleId: bundle.id, objects: bundle.objects.length, imported: added.length, skipped: result.skipped.length, drill: warning.drill },
+      });
+      return { warningId: id, imported: added.length, added, skipped: result.skipped, indicators };
+    });
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------
+
+  private async resolveTargets(p: Principal, dto: CreateWarningDto): Promise<Organisation[]> {
+    const repo = this.dataSource.getRepository(Organisation);
+    const found = new Map<string, Organisation>();
+    for (const sector of dto.sectors ?? []) {
+      if (sector !== p.sector) throw badField('sectors', `a department of sector ${p.sector} may warn only its own sector, not ${sector}`);
+      const all = await repo.findBy({ kind: 'operator', sector: p.sector, isPlatform: false });
+      if (all.length === 0) throw badField('sectors', `no operator is registered in sector ${p.sector}`);
+      for (const o of all) found.set(o.id, o);
+    }
+    const ids = [...new Set(dto.operatorIds ?? [])];
+    if (ids.length) {
+      const rows = await repo.findBy({ id: In(ids) });
+      const ok = new Map(rows.filter((o) => o.kind === 'operator' && o.sector === p.sector && !o.isPlatform).map((o) => [o.id, o]));
+      const bad = ids.findIndex((i) => !ok.has(i));
+      if (bad >= 0) throw badField('operatorIds', `operatorIds[${bad}] (${ids[bad]}) is not an operator of sector ${p.sector}`);
+      for (const o of ok.values()) found.set(o.id, o);
+    }
+    if (found.size === 0) throw badField('operatorIds', 'name the operators to warn (operatorIds) or your sector (sectors)');
+    return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  private feedbackDue(dto: CreateWarningDto): { feedbackWithin: string | null; feedbackDueAt: string } {
+    const now = Date.now();
+    if (dto.feedbackWithin !== undefined && dto.feedbackDueAt !== undefined) throw badField('feedbackDueAt', 'give feedbackWithin or feedbackDueAt, not both');
+    if (dto.feedbackDueAt !== undefined) {
+      const due = new Date(dto.feedbackDueAt).getTime();
+      if (due - now < MIN_WINDOW_MS) throw badField('feedbackDueAt', 'feedbackDueAt must be in the future');
+      if (due - now > MAX_WINDOW_MS) throw badField('feedbackDueAt', 'feedbackDueAt must be within 90 days');
+      return { feedbackWithin: null, feedbackDueAt: new Date(due).toISOString() };
+    }
+    const within = dto.feedbackWithin ?? this.catalogue.earlyWarning.feedbackDefaultWithin[dto.level];
+    let ms: number;
+    try {
+      ms = durationMs(within);
+    } catch (err) {
+      if (err instanceof DurationError) throw badField('feedbackWithin', `feedbackWithin must be an ISO 8601 duration such as PT6H or P1D (${err.message})`);
+      throw err;
+    }
+    if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) throw badField('feedbackWithin', 'feedbackWithin must be between one second and 90 days');
+    return { feedbackWithin: within, feedbackDueAt: new Date(now + ms).toISOString() };
+  }
+
+  private manualIndicators(dto: CreateWarningDto): WarningIndicator[] {
+    const out: WarningIndicator[] = [];
+    (dto.indicators ?? []).forEach((i, n) => {
+      const problem = indicatorValueProblem(i.type, i.value);
+      if (problem) throw badField(`indicators.${n}.value`, problem);
+      mergeIndicators(out, [{ type: i.type, value: normaliseIndicatorValue(i.type, i.value), ...(i.description ? { description: i.description } : {}), source: 'manual' }]);
+    });
+    return out;
+  }
+
+  private async ownWarning(p: Principal, id: string): Promise<Warning> {
+    const warning = await this.dataSource.getRepository(Warning).findOneBy({ id, orgId: p.orgId });
+    if (!warning) throw new NotFoundException('Warning not found');
+    return warning;
+  }
+
+  private async orgNames(ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await this.dataSource.getRepository(Organisation).findBy({ id: In(unique) });
+    return new Map(rows.map((o) => [o.id, o.name]));
+  }
+
+  private departmentView(warning: Warning, issuerName: string, targets: WarningTarget[], names: Map<string, string>): DepartmentWarningView {
+    const now = nowIso();
+    const statuses = targets.map((t) => targetStatus(t, names.get(t.operatorOrgId) ?? '', now));
+    const overdue = statuses.filter((s) => s.overdue);
+    return {
+      ...baseView(warning, issuerName), targets: statuses, overdue,
+      counts: { targets: statuses.length, answered: statuses.filter((s) => s.answered).length, overdue: overdue.length },
+    };
+  }
+
+  private async operatorView(p: Principal, warning: Warning, target: WarningTarget): Promise<OperatorWarningView> {
+    const issuer = await this.orgNames([warning.orgId]);
+    const snapshot = this.runtime.restore(target.workflowId, target.workflowVersion, target.snapshot);
+    const context = snapshot.context as EarlyWarningContext;
+    return {
+      ...baseView(warning, issuer.get(warning.orgId) ?? ''), state: target.state, stateValue: snapshot.value, version: target.version,
+      allowedEvents: this.runtime.allowed(target.workflowId, target.workflowVersion, snapshot, p.role as never),
+      deadline: deadlineView(target), assessment: { applicable: context.applicable, note: context.assessmentNote },
+      actionsSummary: context.actionsSummary, feedback: feedbackView(target),
+    };
+  }
+}
+
+function summary(w: Warning, issuerName: string): WarningSummaryView {
+  return { id: w.id, reference: w.reference, title: w.title, level: w.level, drill: w.drill, feedbackDueAt: w.feedbackDueAt, issuer: { id: w.orgId, name: issuerName }, createdAt: w.createdAt };
+}
+
+/** Appends the indicators not already present (same type and value); returns those added. */
+function mergeIndicators(into: WarningIndicator[], more: WarningIndicator[]): WarningIndicator[] {
+  const seen = new Set(into.map((i) => `${i.type}\u0000${i.value}`));
+  const added: WarningIndicator[] = [];
+  for (const i of more) {
+    const key = `${i.type}\u0000${i.value}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    into.push(i);
+    added.push(i);
+  }
+  return added;
+}
