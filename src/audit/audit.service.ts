@@ -5,7 +5,11 @@ import { resolveKey } from '../config/keys';
 import { isSystemActor, type Actor } from '../auth/principal';
 import { nowIso } from '../common/time';
 import { AuditEntry, AuditHead } from './audit-entry.entity';
-import { BrokenReason, canonicalJson, checkLink, entryHash, GENESIS_HASH, headMac, macMatches, payloadDigest } from './hash-chain';
+import { sql } from '../database/sql';
+import { BrokenReason, canonicalJson, checkLink, entryHash, GENESIS_HASH, headMac, macMatches } from './hash-chain';
+import { createHash } from 'node:crypto';
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 export interface AuditRecord {
   actor: Actor;
@@ -41,11 +45,11 @@ export class AuditService {
   /** Appends one entry inside the caller's transaction (the change and its record commit together). */
   async append(em: EntityManager, rec: AuditRecord): Promise<AuditEntry> {
     if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock($1)', [PG_AUDIT_LOCK]);
-    const last = await em.getRepository(AuditEntry).find({ order: { seq: 'DESC' }, take: 1, select: { seq: true, hash: true } });
+    const last = await sql<{ seq: number | string; hash: string }>(em, 'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1');
     const prev = last[0];
     const actor = rec.actor;
     const entry = new AuditEntry();
-    entry.seq = prev ? prev.seq + 1 : 1;
+    entry.seq = prev ? Number(prev.seq) + 1 : 1;
     entry.at = nowIso();
     entry.actorId = isSystemActor(actor) ? `system:${actor.system}` : actor.userId;
     entry.actorRole = isSystemActor(actor) ? 'system' : actor.role;
@@ -53,12 +57,20 @@ export class AuditService {
     entry.incidentId = rec.incidentId ?? null;
     entry.action = rec.action;
     entry.payload = canonicalJson(rec.payload);
-    entry.payloadDigest = payloadDigest(rec.payload);
+    entry.payloadDigest = sha256(entry.payload);
     entry.prevHash = prev ? prev.hash : GENESIS_HASH;
     entry.hash = entryHash(entry);
-    await em.getRepository(AuditEntry).insert(entry);
-    const head = { id: 1, seq: entry.seq, hash: entry.hash, mac: headMac(this.key, entry.seq, entry.hash) };
-    await em.getRepository(AuditHead).save(head);
+    // Raw statements: this runs in every write transaction of the service.
+    await sql(
+      em,
+      'INSERT INTO audit_entry (seq, at, actor_id, actor_role, org_id, incident_id, action, payload, payload_digest, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [entry.seq, entry.at, entry.actorId, entry.actorRole, entry.orgId, entry.incidentId, entry.action, entry.payload, entry.payloadDigest, entry.prevHash, entry.hash],
+    );
+    await sql(
+      em,
+      'INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac',
+      [entry.seq, entry.hash, headMac(this.key, entry.seq, entry.hash)],
+    );
     return entry;
   }
 

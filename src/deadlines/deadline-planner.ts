@@ -88,10 +88,17 @@ export class DeadlinePlanner {
     return items;
   }
 
-  /** Copies status and generation from the workflow context onto the deadline rows. */
-  async syncStatuses(em: EntityManager, incidentId: string, deadlines: Record<string, { generation: number; status: DeadlineRowStatus } | undefined>): Promise<void> {
-    for (const [timer, entry] of Object.entries(deadlines)) {
+  /** Copies changed statuses from the workflow context onto the deadline rows. */
+  async syncStatuses(
+    em: EntityManager,
+    incidentId: string,
+    before: Record<string, { generation: number; status: DeadlineRowStatus } | undefined>,
+    after: Record<string, { generation: number; status: DeadlineRowStatus } | undefined>,
+  ): Promise<void> {
+    for (const [timer, entry] of Object.entries(after)) {
       if (!entry) continue;
+      const was = before[timer];
+      if (was && was.generation === entry.generation && was.status === entry.status) continue;
       await em.getRepository(IncidentDeadline).update({ incidentId, timer, generation: entry.generation }, { status: entry.status, updatedAt: nowIso() });
     }
   }

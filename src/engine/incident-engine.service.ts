@@ -5,7 +5,7 @@ import { EntityManager } from 'typeorm';
 import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, maySend, playbookFor } from '../../workflows';
 import { findStep } from '../../workflows/incident/steps';
 import type { IncidentContext } from '../../workflows/incident/types';
-import type { Role as WorkflowRole } from '../../workflows/types';
+import type { WorkflowEffect, Role as WorkflowRole } from '../../workflows/types';
 import { AuditService } from '../audit/audit.service';
 import { Organisation } from '../auth/organisation.entity';
 import { isSystemActor, type Actor } from '../auth/principal';
@@ -14,6 +14,7 @@ import type { Grade, OperatorKind } from '../common/roles';
 import { nowIso, toIso } from '../common/time';
 import { DeadlinePlanner } from '../deadlines/deadline-planner';
 import { nextSequenceValue } from '../database/sequence';
+import { bool, sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Incident } from '../incidents/incident.entity';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
@@ -105,7 +106,7 @@ export class IncidentEngine {
         actor, action: 'incident.declared', incidentId: id,
         payload: { reference: incident.reference, title: incident.title, category: incident.category, grade: incident.grade, drill: incident.drill, detectedAt: incident.detectedAt, playbook: `${playbook.id}@${playbook.version}`, workflow: `${workflow.id}@${workflow.version}` },
       });
-      const items = await this.effectsToOutbox(em, incident, org, started, entry.seq);
+      const items = await this.effectsToOutbox(em, incident, org.operatorKind, started, entry.seq);
       items.push(this.notification(incident, 'incident.declared', {}, entry.seq, 'declared'));
       await this.outbox.add(em, items);
       return { incident, snapshot: started.snapshot };
@@ -133,7 +134,7 @@ export class IncidentEngine {
    */
   async applyInTransaction(em: EntityManager, actor: Actor, incidentId: string, orgId: string, event: EngineEvent, opts: ApplyOptions = {}): Promise<Applied> {
     const role = actorRole(actor);
-    const incident = await em.getRepository(Incident).findOneBy({ id: incidentId, orgId });
+    const incident = await loadIncident(em, incidentId, orgId);
     if (!incident || !incident.snapshot) throw new NotFoundException('Incident not found');
     if (!maySend(incident.workflowId, event.type, role)) {
       throw new ForbiddenException(`Role ${role} may not send ${event.type}`);
@@ -141,9 +142,9 @@ export class IncidentEngine {
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== incident.version) {
       throw new ConflictException({ message: `Incident is at version ${incident.version}, not ${opts.expectedVersion}; reload and retry`, currentVersion: incident.version });
     }
-    const org = await this.org(em, orgId);
+    const operatorKind = !isSystemActor(actor) && actor.orgId === orgId ? actor.operatorKind : (await this.org(em, orgId)).operatorKind;
     const snapshot = this.runtime.restore(incident.workflowId, incident.workflowVersion, incident.snapshot);
-    const enriched = this.enrich(event, org, actor);
+    const enriched = this.enrich(event, operatorKind, actor);
     const stepped = this.runtime.step(incident.workflowId, incident.workflowVersion, snapshot, enriched);
     if (!stepped.accepted) {
       const allowedEvents = this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, role);
@@ -157,19 +158,20 @@ export class IncidentEngine {
     incident.grade = context.grade;
     incident.version = before + 1;
     incident.updatedAt = nowIso();
-    const res = await em.getRepository(Incident).update(
-      { id: incident.id, version: before },
-      { snapshot: incident.snapshot, state: incident.state, grade: incident.grade, version: incident.version, updatedAt: incident.updatedAt },
+    const updated = await sql(
+      em,
+      'UPDATE incident SET snapshot = ?, state = ?, grade = ?, version = ?, updated_at = ? WHERE id = ? AND version = ? RETURNING id',
+      [incident.snapshot, incident.state, incident.grade, incident.version, incident.updatedAt, incident.id, before],
     );
     // On Postgres two transactions may load the same version; the loser updates nothing.
-    if (!res.affected) throw new ConflictException({ message: 'Incident changed concurrently; reload and retry' });
+    if (updated.length === 0) throw new ConflictException({ message: 'Incident changed concurrently; reload and retry' });
     const entry = await this.audit.append(em, {
       actor, orgId, incidentId,
       action: `incident.event.${event.type}`,
       payload: { event: { ...event, ...(opts.auditPayload ?? {}) }, fromState, toState: incident.state, stateValue: stepped.snapshot.value as never, version: incident.version, drill: incident.drill },
     });
-    const items = await this.effectsToOutbox(em, incident, org, stepped, entry.seq);
-    await this.planner.syncStatuses(em, incident.id, context.deadlines as never);
+    const items = await this.effectsToOutbox(em, incident, operatorKind, stepped, entry.seq);
+    await this.planner.syncStatuses(em, incident.id, (snapshot.context as IncidentContext).deadlines as never, context.deadlines as never);
     await this.outbox.add(em, items);
     return { incident, snapshot: stepped.snapshot };
   }
@@ -192,16 +194,16 @@ export class IncidentEngine {
   }
 
   /** Adds what only the runtime knows: whether the rules require reports at the new grade. */
-  private enrich(event: EngineEvent, org: Organisation, actor: Actor): EngineEvent {
+  private enrich(event: EngineEvent, operatorKind: OperatorKind | null, actor: Actor): EngineEvent {
     if (event.type === 'CONFIRM' || event.type === 'REGRADE') {
-      return { ...event, reportingRequired: this.reportingRequired(org.operatorKind, event.grade as Grade) };
+      return { ...event, reportingRequired: this.reportingRequired(operatorKind, event.grade as Grade) };
     }
     if (event.type === 'COMPLETE_STEP' || event.type === 'REOPEN_STEP') return { ...event, role: actorRole(actor) };
     return event;
   }
 
-  private async effectsToOutbox(em: EntityManager, incident: Incident, org: Organisation, stepped: { effects: import('../../workflows/types').WorkflowEffect[] }, auditSeq: number): Promise<OutboxItem[]> {
-    const items = await this.planner.plan(em, { id: incident.id, orgId: incident.orgId, grade: incident.grade, detectedAt: incident.detectedAt, operatorKind: org.operatorKind ?? 'other' }, stepped.effects);
+  private async effectsToOutbox(em: EntityManager, incident: Incident, operatorKind: OperatorKind | null, stepped: { effects: WorkflowEffect[] }, auditSeq: number): Promise<OutboxItem[]> {
+    const items = await this.planner.plan(em, { id: incident.id, orgId: incident.orgId, grade: incident.grade, detectedAt: incident.detectedAt, operatorKind: operatorKind ?? 'other' }, stepped.effects);
     stepped.effects.forEach((e, i) => {
       if (e.type === 'notify') items.push(this.notification(incident, e.params.event, e.params.data ?? {}, auditSeq, String(i)));
     });
@@ -223,4 +225,23 @@ export class IncidentEngine {
     if (!org) throw new NotFoundException('Organisation not found');
     return org;
   }
+}
+
+/** The incident row by raw SQL: this is the hot path of every workflow event. */
+async function loadIncident(em: EntityManager, id: string, orgId: string): Promise<Incident | null> {
+  // Postgres: lock the row, so concurrent events on one incident queue up here and each sees the
+  // version the previous one wrote (SQLite transactions are already serialised by the write queue).
+  const lock = em.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
+  const rows = await sql<Record<string, unknown>>(em, `SELECT * FROM incident WHERE id = ? AND org_id = ?${lock}`, [id, orgId]);
+  const r = rows[0];
+  if (!r) return null;
+  const i = new Incident();
+  Object.assign(i, {
+    id: r.id, orgId: r.org_id, reference: r.reference, title: r.title, description: r.description, category: r.category,
+    grade: r.grade, state: r.state, drill: bool(r.drill), detectedAt: r.detected_at, occurredAt: r.occurred_at,
+    affectedSystems: JSON.parse(String(r.affected_systems)), affectedBusiness: JSON.parse(String(r.affected_business)),
+    impact: r.impact == null ? null : JSON.parse(String(r.impact)), workflowId: r.workflow_id, workflowVersion: Number(r.workflow_version),
+    snapshot: r.snapshot, version: Number(r.version), createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at,
+  });
+  return i;
 }

@@ -86,6 +86,18 @@ export function summaryView(i: Incident): IncidentSummaryView {
   };
 }
 
+const templateCache = new Map<string, Map<string, StepTemplate>>();
+
+/** Playbooks are code, fixed for the life of the process: index each category's steps once. */
+function templatesFor(category: string, parentOf: (code: string) => string | undefined): Map<string, StepTemplate> {
+  let t = templateCache.get(category);
+  if (!t) {
+    t = new Map(playbookFor(category, parentOf).steps.map((s) => [s.id, s]));
+    templateCache.set(category, t);
+  }
+  return t;
+}
+
 export function incidentView(
   i: Incident,
   stateValue: unknown,
@@ -95,7 +107,7 @@ export function incidentView(
   parentOf: (code: string) => string | undefined,
 ): IncidentView {
   // Guidance and evidence expectations are display text; the snapshot keeps only what guards read.
-  const templates = new Map<string, StepTemplate>(playbookFor(i.category, parentOf).steps.map((s) => [s.id, s]));
+  const templates = templatesFor(i.category, parentOf);
   const rows = new Map(deadlineRows.map((d) => [d.timer, d]));
   const deadlines: DeadlineView[] = Object.entries(context.deadlines).flatMap(([timer, entry]) => {
     if (!entry) return [];

@@ -116,8 +116,14 @@ export class IncidentsService {
   }
 
   private async view(p: Principal, { incident, snapshot }: Applied): Promise<IncidentView> {
-    const deadlines = await this.dataSource.getRepository(IncidentDeadline).findBy({ incidentId: incident.id });
+    const context = snapshot.context as IncidentContext;
+    // Most events happen with no deadline running; skip the read then.
+    const deadlines = Object.keys(context.deadlines).length
+      ? await this.dataSource.getRepository(IncidentDeadline).findBy({ incidentId: incident.id })
+      : [];
     const allowed = this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, p.role as never);
-    return incidentView(incident, snapshot.value, snapshot.context as IncidentContext, allowed, deadlines, (code) => this.catalogue.category(code)?.parent ?? undefined);
+    return incidentView(incident, snapshot.value, context, allowed, deadlines, this.parentOf);
   }
+
+  private readonly parentOf = (code: string) => this.catalogue.category(code)?.parent ?? undefined;
 }

@@ -118,13 +118,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (rows.length === 0) break;
         const sent: number[] = [];
         let failure: { row: OutboxRow; error: string } | undefined;
-        for (const row of rows) {
+        // Consecutive rows for the same queue go to Redis in one round trip; order is kept
+        // because groups are sent one after another and a failed group stops the batch.
+        for (const group of consecutiveGroups(rows)) {
           if (this.stopped) break;
           try {
-            await this.send(row);
-            sent.push(row.seq);
+            await this.send(group);
+            sent.push(...group.map((r) => r.seq));
           } catch (err) {
-            failure = { row, error: err instanceof Error ? err.message : String(err) };
+            failure = { row: group[0], error: err instanceof Error ? err.message : String(err) };
             break;
           }
         }
@@ -144,16 +146,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.stopped) this.timer = setTimeout(() => this.wake(), delay);
   }
 
-  private async send(row: OutboxRow): Promise<void> {
-    const queue = this.queues.get(row.queue as QueueName);
-    if (!queue) throw new Error(`unknown queue ${row.queue}`);
-    const payload = JSON.parse(row.payload) as Record<string, unknown>;
-    if (row.kind === 'cancel') {
-      for (const id of (payload.jobIds as string[]) ?? []) await withTimeout(queue.remove(id), SEND_TIMEOUT_MS, 'remove job');
+  private async send(group: OutboxRow[]): Promise<void> {
+    const queue = this.queues.get(group[0].queue as QueueName);
+    if (!queue) throw new Error(`unknown queue ${group[0].queue}`);
+    if (group[0].kind === 'cancel') {
+      for (const row of group) {
+        const payload = JSON.parse(row.payload) as { jobIds?: string[] };
+        for (const id of payload.jobIds ?? []) await withTimeout(queue.remove(id), SEND_TIMEOUT_MS, 'remove job');
+      }
       return;
     }
-    const delay = row.dueAt ? Math.max(0, new Date(row.dueAt).getTime() - Date.now()) : undefined;
-    await withTimeout(queue.add(row.kind, { ...payload, outboxId: row.id }, { jobId: row.id, delay }), SEND_TIMEOUT_MS, 'enqueue');
+    const now = Date.now();
+    const jobs = group.map((row) => ({
+      name: row.kind,
+      data: { ...(JSON.parse(row.payload) as Record<string, unknown>), outboxId: row.id },
+      opts: { jobId: row.id, delay: row.dueAt ? Math.max(0, new Date(row.dueAt).getTime() - now) : undefined },
+    }));
+    await withTimeout(queue.addBulk(jobs), SEND_TIMEOUT_MS, 'enqueue');
   }
 
   private async markSent(seqs: number[]): Promise<void> {
@@ -166,4 +175,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       em.createQueryBuilder().update(OutboxRow).set({ attempts: () => 'attempts + 1', lastError: error.slice(0, 1000) }).where('seq = :seq', { seq: row.seq }).execute(),
     );
   }
+}
+
+/** Splits rows into runs of the same queue and the same sort (cancel rows apart from job rows). */
+function consecutiveGroups(rows: OutboxRow[]): OutboxRow[][] {
+  const groups: OutboxRow[][] = [];
+  for (const row of rows) {
+    const last = groups[groups.length - 1];
+    const kindOf = (r: OutboxRow) => (r.kind === 'cancel' ? 'cancel' : 'job');
+    if (last && last[0].queue === row.queue && kindOf(last[0]) === kindOf(row)) last.push(row);
+    else groups.push([row]);
+  }
+  return groups;
 }

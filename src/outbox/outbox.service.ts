@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { sql } from '../database/sql';
 import { nowIso } from '../common/time';
 import type { QueueName } from '../queues/queue-names';
-import { OutboxRow } from './outbox-row.entity';
 
 export interface OutboxItem {
   /** Deterministic job id: the same side effect decided twice is one row and one job. */
@@ -18,6 +18,15 @@ export interface OutboxItem {
 type WakeListener = () => void;
 
 /**
+ * Drops items nobody will consume, inside the writing transaction (so it sees exactly what that
+ * transaction sees). Registered by the domain that owns the queue and kind.
+ */
+export type OutboxFilter = (em: EntityManager, items: OutboxItem[]) => Promise<OutboxItem[]>;
+
+/** 6 parameters a row: 500 rows stay far below SQLite's limit of 32,766 bound parameters. */
+const INSERT_CHUNK = 500;
+
+/**
  * Writes side effects as outbox rows inside the caller's transaction; the relay moves them into
  * BullMQ only after commit. Call `committed()` after the transaction so an in-process relay starts
  * at once instead of at its next poll.
@@ -25,22 +34,44 @@ type WakeListener = () => void;
 @Injectable()
 export class OutboxService {
   private readonly listeners = new Set<WakeListener>();
+  private readonly filters = new Map<string, OutboxFilter>();
+
+  /** One filter per queue and kind, e.g. the notifications module for `notifications`/`fanout`. */
+  registerFilter(queue: QueueName, kind: string, filter: OutboxFilter): void {
+    this.filters.set(`${queue}/${kind}`, filter);
+  }
 
   async add(em: EntityManager, items: OutboxItem[]): Promise<void> {
+    items = await this.applyFilters(em, items);
     if (items.length === 0) return;
     const createdAt = nowIso();
-    await em
-      .createQueryBuilder()
-      .insert()
-      .into(OutboxRow)
-      .values(
-        items.map((i) => ({
-          id: i.id, queue: i.queue, kind: i.kind, payload: JSON.stringify(i.payload),
-          dueAt: i.dueAt ? new Date(i.dueAt).toISOString() : null, createdAt, sentAt: null, attempts: 0, lastError: null,
-        })),
-      )
-      .orIgnore()
-      .execute();
+    // Raw multi-row INSERT (this runs in nearly every write transaction); ON CONFLICT makes the
+    // same side effect decided twice one row. Chunked: SQLite caps bound parameters per statement.
+    for (let start = 0; start < items.length; start += INSERT_CHUNK) {
+      const chunk = items.slice(start, start + INSERT_CHUNK);
+      const params: unknown[] = [];
+      for (const i of chunk) {
+        params.push(i.id, i.queue, i.kind, JSON.stringify(i.payload), i.dueAt ? new Date(i.dueAt).toISOString() : null, createdAt);
+      }
+      await sql(
+        em,
+        `INSERT INTO outbox (id, queue, kind, payload, due_at, created_at, attempts) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, 0)').join(', ')} ON CONFLICT (id) DO NOTHING`,
+        params,
+      );
+    }
+  }
+
+  private async applyFilters(em: EntityManager, items: OutboxItem[]): Promise<OutboxItem[]> {
+    if (this.filters.size === 0 || items.length === 0) return items;
+    const byKey = new Map<string, OutboxItem[]>();
+    for (const i of items) {
+      const key = `${i.queue}/${i.kind}`;
+      if (this.filters.has(key)) byKey.set(key, [...(byKey.get(key) ?? []), i]);
+    }
+    if (byKey.size === 0) return items;
+    const keep = new Set<OutboxItem>(items.filter((i) => !this.filters.has(`${i.queue}/${i.kind}`)));
+    for (const [key, group] of byKey) for (const i of await this.filters.get(key)!(em, group)) keep.add(i);
+    return items.filter((i) => keep.has(i));
   }
 
   committed(): void {
