@@ -28,7 +28,10 @@ const REPORT_KIND_OF: Readonly<Record<string, string>> = {
 };
 
 /** Workflow notify events with no template: opt-in by name, generic rendering. */
-export const GENERIC_EVENTS = ['step.completed', 'step.reopened', 'review.started', 'warning.assessed', 'warning.actions-taken', 'warning.closed'] as const;
+export const GENERIC_EVENTS = [
+  'step.completed', 'step.reopened', 'review.started', 'warning.assessed', 'warning.actions-taken', 'warning.closed',
+  'warning.feedback-reminder', 'warning.feedback-received',
+] as const;
 
 /** Every event name a subscription may list. */
 export const SUBSCRIBABLE_EVENTS: readonly string[] = [...NOTIFICATION_EVENTS, ...Object.keys(EVENT_ALIASES), ...GENERIC_EVENTS];

@@ -1,6 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import Database from 'better-sqlite3';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { OutboxRelay } from '../../src/outbox/outbox.relay';
 import { QUEUES } from '../../src/queues/queue-names';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
@@ -15,12 +17,30 @@ describe('outbox relay across a Redis outage', () => {
   jest.setTimeout(60_000);
   let svc: TestService;
   let tokens: Tokens;
+  let hook: Server;
+  const received: Array<{ delivery: string; event: string }> = [];
 
   beforeAll(async () => {
+    hook = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ delivery: String(req.headers['x-lianfang-delivery']), event: JSON.parse(Buffer.concat(chunks).toString()).event });
+        res.writeHead(200).end('{}');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     svc = await startTestService();
-    tokens = (await createOrg(svc, { name: 'Telecom operator', kind: 'operator', sector: 'telecom', operatorKind: 'cii' }, ['commander', 'responder', 'liaison'])).tokens;
+    tokens = (await createOrg(svc, { name: 'Telecom operator', kind: 'operator', sector: 'telecom', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'admin'])).tokens;
+    await svc.http().post('/api/v1/notification-subscriptions').set(bearer(tokens.admin.token)).send({
+      name: 'SOC webhook', channel: 'webhook', config: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook` },
+      secret: 'outage-test-secret-0123', events: ['incident.declared', 'incident.confirmed', 'report.submitted'],
+    }).expect(201);
   });
-  afterAll(async () => svc?.close());
+  afterAll(async () => {
+    await svc?.close();
+    await new Promise((r) => hook?.close(r));
+  });
 
   const outboxRows = () => {
     const db = new Database(svc.sqlitePath, { readonly: true });
@@ -81,6 +101,13 @@ describe('outbox relay across a Redis outage', () => {
     expect(dueIndex).toBeGreaterThanOrEqual(0);
     expect(cancelIndex).toBeGreaterThan(dueIndex);
     for (const row of timerRows.filter((r) => r.kind !== 'cancel')) expect(await timers.getJob(row.id)).toBeUndefined();
+
+    // Every notification decided during the outage reaches the receiver exactly once.
+    const expected = ['incident.declared', 'incident.declared', 'incident.declared', 'incident.confirmed', 'report.submitted'];
+    await waitFor('five notifications', async () => received.length >= expected.length, 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(received.map((r) => r.event).sort()).toEqual([...expected].sort());
+    expect(new Set(received.map((r) => r.delivery)).size).toBe(expected.length);
 
     // Running the relay again enqueues nothing new: ids are deterministic and rows are marked sent.
     const counts = await svc.app.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false }).getJobCounts();

@@ -1,3 +1,5 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { OutboxRow } from '../../src/outbox/outbox-row.entity';
 import { bearer, createOrg, startTestService, TestService } from '../support/harness';
@@ -22,12 +24,27 @@ describe('early warnings (department → operators, feedback deadline on real ti
   let A: string;
   let B: string;
   let FIN: string;
+  let hook: Server;
+
+  /**
+   * Notifications exist only for subscribers (a fan-out nobody wants never enters the outbox), so
+   * each organisation here subscribes a loopback webhook to every warning event the test inspects.
+   */
+  const WARNING_EVENTS = ['warning.received', 'warning.feedback-overdue', 'warning.feedback-reminder', 'warning.feedback-received', 'escalation', 'deadline.reminder', 'deadline.missed'];
+  async function subscribe(adminToken: string) {
+    const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    await svc.http().post('/api/v1/notification-subscriptions').set(bearer(adminToken))
+      .send({ name: 'all warning events', channel: 'webhook', config: { url }, secret: 'test-secret-0123456789', events: WARNING_EVENTS, drill: 'include' })
+      .expect(201);
+  }
 
   beforeAll(async () => {
+    hook = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end('{}')));
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     svc = await startTestService({ env: { REMINDER_FRACTIONS: '0.5', ESCALATION_STEP_DELAY: 'PT1S' } });
-    dept = (await createOrg(svc, { name: 'Energy protection department', kind: 'department', sector: 'energy' }, ['department-officer', 'viewer'])).tokens;
-    const a = await createOrg(svc, { name: 'Grid operator A', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'viewer']);
-    const b = await createOrg(svc, { name: 'Power plant B', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'responder', 'liaison']);
+    dept = (await createOrg(svc, { name: 'Energy protection department', kind: 'department', sector: 'energy' }, ['department-officer', 'viewer', 'admin'])).tokens;
+    const a = await createOrg(svc, { name: 'Grid operator A', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'viewer', 'admin']);
+    const b = await createOrg(svc, { name: 'Power plant B', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'admin']);
     const fin = await createOrg(svc, { name: 'Bank F', kind: 'operator', sector: 'finance', operatorKind: 'cii' }, ['commander', 'liaison']);
     deptFin = (await createOrg(svc, { name: 'Finance protection department', kind: 'department', sector: 'finance' }, ['department-officer'])).tokens;
     opA = a.tokens;
@@ -36,8 +53,12 @@ describe('early warnings (department → operators, feedback deadline on real ti
     A = a.orgId;
     B = b.orgId;
     FIN = fin.orgId;
+    for (const admin of [dept.admin.token, a.tokens.admin.token, b.tokens.admin.token]) await subscribe(admin);
   });
-  afterAll(async () => svc?.close());
+  afterAll(async () => {
+    await svc?.close();
+    await new Promise((r) => hook?.close(r));
+  });
 
   const warning = (overrides: Record<string, unknown> = {}) => ({
     title: '针对电力调度系统的勒索软件攻击活动预警',
