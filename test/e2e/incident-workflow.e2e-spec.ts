@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type StepJson, type Tokens } from '../support/incident-driver';
 
@@ -155,14 +154,10 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
     const winner = a.status === 200 ? 'first' : 'second';
     const body = await inc.get();
     expect(body).toMatchObject({ state: 'dismissed', dismissReason: winner, version: v + 1 });
-    const db = new Database(svc.sqlitePath, { readonly: true });
-    try {
-      const rows = db.prepare("SELECT payload FROM audit_entry WHERE incident_id = ? AND action = 'incident.event.DISMISS'").all(inc.id) as Array<{ payload: string }>;
-      expect(rows).toHaveLength(1);
-      expect(JSON.parse(rows[0].payload).event.reason).toBe(winner);
-    } finally {
-      db.close();
-    }
+    const timeline = await svc.http().get(`/api/v1/incidents/${inc.id}/timeline`).set(bearer(tokens.commander.token)).expect(200);
+    const dismissals = (timeline.body as Array<{ action: string; payload: string }>).filter((e) => e.action === 'incident.event.DISMISS');
+    expect(dismissals).toHaveLength(1);
+    expect(JSON.parse(dismissals[0].payload).event.reason).toBe(winner);
     expect((await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken))).body.ok).toBe(true);
   });
 

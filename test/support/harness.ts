@@ -26,8 +26,11 @@ export async function startTestService(opts: { workers?: boolean; env?: Record<s
   const dir = mkdtempSync(join(tmpdir(), 'lianfang-test-'));
   const adminToken = `test-admin-${randomBytes(16).toString('hex')}`;
   const sqlitePath = join(dir, 'db.sqlite');
+  // TEST_DATABASE_URL=postgres://… runs the same suites against Postgres (schema reset first).
+  const pgUrl = process.env.TEST_DATABASE_URL;
+  if (pgUrl) await resetPostgres(pgUrl);
   const env: NodeJS.ProcessEnv = {
-    DATABASE_URL: `sqlite:${sqlitePath}`,
+    DATABASE_URL: pgUrl ?? `sqlite:${sqlitePath}`,
     VAR_DIR: join(dir, 'var'),
     BOOTSTRAP_ADMIN_TOKEN: adminToken,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -49,6 +52,17 @@ export async function startTestService(opts: { workers?: boolean; env?: Record<s
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function resetPostgres(url: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  } finally {
+    await client.end();
+  }
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,0 +1,96 @@
+import Database from 'better-sqlite3';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/redis/local-redis';
+import { waitFor } from '../support/wait';
+
+/**
+ * A deadline scheduled, then the service killed with SIGKILL before it falls due, then restarted:
+ * the delayed job lives in Redis (AOF, embedded redis-server restarted on the same data) and fires
+ * exactly once. The service runs as its own process, exactly as `npm start` runs it.
+ */
+const ROOT = join(__dirname, '..', '..');
+
+describe('timers survive a crash of the service', () => {
+  jest.setTimeout(90_000);
+  let dir: string;
+  let child: ChildProcess | undefined;
+  let port: number;
+  const adminToken = 'crash-test-admin-token-0123456789';
+
+  const start = () => {
+    child = spawn(process.execPath, [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'src/main.ts')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), VAR_DIR: join(dir, 'var'),
+        DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn',
+        // No reminder or escalation in this window: the test counts the deadline itself.
+        REMINDER_FRACTIONS: '0.0001', ESCALATION_STEP_DELAY: 'PT1H',
+      },
+      stdio: 'ignore',
+    });
+    return waitFor('health', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 30_000);
+  };
+  // Test glue reading a few fields of JSON responses.
+  const api = async (token: string, method: string, path: string, body?: unknown): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const db = <T>(q: string, ...params: unknown[]): T[] => {
+    const d = new Database(join(dir, 'db.sqlite'), { readonly: true });
+    try {
+      return d.prepare(q).all(...params) as T[];
+    } finally {
+      d.close();
+    }
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lianfang-crash-'));
+    port = await freePort();
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fires a deadline exactly once after SIGKILL and restart', async () => {
+    await start();
+    const org = await api(adminToken, 'POST', '/api/v1/admin/organisations', { name: 'Crash operator', kind: 'operator', sector: 'transport', operatorKind: 'cii' });
+    const user = await api(adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, { name: 'commander', role: 'commander' });
+    const { token } = await api(adminToken, 'POST', `/api/v1/admin/users/${user.id}/tokens`, { name: 't' });
+    // CII, grade II: one hour from discovery, so the deadline falls due 15 s from now.
+    const detectedAt = new Date(Date.now() - 3600_000 + 15_000).toISOString();
+    const incident = await api(token, 'POST', '/api/v1/incidents', { title: 'crash test', category: 'ddos', grade: 'II', detectedAt });
+    for (const step of incident.steps.filter((s: { phase: string; mandatory: boolean }) => s.phase === 'triage' && s.mandatory)) {
+      await api(token, 'POST', `/api/v1/incidents/${incident.id}/steps/${step.id}/complete`, {});
+    }
+    const confirmed = await api(token, 'POST', `/api/v1/incidents/${incident.id}/events`, { type: 'CONFIRM', grade: 'II' });
+    const dueAt = Date.parse(confirmed.deadlines[0].dueAt);
+
+    // The deadline job has reached Redis (outbox row marked sent) and Redis has had time to append it.
+    await waitFor('deadline job sent to Redis', async () => db<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'deadline-due' AND sent_at IS NOT NULL")[0].n === 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(Date.now()).toBeLessThan(dueAt - 5000);
+
+    const killed = new Promise((r) => child!.once('exit', r));
+    child!.kill('SIGKILL');
+    await killed;
+    await start();
+
+    const missed = () => db<{ payload: string }>("SELECT payload FROM audit_entry WHERE incident_id = ? AND action = 'incident.event.DEADLINE_MISSED'", incident.id);
+    await waitFor('the deadline to fire after the restart', async () => missed().length > 0, dueAt - Date.now() + 15_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(missed()).toHaveLength(1);
+    const view = await api(token, 'GET', `/api/v1/incidents/${incident.id}`);
+    expect(view.deadlines[0]).toMatchObject({ timer: 'initial-report', status: 'missed' });
+  });
+});
