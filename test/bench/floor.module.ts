@@ -1,0 +1,112 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Body, Controller, Get, HttpCode, Module, OnModuleInit, Post } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { CurrentPrincipal } from '../../src/auth/decorators';
+import type { Principal } from '../../src/auth/principal';
+import { TransactionRunner } from '../../src/database/transaction-runner';
+import { IncidentEngine } from '../../src/engine/incident-engine.service';
+import { OutboxService, type OutboxItem } from '../../src/outbox/outbox.service';
+import { QUEUES, jobId } from '../../src/queues/queue-names';
+import { TimersProcessor } from '../../src/timers/timers.processor';
+import type { Incident } from '../../src/incidents/incident.entity';
+
+/** Collected by the timers processor hook while the benchmark runs. */
+const lateness: Array<{ name: string; lateMs: number }> = [];
+TimersProcessor.latenessListener = (j) => {
+  if (j.name === 'deadline-due') lateness.push({ name: j.name, lateMs: j.ranAt - j.dueAt });
+};
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/**
+ * Benchmark-only endpoints, mounted into the real app by test/bench/server.ts (never by the product):
+ * the floor (same bearer-token check through the global guard, then one bare insert through the same
+ * write queue), and helpers that set up load for the queue benchmarks.
+ */
+@Controller('bench')
+class BenchController {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly dataSource: DataSource,
+    private readonly engine: IncidentEngine,
+    private readonly outbox: OutboxService,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  @Post('floor')
+  @HttpCode(201)
+  async floor(@CurrentPrincipal() p: Principal) {
+    const id = randomUUID();
+    await this.tx.run((em) => em.query('INSERT INTO bench_floor (id, org_id, at) VALUES (?, ?, ?)', [id, p.orgId, new Date().toISOString()]));
+    return { id };
+  }
+
+  /** 1,000 real incidents whose initial-report deadlines fall due within `spreadMs`, starting `leadMs` from now. */
+  @Post('deadlines')
+  async deadlines(@CurrentPrincipal() p: Principal, @Body() body: { count: number; spreadMs: number; leadMs: number }) {
+    lateness.length = 0;
+    const t0 = Date.now() + body.leadMs;
+    for (let i = 0; i < body.count; i++) {
+      const due = t0 + Math.floor((i * body.spreadMs) / body.count);
+      const detectedAt = new Date(due - 3600_000).toISOString();
+      const { incident } = await this.engine.declare(p, {
+        title: `bench deadline ${i}`, description: '', category: 'ddos', grade: 'II', detectedAt, occurredAt: null,
+        affectedSystems: [], affectedBusiness: [], drill: true, impact: null,
+      });
+      await this.confirm(p, incident);
+    }
+    return { scheduled: body.count, firstDueAt: new Date(t0).toISOString() };
+  }
+
+  /** Unsent outbox rows and queued/running jobs: the runner waits for zero between runs. */
+  @Get('idle')
+  async idle() {
+    const [{ n }] = await this.dataSource.query('SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL');
+    let jobs = 0;
+    for (const name of Object.values(QUEUES)) {
+      const c = await this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }).getJobCounts('waiting', 'active', 'prioritized');
+      jobs += c.waiting + c.active + c.prioritized;
+    }
+    return { outbox: Number(n), jobs };
+  }
+
+  @Get('lateness')
+  lateness() {
+    const sorted = lateness.map((l) => l.lateMs).sort((a, b) => a - b);
+    return { fired: sorted.length, p50: pct(sorted, 50), p99: pct(sorted, 99), max: sorted[sorted.length - 1] };
+  }
+
+  /** Writes `count` fan-out rows in one transaction (as if `count` events had happened) and wakes the relay. */
+  @Post('notifications')
+  async notifications(@CurrentPrincipal() p: Principal, @Body() body: { count: number; incidentId: string; runId: string }) {
+    const items: OutboxItem[] = Array.from({ length: body.count }, (_, i) => ({
+      id: jobId('bench', body.runId, i), queue: QUEUES.notifications, kind: 'fanout',
+      payload: { orgId: p.orgId, incidentId: body.incidentId, event: 'incident.confirmed', data: { seq: i }, drill: true, grade: 'II' },
+    }));
+    await this.tx.run((em) => this.outbox.add(em, items));
+    this.outbox.committed();
+    return { enqueued: body.count };
+  }
+
+  private async confirm(p: Principal, incident: Incident) {
+    const steps = (JSON.parse(incident.snapshot!).context.steps as Array<{ id: string; phase: string; mandatory: boolean; roles: string[] }>)
+      .filter((s) => s.phase === 'triage' && s.mandatory);
+    for (const s of steps) {
+      const role = s.roles.includes(p.role) ? p.role : s.roles[0];
+      await this.engine.stepEvent({ ...p, role: role as Principal['role'] }, incident.id, p.orgId, s.id, 'COMPLETE_STEP', {});
+    }
+    await this.engine.apply(p, incident.id, p.orgId, { type: 'CONFIRM', grade: 'II' });
+  }
+}
+
+@Module({ controllers: [BenchController] })
+export class BenchFloorModule implements OnModuleInit {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onModuleInit() {
+    await this.dataSource.query('CREATE TABLE IF NOT EXISTS bench_floor (id varchar(36) PRIMARY KEY, org_id varchar(36) NOT NULL, at varchar(32) NOT NULL)');
+  }
+}
