@@ -1,6 +1,8 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 
-function flatten(errors: ValidationError[], parent = ''): Array<{ field: string; messages: string[] }> {
+export function flatten(errors: ValidationError[], parent = ''): Array<{ field: string; messages: string[] }> {
   const out: Array<{ field: string; messages: string[] }> = [];
   for (const e of errors) {
     const field = parent ? `${parent}.${e.property}` : e.property;
@@ -23,10 +25,24 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) => {
-      const details = flatten(errors);
-      const message = details.map((d) => d.messages.join('; ')).join('; ') || 'Invalid input';
-      return new BadRequestException({ message, details });
-    },
+    exceptionFactory: validationError,
   });
+}
+
+/** The 400 every validation failure answers with: one message and the fields named. */
+export function validationError(errors: ValidationError[]): BadRequestException {
+  const details = flatten(errors);
+  const message = details.map((d) => d.messages.join('; ')).join('; ') || 'Invalid input';
+  return new BadRequestException({ message, details });
+}
+
+/**
+ * Validates a plain object against a DTO class outside the global pipe, for bodies whose shape
+ * depends on a field (workflow events: the shape follows `type`). Same rules, same 400.
+ */
+export function validateShape<T extends object>(cls: ClassConstructor<T>, plain: unknown): T {
+  const instance = plainToInstance(cls, plain);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) throw validationError(errors);
+  return instance;
 }

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Min, validateSync, ValidationError } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { GRADES, type Grade } from '../common/roles';
 import { badField } from '../common/bad-field';
-import { BadRequestException } from '@nestjs/common';
+import { validateShape } from '../http/validation';
 
 /** Event types a person may send through POST /incidents/:id/events. Timer events are system-only. */
 export const USER_EVENT_TYPES = [
@@ -51,9 +50,6 @@ const SHAPES: Record<(typeof USER_EVENT_TYPES)[number], new () => Base> = {
   REIDENTIFICATION_COMPLETED: EmptyEvent,
 };
 
-function details(errors: ValidationError[]) {
-  return errors.map((e) => ({ field: e.property, messages: Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }) }));
-}
 
 export type UserEventType = (typeof USER_EVENT_TYPES)[number];
 export interface ParsedUserEvent {
@@ -78,12 +74,7 @@ export function parseUserEvent(body: unknown): ParsedUserEvent {
     if ((SYSTEM_EVENT_TYPES as readonly string[]).includes(type)) throw badField('type', `${type} is sent by the timers only`);
     throw badField('type', `type must be one of ${USER_EVENT_TYPES.join(', ')}`);
   }
-  const instance = plainToInstance(shape, rest);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) {
-    const d = details(errors);
-    throw new BadRequestException({ message: d.map((x) => x.messages.join('; ')).join('; '), details: d });
-  }
+  const instance = validateShape(shape, rest);
   const { expectedVersion, ...payload } = instance as Base & Record<string, unknown>;
   return { type: type as UserEventType, expectedVersion, payload };
 }

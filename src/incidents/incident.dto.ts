@@ -1,8 +1,9 @@
+import { PageQuery } from '../http/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsInt, IsNumber, IsObject, IsOptional, IsString, Length,
-  Matches, Max, MaxLength, Min, ValidateNested,
+  Matches, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { GRADES, type Grade } from '../common/roles';
 
@@ -83,9 +84,8 @@ export class CreateIncidentDto {
 }
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
-export class ListIncidentsQuery {
+export class ListIncidentsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Top-level workflow state' })
   @IsOptional()
   @IsIn(['triage', 'response', 'review', 'reidentification', 'closed', 'dismissed'])
@@ -121,19 +121,4 @@ export class ListIncidentsQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   detectedTo?: string;
-
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
 }

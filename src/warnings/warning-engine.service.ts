@@ -1,14 +1,12 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
-import { EntityManager } from 'typeorm';
 import { EARLY_WARNING_WORKFLOW_ID, latestWorkflow, maySend } from '../../workflows';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import type { Role as WorkflowRole, WarningLevel, WorkflowEffect } from '../../workflows/types';
 import { AuditService } from '../audit/audit.service';
 import { Organisation } from '../auth/organisation.entity';
 import { isSystemActor, type Actor, type Principal } from '../auth/principal';
-import { nowIso } from '../common/time';
 import { TimingPolicy } from '../deadlines/timing-policy';
 import { nextSequenceValue } from '../database/sequence';
 import { TransactionRunner } from '../database/transaction-runner';

@@ -1,8 +1,7 @@
-import { BadRequestException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Min, validateSync, type ValidationError } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { badField } from '../common/bad-field';
+import { validateShape } from '../http/validation';
 
 /** Events an operator sends through POST /warnings/:id/events. Timer events are system-only. */
 export const WARNING_USER_EVENTS = ['START_ASSESSMENT', 'ASSESSED', 'ACTIONS_TAKEN', 'FEEDBACK_SENT', 'CLOSE'] as const;
@@ -35,8 +34,6 @@ export interface ParsedWarningEvent {
   payload: Record<string, unknown>;
 }
 
-const details = (errors: ValidationError[]) =>
-  errors.map((e) => ({ field: e.property, messages: Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }) }));
 
 /** The body is `{ type, expectedVersion?, ...payload }`; its shape depends on `type`. */
 export function parseWarningEvent(body: unknown): ParsedWarningEvent {
@@ -46,12 +43,7 @@ export function parseWarningEvent(body: unknown): ParsedWarningEvent {
   if (TIMER_EVENTS.includes(type)) throw badField('type', `${type} is sent by the timers only`);
   const shape = SHAPES[type as WarningUserEvent];
   if (!shape) throw badField('type', `type must be one of ${WARNING_USER_EVENTS.join(', ')}`);
-  const instance = plainToInstance(shape, rest);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) {
-    const d = details(errors);
-    throw new BadRequestException({ message: d.map((x) => x.messages.join('; ')).join('; '), details: d });
-  }
+  const instance = validateShape(shape, rest);
   const { expectedVersion, ...payload } = instance as Base & Record<string, unknown>;
   return { type: type as WarningUserEvent, expectedVersion, payload };
 }

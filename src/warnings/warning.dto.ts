@@ -1,7 +1,8 @@
+import { PageQuery } from '../http/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateNested,
 } from 'class-validator';
 import { WARNING_LEVELS, type WarningLevel } from '../../workflows/types';
 import { SECTORS, type Sector } from '../common/roles';
@@ -75,27 +76,11 @@ export class CreateWarningBody extends CreateWarningDto {
   stix?: Record<string, unknown>;
 }
 
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
-export class ListWarningsQuery {
+export class ListWarningsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'true: drills only; false: real warnings only' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   drill?: boolean;
-
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
 }
