@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import IORedis from 'ioredis';
+import { once } from 'node:events';
 import { redisOptionsFromUrl } from './redis-options';
 
 export const REDIS_URL = Symbol('REDIS_URL');
@@ -25,14 +26,20 @@ export class RedisHealth implements OnApplicationShutdown {
   }
 
   async ping(timeoutMs = 1000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error('timeout')), timeoutMs);
+    });
     try {
-      const reply = await Promise.race([
-        this.client.ping(),
-        new Promise<never>((_, fail) => setTimeout(() => fail(new Error('timeout')), timeoutMs)),
-      ]);
+      // Still connecting (just started, or reconnecting): wait for it within the same time budget,
+      // since without an offline queue a command sent now would fail at once.
+      if (this.client.status !== 'ready') await Promise.race([once(this.client, 'ready'), timeout]);
+      const reply = await Promise.race([this.client.ping(), timeout]);
       return reply === 'PONG';
     } catch {
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
