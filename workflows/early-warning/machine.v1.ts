@@ -1,4 +1,5 @@
 import { assign, enqueueActions, setup } from 'xstate';
+import { reminderDue, timerLive } from '../deadline-guards';
 import type { CancelDeadlineParams, NotifyParams, ScheduleDeadlineParams, WorkflowEffect } from '../types';
 import type { EarlyWarningContext, EarlyWarningEvent, EarlyWarningInput } from './types';
 
@@ -43,21 +44,8 @@ export const earlyWarningMachineV1 = setup({
   guards: {
     applicable: ({ event }) => event.type === 'ASSESSED' && event.applicable === true,
     actionsRecorded: ({ context }) => context.actionsSummary !== null,
-    timerLive: ({ context, event }) => {
-      if (event.type !== 'DEADLINE_MISSED' && event.type !== 'DEADLINE_REMINDER') return false;
-      const entry = context.deadlines[event.timer];
-      return entry !== undefined && entry.status === 'pending' && entry.generation === event.generation;
-    },
-    reminderDue: ({ context, event }) => {
-      if (event.type !== 'DEADLINE_REMINDER') return false;
-      const entry = context.deadlines[event.timer];
-      return (
-        entry !== undefined &&
-        entry.status === 'pending' &&
-        entry.generation === event.generation &&
-        !entry.reminded.includes(event.fraction)
-      );
-    },
+    timerLive: ({ context, event }) => timerLive(context.deadlines, event),
+    reminderDue: ({ context, event }) => reminderDue(context.deadlines, event),
   },
 })
   .extend({

@@ -1,4 +1,5 @@
 import { and, assign, enqueueActions, or, setup, stateIn } from 'xstate';
+import { reminderDue, timerLive } from '../deadline-guards';
 import { initialSteps, playbookFor } from '../playbooks';
 import type {
   CancelDeadlineParams,
@@ -130,21 +131,8 @@ export const incidentMachineV1 = setup({
       stateIn(HANDLING_DONE),
       or([stateIn('#incident.response.reporting.notRequired'), stateIn('#incident.response.reporting.finalSubmitted')]),
     ]),
-    timerLive: ({ context, event }) => {
-      if (event.type !== 'DEADLINE_MISSED' && event.type !== 'DEADLINE_REMINDER') return false;
-      const entry = context.deadlines[event.timer];
-      return entry !== undefined && entry.status === 'pending' && entry.generation === event.generation;
-    },
-    reminderDue: ({ context, event }) => {
-      if (event.type !== 'DEADLINE_REMINDER') return false;
-      const entry = context.deadlines[event.timer];
-      return (
-        entry !== undefined &&
-        entry.status === 'pending' &&
-        entry.generation === event.generation &&
-        !entry.reminded.includes(event.fraction)
-      );
-    },
+    timerLive: ({ context, event }) => timerLive(context.deadlines, event),
+    reminderDue: ({ context, event }) => reminderDue(context.deadlines, event),
   },
 })
   .extend({
