@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -117,12 +117,16 @@ export class LocalRedis {
     rmSync(pidFile, { force: true });
     if (!pid) return;
     let cmd: string;
+    let cwd: string;
     try {
       cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      cwd = readlinkSync(`/proc/${pid}/cwd`);
     } catch {
       return; // not running any more (or no /proc): nothing to stop
     }
-    if (!cmd.includes('redis-server') || !cmd.includes(this.dataDir)) return;
+    // redis-server rewrites its process title (no --dir in it) but chdirs into --dir: a process
+    // that is redis-server and works in our data directory is our stale server, nothing else.
+    if (!cmd.startsWith('redis-server') || cwd !== this.dataDir) return;
     // SIGTERM, not SIGKILL: let it flush the AOF, which holds the timers of the previous run.
     process.kill(pid, 'SIGTERM');
     const until = Date.now() + 10_000;

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/redis/local-redis';
@@ -81,10 +81,16 @@ describe('timers survive a crash of the service', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(Date.now()).toBeLessThan(dueAt - 5000);
 
+    const orphan = Number(readFileSync(join(dir, 'var', 'redis', 'owner.pid'), 'utf8'));
     const killed = new Promise((r) => child!.once('exit', r));
     child!.kill('SIGKILL');
     await killed;
+    // The killed service's redis-server outlives it, still holding the AOF ...
+    expect(existsSync(`/proc/${orphan}`)).toBe(true);
     await start();
+    // ... and the restarted service stops it (flushing the AOF) before starting its own.
+    expect(existsSync(`/proc/${orphan}`)).toBe(false);
+    expect(Number(readFileSync(join(dir, 'var', 'redis', 'owner.pid'), 'utf8'))).not.toBe(orphan);
 
     const missed = () => db<{ payload: string }>("SELECT payload FROM audit_entry WHERE incident_id = ? AND action = 'incident.event.DEADLINE_MISSED'", incident.id);
     await waitFor('the deadline to fire after the restart', async () => missed().length > 0, dueAt - Date.now() + 15_000);
