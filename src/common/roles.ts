@@ -17,5 +17,5 @@ export const SECTORS = [
 ] as const;
 export type Sector = (typeof SECTORS)[number];
 
-export const GRADES = ['I', 'II', 'III', 'IV'] as const;
-export type Grade = (typeof GRADES)[number];
+// Grades are workflow vocabulary (the machines branch on them); one definition, in workflows/.
+export { GRADES, type Grade } from '../../workflows/types';

@@ -136,6 +136,15 @@ export class IncidentEngine {
     const role = actorRole(actor);
     const incident = await loadIncident(em, incidentId, orgId);
     if (!incident || !incident.snapshot) throw new NotFoundException('Incident not found');
+    const snapshot = this.runtime.restore(incident.workflowId, incident.workflowVersion, incident.snapshot);
+    if (event.type === 'COMPLETE_STEP' || event.type === 'REOPEN_STEP') {
+      // A clearer answer than the machine's 409: the step does not exist (404) or is not this role's (403).
+      const step = findStep((snapshot.context as IncidentContext).steps, String(event.stepId));
+      if (!step) throw new NotFoundException(`Step ${String(event.stepId)} is not in this incident's playbook`);
+      if (!step.roles.includes(role)) {
+        throw new ForbiddenException(`Role ${role} may not ${event.type === 'COMPLETE_STEP' ? 'complete' : 'reopen'} step ${step.id} (allowed: ${step.roles.join(', ')})`);
+      }
+    }
     if (!maySend(incident.workflowId, event.type, role)) {
       throw new ForbiddenException(`Role ${role} may not send ${event.type}`);
     }
@@ -143,7 +152,6 @@ export class IncidentEngine {
       throw new ConflictException({ message: `Incident is at version ${incident.version}, not ${opts.expectedVersion}; reload and retry`, currentVersion: incident.version });
     }
     const operatorKind = !isSystemActor(actor) && actor.orgId === orgId ? actor.operatorKind : (await this.org(em, orgId)).operatorKind;
-    const snapshot = this.runtime.restore(incident.workflowId, incident.workflowVersion, incident.snapshot);
     const enriched = this.enrich(event, operatorKind, actor);
     const stepped = this.runtime.step(incident.workflowId, incident.workflowVersion, snapshot, enriched);
     if (!stepped.accepted) {
@@ -178,13 +186,7 @@ export class IncidentEngine {
 
   /** Step completion, with 404 for an unknown step and 403 for a role the playbook does not allow. */
   async stepEvent(actor: Actor, incidentId: string, orgId: string, stepId: string, kind: 'COMPLETE_STEP' | 'REOPEN_STEP', fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number }): Promise<Applied> {
-    const current = await this.tx.run(async (em) => em.getRepository(Incident).findOneBy({ id: incidentId, orgId }));
-    if (!current || !current.snapshot) throw new NotFoundException('Incident not found');
-    const context = JSON.parse(current.snapshot).context as IncidentContext;
-    const step = findStep(context.steps, stepId);
-    if (!step) throw new NotFoundException(`Step ${stepId} is not in this incident's playbook`);
     const role = actorRole(actor);
-    if (!step.roles.includes(role)) throw new ForbiddenException(`Role ${role} may not ${kind === 'COMPLETE_STEP' ? 'complete' : 'reopen'} step ${stepId} (allowed: ${step.roles.join(', ')})`);
     const at = nowIso();
     const event: EngineEvent =
       kind === 'COMPLETE_STEP'

@@ -4,11 +4,12 @@
  * them so callers get checked access after `loadCatalogue` has validated the data.
  */
 
-export type Grade = 'I' | 'II' | 'III' | 'IV';
-export const GRADES: readonly Grade[] = ['I', 'II', 'III', 'IV'];
+import type { OperatorKind } from '../common/roles';
+import type { Grade } from '../../workflows/types';
 
-export type OperatorKind = 'cii' | 'organ' | 'other';
-export const OPERATOR_KINDS: readonly OperatorKind[] = ['cii', 'organ', 'other'];
+// One definition each: grades in workflows/, operator kinds with the organisation model.
+export { GRADES, type Grade } from '../../workflows/types';
+export { OPERATOR_KINDS, type OperatorKind } from '../common/roles';
 
 export type Confidence = 'confirmed' | 'unverified';
 export type Actor = 'operator' | 'security-management-organisation' | 'protection-department' | 'public-security';
