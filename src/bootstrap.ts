@@ -70,6 +70,9 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
   try {
     if (opts.api) {
       const http = await NestFactory.create(module, new ExpressAdapter(), { logger: nestLogger, bodyParser: false, abortOnError: false });
+      // No weak ETags: every answer is per-caller JSON behind a bearer token, clients track changes
+      // by the incident `version`, and Express would otherwise hash every response body.
+      (http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('etag', false);
       http.use(requestLogging(logger));
       http.use(helmet());
       http.use(jsonBody(config.BODY_LIMIT_BYTES));

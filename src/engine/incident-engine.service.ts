@@ -111,7 +111,6 @@ export class IncidentEngine {
       await this.outbox.add(em, items);
       return { incident, snapshot: started.snapshot };
     });
-    this.outbox.committed();
     return result;
   }
 
@@ -122,15 +121,14 @@ export class IncidentEngine {
    */
   async apply(actor: Actor, incidentId: string, orgId: string, event: EngineEvent, opts: ApplyOptions = {}): Promise<Applied> {
     const result = await this.tx.run((em) => this.applyInTransaction(em, actor, incidentId, orgId, event, opts));
-    this.outbox.committed();
     return result;
   }
 
   /**
    * `apply` inside the caller's transaction, so another domain can commit its own change and the
    * workflow event together (a report marked submitted and INITIAL_REPORT_SUBMITTED). Same checks
-   * and errors as `apply`; a thrown error rolls the caller's whole transaction back. The caller
-   * must call `OutboxService.committed()` after its transaction commits.
+   * and errors as `apply`; a thrown error rolls the caller's whole transaction back. The outbox
+   * rows it writes wake the relay when the caller's transaction commits.
    */
   async applyInTransaction(em: EntityManager, actor: Actor, incidentId: string, orgId: string, event: EngineEvent, opts: ApplyOptions = {}): Promise<Applied> {
     const role = actorRole(actor);

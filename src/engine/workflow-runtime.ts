@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AnyMachineSnapshot, initialTransition, transition } from 'xstate';
+import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, type ExecutableActionObject } from 'xstate';
 import { allowedEvents, effectsOf, getWorkflow, restoreSnapshot, type WorkflowEffect, type WorkflowEntry } from '../../workflows';
 import type { Role } from '../../workflows/types';
 
@@ -18,6 +18,49 @@ export interface Stepped {
 
 export class UnknownWorkflowError extends Error {}
 
+const noop = () => undefined;
+
+/**
+ * What XState's pure `transition()` / `initialTransition()` do, with one inert actor scope per
+ * machine instead of one per call. XState builds that scope by constructing an actor, which
+ * computes the machine's whole initial snapshot (our context factory builds every playbook step)
+ * and was about a tenth of the cost of applying an event. Sharing it is safe for our machines:
+ * they spawn and invoke nothing, so nothing registers in the scope's system, and a transition is
+ * synchronous, so the action collector is never shared between two calls.
+ */
+class PureStepper {
+  private collected: ExecutableActionObject[] = [];
+  private readonly scope: AnyActorScope;
+
+  constructor(private readonly machine: AnyStateMachine) {
+    const self = createActor(machine);
+    this.scope = {
+      self, id: '', sessionId: '', system: self.system, logger: noop, defer: noop, emit: noop, stopChild: noop,
+      actionExecutor: (action) => {
+        this.collected.push(action);
+      },
+    };
+  }
+
+  initial(input: unknown): [AnyMachineSnapshot, ExecutableActionObject[]] {
+    return this.collect(() => this.machine.getInitialSnapshot(this.scope, input));
+  }
+
+  transition(snapshot: AnyMachineSnapshot, event: { type: string }): [AnyMachineSnapshot, ExecutableActionObject[]] {
+    return this.collect(() => this.machine.transition(snapshot, event, this.scope));
+  }
+
+  private collect(run: () => AnyMachineSnapshot): [AnyMachineSnapshot, ExecutableActionObject[]] {
+    this.collected = [];
+    try {
+      const next = run();
+      return [next, this.collected];
+    } finally {
+      this.collected = [];
+    }
+  }
+}
+
 /**
  * The only place that runs workflow machines. Pure with respect to I/O: it restores a snapshot,
  * computes a transition with XState's pure `transition()` and hands back the next snapshot and the
@@ -28,6 +71,8 @@ export class UnknownWorkflowError extends Error {}
  */
 @Injectable()
 export class WorkflowRuntime {
+  private readonly steppers = new Map<AnyStateMachine, PureStepper>();
+
   entry(id: string, version: number): WorkflowEntry {
     const entry = getWorkflow(id, version);
     if (!entry) throw new UnknownWorkflowError(`workflow ${id} v${version} is not registered`);
@@ -36,7 +81,7 @@ export class WorkflowRuntime {
 
   start(id: string, version: number, input: unknown): Stepped {
     const { machine } = this.entry(id, version);
-    const [snapshot, actions] = initialTransition(machine, input);
+    const [snapshot, actions] = this.stepper(machine).initial(input);
     return { accepted: true, snapshot, effects: effectsOf(actions) };
   }
 
@@ -49,7 +94,7 @@ export class WorkflowRuntime {
   step(id: string, version: number, snapshot: AnyMachineSnapshot, event: { type: string }): Stepped {
     const { machine } = this.entry(id, version);
     if (snapshot.status !== 'active' || !snapshot.can(event)) return { accepted: false, snapshot, effects: [] };
-    const [next, actions] = transition(machine, snapshot, event);
+    const [next, actions] = this.stepper(machine).transition(snapshot, event);
     return { accepted: true, snapshot: next, effects: effectsOf(actions) };
   }
 
@@ -60,6 +105,12 @@ export class WorkflowRuntime {
   serialise(snapshot: AnyMachineSnapshot): string {
     const stored: StoredSnapshot = { value: snapshot.value, context: snapshot.context, status: snapshot.status };
     return JSON.stringify(stored);
+  }
+
+  private stepper(machine: AnyStateMachine): PureStepper {
+    let s = this.steppers.get(machine);
+    if (!s) this.steppers.set(machine, (s = new PureStepper(machine)));
+    return s;
   }
 
   /** The top-level state name (`response` for `{ response: { … } }`). */

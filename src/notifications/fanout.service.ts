@@ -89,7 +89,6 @@ export class FanoutService {
       await this.outbox.add(em, items);
       return rows.length;
     });
-    if (created) this.outbox.committed();
     return { matched: subs.length, created };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
+import { TransactionRunner } from '../database/transaction-runner';
 import { nowIso } from '../common/time';
 import type { QueueName } from '../queues/queue-names';
 
@@ -28,13 +29,16 @@ const INSERT_CHUNK = 500;
 
 /**
  * Writes side effects as outbox rows inside the caller's transaction; the relay moves them into
- * BullMQ only after commit. Call `committed()` after the transaction so an in-process relay starts
- * at once instead of at its next poll.
+ * BullMQ only after commit. A transaction that wrote rows wakes an in-process relay as it commits
+ * (TransactionRunner.afterCommit), so the relay starts at once instead of at its next poll, and a
+ * transaction that wrote none (most workflow events nobody subscribes to) costs the relay nothing.
  */
 @Injectable()
 export class OutboxService {
   private readonly listeners = new Set<WakeListener>();
   private readonly filters = new Map<string, OutboxFilter>();
+
+  constructor(private readonly tx: TransactionRunner) {}
 
   /** One filter per queue and kind, e.g. the notifications module for `notifications`/`fanout`. */
   registerFilter(queue: QueueName, kind: string, filter: OutboxFilter): void {
@@ -59,6 +63,8 @@ export class OutboxService {
         params,
       );
     }
+    // Outside a runner transaction (a test's own) there is no commit to wait for: the poll sends it.
+    this.tx.afterCommit(em, () => this.wake());
   }
 
   private async applyFilters(em: EntityManager, items: OutboxItem[]): Promise<OutboxItem[]> {
@@ -74,7 +80,7 @@ export class OutboxService {
     return items.filter((i) => keep.has(i));
   }
 
-  committed(): void {
+  private wake(): void {
     for (const l of this.listeners) l();
   }
 

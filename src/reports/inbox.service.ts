@@ -77,7 +77,6 @@ export class InboxService {
         }),
       ]);
     });
-    this.outbox.committed();
     return this.get(p, reportId);
   }
 
@@ -98,7 +97,6 @@ export class InboxService {
         }),
       ]);
     });
-    this.outbox.committed();
     return this.get(p, reportId);
   }
 
@@ -117,7 +115,6 @@ export class InboxService {
       await this.audit.append(em, { actor: p, action: 'report.forwarded', payload: { reportId, deliveryId: d.id, reference, forwardedAt: at.toISOString(), dueAt: d.onwardDueAt, status } });
       await this.outbox.add(em, [{ id: jobId('cancel', 'rpt', d.id, 'onw'), queue: QUEUES.timers, kind: 'cancel', payload: { jobIds: onwardJobIds(d.id, this.timing.reminders) } }]);
     });
-    this.outbox.committed();
     return this.get(p, reportId);
   }
 

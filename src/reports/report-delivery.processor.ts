@@ -116,7 +116,6 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
       return status;
     });
     if (outcome !== 'delivered') this.logger.warn({ delivery: d.id, outcome, error: result.error }, 'report delivery attempt failed');
-    this.outbox.committed();
     return outcome;
   }
 }

@@ -148,7 +148,6 @@ export class ReportTimers implements OnModuleInit {
 
   private async run(work: (em: EntityManager) => Promise<string | null>): Promise<string> {
     const outcome = await this.tx.run(work);
-    if (outcome) this.outbox.committed();
     return outcome ?? 'skipped';
   }
 }

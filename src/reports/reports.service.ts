@@ -208,7 +208,6 @@ export class ReportsService {
         await this.engine.applyInTransaction(em, p, incident.id, p.orgId, event);
       }
     });
-    this.outbox.committed();
     return this.get(p, id);
   }
 
@@ -224,7 +223,6 @@ export class ReportsService {
       await this.audit.append(em, { actor: p, incidentId: report.incidentId, action: 'report.acknowledgement-recorded', payload: { reportId, deliveryId, recipient: d.recipientName, note: note ?? null } });
       await this.outbox.add(em, [cancelAckJobs(d.id, this.timing.escalationSteps.length)]);
     });
-    this.outbox.committed();
     return this.get(p, reportId);
   }
 

@@ -49,7 +49,6 @@ export class EscalationService {
       await this.outbox.add(em, items);
       return 'escalated' as const;
     });
-    if (outcome === 'escalated') this.outbox.committed();
     return outcome;
   }
 
@@ -71,7 +70,6 @@ export class EscalationService {
       await this.outbox.add(em, [{ id: jobId('cancel', incidentId, timer, row.generation, 'ack'), queue: QUEUES.timers, kind: 'cancel', payload: { jobIds: escalations } }]);
       return row;
     });
-    this.outbox.committed();
     return row;
   }
 }

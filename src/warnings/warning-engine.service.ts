@@ -112,7 +112,6 @@ export class WarningEngine {
       await this.outbox.add(em, items);
       return { warning, targets };
     });
-    this.outbox.committed();
     return result;
   }
 
@@ -170,7 +169,6 @@ export class WarningEngine {
       await this.outbox.add(em, items);
       return { warning, target, snapshot: stepped.snapshot };
     });
-    this.outbox.committed();
     return result;
   }
 
@@ -203,7 +201,6 @@ export class WarningEngine {
       await this.outbox.add(em, items);
       return 'escalated' as const;
     });
-    if (outcome === 'escalated') this.outbox.committed();
     return outcome;
   }
 

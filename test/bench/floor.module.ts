@@ -87,7 +87,6 @@ class BenchController {
       payload: { orgId: p.orgId, incidentId: body.incidentId, event: 'incident.confirmed', data: { seq: i }, drill: true, grade: 'II' },
     }));
     await this.tx.run((em) => this.outbox.add(em, items));
-    this.outbox.committed();
     return { enqueued: body.count };
   }
 
