@@ -5,9 +5,10 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { nowIso } from '../common/time';
 import { TransactionRunner } from '../database/transaction-runner';
 import { channelFor, type DeliveryResult, type RenderedMessage } from './channels';
-import { NotificationDelivery, type DeliveryStatus } from './notification-delivery.entity';
+import type { ChannelKind } from './channels/types';
+import { bool, sql } from '../database/sql';
+import type { DeliveryStatus } from './notification-delivery.entity';
 import { NOTIFICATION_SECRETS } from './notification-secrets';
-import { NotificationSubscription } from './notification-subscription.entity';
 
 export interface StoredMessage {
   message: RenderedMessage;
@@ -22,6 +23,27 @@ export class RetryableDeliveryError extends Error {
   override name = 'RetryableDeliveryError';
 }
 
+/** A delivery row with the fields of its subscription that sending needs (one read). */
+interface DeliveryRow {
+  id: string;
+  status: DeliveryStatus;
+  message: string;
+  sub_id: string | null;
+  sub_channel: ChannelKind | null;
+  sub_config: string | null;
+  sub_secret: string | null;
+  sub_enabled: unknown;
+}
+
+/** A subscription's channel settings, validated and with the secret opened. */
+interface OpenedChannel {
+  config: unknown;
+  secret: string | undefined;
+}
+
+/** Opened settings kept per subscription; far more than an organisation has, small in memory. */
+const CHANNEL_CACHE_SIZE = 1000;
+
 /**
  * One attempt of one delivery. The row is the truth: a delivery that is no longer `queued`
  * (delivered, failed, dead) is never sent again, whatever BullMQ does with the job. Every attempt
@@ -30,6 +52,12 @@ export class RetryableDeliveryError extends Error {
  */
 @Injectable()
 export class DeliveryService {
+  /**
+   * Validated config and opened secret per subscription, keyed by the stored config and sealed
+   * secret themselves: an edited subscription has new stored values and misses the cache.
+   */
+  private readonly opened = new Map<string, { config: string; secret: string | null; value: OpenedChannel }>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
@@ -41,14 +69,18 @@ export class DeliveryService {
    * Throws RetryableDeliveryError (retry) or UnrecoverableError (no retry) when the send failed.
    */
   async deliver(deliveryId: string, lastAttempt: boolean): Promise<DeliverOutcome> {
-    const row = await this.dataSource.getRepository(NotificationDelivery).findOneBy({ id: deliveryId });
+    const [row] = await sql<DeliveryRow>(
+      this.dataSource.manager,
+      'SELECT d.id, d.status, d.message, s.id AS sub_id, s.channel AS sub_channel, s.config AS sub_config, s.secret AS sub_secret, s.enabled AS sub_enabled ' +
+        'FROM notification_delivery d LEFT JOIN notification_subscription s ON s.id = d.subscription_id WHERE d.id = ?',
+      [deliveryId],
+    );
     if (!row) return 'gone';
     if (row.status !== 'queued') return `already-${row.status}` as DeliverOutcome;
-    const sub = await this.dataSource.getRepository(NotificationSubscription).findOneBy({ id: row.subscriptionId });
     let result: DeliveryResult;
-    if (!sub) result = { ok: false, error: 'the subscription was deleted before delivery', retryable: false };
-    else if (!sub.enabled) result = { ok: false, error: 'the subscription was disabled before delivery', retryable: false };
-    else result = await this.send(row, sub);
+    if (!row.sub_id) result = { ok: false, error: 'the subscription was deleted before delivery', retryable: false };
+    else if (!bool(row.sub_enabled)) result = { ok: false, error: 'the subscription was disabled before delivery', retryable: false };
+    else result = await this.send(row);
     const status: DeliveryStatus = result.ok ? 'delivered' : !result.retryable ? 'failed' : lastAttempt ? 'dead' : 'queued';
     await this.record(row.id, status, result);
     if (result.ok) return 'delivered';
@@ -57,39 +89,41 @@ export class DeliveryService {
     throw new RetryableDeliveryError(why);
   }
 
-  private async send(row: NotificationDelivery, sub: NotificationSubscription): Promise<DeliveryResult> {
+  private async send(row: DeliveryRow): Promise<DeliveryResult> {
     const stored = JSON.parse(row.message) as StoredMessage;
-    const channel = channelFor(sub.channel);
-    let config: unknown;
-    let secret: string | undefined;
+    const channel = channelFor(row.sub_channel!);
+    let opened: OpenedChannel;
     try {
-      // Validated again: a config stored by an older version may no longer be acceptable.
-      config = channel.validateConfig(JSON.parse(sub.config));
-      secret = sub.secret === null ? undefined : this.box.open(sub.secret, sub.id);
+      opened = this.open(row.sub_id!, channel, row.sub_config!, row.sub_secret);
     } catch (err) {
       // A bad config or a secret sealed under another key will not get better by retrying.
       return { ok: false, error: err instanceof Error ? err.message : String(err), retryable: false };
     }
-    return channel.send(config as never, stored.message, secret, { deliveryId: row.id, event: stored.event, data: stored.data });
+    return channel.send(opened.config as never, stored.message, opened.secret, { deliveryId: row.id, event: stored.event, data: stored.data });
+  }
+
+  private open(subscriptionId: string, channel: ReturnType<typeof channelFor>, config: string, secret: string | null): OpenedChannel {
+    const hit = this.opened.get(subscriptionId);
+    if (hit && hit.config === config && hit.secret === secret) return hit.value;
+    // Validated again: a config stored by an older version may no longer be acceptable.
+    const value: OpenedChannel = {
+      config: channel.validateConfig(JSON.parse(config)),
+      secret: secret === null ? undefined : this.box.open(secret, subscriptionId),
+    };
+    if (this.opened.size >= CHANNEL_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
+    this.opened.set(subscriptionId, { config, secret, value });
+    return value;
   }
 
   private async record(id: string, status: DeliveryStatus, result: DeliveryResult): Promise<void> {
     const now = nowIso();
+    // Only a queued row moves: a concurrent duplicate run cannot overwrite a final status.
     await this.tx.run((em) =>
-      em
-        .createQueryBuilder()
-        .update(NotificationDelivery)
-        .set({
-          status,
-          attempts: () => 'attempts + 1',
-          lastStatus: result.status ?? null,
-          lastError: result.ok ? null : (result.error ?? 'failed').slice(0, 2000),
-          ...(result.ok ? { deliveredAt: now } : {}),
-          updatedAt: now,
-        })
-        // Only a queued row moves: a concurrent duplicate run cannot overwrite a final status.
-        .where('id = :id AND status = :queued', { id, queued: 'queued' })
-        .execute(),
+      sql(
+        em,
+        'UPDATE notification_delivery SET status = ?, attempts = attempts + 1, last_status = ?, last_error = ?, delivered_at = COALESCE(?, delivered_at), updated_at = ? WHERE id = ? AND status = ?',
+        [status, result.status ?? null, result.ok ? null : (result.error ?? 'failed').slice(0, 2000), result.ok ? now : null, now, id, 'queued'],
+      ),
     );
   }
 }

@@ -1,19 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { insertEach } from '../database/insert-each';
 import type { Logger } from 'pino';
-import { DataSource, In } from 'typeorm';
-import { Organisation } from '../auth/organisation.entity';
+import { EntityManager } from 'typeorm';
 import { nowIso } from '../common/time';
+import { sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
-import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
-import { Incident } from '../incidents/incident.entity';
 import { LOGGER } from '../logging/logging.module';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
+import type { Locale } from './channels/types';
 import type { FanoutPayload } from './fanout-payload';
-import { NotificationDelivery } from './notification-delivery.entity';
-import { NotificationSubscription } from './notification-subscription.entity';
+import type { DrillFilter } from './notification-subscription.entity';
 import { renderFor, subscriptionWants, type IncidentFacts } from './routing';
 import { TemplateVariableError } from './templates';
 
@@ -24,7 +21,7 @@ export interface DeliverJobData {
 
 const MAX_JOB_ID = 120; // outbox.id column
 
-/** `dv.<fanout job id>.<subscription id>`, or with the fan-out id hashed when that would not fit. */
+/** `dv.<fanout id>.<subscription id>`, or with the fan-out id hashed when that would not fit. */
 export function deliverJobId(fanoutId: string, subscriptionId: string): string {
   const plain = `dv.${fanoutId}.${subscriptionId}`;
   if (plain.length <= MAX_JOB_ID) return jobId('dv', fanoutId, subscriptionId);
@@ -37,72 +34,220 @@ export interface FanoutResult {
   created: number;
 }
 
+/** What routing and rendering need of a subscription (never its config or secret). */
+interface SubscriptionRow {
+  id: string;
+  org_id: string;
+  name: string;
+  channel: string;
+  events: string;
+  grades: string;
+  drill: DrillFilter;
+  roles: string;
+  locale: Locale;
+}
+
+interface Subscription {
+  id: string;
+  orgId: string;
+  name: string;
+  channel: string;
+  events: string[];
+  grades: string[];
+  drill: DrillFilter;
+  roles: string[];
+  locale: Locale;
+}
+
+/** The columns of notification_delivery, in insert order. */
+const DELIVERY_COLUMNS = [
+  'id', 'org_id', 'subscription_id', 'subscription_name', 'channel', 'incident_id', 'warning_id', 'report_id', 'event', 'template',
+  'message', 'status', 'attempts', 'last_error', 'last_status', 'delivered_at', 'fanout_id', 'created_at', 'updated_at',
+] as const;
+/** 19 parameters a row; 400 rows stay far below SQLite's limit of 32,766 bound parameters. */
+const ROWS_PER_INSERT = 400;
+/** Ids per `IN (…)` list. */
+const IDS_PER_QUERY = 500;
+
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
 /**
- * Resolves one fan-out job into one delivery per matching subscription. Rows and their `deliver`
- * jobs are written in one transaction through the outbox; a job that runs again finds its rows
- * (unique fanout_id + subscription_id) and adds nothing.
+ * Resolves "this happened; tell whoever subscribed" into one delivery per matching subscription:
+ * a `notification_delivery` row with the rendered message and a `deliver` job through the outbox.
+ *
+ * It runs inside the transaction that decides the event (registered as the outbox transform of
+ * `notifications`/`fanout` items), so the recipients are exactly the subscriptions that exist at
+ * that moment, the rendered facts are the ones that transaction wrote, and the deliveries appear in
+ * the incident's log the moment the event commits. An event nobody subscribes to writes nothing.
+ * Deliveries are keyed by fan-out id and subscription (unique), so the same event decided twice
+ * (a timer firing twice) delivers once. A `fanout` job (queued by an older version) resolves the
+ * same way in its own transaction.
  */
 @Injectable()
-export class FanoutService {
+export class FanoutService implements OnModuleInit {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly outbox: OutboxService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  onModuleInit(): void {
+    this.outbox.registerTransform(QUEUES.notifications, 'fanout', (em, items) => this.resolveItems(em, items));
+  }
+
+  /** A `fanout` job: resolves it in a transaction of its own; a rerun finds its rows and adds nothing. */
   async fanout(fanoutId: string, payload: FanoutPayload): Promise<FanoutResult> {
-    const subs = (await this.dataSource.getRepository(NotificationSubscription).findBy({ orgId: payload.orgId, enabled: true })).filter((s) => subscriptionWants(s, payload));
-    if (subs.length === 0) return { matched: 0, created: 0 };
-    const org = await this.dataSource.getRepository(Organisation).findOneBy({ id: payload.orgId });
-    const incident = payload.incidentId ? await this.incidentFacts(payload) : null;
-    const created = await this.tx.run(async (em) => {
-      const repo = em.getRepository(NotificationDelivery);
-      const done = new Set((await repo.find({ where: { fanoutId, subscriptionId: In(subs.map((s) => s.id)) }, select: { subscriptionId: true } })).map((r) => r.subscriptionId));
-      const now = nowIso();
-      const rows: NotificationDelivery[] = [];
-      const items: OutboxItem[] = [];
+    return this.tx.run(async (em) => {
+      const { matched, deliveries } = await this.resolve(em, [{ id: fanoutId, payload }]);
+      await this.outbox.add(em, deliveries);
+      return { matched, created: deliveries.length };
+    });
+  }
+
+  /** The outbox transform: fan-out items in, `deliver` items out (rows written in `em`'s transaction). */
+  async resolveItems(em: EntityManager, items: OutboxItem[]): Promise<OutboxItem[]> {
+    const { deliveries } = await this.resolve(em, items.map((i) => ({ id: i.id, payload: i.payload as unknown as FanoutPayload })));
+    return deliveries;
+  }
+
+  private async resolve(em: EntityManager, events: Array<{ id: string; payload: FanoutPayload }>): Promise<{ matched: number; deliveries: OutboxItem[] }> {
+    const subsByOrg = await this.subscriptions(em, [...new Set(events.map((e) => e.payload.orgId))]);
+    const wanted: Array<{ id: string; payload: FanoutPayload; subs: Subscription[] }> = [];
+    let matched = 0;
+    for (const e of events) {
+      const subs = (subsByOrg.get(e.payload.orgId) ?? []).filter((s) => subscriptionWants(s, e.payload));
+      matched += subs.length;
+      if (subs.length) wanted.push({ ...e, subs });
+    }
+    if (wanted.length === 0) return { matched, deliveries: [] };
+
+    const existing = await this.existingDeliveries(em, [...new Set(wanted.map((w) => w.id))]);
+    const orgNames = await this.orgNames(em, [...new Set(wanted.map((w) => w.payload.orgId))]);
+    const facts = await this.incidentFacts(em, wanted.map((w) => w.payload));
+    const now = nowIso();
+    const rows: unknown[][] = [];
+    const deliveries: OutboxItem[] = [];
+    for (const { id: fanoutId, payload, subs } of wanted) {
+      const incident = payload.incidentId ? (facts.get(`${payload.orgId}/${payload.incidentId}`) ?? null) : null;
+      const incidentFacts = incident ? withTimer(incident, payload) : null;
       for (const sub of subs) {
-        if (done.has(sub.id)) continue;
-        const row: NotificationDelivery = Object.assign(new NotificationDelivery(), {
-          id: randomUUID(), orgId: payload.orgId, subscriptionId: sub.id, subscriptionName: sub.name, channel: sub.channel,
-          incidentId: payload.incidentId ?? null, warningId: payload.warningId ?? null, reportId: payload.reportId ?? stringOrNull(payload.data?.reportId),
-          event: payload.event, status: 'queued', attempts: 0, lastError: null, lastStatus: null, deliveredAt: null, fanoutId, createdAt: now, updatedAt: now,
-        });
+        const key = `${fanoutId}\u0000${sub.id}`;
+        if (existing.has(key)) continue;
+        existing.add(key);
+        const deliveryId = randomUUID();
+        let template: string;
+        let message: string;
+        let status = 'queued';
+        let lastError: string | null = null;
         try {
-          const { template, message } = renderFor(payload, sub.locale, org?.name ?? '', incident);
-          row.template = template;
-          row.message = JSON.stringify({ message, event: template === 'generic' ? payload.event : template, data: webhookData(payload, incident) });
-          items.push({ id: deliverJobId(fanoutId, sub.id), queue: QUEUES.notifications, kind: 'deliver', payload: { deliveryId: row.id } satisfies DeliverJobData });
+          const rendered = renderFor(payload, sub.locale, orgNames.get(payload.orgId) ?? '', incidentFacts);
+          template = rendered.template;
+          message = JSON.stringify({ message: rendered.message, event: template === 'generic' ? payload.event : template, data: webhookData(payload, incidentFacts) });
+          deliveries.push({ id: deliverJobId(fanoutId, sub.id), queue: QUEUES.notifications, kind: 'deliver', payload: { deliveryId } satisfies DeliverJobData });
         } catch (err) {
           // A message that cannot be rendered will not render on retry either: record it as failed, visibly.
           if (!(err instanceof TemplateVariableError)) throw err;
-          row.template = err.event;
-          row.message = JSON.stringify({ message: { title: payload.event, text: '', locale: sub.locale, drill: payload.drill }, event: payload.event, data: {} });
-          row.status = 'failed';
-          row.lastError = err.message;
+          template = err.event;
+          message = JSON.stringify({ message: { title: payload.event, text: '', locale: sub.locale, drill: payload.drill }, event: payload.event, data: {} });
+          status = 'failed';
+          lastError = err.message;
           this.logger.warn({ fanoutId, subscription: sub.id, error: err.message }, 'notification not rendered');
         }
-        rows.push(row);
+        rows.push([
+          deliveryId, payload.orgId, sub.id, sub.name, sub.channel, payload.incidentId ?? null, payload.warningId ?? null,
+          payload.reportId ?? stringOrNull(payload.data?.reportId), payload.event, template, message, status, 0, lastError, null, null,
+          fanoutId, now, now,
+        ]);
       }
-      await insertEach(repo, rows);
-      await this.outbox.add(em, items);
-      return rows.length;
-    });
-    return { matched: subs.length, created };
+    }
+    // Raw multi-row INSERT: TypeORM's multi-row insert mixes up keys on better-sqlite3 (insert-each.ts).
+    for (const chunk of chunks(rows, ROWS_PER_INSERT)) {
+      const row = `(${placeholders(DELIVERY_COLUMNS.length)})`;
+      await sql(em, `INSERT INTO notification_delivery (${DELIVERY_COLUMNS.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`, chunk.flat());
+    }
+    return { matched, deliveries };
   }
 
-  private async incidentFacts(p: FanoutPayload): Promise<IncidentFacts | null> {
-    const incident = await this.dataSource.getRepository(Incident).findOneBy({ id: p.incidentId!, orgId: p.orgId });
-    if (!incident) return null;
-    const deadlines = await this.dataSource.getRepository(IncidentDeadline).findBy({ incidentId: incident.id });
-    const timer = typeof p.data?.timer === 'string' ? p.data.timer : undefined;
-    const pending = deadlines.filter((d) => d.status === 'pending').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-    return {
-      reference: incident.reference, title: incident.title, grade: incident.grade, category: incident.category,
-      nextDueAt: pending[0]?.dueAt ?? null, timerDueAt: deadlines.find((d) => d.timer === timer)?.dueAt ?? null,
-    };
+  private async subscriptions(em: EntityManager, orgIds: string[]): Promise<Map<string, Subscription[]>> {
+    const byOrg = new Map<string, Subscription[]>();
+    for (const ids of chunks(orgIds, IDS_PER_QUERY)) {
+      const rows = await sql<SubscriptionRow>(
+        em,
+        `SELECT id, org_id, name, channel, events, grades, drill, roles, locale FROM notification_subscription WHERE enabled = ? AND org_id IN (${placeholders(ids.length)}) ORDER BY created_at, id`,
+        [true, ...ids],
+      );
+      for (const r of rows) {
+        const list = byOrg.get(r.org_id) ?? [];
+        list.push({ id: r.id, orgId: r.org_id, name: r.name, channel: r.channel, events: JSON.parse(r.events), grades: JSON.parse(r.grades), drill: r.drill, roles: JSON.parse(r.roles), locale: r.locale });
+        byOrg.set(r.org_id, list);
+      }
+    }
+    return byOrg;
   }
+
+  /** `fanoutId \0 subscriptionId` of deliveries already written for these fan-outs. */
+  private async existingDeliveries(em: EntityManager, fanoutIds: string[]): Promise<Set<string>> {
+    const keys = new Set<string>();
+    for (const ids of chunks(fanoutIds, IDS_PER_QUERY)) {
+      const rows = await sql<{ fanout_id: string; subscription_id: string }>(em, `SELECT fanout_id, subscription_id FROM notification_delivery WHERE fanout_id IN (${placeholders(ids.length)})`, ids);
+      for (const r of rows) keys.add(`${r.fanout_id}\u0000${r.subscription_id}`);
+    }
+    return keys;
+  }
+
+  private async orgNames(em: EntityManager, orgIds: string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const ids of chunks(orgIds, IDS_PER_QUERY)) {
+      for (const r of await sql<{ id: string; name: string }>(em, `SELECT id, name FROM organisation WHERE id IN (${placeholders(ids.length)})`, ids)) names.set(r.id, r.name);
+    }
+    return names;
+  }
+
+  /** Facts per `orgId/incidentId`, with every deadline row of each incident. */
+  private async incidentFacts(em: EntityManager, payloads: FanoutPayload[]): Promise<Map<string, IncidentWithDeadlines>> {
+    const ids = [...new Set(payloads.filter((p) => p.incidentId).map((p) => p.incidentId!))];
+    const facts = new Map<string, IncidentWithDeadlines>();
+    for (const chunk of chunks(ids, IDS_PER_QUERY)) {
+      const incidents = await sql<{ id: string; org_id: string; reference: string; title: string; grade: string; category: string }>(
+        em, `SELECT id, org_id, reference, title, grade, category FROM incident WHERE id IN (${placeholders(chunk.length)})`, chunk,
+      );
+      const deadlines = await sql<{ incident_id: string; timer: string; status: string; due_at: string }>(
+        em, `SELECT incident_id, timer, status, due_at FROM incident_deadline WHERE incident_id IN (${placeholders(chunk.length)})`, chunk,
+      );
+      for (const i of incidents) {
+        // Keyed with the organisation: an event never reads another organisation's incident.
+        facts.set(`${i.org_id}/${i.id}`, {
+          reference: i.reference, title: i.title, grade: i.grade, category: i.category,
+          deadlines: deadlines.filter((d) => d.incident_id === i.id).map((d) => ({ timer: d.timer, status: d.status, dueAt: d.due_at })),
+        });
+      }
+    }
+    return facts;
+  }
+}
+
+interface IncidentWithDeadlines {
+  reference: string;
+  title: string;
+  grade: string;
+  category: string;
+  deadlines: Array<{ timer: string; status: string; dueAt: string }>;
+}
+
+/** The facts a message about this event shows: the next pending deadline, and the timer it is about. */
+function withTimer(i: IncidentWithDeadlines, p: FanoutPayload): IncidentFacts {
+  const timer = typeof p.data?.timer === 'string' ? p.data.timer : undefined;
+  const pending = i.deadlines.filter((d) => d.status === 'pending').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  return {
+    reference: i.reference, title: i.title, grade: i.grade, category: i.category,
+    nextDueAt: pending[0]?.dueAt ?? null, timerDueAt: i.deadlines.find((d) => d.timer === timer)?.dueAt ?? null,
+  };
 }
 
 function stringOrNull(v: unknown): string | null {

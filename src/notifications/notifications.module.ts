@@ -6,7 +6,6 @@ import { notificationSecretsProvider } from './notification-secrets';
 import { NotificationsProcessor } from './notifications.processor';
 import { IncidentNotificationsController, SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsService } from './subscriptions.service';
-import { FanoutGate } from './fanout-gate';
 
 /** Subscriptions and the delivery log (API); fan-out and delivery on the notifications queue (workers). */
 @Module({})
@@ -16,7 +15,7 @@ export class NotificationsModule {
       module: NotificationsModule,
       imports: [AuditModule],
       controllers: opts.api ? [SubscriptionsController, IncidentNotificationsController] : [],
-      providers: [notificationSecretsProvider, SubscriptionsService, FanoutService, FanoutGate, DeliveryService, ...(opts.workers ? [NotificationsProcessor] : [])],
+      providers: [notificationSecretsProvider, SubscriptionsService, FanoutService, DeliveryService, ...(opts.workers ? [NotificationsProcessor] : [])],
       exports: [FanoutService, DeliveryService],
     };
   }

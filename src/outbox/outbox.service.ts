@@ -19,10 +19,11 @@ export interface OutboxItem {
 type WakeListener = () => void;
 
 /**
- * Drops items nobody will consume, inside the writing transaction (so it sees exactly what that
- * transaction sees). Registered by the domain that owns the queue and kind.
+ * Replaces the items of one queue and kind inside the writing transaction (so it sees exactly what
+ * that transaction sees): by nothing when nobody will consume them, or by the items they resolve
+ * into. Registered by the domain that owns the queue and kind.
  */
-export type OutboxFilter = (em: EntityManager, items: OutboxItem[]) => Promise<OutboxItem[]>;
+export type OutboxTransform = (em: EntityManager, items: OutboxItem[]) => Promise<OutboxItem[]>;
 
 /** 6 parameters a row: 500 rows stay far below SQLite's limit of 32,766 bound parameters. */
 const INSERT_CHUNK = 500;
@@ -36,17 +37,17 @@ const INSERT_CHUNK = 500;
 @Injectable()
 export class OutboxService {
   private readonly listeners = new Set<WakeListener>();
-  private readonly filters = new Map<string, OutboxFilter>();
+  private readonly transforms = new Map<string, OutboxTransform>();
 
   constructor(private readonly tx: TransactionRunner) {}
 
-  /** One filter per queue and kind, e.g. the notifications module for `notifications`/`fanout`. */
-  registerFilter(queue: QueueName, kind: string, filter: OutboxFilter): void {
-    this.filters.set(`${queue}/${kind}`, filter);
+  /** One transform per queue and kind, e.g. the notifications module for `notifications`/`fanout`. */
+  registerTransform(queue: QueueName, kind: string, transform: OutboxTransform): void {
+    this.transforms.set(`${queue}/${kind}`, transform);
   }
 
   async add(em: EntityManager, items: OutboxItem[]): Promise<void> {
-    items = await this.applyFilters(em, items);
+    items = await this.applyTransforms(em, items);
     if (items.length === 0) return;
     const createdAt = nowIso();
     // Raw multi-row INSERT (this runs in nearly every write transaction); ON CONFLICT makes the
@@ -67,17 +68,23 @@ export class OutboxService {
     this.tx.afterCommit(em, () => this.wake());
   }
 
-  private async applyFilters(em: EntityManager, items: OutboxItem[]): Promise<OutboxItem[]> {
-    if (this.filters.size === 0 || items.length === 0) return items;
-    const byKey = new Map<string, OutboxItem[]>();
+  /** Each transformed group's results take the place of the group's first item, so order holds. */
+  private async applyTransforms(em: EntityManager, items: OutboxItem[]): Promise<OutboxItem[]> {
+    if (this.transforms.size === 0 || items.length === 0) return items;
+    const key = (i: OutboxItem) => `${i.queue}/${i.kind}`;
+    const groups = new Map<string, OutboxItem[]>();
+    for (const i of items) if (this.transforms.has(key(i))) groups.set(key(i), [...(groups.get(key(i)) ?? []), i]);
+    if (groups.size === 0) return items;
+    const results = new Map<string, OutboxItem[]>();
+    for (const [k, group] of groups) results.set(k, await this.transforms.get(k)!(em, group));
+    const out: OutboxItem[] = [];
     for (const i of items) {
-      const key = `${i.queue}/${i.kind}`;
-      if (this.filters.has(key)) byKey.set(key, [...(byKey.get(key) ?? []), i]);
+      const k = key(i);
+      const result = results.get(k);
+      if (!result) out.push(i);
+      else if (groups.get(k)![0] === i) out.push(...result);
     }
-    if (byKey.size === 0) return items;
-    const keep = new Set<OutboxItem>(items.filter((i) => !this.filters.has(`${i.queue}/${i.kind}`)));
-    for (const [key, group] of byKey) for (const i of await this.filters.get(key)!(em, group)) keep.add(i);
-    return items.filter((i) => keep.has(i));
+    return out;
   }
 
   private wake(): void {

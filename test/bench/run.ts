@@ -6,7 +6,7 @@
  *  - the floor, in the same run: a benchmark-only endpoint that passes the same bearer-token check
  *    and does one bare SQLite insert through the same write queue (test/bench/floor.module.ts);
  *  - notification deliveries per second for 10,000 notifications to a loopback webhook receiver,
- *    against a raw BullMQ worker doing the same HTTP POST on the same Redis;
+ *    against a raw BullMQ worker doing the same HTTP POST (same client) on the same Redis;
  *  - timer lateness (fire time minus due time, p50/p99) for 1,000 deadlines due within 3 seconds.
  * Options: BENCH_SECONDS (default 10) per throughput run, BENCH_NOTIFICATIONS (10000), BENCH_DEADLINES (1000).
  * Only loopback addresses are used; every loop is bounded in count and time.
@@ -16,7 +16,7 @@ import { ConnectionOptions, Queue, Worker } from 'bullmq';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, IncomingMessage, Server } from 'node:http';
+import { Agent, createServer, IncomingMessage, request, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,11 +178,18 @@ async function main() {
     // Same cast as src/queues/queues.module.ts: bullmq types options against its own ioredis copy.
     const conn = redisOptionsFromUrl(redisUrl) as ConnectionOptions;
     const rawQueue = new Queue('bench-raw', { connection: conn });
-    const rawWorker = new Worker('bench-raw', async (job) => {
-      const res = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job.data) });
-      await res.text();
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    }, { connection: conn, concurrency: 8 });
+    // The same HTTP client as our channels (node:http, keep-alive), so the ratio measures our
+    // pipeline, not a choice of client.
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const rawWorker = new Worker('bench-raw', (job) => new Promise<void>((ok, fail) => {
+      const body = JSON.stringify(job.data);
+      const req = request(hook.url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? ok() : fail(new Error(`HTTP ${res.statusCode}`))));
+      });
+      req.on('error', fail);
+      req.end(body);
+    }), { connection: conn, concurrency: 8 });
     const r0 = Date.now();
     for (let i = 0; i < NOTIFICATIONS; i += 1000) {
       await rawQueue.addBulk(Array.from({ length: Math.min(1000, NOTIFICATIONS - i) }, (_, j) => ({ name: 'post', data: { event: 'incident.confirmed', seq: i + j, title: 'bench' } })));
@@ -190,6 +197,7 @@ async function main() {
     await waitCount(hook.count, NOTIFICATIONS, 600_000);
     const rawRate = NOTIFICATIONS / ((Date.now() - r0) / 1000);
     await rawWorker.close();
+    agent.destroy();
     await rawQueue.obliterate({ force: true });
     await rawQueue.close();
     console.log(`notifications: ${NOTIFICATIONS} via lianfang ${oursRate.toFixed(0)}/s (${oursMs} ms); raw BullMQ worker ${rawRate.toFixed(0)}/s => ${((oursRate / rawRate) * 100).toFixed(0)}% (target >= 70%)`);

@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { OutboxRow } from '../../src/outbox/outbox-row.entity';
+import { NotificationDelivery } from '../../src/notifications/notification-delivery.entity';
 import { bearer, createOrg, startTestService, TestService } from '../support/harness';
 import { waitFor } from '../support/wait';
 
@@ -27,8 +27,8 @@ describe('early warnings (department → operators, feedback deadline on real ti
   let hook: Server;
 
   /**
-   * Notifications exist only for subscribers (a fan-out nobody wants never enters the outbox), so
-   * each organisation here subscribes a loopback webhook to every warning event the test inspects.
+   * Notifications exist only for subscribers (a fan-out nobody wants writes no delivery), so each
+   * organisation here subscribes one loopback webhook to every warning event the test inspects.
    */
   const WARNING_EVENTS = ['warning.received', 'warning.feedback-overdue', 'warning.feedback-reminder', 'warning.feedback-received', 'escalation', 'deadline.reminder', 'deadline.missed'];
   async function subscribe(adminToken: string) {
@@ -73,9 +73,12 @@ describe('early warnings (department → operators, feedback deadline on real ti
     svc.http().post('/api/v1/warnings').set(bearer(token)).send(body);
   const get = (id: string, token: string) => svc.http().get(`/api/v1/warnings/${id}`).set(bearer(token));
   const send = (id: string, token: string, body: Record<string, unknown>) => svc.http().post(`/api/v1/warnings/${id}/events`).set(bearer(token)).send(body);
-  const outbox = () => svc.app.get(DataSource).getRepository(OutboxRow).find({ order: { seq: 'ASC' } });
+  /** The notifications a warning caused: one delivery per event and subscribed organisation, oldest first. */
   const fanouts = async (warningId: string) =>
-    (await outbox()).filter((r) => r.kind === 'fanout').map((r) => JSON.parse(r.payload) as { orgId: string; event: string; warningId: string; drill: boolean; data: Record<string, unknown> }).filter((p) => p.warningId === warningId);
+    (await svc.app.get(DataSource).getRepository(NotificationDelivery).find({ where: { warningId }, order: { createdAt: 'ASC' } })).map((d) => {
+      const data = (JSON.parse(d.message) as { data: Record<string, unknown> & { drill: boolean } }).data;
+      return { orgId: d.orgId, event: d.event, warningId: d.warningId, drill: data.drill, data };
+    });
 
   it('refuses bad input with 400 naming the field, other sectors, and the wrong callers', async () => {
     expect((await issue(warning(), dept.viewer.token)).status).toBe(403);
