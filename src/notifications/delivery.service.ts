@@ -41,6 +41,12 @@ interface OpenedChannel {
   secret: string | undefined;
 }
 
+interface PendingRecord {
+  params: unknown[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /** Opened settings kept per subscription; far more than an organisation has, small in memory. */
 const CHANNEL_CACHE_SIZE = 1000;
 
@@ -57,6 +63,7 @@ export class DeliveryService {
    * secret themselves: an edited subscription has new stored values and misses the cache.
    */
   private readonly opened = new Map<string, { config: string; secret: string | null; value: OpenedChannel }>();
+  private pendingRecords: PendingRecord[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -115,15 +122,36 @@ export class DeliveryService {
     return value;
   }
 
-  private async record(id: string, status: DeliveryStatus, result: DeliveryResult): Promise<void> {
+  /**
+   * Records an attempt; resolves once it is committed, so the job completes only after its outcome
+   * is durable. Attempts that finish while a recording transaction is queued or running share the
+   * next one (group commit): one BEGIN/COMMIT for many deliveries instead of one each.
+   */
+  private record(id: string, status: DeliveryStatus, result: DeliveryResult): Promise<void> {
     const now = nowIso();
-    // Only a queued row moves: a concurrent duplicate run cannot overwrite a final status.
-    await this.tx.run((em) =>
-      sql(
-        em,
-        'UPDATE notification_delivery SET status = ?, attempts = attempts + 1, last_status = ?, last_error = ?, delivered_at = COALESCE(?, delivered_at), updated_at = ? WHERE id = ? AND status = ?',
-        [status, result.status ?? null, result.ok ? null : (result.error ?? 'failed').slice(0, 2000), result.ok ? now : null, now, id, 'queued'],
-      ),
-    );
+    const params = [status, result.status ?? null, result.ok ? null : (result.error ?? 'failed').slice(0, 2000), result.ok ? now : null, now, id, 'queued'];
+    return new Promise<void>((resolve, reject) => {
+      this.pendingRecords.push({ params, resolve, reject });
+      // From the next turn of the event loop: answers that arrived together are recorded together.
+      if (this.pendingRecords.length === 1) setImmediate(() => this.flushRecords());
+    });
+  }
+
+  private flushRecords(): void {
+    // Taken when the transaction starts, so everything recorded until then joins it.
+    let batch: PendingRecord[] = [];
+    this.tx
+      .run(async (em) => {
+        batch = this.pendingRecords;
+        this.pendingRecords = [];
+        for (const r of batch) {
+          // Only a queued row moves: a concurrent duplicate run cannot overwrite a final status.
+          await sql(em, 'UPDATE notification_delivery SET status = ?, attempts = attempts + 1, last_status = ?, last_error = ?, delivered_at = COALESCE(?, delivered_at), updated_at = ? WHERE id = ? AND status = ?', r.params);
+        }
+      })
+      .then(
+        () => batch.forEach((r) => r.resolve()),
+        (err: unknown) => batch.forEach((r) => r.reject(err)),
+      );
   }
 }
