@@ -102,6 +102,7 @@ export class IncidentEngine {
         version: 1, createdBy: actorId(actor), createdAt: now, updatedAt: now,
       });
       await em.getRepository(Incident).insert(incident);
+      this.tx.afterCommit(em, () => this.runtime.remember(id, 1, started.snapshot));
       const entry = await this.audit.append(em, {
         actor, action: 'incident.declared', incidentId: id,
         payload: { reference: incident.reference, title: incident.title, category: incident.category, grade: incident.grade, drill: incident.drill, detectedAt: incident.detectedAt, playbook: `${playbook.id}@${playbook.version}`, workflow: `${workflow.id}@${workflow.version}` },
@@ -133,8 +134,13 @@ export class IncidentEngine {
   async applyInTransaction(em: EntityManager, actor: Actor, incidentId: string, orgId: string, event: EngineEvent, opts: ApplyOptions = {}): Promise<Applied> {
     const role = actorRole(actor);
     const incident = await loadIncident(em, incidentId, orgId);
-    if (!incident || !incident.snapshot) throw new NotFoundException('Incident not found');
-    const snapshot = this.runtime.restore(incident.workflowId, incident.workflowVersion, incident.snapshot);
+    if (!incident) throw new NotFoundException('Incident not found');
+    let snapshot = this.runtime.cached(incident.id, incident.version);
+    if (!snapshot) {
+      const stored = await loadSnapshot(em, incident.id);
+      if (!stored) throw new NotFoundException('Incident not found');
+      snapshot = this.runtime.restore(incident.workflowId, incident.workflowVersion, stored);
+    }
     if (event.type === 'COMPLETE_STEP' || event.type === 'REOPEN_STEP') {
       // A clearer answer than the machine's 409: the step does not exist (404) or is not this role's (403).
       const step = findStep((snapshot.context as IncidentContext).steps, String(event.stepId));
@@ -171,6 +177,8 @@ export class IncidentEngine {
     );
     // On Postgres two transactions may load the same version; the loser updates nothing.
     if (updated.length === 0) throw new ConflictException({ message: 'Incident changed concurrently; reload and retry' });
+    const committed = { version: incident.version, snapshot: stepped.snapshot };
+    this.tx.afterCommit(em, () => this.runtime.remember(incident.id, committed.version, committed.snapshot));
     const entry = await this.audit.append(em, {
       actor, orgId, incidentId,
       action: `incident.event.${event.type}`,
@@ -227,12 +235,20 @@ export class IncidentEngine {
   }
 }
 
-/** The incident row by raw SQL: this is the hot path of every workflow event. */
+/** Every incident column but the snapshot, which the hot path usually has in memory already. */
+const INCIDENT_COLUMNS = 'id, org_id, reference, title, description, category, grade, state, drill, detected_at, occurred_at, affected_systems, affected_business, impact, workflow_id, workflow_version, version, created_by, created_at, updated_at';
+
+async function loadSnapshot(em: EntityManager, id: string): Promise<string | null> {
+  const rows = await sql<{ snapshot: string | null }>(em, 'SELECT snapshot FROM incident WHERE id = ?', [id]);
+  return rows[0]?.snapshot ?? null;
+}
+
+/** The incident row (without its snapshot) by raw SQL: this is the hot path of every workflow event. */
 async function loadIncident(em: EntityManager, id: string, orgId: string): Promise<Incident | null> {
   // Postgres: lock the row, so concurrent events on one incident queue up here and each sees the
   // version the previous one wrote (SQLite transactions are already serialised by the write queue).
   const lock = em.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
-  const rows = await sql<Record<string, unknown>>(em, `SELECT * FROM incident WHERE id = ? AND org_id = ?${lock}`, [id, orgId]);
+  const rows = await sql<Record<string, unknown>>(em, `SELECT ${INCIDENT_COLUMNS} FROM incident WHERE id = ? AND org_id = ?${lock}`, [id, orgId]);
   const r = rows[0];
   if (!r) return null;
   const i = new Incident();
@@ -241,7 +257,7 @@ async function loadIncident(em: EntityManager, id: string, orgId: string): Promi
     grade: r.grade, state: r.state, drill: bool(r.drill), detectedAt: r.detected_at, occurredAt: r.occurred_at,
     affectedSystems: JSON.parse(String(r.affected_systems)), affectedBusiness: JSON.parse(String(r.affected_business)),
     impact: r.impact == null ? null : JSON.parse(String(r.impact)), workflowId: r.workflow_id, workflowVersion: Number(r.workflow_version),
-    snapshot: r.snapshot, version: Number(r.version), createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at,
+    snapshot: null, version: Number(r.version), createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at,
   });
   return i;
 }

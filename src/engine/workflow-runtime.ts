@@ -20,6 +20,9 @@ export class UnknownWorkflowError extends Error {}
 
 const noop = () => undefined;
 
+/** Restored snapshots kept in memory (a few kB each): the incidents being worked on right now. */
+const RECENT_SNAPSHOTS = 500;
+
 /**
  * What XState's pure `transition()` / `initialTransition()` do, with one inert actor scope per
  * machine instead of one per call. XState builds that scope by constructing an actor, which
@@ -72,6 +75,8 @@ class PureStepper {
 @Injectable()
 export class WorkflowRuntime {
   private readonly steppers = new Map<AnyStateMachine, PureStepper>();
+  /** Restored snapshots of recently used rows, by row key, with the row version they belong to. */
+  private readonly recent = new Map<string, { rowVersion: number; snapshot: AnyMachineSnapshot }>();
 
   entry(id: string, version: number): WorkflowEntry {
     const entry = getWorkflow(id, version);
@@ -88,6 +93,28 @@ export class WorkflowRuntime {
   restore(id: string, version: number, stored: string): AnyMachineSnapshot {
     const parsed = JSON.parse(stored) as StoredSnapshot;
     return restoreSnapshot(this.entry(id, version).machine, parsed);
+  }
+
+  /**
+   * The snapshot of row `key` at `rowVersion` if it was restored or written recently, so the hot
+   * path skips reading, parsing and resolving it again. Row versions only grow and a row's version
+   * changes with its snapshot, so a hit is always the stored snapshot; a stale entry just misses.
+   * Snapshots are immutable (XState makes new ones per transition), so sharing them is safe.
+   */
+  cached(key: string, rowVersion: number): AnyMachineSnapshot | undefined {
+    const hit = this.recent.get(key);
+    if (!hit || hit.rowVersion !== rowVersion) return undefined;
+    // Re-insert: the map's order is the eviction order (least recently used first).
+    this.recent.delete(key);
+    this.recent.set(key, hit);
+    return hit.snapshot;
+  }
+
+  /** Remembers a snapshot as row `key`'s at `rowVersion`; call only once that row is committed. */
+  remember(key: string, rowVersion: number, snapshot: AnyMachineSnapshot): void {
+    this.recent.delete(key);
+    if (this.recent.size >= RECENT_SNAPSHOTS) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(key, { rowVersion, snapshot });
   }
 
   /** Applies an event; `accepted: false` when the machine has no enabled transition for it now. */

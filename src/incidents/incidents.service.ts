@@ -44,7 +44,8 @@ export class IncidentsService {
 
   async get(p: Principal, id: string): Promise<IncidentView> {
     const incident = await this.find(p, id);
-    const snapshot = this.runtime.restore(incident.workflowId, incident.workflowVersion, incident.snapshot!);
+    // Only the engine remembers snapshots (after commit); a read just uses one it may have.
+    const snapshot = this.runtime.cached(incident.id, incident.version) ?? this.runtime.restore(incident.workflowId, incident.workflowVersion, incident.snapshot!);
     return this.view(p, { incident, snapshot });
   }
 
