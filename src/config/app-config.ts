@@ -104,6 +104,17 @@ export class AppConfig {
   @Max(50, { message: 'must be an integer between 1 and 50' })
   NOTIFY_MAX_ATTEMPTS: number = 6;
 
+  /**
+   * Deliveries in flight per worker process. Delivery waits on remote endpoints (up to the channel
+   * timeout, 10 s by default), so a handful of slow or unreachable receivers must not hold up all
+   * the others.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 256' })
+  @Min(1, { message: 'must be an integer between 1 and 256' })
+  @Max(256, { message: 'must be an integer between 1 and 256' })
+  NOTIFY_CONCURRENCY: number = 32;
+
   /** Base delay of the exponential backoff between delivery attempts (jittered, doubled per attempt). */
   @Transform(toInt)
   @IsInt({ message: 'must be a number of milliseconds between 10 and 3600000' })

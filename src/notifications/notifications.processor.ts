@@ -2,6 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { AppConfig } from '../config/app-config';
 import { LOGGER } from '../logging/logging.module';
 import { LoggedWorkerHost } from '../queues/logged-worker-host';
 import { QUEUES } from '../queues/queue-names';
@@ -30,17 +31,24 @@ export function notifyBackoff(attemptsMade: number, _type?: string, _err?: Error
 type NotificationJob = Job<(FanoutPayload & { outboxId?: string }) | DeliverJobData>;
 
 /**
- * The notifications queue: `fanout` (an event → one delivery per matching subscription) and
- * `deliver` (one attempt of one delivery).
+ * The notifications queue: `deliver` (one attempt of one delivery) and `fanout` (an event → one
+ * delivery per matching subscription; written by older versions, which fanned out in the worker).
+ * Concurrency comes from NOTIFY_CONCURRENCY once the application is up.
  */
-@Processor(QUEUES.notifications, { concurrency: 8, settings: { backoffStrategy: notifyBackoff } })
+@Processor(QUEUES.notifications, { settings: { backoffStrategy: notifyBackoff } })
 export class NotificationsProcessor extends LoggedWorkerHost {
   constructor(
     private readonly fanout: FanoutService,
     private readonly delivery: DeliveryService,
     @Inject(LOGGER) protected readonly logger: Logger,
+    private readonly config: AppConfig,
   ) {
     super();
+  }
+
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
+    this.worker.concurrency = this.config.NOTIFY_CONCURRENCY;
   }
 
   async process(job: NotificationJob): Promise<unknown> {

@@ -9,9 +9,12 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { LOGGER } from '../logging/logging.module';
 import { QUEUE_NAMES, type QueueName } from '../queues/queue-names';
 import { OutboxRow } from './outbox-row.entity';
+import { sql } from '../database/sql';
 import { OutboxService } from './outbox.service';
 
 const BATCH = 200;
+/** Rows marked sent per statement. */
+const MARK_CHUNK = 50;
 const POLL_MS = 250;
 const RETRY_MS = 1000;
 /** BullMQ waits for a connection before sending; while Redis is down that wait has no end. */
@@ -108,13 +111,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     let delay = POLL_MS;
     try {
       for (;;) {
-        const rows = await this.dataSource
-          .getRepository(OutboxRow)
-          .createQueryBuilder('o')
-          .where('o.sent_at IS NULL')
-          .orderBy('o.seq', 'ASC')
-          .take(BATCH)
-          .getMany();
+        const rows = await this.unsent();
         if (rows.length === 0) break;
         const sent: number[] = [];
         let failure: { row: OutboxRow; error: string } | undefined;
@@ -165,9 +162,27 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await withTimeout(queue.addBulk(jobs), SEND_TIMEOUT_MS, 'enqueue');
   }
 
+  /** The oldest unsent rows (raw SQL: the relay runs once per committed batch of side effects). */
+  private async unsent(): Promise<OutboxRow[]> {
+    const rows = await sql<{ seq: number | string; id: string; queue: string; kind: string; payload: string; due_at: string | null }>(
+      this.dataSource.manager,
+      'SELECT seq, id, queue, kind, payload, due_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?',
+      [BATCH],
+    );
+    return rows.map((r) => Object.assign(new OutboxRow(), { seq: Number(r.seq), id: r.id, queue: r.queue, kind: r.kind, payload: r.payload, dueAt: r.due_at }));
+  }
+
   private async markSent(seqs: number[]): Promise<void> {
     const at = nowIso();
-    await this.tx.run((em) => em.createQueryBuilder().update(OutboxRow).set({ sentAt: at }).whereInIds(seqs).execute());
+    await this.tx.run(async (em) => {
+      // Fixed-size id lists, so a handful of prepared statements serve every batch.
+      for (let i = 0; i < seqs.length; i += MARK_CHUNK) {
+        const chunk = seqs.slice(i, i + MARK_CHUNK);
+        const size = chunk.length === MARK_CHUNK ? MARK_CHUNK : chunk.length <= 8 ? chunk.length : MARK_CHUNK;
+        const ids = [...chunk, ...Array<number>(size - chunk.length).fill(chunk[0])];
+        await sql(em, `UPDATE outbox SET sent_at = ? WHERE seq IN (${ids.map(() => '?').join(', ')})`, [at, ...ids]);
+      }
+    });
   }
 
   private async markFailed(row: OutboxRow, error: string): Promise<void> {

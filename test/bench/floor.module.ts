@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../../src/auth/decorators';
+import { AppConfig } from '../../src/config/app-config';
 import type { Principal } from '../../src/auth/principal';
 import { TransactionRunner } from '../../src/database/transaction-runner';
 import { IncidentEngine } from '../../src/engine/incident-engine.service';
@@ -34,6 +35,7 @@ class BenchController {
     private readonly engine: IncidentEngine,
     private readonly outbox: OutboxService,
     private readonly moduleRef: ModuleRef,
+    private readonly config: AppConfig,
   ) {}
 
   @Post('floor')
@@ -70,7 +72,7 @@ class BenchController {
       const c = await this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }).getJobCounts('waiting', 'active', 'prioritized');
       jobs += c.waiting + c.active + c.prioritized;
     }
-    return { outbox: Number(n), jobs };
+    return { outbox: Number(n), jobs, notifyConcurrency: this.config.NOTIFY_CONCURRENCY };
   }
 
   @Get('lateness')
