@@ -175,11 +175,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async markSent(seqs: number[]): Promise<void> {
     const at = nowIso();
     await this.tx.run(async (em) => {
-      // Fixed-size id lists, so a handful of prepared statements serve every batch.
-      for (let i = 0; i < seqs.length; i += MARK_CHUNK) {
-        const chunk = seqs.slice(i, i + MARK_CHUNK);
-        const size = chunk.length === MARK_CHUNK ? MARK_CHUNK : chunk.length <= 8 ? chunk.length : MARK_CHUNK;
-        const ids = [...chunk, ...Array<number>(size - chunk.length).fill(chunk[0])];
+      for (const ids of idLists(seqs)) {
         await sql(em, `UPDATE outbox SET sent_at = ? WHERE seq IN (${ids.map(() => '?').join(', ')})`, [at, ...ids]);
       }
     });
@@ -190,6 +186,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       em.createQueryBuilder().update(OutboxRow).set({ attempts: () => 'attempts + 1', lastError: error.slice(0, 1000) }).where('seq = :seq', { seq: row.seq }).execute(),
     );
   }
+}
+
+/**
+ * `seqs` as `IN (…)` lists of at most MARK_CHUNK ids, each 1–8 or exactly MARK_CHUNK long (short
+ * lists padded by repeating an id), so a handful of prepared statements serve every batch.
+ */
+export function idLists(seqs: number[], chunkSize = MARK_CHUNK): number[][] {
+  const lists: number[][] = [];
+  for (let i = 0; i < seqs.length; i += chunkSize) {
+    const chunk = seqs.slice(i, i + chunkSize);
+    const size = chunk.length <= 8 ? chunk.length : chunkSize;
+    lists.push([...chunk, ...Array<number>(size - chunk.length).fill(chunk[0])]);
+  }
+  return lists;
 }
 
 /** Splits rows into runs of the same queue and the same sort (cancel rows apart from job rows). */

@@ -276,6 +276,35 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
     expect(await deliveries(tokens, inc.id)).toHaveLength(2);
   });
 
+  it('fans out in the transaction that decides the event: deliveries exist when the request returns, for the subscriptions of that moment', async () => {
+    const { orgId, tokens } = await operatorOrg();
+    const first = await subscribe(tokens, webhook('at commit', '/commit/a', { events: ['incident.declared', 'incident.confirmed'] }));
+    const inc = await declare(tokens);
+    // No waiting: the delivery row was written with the incident, before any worker ran.
+    const now = await deliveries(tokens, inc.id);
+    expect(now.map((d) => [d.subscriptionId, d.event])).toEqual([[first.id, 'incident.declared']]);
+    // A subscription made afterwards does not receive the earlier event.
+    const later = await subscribe(tokens, webhook('later', '/commit/b', { events: ['incident.declared', 'incident.confirmed'] }));
+    await waitFor('declared delivered', async () => settled(await deliveries(tokens, inc.id), 1));
+    expect(at('/commit/b')).toHaveLength(0);
+    // The next event reaches both, again at commit.
+    await inc.completePhase('triage');
+    await inc.send('commander', { type: 'CONFIRM', grade: 'II' });
+    const confirmed = (await deliveries(tokens, inc.id)).filter((d) => d.event === 'incident.confirmed');
+    expect(confirmed.map((d) => d.subscriptionId).sort()).toEqual([first.id, later.id].sort());
+    await waitFor('both delivered', async () => settled(await deliveries(tokens, inc.id), 3));
+    expect(at('/commit/a')).toHaveLength(2);
+    expect(at('/commit/b')).toHaveLength(1);
+
+    // An organisation nobody subscribes in writes neither deliveries nor notification jobs.
+    const quiet = await operatorOrg();
+    const q = await declare(quiet.tokens);
+    expect(await deliveries(quiet.tokens, q.id)).toEqual([]);
+    const outbox = await svc.app.get(DataSource).query('SELECT payload FROM outbox WHERE queue = ?', ['notifications']);
+    expect((outbox as Array<{ payload: string }>).some((r) => r.payload.includes(quiet.orgId))).toBe(false);
+    expect((outbox as Array<{ payload: string }>).some((r) => r.payload.includes(orgId))).toBe(false); // deliver jobs carry only a delivery id
+  });
+
   it('dead-letters a delivery whose receiver never recovers, after NOTIFY_MAX_ATTEMPTS attempts, and keeps the failed job', async () => {
     const { tokens } = await operatorOrg();
     const down = await subscribe(tokens, webhook('down', '/down/a', { events: ['incident.declared'] }));

@@ -9,6 +9,7 @@ describe('configuration', () => {
     expect(c.sqlitePath).toBe('var/lianfang.sqlite');
     expect(c.REDIS_URL).toBeUndefined();
     expect(c.LOG_LEVEL).toBe('info');
+    expect(c.NOTIFY_CONCURRENCY).toBe(32);
   });
 
   it('accepts postgres and redis URLs', () => {
@@ -26,6 +27,8 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud', /^Invalid configuration: LOG_LEVEL must be one of fatal, error/],
     ['BOOTSTRAP_ADMIN_TOKEN', 'short', /^Invalid configuration: BOOTSTRAP_ADMIN_TOKEN must be at least 24 characters.*\(got \(hidden\)\)$/],
     ['SECRETS_KEY', Buffer.alloc(16).toString('base64'), /^Invalid configuration: SECRETS_KEY must be 32 bytes/],
+    ['NOTIFY_CONCURRENCY', '0', /^Invalid configuration: NOTIFY_CONCURRENCY must be an integer between 1 and 256 \(got "0"\)$/],
+    ['NOTIFY_CONCURRENCY', 'many', /^Invalid configuration: NOTIFY_CONCURRENCY must be an integer between 1 and 256/],
   ])('rejects %s=%s with one line naming the variable', (name, value, pattern) => {
     let error: unknown;
     try {
