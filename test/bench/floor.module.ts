@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../../src/auth/decorators';
 import { AppConfig } from '../../src/config/app-config';
 import type { Principal } from '../../src/auth/principal';
+import { sql } from '../../src/database/sql';
 import { TransactionRunner } from '../../src/database/transaction-runner';
 import { IncidentEngine } from '../../src/engine/incident-engine.service';
 import { OutboxService, type OutboxItem } from '../../src/outbox/outbox.service';
@@ -42,7 +43,8 @@ class BenchController {
   @HttpCode(201)
   async floor(@CurrentPrincipal() p: Principal) {
     const id = randomUUID();
-    await this.tx.run((em) => em.query('INSERT INTO bench_floor (id, org_id, at) VALUES (?, ?, ?)', [id, p.orgId, new Date().toISOString()]));
+    // The same write queue and statement path (sql()) as the product's hot path.
+    await this.tx.run((em) => sql(em, 'INSERT INTO bench_floor (id, org_id, at) VALUES (?, ?, ?)', [id, p.orgId, new Date().toISOString()]));
     return { id };
   }
 
@@ -81,14 +83,19 @@ class BenchController {
     return { fired: sorted.length, p50: pct(sorted, 50), p99: pct(sorted, 99), max: sorted[sorted.length - 1] };
   }
 
-  /** Writes `count` fan-out rows in one transaction (as if `count` events had happened) and wakes the relay. */
+  /**
+   * Writes `count` fan-out items as if `count` events had happened, `chunk` per transaction (the
+   * raw worker's side enqueues with addBulk in chunks of the same size); each commit wakes the relay.
+   */
   @Post('notifications')
-  async notifications(@CurrentPrincipal() p: Principal, @Body() body: { count: number; incidentId: string; runId: string }) {
-    const items: OutboxItem[] = Array.from({ length: body.count }, (_, i) => ({
-      id: jobId('bench', body.runId, i), queue: QUEUES.notifications, kind: 'fanout',
-      payload: { orgId: p.orgId, incidentId: body.incidentId, event: 'incident.confirmed', data: { seq: i }, drill: true, grade: 'II' },
-    }));
-    await this.tx.run((em) => this.outbox.add(em, items));
+  async notifications(@CurrentPrincipal() p: Principal, @Body() body: { count: number; chunk: number; incidentId: string; runId: string }) {
+    for (let start = 0; start < body.count; start += body.chunk) {
+      const items: OutboxItem[] = Array.from({ length: Math.min(body.chunk, body.count - start) }, (_, j) => ({
+        id: jobId('bench', body.runId, start + j), queue: QUEUES.notifications, kind: 'fanout',
+        payload: { orgId: p.orgId, incidentId: body.incidentId, event: 'incident.confirmed', data: { seq: start + j }, drill: true, grade: 'II' },
+      }));
+      await this.tx.run((em) => this.outbox.add(em, items));
+    }
     return { enqueued: body.count };
   }
 

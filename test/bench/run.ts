@@ -29,6 +29,8 @@ const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 10_000);
 const DEADLINES = Number(process.env.BENCH_DEADLINES ?? 1000);
+/** Notifications enqueued per step on both sides: per transaction for us, per addBulk for the raw worker. */
+const ENQUEUE_CHUNK = 1000;
 
 interface Figures {
   rps: number;
@@ -231,7 +233,7 @@ async function main() {
     });
     hook.reset();
     const t0 = Date.now();
-    await api(url, token, 'POST', '/bench/notifications', { count: NOTIFICATIONS, incidentId, runId: `n${Date.now()}` });
+    await api(url, token, 'POST', '/bench/notifications', { count: NOTIFICATIONS, chunk: ENQUEUE_CHUNK, incidentId, runId: `n${Date.now()}` });
     const oursMs = await waitCount(hook.count, NOTIFICATIONS, 600_000);
     const oursRate = NOTIFICATIONS / ((Date.now() - t0) / 1000);
     // ... against a raw BullMQ worker doing the same POST (the bytes and headers our last delivery
@@ -257,8 +259,8 @@ async function main() {
       req.end(body);
     }), { connection: conn, concurrency });
     const r0 = Date.now();
-    for (let i = 0; i < NOTIFICATIONS; i += 1000) {
-      await rawQueue.addBulk(Array.from({ length: Math.min(1000, NOTIFICATIONS - i) }, (_, j) => ({ name: 'post', data: { seq: i + j, body: sample.body.toString('utf8') } })));
+    for (let i = 0; i < NOTIFICATIONS; i += ENQUEUE_CHUNK) {
+      await rawQueue.addBulk(Array.from({ length: Math.min(ENQUEUE_CHUNK, NOTIFICATIONS - i) }, (_, j) => ({ name: 'post', data: { seq: i + j, body: sample.body.toString('utf8') } })));
     }
     await waitCount(hook.count, NOTIFICATIONS, 600_000);
     const rawRate = NOTIFICATIONS / ((Date.now() - r0) / 1000);
