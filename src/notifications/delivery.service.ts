@@ -139,7 +139,7 @@ export class DeliveryService {
 
   private flushRecords(): void {
     // Taken when the transaction starts, so everything recorded until then joins it.
-    let batch: PendingRecord[] = [];
+    let batch: PendingRecord[] | undefined;
     this.tx
       .run(async (em) => {
         batch = this.pendingRecords;
@@ -150,8 +150,10 @@ export class DeliveryService {
         }
       })
       .then(
-        () => batch.forEach((r) => r.resolve()),
-        (err: unknown) => batch.forEach((r) => r.reject(err)),
+        () => batch!.forEach((r) => r.resolve()),
+        // When the transaction failed before the work ran, what was waiting for it fails with it
+        // (the jobs retry); otherwise it would wait for a flush that is never scheduled.
+        (err: unknown) => (batch ?? this.pendingRecords.splice(0)).forEach((r) => r.reject(err)),
       );
   }
 }

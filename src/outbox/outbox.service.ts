@@ -73,7 +73,12 @@ export class OutboxService {
     if (this.transforms.size === 0 || items.length === 0) return items;
     const key = (i: OutboxItem) => `${i.queue}/${i.kind}`;
     const groups = new Map<string, OutboxItem[]>();
-    for (const i of items) if (this.transforms.has(key(i))) groups.set(key(i), [...(groups.get(key(i)) ?? []), i]);
+    for (const i of items) {
+      if (!this.transforms.has(key(i))) continue;
+      const group = groups.get(key(i));
+      if (group) group.push(i);
+      else groups.set(key(i), [i]);
+    }
     if (groups.size === 0) return items;
     const results = new Map<string, OutboxItem[]>();
     for (const [k, group] of groups) results.set(k, await this.transforms.get(k)!(em, group));
