@@ -72,12 +72,19 @@ function isMissing(v: unknown): boolean {
   return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 }
 
+const NEEDS_SANITIZING = /[\r\n\u2028\u2029[\]<>]/;
+
 /**
  * Variables often carry user input (incident titles, notes, a SIEM's alert text). Collapsing
  * line breaks keeps one variable from forging extra lines or headings, and swapping brackets for
  * their full-width forms keeps it from forging markdown links or WeCom's <font> tags in group chats.
  */
 function sanitize(v: string): string {
+  // Most values (ids, grades, plain titles) contain none of these: one test instead of five passes.
+  if (!NEEDS_SANITIZING.test(v)) {
+    const t = v.trim();
+    return t.length > MAX_VAR_CHARS ? `${t.slice(0, MAX_VAR_CHARS)}…` : t;
+  }
   const s = v
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
     .replace(/\[/g, '［')
