@@ -58,5 +58,15 @@ export function sql<T = Record<string, unknown>>(em: EntityManager, text: string
   return em.query(text, params) as Promise<T[]>;
 }
 
+/** `n` comma-separated `?` placeholders, for VALUES rows and IN lists. */
+export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/** `list` in runs of at most `size`: IN lists and multi-row inserts stay under the bound-parameter limit. */
+export function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
 /** Booleans come back as 0/1 from SQLite and true/false from Postgres. */
 export const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';

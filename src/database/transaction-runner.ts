@@ -48,13 +48,14 @@ export class TransactionRunner {
   }
 
   /**
-   * Calls `fn` after the transaction `em` belongs to commits (never when it rolls back). Returns
-   * false when `em` is not a transaction of this runner, so the caller can fall back.
+   * Calls `fn` after the transaction `em` belongs to commits (never when it rolls back), once
+   * however often it is registered in that transaction. Returns false when `em` is not a
+   * transaction of this runner, so the caller can fall back.
    */
   afterCommit(em: EntityManager, fn: () => void): boolean {
     const list = this.hooks.get(em);
     if (!list) return false;
-    list.push(fn);
+    if (!list.includes(fn)) list.push(fn);
     return true;
   }
 

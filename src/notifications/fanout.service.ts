@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
 import { nowIso } from '../common/time';
-import { sql } from '../database/sql';
+import { chunks, placeholders, sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { LOGGER } from '../logging/logging.module';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
@@ -68,14 +68,6 @@ const DELIVERY_COLUMNS = [
 const ROWS_PER_INSERT = 400;
 /** Ids per `IN (…)` list. */
 const IDS_PER_QUERY = 500;
-
-function chunks<T>(list: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /**
  * Resolves "this happened; tell whoever subscribed" into one delivery per matching subscription:

@@ -1,6 +1,6 @@
 import type { RenderedMessage, Locale } from './channels/types';
 import type { FanoutPayload } from './fanout-payload';
-import { isNotificationEvent, NOTIFICATION_EVENTS, renderMessage, VAR_NAMES, type NotificationEvent } from './templates';
+import { isNotificationEvent, NOTIFICATION_EVENTS, renderMessage, sanitize, VAR_NAMES, type NotificationEvent } from './templates';
 import type { TemplateVars } from './templates';
 import type { DrillFilter } from './notification-subscription.entity';
 
@@ -131,25 +131,20 @@ const GENERIC_LABELS: Readonly<Record<string, Record<Locale, string>>> = {
   'warning.closed': { 'zh-CN': '预警已关闭', en: 'Warning closed' },
 };
 
-/** Same defence as the templates: one variable must not forge lines, links or tags. */
-function plain(v: string): string {
-  return v.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\[/g, '［').replace(/\]/g, '］').replace(/</g, '＜').replace(/>/g, '＞').trim().slice(0, 500);
-}
-
 /** The message for an event with no template of its own. */
 export function renderGeneric(event: string, locale: Locale, p: FanoutPayload, incident: IncidentFacts | null): RenderedMessage {
   const label = GENERIC_LABELS[event]?.[locale] ?? event;
-  const ref = incident ? `[${plain(incident.reference)}] ` : '';
+  const ref = incident ? `[${sanitize(incident.reference)}] ` : '';
   const drillStamp = p.drill ? (locale === 'zh-CN' ? '【演练】' : '[DRILL] ') : '';
   const lines: string[] = [];
   if (p.drill) lines.push(locale === 'zh-CN' ? '> 【演练】本消息来自应急演练，不是真实事件。' : '> [DRILL] This message comes from an exercise, not a real incident.', '');
   lines.push(`**${label}**`, `- ${locale === 'zh-CN' ? '事件类型' : 'Event'}: ${event}`);
-  if (incident) lines.push(`- ${locale === 'zh-CN' ? '事件名称' : 'Title'}: ${plain(incident.title)}`);
+  if (incident) lines.push(`- ${locale === 'zh-CN' ? '事件名称' : 'Title'}: ${sanitize(incident.title)}`);
   for (const key of ['stepId', 'role', 'title', 'level']) {
     const v = p.data?.[key];
-    if (typeof v === 'string' && v) lines.push(`- ${key}: ${plain(v)}`);
+    if (typeof v === 'string' && v) lines.push(`- ${key}: ${sanitize(v)}`);
   }
-  return { title: `${drillStamp}${ref}${label}${incident ? `: ${plain(incident.title)}` : ''}`, text: lines.join('\n'), locale, drill: p.drill, event };
+  return { title: `${drillStamp}${ref}${label}${incident ? `: ${sanitize(incident.title)}` : ''}`, text: lines.join('\n'), locale, drill: p.drill, event };
 }
 
 /** Renders with the event's template, or generically when it has none. Throws TemplateVariableError when a required variable is missing. */

@@ -9,7 +9,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { LOGGER } from '../logging/logging.module';
 import { QUEUE_NAMES, type QueueName } from '../queues/queue-names';
 import { OutboxRow } from './outbox-row.entity';
-import { sql } from '../database/sql';
+import { chunks, placeholders, sql } from '../database/sql';
 import { OutboxService } from './outbox.service';
 
 const BATCH = 200;
@@ -176,7 +176,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const at = nowIso();
     await this.tx.run(async (em) => {
       for (const ids of idLists(seqs)) {
-        await sql(em, `UPDATE outbox SET sent_at = ? WHERE seq IN (${ids.map(() => '?').join(', ')})`, [at, ...ids]);
+        await sql(em, `UPDATE outbox SET sent_at = ? WHERE seq IN (${placeholders(ids.length)})`, [at, ...ids]);
       }
     });
   }
@@ -193,13 +193,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
  * lists padded by repeating an id), so a handful of prepared statements serve every batch.
  */
 export function idLists(seqs: number[], chunkSize = MARK_CHUNK): number[][] {
-  const lists: number[][] = [];
-  for (let i = 0; i < seqs.length; i += chunkSize) {
-    const chunk = seqs.slice(i, i + chunkSize);
+  return chunks(seqs, chunkSize).map((chunk) => {
     const size = chunk.length <= 8 ? chunk.length : chunkSize;
-    lists.push([...chunk, ...Array<number>(size - chunk.length).fill(chunk[0])]);
-  }
-  return lists;
+    return [...chunk, ...Array<number>(size - chunk.length).fill(chunk[0])];
+  });
 }
 
 /** Splits rows into runs of the same queue and the same sort (cancel rows apart from job rows). */

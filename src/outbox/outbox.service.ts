@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { sql } from '../database/sql';
+import { chunks, sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { nowIso } from '../common/time';
 import type { QueueName } from '../queues/queue-names';
@@ -52,8 +52,7 @@ export class OutboxService {
     const createdAt = nowIso();
     // Raw multi-row INSERT (this runs in nearly every write transaction); ON CONFLICT makes the
     // same side effect decided twice one row. Chunked: SQLite caps bound parameters per statement.
-    for (let start = 0; start < items.length; start += INSERT_CHUNK) {
-      const chunk = items.slice(start, start + INSERT_CHUNK);
+    for (const chunk of chunks(items, INSERT_CHUNK)) {
       const params: unknown[] = [];
       for (const i of chunk) {
         params.push(i.id, i.queue, i.kind, JSON.stringify(i.payload), i.dueAt ? new Date(i.dueAt).toISOString() : null, createdAt);
@@ -65,7 +64,7 @@ export class OutboxService {
       );
     }
     // Outside a runner transaction (a test's own) there is no commit to wait for: the poll sends it.
-    this.tx.afterCommit(em, () => this.wake());
+    this.tx.afterCommit(em, this.wake);
   }
 
   /** Each transformed group's results take the place of the group's first item, so order holds. */
@@ -92,9 +91,10 @@ export class OutboxService {
     return out;
   }
 
-  private wake(): void {
+  /** One function for every add(), so a transaction that adds several times wakes the relay once. */
+  private readonly wake = (): void => {
     for (const l of this.listeners) l();
-  }
+  };
 
   onCommit(listener: WakeListener): () => void {
     this.listeners.add(listener);

@@ -15,32 +15,22 @@ export function findStep(steps: readonly StepState[], stepId: string): StepState
   return steps.find((s) => s.id === stepId);
 }
 
-export function completionRefusal(
-  steps: readonly StepState[],
-  stepId: string,
-  role: Role,
-  phase: Phase,
-): StepRefusal | null {
+/** The checks completing and reopening share; then only the step's status decides. */
+function refusal(steps: readonly StepState[], stepId: string, role: Role, phase: Phase, wantDone: boolean): StepRefusal | null {
   const step = findStep(steps, stepId);
   if (!step) return 'unknown-step';
   if (!step.roles.includes(role)) return 'role-not-allowed';
   if (phaseIndex(step.phase) > phaseIndex(phase)) return 'future-phase';
-  if (step.status === 'done') return 'already-done';
+  if ((step.status === 'done') !== wantDone) return wantDone ? 'not-done' : 'already-done';
   return null;
 }
 
-export function reopenRefusal(
-  steps: readonly StepState[],
-  stepId: string,
-  role: Role,
-  phase: Phase,
-): StepRefusal | null {
-  const step = findStep(steps, stepId);
-  if (!step) return 'unknown-step';
-  if (!step.roles.includes(role)) return 'role-not-allowed';
-  if (phaseIndex(step.phase) > phaseIndex(phase)) return 'future-phase';
-  if (step.status !== 'done') return 'not-done';
-  return null;
+export function completionRefusal(steps: readonly StepState[], stepId: string, role: Role, phase: Phase): StepRefusal | null {
+  return refusal(steps, stepId, role, phase, false);
+}
+
+export function reopenRefusal(steps: readonly StepState[], stepId: string, role: Role, phase: Phase): StepRefusal | null {
+  return refusal(steps, stepId, role, phase, true);
 }
 
 /**

@@ -79,7 +79,7 @@ const NEEDS_SANITIZING = /[\r\n\u2028\u2029[\]<>]/;
  * line breaks keeps one variable from forging extra lines or headings, and swapping brackets for
  * their full-width forms keeps it from forging markdown links or WeCom's <font> tags in group chats.
  */
-function sanitize(v: string): string {
+export function sanitize(v: string): string {
   // Most values (ids, grades, plain titles) contain none of these: one test instead of five passes.
   if (!NEEDS_SANITIZING.test(v)) {
     const t = v.trim();
