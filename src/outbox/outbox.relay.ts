@@ -154,11 +154,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     }
     const now = Date.now();
-    const jobs = group.map((row) => ({
-      name: row.kind,
-      data: { ...(JSON.parse(row.payload) as Record<string, unknown>), outboxId: row.id },
-      opts: { jobId: row.id, delay: row.dueAt ? Math.max(0, new Date(row.dueAt).getTime() - now) : undefined },
-    }));
+    const jobs = group.map((row) => {
+      // Assigned, not spread: spreading a freshly parsed object costs several times as much.
+      const data = JSON.parse(row.payload) as Record<string, unknown>;
+      data.outboxId = row.id;
+      return {
+        name: row.kind,
+        data,
+        opts: { jobId: row.id, delay: row.dueAt ? Math.max(0, new Date(row.dueAt).getTime() - now) : undefined },
+      };
+    });
     await withTimeout(queue.addBulk(jobs), SEND_TIMEOUT_MS, 'enqueue');
   }
 
