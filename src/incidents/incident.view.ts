@@ -58,6 +58,28 @@ export class IncidentView {
   @ApiProperty() updatedAt!: string;
 }
 
+/**
+ * What `POST …/events` and the step endpoints answer under `Prefer: return=minimal`: the outcome of
+ * the change and what may follow, without the steps, deadlines and reports (GET the incident for those).
+ */
+export class IncidentEventResult {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'INC-2026-000042' }) reference!: string;
+  @ApiProperty({ description: 'Drill (应急演练): never counted as a real incident' }) drill!: boolean;
+  @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
+  @ApiProperty({ example: 'response' }) state!: string;
+  @ApiProperty({ description: 'Full workflow state value (parallel regions included)' }) stateValue!: unknown;
+  @ApiProperty({ description: 'The new optimistic-concurrency version; send it back as expectedVersion' }) version!: number;
+  @ApiProperty({ type: [String], description: 'Event types the workflow accepts now from the caller\'s role' }) allowedEvents!: string[];
+  @ApiProperty() updatedAt!: string;
+}
+
+export function eventResult(i: Incident, stateValue: unknown, allowedEvents: string[]): IncidentEventResult {
+  return {
+    id: i.id, reference: i.reference, drill: i.drill, grade: i.grade, state: i.state, stateValue, version: i.version, allowedEvents, updatedAt: i.updatedAt,
+  };
+}
+
 export class IncidentSummaryView {
   @ApiProperty() id!: string;
   @ApiProperty() reference!: string;

@@ -1,19 +1,32 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiForbiddenResponse, ApiHeader,
+  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../http/error-body';
+import { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from '../http/prefer';
 import { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { IncidentEventBody, StepCompletionDto, StepReopenDto } from './incident-event.dto';
-import { IncidentPage, IncidentView } from './incident.view';
+import { IncidentEventResult, IncidentPage, IncidentView } from './incident.view';
 import { IncidentsService } from './incidents.service';
 
 const STEP_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
+
+/** The answer to a change: the whole incident, or with `Prefer: return=minimal` only the outcome. */
+const CHANGE_RESPONSE = {
+  schema: { oneOf: [{ $ref: getSchemaPath(IncidentView) }, { $ref: getSchemaPath(IncidentEventResult) }] },
+  description: 'The incident after the change; with `Prefer: return=minimal`, only the outcome (IncidentEventResult) and a `Preference-Applied: return=minimal` header',
+};
+const PREFER_HEADER = { name: 'Prefer', required: false, description: 'RFC 7240: `return=minimal` answers with the outcome only (new state, version, allowed events)' };
 
 @ApiTags('incidents')
 @ApiBearerAuth()
 @OrgKinds('operator')
 @ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident in your organisation' })
+@ApiExtraModels(IncidentView, IncidentEventResult)
 @Controller('api/v1/incidents')
 export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
@@ -43,28 +56,50 @@ export class IncidentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply a workflow event: { type, expectedVersion?, ...payload }' })
   @ApiBody({ type: IncidentEventBody })
-  @ApiOkResponse({ type: IncidentView })
+  @ApiHeader(PREFER_HEADER)
+  @ApiOkResponse(CHANGE_RESPONSE)
   @ApiBadRequestResponse({ type: ErrorBody, description: 'Malformed payload for this event type' })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Your role may not send this event' })
   @ApiConflictResponse({ type: ErrorBody, description: 'Not accepted now (allowedEvents lists what is), or expectedVersion is stale' })
-  applyEvent(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: unknown) {
-    return this.incidents.applyEvent(p, id, body);
+  applyEvent(
+    @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: unknown,
+    @Headers('prefer') prefer: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    const minimal = prefersMinimal(prefer);
+    return this.answered(res, minimal, this.incidents.applyEvent(p, id, body, minimal));
   }
 
   @Post(':id/steps/:stepId/complete')
   @HttpCode(200)
-  @ApiOkResponse({ type: IncidentView })
+  @ApiHeader(PREFER_HEADER)
+  @ApiOkResponse(CHANGE_RESPONSE)
   @ApiForbiddenResponse({ type: ErrorBody, description: 'The playbook does not let your role complete this step' })
   @ApiConflictResponse({ type: ErrorBody })
-  completeStep(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('stepId') stepId: string, @Body() dto: StepCompletionDto) {
-    return this.incidents.step(p, id, this.stepId(stepId), 'COMPLETE_STEP', dto);
+  completeStep(
+    @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('stepId') stepId: string, @Body() dto: StepCompletionDto,
+    @Headers('prefer') prefer: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    const minimal = prefersMinimal(prefer);
+    return this.answered(res, minimal, this.incidents.step(p, id, this.stepId(stepId), 'COMPLETE_STEP', dto, minimal));
   }
 
   @Post(':id/steps/:stepId/reopen')
   @HttpCode(200)
-  @ApiOkResponse({ type: IncidentView })
-  reopenStep(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('stepId') stepId: string, @Body() dto: StepReopenDto) {
-    return this.incidents.step(p, id, this.stepId(stepId), 'REOPEN_STEP', dto);
+  @ApiHeader(PREFER_HEADER)
+  @ApiOkResponse(CHANGE_RESPONSE)
+  reopenStep(
+    @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('stepId') stepId: string, @Body() dto: StepReopenDto,
+    @Headers('prefer') prefer: string | undefined, @Res({ passthrough: true }) res: Response,
+  ) {
+    const minimal = prefersMinimal(prefer);
+    return this.answered(res, minimal, this.incidents.step(p, id, this.stepId(stepId), 'REOPEN_STEP', dto, minimal));
+  }
+
+  /** A change that succeeded minimally says so in `Preference-Applied`; an error answer never does. */
+  private async answered<T>(res: Response, minimal: boolean, change: Promise<T>): Promise<T> {
+    const result = await change;
+    if (minimal) res.setHeader('Preference-Applied', PREFERENCE_APPLIED_MINIMAL);
+    return result;
   }
 
   @Get(':id/timeline')

@@ -13,7 +13,7 @@ import { Catalogue } from '../requirements/catalogue';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
 import { parseUserEvent } from './incident-event.dto';
-import { incidentView, summaryView, type IncidentPage, type IncidentView } from './incident.view';
+import { eventResult, incidentView, summaryView, type IncidentEventResult, type IncidentPage, type IncidentView } from './incident.view';
 
 /** Clock skew tolerated between a reporter's clock and ours for "detected in the future". */
 const FUTURE_SKEW_MS = 5 * 60_000;
@@ -49,7 +49,8 @@ export class IncidentsService {
     return this.view(p, { incident, snapshot });
   }
 
-  async applyEvent(p: Principal, id: string, body: unknown): Promise<IncidentView> {
+  /** `minimal`: answer with the outcome only (RFC 7240 `Prefer: return=minimal`), not the whole incident. */
+  async applyEvent(p: Principal, id: string, body: unknown, minimal = false): Promise<IncidentView | IncidentEventResult> {
     const { type, expectedVersion, payload } = parseUserEvent(body);
     const event: Record<string, unknown> & { type: string } = { type, ...payload };
     // A liaison records a report made outside the product (phone, paper) by its reference.
@@ -57,11 +58,20 @@ export class IncidentsService {
       delete event.reportReference;
       event.reportId = `external.${payload.reportReference}`;
     }
-    return this.view(p, await this.engine.apply(p, id, p.orgId, event, { expectedVersion }));
+    return this.answer(p, await this.engine.apply(p, id, p.orgId, event, { expectedVersion }), minimal);
   }
 
-  async step(p: Principal, id: string, stepId: string, kind: 'COMPLETE_STEP' | 'REOPEN_STEP', fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number }): Promise<IncidentView> {
-    return this.view(p, await this.engine.stepEvent(p, id, p.orgId, stepId, kind, fields));
+  async step(
+    p: Principal, id: string, stepId: string, kind: 'COMPLETE_STEP' | 'REOPEN_STEP',
+    fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number }, minimal = false,
+  ): Promise<IncidentView | IncidentEventResult> {
+    return this.answer(p, await this.engine.stepEvent(p, id, p.orgId, stepId, kind, fields), minimal);
+  }
+
+  private answer(p: Principal, applied: Applied, minimal: boolean): Promise<IncidentView> | IncidentEventResult {
+    if (!minimal) return this.view(p, applied);
+    const { incident, snapshot } = applied;
+    return eventResult(incident, snapshot.value, this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, p.role as never));
   }
 
   async list(p: Principal, q: ListIncidentsQuery): Promise<IncidentPage> {

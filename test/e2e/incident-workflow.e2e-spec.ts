@@ -143,6 +143,37 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
     expect((await inc.get()).state).toBe('triage');
   });
 
+  it('answers a change with only its outcome under Prefer: return=minimal, and says so', async () => {
+    const inc = await declare({ grade: 'III', category: 'ddos' });
+    const before = await inc.get();
+    const step = (before.steps as StepJson[]).find((s) => s.phase === 'triage' && s.roles.includes('commander'))!;
+    const done = await svc.http().post(`/api/v1/incidents/${inc.id}/steps/${step.id}/complete`).set(bearer(tokens.commander.token)).set('Prefer', 'respond-async, return=minimal').send({ note: 'checked' });
+    expect(done.status).toBe(200);
+    expect(done.headers['preference-applied']).toBe('return=minimal');
+    expect(done.body).toEqual({
+      id: inc.id, reference: before.reference, drill: false, grade: 'III', state: 'triage', stateValue: 'triage',
+      version: before.version + 1, allowedEvents: expect.arrayContaining(['DISMISS', 'REGRADE']), updatedAt: expect.any(String),
+    });
+    const regraded = await svc.http().post(`/api/v1/incidents/${inc.id}/events`).set(bearer(tokens.commander.token)).set('Prefer', 'RETURN="minimal"').send({ type: 'REGRADE', grade: 'IV', reason: 'smaller than feared', expectedVersion: done.body.version });
+    expect(regraded.status).toBe(200);
+    expect(regraded.body).toMatchObject({ grade: 'IV', version: done.body.version + 1 });
+    expect(regraded.body.steps).toBeUndefined();
+    // The change is the same either way: the full view shows it.
+    const after = await inc.get();
+    expect(after).toMatchObject({ grade: 'IV', version: regraded.body.version });
+    expect(after.steps.find((s: StepJson) => s.id === step.id).status).toBe('done');
+    // Without the preference, or with another one, the whole incident comes back and no preference is claimed.
+    const full = await svc.http().post(`/api/v1/incidents/${inc.id}/events`).set(bearer(tokens.commander.token)).set('Prefer', 'return=representation').send({ type: 'REGRADE', grade: 'III', reason: 'back' });
+    expect(full.status).toBe(200);
+    expect(full.headers['preference-applied']).toBeUndefined();
+    expect(full.body.steps.length).toBe(after.steps.length);
+    // An error answer never claims the preference.
+    const refused = await svc.http().post(`/api/v1/incidents/${inc.id}/events`).set(bearer(tokens.commander.token)).set('Prefer', 'return=minimal').send({ type: 'ADVANCE' });
+    expect(refused.status).toBe(409);
+    expect(refused.headers['preference-applied']).toBeUndefined();
+    expect(refused.body.allowedEvents).toEqual(expect.arrayContaining(['DISMISS']));
+  });
+
   it('two concurrent events on one incident: exactly one wins, the audit chain has exactly one entry for it', async () => {
     const inc = await declare();
     const v = (await inc.get()).version;
