@@ -6,7 +6,6 @@ import { nowIso } from '../common/time';
 import type { OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
 import { Catalogue } from '../requirements/catalogue';
-import { computeReportDeadline } from '../requirements/deadlines';
 import { DeadlineRowStatus, IncidentDeadline } from './incident-deadline.entity';
 import { TimingPolicy } from './timing-policy';
 
@@ -111,7 +110,7 @@ export class DeadlinePlanner {
     // here means the grade changed under it, and the next transition cancels the timer.
     if (!rule) return [];
     const clockStart = spec.clock === 'detectedAt' ? new Date(s.detectedAt) : now;
-    const due = computeReportDeadline(rule, spec.kind, clockStart);
+    const due = this.catalogue.reportDeadline(rule, spec.kind, clockStart);
     const row: IncidentDeadline = {
       incidentId: s.id, orgId: s.orgId, timer, generation, status: 'pending', ruleId: rule.id,
       clockStartedAt: clockStart.toISOString(), dueAt: due.toISOString(), escalationLevel: 0,

@@ -18,7 +18,6 @@ import type { FanoutPayload } from '../notifications/fanout-payload';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
 import { Catalogue } from '../requirements/catalogue';
-import { computeReportDeadline } from '../requirements/deadlines';
 import type { ReportingRule } from '../requirements/types';
 import { contentDigest, draftFields, fieldSets, MAX_FIELD_CHARS, missing, renderReportHtml } from './report-content';
 import type { CreateReportDto, UpdateReportDto } from './report.dto';
@@ -286,7 +285,7 @@ export class ReportsService {
       ...departments.map((d): ReportDelivery => ({
         ...base, id: randomUUID(), departmentOrgId: d.id, recipientId: null, recipientKind: 'protection-department', recipientName: d.name, channel: 'inbox',
         status: 'delivered', deliveredAt: at, receivedAt: at, onwardStatus: onwardApplies ? 'pending' : 'none',
-        onwardDueAt: onwardApplies ? computeReportDeadline(rule, 'onward', now).toISOString() : null,
+        onwardDueAt: onwardApplies ? this.catalogue.reportDeadline(rule, 'onward', now).toISOString() : null,
       })),
       ...externals.map((r): ReportDelivery => ({
         ...base, id: randomUUID(), departmentOrgId: null, recipientId: r.id, recipientKind: r.kind, recipientName: r.name, channel: r.channel,

@@ -11,7 +11,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import { LineCounter, parseDocument } from 'yaml';
+import { computeReportDeadline, type DeadlineKind } from './deadlines';
 import { parseDuration } from './duration';
+import { calendarProblems, WorkingCalendar } from './working-calendar';
 import {
   GRADES,
   type Category,
@@ -105,6 +107,8 @@ export class Catalogue {
   readonly reportingRules: readonly ReportingRule[];
   readonly reportFields: readonly ReportField[];
   readonly calendar: ReportingCalendar;
+  /** Working days for working-day deadlines: weekdays, minus public holidays, plus make-up days. */
+  readonly workingCalendar: WorkingCalendar;
   readonly earlyWarning: EarlyWarningDefaults;
   /** Reminder points as fractions of a deadline window (product default). */
   readonly reminders: readonly number[];
@@ -133,6 +137,7 @@ export class Catalogue {
     this.reportingRules = rr.rules;
     this.reportFields = rr.reportFields;
     this.calendar = rr.calendar;
+    this.workingCalendar = new WorkingCalendar(rr.calendar.years);
     this.earlyWarning = rr.earlyWarning;
     this.reminders = rr.reminders;
     this.escalation = rr.escalation;
@@ -162,6 +167,11 @@ export class Catalogue {
       c = c.parent ? this.byCategory.get(c.parent) : undefined;
     }
     return out;
+  }
+
+  /** When a report of `kind` under `rule` is due from `clockStart`, counting this catalogue's working days. */
+  reportDeadline(rule: ReportingRule, kind: DeadlineKind, clockStart: Date): Date {
+    return computeReportDeadline(rule, kind, clockStart, this.workingCalendar);
   }
 
   /** The rule that obliges a report, or undefined when none is mandatory (grade IV). */
@@ -317,6 +327,9 @@ function crossCheck(files: Files): void {
   regs.items.forEach((it, i) => claim('regulations.yaml', `/items/${i}/id`, it.id));
   rr.rules.forEach((r, i) => claim('reporting-rules.yaml', `/rules/${i}/id`, r.id));
   gs.rules.forEach((r, i) => claim('grade-suggestion.yaml', `/rules/${i}/id`, r.id));
+
+  const calendarProblem = calendarProblems(rr.calendar.years)[0];
+  if (calendarProblem) throw new CatalogueError('reporting-rules.yaml', calendarProblem.path, calendarProblem.problem);
 
   checkGbtLayout(gbt);
   const docIds = new Set(regs.documents.map((d) => d.id));

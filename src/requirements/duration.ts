@@ -70,6 +70,7 @@ export function shanghaiDayOfWeek(t: Date): number {
   return new Date(t.getTime() + SHANGHAI_OFFSET_MS).getUTCDay();
 }
 
+/** Monday to Friday in Asia/Shanghai, holidays aside (the catalogue's WorkingCalendar knows those). */
 export function isShanghaiWorkingDay(t: Date): boolean {
   const dow = shanghaiDayOfWeek(t);
   return dow !== 0 && dow !== 6;
@@ -77,12 +78,13 @@ export function isShanghaiWorkingDay(t: Date): boolean {
 
 /**
  * `start + iso`. With `dayKind: 'working'` the whole-day part (weeks count as 5 working days) advances
- * one Shanghai calendar day at a time and counts only days that land on Monday–Friday, keeping the
- * time of day; the H/M/S part is then added as elapsed time. So Friday 10:00 + P1D (working) is
- * Monday 10:00, and Saturday 10:00 + P1D is also Monday 10:00. Public holidays and make-up working
- * weekends (调休) are not modelled: a deadline across a holiday comes out early, never late.
+ * one Shanghai calendar day at a time and counts only working days, keeping the time of day; the
+ * H/M/S part is then added as elapsed time. So Friday 10:00 + P1D (working) is Monday 10:00, and
+ * Saturday 10:00 + P1D is also Monday 10:00. Which days are working days is `isWorkingDay`'s
+ * answer: Monday to Friday by default, the catalogue's WorkingCalendar (public holidays and make-up
+ * working weekends, 调休) for report deadlines.
  */
-export function addDuration(start: Date, iso: string, dayKind: DayKind = 'calendar'): Date {
+export function addDuration(start: Date, iso: string, dayKind: DayKind = 'calendar', isWorkingDay: (t: Date) => boolean = isShanghaiWorkingDay): Date {
   if (!(start instanceof Date) || Number.isNaN(start.getTime())) {
     throw new DurationError('start must be a valid Date');
   }
@@ -96,7 +98,7 @@ export function addDuration(start: Date, iso: string, dayKind: DayKind = 'calend
   let t = start.getTime();
   while (remaining > 0) {
     t += DAY;
-    if (isShanghaiWorkingDay(new Date(t))) remaining -= 1;
+    if (isWorkingDay(new Date(t))) remaining -= 1;
   }
   return new Date(t + timePart);
 }

@@ -1,12 +1,14 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { allCitations, type Citation } from '../../workflows/citations';
 import { badField } from '../common/bad-field';
+import { LOGGER } from '../logging/logging.module';
 import { Catalogue, type ReportKind } from './catalogue';
 import { computeCoverage } from './coverage';
-import { computeReportDeadline } from './deadlines';
 import { suggestGrade, type GradeSuggestion } from './grade-suggestion';
 import type { ListRequirementsQuery, ReportingRulesQuery, SourceCode } from './requirements.dto';
 import type { Bilingual, ImpactFacts, ReportingRule, RequirementItem, TimedReport } from './types';
+import { uncoveredYears } from './working-calendar';
 
 export interface RequirementView {
   id: string;
@@ -40,10 +42,24 @@ interface ReportFieldView {
  * workflow definitions, so both are computed once and then served from memory.
  */
 @Injectable()
-export class RequirementsService {
+export class RequirementsService implements OnApplicationBootstrap {
   private citationsCache?: readonly Citation[];
 
-  constructor(private readonly catalogue: Catalogue) {}
+  constructor(
+    private readonly catalogue: Catalogue,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** A working-day deadline in a year without its holiday notice would count Monday to Friday only. */
+  onApplicationBootstrap(): void {
+    const missing = uncoveredYears(this.catalogue.workingCalendar, new Date());
+    if (missing.length) {
+      this.logger.warn(
+        { years: missing, covered: this.catalogue.workingCalendar.coveredYears },
+        `working calendar: no public-holiday notice for ${missing.join(', ')}; working-day deadlines there count Monday to Friday only. Add the year to requirements/reporting-rules.yaml (calendar.years).`,
+      );
+    }
+  }
 
   /** Static for the life of the process (workflows are code), so collected on first use only. */
   private citations(): readonly Citation[] {
@@ -158,7 +174,7 @@ export class RequirementsService {
       clockStartsAt: report.clockStartsAt,
       // Only the discovery time is known before an incident exists; other clocks (handling ended,
       // department received) start later, so their due times are left to the incident itself.
-      ...(detectedAt && report.clockStartsAt === 'detectedAt' ? { dueAt: computeReportDeadline(rule, kind, detectedAt).toISOString() } : {}),
+      ...(detectedAt && report.clockStartsAt === 'detectedAt' ? { dueAt: this.catalogue.reportDeadline(rule, kind, detectedAt).toISOString() } : {}),
       requiredFields: fields(kind, report.requiredFields),
       requirementIds: report.requirementIds,
       confidence: report.confidence,

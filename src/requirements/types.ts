@@ -3,9 +3,9 @@
  * The JSON Schemas in requirements/schema/ are the source of truth for the files; these types mirror
  * them so callers get checked access after `loadCatalogue` has validated the data.
  */
-
 import type { OperatorKind } from '../common/roles';
 import type { Grade } from '../../workflows/types';
+import type { CalendarYear } from './working-calendar';
 
 // One definition each: grades in workflows/, operator kinds with the organisation model.
 export { GRADES, type Grade } from '../../workflows/types';
@@ -180,8 +180,10 @@ export interface EscalationDefaults {
 
 export interface ReportingCalendar {
   timeZone: 'Asia/Shanghai';
+  /** Working days absent a notice for the year. */
   workingDays: string[];
-  publicHolidaysModelled: false;
+  /** Per year, the State Council's public holidays and make-up working days (working-calendar.ts). */
+  years: CalendarYear[];
   note?: string;
 }
 

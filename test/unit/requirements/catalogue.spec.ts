@@ -222,6 +222,16 @@ describe('broken catalogues are rejected with a one-line message naming file and
     expect(loadError(dir).message).toMatch(/^reporting-rules\.yaml \/earlyWarning\/feedbackDefaultWithin\/orange: bad duration/);
   });
 
+  it('rejects a make-up working day that is not on a weekend, naming the entry', () => {
+    const dir = brokenCopy('reporting-rules.yaml', (t) => replaceOnce(t, 'workdays: [2026-01-04,', 'workdays: [2026-01-05,'));
+    expect(loadError(dir).message).toBe('reporting-rules.yaml /calendar/years/1/workdays/0: 2026-01-05 is a weekday; only a Saturday or Sunday can be a make-up working day');
+  });
+
+  it('rejects a holiday date the schema cannot catch (no 30 February)', () => {
+    const dir = brokenCopy('reporting-rules.yaml', (t) => replaceOnce(t, 'from: 2026-02-15', 'from: 2026-02-30'));
+    expect(loadError(dir).message).toMatch(/^reporting-rules\.yaml \/calendar\/years\/1\/holidays\/1\/from: "2026-02-30" is not a calendar date/);
+  });
+
   it('rejects malformed YAML with line and column', () => {
     const dir = brokenCopy('taxonomy.yaml', (t) =>
       replaceOnce(t, '{ code: ddos, name:', '{ code: ddos name: [ '),
