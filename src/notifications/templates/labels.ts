@@ -2,8 +2,9 @@ import type { Locale } from '../channels/types';
 
 /**
  * Display labels for the fixed vocabulary. Category names follow requirements/taxonomy.yaml; they
- * are duplicated here so rendering stays a pure function with no file access. An unknown code
- * is shown as the code itself rather than failing: the taxonomy and timer names may grow.
+ * are duplicated here so rendering stays a pure function with no file access, and a unit test
+ * (test/unit/notifications/labels.spec.ts) fails when a taxonomy category has no label or a
+ * different name. An unknown code is shown as the code itself rather than failing.
  */
 
 type Labels = Record<string, { 'zh-CN': string; en: string }>;
@@ -34,6 +35,13 @@ export const CATEGORY_LABELS: Labels = {
   'force-majeure': { 'zh-CN': '不可抗力事件', en: 'force majeure' },
   other: { 'zh-CN': '其他事件', en: 'other' },
   ransomware: { 'zh-CN': '勒索软件事件', en: 'ransomware' },
+  trojan: { 'zh-CN': '特洛伊木马事件', en: 'trojan horse' },
+  worm: { 'zh-CN': '网络蠕虫事件', en: 'network worm' },
+  botnet: { 'zh-CN': '僵尸网络事件', en: 'botnet' },
+  phishing: { 'zh-CN': '网络钓鱼事件', en: 'phishing' },
+  'vulnerability-exploitation': { 'zh-CN': '漏洞利用事件', en: 'vulnerability exploitation' },
+  'data-tampering': { 'zh-CN': '数据篡改事件', en: 'data tampering' },
+  'data-loss': { 'zh-CN': '数据丢失事件', en: 'data loss' },
   intrusion: { 'zh-CN': '网络入侵事件', en: 'intrusion' },
   ddos: { 'zh-CN': '拒绝服务攻击事件', en: 'denial of service' },
   'web-defacement': { 'zh-CN': '网页篡改事件', en: 'web defacement' },
