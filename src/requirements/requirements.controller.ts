@@ -57,7 +57,7 @@ export class RequirementsController {
   @ApiOperation({ summary: 'Reporting rules per operator kind: recipients, report deadlines and required fields' })
   @ApiOkResponse({
     description:
-      '{ calendar, reportMandatory? (when grade is given), rules: [{ id, operatorKind, grades, recipients, requirementIds, reports: { initial: { within, dayKind, clockStartsAt, dueAt? (with detectedAt), requiredFields: [{ code, label }], minimumFields }, followUp, final, onward? } }] }',
+      '{ calendar: { timeZone, workingDays, years: [{ year, source, holidays: [{ name, from, to }], workdays }] }, reportMandatory? (when grade is given), rules: [{ id, operatorKind, grades, recipients, requirementIds, reports: { initial: { within, dayKind, clockStartsAt, dueAt? (with detectedAt), requiredFields: [{ code, label }], minimumFields }, followUp, final, onward? } }] }',
   })
   @ApiBadRequestResponse({ type: ErrorBody })
   reportingRules(@Query() q: ReportingRulesQuery) {

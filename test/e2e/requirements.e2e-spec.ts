@@ -199,6 +199,10 @@ describe('requirements API (real app)', () => {
       const res = await svc.http().get('/api/v1/reporting-rules').set(bearer(token)).expect(200);
       expect(res.body.rules.map((r: { operatorKind: string }) => r.operatorKind).sort()).toEqual(['cii', 'organ', 'other']);
       expect(res.body.calendar).toMatchObject({ timeZone: 'Asia/Shanghai' });
+      // The public holidays and make-up working days each working-day deadline counts, with their source.
+      const y2026 = res.body.calendar.years.find((y: { year: number }) => y.year === 2026);
+      expect(y2026).toMatchObject({ source: expect.stringContaining('2026'), workdays: expect.arrayContaining(['2026-02-14', '2026-02-28']) });
+      expect(y2026.holidays).toContainEqual({ name: '春节', from: '2026-02-15', to: '2026-02-23' });
       expect(res.body.reportMandatory).toBeUndefined();
     });
 
