@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { allCitations, type Citation } from '../../workflows/citations';
 import { badField } from '../common/bad-field';
@@ -9,6 +9,8 @@ import { suggestGrade, type GradeSuggestion } from './grade-suggestion';
 import type { ListRequirementsQuery, ReportingRulesQuery, SourceCode } from './requirements.dto';
 import type { Bilingual, ImpactFacts, ReportingRule, RequirementItem, TimedReport } from './types';
 import { uncoveredYears } from './working-calendar';
+
+const CALENDAR_CHECK_MS = 24 * 3_600_000;
 
 export interface RequirementView {
   id: string;
@@ -42,23 +44,41 @@ interface ReportFieldView {
  * workflow definitions, so both are computed once and then served from memory.
  */
 @Injectable()
-export class RequirementsService implements OnApplicationBootstrap {
+export class RequirementsService implements OnApplicationBootstrap, OnModuleDestroy {
   private citationsCache?: readonly Citation[];
+  private calendarTimer?: NodeJS.Timeout;
+  private readonly calendarWarned = new Set<number>();
 
   constructor(
     private readonly catalogue: Catalogue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** A working-day deadline in a year without its holiday notice would count Monday to Friday only. */
+  /**
+   * A working-day deadline in a year without its holiday notice would count Monday to Friday only:
+   * say so at start-up and, for a process that runs into a new year, once a day after (each missing
+   * year once).
+   */
   onApplicationBootstrap(): void {
-    const missing = uncoveredYears(this.catalogue.workingCalendar, new Date());
-    if (missing.length) {
-      this.logger.warn(
-        { years: missing, covered: this.catalogue.workingCalendar.coveredYears },
-        `working calendar: no public-holiday notice for ${missing.join(', ')}; working-day deadlines there count Monday to Friday only. Add the year to requirements/reporting-rules.yaml (calendar.years).`,
-      );
-    }
+    this.checkCalendar();
+    this.calendarTimer = setInterval(() => this.checkCalendar(), CALENDAR_CHECK_MS);
+    this.calendarTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.calendarTimer) clearInterval(this.calendarTimer);
+  }
+
+  /** Returns the years it warned about now (for tests). */
+  checkCalendar(now: Date = new Date()): number[] {
+    const missing = uncoveredYears(this.catalogue.workingCalendar, now).filter((y) => !this.calendarWarned.has(y));
+    if (missing.length === 0) return [];
+    missing.forEach((y) => this.calendarWarned.add(y));
+    this.logger.warn(
+      { years: missing, covered: this.catalogue.workingCalendar.coveredYears },
+      `working calendar: no public-holiday notice for ${missing.join(', ')}; working-day deadlines there count Monday to Friday only. Add the year to requirements/reporting-rules.yaml (calendar.years).`,
+    );
+    return missing;
   }
 
   /** Static for the life of the process (workflows are code), so collected on first use only. */

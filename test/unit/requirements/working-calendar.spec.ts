@@ -1,4 +1,6 @@
 import { calendarProblems, loadCatalogue, WEEKDAYS_ONLY, WorkingCalendar, type CalendarYear } from '../../../src/requirements';
+import type { Logger } from 'pino';
+import { RequirementsService } from '../../../src/requirements/requirements.service';
 import { uncoveredYears as uncoveredYearsFor } from '../../../src/requirements/working-calendar';
 
 /** Builds an instant from a Shanghai wall-clock time. */
@@ -71,5 +73,20 @@ describe('calendar data checks', () => {
     const [first] = calendarProblems(years as unknown as CalendarYear[]);
     expect(first?.path).toBe(path);
     expect(first?.problem).toContain(problem);
+  });
+});
+
+describe('the start-up and daily calendar check', () => {
+  it('warns once per missing year, including a year a long-running process runs into', () => {
+    const warnings: unknown[][] = [];
+    const logger = { warn: (...args: unknown[]) => warnings.push(args) } as unknown as Logger;
+    const service = new RequirementsService(loadCatalogue(), logger);
+    expect(service.checkCalendar(cst('2026-06-01T10:00:00'))).toEqual([]);
+    expect(service.checkCalendar(cst('2026-11-25T10:00:00'))).toEqual([2027]);
+    expect(service.checkCalendar(cst('2026-11-26T10:00:00'))).toEqual([]);
+    expect(service.checkCalendar(cst('2027-06-01T10:00:00'))).toEqual([]);
+    expect(service.checkCalendar(cst('2027-12-01T10:00:00'))).toEqual([2028]);
+    expect(warnings).toHaveLength(2);
+    expect(String(warnings[0]![1])).toContain('no public-holiday notice for 2027');
   });
 });
