@@ -8,15 +8,24 @@ import type { Role } from './types';
 
 /**
  * Payload variants per machine id. Context is typed per machine; the registry key guarantees the match.
+ * A generator may leave out variants for other roles than `role` (they are filtered out anyway).
  */
-const CANDIDATES: Readonly<Record<string, (context: unknown) => EventObject[]>> = {
-  incident: (context) => incidentEventCandidates(context as IncidentContext),
+const CANDIDATES: Readonly<Record<string, (context: unknown, role?: Role) => EventObject[]>> = {
+  incident: (context, role) => incidentEventCandidates(context as IncidentContext, role),
   'early-warning': (context) => earlyWarningEventCandidates(context as EarlyWarningContext),
 };
 
+const eventTypes = new WeakMap<AnyStateMachine, string[]>();
+
 /** Event types the machine handles anywhere, without XState's internal ones (done.*, xstate.*). */
 export function machineEventTypes(machine: AnyStateMachine): string[] {
-  return machine.events.filter((t: string) => t !== '' && t !== '*' && !t.startsWith('xstate.') && !t.startsWith('done.'));
+  // A machine's definition never changes, and this runs for every answer that lists allowed events.
+  let types = eventTypes.get(machine);
+  if (!types) {
+    types = machine.events.filter((t: string) => t !== '' && t !== '*' && !t.startsWith('xstate.') && !t.startsWith('done.'));
+    eventTypes.set(machine, types);
+  }
+  return [...types];
 }
 
 export interface AllowedEventsOptions {
@@ -41,15 +50,17 @@ export function allowedEvents(
 ): string[] {
   if (snapshot.status !== 'active') return [];
   const generate = CANDIDATES[machine.id];
-  const candidates = generate ? generate(snapshot.context) : [];
   const role = options.role;
+  const byType = new Map<string, EventObject[]>();
+  for (const c of generate ? generate(snapshot.context, role) : []) {
+    if (role !== undefined && 'role' in c && (c as EventObject & { role: unknown }).role !== role) continue;
+    const list = byType.get(c.type);
+    if (list) list.push(c);
+    else byType.set(c.type, [c]);
+  }
   return machineEventTypes(machine).filter((type) => {
     if (role !== undefined && !maySend(machine.id, type, role)) return false;
-    let variants = candidates.filter((c) => c.type === type);
-    if (role !== undefined) {
-      variants = variants.filter((c) => !('role' in c) || (c as EventObject & { role: unknown }).role === role);
-    }
-    if (variants.length === 0) variants = [{ type }];
+    const variants = byType.get(type) ?? [{ type }];
     return variants.some((event) => snapshot.can(event));
   });
 }

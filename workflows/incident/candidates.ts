@@ -1,3 +1,4 @@
+import type { Role } from '../types';
 import type { IncidentContext, IncidentEvent, IncidentTimer } from './types';
 
 /**
@@ -5,8 +6,13 @@ import type { IncidentContext, IncidentEvent, IncidentTimer } from './types';
  * allowedEvents() asks the machine (`snapshot.can`) about each of them, so the answer comes from the
  * guards, not from a hand-kept table. Free-text fields (reason, reportId, actorId, at) are never read by a
  * guard, so placeholders stand in for them.
+ *
+ * Step variants are only generated where they can pass, which keeps the number of `can()` calls down
+ * (this runs for every answer that lists allowed events): for `role` only, when given, and by status,
+ * because the step rules (steps.ts) never let a done step be completed nor an open one be reopened.
+ * The machine still decides each variant that is generated.
  */
-export function incidentEventCandidates(context: IncidentContext): IncidentEvent[] {
+export function incidentEventCandidates(context: IncidentContext, role?: Role): IncidentEvent[] {
   const events: IncidentEvent[] = [
     { type: 'CONFIRM', grade: context.grade, reportingRequired: context.reportingRequired },
     { type: 'DISMISS', reason: '' },
@@ -20,9 +26,9 @@ export function incidentEventCandidates(context: IncidentContext): IncidentEvent
     { type: 'REIDENTIFICATION_COMPLETED' },
   ];
   for (const step of context.steps) {
-    for (const role of step.roles) {
-      events.push({ type: 'COMPLETE_STEP', stepId: step.id, role, actorId: '', at: '' });
-      events.push({ type: 'REOPEN_STEP', stepId: step.id, role, actorId: '', at: '' });
+    const type = step.status === 'done' ? 'REOPEN_STEP' : 'COMPLETE_STEP';
+    for (const stepRole of step.roles) {
+      if (role === undefined || stepRole === role) events.push({ type, stepId: step.id, role: stepRole, actorId: '', at: '' });
     }
   }
   for (const timer of Object.keys(context.deadlines) as IncidentTimer[]) {
