@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
-  canonicalJson, checkLink, entryHash, GENESIS_HASH, headMac, macMatches, payloadDigest, StoredEntry,
+  canonicalJson, checkLink, entryCanonical, entryHash, GENESIS_HASH, headMac, macMatches, payloadDigest, StoredEntry,
+  type ChainFields,
 } from '../../../src/audit/hash-chain';
 
 function chain(n: number): StoredEntry[] {
@@ -32,6 +33,24 @@ describe('audit hash chain', () => {
   it('canonicalises independent of key order (RFC 8785)', () => {
     expect(canonicalJson({ b: 1, a: { d: 2, c: [3] } })).toBe('{"a":{"c":[3],"d":2},"b":1}');
     expect(payloadDigest({ x: 1, y: 2 })).toBe(payloadDigest({ y: 2, x: 1 }));
+  });
+
+  it('writes the chained fields exactly as the generic RFC 8785 serialiser does', () => {
+    // Awkward strings: quotes, backslashes, controls, lone surrogates, astral and CJK characters.
+    const samples = ['', 'plain', 'quote " and \\ backslash', 'line\nbreak\ttab\u0001\u001f', '\ud800 lone', '😀 astral', '事件 研判', '\u2028\u2029', '</script>'];
+    const pick = (i: number) => samples[i % samples.length]!;
+    let n = 0;
+    for (let i = 0; i < 200; i++) {
+      const f: ChainFields = {
+        seq: [1, 42, 2 ** 31, Number.MAX_SAFE_INTEGER][i % 4]!, at: pick(i), actorId: pick(i + 1), actorRole: i % 3 ? pick(i + 2) : null,
+        orgId: i % 5 ? pick(i + 3) : null, incidentId: i % 2 ? pick(i + 4) : null, action: pick(i + 5), payloadDigest: pick(i + 6), prevHash: pick(i + 7),
+      };
+      const generic = canonicalJson({ seq: f.seq, at: f.at, actorId: f.actorId, actorRole: f.actorRole, orgId: f.orgId, incidentId: f.incidentId, action: f.action, payloadDigest: f.payloadDigest, prevHash: f.prevHash });
+      expect(entryCanonical(f)).toBe(generic);
+      n++;
+    }
+    expect(n).toBe(200);
+    expect(() => entryCanonical({ ...chain(1)[0]!, seq: 1.5 })).toThrow('not a safe integer');
   });
 
   it('an intact chain verifies', () => {
