@@ -1,6 +1,7 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { fastValidate } from './fast-validation';
 
 export function flatten(errors: ValidationError[], parent = ''): Array<{ field: string; messages: string[] }> {
   const out: Array<{ field: string; messages: string[] }> = [];
@@ -38,9 +39,12 @@ export function validationError(errors: ValidationError[]): BadRequestException 
 
 /**
  * Validates a plain object against a DTO class outside the global pipe, for bodies whose shape
- * depends on a field (workflow events: the shape follows `type`). Same rules, same 400.
+ * depends on a field (workflow events: the shape follows `type`). Same rules, same 400; a flat body
+ * that passes is taken by fastValidate without class-validator's generic executor.
  */
 export function validateShape<T extends object>(cls: ClassConstructor<T>, plain: unknown): T {
+  const fast = fastValidate(cls as new () => T, plain);
+  if (fast) return fast;
   const instance = plainToInstance(cls, plain);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) throw validationError(errors);

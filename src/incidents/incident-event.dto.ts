@@ -38,7 +38,8 @@ class InitialReportEvent extends ReportEvent {
   @IsBoolean() partial!: boolean;
 }
 
-const SHAPES: Record<(typeof USER_EVENT_TYPES)[number], new () => Base> = {
+/** The body class of each event type (exported for the validation tests). */
+export const EVENT_SHAPES: Record<(typeof USER_EVENT_TYPES)[number], new () => object> = {
   CONFIRM: ConfirmEvent,
   DISMISS: DismissEvent,
   REGRADE: RegradeEvent,
@@ -69,7 +70,7 @@ export function parseUserEvent(body: unknown): ParsedUserEvent {
   if ((STEP_EVENT_TYPES as readonly string[]).includes(type)) {
     throw badField('type', `${type} is sent through POST /api/v1/incidents/:id/steps/:stepId/${type === 'COMPLETE_STEP' ? 'complete' : 'reopen'}`);
   }
-  const shape = SHAPES[type as UserEventType];
+  const shape = EVENT_SHAPES[type as UserEventType];
   if (!shape) {
     if ((SYSTEM_EVENT_TYPES as readonly string[]).includes(type)) throw badField('type', `${type} is sent by the timers only`);
     throw badField('type', `type must be one of ${USER_EVENT_TYPES.join(', ')}`);

@@ -24,7 +24,8 @@ class FeedbackSent extends Base {
   @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 2000, { each: true }) measures?: string[];
 }
 
-const SHAPES: Record<WarningUserEvent, new () => Base> = {
+/** The body class of each event type (exported for the validation tests). */
+export const WARNING_EVENT_SHAPES: Record<WarningUserEvent, new () => object> = {
   START_ASSESSMENT: Empty, ASSESSED: Assessed, ACTIONS_TAKEN: ActionsTaken, FEEDBACK_SENT: FeedbackSent, CLOSE: Empty,
 };
 
@@ -41,7 +42,7 @@ export function parseWarningEvent(body: unknown): ParsedWarningEvent {
   const { type, ...rest } = body as Record<string, unknown>;
   if (typeof type !== 'string') throw badField('type', 'type must be a string');
   if (TIMER_EVENTS.includes(type)) throw badField('type', `${type} is sent by the timers only`);
-  const shape = SHAPES[type as WarningUserEvent];
+  const shape = WARNING_EVENT_SHAPES[type as WarningUserEvent];
   if (!shape) throw badField('type', `type must be one of ${WARNING_USER_EVENTS.join(', ')}`);
   const instance = validateShape(shape, rest);
   const { expectedVersion, ...payload } = instance as Base & Record<string, unknown>;
