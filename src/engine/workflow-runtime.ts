@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, type ExecutableActionObject } from 'xstate';
 import { allowedEvents, effectsOf, getWorkflow, restoreSnapshot, type WorkflowEffect, type WorkflowEntry } from '../../workflows';
 import type { Role } from '../../workflows/types';
+import { JsonMemo, stringifyWithMemos } from '../common/json-text';
 
 /** What is stored on the row: enough to rebuild the snapshot (our machines have no child actors). */
 export interface StoredSnapshot {
@@ -129,10 +130,18 @@ export class WorkflowRuntime {
     return allowedEvents(this.entry(id, version).machine, snapshot, role ? { role } : {});
   }
 
+  /**
+   * JSON.stringify of the StoredSnapshot, with the object elements of the context's arrays (an
+   * incident's steps) stringified once per object: a transition replaces only what it changes.
+   */
   serialise(snapshot: AnyMachineSnapshot): string {
-    const stored: StoredSnapshot = { value: snapshot.value, context: snapshot.context, status: snapshot.status };
-    return JSON.stringify(stored);
+    const context = snapshot.context as Record<string, unknown> | null;
+    const contextText = context !== null && typeof context === 'object' && !Array.isArray(context) ? stringifyWithMemos(context, this.memoFor) : JSON.stringify(context);
+    return `{"value":${JSON.stringify(snapshot.value)},"context":${contextText},"status":${JSON.stringify(snapshot.status)}}`;
   }
+
+  private readonly elements = new JsonMemo<object>();
+  private readonly memoFor = (): JsonMemo<object> => this.elements;
 
   private stepper(machine: AnyStateMachine): PureStepper {
     let s = this.steppers.get(machine);

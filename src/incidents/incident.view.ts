@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { playbookFor } from '../../workflows';
-import type { StepTemplate } from '../../workflows/types';
+import type { StepState, StepTemplate } from '../../workflows/types';
+import { JsonMemo, JsonText, stringifyWithMemos } from '../common/json-text';
 import type { IncidentDeadline } from '../deadlines/incident-deadline.entity';
 import type { Incident } from './incident.entity';
 
@@ -108,16 +109,32 @@ export function summaryView(i: Incident): IncidentSummaryView {
   };
 }
 
-const templateCache = new Map<string, Map<string, StepTemplate>>();
+interface CategoryViews {
+  templates: Map<string, StepTemplate>;
+  /** The JSON of each step's view, per (immutable) step state object: see JsonMemo. */
+  steps: JsonMemo<StepState>;
+}
+
+const categoryViews = new Map<string, CategoryViews>();
 
 /** Playbooks are code, fixed for the life of the process: index each category's steps once. */
-function templatesFor(category: string, parentOf: (code: string) => string | undefined): Map<string, StepTemplate> {
-  let t = templateCache.get(category);
-  if (!t) {
-    t = new Map(playbookFor(category, parentOf).steps.map((s) => [s.id, s]));
-    templateCache.set(category, t);
+function viewsFor(category: string, parentOf: (code: string) => string | undefined): CategoryViews {
+  let v = categoryViews.get(category);
+  if (!v) {
+    const templates = new Map(playbookFor(category, parentOf).steps.map((s) => [s.id, s]));
+    v = { templates, steps: new JsonMemo((s: StepState) => stepView(s, templates.get(s.id))) };
+    categoryViews.set(category, v);
   }
-  return t;
+  return v;
+}
+
+/** Guidance and evidence expectations are display text; the snapshot keeps only what guards read. */
+function stepView(s: StepState, t: StepTemplate | undefined): StepView {
+  return {
+    id: s.id, phase: s.phase, title: s.title, guidance: t?.guidance, roles: s.roles, mandatory: s.mandatory,
+    requirements: s.requirements, expectedEvidence: t?.evidence, status: s.status, completedAt: s.completedAt,
+    completedBy: s.completedBy, note: s.note, evidence: s.evidence,
+  };
 }
 
 export function incidentView(
@@ -128,8 +145,37 @@ export function incidentView(
   deadlineRows: IncidentDeadline[],
   parentOf: (code: string) => string | undefined,
 ): IncidentView {
-  // Guidance and evidence expectations are display text; the snapshot keeps only what guards read.
-  const templates = templatesFor(i.category, parentOf);
+  const { templates } = viewsFor(i.category, parentOf);
+  return { ...viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows), steps: context.steps.map((s) => stepView(s, templates.get(s.id))) } as IncidentView;
+}
+
+/**
+ * The same view as JSON text (byte for byte what JSON.stringify(incidentView(…)) gives), with each
+ * step's part made once per step state: an incident's steps, with their bilingual guidance, are
+ * most of its bytes and change one at a time.
+ */
+export function incidentViewJson(
+  i: Incident,
+  stateValue: unknown,
+  context: IncidentContext,
+  allowedEvents: string[],
+  deadlineRows: IncidentDeadline[],
+  parentOf: (code: string) => string | undefined,
+): JsonText {
+  const views = viewsFor(i.category, parentOf);
+  const view = viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows) as Record<string, unknown>;
+  view.steps = context.steps;
+  return new JsonText(stringifyWithMemos(view, (key) => (key === 'steps' ? (views.steps as JsonMemo<object>) : undefined)));
+}
+
+/** Every field of the view, in the view's key order, with the steps as a placeholder for the caller. */
+function viewWithoutSteps(
+  i: Incident,
+  stateValue: unknown,
+  context: IncidentContext,
+  allowedEvents: string[],
+  deadlineRows: IncidentDeadline[],
+): Omit<IncidentView, 'steps'> & { steps: unknown } {
   const rows = new Map(deadlineRows.map((d) => [d.timer, d]));
   const deadlines: DeadlineView[] = Object.entries(context.deadlines).flatMap(([timer, entry]) => {
     if (!entry) return [];
@@ -145,14 +191,7 @@ export function incidentView(
     drill: i.drill, state: i.state, stateValue, detectedAt: i.detectedAt, occurredAt: i.occurredAt,
     affectedSystems: i.affectedSystems, affectedBusiness: i.affectedBusiness, impact: i.impact,
     workflow: { id: i.workflowId, version: i.workflowVersion }, version: i.version, allowedEvents,
-    steps: context.steps.map((s) => {
-      const t = templates.get(s.id);
-      return {
-        id: s.id, phase: s.phase, title: s.title, guidance: t?.guidance, roles: s.roles, mandatory: s.mandatory,
-        requirements: s.requirements, expectedEvidence: t?.evidence, status: s.status, completedAt: s.completedAt,
-        completedBy: s.completedBy, note: s.note, evidence: s.evidence,
-      };
-    }),
+    steps: null,
     deadlines, reports: context.reports, dismissReason: context.dismissReason,
     createdAt: i.createdAt, updatedAt: i.updatedAt,
   };

@@ -7,6 +7,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../http/error-body';
+import { jsonBodyOf } from '../http/json-response';
 import { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from '../http/prefer';
 import { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { IncidentEventBody, StepCompletionDto, StepReopenDto } from './incident-event.dto';
@@ -36,8 +37,8 @@ export class IncidentsController {
   @ApiOperation({ summary: 'Declare an incident; it starts in triage with the playbook of its category' })
   @ApiCreatedResponse({ type: IncidentView })
   @ApiBadRequestResponse({ type: ErrorBody })
-  declare(@CurrentPrincipal() p: Principal, @Body() dto: CreateIncidentDto) {
-    return this.incidents.declare(p, dto);
+  async declare(@CurrentPrincipal() p: Principal, @Body() dto: CreateIncidentDto, @Res({ passthrough: true }) res: Response) {
+    return jsonBodyOf(res, await this.incidents.declare(p, dto));
   }
 
   @Get()
@@ -48,8 +49,8 @@ export class IncidentsController {
 
   @Get(':id')
   @ApiOkResponse({ type: IncidentView })
-  get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.incidents.get(p, id);
+  async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response) {
+    return jsonBodyOf(res, await this.incidents.get(p, id));
   }
 
   @Post(':id/events')
@@ -96,10 +97,10 @@ export class IncidentsController {
   }
 
   /** A change that succeeded minimally says so in `Preference-Applied`; an error answer never does. */
-  private async answered<T>(res: Response, minimal: boolean, change: Promise<T>): Promise<T> {
+  private async answered<T>(res: Response, minimal: boolean, change: Promise<T>) {
     const result = await change;
     if (minimal) res.setHeader('Preference-Applied', PREFERENCE_APPLIED_MINIMAL);
-    return result;
+    return jsonBodyOf(res, result);
   }
 
   @Get(':id/timeline')

@@ -13,7 +13,8 @@ import { Catalogue } from '../requirements/catalogue';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
 import { parseUserEvent } from './incident-event.dto';
-import { eventResult, incidentView, summaryView, type IncidentEventResult, type IncidentPage, type IncidentView } from './incident.view';
+import { JsonText } from '../common/json-text';
+import { eventResult, incidentViewJson, summaryView, type IncidentEventResult, type IncidentPage } from './incident.view';
 
 /** Clock skew tolerated between a reporter's clock and ours for "detected in the future". */
 const FUTURE_SKEW_MS = 5 * 60_000;
@@ -28,7 +29,8 @@ export class IncidentsService {
     private readonly catalogue: Catalogue,
   ) {}
 
-  async declare(p: Principal, dto: CreateIncidentDto): Promise<IncidentView> {
+  /** The incident view (IncidentView) as JSON text: see incidentViewJson. */
+  async declare(p: Principal, dto: CreateIncidentDto): Promise<JsonText> {
     const detected = new Date(dto.detectedAt);
     if (detected.getTime() > Date.now() + FUTURE_SKEW_MS) throw badField('detectedAt', 'detectedAt must not be in the future');
     if (dto.occurredAt && new Date(dto.occurredAt).getTime() > detected.getTime()) {
@@ -42,7 +44,7 @@ export class IncidentsService {
     return this.view(p, applied);
   }
 
-  async get(p: Principal, id: string): Promise<IncidentView> {
+  async get(p: Principal, id: string): Promise<JsonText> {
     const incident = await this.find(p, id);
     // Only the engine remembers snapshots (after commit); a read just uses one it may have.
     const snapshot = this.runtime.cached(incident.id, incident.version) ?? this.runtime.restore(incident.workflowId, incident.workflowVersion, incident.snapshot!);
@@ -50,7 +52,7 @@ export class IncidentsService {
   }
 
   /** `minimal`: answer with the outcome only (RFC 7240 `Prefer: return=minimal`), not the whole incident. */
-  async applyEvent(p: Principal, id: string, body: unknown, minimal = false): Promise<IncidentView | IncidentEventResult> {
+  async applyEvent(p: Principal, id: string, body: unknown, minimal = false): Promise<JsonText | IncidentEventResult> {
     const { type, expectedVersion, payload } = parseUserEvent(body);
     const event: Record<string, unknown> & { type: string } = { type, ...payload };
     // A liaison records a report made outside the product (phone, paper) by its reference.
@@ -64,11 +66,11 @@ export class IncidentsService {
   async step(
     p: Principal, id: string, stepId: string, kind: 'COMPLETE_STEP' | 'REOPEN_STEP',
     fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number }, minimal = false,
-  ): Promise<IncidentView | IncidentEventResult> {
+  ): Promise<JsonText | IncidentEventResult> {
     return this.answer(p, await this.engine.stepEvent(p, id, p.orgId, stepId, kind, fields), minimal);
   }
 
-  private answer(p: Principal, applied: Applied, minimal: boolean): Promise<IncidentView> | IncidentEventResult {
+  private answer(p: Principal, applied: Applied, minimal: boolean): Promise<JsonText> | IncidentEventResult {
     if (!minimal) return this.view(p, applied);
     const { incident, snapshot } = applied;
     return eventResult(incident, snapshot.value, this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, p.role as never));
@@ -126,14 +128,14 @@ export class IncidentsService {
     return incident;
   }
 
-  private async view(p: Principal, { incident, snapshot }: Applied): Promise<IncidentView> {
+  private async view(p: Principal, { incident, snapshot }: Applied): Promise<JsonText> {
     const context = snapshot.context as IncidentContext;
     // Most events happen with no deadline running; skip the read then.
     const deadlines = Object.keys(context.deadlines).length
       ? await this.dataSource.getRepository(IncidentDeadline).findBy({ incidentId: incident.id })
       : [];
     const allowed = this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, p.role as never);
-    return incidentView(incident, snapshot.value, context, allowed, deadlines, this.parentOf);
+    return incidentViewJson(incident, snapshot.value, context, allowed, deadlines, this.parentOf);
   }
 
   private readonly parentOf = (code: string) => this.catalogue.category(code)?.parent ?? undefined;

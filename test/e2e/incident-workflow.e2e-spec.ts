@@ -165,6 +165,9 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
     // Without the preference, or with another one, the whole incident comes back and no preference is claimed.
     const full = await svc.http().post(`/api/v1/incidents/${inc.id}/events`).set(bearer(tokens.commander.token)).set('Prefer', 'return=representation').send({ type: 'REGRADE', grade: 'III', reason: 'back' });
     expect(full.status).toBe(200);
+    // The whole incident is sent as ready JSON text (src/common/json-text.ts): still JSON, in UTF-8.
+    expect(full.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(full.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(full.body)));
     expect(full.headers['preference-applied']).toBeUndefined();
     expect(full.body.steps.length).toBe(after.steps.length);
     // An error answer never claims the preference.

@@ -37,6 +37,24 @@ describe('WorkflowRuntime', () => {
     expect(runtime.topState(snap)).not.toBe('triage');
   });
 
+  it('serialises a snapshot exactly as JSON.stringify of value, context and status, before and after transitions', () => {
+    const rt = new WorkflowRuntime();
+    const plain = (s: { value: unknown; context: unknown; status: string }) => JSON.stringify({ value: s.value, context: s.context, status: s.status });
+    let snap = rt.start('incident', 1, input).snapshot;
+    expect(rt.serialise(snap)).toBe(plain(snap));
+    for (const event of events) {
+      const stepped = rt.step('incident', 1, snap, event);
+      if (!stepped.accepted) continue;
+      snap = stepped.snapshot;
+      expect(rt.serialise(snap)).toBe(plain(snap));
+      // Round trip: what is stored restores to the same state.
+      const restored = rt.restore('incident', 1, rt.serialise(snap));
+      expect(restored.value).toEqual(snap.value);
+      expect(restored.context).toEqual(snap.context);
+    }
+    expect(runtime.topState(snap)).not.toBe('triage');
+  });
+
   it('keeps snapshots by row version: a hit only for the same version, least recently used evicted first', () => {
     const rt = new WorkflowRuntime();
     const a = rt.start('incident', 1, input).snapshot;
