@@ -19,7 +19,7 @@ export class AuditEntry {
   @Column({ name: 'actor_role', type: 'varchar', length: 30, nullable: true })
   actorRole!: string | null;
 
-  @Index()
+  // Not indexed: nothing looks the trail up by organisation (migration 1764000000005).
   @Column({ name: 'org_id', type: 'varchar', length: 36, nullable: true })
   orgId!: string | null;
 

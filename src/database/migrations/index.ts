@@ -3,6 +3,7 @@ import { IncidentDeadlines1764000000001 } from './1764000000001-incident-deadlin
 import { Notifications1764000000002 } from './1764000000002-notifications';
 import { Reports1764000000003 } from './1764000000003-reports';
 import { Warnings1764000000004 } from './1764000000004-warnings';
+import { AuditOrgIndex1764000000005 } from './1764000000005-audit-org-index';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Notifications1764000000002,
   Reports1764000000003,
   Warnings1764000000004,
+  AuditOrgIndex1764000000005,
 ];
