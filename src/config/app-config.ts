@@ -115,6 +115,17 @@ export class AppConfig {
   @Max(256, { message: 'must be an integer between 1 and 256' })
   NOTIFY_CONCURRENCY: number = 32;
 
+  /**
+   * Timer jobs (reminders, deadlines, escalations) in flight per worker process. A job spends most
+   * of its time waiting (Redis round trips, its turn in the write queue), so with too few in flight
+   * a burst of deadlines falling due together is worked off later than it falls due.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 256' })
+  @Min(1, { message: 'must be an integer between 1 and 256' })
+  @Max(256, { message: 'must be an integer between 1 and 256' })
+  TIMERS_CONCURRENCY: number = 32;
+
   /** Base delay of the exponential backoff between delivery attempts (jittered, doubled per attempt). */
   @Transform(toInt)
   @IsInt({ message: 'must be a number of milliseconds between 10 and 3600000' })

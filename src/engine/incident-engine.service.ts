@@ -155,7 +155,7 @@ export class IncidentEngine {
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== incident.version) {
       throw new ConflictException({ message: `Incident is at version ${incident.version}, not ${opts.expectedVersion}; reload and retry`, currentVersion: incident.version });
     }
-    const operatorKind = !isSystemActor(actor) && actor.orgId === orgId ? actor.operatorKind : (await this.org(em, orgId)).operatorKind;
+    const operatorKind = !isSystemActor(actor) && actor.orgId === orgId ? actor.operatorKind : await this.operatorKind(em, orgId);
     const enriched = this.enrich(event, operatorKind, actor);
     const stepped = this.runtime.step(incident.workflowId, incident.workflowVersion, snapshot, enriched);
     if (!stepped.accepted) {
@@ -226,6 +226,13 @@ export class IncidentEngine {
       kind: 'fanout',
       payload: { orgId: incident.orgId, incidentId: incident.id, event, data, drill: incident.drill, grade: incident.grade },
     };
+  }
+
+  /** For timers and workers, which carry no principal: one column by raw SQL, since they come in bursts. */
+  private async operatorKind(em: EntityManager, orgId: string): Promise<OperatorKind | null> {
+    const [row] = await sql<{ operator_kind: OperatorKind | null }>(em, 'SELECT operator_kind FROM organisation WHERE id = ?', [orgId]);
+    if (!row) throw new NotFoundException('Organisation not found');
+    return row.operator_kind;
   }
 
   private async org(em: EntityManager, orgId: string): Promise<Organisation> {

@@ -2,6 +2,7 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { nowIso } from '../common/time';
+import { bool, sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { escalationJob, MAX_ESCALATION_STEPS, timerJobIds } from '../deadlines/deadline-planner';
 import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
@@ -31,7 +32,10 @@ export class EscalationService {
       if (!row || row.generation !== generation || row.status !== 'missed' || row.acknowledgedAt || row.resolvedAt || row.escalationLevel >= level || level > steps.length) {
         return 'skipped' as const;
       }
-      const incident = await em.getRepository(Incident).findOneByOrFail({ id: incidentId });
+      // The facts the message needs, not the whole row with its snapshot: escalations come in bursts.
+      const [found] = await sql<{ orgId: string; drill: unknown; grade: string }>(em, 'SELECT org_id AS "orgId", drill, grade FROM incident WHERE id = ?', [incidentId]);
+      if (!found) return 'skipped' as const;
+      const incident = { orgId: found.orgId, drill: bool(found.drill), grade: found.grade };
       const role = steps[level - 1];
       const now = new Date();
       await em.getRepository(IncidentDeadline).update({ incidentId, timer }, { escalationLevel: level, updatedAt: now.toISOString() });

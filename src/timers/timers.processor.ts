@@ -4,7 +4,8 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { IncidentEngine } from '../engine/incident-engine.service';
-import { Incident } from '../incidents/incident.entity';
+import { AppConfig } from '../config/app-config';
+import { sql } from '../database/sql';
 import { LOGGER } from '../logging/logging.module';
 import { LoggedWorkerHost } from '../queues/logged-worker-host';
 import { QUEUES } from '../queues/queue-names';
@@ -28,7 +29,7 @@ export type LatenessListener = (job: { id: string; name: string; dueAt: number; 
  * has moved on (a 409 from the engine here means "nothing to do", not a failure to retry).
  * Job names owned by other domains (warnings, reports) are dispatched through TimerRegistry.
  */
-@Processor(QUEUES.timers, { concurrency: 8 })
+@Processor(QUEUES.timers)
 export class TimersProcessor extends LoggedWorkerHost {
   static latenessListener?: LatenessListener;
 
@@ -38,8 +39,14 @@ export class TimersProcessor extends LoggedWorkerHost {
     private readonly escalation: EscalationService,
     private readonly registry: TimerRegistry,
     @Inject(LOGGER) protected readonly logger: Logger,
+    private readonly config: AppConfig,
   ) {
     super();
+  }
+
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
+    this.worker.concurrency = this.config.TIMERS_CONCURRENCY;
   }
 
   async process(job: Job<TimerJobData>): Promise<string> {
@@ -49,7 +56,8 @@ export class TimersProcessor extends LoggedWorkerHost {
     if (other) return other(job);
     const d = job.data;
     if (job.name === 'deadline-escalate') return this.escalation.escalate(d.incidentId, d.timer, d.generation, d.level ?? 1);
-    const incident = await this.dataSource.getRepository(Incident).findOneBy({ id: d.incidentId });
+    // Only the organisation is needed here; the engine loads the rest.
+    const [incident] = await sql<{ id: string; orgId: string }>(this.dataSource.manager, 'SELECT id, org_id AS "orgId" FROM incident WHERE id = ?', [d.incidentId]);
     if (!incident) return 'incident-gone';
     const event =
       job.name === 'deadline-reminder'
