@@ -20,6 +20,7 @@ import { Incident } from '../incidents/incident.entity';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
 import { Catalogue } from '../requirements/catalogue';
+import { VersionedCache } from '../common/versioned-cache';
 import { WorkflowRuntime } from './workflow-runtime';
 
 export interface Declaration {
@@ -51,6 +52,9 @@ export interface Applied {
   snapshot: AnyMachineSnapshot;
 }
 
+/** Incident rows kept in memory (about 1 kB each, without the snapshot). */
+const RECENT_ROWS = 500;
+
 const actorRole = (a: Actor): WorkflowRole => (isSystemActor(a) ? 'system' : (a.role as WorkflowRole));
 const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` : a.userId);
 
@@ -62,6 +66,9 @@ const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` :
  */
 @Injectable()
 export class IncidentEngine {
+  /** Rows of the incidents being worked on, by version (see loadIncident). */
+  private readonly rows = new VersionedCache<Incident>(RECENT_ROWS);
+
   constructor(
     private readonly tx: TransactionRunner,
     private readonly runtime: WorkflowRuntime,
@@ -102,7 +109,7 @@ export class IncidentEngine {
         version: 1, createdBy: actorId(actor), createdAt: now, updatedAt: now,
       });
       await em.getRepository(Incident).insert(incident);
-      this.tx.afterCommit(em, () => this.runtime.remember(id, 1, started.snapshot));
+      this.tx.afterCommit(em, () => this.remember(incident, started.snapshot));
       const entry = await this.audit.append(em, {
         actor, action: 'incident.declared', incidentId: id,
         payload: { reference: incident.reference, title: incident.title, category: incident.category, grade: incident.grade, drill: incident.drill, detectedAt: incident.detectedAt, playbook: `${playbook.id}@${playbook.version}`, workflow: `${workflow.id}@${workflow.version}` },
@@ -133,7 +140,7 @@ export class IncidentEngine {
    */
   async applyInTransaction(em: EntityManager, actor: Actor, incidentId: string, orgId: string, event: EngineEvent, opts: ApplyOptions = {}): Promise<Applied> {
     const role = actorRole(actor);
-    const incident = await loadIncident(em, incidentId, orgId);
+    const incident = await this.loadIncident(em, incidentId, orgId);
     if (!incident) throw new NotFoundException('Incident not found');
     let snapshot = this.runtime.cached(incident.id, incident.version);
     if (!snapshot) {
@@ -178,7 +185,7 @@ export class IncidentEngine {
     // On Postgres two transactions may load the same version; the loser updates nothing.
     if (updated.length === 0) throw new ConflictException({ message: 'Incident changed concurrently; reload and retry' });
     const committed = { version: incident.version, snapshot: stepped.snapshot };
-    this.tx.afterCommit(em, () => this.runtime.remember(incident.id, committed.version, committed.snapshot));
+    this.tx.afterCommit(em, () => this.remember(incident, committed.snapshot));
     const entry = await this.audit.append(em, {
       actor, orgId, incidentId,
       action: `incident.event.${event.type}`,
@@ -228,6 +235,25 @@ export class IncidentEngine {
     };
   }
 
+  /**
+   * The incident row, as of its current version. Only the engine changes an incident and every
+   * change bumps `version`, so a row seen at a version is that version's row: a committed row is
+   * remembered, and the hot path then reads just the version (taking the row lock on Postgres).
+   */
+  private async loadIncident(em: EntityManager, id: string, orgId: string): Promise<Incident | null> {
+    const [head] = await sql<{ version: number | string }>(em, `SELECT version FROM incident WHERE id = ? AND org_id = ?${rowLock(em)}`, [id, orgId]);
+    if (!head) return null;
+    const known = this.rows.get(id, Number(head.version));
+    // A copy: the caller sets the new state, grade and version on it.
+    return known ? Object.assign(new Incident(), known) : loadIncident(em, id, orgId);
+  }
+
+  /** Call once the row is committed at `incident.version`, with the snapshot it holds. */
+  private remember(incident: Incident, snapshot: AnyMachineSnapshot): void {
+    this.runtime.remember(incident.id, incident.version, snapshot);
+    this.rows.set(incident.id, incident.version, Object.assign(new Incident(), incident, { snapshot: null }));
+  }
+
   /** For timers and workers, which carry no principal: one column by raw SQL, since they come in bursts. */
   private async operatorKind(em: EntityManager, orgId: string): Promise<OperatorKind | null> {
     const [row] = await sql<{ operator_kind: OperatorKind | null }>(em, 'SELECT operator_kind FROM organisation WHERE id = ?', [orgId]);
@@ -242,6 +268,12 @@ export class IncidentEngine {
   }
 }
 
+/**
+ * Postgres: lock the row, so concurrent events on one incident queue up here and each sees the
+ * version the previous one wrote (SQLite transactions are already serialised by the write queue).
+ */
+const rowLock = (em: EntityManager): string => (em.connection.options.type === 'postgres' ? ' FOR UPDATE' : '');
+
 /** Every incident column but the snapshot, which the hot path usually has in memory already. */
 const INCIDENT_COLUMNS = 'id, org_id, reference, title, description, category, grade, state, drill, detected_at, occurred_at, affected_systems, affected_business, impact, workflow_id, workflow_version, version, created_by, created_at, updated_at';
 
@@ -252,10 +284,7 @@ async function loadSnapshot(em: EntityManager, id: string): Promise<string | nul
 
 /** The incident row (without its snapshot) by raw SQL: this is the hot path of every workflow event. */
 async function loadIncident(em: EntityManager, id: string, orgId: string): Promise<Incident | null> {
-  // Postgres: lock the row, so concurrent events on one incident queue up here and each sees the
-  // version the previous one wrote (SQLite transactions are already serialised by the write queue).
-  const lock = em.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
-  const rows = await sql<Record<string, unknown>>(em, `SELECT ${INCIDENT_COLUMNS} FROM incident WHERE id = ? AND org_id = ?${lock}`, [id, orgId]);
+  const rows = await sql<Record<string, unknown>>(em, `SELECT ${INCIDENT_COLUMNS} FROM incident WHERE id = ? AND org_id = ?${rowLock(em)}`, [id, orgId]);
   const r = rows[0];
   if (!r) return null;
   const i = new Incident();

@@ -3,6 +3,7 @@ import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyState
 import { allowedEvents, effectsOf, getWorkflow, restoreSnapshot, type WorkflowEffect, type WorkflowEntry } from '../../workflows';
 import type { Role } from '../../workflows/types';
 import { JsonMemo, stringifyWithMemos } from '../common/json-text';
+import { VersionedCache } from '../common/versioned-cache';
 
 /** What is stored on the row: enough to rebuild the snapshot (our machines have no child actors). */
 export interface StoredSnapshot {
@@ -77,7 +78,7 @@ class PureStepper {
 export class WorkflowRuntime {
   private readonly steppers = new Map<AnyStateMachine, PureStepper>();
   /** Restored snapshots of recently used rows, by row key, with the row version they belong to. */
-  private readonly recent = new Map<string, { rowVersion: number; snapshot: AnyMachineSnapshot }>();
+  private readonly recent = new VersionedCache<AnyMachineSnapshot>(RECENT_SNAPSHOTS);
 
   entry(id: string, version: number): WorkflowEntry {
     const entry = getWorkflow(id, version);
@@ -103,19 +104,12 @@ export class WorkflowRuntime {
    * Snapshots are immutable (XState makes new ones per transition), so sharing them is safe.
    */
   cached(key: string, rowVersion: number): AnyMachineSnapshot | undefined {
-    const hit = this.recent.get(key);
-    if (!hit || hit.rowVersion !== rowVersion) return undefined;
-    // Re-insert: the map's order is the eviction order (least recently used first).
-    this.recent.delete(key);
-    this.recent.set(key, hit);
-    return hit.snapshot;
+    return this.recent.get(key, rowVersion);
   }
 
   /** Remembers a snapshot as row `key`'s at `rowVersion`; call only once that row is committed. */
   remember(key: string, rowVersion: number, snapshot: AnyMachineSnapshot): void {
-    this.recent.delete(key);
-    if (this.recent.size >= RECENT_SNAPSHOTS) this.recent.delete(this.recent.keys().next().value!);
-    this.recent.set(key, { rowVersion, snapshot });
+    this.recent.set(key, rowVersion, snapshot);
   }
 
   /** Applies an event; `accepted: false` when the machine has no enabled transition for it now. */
