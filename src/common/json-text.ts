@@ -10,6 +10,7 @@
  */
 export class JsonMemo<T extends object> {
   private readonly texts = new WeakMap<T, string>();
+  private readonly encoded = new WeakMap<T, Buffer>();
 
   /** `render` turns the object into what is serialised (by default the object itself). */
   constructor(private readonly render: (value: T) => unknown = (value) => value) {}
@@ -22,6 +23,16 @@ export class JsonMemo<T extends object> {
       this.texts.set(value, text);
     }
     return text;
+  }
+
+  /** The text in UTF-8, also made once per object (encoding two-byte text is not free either). */
+  bytes(value: T): Buffer {
+    let bytes = this.encoded.get(value);
+    if (bytes === undefined) {
+      bytes = Buffer.from(this.text(value), 'utf8');
+      this.encoded.set(value, bytes);
+    }
+    return bytes;
   }
 }
 
@@ -59,9 +70,48 @@ export function stringifyWithMemos(object: Record<string, unknown>, memoFor: (ke
 }
 
 /**
- * A response body that is already JSON text; the controller sends it as it is, with an
+ * `stringifyWithMemos` in UTF-8: the memoised elements' bytes are reused as they are, so only
+ * the rest is encoded for each call.
+ */
+export function encodeWithMemos(object: Record<string, unknown>, memoFor: (key: string) => JsonMemo<object> | undefined): Buffer {
+  const chunks: Buffer[] = [];
+  let pending = '{';
+  let first = true;
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    const memo = memoFor(key);
+    if (memo && Array.isArray(value)) {
+      pending += `${first ? '' : ','}${JSON.stringify(key)}:[`;
+      value.forEach((element, i) => {
+        if (i > 0) pending += ',';
+        if (element !== null && typeof element === 'object') {
+          chunks.push(Buffer.from(pending, 'utf8'), memo.bytes(element as object));
+          pending = '';
+        } else {
+          pending += JSON.stringify(element) ?? 'null';
+        }
+      });
+      pending += ']';
+      first = false;
+      continue;
+    }
+    const text = JSON.stringify(value);
+    if (text === undefined) continue;
+    pending += `${first ? '' : ','}${JSON.stringify(key)}:${text}`;
+    first = false;
+  }
+  chunks.push(Buffer.from(`${pending}}`, 'utf8'));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A response body that is already JSON, in UTF-8; the controller sends it as it is, with an
  * `application/json` content type (see src/http/json-response.ts).
  */
 export class JsonText {
-  constructor(readonly text: string) {}
+  constructor(readonly bytes: Buffer) {}
+
+  get text(): string {
+    return this.bytes.toString('utf8');
+  }
 }

@@ -2,12 +2,15 @@ import type { Response } from 'express';
 import { JsonText } from '../common/json-text';
 
 /**
- * What a handler with `@Res({ passthrough: true })` returns for `body`: the text of a JsonText,
- * with the JSON content type set (Nest would otherwise send a string as HTML), or `body` itself
- * for Nest to serialise.
+ * Sends `body` with `status` from a handler that took the response with `@Res()`: a JsonText as
+ * its ready bytes with the JSON content type (Nest would serialise a Buffer as an object), anything
+ * else as JSON. Errors thrown before this still reach the exception filters as usual.
  */
-export function jsonBodyOf<T>(res: Response, body: T | JsonText): T | string {
-  if (!(body instanceof JsonText)) return body;
-  res.type('application/json');
-  return body.text;
+export function sendJson(res: Response, status: number, body: unknown): void {
+  res.status(status);
+  if (body instanceof JsonText) {
+    res.type('application/json').send(body.bytes);
+    return;
+  }
+  res.json(body);
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { playbookFor } from '../../workflows';
 import type { StepState, StepTemplate } from '../../workflows/types';
-import { JsonMemo, JsonText, stringifyWithMemos } from '../common/json-text';
+import { encodeWithMemos, JsonMemo, JsonText } from '../common/json-text';
 import type { IncidentDeadline } from '../deadlines/incident-deadline.entity';
 import type { Incident } from './incident.entity';
 
@@ -150,7 +150,7 @@ export function incidentView(
 }
 
 /**
- * The same view as JSON text (byte for byte what JSON.stringify(incidentView(…)) gives), with each
+ * The same view as JSON in UTF-8 (byte for byte what JSON.stringify(incidentView(…)) gives), with each
  * step's part made once per step state: an incident's steps, with their bilingual guidance, are
  * most of its bytes and change one at a time.
  */
@@ -165,7 +165,7 @@ export function incidentViewJson(
   const views = viewsFor(i.category, parentOf);
   const view = viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows) as Record<string, unknown>;
   view.steps = context.steps;
-  return new JsonText(stringifyWithMemos(view, (key) => (key === 'steps' ? (views.steps as JsonMemo<object>) : undefined)));
+  return new JsonText(encodeWithMemos(view, (key) => (key === 'steps' ? (views.steps as JsonMemo<object>) : undefined)));
 }
 
 /** Every field of the view, in the view's key order, with the steps as a placeholder for the caller. */

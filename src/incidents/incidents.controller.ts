@@ -7,7 +7,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../http/error-body';
-import { jsonBodyOf } from '../http/json-response';
+import { sendJson } from '../http/json-response';
 import { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from '../http/prefer';
 import { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { IncidentEventBody, StepCompletionDto, StepReopenDto } from './incident-event.dto';
@@ -37,8 +37,8 @@ export class IncidentsController {
   @ApiOperation({ summary: 'Declare an incident; it starts in triage with the playbook of its category' })
   @ApiCreatedResponse({ type: IncidentView })
   @ApiBadRequestResponse({ type: ErrorBody })
-  async declare(@CurrentPrincipal() p: Principal, @Body() dto: CreateIncidentDto, @Res({ passthrough: true }) res: Response) {
-    return jsonBodyOf(res, await this.incidents.declare(p, dto));
+  async declare(@CurrentPrincipal() p: Principal, @Body() dto: CreateIncidentDto, @Res() res: Response): Promise<void> {
+    sendJson(res, 201, await this.incidents.declare(p, dto));
   }
 
   @Get()
@@ -49,8 +49,8 @@ export class IncidentsController {
 
   @Get(':id')
   @ApiOkResponse({ type: IncidentView })
-  async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response) {
-    return jsonBodyOf(res, await this.incidents.get(p, id));
+  async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
+    sendJson(res, 200, await this.incidents.get(p, id));
   }
 
   @Post(':id/events')
@@ -64,7 +64,7 @@ export class IncidentsController {
   @ApiConflictResponse({ type: ErrorBody, description: 'Not accepted now (allowedEvents lists what is), or expectedVersion is stale' })
   applyEvent(
     @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: unknown,
-    @Headers('prefer') prefer: string | undefined, @Res({ passthrough: true }) res: Response,
+    @Headers('prefer') prefer: string | undefined, @Res() res: Response,
   ) {
     const minimal = prefersMinimal(prefer);
     return this.answered(res, minimal, this.incidents.applyEvent(p, id, body, minimal));
@@ -78,7 +78,7 @@ export class IncidentsController {
   @ApiConflictResponse({ type: ErrorBody })
   completeStep(
     @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('stepId') stepId: string, @Body() dto: StepCompletionDto,
-    @Headers('prefer') prefer: string | undefined, @Res({ passthrough: true }) res: Response,
+    @Headers('prefer') prefer: string | undefined, @Res() res: Response,
   ) {
     const minimal = prefersMinimal(prefer);
     return this.answered(res, minimal, this.incidents.step(p, id, this.stepId(stepId), 'COMPLETE_STEP', dto, minimal));
@@ -90,17 +90,17 @@ export class IncidentsController {
   @ApiOkResponse(CHANGE_RESPONSE)
   reopenStep(
     @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('stepId') stepId: string, @Body() dto: StepReopenDto,
-    @Headers('prefer') prefer: string | undefined, @Res({ passthrough: true }) res: Response,
+    @Headers('prefer') prefer: string | undefined, @Res() res: Response,
   ) {
     const minimal = prefersMinimal(prefer);
     return this.answered(res, minimal, this.incidents.step(p, id, this.stepId(stepId), 'REOPEN_STEP', dto, minimal));
   }
 
   /** A change that succeeded minimally says so in `Preference-Applied`; an error answer never does. */
-  private async answered<T>(res: Response, minimal: boolean, change: Promise<T>) {
+  private async answered(res: Response, minimal: boolean, change: Promise<unknown>): Promise<void> {
     const result = await change;
     if (minimal) res.setHeader('Preference-Applied', PREFERENCE_APPLIED_MINIMAL);
-    return jsonBodyOf(res, result);
+    sendJson(res, 200, result);
   }
 
   @Get(':id/timeline')

@@ -1,4 +1,4 @@
-import { JsonMemo, stringifyWithMemos } from '../../../src/common/json-text';
+import { encodeWithMemos, JsonMemo, stringifyWithMemos } from '../../../src/common/json-text';
 
 describe('JsonMemo and stringifyWithMemos', () => {
   it('give exactly JSON.stringify, whatever the values', () => {
@@ -12,8 +12,9 @@ describe('JsonMemo and stringifyWithMemos', () => {
     ];
     for (const o of objects) {
       expect(stringifyWithMemos(o, (k) => (k === 'steps' ? memo : undefined))).toBe(JSON.stringify(o));
-      // And a second time, from the memo.
+      // And a second time, from the memo; and in UTF-8, from the memo's bytes.
       expect(stringifyWithMemos(o, (k) => (k === 'steps' ? memo : undefined))).toBe(JSON.stringify(o));
+      expect(encodeWithMemos(o, (k) => (k === 'steps' ? memo : undefined)).equals(Buffer.from(JSON.stringify(o), 'utf8'))).toBe(true);
     }
   });
 
