@@ -4,6 +4,7 @@ import { Organisation } from '../auth/organisation.entity';
 import { User } from '../auth/user.entity';
 import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
 import { Incident } from '../incidents/incident.entity';
+import { IncidentPlaybook } from '../incidents/incident-playbook.entity';
 import { OutboxRow } from '../outbox/outbox-row.entity';
 import { SequenceRow } from './sequence.entity';
 import { NotificationDelivery } from '../notifications/notification-delivery.entity';
@@ -15,7 +16,7 @@ import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from '../r
 
 /** Every entity, for the app, the worker, the migration CLI and the tests alike. */
 export const ENTITIES = [
-  Organisation, User, ApiToken, AuditEntry, AuditHead, Incident, IncidentDeadline, SequenceRow, OutboxRow,
+  Organisation, User, ApiToken, AuditEntry, AuditHead, Incident, IncidentPlaybook, IncidentDeadline, SequenceRow, OutboxRow,
   NotificationSubscription, NotificationDelivery,
   Report, ReportRecipient, ReportDelivery, ReportInfoRequest,
   Warning, WarningTarget, IncidentIndicator,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { EntityManager } from 'typeorm';
 import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, maySend, playbookFor } from '../../workflows';
-import { findStep } from '../../workflows/incident/steps';
+import { findStep, stepDefinition, type StepDefinition } from '../../workflows/incident/steps';
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { WorkflowEffect, Role as WorkflowRole } from '../../workflows/types';
 import { AuditService } from '../audit/audit.service';
@@ -68,6 +68,8 @@ const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` :
 export class IncidentEngine {
   /** Rows of the incidents being worked on, by version (see loadIncident). */
   private readonly rows = new VersionedCache<Incident>(RECENT_ROWS);
+  /** Their step definitions (never change: one "version", 0). */
+  private readonly definitions = new VersionedCache<StepDefinition[]>(RECENT_ROWS);
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -109,7 +111,13 @@ export class IncidentEngine {
         version: 1, createdBy: actorId(actor), createdAt: now, updatedAt: now,
       });
       await em.getRepository(Incident).insert(incident);
-      this.tx.afterCommit(em, () => this.remember(incident, started.snapshot));
+      // The step definitions, once: the snapshot keeps only the steps' progress (WorkflowRuntime.serialise).
+      const definitions = (started.snapshot.context as IncidentContext).steps.map(stepDefinition);
+      await sql(em, 'INSERT INTO incident_playbook (incident_id, playbook, steps) VALUES (?, ?, ?)', [id, `${playbook.id}@${playbook.version}`, JSON.stringify(definitions)]);
+      this.tx.afterCommit(em, () => {
+        this.definitions.set(id, 0, definitions);
+        this.remember(incident, started.snapshot);
+      });
       const entry = await this.audit.append(em, {
         actor, action: 'incident.declared', incidentId: id,
         payload: { reference: incident.reference, title: incident.title, category: incident.category, grade: incident.grade, drill: incident.drill, detectedAt: incident.detectedAt, playbook: `${playbook.id}@${playbook.version}`, workflow: `${workflow.id}@${workflow.version}` },
@@ -142,12 +150,7 @@ export class IncidentEngine {
     const role = actorRole(actor);
     const incident = await this.loadIncident(em, incidentId, orgId);
     if (!incident) throw new NotFoundException('Incident not found');
-    let snapshot = this.runtime.cached(incident.id, incident.version);
-    if (!snapshot) {
-      const stored = await loadSnapshot(em, incident.id);
-      if (!stored) throw new NotFoundException('Incident not found');
-      snapshot = this.runtime.restore(incident.workflowId, incident.workflowVersion, stored);
-    }
+    const snapshot = await this.snapshotOf(em, incident);
     if (event.type === 'COMPLETE_STEP' || event.type === 'REOPEN_STEP') {
       // A clearer answer than the machine's 409: the step does not exist (404) or is not this role's (403).
       const step = findStep((snapshot.context as IncidentContext).steps, String(event.stepId));
@@ -233,6 +236,29 @@ export class IncidentEngine {
       kind: 'fanout',
       payload: { orgId: incident.orgId, incidentId: incident.id, event, data, drill: incident.drill, grade: incident.grade },
     };
+  }
+
+  /**
+   * The workflow snapshot of `incident` at its version: from memory when it was committed or
+   * restored recently, else from the row, with the step definitions it was declared with.
+   */
+  async snapshotOf(em: EntityManager, incident: Incident): Promise<AnyMachineSnapshot> {
+    const known = this.runtime.cached(incident.id, incident.version);
+    if (known) return known;
+    const stored = incident.snapshot ?? (await loadSnapshot(em, incident.id));
+    if (!stored) throw new NotFoundException('Incident not found');
+    return this.runtime.restore(incident.workflowId, incident.workflowVersion, stored, await this.stepDefinitions(em, incident.id));
+  }
+
+  /** Immutable once declared, so kept by incident id; null for an incident without a row (none now). */
+  private async stepDefinitions(em: EntityManager, incidentId: string): Promise<StepDefinition[] | null> {
+    const known = this.definitions.get(incidentId, 0);
+    if (known) return known;
+    const [row] = await sql<{ steps: string }>(em, 'SELECT steps FROM incident_playbook WHERE incident_id = ?', [incidentId]);
+    if (!row) return null;
+    const definitions = JSON.parse(row.steps) as StepDefinition[];
+    this.definitions.set(incidentId, 0, definitions);
+    return definitions;
   }
 
   /**

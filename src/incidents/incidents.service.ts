@@ -47,7 +47,7 @@ export class IncidentsService {
   async get(p: Principal, id: string): Promise<JsonText> {
     const incident = await this.find(p, id);
     // Only the engine remembers snapshots (after commit); a read just uses one it may have.
-    const snapshot = this.runtime.cached(incident.id, incident.version) ?? this.runtime.restore(incident.workflowId, incident.workflowVersion, incident.snapshot!);
+    const snapshot = await this.engine.snapshotOf(this.dataSource.manager, incident);
     return this.view(p, { incident, snapshot });
   }
 
@@ -102,7 +102,7 @@ export class IncidentsService {
    */
   async compliance(p: Principal, id: string) {
     const incident = await this.find(p, id);
-    const context = JSON.parse(incident.snapshot!).context as IncidentContext;
+    const context = (await this.engine.snapshotOf(this.dataSource.manager, incident)).context as IncidentContext;
     const byReq = new Map<string, Array<{ stepId: string; phase: string; completedAt?: string; completedBy?: string; evidence: string[] }>>();
     const open = new Set<string>();
     for (const s of context.steps) {

@@ -14,6 +14,7 @@ import { OutboxService, type OutboxItem } from '../../src/outbox/outbox.service'
 import { QUEUES, jobId } from '../../src/queues/queue-names';
 import { TimersProcessor } from '../../src/timers/timers.processor';
 import type { Incident } from '../../src/incidents/incident.entity';
+import type { IncidentContext } from '../../workflows/incident/types';
 
 /** Collected by the timers processor hook while the benchmark runs. */
 const lateness: Array<{ name: string; lateMs: number; dueAt: number }> = [];
@@ -56,11 +57,11 @@ class BenchController {
     for (let i = 0; i < body.count; i++) {
       const due = t0 + Math.floor((i * body.spreadMs) / body.count);
       const detectedAt = new Date(due - 3600_000).toISOString();
-      const { incident } = await this.engine.declare(p, {
+      const { incident, snapshot } = await this.engine.declare(p, {
         title: `bench deadline ${i}`, description: '', category: 'ddos', grade: 'II', detectedAt, occurredAt: null,
         affectedSystems: [], affectedBusiness: [], drill: true, impact: null,
       });
-      await this.confirm(p, incident);
+      await this.confirm(p, incident, snapshot.context as IncidentContext);
     }
     return { scheduled: body.count, firstDueAt: new Date(t0).toISOString() };
   }
@@ -105,9 +106,8 @@ class BenchController {
     return { enqueued: body.count };
   }
 
-  private async confirm(p: Principal, incident: Incident) {
-    const steps = (JSON.parse(incident.snapshot!).context.steps as Array<{ id: string; phase: string; mandatory: boolean; roles: string[] }>)
-      .filter((s) => s.phase === 'triage' && s.mandatory);
+  private async confirm(p: Principal, incident: Incident, context: IncidentContext) {
+    const steps = context.steps.filter((s) => s.phase === 'triage' && s.mandatory);
     for (const s of steps) {
       const role = s.roles.includes(p.role) ? p.role : s.roles[0];
       await this.engine.stepEvent({ ...p, role: role as Principal['role'] }, incident.id, p.orgId, s.id, 'COMPLETE_STEP', {});

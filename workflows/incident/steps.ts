@@ -81,3 +81,41 @@ export function markReopened(
     return next;
   });
 }
+
+/**
+ * What an incident copies from its playbook for each step when it is declared, and never changes
+ * afterwards: the persisted snapshot keeps it apart from the steps' progress (see
+ * src/engine/workflow-runtime.ts), so every event rewrites only what can change.
+ */
+export type StepDefinition = Pick<StepState, 'id' | 'phase' | 'title' | 'roles' | 'mandatory' | 'requirements'>;
+
+/** Everything else of a step: its status and who did what when. */
+export type StepProgress = Omit<StepState, Exclude<keyof StepDefinition, 'id'>>;
+
+const DEFINITION_KEYS: ReadonlySet<string> = new Set(['phase', 'title', 'roles', 'mandatory', 'requirements']);
+
+export function stepDefinition(s: StepState): StepDefinition {
+  return { id: s.id, phase: s.phase, title: s.title, roles: s.roles, mandatory: s.mandatory, requirements: s.requirements };
+}
+
+export function stepProgress(s: StepState): StepProgress {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(s)) if (!DEFINITION_KEYS.has(key)) out[key] = s[key as keyof StepState];
+  return out as unknown as StepProgress;
+}
+
+/** Whether a stored step carries its definition (snapshots written before the split do). */
+export const hasDefinition = (s: object): boolean => 'phase' in s;
+
+export class MissingStepDefinitionError extends Error {}
+
+/** The steps again, definition and progress of each, in the order of `progress`. */
+export function joinSteps(progress: readonly StepProgress[], definitions: readonly StepDefinition[]): StepState[] {
+  const byId = new Map(definitions.map((d) => [d.id, d]));
+  return progress.map((p) => {
+    const d = byId.get(p.id);
+    if (!d) throw new MissingStepDefinitionError(`no definition for step ${p.id}`);
+    // Definition first: the key order of a step as the playbook made it.
+    return { ...d, ...p } as StepState;
+  });
+}

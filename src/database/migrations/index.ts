@@ -4,6 +4,7 @@ import { Notifications1764000000002 } from './1764000000002-notifications';
 import { Reports1764000000003 } from './1764000000003-reports';
 import { Warnings1764000000004 } from './1764000000004-warnings';
 import { AuditOrgIndex1764000000005 } from './1764000000005-audit-org-index';
+import { IncidentPlaybook1764000000006 } from './1764000000006-incident-playbook';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Reports1764000000003,
   Warnings1764000000004,
   AuditOrgIndex1764000000005,
+  IncidentPlaybook1764000000006,
 ];
