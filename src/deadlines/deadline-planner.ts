@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { WorkflowEffect } from '../../workflows/types';
 import type { OperatorKind } from '../common/roles';
 import { nowIso } from '../common/time';
+import { sql } from '../database/sql';
 import type { OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
 import { Catalogue } from '../requirements/catalogue';
@@ -65,17 +66,11 @@ export class DeadlinePlanner {
   async plan(em: EntityManager, subject: DeadlineSubject, effects: WorkflowEffect[], now = new Date()): Promise<OutboxItem[]> {
     const items: OutboxItem[] = [];
     for (const effect of effects) {
-      // A passed deadline starts the escalation chain in the same transaction that records it.
-      if (effect.type === 'notify' && effect.params.event === 'deadline.missed' && effect.params.data) {
-        const { timer, generation } = effect.params.data as { timer: string; generation: number };
-        items.push(escalationJob(subject.id, timer, generation, 1, now));
-      }
       if (effect.type === 'scheduleDeadline') items.push(...(await this.schedule(em, subject, effect.params.timer, effect.params.generation, now)));
       if (effect.type === 'cancelDeadline') {
-        await em.getRepository(IncidentDeadline).update(
-          { incidentId: subject.id, timer: effect.params.timer, generation: effect.params.generation },
-          { resolvedAt: now.toISOString(), updatedAt: now.toISOString() },
-        );
+        await sql(em, 'UPDATE incident_deadline SET resolved_at = ?, updated_at = ? WHERE incident_id = ? AND timer = ? AND generation = ?', [
+          now.toISOString(), now.toISOString(), subject.id, effect.params.timer, effect.params.generation,
+        ]);
         items.push({
           id: jobId('cancel', subject.id, effect.params.timer, effect.params.generation, now.getTime()),
           queue: QUEUES.timers,
@@ -98,7 +93,7 @@ export class DeadlinePlanner {
       if (!entry) continue;
       const was = before[timer];
       if (was && was.generation === entry.generation && was.status === entry.status) continue;
-      await em.getRepository(IncidentDeadline).update({ incidentId, timer, generation: entry.generation }, { status: entry.status, updatedAt: nowIso() });
+      await sql(em, 'UPDATE incident_deadline SET status = ?, updated_at = ? WHERE incident_id = ? AND timer = ? AND generation = ?', [entry.status, nowIso(), incidentId, timer, entry.generation]);
     }
   }
 

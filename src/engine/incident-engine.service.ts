@@ -13,6 +13,7 @@ import { badField } from '../common/bad-field';
 import type { Grade, OperatorKind } from '../common/roles';
 import { nowIso, toIso } from '../common/time';
 import { DeadlinePlanner } from '../deadlines/deadline-planner';
+import { EscalationStep } from '../deadlines/escalation-step';
 import { nextSequenceValue } from '../database/sequence';
 import { bool, sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -77,6 +78,7 @@ export class IncidentEngine {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly planner: DeadlinePlanner,
+    private readonly escalation: EscalationStep,
     private readonly catalogue: Catalogue,
   ) {}
 
@@ -196,6 +198,14 @@ export class IncidentEngine {
     });
     const items = await this.effectsToOutbox(em, incident, operatorKind, stepped, entry.seq);
     await this.planner.syncStatuses(em, incident.id, (snapshot.context as IncidentContext).deadlines as never, context.deadlines as never);
+    // A passed deadline takes the first escalation step in the transaction that records it (the
+    // row is marked missed just above); the later steps are timer jobs.
+    for (const e of stepped.effects) {
+      if (e.type !== 'notify' || e.params.event !== 'deadline.missed' || !e.params.data) continue;
+      const { timer, generation } = e.params.data as { timer: string; generation: number };
+      const escalation = await this.escalation.run(em, incident.id, timer, generation, 1, { orgId: incident.orgId, drill: incident.drill, grade: incident.grade });
+      if (escalation) items.push(...escalation);
+    }
     await this.outbox.add(em, items);
     return { incident, snapshot: stepped.snapshot };
   }

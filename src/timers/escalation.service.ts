@@ -2,11 +2,10 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { nowIso } from '../common/time';
-import { bool, sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
-import { escalationJob, MAX_ESCALATION_STEPS, timerJobIds } from '../deadlines/deadline-planner';
+import { MAX_ESCALATION_STEPS, timerJobIds } from '../deadlines/deadline-planner';
 import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
-import { TimingPolicy } from '../deadlines/timing-policy';
+import { EscalationStep } from '../deadlines/escalation-step';
 import { Incident } from '../incidents/incident.entity';
 import { OutboxService } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
@@ -15,6 +14,7 @@ import { QUEUES, jobId } from '../queues/queue-names';
  * After a deadline passes: tell the commander, then the responsible leader, then the admin, one
  * step per configured delay, until someone acknowledges or the obligation is settled. Each step is
  * idempotent (a job that fires twice or late finds the level already reached and does nothing).
+ * The first step runs with the miss itself (IncidentEngine); the steps after it are timer jobs.
  */
 @Injectable()
 export class EscalationService {
@@ -22,38 +22,16 @@ export class EscalationService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
-    private readonly timing: TimingPolicy,
+    private readonly step: EscalationStep,
   ) {}
 
   async escalate(incidentId: string, timer: string, generation: number, level: number): Promise<'escalated' | 'skipped'> {
-    const outcome = await this.tx.run(async (em) => {
-      const row = await em.getRepository(IncidentDeadline).findOneBy({ incidentId, timer });
-      const steps = this.timing.escalationSteps;
-      if (!row || row.generation !== generation || row.status !== 'missed' || row.acknowledgedAt || row.resolvedAt || row.escalationLevel >= level || level > steps.length) {
-        return 'skipped' as const;
-      }
-      // The facts the message needs, not the whole row with its snapshot: escalations come in bursts.
-      const [found] = await sql<{ orgId: string; drill: unknown; grade: string }>(em, 'SELECT org_id AS "orgId", drill, grade FROM incident WHERE id = ?', [incidentId]);
-      if (!found) return 'skipped' as const;
-      const incident = { orgId: found.orgId, drill: bool(found.drill), grade: found.grade };
-      const role = steps[level - 1];
-      const now = new Date();
-      await em.getRepository(IncidentDeadline).update({ incidentId, timer }, { escalationLevel: level, updatedAt: now.toISOString() });
-      await this.audit.append(em, {
-        actor: { system: 'timers', orgId: incident.orgId }, orgId: incident.orgId, incidentId,
-        action: 'deadline.escalated', payload: { timer, generation, level, role, dueAt: row.dueAt, drill: incident.drill },
-      });
-      const items = [{
-        id: jobId('nt', incidentId, 'esc', timer, generation, level),
-        queue: QUEUES.notifications,
-        kind: 'fanout',
-        payload: { orgId: incident.orgId, incidentId, event: 'escalation', data: { timer, level, role, dueAt: row.dueAt }, drill: incident.drill, grade: incident.grade, role },
-      }];
-      if (level < steps.length) items.push(escalationJob(incidentId, timer, generation, level + 1, new Date(now.getTime() + this.timing.escalationStepDelayMs)) as (typeof items)[number]);
+    return this.tx.run(async (em) => {
+      const items = await this.step.run(em, incidentId, timer, generation, level);
+      if (!items) return 'skipped' as const;
       await this.outbox.add(em, items);
       return 'escalated' as const;
     });
-    return outcome;
   }
 
   /** Someone has taken charge of an overdue deadline: stop escalating it. */

@@ -30,7 +30,7 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
     return inc;
   }
 
-  async function actions(id: string): Promise<Array<{ action: string; payload: string; at: string }>> {
+  async function actions(id: string): Promise<Array<{ seq: number; action: string; payload: string; at: string }>> {
     const res = await svc.http().get(`/api/v1/incidents/${id}/timeline`).set(bearer(tokens.commander.token)).expect(200);
     return res.body;
   }
@@ -48,6 +48,10 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
     expect(relevant).toEqual(['incident.event.DEADLINE_REMINDER', 'incident.event.DEADLINE_MISSED', 'deadline.escalated', 'deadline.escalated', 'deadline.escalated']);
     const roles = timeline.filter((e) => e.action === 'deadline.escalated').map((e) => JSON.parse(e.payload).role);
     expect(roles).toEqual(['commander', 'leader', 'admin']);
+    // The first step is taken in the transaction that records the miss: the next audit entry, same instant.
+    const missed = timeline.find((e) => e.action === 'incident.event.DEADLINE_MISSED')!;
+    const first = timeline.find((e) => e.action === 'deadline.escalated')!;
+    expect(first.seq).toBe(missed.seq + 1);
     const missedAt = new Date(timeline.find((e) => e.action === 'incident.event.DEADLINE_MISSED')!.at).getTime();
     expect(missedAt).toBeGreaterThanOrEqual(new Date(before.deadlines[0].dueAt).getTime());
 
