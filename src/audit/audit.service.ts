@@ -7,7 +7,7 @@ import { nowIso } from '../common/time';
 import { AuditEntry, AuditHead } from './audit-entry.entity';
 import { sql } from '../database/sql';
 import { BrokenReason, canonicalJson, checkLink, entryHash, GENESIS_HASH, headMac, macMatches } from './hash-chain';
-import { createHash } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -33,13 +33,14 @@ const PG_AUDIT_LOCK = 0x6c66_6175; // 'lfau'
 
 @Injectable()
 export class AuditService {
-  private readonly key: Buffer;
+  /** The head MAC key, imported once. */
+  private readonly key: KeyObject;
 
   constructor(
     private readonly dataSource: DataSource,
     config: AppConfig,
   ) {
-    this.key = resolveKey(config.AUDIT_KEY, config.VAR_DIR, 'audit.key');
+    this.key = createSecretKey(resolveKey(config.AUDIT_KEY, config.VAR_DIR, 'audit.key'));
   }
 
   /** Appends one entry inside the caller's transaction (the change and its record commit together). */
