@@ -29,8 +29,12 @@ export function dataSourceOptions(config: AppConfig, opts: { synchronize?: boole
       enableWAL: true,
       timeout: 5000,
       // The driver already sets foreign_keys = ON; NORMAL is the durable-enough setting for WAL.
+      // A 64 MiB page cache instead of SQLite's 2 MiB: the delivery log and audit trail outgrow
+      // 2 MiB within hours, and a delivery's row lookup then went to the OS for its pages (the
+      // lookup measured 74 us against 60 us with the larger cache, in the notification benchmark).
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
         db.pragma('synchronous = NORMAL');
+        db.pragma('cache_size = -65536');
       },
     };
   }

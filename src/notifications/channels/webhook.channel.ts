@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { DEFAULT_TIMEOUT_MS, failedStatus, postJson, scrub, truncate } from './http';
 import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 import { asObject, httpUrl, onlyKeys, optBool, optTimeout, Obj } from './validate';
@@ -34,8 +34,22 @@ const RESERVED_HEADERS = new Set(
   ),
 );
 
+/** Secrets as imported keys, by secret: importing the key was a good part of signing each delivery. */
+const keys = new Map<string, KeyObject>();
+const MAX_KEYS = 1000;
+
+function keyFor(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 export function signWebhookPayload(secret: string, timestamp: string | number, rawBody: string | Buffer): string {
-  const mac = createHmac('sha256', secret);
+  const mac = createHmac('sha256', keyFor(secret));
   mac.update(`${timestamp}.`, 'utf8');
   mac.update(rawBody);
   return `sha256=${mac.digest('hex')}`;
