@@ -74,7 +74,8 @@ export function stringifyWithMemos(object: Record<string, unknown>, memoFor: (ke
  * the rest is encoded for each call.
  */
 export function encodeWithMemos(object: Record<string, unknown>, memoFor: (key: string) => JsonMemo<object> | undefined): Buffer {
-  const chunks: Buffer[] = [];
+  // Text and ready bytes in order, then one allocation for all of it.
+  const chunks: Array<string | Buffer> = [];
   let pending = '{';
   let first = true;
   for (const key of Object.keys(object)) {
@@ -85,7 +86,7 @@ export function encodeWithMemos(object: Record<string, unknown>, memoFor: (key: 
       value.forEach((element, i) => {
         if (i > 0) pending += ',';
         if (element !== null && typeof element === 'object') {
-          chunks.push(Buffer.from(pending, 'utf8'), memo.bytes(element as object));
+          chunks.push(pending, memo.bytes(element as object));
           pending = '';
         } else {
           pending += JSON.stringify(element) ?? 'null';
@@ -100,8 +101,13 @@ export function encodeWithMemos(object: Record<string, unknown>, memoFor: (key: 
     pending += `${first ? '' : ','}${JSON.stringify(key)}:${text}`;
     first = false;
   }
-  chunks.push(Buffer.from(`${pending}}`, 'utf8'));
-  return Buffer.concat(chunks);
+  chunks.push(`${pending}}`);
+  let length = 0;
+  for (const c of chunks) length += typeof c === 'string' ? Buffer.byteLength(c, 'utf8') : c.length;
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const c of chunks) at += typeof c === 'string' ? out.write(c, at, 'utf8') : c.copy(out, at);
+  return out;
 }
 
 /**
