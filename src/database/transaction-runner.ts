@@ -43,6 +43,7 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
     this.checkpointer = new WalCheckpointer(path, require.resolve('better-sqlite3'), {
       everyCommits: 200,
       restartFrames: 4000,
+      quickPassMs: 25,
       onError: (err) => {
         this.logger?.warn({ err: err.message }, 'WAL checkpointer stopped; SQLite checkpoints in the commit that crosses its threshold again');
         db.pragma('wal_autocheckpoint = 1000');

@@ -12,6 +12,11 @@ export interface WalCheckpointerOptions {
   everyCommits: number;
   /** When the WAL holds this many frames, hold new write transactions once so it can start over. */
   restartFrames: number;
+  /**
+   * A hold waits for one pass over what was written during the previous one: hold only after a
+   * pass this quick (else chase with another pass first), or once the WAL is twice restartFrames.
+   */
+  quickPassMs: number;
   /** Called with what went wrong; the checkpointer then stops and SQLite's own checkpoints take over. */
   onError(err: Error): void;
 }
@@ -83,7 +88,8 @@ export class WalCheckpointer {
   committed(): void {
     if (this.stopped) return;
     this.commitsSince++;
-    if (!this.inFlight && this.commitsSince >= this.opts.everyCommits) this.pass();
+    // With a restart due, the next pass is the held one (beforeTransaction).
+    if (!this.inFlight && !this.restartDue && this.commitsSince >= this.opts.everyCommits) this.pass();
   }
 
   /**
@@ -91,12 +97,11 @@ export class WalCheckpointer {
    * for when the WAL is due to start over (no transaction is running at this point).
    */
   beforeTransaction(): Promise<void> | undefined {
-    if (!this.restartDue || this.stopped) return undefined;
+    // Never hold while a pass runs: a slow disk can make one take seconds.
+    if (!this.restartDue || this.stopped || this.inFlight) return undefined;
     this.restartDue = false;
     const wait = new Promise<void>((resolve) => this.waiters.push(resolve));
-    // A pass still running started before the writes now committed; ask for another after it.
-    if (!this.inFlight) this.pass();
-    else this.restartDue = true;
+    this.pass();
     return wait;
   }
 
@@ -115,28 +120,29 @@ export class WalCheckpointer {
 
   private pass(): void {
     this.inFlight = true;
+    this.passStartedAt = Date.now();
     this.commitsSince = 0;
     this.worker.postMessage('checkpoint');
   }
+
+  private passStartedAt = 0;
 
   private done(m: CheckpointResult | { error: string }): void {
     this.inFlight = false;
     if ('error' in m) return this.fail(new Error(m.error));
     this.last = m;
+    const tookMs = Date.now() - this.passStartedAt;
     if (this.waiters.length) {
-      if (this.restartDue) {
-        // This pass began while transactions still ran; the one that lets the WAL restart comes now.
-        this.restartDue = false;
-        this.pass();
-        return;
-      }
       // Made while write transactions were held: everything is copied back, so the next commit
       // starts the WAL over (unless a reader still used it; a later pass finds it long and retries).
       this.release();
     } else if (m.log >= this.opts.restartFrames) {
-      this.restartDue = true;
+      // What the hold will wait for is what was written during this pass: after a slow pass, chase
+      // with another one first, unless the WAL has grown too long to wait any more.
+      if (tookMs <= this.opts.quickPassMs || m.log >= 2 * this.opts.restartFrames) this.restartDue = true;
+      else return this.pass();
     }
-    if (this.commitsSince >= this.opts.everyCommits) this.pass();
+    if (!this.restartDue && this.commitsSince >= this.opts.everyCommits) this.pass();
   }
 
   private release(): void {
