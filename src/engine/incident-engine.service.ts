@@ -53,8 +53,8 @@ export interface Applied {
   snapshot: AnyMachineSnapshot;
 }
 
-/** Incident rows kept in memory (about 1 kB each, without the snapshot). */
-const RECENT_ROWS = 500;
+/** Incident rows kept in memory (about 1 kB each, without the snapshot); as many as snapshots. */
+const RECENT_ROWS = 2000;
 
 const actorRole = (a: Actor): WorkflowRole => (isSystemActor(a) ? 'system' : (a.role as WorkflowRole));
 const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` : a.userId);

@@ -82,12 +82,12 @@ describe('WorkflowRuntime', () => {
     expect(rt.cached('row-a', 4)).toBeUndefined();
     expect(rt.cached('row-b', 3)).toBeUndefined();
     // Fill to the bound while touching row-a, which must survive; the oldest other entry must not.
-    for (let i = 0; i < 500; i++) {
+    for (let i = 0; i < 2000; i++) {
       rt.remember(`filler-${i}`, 1, a);
-      if (i % 100 === 0) expect(rt.cached('row-a', 3)).toBe(a);
+      if (i % 400 === 0) expect(rt.cached('row-a', 3)).toBe(a);
     }
     expect(rt.cached('row-a', 3)).toBe(a);
     expect(rt.cached('filler-0', 1)).toBeUndefined();
-    expect(rt.cached('filler-499', 1)).toBe(a);
+    expect(rt.cached('filler-1999', 1)).toBe(a);
   });
 });
