@@ -15,17 +15,20 @@ const CANDIDATES: Readonly<Record<string, (context: unknown, role?: Role) => Eve
   'early-warning': (context) => earlyWarningEventCandidates(context as EarlyWarningContext),
 };
 
-const eventTypes = new WeakMap<AnyStateMachine, string[]>();
+const eventTypes = new WeakMap<AnyStateMachine, readonly string[]>();
 
-/** Event types the machine handles anywhere, without XState's internal ones (done.*, xstate.*). */
-export function machineEventTypes(machine: AnyStateMachine): string[] {
-  // A machine's definition never changes, and this runs for every answer that lists allowed events.
+/**
+ * Event types the machine handles anywhere, without XState's internal ones (done.*, xstate.*).
+ * Computed once per machine (a definition never changes, and this runs for every answer that lists
+ * allowed events) and shared, hence read-only.
+ */
+export function machineEventTypes(machine: AnyStateMachine): readonly string[] {
   let types = eventTypes.get(machine);
   if (!types) {
-    types = machine.events.filter((t: string) => t !== '' && t !== '*' && !t.startsWith('xstate.') && !t.startsWith('done.'));
+    types = Object.freeze(machine.events.filter((t: string) => t !== '' && t !== '*' && !t.startsWith('xstate.') && !t.startsWith('done.')));
     eventTypes.set(machine, types);
   }
-  return [...types];
+  return types;
 }
 
 export interface AllowedEventsOptions {

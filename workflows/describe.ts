@@ -104,7 +104,7 @@ export function describeWorkflow(machine: AnyStateMachine): WorkflowDescription 
     id: machine.id,
     version: machine.version ?? null,
     requirements: requirementsOf(machine.root.meta),
-    events: machineEventTypes(machine),
+    events: [...machineEventTypes(machine)],
     states: describeState(machine.root),
     transitions,
   };

@@ -43,39 +43,16 @@ function deepFreeze(value: unknown): void {
 }
 
 /**
- * Exactly `JSON.stringify(object)` for a plain object, except that the object elements of the arrays
- * under the keys `memoFor` gives a memo for come from that memo (other elements are stringified as
- * usual).
+ * The pieces of `JSON.stringify(object)` for a plain object, in order: text, and for each object
+ * element of the arrays under the keys `memoFor` gives a memo for, what `element` makes of it with
+ * that memo (other elements are stringified as usual). Both forms below are this one walk.
  */
-export function stringifyWithMemos(object: Record<string, unknown>, memoFor: (key: string) => JsonMemo<object> | undefined): string {
-  let out = '{';
-  for (const key of Object.keys(object)) {
-    const value = object[key];
-    const memo = memoFor(key);
-    let text: string | undefined;
-    if (memo && Array.isArray(value)) {
-      const parts: string[] = [];
-      for (const element of value) {
-        parts.push(element !== null && typeof element === 'object' ? memo.text(element as object) : (JSON.stringify(element) ?? 'null'));
-      }
-      text = `[${parts.join(',')}]`;
-    } else {
-      // undefined, functions and symbols leave the key out, as JSON.stringify does.
-      text = JSON.stringify(value);
-    }
-    if (text === undefined) continue;
-    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${text}`;
-  }
-  return `${out}}`;
-}
-
-/**
- * `stringifyWithMemos` in UTF-8: the memoised elements' bytes are reused as they are, so only
- * the rest is encoded for each call.
- */
-export function encodeWithMemos(object: Record<string, unknown>, memoFor: (key: string) => JsonMemo<object> | undefined): Buffer {
-  // Text and ready bytes in order, then one allocation for all of it.
-  const chunks: Array<string | Buffer> = [];
+function piecesWithMemos<P>(
+  object: Record<string, unknown>,
+  memoFor: (key: string) => JsonMemo<object> | undefined,
+  element: (memo: JsonMemo<object>, value: object) => P,
+): Array<string | P> {
+  const pieces: Array<string | P> = [];
   let pending = '{';
   let first = true;
   for (const key of Object.keys(object)) {
@@ -83,25 +60,40 @@ export function encodeWithMemos(object: Record<string, unknown>, memoFor: (key: 
     const memo = memoFor(key);
     if (memo && Array.isArray(value)) {
       pending += `${first ? '' : ','}${JSON.stringify(key)}:[`;
-      value.forEach((element, i) => {
+      value.forEach((item, i) => {
         if (i > 0) pending += ',';
-        if (element !== null && typeof element === 'object') {
-          chunks.push(pending, memo.bytes(element as object));
+        if (item !== null && typeof item === 'object') {
+          pieces.push(pending, element(memo, item as object));
           pending = '';
         } else {
-          pending += JSON.stringify(element) ?? 'null';
+          pending += JSON.stringify(item) ?? 'null';
         }
       });
       pending += ']';
       first = false;
       continue;
     }
+    // undefined, functions and symbols leave the key out, as JSON.stringify does.
     const text = JSON.stringify(value);
     if (text === undefined) continue;
     pending += `${first ? '' : ','}${JSON.stringify(key)}:${text}`;
     first = false;
   }
-  chunks.push(`${pending}}`);
+  pieces.push(`${pending}}`);
+  return pieces;
+}
+
+/** Exactly `JSON.stringify(object)` for a plain object, with memoised array elements (see piecesWithMemos). */
+export function stringifyWithMemos(object: Record<string, unknown>, memoFor: (key: string) => JsonMemo<object> | undefined): string {
+  return piecesWithMemos(object, memoFor, (memo, value) => memo.text(value)).join('');
+}
+
+/**
+ * `stringifyWithMemos` in UTF-8: the memoised elements' bytes are reused as they are, so only
+ * the rest is encoded for each call, into one allocation for all of it.
+ */
+export function encodeWithMemos(object: Record<string, unknown>, memoFor: (key: string) => JsonMemo<object> | undefined): Buffer {
+  const chunks = piecesWithMemos(object, memoFor, (memo, value) => memo.bytes(value));
   let length = 0;
   for (const c of chunks) length += typeof c === 'string' ? Buffer.byteLength(c, 'utf8') : c.length;
   const out = Buffer.allocUnsafe(length);

@@ -22,7 +22,7 @@ import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
 import { Catalogue } from '../requirements/catalogue';
 import { VersionedCache } from '../common/versioned-cache';
-import { WorkflowRuntime } from './workflow-runtime';
+import { RECENT_SNAPSHOTS, WorkflowRuntime } from './workflow-runtime';
 
 export interface Declaration {
   title: string;
@@ -53,8 +53,8 @@ export interface Applied {
   snapshot: AnyMachineSnapshot;
 }
 
-/** Incident rows kept in memory (about 1 kB each, without the snapshot); as many as snapshots. */
-const RECENT_ROWS = 2000;
+/** Incident rows kept in memory (about 1 kB each, without the snapshot): one per remembered snapshot. */
+const RECENT_ROWS = RECENT_SNAPSHOTS;
 
 const actorRole = (a: Actor): WorkflowRole => (isSystemActor(a) ? 'system' : (a.role as WorkflowRole));
 const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` : a.userId);

@@ -30,7 +30,7 @@ const noop = () => undefined;
  * incidents of a large deployment, and a burst of their deadlines falling due together then
  * needs no row reads to restore them (500 did not cover the benchmark's 1,000).
  */
-const RECENT_SNAPSHOTS = 2000;
+export const RECENT_SNAPSHOTS = 2000;
 
 /**
  * What XState's pure `transition()` / `initialTransition()` do, with one inert actor scope per
@@ -114,7 +114,6 @@ export class WorkflowRuntime {
     }
     return restoreSnapshot(this.entry(id, version).machine, parsed);
   }
-
 
   /**
    * The snapshot of row `key` at `rowVersion` if it was restored or written recently, so the hot

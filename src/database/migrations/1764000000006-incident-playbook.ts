@@ -28,6 +28,7 @@ export class IncidentPlaybook1764000000006 implements MigrationInterface {
       for (const row of rows) {
         const steps = row.snapshot ? (JSON.parse(row.snapshot) as { context?: { steps?: Array<Record<string, unknown>> } }).context?.steps : undefined;
         if (!steps) continue;
+        // Spelled out rather than stepDefinition(): a migration keeps doing what it did when the code moves on.
         const definitions = steps.map((s) => ({ id: s.id, phase: s.phase, title: s.title, roles: s.roles, mandatory: s.mandatory, requirements: s.requirements }));
         await q.query(`INSERT INTO incident_playbook (incident_id, playbook, steps) VALUES (${p(1)}, NULL, ${p(2)})`, [row.id, JSON.stringify(definitions)]);
       }
