@@ -42,7 +42,9 @@ export class ReportingDuties1764000000007 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('service_provider');
-    await q.dropColumn('organisation', 'region');
-    await q.dropColumn('organisation', 'department_kind');
+    // Plain DROP COLUMN (SQLite 3.35+, Postgres): TypeORM's SQLite fallback rebuilds the table, which the
+    // foreign keys that point at organisation refuse.
+    await q.query('ALTER TABLE organisation DROP COLUMN region');
+    await q.query('ALTER TABLE organisation DROP COLUMN department_kind');
   }
 }
