@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { GRADES, type Grade } from '../common/roles';
 import { RECIPIENT_CHANNELS, RECIPIENT_KINDS, REPORT_KINDS, type RecipientChannel, type RecipientKindCode, type ReportKindCode } from './report.entities';
 
@@ -42,6 +42,29 @@ export class UpdateReportDto {
   @IsInt()
   @Min(1)
   expectedVersion?: number;
+}
+
+export const OUT_OF_BAND_MEANS = ['phone', 'fax', 'email', 'web', 'mini-program', 'in-person', 'other'] as const;
+
+/** A report made outside the product to a recipient kind the rules require but nobody here receives. */
+export class OutOfBandDeliveryDto {
+  @ApiProperty({ enum: RECIPIENT_KINDS }) @IsIn(RECIPIENT_KINDS) recipientKind!: RecipientKindCode;
+  @ApiProperty({ example: '国家互联网应急中心 12387' }) @IsString() @Length(1, 200) recipientName!: string;
+  @ApiProperty({ enum: OUT_OF_BAND_MEANS }) @IsIn(OUT_OF_BAND_MEANS) means!: (typeof OUT_OF_BAND_MEANS)[number];
+  @ApiPropertyOptional({ example: '12387 受理号 20261202-0031', description: 'What the recipient gave back: a case number, the name of who took the call' })
+  @IsOptional() @IsString() @Length(1, 200) reference?: string;
+  @ApiPropertyOptional({ example: '2026-12-02T10:40:00+08:00', description: 'When it was reported (with its offset); now when absent; never in the future' })
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'deliveredAt must carry its offset (Z or +08:00)' })
+  deliveredAt?: string;
+}
+
+export class SubmitReportDto {
+  @ApiPropertyOptional({
+    type: [OutOfBandDeliveryDto],
+    description: 'Required recipient kinds this deployment cannot deliver to (see recipientCoverage), reported another way before submitting. Without them the submission is refused (409).',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => OutOfBandDeliveryDto)
+  outOfBand?: OutOfBandDeliveryDto[];
 }
 
 export class AcknowledgeDto {

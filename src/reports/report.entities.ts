@@ -78,6 +78,10 @@ export interface DeliveryAttempt {
   ok: boolean;
   status?: number;
   error?: string;
+  /** Out-of-band deliveries: how the liaison reported, what the recipient gave back, who recorded it. */
+  means?: string;
+  reference?: string | null;
+  recordedBy?: string;
 }
 
 /**
@@ -98,7 +102,8 @@ export class ReportDelivery {
   @Column({ name: 'recipient_id', type: 'varchar', length: 36, nullable: true }) recipientId!: string | null;
   @Column({ name: 'recipient_kind', type: 'varchar', length: 40 }) recipientKind!: RecipientKindCode;
   @Column({ name: 'recipient_name', type: 'varchar', length: 200 }) recipientName!: string;
-  @Column({ type: 'varchar', length: 12 }) channel!: 'inbox' | RecipientChannel;
+  /** `out-of-band`: reported outside the product by the liaison and recorded with the submission. */
+  @Column({ type: 'varchar', length: 12 }) channel!: 'inbox' | 'out-of-band' | RecipientChannel;
   @Column({ type: 'varchar', length: 12 }) kind!: ReportKindCode;
   @Column({ type: 'varchar', length: 4 }) grade!: Grade;
   @Column({ type: 'varchar', length: 60 }) category!: string;

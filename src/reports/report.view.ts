@@ -15,7 +15,7 @@ export class InfoRequestView {
 
 export class DeliveryView {
   @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['inbox', 'email', 'webhook'] }) channel!: string;
+  @ApiProperty({ enum: ['inbox', 'email', 'webhook', 'out-of-band'] }) channel!: string;
   @ApiProperty({ enum: ['protection-department', 'public-security', 'own-cyberspace-body', 'provincial-cyberspace-department', 'sector-regulator'] }) recipientKind!: string;
   @ApiProperty() recipientName!: string;
   @ApiPropertyOptional({ nullable: true }) departmentOrgId!: string | null;

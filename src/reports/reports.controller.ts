@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../http/error-body';
 import { InboxService } from './inbox.service';
 import { RecipientsService } from './recipients.service';
-import { AcknowledgeDto, CreateRecipientDto, CreateReportDto, ForwardDto, InboxQuery, RequestInfoDto, UpdateRecipientDto, UpdateReportDto } from './report.dto';
+import { AcknowledgeDto, CreateRecipientDto, CreateReportDto, ForwardDto, InboxQuery, RequestInfoDto, SubmitReportDto, UpdateRecipientDto, UpdateReportDto } from './report.dto';
 import { InboxItemView, InboxPage, IncidentReportsView, RecipientView, ReportView } from './report.view';
 import { ReportsService } from './reports.service';
 
@@ -75,9 +75,13 @@ export class ReportsController {
   @Roles('liaison')
   @ApiOperation({ summary: 'Submit an approved report: delivers it and sends the matching *_REPORT_SUBMITTED event to the incident, in one transaction' })
   @ApiOkResponse({ type: ReportView })
-  @ApiConflictResponse({ type: ErrorBody, description: 'Not approved, already submitted, or the workflow does not accept this report now (allowedEvents)' })
-  submit(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.reports.submit(p, id);
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description: 'Not approved, already submitted, the workflow does not accept this report now (allowedEvents), or a required recipient kind has nobody to receive it and is not in outOfBand (missingRecipientKinds, nationalChannels)',
+  })
+  @ApiBadRequestResponse({ type: ErrorBody })
+  submit(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SubmitReportDto) {
+    return this.reports.submit(p, id, dto);
   }
 
   @Post('reports/:id/deliveries/:deliveryId/acknowledge')

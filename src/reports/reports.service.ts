@@ -20,7 +20,7 @@ import { QUEUES, jobId } from '../queues/queue-names';
 import { Catalogue } from '../requirements/catalogue';
 import type { ReportingRule } from '../requirements/types';
 import { contentDigest, draftFields, fieldSets, MAX_FIELD_CHARS, missing, renderReportHtml } from './report-content';
-import type { CreateReportDto, UpdateReportDto } from './report.dto';
+import type { CreateReportDto, OutOfBandDeliveryDto, SubmitReportDto, UpdateReportDto } from './report.dto';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient, type RecipientKindCode } from './report.entities';
 import { deliveryView, documentView, infoRequestView, type IncidentReportsView, type RecipientCoverageView, type ReportDocumentView, type ReportView } from './report.view';
 import { ReportsConfig } from './reports-config';
@@ -165,7 +165,7 @@ export class ReportsService {
     return this.get(p, id);
   }
 
-  async submit(p: Principal, id: string): Promise<ReportView> {
+  async submit(p: Principal, id: string, dto: SubmitReportDto = {}): Promise<ReportView> {
     await this.tx.run(async (em) => {
       const report = await this.find(em, p, id);
       if (report.status === 'submitted') throw new ConflictException('Report was already submitted; draft a correction (corrects) instead');
@@ -194,7 +194,7 @@ export class ReportsService {
       );
       if (!res.affected) throw new ConflictException('Report changed concurrently; reload and retry');
 
-      const { deliveries, items } = await this.address(em, submitted, incident, org, rule, now);
+      const { deliveries, items } = await this.address(em, submitted, incident, org, rule, now, dto.outOfBand ?? [], p);
       await this.audit.append(em, {
         actor: p, incidentId: incident.id, action: 'report.submitted',
         payload: {
@@ -267,7 +267,9 @@ export class ReportsService {
    * deployment (inbox) and the operator's external recipients of the kinds the rule names. A drill
    * goes to departments marked drill, and to external recipients only when they opted in.
    */
-  private async address(em: EntityManager, report: Report, incident: Incident, org: Organisation, rule: ReportingRule, now: Date): Promise<{ deliveries: ReportDelivery[]; items: OutboxItem[] }> {
+  private async address(
+    em: EntityManager, report: Report, incident: Incident, org: Organisation, rule: ReportingRule, now: Date, outOfBand: readonly OutOfBandDeliveryDto[], p: Principal,
+  ): Promise<{ deliveries: ReportDelivery[]; items: OutboxItem[] }> {
     const kinds = this.recipientKinds(org, rule, report.grade);
     const at = now.toISOString();
     const ackDueAt = new Date(now.getTime() + this.config.ackWithinMs);
@@ -297,13 +299,26 @@ export class ReportsService {
         status: 'pending', deliveredAt: null, receivedAt: null, onwardStatus: 'none', onwardDueAt: null,
       })),
     ];
+    deliveries.push(...outOfBand.map((o, i) => this.outOfBandDelivery(base, o, i, kinds, now, p)));
+    // A report is on time only if it reached every kind of recipient the rules require: one that
+    // reached nobody of a kind must not meet the deadline (the workflow event below would). Drills are
+    // exempt: their reports go to external recipients only by opt-in.
+    const missing = kinds.filter((k) => !deliveries.some((d) => d.recipientKind === k));
+    if (missing.length && !report.drill) {
+      throw new ConflictException({
+        message: `Nobody here receives ${missing.join(', ')}: report to them another way (e.g. the national channels) and list each in outOfBand, or configure a recipient`,
+        missingRecipientKinds: missing,
+        nationalChannels: this.catalogue.nationalChannels.channels,
+      });
+    }
     await insertEach(em.getRepository(ReportDelivery), deliveries);
     const vars = { reference: incident.reference, title: incident.title, reportKind: report.kind, reportReference: report.reference, category: report.category, grade: report.grade };
     const items: OutboxItem[] = [
       fanout(jobId('nt', 'rpt', report.id, 'submitted'), { orgId: org.id, event: 'report.submitted', data: vars, drill: report.drill, incidentId: incident.id, grade: report.grade, reportId: report.id }),
     ];
     for (const d of deliveries) {
-      items.push({ id: jobId('rpt', d.id, 'ack'), queue: QUEUES.timers, kind: 'report-ack-due', payload: { deliveryId: d.id }, dueAt: d.ackDueAt });
+      if (!d.acknowledgedAt) items.push({ id: jobId('rpt', d.id, 'ack'), queue: QUEUES.timers, kind: 'report-ack-due', payload: { deliveryId: d.id }, dueAt: d.ackDueAt });
+      if (d.channel === 'out-of-band') continue; // already reported by the liaison: nothing to send
       if (d.departmentOrgId) {
         items.push(fanout(jobId('nt', 'rpt', d.id, 'received'), {
           orgId: d.departmentOrgId, event: 'report.submitted', data: { ...vars, orgName: org.name, recipient: 'protection-department' }, drill: report.drill, incidentId: null, grade: report.grade, reportId: report.id,
@@ -321,6 +336,21 @@ export class ReportsService {
       }
     }
     return { deliveries, items };
+  }
+
+  /** A report the liaison made outside the product (phone, fax, the 12387 website…), recorded with the submission. */
+  private outOfBandDelivery(base: Omit<ReportDelivery, 'id' | 'departmentOrgId' | 'recipientId' | 'recipientKind' | 'recipientName' | 'channel' | 'status' | 'deliveredAt' | 'receivedAt' | 'onwardStatus' | 'onwardDueAt'>, o: OutOfBandDeliveryDto, i: number, kinds: readonly string[], now: Date, p: Principal): ReportDelivery {
+    if (!kinds.includes(o.recipientKind)) throw badField(`outOfBand.${i}.recipientKind`, `the rules for this report require ${kinds.join(', ')}, not ${o.recipientKind}`);
+    const at = o.deliveredAt ? new Date(o.deliveredAt) : now;
+    if (at.getTime() > now.getTime()) throw badField(`outOfBand.${i}.deliveredAt`, 'deliveredAt cannot be in the future');
+    // A call or a visit is its own acknowledgement; a fax or an email still waits for one.
+    const spoken = o.means === 'phone' || o.means === 'in-person';
+    return {
+      ...base, id: randomUUID(), departmentOrgId: null, recipientId: null, recipientKind: o.recipientKind, recipientName: o.recipientName, channel: 'out-of-band',
+      status: 'delivered', deliveredAt: at.toISOString(), receivedAt: at.toISOString(), onwardStatus: 'none', onwardDueAt: null,
+      attemptLog: [{ at: at.toISOString(), ok: true, means: o.means, reference: o.reference ?? null, recordedBy: p.userId }],
+      acknowledgedAt: spoken ? at.toISOString() : null, acknowledgedBy: spoken ? p.userId : null, ackNote: spoken ? (o.reference ?? o.means) : null,
+    };
   }
 
   /** Recipient kinds a report under `rule` goes to: the rule's, plus sector regulators whose rules bind this operator. */

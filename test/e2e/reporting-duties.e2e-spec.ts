@@ -45,14 +45,19 @@ describe('reporting duties as published (NCIRM-2025 Arts. 4, 7, 8)', () => {
     return inc;
   }
 
-  async function submitInitial(tokens: Tokens, incidentId: string): Promise<string> {
+  async function approvedInitial(tokens: Tokens, incidentId: string): Promise<string> {
     const d = await http().post(`/api/v1/incidents/${incidentId}/reports`).set(bearer(tokens.liaison.token)).send({ kind: 'initial' }).expect(201);
     const fields: Record<string, string> = {};
     for (const code of d.body.missingFields as string[]) fields[code] = `${code} 的内容`;
     await http().patch(`/api/v1/reports/${d.body.id}`).set(bearer(tokens.liaison.token)).send({ fields }).expect(200);
     await http().post(`/api/v1/reports/${d.body.id}/approve`).set(bearer(tokens.commander.token)).expect(200);
-    await http().post(`/api/v1/reports/${d.body.id}/submit`).set(bearer(tokens.liaison.token)).expect(200);
     return d.body.id as string;
+  }
+
+  async function submitInitial(tokens: Tokens, incidentId: string): Promise<string> {
+    const id = await approvedInitial(tokens, incidentId);
+    await http().post(`/api/v1/reports/${id}/submit`).set(bearer(tokens.liaison.token)).expect(200);
+    return id;
   }
 
   it("an other operator's grade-II report reaches its region's cyberspace department, which owes the onward report within 1 hour", async () => {
@@ -99,8 +104,33 @@ describe('reporting duties as published (NCIRM-2025 Arts. 4, 7, 8)', () => {
     expect(list.body.recipientCoverage.missing).toEqual(['protection-department', 'public-security']);
     await http().patch(`/api/v1/admin/organisations/${ciiOrgId}`).set(bearer(svc.adminToken)).send({ region: '31' }).expect(200);
 
-    // The report still goes to whoever is there: Shanghai public security receives it.
-    const reportId = await submitInitial(cii, inc.id);
+    // A report that would reach no protection department is refused: it would not meet the 1-hour duty.
+    const reportId = await approvedInitial(cii, inc.id);
+    const refused = await http().post(`/api/v1/reports/${reportId}/submit`).set(bearer(cii.liaison.token)).send({});
+    expect(refused.status).toBe(409);
+    expect(refused.body.missingRecipientKinds).toEqual(['protection-department']);
+    expect(refused.body.nationalChannels[0]).toMatchObject({ kind: 'hotline', value: '12387' });
+    expect((await inc.get()).deadlines.find((d: { timer: string }) => d.timer === 'initial-report').status).toBe('pending');
+    expect((await http().get(`/api/v1/reports/${reportId}`).set(bearer(cii.liaison.token)).expect(200)).body).toMatchObject({ status: 'approved', deliveries: [] });
+
+    const oob = (o: Record<string, unknown>) => http().post(`/api/v1/reports/${reportId}/submit`).set(bearer(cii.liaison.token)).send({ outOfBand: [o] });
+    const phoned = { recipientKind: 'protection-department', recipientName: '国家互联网应急中心 12387', means: 'phone', reference: '受理号 20261202-0031' };
+    for (const [o, field] of [
+      [{ ...phoned, recipientKind: 'sector-regulator' }, 'outOfBand.0.recipientKind'],
+      [{ ...phoned, deliveredAt: new Date(Date.now() + 3600_000).toISOString() }, 'outOfBand.0.deliveredAt'],
+      [{ ...phoned, deliveredAt: '2026-12-02T10:40:00' }, 'outOfBand.0.deliveredAt'],
+      [{ ...phoned, means: 'pigeon' }, 'outOfBand.0.means'],
+    ] as const) {
+      const res = await oob(o);
+      expect([res.status, res.body.details?.[0]?.field]).toEqual([400, field]);
+    }
+    const submitted = await oob(phoned);
+    expect(submitted.status).toBe(200);
+    const byKind = Object.fromEntries((submitted.body.deliveries as Array<{ recipientKind: string }>).map((d) => [d.recipientKind, d]));
+    expect(byKind['protection-department']).toMatchObject({ channel: 'out-of-band', status: 'delivered', recipientName: '国家互联网应急中心 12387', acknowledgedAt: expect.any(String) });
+    // Shanghai public security, in this deployment, receives it in its inbox as well.
+    expect(byKind['public-security']).toMatchObject({ channel: 'inbox', recipientName: '上海市公安局网安总队' });
+    expect((await inc.get()).deadlines.find((d: { timer: string }) => d.timer === 'initial-report').status).toBe('met');
     const inbox = await http().get('/api/v1/inbox/reports').set(bearer(police['department-officer'].token)).expect(200);
     const item = inbox.body.items.find((i: { report: { id: string } }) => i.report.id === reportId);
     expect(item).toBeDefined();
