@@ -1,4 +1,5 @@
 import { computeReportDeadline, loadCatalogue, type Catalogue, type Grade, type OperatorKind } from '../../../src/requirements';
+import { brokenCopy, removeCopies, replaceOnce } from './helpers';
 
 const cst = (local: string): Date => new Date(`${local}+08:00`);
 const HOUR = 3_600_000;
@@ -57,5 +58,46 @@ describe('report deadlines from the shipped reporting rules', () => {
     expect(cat.reportDeadline(rule, 'final', cst('2026-04-03T17:30:00'))).toEqual(cst('2026-05-03T17:30:00'));
     // A month boundary and a leap-free February: 2026-01-30 + 30 days = 2026-03-01.
     expect(cat.reportDeadline(rule, 'final', cst('2026-01-30T09:00:00'))).toEqual(cst('2026-03-01T09:00:00'));
+  });
+});
+
+describe('sector regulators (sectorRules)', () => {
+  // None ships (no sector's own text has been checked); the mechanism is held by a copy that adds one.
+  const dir = brokenCopy('reporting-rules.yaml', (t) =>
+    replaceOnce(t, 'sectorRules: []', [
+      'sectorRules:',
+      '  - id: SR-finance-test',
+      '    sector: finance',
+      '    regulator: { zh: 测试监管机构, en: Test regulator }',
+      '    operatorKinds: [cii]',
+      '    initialWithin: PT30M',
+      '    requirementIds: [NCIRM-2025-sector]',
+      '    confidence: unverified',
+      '    source: a test fixture, https://example.invalid/rule',
+    ].join('\n')),
+  );
+  const cat = loadCatalogue(dir);
+  afterAll(() => removeCopies());
+
+  it('binds only the sector and operator kinds it names, for the grades of the national rule', () => {
+    expect(cat.sectorRulesFor('finance', 'cii', 'II').map((r) => r.id)).toEqual(['SR-finance-test']);
+    expect(cat.sectorRulesFor('energy', 'cii', 'II')).toEqual([]);
+    expect(cat.sectorRulesFor('finance', 'other', 'II')).toEqual([]);
+    expect(cat.sectorRulesFor('finance', 'cii', 'IV')).toEqual([]);
+    expect(cat.sectorRulesFor(null, 'cii', 'II')).toEqual([]);
+  });
+
+  it('brings the initial deadline forward when its own is earlier, never later', () => {
+    const detected = cst('2026-11-25T10:00:00');
+    const rule = cat.ruleFor('cii', 'II')!;
+    expect(cat.initialDeadline(rule, cat.sectorRulesFor('finance', 'cii', 'II'), detected)).toEqual(cst('2026-11-25T10:30:00'));
+    expect(cat.initialDeadline(rule, [], detected)).toEqual(cst('2026-11-25T11:00:00'));
+    const later = { ...cat.sectorRules[0]!, initialWithin: 'PT3H' };
+    expect(cat.initialDeadline(rule, [later], detected)).toEqual(cst('2026-11-25T11:00:00'));
+  });
+
+  it('rejects a sector rule with a bad duration or an unknown requirement, naming the path', () => {
+    const bad = brokenCopy('reporting-rules.yaml', (t) => replaceOnce(t, 'sectorRules: []', 'sectorRules:\n  - { id: SR-x, sector: finance, regulator: { zh: 甲, en: A }, initialWithin: 30 minutes, requirementIds: [NCIRM-2025-sector], confidence: unverified, source: x }'));
+    expect(() => loadCatalogue(bad)).toThrow(/^reporting-rules\.yaml \/sectorRules\/0\/initialWithin: bad duration/);
   });
 });
