@@ -95,7 +95,8 @@ describe('catalogue content', () => {
     expect(cat.chapters.map((c) => c.number)).toEqual(['5', '6', '7', '8', '9', '10', '11']);
     expect(cat.clauses.map((c) => c.number)).toEqual([
       '6.1', '6.2', '6.3', '6.4',
-      '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '7.7', '7.8', '7.9',
+      // 7.1 is level protection (table of contents), so the recalled clauses after it end at 7.10.
+      '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '7.7', '7.8', '7.9', '7.10',
       '8.1', '8.2', '8.3',
       '9.1', '9.2', '9.3',
       '10.1', '10.2', '10.3', '10.4',
@@ -104,6 +105,33 @@ describe('catalogue content', () => {
     expect(cat.layout.confidence).toBe('unverified');
     expect(cat.clauses.every((c) => c.confidence === 'unverified')).toBe(true);
     expect(cat.principles).toHaveLength(3);
+  });
+
+  it('places the GB/T 39204 structure as its table of contents has it', () => {
+    // https://www.chinesestandard.net/PDF/English.amp.aspx/GBT39204-2022: "4 Basic principles of
+    // security protection", "5 Main contents and activities", "7 Safety protection 7.1 Network
+    // security leve[l protection]".
+    expect(cat.principles.map((p) => p.id)).toEqual([
+      'GBT39204-4-principle-business', 'GBT39204-4-principle-risk', 'GBT39204-4-principle-sharing',
+    ]);
+    expect(cat.principles.every((p) => p.confidence === 'confirmed' && /https?:\/\//.test(p.source))).toBe(true);
+    expect(cat.chapters.find((c) => c.number === '5')!.title.en).toBe('Main contents and activities');
+    const ch7 = cat.chapters.find((c) => c.number === '7')!.clauses;
+    expect(ch7[0]).toMatchObject({ number: '7.1', title: { zh: '网络安全等级保护' } });
+    expect(ch7.map((c) => [c.number, c.title.zh]).slice(-2)).toEqual([['7.9', '供应链安全保护'], ['7.10', '数据安全防护']]);
+    const doc = cat.documents.find((d) => d.id === 'GBT39204-2022')!;
+    // The official English title of the catalogue record, https://bzchaxun.com/view/6104115012000000.html.
+    expect(doc.title.en).toBe('Information security technology—Cybersecurity requirements for critical information infrastructure protection');
+  });
+
+  it('cites public sources, never a file users do not get', () => {
+    const texts: string[] = [
+      ...cat.requirements.filter((r) => r.document === 'GBT39204-2022').map((r) => r.source),
+      ...cat.principles.map((p) => p.source),
+      cat.layout.source,
+      cat.documents.find((d) => d.id === 'GBT39204-2022')!.source,
+    ];
+    for (const t of texts) expect(t).not.toMatch(/FACTS\.md|seed article/i);
   });
 
   it('keeps recalled regulation facts unverified and confirmed ones sourced by URL', () => {
