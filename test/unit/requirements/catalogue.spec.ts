@@ -130,6 +130,8 @@ describe('catalogue content', () => {
       ...cat.principles.map((p) => p.source),
       cat.layout.source,
       cat.documents.find((d) => d.id === 'GBT39204-2022')!.source,
+      cat.taxonomy.categorySource,
+      cat.taxonomy.gradingSource,
     ];
     for (const t of texts) expect(t).not.toMatch(/FACTS\.md|seed article/i);
   });
@@ -160,11 +162,40 @@ describe('catalogue content', () => {
     expect(cat.categoryLineage('ransomware')).toEqual(['ransomware', 'malware']);
   });
 
-  it('has grades I-IV, unverified thresholds, and the four warning levels', () => {
+  it('names categories as GB/T 20986-2023 does, with the sub-categories a responder picks', () => {
+    // Names and parents as in the standard's category list (event_category table reproducing it);
+    // 拒绝服务事件 and 数据损失事件 correct the earlier 拒绝服务攻击事件 / 数据丢失事件.
+    const expected: Array<[code: string, zh: string, parent: string]> = [
+      ['ddos', '拒绝服务事件', 'network-attack'],
+      ['data-loss', '数据损失事件', 'data-security'],
+      ['computer-virus', '计算机病毒事件', 'malware'],
+      ['cryptomining', '挖矿病毒事件', 'malware'],
+      ['backdoor-implant', '后门植入事件', 'network-attack'],
+      ['credential-attack', '凭据攻击事件', 'network-attack'],
+      ['domain-hijacking', '域名劫持事件', 'network-attack'],
+      ['apt', 'APT事件', 'network-attack'],
+      ['data-theft', '数据窃取事件', 'data-security'],
+      ['technical-failure', '技术故障事件', 'equipment-failure'],
+      ['supporting-facility-failure', '配套设施故障事件', 'equipment-failure'],
+    ];
+    for (const [code, zh, parent] of expected) {
+      expect({ code, zh: cat.category(code)?.name.zh, parent: cat.category(code)?.parent }).toEqual({ code, zh, parent });
+      expect(cat.category(code)!.origin).toBe('standard');
+    }
+    // Only the two sub-categories we added for playbooks are product classes.
+    expect(cat.categories.filter((c) => c.origin === 'product').map((c) => c.code).sort()).toEqual(['intrusion', 'service-outage']);
+  });
+
+  it('has grades I-IV, grade I thresholds read in the final guide, and the four warning levels', () => {
     expect(cat.taxonomy.grades.map((g) => [g.code, g.name.zh])).toEqual([
       ['I', '特别重大'], ['II', '重大'], ['III', '较大'], ['IV', '一般'],
     ]);
-    expect(cat.taxonomy.grades.every((g) => g.thresholdsConfidence === 'unverified')).toBe(true);
+    // Grade 一 items 1-7 were read in a reprint of the final guide (wlzx.gzy.edu.cn); grades 二/三 only in part.
+    expect(cat.taxonomy.grades.map((g) => g.thresholdsConfidence)).toEqual(['confirmed', 'unverified', 'unverified', 'unverified']);
+    // Every grade describes every dimension the guide measures, including the ones it added.
+    const dims = cat.taxonomy.gradingDimensions.map((d) => d.code);
+    expect(dims).toEqual(expect.arrayContaining(['site-unreachable', 'system-interruption', 'population-share', 'public-service', 'defacement-spread', 'personal-information']));
+    for (const g of cat.taxonomy.grades) expect(g.criteria.map((c) => c.dimension)).toEqual(dims);
     expect(cat.taxonomy.grades.map((g) => g.reportMandatory)).toEqual([true, true, true, false]);
     expect(cat.taxonomy.earlyWarningLevels.map((l) => l.code)).toEqual(['red', 'orange', 'yellow', 'blue']);
   });
