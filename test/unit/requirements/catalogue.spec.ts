@@ -132,6 +132,8 @@ describe('catalogue content', () => {
       cat.documents.find((d) => d.id === 'GBT39204-2022')!.source,
       cat.taxonomy.categorySource,
       cat.taxonomy.gradingSource,
+      cat.gradeRules.source,
+      ...cat.gradeRules.rules.map((r) => r.source),
     ];
     for (const t of texts) expect(t).not.toMatch(/FACTS\.md|seed article/i);
   });
@@ -359,9 +361,29 @@ describe('broken catalogues are rejected with a one-line message naming file and
 
   it('rejects a grade rule on an undeclared fact', () => {
     const dir = brokenCopy('grade-suggestion.yaml', (t) =>
-      replaceOnce(t, '{ fact: coreDataLeaked, op: eq, value: true }', '{ fact: coreDataLost, op: eq, value: true }'),
+      replaceOnce(t, '{ fact: dataThreat, op: eq, value: especially-serious }', '{ fact: dataThreatLevel, op: eq, value: especially-serious }'),
     );
-    expect(loadError(dir).message).toBe('grade-suggestion.yaml /rules/0/conditions/all/0: unknown fact "coreDataLost"');
+    expect(loadError(dir).message).toBe('grade-suggestion.yaml /rules/3/conditions/all/0: unknown fact "dataThreatLevel"');
+  });
+
+  it('rejects an enum value outside the fact\'s values, and value labels that do not match the values', () => {
+    const badValue = brokenCopy('grade-suggestion.yaml', (t) =>
+      replaceOnce(t, '{ fact: dataThreat, op: eq, value: especially-serious }', '{ fact: dataThreat, op: eq, value: catastrophic }'),
+    );
+    expect(loadError(badValue).message).toBe('grade-suggestion.yaml /rules/3/conditions/all/0: value "catastrophic" is not one of especially-serious, serious, relatively-serious, some');
+    const extraLabel = brokenCopy('grade-suggestion.yaml', (t) =>
+      replaceOnce(t, '      some: { zh: 一定威胁, en: Some threat }\n', '      some: { zh: 一定威胁, en: Some threat }\n      none: { zh: 无, en: None }\n'),
+    );
+    expect(loadError(extraLabel).message).toBe('grade-suggestion.yaml /facts/7/valueLabels/none: "none" is not a value of fact "dataThreat"');
+    const missingLabel = brokenCopy('grade-suggestion.yaml', (t) => replaceOnce(t, '      some: { zh: 一定威胁, en: Some threat }\n', ''));
+    expect(loadError(missingLabel).message).toBe('grade-suggestion.yaml /facts/7/valueLabels: no label for value "some"');
+  });
+
+  it('rejects a grade rule without a source', () => {
+    const dir = brokenCopy('grade-suggestion.yaml', (t) =>
+      replaceOnce(t, '    source: 《网络安全事件分级指南》 一、特别重大网络安全事件, item 7; reprint https://wlzx.gzy.edu.cn/info/1098/1576.htm\n', ''),
+    );
+    expect(loadError(dir).message).toBe("grade-suggestion.yaml /rules/6: schema violation: must have required property 'source'");
   });
 
   it('rejects a grade item whose clause is not in the chapter layout', () => {
