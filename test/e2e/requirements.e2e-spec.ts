@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService } from '../../src/bootstrap';
 import { CatalogueError } from '../../src/requirements/catalogue';
-import { bearer, createOrg, startTestService, TestService } from '../support/harness';
+import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -54,7 +54,7 @@ describe('requirements API (real app)', () => {
 
   beforeAll(async () => {
     svc = await startTestService({ workers: false });
-    operator = await createOrg(svc, { name: 'Grid operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['viewer', 'commander']);
+    operator = await createOrg(svc, { name: 'Grid operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['viewer', 'commander', 'liaison']);
     department = await createOrg(svc, { name: 'Energy department', kind: 'department', sector: 'energy' }, ['department-officer']);
     token = operator.tokens.viewer.token;
   });
@@ -299,6 +299,22 @@ describe('requirements API (real app)', () => {
       expect(other.body).toMatchObject({ grade: 'IV', fired: [] });
       expect((await suggest({ provincePopulationSharePercent: 50 }).expect(200)).body.grade).toBe('I');
       expect((await suggest({ defacementSpreadDetermined: 'especially-wide' }).expect(200)).body.grade).toBe('I');
+    });
+
+    it('an incident declared with the facts gets them, labelled, in its report draft', async () => {
+      const impact = { personalInfoPersons: 1_500_000, dataThreat: 'relatively-serious', ciiMainFunctionOutageMinutes: 45 };
+      const declared = await svc.http().post('/api/v1/incidents').set(bearer(operator.tokens.commander.token))
+        .send(incidentInput({ category: 'data-theft', grade: 'III', description: '客户数据被窃取', impact })).expect(201);
+      expect(declared.body.impact).toEqual(impact);
+      const draft = await svc.http().post(`/api/v1/incidents/${declared.body.id}/reports`).set(bearer(operator.tokens.liaison.token)).send({ kind: 'initial' });
+      expect(draft.status).toBe(201);
+      expect(draft.body.fields.impact).toBe(
+        // In the catalogue's order of facts, whatever order they were entered in.
+        '客户数据被窃取；关键信息基础设施主要功能中断运行时长（分钟）：45；'
+        + '数据（核心数据、重要数据、个人信息等）丢失、泄露或被窃取、篡改、假冒对国家安全和社会稳定构成的威胁：较严重威胁；'
+        + '个人信息被泄露的公民人数（按人计，不按条数）：1500000',
+      );
+      expect(draft.body.fields.category).toBe('数据窃取事件（data-theft）');
     });
 
     it('no facts: the default grade with nothing fired', async () => {
