@@ -19,6 +19,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { WarningsModule } from './warnings/warnings.module';
 import { SharingModule } from './sharing/sharing.module';
 import { ReportsModule } from './reports/reports.module';
+import { ServiceProvidersModule } from './providers/service-providers.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -58,7 +59,7 @@ export class AppModule {
       NotificationsModule.forRoot(roles),
       ReportsModule.forRoot(roles),
       WarningsModule.forRoot(roles),
-      ...(opts.api ? [SharingModule] : []),
+      ...(opts.api ? [SharingModule, ServiceProvidersModule.forRoot({ api: true })] : []),
     ];
     return { module: AppModule, imports: [...infrastructure, ...api, ...domain, ...(opts.extraImports ?? [])] };
   }

@@ -29,6 +29,10 @@ export const EVENT_PERMISSIONS: Readonly<Record<string, Readonly<Record<string, 
     // The responsible leader signs off the review (see the leader-sign-off step), so may also close it.
     REVIEW_COMPLETED: ['commander', 'leader', 'admin'],
     REIDENTIFICATION_COMPLETED: COMMAND,
+    // Version 2 on. Whether a crime is suspected is the commander's call, or the responsible leader's.
+    CRIME_ASSESSED: ['commander', 'leader', 'admin'],
+    // The liaison (or the commander, who often goes to the police station in person) records the report.
+    POLICE_REPORT_FILED: ['liaison', 'commander'],
     DEADLINE_REMINDER: TIMERS,
     DEADLINE_MISSED: TIMERS,
   },

@@ -1,7 +1,7 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminService } from './admin.service';
-import { CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, OrganisationView, TokenView, UserView } from './admin.dto';
+import { CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, OrganisationView, TokenView, UpdateOrganisationDto, UserView } from './admin.dto';
 import { CurrentPrincipal, Roles } from './decorators';
 import type { Principal } from './principal';
 
@@ -18,6 +18,14 @@ export class AdminController {
   createOrganisation(@CurrentPrincipal() p: Principal, @Body() dto: CreateOrganisationDto) {
     if (!p.isPlatformAdmin) throw new ForbiddenException('Only admins of the platform organisation create organisations');
     return this.admin.createOrganisation(p, dto);
+  }
+
+  @Patch('organisations/:orgId')
+  @ApiOperation({ summary: "Set an organisation's region or department kind (platform admins only)" })
+  @ApiOkResponse({ type: OrganisationView })
+  updateOrganisation(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: UpdateOrganisationDto) {
+    if (!p.isPlatformAdmin) throw new ForbiddenException('Only admins of the platform organisation change organisations');
+    return this.admin.updateOrganisation(p, orgId, dto);
   }
 
   @Get('organisations')

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
-import { OPERATOR_KINDS, ORG_KINDS, ROLES, SECTORS, type OperatorKind, type OrgKind, type Role, type Sector } from '../common/roles';
+import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import {
+  DEPARTMENT_KINDS, OPERATOR_KINDS, ORG_KINDS, REGION_PATTERN, ROLES, SECTORS,
+  type DepartmentKind, type OperatorKind, type OrgKind, type Role, type Sector,
+} from '../common/roles';
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: '华东电网调度中心' })
@@ -20,6 +23,32 @@ export class CreateOrganisationDto {
   @ValidateIf((o: CreateOrganisationDto) => o.kind === 'operator' || o.operatorKind !== undefined)
   @IsIn(OPERATOR_KINDS)
   operatorKind?: OperatorKind;
+
+  @ApiPropertyOptional({ enum: DEPARTMENT_KINDS, description: 'Departments only: which authority this is (default protection-department). Decides which reports reach its inbox.' })
+  @IsOptional()
+  @IsIn(DEPARTMENT_KINDS)
+  departmentKind?: DepartmentKind;
+
+  @ApiPropertyOptional({ example: '31', description: 'Province-level region, GB/T 2260 two-digit code: where an operator is located, or what a provincial cyberspace or public-security department covers (required for those two kinds)' })
+  @IsOptional()
+  @IsString()
+  @Matches(REGION_PATTERN, { message: 'region must be a two-digit GB/T 2260 province code such as 31 or 44' })
+  region?: string;
+}
+
+/** What a platform admin may change on an existing organisation: where reports find it. */
+export class UpdateOrganisationDto {
+  @ApiPropertyOptional({ enum: DEPARTMENT_KINDS, description: 'Departments only' })
+  @IsOptional()
+  @IsIn(DEPARTMENT_KINDS)
+  departmentKind?: DepartmentKind;
+
+  @ApiPropertyOptional({ example: '31', nullable: true, description: 'GB/T 2260 two-digit province code; null clears it' })
+  @ValidateIf((o: UpdateOrganisationDto) => o.region !== null)
+  @IsOptional()
+  @IsString()
+  @Matches(REGION_PATTERN, { message: 'region must be a two-digit GB/T 2260 province code such as 31 or 44' })
+  region?: string | null;
 }
 
 export class CreateUserDto {
@@ -51,6 +80,8 @@ export class OrganisationView {
   @ApiProperty({ enum: ORG_KINDS }) kind!: OrgKind;
   @ApiProperty({ enum: SECTORS }) sector!: Sector;
   @ApiPropertyOptional({ enum: OPERATOR_KINDS, nullable: true }) operatorKind!: OperatorKind | null;
+  @ApiPropertyOptional({ enum: DEPARTMENT_KINDS, nullable: true }) departmentKind!: DepartmentKind | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '31' }) region!: string | null;
   @ApiProperty() isPlatform!: boolean;
   @ApiProperty() createdAt!: string;
 }

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { DEPARTMENT_ROLES, OPERATOR_ROLES, type Role } from '../common/roles';
+import { badField } from '../common/bad-field';
 import { nowIso } from '../common/time';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ApiToken } from './api-token.entity';
-import type { CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, TokenView } from './admin.dto';
+import type { CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, TokenView, UpdateOrganisationDto } from './admin.dto';
 import { Organisation } from './organisation.entity';
 import type { Actor, Principal } from './principal';
 import { generateToken, hashToken } from './token-hash';
@@ -40,9 +41,13 @@ export class AdminService {
 
   async createOrganisation(actor: Actor, dto: CreateOrganisationDto, extra: { isPlatform?: boolean } = {}, em?: EntityManager): Promise<Organisation> {
     if (dto.kind === 'department' && dto.operatorKind) throw new BadRequestException({ message: 'operatorKind applies to operators only', details: [{ field: 'operatorKind', messages: ['operatorKind applies to operators only'] }] });
+    if (dto.kind === 'operator' && dto.departmentKind) throw badField('departmentKind', 'departmentKind applies to departments only');
+    const departmentKind = dto.kind === 'department' ? dto.departmentKind ?? 'protection-department' : null;
+    // These two receive reports by region: without one, no operator's report could ever reach them.
+    if (departmentKind && departmentKind !== 'protection-department' && !dto.region) throw badField('region', `a ${departmentKind} needs the region it covers`);
     const work = async (m: EntityManager) => {
       const org = m.getRepository(Organisation).create({
-        id: randomUUID(), name: dto.name, kind: dto.kind, sector: dto.sector, operatorKind: dto.operatorKind ?? null,
+        id: randomUUID(), name: dto.name, kind: dto.kind, sector: dto.sector, operatorKind: dto.operatorKind ?? null, departmentKind, region: dto.region ?? null,
         isPlatform: extra.isPlatform ?? false, createdAt: nowIso(),
       });
       await m.getRepository(Organisation).insert(org);
@@ -50,6 +55,22 @@ export class AdminService {
       return org;
     };
     return em ? work(em) : this.tx.run(work);
+  }
+
+  async updateOrganisation(actor: Principal, orgId: string, dto: UpdateOrganisationDto): Promise<Organisation> {
+    return this.tx.run(async (m) => {
+      const org = await m.getRepository(Organisation).findOneBy({ id: orgId });
+      if (!org) throw new NotFoundException('Organisation not found');
+      if (dto.departmentKind !== undefined && org.kind !== 'department') throw badField('departmentKind', 'departmentKind applies to departments only');
+      const next = {
+        departmentKind: dto.departmentKind ?? org.departmentKind,
+        region: dto.region === undefined ? org.region : dto.region,
+      };
+      if (next.departmentKind && next.departmentKind !== 'protection-department' && !next.region) throw badField('region', `a ${next.departmentKind} needs the region it covers`);
+      await m.getRepository(Organisation).update({ id: orgId }, next);
+      await this.audit.append(m, { actor, action: 'organisation.updated', orgId, payload: { before: { departmentKind: org.departmentKind, region: org.region }, after: next } });
+      return { ...org, ...next };
+    });
   }
 
   async listUsers(p: Principal, orgId: string): Promise<User[]> {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { OperatorKind, OrgKind, Sector } from '../common/roles';
+import type { DepartmentKind, OperatorKind, OrgKind, Sector } from '../common/roles';
 
 @Entity('organisation')
 export class Organisation {
@@ -18,6 +18,17 @@ export class Organisation {
   /** Operators only: which reporting rules apply (cii, organ, other). */
   @Column({ name: 'operator_kind', type: 'varchar', length: 20, nullable: true })
   operatorKind!: OperatorKind | null;
+
+  /** Departments only: which authority it is, so reports find it (protection-department unless set). */
+  @Column({ name: 'department_kind', type: 'varchar', length: 40, nullable: true })
+  departmentKind!: DepartmentKind | null;
+
+  /**
+   * Province-level region (GB/T 2260 two-digit code): where an operator is located, or the region a
+   * provincial cyberspace department or public-security department covers.
+   */
+  @Column({ type: 'varchar', length: 2, nullable: true })
+  region!: string | null;
 
   /** The organisation created by BOOTSTRAP_ADMIN_TOKEN; its admins administer the deployment. */
   @Column({ name: 'is_platform', type: 'boolean', default: false })

@@ -11,6 +11,18 @@ export type OrgKind = (typeof ORG_KINDS)[number];
 export const OPERATOR_KINDS = ['cii', 'organ', 'other'] as const;
 export type OperatorKind = (typeof OPERATOR_KINDS)[number];
 
+/**
+ * Which authority a department organisation of this deployment is: reports are routed to it by
+ * kind — a protection department by sector, a provincial cyberspace department and public security by
+ * region (the operator's province). Own cyberspace bodies of central organs and sector regulators are
+ * reached as external recipients only.
+ */
+export const DEPARTMENT_KINDS = ['protection-department', 'provincial-cyberspace-department', 'public-security'] as const;
+export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+
+/** Province-level region: the two-digit GB/T 2260 code (11 Beijing, 31 Shanghai, 44 Guangdong, ...). */
+export const REGION_PATTERN = /^[1-8][0-9]$/;
+
 export const SECTORS = [
   'energy', 'finance', 'telecom', 'transport', 'water', 'public-services', 'e-government',
   'national-defense-industry', 'healthcare', 'other',

@@ -13,11 +13,12 @@ import { IncidentIndicator } from '../sharing/incident-indicator.entity';
 import { Warning } from '../warnings/warning.entity';
 import { WarningTarget } from '../warnings/warning-target.entity';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from '../reports/report.entities';
+import { ServiceProvider } from '../providers/service-provider.entity';
 
 /** Every entity, for the app, the worker, the migration CLI and the tests alike. */
 export const ENTITIES = [
   Organisation, User, ApiToken, AuditEntry, AuditHead, Incident, IncidentPlaybook, IncidentDeadline, SequenceRow, OutboxRow,
   NotificationSubscription, NotificationDelivery,
   Report, ReportRecipient, ReportDelivery, ReportInfoRequest,
-  Warning, WarningTarget, IncidentIndicator,
+  Warning, WarningTarget, IncidentIndicator, ServiceProvider,
 ];

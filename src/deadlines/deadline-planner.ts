@@ -11,12 +11,13 @@ import { DeadlineRowStatus, IncidentDeadline } from './incident-deadline.entity'
 import { TimingPolicy } from './timing-policy';
 
 /** Which report deadline of the rules a workflow timer stands for, and where its clock starts. */
-const TIMER_REPORTS: Record<string, { kind: 'initial' | 'final'; clock: 'detectedAt' | 'now' }> = {
+const TIMER_REPORTS: Record<string, { kind: 'initial' | 'final' | 'police'; clock: 'detectedAt' | 'now' }> = {
   // The rules start the initial-report clock at discovery, not when someone typed the incident in.
   'initial-report': { kind: 'initial', clock: 'detectedAt' },
-  // The final report is due a number of working days after handling ended: the moment of the
-  // transition that scheduled it.
+  // The summary report is due 30 days after handling ended: the moment of the transition that scheduled it.
   'final-report': { kind: 'final', clock: 'now' },
+  // The police report (workflow version 2 on): from the moment a crime was first suspected.
+  'police-report': { kind: 'police', clock: 'now' },
 };
 
 /** The number of escalation steps is data (requirements/reporting-rules.yaml); job ids cover them all. */
@@ -28,6 +29,8 @@ export interface DeadlineSubject {
   grade: string;
   detectedAt: string;
   operatorKind: OperatorKind;
+  /** The organisation's sector: sector regulators' rules (requirements/reporting-rules.yaml sectorRules) key on it. */
+  sector: string;
 }
 
 export function escalationJob(incidentId: string, timer: string, generation: number, level: number, at: Date): OutboxItem {
@@ -100,14 +103,30 @@ export class DeadlinePlanner {
   private async schedule(em: EntityManager, s: DeadlineSubject, timer: string, generation: number, now: Date): Promise<OutboxItem[]> {
     const spec = TIMER_REPORTS[timer];
     if (!spec) throw new Error(`no reporting rule maps workflow timer ${timer}`);
-    const rule = this.catalogue.ruleFor(s.operatorKind, s.grade as never);
-    // The workflow only schedules report deadlines when the rules require a report; a rule missing
-    // here means the grade changed under it, and the next transition cancels the timer.
-    if (!rule) return [];
-    const clockStart = spec.clock === 'detectedAt' ? new Date(s.detectedAt) : now;
-    const due = this.catalogue.reportDeadline(rule, spec.kind, clockStart);
+    // A later generation of the same timer (a regrade) keeps the moment its clock started: regrading
+    // during the summary-report window must not restart the 30 days.
+    const previous = generation > 1
+      ? (await sql<{ clock_started_at: string }>(em, 'SELECT clock_started_at FROM incident_deadline WHERE incident_id = ? AND timer = ?', [s.id, timer]))[0]
+      : undefined;
+    const clockStart = spec.clock === 'detectedAt' ? new Date(s.detectedAt) : previous ? new Date(previous.clock_started_at) : now;
+    let ruleId: string;
+    let due: Date;
+    if (spec.kind === 'police') {
+      // Every operator kind and grade: no reporting rule is looked up.
+      ruleId = this.catalogue.policeReport.id;
+      due = this.catalogue.policeReportDeadline(clockStart);
+    } else {
+      const rule = this.catalogue.ruleFor(s.operatorKind, s.grade as never);
+      // The workflow only schedules report deadlines when the rules require a report; a rule missing
+      // here means the grade changed under it, and the next transition cancels the timer.
+      if (!rule) return [];
+      ruleId = rule.id;
+      due = spec.kind === 'initial'
+        ? this.catalogue.initialDeadline(rule, this.catalogue.sectorRulesFor(s.sector, s.operatorKind, s.grade as never), clockStart)
+        : this.catalogue.reportDeadline(rule, spec.kind, clockStart);
+    }
     const row: IncidentDeadline = {
-      incidentId: s.id, orgId: s.orgId, timer, generation, status: 'pending', ruleId: rule.id,
+      incidentId: s.id, orgId: s.orgId, timer, generation, status: 'pending', ruleId,
       clockStartedAt: clockStart.toISOString(), dueAt: due.toISOString(), escalationLevel: 0,
       acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, updatedAt: now.toISOString(),
     };

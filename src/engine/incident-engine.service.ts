@@ -57,6 +57,11 @@ export interface Applied {
 const RECENT_ROWS = RECENT_SNAPSHOTS;
 
 const actorRole = (a: Actor): WorkflowRole => (isSystemActor(a) ? 'system' : (a.role as WorkflowRole));
+interface OrgTerms {
+  operatorKind: OperatorKind | null;
+  sector: string;
+}
+
 const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` : a.userId);
 
 /**
@@ -124,7 +129,7 @@ export class IncidentEngine {
         actor, action: 'incident.declared', incidentId: id,
         payload: { reference: incident.reference, title: incident.title, category: incident.category, grade: incident.grade, drill: incident.drill, detectedAt: incident.detectedAt, playbook: `${playbook.id}@${playbook.version}`, workflow: `${workflow.id}@${workflow.version}` },
       });
-      const items = await this.effectsToOutbox(em, incident, org.operatorKind, started, entry.seq);
+      const items = await this.effectsToOutbox(em, incident, { operatorKind: org.operatorKind, sector: org.sector }, started, entry.seq);
       items.push(this.notification(incident, 'incident.declared', {}, entry.seq, 'declared'));
       await this.outbox.add(em, items);
       return { incident, snapshot: started.snapshot };
@@ -167,8 +172,8 @@ export class IncidentEngine {
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== incident.version) {
       throw new ConflictException({ message: `Incident is at version ${incident.version}, not ${opts.expectedVersion}; reload and retry`, currentVersion: incident.version });
     }
-    const operatorKind = !isSystemActor(actor) && actor.orgId === orgId ? actor.operatorKind : await this.operatorKind(em, orgId);
-    const enriched = this.enrich(event, operatorKind, actor);
+    const terms = !isSystemActor(actor) && actor.orgId === orgId ? { operatorKind: actor.operatorKind, sector: actor.sector } : await this.orgTerms(em, orgId);
+    const enriched = this.enrich(event, terms.operatorKind, actor);
     const stepped = this.runtime.step(incident.workflowId, incident.workflowVersion, snapshot, enriched);
     if (!stepped.accepted) {
       const allowedEvents = this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, role);
@@ -196,7 +201,7 @@ export class IncidentEngine {
       action: `incident.event.${event.type}`,
       payload: { event: { ...event, ...(opts.auditPayload ?? {}) }, fromState, toState: incident.state, stateValue: stepped.snapshot.value as never, version: incident.version, drill: incident.drill },
     });
-    const items = await this.effectsToOutbox(em, incident, operatorKind, stepped, entry.seq);
+    const items = await this.effectsToOutbox(em, incident, terms, stepped, entry.seq);
     await this.planner.syncStatuses(em, incident.id, (snapshot.context as IncidentContext).deadlines as never, context.deadlines as never);
     // A passed deadline takes the first escalation step in the transaction that records it (the
     // row is marked missed just above); the later steps are timer jobs.
@@ -227,11 +232,14 @@ export class IncidentEngine {
       return { ...event, reportingRequired: this.reportingRequired(operatorKind, event.grade as Grade) };
     }
     if (event.type === 'COMPLETE_STEP' || event.type === 'REOPEN_STEP') return { ...event, role: actorRole(actor) };
+    // The machine keeps no clock: the moment a police report was recorded travels in the event.
+    if (event.type === 'POLICE_REPORT_FILED') return { ...event, at: nowIso() };
     return event;
   }
 
-  private async effectsToOutbox(em: EntityManager, incident: Incident, operatorKind: OperatorKind | null, stepped: { effects: WorkflowEffect[] }, auditSeq: number): Promise<OutboxItem[]> {
-    const items = await this.planner.plan(em, { id: incident.id, orgId: incident.orgId, grade: incident.grade, detectedAt: incident.detectedAt, operatorKind: operatorKind ?? 'other' }, stepped.effects);
+  private async effectsToOutbox(em: EntityManager, incident: Incident, terms: OrgTerms, stepped: { effects: WorkflowEffect[] }, auditSeq: number): Promise<OutboxItem[]> {
+    const subject = { id: incident.id, orgId: incident.orgId, grade: incident.grade, detectedAt: incident.detectedAt, operatorKind: terms.operatorKind ?? 'other', sector: terms.sector };
+    const items = await this.planner.plan(em, subject, stepped.effects);
     stepped.effects.forEach((e, i) => {
       if (e.type === 'notify') items.push(this.notification(incident, e.params.event, e.params.data ?? {}, auditSeq, String(i)));
     });
@@ -291,10 +299,11 @@ export class IncidentEngine {
   }
 
   /** For timers and workers, which carry no principal: one column by raw SQL, since they come in bursts. */
-  private async operatorKind(em: EntityManager, orgId: string): Promise<OperatorKind | null> {
-    const [row] = await sql<{ operator_kind: OperatorKind | null }>(em, 'SELECT operator_kind FROM organisation WHERE id = ?', [orgId]);
+  /** What decides an organisation's reporting duties: its operator kind and (for sector regulators' rules) its sector. */
+  private async orgTerms(em: EntityManager, orgId: string): Promise<OrgTerms> {
+    const [row] = await sql<{ operator_kind: OperatorKind | null; sector: string }>(em, 'SELECT operator_kind, sector FROM organisation WHERE id = ?', [orgId]);
     if (!row) throw new NotFoundException('Organisation not found');
-    return row.operator_kind;
+    return { operatorKind: row.operator_kind, sector: row.sector };
   }
 
   private async org(em: EntityManager, orgId: string): Promise<Organisation> {

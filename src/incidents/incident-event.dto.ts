@@ -7,7 +7,7 @@ import { validateShape } from '../http/validation';
 /** Event types a person may send through POST /incidents/:id/events. Timer events are system-only. */
 export const USER_EVENT_TYPES = [
   'CONFIRM', 'DISMISS', 'REGRADE', 'ADVANCE', 'INITIAL_REPORT_SUBMITTED', 'FOLLOWUP_REPORT_SUBMITTED',
-  'FINAL_REPORT_SUBMITTED', 'REVIEW_COMPLETED', 'REIDENTIFICATION_COMPLETED',
+  'FINAL_REPORT_SUBMITTED', 'REVIEW_COMPLETED', 'REIDENTIFICATION_COMPLETED', 'CRIME_ASSESSED', 'POLICE_REPORT_FILED',
 ] as const;
 export const SYSTEM_EVENT_TYPES = ['DEADLINE_REMINDER', 'DEADLINE_MISSED'] as const;
 export const STEP_EVENT_TYPES = ['COMPLETE_STEP', 'REOPEN_STEP'] as const;
@@ -20,6 +20,17 @@ class Base {
 }
 class ConfirmEvent extends Base {
   @IsIn(GRADES) grade!: Grade;
+  @IsOptional() @IsString() @Length(0, 2000) note?: string;
+  /** Workflow version 2 on: answers "涉嫌违法犯罪?" at confirmation (left out: still to be decided). */
+  @IsOptional() @IsBoolean() crimeSuspected?: boolean;
+}
+class CrimeAssessedEvent extends Base {
+  @IsBoolean() suspected!: boolean;
+  @IsOptional() @IsString() @Length(0, 2000) note?: string;
+}
+class PoliceReportEvent extends Base {
+  /** What the police gave back: receipt or case number, the station, the officer. */
+  @IsString() @Length(1, 200) reference!: string;
   @IsOptional() @IsString() @Length(0, 2000) note?: string;
 }
 class DismissEvent extends Base {
@@ -49,6 +60,8 @@ export const EVENT_SHAPES: Record<(typeof USER_EVENT_TYPES)[number], new () => o
   FINAL_REPORT_SUBMITTED: ReportEvent,
   REVIEW_COMPLETED: EmptyEvent,
   REIDENTIFICATION_COMPLETED: EmptyEvent,
+  CRIME_ASSESSED: CrimeAssessedEvent,
+  POLICE_REPORT_FILED: PoliceReportEvent,
 };
 
 
@@ -89,6 +102,9 @@ export class IncidentEventBody {
   @ApiPropertyOptional({ description: 'CONFIRM' }) note?: string;
   @ApiPropertyOptional({ description: '*_REPORT_SUBMITTED sent by a liaison for a report made outside the product' }) reportReference?: string;
   @ApiPropertyOptional({ description: 'INITIAL_REPORT_SUBMITTED: first items only, rest owed' }) partial?: boolean;
+  @ApiPropertyOptional({ description: 'CONFIRM (workflow version 2 on): is a crime suspected (涉嫌违法犯罪)? Left out: decided later with CRIME_ASSESSED' }) crimeSuspected?: boolean;
+  @ApiPropertyOptional({ description: 'CRIME_ASSESSED: is a crime suspected? true starts the police-report deadline' }) suspected?: boolean;
+  @ApiPropertyOptional({ description: 'POLICE_REPORT_FILED: receipt or case number given by public security' }) reference?: string;
 }
 
 export class StepCompletionDto {

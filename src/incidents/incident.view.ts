@@ -33,6 +33,16 @@ export class DeadlineView {
   @ApiPropertyOptional({ nullable: true }) acknowledgedAt?: string | null;
 }
 
+export class PoliceReportView {
+  @ApiProperty({ example: '沪公网安受字〔2026〕101号' }) reference!: string;
+  @ApiProperty() at!: string;
+}
+
+export class PoliceView {
+  @ApiProperty({ type: Boolean, nullable: true, description: '涉嫌违法犯罪? null until the commander decides' }) crimeSuspected!: boolean | null;
+  @ApiProperty({ type: [PoliceReportView] }) reports!: PoliceReportView[];
+}
+
 export class IncidentView {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'INC-2026-000042' }) reference!: string;
@@ -55,6 +65,11 @@ export class IncidentView {
   @ApiProperty({ type: [DeadlineView] }) deadlines!: DeadlineView[];
   @ApiProperty() reports!: unknown;
   @ApiPropertyOptional({ nullable: true }) dismissReason?: string | null;
+  @ApiProperty({
+    type: PoliceView, nullable: true,
+    description: 'Workflow version 2 on (null before): whether a crime is suspected (null: not decided yet) and the reports made to public security',
+  })
+  police!: PoliceView | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -193,6 +208,7 @@ function viewWithoutSteps(
     workflow: { id: i.workflowId, version: i.workflowVersion }, version: i.version, allowedEvents,
     steps: null,
     deadlines, reports: context.reports, dismissReason: context.dismissReason,
+    police: 'crimeSuspected' in context ? { crimeSuspected: context.crimeSuspected ?? null, reports: context.policeReports ?? [] } : null,
     createdAt: i.createdAt, updatedAt: i.updatedAt,
   };
 }

@@ -30,7 +30,7 @@ const REPORT_KIND_OF: Readonly<Record<string, string>> = {
 /** Workflow notify events with no template: opt-in by name, generic rendering. */
 export const GENERIC_EVENTS = [
   'step.completed', 'step.reopened', 'review.started', 'warning.assessed', 'warning.actions-taken', 'warning.closed',
-  'warning.feedback-reminder', 'warning.feedback-received',
+  'warning.feedback-reminder', 'warning.feedback-received', 'incident.crime-assessed', 'report.police-filed',
 ] as const;
 
 /** Every event name a subscription may list. */

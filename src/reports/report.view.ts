@@ -16,7 +16,7 @@ export class InfoRequestView {
 export class DeliveryView {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['inbox', 'email', 'webhook'] }) channel!: string;
-  @ApiProperty({ enum: ['protection-department', 'public-security', 'own-cyberspace-body', 'provincial-cyberspace-department'] }) recipientKind!: string;
+  @ApiProperty({ enum: ['protection-department', 'public-security', 'own-cyberspace-body', 'provincial-cyberspace-department', 'sector-regulator'] }) recipientKind!: string;
   @ApiProperty() recipientName!: string;
   @ApiPropertyOptional({ nullable: true }) departmentOrgId!: string | null;
   @ApiPropertyOptional({ nullable: true }) recipientId!: string | null;
@@ -69,7 +69,20 @@ export class ReportView extends ReportDocumentView {
   @ApiProperty({ type: [InfoRequestView] }) infoRequests!: InfoRequestView[];
 }
 
+export class NationalChannelView {
+  @ApiProperty({ enum: ['hotline', 'web', 'mini-program', 'wechat-account', 'email', 'fax'] }) kind!: string;
+  @ApiProperty({ example: '12387' }) value!: string;
+  @ApiProperty({ example: { zh: '12387 网络安全事件报告热线', en: '12387 incident-reporting hotline' } }) label!: { zh: string; en: string };
+}
+
+export class RecipientCoverageView {
+  @ApiProperty({ type: [String], description: 'Recipient kinds the reporting rule (and any sector regulator rule) requires for this incident' }) required!: string[];
+  @ApiProperty({ type: [String], description: 'Required kinds nobody would receive: no department of this deployment, no active external recipient. Report to them another way.' }) missing!: string[];
+  @ApiProperty({ type: [NationalChannelView], description: 'The national reporting channels (requirements/reporting-rules.yaml nationalChannels), given whenever a kind is missing' }) nationalChannels!: NationalChannelView[];
+}
+
 export class IncidentReportsView {
+  @ApiProperty({ type: RecipientCoverageView, description: 'Who the reports of this incident reach, and what is missing' }) recipientCoverage!: RecipientCoverageView;
   @ApiProperty({ type: [ReportView] }) items!: ReportView[];
   @ApiProperty({ type: [String], description: 'Fields owed since a partial initial report; empty once a complete one went in' }) owedFields!: string[];
   @ApiPropertyOptional({ nullable: true }) owedSince!: string | null;

@@ -22,7 +22,7 @@ import type { ReportingRule } from '../requirements/types';
 import { contentDigest, draftFields, fieldSets, MAX_FIELD_CHARS, missing, renderReportHtml } from './report-content';
 import type { CreateReportDto, UpdateReportDto } from './report.dto';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient, type RecipientKindCode } from './report.entities';
-import { deliveryView, documentView, infoRequestView, type IncidentReportsView, type ReportDocumentView, type ReportView } from './report.view';
+import { deliveryView, documentView, infoRequestView, type IncidentReportsView, type RecipientCoverageView, type ReportDocumentView, type ReportView } from './report.view';
 import { ReportsConfig } from './reports-config';
 
 const WORKFLOW_EVENT: Record<Report['kind'], string> = {
@@ -104,7 +104,9 @@ export class ReportsService {
     const lastInitial = reports.filter((r) => r.kind === 'initial' && r.status === 'submitted').sort((a, b) => (a.submittedAt! < b.submittedAt! ? -1 : 1)).pop();
     const owing = lastInitial && lastInitial.partial ? lastInitial : null;
     const infoRequests = views.flatMap((v) => v.infoRequests).sort((a, b) => (a.requestedAt < b.requestedAt ? 1 : -1));
-    return { items: views, owedFields: owing ? owing.owedFields : [], owedSince: owing ? owing.id : null, infoRequests };
+    const org = await this.dataSource.getRepository(Organisation).findOneByOrFail({ id: incident.orgId });
+    const recipientCoverage = await this.coverage(this.dataSource.manager, org, this.catalogue.ruleFor(org.operatorKind ?? 'other', incident.grade), incident.grade, incident.drill);
+    return { items: views, owedFields: owing ? owing.owedFields : [], owedSince: owing ? owing.id : null, infoRequests, recipientCoverage };
   }
 
   async get(p: Principal, id: string): Promise<ReportView> {
@@ -266,27 +268,30 @@ export class ReportsService {
    * goes to departments marked drill, and to external recipients only when they opted in.
    */
   private async address(em: EntityManager, report: Report, incident: Incident, org: Organisation, rule: ReportingRule, now: Date): Promise<{ deliveries: ReportDelivery[]; items: OutboxItem[] }> {
-    const kinds = rule.recipients.map((r) => r.kind as RecipientKindCode);
+    const kinds = this.recipientKinds(org, rule, report.grade);
     const at = now.toISOString();
     const ackDueAt = new Date(now.getTime() + this.config.ackWithinMs);
-    const departments = kinds.includes('protection-department')
-      ? await em.getRepository(Organisation).find({ where: { kind: 'department', sector: org.sector }, order: { name: 'ASC' } })
-      : [];
+    const departments = await this.departmentsFor(em, org, kinds);
     const externals = (await em.getRepository(ReportRecipient).find({ where: { orgId: org.id, active: true, kind: In(kinds) }, order: { createdAt: 'ASC' } }))
       .filter((r) => !report.drill || r.drill);
     const onward = rule.reports.onward;
-    const onwardApplies = report.kind === 'initial' && !!onward && onward.from === 'protection-department' && onward.grades.includes(report.grade);
+    // The authority that must pass a grade I/II initial report on (protection department for CII
+    // operators, provincial cyberspace department for the others) gets the onward clock.
+    const onwardFor = (kind: string): boolean => report.kind === 'initial' && !!onward && onward.from === kind && onward.grades.includes(report.grade);
     const base = {
       reportId: report.id, orgId: org.id, incidentId: incident.id, kind: report.kind, grade: report.grade, category: report.category, drill: report.drill,
       attempts: 0, attemptLog: [], lastError: null, ackDueAt: ackDueAt.toISOString(), ackEscalationLevel: 0, acknowledgedAt: null, acknowledgedBy: null,
       ackNote: null, onwardEscalationLevel: 0, onwardReminded: [], onwardReference: null, onwardAt: null, onwardBy: null, createdAt: at, updatedAt: at,
     };
     const deliveries: ReportDelivery[] = [
-      ...departments.map((d): ReportDelivery => ({
-        ...base, id: randomUUID(), departmentOrgId: d.id, recipientId: null, recipientKind: 'protection-department', recipientName: d.name, channel: 'inbox',
-        status: 'delivered', deliveredAt: at, receivedAt: at, onwardStatus: onwardApplies ? 'pending' : 'none',
-        onwardDueAt: onwardApplies ? this.catalogue.reportDeadline(rule, 'onward', now).toISOString() : null,
-      })),
+      ...departments.map((d): ReportDelivery => {
+        const kind = (d.departmentKind ?? 'protection-department') as RecipientKindCode;
+        return {
+          ...base, id: randomUUID(), departmentOrgId: d.id, recipientId: null, recipientKind: kind, recipientName: d.name, channel: 'inbox',
+          status: 'delivered', deliveredAt: at, receivedAt: at, onwardStatus: onwardFor(kind) ? 'pending' : 'none',
+          onwardDueAt: onwardFor(kind) ? this.catalogue.reportDeadline(rule, 'onward', now).toISOString() : null,
+        };
+      }),
       ...externals.map((r): ReportDelivery => ({
         ...base, id: randomUUID(), departmentOrgId: null, recipientId: r.id, recipientKind: r.kind, recipientName: r.name, channel: r.channel,
         status: 'pending', deliveredAt: null, receivedAt: null, onwardStatus: 'none', onwardDueAt: null,
@@ -316,6 +321,41 @@ export class ReportsService {
       }
     }
     return { deliveries, items };
+  }
+
+  /** Recipient kinds a report under `rule` goes to: the rule's, plus sector regulators whose rules bind this operator. */
+  private recipientKinds(org: Organisation, rule: ReportingRule, grade: Report['grade']): RecipientKindCode[] {
+    const kinds = rule.recipients.map((r) => r.kind as RecipientKindCode);
+    if (this.catalogue.sectorRulesFor(org.sector, org.operatorKind ?? 'other', grade).length) kinds.push('sector-regulator');
+    return kinds;
+  }
+
+  /**
+   * Departments of this deployment that receive the operator's reports: protection departments of its
+   * sector; provincial cyberspace departments and public security of its region (when it has one).
+   */
+  private async departmentsFor(em: EntityManager, org: Organisation, kinds: readonly RecipientKindCode[]): Promise<Organisation[]> {
+    const where: Array<Record<string, unknown>> = [];
+    if (kinds.includes('protection-department')) where.push({ kind: 'department', departmentKind: 'protection-department', sector: org.sector });
+    const regional = kinds.filter((k) => k === 'provincial-cyberspace-department' || k === 'public-security');
+    if (regional.length && org.region) where.push({ kind: 'department', departmentKind: In(regional), region: org.region });
+    if (!where.length) return [];
+    return em.getRepository(Organisation).find({ where, order: { name: 'ASC' } });
+  }
+
+  /**
+   * Which recipient kinds the rule requires for this incident and which of them nobody would receive
+   * today (no department of the deployment, no active external recipient): those reports must go by
+   * another way, and the national channels are offered for them.
+   */
+  private async coverage(em: EntityManager, org: Organisation, rule: ReportingRule | undefined, grade: Report['grade'], drill: boolean): Promise<RecipientCoverageView> {
+    if (!rule) return { required: [], missing: [], nationalChannels: [] };
+    const required = this.recipientKinds(org, rule, grade);
+    const departments = await this.departmentsFor(em, org, required);
+    const externals = (await em.getRepository(ReportRecipient).find({ where: { orgId: org.id, active: true, kind: In(required) } })).filter((r) => !drill || r.drill);
+    const covered = new Set<string>([...departments.map((d) => d.departmentKind ?? 'protection-department'), ...externals.map((r) => r.kind)]);
+    const missing = required.filter((k) => !covered.has(k));
+    return { required, missing, nationalChannels: missing.length ? this.catalogue.nationalChannels.channels.map((c) => ({ ...c, label: { ...c.label } })) : [] };
   }
 
   private async lastInitial(em: EntityManager, incidentId: string): Promise<Report | null> {

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import { LineCounter, parseDocument } from 'yaml';
 import { computeReportDeadline, type DeadlineKind } from './deadlines';
-import { parseDuration } from './duration';
+import { addDuration, parseDuration } from './duration';
 import { calendarProblems, WorkingCalendar } from './working-calendar';
 import {
   GRADES,
@@ -26,12 +26,15 @@ import {
   type FactDefinition,
   type Grade,
   type GradeRuleSet,
+  type NationalChannels,
   type OperatorKind,
+  type PoliceReportRule,
   type Principle,
   type ReportField,
   type ReportingCalendar,
   type ReportingRule,
   type RequirementItem,
+  type SectorRule,
   type SourceDocument,
   type Taxonomy,
 } from './types';
@@ -84,6 +87,9 @@ interface ReportingFile {
   earlyWarning: EarlyWarningDefaults;
   reminders: number[];
   escalation: EscalationDefaults;
+  policeReport: PoliceReportRule;
+  sectorRules: SectorRule[];
+  nationalChannels: NationalChannels;
 }
 interface Files {
   gbt39204: GbtFile;
@@ -114,6 +120,10 @@ export class Catalogue {
   readonly reminders: readonly number[];
   readonly escalation: EscalationDefaults;
   readonly gradeRules: GradeRuleSet;
+  /** The report to public security when a crime is suspected (every operator kind and grade). */
+  readonly policeReport: PoliceReportRule;
+  readonly sectorRules: readonly SectorRule[];
+  readonly nationalChannels: NationalChannels;
 
   private readonly byId: Map<string, RequirementItem>;
   private readonly byCategory: Map<string, Category>;
@@ -141,6 +151,9 @@ export class Catalogue {
     this.earlyWarning = rr.earlyWarning;
     this.reminders = rr.reminders;
     this.escalation = rr.escalation;
+    this.policeReport = rr.policeReport;
+    this.sectorRules = rr.sectorRules;
+    this.nationalChannels = rr.nationalChannels;
     this.gradeRules = files['grade-suggestion'];
     this.byId = new Map(this.requirements.map((r) => [r.id, r]));
     this.byCategory = new Map(this.categories.map((c) => [c.code, c]));
@@ -172,6 +185,34 @@ export class Catalogue {
   /** When a report of `kind` under `rule` is due from `clockStart`, counting this catalogue's working days. */
   reportDeadline(rule: ReportingRule, kind: DeadlineKind, clockStart: Date): Date {
     return computeReportDeadline(rule, kind, clockStart, this.workingCalendar);
+  }
+
+  /** When the police report is due, counted from the moment a crime was first suspected. */
+  policeReportDeadline(clockStart: Date): Date {
+    const r = this.policeReport;
+    return addDuration(clockStart, r.within, r.dayKind ?? 'calendar', (t) => this.workingCalendar.isWorkingDay(t));
+  }
+
+  /** The sector regulators' rules that bind an operator of this sector and kind for an incident of this grade. */
+  sectorRulesFor(sector: string | null | undefined, operatorKind: OperatorKind, grade: Grade): SectorRule[] {
+    if (!sector) return [];
+    return this.sectorRules.filter(
+      (s) => s.sector === sector && (!s.operatorKinds || s.operatorKinds.includes(operatorKind)) && (s.grades ?? this.ruleFor(operatorKind, grade)?.grades ?? []).includes(grade),
+    );
+  }
+
+  /**
+   * The initial report's due time for an operator: the national rule's, brought forward by any sector
+   * rule whose own `initialWithin` ends earlier (both counted from the same clock start).
+   */
+  initialDeadline(rule: ReportingRule, sectorRules: readonly SectorRule[], clockStart: Date): Date {
+    let due = this.reportDeadline(rule, 'initial', clockStart);
+    for (const s of sectorRules) {
+      if (!s.initialWithin) continue;
+      const own = addDuration(clockStart, s.initialWithin, 'calendar', () => true);
+      if (own.getTime() < due.getTime()) due = own;
+    }
+    return due;
   }
 
   /** The rule that obliges a report, or undefined when none is mandatory (grade IV). */
@@ -326,6 +367,8 @@ function crossCheck(files: Files): void {
   gbt.items.forEach((it, i) => claim('gbt39204.yaml', `/items/${i}/id`, it.id));
   regs.items.forEach((it, i) => claim('regulations.yaml', `/items/${i}/id`, it.id));
   rr.rules.forEach((r, i) => claim('reporting-rules.yaml', `/rules/${i}/id`, r.id));
+  claim('reporting-rules.yaml', '/policeReport/id', rr.policeReport.id);
+  rr.sectorRules.forEach((r, i) => claim('reporting-rules.yaml', `/sectorRules/${i}/id`, r.id));
   gs.rules.forEach((r, i) => claim('grade-suggestion.yaml', `/rules/${i}/id`, r.id));
 
   const calendarProblem = calendarProblems(rr.calendar.years)[0];
@@ -358,7 +401,7 @@ function crossCheck(files: Files): void {
           }
         });
       }
-      if ((key === 'within' || key === 'stepDelay') && typeof value === 'string') checkDuration(file, path, value);
+      if ((key === 'within' || key === 'stepDelay' || key === 'initialWithin') && typeof value === 'string') checkDuration(file, path, value);
       if ((key === 'grade' || key === 'defaultGrade') && typeof value === 'string' && !gradeCodes.has(value)) {
         throw new CatalogueError(file, path, `unknown grade "${value}" (taxonomy defines ${[...gradeCodes].join(', ')})`);
       }

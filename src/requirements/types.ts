@@ -17,8 +17,9 @@ export type RecipientKind =
   | 'protection-department'
   | 'public-security'
   | 'own-cyberspace-body'
-  | 'provincial-cyberspace-department';
-export type ClockStart = 'detectedAt' | 'occurredAt' | 'handlingEndedAt' | 'receivedAt';
+  | 'provincial-cyberspace-department'
+  | 'sector-regulator';
+export type ClockStart = 'detectedAt' | 'occurredAt' | 'handlingEndedAt' | 'receivedAt' | 'crimeSuspectedAt';
 export type DayKind = 'calendar' | 'working';
 export type EarlyWarningLevel = 'red' | 'orange' | 'yellow' | 'blue';
 export type Role = 'admin' | 'leader' | 'commander' | 'responder' | 'liaison' | 'viewer';
@@ -164,6 +165,46 @@ export interface ReportingRule {
     final: TimedReport;
     onward?: OnwardReport;
   };
+}
+
+/** The report to public security when a crime is suspected: every operator kind and grade (NCIRM-2025 Art. 4). */
+export interface PoliceReportRule {
+  id: string;
+  recipients: Array<{ kind: 'public-security' }>;
+  within: string;
+  withinBasis: 'product-default';
+  dayKind?: DayKind;
+  clockStartsAt: 'crimeSuspectedAt';
+  requirementIds: string[];
+  confidence: Confidence;
+  source: string;
+  note?: string;
+}
+
+/** A sector regulator's own rule: extra recipients and, optionally, an earlier initial deadline. */
+export interface SectorRule {
+  id: string;
+  /** Matches Organisation.sector. */
+  sector: string;
+  regulator: Bilingual;
+  /** Operator kinds it binds; all when absent. */
+  operatorKinds?: OperatorKind[];
+  /** Grades it binds; the national rule's when absent. */
+  grades?: Grade[];
+  /** ISO 8601 duration from the initial report's clock start; only an earlier due time than the national rule's counts. */
+  initialWithin?: string;
+  requirementIds: string[];
+  confidence: Confidence;
+  source: string;
+  note?: string;
+}
+
+export type NationalChannelKind = 'hotline' | 'web' | 'mini-program' | 'wechat-account' | 'email' | 'fax';
+
+export interface NationalChannels {
+  source: string;
+  confidence: Confidence;
+  channels: Array<{ kind: NationalChannelKind; value: string; label: Bilingual }>;
 }
 
 export interface EarlyWarningDefaults {

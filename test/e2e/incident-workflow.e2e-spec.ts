@@ -25,16 +25,20 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
     const detectedAt = new Date(Date.now() - 5 * 60_000).toISOString();
     const inc = await declare({ grade: 'II', category: 'ransomware', detectedAt });
     let body = await inc.get();
-    expect(body).toMatchObject({ state: 'triage', version: 1, workflow: { id: 'incident', version: 1 } });
+    expect(body).toMatchObject({ state: 'triage', version: 1, workflow: { id: 'incident', version: 2 } });
     expect(body.steps.length).toBeGreaterThan(8);
     expect(body.steps.every((s: StepJson & { requirements: string[] }) => s.requirements.length > 0)).toBe(true);
     expect(body.allowedEvents).toEqual(expect.arrayContaining(['DISMISS', 'COMPLETE_STEP']));
     expect(body.allowedEvents).not.toContain('CONFIRM'); // triage steps still open
 
     await inc.completePhase('triage');
-    body = await inc.send('commander', { type: 'CONFIRM', grade: 'II' });
+    // The commander suspects a crime (NCIRM-2025 Art. 4): a report to public security is owed as well.
+    body = await inc.send('commander', { type: 'CONFIRM', grade: 'II', crimeSuspected: true });
     expect(body.state).toBe('response');
-    expect(body.stateValue).toEqual({ response: { handling: 'containment', reporting: 'initialDue' } });
+    expect(body.stateValue).toEqual({ response: { handling: 'containment', reporting: 'initialDue', police: 'reportDue' } });
+    const police = body.deadlines.find((d: { timer: string }) => d.timer === 'police-report');
+    expect(police).toMatchObject({ status: 'pending', ruleId: 'RR-police' });
+    expect(new Date(police.dueAt).getTime() - new Date(police.clockStartedAt).getTime()).toBe(24 * 3600_000);
     const initial = body.deadlines.find((d: { timer: string }) => d.timer === 'initial-report');
     // CII operator, grade II: the rules give one hour from discovery (not from data entry).
     expect(initial).toMatchObject({ status: 'pending', ruleId: expect.any(String), clockStartedAt: new Date(detectedAt).toISOString() });
@@ -56,7 +60,12 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
     expect(body.state).toBe('response');
 
     body = await inc.send('liaison', { type: 'FINAL_REPORT_SUBMITTED', reportReference: 'PD-2026-0003' });
+    // Still open: the police report has not been made.
+    expect(body.stateValue.response).toEqual({ handling: 'done', reporting: 'finalSubmitted', police: 'reportDue' });
+    expect((await inc.event('commander', { type: 'POLICE_REPORT_FILED', reference: '' })).status).toBe(400);
+    body = await inc.send('liaison', { type: 'POLICE_REPORT_FILED', reference: '沪公网安受字〔2026〕101号' });
     expect(body.state).toBe('review');
+    expect(body.deadlines.find((d: { timer: string }) => d.timer === 'police-report').status).toBe('met');
     await inc.completePhase('review');
     body = await inc.send('leader', { type: 'REVIEW_COMPLETED' });
     expect(body.state).toBe('reidentification');

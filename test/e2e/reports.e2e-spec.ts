@@ -254,7 +254,9 @@ describe('reports to authorities, department inbox, onward reporting', () => {
     await fillMissing(d.body.id, { location: '上海' });
     const sub = await approveAndSubmit(d.body.id);
     expect(sub.partial).toBe(true);
-    expect(sub.owedFields).toEqual(expect.arrayContaining(['cause', 'nextSteps', 'supportNeeded', 'sceneProtection']));
+    // Art. 7 para. 2: cause, trend and investigation leads may follow; scene protection (a 2023-draft item) is never owed.
+    expect(sub.owedFields).toEqual(expect.arrayContaining(['trend', 'cause', 'investigationLeads', 'nextSteps', 'supportNeeded']));
+    expect(sub.owedFields).not.toContain('sceneProtection');
     const list1 = await http().get(`/api/v1/incidents/${inc.id}/reports`).set(bearer(fin.viewer.token)).expect(200);
     expect(list1.body).toMatchObject({ owedSince: d.body.id });
     expect(list1.body.owedFields).toEqual(sub.owedFields);

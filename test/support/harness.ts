@@ -76,7 +76,7 @@ export interface OrgWithToken {
 /** Creates an organisation through the admin API, with one user and token per requested role. */
 export async function createOrg(
   svc: TestService,
-  org: { name: string; kind: 'operator' | 'department'; sector: string; operatorKind?: string },
+  org: { name: string; kind: 'operator' | 'department'; sector: string; operatorKind?: string; departmentKind?: string; region?: string },
   roles: string[],
 ): Promise<{ orgId: string; tokens: Record<string, OrgWithToken> }> {
   const created = await svc.http().post('/api/v1/admin/organisations').set(bearer(svc.adminToken)).send(org).expect(201);

@@ -24,6 +24,10 @@ export function incidentEventCandidates(context: IncidentContext, role?: Role): 
     { type: 'FINAL_REPORT_SUBMITTED', reportId: '' },
     { type: 'REVIEW_COMPLETED' },
     { type: 'REIDENTIFICATION_COMPLETED' },
+    // Version 2 on (version 1 accepts neither; can() then says no).
+    { type: 'CRIME_ASSESSED', suspected: true },
+    { type: 'CRIME_ASSESSED', suspected: false },
+    { type: 'POLICE_REPORT_FILED', reference: '', at: '' },
   ];
   for (const step of context.steps) {
     const type = step.status === 'done' ? 'REOPEN_STEP' : 'COMPLETE_STEP';

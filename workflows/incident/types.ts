@@ -2,7 +2,8 @@ import type { DeadlineEntry, Grade, Role, StepState } from '../types';
 
 export const INCIDENT_WORKFLOW_ID = 'incident';
 
-export const INCIDENT_TIMERS = ['initial-report', 'final-report'] as const;
+/** `police-report` exists from incident version 2 on (the report to public security when a crime is suspected). */
+export const INCIDENT_TIMERS = ['initial-report', 'final-report', 'police-report'] as const;
 export type IncidentTimer = (typeof INCIDENT_TIMERS)[number];
 
 export interface IncidentInput {
@@ -33,10 +34,17 @@ export interface IncidentContext {
   deadlines: Partial<Record<IncidentTimer, DeadlineEntry>>;
   reports: IncidentReports;
   dismissReason: string | null;
+  /**
+   * Version 2 on: the answer to "涉嫌违法犯罪?" (NCIRM-2025 Art. 4) — null until the commander decides,
+   * then true or false; a later decision replaces it. Absent in version-1 snapshots.
+   */
+  crimeSuspected?: boolean | null;
+  /** Version 2 on: reports to public security recorded by the liaison (reference as given by the police). */
+  policeReports?: Array<{ reference: string; at: string }>;
 }
 
 export type IncidentEvent =
-  | { type: 'CONFIRM'; grade: Grade; reportingRequired: boolean }
+  | { type: 'CONFIRM'; grade: Grade; reportingRequired: boolean; crimeSuspected?: boolean }
   | { type: 'DISMISS'; reason: string }
   | { type: 'REGRADE'; grade: Grade; reportingRequired: boolean }
   | {
@@ -55,6 +63,8 @@ export type IncidentEvent =
   | { type: 'FINAL_REPORT_SUBMITTED'; reportId: string }
   | { type: 'REVIEW_COMPLETED' }
   | { type: 'REIDENTIFICATION_COMPLETED' }
+  | { type: 'CRIME_ASSESSED'; suspected: boolean }
+  | { type: 'POLICE_REPORT_FILED'; reference: string; at: string }
   | { type: 'DEADLINE_REMINDER'; timer: IncidentTimer; generation: number; fraction: number }
   | { type: 'DEADLINE_MISSED'; timer: IncidentTimer; generation: number };
 
@@ -72,6 +82,8 @@ export const INCIDENT_EVENT_TYPES: readonly IncidentEventType[] = [
   'FINAL_REPORT_SUBMITTED',
   'REVIEW_COMPLETED',
   'REIDENTIFICATION_COMPLETED',
+  'CRIME_ASSESSED',
+  'POLICE_REPORT_FILED',
   'DEADLINE_REMINDER',
   'DEADLINE_MISSED',
 ];

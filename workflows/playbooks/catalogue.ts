@@ -29,7 +29,7 @@ const E = 'GBT39204-11.3-e';
 
 export const RANSOMWARE: Playbook = {
   id: 'ransomware',
-  version: 1,
+  version: 2,
   title: { zh: '勒索软件事件处置', en: 'Ransomware response' },
   categories: ['ransomware'],
   steps: withCommonSteps([
@@ -73,7 +73,7 @@ export const RANSOMWARE: Playbook = {
 
 export const MALWARE: Playbook = {
   id: 'malware',
-  version: 1,
+  version: 2,
   title: { zh: '恶意程序事件处置', en: 'Malicious program response' },
   categories: ['malware'],
   steps: withCommonSteps([
@@ -103,7 +103,7 @@ export const MALWARE: Playbook = {
 
 export const INTRUSION: Playbook = {
   id: 'intrusion',
-  version: 1,
+  version: 2,
   title: { zh: '网络入侵事件处置', en: 'Intrusion response' },
   categories: ['intrusion', 'network-attack'],
   steps: withCommonSteps([
@@ -136,7 +136,7 @@ export const INTRUSION: Playbook = {
 
 export const DDOS: Playbook = {
   id: 'ddos',
-  version: 1,
+  version: 2,
   title: { zh: '拒绝服务攻击处置', en: 'Denial-of-service response' },
   categories: ['ddos'],
   steps: withCommonSteps([
@@ -161,7 +161,7 @@ export const DDOS: Playbook = {
 
 export const DATA_LEAK: Playbook = {
   id: 'data-leak',
-  version: 1,
+  version: 2,
   title: { zh: '数据泄露事件处置', en: 'Data leak response' },
   categories: ['data-leak', 'data-security'],
   steps: withCommonSteps([
@@ -190,7 +190,7 @@ export const DATA_LEAK: Playbook = {
 
 export const WEB_DEFACEMENT: Playbook = {
   id: 'web-defacement',
-  version: 1,
+  version: 2,
   title: { zh: '网页篡改事件处置', en: 'Web defacement response' },
   categories: ['web-defacement'],
   steps: withCommonSteps([
@@ -215,7 +215,7 @@ export const WEB_DEFACEMENT: Playbook = {
 
 export const SERVICE_OUTAGE: Playbook = {
   id: 'service-outage',
-  version: 1,
+  version: 2,
   title: { zh: '设备故障和服务中断处置', en: 'Equipment failure and service outage response' },
   categories: ['service-outage', 'equipment-failure'],
   steps: withCommonSteps([
@@ -244,7 +244,7 @@ export const SERVICE_OUTAGE: Playbook = {
 
 export const SUPPLY_CHAIN: Playbook = {
   id: 'supply-chain-compromise',
-  version: 1,
+  version: 2,
   title: { zh: '供应链攻击事件处置', en: 'Supply-chain compromise response' },
   categories: ['supply-chain-compromise'],
   steps: withCommonSteps([
@@ -277,7 +277,7 @@ export const SUPPLY_CHAIN: Playbook = {
 
 export const GENERIC: Playbook = {
   id: 'generic',
-  version: 1,
+  version: 2,
   title: { zh: '通用事件处置', en: 'Generic incident response' },
   categories: [],
   steps: withCommonSteps([

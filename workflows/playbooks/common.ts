@@ -50,6 +50,19 @@ export const TRIAGE_STEPS: StepTemplate[] = [
     evidence: [],
     requirements: ['NCIRM-2025-content', 'GBT39204-11.3-b'],
   },
+  {
+    id: 'contact-service-providers',
+    phase: 'triage',
+    title: { zh: '联系服务机构', en: 'Contact the service providers' },
+    guidance: {
+      zh: '联系为本单位提供网络安全、系统运维等服务的机构（见服务机构登记），请其按合同约定报告已发现的情况并提供相关日志；合同中没有报告条款的，记下来，事后补签。',
+      en: 'Call the providers of security, operations or maintenance services (see the service-provider register); ask them, as their contract requires, to report what they have seen and to hand over the relevant logs. Note any contract without a reporting clause so it is amended afterwards.',
+    },
+    roles: ['commander', 'liaison'],
+    mandatory: false,
+    evidence: [],
+    requirements: ['NCIRM-2025-providers'],
+  },
 ];
 
 export const REVIEW_STEPS: StepTemplate[] = [

@@ -86,6 +86,7 @@ export const TIMER_LABELS: Labels = {
   'final-report': REPORT_KIND_LABELS.final!,
   'onward-report': REPORT_KIND_LABELS.onward!,
   'warning-feedback': { 'zh-CN': '预警反馈', en: 'warning feedback' },
+  'police-report': { 'zh-CN': '向公安机关报案', en: 'report to public security' },
 };
 
 export const RECIPIENT_LABELS: Labels = {
@@ -93,6 +94,7 @@ export const RECIPIENT_LABELS: Labels = {
   'public-security': { 'zh-CN': '公安机关', en: 'public security' },
   'own-cyberspace-body': { 'zh-CN': '本单位网信工作机构', en: 'own cyberspace-affairs body' },
   'provincial-cyberspace-department': { 'zh-CN': '省级网信部门', en: 'provincial cyberspace-affairs department' },
+  'sector-regulator': { 'zh-CN': '行业主管监管部门', en: 'sector regulator' },
 };
 
 export const PHASE_LABELS: Labels = {

@@ -138,15 +138,30 @@ describe('catalogue content', () => {
     for (const t of texts) expect(t).not.toMatch(/FACTS\.md|seed article/i);
   });
 
-  it('keeps recalled regulation facts unverified and confirmed ones sourced by URL', () => {
-    expect(cat.requirement('NCIRM-2025-final')!.confidence).toBe('unverified');
-    expect(cat.ruleFor('cii', 'III')!.reports.final.confidence).toBe('unverified');
-    for (const id of ['NCIRM-2025-4-cii', 'NCIRM-2025-4-onward', 'NCIRM-2025-4-organ', 'NCIRM-2025-4-other']) {
+  it('cites the articles of the published Measures, each confirmed one with its address', () => {
+    // The article numbers as published (Arts. 4, 7, 8, 10, 11); the 2023 draft's numbering is gone.
+    const articles: Record<string, string> = {
+      'NCIRM-2025-4-cii': 'Art. 4', 'NCIRM-2025-4-onward': 'Art. 4', 'NCIRM-2025-4-organ': 'Art. 4', 'NCIRM-2025-4-other': 'Art. 4',
+      'NCIRM-2025-4-provincial-onward': 'Art. 4', 'NCIRM-2025-4-police': 'Art. 4', 'NCIRM-2025-content': 'Art. 7',
+      'NCIRM-2025-partial': 'Art. 7 para. 2', 'NCIRM-2025-final': 'Art. 8', 'NCIRM-2025-10': 'Art. 10', 'NCIRM-2025-11': 'Art. 11',
+      'CIIPR-2021-18': 'Art. 18', 'CIIPR-2021-24': 'Art. 24', 'CIIPR-2021-25': 'Art. 25', 'CIIPR-2021-40': 'Art. 40',
+    };
+    for (const [id, clause] of Object.entries(articles)) {
       const r = cat.requirement(id)!;
-      expect(r.clause).toBe('Art. 4');
-      expect(r.confidence).toBe('confirmed');
+      expect({ id, clause: r.clause, confidence: r.confidence }).toEqual({ id, clause, confidence: 'confirmed' });
       expect(r.source).toMatch(/https?:\/\//);
     }
+    // Found in the published text without an article number: unverified, and saying so.
+    for (const id of ['NCIRM-2025-followup', 'NCIRM-2025-sector', 'NCIRM-2025-providers']) {
+      expect(cat.requirement(id)).toMatchObject({ clause: 'article not identified', confidence: 'unverified' });
+    }
+    expect(cat.ruleFor('cii', 'III')!.reports.final).toMatchObject({ within: 'P30D', dayKind: 'calendar', confidence: 'confirmed' });
+  });
+
+  it('cites public sources only, never a file users do not get', () => {
+    const text = ['regulations', 'reporting-rules'].map((f) => readFileSync(join(REQUIREMENTS_DIR, `${f}.yaml`), 'utf8')).join('\n');
+    expect(text).not.toMatch(/FACTS\.md|DESIGN\.md/);
+    for (const d of cat.documents.filter((x) => x.id !== 'GBT39204-2022')) expect(d.source).toMatch(/https?:\/\//);
   });
 
   it('has the fixed category codes with their parents', () => {
@@ -233,7 +248,35 @@ describe('catalogue content', () => {
     expect(codes).toEqual([
       'organisation', 'contact', 'affectedSystems', 'affectedBusiness', 'occurredAt', 'detectedAt', 'location',
       'category', 'grade', 'impact', 'losses', 'measuresTaken', 'measuresEffect', 'cause', 'nextSteps',
-      'supportNeeded', 'sceneProtection', 'ransomDetails', 'accountability', 'rectification', 'lessons', 'other',
+      'supportNeeded', 'trend', 'investigationLeads', 'sceneProtection', 'ransomDetails', 'accountability', 'rectification', 'lessons', 'other',
+    ]);
+  });
+
+  it('asks for the content items of Art. 7: trend, investigation leads and the ransom date; scene protection is optional', () => {
+    for (const kind of ['cii', 'organ', 'other'] as const) {
+      const initial = cat.ruleFor(kind, 'II')!.reports.initial;
+      expect(initial.requiredFields).toEqual(expect.arrayContaining(['trend', 'investigationLeads']));
+      // Not found in the published text (a 2023-draft item): offered, never required.
+      expect(initial.requiredFields).not.toContain('sceneProtection');
+      // Art. 7 para. 2: trend and cause may follow later.
+      expect(initial.minimumFields).not.toContain('trend');
+      expect(initial.requirementIds).toEqual(expect.arrayContaining(['NCIRM-2025-content', 'NCIRM-2025-partial']));
+    }
+    expect(cat.reportFields.find((f) => f.code === 'ransomDetails')!.label.zh).toContain('日期');
+  });
+
+  it('models the onward report of the provincial cyberspace department: grade I/II within 1 hour of receipt', () => {
+    const onward = cat.ruleFor('other', 'II')!.reports.onward!;
+    expect(onward).toMatchObject({ from: 'provincial-cyberspace-department', within: 'PT1H', clockStartsAt: 'receivedAt', grades: ['I', 'II'] });
+    expect(onward.requirementIds).toEqual(['NCIRM-2025-4-provincial-onward']);
+  });
+
+  it('owes a police report for every operator kind and grade when a crime is suspected, with the national channels as data', () => {
+    expect(cat.policeReport).toMatchObject({ id: 'RR-police', within: 'PT24H', withinBasis: 'product-default', requirementIds: ['NCIRM-2025-4-police'] });
+    expect(cat.policeReportDeadline(new Date('2026-04-03T10:00:00+08:00')).toISOString()).toBe('2026-04-04T02:00:00.000Z');
+    expect(cat.nationalChannels.channels.map((c) => [c.kind, c.value])).toEqual([
+      ['hotline', '12387'], ['web', '12387.cert.org.cn'], ['mini-program', '12387'], ['wechat-account', 'CNCERT'],
+      ['email', '12387@cert.org.cn'], ['fax', '010-82992387'],
     ]);
   });
 });
@@ -244,7 +287,7 @@ describe('broken catalogues are rejected with a one-line message naming file and
   it('rejects an id defined twice across files', () => {
     const dir = brokenCopy('regulations.yaml', (t) => replaceOnce(t, '- id: NCIRM-2025-final', '- id: GBT39204-9.1-a'));
     expect(loadError(dir).message).toBe(
-      'regulations.yaml /items/6/id: duplicate id "GBT39204-9.1-a" (already defined at gbt39204.yaml /items/0/id)',
+      'regulations.yaml /items/9/id: duplicate id "GBT39204-9.1-a" (already defined at gbt39204.yaml /items/0/id)',
     );
   });
 
@@ -323,7 +366,7 @@ describe('broken catalogues are rejected with a one-line message naming file and
 
   it('rejects a missing required property and an unknown property', () => {
     const missing = brokenCopy('regulations.yaml', (t) =>
-      replaceOnce(t, '    actor: protection-department\n', ''),
+      replaceOnce(t, '    actor: protection-department\n    tags: [reporting, deadline, onward]\n    confidence: confirmed\n    source: 国家网络安全事件报告管理办法 Art. 4, reprint', '    tags: [reporting, deadline, onward]\n    confidence: confirmed\n    source: 国家网络安全事件报告管理办法 Art. 4, reprint'),
     );
     expect(loadError(missing).message).toBe("regulations.yaml /items/1: schema violation: must have required property 'actor'");
     const extra = brokenCopy('taxonomy.yaml', (t) => replaceOnce(t, '  - code: II\n', '  - code: II\n    colour: red\n'));

@@ -39,18 +39,23 @@ describe('report deadlines from the shipped reporting rules', () => {
     expect(cii.reports.onward!.grades).not.toContain('III');
   });
 
-  it('onward is not modelled for other operators and says so by throwing', () => {
-    expect(() => computeReportDeadline(cat.ruleFor('other', 'I')!, 'onward', detected)).toThrow(
-      'rule RR-other has no onward report',
-    );
+  it('onward for other operators: the provincial cyberspace department within 1 h of receipt, grades I-II', () => {
+    const received = cst('2026-11-25T10:20:00');
+    expect(computeReportDeadline(cat.ruleFor('other', 'I')!, 'onward', received)).toEqual(cst('2026-11-25T11:20:00'));
+    expect(cat.ruleFor('other', 'III')!.reports.onward!.grades).not.toContain('III');
   });
 
-  it('final summary: 5 working days after handling ends, skipping the weekend', () => {
-    const rule = cat.ruleFor('other', 'III')!;
-    expect(rule.reports.final).toMatchObject({ within: 'P5D', dayKind: 'working', clockStartsAt: 'handlingEndedAt' });
-    // Thursday 16:00 -> Fri, Mon, Tue, Wed, Thu -> next Thursday 16:00
-    expect(computeReportDeadline(rule, 'final', cst('2026-11-26T16:00:00'))).toEqual(cst('2026-12-03T16:00:00'));
-    // Ending on a Saturday: Mon..Fri -> Friday
-    expect(computeReportDeadline(rule, 'final', cst('2026-11-28T09:00:00'))).toEqual(cst('2026-12-04T09:00:00'));
+  it.each(['cii', 'organ', 'other'] as OperatorKind[])('%s: the summary report is due 30 calendar days after handling ends (Art. 8)', (kind) => {
+    for (const grade of ['I', 'II', 'III'] as Grade[]) {
+      const rule = cat.ruleFor(kind, grade)!;
+      expect(rule.reports.final).toMatchObject({ within: 'P30D', dayKind: 'calendar', clockStartsAt: 'handlingEndedAt' });
+    }
+    // Grade II closed on Friday 2026-04-03, the eve of the Qingming holiday (04-04..06): exactly 30 days on,
+    // Sunday 2026-05-03 — inside the Labour Day holiday, which calendar days do not skip. The 2023 draft's
+    // 5 working days would have said Monday 2026-04-13.
+    const rule = cat.ruleFor(kind, 'II')!;
+    expect(cat.reportDeadline(rule, 'final', cst('2026-04-03T17:30:00'))).toEqual(cst('2026-05-03T17:30:00'));
+    // A month boundary and a leap-free February: 2026-01-30 + 30 days = 2026-03-01.
+    expect(cat.reportDeadline(rule, 'final', cst('2026-01-30T09:00:00'))).toEqual(cst('2026-03-01T09:00:00'));
   });
 });

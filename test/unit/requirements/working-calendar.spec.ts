@@ -29,16 +29,23 @@ describe('working calendar (public holidays and make-up working days)', () => {
     expect(cal.isWorkingDay(new Date('2026-02-14T16:00:00Z'))).toBe(false);
   });
 
-  it('a make-up Saturday counts: the final report after handling ends on Friday 2025-10-10 is due Thursday, not Friday', () => {
-    const rule = shipped.ruleFor('other', 'III')!;
-    expect(rule.reports.final).toMatchObject({ within: 'P5D', dayKind: 'working' });
+  // No shipped rule counts working days since the summary report became 30 calendar days (NCIRM-2025
+  // Art. 8); the mechanism stays for rules that do (a sector regulator's, say), so it is held by a
+  // shipped rule given a 5-working-day summary report.
+  const workingDayRule = (kind: 'other' | 'cii', grade: 'II' | 'III') => {
+    const rule = shipped.ruleFor(kind, grade)!;
+    return { ...rule, reports: { ...rule.reports, final: { ...rule.reports.final, within: 'P5D', dayKind: 'working' as const } } };
+  };
+
+  it('a make-up Saturday counts: 5 working days after Friday 2025-10-10 end on Thursday, not Friday', () => {
+    const rule = workingDayRule('other', 'III');
     expect(shipped.reportDeadline(rule, 'final', cst('2025-10-10T16:00:00'))).toEqual(cst('2025-10-16T16:00:00'));
     // Weekdays only would have said Friday 10-17: one day past the legal deadline.
     expect(WEEKDAYS_ONLY.isWorkingDay(cst('2025-10-11T10:00:00'))).toBe(false);
   });
 
-  it('a holiday does not count: handling ended Friday 2026-02-13, due Friday 2026-02-27', () => {
-    const rule = shipped.ruleFor('cii', 'II')!;
+  it('a holiday does not count: 5 working days after Friday 2026-02-13 end on Friday 2026-02-27', () => {
+    const rule = workingDayRule('cii', 'II');
     // Sat 2-14 (worked) is day 1; 2-15..2-23 are off; Tue 24, Wed 25, Thu 26, Fri 27 are days 2-5.
     expect(shipped.reportDeadline(rule, 'final', cst('2026-02-13T09:00:00'))).toEqual(cst('2026-02-27T09:00:00'));
   });

@@ -52,15 +52,16 @@ export class Driver {
   effects: WorkflowEffect[];
   lastEffects: WorkflowEffect[];
 
-  constructor(input: IncidentInput) {
-    const [snapshot, actions] = initialTransition(incidentMachineV1, input);
+  /** Version 1 unless told otherwise; both versions share context and event types. */
+  constructor(input: IncidentInput, readonly machine: typeof incidentMachineV1 = incidentMachineV1) {
+    const [snapshot, actions] = initialTransition(machine, input);
     this.snapshot = snapshot;
     this.lastEffects = effectsOf(actions as ExecutableActionObject[]);
     this.effects = [...this.lastEffects];
   }
 
   send(event: IncidentEvent): this {
-    const [next, actions] = transition(incidentMachineV1, this.snapshot, event);
+    const [next, actions] = transition(this.machine, this.snapshot, event);
     this.snapshot = next;
     this.lastEffects = effectsOf(actions as ExecutableActionObject[]);
     this.effects.push(...this.lastEffects);

@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
+import { ErrorBody } from '../http/error-body';
+import { CreateServiceProviderDto, ServiceProviderView, UpdateServiceProviderDto } from './service-provider.dto';
+import { ServiceProvidersService } from './service-providers.service';
+
+@ApiTags('service-providers')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ type: ErrorBody, description: 'Operators only; writing needs the admin or leader role' })
+@OrgKinds('operator')
+@Controller('api/v1/service-providers')
+export class ServiceProvidersController {
+  constructor(private readonly providers: ServiceProvidersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Service providers the organisation must bind to report incidents to it (any operator role: the commander calls them during triage)' })
+  @ApiOkResponse({ type: [ServiceProviderView] })
+  list(@CurrentPrincipal() p: Principal) {
+    return this.providers.list(p);
+  }
+
+  @Post()
+  @Roles('admin', 'leader')
+  @ApiCreatedResponse({ type: ServiceProviderView })
+  @ApiBadRequestResponse({ type: ErrorBody })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateServiceProviderDto) {
+    return this.providers.create(p, dto);
+  }
+
+  @Patch(':id')
+  @Roles('admin', 'leader')
+  @ApiOkResponse({ type: ServiceProviderView })
+  @ApiBadRequestResponse({ type: ErrorBody })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateServiceProviderDto) {
+    return this.providers.update(p, id, dto);
+  }
+}

@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ServiceProvidersController } from './service-providers.controller';
+import { ServiceProvidersService } from './service-providers.service';
+
+/** The operator's register of service providers bound to report incidents to it (NCIRM-2025-providers). */
+@Module({})
+export class ServiceProvidersModule {
+  static forRoot(opts: { api: boolean }): DynamicModule {
+    return {
+      module: ServiceProvidersModule,
+      imports: [AuditModule],
+      controllers: opts.api ? [ServiceProvidersController] : [],
+      providers: [ServiceProvidersService],
+    };
+  }
+}
