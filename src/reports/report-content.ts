@@ -5,25 +5,40 @@ import type { Organisation } from '../auth/organisation.entity';
 import type { Incident } from '../incidents/incident.entity';
 import { CATEGORY_LABELS, formatBeijing, GRADE_LABELS, label, RECIPIENT_LABELS, REPORT_KIND_LABELS } from '../notifications/templates/labels';
 import type { Catalogue, ReportKind } from '../requirements/catalogue';
-import type { ReportingRule } from '../requirements/types';
+import { loadedCatalogue } from '../requirements/requirements.module';
+import type { FactDefinition, ReportingRule } from '../requirements/types';
 import type { ReportKindCode } from './report.entities';
 
 export const MAX_FIELD_CHARS = 20_000;
 
-const IMPACT_LABELS: Record<string, string> = {
-  systemsAffected: '受影响系统数量',
-  ciiAffected: '涉及关键信息基础设施',
-  outageHours: '业务中断时长（小时）',
-  personalRecordsAffected: '涉及个人信息条数',
-  importantDataLeaked: '重要数据泄露',
-  coreDataLeaked: '核心数据泄露',
-  economicLossCny: '直接经济损失（元）',
-  populationAffected: '影响人数',
-  publicServiceDisrupted: '公共服务受影响',
-  socialImpact: '社会影响范围',
-};
-
 const yesNo = (v: unknown) => (v === true ? '是' : v === false ? '否' : String(v));
+
+/**
+ * The impact facts as report lines, "label：value", in the catalogue's order and labelled by its
+ * grade-suggestion facts (enum values by their value labels). Incidents declared before the facts
+ * followed the grading guide store other names (outageHours, personalRecordsAffected, ciiAffected…);
+ * those follow, under their stored name and unchanged, rather than under a label that would misstate them.
+ */
+export function impactLines(impact: Record<string, unknown> | null | undefined, facts: readonly FactDefinition[]): string[] {
+  const entered = impact ?? {};
+  const has = (name: string) => Object.prototype.hasOwnProperty.call(entered, name) && entered[name] !== undefined && entered[name] !== null;
+  const known = facts.filter((f) => has(f.name)).map((f) => {
+    const value = entered[f.name];
+    const shown = typeof value === 'string' ? (f.valueLabels?.[value]?.zh ?? value) : yesNo(value);
+    return `${f.label.zh}：${shown}`;
+  });
+  const stored = Object.keys(entered)
+    .filter((name) => has(name) && !facts.some((f) => f.name === name))
+    .map((name) => `${name}：${yesNo(entered[name])}`);
+  return [...known, ...stored];
+}
+
+/**
+ * The grade-suggestion facts of the catalogue this process loaded, for callers that do not pass them
+ * (the report service drafts without the catalogue today). Outside a running app there is none, and
+ * impact facts are shown under their stored names.
+ */
+const processGradeFacts = (): readonly FactDefinition[] => loadedCatalogue()?.gradeRules.facts ?? [];
 
 /** Required field codes of `kind` under `rule` for `category`, plus the minimum set of a partial initial report. */
 export function fieldSets(catalogue: Catalogue, rule: ReportingRule, kind: ReportKindCode, category: string): { required: string[]; minimum: string[] } {
@@ -45,7 +60,13 @@ export function missing(codes: readonly string[], fields: Record<string, string>
  * completed steps go in: step notes and evidence are internal until the liaison chooses to copy
  * them into a field, because everything in a submitted report is seen by the recipients.
  */
-export function draftFields(incident: Incident, org: Organisation, context: IncidentContext, contact: string): Record<string, string> {
+export function draftFields(
+  incident: Incident,
+  org: Organisation,
+  context: IncidentContext,
+  contact: string,
+  gradeFacts: readonly FactDefinition[] = processGradeFacts(),
+): Record<string, string> {
   const f: Record<string, string> = {};
   f.organisation = org.name;
   if (contact) f.contact = contact;
@@ -55,7 +76,7 @@ export function draftFields(incident: Incident, org: Organisation, context: Inci
   f.detectedAt = formatBeijing(new Date(incident.detectedAt), 'zh-CN');
   f.category = `${label(CATEGORY_LABELS, incident.category, 'zh-CN')}（${incident.category}）`;
   f.grade = label(GRADE_LABELS, incident.grade, 'zh-CN');
-  const impact = Object.entries(incident.impact ?? {}).map(([k, v]) => `${IMPACT_LABELS[k] ?? k}：${yesNo(v)}`);
+  const impact = impactLines(incident.impact, gradeFacts);
   if (incident.description) impact.unshift(incident.description);
   if (impact.length) f.impact = impact.join('；');
   const measures = context.steps

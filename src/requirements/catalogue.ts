@@ -565,6 +565,15 @@ function checkGradeRules(gs: GradeRuleSet): void {
   gs.facts.forEach((f, i) => {
     if (facts.has(f.name)) throw new CatalogueError(file, `/facts/${i}/name`, `duplicate fact "${f.name}"`);
     facts.set(f.name, f);
+    // A value without a label would show as its code, a label without a value is a typo.
+    if (f.valueLabels) {
+      for (const key of Object.keys(f.valueLabels)) {
+        if (!(f.values ?? []).includes(key)) throw new CatalogueError(file, `/facts/${i}/valueLabels/${key}`, `"${key}" is not a value of fact "${f.name}"`);
+      }
+      for (const v of f.values ?? []) {
+        if (!(v in f.valueLabels)) throw new CatalogueError(file, `/facts/${i}/valueLabels`, `no label for value "${v}"`);
+      }
+    }
   });
   const checkCondition = (c: Condition, path: string): void => {
     if ('all' in c) return c.all.forEach((x, i) => checkCondition(x, `${path}/all/${i}`));

@@ -1,10 +1,14 @@
-import type { Comparison, Condition, Grade, GradeRuleSet, ImpactFacts } from './types';
+import type { Comparison, Condition, Confidence, Grade, GradeRuleSet, ImpactFacts } from './types';
 import { GRADES } from './types';
 
 export interface FiredRule {
   ruleId: string;
   grade: Grade;
   rationale: { zh: string; en: string };
+  /** Whether the rule's threshold was read in the final text; a commander weighs an unverified one. */
+  confidence: Confidence;
+  source: string;
+  note?: string;
 }
 
 export interface GradeSuggestion {
@@ -42,7 +46,10 @@ export function suggestGrade(rules: GradeRuleSet, facts: ImpactFacts | Record<st
 
   const fired: FiredRule[] = rules.rules
     .filter((r) => holds(r.conditions, values))
-    .map((r) => ({ ruleId: r.id, grade: r.grade, rationale: r.rationale }));
+    .map((r) => ({
+      ruleId: r.id, grade: r.grade, rationale: r.rationale, confidence: r.confidence, source: r.source,
+      ...(r.note ? { note: r.note } : {}),
+    }));
   const rank = (g: Grade): number => GRADES.indexOf(g);
   const grade = fired.reduce<Grade>((best, f) => (rank(f.grade) < rank(best) ? f.grade : best), rules.defaultGrade);
   return { grade: fired.length > 0 ? grade : rules.defaultGrade, fired };

@@ -134,7 +134,17 @@ export class CoverageView {
 
 export class GradeSuggestionView {
   @ApiProperty({ enum: GRADES, description: 'Suggested grade; the commander decides' }) grade!: string;
-  @ApiProperty({ description: 'Every rule whose conditions hold, in rule-set order; the most severe grade among them is the suggestion', example: [{ ruleId: 'GS-II-cii-outage', grade: 'II', rationale: { zh: '…', en: 'CII down for six hours or more.' } }] })
-  fired!: Array<{ ruleId: string; grade: string; rationale: BilingualText }>;
-  @ApiProperty({ enum: CONFIDENCES, description: 'Confidence of the rule set (its thresholds are placeholders while unverified)' }) confidence!: string;
+  @ApiProperty({
+    description:
+      'Every rule whose conditions hold, in rule-set order; the most severe grade among them is the suggestion. Each names the grading-guide item it follows (source), whether its threshold was read in the final text (confidence) and, when not, where the value comes from (note).',
+    example: [
+      {
+        ruleId: 'GS-I-cii-outage', grade: 'I', confidence: 'confirmed',
+        rationale: { zh: '…', en: 'The CII down as a whole for six hours or more, or its main functions for a day or more.' },
+        source: '《网络安全事件分级指南》 一、特别重大网络安全事件, item 2; reprint https://wlzx.gzy.edu.cn/info/1098/1576.htm',
+      },
+    ],
+  })
+  fired!: Array<{ ruleId: string; grade: string; rationale: BilingualText; confidence: string; source: string; note?: string }>;
+  @ApiProperty({ enum: CONFIDENCES, description: 'Confidence of the rule set as a whole: unverified while some of its thresholds are (see each fired rule)' }) confidence!: string;
 }

@@ -235,6 +235,8 @@ export interface FactDefinition {
   type: FactType;
   values?: string[];
   label: Bilingual;
+  /** Display label of each enum value (enum facts only). */
+  valueLabels?: Record<string, Bilingual>;
 }
 
 export type ComparisonOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in';
@@ -253,26 +255,58 @@ export interface GradeRule {
   conditions: { all: Condition[] } | { any: Condition[] };
   rationale: Bilingual;
   confidence: Confidence;
+  /** Where the threshold comes from: title, item and address. */
+  source: string;
+  /** Why a rule is unverified (summary or draft value). */
+  note?: string;
   requirementIds?: string[];
 }
 
 export interface GradeRuleSet {
   confidence: Confidence;
   note?: string;
+  source: string;
   defaultGrade: Grade;
   facts: FactDefinition[];
   rules: GradeRule[];
 }
 
+/** Kinds of website the grading guide names for unreachability (grade-suggestion.yaml `siteKind`). */
+export const SITE_KINDS = [
+  'provincial-government-portal',
+  'prefectural-government-portal',
+  'central-news-site',
+  'provincial-news-site',
+  'other',
+] as const;
+export type SiteKind = (typeof SITE_KINDS)[number];
+
+/** How serious a threat a data incident poses, as the guide grades it (`dataThreat`). */
+export const DATA_THREATS = ['especially-serious', 'serious', 'relatively-serious', 'some'] as const;
+export type DataThreat = (typeof DATA_THREATS)[number];
+
+/** Spread of defaced content as determined by the authorities (`defacementSpreadDetermined`). */
+export const SPREAD_DETERMINATIONS = ['especially-wide', 'wide', 'relatively-wide'] as const;
+export type SpreadDetermination = (typeof SPREAD_DETERMINATIONS)[number];
+
+/**
+ * The facts of grade-suggestion.yaml, i.e. what the grading guide measures. Incidents declared
+ * before 2026-12 may store other (older) names in their `impact`; those are shown as stored.
+ */
 export type ImpactFacts = Partial<{
-  systemsAffected: number;
-  ciiAffected: boolean;
-  outageHours: number;
-  personalRecordsAffected: number;
-  importantDataLeaked: boolean;
-  coreDataLeaked: boolean;
+  ciiWholeOutageMinutes: number;
+  ciiMainFunctionOutageMinutes: number;
+  siteKind: SiteKind;
+  siteUnreachableHours: number;
+  provincePopulationSharePercent: number;
+  prefecturePopulationSharePercent: number;
+  peopleServicesAffected: number;
+  dataThreat: DataThreat;
+  personalInfoPersons: number;
+  defacementHomePageHours: number;
+  defacementOtherPageHours: number;
+  defacementReposts: number;
+  defacementViews: number;
+  defacementSpreadDetermined: SpreadDetermination;
   economicLossCny: number;
-  populationAffected: number;
-  publicServiceDisrupted: boolean;
-  socialImpact: 'none' | 'local' | 'regional' | 'national';
 }>;

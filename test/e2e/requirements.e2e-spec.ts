@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService } from '../../src/bootstrap';
 import { CatalogueError } from '../../src/requirements/catalogue';
-import { bearer, createOrg, startTestService, TestService } from '../support/harness';
+import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -54,7 +54,7 @@ describe('requirements API (real app)', () => {
 
   beforeAll(async () => {
     svc = await startTestService({ workers: false });
-    operator = await createOrg(svc, { name: 'Grid operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['viewer', 'commander']);
+    operator = await createOrg(svc, { name: 'Grid operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['viewer', 'commander', 'liaison']);
     department = await createOrg(svc, { name: 'Energy department', kind: 'department', sector: 'energy' }, ['department-officer']);
     token = operator.tokens.viewer.token;
   });
@@ -68,7 +68,7 @@ describe('requirements API (real app)', () => {
       const res = await svc.http().get(path);
       expect({ path, status: res.status }).toEqual({ path, status: 401 });
     }
-    await svc.http().post('/api/v1/grade-suggestions').send({ ciiAffected: true }).expect(401);
+    await svc.http().post('/api/v1/grade-suggestions').send({ ciiWholeOutageMinutes: 10 }).expect(401);
   });
 
   it('any role of either organisation kind may read', async () => {
@@ -261,31 +261,83 @@ describe('requirements API (real app)', () => {
       }
     };
 
-    it('CII down for eight hours suggests II (and fires the CII floor rule too), writing nothing', async () => {
+    const suggest = (body: Record<string, unknown>) => svc.http().post('/api/v1/grade-suggestions').set(bearer(token)).send(body);
+    const firedIds = (res: { body: { fired: Array<{ ruleId: string }> } }) => res.body.fired.map((f) => f.ruleId);
+
+    it('a whole-CII outage of six hours suggests I (guide 一, item 2), citing the item; nothing is written', async () => {
       const before = auditCount();
-      const res = await svc.http().post('/api/v1/grade-suggestions').set(bearer(token)).send({ ciiAffected: true, outageHours: 8 }).expect(200);
-      expect(res.body.grade).toBe('II');
-      expect(res.body.fired.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual(['GS-II-cii-outage', 'GS-III-cii']);
-      expect(res.body.fired[0].rationale).toEqual({ zh: expect.any(String), en: expect.any(String) });
+      const res = await suggest({ ciiWholeOutageMinutes: 360 }).expect(200);
+      expect(res.body.grade).toBe('I');
+      expect(firedIds(res)).toEqual(['GS-I-cii-outage', 'GS-II-cii-outage', 'GS-III-cii-outage']);
+      expect(res.body.fired[0]).toEqual({
+        ruleId: 'GS-I-cii-outage', grade: 'I', rationale: { zh: expect.any(String), en: expect.any(String) },
+        confidence: 'confirmed', source: expect.stringContaining('https://wlzx.gzy.edu.cn/info/1098/1576.htm'),
+      });
+      // The grade II rule's number is the 2023 draft's, and the answer says so.
+      expect(res.body.fired[1]).toMatchObject({ confidence: 'unverified', note: expect.stringContaining('2023 draft value') });
       expect(res.body.confidence).toBe('unverified');
       expect(auditCount()).toBe(before);
     });
 
+    it('grade III starts at ten minutes of whole outage; nine minutes is IV', async () => {
+      expect((await suggest({ ciiWholeOutageMinutes: 10 }).expect(200)).body).toMatchObject({ grade: 'III', fired: [{ ruleId: 'GS-III-cii-outage' }] });
+      expect((await suggest({ ciiMainFunctionOutageMinutes: 30 }).expect(200)).body.grade).toBe('III');
+      expect((await suggest({ ciiWholeOutageMinutes: 9, ciiMainFunctionOutageMinutes: 29 }).expect(200)).body).toMatchObject({ grade: 'IV', fired: [] });
+    });
+
+    it('persons whose personal information leaked: 1000万 is II, one fewer is III', async () => {
+      const at = await suggest({ personalInfoPersons: 10_000_000 }).expect(200);
+      expect(at.body.grade).toBe('II');
+      expect(at.body.fired.find((f: { ruleId: string }) => f.ruleId === 'GS-II-personal-info')).toMatchObject({ confidence: 'confirmed' });
+      expect((await suggest({ personalInfoPersons: 9_999_999 }).expect(200)).body.grade).toBe('III');
+    });
+
+    it('a provincial portal down a full day, and half of a province affected, are grade I', async () => {
+      const portal = await suggest({ siteKind: 'provincial-government-portal', siteUnreachableHours: 24 }).expect(200);
+      expect(firedIds(portal)).toEqual(['GS-I-site-unreachable', 'GS-II-site-unreachable', 'GS-III-site-unreachable']);
+      const other = await suggest({ siteKind: 'other', siteUnreachableHours: 24 }).expect(200);
+      expect(other.body).toMatchObject({ grade: 'IV', fired: [] });
+      expect((await suggest({ provincePopulationSharePercent: 50 }).expect(200)).body.grade).toBe('I');
+      expect((await suggest({ defacementSpreadDetermined: 'especially-wide' }).expect(200)).body.grade).toBe('I');
+    });
+
+    it('an incident declared with the facts gets them, labelled, in its report draft', async () => {
+      const impact = { personalInfoPersons: 1_500_000, dataThreat: 'relatively-serious', ciiMainFunctionOutageMinutes: 45 };
+      const declared = await svc.http().post('/api/v1/incidents').set(bearer(operator.tokens.commander.token))
+        .send(incidentInput({ category: 'data-theft', grade: 'III', description: '客户数据被窃取', impact })).expect(201);
+      expect(declared.body.impact).toEqual(impact);
+      const draft = await svc.http().post(`/api/v1/incidents/${declared.body.id}/reports`).set(bearer(operator.tokens.liaison.token)).send({ kind: 'initial' });
+      expect(draft.status).toBe(201);
+      expect(draft.body.fields.impact).toBe(
+        // In the catalogue's order of facts, whatever order they were entered in.
+        '客户数据被窃取；关键信息基础设施主要功能中断运行时长（分钟）：45；'
+        + '数据（核心数据、重要数据、个人信息等）丢失、泄露或被窃取、篡改、假冒对国家安全和社会稳定构成的威胁：较严重威胁；'
+        + '个人信息被泄露的公民人数（按人计，不按条数）：1500000',
+      );
+      expect(draft.body.fields.category).toBe('数据窃取事件（data-theft）');
+    });
+
     it('no facts: the default grade with nothing fired', async () => {
-      const res = await svc.http().post('/api/v1/grade-suggestions').set(bearer(token)).send({}).expect(200);
+      const res = await suggest({}).expect(200);
       expect(res.body).toMatchObject({ grade: 'IV', fired: [] });
     });
 
-    it('400 naming the field for a bad or unknown fact', async () => {
+    it('400 naming the field for a bad, unknown or no longer accepted fact', async () => {
       const cases: Array<[Record<string, unknown>, string]> = [
-        [{ outageHours: 'long' }, 'outageHours'],
-        [{ outageHours: -1 }, 'outageHours'],
-        [{ socialImpact: 'global' }, 'socialImpact'],
-        [{ ciiAffected: 'yes' }, 'ciiAffected'],
+        [{ ciiWholeOutageMinutes: 'long' }, 'ciiWholeOutageMinutes'],
+        [{ ciiMainFunctionOutageMinutes: -1 }, 'ciiMainFunctionOutageMinutes'],
+        [{ siteKind: 'county-portal' }, 'siteKind'],
+        [{ dataThreat: 'catastrophic' }, 'dataThreat'],
+        [{ provincePopulationSharePercent: 120 }, 'provincePopulationSharePercent'],
+        [{ personalInfoPersons: 2.5 }, 'personalInfoPersons'],
         [{ hostsOnFire: 3 }, 'hostsOnFire'],
+        // Facts of the earlier rule set, no longer accepted (stored incidents keep them as text).
+        [{ outageHours: 8 }, 'outageHours'],
+        [{ ciiAffected: true }, 'ciiAffected'],
+        [{ personalRecordsAffected: 1_000_000 }, 'personalRecordsAffected'],
       ];
       for (const [body, field] of cases) {
-        const res = await svc.http().post('/api/v1/grade-suggestions').set(bearer(token)).send(body);
+        const res = await suggest(body);
         expect({ field, status: res.status }).toEqual({ field, status: 400 });
         expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
       }

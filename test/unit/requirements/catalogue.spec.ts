@@ -95,7 +95,8 @@ describe('catalogue content', () => {
     expect(cat.chapters.map((c) => c.number)).toEqual(['5', '6', '7', '8', '9', '10', '11']);
     expect(cat.clauses.map((c) => c.number)).toEqual([
       '6.1', '6.2', '6.3', '6.4',
-      '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '7.7', '7.8', '7.9',
+      // 7.1 is level protection (table of contents), so the recalled clauses after it end at 7.10.
+      '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '7.7', '7.8', '7.9', '7.10',
       '8.1', '8.2', '8.3',
       '9.1', '9.2', '9.3',
       '10.1', '10.2', '10.3', '10.4',
@@ -104,6 +105,37 @@ describe('catalogue content', () => {
     expect(cat.layout.confidence).toBe('unverified');
     expect(cat.clauses.every((c) => c.confidence === 'unverified')).toBe(true);
     expect(cat.principles).toHaveLength(3);
+  });
+
+  it('places the GB/T 39204 structure as its table of contents has it', () => {
+    // https://www.chinesestandard.net/PDF/English.amp.aspx/GBT39204-2022: "4 Basic principles of
+    // security protection", "5 Main contents and activities", "7 Safety protection 7.1 Network
+    // security leve[l protection]".
+    expect(cat.principles.map((p) => p.id)).toEqual([
+      'GBT39204-4-principle-business', 'GBT39204-4-principle-risk', 'GBT39204-4-principle-sharing',
+    ]);
+    expect(cat.principles.every((p) => p.confidence === 'confirmed' && /https?:\/\//.test(p.source))).toBe(true);
+    expect(cat.chapters.find((c) => c.number === '5')!.title.en).toBe('Main contents and activities');
+    const ch7 = cat.chapters.find((c) => c.number === '7')!.clauses;
+    expect(ch7[0]).toMatchObject({ number: '7.1', title: { zh: '网络安全等级保护' } });
+    expect(ch7.map((c) => [c.number, c.title.zh]).slice(-2)).toEqual([['7.9', '供应链安全保护'], ['7.10', '数据安全防护']]);
+    const doc = cat.documents.find((d) => d.id === 'GBT39204-2022')!;
+    // The official English title of the catalogue record, https://bzchaxun.com/view/6104115012000000.html.
+    expect(doc.title.en).toBe('Information security technology—Cybersecurity requirements for critical information infrastructure protection');
+  });
+
+  it('cites public sources, never a file users do not get', () => {
+    const texts: string[] = [
+      ...cat.requirements.filter((r) => r.document === 'GBT39204-2022').map((r) => r.source),
+      ...cat.principles.map((p) => p.source),
+      cat.layout.source,
+      cat.documents.find((d) => d.id === 'GBT39204-2022')!.source,
+      cat.taxonomy.categorySource,
+      cat.taxonomy.gradingSource,
+      cat.gradeRules.source,
+      ...cat.gradeRules.rules.map((r) => r.source),
+    ];
+    for (const t of texts) expect(t).not.toMatch(/FACTS\.md|seed article/i);
   });
 
   it('cites the articles of the published Measures, each confirmed one with its address', () => {
@@ -147,11 +179,40 @@ describe('catalogue content', () => {
     expect(cat.categoryLineage('ransomware')).toEqual(['ransomware', 'malware']);
   });
 
-  it('has grades I-IV, unverified thresholds, and the four warning levels', () => {
+  it('names categories as GB/T 20986-2023 does, with the sub-categories a responder picks', () => {
+    // Names and parents as in the standard's category list (event_category table reproducing it);
+    // 拒绝服务事件 and 数据损失事件 correct the earlier 拒绝服务攻击事件 / 数据丢失事件.
+    const expected: Array<[code: string, zh: string, parent: string]> = [
+      ['ddos', '拒绝服务事件', 'network-attack'],
+      ['data-loss', '数据损失事件', 'data-security'],
+      ['computer-virus', '计算机病毒事件', 'malware'],
+      ['cryptomining', '挖矿病毒事件', 'malware'],
+      ['backdoor-implant', '后门植入事件', 'network-attack'],
+      ['credential-attack', '凭据攻击事件', 'network-attack'],
+      ['domain-hijacking', '域名劫持事件', 'network-attack'],
+      ['apt', 'APT事件', 'network-attack'],
+      ['data-theft', '数据窃取事件', 'data-security'],
+      ['technical-failure', '技术故障事件', 'equipment-failure'],
+      ['supporting-facility-failure', '配套设施故障事件', 'equipment-failure'],
+    ];
+    for (const [code, zh, parent] of expected) {
+      expect({ code, zh: cat.category(code)?.name.zh, parent: cat.category(code)?.parent }).toEqual({ code, zh, parent });
+      expect(cat.category(code)!.origin).toBe('standard');
+    }
+    // Only the two sub-categories we added for playbooks are product classes.
+    expect(cat.categories.filter((c) => c.origin === 'product').map((c) => c.code).sort()).toEqual(['intrusion', 'service-outage']);
+  });
+
+  it('has grades I-IV, grade I thresholds read in the final guide, and the four warning levels', () => {
     expect(cat.taxonomy.grades.map((g) => [g.code, g.name.zh])).toEqual([
       ['I', '特别重大'], ['II', '重大'], ['III', '较大'], ['IV', '一般'],
     ]);
-    expect(cat.taxonomy.grades.every((g) => g.thresholdsConfidence === 'unverified')).toBe(true);
+    // Grade 一 items 1-7 were read in a reprint of the final guide (wlzx.gzy.edu.cn); grades 二/三 only in part.
+    expect(cat.taxonomy.grades.map((g) => g.thresholdsConfidence)).toEqual(['confirmed', 'unverified', 'unverified', 'unverified']);
+    // Every grade describes every dimension the guide measures, including the ones it added.
+    const dims = cat.taxonomy.gradingDimensions.map((d) => d.code);
+    expect(dims).toEqual(expect.arrayContaining(['site-unreachable', 'system-interruption', 'population-share', 'public-service', 'defacement-spread', 'personal-information']));
+    for (const g of cat.taxonomy.grades) expect(g.criteria.map((c) => c.dimension)).toEqual(dims);
     expect(cat.taxonomy.grades.map((g) => g.reportMandatory)).toEqual([true, true, true, false]);
     expect(cat.taxonomy.earlyWarningLevels.map((l) => l.code)).toEqual(['red', 'orange', 'yellow', 'blue']);
   });
@@ -343,9 +404,29 @@ describe('broken catalogues are rejected with a one-line message naming file and
 
   it('rejects a grade rule on an undeclared fact', () => {
     const dir = brokenCopy('grade-suggestion.yaml', (t) =>
-      replaceOnce(t, '{ fact: coreDataLeaked, op: eq, value: true }', '{ fact: coreDataLost, op: eq, value: true }'),
+      replaceOnce(t, '{ fact: dataThreat, op: eq, value: especially-serious }', '{ fact: dataThreatLevel, op: eq, value: especially-serious }'),
     );
-    expect(loadError(dir).message).toBe('grade-suggestion.yaml /rules/0/conditions/all/0: unknown fact "coreDataLost"');
+    expect(loadError(dir).message).toBe('grade-suggestion.yaml /rules/3/conditions/all/0: unknown fact "dataThreatLevel"');
+  });
+
+  it('rejects an enum value outside the fact\'s values, and value labels that do not match the values', () => {
+    const badValue = brokenCopy('grade-suggestion.yaml', (t) =>
+      replaceOnce(t, '{ fact: dataThreat, op: eq, value: especially-serious }', '{ fact: dataThreat, op: eq, value: catastrophic }'),
+    );
+    expect(loadError(badValue).message).toBe('grade-suggestion.yaml /rules/3/conditions/all/0: value "catastrophic" is not one of especially-serious, serious, relatively-serious, some');
+    const extraLabel = brokenCopy('grade-suggestion.yaml', (t) =>
+      replaceOnce(t, '      some: { zh: 一定威胁, en: Some threat }\n', '      some: { zh: 一定威胁, en: Some threat }\n      none: { zh: 无, en: None }\n'),
+    );
+    expect(loadError(extraLabel).message).toBe('grade-suggestion.yaml /facts/7/valueLabels/none: "none" is not a value of fact "dataThreat"');
+    const missingLabel = brokenCopy('grade-suggestion.yaml', (t) => replaceOnce(t, '      some: { zh: 一定威胁, en: Some threat }\n', ''));
+    expect(loadError(missingLabel).message).toBe('grade-suggestion.yaml /facts/7/valueLabels: no label for value "some"');
+  });
+
+  it('rejects a grade rule without a source', () => {
+    const dir = brokenCopy('grade-suggestion.yaml', (t) =>
+      replaceOnce(t, '    source: 《网络安全事件分级指南》 一、特别重大网络安全事件, item 7; reprint https://wlzx.gzy.edu.cn/info/1098/1576.htm\n', ''),
+    );
+    expect(loadError(dir).message).toBe("grade-suggestion.yaml /rules/6: schema violation: must have required property 'source'");
   });
 
   it('rejects a grade item whose clause is not in the chapter layout', () => {
