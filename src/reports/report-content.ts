@@ -5,7 +5,6 @@ import type { Organisation } from '../auth/organisation.entity';
 import type { Incident } from '../incidents/incident.entity';
 import { CATEGORY_LABELS, formatBeijing, GRADE_LABELS, label, RECIPIENT_LABELS, REPORT_KIND_LABELS } from '../notifications/templates/labels';
 import type { Catalogue, ReportKind } from '../requirements/catalogue';
-import { loadedCatalogue } from '../requirements/requirements.module';
 import type { FactDefinition, ReportingRule } from '../requirements/types';
 import type { ReportKindCode } from './report.entities';
 
@@ -33,13 +32,6 @@ export function impactLines(impact: Record<string, unknown> | null | undefined, 
   return [...known, ...stored];
 }
 
-/**
- * The grade-suggestion facts of the catalogue this process loaded, for callers that do not pass them
- * (the report service drafts without the catalogue today). Outside a running app there is none, and
- * impact facts are shown under their stored names.
- */
-const processGradeFacts = (): readonly FactDefinition[] => loadedCatalogue()?.gradeRules.facts ?? [];
-
 /** Required field codes of `kind` under `rule` for `category`, plus the minimum set of a partial initial report. */
 export function fieldSets(catalogue: Catalogue, rule: ReportingRule, kind: ReportKindCode, category: string): { required: string[]; minimum: string[] } {
   const required = catalogue.requiredReportFields(rule, kind as ReportKind, category);
@@ -65,7 +57,7 @@ export function draftFields(
   org: Organisation,
   context: IncidentContext,
   contact: string,
-  gradeFacts: readonly FactDefinition[] = processGradeFacts(),
+  gradeFacts: readonly FactDefinition[],
 ): Record<string, string> {
   const f: Record<string, string> = {};
   f.organisation = org.name;

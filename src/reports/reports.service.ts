@@ -75,7 +75,7 @@ export class ReportsService {
       } else {
         const user = await em.getRepository(User).findOneBy({ id: p.userId });
         const contact = user ? [user.name, user.email].filter(Boolean).join(' ') : '';
-        fields = draftFields(incident, org, (await this.engine.snapshotOf(em, incident)).context as IncidentContext, contact);
+        fields = draftFields(incident, org, (await this.engine.snapshotOf(em, incident)).context as IncidentContext, contact, this.catalogue.gradeRules.facts);
       }
       const sets = fieldSets(this.catalogue, rule, dto.kind, incident.category);
       const n = await nextSequenceValue(em, `report:${incident.id}`);

@@ -5,17 +5,6 @@ import { Catalogue, CatalogueError, defaultCatalogueDir, loadCatalogue } from '.
 import { RequirementsController } from './requirements.controller';
 import { RequirementsService } from './requirements.service';
 
-let processCatalogue: Catalogue | undefined;
-
-/**
- * The catalogue the running application loaded at start-up; undefined before that and outside the
- * app. For pure helpers that are called without it (report drafts label impact facts with it);
- * code with dependency injection takes the Catalogue provider instead.
- */
-export function loadedCatalogue(): Catalogue | undefined {
-  return processCatalogue;
-}
-
 /** Loads the catalogue named by REQUIREMENTS_DIR (default: the shipped requirements/). */
 export function catalogueFromConfig(config: Pick<AppConfig, 'REQUIREMENTS_DIR'>): Catalogue {
   const dir = config.REQUIREMENTS_DIR ?? defaultCatalogueDir();
@@ -46,7 +35,6 @@ export class RequirementsModule {
   static forRoot(config: Pick<AppConfig, 'REQUIREMENTS_DIR'>): Promise<DynamicModule> {
     const loaded = (async (): Promise<DynamicModule> => {
       const catalogue = catalogueFromConfig(config);
-      processCatalogue = catalogue;
       return {
         module: RequirementsModule,
         global: true,

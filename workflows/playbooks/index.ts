@@ -9,21 +9,40 @@ export { TRIAGE_STEPS, REVIEW_STEPS, REIDENTIFICATION_STEPS } from './common';
  * `parentOf`. The runtime should pass the catalogue's own lookup; this keeps pure callers (tests, the
  * machine's default input) from silently falling back to `generic` for a known sub-category.
  */
-const KNOWN_PARENTS: Readonly<Record<string, string>> = {
-  ransomware: 'malware',
-  trojan: 'malware',
+export const KNOWN_PARENTS: Readonly<Record<string, string>> = {
+  'computer-virus': 'malware',
   worm: 'malware',
+  trojan: 'malware',
   botnet: 'malware',
+  ransomware: 'malware',
+  cryptomining: 'malware',
   intrusion: 'network-attack',
-  ddos: 'network-attack',
-  'web-defacement': 'network-attack',
-  'supply-chain-compromise': 'network-attack',
+  'network-scanning': 'network-attack',
   phishing: 'network-attack',
   'vulnerability-exploitation': 'network-attack',
-  'data-leak': 'data-security',
+  'backdoor-implant': 'network-attack',
+  'credential-attack': 'network-attack',
+  ddos: 'network-attack',
+  'web-defacement': 'network-attack',
+  'domain-hijacking': 'network-attack',
+  'compromised-host': 'network-attack',
+  'supply-chain-compromise': 'network-attack',
+  apt: 'network-attack',
   'data-tampering': 'data-security',
+  'data-leak': 'data-security',
+  'data-theft': 'data-security',
+  'data-poisoning': 'data-security',
   'data-loss': 'data-security',
+  'online-fraud': 'information-content',
+  'technical-failure': 'equipment-failure',
+  'supporting-facility-failure': 'equipment-failure',
+  'physical-damage': 'equipment-failure',
   'service-outage': 'equipment-failure',
+  misoperation: 'non-compliant-operation',
+  'network-vulnerability': 'security-hazard',
+  'access-anomaly': 'abnormal-behaviour',
+  'traffic-anomaly': 'abnormal-behaviour',
+  'natural-disaster': 'force-majeure',
 };
 
 const BY_CATEGORY: ReadonlyMap<string, Playbook> = new Map(

@@ -1,4 +1,7 @@
-import { PLAYBOOKS, playbookFor, initialSteps, getPlaybook } from '../../../workflows/playbooks';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { PLAYBOOKS, playbookFor, initialSteps, getPlaybook, KNOWN_PARENTS } from '../../../workflows/playbooks';
 import { PHASES, ROLES, EVIDENCE_KINDS } from '../../../workflows/types';
 import { loadRequirementIds } from './requirements';
 
@@ -84,5 +87,13 @@ describe('playbooks', () => {
       'identify-strain', 'restore-from-offline-backups', 'record-ransom-details',
     ]));
     expect(getPlaybook('ransomware')!.steps.find((s) => s.id === 'no-payment-without-approval')!.roles).toEqual(['leader']);
+  });
+});
+
+describe('the sub-category parents pure callers fall back on', () => {
+  it('are exactly the parents of requirements/taxonomy.yaml', () => {
+    const taxonomy = parseYaml(readFileSync(join(__dirname, '../../../requirements/taxonomy.yaml'), 'utf8')) as { categories: Array<{ code: string; parent: string | null }> };
+    const parents = Object.fromEntries(taxonomy.categories.filter((c) => c.parent).map((c) => [c.code, c.parent]));
+    expect({ ...KNOWN_PARENTS }).toEqual(parents);
   });
 });
