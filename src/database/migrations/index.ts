@@ -5,6 +5,8 @@ import { Reports1764000000003 } from './1764000000003-reports';
 import { Warnings1764000000004 } from './1764000000004-warnings';
 import { AuditOrgIndex1764000000005 } from './1764000000005-audit-org-index';
 import { IncidentPlaybook1764000000006 } from './1764000000006-incident-playbook';
+import { SealChannelConfig1764000000007 } from './1764000000007-seal-channel-config';
+import type { SecretBox } from '../../common/crypto/secret-box';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -15,4 +17,18 @@ export const MIGRATIONS = [
   Warnings1764000000004,
   AuditOrgIndex1764000000005,
   IncidentPlaybook1764000000006,
+  SealChannelConfig1764000000007,
 ];
+
+/**
+ * MIGRATIONS with the ones that need the deployment's secrets key bound to it. The key is resolved
+ * only when a row needs it, so a fresh database does not create key files on its own.
+ */
+export function migrationsFor(box: () => SecretBox): Function[] {
+  class BoundSealChannelConfig extends SealChannelConfig1764000000007 {
+    constructor() {
+      super(box);
+    }
+  }
+  return MIGRATIONS.map((m) => (m === SealChannelConfig1764000000007 ? BoundSealChannelConfig : m));
+}

@@ -60,6 +60,7 @@ export class DingtalkChannel implements NotificationChannel<DingtalkConfig> {
     const attempt = await postJson(url, JSON.stringify(DingtalkChannel.buildBody(message)), {
       timeoutMs: context.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       secrets,
+      egress: context.egress,
     });
     if (!attempt.ok) return attempt.result;
     return robotResult(attempt.response, 'errcode', DINGTALK_PERMANENT_ERRCODES, secrets);

@@ -67,6 +67,7 @@ export class FeishuChannel implements NotificationChannel<FeishuConfig> {
     const attempt = await postJson(url, JSON.stringify(body), {
       timeoutMs: context.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       secrets,
+      egress: context.egress,
     });
     if (!attempt.ok) return attempt.result;
     return robotResult(attempt.response, 'code', FEISHU_PERMANENT_CODES, secrets);

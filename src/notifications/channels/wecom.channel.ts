@@ -51,6 +51,7 @@ export class WecomChannel implements NotificationChannel<WecomConfig> {
     const attempt = await postJson(url, JSON.stringify(WecomChannel.buildBody(message)), {
       timeoutMs: context.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       secrets,
+      egress: context.egress,
     });
     if (!attempt.ok) return attempt.result;
     return robotResult(attempt.response, 'errcode', WECOM_PERMANENT_ERRCODES, secrets);
