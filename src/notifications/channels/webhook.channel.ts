@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { DEFAULT_TIMEOUT_MS, failedStatus, postJson, scrub, truncate } from './http';
+import { DEFAULT_TIMEOUT_MS, failedStatus, postJson, scrub, truncate, urlSecrets } from './http';
 import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 import { asObject, httpUrl, onlyKeys, optBool, optTimeout, Obj } from './validate';
 
@@ -158,8 +158,10 @@ export class WebhookChannel implements NotificationChannel<WebhookConfig> {
       return { ok: false, error: `payload is not serialisable: ${(err as Error).message}`, retryable: false };
     }
     const timestamp = String(Math.floor(now.getTime() / 1000));
-    const secrets = [secret];
-    const attempt = await postJson(new URL(config.url), rawBody, {
+    const url = new URL(config.url);
+    // Header values and URL tokens are sealed at rest; keep them out of what we report back too.
+    const secrets = [secret, ...Object.values(config.headers ?? {}), ...urlSecrets(url)];
+    const attempt = await postJson(url, rawBody, {
       headers: {
         ...config.headers,
         [TIMESTAMP_HEADER]: timestamp,
