@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import { MigrationInterface, QueryRunner } from 'typeorm';
 import type { SecretBox } from '../../common/crypto/secret-box';
 import { sealConfigSecrets, splitConfigSecrets, joinConfigSecrets, openConfigSecrets } from '../../notifications/config-secrets';
 
@@ -20,7 +20,8 @@ export class SealChannelConfig1764000000007 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     const p = (n: number) => (q.connection.options.type === 'postgres' ? `$${n}` : '?');
     for (const table of TABLES) {
-      await q.addColumn(table, new TableColumn({ name: 'config_sealed', type: 'text', isNullable: true }));
+      // Plain ALTER TABLE: TypeORM's SQLite addColumn rebuilds the table, which foreign keys refuse once rows exist.
+      await q.query(`ALTER TABLE ${table} ADD COLUMN config_sealed TEXT`);
       for (let after = ''; ; ) {
         const rows: Array<{ id: string; config: string }> = await q.query(`SELECT id, config FROM ${table} WHERE id > ${p(1)} ORDER BY id LIMIT 500`, [after]);
         if (rows.length === 0) break;
@@ -44,7 +45,7 @@ export class SealChannelConfig1764000000007 implements MigrationInterface {
         const full = joinConfigSecrets(JSON.parse(row.config) as Record<string, unknown>, openConfigSecrets(this.box(), row.id, row.config_sealed));
         await q.query(`UPDATE ${table} SET config = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify(full), row.id]);
       }
-      await q.dropColumn(table, 'config_sealed');
+      await q.query(`ALTER TABLE ${table} DROP COLUMN config_sealed`);
     }
   }
 }
