@@ -74,9 +74,12 @@ describe('secrets at rest: file modes, and the migration that seals channel conf
     // Back to what the previous version stored: the migration's down puts the sealed parts back in clear.
     const ds = new DataSource({ type: 'better-sqlite3', database: sqlitePath, entities: ENTITIES, migrations: migrationsFor(() => secretsBox({ VAR_DIR: varDir })) });
     await ds.initialize();
-    const [last] = await ds.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
-    expect(last.name).toBe('SealChannelConfig1764000000007');
-    await ds.undoLastMigration();
+    // Later migrations first, newest first, down to and including the one that seals.
+    for (;;) {
+      const [last] = await ds.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
+      await ds.undoLastMigration();
+      if (last.name === 'SealChannelConfig1764000000007') break;
+    }
     const clear = JSON.stringify(await ds.query('SELECT config FROM notification_subscription')) + JSON.stringify(await ds.query('SELECT config FROM report_recipient'));
     expect(clear).toContain(AUTH);
     expect(clear).toContain(DT_TOKEN);

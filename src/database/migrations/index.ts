@@ -6,6 +6,7 @@ import { Warnings1764000000004 } from './1764000000004-warnings';
 import { AuditOrgIndex1764000000005 } from './1764000000005-audit-org-index';
 import { IncidentPlaybook1764000000006 } from './1764000000006-incident-playbook';
 import { SealChannelConfig1764000000007 } from './1764000000007-seal-channel-config';
+import { OrganisationHostPatterns1764000000008 } from './1764000000008-organisation-host-patterns';
 import type { SecretBox } from '../../common/crypto/secret-box';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   AuditOrgIndex1764000000005,
   IncidentPlaybook1764000000006,
   SealChannelConfig1764000000007,
+  OrganisationHostPatterns1764000000008,
 ];
 
 /**
