@@ -17,7 +17,12 @@ export class CreateSubscriptionDto {
   @IsIn(CHANNEL_KINDS as unknown as string[])
   channel!: ChannelKind;
 
-  @ApiProperty({ description: 'Channel config without secrets, e.g. { "url": "https://siem.example/hook" } (webhook); validated per channel', type: Object })
+  @ApiProperty({
+    description:
+      'Channel config, e.g. { "url": "https://siem.example/hook" } (webhook); validated per channel. Custom header values and tokens in URLs are write-only ' +
+      '(sealed, shown as ***). A destination written as an IP address the deployment\'s egress policy refuses is a 400 on config.url / config.host.',
+    type: Object,
+  })
   @IsObject()
   config!: Record<string, unknown>;
 
