@@ -29,7 +29,14 @@ export function hostPatternProblem(pattern: unknown): string | undefined {
   return undefined;
 }
 
-const isHostChar = (c: string) => /[a-z0-9_.-]/.test(c);
+const STAR = 42; // *
+const ANY = 63; // ?
+const DIGIT = 35; // #
+
+/** a-z 0-9 _ . - (names are lower-cased first). */
+function isHostChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 45;
+}
 
 /**
  * True when `name` matches `pattern` as a whole (case-insensitive). The classic linear wildcard
@@ -43,14 +50,14 @@ export function matchesHostPattern(pattern: string, name: string): boolean {
   let ni = 0;
   let starP = -1;
   let starN = 0;
+  for (let i = 0; i < n.length; i++) if (!isHostChar(n.charCodeAt(i))) return false;
   while (ni < n.length) {
-    const c = n[ni]!;
-    if (!isHostChar(c)) return false;
-    const pc = p[pi];
-    if (pc === '*') {
+    const c = n.charCodeAt(ni);
+    const pc = pi < p.length ? p.charCodeAt(pi) : -1;
+    if (pc === STAR) {
       starP = pi++;
       starN = ni;
-    } else if (pc !== undefined && (pc === c || pc === '?' || (pc === '#' && c >= '0' && c <= '9'))) {
+    } else if (pc !== -1 && (pc === c || pc === ANY || (pc === DIGIT && c >= 48 && c <= 57))) {
       pi++;
       ni++;
     } else if (starP >= 0) {
@@ -60,6 +67,6 @@ export function matchesHostPattern(pattern: string, name: string): boolean {
       return false;
     }
   }
-  while (p[pi] === '*') pi++;
+  while (pi < p.length && p.charCodeAt(pi) === STAR) pi++;
   return pi === p.length;
 }
