@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EgressModule } from './egress/egress.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { LoggingModule } from './logging/logging.module';
@@ -44,6 +45,7 @@ export class AppModule {
       ConfigModule.forRoot(opts.config),
       LoggingModule.forRoot(opts.logger),
       DatabaseModule,
+      EgressModule,
       RedisModule.forRoot(opts.redisUrl),
       AuditModule,
       AuthModule,

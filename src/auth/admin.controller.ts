@@ -1,7 +1,11 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorBody } from '../http/error-body';
 import { AdminService } from './admin.service';
-import { CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, OrganisationView, TokenView, UpdateOrganisationDto, UserView } from './admin.dto';
+import {
+  CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, OrganisationView, SharingSettingsDto, SharingSettingsView, TokenView,
+  UpdateOrganisationDto, UserView,
+} from './admin.dto';
 import { CurrentPrincipal, Roles } from './decorators';
 import type { Principal } from './principal';
 
@@ -32,6 +36,23 @@ export class AdminController {
   @ApiOkResponse({ type: [OrganisationView] })
   listOrganisations(@CurrentPrincipal() p: Principal) {
     return this.admin.listOrganisations(p);
+  }
+
+  @Get('organisations/:orgId/sharing-settings')
+  @ApiOperation({ summary: 'The organisation\'s sharing settings: internal host naming patterns for desensitised STIX exports' })
+  @ApiOkResponse({ type: SharingSettingsView })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such organisation that you administer' })
+  getSharingSettings(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string) {
+    return this.admin.getSharingSettings(p, orgId);
+  }
+
+  @Put('organisations/:orgId/sharing-settings')
+  @ApiOperation({ summary: 'Replace the organisation\'s internal host naming patterns (audited)' })
+  @ApiOkResponse({ type: SharingSettingsView })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'internalHostPatterns missing, too many, or a pattern with a bad character, too long, too many "*" or too few letters/digits' })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such organisation that you administer' })
+  updateSharingSettings(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: SharingSettingsDto) {
+    return this.admin.updateSharingSettings(p, orgId, dto);
   }
 
   @Post('organisations/:orgId/users')

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateBy, ValidateIf } from 'class-validator';
+import { hostPatternProblem, MAX_HOST_PATTERNS } from '../sharing/stix/host-patterns';
 import {
   DEPARTMENT_KINDS, OPERATOR_KINDS, ORG_KINDS, REGION_PATTERN, ROLES, SECTORS,
   type DepartmentKind, type OperatorKind, type OrgKind, type Role, type Sector,
@@ -84,6 +85,7 @@ export class OrganisationView {
   @ApiPropertyOptional({ type: String, nullable: true, example: '31' }) region!: string | null;
   @ApiProperty() isPlatform!: boolean;
   @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ type: [String], nullable: true, description: 'Internal host naming patterns (see sharing-settings); null = none' }) internalHostPatterns!: string[] | null;
 }
 
 export class UserView {
@@ -109,4 +111,40 @@ export class TokenView {
 export class IssuedTokenView extends TokenView {
   @ApiProperty({ description: 'The token itself. Shown once; only its hash is stored.' })
   token!: string;
+}
+
+function firstPatternProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return undefined;
+  for (let i = 0; i < value.length; i++) {
+    const problem = hostPatternProblem(value[i]);
+    if (problem) return `internalHostPatterns[${i}] ${JSON.stringify(String(value[i]).slice(0, 80))} ${problem}`;
+  }
+  return undefined;
+}
+
+/** Settings of an organisation's threat-information sharing (STIX exports). */
+export class SharingSettingsDto {
+  @ApiProperty({
+    type: [String],
+    example: ['trade-app-*', 'dc##', '*.prod.example'],
+    description:
+      'Internal host naming patterns: desensitised exports replace matching host names and drop indicators on them. ' +
+      '`*` any run of host-name characters, `?` one character, `#` one digit; letters, digits, `-`, `_`, `.` literal; case-insensitive, whole name. ' +
+      `At most ${MAX_HOST_PATTERNS} patterns of 1-64 characters, at most 3 "*" and at least two letters or digits each.`,
+  })
+  @IsArray()
+  @ArrayMaxSize(MAX_HOST_PATTERNS)
+  @ValidateBy({
+    name: 'hostPatterns',
+    validator: {
+      validate: (value: unknown) => firstPatternProblem(value) === undefined,
+      defaultMessage: (args) => firstPatternProblem(args?.value) ?? 'internalHostPatterns is invalid',
+    },
+  })
+  internalHostPatterns!: string[];
+}
+
+export class SharingSettingsView {
+  @ApiProperty() orgId!: string;
+  @ApiProperty({ type: [String] }) internalHostPatterns!: string[];
 }

@@ -7,7 +7,7 @@ import { badField } from '../common/bad-field';
 import { nowIso } from '../common/time';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ApiToken } from './api-token.entity';
-import type { CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, TokenView, UpdateOrganisationDto } from './admin.dto';
+import type { CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, SharingSettingsDto, SharingSettingsView, TokenView, UpdateOrganisationDto } from './admin.dto';
 import { Organisation } from './organisation.entity';
 import type { Actor, Principal } from './principal';
 import { generateToken, hashToken } from './token-hash';
@@ -132,6 +132,26 @@ export class AdminService {
         await this.audit.append(m, { actor: p, action: 'token.revoked', orgId: row.orgId, payload: { tokenId: row.id, prefix: row.prefix } });
       }
       return toTokenView(row);
+    });
+  }
+
+  async getSharingSettings(p: Principal, orgId: string): Promise<SharingSettingsView> {
+    this.assertCanAdminister(p, orgId);
+    const org = await this.getOrg(orgId);
+    return { orgId: org.id, internalHostPatterns: org.internalHostPatterns ?? [] };
+  }
+
+  /** Replaces the organisation's internal host naming patterns (validated by SharingSettingsDto). */
+  async updateSharingSettings(p: Principal, orgId: string, dto: SharingSettingsDto): Promise<SharingSettingsView> {
+    this.assertCanAdminister(p, orgId);
+    return this.tx.run(async (m) => {
+      const org = await m.getRepository(Organisation).findOneBy({ id: orgId });
+      if (!org) throw new NotFoundException('Organisation not found');
+      const patterns = [...new Set(dto.internalHostPatterns.map((x) => x.toLowerCase()))];
+      const before = org.internalHostPatterns ?? [];
+      await m.getRepository(Organisation).update({ id: orgId }, { internalHostPatterns: patterns });
+      await this.audit.append(m, { actor: p, action: 'organisation.sharing-settings-updated', orgId, payload: { internalHostPatterns: { before, after: patterns } } });
+      return { orgId, internalHostPatterns: patterns };
     });
   }
 

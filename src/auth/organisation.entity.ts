@@ -36,4 +36,11 @@ export class Organisation {
 
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
+
+  /**
+   * The organisation's internal host naming patterns (sharing/stix/host-patterns.ts), applied by
+   * desensitisation to STIX exports; null = none declared.
+   */
+  @Column({ name: 'internal_host_patterns', type: 'simple-json', nullable: true })
+  internalHostPatterns!: string[] | null;
 }

@@ -10,7 +10,9 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
 } from 'class-validator';
+import { EgressAllowSyntaxError, parseEgressAllow } from '../egress/egress-policy';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -147,6 +149,22 @@ export class AppConfig {
   @Max(20, { message: 'must be an integer from 1 to 20' })
   REPORT_DELIVERY_MAX_ATTEMPTS: number = 8;
 
+  /**
+   * Destinations outbound connections (webhooks, robots, SMTP, report delivery) may reach although
+   * they are loopback, private, link-local or otherwise not public; see src/egress/egress-policy.ts
+   * for the syntax. A deployment setting on purpose: no tenant can widen it.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @ValidateBy({
+    name: 'egressAllow',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && egressAllowProblem(value) === undefined,
+      defaultMessage: (args) => (typeof args?.value === 'string' ? (egressAllowProblem(args.value) ?? 'is invalid') : 'must be a string'),
+    },
+  })
+  EGRESS_ALLOW?: string;
+
   get databaseKind(): 'sqlite' | 'postgres' {
     return this.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   }
@@ -156,10 +174,20 @@ export class AppConfig {
   }
 }
 
+function egressAllowProblem(value: string): string | undefined {
+  try {
+    parseEgressAllow(value);
+    return undefined;
+  } catch (err) {
+    if (err instanceof EgressAllowSyntaxError) return `has a bad ${err.message} (comma-separated host[:port], *.domain, IP or CIDR; [IPv6]:port)`;
+    throw err;
+  }
+}
+
 export class ConfigError extends Error {}
 
 /** Settings without a default (absent from `new AppConfig()`'s own keys). */
-const OPTIONAL_KEYS = ['REDIS_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'SECRETS_KEY', 'AUDIT_KEY', 'REQUIREMENTS_DIR', 'REMINDER_FRACTIONS', 'ESCALATION_STEP_DELAY'] as const;
+const OPTIONAL_KEYS = ['REDIS_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'SECRETS_KEY', 'AUDIT_KEY', 'REQUIREMENTS_DIR', 'REMINDER_FRACTIONS', 'ESCALATION_STEP_DELAY', 'EGRESS_ALLOW'] as const;
 
 /** Validates the environment; throws ConfigError with a single line naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

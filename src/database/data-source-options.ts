@@ -1,9 +1,24 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import type { SecretBox } from '../common/crypto/secret-box';
 import type { AppConfig } from '../config/app-config';
+import { secretsBox } from '../config/keys';
 import { ENTITIES } from './entities';
-import { MIGRATIONS } from './migrations';
+import { migrationsFor } from './migrations';
+
+/**
+ * The database holds incident details and sealed secrets: owner-only (0600), whatever the umask.
+ * SQLite creates the -wal and -shm files with the mode of the database file, so creating that file
+ * ourselves first decides theirs too; files an older version left readable are tightened.
+ */
+export function restrictSqliteFiles(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}
 
 /**
  * One description of the database for the app, the worker, the migration CLI and the tests.
@@ -12,16 +27,17 @@ import { MIGRATIONS } from './migrations';
  * worker) holding the write lock briefly; foreign keys are off by default in SQLite, so turn them on.
  */
 export function dataSourceOptions(config: AppConfig, opts: { synchronize?: boolean } = {}): DataSourceOptions {
+  let box: SecretBox | undefined;
   const common = {
     entities: ENTITIES,
-    migrations: MIGRATIONS,
+    migrations: migrationsFor(() => (box ??= secretsBox(config))),
     migrationsRun: false,
     synchronize: opts.synchronize ?? false,
     logging: false,
   } as const;
   if (config.databaseKind === 'sqlite') {
     const path = config.sqlitePath;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') restrictSqliteFiles(path);
     return {
       ...common,
       type: 'better-sqlite3',

@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
 import { nowIso } from '../common/time';
 import { TransactionRunner } from '../database/transaction-runner';
+import { EgressPolicy } from '../egress/egress-policy';
+import { joinConfigSecrets, openConfigSecrets } from './config-secrets';
 import { channelFor, type DeliveryResult, type RenderedMessage } from './channels';
 import type { ChannelKind } from './channels/types';
 import { bool, sql } from '../database/sql';
@@ -31,6 +33,7 @@ interface DeliveryRow {
   sub_id: string | null;
   sub_channel: ChannelKind | null;
   sub_config: string | null;
+  sub_config_sealed: string | null;
   sub_secret: string | null;
   sub_enabled: unknown;
 }
@@ -62,13 +65,14 @@ export class DeliveryService {
    * Validated config and opened secret per subscription, keyed by the stored config and sealed
    * secret themselves: an edited subscription has new stored values and misses the cache.
    */
-  private readonly opened = new Map<string, { config: string; secret: string | null; value: OpenedChannel }>();
+  private readonly opened = new Map<string, { config: string; configSealed: string | null; secret: string | null; value: OpenedChannel }>();
   private pendingRecords: PendingRecord[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     @Inject(NOTIFICATION_SECRETS) private readonly box: SecretBox,
+    private readonly egress: EgressPolicy,
   ) {}
 
   /**
@@ -78,7 +82,7 @@ export class DeliveryService {
   async deliver(deliveryId: string, lastAttempt: boolean): Promise<DeliverOutcome> {
     const [row] = await sql<DeliveryRow>(
       this.dataSource.manager,
-      'SELECT d.id, d.status, d.message, s.id AS sub_id, s.channel AS sub_channel, s.config AS sub_config, s.secret AS sub_secret, s.enabled AS sub_enabled ' +
+      'SELECT d.id, d.status, d.message, s.id AS sub_id, s.channel AS sub_channel, s.config AS sub_config, s.config_sealed AS sub_config_sealed, s.secret AS sub_secret, s.enabled AS sub_enabled ' +
         'FROM notification_delivery d LEFT JOIN notification_subscription s ON s.id = d.subscription_id WHERE d.id = ?',
       [deliveryId],
     );
@@ -101,24 +105,24 @@ export class DeliveryService {
     const channel = channelFor(row.sub_channel!);
     let opened: OpenedChannel;
     try {
-      opened = this.open(row.sub_id!, channel, row.sub_config!, row.sub_secret);
+      opened = this.open(row.sub_id!, channel, row.sub_config!, row.sub_config_sealed, row.sub_secret);
     } catch (err) {
       // A bad config or a secret sealed under another key will not get better by retrying.
       return { ok: false, error: err instanceof Error ? err.message : String(err), retryable: false };
     }
-    return channel.send(opened.config as never, stored.message, opened.secret, { deliveryId: row.id, event: stored.event, data: stored.data });
+    return channel.send(opened.config as never, stored.message, opened.secret, { deliveryId: row.id, event: stored.event, data: stored.data, egress: this.egress });
   }
 
-  private open(subscriptionId: string, channel: ReturnType<typeof channelFor>, config: string, secret: string | null): OpenedChannel {
+  private open(subscriptionId: string, channel: ReturnType<typeof channelFor>, config: string, configSealed: string | null, secret: string | null): OpenedChannel {
     const hit = this.opened.get(subscriptionId);
-    if (hit && hit.config === config && hit.secret === secret) return hit.value;
+    if (hit && hit.config === config && hit.configSealed === configSealed && hit.secret === secret) return hit.value;
     // Validated again: a config stored by an older version may no longer be acceptable.
     const value: OpenedChannel = {
-      config: channel.validateConfig(JSON.parse(config)),
+      config: channel.validateConfig(joinConfigSecrets(JSON.parse(config) as Record<string, unknown>, openConfigSecrets(this.box, subscriptionId, configSealed))),
       secret: secret === null ? undefined : this.box.open(secret, subscriptionId),
     };
     if (this.opened.size >= CHANNEL_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
-    this.opened.set(subscriptionId, { config, secret, value });
+    this.opened.set(subscriptionId, { config, configSealed, secret, value });
     return value;
   }
 

@@ -1,7 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { SecretBox } from '../common/crypto/secret-box';
 import { AppConfig } from '../config/app-config';
-import { resolveKey } from '../config/keys';
+import { secretsBox } from '../config/keys';
 
 /** The SecretBox that seals channel secrets: SECRETS_KEY, or a key generated once under VAR_DIR/keys. */
 export const NOTIFICATION_SECRETS = Symbol('NOTIFICATION_SECRETS');
@@ -9,6 +9,5 @@ export const NOTIFICATION_SECRETS = Symbol('NOTIFICATION_SECRETS');
 export const notificationSecretsProvider: Provider = {
   provide: NOTIFICATION_SECRETS,
   inject: [AppConfig],
-  useFactory: (config: AppConfig): SecretBox =>
-    config.SECRETS_KEY ? SecretBox.fromConfig(config.SECRETS_KEY) : new SecretBox(resolveKey(undefined, config.VAR_DIR, 'secrets.key')),
+  useFactory: (config: AppConfig): SecretBox => secretsBox(config),
 };

@@ -7,9 +7,10 @@ export type DrillFilter = (typeof DRILL_FILTERS)[number];
 
 /**
  * Who in an organisation wants to hear about which events, over which channel. The channel config
- * is stored in the clear (URLs, hosts, addresses); the one secret (signing key, SMTP password,
- * robot key) is sealed with SecretBox and bound to this row's id, so a sealed value copied into
- * another subscription does not open.
+ * is stored in the clear (URLs, hosts, addresses) except what grants access (robot tokens in URLs,
+ * custom header values), which is sealed apart; the one secret (signing key, SMTP password, robot
+ * key) is sealed too. Both are bound to this row's id, so a sealed value copied into another
+ * subscription does not open.
  */
 @Entity('notification_subscription')
 @Index(['orgId', 'createdAt'])
@@ -26,9 +27,13 @@ export class NotificationSubscription {
   @Column({ type: 'varchar', length: 20 })
   channel!: ChannelKind;
 
-  /** The channel config as its validateConfig normalised it (JSON). */
+  /** The channel config as its validateConfig normalised it (JSON), access tokens and header values shown as `***`. */
   @Column({ type: 'text' })
   config!: string;
+
+  /** SecretBox-sealed parts of the config (URL with its token, header values; AAD = `<id>#config`), or null. */
+  @Column({ name: 'config_sealed', type: 'text', nullable: true })
+  configSealed!: string | null;
 
   /** SecretBox-sealed secret (AAD = subscription id), or null. Never leaves the service. */
   @Column({ type: 'text', nullable: true })

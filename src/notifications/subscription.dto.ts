@@ -17,7 +17,12 @@ export class CreateSubscriptionDto {
   @IsIn(CHANNEL_KINDS as unknown as string[])
   channel!: ChannelKind;
 
-  @ApiProperty({ description: 'Channel config without secrets, e.g. { "url": "https://siem.example/hook" } (webhook); validated per channel', type: Object })
+  @ApiProperty({
+    description:
+      'Channel config, e.g. { "url": "https://siem.example/hook" } (webhook); validated per channel. Custom header values and tokens in URLs are write-only ' +
+      '(sealed, shown as ***). A destination written as an IP address the deployment\'s egress policy refuses is a 400 on config.url / config.host.',
+    type: Object,
+  })
   @IsObject()
   config!: Record<string, unknown>;
 
@@ -66,7 +71,7 @@ export class CreateSubscriptionDto {
 export class UpdateSubscriptionDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
 
-  @ApiPropertyOptional({ type: Object, description: 'Replaces the whole config' })
+  @ApiPropertyOptional({ type: Object, description: 'Replaces the whole config; a URL equal to the masked one shown, or a header value of ***, keeps the stored value' })
   @IsOptional()
   @IsObject()
   config?: Record<string, unknown>;
@@ -97,7 +102,7 @@ export class SubscriptionView {
   @ApiProperty() orgId!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: CHANNEL_KINDS }) channel!: ChannelKind;
-  @ApiProperty({ type: Object, description: 'Tokens carried in URLs (access_token, key, hook path) are shown as ***' }) config!: Record<string, unknown>;
+  @ApiProperty({ type: Object, description: 'Write-only parts are shown as ***: tokens carried in URLs (access_token, key, hook path) and custom header values' }) config!: Record<string, unknown>;
   @ApiProperty({ description: 'Whether a secret is stored (the secret itself is never returned)' }) hasSecret!: boolean;
   @ApiProperty({ type: [String] }) events!: string[];
   @ApiProperty({ type: [String] }) grades!: string[];
@@ -109,11 +114,12 @@ export class SubscriptionView {
   @ApiProperty() updatedAt!: string;
 }
 
+/** The outcome of a test send: never the receiver's body or reply text. */
 export class TestResultView {
   @ApiProperty() ok!: boolean;
-  @ApiPropertyOptional() status?: number;
-  @ApiPropertyOptional() error?: string;
-  @ApiPropertyOptional() response?: string;
+  @ApiPropertyOptional({ description: 'HTTP status, or the SMTP reply code' }) status?: number;
+  @ApiPropertyOptional({ description: 'Our account of a failure (e.g. "HTTP 401", "errcode 93000", "egress refused: …"); no text from the receiver' }) error?: string;
+  @ApiProperty({ description: 'How long the send took, in milliseconds' }) durationMs!: number;
   @ApiProperty() retryable!: boolean;
   @ApiProperty() deliveryId!: string;
 }

@@ -7,18 +7,25 @@ import { badField } from '../common/bad-field';
 import { SecretBox } from '../common/crypto/secret-box';
 import { nowIso } from '../common/time';
 import { TransactionRunner } from '../database/transaction-runner';
+import { EgressPolicy } from '../egress/egress-policy';
 import { Incident } from '../incidents/incident.entity';
-import { channelFor, ChannelConfigError, type ChannelKind, type RenderedMessage } from './channels';
-import { urlSecrets } from './channels/http';
+import { channelFor, ChannelConfigError, type ChannelKind, type DeliveryResult, type RenderedMessage } from './channels';
+import { carryOverSecrets, joinConfigSecrets, openConfigSecrets, sealConfigSecrets, splitConfigSecrets } from './config-secrets';
+import { sanitize } from './templates';
 import { NotificationDelivery } from './notification-delivery.entity';
 import { NOTIFICATION_SECRETS } from './notification-secrets';
 import { NotificationSubscription } from './notification-subscription.entity';
 import type { CreateSubscriptionDto, DeliveryView, SubscriptionView, TestResultView, UpdateSubscriptionDto } from './subscription.dto';
 
-/** Validates a channel config with the channel's own validator; a 400 names `config.<field>`. */
-export function validateChannelConfig(kind: ChannelKind, config: unknown): Record<string, unknown> {
+/**
+ * Validates a channel config with the channel's own validator; a 400 names `config.<field>`. With
+ * an egress policy, a destination written as an IP address the policy refuses is a 400 too (names
+ * are judged when connecting, on what they resolve to then).
+ */
+export function validateChannelConfig(kind: ChannelKind, config: unknown, egress?: EgressPolicy): Record<string, unknown> {
+  let out: Record<string, unknown>;
   try {
-    return channelFor(kind).validateConfig(config) as unknown as Record<string, unknown>;
+    out = channelFor(kind).validateConfig(config) as unknown as Record<string, unknown>;
   } catch (err) {
     if (err instanceof ChannelConfigError) {
       const field = err.field === '(config)' ? 'config' : `config.${err.field}`;
@@ -26,6 +33,18 @@ export function validateChannelConfig(kind: ChannelKind, config: unknown): Recor
     }
     throw err;
   }
+  if (egress) {
+    const [field, host, port] =
+      typeof out.url === 'string'
+        ? (() => {
+            const u = new URL(out.url);
+            return ['config.url', u.hostname, Number(u.port) || (u.protocol === 'https:' ? 443 : 80)] as const;
+          })()
+        : (['config.host', String(out.host), Number(out.port)] as const);
+    const refused = egress.refusalForLiteral(host, port);
+    if (refused) throw badField(field, refused.message);
+  }
+  return out;
 }
 
 /** Channels that cannot send at all without a secret, so a subscription without one is refused up front. */
@@ -38,20 +57,12 @@ function secretProblem(kind: ChannelKind, config: Record<string, unknown>, hasSe
 }
 
 /**
- * Tokens that grant posting rights can sit in a robot URL (DingTalk access_token, WeCom key,
- * Feishu hook path). They are needed to send, so they are stored, but never shown or audited.
+ * Tokens that grant posting rights (DingTalk access_token, WeCom key, Feishu hook path) and custom
+ * header values are sealed apart and shown as ***; the stored config already has them masked, and
+ * masking again costs nothing and holds for a row written any other way.
  */
 export function redactConfig(config: Record<string, unknown>): Record<string, unknown> {
-  if (typeof config.url !== 'string') return { ...config };
-  let shown = config.url;
-  try {
-    const url = new URL(config.url);
-    for (const s of urlSecrets(url)) shown = shown.split(encodeURIComponent(s)).join('***').split(s).join('***');
-    shown = shown.replace(/\/hook\/[^/?#]+/, '/hook/***');
-  } catch {
-    // Stored configs were validated as URLs; an unparsable one is shown as it is.
-  }
-  return { ...config, url: shown };
+  return splitConfigSecrets(config).shown;
 }
 
 export function subscriptionView(s: NotificationSubscription): SubscriptionView {
@@ -75,17 +86,19 @@ export class SubscriptionsService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     @Inject(NOTIFICATION_SECRETS) private readonly box: SecretBox,
+    private readonly egress: EgressPolicy,
   ) {}
 
   async create(p: Principal, dto: CreateSubscriptionDto): Promise<SubscriptionView> {
-    const config = validateChannelConfig(dto.channel, dto.config);
+    const config = validateChannelConfig(dto.channel, dto.config, this.egress);
     const secret = typeof dto.secret === 'string' ? dto.secret : undefined;
     const problem = secretProblem(dto.channel, config, secret !== undefined);
     if (problem) throw badField('secret', problem);
     const now = nowIso();
     const id = randomUUID();
+    const { shown, secrets } = splitConfigSecrets(config);
     const sub: NotificationSubscription = Object.assign(new NotificationSubscription(), {
-      id, orgId: p.orgId, name: dto.name, channel: dto.channel, config: JSON.stringify(config),
+      id, orgId: p.orgId, name: dto.name, channel: dto.channel, config: JSON.stringify(shown), configSealed: sealConfigSecrets(this.box, id, secrets),
       secret: secret !== undefined ? this.box.seal(secret, id) : null, events: unique(dto.events), grades: unique(dto.grades ?? []),
       drill: dto.drill ?? 'include', roles: unique(dto.roles ?? []), locale: dto.locale ?? 'zh-CN', enabled: dto.enabled ?? true,
       createdBy: p.userId, createdAt: now, updatedAt: now,
@@ -110,8 +123,14 @@ export class SubscriptionsService {
     return this.tx.run(async (em) => {
       const sub = await this.find(em, p, id);
       const changed: string[] = [];
+      // What the secret checks below judge: the full config, sealed parts included.
+      let full = this.fullConfig(sub);
       if (dto.config !== undefined) {
-        sub.config = JSON.stringify(validateChannelConfig(sub.channel, dto.config));
+        const storedShown = JSON.parse(sub.config) as Record<string, unknown>;
+        full = validateChannelConfig(sub.channel, carryOverSecrets(dto.config, storedShown, openConfigSecrets(this.box, sub.id, sub.configSealed)), this.egress);
+        const { shown, secrets } = splitConfigSecrets(full);
+        sub.config = JSON.stringify(shown);
+        sub.configSealed = sealConfigSecrets(this.box, sub.id, secrets);
         changed.push('config');
       }
       if (dto.secret !== undefined) {
@@ -130,7 +149,7 @@ export class SubscriptionsService {
           changed.push(key);
         }
       }
-      const problem = secretProblem(sub.channel, JSON.parse(sub.config) as Record<string, unknown>, sub.secret !== null);
+      const problem = secretProblem(sub.channel, full, sub.secret !== null);
       if (problem) throw badField('secret', problem);
       sub.updatedAt = nowIso();
       await em.getRepository(NotificationSubscription).save(sub);
@@ -147,27 +166,40 @@ export class SubscriptionsService {
     });
   }
 
-  /** Sends a test message now and reports what the receiver said; nothing is retried or logged as a delivery. */
+  /**
+   * Sends a test message now and reports the outcome: status, timing and our own account of a
+   * failure, never what the receiver wrote back (a read-back channel into whatever answers at the
+   * configured address). Nothing is retried or logged as a delivery.
+   */
   async test(p: Principal, id: string): Promise<TestResultView> {
     const sub = await this.find(this.dataSource.manager, p, id);
     const channel = channelFor(sub.channel);
     const deliveryId = `test.${randomUUID()}`;
     const zh = sub.locale === 'zh-CN';
+    const name = sanitize(sub.name);
     const message: RenderedMessage = {
-      title: zh ? `测试消息：${sub.name}` : `Test message: ${sub.name}`,
-      text: zh ? `这是来自联防的测试消息，订阅 **${sub.name}** 配置正确。` : `This is a test message from lianfang: subscription **${sub.name}** works.`,
+      title: zh ? `测试消息：${name}` : `Test message: ${name}`,
+      text: zh ? `这是来自联防的测试消息，订阅 **${name}** 配置正确。` : `This is a test message from lianfang: subscription **${name}** works.`,
       locale: sub.locale, drill: false, event: 'test',
     };
-    let result;
+    const started = process.hrtime.bigint();
+    let result: DeliveryResult;
     try {
       const secret = sub.secret === null ? undefined : this.box.open(sub.secret, sub.id);
-      result = await channel.send(channel.validateConfig(JSON.parse(sub.config)) as never, message, secret, { deliveryId, event: 'test', data: { subscriptionId: sub.id } });
+      result = await channel.send(channel.validateConfig(this.fullConfig(sub)) as never, message, secret, { deliveryId, event: 'test', data: { subscriptionId: sub.id }, egress: this.egress });
     } catch (err) {
       result = { ok: false, error: err instanceof Error ? err.message : String(err), retryable: false };
     }
-    const view: TestResultView = { ok: result.ok, retryable: result.retryable, deliveryId, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error } : {}), ...(result.response ? { response: result.response } : {}) };
-    await this.tx.run((em) => this.audit.append(em, { actor: p, action: 'notification-subscription.tested', payload: { subscriptionId: sub.id, name: sub.name, channel: sub.channel, ok: view.ok, status: view.status ?? null, error: view.error ?? null } }));
+    const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+    const error = result.ok ? undefined : (result.reason ?? result.error ?? 'failed');
+    const view: TestResultView = { ok: result.ok, retryable: result.retryable, deliveryId, durationMs, ...(result.status !== undefined ? { status: result.status } : {}), ...(error ? { error } : {}) };
+    await this.tx.run((em) => this.audit.append(em, { actor: p, action: 'notification-subscription.tested', payload: { subscriptionId: sub.id, name: sub.name, channel: sub.channel, ok: view.ok, status: view.status ?? null, error: view.error ?? null, durationMs } }));
     return view;
+  }
+
+  /** The config a channel sends with: the stored one with its sealed parts opened. */
+  private fullConfig(sub: NotificationSubscription): Record<string, unknown> {
+    return joinConfigSecrets(JSON.parse(sub.config) as Record<string, unknown>, openConfigSecrets(this.box, sub.id, sub.configSealed));
   }
 
   /** The delivery log of one incident of the caller's organisation, oldest first. */

@@ -6,9 +6,11 @@ import type { Principal } from '../auth/principal';
 import { badField } from '../common/bad-field';
 import { SecretBox } from '../common/crypto/secret-box';
 import { TransactionRunner } from '../database/transaction-runner';
-import { ChannelConfigError, channelFor } from '../notifications/channels';
+import { EgressPolicy } from '../egress/egress-policy';
+import { carryOverSecrets, openConfigSecrets, sealConfigSecrets, splitConfigSecrets } from '../notifications/config-secrets';
+import { validateChannelConfig } from '../notifications/subscriptions.service';
 import type { CreateRecipientDto, UpdateRecipientDto } from './report.dto';
-import { ReportRecipient, type RecipientChannel } from './report.entities';
+import { ReportRecipient } from './report.entities';
 import { recipientView, type RecipientView } from './report.view';
 
 /** The operator's external report recipients (public security, a department outside this deployment…). */
@@ -19,6 +21,7 @@ export class RecipientsService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly box: SecretBox,
+    private readonly egress: EgressPolicy,
   ) {}
 
   async list(p: Principal): Promise<RecipientView[]> {
@@ -26,12 +29,15 @@ export class RecipientsService {
   }
 
   async create(p: Principal, dto: CreateRecipientDto): Promise<RecipientView> {
-    const config = this.validate(dto.channel, dto.config);
+    const full = validateChannelConfig(dto.channel, dto.config, this.egress);
     if (dto.channel === 'webhook' && !dto.secret) throw badField('secret', 'a webhook recipient needs a signing secret (HMAC-SHA256)');
     const now = new Date().toISOString();
     const id = randomUUID();
+    // Header values and URL tokens are sealed apart; the row, the view and the audit entry show ***.
+    const { shown: config, secrets } = splitConfigSecrets(full);
     const row: ReportRecipient = {
-      id, orgId: p.orgId, kind: dto.kind, name: dto.name, channel: dto.channel, config, secretSealed: dto.secret ? this.box.seal(dto.secret, id) : null,
+      id, orgId: p.orgId, kind: dto.kind, name: dto.name, channel: dto.channel, config, configSealed: sealConfigSecrets(this.box, id, secrets),
+      secretSealed: dto.secret ? this.box.seal(dto.secret, id) : null,
       drill: dto.drill ?? false, active: true, createdAt: now, updatedAt: now,
     };
     await this.tx.run(async (em) => {
@@ -46,25 +52,23 @@ export class RecipientsService {
     return this.tx.run(async (em) => {
       const row = await em.getRepository(ReportRecipient).findOneBy({ id, orgId: p.orgId });
       if (!row) throw new NotFoundException('Recipient not found');
-      if (dto.config !== undefined) row.config = this.validate(row.channel, dto.config);
+      if (dto.config !== undefined) {
+        const full = validateChannelConfig(row.channel, carryOverSecrets(dto.config, row.config, openConfigSecrets(this.box, row.id, row.configSealed)), this.egress);
+        const { shown, secrets } = splitConfigSecrets(full);
+        row.config = shown;
+        row.configSealed = sealConfigSecrets(this.box, row.id, secrets);
+      }
       if (dto.name !== undefined) row.name = dto.name;
       if (dto.drill !== undefined) row.drill = dto.drill;
       if (dto.active !== undefined) row.active = dto.active;
       if (dto.secret !== undefined) row.secretSealed = this.box.seal(dto.secret, id);
       row.updatedAt = new Date().toISOString();
       await em.getRepository(ReportRecipient).save(row);
-      const { secret, ...changed } = dto;
+      const { secret, ...given } = dto;
+      // The stored (masked) config, never the one given: it may carry header values and URL tokens.
+      const changed = { ...given, ...(given.config !== undefined ? { config: row.config } : {}) };
       await this.audit.append(em, { actor: p, action: 'report-recipient.updated', payload: { recipientId: id, changed, secretChanged: secret !== undefined } });
       return recipientView(row);
     });
-  }
-
-  private validate(channel: RecipientChannel, config: unknown): Record<string, unknown> {
-    try {
-      return channelFor(channel).validateConfig(config) as unknown as Record<string, unknown>;
-    } catch (err) {
-      if (err instanceof ChannelConfigError) throw badField(`config.${err.field}`, err.message);
-      throw err;
-    }
   }
 }

@@ -9,7 +9,9 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { TransactionRunner } from '../database/transaction-runner';
 import { TimingPolicy } from '../deadlines/timing-policy';
 import { Incident } from '../incidents/incident.entity';
+import { EgressPolicy } from '../egress/egress-policy';
 import { LOGGER } from '../logging/logging.module';
+import { joinConfigSecrets, openConfigSecrets } from '../notifications/config-secrets';
 import { channelFor, type DeliveryResult, type RenderedMessage } from '../notifications/channels';
 import { renderMessage } from '../notifications/templates';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
@@ -39,6 +41,7 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
     private readonly box: SecretBox,
     private readonly config: ReportsConfig,
     private readonly timing: TimingPolicy,
+    private readonly egress: EgressPolicy,
     @Inject(LOGGER) protected readonly logger: Logger,
   ) {
     super();
@@ -64,14 +67,15 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
         recipient: recipient.kind, drill: report.drill,
       });
       const secret = recipient.secretSealed ? this.box.open(recipient.secretSealed, recipient.id) : undefined;
-      const context = { deliveryId: d.id, event: 'report.submitted' };
+      const context = { deliveryId: d.id, event: 'report.submitted', egress: this.egress };
+      const config = joinConfigSecrets(recipient.config, openConfigSecrets(this.box, recipient.id, recipient.configSealed));
       if (recipient.channel === 'webhook') {
         const channel = channelFor('webhook');
-        return await channel.send(channel.validateConfig(recipient.config), message, secret, { ...context, data: document as unknown as Record<string, unknown> });
+        return await channel.send(channel.validateConfig(config), message, secret, { ...context, data: document as unknown as Record<string, unknown> });
       }
       const channel = channelFor('email');
       const html = await this.reports.html(em, report);
-      return await channel.send(channel.validateConfig(recipient.config), message, secret, {
+      return await channel.send(channel.validateConfig(config), message, secret, {
         ...context,
         attachments: [
           { filename: `${report.reference}.html`, content: html, contentType: 'text/html; charset=utf-8' },

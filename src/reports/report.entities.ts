@@ -60,8 +60,10 @@ export class ReportRecipient {
   @Column({ type: 'varchar', length: 40 }) kind!: RecipientKindCode;
   @Column({ type: 'varchar', length: 200 }) name!: string;
   @Column({ type: 'varchar', length: 12 }) channel!: RecipientChannel;
-  /** Channel config (validated by the channel); never holds the secret. */
+  /** Channel config (validated by the channel); never holds the secret; custom header values and URL tokens shown as `***`. */
   @Column({ type: 'simple-json' }) config!: Record<string, unknown>;
+  /** The config's sealed parts (see notifications/config-secrets.ts), bound to the recipient id, or null. */
+  @Column({ name: 'config_sealed', type: 'text', nullable: true }) configSealed!: string | null;
   /** Webhook signing secret or SMTP password, sealed with SECRETS_KEY (bound to the recipient id). */
   @Column({ name: 'secret_sealed', type: 'text', nullable: true }) secretSealed!: string | null;
   /** Receives reports of drill incidents too (stamped 演练). */

@@ -1,3 +1,4 @@
+import { splitConfigSecrets } from '../notifications/config-secrets';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Organisation } from '../auth/organisation.entity';
 import type { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './report.entities';
@@ -132,7 +133,7 @@ export class RecipientView {
 
 export function recipientView(r: ReportRecipient): RecipientView {
   return {
-    id: r.id, kind: r.kind, name: r.name, channel: r.channel, config: r.config, hasSecret: !!r.secretSealed, drill: r.drill,
+    id: r.id, kind: r.kind, name: r.name, channel: r.channel, config: splitConfigSecrets(r.config).shown, hasSecret: !!r.secretSealed, drill: r.drill,
     active: r.active, createdAt: r.createdAt, updatedAt: r.updatedAt,
   };
 }

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { SecretBox } from '../common/crypto/secret-box';
 import { AppConfig } from '../config/app-config';
-import { resolveKey } from '../config/keys';
+import { secretsBox } from '../config/keys';
 import { InboxService } from './inbox.service';
 import { RecipientsService } from './recipients.service';
 import { ReportDeliveryProcessor } from './report-delivery.processor';
@@ -29,8 +29,7 @@ export class ReportsModule {
         {
           provide: SecretBox,
           inject: [AppConfig],
-          useFactory: (config: AppConfig): SecretBox =>
-            config.SECRETS_KEY ? SecretBox.fromConfig(config.SECRETS_KEY) : new SecretBox(resolveKey(undefined, config.VAR_DIR, 'secrets.key')),
+          useFactory: (config: AppConfig): SecretBox => secretsBox(config),
         },
         ReportsService,
         InboxService,

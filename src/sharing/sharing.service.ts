@@ -76,7 +76,8 @@ export class SharingService {
           organisation: { id: org.id, name: org.name, sector: org.sector },
           indicators: indicators.map((i) => ({ type: i.type, value: i.value, ...(i.description ? { description: i.description } : {}), validFrom: i.createdAt })),
         },
-        { tlp: q.tlp, ...(desensitise ? { desensitise: true as const } : {}) },
+        // The organisation's own naming patterns catch bare host names (trade-app-01) no suffix gives away.
+        { tlp: q.tlp, ...(desensitise ? { desensitise: { internalHostPatterns: org.internalHostPatterns ?? [] } } : {}) },
       );
       const exported = bundle.objects.filter((o) => o.type === 'indicator').length;
       await this.audit.append(em, {

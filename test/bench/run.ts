@@ -59,6 +59,8 @@ async function startServer(dir: string, adminToken: string): Promise<{ child: Ch
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`, VAR_DIR: join(dir, 'var'),
       BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', REDIS_URL: '',
+      // The benchmark's webhook receiver listens on loopback, which the egress policy refuses unless allowed.
+      EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? '127.0.0.1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -46,6 +46,9 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
       }
       if (path.startsWith('/down/')) return json(res, 503, { busy: true });
       if (path.startsWith('/reject/')) return json(res, 400, { error: 'bad request' });
+      // An internal page that answers anything with a secret in its body.
+      if (path.startsWith('/leaky/')) return json(res, 500, { page: 'db_password=hunter2-internal' });
+      if (path === '/leaky-robot/cgi-bin/webhook/send') return json(res, 200, { errcode: 93000, errmsg: 'invalid key; db_password=hunter2-internal' });
       if (path === '/cgi-bin/webhook/send' || path === '/robot/send') return json(res, 200, { errcode: 0, errmsg: 'ok' });
       if (path.startsWith('/open-apis/bot/v2/hook/')) return json(res, 200, { code: 0, msg: 'success' });
       // Generic webhooks: accept only what is correctly signed, as a real consumer would.
@@ -67,7 +70,7 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
     smtpPort = (smtp.server.address() as AddressInfo).port;
-    svc = await startTestService({ env: { NOTIFY_BACKOFF_MS: '100', REMINDER_FRACTIONS: '0.999', ESCALATION_STEP_DELAY: 'PT1S' } });
+    svc = await startTestService({ env: { EGRESS_ALLOW: '127.0.0.1', NOTIFY_BACKOFF_MS: '100', REMINDER_FRACTIONS: '0.999', ESCALATION_STEP_DELAY: 'PT1S' } });
   });
   afterAll(async () => {
     await svc?.close();
@@ -402,6 +405,85 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
     expect(JSON.parse(deleted!.payload)).toMatchObject({ subscriptionId: sub.id, name: 'to patch' });
     const verify = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
     expect(verify.body.ok).toBe(true);
+  });
+
+  it('the test endpoint answers with status and timing, never with what the receiver wrote back', async () => {
+    const { tokens } = await operatorOrg();
+    const test = async (id: string) => {
+      const res = await svc.http().post(`/api/v1/notification-subscriptions/${id}/test`).set(bearer(tokens.admin.token));
+      bodies.push(res.text);
+      expect(res.status).toBe(200);
+      expect(res.text).not.toContain('hunter2');
+      expect(res.body).not.toHaveProperty('response');
+      return res.body;
+    };
+    const leaky = await subscribe(tokens, webhook('leaky', '/leaky/page'));
+    expect(await test(leaky.id)).toEqual({ ok: false, status: 500, error: 'HTTP 500', retryable: true, durationMs: expect.any(Number), deliveryId: expect.stringMatching(/^test\./) });
+    const robot = await subscribe(tokens, { name: 'robot', channel: 'wecom', events: ['incident.declared'], config: { url: `${rx.baseUrl}/leaky-robot/cgi-bin/webhook/send` }, secret: WECOM_KEY });
+    expect(await test(robot.id)).toMatchObject({ ok: false, status: 200, error: 'errcode 93000', retryable: false });
+    const fine = await subscribe(tokens, webhook('fine', '/hook/test-ok'));
+    const ok = await test(fine.id);
+    expect(ok).toMatchObject({ ok: true, status: 200 });
+    expect(ok.durationMs).toBeGreaterThanOrEqual(0);
+    expect(ok.durationMs).toBeLessThan(10_000);
+    // The delivery log keeps the robot's words for the organisation's own operators; the test endpoint does not return them.
+    const audit = await svc.app.get(DataSource).getRepository(AuditEntry).find({ where: { action: 'notification-subscription.tested' } });
+    expect(audit.length).toBeGreaterThanOrEqual(3);
+    for (const e of audit) expect(e.payload).not.toContain('hunter2');
+  });
+
+  it('seals custom header values and robot URL tokens: masked in responses, absent from the config column and the audit trail, still sent', async () => {
+    const { tokens } = await operatorOrg();
+    const AUTH = 'Bearer siem-api-key-5f4e3d2c1b';
+    const created = await subscribe(tokens, webhook('with auth header', '/siem/auth', { config: { url: `${rx.baseUrl}/siem/auth?token=tok-in-url-998877`, headers: { Authorization: AUTH, 'X-Tenant': 'ops' } } }));
+    expect(created.config).toEqual({ url: `${rx.baseUrl}/siem/auth?token=***`, headers: { Authorization: '***', 'X-Tenant': '***' } });
+    const robots = [
+      await subscribe(tokens, { name: 'wecom key in url', channel: 'wecom', events: ['incident.declared'], config: { url: `${rx.baseUrl}/cgi-bin/webhook/send?key=wecom-key-in-url-4455` } }),
+      await subscribe(tokens, { name: 'dingtalk', channel: 'dingtalk', events: ['incident.declared'], config: { url: `${rx.baseUrl}/robot/send?access_token=dt-token-sealed-7788` }, secret: DINGTALK_SECRET }),
+      await subscribe(tokens, { name: 'feishu', channel: 'feishu', events: ['incident.declared'], config: { url: `${rx.baseUrl}/open-apis/bot/v2/hook/fs-hook-sealed-6655` }, secret: FEISHU_SECRET }),
+    ];
+    expect(robots.map((r) => r.config.url)).toEqual([
+      `${rx.baseUrl}/cgi-bin/webhook/send?key=***`, `${rx.baseUrl}/robot/send?access_token=***`, `${rx.baseUrl}/open-apis/bot/v2/hook/***`,
+    ]);
+    const CLEAR = [AUTH, 'siem-api-key-5f4e3d2c1b', 'tok-in-url-998877', 'wecom-key-in-url-4455', 'dt-token-sealed-7788', 'fs-hook-sealed-6655'];
+    const ds = svc.app.get(DataSource);
+    for (const sub of [created, ...robots]) {
+      const row = await ds.getRepository(NotificationSubscription).findOneByOrFail({ id: sub.id });
+      for (const c of CLEAR) expect(row.config).not.toContain(c);
+      expect(row.configSealed).toMatch(/^v1\./);
+      for (const c of CLEAR) expect(row.configSealed).not.toContain(c);
+    }
+
+    // A replacement config that repeats what was shown keeps the sealed values; a new value replaces one.
+    const patched = await svc.http().patch(`/api/v1/notification-subscriptions/${created.id}`).set(bearer(tokens.admin.token))
+      .send({ config: { ...created.config, headers: { Authorization: '***', 'X-Tenant': 'ops-2' }, timeoutMs: 4000 } });
+    bodies.push(patched.text);
+    expect(patched.status).toBe(200);
+    expect(patched.body.config).toEqual({ url: `${rx.baseUrl}/siem/auth?token=***`, headers: { Authorization: '***', 'X-Tenant': '***' }, timeoutMs: 4000 });
+    const framing = await svc.http().patch(`/api/v1/notification-subscriptions/${created.id}`).set(bearer(tokens.admin.token))
+      .send({ config: { url: `${rx.baseUrl}/siem/auth`, headers: { 'Transfer-Encoding': 'chunked' } } });
+    expect(framing.status).toBe(400);
+    expect(framing.body.details[0].field).toBe('config.headers.Transfer-Encoding');
+
+    const inc = await declare(tokens);
+    await waitFor('four delivered', async () => {
+      const log = settled(await deliveries(tokens, inc.id), 4);
+      return log?.every((d) => d.status === 'delivered') ? log : undefined;
+    });
+    const [req] = at('/siem/auth');
+    expect(req!.headers.authorization).toBe(AUTH);
+    expect(req!.headers['x-tenant']).toBe('ops-2');
+    expect(new URL(req!.url, 'http://x').searchParams.get('token')).toBe('tok-in-url-998877');
+    // One framing only: ours.
+    expect(req!.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(req!.headers['content-length'])).toBe(req!.rawBody.length);
+    expect(at('/cgi-bin/webhook/send').some((r) => new URL(r.url, 'http://x').searchParams.get('key') === 'wecom-key-in-url-4455')).toBe(true);
+    expect(at('/robot/send').some((r) => new URL(r.url, 'http://x').searchParams.get('access_token') === 'dt-token-sealed-7788')).toBe(true);
+    expect(at('/open-apis/bot/v2/hook/fs-hook-sealed-6655')).toHaveLength(1);
+
+    const audit = await ds.getRepository(AuditEntry).find({ where: { action: Like('notification-subscription.%') } });
+    for (const e of audit) for (const c of CLEAR) expect(e.payload).not.toContain(c);
+    for (const b of bodies) for (const c of CLEAR) expect(b).not.toContain(c);
   });
 
   it('never returned a secret or a robot token in any API response above', () => {

@@ -30,7 +30,7 @@ describe('outbox relay across a Redis outage', () => {
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    svc = await startTestService();
+    svc = await startTestService({ env: { EGRESS_ALLOW: '127.0.0.1' } });
     tokens = (await createOrg(svc, { name: 'Telecom operator', kind: 'operator', sector: 'telecom', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'admin'])).tokens;
     await svc.http().post('/api/v1/notification-subscriptions').set(bearer(tokens.admin.token)).send({
       name: 'SOC webhook', channel: 'webhook', config: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook` },

@@ -39,7 +39,7 @@ describe('reports to authorities, department inbox, onward reporting', () => {
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
 
-    svc = await startTestService({ env: { REMINDER_FRACTIONS: '0.001', ESCALATION_STEP_DELAY: 'PT1S', REPORT_ACK_WITHIN: 'PT4S', REPORT_DELIVERY_BACKOFF: 'PT1S' } });
+    svc = await startTestService({ env: { EGRESS_ALLOW: '127.0.0.1', REMINDER_FRACTIONS: '0.001', ESCALATION_STEP_DELAY: 'PT1S', REPORT_ACK_WITHIN: 'PT4S', REPORT_DELIVERY_BACKOFF: 'PT1S' } });
     fin = (await createOrg(svc, { name: '某证券公司', kind: 'operator', sector: 'finance', operatorKind: 'cii' }, ['admin', 'leader', 'commander', 'responder', 'liaison', 'viewer'])).tokens;
     other = (await createOrg(svc, { name: '某电网公司', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'liaison', 'admin'])).tokens;
     dept = (await createOrg(svc, { name: '金融行业保护工作部门', kind: 'department', sector: 'finance' }, ['department-officer', 'admin'])).tokens;

@@ -3,6 +3,8 @@ import addFormats from 'ajv-formats';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getStixValidator, safeSchemaRegExp, STIX_SCHEMA_BASE, TLP_2_0_MARKING_IDS } from '../../src/sharing/stix';
+import { DataSource } from 'typeorm';
+import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 
 type Tok = Record<string, { token: string; userId: string; orgId: string }>;
@@ -91,6 +93,58 @@ describe('threat-information sharing: incident indicators, STIX export and impor
     const list = await svc.http().get(`/api/v1/incidents/${incidentId}/indicators`).set(bearer(op.viewer.token)).expect(200);
     expect(list.body).toHaveLength(good.length);
     expect(list.body.map((i: { value: string }) => i.value)).toContain('update.evil-example.com');
+  });
+
+  it('applies the organisation\'s internal naming patterns, set by its admin, to desensitised exports', async () => {
+    const org = await createOrg(svc, { name: 'Patterned operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['admin', 'commander', 'liaison']);
+    const t = org.tokens as Tok;
+    const declared = await svc.http().post('/api/v1/incidents').set(bearer(t.commander.token)).send(incidentInput({
+      title: '交易系统 trade-app-01 遭勒索', description: 'Spread from trade-app-01 to TRADE-APP-02 and dc07.', affectedSystems: ['trade-app-01', 'dc07', 'public-portal'],
+    })).expect(201);
+    const before = JSON.stringify((await exportStix('?tlp=green', t.liaison.token, declared.body.id).expect(200)).body);
+    expect(before).toContain('trade-app-01'); // no suffix gives these names away
+
+    const settings = `/api/v1/admin/organisations/${org.orgId}/sharing-settings`;
+    expect((await svc.http().get(settings).set(bearer(t.admin.token)).expect(200)).body).toEqual({ orgId: org.orgId, internalHostPatterns: [] });
+    const bad: Array<[unknown, RegExp]> = [
+      [['trade-app-*', '(a+)+$'], /internalHostPatterns\[1\] "\(a\+\)\+\$" may hold only letters/],
+      [['*'], /internalHostPatterns\[0\] "\*" must hold at least two letters or digits/],
+      [['a*b*c*d*e'], /at most 3 "\*"/],
+      [['x'.repeat(65)], /1 to 64 characters/],
+      [Array.from({ length: 51 }, (_, i) => `host-${i}`), /internalHostPatterns must contain no more than 50 elements/],
+      ['trade-app-*', /internalHostPatterns must be an array/],
+    ];
+    for (const [internalHostPatterns, message] of bad) {
+      const res = await svc.http().put(settings).set(bearer(t.admin.token)).send({ internalHostPatterns });
+      expect(res.status).toBe(400);
+      expect(res.body.details[0].field).toBe('internalHostPatterns');
+      expect(res.body.details.flatMap((d: { messages: string[] }) => d.messages).join(' ')).toMatch(message);
+    }
+    expect((await svc.http().put(settings).set(bearer(t.admin.token)).send({})).status).toBe(400);
+    // Admins only, of that organisation (or the platform); others' organisations are not found.
+    expect((await svc.http().put(settings).set(bearer(t.commander.token)).send({ internalHostPatterns: ['trade-app-*'] })).status).toBe(403);
+    const stranger = await createOrg(svc, { name: 'Stranger operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['admin']);
+    expect((await svc.http().put(settings).set(bearer(stranger.tokens.admin.token)).send({ internalHostPatterns: ['trade-app-*'] })).status).toBe(404);
+    expect((await svc.http().get(settings).set(bearer(stranger.tokens.admin.token))).status).toBe(404);
+
+    const saved = await svc.http().put(settings).set(bearer(t.admin.token)).send({ internalHostPatterns: ['Trade-App-*', 'dc##'] }).expect(200);
+    expect(saved.body).toEqual({ orgId: org.orgId, internalHostPatterns: ['trade-app-*', 'dc##'] });
+    expect((await svc.http().get(settings).set(bearer(svc.adminToken)).expect(200)).body.internalHostPatterns).toEqual(['trade-app-*', 'dc##']);
+    const audited = await svc.app.get(DataSource).getRepository(AuditEntry).findBy({ action: 'organisation.sharing-settings-updated', orgId: org.orgId });
+    expect(audited.map((e) => JSON.parse(e.payload))).toEqual([{ internalHostPatterns: { before: [], after: ['trade-app-*', 'dc##'] } }]);
+
+    const after = await exportStix('?tlp=green', t.liaison.token, declared.body.id).expect(200);
+    const text = JSON.stringify(after.body);
+    for (const name of ['trade-app-01', 'TRADE-APP-02', 'dc07']) expect({ name, present: text.includes(name) }).toEqual({ name, present: false });
+    expect(text).toContain('public-portal');
+    expect(getStixValidator().validateBundle(after.body).ok).toBe(true);
+    // A raw export (a partner entitled to details) still carries them.
+    const otherText = JSON.stringify((await exportStix('?tlp=green&desensitise=false', t.liaison.token, declared.body.id).expect(200)).body);
+    expect(otherText).toContain('trade-app-01');
+
+    const timeline = await svc.http().get(`/api/v1/incidents/${declared.body.id}/timeline`).set(bearer(t.commander.token)).expect(200);
+    const share = timeline.body.filter((e: { action: string }) => e.action === 'incident.shared.stix').map((e: { payload: string }) => JSON.parse(e.payload)).filter((x: { desensitised: boolean }) => x.desensitised).pop();
+    expect(share.removed).toContainEqual(expect.objectContaining({ what: 'trade-app-01', rule: 'internal-host' }));
   });
 
   it('exports a valid, TLP-marked, desensitised STIX 2.1 bundle and audits the export', async () => {

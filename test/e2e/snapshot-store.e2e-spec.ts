@@ -85,11 +85,11 @@ describe('stored snapshots: step progress in the row, definitions beside it (rea
     const stored = JSON.parse(row.snapshot);
     const whole = joinSteps(stored.context.steps as StepProgress[], JSON.parse(playbook.steps) as StepDefinition[]);
     await ds.query('UPDATE incident SET snapshot = ? WHERE id = ?', [JSON.stringify({ ...stored, context: { ...stored.context, steps: whole } }), incidentId]);
-    // Undo every migration back to, and including, the one that split the snapshot (later ones too).
+    // Undo the later migrations too, newest first, down to and including incident_playbook.
     for (;;) {
       const [last] = await ds.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
-      if (last.name === 'AuditOrgIndex1764000000005') break;
       await ds.undoLastMigration();
+      if (last.name === 'IncidentPlaybook1764000000006') break;
     }
     expect(await ds.query("SELECT name FROM sqlite_master WHERE name = 'incident_playbook'")).toEqual([]);
     await ds.destroy();

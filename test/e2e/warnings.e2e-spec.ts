@@ -41,7 +41,7 @@ describe('early warnings (department → operators, feedback deadline on real ti
   beforeAll(async () => {
     hook = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end('{}')));
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    svc = await startTestService({ env: { REMINDER_FRACTIONS: '0.5', ESCALATION_STEP_DELAY: 'PT1S' } });
+    svc = await startTestService({ env: { EGRESS_ALLOW: '127.0.0.1', REMINDER_FRACTIONS: '0.5', ESCALATION_STEP_DELAY: 'PT1S' } });
     dept = (await createOrg(svc, { name: 'Energy protection department', kind: 'department', sector: 'energy' }, ['department-officer', 'viewer', 'admin'])).tokens;
     const a = await createOrg(svc, { name: 'Grid operator A', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'viewer', 'admin']);
     const b = await createOrg(svc, { name: 'Power plant B', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'admin']);

@@ -6,6 +6,9 @@ import { Warnings1764000000004 } from './1764000000004-warnings';
 import { AuditOrgIndex1764000000005 } from './1764000000005-audit-org-index';
 import { IncidentPlaybook1764000000006 } from './1764000000006-incident-playbook';
 import { ReportingDuties1764000000007 } from './1764000000007-reporting-duties';
+import { SealChannelConfig1764000000010 } from './1764000000010-seal-channel-config';
+import { OrganisationHostPatterns1764000000011 } from './1764000000011-organisation-host-patterns';
+import type { SecretBox } from '../../common/crypto/secret-box';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -17,4 +20,19 @@ export const MIGRATIONS = [
   AuditOrgIndex1764000000005,
   IncidentPlaybook1764000000006,
   ReportingDuties1764000000007,
+  SealChannelConfig1764000000010,
+  OrganisationHostPatterns1764000000011,
 ];
+
+/**
+ * MIGRATIONS with the ones that need the deployment's secrets key bound to it. The key is resolved
+ * only when a row needs it, so a fresh database does not create key files on its own.
+ */
+export function migrationsFor(box: () => SecretBox): Function[] {
+  class BoundSealChannelConfig extends SealChannelConfig1764000000010 {
+    constructor() {
+      super(box);
+    }
+  }
+  return MIGRATIONS.map((m) => (m === SealChannelConfig1764000000010 ? BoundSealChannelConfig : m));
+}

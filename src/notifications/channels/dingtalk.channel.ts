@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { DEFAULT_TIMEOUT_MS, postJson, robotResult, truncateUtf8, urlSecrets } from './http';
+import { stripControls } from './markdown';
 import { RobotConfig, validateRobotConfig } from './robot-config';
 import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 
@@ -44,8 +45,8 @@ export class DingtalkChannel implements NotificationChannel<DingtalkConfig> {
   }
 
   static buildBody(message: RenderedMessage): { msgtype: 'markdown'; markdown: { title: string; text: string } } {
-    const text = truncateUtf8(`### ${message.title}\n\n${message.text}`, DINGTALK_TEXT_MAX_BYTES);
-    return { msgtype: 'markdown', markdown: { title: message.title, text } };
+    const text = truncateUtf8(stripControls(`### ${message.title}\n\n${message.text}`), DINGTALK_TEXT_MAX_BYTES);
+    return { msgtype: 'markdown', markdown: { title: stripControls(message.title), text } };
   }
 
   async send(config: DingtalkConfig, message: RenderedMessage, secret?: string, context: SendContext = {}): Promise<DeliveryResult> {
@@ -60,6 +61,7 @@ export class DingtalkChannel implements NotificationChannel<DingtalkConfig> {
     const attempt = await postJson(url, JSON.stringify(DingtalkChannel.buildBody(message)), {
       timeoutMs: context.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       secrets,
+      egress: context.egress,
     });
     if (!attempt.ok) return attempt.result;
     return robotResult(attempt.response, 'errcode', DINGTALK_PERMANENT_ERRCODES, secrets);

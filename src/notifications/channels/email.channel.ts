@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
+import { PUBLIC_ONLY_EGRESS } from '../../egress/egress-policy';
 import { DEFAULT_TIMEOUT_MS, scrub, truncate } from './http';
 import { escapeHtml, markdownToHtml, markdownToPlain } from './markdown';
 import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
@@ -36,7 +37,7 @@ const ADDRESS = /^(?:[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<
 const LOOPBACK_ADDRESS = /^(?:[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
 
 /** Nodemailer codes where another attempt cannot help: configuration or message problems. */
-const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG', 'ETLS', 'EREQUIRETLS', 'EENVELOPE', 'EMESSAGE', 'EMAXRECIPIENTS']);
+const PERMANENT_CODES = new Set(['EEGRESS', 'EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG', 'ETLS', 'EREQUIRETLS', 'EENVELOPE', 'EMESSAGE', 'EMAXRECIPIENTS']);
 
 interface SmtpError extends Error {
   code?: string;
@@ -77,6 +78,11 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
       // A password sent over a plain connection to another machine can be read on the wire.
       if (ignoreTLS && !isLoopbackHost(host)) {
         throw new ChannelConfigError(k, 'ignoreTLS', 'cannot be used with auth on a non-loopback host (the password would travel in clear)');
+      }
+      // Without requireTLS nodemailer sends AUTH in clear when the server (or whoever sits in
+      // between) does not offer STARTTLS.
+      if (!secure && !requireTLS && !isLoopbackHost(host)) {
+        throw new ChannelConfigError(k, 'requireTLS', 'must be true when auth is set and secure is false (the password is sent only over TLS: secure: true for implicit TLS, or requireTLS: true for STARTTLS)');
       }
     }
     const addr = isLoopbackHost(host) ? LOOPBACK_ADDRESS : ADDRESS;
@@ -155,7 +161,20 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
       debug: false,
     };
     if (config.auth) options.auth = { user: config.auth.user, pass: secret };
-    const transporter = createTransport(options);
+    const egress = context.egress ?? PUBLIC_ONLY_EGRESS;
+    // Credentials without TLS were accepted only for a loopback host: hold the connection to that.
+    const mustBeLoopback = !!config.auth && !config.secure && !config.requireTLS;
+    // nodemailer resolves and connects on its own; handing it a socket we opened through the egress
+    // policy is how the decision is taken on the address actually connected to.
+    const transport = Object.assign(options, {
+      getSocket: (_opts: unknown, callback: (err: Error | null, socketOptions?: { connection: import('node:net').Socket }) => void) => {
+        egress.connect(config.host, config.port, { timeoutMs, mustBeLoopback }).then(
+          (connection) => callback(null, { connection }),
+          (err: Error) => callback(err),
+        );
+      },
+    });
+    const transporter = createTransport(transport);
     const deliveryId = context.deliveryId ?? randomUUID();
     const event = context.event ?? message.event;
     const fromDomain = /@([^\s@<>]+)>?\s*$/.exec(config.from)?.[1] ?? 'lianfang.invalid';
@@ -208,6 +227,10 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
       ...(typeof err.responseCode === 'number' ? { status: err.responseCode } : {}),
       ...(err.response ? { response: truncate(scrub(err.response, secrets)) } : {}),
       error: scrub(`${prefix}${code ? `${code} ` : ''}${err.message}`, secrets),
+      // nodemailer puts the server's reply into the message; the reason keeps only code and status.
+      ...(err.response || typeof err.responseCode === 'number'
+        ? { reason: `${prefix}${code ? `${code} ` : ''}SMTP ${err.responseCode ?? 'error'}` }
+        : {}),
       retryable,
     };
   }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { DEFAULT_TIMEOUT_MS, postJson, robotResult, truncateUtf8, urlSecrets } from './http';
-import { markdownToPlain } from './markdown';
+import { markdownToPlain, stripControls } from './markdown';
 import { RobotConfig, validateRobotConfig } from './robot-config';
 import { DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 
@@ -47,10 +47,10 @@ export class FeishuChannel implements NotificationChannel<FeishuConfig> {
   }
 
   static buildBody(message: RenderedMessage): FeishuPostBody {
-    const plain = truncateUtf8(markdownToPlain(message.text), FEISHU_TEXT_MAX_BYTES);
+    const plain = truncateUtf8(stripControls(markdownToPlain(message.text)), FEISHU_TEXT_MAX_BYTES);
     const paragraphs = plain.split('\n').map((line) => [{ tag: 'text' as const, text: line }]);
     const lang = message.locale === 'zh-CN' ? 'zh_cn' : 'en_us';
-    return { msg_type: 'post', content: { post: { [lang]: { title: message.title, content: paragraphs } } } };
+    return { msg_type: 'post', content: { post: { [lang]: { title: stripControls(message.title), content: paragraphs } } } };
   }
 
   async send(config: FeishuConfig, message: RenderedMessage, secret?: string, context: SendContext = {}): Promise<DeliveryResult> {
@@ -67,6 +67,7 @@ export class FeishuChannel implements NotificationChannel<FeishuConfig> {
     const attempt = await postJson(url, JSON.stringify(body), {
       timeoutMs: context.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       secrets,
+      egress: context.egress,
     });
     if (!attempt.ok) return attempt.result;
     return robotResult(attempt.response, 'code', FEISHU_PERMANENT_CODES, secrets);

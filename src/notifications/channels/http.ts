@@ -1,5 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { EgressRefusedError, PUBLIC_ONLY_EGRESS, type EgressPolicy } from '../../egress/egress-policy';
 import { DeliveryResult } from './types';
 
 /**
@@ -14,13 +15,13 @@ const MAX_RESPONSE_CHARS = 1000;
 /** What we keep of a response body (the rest is read and dropped, so the connection can be reused). */
 const MAX_RESPONSE_BYTES = 1 << 20;
 
-/**
- * Keep-alive pools: deliveries to one receiver reuse connections instead of a TCP (and TLS)
- * handshake per message. Node's http client rather than fetch: same semantics here (no redirects
- * followed, a timeout over the whole exchange), at about half the CPU per request, which is what
- * bounds delivery throughput.
+/*
+ * Connections go through the egress policy's keep-alive agents: deliveries to one receiver reuse
+ * connections instead of a TCP (and TLS) handshake per message, and every new connection is judged
+ * on the address it connects to. Node's http client rather than fetch: same semantics here (no
+ * redirects followed, a timeout over the whole exchange), at about half the CPU per request, which
+ * is what bounds delivery throughput.
  */
-const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) };
 
 export interface HttpResponse {
   status: number;
@@ -34,6 +35,8 @@ export interface PostOptions {
   timeoutMs: number;
   /** Values that must never appear in an error or response text we hand back. */
   secrets: ReadonlyArray<string | undefined>;
+  /** The deployment's egress policy; public destinations only when absent. */
+  egress?: EgressPolicy;
 }
 
 export function scrub(text: string, secrets: ReadonlyArray<string | undefined>): string {
@@ -94,13 +97,18 @@ export function postJson(url: URL, body: string, opts: PostOptions): Promise<Htt
       resolve(attempt);
     };
     const fail = (error: string) => settle({ ok: false, result: { ok: false, error, retryable: true } });
+    const failed = (err: unknown) => {
+      // A refused destination is refused again next time: no retry.
+      if (err instanceof EgressRefusedError) settle({ ok: false, result: { ok: false, error: err.message, retryable: false } });
+      else fail(scrub(`network error: ${describeError(err)}`, opts.secrets));
+    };
     const payload = Buffer.from(body, 'utf8');
     const https = url.protocol === 'https:';
     const req = (https ? httpsRequest : httpRequest)(
       url,
       {
         method: 'POST',
-        agent: https ? agents.https : agents.http,
+        agent: (opts.egress ?? PUBLIC_ONLY_EGRESS).agent(https ? 'https:' : 'http:'),
         headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'lianfang-notifier/1', ...opts.headers, 'content-length': payload.length },
       },
       (res: IncomingMessage) => {
@@ -120,7 +128,7 @@ export function postJson(url: URL, body: string, opts: PostOptions): Promise<Htt
       fail(`timed out after ${opts.timeoutMs} ms`);
       req.destroy();
     }, opts.timeoutMs);
-    req.on('error', (err) => fail(scrub(`network error: ${describeError(err)}`, opts.secrets)));
+    req.on('error', failed);
     // Whatever else happens to the exchange, it is not left pending when the connection goes.
     req.on('close', () => fail('network error: connection closed before a complete response'));
     req.end(payload);
@@ -161,6 +169,7 @@ export function robotResult(
     status: res.status,
     response,
     error: scrub(`${codeField} ${raw}${typeof msg === 'string' ? `: ${msg}` : ''}`, secrets),
+    reason: `${codeField} ${raw}`,
     retryable: !permanentCodes.has(raw),
   };
 }

@@ -46,3 +46,15 @@ export function markdownToHtml(md: string): string {
   if (list) out.push('</ul>');
   return out.join('\n');
 }
+
+/**
+ * Control characters other than the newline, zero-width and bidirectional controls: chat clients
+ * may break lines at NEL, VT, FF or U+2028/2029, and the invisible ones can hide or reorder text.
+ * Templates already remove them from variables; the robot channels strip them from whatever they
+ * send, stored messages of older versions included.
+ */
+const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+export function stripControls(text: string): string {
+  return text.replace(CONTROLS, (c) => (c === '\u0085' || c === '\u2028' || c === '\u2029' || c === '\u000b' || c === '\u000c' || c === '\t' ? ' ' : ''));
+}

@@ -1,3 +1,5 @@
+import type { EgressPolicy } from '../../egress/egress-policy';
+
 /**
  * The contract every notification channel implements. Channels are plain classes with no Nest
  * wiring: the delivery processor picks one with `channelFor(kind)`, validates the stored config,
@@ -27,6 +29,11 @@ export interface DeliveryResult {
   /** What the receiver said, truncated and with secrets scrubbed. */
   response?: string;
   error?: string;
+  /**
+   * `error` without the receiver's words (robot errmsg, SMTP reply text), where those may not be
+   * echoed (the subscription test endpoint); absent when `error` holds none.
+   */
+  reason?: string;
   retryable: boolean;
 }
 
@@ -51,6 +58,8 @@ export interface SendContext {
   attachments?: EmailAttachment[];
   /** Overrides the channel config's timeout for this attempt. */
   timeoutMs?: number;
+  /** The deployment's egress policy (EGRESS_ALLOW); when absent only public destinations are reached. */
+  egress?: EgressPolicy;
   /** Clock for signatures and `sentAt`; tests pin it. */
   now?: () => Date;
 }

@@ -65,7 +65,9 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /**
  * Notification bodies describe live security incidents, so plain http is refused unless the host
- * is loopback (tests, a local relay) or the administrator opts in explicitly with `allowInsecureHttp`.
+ * is loopback (a local relay) or the administrator opts in explicitly with `allowInsecureHttp`.
+ * Either only decides the scheme: which addresses may be reached at all is the egress policy's
+ * decision (src/egress), taken when connecting, and no tenant setting widens it.
  */
 export function httpUrl(kind: ChannelKind, obj: Obj, key: string, allowInsecureHttp: boolean): URL {
   const raw = reqString(kind, obj, key);

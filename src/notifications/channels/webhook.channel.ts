@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { DEFAULT_TIMEOUT_MS, failedStatus, postJson, scrub, truncate } from './http';
+import { DEFAULT_TIMEOUT_MS, failedStatus, postJson, scrub, truncate, urlSecrets } from './http';
 import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 import { asObject, httpUrl, onlyKeys, optBool, optTimeout, Obj } from './validate';
 
@@ -28,11 +28,22 @@ export const TIMESTAMP_HEADER = 'X-Lianfang-Timestamp';
 export const DELIVERY_HEADER = 'X-Lianfang-Delivery';
 export const EVENT_HEADER = 'X-Lianfang-Event';
 
-const RESERVED_HEADERS = new Set(
-  [SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, EVENT_HEADER, 'content-type', 'content-length', 'host'].map((h) =>
-    h.toLowerCase(),
-  ),
-);
+const RESERVED_HEADERS = new Set([SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, EVENT_HEADER, 'content-type'].map((h) => h.toLowerCase()));
+
+/**
+ * Headers that describe the connection or the message framing rather than the message: set by
+ * Node's client from what it actually sends. A configured `Transfer-Encoding: chunked` next to our
+ * Content-Length, say, gives two framings that a receiver and a proxy in front of it may read
+ * differently (request smuggling). `Expect` changes the exchange too.
+ */
+const HOP_BY_HOP_HEADERS = new Set(['transfer-encoding', 'content-length', 'host', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect']);
+
+const MAX_HEADERS = 20;
+
+function isHopByHopOrFraming(name: string): boolean {
+  const n = name.toLowerCase();
+  return HOP_BY_HOP_HEADERS.has(n) || n.startsWith('proxy-');
+}
 
 /** Secrets as imported keys, by secret: importing the key was a good part of signing each delivery. */
 const keys = new Map<string, KeyObject>();
@@ -97,16 +108,21 @@ export class WebhookChannel implements NotificationChannel<WebhookConfig> {
 
   private validateHeaders(value: unknown): Record<string, string> {
     const h: Obj = asObject(this.kind, value, 'headers');
+    if (Object.keys(h).length > MAX_HEADERS) throw new ChannelConfigError(this.kind, 'headers', `must hold at most ${MAX_HEADERS} headers`);
     const out: Record<string, string> = {};
     for (const [name, v] of Object.entries(h)) {
       if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
         throw new ChannelConfigError(this.kind, `headers.${name}`, 'is not a valid header name');
       }
+      if (isHopByHopOrFraming(name)) {
+        throw new ChannelConfigError(this.kind, `headers.${name}`, 'is a hop-by-hop or framing header, which only the HTTP client sets');
+      }
       if (RESERVED_HEADERS.has(name.toLowerCase())) {
         throw new ChannelConfigError(this.kind, `headers.${name}`, 'is set by the channel and cannot be overridden');
       }
-      if (typeof v !== 'string' || /[\r\n]/.test(v)) {
-        throw new ChannelConfigError(this.kind, `headers.${name}`, 'must be a single-line string');
+      // Node's client throws on other control characters; refusing them here names the header.
+      if (typeof v !== 'string' || !/^[\t\x20-\x7e]*$/.test(v)) {
+        throw new ChannelConfigError(this.kind, `headers.${name}`, 'must be a single-line string of printable ASCII');
       }
       out[name] = v;
     }
@@ -142,8 +158,10 @@ export class WebhookChannel implements NotificationChannel<WebhookConfig> {
       return { ok: false, error: `payload is not serialisable: ${(err as Error).message}`, retryable: false };
     }
     const timestamp = String(Math.floor(now.getTime() / 1000));
-    const secrets = [secret];
-    const attempt = await postJson(new URL(config.url), rawBody, {
+    const url = new URL(config.url);
+    // Header values and URL tokens are sealed at rest; keep them out of what we report back too.
+    const secrets = [secret, ...Object.values(config.headers ?? {}), ...urlSecrets(url)];
+    const attempt = await postJson(url, rawBody, {
       headers: {
         ...config.headers,
         [TIMESTAMP_HEADER]: timestamp,
@@ -153,6 +171,7 @@ export class WebhookChannel implements NotificationChannel<WebhookConfig> {
       },
       timeoutMs: context.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       secrets,
+      egress: context.egress,
     });
     if (!attempt.ok) return attempt.result;
     const res = attempt.response;

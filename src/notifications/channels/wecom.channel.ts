@@ -1,4 +1,5 @@
 import { DEFAULT_TIMEOUT_MS, postJson, robotResult, truncateUtf8, urlSecrets } from './http';
+import { stripControls } from './markdown';
 import { RobotConfig, validateRobotConfig } from './robot-config';
 import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 
@@ -37,7 +38,7 @@ export class WecomChannel implements NotificationChannel<WecomConfig> {
   }
 
   static buildBody(message: RenderedMessage): { msgtype: 'markdown'; markdown: { content: string } } {
-    const content = truncateUtf8(`## ${message.title}\n\n${message.text}`, WECOM_MARKDOWN_MAX_BYTES);
+    const content = truncateUtf8(stripControls(`## ${message.title}\n\n${message.text}`), WECOM_MARKDOWN_MAX_BYTES);
     return { msgtype: 'markdown', markdown: { content } };
   }
 
@@ -51,6 +52,7 @@ export class WecomChannel implements NotificationChannel<WecomConfig> {
     const attempt = await postJson(url, JSON.stringify(WecomChannel.buildBody(message)), {
       timeoutMs: context.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       secrets,
+      egress: context.egress,
     });
     if (!attempt.ok) return attempt.result;
     return robotResult(attempt.response, 'errcode', WECOM_PERMANENT_ERRCODES, secrets);

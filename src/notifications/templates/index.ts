@@ -72,25 +72,52 @@ function isMissing(v: unknown): boolean {
   return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 }
 
-const NEEDS_SANITIZING = /[\r\n\u2028\u2029[\]<>]/;
+/** Longest input we look at: variables are cut to MAX_VAR_CHARS anyway, and this bounds the work on a huge one. */
+const MAX_SCAN_CHARS = 4 * MAX_VAR_CHARS;
+const NEEDS_SANITIZING = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff[\]<>*_`~.:]/;
+/** Line and paragraph breaks of every kind, VT and FF included (each would start a new markdown line), and tabs. */
+const LINE_BREAKS = /[\t\n\r\u000b\u000c\u0085\u2028\u2029]+/g;
+const MARKUP = /[[\]<>*`~]/g;
+const FULL_WIDTH: Readonly<Record<string, string>> = { '[': '［', ']': '］', '<': '＜', '>': '＞', '*': '＊', '`': '｀', '~': '～' };
+/**
+ * Other C0/C1 controls (tab becomes a space), zero-width characters and bidirectional controls:
+ * invisible, they could hide or reorder what a reader sees, or split a URL so our checks miss it.
+ */
+const INVISIBLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+/** Host names and file names with a final alphabetic label (evil.example, www.evil.cn, malware.zip): linked by chat clients. */
+const DOMAIN_LIKE = /[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}(?![A-Za-z0-9-])/g;
+const DOTTED_QUAD = /(?<![0-9.])\d{1,3}(?:\.\d{1,3}){3}(?![0-9])/g;
 
 /**
- * Variables often carry user input (incident titles, notes, a SIEM's alert text). Collapsing
- * line breaks keeps one variable from forging extra lines or headings, and swapping brackets for
- * their full-width forms keeps it from forging markdown links or WeCom's <font> tags in group chats.
+ * Variables often carry user input (incident titles, notes, a SIEM's alert text). Everything a chat
+ * client would render or act on is made inert, the same way for every channel (the rendered text
+ * is channel-neutral markdown, and email's HTML part renders `**` too):
+ * - line breaks of every kind (LF, CR, VT, FF, NEL, U+2028/2029) become spaces, so a variable cannot
+ *   forge extra lines, headings, quotes or list items; other control, zero-width and bidi characters go;
+ * - brackets and angle brackets become their full-width forms, so no markdown link, image, WeCom
+ *   `<font>` tag or `<@user>` mention can be formed;
+ * - markdown emphasis and code markers (`*`, `` ` ``, `~`, and `_` at a word edge) become full-width,
+ *   so `**bold**` stays literal text;
+ * - URLs and host names are defanged (`hxxps[:]//evil[.]example`, `10[.]0[.]0[.]1`), the usual way
+ *   indicators are written in security messages: WeCom and DingTalk turn bare URLs and domain-like
+ *   text into links, and a link in an incident alert is a lure.
  */
 export function sanitize(v: string): string {
-  // Most values (ids, grades, plain titles) contain none of these: one test instead of five passes.
+  // Most values (ids, grades, plain Chinese titles) contain none of these: one test instead of many passes.
   if (!NEEDS_SANITIZING.test(v)) {
     const t = v.trim();
     return t.length > MAX_VAR_CHARS ? `${t.slice(0, MAX_VAR_CHARS)}…` : t;
   }
   const s = v
-    .replace(/[\r\n\u2028\u2029]+/g, ' ')
-    .replace(/\[/g, '［')
-    .replace(/\]/g, '］')
-    .replace(/</g, '＜')
-    .replace(/>/g, '＞')
+    .slice(0, MAX_SCAN_CHARS)
+    .replace(LINE_BREAKS, ' ')
+    .replace(INVISIBLE, '')
+    .replace(MARKUP, (c) => FULL_WIDTH[c]!)
+    .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '＿')
+    .replace(/\b(h)tt(ps?)(?=:)/gi, (_m, h: string, rest: string) => `${h}xx${rest}`)
+    .replace(/:\/\//g, '[:]//')
+    .replace(DOMAIN_LIKE, (m) => m.replace(/\./g, '[.]'))
+    .replace(DOTTED_QUAD, (m) => m.replace(/\./g, '[.]'))
     .trim();
   return s.length > MAX_VAR_CHARS ? `${s.slice(0, MAX_VAR_CHARS)}…` : s;
 }

@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { matchesHostPattern } from './host-patterns';
 import type { IncidentExportInput, SharedIndicator } from './stix-types';
 
 /**
@@ -10,6 +11,8 @@ export interface DesensitiseRules {
   internalHostSuffixes: string[];
   /** Exact internal host names without a telling suffix (e.g. `DC01`), case-insensitive. */
   internalHostnames: string[];
+  /** The organisation's internal naming patterns (e.g. `trade-app-*`; see host-patterns.ts), case-insensitive. */
+  internalHostPatterns: string[];
   replaceInternalHosts: boolean;
   /** RFC 1918, loopback, link-local, shared address space (RFC 6598), IPv6 ULA/link-local/loopback. */
   replacePrivateIps: boolean;
@@ -29,6 +32,7 @@ export interface DesensitiseRules {
 export const DEFAULT_DESENSITISE_RULES: Readonly<DesensitiseRules> = Object.freeze({
   internalHostSuffixes: ['.internal', '.local', '.localdomain', '.corp', '.lan', '.intranet', '.home.arpa'],
   internalHostnames: [],
+  internalHostPatterns: [],
   replaceInternalHosts: true,
   replacePrivateIps: true,
   stripMobileNumbers: true,
@@ -77,6 +81,7 @@ export function mergeRules(rules: Partial<DesensitiseRules> | true | undefined):
     ...given,
     internalHostSuffixes: [...(given.internalHostSuffixes ?? DEFAULT_DESENSITISE_RULES.internalHostSuffixes)],
     internalHostnames: [...(given.internalHostnames ?? DEFAULT_DESENSITISE_RULES.internalHostnames)],
+    internalHostPatterns: [...(given.internalHostPatterns ?? DEFAULT_DESENSITISE_RULES.internalHostPatterns)],
   };
 }
 
@@ -239,10 +244,14 @@ function maskEmail(email: string): string {
   return `${email[0]}***${email.slice(at)}`;
 }
 
-export function isInternalHostname(host: string, rules: Pick<DesensitiseRules, 'internalHostSuffixes' | 'internalHostnames'>): boolean {
+export function isInternalHostname(
+  host: string,
+  rules: Pick<DesensitiseRules, 'internalHostSuffixes' | 'internalHostnames'> & Partial<Pick<DesensitiseRules, 'internalHostPatterns'>>,
+): boolean {
   const h = host.toLowerCase().replace(/\.+$/, '');
   if (h.length === 0) return false;
   if (rules.internalHostnames.some((n) => n.toLowerCase() === h)) return true;
+  if (rules.internalHostPatterns?.some((p) => matchesHostPattern(p, h))) return true;
   return rules.internalHostSuffixes.some((suffix) => {
     const s = suffix.toLowerCase();
     const dotted = s.startsWith('.') ? s : `.${s}`;

@@ -4,6 +4,7 @@ import { ChannelConfigError, EmailChannel, RenderedMessage } from '../../../src/
 import { renderMessage } from '../../../src/notifications/templates';
 import { closedPort } from './support/http-receiver';
 import { header, leaves, parseMime } from './support/mime';
+import { throughLoopbackAllowList } from './support/egress';
 
 interface Received {
   raw: string;
@@ -15,10 +16,11 @@ interface Received {
 const PASSWORD = 'smtp-pa55word-not-for-logs';
 
 describe('EmailChannel against a real SMTP server on loopback', () => {
-  const channel = new EmailChannel();
+  const channel = throughLoopbackAllowList(new EmailChannel());
   let server: SMTPServer;
   let port: number;
   const received: Received[] = [];
+  let connections = 0;
   /** Recipient → SMTP reply code to refuse it with. */
   const refuse = new Map<string, number>();
 
@@ -28,6 +30,10 @@ describe('EmailChannel against a real SMTP server on loopback', () => {
       allowInsecureAuth: true, // no TLS on this loopback test server, so AUTH must be allowed in clear
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onConnect(_session, cb) {
+        connections++;
+        cb();
+      },
       onAuth(auth, _session, cb) {
         if (auth.username === 'notifier' && auth.password === PASSWORD) cb(null, { user: auth.username });
         else cb(new Error('Invalid username or password'));
@@ -192,6 +198,21 @@ describe('EmailChannel against a real SMTP server on loopback', () => {
     const result = await channel.send(config, renderMessage('incident.closed', 'en', { reference: 'LF-5', title: 't' }));
     expect(result).toMatchObject({ ok: false, retryable: true });
   });
+
+  it('connects only through the egress policy: without the allow-list the loopback server is refused, in any spelling, before a connection', async () => {
+    const unlisted = new EmailChannel();
+    const before = connections;
+    for (const host of ['127.0.0.1', '2130706433', 'localhost']) {
+      const config = unlisted.validateConfig({ ...baseConfig(), host });
+      const result = await unlisted.send(config, renderMessage('incident.closed', 'en', { reference: 'LF-7', title: 't' }));
+      expect(result).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/^EEGRESS egress refused: .* loopback address/) });
+    }
+    expect(connections).toBe(before);
+    expect(received).toHaveLength(0);
+    // The allow-list opens exactly that: same server, same config, delivered.
+    expect((await channel.send(unlisted.validateConfig(baseConfig()), renderMessage('incident.closed', 'en', { reference: 'LF-7', title: 't' }))).ok).toBe(true);
+    expect(connections).toBe(before + 1);
+  });
 });
 
 describe('EmailChannel.validateConfig', () => {
@@ -237,5 +258,18 @@ describe('EmailChannel.validateConfig', () => {
   it('refuses to send a password in clear to a non-loopback host', () => {
     expect(fieldOf({ ...base, secure: false, ignoreTLS: true, auth: { user: 'u' } })).toBe('ignoreTLS');
     expect(fieldOf({ ...base, host: '127.0.0.1', secure: false, ignoreTLS: true, auth: { user: 'u' } })).toBeUndefined();
+  });
+
+  it('requires TLS whenever credentials are sent to another host: secure, or requireTLS for STARTTLS', () => {
+    // STARTTLS when offered is not enough: without requireTLS a server (or a man in the middle) that
+    // does not offer it gets AUTH in clear.
+    expect(fieldOf({ ...base, port: 587, secure: false, auth: { user: 'u' } })).toBe('requireTLS');
+    expect(fieldOf({ ...base, port: 587, secure: false, requireTLS: false, auth: { user: 'u' } })).toBe('requireTLS');
+    expect(fieldOf({ ...base, host: '2130706433', port: 587, secure: false, auth: { user: 'u' } })).toBe('requireTLS');
+    expect(fieldOf({ ...base, port: 587, secure: false, requireTLS: true, auth: { user: 'u' } })).toBeUndefined();
+    expect(fieldOf({ ...base, port: 465, secure: true, auth: { user: 'u' } })).toBeUndefined();
+    // Without credentials nothing secret travels; on loopback the password does not leave the machine.
+    expect(fieldOf({ ...base, port: 25, secure: false })).toBeUndefined();
+    expect(fieldOf({ ...base, host: '127.0.0.1', port: 25, secure: false, auth: { user: 'u' } })).toBeUndefined();
   });
 });

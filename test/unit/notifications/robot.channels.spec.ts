@@ -7,6 +7,7 @@ import {
   WecomChannel,
 } from '../../../src/notifications/channels';
 import { Handler, json, Receiver, startReceiver } from './support/http-receiver';
+import { throughLoopbackAllowList } from './support/egress';
 
 const zh: RenderedMessage = {
   title: '【演练】[LF-9] 时限提醒：初次报告',
@@ -37,7 +38,7 @@ describe('robot channels against a real loopback receiver', () => {
   });
 
   describe('WeCom group robot', () => {
-    const channel = new WecomChannel();
+    const channel = throughLoopbackAllowList(new WecomChannel());
     const KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
     beforeEach(() => {
       reply = { status: 200, body: { errcode: 0, errmsg: 'ok' } };
@@ -100,7 +101,7 @@ describe('robot channels against a real loopback receiver', () => {
   });
 
   describe('DingTalk robot (signed URL)', () => {
-    const channel = new DingtalkChannel();
+    const channel = throughLoopbackAllowList(new DingtalkChannel());
     const TOKEN = 'abcdef0123456789token';
     const SECRET = 'SEC5a3ecf88f2b3eb50db30ecfc00f53033ac909c99bf7f88fd612bda89d7f3a9dc';
     beforeEach(() => {
@@ -164,7 +165,7 @@ describe('robot channels against a real loopback receiver', () => {
   });
 
   describe('Feishu / Lark bot (signed body)', () => {
-    const channel = new FeishuChannel();
+    const channel = throughLoopbackAllowList(new FeishuChannel());
     const HOOK = 'b3f1c6e2-0000-4a6b-9d1e-hooktoken';
     const SECRET = 'nIMtb7r3N9pkXyXdtAbx6e';
     beforeEach(() => {

@@ -7,6 +7,7 @@ import {
   WebhookChannel,
 } from '../../../src/notifications/channels';
 import { closedPort, json, Receiver, startReceiver } from './support/http-receiver';
+import { throughLoopbackAllowList } from './support/egress';
 
 const SECRET = 'whsec-test-0123456789abcdef';
 const message: RenderedMessage = {
@@ -18,7 +19,7 @@ const message: RenderedMessage = {
 };
 
 describe('WebhookChannel against a real loopback receiver', () => {
-  const channel = new WebhookChannel();
+  const channel = throughLoopbackAllowList(new WebhookChannel());
   let rx: Receiver;
 
   beforeAll(async () => {
@@ -130,7 +131,7 @@ describe('verifyWebhookSignature', () => {
 });
 
 describe('WebhookChannel result classification', () => {
-  const channel = new WebhookChannel();
+  const channel = throughLoopbackAllowList(new WebhookChannel());
   let rx: Receiver;
   let status = 200;
   let body = '{}';
@@ -227,6 +228,23 @@ describe('WebhookChannel.validateConfig', () => {
     expect(fieldOf({ url: 'https://siem.example.com/hook', headers: { 'X-Route': 'a\r\nInjected: 1' } })).toBe('headers.X-Route');
     expect(fieldOf({ url: 'https://siem.example.com/hook', sekret: 'x' })).toBe('sekret');
     expect(fieldOf('https://siem.example.com/hook')).toBe('(config)');
+  });
+
+  it('refuses hop-by-hop and framing headers, naming each, whatever its case', () => {
+    for (const name of ['Transfer-Encoding', 'transfer-encoding', 'Content-Length', 'Host', 'Connection', 'Keep-Alive', 'Upgrade', 'TE', 'Trailer', 'Expect', 'Proxy-Authorization', 'proxy-connection']) {
+      let error: unknown;
+      try {
+        channel.validateConfig({ url: 'https://siem.example.com/hook', headers: { 'X-Route': 'a', [name]: 'chunked' } });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ChannelConfigError);
+      expect((error as ChannelConfigError).field).toBe(`headers.${name}`);
+      expect((error as ChannelConfigError).message).toMatch(/hop-by-hop or framing header/);
+    }
+    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: { Authorization: 'Bearer abc', 'X-Tenant': 't1' } })).toBeUndefined();
+    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: { 'X-Route': 'nul\u0000byte' } })).toBe('headers.X-Route');
+    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`X-H${i}`, 'v'])) })).toBe('headers');
   });
 
   it('accepts https anywhere, http only on loopback or with allowInsecureHttp', () => {
