@@ -116,7 +116,9 @@ describe('egress policy without EGRESS_ALLOW: loopback and other internal destin
     for (const code of draft.body.missingFields as string[]) fields[code] = `${code} 的内容`;
     await svc.http().patch(`/api/v1/reports/${draft.body.id}`).set(bearer(tokens.liaison.token)).send({ fields }).expect(200);
     await svc.http().post(`/api/v1/reports/${draft.body.id}/approve`).set(bearer(tokens.commander.token)).expect(200);
-    await svc.http().post(`/api/v1/reports/${draft.body.id}/submit`).set(bearer(tokens.liaison.token)).expect(200);
+    // No protection department of this sector is in the deployment: the liaison reported to it by phone.
+    const outOfBand = [{ recipientKind: 'protection-department', recipientName: '12387', means: 'phone' }];
+    await svc.http().post(`/api/v1/reports/${draft.body.id}/submit`).set(bearer(tokens.liaison.token)).send({ outOfBand }).expect(200);
     const failed = await waitFor('report delivery failed', async () => {
       const r = await svc.http().get(`/api/v1/reports/${draft.body.id}`).set(bearer(tokens.viewer.token)).expect(200);
       const w = r.body.deliveries.find((x: { channel: string }) => x.channel === 'webhook');
