@@ -10,11 +10,13 @@ import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { jsonBody } from './http/body-parsing';
+import { BODY_BOUNDS } from './http/json-bounds';
 import { AllExceptionsFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation';
 import { createLogger, PinoNestLogger } from './logging/logger';
 import { requestLogging } from './logging/request-logging';
 import { LocalRedis } from './redis/local-redis';
+import { STIX_BODY_BOUNDS, STIX_UPLOAD_PATH } from './sharing/stix-http';
 
 export interface ServiceOptions {
   env?: NodeJS.ProcessEnv;
@@ -75,7 +77,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       (http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('etag', false);
       http.use(requestLogging(logger));
       http.use(helmet());
-      http.use(jsonBody(config.BODY_LIMIT_BYTES));
+      http.use(jsonBody(config.BODY_LIMIT_BYTES, (req) => (req.method === 'POST' && STIX_UPLOAD_PATH.test(req.path) ? STIX_BODY_BOUNDS : BODY_BOUNDS)));
       http.useGlobalPipes(createValidationPipe());
       http.useGlobalFilters(new AllExceptionsFilter(logger));
       SwaggerModule.setup('api/docs', http, () => buildOpenApi(http), { jsonDocumentUrl: 'api/docs-json' });
