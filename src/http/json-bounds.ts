@@ -40,7 +40,7 @@ export const BODY_BOUNDS: Readonly<JsonBounds> = Object.freeze({
  */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-export type JsonBoundsCode = 'too-deep' | 'too-many-keys' | 'too-many-values' | 'string-too-long' | 'forbidden-key';
+export type JsonBoundsCode = 'too-deep' | 'too-many-keys' | 'too-many-values' | 'string-too-long' | 'forbidden-key' | 'malformed-string';
 
 /**
  * Statuses: volume is 413 (more content than the server will process); depth and string length are
@@ -53,7 +53,13 @@ export const JSON_BOUNDS_STATUS: Readonly<Record<JsonBoundsCode, number>> = {
   'too-many-values': 413,
   'string-too-long': 422,
   'forbidden-key': 400,
+  'malformed-string': 400,
 };
+
+/** A `\uD800`–`\uDFFF` escape in raw JSON text: only these can make a string that is not valid Unicode. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** A surrogate without its pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export class JsonBoundsError extends Error {
   readonly status: number;
@@ -180,11 +186,14 @@ export class JsonBoundsChecker {
           break;
         case STRING: {
           const top = stack[stack.length - 1];
+          const malformed = SURROGATE_ESCAPE.test(text.substr(offset, scanner.getTokenLength())) && LONE_SURROGATE.test(scanner.getTokenValue());
           if (top?.object && top.expectKey) {
             this.key(top, scanner.getTokenValue());
+            if (malformed) this.malformed(this.pathOf(stack.length));
             break;
           }
           this.begin();
+          if (malformed) this.malformed(this.pathOf(stack.length));
           // The token's source length bounds its decoded length from above, so most strings are
           // never decoded here.
           if (scanner.getTokenLength() - 2 > bounds.maxStringLength && scanner.getTokenValue().length > bounds.maxStringLength) {
@@ -239,6 +248,14 @@ export class JsonBoundsChecker {
       const path = this.pathOf(Math.max(stack.length - 1, 0));
       throw new JsonBoundsError('too-many-values', path, `${path || 'the body'} takes the body past ${this.bounds.maxValues} values (objects, arrays and scalars), the most one request may hold`);
     }
+  }
+
+  /**
+   * A string with a lone surrogate (`"\ud800"`): JSON.parse accepts it, but it is not text. It
+   * cannot be stored as UTF-8, and validators that encode it throw (the email check answered 500).
+   */
+  private malformed(path: string): never {
+    throw new JsonBoundsError('malformed-string', path, `${path || 'the body'} is not valid Unicode text: it holds half of a surrogate pair (a \\ud800–\\udfff escape without its other half)`);
   }
 
   /** A string or number that, carried over chunks, already exceeds any acceptable length. */

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
 import { GRADES, type Grade } from '../common/roles';
+import { PageQuery } from '../http/pagination';
+import { IsOmittable } from '../http/optional';
 import { RECIPIENT_CHANNELS, RECIPIENT_KINDS, REPORT_KINDS, type RecipientChannel, type RecipientKindCode, type ReportKindCode } from './report.entities';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
 export class CreateReportDto {
   @ApiProperty({ enum: REPORT_KINDS, description: 'initial 初次报告, followUp 续报, final 总结报告' })
@@ -74,7 +75,7 @@ export class ForwardDto {
 export const INBOX_STATUSES = ['unacknowledged', 'acknowledged', 'info-requested', 'onward-pending', 'forwarded'] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
-export class InboxQuery {
+export class InboxQuery extends PageQuery {
   @ApiPropertyOptional({ enum: GRADES }) @IsOptional() @IsIn(GRADES) grade?: Grade;
 
   @ApiPropertyOptional({ example: 'ransomware' })
@@ -96,8 +97,6 @@ export class InboxQuery {
   @IsBoolean()
   drill?: boolean;
 
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ default: 20, maximum: 100 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) pageSize?: number;
 }
 
 export class CreateRecipientDto {
@@ -124,10 +123,11 @@ export class CreateRecipientDto {
   drill?: boolean;
 }
 
+/** Every field optional; null is refused (a recipient's secret can be replaced, not removed). */
 export class UpdateRecipientDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsObject() config?: Record<string, unknown>;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(16, 500) secret?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() drill?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsObject() config?: Record<string, unknown>;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(16, 500) secret?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() drill?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() active?: boolean;
 }

@@ -53,6 +53,13 @@ describe('checkJsonBounds', () => {
     expect(verdict('{"type":"constructor"}', BODY_BOUNDS)).toBeUndefined();
   });
 
+  it('refuses a lone surrogate in a value or a name, and passes a whole pair', () => {
+    expect(verdict('{"email":"a\\ud800@example.cn"}', BODY_BOUNDS)).toEqual({ code: 'malformed-string', field: 'email', status: 400 });
+    expect(verdict('{"a":["\\udc00"]}', BODY_BOUNDS)).toEqual({ code: 'malformed-string', field: 'a.0', status: 400 });
+    expect(verdict('{"\\ud83d":1}', BODY_BOUNDS)).toMatchObject({ code: 'malformed-string' });
+    expect(verdict('{"a":"\\ud83d\\ude00 \\\\ud800 😀"}', BODY_BOUNDS)).toBeUndefined();
+  });
+
   it('shortens attacker-chosen names in the path', () => {
     const long = 'k'.repeat(500);
     const err = verdict(`{"${long}":{"a":1,"b":2,"c":3,"d":4}}`, { ...small, maxStringLength: 1000 });
