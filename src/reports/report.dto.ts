@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
+import { IsZonedTimestamp } from '../http/timestamp';
 import { GRADES, type Grade } from '../common/roles';
 import { PageQuery } from '../http/pagination';
 import { IsOmittable } from '../http/optional';
@@ -66,9 +67,9 @@ export class ForwardDto {
   @Length(1, 200)
   reference!: string;
 
-  @ApiPropertyOptional({ description: 'When it was passed on (ISO 8601); now when absent' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it was passed on (ISO 8601 with an offset or Z); now when absent' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsZonedTimestamp()
   forwardedAt?: string;
 }
 

@@ -97,4 +97,33 @@ describe('malformed input answers 4xx with the field named, never 500 (real app)
     expect(recipients.body.find((r: { id: string }) => r.id === recipientId)).toMatchObject({ name: 'City police', active: true, drill: false, hasSecret: true });
     await send('get', '/api/v1/incidents?page=1000000', op.viewer.token).expect(200);
   });
+
+  it('refuses every timestamp without an offset or Z with a 400 that names the field and says why, and reads +08:00 as Beijing time', async () => {
+    const naive = '2026-11-25T10:10:00';
+    const dept0 = dept['department-officer'].token;
+    const cases: Array<[string, () => ReturnType<typeof send>, string]> = [
+      ['declare, detectedAt', () => send('post', '/api/v1/incidents', op.commander.token, JSON.stringify(incidentInput({ detectedAt: naive, occurredAt: undefined }))), 'detectedAt'],
+      ['declare, occurredAt', () => send('post', '/api/v1/incidents', op.commander.token, JSON.stringify(incidentInput({ occurredAt: naive }))), 'occurredAt'],
+      ['declare, date only', () => send('post', '/api/v1/incidents', op.commander.token, JSON.stringify(incidentInput({ detectedAt: '2026-11-25', occurredAt: undefined }))), 'detectedAt'],
+      ['list, detectedFrom', () => send('get', `/api/v1/incidents?detectedFrom=${naive}`, op.viewer.token), 'detectedFrom'],
+      ['list, detectedTo', () => send('get', `/api/v1/incidents?detectedTo=${naive}`, op.viewer.token), 'detectedTo'],
+      ['list, an unencoded + read as a space', () => send('get', `/api/v1/incidents?detectedFrom=${naive}+08:00`, op.viewer.token), 'detectedFrom'],
+      ['warning, feedbackDueAt', () => send('post', '/api/v1/warnings', dept0, JSON.stringify({ title: 't', level: 'blue', threatDescription: 'x', operatorIds: [opOrgId], feedbackDueAt: '2030-11-26T12:00:00' })), 'feedbackDueAt'],
+      ['inbox forward, forwardedAt', () => send('post', '/api/v1/inbox/reports/00000000-0000-4000-8000-000000000000/forward', dept0, JSON.stringify({ reference: 'CAC-1', forwardedAt: naive })), 'forwardedAt'],
+      ['reporting rules, detectedAt', () => send('get', `/api/v1/reporting-rules?operatorKind=cii&grade=II&detectedAt=${naive}`, op.viewer.token), 'detectedAt'],
+    ];
+    const wrong: unknown[] = [];
+    for (const [what, run, field] of cases) {
+      const res = await run();
+      const detail = (res.body?.details ?? []).find((d: { field: string }) => d.field === field);
+      const says = detail?.messages?.some((m: string) => /explicit offset or Z/.test(m));
+      if (res.status !== 400 || !says) wrong.push({ what, status: res.status, details: res.body?.details });
+    }
+    expect(wrong).toEqual([]);
+
+    const beijing = await send('post', '/api/v1/incidents', op.commander.token, JSON.stringify(incidentInput({ detectedAt: '2026-11-25T10:10:00+08:00', occurredAt: '2026-11-25T09:55:00+08:00' }))).expect(201);
+    expect(beijing.body).toMatchObject({ detectedAt: '2026-11-25T02:10:00.000Z', occurredAt: '2026-11-25T01:55:00.000Z' });
+    const found = await send('get', '/api/v1/incidents?detectedFrom=2026-11-25T10:00:00%2B08:00&detectedTo=2026-11-25T02:20:00Z', op.viewer.token).expect(200);
+    expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([beijing.body.id]);
+  });
 });
