@@ -16,6 +16,11 @@ export interface JsonBounds {
   maxValues: number;
   /** Length of any string, property names included, in UTF-16 code units (JavaScript's length); numbers are held to it too. */
   maxStringLength: number;
+  /**
+   * Also refuse FORBIDDEN_KEYS as property names and strings with a lone surrogate (default true).
+   * Off only where a caller checks the content by rules of its own (STIX text).
+   */
+  strictNames?: boolean;
 }
 
 /**
@@ -186,7 +191,7 @@ export class JsonBoundsChecker {
           break;
         case STRING: {
           const top = stack[stack.length - 1];
-          const malformed = SURROGATE_ESCAPE.test(text.substr(offset, scanner.getTokenLength())) && LONE_SURROGATE.test(scanner.getTokenValue());
+          const malformed = bounds.strictNames !== false && SURROGATE_ESCAPE.test(text.substr(offset, scanner.getTokenLength())) && LONE_SURROGATE.test(scanner.getTokenValue());
           if (top?.object && top.expectKey) {
             this.key(top, scanner.getTokenValue());
             if (malformed) this.malformed(this.pathOf(stack.length));
@@ -228,7 +233,7 @@ export class JsonBoundsChecker {
       throw new JsonBoundsError('too-many-keys', path, `${path || 'the body'} holds more than ${bounds.maxKeysPerObject} properties, the most one object may have`);
     }
     top.at = name;
-    if (FORBIDDEN_KEYS.has(name)) {
+    if (bounds.strictNames !== false && FORBIDDEN_KEYS.has(name)) {
       const path = this.pathOf(stack.length);
       throw new JsonBoundsError('forbidden-key', path, `${path} is not accepted: __proto__, constructor and prototype are never field names`);
     }

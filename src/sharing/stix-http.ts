@@ -15,7 +15,7 @@ export const STIX_UPLOAD_PATH = /^\/api\/v1\/warnings\/[^/]+\/stix\/?$/;
  */
 export const STIX_BODY_BOUNDS: Readonly<JsonBounds> = Object.freeze({
   maxDepth: DEFAULT_STIX_LIMITS.maxDepth,
-  maxKeysPerObject: 100,
+  maxKeysPerObject: DEFAULT_STIX_LIMITS.maxKeysPerObject,
   maxValues: 100_000,
   maxStringLength: DEFAULT_STIX_LIMITS.maxStringLength,
 });
