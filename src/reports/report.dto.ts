@@ -25,22 +25,23 @@ export class CreateReportDto {
   corrects?: string;
 }
 
+/** Fields left out stay as they are; null is refused here (a null inside `fields` clears that field). */
 export class UpdateReportDto {
   @ApiPropertyOptional({
     description: 'Field code → text (codes from requirements/reporting-rules.yaml reportFields); null clears a field',
     example: { cause: '供应商远程运维账号被盗用，攻击者植入勒索软件', location: '上海市浦东新区主数据中心' },
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   fields?: Record<string, string | null>;
 
   @ApiPropertyOptional({ description: 'Initial report only' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   partial?: boolean;
 
   @ApiPropertyOptional({ description: 'Optimistic concurrency: 409 when the report changed since you read it' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   expectedVersion?: number;

@@ -70,6 +70,9 @@ describe('malformed input answers 4xx with the field named, never 500 (real app)
       ...['name', 'config', 'drill', 'active', 'secret'].map((field) => ({
         what: `recipient PATCH ${field}: null`, run: () => send('patch', `/api/v1/report-recipients/${recipientId}`, op.admin.token, JSON.stringify({ [field]: null })), status: 400, field,
       })),
+      ...['fields', 'partial', 'expectedVersion'].map((field) => ({
+        what: `report PATCH ${field}: null`, run: () => send('patch', `/api/v1/reports/${reportId}`, op.liaison.token, JSON.stringify({ [field]: null })), status: 400, field,
+      })),
       // A lone surrogate is not text: refused wherever it appears.
       { what: 'lone-surrogate email', run: () => send('post', `/api/v1/admin/organisations/${opOrgId}/users`, op.admin.token, '{"name":"x","role":"viewer","email":"a\\ud800@example.cn"}'), status: 400, field: 'email' },
       { what: 'lone-surrogate title', run: () => send('post', '/api/v1/incidents', op.commander.token, JSON.stringify(incidentInput()).replace('"title":"', '"title":"\\udc00')), status: 400, field: 'title' },
