@@ -116,7 +116,8 @@ export function jsonBody(limitBytes: number, boundsFor: BoundsFor = () => BODY_B
         return reply(req, res, 'request.size.invalid', 400);
       }
       let piece = decoder.write(chunk);
-      if (parts.length === 0 && piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1); // a UTF-8 byte-order mark
+      // A UTF-8 byte-order mark, at the start of the first decoded text (a chunk may end inside it).
+      if (!parts.some((p) => p.length > 0) && piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
       parts.push(piece);
       check(() => checker.write(piece));
     });

@@ -111,6 +111,44 @@ describe('jsonBody', () => {
       }
     });
 
+    it('strips a byte-order mark split across chunks, and still checks the body after it', async () => {
+      const { createServer, request: httpRequest } = await import('node:http');
+      // The echo app, with a hook that tells the client when the server has read the first chunk.
+      let firstChunk: () => void = () => undefined;
+      const a = express();
+      a.use((req, _res, next) => {
+        req.once('data', () => firstChunk());
+        next();
+      });
+      a.use(jsonBody(10_000, () => bounds));
+      a.post('/echo', (req, res) => res.json({ body: req.body ?? null }));
+      const server = createServer(a);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      /** Sends the body's first byte (half of the mark), waits until the server has read it, then the rest. */
+      const post = (body: Buffer) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const seen = new Promise<void>((r) => (firstChunk = r));
+          const req = httpRequest({ host: '127.0.0.1', port, path: '/echo', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+            let out = '';
+            res.on('data', (d: Buffer) => (out += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: out }));
+          });
+          req.on('error', reject);
+          req.flushHeaders();
+          req.write(body.subarray(0, 1));
+          void seen.then(() => req.end(body.subarray(1)));
+        });
+      try {
+        expect(await post(Buffer.from('\ufeff{"a":[1]}', 'utf8'))).toEqual({ status: 200, body: '{"body":{"a":[1]}}' });
+        const refused = await post(Buffer.from('\ufeff{"a":{"x":1,"y":2,"z":3}}', 'utf8'));
+        expect(refused.status).toBe(413);
+        expect(JSON.parse(refused.body)).toMatchObject({ code: 'too-many-keys', details: [{ field: 'a' }] });
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
+    });
+
     it('refuses a charset it cannot check (UTF-32) rather than parse it unchecked', async () => {
       const res = await request(app(10_000, bounds)).post('/echo').set('content-type', 'application/json; charset=utf-32').send('{"a":1}');
       expect(res.status).toBe(415);
