@@ -40,8 +40,9 @@ export const BODY_BOUNDS: Readonly<JsonBounds> = Object.freeze({
 /**
  * Property names refused anywhere in a body. JSON.parse makes them ordinary own properties, but
  * code that copies or merges objects treats them specially: Nest's ValidationPipe silently deletes
- * them, class-transformer skips them, and an object literal spread or `Object.assign` onto a target
- * can change its prototype. A client that sends one gets told, instead of a silently different body.
+ * them, class-transformer skips them, and `Object.assign` or a key-by-key copy onto another object
+ * sets that object's prototype. A client that sends one is told, instead of getting a silently
+ * different body.
  */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
