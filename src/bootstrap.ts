@@ -4,17 +4,20 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { jsonBody } from './http/body-parsing';
+import { BODY_BOUNDS } from './http/json-bounds';
 import { AllExceptionsFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation';
 import { createLogger, PinoNestLogger } from './logging/logger';
 import { requestLogging } from './logging/request-logging';
 import { LocalRedis } from './redis/local-redis';
+import { STIX_BODY_BOUNDS, STIX_UPLOAD_PATH } from './sharing/stix-http';
 
 export interface ServiceOptions {
   env?: NodeJS.ProcessEnv;
@@ -49,6 +52,22 @@ export function buildOpenApi(app: INestApplication) {
 }
 
 /**
+ * Request, header and keep-alive timeouts on the HTTP server (Node's defaults let a slow body hold
+ * a connection for 300 s). Set before listening: Node starts the check of expired connections
+ * when the server starts listening, every connectionsCheckingInterval (30 s by default, which
+ * would let a 10 s timeout run up to 40 s), so the check runs at a quarter of the shortest
+ * timeout, at most once a second.
+ */
+export function applyTimeouts(server: Server, config: Pick<AppConfig, 'HTTP_REQUEST_TIMEOUT_MS' | 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'>): void {
+  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  // The createServer option of that name, which Node reads when listening starts (Nest creates the
+  // server itself, without options); test/e2e/http-timeouts.e2e-spec.ts shows it takes effect.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(Math.min(config.HTTP_REQUEST_TIMEOUT_MS, config.HTTP_HEADERS_TIMEOUT_MS) / 4)));
+}
+
+/**
  * Starts the service: validated config, Redis (an embedded redis-server when REDIS_URL is unset),
  * the Nest application with its HTTP edge, and the bootstrap admin. Shared by main.ts, worker.ts
  * and the e2e tests so tests run exactly what production runs.
@@ -75,10 +94,11 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       (http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('etag', false);
       http.use(requestLogging(logger));
       http.use(helmet());
-      http.use(jsonBody(config.BODY_LIMIT_BYTES));
+      http.use(jsonBody(config.BODY_LIMIT_BYTES, (req) => (req.method === 'POST' && STIX_UPLOAD_PATH.test(req.path) ? STIX_BODY_BOUNDS : BODY_BOUNDS)));
       http.useGlobalPipes(createValidationPipe());
       http.useGlobalFilters(new AllExceptionsFilter(logger));
       SwaggerModule.setup('api/docs', http, () => buildOpenApi(http), { jsonDocumentUrl: 'api/docs-json' });
+      applyTimeouts(http.getHttpServer() as Server, config);
       await http.init();
       await http.get(BootstrapAdminService).run();
       if (opts.listen !== false) {

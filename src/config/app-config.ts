@@ -79,6 +79,34 @@ export class AppConfig {
   @Max(16 * 1024 * 1024, { message: 'must be a number of bytes between 1024 and 16777216' })
   BODY_LIMIT_BYTES: number = 2 * 1024 * 1024;
 
+  /**
+   * How long a client may take to send a whole request, headers and body (Node answers 408 and
+   * closes the connection). Node's default is 300 s, which let one slow body hold a connection
+   * for five minutes; no legitimate client of this API needs more than a few seconds for 2 MiB.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds between 100 and 600000' })
+  @Min(100, { message: 'must be a number of milliseconds between 100 and 600000' })
+  @Max(600_000, { message: 'must be a number of milliseconds between 100 and 600000' })
+  HTTP_REQUEST_TIMEOUT_MS: number = 30_000;
+
+  /** How long a client may take to send the request headers; at most HTTP_REQUEST_TIMEOUT_MS. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds between 100 and 600000' })
+  @Min(100, { message: 'must be a number of milliseconds between 100 and 600000' })
+  @Max(600_000, { message: 'must be a number of milliseconds between 100 and 600000' })
+  HTTP_HEADERS_TIMEOUT_MS: number = 10_000;
+
+  /**
+   * How long an idle keep-alive connection stays open after a response. Behind a load balancer,
+   * set it above the balancer's own idle timeout, or the balancer may reuse a closing connection.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds between 100 and 600000' })
+  @Min(100, { message: 'must be a number of milliseconds between 100 and 600000' })
+  @Max(600_000, { message: 'must be a number of milliseconds between 100 and 600000' })
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 5_000;
+
   /** The requirement catalogue directory (YAML + schema/); unset means the one shipped in requirements/. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -203,6 +231,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     const shown = first.property.includes('TOKEN') || first.property.includes('KEY') ? '(hidden)' : JSON.stringify(env[first.property]);
     throw new ConfigError(`Invalid configuration: ${first.property} ${message} (got ${shown})`);
+  }
+  // Node refuses a header timeout longer than the whole request's.
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(`Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS}) (got ${JSON.stringify(env.HTTP_HEADERS_TIMEOUT_MS ?? String(config.HTTP_HEADERS_TIMEOUT_MS))})`);
   }
   return config;
 }

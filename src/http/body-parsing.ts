@@ -1,10 +1,27 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import { StringDecoder } from 'node:string_decoder';
 import { REASONS } from './http-exception.filter';
+import { BODY_BOUNDS, checkJsonBounds, JsonBounds, JsonBoundsChecker, JsonBoundsError } from './json-bounds';
 
 interface BodyParserError {
   status?: number;
   type?: string;
 }
+
+/**
+ * The text body-parser is about to parse. Its JSON parser takes any `utf-*` charset; the ones
+ * TextDecoder cannot read (UTF-32) are refused with 415 rather than parsed unchecked.
+ */
+function decode(buf: Buffer, encoding: string): string {
+  try {
+    return new TextDecoder(encoding).decode(buf);
+  } catch {
+    throw Object.assign(new Error(`charset ${encoding} is not supported`), { status: 415, type: 'charset.unsupported' });
+  }
+}
+
+/** The structural bounds for a request's body; most routes share BODY_BOUNDS. */
+export type BoundsFor = (req: Request) => JsonBounds;
 
 /** `application/json` or `application/<something>+json`, with no charset or UTF-8. */
 const PLAIN_JSON = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
@@ -18,9 +35,22 @@ const PLAIN_JSON = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?ut
  * or array (400), a length that must match Content-Length (400). Everything else (compressed or
  * chunked bodies, other charsets) goes to express.json. body-parser's general machinery cost about
  * as much per request as the bare insert of the benchmark floor.
+ *
+ * On both paths the text is checked against the structural bounds (json-bounds.ts) before
+ * JSON.parse, so no route ever builds, transforms or validates a body over them: 413, 422 or 400
+ * with a `code` and the offending field.
  */
-export function jsonBody(limitBytes: number): RequestHandler {
-  const general = express.json({ limit: limitBytes });
+export function jsonBody(limitBytes: number, boundsFor: BoundsFor = () => BODY_BOUNDS): RequestHandler {
+  // body-parser calls verify with the raw (decompressed) bytes before it parses them, and passes on
+  // what it throws.
+  const general = express.json({ limit: limitBytes, verify: (req, _res, buf, encoding) => checkJsonBounds(decode(buf, encoding), boundsFor(req as Request)) });
+  const refuse = (req: Request, res: Response, err: JsonBoundsError) => {
+    const requestId = (req as Request & { id?: unknown }).id;
+    res.status(err.status).json({
+      statusCode: err.status, error: REASONS[err.status] ?? 'Bad Request', message: err.message, code: err.code,
+      details: [{ field: err.field, messages: [err.message] }], ...(requestId ? { requestId: String(requestId) } : {}),
+    });
+  };
   const reply = (req: Request, res: Response, type: string | undefined, status: number | undefined) => {
     const statusCode = status && status >= 400 && status < 500 ? status : 400;
     const message =
@@ -42,6 +72,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
     if (!fast) {
       general(req, res, (err?: unknown) => {
         if (!err) return next();
+        if (err instanceof JsonBoundsError) return refuse(req, res, err);
         const e = err as BodyParserError;
         reply(req, res, e.type, e.status);
       });
@@ -58,9 +89,25 @@ export function jsonBody(limitBytes: number): RequestHandler {
       req.body = {};
       return next();
     }
-    const chunks: Buffer[] = [];
+    // Decoded and checked chunk by chunk: a body that crosses a bound is refused on the chunk that
+    // crosses it, and the rest of it is dropped unread (never buffered, copied or decoded).
+    const decoder = new StringDecoder('utf8');
+    const checker = new JsonBoundsChecker(boundsFor(req));
+    const parts: string[] = [];
     let received = 0;
     let done = false;
+    const check = (write: () => void): boolean => {
+      try {
+        write();
+        return true;
+      } catch (err) {
+        if (!(err instanceof JsonBoundsError)) throw err;
+        done = true;
+        parts.length = 0;
+        refuse(req, res, err);
+        return false;
+      }
+    };
     req.on('data', (chunk: Buffer) => {
       if (done) return;
       received += chunk.length;
@@ -68,14 +115,27 @@ export function jsonBody(limitBytes: number): RequestHandler {
         done = true;
         return reply(req, res, 'request.size.invalid', 400);
       }
-      chunks.push(chunk);
+      let piece = decoder.write(chunk);
+      // A UTF-8 byte-order mark, at the start of the first decoded text (a chunk may end inside it).
+      if (!parts.some((p) => p.length > 0) && piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+      parts.push(piece);
+      check(() => checker.write(piece));
     });
     req.on('end', () => {
       if (done) return;
+      if (received !== expected) {
+        done = true;
+        return reply(req, res, 'request.size.invalid', 400);
+      }
+      const rest = decoder.end();
+      if (rest) parts.push(rest);
+      const complete = check(() => {
+        if (rest) checker.write(rest);
+        checker.end();
+      });
+      if (!complete) return;
       done = true;
-      if (received !== expected) return reply(req, res, 'request.size.invalid', 400);
-      const decoded = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
-      const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded; // a UTF-8 byte-order mark
+      const text = parts.join('');
       // body-parser's strict mode: only an object or an array is a JSON body.
       const first = /\S/.exec(text)?.[0];
       if (first !== '{' && first !== '[') return reply(req, res, 'entity.parse.failed', 400);

@@ -22,6 +22,12 @@ export class ErrorBody {
   @ApiPropertyOptional({ type: [FieldError] })
   details?: FieldError[];
 
+  @ApiPropertyOptional({
+    description: 'Machine-readable reason where one helps: a body over a structural bound (too-deep, too-many-keys, too-many-values, string-too-long: 413 or 422), a refused property name or text (forbidden-key, malformed-string: 400), STIX import verdicts',
+    example: 'too-many-keys',
+  })
+  code?: string;
+
   @ApiPropertyOptional({ description: 'Event types accepted now (409 on workflow events)', type: [String] })
   allowedEvents?: string[];
 

@@ -83,7 +83,8 @@ export function parseUserEvent(body: unknown): ParsedUserEvent {
   if ((STEP_EVENT_TYPES as readonly string[]).includes(type)) {
     throw badField('type', `${type} is sent through POST /api/v1/incidents/:id/steps/:stepId/${type === 'COMPLETE_STEP' ? 'complete' : 'reopen'}`);
   }
-  const shape = EVENT_SHAPES[type as UserEventType];
+  // Own keys only: `constructor` or `toString` must not find Object's members (a 500 before).
+  const shape = Object.hasOwn(EVENT_SHAPES, type) ? EVENT_SHAPES[type as UserEventType] : undefined;
   if (!shape) {
     if ((SYSTEM_EVENT_TYPES as readonly string[]).includes(type)) throw badField('type', `${type} is sent by the timers only`);
     throw badField('type', `type must be one of ${USER_EVENT_TYPES.join(', ')}`);

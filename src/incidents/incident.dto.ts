@@ -2,9 +2,10 @@ import { PageQuery } from '../http/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsInt, IsNumber, IsObject, IsOptional, IsString, Length,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length,
   Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
+import { IsZonedTimestamp } from '../http/timestamp';
 import { GRADES, type Grade } from '../common/roles';
 import {
   DATA_THREATS, SITE_KINDS, SPREAD_DETERMINATIONS, type DataThreat, type SiteKind, type SpreadDetermination,
@@ -95,13 +96,13 @@ export class CreateIncidentDto {
   @IsIn(GRADES)
   grade!: Grade;
 
-  @ApiProperty({ example: '2026-11-25T02:10:00Z', description: 'Discovery time; reporting clocks start here' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ example: '2026-11-25T10:10:00+08:00', format: 'date-time', description: 'Discovery time, with an offset or Z; reporting clocks start here' })
+  @IsZonedTimestamp()
   detectedAt!: string;
 
-  @ApiPropertyOptional({ example: '2026-11-25T01:55:00Z' })
+  @ApiPropertyOptional({ example: '2026-11-25T09:55:00+08:00', format: 'date-time', description: 'With an offset or Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsZonedTimestamp()
   occurredAt?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['trade-app-01', 'trade-db-01'] })
@@ -162,13 +163,13 @@ export class ListIncidentsQuery extends PageQuery {
   @IsBoolean()
   drill?: boolean;
 
-  @ApiPropertyOptional({ description: 'Detected at or after (ISO 8601)' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Detected at or after (ISO 8601 with an offset or Z; write + as %2B in a query)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsZonedTimestamp()
   detectedFrom?: string;
 
-  @ApiPropertyOptional({ description: 'Detected before (ISO 8601)' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Detected before (ISO 8601 with an offset or Z; write + as %2B in a query)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsZonedTimestamp()
   detectedTo?: string;
 }

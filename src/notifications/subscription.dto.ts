@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
 import { GRADES, type Grade } from '../common/roles';
 import { CHANNEL_KINDS, type ChannelKind, type Locale } from './channels/types';
+import { IsOmittable } from '../http/optional';
 import { DRILL_FILTERS, type DrillFilter } from './notification-subscription.entity';
 import { ESCALATION_ROLES, SUBSCRIBABLE_EVENTS } from './routing';
 
@@ -67,12 +68,16 @@ export class CreateSubscriptionDto {
   enabled?: boolean;
 }
 
-/** Every field optional; the channel kind cannot change (create a new subscription instead). */
+/**
+ * Every field optional; the channel kind cannot change (create a new subscription instead). Only
+ * `secret` may be null (it removes the secret); any other field left out stays as it is, and null is
+ * refused (use [] to clear grades or roles).
+ */
 export class UpdateSubscriptionDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 200) name?: string;
 
   @ApiPropertyOptional({ type: Object, description: 'Replaces the whole config; a URL equal to the masked one shown, or a header value of ***, keeps the stored value' })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   config?: Record<string, unknown>;
 
@@ -83,18 +88,18 @@ export class UpdateSubscriptionDto {
   secret?: string | null;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @IsIn(SUBSCRIBABLE_EVENTS as string[], { each: true, message: `each value in events must be one of ${SUBSCRIBABLE_EVENTS.join(', ')}` })
   events?: string[];
 
-  @ApiPropertyOptional({ enum: GRADES, isArray: true }) @IsOptional() @IsArray() @IsIn(GRADES as unknown as string[], { each: true }) grades?: Grade[];
-  @ApiPropertyOptional({ enum: DRILL_FILTERS }) @IsOptional() @IsIn(DRILL_FILTERS as unknown as string[]) drill?: DrillFilter;
-  @ApiPropertyOptional({ enum: ESCALATION_ROLES, isArray: true }) @IsOptional() @IsArray() @IsIn(ESCALATION_ROLES as unknown as string[], { each: true }) roles?: string[];
-  @ApiPropertyOptional({ enum: LOCALES }) @IsOptional() @IsIn(LOCALES as unknown as string[]) locale?: Locale;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ enum: GRADES, isArray: true }) @IsOmittable() @IsArray() @IsIn(GRADES as unknown as string[], { each: true }) grades?: Grade[];
+  @ApiPropertyOptional({ enum: DRILL_FILTERS }) @IsOmittable() @IsIn(DRILL_FILTERS as unknown as string[]) drill?: DrillFilter;
+  @ApiPropertyOptional({ enum: ESCALATION_ROLES, isArray: true }) @IsOmittable() @IsArray() @IsIn(ESCALATION_ROLES as unknown as string[], { each: true }) roles?: string[];
+  @ApiPropertyOptional({ enum: LOCALES }) @IsOmittable() @IsIn(LOCALES as unknown as string[]) locale?: Locale;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() enabled?: boolean;
 }
 
 export class SubscriptionView {

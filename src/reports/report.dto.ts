@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { IsZonedTimestamp } from '../http/timestamp';
 import { GRADES, type Grade } from '../common/roles';
+import { PageQuery } from '../http/pagination';
+import { IsOmittable } from '../http/optional';
 import { RECIPIENT_CHANNELS, RECIPIENT_KINDS, REPORT_KINDS, type RecipientChannel, type RecipientKindCode, type ReportKindCode } from './report.entities';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
 export class CreateReportDto {
   @ApiProperty({ enum: REPORT_KINDS, description: 'initial 初次报告, followUp 续报, final 总结报告' })
@@ -23,22 +25,23 @@ export class CreateReportDto {
   corrects?: string;
 }
 
+/** Fields left out stay as they are; null is refused here (a null inside `fields` clears that field). */
 export class UpdateReportDto {
   @ApiPropertyOptional({
     description: 'Field code → text (codes from requirements/reporting-rules.yaml reportFields); null clears a field',
     example: { cause: '供应商远程运维账号被盗用，攻击者植入勒索软件', location: '上海市浦东新区主数据中心' },
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   fields?: Record<string, string | null>;
 
   @ApiPropertyOptional({ description: 'Initial report only' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   partial?: boolean;
 
   @ApiPropertyOptional({ description: 'Optimistic concurrency: 409 when the report changed since you read it' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -54,7 +57,7 @@ export class OutOfBandDeliveryDto {
   @ApiPropertyOptional({ example: '12387 受理号 20261202-0031', description: 'What the recipient gave back: a case number, the name of who took the call' })
   @IsOptional() @IsString() @Length(1, 200) reference?: string;
   @ApiPropertyOptional({ example: '2026-12-02T10:40:00+08:00', description: 'When it was reported (with its offset); now when absent; never in the future' })
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'deliveredAt must carry its offset (Z or +08:00)' })
+  @IsOptional() @IsZonedTimestamp()
   deliveredAt?: string;
 }
 
@@ -88,16 +91,16 @@ export class ForwardDto {
   @Length(1, 200)
   reference!: string;
 
-  @ApiPropertyOptional({ description: 'When it was passed on (ISO 8601); now when absent' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it was passed on (ISO 8601 with an offset or Z); now when absent' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsZonedTimestamp()
   forwardedAt?: string;
 }
 
 export const INBOX_STATUSES = ['unacknowledged', 'acknowledged', 'info-requested', 'onward-pending', 'forwarded'] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
-export class InboxQuery {
+export class InboxQuery extends PageQuery {
   @ApiPropertyOptional({ enum: GRADES }) @IsOptional() @IsIn(GRADES) grade?: Grade;
 
   @ApiPropertyOptional({ example: 'ransomware' })
@@ -119,8 +122,6 @@ export class InboxQuery {
   @IsBoolean()
   drill?: boolean;
 
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ default: 20, maximum: 100 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) pageSize?: number;
 }
 
 export class CreateRecipientDto {
@@ -147,10 +148,11 @@ export class CreateRecipientDto {
   drill?: boolean;
 }
 
+/** Every field optional; null is refused (a recipient's secret can be replaced, not removed). */
 export class UpdateRecipientDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsObject() config?: Record<string, unknown>;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(16, 500) secret?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() drill?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsObject() config?: Record<string, unknown>;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(16, 500) secret?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() drill?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() active?: boolean;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsZonedTimestamp } from '../http/timestamp';
 import { GRADES, OPERATOR_KINDS, type Grade, type OperatorKind } from '../common/roles';
 
 /**
@@ -62,7 +63,7 @@ export class ReportingRulesQuery {
 
   @ApiPropertyOptional({ example: '2026-11-25T02:10:00Z', description: 'Discovery time: adds the computed due time of every report whose clock starts at detectedAt (the initial report)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsZonedTimestamp()
   detectedAt?: string;
 }
 

@@ -1,7 +1,24 @@
 import { HttpException } from '@nestjs/common';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { REASONS } from '../http/http-exception.filter';
-import { parseUntrustedBundle, StixInputError, type StixBundle, type StixLimits } from './stix';
+import type { JsonBounds } from '../http/json-bounds';
+import { DEFAULT_STIX_LIMITS, parseUntrustedBundle, StixInputError, type StixBundle, type StixLimits } from './stix';
+
+/** POST /api/v1/warnings/:id/stix, whose JSON body is a bundle and nothing else. */
+export const STIX_UPLOAD_PATH = /^\/api\/v1\/warnings\/[^/]+\/stix\/?$/;
+
+/**
+ * The JSON body bounds of the STIX upload route: a bundle of 5,000 objects (the import's limit)
+ * holds 50,000–100,000 values, more than any DTO body, and none of it goes through
+ * class-transformer. STIX objects have a few dozen properties, so objects are kept smaller than
+ * elsewhere: many distinct property names are what JSON.parse pays for most.
+ */
+export const STIX_BODY_BOUNDS: Readonly<JsonBounds> = Object.freeze({
+  maxDepth: DEFAULT_STIX_LIMITS.maxDepth,
+  maxKeysPerObject: DEFAULT_STIX_LIMITS.maxKeysPerObject,
+  maxValues: 100_000,
+  maxStringLength: DEFAULT_STIX_LIMITS.maxStringLength,
+});
 
 /** Content types whose body is STIX text, read raw so the limits apply before JSON.parse builds anything. */
 export const STIX_TEXT_TYPES = ['application/stix+json', 'application/taxii+json', 'text/plain'];

@@ -42,7 +42,8 @@ export function parseWarningEvent(body: unknown): ParsedWarningEvent {
   const { type, ...rest } = body as Record<string, unknown>;
   if (typeof type !== 'string') throw badField('type', 'type must be a string');
   if (TIMER_EVENTS.includes(type)) throw badField('type', `${type} is sent by the timers only`);
-  const shape = WARNING_EVENT_SHAPES[type as WarningUserEvent];
+  // Own keys only: `constructor` or `toString` must not find Object's members (a 500 before).
+  const shape = Object.hasOwn(WARNING_EVENT_SHAPES, type) ? WARNING_EVENT_SHAPES[type as WarningUserEvent] : undefined;
   if (!shape) throw badField('type', `type must be one of ${WARNING_USER_EVENTS.join(', ')}`);
   const instance = validateShape(shape, rest);
   const { expectedVersion, ...payload } = instance as Base & Record<string, unknown>;

@@ -2,8 +2,9 @@ import { PageQuery } from '../http/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, ValidateNested,
 } from 'class-validator';
+import { IsZonedTimestamp } from '../http/timestamp';
 import { WARNING_LEVELS, type WarningLevel } from '../../workflows/types';
 import { SECTORS, type Sector } from '../common/roles';
 import { IndicatorInputDto } from '../sharing/indicator-input';
@@ -59,9 +60,9 @@ export class CreateWarningDto {
   @Length(2, 40)
   feedbackWithin?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-26T12:00:00Z', description: 'Absolute feedback deadline, instead of feedbackWithin' })
+  @ApiPropertyOptional({ example: '2026-11-26T12:00:00Z', format: 'date-time', description: 'Absolute feedback deadline (with an offset or Z), instead of feedbackWithin' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsZonedTimestamp()
   feedbackDueAt?: string;
 
   @ApiPropertyOptional({ description: 'An exercise (演练): everything about it is marked drill' })

@@ -50,4 +50,13 @@ describe('configuration', () => {
   it('treats an empty REDIS_URL as unset', () => {
     expect(loadConfig({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
   });
+
+  it('sets HTTP timeouts far below Node\'s defaults, configurable, headers within the request', () => {
+    const defaults = loadConfig({});
+    expect([defaults.HTTP_REQUEST_TIMEOUT_MS, defaults.HTTP_HEADERS_TIMEOUT_MS, defaults.HTTP_KEEP_ALIVE_TIMEOUT_MS]).toEqual([30_000, 10_000, 5_000]);
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '60000', HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' })).toMatchObject({ HTTP_REQUEST_TIMEOUT_MS: 60_000, HTTP_HEADERS_TIMEOUT_MS: 20_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000 });
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(/^Invalid configuration: HTTP_REQUEST_TIMEOUT_MS must be a number of milliseconds between 100 and 600000/);
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: 'soon' })).toThrow(/HTTP_KEEP_ALIVE_TIMEOUT_MS/);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000' })).toThrow(/^Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+  });
 });

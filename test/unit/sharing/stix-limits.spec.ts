@@ -57,6 +57,15 @@ describe('parseUntrustedBundle', () => {
     expect(error.path).toMatch(/^\/objects\/0\/x_deep(\/0)+$/);
   });
 
+  it('refuses an object of many properties as text before parsing it, naming the object', () => {
+    const wide = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`x_k${i}`, 1]));
+    const text = JSON.stringify({ type: 'bundle', id: BUNDLE_ID, objects: [{ type: 'x', id: 'x--1' }, wide] });
+    const error = expectCode(text, 'too-large');
+    expect(error.path).toBe('/objects/1');
+    expect(error.message).toMatch(/more than 100 properties/);
+    expect(error.status).toBe(413);
+  });
+
   it('does not count brackets inside strings as nesting', () => {
     const bundle = structuredClone(good);
     bundle.objects[2].description = `${'['.repeat(100)} \\" ${'{'.repeat(100)}`;

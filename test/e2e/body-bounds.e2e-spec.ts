@@ -1,0 +1,161 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/redis/local-redis';
+
+interface Answer {
+  status: number;
+  body: { statusCode?: number; code?: string; message?: string; grade?: string; id?: string; token?: string; details?: Array<{ field: string; messages: string[] }> };
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * Hostile bodies against the real service in a process of its own (test/support/delay-probe-server.ts:
+ * startService as production runs it, SQLite file, embedded redis-server), which measures its own
+ * event-loop delay while it handles them. Before the bounds, `{"socialImpact": {…60,000 keys…}}`
+ * held that loop for seconds: class-transformer copied every key before validation refused the field.
+ */
+describe('JSON body bounds (service process on loopback, its event-loop delay measured)', () => {
+  jest.setTimeout(180_000);
+  let dir: string;
+  let child: ChildProcess;
+  let port: number;
+  let viewer: string;
+  const adminToken = `probe-admin-${randomBytes(16).toString('hex')}`;
+
+  /** The next IPC message from the service process that has `key`. */
+  const reply = <T>(key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: unknown) => {
+        if (m && typeof m === 'object' && key in m) {
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          resolve(m as T);
+        }
+      };
+      const onExit = (code: number | null) => reject(new Error(`service process exited (${code}) before answering ${key}`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+
+  /** One request over a fresh loopback connection; `chunked` sends the body without a Content-Length. */
+  function send(method: string, path: string, token: string, body?: Buffer, opts: { chunked?: boolean } = {}): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = { authorization: `Bearer ${token}` };
+      if (body) headers['content-type'] = 'application/json';
+      if (body && !opts.chunked) headers['content-length'] = body.length;
+      const req = httpRequest({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Answer['body'] }));
+      });
+      req.on('error', reject);
+      if (body && opts.chunked) {
+        // Several writes, so the body really arrives in chunks.
+        for (let i = 0; i < body.length; i += 256 * 1024) req.write(body.subarray(i, i + 256 * 1024));
+        req.end();
+      } else {
+        req.end(body);
+      }
+    });
+  }
+  const post = (path: string, body: Buffer, opts: { chunked?: boolean; token?: string } = {}) => send('POST', path, opts.token ?? viewer, body, opts);
+  const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lianfang-bounds-'));
+    port = await freePort();
+    child = spawn(process.execPath, [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'test/support/delay-probe-server.ts')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', TZ: 'UTC',
+        PORT: String(port), HOST: '127.0.0.1', VAR_DIR: join(dir, 'var'), DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, BOOTSTRAP_ADMIN_TOKEN: adminToken,
+      },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    await reply('ready');
+    // A viewer's token is enough to send any of these bodies.
+    const org = await post('/api/v1/admin/organisations', json({ name: 'Operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }), { token: adminToken });
+    const user = await post(`/api/v1/admin/organisations/${org.body.id}/users`, json({ name: 'viewer', role: 'viewer' }), { token: adminToken });
+    viewer = (await post(`/api/v1/admin/users/${user.body.id}/tokens`, json({ name: 'viewer' }), { token: adminToken })).body.token!;
+    expect(viewer).toEqual(expect.any(String));
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send('exit');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const keys = (n: number, value = '1') => Array.from({ length: n }, (_, i) => `"k${i}":${value}`).join(',');
+
+  it('refuses a field of 60,000 keys, a 2 MB body of many keys, of many values and of deep nesting, and the event loop never stalls for 100 ms', async () => {
+    const sixtyThousand = Buffer.from(`{"socialImpact":{${keys(60_000)}}}`);
+    const twoMegabytesOfKeys = Buffer.from(`{"socialImpact":{${keys(150_000, '"v"')}}}`);
+    const twoMegabytesOfObjects = Buffer.from(`{"socialImpact":[${Array.from({ length: 1_200 }, () => `{${keys(200)}}`).join(',')}]}`);
+    const twoMegabytesDeep = Buffer.from(`{"socialImpact":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`);
+    for (const b of [twoMegabytesOfKeys, twoMegabytesOfObjects, twoMegabytesDeep]) {
+      expect(b.length).toBeGreaterThan(1_900_000);
+      expect(b.length).toBeLessThan(2 * 1024 * 1024); // under BODY_LIMIT_BYTES: the size limit alone lets them in
+    }
+    // First requests warm both ways of reading a body (body-parser loads its decoders on first use),
+    // so what is measured is the hostile bodies.
+    expect((await post('/api/v1/grade-suggestions', json({ socialImpact: 'local' }))).status).toBe(200);
+    expect((await post('/api/v1/grade-suggestions', json({ socialImpact: 'local' }), { chunked: true })).status).toBe(200);
+    expect((await post('/api/v1/grade-suggestions', Buffer.from(`{"socialImpact":{${keys(300)}}}`), { chunked: true })).status).toBe(413);
+
+    child.send('start');
+    await reply('started');
+    const answers = await Promise.all([
+      post('/api/v1/grade-suggestions', sixtyThousand),
+      post('/api/v1/grade-suggestions', twoMegabytesOfKeys),
+      post('/api/v1/grade-suggestions', twoMegabytesOfObjects),
+      post('/api/v1/grade-suggestions', twoMegabytesDeep),
+      // Chunked: read by body-parser instead of the fast path, bounded all the same.
+      post('/api/v1/grade-suggestions', sixtyThousand, { chunked: true }),
+      post('/api/v1/grade-suggestions', twoMegabytesOfKeys, { chunked: true }),
+    ]);
+    child.send('stop');
+    const { maxMs, maxBusyMs } = await reply<{ maxMs: number; maxBusyMs: number }>('maxMs');
+
+    const expected: Array<[number, string, string]> = [
+      [413, 'too-many-keys', 'socialImpact'],
+      [413, 'too-many-keys', 'socialImpact'],
+      [413, 'too-many-values', 'socialImpact.49'], // the object being filled when the 10,000th value came
+      [422, 'too-deep', `socialImpact${'.0'.repeat(31)}`], // the 33rd container: the body is level 1
+      [413, 'too-many-keys', 'socialImpact'],
+      [413, 'too-many-keys', 'socialImpact'],
+    ];
+    answers.forEach((a, i) => {
+      const [status, code, field] = expected[i];
+      expect({ i, status: a.status, code: a.body.code, field: a.body.details?.[0]?.field }).toEqual({ i, status, code, field });
+      expect(a.body.statusCode).toBe(status);
+      expect(a.body.message).toEqual(expect.any(String));
+    });
+    expect(maxMs).toBeGreaterThan(0); // the measurement ran
+    // The delay the process caused itself; maxMs adds whatever time a loaded machine did not run it
+    // (see delay-probe-server.ts), and is shown when this fails.
+    expect({ maxBusyMs: Math.round(maxBusyMs), under100: maxBusyMs < 100, maxMs: Math.round(maxMs) }).toEqual({ maxBusyMs: expect.any(Number), under100: true, maxMs: expect.any(Number) });
+    // And the service answers at once afterwards.
+    expect((await post('/api/v1/grade-suggestions', json({ socialImpact: 'national' }))).body).toMatchObject({ grade: expect.any(String) });
+  });
+
+  it('names a __proto__, constructor or prototype property with a 400 instead of dropping it', async () => {
+    const cases: Array<[string, string]> = [
+      ['{"__proto__":{"socialImpact":"national"}}', '__proto__'],
+      ['{"socialImpact":"local","constructor":{"name":"x"}}', 'constructor'],
+      ['{"socialImpact":"local","prototype":1}', 'prototype'],
+      ['{"\\u005f_proto__":{}}', '__proto__'],
+    ];
+    for (const [body, field] of cases) {
+      const a = await post('/api/v1/grade-suggestions', Buffer.from(body));
+      expect({ body, status: a.status, code: a.body.code, field: a.body.details?.[0]?.field }).toEqual({ body, status: 400, code: 'forbidden-key', field });
+    }
+  });
+});
