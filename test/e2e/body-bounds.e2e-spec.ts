@@ -106,8 +106,8 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
     }
     // First requests warm both ways of reading a body (body-parser loads its decoders on first use),
     // so what is measured is the hostile bodies.
-    expect((await post('/api/v1/grade-suggestions', json({ socialImpact: 'local' }))).status).toBe(200);
-    expect((await post('/api/v1/grade-suggestions', json({ socialImpact: 'local' }), { chunked: true })).status).toBe(200);
+    expect((await post('/api/v1/grade-suggestions', json({ economicLossCny: 1 }))).status).toBe(200);
+    expect((await post('/api/v1/grade-suggestions', json({ economicLossCny: 1 }), { chunked: true })).status).toBe(200);
     expect((await post('/api/v1/grade-suggestions', Buffer.from(`{"socialImpact":{${keys(300)}}}`), { chunked: true })).status).toBe(413);
 
     child.send('start');
@@ -143,7 +143,7 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
     // (see delay-probe-server.ts), and is shown when this fails.
     expect({ maxBusyMs: Math.round(maxBusyMs), under100: maxBusyMs < 100, maxMs: Math.round(maxMs) }).toEqual({ maxBusyMs: expect.any(Number), under100: true, maxMs: expect.any(Number) });
     // And the service answers at once afterwards.
-    expect((await post('/api/v1/grade-suggestions', json({ socialImpact: 'national' }))).body).toMatchObject({ grade: expect.any(String) });
+    expect((await post('/api/v1/grade-suggestions', json({ economicLossCny: 100_000_000 }))).body).toMatchObject({ grade: 'I' });
   });
 
   it('names a __proto__, constructor or prototype property with a 400 instead of dropping it', async () => {

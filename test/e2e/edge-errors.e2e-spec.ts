@@ -20,7 +20,7 @@ describe('malformed input answers 4xx with the field named, never 500 (real app)
   let reportId: string;
 
   beforeAll(async () => {
-    svc = await startTestService({ workers: false });
+    svc = await startTestService({ workers: false, env: { EGRESS_ALLOW: '127.0.0.1' } });
     const o = await createOrg(svc, { name: 'Grid operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['admin', 'commander', 'liaison', 'viewer']);
     op = o.tokens;
     opOrgId = o.orgId;
