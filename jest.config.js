@@ -3,8 +3,8 @@
  * the e2e suites each start their own redis-server and SQLite file, and two cores gain nothing from
  * parallel workers fighting over them.
  *
- * NestJS 12 ships as ES modules only. Node 20.19+ loads them from our CommonJS build natively
- * (require(esm)), but Jest's module runtime cannot until Node 24.9, so under Jest the @nestjs
+ * NestJS 12 ships as ES modules only. Node 24 loads them from our CommonJS build natively
+ * (require(esm)), but Jest's own module runtime does not, so under Jest the @nestjs
  * packages are compiled to CommonJS by Babel (import.meta.url rewritten to the file's URL). The
  * application code under test is the same; only Jest's loader differs.
  */
