@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { join } from 'node:path';
+import { TransactionRunner } from '../database/transaction-runner';
+import { AuditWitness, type WitnessState } from './audit-witness';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { resolveKey } from '../config/keys';
@@ -21,26 +24,57 @@ export interface AuditRecord {
   payload: Record<string, unknown>;
 }
 
+export type WitnessReason = 'behind-witness' | 'witness-mismatch' | 'witness-invalid' | 'report-head-mismatch';
+
 export interface VerifyResult {
   ok: boolean;
   entries: number;
   headSeq: number | null;
-  firstBroken?: { seq: number; reason: BrokenReason; action?: string; at?: string };
+  firstBroken?: { seq: number; reason: BrokenReason | WitnessReason; action?: string; at?: string };
+  /** The witness file outside the database (AuditWitness): the chain must reach it and agree with it. */
+  witness: { state: WitnessState['kind']; seq: number | null; ok: boolean; problem?: string };
+  /**
+   * The audit heads that submitted reports carried to their recipients: each must still be in the
+   * chain with the same hash (a rollback past a head a department has seen shows here, and on the
+   * department's side in its copy of the report).
+   */
+  reportHeads: { checked: number; broken: Array<{ reportId: string; reference: string; seq: number }> };
 }
 
 /** Postgres: one writer of the chain at a time, across every API and worker process. */
 const PG_AUDIT_LOCK = 0x6c66_6175; // 'lfau'
 
 @Injectable()
-export class AuditService {
+export class AuditService implements OnApplicationBootstrap {
   /** The head MAC key, imported once. */
   private readonly key: KeyObject;
+  readonly witness: AuditWitness;
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly tx: TransactionRunner,
     config: AppConfig,
   ) {
     this.key = createSecretKey(resolveKey(config.AUDIT_KEY, config.VAR_DIR, 'audit.key'));
+    this.witness = new AuditWitness(config.AUDIT_WITNESS_FILE ?? join(config.VAR_DIR, 'keys', 'audit.witness'), this.key);
+  }
+
+  /**
+   * A deployment that had no witness yet (new, or upgraded from a version without one) starts it at
+   * the current head: trust on first use. From then on the witness only grows.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.witness.read().kind !== 'absent') return;
+    const [head] = await sql<{ seq: number | string; hash: string }>(this.dataSource.manager, 'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1');
+    if (!head) return;
+    this.witness.record({ seq: Number(head.seq), hash: head.hash });
+    this.witness.flush();
+  }
+
+  /** The newest entry of the chain as it stands inside `em` (null for an empty chain). */
+  async head(em: EntityManager): Promise<{ seq: number; hash: string } | null> {
+    const [row] = await sql<{ seq: number | string; hash: string }>(em, 'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1');
+    return row ? { seq: Number(row.seq), hash: row.hash } : null;
   }
 
   /** Appends one entry inside the caller's transaction (the change and its record commit together). */
@@ -72,12 +106,27 @@ export class AuditService {
       'INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac',
       [entry.seq, entry.hash, headMac(this.key, entry.seq, entry.hash)],
     );
+    // Only a committed entry may raise the witness: a rolled-back one would read as a rollback attack.
+    const witnessed = { seq: entry.seq, hash: entry.hash };
+    this.tx.afterCommit(em, () => this.witness.record(witnessed));
     return entry;
   }
 
-  /** Walks the whole chain in seq order, in pages, and names the first broken link. */
+  /**
+   * Walks the whole chain in seq order, in pages, and names the first broken link; then checks it
+   * against the witnesses outside it: the witness file and the heads submitted reports carried.
+   */
   async verify(pageSize = 2000): Promise<VerifyResult> {
     const repo = this.dataSource.getRepository(AuditEntry);
+    const witness = this.witness.read();
+    const reportHeads = await sql<{ id: string; reference: string; audit_head_seq: number | string; audit_head_hash: string }>(
+      this.dataSource.manager, 'SELECT id, reference, audit_head_seq, audit_head_hash FROM report WHERE audit_head_seq IS NOT NULL ORDER BY audit_head_seq',
+    );
+    // The hashes the chain holds at the sequences a witness names, collected during the walk.
+    const wanted = new Set<number>(reportHeads.map((r) => Number(r.audit_head_seq)));
+    if (witness.kind === 'valid') wanted.add(witness.seq);
+    const seen = new Map<number, string>();
+    const finish = (r: Omit<VerifyResult, 'witness' | 'reportHeads'>): VerifyResult => this.withWitnesses(r, witness, reportHeads, seen);
     let prev: { seq: number; hash: string } | null = null;
     let count = 0;
     for (;;) {
@@ -90,8 +139,9 @@ export class AuditService {
       for (const e of page) {
         const check = checkLink(e, prev);
         if (!check.ok) {
-          return { ok: false, entries: count, headSeq: prev?.seq ?? null, firstBroken: { seq: e.seq, reason: check.reason!, action: e.action, at: e.at } };
+          return finish({ ok: false, entries: count, headSeq: prev?.seq ?? null, firstBroken: { seq: e.seq, reason: check.reason!, action: e.action, at: e.at } });
         }
+        if (wanted.has(e.seq)) seen.set(e.seq, e.hash);
         prev = { seq: e.seq, hash: e.hash };
         count++;
       }
@@ -101,9 +151,42 @@ export class AuditService {
     const headOk = prev === null ? head === null : !!head && head.seq === prev.seq && head.hash === prev.hash && macMatches(this.key, head.seq, head.hash, head.mac);
     if (!headOk) {
       const seq = (prev?.seq ?? 0) + 1;
-      return { ok: false, entries: count, headSeq: prev?.seq ?? null, firstBroken: { seq, reason: 'head-mismatch' } };
+      return finish({ ok: false, entries: count, headSeq: prev?.seq ?? null, firstBroken: { seq, reason: 'head-mismatch' } });
     }
-    return { ok: true, entries: count, headSeq: prev?.seq ?? null };
+    return finish({ ok: true, entries: count, headSeq: prev?.seq ?? null });
+  }
+
+  private withWitnesses(
+    r: Omit<VerifyResult, 'witness' | 'reportHeads'>,
+    w: WitnessState,
+    reportHeads: Array<{ id: string; reference: string; audit_head_seq: number | string; audit_head_hash: string }>,
+    seen: Map<number, string>,
+  ): VerifyResult {
+    const headSeq = r.headSeq ?? 0;
+    let witness: VerifyResult['witness'];
+    let reason: WitnessReason | undefined;
+    if (w.kind === 'absent') witness = { state: 'absent', seq: null, ok: true };
+    else if (w.kind === 'invalid') {
+      witness = { state: 'invalid', seq: null, ok: false, problem: w.problem };
+      reason = 'witness-invalid';
+    } else if (w.seq > headSeq) {
+      witness = { state: 'valid', seq: w.seq, ok: false, problem: `the chain ends at ${headSeq}, before entry ${w.seq} the witness saw committed` };
+      reason = 'behind-witness';
+    } else if (r.ok && seen.get(w.seq) !== w.hash) {
+      witness = { state: 'valid', seq: w.seq, ok: false, problem: `entry ${w.seq} is not the one the witness saw` };
+      reason = 'witness-mismatch';
+    } else witness = { state: 'valid', seq: w.seq, ok: true };
+    // Only a chain that verified up to a head can be compared; a broken chain is already reported.
+    const broken = reportHeads
+      .filter((h) => Number(h.audit_head_seq) > headSeq || (r.ok && seen.get(Number(h.audit_head_seq)) !== h.audit_head_hash))
+      .map((h) => ({ reportId: h.id, reference: h.reference, seq: Number(h.audit_head_seq) }));
+    if (!reason && broken.length) reason = 'report-head-mismatch';
+    const result: VerifyResult = { ...r, witness, reportHeads: { checked: reportHeads.length, broken } };
+    if (r.ok && reason) {
+      result.ok = false;
+      result.firstBroken = { seq: reason === 'report-head-mismatch' ? broken[0]!.seq : (witness.seq ?? headSeq + 1), reason };
+    }
+    return result;
   }
 
   async timeline(incidentId: string): Promise<AuditEntry[]> {

@@ -73,6 +73,12 @@ export class AppConfig {
   @IsBase64({}, { message: 'must be base64-encoded (32 bytes recommended)' })
   AUDIT_KEY?: string;
 
+  /** Where the audit witness lives (AuditWitness); default VAR_DIR/keys/audit.witness, beside the generated keys. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  AUDIT_WITNESS_FILE?: string;
+
   @Transform(toInt)
   @IsInt({ message: 'must be a number of bytes between 1024 and 16777216' })
   @Min(1024, { message: 'must be a number of bytes between 1024 and 16777216' })
@@ -215,7 +221,7 @@ function egressAllowProblem(value: string): string | undefined {
 export class ConfigError extends Error {}
 
 /** Settings without a default (absent from `new AppConfig()`'s own keys). */
-const OPTIONAL_KEYS = ['REDIS_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'SECRETS_KEY', 'AUDIT_KEY', 'REQUIREMENTS_DIR', 'REMINDER_FRACTIONS', 'ESCALATION_STEP_DELAY', 'EGRESS_ALLOW'] as const;
+const OPTIONAL_KEYS = ['REDIS_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'SECRETS_KEY', 'AUDIT_KEY', 'AUDIT_WITNESS_FILE', 'REQUIREMENTS_DIR', 'REMINDER_FRACTIONS', 'ESCALATION_STEP_DELAY', 'EGRESS_ALLOW'] as const;
 
 /** Validates the environment; throws ConfigError with a single line naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -41,6 +41,9 @@ export class Report {
   @Column({ name: 'owed_fields', type: 'simple-json' }) owedFields!: string[];
   /** SHA-256 over the canonical submitted content: shows the stored report was not altered. */
   @Column({ name: 'content_digest', type: 'varchar', length: 64, nullable: true }) contentDigest!: string | null;
+  /** The operator's audit head (newest entry) when the report was submitted; recipients keep it as a witness. */
+  @Column({ name: 'audit_head_seq', type: 'integer', nullable: true }) auditHeadSeq!: number | null;
+  @Column({ name: 'audit_head_hash', type: 'varchar', length: 64, nullable: true }) auditHeadHash!: string | null;
   @Column({ type: 'integer' }) version!: number;
   @Column({ name: 'created_by', type: 'varchar', length: 60 }) createdBy!: string;
   @Column({ name: 'created_at', type: 'varchar', length: 32 }) createdAt!: string;

@@ -52,7 +52,14 @@ export class ReportDocumentView {
   @ApiProperty({ type: [String], description: 'Partial initial report: fields still owed' }) owedFields!: string[];
   @ApiPropertyOptional({ nullable: true, description: 'The report this one corrects' }) corrects!: { id: string; reference: string } | null;
   @ApiPropertyOptional({ nullable: true }) submittedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'SHA-256 over the RFC 8785 form of the submitted content' }) contentDigest!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: "The operator's audit head (sequence and hash of its newest audit entry) when it submitted this report. Keep it: " +
+      'if the operator\'s trail is ever rolled back past it, its verification shows report-head-mismatch, and your copy proves what was there.',
+    example: { seq: 1042, hash: '9f2c…' },
+  })
+  auditHead!: { seq: number; hash: string } | null;
+  @ApiPropertyOptional({ nullable: true, description: 'SHA-256 over the RFC 8785 form of the submitted content (this document with contentDigest null)' }) contentDigest!: string | null;
 }
 
 export class ReportView extends ReportDocumentView {
@@ -163,6 +170,8 @@ export function documentView(
     organisation: { id: org.id, name: org.name, sector: org.sector, operatorKind: org.operatorKind }, kind: r.kind, partial: r.partial,
     drill: r.drill, grade: r.grade, category: r.category, ruleId: r.ruleId, fields: r.fields,
     fieldLabels: Object.fromEntries(codes.map((c) => [c, labelOf(c)])), requiredFields: r.requiredFields, owedFields: r.owedFields,
-    corrects, submittedAt: r.submittedAt, contentDigest: r.contentDigest,
+    corrects, submittedAt: r.submittedAt,
+    auditHead: r.auditHeadSeq !== null && r.auditHeadSeq !== undefined && r.auditHeadHash ? { seq: Number(r.auditHeadSeq), hash: r.auditHeadHash } : null,
+    contentDigest: r.contentDigest,
   };
 }

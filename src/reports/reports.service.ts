@@ -84,7 +84,7 @@ export class ReportsService {
         id: randomUUID(), orgId: p.orgId, incidentId: incident.id, reference: `${incident.reference}-R${n}`, kind: dto.kind, status: 'draft',
         partial: dto.partial ?? false, correctsId: dto.corrects ?? null, drill: incident.drill, grade: incident.grade, category: incident.category,
         ruleId: rule.id, fields, requiredFields: sets.required, owedFields: [], contentDigest: null, version: 1, createdBy: p.userId,
-        createdAt: now, updatedAt: now, approvedBy: null, approvedAt: null, submittedBy: null, submittedAt: null,
+        createdAt: now, updatedAt: now, approvedBy: null, approvedAt: null, submittedBy: null, submittedAt: null, auditHeadSeq: null, auditHeadHash: null,
       };
       await em.getRepository(Report).insert(report);
       await this.audit.append(em, {
@@ -181,6 +181,10 @@ export class ReportsService {
         ...report, status: 'submitted', grade: incident.grade, category: incident.category, ruleId: rule.id, requiredFields: required,
         owedFields: report.partial ? missing(required, report.fields) : [], submittedAt: at, submittedBy: p.userId, updatedAt: at, version: report.version + 1,
       };
+      // The recipients keep the operator's audit head as a witness of the trail (AuditService.verify).
+      const head = await this.audit.head(em);
+      submitted.auditHeadSeq = head?.seq ?? null;
+      submitted.auditHeadHash = head?.hash ?? null;
       submitted.contentDigest = contentDigest({
         ...documentView(submitted, incident.reference, org, corrects ? { id: corrects.id, reference: corrects.reference } : null, this.labelOf),
         contentDigest: null,
@@ -190,6 +194,7 @@ export class ReportsService {
         {
           status: 'submitted', grade: submitted.grade, category: submitted.category, ruleId: submitted.ruleId, requiredFields: submitted.requiredFields,
           owedFields: submitted.owedFields, submittedAt: at, submittedBy: p.userId, updatedAt: at, version: submitted.version, contentDigest: submitted.contentDigest,
+          auditHeadSeq: submitted.auditHeadSeq, auditHeadHash: submitted.auditHeadHash,
         },
       );
       if (!res.affected) throw new ConflictException('Report changed concurrently; reload and retry');

@@ -8,6 +8,7 @@ import { IncidentPlaybook1764000000006 } from './1764000000006-incident-playbook
 import { ReportingDuties1764000000007 } from './1764000000007-reporting-duties';
 import { SealChannelConfig1764000000010 } from './1764000000010-seal-channel-config';
 import { OrganisationHostPatterns1764000000011 } from './1764000000011-organisation-host-patterns';
+import { ReportAuditHead1764000000012 } from './1764000000012-report-audit-head';
 import type { SecretBox } from '../../common/crypto/secret-box';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   ReportingDuties1764000000007,
   SealChannelConfig1764000000010,
   OrganisationHostPatterns1764000000011,
+  ReportAuditHead1764000000012,
 ];
 
 /**
