@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { AppConfig, loadConfig } from './config/app-config';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { jsonBody } from './http/body-parsing';
 import { AllExceptionsFilter } from './http/http-exception.filter';
@@ -48,6 +48,16 @@ export function buildOpenApi(app: INestApplication) {
   return SwaggerModule.createDocument(app, doc);
 }
 
+/** Express's `trust proxy` from TRUST_PROXY; an address Express cannot parse stops the start-up naming the variable. */
+function trustProxy(express: { set(name: string, value: unknown): void }, value: string): void {
+  const setting = /^\d+$/.test(value) ? Number(value) : value.split(',').map((v) => v.trim());
+  try {
+    express.set('trust proxy', setting);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY ${err instanceof Error ? err.message : String(err)} (got ${JSON.stringify(value)})`);
+  }
+}
+
 /**
  * Starts the service: validated config, Redis (an embedded redis-server when REDIS_URL is unset),
  * the Nest application with its HTTP edge, and the bootstrap admin. Shared by main.ts, worker.ts
@@ -72,7 +82,9 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       const http = await NestFactory.create(module, new ExpressAdapter(), { logger: nestLogger, bodyParser: false, abortOnError: false });
       // No weak ETags: every answer is per-caller JSON behind a bearer token, clients track changes
       // by the incident `version`, and Express would otherwise hash every response body.
-      (http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('etag', false);
+      const express = http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
+      express.set('etag', false);
+      if (config.TRUST_PROXY) trustProxy(express, config.TRUST_PROXY);
       http.use(requestLogging(logger));
       http.use(helmet());
       http.use(jsonBody(config.BODY_LIMIT_BYTES));

@@ -9,7 +9,7 @@ import { ApiToken } from './api-token.entity';
 import type { CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, TokenView } from './admin.dto';
 import { Organisation } from './organisation.entity';
 import type { Actor, Principal } from './principal';
-import { generateToken, hashToken } from './token-hash';
+import { generateSecret, newPrefix, TokenHasher } from './token-hash';
 import { User } from './user.entity';
 
 const toTokenView = (t: ApiToken): TokenView => ({
@@ -27,6 +27,7 @@ export class AdminService {
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly hasher: TokenHasher,
   ) {}
 
   private assertCanAdminister(p: Principal, orgId: string): void {
@@ -81,10 +82,11 @@ export class AdminService {
     const work = async (m: EntityManager) => {
       const user = await m.getRepository(User).findOneBy({ id: userId });
       if (!user || (!('system' in actor) && !actor.isPlatformAdmin && actor.orgId !== user.orgId)) throw new NotFoundException('User not found');
-      const token = opts.token ?? generateToken();
+      // A supplied token (the bootstrap one) gets a handle of its own: none of it is ever listed.
+      const { secret: token, prefix } = opts.token !== undefined ? { secret: opts.token, prefix: newPrefix() } : generateSecret();
       const row = m.getRepository(ApiToken).create({
         id: randomUUID(), orgId: user.orgId, userId: user.id, role: user.role, name: dto.name,
-        tokenHash: hashToken(token), prefix: token.slice(0, 10), createdAt: nowIso(), revokedAt: null,
+        tokenHash: this.hasher.hash(token), prefix, createdAt: nowIso(), revokedAt: null,
       });
       await m.getRepository(ApiToken).insert(row);
       // The audit entry names the token by id and prefix, never the token or its hash.

@@ -5,6 +5,7 @@ import { Reports1764000000003 } from './1764000000003-reports';
 import { Warnings1764000000004 } from './1764000000004-warnings';
 import { AuditOrgIndex1764000000005 } from './1764000000005-audit-org-index';
 import { IncidentPlaybook1764000000006 } from './1764000000006-incident-playbook';
+import { TokenHandles1764000001400 } from './1764000001400-token-handles';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Warnings1764000000004,
   AuditOrgIndex1764000000005,
   IncidentPlaybook1764000000006,
+  TokenHandles1764000001400,
 ];
