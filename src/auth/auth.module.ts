@@ -7,12 +7,13 @@ import { AppConfig } from '../config/app-config';
 import { AuthThrottle } from './auth-throttle';
 import { AuthGuard } from './auth.guard';
 import { BootstrapAdminService } from './bootstrap-admin.service';
+import { SelfServiceController } from './self-service.controller';
 import { TokenHasher } from './token-hash';
 import { TokenService } from './token.service';
 
 @Module({
   imports: [AuditModule],
-  controllers: [AdminController],
+  controllers: [AdminController, SelfServiceController],
   providers: [
     { provide: TokenHasher, inject: [AppConfig], useFactory: (config: AppConfig) => TokenHasher.fromConfig(config) },
     TokenService, AdminService, BootstrapAdminService, AuthThrottle, { provide: APP_GUARD, useClass: AuthGuard },

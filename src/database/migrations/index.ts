@@ -6,6 +6,7 @@ import { Warnings1764000000004 } from './1764000000004-warnings';
 import { AuditOrgIndex1764000000005 } from './1764000000005-audit-org-index';
 import { IncidentPlaybook1764000000006 } from './1764000000006-incident-playbook';
 import { TokenHandles1764000001400 } from './1764000001400-token-handles';
+import { Enrolment1764000001401 } from './1764000001401-enrolment';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AuditOrgIndex1764000000005,
   IncidentPlaybook1764000000006,
   TokenHandles1764000001400,
+  Enrolment1764000001401,
 ];
