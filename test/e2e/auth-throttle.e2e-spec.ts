@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
+import { AuthThrottle } from '../../src/auth/auth-throttle';
 import { startService, type ServiceHandle } from '../../src/bootstrap';
 import { bearer, createOrg, startTestService, TestService } from '../support/harness';
 import { waitFor } from '../support/wait';
@@ -65,6 +66,18 @@ describe('authentication throttling and token handles', () => {
     await get(svc.app, '203.0.113.50', viewer).expect(200);
   });
 
+  it('successful requests from a clean source and credential read nothing from Redis', async () => {
+    const throttle = svc.app.get(AuthThrottle);
+    await waitFor('the throttle to know its suspects', async () => throttle.selective);
+    const before = throttle.lockoutReads;
+    for (let i = 0; i < 20; i++) await get(svc.app, '192.0.2.200', viewer).expect(200);
+    expect(throttle.lockoutReads).toBe(before);
+    // Once that source has failed, its requests are checked.
+    await get(svc.app, '192.0.2.200', wrong()).expect(401);
+    await get(svc.app, '192.0.2.200', viewer).expect(200);
+    expect(throttle.lockoutReads).toBeGreaterThan(before);
+  });
+
   it('successful requests consume nothing', async () => {
     const from = '192.0.2.10';
     for (let i = 0; i < 4; i++) await get(svc.app, from, wrong()).expect(401);
@@ -86,8 +99,30 @@ describe('authentication throttling and token handles', () => {
     await get(other, from, viewer).expect(200);
     for (let i = 0; i < 5; i++) await get(svc.app, from, wrong()).expect(401);
     await get(svc.app, from, wrong()).expect(429);
-    await get(other, from, viewer).expect(429);
+    // The other process hears of the failures on a Redis channel: within a round trip, not at once.
+    await waitFor('the other process to refuse the locked-out source', async () => (await get(other, from, viewer)).status === 429, 5000, 20);
     await get(other, '198.51.100.100', viewer).expect(200);
+  });
+
+  it('a process started after a lock-out finds it in Redis', async () => {
+    const from = '198.51.100.120';
+    for (let i = 0; i < 6; i++) await get(svc.app, from, wrong());
+    await get(svc.app, from, viewer).expect(429);
+    const third = await startService({
+      env: {
+        DATABASE_URL: `sqlite:${svc.sqlitePath}`, VAR_DIR: `${svc.dir}/var`, REDIS_URL: svc.handle.redisUrl, LOG_LEVEL: 'silent', TZ: 'UTC',
+        AUTH_FAILURES_PER_SOURCE: '5', AUTH_FAILURES_PER_CREDENTIAL: '3', AUTH_LOCKOUT_SECONDS: String(LOCKOUT_SECONDS), TRUST_PROXY: 'loopback',
+      },
+      api: true, workers: false, listen: false, processName: 'test-third',
+    });
+    try {
+      const app = third.app as INestApplication;
+      await waitFor('the new process to know its suspects', async () => app.get(AuthThrottle).selective);
+      await get(app, from, viewer).expect(429);
+      await get(app, '198.51.100.121', viewer).expect(200);
+    } finally {
+      await third.close();
+    }
   });
 
   it('lists only a random handle for the bootstrap token, stores no plain digest, and keeps pre-handle tokens working', async () => {
