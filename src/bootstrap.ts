@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { AuthThrottle } from './auth/auth-throttle';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { jsonBody } from './http/body-parsing';
 import { AllExceptionsFilter } from './http/http-exception.filter';
@@ -92,6 +93,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       http.useGlobalFilters(new AllExceptionsFilter(logger));
       SwaggerModule.setup('api/docs', http, () => buildOpenApi(http), { jsonDocumentUrl: 'api/docs-json' });
       await http.init();
+      // Connect the throttle now, not at the first request (worker-only processes never do).
+      http.get(AuthThrottle).start();
       await http.get(BootstrapAdminService).run();
       if (opts.listen !== false) {
         await http.listen(config.PORT, config.HOST);

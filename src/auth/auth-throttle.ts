@@ -54,6 +54,13 @@ const CHANNEL = `${PREFIX}:announce`;
 /** Keys with recent failures one process keeps in memory; past this, it checks Redis for every request. */
 const MAX_SUSPECTS = 100_000;
 
+interface Connection {
+  client: IORedis;
+  subscriber: IORedis;
+  bySource?: Limiter;
+  byCredential?: Limiter;
+}
+
 /**
  * Throttles failed authentication per source address and per credential, with counters in Redis
  * (rate-limiter-flexible's atomic Lua increment) so the limits hold across API processes. Only
@@ -72,10 +79,8 @@ const MAX_SUSPECTS = 100_000;
  */
 @Injectable()
 export class AuthThrottle implements OnApplicationShutdown {
-  private readonly client: IORedis;
-  private readonly subscriber: IORedis;
-  private readonly bySource?: Limiter;
-  private readonly byCredential?: Limiter;
+  /** Made by start(): API processes start it at start-up; worker-only processes never do. */
+  private conn?: Connection;
   /** Suspect keys (`source:…`, `credential:…`) and until when (epoch ms) they stay suspect. */
   private readonly suspects = new Map<string, number>();
   /** Until then every request is checked in Redis: suspects unknown (starting, reconnecting) or too many to keep. */
@@ -87,34 +92,39 @@ export class AuthThrottle implements OnApplicationShutdown {
   lockoutReads = 0;
 
   constructor(
-    @Inject(REDIS_URL) url: string,
-    config: AppConfig,
+    @Inject(REDIS_URL) private readonly url: string,
+    private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
+    this.horizonMs = (config.AUTH_FAILURE_WINDOW_SECONDS + config.AUTH_LOCKOUT_SECONDS) * 1000;
+  }
+
+  /** Connects to Redis and learns the current suspects; idempotent. */
+  start(): Connection {
+    if (this.conn) return this.conn;
+    const { url, config } = this;
     // Its own connection without an offline queue: while Redis is down a check fails at once (and
     // the insurance limiter answers) instead of holding the request.
-    this.client = new IORedis({ ...redisOptionsFromUrl(url), enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 500 });
-    this.client.on('error', () => undefined);
-    this.horizonMs = (config.AUTH_FAILURE_WINDOW_SECONDS + config.AUTH_LOCKOUT_SECONDS) * 1000;
+    const client = new IORedis({ ...redisOptionsFromUrl(url), enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 500 });
+    client.on('error', () => undefined);
     const make = (name: string, points: number): Limiter | undefined => {
       if (points <= 0) return undefined;
       const opts = { points, duration: config.AUTH_FAILURE_WINDOW_SECONDS, blockDuration: config.AUTH_LOCKOUT_SECONDS };
       const limiter = new RateLimiterRedis({
-        ...opts, storeClient: this.client, keyPrefix: `${PREFIX}:${name}`, rejectIfRedisNotReady: true,
+        ...opts, storeClient: client, keyPrefix: `${PREFIX}:${name}`, rejectIfRedisNotReady: true,
         insuranceLimiter: new RateLimiterMemory({ ...opts, keyPrefix: `${PREFIX}:${name}` }),
       });
       return { limiter, points };
     };
-    this.bySource = make('source', config.AUTH_FAILURES_PER_SOURCE);
-    this.byCredential = make('credential', config.AUTH_FAILURES_PER_CREDENTIAL);
-
-    this.subscriber = new IORedis({ ...redisOptionsFromUrl(url), retryStrategy: () => 500 });
-    this.subscriber.on('error', () => undefined);
-    this.subscriber.on('message', (_channel: string, key: string) => this.suspect(key));
+    const subscriber = new IORedis({ ...redisOptionsFromUrl(url), retryStrategy: () => 500 });
+    this.conn = { client, subscriber, bySource: make('source', config.AUTH_FAILURES_PER_SOURCE), byCredential: make('credential', config.AUTH_FAILURES_PER_CREDENTIAL) };
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (_channel: string, key: string) => this.suspect(key));
     // 'ready' comes at the first connection and after every reconnection (ioredis subscribes
     // again by itself): announcements may have been missed, so rebuild from the counters.
-    this.subscriber.on('ready', () => this.resync());
-    this.subscriber.subscribe(CHANNEL).catch(() => undefined);
+    subscriber.on('ready', () => void this.resync());
+    subscriber.subscribe(CHANNEL).catch(() => undefined);
+    return this.conn;
   }
 
   /** True once this process knows its suspects and reads Redis only for them. */
@@ -124,9 +134,10 @@ export class AuthThrottle implements OnApplicationShutdown {
 
   /** Milliseconds until the source or the credential may try again; 0 when neither is locked out. */
   async lockedOutFor(source: string, credential: string | null): Promise<number> {
+    const c = this.start();
     const [a, b] = await Promise.all([
-      this.isSuspect(`source:${source}`) ? this.remaining(this.bySource, source) : 0,
-      credential !== null && this.isSuspect(`credential:${credential}`) ? this.remaining(this.byCredential, credential) : 0,
+      this.isSuspect(`source:${source}`) ? this.remaining(c.bySource, source) : 0,
+      credential !== null && this.isSuspect(`credential:${credential}`) ? this.remaining(c.byCredential, credential) : 0,
     ]);
     return Math.max(a, b);
   }
@@ -136,12 +147,13 @@ export class AuthThrottle implements OnApplicationShutdown {
    * reached a limit (or one was already reached), else 0.
    */
   async failed(source: string, credential: string | null): Promise<number> {
+    const c = this.start();
     const keys = [`source:${source}`, ...(credential === null ? [] : [`credential:${credential}`])];
     for (const k of keys) {
       this.suspect(k);
-      this.client.publish(CHANNEL, k).catch(() => undefined);
+      c.client.publish(CHANNEL, k).catch(() => undefined);
     }
-    const [a, b] = await Promise.all([this.consume(this.bySource, source), credential === null ? 0 : this.consume(this.byCredential, credential)]);
+    const [a, b] = await Promise.all([this.consume(c.bySource, source), credential === null ? 0 : this.consume(c.byCredential, credential)]);
     return Math.max(a, b);
   }
 
@@ -168,12 +180,13 @@ export class AuthThrottle implements OnApplicationShutdown {
   /** Reads the counters' keys from Redis into the suspects; until it has, every request is checked. */
   private async resync(): Promise<void> {
     clearTimeout(this.resyncTimer);
+    if (this.closed) return;
     this.checkAllUntil = Number.POSITIVE_INFINITY;
     try {
       const found: string[] = [];
       let cursor = '0';
       do {
-        const [next, keys] = await this.client.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 1000);
+        const [next, keys] = await this.start().client.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 1000);
         for (const k of keys) if (k !== CHANNEL) found.push(k.slice(PREFIX.length + 1));
         cursor = next;
       } while (cursor !== '0' && found.length < MAX_SUSPECTS);
@@ -217,7 +230,7 @@ export class AuthThrottle implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     clearTimeout(this.resyncTimer);
-    this.subscriber.disconnect();
-    this.client.disconnect();
+    this.conn?.subscriber.disconnect();
+    this.conn?.client.disconnect();
   }
 }
