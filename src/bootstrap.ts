@@ -8,7 +8,8 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { AppConfig, loadConfig } from './config/app-config';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { AuthThrottle } from './auth/auth-throttle';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { jsonBody } from './http/body-parsing';
 import { BODY_BOUNDS } from './http/json-bounds';
@@ -51,6 +52,16 @@ export function buildOpenApi(app: INestApplication) {
   return SwaggerModule.createDocument(app, doc);
 }
 
+/** Express's `trust proxy` from TRUST_PROXY; an address Express cannot parse stops the start-up naming the variable. */
+function trustProxy(express: { set(name: string, value: unknown): void }, value: string): void {
+  const setting = /^\d+$/.test(value) ? Number(value) : value.split(',').map((v) => v.trim());
+  try {
+    express.set('trust proxy', setting);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY ${err instanceof Error ? err.message : String(err)} (got ${JSON.stringify(value)})`);
+  }
+}
+
 /**
  * Request, header and keep-alive timeouts on the HTTP server (Node's defaults let a slow body hold
  * a connection for 300 s). Set before listening: Node starts the check of expired connections
@@ -91,7 +102,9 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       const http = await NestFactory.create(module, new ExpressAdapter(), { logger: nestLogger, bodyParser: false, abortOnError: false });
       // No weak ETags: every answer is per-caller JSON behind a bearer token, clients track changes
       // by the incident `version`, and Express would otherwise hash every response body.
-      (http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('etag', false);
+      const express = http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
+      express.set('etag', false);
+      if (config.TRUST_PROXY) trustProxy(express, config.TRUST_PROXY);
       http.use(requestLogging(logger));
       http.use(helmet());
       http.use(jsonBody(config.BODY_LIMIT_BYTES, (req) => (req.method === 'POST' && STIX_UPLOAD_PATH.test(req.path) ? STIX_BODY_BOUNDS : BODY_BOUNDS)));
@@ -100,6 +113,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       SwaggerModule.setup('api/docs', http, () => buildOpenApi(http), { jsonDocumentUrl: 'api/docs-json' });
       applyTimeouts(http.getHttpServer() as Server, config);
       await http.init();
+      // Connect the throttle now, not at the first request (worker-only processes never do).
+      http.get(AuthThrottle).start();
       await http.get(BootstrapAdminService).run();
       if (opts.listen !== false) {
         await http.listen(config.PORT, config.HOST);

@@ -189,6 +189,12 @@ export class AuditService implements OnApplicationBootstrap {
     return result;
   }
 
+  /** Whether the keyed head row names entry `seq` with `hash` (and its MAC is ours). */
+  async headNames(seq: number, hash: string): Promise<boolean> {
+    const head = await this.dataSource.getRepository(AuditHead).findOneBy({ id: 1 });
+    return !!head && head.seq === seq && head.hash === hash && macMatches(this.key, head.seq, head.hash, head.mac);
+  }
+
   async timeline(incidentId: string): Promise<AuditEntry[]> {
     return this.dataSource.getRepository(AuditEntry).find({ where: { incidentId }, order: { seq: 'ASC' } });
   }

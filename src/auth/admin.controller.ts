@@ -1,10 +1,12 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+} from '@nestjs/swagger';
 import { ErrorBody } from '../http/error-body';
 import { AdminService } from './admin.service';
 import {
-  CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, OrganisationView, SharingSettingsDto, SharingSettingsView, TokenView,
-  UpdateOrganisationDto, UserView,
+  CreateOrganisationDto, CreateTokenDto, CreateUserDto, EnrolmentView, IssuedTokenView, OrganisationView, SharingSettingsDto, SharingSettingsView,
+  TokenView, UpdateOrganisationDto, UserView,
 } from './admin.dto';
 import { CurrentPrincipal, Roles } from './decorators';
 import type { Principal } from './principal';
@@ -74,10 +76,19 @@ export class AdminController {
   }
 
   @Post('users/:userId/tokens')
-  @ApiOperation({ summary: 'Issue a token for a user; the token is in the response, once' })
+  @ApiOperation({ summary: 'Issue a token for yourself or for a service account; the token is in the response, once. A person gets theirs by enrolment.' })
   @ApiCreatedResponse({ type: IssuedTokenView })
+  @ApiForbiddenResponse({ type: ErrorBody, description: 'The user is another person, not a service account' })
   issueToken(@CurrentPrincipal() p: Principal, @Param('userId', ParseUUIDPipe) userId: string, @Body() dto: CreateTokenDto) {
     return this.admin.issueToken(p, userId, dto);
+  }
+
+  @Post('users/:userId/enrolment')
+  @ApiOperation({ summary: 'A one-time enrolment code (valid 72 hours) for a person without an active token, to hand to them; they redeem it for their own token' })
+  @ApiCreatedResponse({ type: EnrolmentView })
+  @ApiConflictResponse({ type: ErrorBody, description: 'A service account (issue its token instead), or the person holds an active token' })
+  issueEnrolment(@CurrentPrincipal() p: Principal, @Param('userId', ParseUUIDPipe) userId: string) {
+    return this.admin.issueEnrolment(p, userId);
   }
 
   @Post('tokens/:tokenId/revoke')

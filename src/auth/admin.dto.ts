@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateBy, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateBy, ValidateIf } from 'class-validator';
 import { hostPatternProblem, MAX_HOST_PATTERNS } from '../sharing/stix/host-patterns';
 import {
-  DEPARTMENT_KINDS, OPERATOR_KINDS, ORG_KINDS, REGION_PATTERN, ROLES, SECTORS,
+  DEPARTMENT_KINDS, OPERATOR_KINDS, ORG_KINDS, REGION_PATTERN, ROLES, SECTORS, SERVICE_ACCOUNT_ROLES,
   type DepartmentKind, type OperatorKind, type OrgKind, type Role, type Sector,
 } from '../common/roles';
 
@@ -66,6 +66,14 @@ export class CreateUserDto {
   @ApiProperty({ enum: ROLES })
   @IsIn(ROLES)
   role!: Role;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: `An account for a program, not a person: an admin issues its tokens directly. Roles: ${SERVICE_ACCOUNT_ROLES.join(', ')}.`,
+  })
+  @IsOptional()
+  @IsBoolean()
+  serviceAccount?: boolean;
 }
 
 export class CreateTokenDto {
@@ -94,6 +102,7 @@ export class UserView {
   @ApiProperty() name!: string;
   @ApiPropertyOptional({ nullable: true }) email!: string | null;
   @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty({ description: 'An account for a program; see CreateUserDto' }) serviceAccount!: boolean;
   @ApiProperty() createdAt!: string;
 }
 
@@ -103,7 +112,7 @@ export class TokenView {
   @ApiProperty() orgId!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty() name!: string;
-  @ApiProperty({ description: 'First characters, to tell tokens apart' }) prefix!: string;
+  @ApiProperty({ description: 'Non-secret handle issued with the token (`lf_` and 8 characters), to tell tokens apart: the start of a generated token; for the bootstrap token a handle not taken from it' }) prefix!: string;
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional({ nullable: true }) revokedAt!: string | null;
 }
@@ -147,4 +156,37 @@ export class SharingSettingsDto {
 export class SharingSettingsView {
   @ApiProperty() orgId!: string;
   @ApiProperty({ type: [String] }) internalHostPatterns!: string[];
+}
+
+export class EnrolmentView {
+  @ApiProperty() id!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty() orgId!: string;
+  @ApiProperty({ description: 'Non-secret handle of the code (`lfe_` and 8 characters)' }) prefix!: string;
+  @ApiProperty({ description: 'The one-time code, shown once: hand it to the person, who redeems it for their own token' }) code!: string;
+  @ApiProperty() expiresAt!: string;
+}
+
+export class RedeemEnrolmentDto {
+  @ApiProperty({ description: 'The enrolment code an admin handed you' })
+  @IsString()
+  @Length(1, 200)
+  code!: string;
+
+  @ApiProperty({ example: 'SOC laptop', description: 'A name for the token, to tell your tokens apart' })
+  @IsString()
+  @Length(1, 200)
+  tokenName!: string;
+}
+
+export class MeView {
+  @ApiProperty() userId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() orgId!: string;
+  @ApiProperty() orgName!: string;
+  @ApiProperty({ enum: ORG_KINDS }) orgKind!: OrgKind;
+  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty() serviceAccount!: boolean;
+  @ApiProperty() isPlatformAdmin!: boolean;
+  @ApiProperty({ description: 'The token this request was made with' }) tokenId!: string;
 }

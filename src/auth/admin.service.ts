@@ -1,17 +1,26 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { DEPARTMENT_ROLES, OPERATOR_ROLES, type Role } from '../common/roles';
+import { DEPARTMENT_ROLES, OPERATOR_ROLES, SERVICE_ACCOUNT_ROLES, type Role } from '../common/roles';
 import { badField } from '../common/bad-field';
 import { nowIso } from '../common/time';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ApiToken } from './api-token.entity';
-import type { CreateOrganisationDto, CreateTokenDto, CreateUserDto, IssuedTokenView, SharingSettingsDto, SharingSettingsView, TokenView, UpdateOrganisationDto } from './admin.dto';
+import type {
+  CreateOrganisationDto, CreateTokenDto, CreateUserDto, EnrolmentView, IssuedTokenView, SharingSettingsDto, SharingSettingsView, TokenView, UpdateOrganisationDto,
+} from './admin.dto';
+import { Enrolment } from './enrolment.entity';
 import { Organisation } from './organisation.entity';
-import type { Actor, Principal } from './principal';
-import { generateToken, hashToken } from './token-hash';
+import { isSystemActor, type Actor, type Principal } from './principal';
+import { generateSecret, newPrefix, TokenHasher } from './token-hash';
 import { User } from './user.entity';
+
+/** How long an enrolment code can be redeemed. */
+export const ENROLMENT_TTL_MS = 72 * 3600_000;
+
+/** A redemption that found nothing valid: counted as a failed authentication by the caller. */
+export class EnrolmentRefused extends Error {}
 
 const toTokenView = (t: ApiToken): TokenView => ({
   id: t.id, userId: t.userId, orgId: t.orgId, role: t.role, name: t.name, prefix: t.prefix, createdAt: t.createdAt, revokedAt: t.revokedAt,
@@ -28,6 +37,7 @@ export class AdminService {
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly hasher: TokenHasher,
   ) {}
 
   private assertCanAdminister(p: Principal, orgId: string): void {
@@ -89,7 +99,12 @@ export class AdminService {
         const message = `role ${dto.role} does not exist in ${org.kind} organisations (allowed: ${allowed.join(', ')})`;
         throw new BadRequestException({ message, details: [{ field: 'role', messages: [message] }] });
       }
-      const user = m.getRepository(User).create({ id: randomUUID(), orgId, name: dto.name, email: dto.email ?? null, role: dto.role, createdAt: nowIso() });
+      const serviceAccount = dto.serviceAccount ?? false;
+      if (serviceAccount && !(SERVICE_ACCOUNT_ROLES as readonly Role[]).includes(dto.role)) {
+        const message = `a service account may hold only ${SERVICE_ACCOUNT_ROLES.join(', ')}: an admin issues its tokens, so it must not hold a role that decides or signs off`;
+        throw new BadRequestException({ message, details: [{ field: 'role', messages: [message] }] });
+      }
+      const user = m.getRepository(User).create({ id: randomUUID(), orgId, name: dto.name, email: dto.email ?? null, role: dto.role, serviceAccount, createdAt: nowIso() });
       await m.getRepository(User).insert(user);
       await this.audit.append(m, { actor, action: 'user.created', orgId, payload: { user: { ...user } } });
       return user;
@@ -97,15 +112,28 @@ export class AdminService {
     return em ? work(em) : this.tx.run(work);
   }
 
-  /** Issues a token for a user, with the user's role. The plain token is returned once. */
+  /**
+   * Issues a token for a user, with the user's role. The plain token is returned once.
+   * Separation of duties: a person issues tokens only for themself or for a service account, so
+   * an admin cannot act as a leader or commander (whose sign-off the draft/approve split relies
+   * on). A person's first token comes from an enrolment code (issueEnrolment) they redeem
+   * themselves. System actors (bootstrap, the admin reset command) are exempt.
+   */
   async issueToken(actor: Actor, userId: string, dto: CreateTokenDto, opts: { em?: EntityManager; token?: string } = {}): Promise<IssuedTokenView> {
     const work = async (m: EntityManager) => {
       const user = await m.getRepository(User).findOneBy({ id: userId });
-      if (!user || (!('system' in actor) && !actor.isPlatformAdmin && actor.orgId !== user.orgId)) throw new NotFoundException('User not found');
-      const token = opts.token ?? generateToken();
+      if (!user || (!isSystemActor(actor) && !actor.isPlatformAdmin && actor.orgId !== user.orgId)) throw new NotFoundException('User not found');
+      if (!isSystemActor(actor) && actor.userId !== user.id && !user.serviceAccount) {
+        throw new ForbiddenException(
+          `Tokens are issued only for yourself or for a service account; ${user.name} (${user.role}) is a person: ` +
+          `issue an enrolment code (POST /api/v1/admin/users/${user.id}/enrolment) and let them redeem it for their own token`,
+        );
+      }
+      // A supplied token (the bootstrap one) gets a handle of its own: none of it is ever listed.
+      const { secret: token, prefix } = opts.token !== undefined ? { secret: opts.token, prefix: newPrefix() } : generateSecret();
       const row = m.getRepository(ApiToken).create({
         id: randomUUID(), orgId: user.orgId, userId: user.id, role: user.role, name: dto.name,
-        tokenHash: hashToken(token), prefix: token.slice(0, 10), createdAt: nowIso(), revokedAt: null,
+        tokenHash: this.hasher.hash(token), prefix, createdAt: nowIso(), revokedAt: null,
       });
       await m.getRepository(ApiToken).insert(row);
       // The audit entry names the token by id and prefix, never the token or its hash.
@@ -113,6 +141,60 @@ export class AdminService {
       return { ...toTokenView(row), token };
     };
     return opts.em ? work(opts.em) : this.tx.run(work);
+  }
+
+  /**
+   * A one-time enrolment code for a person without an active token: they redeem it
+   * (redeemEnrolment) for a token only they see. A new code ends the person's earlier ones. A
+   * person who holds a token issues further tokens for themself (POST /api/v1/me/tokens); a code
+   * for them would let the admin take a token in their name, so it needs their tokens revoked
+   * first, which they notice.
+   */
+  async issueEnrolment(p: Principal, userId: string): Promise<EnrolmentView> {
+    return this.tx.run(async (m) => {
+      const user = await m.getRepository(User).findOneBy({ id: userId });
+      if (!user || (!p.isPlatformAdmin && p.orgId !== user.orgId)) throw new NotFoundException('User not found');
+      if (user.serviceAccount) throw new ConflictException('A service account does not enrol: issue its token with POST /api/v1/admin/users/:userId/tokens');
+      const active = await m.getRepository(ApiToken).countBy({ userId: user.id, revokedAt: IsNull() });
+      if (active > 0) {
+        throw new ConflictException(`${user.name} holds ${active} active token(s) and issues further ones with POST /api/v1/me/tokens; revoke them first if they are lost`);
+      }
+      const now = new Date();
+      await m.getRepository(Enrolment).update({ userId: user.id, redeemedAt: IsNull() }, { expiresAt: now.toISOString() });
+      const { secret: code, prefix } = generateSecret('lfe');
+      const row = m.getRepository(Enrolment).create({
+        id: randomUUID(), orgId: user.orgId, userId: user.id, codeHash: this.hasher.hash(code), prefix, createdBy: p.userId,
+        createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + ENROLMENT_TTL_MS).toISOString(), redeemedAt: null, tokenId: null,
+      });
+      await m.getRepository(Enrolment).insert(row);
+      await this.audit.append(m, { actor: p, action: 'enrolment.issued', orgId: user.orgId, payload: { enrolmentId: row.id, userId: user.id, role: user.role, prefix, expiresAt: row.expiresAt } });
+      return { id: row.id, userId: user.id, orgId: user.orgId, prefix, code, expiresAt: row.expiresAt };
+    });
+  }
+
+  /**
+   * Redeems an enrolment code for the person's own token (public: the code is the credential).
+   * Throws EnrolmentRefused, with one message for every reason, when the code is unknown, used,
+   * expired or superseded.
+   */
+  async redeemEnrolment(code: string, tokenName: string, source: string): Promise<IssuedTokenView> {
+    return this.tx.run(async (m) => {
+      const row = code.length <= 200 ? await m.getRepository(Enrolment).findOneBy({ codeHash: this.hasher.hash(code) }) : null;
+      if (!row || row.redeemedAt || row.expiresAt <= nowIso()) throw new EnrolmentRefused('Unknown, used or expired enrolment code');
+      const user = await m.getRepository(User).findOneByOrFail({ id: row.userId });
+      const org = await m.getRepository(Organisation).findOneByOrFail({ id: row.orgId });
+      const self: Principal = {
+        tokenId: '', userId: user.id, orgId: org.id, orgName: org.name, orgKind: org.kind, operatorKind: org.operatorKind, sector: org.sector,
+        role: user.role, isPlatformAdmin: org.isPlatform && user.role === 'admin',
+      };
+      const issued = await this.issueToken(self, user.id, { name: tokenName }, { em: m });
+      const redeemedAt = nowIso();
+      const res = await m.getRepository(Enrolment).update({ id: row.id, redeemedAt: IsNull() }, { redeemedAt, tokenId: issued.id });
+      if (!res.affected) throw new EnrolmentRefused('Unknown, used or expired enrolment code');
+      // The address it was redeemed from: if the person finds their code spent, this says by whom.
+      await this.audit.append(m, { actor: self, action: 'enrolment.redeemed', orgId: org.id, payload: { enrolmentId: row.id, userId: user.id, tokenId: issued.id, prefix: issued.prefix, from: source } });
+      return issued;
+    });
   }
 
   async listTokens(p: Principal, orgId: string): Promise<TokenView[]> {

@@ -3,14 +3,21 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
+import { AppConfig } from '../config/app-config';
+import { AuthThrottle } from './auth-throttle';
 import { AuthGuard } from './auth.guard';
 import { BootstrapAdminService } from './bootstrap-admin.service';
+import { SelfServiceController } from './self-service.controller';
+import { TokenHasher } from './token-hash';
 import { TokenService } from './token.service';
 
 @Module({
   imports: [AuditModule],
-  controllers: [AdminController],
-  providers: [TokenService, AdminService, BootstrapAdminService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TokenService, AdminService, BootstrapAdminService],
+  controllers: [AdminController, SelfServiceController],
+  providers: [
+    { provide: TokenHasher, inject: [AppConfig], useFactory: (config: AppConfig) => TokenHasher.fromConfig(config) },
+    TokenService, AdminService, BootstrapAdminService, AuthThrottle, { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [TokenService, TokenHasher, AdminService, BootstrapAdminService, AuthThrottle],
 })
 export class AuthModule {}

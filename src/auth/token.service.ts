@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { OperatorKind, OrgKind, Role, Sector } from '../common/roles';
 import type { Principal } from './principal';
-import { hashToken } from './token-hash';
+import { TokenHasher } from './token-hash';
 
 interface TokenRow {
   token_id: string;
@@ -18,20 +18,28 @@ interface TokenRow {
 
 @Injectable()
 export class TokenService {
-  private readonly sql: string;
+  /** By the number of stored forms looked up (see TokenHasher.candidates). */
+  private readonly sql: Record<1 | 2, string>;
 
-  constructor(private readonly dataSource: DataSource) {
-    const p = dataSource.options.type === 'postgres' ? '$1' : '?';
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: TokenHasher,
+  ) {
+    const pg = dataSource.options.type === 'postgres';
     // One indexed read per request; revocation takes effect on the next request (no cache).
-    this.sql =
+    const select =
       'SELECT t.id AS token_id, t.user_id, t.org_id, t.role, o.name AS org_name, o.kind AS org_kind, ' +
-      'o.operator_kind, o.sector, o.is_platform FROM api_token t JOIN organisation o ON o.id = t.org_id ' +
-      `WHERE t.token_hash = ${p} AND t.revoked_at IS NULL`;
+      'o.operator_kind, o.sector, o.is_platform FROM api_token t JOIN organisation o ON o.id = t.org_id ';
+    this.sql = {
+      1: `${select}WHERE t.token_hash = ${pg ? '$1' : '?'} AND t.revoked_at IS NULL`,
+      2: `${select}WHERE t.token_hash IN (${pg ? '$1, $2' : '?, ?'}) AND t.revoked_at IS NULL`,
+    };
   }
 
   async authenticate(token: string): Promise<Principal | null> {
     if (token.length > 200) return null;
-    const rows: TokenRow[] = await this.dataSource.query(this.sql, [hashToken(token)]);
+    const candidates = this.hasher.candidates(token);
+    const rows: TokenRow[] = await this.dataSource.query(this.sql[candidates.length as 1 | 2], candidates);
     const r = rows[0];
     if (!r) return null;
     const isPlatform = r.is_platform === true || r.is_platform === 1;

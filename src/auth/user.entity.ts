@@ -19,6 +19,13 @@ export class User {
   @Column({ type: 'varchar', length: 30 })
   role!: Role;
 
+  /**
+   * An account for a program (a SIEM, a script), not a person: an admin may issue its tokens, so
+   * it may hold only roles that decide nothing another person must sign off (SERVICE_ACCOUNT_ROLES).
+   */
+  @Column({ name: 'service_account', type: 'boolean', default: false })
+  serviceAccount!: boolean;
+
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
 }

@@ -4,6 +4,13 @@ export const DEPARTMENT_ROLES = ['admin', 'department-officer', 'viewer'] as con
 export const ROLES = ['admin', 'leader', 'commander', 'responder', 'liaison', 'viewer', 'department-officer'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Roles a service account may hold. Its tokens are issued by an admin, so it must not hold a role
+ * that drafts, approves or submits reports, confirms or grades incidents, or administers:
+ * otherwise an admin could act as the person who signs off.
+ */
+export const SERVICE_ACCOUNT_ROLES = ['responder', 'viewer'] as const satisfies readonly Role[];
+
 export const ORG_KINDS = ['operator', 'department'] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
 

@@ -199,6 +199,48 @@ export class AppConfig {
   })
   EGRESS_ALLOW?: string;
 
+  /**
+   * Failed authentications (a token or enrolment code that matches nothing) allowed per source
+   * address within AUTH_FAILURE_WINDOW_SECONDS before the source is locked out; 0 turns it off.
+   * Counted in Redis, so the limit holds across every API process.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 0 and 100000 (0 turns it off)' })
+  @Min(0, { message: 'must be an integer between 0 and 100000 (0 turns it off)' })
+  @Max(100_000, { message: 'must be an integer between 0 and 100000 (0 turns it off)' })
+  AUTH_FAILURES_PER_SOURCE: number = 20;
+
+  /** The same per credential (the non-secret identifier at the start of a token or code); 0 turns it off. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 0 and 100000 (0 turns it off)' })
+  @Min(0, { message: 'must be an integer between 0 and 100000 (0 turns it off)' })
+  @Max(100_000, { message: 'must be an integer between 0 and 100000 (0 turns it off)' })
+  AUTH_FAILURES_PER_CREDENTIAL: number = 10;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of seconds between 1 and 86400' })
+  @Min(1, { message: 'must be a number of seconds between 1 and 86400' })
+  @Max(86_400, { message: 'must be a number of seconds between 1 and 86400' })
+  AUTH_FAILURE_WINDOW_SECONDS: number = 600;
+
+  /** How long a locked-out source or credential is answered 429 (with Retry-After). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of seconds between 1 and 86400' })
+  @Min(1, { message: 'must be a number of seconds between 1 and 86400' })
+  @Max(86_400, { message: 'must be a number of seconds between 1 and 86400' })
+  AUTH_LOCKOUT_SECONDS: number = 900;
+
+  /**
+   * Express's `trust proxy`: which reverse proxies may name the client address in X-Forwarded-For
+   * (a hop count, or comma-separated addresses, CIDR ranges or `loopback`/`linklocal`/`uniquelocal`).
+   * Unset: the socket's peer is the client. Behind a proxy, without it every client shares the
+   * proxy's address, and one client's failures would lock all of them out.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(\d{1,2}|[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*)$/, { message: 'must be a hop count or comma-separated addresses, CIDR ranges or loopback/linklocal/uniquelocal' })
+  TRUST_PROXY?: string;
+
   get databaseKind(): 'sqlite' | 'postgres' {
     return this.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   }
@@ -221,7 +263,7 @@ function egressAllowProblem(value: string): string | undefined {
 export class ConfigError extends Error {}
 
 /** Settings without a default (absent from `new AppConfig()`'s own keys). */
-const OPTIONAL_KEYS = ['REDIS_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'SECRETS_KEY', 'AUDIT_KEY', 'AUDIT_WITNESS_FILE', 'REQUIREMENTS_DIR', 'REMINDER_FRACTIONS', 'ESCALATION_STEP_DELAY', 'EGRESS_ALLOW'] as const;
+const OPTIONAL_KEYS = ['REDIS_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'SECRETS_KEY', 'AUDIT_KEY', 'AUDIT_WITNESS_FILE', 'REQUIREMENTS_DIR', 'REMINDER_FRACTIONS', 'ESCALATION_STEP_DELAY', 'EGRESS_ALLOW', 'TRUST_PROXY'] as const;
 
 /** Validates the environment; throws ConfigError with a single line naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -1,5 +1,6 @@
 import { AuditEntry, AuditHead } from '../audit/audit-entry.entity';
 import { ApiToken } from '../auth/api-token.entity';
+import { Enrolment } from '../auth/enrolment.entity';
 import { Organisation } from '../auth/organisation.entity';
 import { User } from '../auth/user.entity';
 import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
@@ -17,7 +18,7 @@ import { ServiceProvider } from '../providers/service-provider.entity';
 
 /** Every entity, for the app, the worker, the migration CLI and the tests alike. */
 export const ENTITIES = [
-  Organisation, User, ApiToken, AuditEntry, AuditHead, Incident, IncidentPlaybook, IncidentDeadline, SequenceRow, OutboxRow,
+  Organisation, User, ApiToken, Enrolment, AuditEntry, AuditHead, Incident, IncidentPlaybook, IncidentDeadline, SequenceRow, OutboxRow,
   NotificationSubscription, NotificationDelivery,
   Report, ReportRecipient, ReportDelivery, ReportInfoRequest,
   Warning, WarningTarget, IncidentIndicator, ServiceProvider,

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { EntityManager } from 'typeorm';
 import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, maySend, playbookFor } from '../../workflows';
-import { findStep, stepDefinition, type StepDefinition } from '../../workflows/incident/steps';
+import { findStep, openMandatorySteps, stepDefinition, type StepDefinition } from '../../workflows/incident/steps';
 import type { IncidentContext } from '../../workflows/incident/types';
-import type { WorkflowEffect, Role as WorkflowRole } from '../../workflows/types';
+import type { Phase, WorkflowEffect, Role as WorkflowRole } from '../../workflows/types';
 import { AuditService } from '../audit/audit.service';
 import { Organisation } from '../auth/organisation.entity';
 import { isSystemActor, type Actor } from '../auth/principal';
@@ -160,8 +160,12 @@ export class IncidentEngine {
     const snapshot = await this.snapshotOf(em, incident);
     if (event.type === 'COMPLETE_STEP' || event.type === 'REOPEN_STEP') {
       // A clearer answer than the machine's 409: the step does not exist (404) or is not this role's (403).
-      const step = findStep((snapshot.context as IncidentContext).steps, String(event.stepId));
-      if (!step) throw new NotFoundException(`Step ${String(event.stepId)} is not in this incident's playbook`);
+      const steps = (snapshot.context as IncidentContext).steps;
+      const step = findStep(steps, String(event.stepId));
+      if (!step) {
+        const ids = steps.map((s) => s.id);
+        throw new NotFoundException({ message: `Step ${JSON.stringify(String(event.stepId).slice(0, 100))} is not in this incident's playbook; its steps: ${ids.join(', ')}`, steps: ids });
+      }
       if (!step.roles.includes(role)) {
         throw new ForbiddenException(`Role ${role} may not ${event.type === 'COMPLETE_STEP' ? 'complete' : 'reopen'} step ${step.id} (allowed: ${step.roles.join(', ')})`);
       }
@@ -176,8 +180,15 @@ export class IncidentEngine {
     const enriched = this.enrich(event, terms.operatorKind, actor);
     const stepped = this.runtime.step(incident.workflowId, incident.workflowVersion, snapshot, enriched);
     if (!stepped.accepted) {
-      const allowedEvents = this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, role);
-      throw new ConflictException({ message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`, allowedEvents, state: snapshot.value });
+      const allowedEvents = this.allowedEvents(incident, snapshot, role);
+      // An event held back by open mandatory steps says which, so the caller knows what to finish.
+      const phase = phaseGating(event.type, snapshot.value);
+      const open = phase ? openMandatorySteps((snapshot.context as IncidentContext).steps, phase) : [];
+      if (open.length === 0) throw new ConflictException({ message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`, allowedEvents, state: snapshot.value });
+      throw new ConflictException({
+        message: `${event.type} is not accepted while mandatory steps are open: ${open.map((s) => `${s.id} (${s.title.en} / ${s.title.zh})`).join(', ')}`,
+        allowedEvents, state: snapshot.value, openMandatorySteps: open.map((s) => ({ id: s.id, phase: s.phase, title: s.title, roles: s.roles })),
+      });
     }
     const before = incident.version;
     const context = stepped.snapshot.context as IncidentContext;
@@ -213,6 +224,14 @@ export class IncidentEngine {
     }
     await this.outbox.add(em, items);
     return { incident, snapshot: stepped.snapshot };
+  }
+
+  /**
+   * The event types POST /incidents/:id/events accepts now from `role`. Completing and reopening a
+   * step are machine events too, but they have their own endpoints, which that route refuses.
+   */
+  allowedEvents(incident: Incident, snapshot: AnyMachineSnapshot, role: WorkflowRole): string[] {
+    return this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, role).filter((t) => t !== 'COMPLETE_STEP' && t !== 'REOPEN_STEP');
   }
 
   /** Step completion, with 404 for an unknown step and 403 for a role the playbook does not allow. */
@@ -341,4 +360,18 @@ async function loadIncident(em: EntityManager, id: string, orgId: string): Promi
     snapshot: null, version: Number(r.version), createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at,
   });
   return i;
+}
+
+/**
+ * The phase whose mandatory steps gate `type` in the state `value` (the machine's phaseComplete
+ * guards), or null when the event is not one of those there.
+ */
+function phaseGating(type: string, value: unknown): Phase | null {
+  const v = value as string | { response?: { handling?: string } };
+  if (type === 'CONFIRM' && v === 'triage') return 'triage';
+  if (type === 'REVIEW_COMPLETED' && v === 'review') return 'review';
+  if (type === 'REIDENTIFICATION_COMPLETED' && v === 'reidentification') return 'reidentification';
+  const handling = typeof v === 'object' ? v.response?.handling : undefined;
+  if (type === 'ADVANCE' && (handling === 'containment' || handling === 'eradication' || handling === 'recovery')) return handling;
+  return null;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiForbiddenResponse, ApiHeader,
   ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath,
@@ -13,8 +13,6 @@ import { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { IncidentEventBody, StepCompletionDto, StepReopenDto } from './incident-event.dto';
 import { IncidentEventResult, IncidentPage, IncidentView } from './incident.view';
 import { IncidentsService } from './incidents.service';
-
-const STEP_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
 /** The answer to a change: the whole incident, or with `Prefer: return=minimal` only the outcome. */
 const CHANGE_RESPONSE = {
@@ -61,7 +59,7 @@ export class IncidentsController {
   @ApiOkResponse(CHANGE_RESPONSE)
   @ApiBadRequestResponse({ type: ErrorBody, description: 'Malformed payload for this event type' })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Your role may not send this event' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'Not accepted now (allowedEvents lists what is), or expectedVersion is stale' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'Not accepted now (allowedEvents lists what is; openMandatorySteps the steps holding it back), or expectedVersion is stale' })
   applyEvent(
     @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: unknown,
     @Headers('prefer') prefer: string | undefined, @Res() res: Response,
@@ -75,13 +73,14 @@ export class IncidentsController {
   @ApiHeader(PREFER_HEADER)
   @ApiOkResponse(CHANGE_RESPONSE)
   @ApiForbiddenResponse({ type: ErrorBody, description: 'The playbook does not let your role complete this step' })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident, or no such step in its playbook (`steps` lists the incident\'s step ids)' })
   @ApiConflictResponse({ type: ErrorBody })
   completeStep(
     @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('stepId') stepId: string, @Body() dto: StepCompletionDto,
     @Headers('prefer') prefer: string | undefined, @Res() res: Response,
   ) {
     const minimal = prefersMinimal(prefer);
-    return this.answered(res, minimal, this.incidents.step(p, id, this.stepId(stepId), 'COMPLETE_STEP', dto, minimal));
+    return this.answered(res, minimal, this.incidents.step(p, id, stepId, 'COMPLETE_STEP', dto, minimal));
   }
 
   @Post(':id/steps/:stepId/reopen')
@@ -93,7 +92,7 @@ export class IncidentsController {
     @Headers('prefer') prefer: string | undefined, @Res() res: Response,
   ) {
     const minimal = prefersMinimal(prefer);
-    return this.answered(res, minimal, this.incidents.step(p, id, this.stepId(stepId), 'REOPEN_STEP', dto, minimal));
+    return this.answered(res, minimal, this.incidents.step(p, id, stepId, 'REOPEN_STEP', dto, minimal));
   }
 
   /** A change that succeeded minimally says so in `Preference-Applied`; an error answer never does. */
@@ -115,8 +114,4 @@ export class IncidentsController {
     return this.incidents.compliance(p, id);
   }
 
-  private stepId(stepId: string): string {
-    if (!STEP_ID.test(stepId)) throw new NotFoundException('Step not found');
-    return stepId;
-  }
 }

@@ -8,7 +8,6 @@ import { badField } from '../common/bad-field';
 import { toIso } from '../common/time';
 import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
 import { IncidentEngine, type Applied } from '../engine/incident-engine.service';
-import { WorkflowRuntime } from '../engine/workflow-runtime';
 import { Catalogue } from '../requirements/catalogue';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
@@ -24,7 +23,6 @@ export class IncidentsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly engine: IncidentEngine,
-    private readonly runtime: WorkflowRuntime,
     private readonly audit: AuditService,
     private readonly catalogue: Catalogue,
   ) {}
@@ -73,7 +71,7 @@ export class IncidentsService {
   private answer(p: Principal, applied: Applied, minimal: boolean): Promise<JsonText> | IncidentEventResult {
     if (!minimal) return this.view(p, applied);
     const { incident, snapshot } = applied;
-    return eventResult(incident, snapshot.value, this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, p.role as never));
+    return eventResult(incident, snapshot.value, this.engine.allowedEvents(incident, snapshot, p.role as never));
   }
 
   async list(p: Principal, q: ListIncidentsQuery): Promise<IncidentPage> {
@@ -134,7 +132,7 @@ export class IncidentsService {
     const deadlines = Object.keys(context.deadlines).length
       ? await this.dataSource.getRepository(IncidentDeadline).findBy({ incidentId: incident.id })
       : [];
-    const allowed = this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, p.role as never);
+    const allowed = this.engine.allowedEvents(incident, snapshot, p.role as never);
     return incidentViewJson(incident, snapshot.value, context, allowed, deadlines, this.parentOf);
   }
 

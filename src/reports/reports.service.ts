@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { insertEach } from '../database/insert-each';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -154,6 +154,8 @@ export class ReportsService {
     await this.tx.run(async (em) => {
       const report = await this.find(em, p, id);
       if (report.status !== 'draft') throw new ConflictException(report.status === 'approved' ? 'Report is already approved' : 'Report was submitted and cannot change');
+      // Separation of duties: whoever drafted a report does not approve it.
+      if (report.createdBy === p.userId) throw new ForbiddenException('You drafted this report; another commander or leader approves it');
       const incident = await this.incident(em, p, report.incidentId);
       const org = await em.getRepository(Organisation).findOneByOrFail({ id: p.orgId });
       this.checkComplete(report, this.rule(org, incident), incident.category);
@@ -170,6 +172,7 @@ export class ReportsService {
       const report = await this.find(em, p, id);
       if (report.status === 'submitted') throw new ConflictException('Report was already submitted; draft a correction (corrects) instead');
       if (report.status !== 'approved') throw new ConflictException('Report must be approved by the commander or leader before it is submitted');
+      if (report.approvedBy === p.userId) throw new ForbiddenException('You approved this report; someone else submits it');
       const incident = await this.incident(em, p, report.incidentId);
       const org = await em.getRepository(Organisation).findOneByOrFail({ id: p.orgId });
       const rule = this.rule(org, incident);

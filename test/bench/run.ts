@@ -192,8 +192,11 @@ async function main() {
     const org = await api(url, adminToken, 'POST', '/api/v1/admin/organisations', { name: 'Bench operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' });
     const user = await api(url, adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, { name: 'bench commander', role: 'commander' });
     const admin = await api(url, adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, { name: 'bench admin', role: 'admin' });
-    const token: string = (await api(url, adminToken, 'POST', `/api/v1/admin/users/${user.id}/tokens`, { name: 'bench' })).token;
-    const adminTok: string = (await api(url, adminToken, 'POST', `/api/v1/admin/users/${admin.id}/tokens`, { name: 'bench' })).token;
+    // People take their own tokens: an enrolment code from the platform admin, redeemed by them.
+    const enrol = async (userId: string): Promise<string> =>
+      (await api(url, '', 'POST', '/api/v1/enrolments/redeem', { code: (await api(url, adminToken, 'POST', `/api/v1/admin/users/${userId}/enrolment`)).code, tokenName: 'bench' })).token;
+    const token: string = await enrol(user.id);
+    const adminTok: string = await enrol(admin.id);
     const headers = { Authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const incidentBody = JSON.stringify({ title: 'bench incident', category: 'ddos', grade: 'III', detectedAt: new Date(Date.now() - 60_000).toISOString(), drill: true });
 

@@ -1,25 +1,50 @@
-import { runCli } from '../../src/cli/cli';
-import { createOrg, startTestService, TestService } from '../support/harness';
+import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '../../src/redis/local-redis';
+import { bearer, createOrg, startTestService, TestService } from '../support/harness';
+import { waitFor } from '../support/wait';
 
-/** The CLI against a real listening server over loopback HTTP. */
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** The compiled CLI (the package's `lianfang` bin) as a separate process, as a user runs it. */
+function lianfang(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, out: out.replace(/\n$/, ''), err: err.replace(/\n$/, '') }));
+  });
+}
+
+/** The CLI against a real listening server over loopback HTTP; built first, exactly as `npm run build` builds it. */
 describe('cli', () => {
+  jest.setTimeout(60_000);
   let svc: TestService;
   let env: Record<string, string>;
+  let serviceEnv: Record<string, string>;
   let tokens: Awaited<ReturnType<typeof createOrg>>['tokens'];
 
   beforeAll(async () => {
+    await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, timeout: 300_000 });
     svc = await startTestService({ listen: true });
     tokens = (await createOrg(svc, { name: 'Water utility', kind: 'operator', sector: 'water', operatorKind: 'other' }, ['commander', 'viewer'])).tokens;
     env = { LIANFANG_URL: svc.handle.url!, LIANFANG_TOKEN: tokens.commander.token };
-  });
+    serviceEnv = { DATABASE_URL: `sqlite:${svc.sqlitePath}`, VAR_DIR: join(svc.dir, 'var') };
+  }, 360_000);
   afterAll(async () => svc?.close());
 
-  async function cli(args: string[], e: Record<string, string> = env) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, { env: e, out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const cli = (args: string[], e: Record<string, string> = env) => lianfang(args, e);
 
   it('declares, lists, shows, completes a step, sends an event and prints the timeline', async () => {
     const declared = await cli(['declare', '--title', '水厂SCADA异常', '--category', 'intrusion', '--grade', 'III', '--system', 'scada-01', '--drill', '--detected-at', new Date(Date.now() - 60_000).toISOString()]);
@@ -46,6 +71,10 @@ describe('cli', () => {
     expect(refused.err).toMatch(/error 409/);
     expect(refused.err).toMatch(/allowed now: .*DISMISS/);
 
+    const unknown = await cli(['complete', ref, 'isolate-hosts']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/error 404: .*its steps: .*confirm-incident/);
+
     const dismissed = await cli(['event', ref, 'DISMISS', 'reason=drill over', '--expected-version', String(incident.version + 1)]);
     expect(dismissed.code).toBe(0);
     expect(dismissed.out).toContain('state dismissed');
@@ -66,5 +95,91 @@ describe('cli', () => {
     expect(viewer.code).toBe(1);
     expect(viewer.err).toMatch(/error 403/);
     expect((await cli(['show', 'INC-1999-000001'])).err).toMatch(/404/);
+  });
+
+  it('admin reset-token refuses to run against anything but the service\'s own database and keys', async () => {
+    const elsewhere = await cli(['admin', 'reset-token'], { DATABASE_URL: `sqlite:${join(svc.dir, 'nothing.sqlite')}`, VAR_DIR: join(svc.dir, 'var') });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.err).toMatch(/no database at .*nothing\.sqlite/);
+    const noKeys = await cli(['admin', 'reset-token'], { ...serviceEnv, VAR_DIR: join(svc.dir, 'other-var') });
+    expect(noKeys.code).toBe(2);
+    expect(noKeys.err).toMatch(/SECRETS_KEY is not set and there is no .*other-var/);
+    expect(noKeys.out).toBe('');
+  });
+
+  it('a restart with another BOOTSTRAP_ADMIN_TOKEN says it is ignored and how to get a token', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...serviceEnv, REDIS_URL: svc.handle.redisUrl, PORT: String(port), LOG_LEVEL: 'info', BOOTSTRAP_ADMIN_TOKEN: 'a-different-token-0123456789abcdef' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      await waitFor('the second service to listen', async () => out.includes('"msg":"listening"'), 45_000);
+      const warning = out.split('\n').filter((l) => l.includes('BOOTSTRAP_ADMIN_TOKEN ignored'));
+      expect(warning).toHaveLength(1);
+      expect(JSON.parse(warning[0]!)).toMatchObject({ level: 40, msg: expect.stringMatching(/admin reset-token/) });
+      expect(out).not.toContain('a-different-token-0123456789abcdef');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('a first start without BOOTSTRAP_ADMIN_TOKEN says how to create the platform admin; the command does, and prints its token', async () => {
+    const port = await freePort();
+    const fresh = { DATABASE_URL: `sqlite:${join(svc.dir, 'fresh.sqlite')}`, VAR_DIR: join(svc.dir, 'fresh-var') };
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...fresh, PORT: String(port), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      await waitFor('the fresh service to listen', async () => out.includes('"msg":"listening"'), 45_000);
+      const hint = out.split('\n').filter((l) => l.includes('no admin exists yet'));
+      expect(hint).toHaveLength(1);
+      expect(JSON.parse(hint[0]!).msg).toMatch(/lianfang admin reset-token/);
+
+      const first = await cli(['admin', 'reset-token', '--json'], fresh);
+      expect(first.code).toBe(0);
+      const issued = JSON.parse(first.out);
+      expect(issued.created).toBe(true);
+      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: bearer(issued.token) });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ isPlatformAdmin: true, orgName: 'Default operator' });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('admin reset-token prints a new platform-admin token that works at once, and can revoke the others', async () => {
+    const reset = await cli(['admin', 'reset-token', '--name', 'recovered'], serviceEnv);
+    expect(reset.code).toBe(0);
+    expect(reset.out).toMatch(/^lf_[a-z2-7]{8}_[A-Za-z0-9_-]{43}$/);
+    expect(reset.err).toMatch(/new token for platform admin/);
+    const me = await svc.http().get('/api/v1/me').set(bearer(reset.out)).expect(200);
+    expect(me.body).toMatchObject({ role: 'admin', isPlatformAdmin: true });
+    await svc.http().get('/api/v1/me').set(bearer(svc.adminToken)).expect(200);
+
+    const again = await cli(['admin', 'reset-token', '--revoke-others', '--json'], serviceEnv);
+    expect(again.code).toBe(0);
+    const issued = JSON.parse(again.out);
+    expect(issued).toMatchObject({ revoked: 2, created: false, user: { id: me.body.userId } });
+    await svc.http().get('/api/v1/me').set(bearer(issued.token)).expect(200);
+    await svc.http().get('/api/v1/me').set(bearer(reset.out)).expect(401);
+    await svc.http().get('/api/v1/me').set(bearer(svc.adminToken)).expect(401);
+
+    const audit = await svc.http().get('/api/v1/audit/entries?limit=5').set(bearer(issued.token)).expect(200);
+    expect(audit.body.items.map((e: { action: string; actorId: string }) => [e.action, e.actorId])).toContainEqual(['token.issued', 'system:admin-cli']);
+    expect(audit.body.items.every((e: { verification: { ok: boolean } }) => e.verification.ok)).toBe(true);
   });
 });

@@ -66,7 +66,9 @@ describe('timers survive a crash of the service', () => {
     await start();
     const org = await api(adminToken, 'POST', '/api/v1/admin/organisations', { name: 'Crash operator', kind: 'operator', sector: 'transport', operatorKind: 'cii' });
     const user = await api(adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, { name: 'commander', role: 'commander' });
-    const { token } = await api(adminToken, 'POST', `/api/v1/admin/users/${user.id}/tokens`, { name: 't' });
+    // A person's token: an enrolment code from the admin, redeemed by the person (public route).
+    const { code } = await api(adminToken, 'POST', `/api/v1/admin/users/${user.id}/enrolment`);
+    const { token } = await api('', 'POST', '/api/v1/enrolments/redeem', { code, tokenName: 't' });
     // CII, grade II: one hour from discovery, so the deadline falls due 15 s from now.
     const detectedAt = new Date(Date.now() - 3600_000 + 15_000).toISOString();
     const incident = await api(token, 'POST', '/api/v1/incidents', { title: 'crash test', category: 'ddos', grade: 'II', detectedAt });

@@ -28,7 +28,9 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
     expect(body).toMatchObject({ state: 'triage', version: 1, workflow: { id: 'incident', version: 2 } });
     expect(body.steps.length).toBeGreaterThan(8);
     expect(body.steps.every((s: StepJson & { requirements: string[] }) => s.requirements.length > 0)).toBe(true);
-    expect(body.allowedEvents).toEqual(expect.arrayContaining(['DISMISS', 'COMPLETE_STEP']));
+    expect(body.allowedEvents).toEqual(expect.arrayContaining(['DISMISS']));
+    // Steps have their own endpoints; allowedEvents lists what POST /events accepts.
+    expect(body.allowedEvents).not.toContain('COMPLETE_STEP');
     expect(body.allowedEvents).not.toContain('CONFIRM'); // triage steps still open
 
     await inc.completePhase('triage');
@@ -103,7 +105,8 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
     const inc = await declare();
     const res = await inc.event('commander', { type: 'ADVANCE' });
     expect(res.status).toBe(409);
-    expect(res.body.allowedEvents).toEqual(expect.arrayContaining(['DISMISS', 'COMPLETE_STEP']));
+    expect(res.body.allowedEvents).toEqual(expect.arrayContaining(['DISMISS']));
+    expect(res.body.allowedEvents).not.toContain('COMPLETE_STEP');
     expect(res.body.allowedEvents).not.toContain('ADVANCE');
   });
 

@@ -9,7 +9,7 @@ import { startService, type ServiceHandle } from '../../src/bootstrap';
 import { ENTITIES } from '../../src/database/entities';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { joinSteps, type StepDefinition, type StepProgress } from '../../workflows/incident/steps';
-import { bearer, incidentInput } from '../support/harness';
+import { bearer, enrol, incidentInput } from '../support/harness';
 
 /**
  * An incident's snapshot keeps only its steps' progress; the definitions live in incident_playbook
@@ -33,7 +33,7 @@ describe('stored snapshots: step progress in the row, definitions beside it (rea
   async function setUp(h: ServiceHandle) {
     const org = await http(h).post('/api/v1/admin/organisations').set(bearer(adminToken)).send({ name: 'Op', kind: 'operator', sector: 'energy', operatorKind: 'cii' }).expect(201);
     const user = await http(h).post(`/api/v1/admin/organisations/${org.body.id}/users`).set(bearer(adminToken)).send({ name: 'cmd', role: 'commander' }).expect(201);
-    token = (await http(h).post(`/api/v1/admin/users/${user.body.id}/tokens`).set(bearer(adminToken)).send({ name: 't' }).expect(201)).body.token;
+    token = await enrol(() => http(h), adminToken, user.body.id, 't');
     const declared = await http(h).post('/api/v1/incidents').set(bearer(token)).send(incidentInput({ grade: 'III', category: 'ddos' })).expect(201);
     incidentId = declared.body.id;
     const step = declared.body.steps.find((s: { phase: string; roles: string[] }) => s.phase === 'triage' && s.roles.includes('commander'));
@@ -85,12 +85,8 @@ describe('stored snapshots: step progress in the row, definitions beside it (rea
     const stored = JSON.parse(row.snapshot);
     const whole = joinSteps(stored.context.steps as StepProgress[], JSON.parse(playbook.steps) as StepDefinition[]);
     await ds.query('UPDATE incident SET snapshot = ? WHERE id = ?', [JSON.stringify({ ...stored, context: { ...stored.context, steps: whole } }), incidentId]);
-    // Undo the later migrations too, newest first, down to and including incident_playbook.
-    for (;;) {
-      const [last] = await ds.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
-      await ds.undoLastMigration();
-      if (last.name === 'IncidentPlaybook1764000000006') break;
-    }
+    // Back to before the split: undo it and any migration that came after it.
+    while ((await ds.query("SELECT name FROM sqlite_master WHERE name = 'incident_playbook'")).length > 0) await ds.undoLastMigration();
     expect(await ds.query("SELECT name FROM sqlite_master WHERE name = 'incident_playbook'")).toEqual([]);
     await ds.destroy();
 

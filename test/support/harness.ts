@@ -84,10 +84,19 @@ export async function createOrg(
   const tokens: Record<string, OrgWithToken> = {};
   for (const role of roles) {
     const user = await svc.http().post(`/api/v1/admin/organisations/${orgId}/users`).set(bearer(svc.adminToken)).send({ name: `${role} of ${org.name}`, role }).expect(201);
-    const tok = await svc.http().post(`/api/v1/admin/users/${user.body.id}/tokens`).set(bearer(svc.adminToken)).send({ name: role }).expect(201);
-    tokens[role] = { orgId, userId: user.body.id, token: tok.body.token };
+    tokens[role] = { orgId, userId: user.body.id, token: await enrol(svc.http, svc.adminToken, user.body.id, role) };
   }
   return { orgId, tokens };
+}
+
+/**
+ * A person's token the way the service hands it out: an admin issues an enrolment code and the
+ * person redeems it (an admin may not issue tokens for another person).
+ */
+export async function enrol(http: () => ReturnType<typeof request>, adminToken: string, userId: string, tokenName: string): Promise<string> {
+  const code = await http().post(`/api/v1/admin/users/${userId}/enrolment`).set(bearer(adminToken)).send().expect(201);
+  const redeemed = await http().post('/api/v1/enrolments/redeem').send({ code: code.body.code, tokenName }).expect(201);
+  return redeemed.body.token as string;
 }
 
 export const incidentInput = (overrides: Record<string, unknown> = {}) => ({

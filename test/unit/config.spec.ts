@@ -29,6 +29,9 @@ describe('configuration', () => {
     ['SECRETS_KEY', Buffer.alloc(16).toString('base64'), /^Invalid configuration: SECRETS_KEY must be 32 bytes/],
     ['NOTIFY_CONCURRENCY', '0', /^Invalid configuration: NOTIFY_CONCURRENCY must be an integer between 1 and 256 \(got "0"\)$/],
     ['NOTIFY_CONCURRENCY', 'many', /^Invalid configuration: NOTIFY_CONCURRENCY must be an integer between 1 and 256/],
+    ['AUTH_FAILURES_PER_SOURCE', '-1', /^Invalid configuration: AUTH_FAILURES_PER_SOURCE must be an integer between 0 and 100000 \(0 turns it off\)/],
+    ['AUTH_LOCKOUT_SECONDS', '0', /^Invalid configuration: AUTH_LOCKOUT_SECONDS must be a number of seconds between 1 and 86400/],
+    ['TRUST_PROXY', '10.0.0.0/8; rm', /^Invalid configuration: TRUST_PROXY must be a hop count or comma-separated addresses/],
   ])('rejects %s=%s with one line naming the variable', (name, value, pattern) => {
     let error: unknown;
     try {

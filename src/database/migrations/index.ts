@@ -10,6 +10,8 @@ import { SealChannelConfig1764000000010 } from './1764000000010-seal-channel-con
 import { OrganisationHostPatterns1764000000011 } from './1764000000011-organisation-host-patterns';
 import { ReportAuditHead1764000000012 } from './1764000000012-report-audit-head';
 import type { SecretBox } from '../../common/crypto/secret-box';
+import { TokenHandles1764000001400 } from './1764000001400-token-handles';
+import { Enrolment1764000001401 } from './1764000001401-enrolment';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -24,6 +26,8 @@ export const MIGRATIONS = [
   SealChannelConfig1764000000010,
   OrganisationHostPatterns1764000000011,
   ReportAuditHead1764000000012,
+  TokenHandles1764000001400,
+  Enrolment1764000001401,
 ];
 
 /**

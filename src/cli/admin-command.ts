@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AdminService } from '../auth/admin.service';
+import { issuePlatformToken, PlatformAdminError } from '../auth/platform-admin';
+import { TokenHasher } from '../auth/token-hash';
+import { ConfigError, loadConfig } from '../config/app-config';
+import { dataSourceOptions } from '../database/data-source-options';
+import { TransactionRunner } from '../database/transaction-runner';
+import type { CliIo } from './cli';
+
+export const ADMIN_USAGE = `lianfang admin reset-token [--user <userId>] [--name <token name>] [--revoke-others]
+
+  Prints a new token for a platform admin of this installation (the first one created, or --user),
+  creating the platform organisation and its admin if there is none. It works on the database
+  directly, not over HTTP: run it where the service runs, with the service's DATABASE_URL, VAR_DIR
+  and, if set, SECRETS_KEY and AUDIT_KEY. The token alone goes to stdout, shown once;
+  --revoke-others revokes that admin's other tokens. Audited as system:admin-cli.`;
+
+/**
+ * `lianfang admin …`: recovery commands for whoever runs the service (who can read its database
+ * and keys anyway), for when no admin token is at hand. Loaded only for `admin`, so the HTTP
+ * commands do not pay for TypeORM and the database driver.
+ */
+export async function runAdminCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'help' || sub === '--help') {
+    io.out(ADMIN_USAGE);
+    return 0;
+  }
+  if (sub !== 'reset-token') {
+    io.err(`${sub ? `unknown admin command ${sub}` : 'missing admin command'}\n\n${ADMIN_USAGE}`);
+    return 2;
+  }
+  let values: { user?: string; name?: string; 'revoke-others'?: boolean; json?: boolean };
+  try {
+    ({ values } = parseArgs({ args: rest, options: { user: { type: 'string' }, name: { type: 'string' }, 'revoke-others': { type: 'boolean' }, json: { type: 'boolean' } } }));
+  } catch (err) {
+    io.err(`${err instanceof Error ? err.message : String(err)}\n\n${ADMIN_USAGE}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(io.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  // Never create what the service should already have: a fresh key here would make a token the
+  // service cannot check, and a fresh database would be someone else's installation.
+  if (config.databaseKind === 'sqlite' && !existsSync(config.sqlitePath)) {
+    io.err(`no database at ${config.sqlitePath}: run this with the service's DATABASE_URL and VAR_DIR (the service creates the database at its first start)`);
+    return 2;
+  }
+  for (const [variable, file] of [['SECRETS_KEY', 'secrets.key'], ['AUDIT_KEY', 'audit.key']] as const) {
+    const path = join(config.VAR_DIR, 'keys', file);
+    if (!config[variable] && !existsSync(path)) {
+      io.err(`${variable} is not set and there is no ${path}: run this with the service's VAR_DIR (or its ${variable})`);
+      return 2;
+    }
+  }
+  const dataSource = new DataSource(dataSourceOptions(config));
+  await dataSource.initialize();
+  try {
+    if (await dataSource.showMigrations()) {
+      io.err('the database has migrations this version has not run yet: start the service once (it migrates at start-up), then run this again');
+      return 1;
+    }
+    const tx = new TransactionRunner(dataSource);
+    const audit = new AuditService(dataSource, tx, config);
+    const admin = new AdminService(dataSource, tx, audit, TokenHasher.fromConfig(config));
+    const result = await issuePlatformToken(
+      { tx, admin, audit },
+      { userId: values.user, name: values.name ?? `reset-token ${new Date().toISOString()}`, revokeOthers: values['revoke-others'] ?? false, actor: { system: 'admin-cli', orgId: null } },
+    );
+    if (values.json) {
+      io.out(JSON.stringify({ ...result.issued, user: result.user, created: result.created, revoked: result.revoked }, null, 2));
+    } else {
+      io.err(`${result.created ? 'created the platform organisation and its admin; ' : ''}new token for platform admin ${result.user.name} (${result.user.id}), listed as ${result.issued.prefix}${result.revoked ? `; revoked ${result.revoked} other token(s)` : ''}. Shown once:`);
+      io.out(result.issued.token);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof PlatformAdminError) {
+      io.err(err.message);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,91 @@
+import Database from 'better-sqlite3';
+import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
+
+/** Who may walk the whole audit chain, and what a tenant sees of its own entries. */
+describe('audit access', () => {
+  let svc: TestService;
+  let opA: Awaited<ReturnType<typeof createOrg>>;
+  let opB: Awaited<ReturnType<typeof createOrg>>;
+  let dept: Awaited<ReturnType<typeof createOrg>>;
+
+  beforeAll(async () => {
+    svc = await startTestService({ workers: false });
+    opA = await createOrg(svc, { name: 'Operator A', kind: 'operator', sector: 'finance', operatorKind: 'cii' }, ['admin', 'leader', 'commander', 'viewer']);
+    opB = await createOrg(svc, { name: 'Operator B', kind: 'operator', sector: 'finance', operatorKind: 'other' }, ['admin', 'commander']);
+    dept = await createOrg(svc, { name: 'Finance department', kind: 'department', sector: 'finance' }, ['department-officer']);
+    for (let i = 0; i < 3; i++) await svc.http().post('/api/v1/incidents').set(bearer(opA.tokens.commander.token)).send(incidentInput({ title: `A ${i}` })).expect(201);
+    for (let i = 0; i < 2; i++) await svc.http().post('/api/v1/incidents').set(bearer(opB.tokens.commander.token)).send(incidentInput({ title: `B ${i}` })).expect(201);
+  });
+  afterAll(async () => svc?.close());
+
+  it('the whole-chain walk is for platform admins only', async () => {
+    for (const token of [opA.tokens.admin.token, opA.tokens.leader.token, dept.tokens['department-officer'].token]) {
+      const res = await svc.http().get('/api/v1/audit/verify').set(bearer(token));
+      expect(res.status).toBe(403);
+      expect(res.body).not.toHaveProperty('entries');
+    }
+    const tenantAdmin = await svc.http().get('/api/v1/audit/verify').set(bearer(opA.tokens.admin.token)).expect(403);
+    expect(tenantAdmin.body.message).toMatch(/platform admins.*GET \/api\/v1\/audit\/entries/);
+    const ok = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
+    expect(ok.body).toMatchObject({ ok: true });
+  });
+
+  it('a tenant lists its own entries only, each verified in the chain', async () => {
+    const res = await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.leader.token)).expect(200);
+    const db = new Database(svc.sqlitePath, { readonly: true });
+    try {
+      const own = db.prepare('SELECT seq FROM audit_entry WHERE org_id = ? ORDER BY seq DESC').all(opA.orgId) as Array<{ seq: number }>;
+      expect(res.body.items.map((e: { seq: number }) => e.seq)).toEqual(own.map((r) => r.seq));
+    } finally {
+      db.close();
+    }
+    expect(res.body.items.filter((e: { action: string }) => e.action === 'incident.declared')).toHaveLength(3);
+    expect(res.body.items.every((e: { verification: { ok: boolean } }) => e.verification.ok)).toBe(true);
+    expect(res.body.nextBefore).toBeNull();
+    expect(JSON.stringify(res.body)).not.toContain('"B 0"');
+
+    const dres = await svc.http().get('/api/v1/audit/entries').set(bearer(dept.tokens['department-officer'].token)).expect(200);
+    expect(dres.body.items.every((e: { action: string }) => !e.action.startsWith('incident.'))).toBe(true);
+    await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.viewer.token)).expect(403);
+  });
+
+  it('pages with limit and nextBefore', async () => {
+    const first = await svc.http().get('/api/v1/audit/entries?limit=2').set(bearer(opA.tokens.admin.token)).expect(200);
+    expect(first.body.items).toHaveLength(2);
+    const second = await svc.http().get(`/api/v1/audit/entries?limit=2&before=${first.body.nextBefore}`).set(bearer(opA.tokens.admin.token)).expect(200);
+    expect(second.body.items[0].seq).toBeLessThan(first.body.items[1].seq);
+    const bad = await svc.http().get('/api/v1/audit/entries?limit=5000').set(bearer(opA.tokens.admin.token));
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].field).toBe('limit');
+    const huge = await svc.http().get('/api/v1/audit/entries?before=9223372036854775807').set(bearer(opA.tokens.admin.token));
+    expect(huge.status).toBe(400);
+    expect(huge.body.details[0].field).toBe('before');
+  });
+
+  it('names the entry an edit broke, and the entry before an edited successor', async () => {
+    const db = new Database(svc.sqlitePath);
+    try {
+      const [newer, older] = db.prepare("SELECT seq, payload, prev_hash FROM audit_entry WHERE org_id = ? AND action = 'incident.declared' ORDER BY seq DESC LIMIT 2").all(opA.orgId) as Array<{ seq: number; payload: string; prev_hash: string }>;
+      db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(older.payload.replace('"grade":"II"', '"grade":"IV"'), older.seq);
+      // B declared after A, so the entry after A's newest declaration is B's.
+      const next = db.prepare('SELECT seq, prev_hash, org_id FROM audit_entry WHERE seq = ?').get(newer.seq + 1) as { seq: number; prev_hash: string; org_id: string };
+      expect(next.org_id).toBe(opB.orgId);
+      const res = await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.admin.token)).expect(200);
+      const bySeq = new Map(res.body.items.map((e: { seq: number; verification: unknown }) => [e.seq, e.verification]));
+      expect(bySeq.get(older.seq)).toEqual({ ok: false, problem: 'payload-digest-mismatch' });
+      db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(older.payload, older.seq);
+
+      // The entry after `newer` no longer names newer's hash.
+      db.prepare('UPDATE audit_entry SET prev_hash = ? WHERE seq = ?').run('f'.repeat(64), next.seq);
+      const again = await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.admin.token)).expect(200);
+      const v = again.body.items.find((e: { seq: number }) => e.seq === newer.seq).verification;
+      expect(v).toEqual({ ok: false, problem: 'next-link-mismatch' });
+      expect(JSON.stringify(again.body)).not.toContain(opB.orgId);
+      db.prepare('UPDATE audit_entry SET prev_hash = ? WHERE seq = ?').run(next.prev_hash, next.seq);
+      const whole = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
+      expect(whole.body.ok).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+});
