@@ -80,7 +80,8 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
     await reply('ready');
     // A viewer's token is enough to send any of these bodies.
     const org = await post('/api/v1/admin/organisations', json({ name: 'Operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }), { token: adminToken });
-    const user = await post(`/api/v1/admin/organisations/${org.body.id}/users`, json({ name: 'viewer', role: 'viewer' }), { token: adminToken });
+    // A program's account (service account): an admin may issue its token directly, not a person's.
+    const user = await post(`/api/v1/admin/organisations/${org.body.id}/users`, json({ name: 'viewer', role: 'viewer', serviceAccount: true }), { token: adminToken });
     viewer = (await post(`/api/v1/admin/users/${user.body.id}/tokens`, json({ name: 'viewer' }), { token: adminToken })).body.token!;
     expect(viewer).toEqual(expect.any(String));
   });

@@ -9,7 +9,7 @@ import { startService, type ServiceHandle } from '../../src/bootstrap';
 import { secretsBox } from '../../src/config/keys';
 import { ENTITIES } from '../../src/database/entities';
 import { migrationsFor } from '../../src/database/migrations';
-import { bearer } from '../support/harness';
+import { bearer, enrol } from '../support/harness';
 import { json, Receiver, startReceiver } from '../unit/notifications/support/http-receiver';
 
 /**
@@ -47,7 +47,8 @@ describe('secrets at rest: file modes, and the migration that seals channel conf
     try {
       const org = await http(a).post('/api/v1/admin/organisations').set(bearer(adminToken)).send({ name: 'Op', kind: 'operator', sector: 'energy', operatorKind: 'cii' }).expect(201);
       const user = await http(a).post(`/api/v1/admin/organisations/${org.body.id}/users`).set(bearer(adminToken)).send({ name: 'adm', role: 'admin' }).expect(201);
-      adminOfOrg = (await http(a).post(`/api/v1/admin/users/${user.body.id}/tokens`).set(bearer(adminToken)).send({ name: 't' }).expect(201)).body.token;
+      // The organisation's admin takes its own token by enrolment (no one issues another person's token).
+      adminOfOrg = await enrol(() => http(a), adminToken, user.body.id, 't');
       for (const file of [sqlitePath, `${sqlitePath}-wal`, `${sqlitePath}-shm`, join(varDir, 'keys', 'secrets.key'), join(varDir, 'keys', 'audit.key')]) {
         expect([file, mode(file).toString(8)]).toEqual([file, '600']);
       }
