@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RecipientCoverageView } from '../reports/report.view';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { playbookFor } from '../../workflows';
 import type { StepState, StepTemplate } from '../../workflows/types';
@@ -70,6 +71,11 @@ export class IncidentView {
     description: 'Workflow version 2 on (null before): whether a crime is suspected (null: not decided yet) and the reports made to public security',
   })
   police!: PoliceView | null;
+  @ApiProperty({
+    type: RecipientCoverageView, nullable: true,
+    description: 'While a report is owed (reporting required, in triage or response): the recipient kinds the rules require and those nobody would receive, with the national channels for them; null otherwise',
+  })
+  recipientCoverage!: RecipientCoverageView | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -159,9 +165,10 @@ export function incidentView(
   allowedEvents: string[],
   deadlineRows: IncidentDeadline[],
   parentOf: (code: string) => string | undefined,
+  recipientCoverage: RecipientCoverageView | null = null,
 ): IncidentView {
   const { templates } = viewsFor(i.category, parentOf);
-  return { ...viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows), steps: context.steps.map((s) => stepView(s, templates.get(s.id))) } as IncidentView;
+  return { ...viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows, recipientCoverage), steps: context.steps.map((s) => stepView(s, templates.get(s.id))) } as IncidentView;
 }
 
 /**
@@ -176,9 +183,10 @@ export function incidentViewJson(
   allowedEvents: string[],
   deadlineRows: IncidentDeadline[],
   parentOf: (code: string) => string | undefined,
+  recipientCoverage: RecipientCoverageView | null = null,
 ): JsonText {
   const views = viewsFor(i.category, parentOf);
-  const view = viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows) as Record<string, unknown>;
+  const view = viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows, recipientCoverage) as Record<string, unknown>;
   view.steps = context.steps;
   return new JsonText(encodeWithMemos(view, (key) => (key === 'steps' ? (views.steps as JsonMemo<object>) : undefined)));
 }
@@ -190,6 +198,7 @@ function viewWithoutSteps(
   context: IncidentContext,
   allowedEvents: string[],
   deadlineRows: IncidentDeadline[],
+  recipientCoverage: RecipientCoverageView | null,
 ): Omit<IncidentView, 'steps'> & { steps: unknown } {
   const rows = new Map(deadlineRows.map((d) => [d.timer, d]));
   const deadlines: DeadlineView[] = Object.entries(context.deadlines).flatMap(([timer, entry]) => {
@@ -209,6 +218,7 @@ function viewWithoutSteps(
     steps: null,
     deadlines, reports: context.reports, dismissReason: context.dismissReason,
     police: 'crimeSuspected' in context ? { crimeSuspected: context.crimeSuspected ?? null, reports: context.policeReports ?? [] } : null,
+    recipientCoverage,
     createdAt: i.createdAt, updatedAt: i.updatedAt,
   };
 }

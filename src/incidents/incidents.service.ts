@@ -9,6 +9,8 @@ import { toIso } from '../common/time';
 import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
 import { IncidentEngine, type Applied } from '../engine/incident-engine.service';
 import { Catalogue } from '../requirements/catalogue';
+import { ReportingReadiness } from '../reports/reporting-readiness';
+import type { Grade } from '../common/roles';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
 import { parseUserEvent } from './incident-event.dto';
@@ -25,6 +27,7 @@ export class IncidentsService {
     private readonly engine: IncidentEngine,
     private readonly audit: AuditService,
     private readonly catalogue: Catalogue,
+    private readonly readiness: ReportingReadiness,
   ) {}
 
   /** The incident view (IncidentView) as JSON text: see incidentViewJson. */
@@ -133,7 +136,11 @@ export class IncidentsService {
       ? await this.dataSource.getRepository(IncidentDeadline).findBy({ incidentId: incident.id })
       : [];
     const allowed = this.engine.allowedEvents(incident, snapshot, p.role as never);
-    return incidentViewJson(incident, snapshot.value, context, allowed, deadlines, this.parentOf);
+    // Told with every full answer while a report is owed (declaration and confirmation included): a
+    // required recipient kind that nobody would receive must be reported another way, in time.
+    const owed = context.reportingRequired && (incident.state === 'triage' || incident.state === 'response');
+    const coverage = owed ? await this.readiness.coverageFor(this.dataSource.manager, incident.orgId, incident.grade as Grade, incident.drill) : null;
+    return incidentViewJson(incident, snapshot.value, context, allowed, deadlines, this.parentOf, coverage);
   }
 
   private readonly parentOf = (code: string) => this.catalogue.category(code)?.parent ?? undefined;

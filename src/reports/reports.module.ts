@@ -10,6 +10,7 @@ import { ReportTimers } from './report-timers';
 import { InboxController, RecipientsController, ReportsController } from './reports.controller';
 import { ReportsConfig } from './reports-config';
 import { ReportsService } from './reports.service';
+import { ReportingReadinessModule } from './reporting-readiness';
 
 /**
  * Reports to the authorities (operator side), the department inbox and onward reporting. Timer
@@ -21,7 +22,7 @@ export class ReportsModule {
   static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
     return {
       module: ReportsModule,
-      imports: [AuditModule],
+      imports: [AuditModule, ReportingReadinessModule],
       controllers: opts.api ? [ReportsController, RecipientsController, InboxController] : [],
       providers: [
         ReportsConfig,

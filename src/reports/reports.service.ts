@@ -22,8 +22,9 @@ import type { ReportingRule } from '../requirements/types';
 import { contentDigest, draftFields, fieldSets, MAX_FIELD_CHARS, missing, renderReportHtml } from './report-content';
 import type { CreateReportDto, OutOfBandDeliveryDto, SubmitReportDto, UpdateReportDto } from './report.dto';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient, type RecipientKindCode } from './report.entities';
-import { deliveryView, documentView, infoRequestView, type IncidentReportsView, type RecipientCoverageView, type ReportDocumentView, type ReportView } from './report.view';
+import { deliveryView, documentView, infoRequestView, type IncidentReportsView, type ReportDocumentView, type ReportView } from './report.view';
 import { ReportsConfig } from './reports-config';
+import { ReportingReadiness } from './reporting-readiness';
 
 const WORKFLOW_EVENT: Record<Report['kind'], string> = {
   initial: 'INITIAL_REPORT_SUBMITTED',
@@ -52,6 +53,7 @@ export class ReportsService {
     private readonly catalogue: Catalogue,
     private readonly timing: TimingPolicy,
     private readonly config: ReportsConfig,
+    private readonly readiness: ReportingReadiness,
   ) {}
 
   labelOf = (code: string): string => this.catalogue.reportFields.find((f) => f.code === code)?.label.zh ?? code;
@@ -105,7 +107,7 @@ export class ReportsService {
     const owing = lastInitial && lastInitial.partial ? lastInitial : null;
     const infoRequests = views.flatMap((v) => v.infoRequests).sort((a, b) => (a.requestedAt < b.requestedAt ? 1 : -1));
     const org = await this.dataSource.getRepository(Organisation).findOneByOrFail({ id: incident.orgId });
-    const recipientCoverage = await this.coverage(this.dataSource.manager, org, this.catalogue.ruleFor(org.operatorKind ?? 'other', incident.grade), incident.grade, incident.drill);
+    const recipientCoverage = await this.readiness.coverage(this.dataSource.manager, org, incident.grade, incident.drill);
     return { items: views, owedFields: owing ? owing.owedFields : [], owedSince: owing ? owing.id : null, infoRequests, recipientCoverage };
   }
 
@@ -278,10 +280,10 @@ export class ReportsService {
   private async address(
     em: EntityManager, report: Report, incident: Incident, org: Organisation, rule: ReportingRule, now: Date, outOfBand: readonly OutOfBandDeliveryDto[], p: Principal,
   ): Promise<{ deliveries: ReportDelivery[]; items: OutboxItem[] }> {
-    const kinds = this.recipientKinds(org, rule, report.grade);
+    const kinds = this.readiness.recipientKinds(org, rule, report.grade);
     const at = now.toISOString();
     const ackDueAt = new Date(now.getTime() + this.config.ackWithinMs);
-    const departments = await this.departmentsFor(em, org, kinds);
+    const departments = await this.readiness.departmentsFor(em, org, kinds);
     const externals = (await em.getRepository(ReportRecipient).find({ where: { orgId: org.id, active: true, kind: In(kinds) }, order: { createdAt: 'ASC' } }))
       .filter((r) => !report.drill || r.drill);
     const onward = rule.reports.onward;
@@ -359,41 +361,6 @@ export class ReportsService {
       attemptLog: [{ at: at.toISOString(), ok: true, means: o.means, reference: o.reference ?? null, recordedBy: p.userId }],
       acknowledgedAt: spoken ? at.toISOString() : null, acknowledgedBy: spoken ? p.userId : null, ackNote: spoken ? (o.reference ?? o.means) : null,
     };
-  }
-
-  /** Recipient kinds a report under `rule` goes to: the rule's, plus sector regulators whose rules bind this operator. */
-  private recipientKinds(org: Organisation, rule: ReportingRule, grade: Report['grade']): RecipientKindCode[] {
-    const kinds = rule.recipients.map((r) => r.kind as RecipientKindCode);
-    if (this.catalogue.sectorRulesFor(org.sector, org.operatorKind ?? 'other', grade).length) kinds.push('sector-regulator');
-    return kinds;
-  }
-
-  /**
-   * Departments of this deployment that receive the operator's reports: protection departments of its
-   * sector; provincial cyberspace departments and public security of its region (when it has one).
-   */
-  private async departmentsFor(em: EntityManager, org: Organisation, kinds: readonly RecipientKindCode[]): Promise<Organisation[]> {
-    const where: Array<Record<string, unknown>> = [];
-    if (kinds.includes('protection-department')) where.push({ kind: 'department', departmentKind: 'protection-department', sector: org.sector });
-    const regional = kinds.filter((k) => k === 'provincial-cyberspace-department' || k === 'public-security');
-    if (regional.length && org.region) where.push({ kind: 'department', departmentKind: In(regional), region: org.region });
-    if (!where.length) return [];
-    return em.getRepository(Organisation).find({ where, order: { name: 'ASC' } });
-  }
-
-  /**
-   * Which recipient kinds the rule requires for this incident and which of them nobody would receive
-   * today (no department of the deployment, no active external recipient): those reports must go by
-   * another way, and the national channels are offered for them.
-   */
-  private async coverage(em: EntityManager, org: Organisation, rule: ReportingRule | undefined, grade: Report['grade'], drill: boolean): Promise<RecipientCoverageView> {
-    if (!rule) return { required: [], missing: [], nationalChannels: [] };
-    const required = this.recipientKinds(org, rule, grade);
-    const departments = await this.departmentsFor(em, org, required);
-    const externals = (await em.getRepository(ReportRecipient).find({ where: { orgId: org.id, active: true, kind: In(required) } })).filter((r) => !drill || r.drill);
-    const covered = new Set<string>([...departments.map((d) => d.departmentKind ?? 'protection-department'), ...externals.map((r) => r.kind)]);
-    const missing = required.filter((k) => !covered.has(k));
-    return { required, missing, nationalChannels: missing.length ? this.catalogue.nationalChannels.channels.map((c) => ({ ...c, label: { ...c.label } })) : [] };
   }
 
   private async lastInitial(em: EntityManager, incidentId: string): Promise<Report | null> {

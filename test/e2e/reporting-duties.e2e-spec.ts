@@ -85,6 +85,21 @@ describe('reporting duties as published (NCIRM-2025 Arts. 4, 7, 8)', () => {
     expect(list.body.recipientCoverage).toEqual({ required: ['provincial-cyberspace-department'], missing: [], nationalChannels: [] });
   });
 
+  it('tells the operator at declaration and at confirmation which required recipients nobody would receive', async () => {
+    const declared = await http().post('/api/v1/incidents').set(bearer(cii.commander.token)).send(incidentInput({ category: 'data-leak', grade: 'II' })).expect(201);
+    expect(declared.body.recipientCoverage).toMatchObject({ required: ['protection-department', 'public-security'], missing: ['protection-department'] });
+    expect(declared.body.recipientCoverage.nationalChannels[0]).toMatchObject({ kind: 'hotline', value: '12387' });
+    const inc = new IncidentDriver(svc, cii, declared.body.id);
+    await inc.completePhase('triage');
+    const confirmedAnswer = await inc.send('commander', { type: 'CONFIRM', grade: 'II', crimeSuspected: false });
+    expect(confirmedAnswer.recipientCoverage.missing).toEqual(['protection-department']);
+    // Grade IV owes no report: nothing to tell. An operator whose recipients are all there is told so.
+    const grade4 = await http().post('/api/v1/incidents').set(bearer(cii.commander.token)).send(incidentInput({ grade: 'IV' })).expect(201);
+    expect(grade4.body.recipientCoverage).toBeNull();
+    const covered = await http().post('/api/v1/incidents').set(bearer(op.commander.token)).send(incidentInput({ grade: 'II' })).expect(201);
+    expect(covered.body.recipientCoverage).toEqual({ required: ['provincial-cyberspace-department'], missing: [], nationalChannels: [] });
+  });
+
   it('says which required recipients nobody would receive, and offers the national channels', async () => {
     const inc = await confirmed(cii, {});
     let list = await http().get(`/api/v1/incidents/${inc.id}/reports`).set(bearer(cii.liaison.token)).expect(200);

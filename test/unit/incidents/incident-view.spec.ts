@@ -33,13 +33,16 @@ describe('incidentViewJson', () => {
       }
       const context = snap.context as IncidentContext;
       const allowed = rt.allowed('incident', 1, snap, 'commander');
+      const coverage = { required: ['protection-department', 'public-security'], missing: ['public-security'], nationalChannels: [{ kind: 'hotline', value: '12387', label: { zh: '热线', en: 'hotline' } }] };
       for (const rows of [[], [deadline]]) {
-        const text = incidentViewJson(incident, snap.value, context, allowed, rows, parentOf).text;
-        expect(text).toBe(JSON.stringify(incidentView(incident, snap.value, context, allowed, rows, parentOf)));
-        compared++;
+        for (const cov of [null, coverage]) {
+          const text = incidentViewJson(incident, snap.value, context, allowed, rows, parentOf, cov).text;
+          expect(text).toBe(JSON.stringify(incidentView(incident, snap.value, context, allowed, rows, parentOf, cov)));
+          compared++;
+        }
       }
     }
-    expect(compared).toBe(2 * (events.length + 1));
+    expect(compared).toBe(4 * (events.length + 1));
     // The guidance comes from the playbook, not the snapshot.
     expect(incidentViewJson(incident, snap.value, snap.context as IncidentContext, [], [], parentOf).text).toContain('"guidance":{');
   });
