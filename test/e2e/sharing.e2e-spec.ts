@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getStixValidator, safeSchemaRegExp, STIX_SCHEMA_BASE, TLP_2_0_MARKING_IDS } from '../../src/sharing/stix';
 import { DataSource } from 'typeorm';
@@ -10,11 +10,12 @@ import { bearer, createOrg, incidentInput, startTestService, TestService } from 
 type Tok = Record<string, { token: string; userId: string; orgId: string }>;
 interface StixObj { type: string; id: string; object_marking_refs?: string[]; [k: string]: unknown }
 
-const SHARED_SCHEMAS = resolve(__dirname, '../../../shared/stix2-json-schemas/schemas');
+// The vendored OASIS files read from disk: a second loading, independent of the service's own imports.
+const SHARED_SCHEMAS = resolve(__dirname, '../../src/sharing/stix/schemas');
 
 /**
- * The OASIS schemas straight from the project's shared copy (not the vendored one the service uses),
- * loaded the way its SOURCE.md says, so the export is checked by a second, independent loading.
+ * The OASIS schemas straight from the JSON files (not through the service's validator and its imports),
+ * loaded the way SOURCE.md says, so the export is checked by a second, independent loading.
  * Each object is validated against its own type's schema (upstream bundle.json cannot hold an
  * incident, see src/sharing/stix/schemas/SOURCE.md).
  */
@@ -23,7 +24,7 @@ function sharedSchemaValidator(): (o: StixObj) => string[] {
   addFormats(ajv);
   ajv.addFormat('idn-hostname', true);
   const files: string[] = [];
-  for (const folder of readdirSync(SHARED_SCHEMAS)) for (const f of readdirSync(join(SHARED_SCHEMAS, folder))) if (f.endsWith('.json')) files.push(`${folder}/${f}`);
+  for (const folder of readdirSync(SHARED_SCHEMAS).filter((d) => statSync(join(SHARED_SCHEMAS, d)).isDirectory())) for (const f of readdirSync(join(SHARED_SCHEMAS, folder))) if (f.endsWith('.json')) files.push(`${folder}/${f}`);
   for (const f of files) ajv.addSchema(JSON.parse(readFileSync(join(SHARED_SCHEMAS, f), 'utf8')));
   return (o) => {
     const file = files.find((f) => f.endsWith(`/${o.type}.json`));
@@ -155,10 +156,8 @@ describe('threat-information sharing: incident indicators, STIX export and impor
     const result = getStixValidator().validateBundle(bundle);
     expect(result.errors).toEqual([]);
     expect(result.ok).toBe(true);
-    if (existsSync(SHARED_SCHEMAS)) {
-      const check = sharedSchemaValidator();
-      expect(bundle.objects.flatMap(check)).toEqual([]);
-    }
+    const check = sharedSchemaValidator();
+    expect(bundle.objects.flatMap(check)).toEqual([]);
     const marking = bundle.objects.find((o) => o.type === 'marking-definition')!;
     expect(marking.id).toBe(TLP_2_0_MARKING_IDS.amber);
     for (const o of bundle.objects.filter((x) => x.type !== 'marking-definition')) expect(o.object_marking_refs).toEqual([TLP_2_0_MARKING_IDS.amber]);
