@@ -1,6 +1,6 @@
 /**
  * Vocabulary shared by the workflow machines and the playbooks. This folder imports nothing from src/
- * (DESIGN.md layering), so the fixed domain vocabulary is declared here once and src/ may import it.
+ * (workflows/README.md: pure, no I/O), so the fixed domain vocabulary is declared here once and src/ may import it.
  */
 
 export const GRADES = ['I', 'II', 'III', 'IV'] as const;

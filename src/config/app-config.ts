@@ -13,6 +13,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { EgressAllowSyntaxError, parseEgressAllow } from '../egress/egress-policy';
+import { durationMs } from '../requirements/duration';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -128,9 +129,17 @@ export class AppConfig {
   @Matches(/^(0(\.\d+)?|1)(,(0(\.\d+)?|1))*$/, { message: 'must be comma-separated fractions between 0 and 1, e.g. 0.5,0.8' })
   REMINDER_FRACTIONS?: string;
 
+  // The catalogue's own duration parser decides, so what passes here is what the timers can use
+  // (a second, looser pattern let PT0.5S through to crash start-up, and refused P1W).
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, { message: 'must be an ISO 8601 duration such as PT15M' })
+  @ValidateBy({
+    name: 'escalationStepDelay',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && stepDelayProblem(value) === undefined,
+      defaultMessage: (args) => (typeof args?.value === 'string' ? (stepDelayProblem(args.value) ?? 'is invalid') : 'must be a string'),
+    },
+  })
   ESCALATION_STEP_DELAY?: string;
 
   /** Attempts per notification delivery (the first send included) before it is dead-lettered. */
@@ -261,6 +270,15 @@ function egressAllowProblem(value: string): string | undefined {
 }
 
 export class ConfigError extends Error {}
+
+/** Why a value cannot be an escalation step delay: not a duration the timers understand, or no time at all. */
+function stepDelayProblem(value: string): string | undefined {
+  try {
+    return durationMs(value) > 0 ? undefined : 'must be longer than zero, e.g. PT15M';
+  } catch {
+    return 'must be an ISO 8601 duration of the form PnW or PnDTnHnMnS with whole numbers, e.g. PT15M or PT30S';
+  }
+}
 
 /** Settings without a default (absent from `new AppConfig()`'s own keys). */
 const OPTIONAL_KEYS = ['REDIS_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'SECRETS_KEY', 'AUDIT_KEY', 'AUDIT_WITNESS_FILE', 'REQUIREMENTS_DIR', 'REMINDER_FRACTIONS', 'ESCALATION_STEP_DELAY', 'EGRESS_ALLOW', 'TRUST_PROXY'] as const;

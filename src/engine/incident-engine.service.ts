@@ -65,7 +65,7 @@ interface OrgTerms {
 const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` : a.userId);
 
 /**
- * The engine of DESIGN.md: load snapshot → pure transition → one transaction that saves the
+ * The one engine of every incident change (README "Incidents and guided response"): load snapshot → pure transition → one transaction that saves the
  * snapshot (optimistic concurrency on `version`), appends the audit entry and writes the outbox rows
  * for side effects. Nothing else writes an incident's workflow state; timers and workers call
  * `apply` like any other caller.

@@ -10,7 +10,7 @@ import { IncidentDriver, type Tokens } from '../support/incident-driver';
 import { waitFor } from '../support/wait';
 
 /**
- * DESIGN.md: while Redis is down the API keeps accepting incidents and events, outbox rows
+ * The outbox promise (README "Design notes"): while Redis is down the API keeps accepting incidents and events, outbox rows
  * accumulate, and they drain in order when Redis returns — each job enqueued exactly once.
  */
 describe('outbox relay across a Redis outage', () => {

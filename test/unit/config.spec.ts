@@ -32,6 +32,10 @@ describe('configuration', () => {
     ['AUTH_FAILURES_PER_SOURCE', '-1', /^Invalid configuration: AUTH_FAILURES_PER_SOURCE must be an integer between 0 and 100000 \(0 turns it off\)/],
     ['AUTH_LOCKOUT_SECONDS', '0', /^Invalid configuration: AUTH_LOCKOUT_SECONDS must be a number of seconds between 1 and 86400/],
     ['TRUST_PROXY', '10.0.0.0/8; rm', /^Invalid configuration: TRUST_PROXY must be a hop count or comma-separated addresses/],
+    // Passed the old pattern and then crashed start-up with a stack trace.
+    ['ESCALATION_STEP_DELAY', 'PT0.5S', /^Invalid configuration: ESCALATION_STEP_DELAY must be an ISO 8601 duration of the form PnW or PnDTnHnMnS with whole numbers/],
+    ['ESCALATION_STEP_DELAY', 'PT0S', /^Invalid configuration: ESCALATION_STEP_DELAY must be longer than zero/],
+    ['ESCALATION_STEP_DELAY', '15 minutes', /^Invalid configuration: ESCALATION_STEP_DELAY must be an ISO 8601 duration/],
   ])('rejects %s=%s with one line naming the variable', (name, value, pattern) => {
     let error: unknown;
     try {
@@ -43,6 +47,10 @@ describe('configuration', () => {
     const message = (error as Error).message;
     expect(message).toMatch(pattern);
     expect(message).not.toContain('\n');
+  });
+
+  it('accepts every escalation step delay the timers can use, weeks included (the old pattern refused P1W)', () => {
+    for (const value of ['PT15M', 'PT1S', 'P1W', 'P1DT2H']) expect(loadConfig({ ESCALATION_STEP_DELAY: value }).ESCALATION_STEP_DELAY).toBe(value);
   });
 
   it('never echoes a secret value in the error', () => {

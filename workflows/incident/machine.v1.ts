@@ -16,7 +16,7 @@ import type { IncidentContext, IncidentEvent, IncidentInput, IncidentTimer } fro
  * Incident lifecycle, version 1. Pure: side effects are the parameterised actions `scheduleDeadline`,
  * `cancelDeadline` and `notify`, whose implementations do nothing — the runtime reads them from the
  * actions list `transition()` returns and writes them as outbox rows. No `after` delays (lost on
- * restore, DESIGN.md), no invoked actors, no clock: times arrive inside events.
+ * restore, statelyai/xstate#5331), no invoked actors, no clock: times arrive inside events.
  *
  * Requirement IDs sit in `meta.requirements` on states and transitions; workflows/README.md lists them.
  */
