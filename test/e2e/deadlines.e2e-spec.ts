@@ -1,6 +1,9 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { QUEUES } from '../../src/queues/queue-names';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type Tokens } from '../support/incident-driver';
-import { waitFor } from '../support/wait';
+import { queueSettled, waitFor } from '../support/wait';
 
 /**
  * Real BullMQ delayed jobs on a real redis-server: the rules give a CII operator one hour for the
@@ -29,6 +32,8 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
     await inc.send('commander', { type: 'CONFIRM', grade: 'II' });
     return inc;
   }
+
+  const timers = () => svc.app.get<Queue>(getQueueToken(QUEUES.timers), { strict: false });
 
   async function actions(id: string): Promise<Array<{ seq: number; action: string; payload: string; at: string }>> {
     const res = await svc.http().get(`/api/v1/incidents/${id}/timeline`).set(bearer(tokens.commander.token)).expect(200);
@@ -60,8 +65,8 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
     const dash = await svc.http().get('/api/v1/deadlines').set(bearer(tokens.leader.token)).expect(200);
     expect(dash.body.overdue.map((d: { incidentId: string }) => d.incidentId)).toContain(inc.id);
 
-    // Nothing fires twice: wait past another step delay and count again.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Nothing fires twice: once none of this incident's timer jobs can still run, count again.
+    await queueSettled(timers(), `dl.${inc.id}.`);
     const again = (await actions(inc.id)).filter((e) => /DEADLINE|escalated/.test(e.action));
     expect(again).toHaveLength(5);
 
@@ -78,13 +83,15 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
     const ack = await svc.http().post(`/api/v1/incidents/${late.id}/deadlines/initial-report/acknowledge`).set(bearer(tokens.leader.token));
     expect(ack.status).toBe(200);
     const levelAtAck = (await late.get()).deadlines[0].escalationLevel;
-    await new Promise((r) => setTimeout(r, 2500));
+    // The escalation jobs are gone (cancelled) or have run and done nothing.
+    await queueSettled(timers(), `dl.${late.id}.`);
     expect((await late.get()).deadlines[0].escalationLevel).toBe(levelAtAck);
     expect(levelAtAck).toBeLessThan(3);
 
     const ontime = await confirmedIncident(4);
     await ontime.send('liaison', { type: 'INITIAL_REPORT_SUBMITTED', partial: true, reportReference: 'on-time' });
-    await new Promise((r) => setTimeout(r, 5500));
+    // Every job of its deadline (reminder, due, escalations) is cancelled or has run.
+    await queueSettled(timers(), `dl.${ontime.id}.`);
     const t = await actions(ontime.id);
     expect(t.map((e) => e.action)).not.toContain('incident.event.DEADLINE_MISSED');
     expect((await ontime.get()).deadlines[0]).toMatchObject({ status: 'met', escalationLevel: 0 });
@@ -96,7 +103,8 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
     const body = await inc.send('commander', { type: 'REGRADE', grade: 'I', reason: 'wider impact' });
     expect(body.deadlines[0].generation).toBe(2);
     await waitFor('missed on generation 2', async () => ((await inc.get()).deadlines[0].status === 'missed' ? true : undefined), 15_000);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Generation 1's jobs were cancelled; once no job of either generation can run, count the misses.
+    await queueSettled(timers(), `dl.${inc.id}.`);
     const missed = (await actions(inc.id)).filter((e) => e.action === 'incident.event.DEADLINE_MISSED');
     expect(missed).toHaveLength(1);
     expect(JSON.parse(missed[0].payload).event.generation).toBe(2);

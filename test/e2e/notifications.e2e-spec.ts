@@ -11,7 +11,7 @@ import { NotificationDelivery } from '../../src/notifications/notification-deliv
 import { NotificationSubscription } from '../../src/notifications/notification-subscription.entity';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type Tokens } from '../support/incident-driver';
-import { waitFor } from '../support/wait';
+import { queueSettled, waitFor } from '../support/wait';
 import { CapturedRequest, json, Receiver, startReceiver } from '../unit/notifications/support/http-receiver';
 import { header, leaves, parseMime } from '../unit/notifications/support/mime';
 
@@ -255,8 +255,8 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
     const failed = log.find((d) => d.subscriptionId === rejecting.id)!;
     expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 400, lastError: 'HTTP 400' });
 
-    // Nothing more arrives later: no retry after success, none after a 4xx.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Nothing more arrives later: no retry after success, none after a 4xx (no delivery job is left to run).
+    await queueSettled(svc.app.get<Queue>(getQueueToken('notifications'), { strict: false }), '');
     expect(at('/flaky/a')).toHaveLength(4);
     expect(at('/reject/a')).toHaveLength(1);
 

@@ -7,7 +7,7 @@ import { OutboxRelay } from '../../src/outbox/outbox.relay';
 import { QUEUES } from '../../src/queues/queue-names';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type Tokens } from '../support/incident-driver';
-import { waitFor } from '../support/wait';
+import { queueSettled, waitFor } from '../support/wait';
 
 /**
  * The outbox promise (README "Design notes"): while Redis is down the API keeps accepting incidents and events, outbox rows
@@ -105,7 +105,8 @@ describe('outbox relay across a Redis outage', () => {
     // Every notification decided during the outage reaches the receiver exactly once.
     const expected = ['incident.declared', 'incident.declared', 'incident.declared', 'incident.confirmed', 'report.submitted'];
     await waitFor('five notifications', async () => received.length >= expected.length, 20_000);
-    await new Promise((r) => setTimeout(r, 1000));
+    // No notification job is left that could still deliver a sixth.
+    await queueSettled(svc.app.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false }), '');
     expect(received.map((r) => r.event).sort()).toEqual([...expected].sort());
     expect(new Set(received.map((r) => r.delivery)).size).toBe(expected.length);
 

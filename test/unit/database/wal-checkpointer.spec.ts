@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { sql } from '../../../src/database/sql';
 import { TransactionRunner } from '../../../src/database/transaction-runner';
 import { WalCheckpointer } from '../../../src/database/wal-checkpointer';
+import { waitFor } from '../../support/wait';
 
 /** Real SQLite files; the checkpoints run on a real worker thread with its own connection. */
 describe('WalCheckpointer', () => {
@@ -91,7 +92,8 @@ describe('WalCheckpointer', () => {
     expect(tx.walCheckpointer).toBeDefined();
     expect(await ds.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 20_000 }]);
     for (let i = 0; i < 450; i++) await tx.run((em) => sql(em, 'INSERT INTO t (body) VALUES (?)', ['x'.repeat(2000)]));
-    await new Promise((r) => setTimeout(r, 200));
+    // The checkpoint runs on its own thread: wait for its first report rather than for a guessed time.
+    await waitFor('a checkpoint pass', async () => (tx.walCheckpointer!.last?.checkpointed ?? 0) > 0, 10_000, 20);
     expect(tx.walCheckpointer!.last?.checkpointed).toBeGreaterThan(0);
     await tx.onModuleDestroy();
     expect(await ds.query('SELECT COUNT(*) AS n FROM t')).toEqual([{ n: 450 }]);
