@@ -20,6 +20,26 @@ function decode(buf: Buffer, encoding: string): string {
   }
 }
 
+/**
+ * Calls `answer` once the rest of the request body has arrived (and been dropped unread). Answering
+ * while the client is still sending would close a connection with unread data in it, which resets it,
+ * and the client could lose the answer along with the connection. Dropping what arrives costs no
+ * parsing, and the body limit and the request timeout bound the wait.
+ */
+function whenReceived(req: Request, answer: () => void): void {
+  if (req.complete) return answer();
+  let settled = false;
+  req.once('end', () => {
+    if (!settled) answer();
+    settled = true;
+  });
+  // The client gave up: nobody is left to answer.
+  req.once('aborted', () => {
+    settled = true;
+  });
+  req.resume();
+}
+
 /** The structural bounds for a request's body; most routes share BODY_BOUNDS. */
 export type BoundsFor = (req: Request) => JsonBounds;
 
@@ -104,7 +124,7 @@ export function jsonBody(limitBytes: number, boundsFor: BoundsFor = () => BODY_B
         if (!(err instanceof JsonBoundsError)) throw err;
         done = true;
         parts.length = 0;
-        refuse(req, res, err);
+        whenReceived(req, () => refuse(req, res, err));
         return false;
       }
     };
