@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/redis/local-redis';
@@ -78,9 +78,13 @@ describe('timers survive a crash of the service', () => {
     const confirmed = await api(token, 'POST', `/api/v1/incidents/${incident.id}/events`, { type: 'CONFIRM', grade: 'II' });
     const dueAt = Date.parse(confirmed.deadlines[0].dueAt);
 
-    // The deadline job has reached Redis (outbox row marked sent) and Redis has had time to append it.
+    // The deadline job has reached Redis (outbox row marked sent) and Redis has appended it to its AOF
+    // (appendfsync everysec): the job id is in the append-only file, so a kill -9 cannot lose it.
     await waitFor('deadline job sent to Redis', async () => db<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'deadline-due' AND sent_at IS NOT NULL")[0].n === 1);
-    await new Promise((r) => setTimeout(r, 1500));
+    const aofDir = join(dir, 'var', 'redis', 'appendonlydir');
+    const dueJobId = `dl.${incident.id}.initial-report.1.due`;
+    await waitFor('the deadline job in the AOF', async () =>
+      existsSync(aofDir) && readdirSync(aofDir).filter((f) => f.endsWith('.aof')).some((f) => readFileSync(join(aofDir, f)).includes(dueJobId)), 10_000, 50);
     expect(Date.now()).toBeLessThan(dueAt - 5000);
 
     const orphan = Number(readFileSync(join(dir, 'var', 'redis', 'owner.pid'), 'utf8'));
