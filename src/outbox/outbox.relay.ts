@@ -92,6 +92,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
+  /** Runs a pass now (after the one under way, if any) and resolves once no pass is running (tests). */
+  async pass(): Promise<void> {
+    this.wake();
+    while (this.running) await this.current;
+  }
+
   /** Unsent rows, oldest first (a gauge for /ready and tests). */
   async backlog(): Promise<number> {
     return this.dataSource.getRepository(OutboxRow).createQueryBuilder('o').where('o.sent_at IS NULL').getCount();

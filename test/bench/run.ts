@@ -27,6 +27,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/redis/local-redis';
+import { waitFor } from '../support/wait';
 import { redisOptionsFromUrl } from '../../src/redis/redis-options';
 
 const ROOT = join(__dirname, '..', '..');
@@ -176,10 +177,9 @@ function receiver(): Promise<{ server: Server; url: string; count: () => number;
 
 async function waitCount(count: () => number, target: number, timeoutMs: number): Promise<number> {
   const start = Date.now();
-  while (count() < target) {
-    if (Date.now() - start > timeoutMs) throw new Error(`only ${count()} of ${target} arrived in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(`${target} deliveries`, async () => count() >= target, timeoutMs, 20).catch(() => {
+    throw new Error(`only ${count()} of ${target} arrived in ${timeoutMs} ms`);
+  });
   return Date.now() - start;
 }
 
@@ -214,14 +214,10 @@ async function main() {
     };
     const base = { url, connections: 16, duration: SECONDS, headers };
     // Each run starts once the previous one's side effects (outbox, queued jobs) are done.
-    const idle = async () => {
-      for (let i = 0; i < 600; i++) {
-        const s = await api(url, token, 'GET', '/bench/idle');
-        if (s.outbox === 0 && s.jobs === 0) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('service did not go idle in 60 s');
-    };
+    const idle = () => waitFor('the service to go idle', async () => {
+      const s = await api(url, token, 'GET', '/bench/idle');
+      return s.outbox === 0 && s.jobs === 0;
+    }, 60_000);
 
     console.log(`lianfang benchmark — ${SECONDS} s per run, 16 connections, loopback, ${process.platform} ${process.arch}, Node ${process.version}`);
     console.log('(events: REGRADE in triage, round-robin over 200 incidents; no notification subscriber wants it, so it writes snapshot + audit entry only)');
@@ -335,12 +331,12 @@ async function main() {
       const setupStart = Date.now();
       await api(url, token, 'POST', '/bench/deadlines', { count: DEADLINES, spreadMs: 3000, leadMs });
       console.log(`timer set-up: ${DEADLINES} incidents declared and confirmed in ${((Date.now() - setupStart) / 1000).toFixed(1)} s; the first deadline falls due ${(leadMs / 1000).toFixed(0)} s after the start`);
-      const until = Date.now() + leadMs + 60_000;
-      let late: { fired: number; p50: number; p99: number; max: number; tenths: Array<number | null> };
-      do {
-        await new Promise((r) => setTimeout(r, 500));
+      type Lateness = { fired: number; p50: number; p99: number; max: number; tenths: Array<number | null> };
+      let late: Lateness = { fired: 0, p50: 0, p99: 0, max: 0, tenths: [] };
+      await waitFor('every deadline to fire', async () => {
         late = await api(url, token, 'GET', '/bench/lateness');
-      } while (late.fired < DEADLINES && Date.now() < until);
+        return late.fired >= DEADLINES;
+      }, leadMs + 60_000, 500).catch(() => undefined); // printed below either way, with how many fired
       console.log(`timer lateness: ${late.fired} of ${DEADLINES} deadlines fired; p50 ${late.p50} ms, p99 ${late.p99} ms, max ${late.max} ms (target p99 < 500 ms); median per tenth in due order: ${late.tenths.join(', ')} ms`);
     }
   } finally {

@@ -3,6 +3,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { QUEUES } from '../../src/queues/queue-names';
 import { freePort } from '../../src/redis/local-redis';
 import { waitFor } from '../support/wait';
 
@@ -100,7 +102,18 @@ describe('timers survive a crash of the service', () => {
 
     const missed = () => db<{ payload: string }>("SELECT payload FROM audit_entry WHERE incident_id = ? AND action = 'incident.event.DEADLINE_MISSED'", incident.id);
     await waitFor('the deadline to fire after the restart', async () => missed().length > 0, dueAt - Date.now() + 15_000);
-    await new Promise((r) => setTimeout(r, 2000));
+    // The due job is the only one that can record the miss: once it has finished (or is gone), count.
+    const redisPid = Number(readFileSync(join(dir, 'var', 'redis', 'owner.pid'), 'utf8'));
+    const args = readFileSync(`/proc/${redisPid}/cmdline`, 'utf8').split('\0');
+    const timers = new Queue(QUEUES.timers, { connection: { host: '127.0.0.1', port: Number(args[args.indexOf('--port') + 1]) } });
+    try {
+      await waitFor('the due job to finish', async () => {
+        const job = await timers.getJob(`dl.${incident.id}.initial-report.1.due`);
+        return !job || (await job.getState()) === 'completed';
+      });
+    } finally {
+      await timers.close();
+    }
     expect(missed()).toHaveLength(1);
     const view = await api(token, 'GET', `/api/v1/incidents/${incident.id}`);
     expect(view.deadlines[0]).toMatchObject({ timer: 'initial-report', status: 'missed' });

@@ -112,8 +112,7 @@ describe('outbox relay across a Redis outage', () => {
 
     // Running the relay again enqueues nothing new: ids are deterministic and rows are marked sent.
     const counts = await svc.app.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false }).getJobCounts();
-    relay.wake();
-    await new Promise((r) => setTimeout(r, 300));
+    await relay.pass();
     expect(await svc.app.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false }).getJobCounts()).toEqual(counts);
     await svc.http().get('/ready').expect(200);
   });

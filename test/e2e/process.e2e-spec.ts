@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/redis/local-redis';
+import { waitFor } from '../support/wait';
 
 /**
  * The entrypoint as an operator runs it: a separate Node process (ts-node, so no build step is
@@ -23,14 +24,6 @@ function startMain(env: Record<string, string>): { child: ChildProcess; output: 
   return { child, output: () => out, exited };
 }
 
-async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('timed out');
-}
 
 describe('service process', () => {
   jest.setTimeout(60_000);
@@ -59,7 +52,7 @@ describe('service process', () => {
     const varDir = join(dir, 'var');
     const p = startMain({ PORT: String(port), VAR_DIR: varDir, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}` });
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 30_000);
+      await waitFor('the service to answer /health', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 30_000);
       const ready = await fetch(`http://127.0.0.1:${port}/ready`);
       expect(ready.status).toBe(200);
       const redisPid = Number(readFileSync(join(varDir, 'redis', 'owner.pid'), 'utf8'));
