@@ -22,16 +22,16 @@ import type { IncidentContext, IncidentEvent, IncidentInput, IncidentTimer } fro
  */
 
 const REPORT_DEADLINE_REQS = ['NCIRM-2025-4-cii', 'NCIRM-2025-4-organ', 'NCIRM-2025-4-other'];
-const HANDLING_DONE = '#incident.response.handling.done';
+export const HANDLING_DONE = '#incident.response.handling.done';
 
-type PhaseParams = { phase: Phase };
-type TimerParams = { timer: IncidentTimer };
+export type PhaseParams = { phase: Phase };
+export type TimerParams = { timer: IncidentTimer };
 
 /**
  * enqueueActions with the effect actions as its action type: inside setup() the inferred action type
  * is `never`, which would reject `enqueue({ type: 'scheduleDeadline', ... })`.
  */
-const effects = <TParams extends TimerParams | undefined>(
+export const effects = <TParams extends TimerParams | undefined>(
   collect: Parameters<typeof enqueueActions<IncidentContext, IncidentEvent, TParams, IncidentEvent, never, WorkflowEffect, never>>[0],
 ) => enqueueActions<IncidentContext, IncidentEvent, TParams, IncidentEvent, never, WorkflowEffect, never>(collect);
 
@@ -40,7 +40,7 @@ function stepEventFields(event: IncidentEvent) {
 }
 
 /** Transitions every phase state carries for its playbook steps, parameterised by that phase. */
-function stepTransitions(phase: Phase) {
+export function stepTransitions(phase: Phase) {
   return {
     COMPLETE_STEP: {
       guard: { type: 'stepCompletable', params: { phase } },
@@ -62,7 +62,7 @@ function stepNotice(name: string) {
   };
 }
 
-function advance(from: Phase, to: string, requirements: string[]) {
+export function advance(from: Phase, to: string, requirements: string[]) {
   return {
     ADVANCE: {
       target: to,
@@ -442,12 +442,12 @@ export const incidentMachineV1 = setup({
   },
 });
 
-function reportIdOf(event: IncidentEvent): string | null {
+export function reportIdOf(event: IncidentEvent): string | null {
   return 'reportId' in event ? event.reportId : null;
 }
 
 /** Runs before applyGrade so it can name both the old and the new grade. */
-function regradeNotice({ context, event }: { context: IncidentContext; event: IncidentEvent }): NotifyParams {
+export function regradeNotice({ context, event }: { context: IncidentContext; event: IncidentEvent }): NotifyParams {
   return {
     event: 'incident.regraded',
     data: {
@@ -458,7 +458,7 @@ function regradeNotice({ context, event }: { context: IncidentContext; event: In
   };
 }
 
-function initialNotice() {
+export function initialNotice() {
   return {
     type: 'notify',
     params: ({ event }: { event: IncidentEvent }): NotifyParams => ({
@@ -471,7 +471,7 @@ function initialNotice() {
   } as const;
 }
 
-function followUp() {
+export function followUp() {
   return {
     actions: [
       'recordFollowUp',

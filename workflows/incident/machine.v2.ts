@@ -1,14 +1,13 @@
-import { and, assign, enqueueActions, or, setup, stateIn } from 'xstate';
+import { and, assign, or, setup, stateIn } from 'xstate';
 import { reminderDue, timerLive } from '../deadline-guards';
 import { initialSteps, playbookFor } from '../playbooks';
 import type {
   CancelDeadlineParams,
   DeadlineEntry,
   NotifyParams,
-  Phase,
   ScheduleDeadlineParams,
-  WorkflowEffect,
 } from '../types';
+import * as V1 from './machine.v1';
 import { completionRefusal, isPhaseComplete, markDone, markReopened, reopenRefusal } from './steps';
 import type { IncidentContext, IncidentEvent, IncidentInput, IncidentTimer } from './types';
 
@@ -30,56 +29,11 @@ const REPORT_DEADLINE_REQS = ['NCIRM-2025-4-cii', 'NCIRM-2025-4-organ', 'NCIRM-2
 const POLICE_REQS = ['NCIRM-2025-4-police'];
 /** Deadlines whose due time does not depend on the grade: a regrade leaves them alone. */
 const GRADE_FREE_TIMERS: readonly IncidentTimer[] = ['police-report'];
-const HANDLING_DONE = '#incident.response.handling.done';
-
-type PhaseParams = { phase: Phase };
-type TimerParams = { timer: IncidentTimer };
-
-/**
- * enqueueActions with the effect actions as its action type: inside setup() the inferred action type
- * is `never`, which would reject `enqueue({ type: 'scheduleDeadline', ... })`.
- */
-const effects = <TParams extends TimerParams | undefined>(
-  collect: Parameters<typeof enqueueActions<IncidentContext, IncidentEvent, TParams, IncidentEvent, never, WorkflowEffect, never>>[0],
-) => enqueueActions<IncidentContext, IncidentEvent, TParams, IncidentEvent, never, WorkflowEffect, never>(collect);
-
-function stepEventFields(event: IncidentEvent) {
-  return event.type === 'COMPLETE_STEP' || event.type === 'REOPEN_STEP' ? event : null;
-}
-
-/** Transitions every phase state carries for its playbook steps, parameterised by that phase. */
-function stepTransitions(phase: Phase) {
-  return {
-    COMPLETE_STEP: {
-      guard: { type: 'stepCompletable', params: { phase } },
-      actions: ['completeStep', { type: 'notify', params: stepNotice('step.completed') }],
-      meta: { requirements: ['GBT39204-11.1-a'] },
-    },
-    REOPEN_STEP: {
-      guard: { type: 'stepReopenable', params: { phase } },
-      actions: ['reopenStep', { type: 'notify', params: stepNotice('step.reopened') }],
-      meta: { requirements: ['GBT39204-11.1-a'] },
-    },
-  } as const;
-}
-
-function stepNotice(name: string) {
-  return ({ event }: { event: IncidentEvent }): NotifyParams => {
-    const ev = stepEventFields(event);
-    return { event: name, data: ev ? { stepId: ev.stepId, role: ev.role, actorId: ev.actorId } : {} };
-  };
-}
-
-function advance(from: Phase, to: string, requirements: string[]) {
-  return {
-    ADVANCE: {
-      target: to,
-      guard: { type: 'phaseComplete', params: { phase: from } },
-      actions: { type: 'notify', params: { event: 'phase.advanced', data: { from, to } } },
-      meta: { requirements },
-    },
-  } as const;
-}
+// Helpers shared with version 1 (same bodies, so same behaviour); only the definition below is new.
+const { effects, stepTransitions, advance, reportIdOf, regradeNotice, initialNotice, followUp } = V1;
+const HANDLING_DONE = V1.HANDLING_DONE;
+type PhaseParams = V1.PhaseParams;
+type TimerParams = V1.TimerParams;
 
 export const incidentMachineV2 = setup({
   types: {
@@ -532,51 +486,6 @@ export const incidentMachineV2 = setup({
     },
   },
 });
-
-function reportIdOf(event: IncidentEvent): string | null {
-  return 'reportId' in event ? event.reportId : null;
-}
-
-/** Runs before applyGrade so it can name both the old and the new grade. */
-function regradeNotice({ context, event }: { context: IncidentContext; event: IncidentEvent }): NotifyParams {
-  return {
-    event: 'incident.regraded',
-    data: {
-      from: context.grade,
-      to: event.type === 'REGRADE' ? event.grade : context.grade,
-      reportingRequired: event.type === 'REGRADE' ? event.reportingRequired : context.reportingRequired,
-    },
-  };
-}
-
-function initialNotice() {
-  return {
-    type: 'notify',
-    params: ({ event }: { event: IncidentEvent }): NotifyParams => ({
-      event: 'report.initial-submitted',
-      data: {
-        reportId: reportIdOf(event),
-        partial: event.type === 'INITIAL_REPORT_SUBMITTED' ? event.partial : false,
-      },
-    }),
-  } as const;
-}
-
-function followUp() {
-  return {
-    actions: [
-      'recordFollowUp',
-      {
-        type: 'notify',
-        params: ({ event }: { event: IncidentEvent }): NotifyParams => ({
-          event: 'report.followup-submitted',
-          data: { reportId: reportIdOf(event) },
-        }),
-      },
-    ],
-    meta: { requirements: ['NCIRM-2025-followup'] },
-  } as const;
-}
 
 /** Undecided or not suspected: record the answer; a suspicion moves to reportDue (its entry starts the clock). */
 function crimeAssessed() {
