@@ -104,8 +104,10 @@ describe('timers survive a crash of the service', () => {
     await waitFor('the deadline to fire after the restart', async () => missed().length > 0, dueAt - Date.now() + 15_000);
     // The due job is the only one that can record the miss: once it has finished (or is gone), count.
     const redisPid = Number(readFileSync(join(dir, 'var', 'redis', 'owner.pid'), 'utf8'));
-    const args = readFileSync(`/proc/${redisPid}/cmdline`, 'utf8').split('\0');
-    const timers = new Queue(QUEUES.timers, { connection: { host: '127.0.0.1', port: Number(args[args.indexOf('--port') + 1]) } });
+    // redis-server names itself "redis-server 127.0.0.1:<port>" in its process title.
+    const port = Number(/:(\d+)/.exec(readFileSync(`/proc/${redisPid}/cmdline`, 'utf8'))?.[1]);
+    expect(port).toBeGreaterThan(0);
+    const timers = new Queue(QUEUES.timers, { connection: { host: '127.0.0.1', port } });
     try {
       await waitFor('the due job to finish', async () => {
         const job = await timers.getJob(`dl.${incident.id}.initial-report.1.due`);
