@@ -45,7 +45,11 @@ export interface ServiceHandle {
 export function buildOpenApi(app: INestApplication) {
   const doc = new DocumentBuilder()
     .setTitle('lianfang — incident response for critical information infrastructure')
-    .setDescription('Incident workflows per GB/T 39204-2022 and the national incident-reporting rules; reports to protection departments; early warnings; threat-information sharing.')
+    .setDescription(
+      'Incident workflows per GB/T 39204-2022 and the national ' +
+        'incident-reporting rules; reports to protection departments; early ' +
+        'warnings; threat-information sharing.',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();
@@ -58,7 +62,11 @@ function trustProxy(express: { set(name: string, value: unknown): void }, value:
   try {
     express.set('trust proxy', setting);
   } catch (err) {
-    throw new ConfigError(`Invalid configuration: TRUST_PROXY ${err instanceof Error ? err.message : String(err)} (got ${JSON.stringify(value)})`);
+    throw new ConfigError(
+      `Invalid configuration: TRUST_PROXY ` +
+        `${err instanceof Error ? err.message : String(err)} (got ` +
+        `${JSON.stringify(value)})`,
+    );
   }
 }
 
@@ -69,13 +77,19 @@ function trustProxy(express: { set(name: string, value: unknown): void }, value:
  * would let a 10 s timeout run up to 40 s), so the check runs at a quarter of the shortest
  * timeout, at most once a second.
  */
-export function applyTimeouts(server: Server, config: Pick<AppConfig, 'HTTP_REQUEST_TIMEOUT_MS' | 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'>): void {
+export function applyTimeouts(
+  server: Server,
+  config: Pick<AppConfig, 'HTTP_REQUEST_TIMEOUT_MS' | 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'>,
+): void {
   server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
   server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
   server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
   // The createServer option of that name, which Node reads when listening starts (Nest creates the
   // server itself, without options); test/e2e/http-timeouts.e2e-spec.ts shows it takes effect.
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(Math.min(config.HTTP_REQUEST_TIMEOUT_MS, config.HTTP_HEADERS_TIMEOUT_MS) / 4)));
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(
+    25,
+    Math.min(1000, Math.floor(Math.min(config.HTTP_REQUEST_TIMEOUT_MS, config.HTTP_HEADERS_TIMEOUT_MS) / 4)),
+  );
 }
 
 /**
@@ -93,13 +107,24 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
     redisUrl = await localRedis.start();
     logger.info({ redis: redisUrl }, 'started embedded redis-server (REDIS_URL unset)');
   }
-  const module = AppModule.forRoot({ config, logger, redisUrl, api: opts.api, workers: opts.workers, extraImports: opts.extraImports });
+  const module = AppModule.forRoot({
+    config,
+    logger,
+    redisUrl,
+    api: opts.api,
+    workers: opts.workers,
+    extraImports: opts.extraImports,
+  });
   const nestLogger = new PinoNestLogger(logger);
   let app: INestApplication | INestApplicationContext;
   let url: string | undefined;
   try {
     if (opts.api) {
-      const http = await NestFactory.create(module, new ExpressAdapter(), { logger: nestLogger, bodyParser: false, abortOnError: false });
+      const http = await NestFactory.create(module, new ExpressAdapter(), {
+        logger: nestLogger,
+        bodyParser: false,
+        abortOnError: false,
+      });
       // No weak ETags: every answer is per-caller JSON behind a bearer token, clients track changes
       // by the incident `version`, and Express would otherwise hash every response body.
       const express = http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
@@ -107,7 +132,11 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       if (config.TRUST_PROXY) trustProxy(express, config.TRUST_PROXY);
       http.use(requestLogging(logger));
       http.use(helmet());
-      http.use(jsonBody(config.BODY_LIMIT_BYTES, (req) => (req.method === 'POST' && STIX_UPLOAD_PATH.test(req.path) ? STIX_BODY_BOUNDS : BODY_BOUNDS)));
+      http.use(
+        jsonBody(config.BODY_LIMIT_BYTES, (req) =>
+          req.method === 'POST' && STIX_UPLOAD_PATH.test(req.path) ? STIX_BODY_BOUNDS : BODY_BOUNDS,
+        ),
+      );
       http.useGlobalPipes(createValidationPipe());
       http.useGlobalFilters(new AllExceptionsFilter(logger));
       SwaggerModule.setup('api/docs', http, () => buildOpenApi(http), { jsonDocumentUrl: 'api/docs-json' });
@@ -134,7 +163,12 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
   }
   let closing: Promise<void> | undefined;
   return {
-    config, logger, redisUrl, localRedis, app, url,
+    config,
+    logger,
+    redisUrl,
+    localRedis,
+    app,
+    url,
     close() {
       // Order matters: stop taking requests and let workers finish or release their jobs (Nest's
       // shutdown hooks), close the database, and only then stop the Redis this process started.

@@ -5,7 +5,8 @@ import { ServiceHandle, ServiceOptions, startService } from './bootstrap';
 
 /**
  * Runs an entrypoint as a process: start, then shut down gracefully on SIGTERM/SIGINT. Start-up
- * failures the operator can fix (bad configuration, missing redis-server, a broken requirements file) print one line and exit 1.
+ * failures the operator can fix (bad configuration, missing redis-server, a broken requirements file) print one line
+ * and exit 1.
  */
 export function runProcess(opts: ServiceOptions): void {
   let handle: ServiceHandle | undefined;

@@ -25,7 +25,9 @@ const eventTypes = new WeakMap<AnyStateMachine, readonly string[]>();
 export function machineEventTypes(machine: AnyStateMachine): readonly string[] {
   let types = eventTypes.get(machine);
   if (!types) {
-    types = Object.freeze(machine.events.filter((t: string) => t !== '' && t !== '*' && !t.startsWith('xstate.') && !t.startsWith('done.')));
+    types = Object.freeze(
+      machine.events.filter((t: string) => t !== '' && t !== '*' && !t.startsWith('xstate.') && !t.startsWith('done.')),
+    );
     eventTypes.set(machine, types);
   }
   return types;

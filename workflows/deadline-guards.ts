@@ -15,5 +15,9 @@ export function timerLive(deadlines: Partial<Record<string, DeadlineEntry>>, eve
 
 /** A reminder is due once per fraction of a live deadline (a job that fires twice notifies once). */
 export function reminderDue(deadlines: Partial<Record<string, DeadlineEntry>>, event: TimerEvent): boolean {
-  return event.type === 'DEADLINE_REMINDER' && timerLive(deadlines, event) && !deadlines[event.timer!]!.reminded.includes(event.fraction!);
+  return (
+    event.type === 'DEADLINE_REMINDER' &&
+    timerLive(deadlines, event) &&
+    !deadlines[event.timer!]!.reminded.includes(event.fraction!)
+  );
 }

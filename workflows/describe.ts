@@ -44,7 +44,7 @@ export function requirementsOf(meta: unknown): string[] {
 
 function describeState(node: AnyStateNode): StateDescription {
   const children = Object.values(node.states) as AnyStateNode[];
-  const initialTarget = node.type === 'compound' ? node.initial?.target?.[0]?.key ?? null : null;
+  const initialTarget = node.type === 'compound' ? (node.initial?.target?.[0]?.key ?? null) : null;
   return {
     id: node.id,
     key: node.key,
@@ -63,7 +63,10 @@ function guardOf(t: AnyTransitionDefinition): { name: string | null; params: unk
   if (typeof g === 'string') return { name: g, params: null };
   if (typeof g === 'object' && 'type' in g) {
     const params = (g as { params?: unknown }).params;
-    return { name: String((g as { type: unknown }).type), params: typeof params === 'function' ? null : params ?? null };
+    return {
+      name: String((g as { type: unknown }).type),
+      params: typeof params === 'function' ? null : (params ?? null),
+    };
   }
   // Inline guard functions have no stable name; our machines use named guards only (tests check this).
   return { name: 'inline', params: null };

@@ -6,7 +6,10 @@ import { EFFECT_TYPES, type WorkflowEffect } from './types';
  * that `transition()` and `snapshot.can()` accept. Our machines have no history states and no child
  * actors, so value and context carry the whole state; status (done or not) is recomputed from the value.
  */
-export function restoreSnapshot(machine: AnyStateMachine, stored: { value: unknown; context: unknown }): AnyMachineSnapshot {
+export function restoreSnapshot(
+  machine: AnyStateMachine,
+  stored: { value: unknown; context: unknown },
+): AnyMachineSnapshot {
   // resolveState's parameter is typed per machine; AnyStateMachine erases it to `any`-shaped config.
   return machine.resolveState({ value: stored.value as never, context: stored.context as never });
 }

@@ -8,7 +8,8 @@ export interface WitnessedHead {
   hash: string;
 }
 
-export type WitnessState = { kind: 'absent' } | { kind: 'invalid'; problem: string } | ({ kind: 'valid' } & WitnessedHead);
+export type WitnessState =
+  { kind: 'absent' } | { kind: 'invalid'; problem: string } | ({ kind: 'valid' } & WitnessedHead);
 
 /**
  * A record of the highest audit entry this process has ever committed, kept outside the database
@@ -40,10 +41,17 @@ export class AuditWitness {
       return { kind: 'invalid', problem: 'not JSON' };
     }
     const w = parsed as { seq?: unknown; hash?: unknown; mac?: unknown };
-    if (typeof w.seq !== 'number' || !Number.isSafeInteger(w.seq) || w.seq < 1 || typeof w.hash !== 'string' || typeof w.mac !== 'string') {
+    if (
+      typeof w.seq !== 'number' ||
+      !Number.isSafeInteger(w.seq) ||
+      w.seq < 1 ||
+      typeof w.hash !== 'string' ||
+      typeof w.mac !== 'string'
+    ) {
       return { kind: 'invalid', problem: 'missing or malformed seq, hash or mac' };
     }
-    if (!macMatches(this.key, w.seq, witnessed(w.hash), w.mac)) return { kind: 'invalid', problem: 'its MAC does not match the audit key' };
+    if (!macMatches(this.key, w.seq, witnessed(w.hash), w.mac))
+      return { kind: 'invalid', problem: 'its MAC does not match the audit key' };
     return { kind: 'valid', seq: w.seq, hash: w.hash };
   }
 
@@ -67,7 +75,11 @@ export class AuditWitness {
     if (onDisk.kind === 'valid' && onDisk.seq >= head.seq) return;
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ seq: head.seq, hash: head.hash, mac: headMac(this.key, head.seq, witnessed(head.hash)) })}\n`, { mode: 0o600 });
+    writeFileSync(
+      tmp,
+      `${JSON.stringify({ seq: head.seq, hash: head.hash, mac: headMac(this.key, head.seq, witnessed(head.hash)) })}\n`,
+      { mode: 0o600 },
+    );
     chmodSync(tmp, 0o600);
     renameSync(tmp, this.path);
   }

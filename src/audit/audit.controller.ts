@@ -1,5 +1,13 @@
 import { Controller, ForbiddenException, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CurrentPrincipal, Roles } from '../auth/decorators';
@@ -10,7 +18,13 @@ import { AUDIT_SCAN_WINDOW, OrganisationAudit } from './organisation-audit.servi
 
 const BROKEN_REASONS = ['seq-gap', 'prev-hash-mismatch', 'payload-digest-mismatch', 'hash-mismatch', 'head-mismatch'];
 /** The whole-chain walk also checks the witnesses outside the database (AuditService.verify). */
-const VERIFY_REASONS = [...BROKEN_REASONS, 'behind-witness', 'witness-mismatch', 'witness-invalid', 'report-head-mismatch'];
+const VERIFY_REASONS = [
+  ...BROKEN_REASONS,
+  'behind-witness',
+  'witness-mismatch',
+  'witness-invalid',
+  'report-head-mismatch',
+];
 
 class BrokenLinkView {
   @ApiProperty() seq!: number;
@@ -20,8 +34,17 @@ class BrokenLinkView {
 }
 
 class WitnessView {
-  @ApiProperty({ enum: ['valid', 'absent', 'invalid'], description: 'The witness file beside the audit key (AUDIT_WITNESS_FILE)' }) state!: string;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'The highest entry this deployment is known to have committed' }) seq!: number | null;
+  @ApiProperty({
+    enum: ['valid', 'absent', 'invalid'],
+    description: 'The witness file beside the audit key (AUDIT_WITNESS_FILE)',
+  })
+  state!: string;
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'The highest entry this deployment is known to have committed',
+  })
+  seq!: number | null;
   @ApiProperty() ok!: boolean;
   @ApiPropertyOptional() problem?: string;
 }
@@ -34,7 +57,11 @@ class BrokenReportHeadView {
 
 class ReportHeadsView {
   @ApiProperty({ description: 'Submitted reports whose audit head was checked against the chain' }) checked!: number;
-  @ApiProperty({ type: [BrokenReportHeadView], description: 'Reports whose recipients hold a head the chain no longer has' }) broken!: BrokenReportHeadView[];
+  @ApiProperty({
+    type: [BrokenReportHeadView],
+    description: 'Reports whose recipients hold a head the chain no longer has',
+  })
+  broken!: BrokenReportHeadView[];
 }
 
 class VerifyView {
@@ -46,10 +73,13 @@ class VerifyView {
   @ApiProperty({ type: ReportHeadsView }) reportHeads!: ReportHeadsView;
 }
 
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
 
 class OrganisationAuditQuery {
-  @ApiPropertyOptional({ description: 'Entries older than this sequence number (the `nextBefore` of the previous page)' })
+  @ApiPropertyOptional({
+    description: 'Entries older than this sequence number (the `nextBefore` of the previous page)',
+  })
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -79,13 +109,20 @@ class OrganisationAuditEntryView {
   @ApiProperty() action!: string;
   @ApiPropertyOptional({ nullable: true }) incidentId!: string | null;
   @ApiProperty({ type: Object }) payload!: unknown;
-  @ApiProperty({ type: EntryVerificationView, description: 'Payload digest, own hash, link to the previous entry and from the next one (or the keyed head)' })
+  @ApiProperty({
+    type: EntryVerificationView,
+    description: 'Payload digest, own hash, link to the previous entry and from the next one (or the keyed head)',
+  })
   verification!: EntryVerificationView;
 }
 
 class OrganisationAuditPageView {
   @ApiProperty({ type: [OrganisationAuditEntryView] }) items!: OrganisationAuditEntryView[];
-  @ApiPropertyOptional({ nullable: true, description: 'Pass as `before` for the next (older) page; null at the start of the trail' }) nextBefore!: number | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Pass as `before` for the next (older) page; null at the start of the trail',
+  })
+  nextBefore!: number | null;
 }
 
 @ApiTags('audit')
@@ -99,20 +136,30 @@ export class AuditController {
 
   @Get('verify')
   @Roles('admin')
-  @ApiOperation({ summary: 'Platform admins: walk the whole hash chain (every organisation\'s entries) and name the first broken entry' })
+  @ApiOperation({
+    summary:
+      "Platform admins: walk the whole hash chain (every organisation's entries) and name the first broken entry",
+  })
   @ApiOkResponse({ type: VerifyView })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Not a platform admin' })
   verify(@CurrentPrincipal() p: Principal) {
     // The walk costs O(entries) and its answer describes the whole deployment: not for tenants.
-    if (!p.isPlatformAdmin) throw new ForbiddenException('Only platform admins verify the whole chain; your organisation\'s entries, each checked in the chain, are at GET /api/v1/audit/entries');
+    if (!p.isPlatformAdmin)
+      throw new ForbiddenException(
+        "Only platform admins verify the whole chain; your organisation's " +
+          'entries, each checked in the chain, are at GET /api/v1/audit/entries',
+      );
     return this.audit.verify();
   }
 
   @Get('entries')
   @Roles('admin', 'leader', 'department-officer')
   @ApiOperation({
-    summary: 'Your organisation\'s audit entries, newest first, each checked against its neighbours in the chain',
-    description: `Walks back at most ${AUDIT_SCAN_WINDOW} chain entries per call, so a page may hold fewer than \`limit\` entries; follow \`nextBefore\`.`,
+    summary: "Your organisation's audit entries, newest first, each checked against its neighbours in the chain",
+    description:
+      `Walks back at most ${AUDIT_SCAN_WINDOW} chain entries per ` +
+      `call, so a page may hold fewer than \`limit\` entries; ` +
+      `follow \`nextBefore\`.`,
   })
   @ApiOkResponse({ type: OrganisationAuditPageView })
   entries(@CurrentPrincipal() p: Principal, @Query() q: OrganisationAuditQuery) {

@@ -56,7 +56,10 @@ export class AuditService implements OnApplicationBootstrap {
     config: AppConfig,
   ) {
     this.key = createSecretKey(resolveKey(config.AUDIT_KEY, config.VAR_DIR, 'audit.key'));
-    this.witness = new AuditWitness(config.AUDIT_WITNESS_FILE ?? join(config.VAR_DIR, 'keys', 'audit.witness'), this.key);
+    this.witness = new AuditWitness(
+      config.AUDIT_WITNESS_FILE ?? join(config.VAR_DIR, 'keys', 'audit.witness'),
+      this.key,
+    );
   }
 
   /**
@@ -65,7 +68,10 @@ export class AuditService implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     if (this.witness.read().kind !== 'absent') return;
-    const [head] = await sql<{ seq: number | string; hash: string }>(this.dataSource.manager, 'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1');
+    const [head] = await sql<{ seq: number | string; hash: string }>(
+      this.dataSource.manager,
+      'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1',
+    );
     if (!head) return;
     this.witness.record({ seq: Number(head.seq), hash: head.hash });
     this.witness.flush();
@@ -73,14 +79,20 @@ export class AuditService implements OnApplicationBootstrap {
 
   /** The newest entry of the chain as it stands inside `em` (null for an empty chain). */
   async head(em: EntityManager): Promise<{ seq: number; hash: string } | null> {
-    const [row] = await sql<{ seq: number | string; hash: string }>(em, 'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1');
+    const [row] = await sql<{ seq: number | string; hash: string }>(
+      em,
+      'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1',
+    );
     return row ? { seq: Number(row.seq), hash: row.hash } : null;
   }
 
   /** Appends one entry inside the caller's transaction (the change and its record commit together). */
   async append(em: EntityManager, rec: AuditRecord): Promise<AuditEntry> {
     if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock($1)', [PG_AUDIT_LOCK]);
-    const last = await sql<{ seq: number | string; hash: string }>(em, 'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1');
+    const last = await sql<{ seq: number | string; hash: string }>(
+      em,
+      'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1',
+    );
     const prev = last[0];
     const actor = rec.actor;
     const entry = new AuditEntry();
@@ -98,12 +110,28 @@ export class AuditService implements OnApplicationBootstrap {
     // Raw statements: this runs in every write transaction of the service.
     await sql(
       em,
-      'INSERT INTO audit_entry (seq, at, actor_id, actor_role, org_id, incident_id, action, payload, payload_digest, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [entry.seq, entry.at, entry.actorId, entry.actorRole, entry.orgId, entry.incidentId, entry.action, entry.payload, entry.payloadDigest, entry.prevHash, entry.hash],
+      'INSERT INTO audit_entry (seq, at, actor_id, actor_role, org_id, ' +
+        'incident_id, action, payload, payload_digest, prev_hash, hash) VALUES ' +
+        '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        entry.seq,
+        entry.at,
+        entry.actorId,
+        entry.actorRole,
+        entry.orgId,
+        entry.incidentId,
+        entry.action,
+        entry.payload,
+        entry.payloadDigest,
+        entry.prevHash,
+        entry.hash,
+      ],
     );
     await sql(
       em,
-      'INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac',
+      'INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, ?, ?, ?) ON ' +
+        'CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, ' +
+        'mac = excluded.mac',
       [entry.seq, entry.hash, headMac(this.key, entry.seq, entry.hash)],
     );
     // Only a committed entry may raise the witness: a rolled-back one would read as a rollback attack.
@@ -119,14 +147,22 @@ export class AuditService implements OnApplicationBootstrap {
   async verify(pageSize = 2000): Promise<VerifyResult> {
     const repo = this.dataSource.getRepository(AuditEntry);
     const witness = this.witness.read();
-    const reportHeads = await sql<{ id: string; reference: string; audit_head_seq: number | string; audit_head_hash: string }>(
-      this.dataSource.manager, 'SELECT id, reference, audit_head_seq, audit_head_hash FROM report WHERE audit_head_seq IS NOT NULL ORDER BY audit_head_seq',
+    const reportHeads = await sql<{
+      id: string;
+      reference: string;
+      audit_head_seq: number | string;
+      audit_head_hash: string;
+    }>(
+      this.dataSource.manager,
+      'SELECT id, reference, audit_head_seq, audit_head_hash FROM report ' +
+        'WHERE audit_head_seq IS NOT NULL ORDER BY audit_head_seq',
     );
     // The hashes the chain holds at the sequences a witness names, collected during the walk.
     const wanted = new Set<number>(reportHeads.map((r) => Number(r.audit_head_seq)));
     if (witness.kind === 'valid') wanted.add(witness.seq);
     const seen = new Map<number, string>();
-    const finish = (r: Omit<VerifyResult, 'witness' | 'reportHeads'>): VerifyResult => this.withWitnesses(r, witness, reportHeads, seen);
+    const finish = (r: Omit<VerifyResult, 'witness' | 'reportHeads'>): VerifyResult =>
+      this.withWitnesses(r, witness, reportHeads, seen);
     let prev: { seq: number; hash: string } | null = null;
     let count = 0;
     for (;;) {
@@ -139,7 +175,12 @@ export class AuditService implements OnApplicationBootstrap {
       for (const e of page) {
         const check = checkLink(e, prev);
         if (!check.ok) {
-          return finish({ ok: false, entries: count, headSeq: prev?.seq ?? null, firstBroken: { seq: e.seq, reason: check.reason!, action: e.action, at: e.at } });
+          return finish({
+            ok: false,
+            entries: count,
+            headSeq: prev?.seq ?? null,
+            firstBroken: { seq: e.seq, reason: check.reason!, action: e.action, at: e.at },
+          });
         }
         if (wanted.has(e.seq)) seen.set(e.seq, e.hash);
         prev = { seq: e.seq, hash: e.hash };
@@ -148,10 +189,21 @@ export class AuditService implements OnApplicationBootstrap {
       if (page.length < pageSize) break;
     }
     const head = await this.dataSource.getRepository(AuditHead).findOneBy({ id: 1 });
-    const headOk = prev === null ? head === null : !!head && head.seq === prev.seq && head.hash === prev.hash && macMatches(this.key, head.seq, head.hash, head.mac);
+    const headOk =
+      prev === null
+        ? head === null
+        : !!head &&
+          head.seq === prev.seq &&
+          head.hash === prev.hash &&
+          macMatches(this.key, head.seq, head.hash, head.mac);
     if (!headOk) {
       const seq = (prev?.seq ?? 0) + 1;
-      return finish({ ok: false, entries: count, headSeq: prev?.seq ?? null, firstBroken: { seq, reason: 'head-mismatch' } });
+      return finish({
+        ok: false,
+        entries: count,
+        headSeq: prev?.seq ?? null,
+        firstBroken: { seq, reason: 'head-mismatch' },
+      });
     }
     return finish({ ok: true, entries: count, headSeq: prev?.seq ?? null });
   }
@@ -170,7 +222,12 @@ export class AuditService implements OnApplicationBootstrap {
       witness = { state: 'invalid', seq: null, ok: false, problem: w.problem };
       reason = 'witness-invalid';
     } else if (w.seq > headSeq) {
-      witness = { state: 'valid', seq: w.seq, ok: false, problem: `the chain ends at ${headSeq}, before entry ${w.seq} the witness saw committed` };
+      witness = {
+        state: 'valid',
+        seq: w.seq,
+        ok: false,
+        problem: `the chain ends at ${headSeq}, before entry ${w.seq} the witness saw committed`,
+      };
       reason = 'behind-witness';
     } else if (r.ok && seen.get(w.seq) !== w.hash) {
       witness = { state: 'valid', seq: w.seq, ok: false, problem: `entry ${w.seq} is not the one the witness saw` };
@@ -178,13 +235,18 @@ export class AuditService implements OnApplicationBootstrap {
     } else witness = { state: 'valid', seq: w.seq, ok: true };
     // Only a chain that verified up to a head can be compared; a broken chain is already reported.
     const broken = reportHeads
-      .filter((h) => Number(h.audit_head_seq) > headSeq || (r.ok && seen.get(Number(h.audit_head_seq)) !== h.audit_head_hash))
+      .filter(
+        (h) => Number(h.audit_head_seq) > headSeq || (r.ok && seen.get(Number(h.audit_head_seq)) !== h.audit_head_hash),
+      )
       .map((h) => ({ reportId: h.id, reference: h.reference, seq: Number(h.audit_head_seq) }));
     if (!reason && broken.length) reason = 'report-head-mismatch';
     const result: VerifyResult = { ...r, witness, reportHeads: { checked: reportHeads.length, broken } };
     if (r.ok && reason) {
       result.ok = false;
-      result.firstBroken = { seq: reason === 'report-head-mismatch' ? broken[0]!.seq : (witness.seq ?? headSeq + 1), reason };
+      result.firstBroken = {
+        seq: reason === 'report-head-mismatch' ? broken[0]!.seq : (witness.seq ?? headSeq + 1),
+        reason,
+      };
     }
     return result;
   }

@@ -76,7 +76,13 @@ const text = (s: string | null): string => (s === null ? 'null' : JSON.stringify
  */
 export function entryCanonical(f: ChainFields): string {
   if (!Number.isSafeInteger(f.seq)) throw new Error(`audit seq ${f.seq} is not a safe integer`);
-  return `{"action":${text(f.action)},"actorId":${text(f.actorId)},"actorRole":${text(f.actorRole)},"at":${text(f.at)},"incidentId":${text(f.incidentId)},"orgId":${text(f.orgId)},"payloadDigest":${text(f.payloadDigest)},"prevHash":${text(f.prevHash)},"seq":${f.seq}}`;
+  return (
+    `{"action":${text(f.action)},"actorId":${text(f.actorId)}` +
+    `,"actorRole":${text(f.actorRole)},"at":${text(f.at)}` +
+    `,"incidentId":${text(f.incidentId)},"orgId":${text(f.orgId)}` +
+    `,"payloadDigest":${text(f.payloadDigest)},"prevHash":` +
+    `${text(f.prevHash)},"seq":${f.seq}}`
+  );
 }
 
 export function entryHash(f: ChainFields): string {
@@ -94,7 +100,8 @@ export function macMatches(key: Buffer | KeyObject, seq: number, hash: string, m
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-export type BrokenReason = 'seq-gap' | 'prev-hash-mismatch' | 'payload-digest-mismatch' | 'hash-mismatch' | 'head-mismatch';
+export type BrokenReason =
+  'seq-gap' | 'prev-hash-mismatch' | 'payload-digest-mismatch' | 'hash-mismatch' | 'head-mismatch';
 
 export interface StoredEntry extends ChainFields {
   payload: string;

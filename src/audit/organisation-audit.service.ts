@@ -55,23 +55,35 @@ export class OrganisationAudit {
 
   async page(p: Principal, opts: { before?: number; limit: number }): Promise<OrganisationAuditPage> {
     const em = this.dataSource.manager;
-    const newest = Number((await sql<{ seq: number | null }>(em, 'SELECT MAX(seq) AS seq FROM audit_entry'))[0]?.seq ?? 0);
+    const newest = Number(
+      (await sql<{ seq: number | null }>(em, 'SELECT MAX(seq) AS seq FROM audit_entry'))[0]?.seq ?? 0,
+    );
     const top = Math.min(newest, (opts.before ?? Number.MAX_SAFE_INTEGER) - 1);
     if (top < 1) return { items: [], nextBefore: null };
     const low = Math.max(1, top - AUDIT_SCAN_WINDOW + 1);
     // One row either side of the window, for the links of its first and last entries.
     const rows = await sql<Record<string, unknown>>(
       em,
-      'SELECT seq, at, actor_id, actor_role, org_id, incident_id, action, payload, payload_digest, prev_hash, hash FROM audit_entry WHERE seq BETWEEN ? AND ? ORDER BY seq',
+      'SELECT seq, at, actor_id, actor_role, org_id, incident_id, action, ' +
+        'payload, payload_digest, prev_hash, hash FROM audit_entry WHERE seq ' +
+        'BETWEEN ? AND ? ORDER BY seq',
       [low - 1, top + 1],
     );
     const bySeq = new Map<number, Row>();
     for (const r of rows) {
       const seq = Number(r.seq);
       bySeq.set(seq, {
-        seq, at: String(r.at), actorId: String(r.actor_id), actorRole: (r.actor_role as string | null) ?? null, orgId: (r.org_id as string | null) ?? null,
-        incidentId: (r.incident_id as string | null) ?? null, action: String(r.action), payload: String(r.payload), payloadDigest: String(r.payload_digest),
-        prevHash: String(r.prev_hash), hash: String(r.hash),
+        seq,
+        at: String(r.at),
+        actorId: String(r.actor_id),
+        actorRole: (r.actor_role as string | null) ?? null,
+        orgId: (r.org_id as string | null) ?? null,
+        incidentId: (r.incident_id as string | null) ?? null,
+        action: String(r.action),
+        payload: String(r.payload),
+        payloadDigest: String(r.payload_digest),
+        prevHash: String(r.prev_hash),
+        hash: String(r.hash),
       });
     }
     const items: OrganisationAuditEntry[] = [];
@@ -80,14 +92,24 @@ export class OrganisationAudit {
       if (!e || e.orgId !== p.orgId) continue;
       if (items.length === opts.limit) return { items, nextBefore: seq + 1 };
       items.push({
-        seq, at: e.at, actorId: e.actorId, actorRole: e.actorRole, action: e.action, incidentId: e.incidentId,
-        payload: parse(e.payload), verification: await this.verify(e, bySeq, newest),
+        seq,
+        at: e.at,
+        actorId: e.actorId,
+        actorRole: e.actorRole,
+        action: e.action,
+        incidentId: e.incidentId,
+        payload: parse(e.payload),
+        verification: await this.verify(e, bySeq, newest),
       });
     }
     return { items, nextBefore: low > 1 ? low : null };
   }
 
-  private async verify(e: Row, bySeq: Map<number, Row>, newest: number): Promise<{ ok: boolean; problem?: EntryProblem }> {
+  private async verify(
+    e: Row,
+    bySeq: Map<number, Row>,
+    newest: number,
+  ): Promise<{ ok: boolean; problem?: EntryProblem }> {
     const before = bySeq.get(e.seq - 1);
     if (e.seq > 1 && !before) return { ok: false, problem: 'seq-gap' };
     const own = checkLink(e, before ? { seq: before.seq, hash: before.hash } : null);

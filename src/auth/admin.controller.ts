@@ -1,12 +1,40 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
 } from '@nestjs/swagger';
 import { ErrorBody } from '../http/error-body';
 import { AdminService } from './admin.service';
 import {
-  CreateOrganisationDto, CreateTokenDto, CreateUserDto, EnrolmentView, IssuedTokenView, OrganisationView, SharingSettingsDto, SharingSettingsView,
-  TokenView, UpdateOrganisationDto, UserView,
+  CreateOrganisationDto,
+  CreateTokenDto,
+  CreateUserDto,
+  EnrolmentView,
+  IssuedTokenView,
+  OrganisationView,
+  SharingSettingsDto,
+  SharingSettingsView,
+  TokenView,
+  UpdateOrganisationDto,
+  UserView,
 } from './admin.dto';
 import { CurrentPrincipal, Roles } from './decorators';
 import type { Principal } from './principal';
@@ -22,15 +50,21 @@ export class AdminController {
   @ApiOperation({ summary: 'Create an operator or department organisation (platform admins only)' })
   @ApiCreatedResponse({ type: OrganisationView })
   createOrganisation(@CurrentPrincipal() p: Principal, @Body() dto: CreateOrganisationDto) {
-    if (!p.isPlatformAdmin) throw new ForbiddenException('Only admins of the platform organisation create organisations');
+    if (!p.isPlatformAdmin)
+      throw new ForbiddenException('Only admins of the platform organisation create organisations');
     return this.admin.createOrganisation(p, dto);
   }
 
   @Patch('organisations/:orgId')
   @ApiOperation({ summary: "Set an organisation's region or department kind (platform admins only)" })
   @ApiOkResponse({ type: OrganisationView })
-  updateOrganisation(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: UpdateOrganisationDto) {
-    if (!p.isPlatformAdmin) throw new ForbiddenException('Only admins of the platform organisation change organisations');
+  updateOrganisation(
+    @CurrentPrincipal() p: Principal,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() dto: UpdateOrganisationDto,
+  ) {
+    if (!p.isPlatformAdmin)
+      throw new ForbiddenException('Only admins of the platform organisation change organisations');
     return this.admin.updateOrganisation(p, orgId, dto);
   }
 
@@ -41,7 +75,9 @@ export class AdminController {
   }
 
   @Get('organisations/:orgId/sharing-settings')
-  @ApiOperation({ summary: 'The organisation\'s sharing settings: internal host naming patterns for desensitised STIX exports' })
+  @ApiOperation({
+    summary: "The organisation's sharing settings: internal host naming patterns for desensitised STIX exports",
+  })
   @ApiOkResponse({ type: SharingSettingsView })
   @ApiNotFoundResponse({ type: ErrorBody, description: 'No such organisation that you administer' })
   getSharingSettings(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string) {
@@ -49,17 +85,30 @@ export class AdminController {
   }
 
   @Put('organisations/:orgId/sharing-settings')
-  @ApiOperation({ summary: 'Replace the organisation\'s internal host naming patterns (audited)' })
+  @ApiOperation({ summary: "Replace the organisation's internal host naming patterns (audited)" })
   @ApiOkResponse({ type: SharingSettingsView })
-  @ApiBadRequestResponse({ type: ErrorBody, description: 'internalHostPatterns missing, too many, or a pattern with a bad character, too long, too many "*" or too few letters/digits' })
+  @ApiBadRequestResponse({
+    type: ErrorBody,
+    description:
+      'internalHostPatterns missing, too many, or a pattern with a bad ' +
+      'character, too long, too many "*" or too few letters/digits',
+  })
   @ApiNotFoundResponse({ type: ErrorBody, description: 'No such organisation that you administer' })
-  updateSharingSettings(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: SharingSettingsDto) {
+  updateSharingSettings(
+    @CurrentPrincipal() p: Principal,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() dto: SharingSettingsDto,
+  ) {
     return this.admin.updateSharingSettings(p, orgId, dto);
   }
 
   @Post('organisations/:orgId/users')
   @ApiCreatedResponse({ type: UserView })
-  createUser(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: CreateUserDto) {
+  createUser(
+    @CurrentPrincipal() p: Principal,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() dto: CreateUserDto,
+  ) {
     return this.admin.createUser(p, orgId, dto);
   }
 
@@ -76,17 +125,32 @@ export class AdminController {
   }
 
   @Post('users/:userId/tokens')
-  @ApiOperation({ summary: 'Issue a token for yourself or for a service account; the token is in the response, once. A person gets theirs by enrolment.' })
+  @ApiOperation({
+    summary:
+      'Issue a token for yourself or for a service account; the token is in ' +
+      'the response, once. A person gets theirs by enrolment.',
+  })
   @ApiCreatedResponse({ type: IssuedTokenView })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'The user is another person, not a service account' })
-  issueToken(@CurrentPrincipal() p: Principal, @Param('userId', ParseUUIDPipe) userId: string, @Body() dto: CreateTokenDto) {
+  issueToken(
+    @CurrentPrincipal() p: Principal,
+    @Param('userId', ParseUUIDPipe) userId: string,
+    @Body() dto: CreateTokenDto,
+  ) {
     return this.admin.issueToken(p, userId, dto);
   }
 
   @Post('users/:userId/enrolment')
-  @ApiOperation({ summary: 'A one-time enrolment code (valid 72 hours) for a person without an active token, to hand to them; they redeem it for their own token' })
+  @ApiOperation({
+    summary:
+      'A one-time enrolment code (valid 72 hours) for a person without an ' +
+      'active token, to hand to them; they redeem it for their own token',
+  })
   @ApiCreatedResponse({ type: EnrolmentView })
-  @ApiConflictResponse({ type: ErrorBody, description: 'A service account (issue its token instead), or the person holds an active token' })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description: 'A service account (issue its token instead), or the person holds an active token',
+  })
   issueEnrolment(@CurrentPrincipal() p: Principal, @Param('userId', ParseUUIDPipe) userId: string) {
     return this.admin.issueEnrolment(p, userId);
   }

@@ -1,9 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateBy, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
 import { hostPatternProblem, MAX_HOST_PATTERNS } from '../sharing/stix/host-patterns';
 import {
-  DEPARTMENT_KINDS, OPERATOR_KINDS, ORG_KINDS, REGION_PATTERN, ROLES, SECTORS, SERVICE_ACCOUNT_ROLES,
-  type DepartmentKind, type OperatorKind, type OrgKind, type Role, type Sector,
+  DEPARTMENT_KINDS,
+  OPERATOR_KINDS,
+  ORG_KINDS,
+  REGION_PATTERN,
+  ROLES,
+  SECTORS,
+  SERVICE_ACCOUNT_ROLES,
+  type DepartmentKind,
+  type OperatorKind,
+  type OrgKind,
+  type Role,
+  type Sector,
 } from '../common/roles';
 
 export class CreateOrganisationDto {
@@ -20,17 +42,31 @@ export class CreateOrganisationDto {
   @IsIn(SECTORS)
   sector!: Sector;
 
-  @ApiPropertyOptional({ enum: OPERATOR_KINDS, description: 'Operators only; decides the reporting rules. Required for operators.' })
+  @ApiPropertyOptional({
+    enum: OPERATOR_KINDS,
+    description: 'Operators only; decides the reporting rules. Required for operators.',
+  })
   @ValidateIf((o: CreateOrganisationDto) => o.kind === 'operator' || o.operatorKind !== undefined)
   @IsIn(OPERATOR_KINDS)
   operatorKind?: OperatorKind;
 
-  @ApiPropertyOptional({ enum: DEPARTMENT_KINDS, description: 'Departments only: which authority this is (default protection-department). Decides which reports reach its inbox.' })
+  @ApiPropertyOptional({
+    enum: DEPARTMENT_KINDS,
+    description:
+      'Departments only: which authority this is (default ' +
+      'protection-department). Decides which reports reach its inbox.',
+  })
   @IsOptional()
   @IsIn(DEPARTMENT_KINDS)
   departmentKind?: DepartmentKind;
 
-  @ApiPropertyOptional({ example: '31', description: 'Province-level region, GB/T 2260 two-digit code: where an operator is located, or what a provincial cyberspace or public-security department covers (required for those two kinds)' })
+  @ApiPropertyOptional({
+    example: '31',
+    description:
+      'Province-level region, GB/T 2260 two-digit code: where an operator is ' +
+      'located, or what a provincial cyberspace or public-security ' +
+      'department covers (required for those two kinds)',
+  })
   @IsOptional()
   @IsString()
   @Matches(REGION_PATTERN, { message: 'region must be a two-digit GB/T 2260 province code such as 31 or 44' })
@@ -44,7 +80,11 @@ export class UpdateOrganisationDto {
   @IsIn(DEPARTMENT_KINDS)
   departmentKind?: DepartmentKind;
 
-  @ApiPropertyOptional({ example: '31', nullable: true, description: 'GB/T 2260 two-digit province code; null clears it' })
+  @ApiPropertyOptional({
+    example: '31',
+    nullable: true,
+    description: 'GB/T 2260 two-digit province code; null clears it',
+  })
   @ValidateIf((o: UpdateOrganisationDto) => o.region !== null)
   @IsOptional()
   @IsString()
@@ -69,7 +109,9 @@ export class CreateUserDto {
 
   @ApiPropertyOptional({
     default: false,
-    description: `An account for a program, not a person: an admin issues its tokens directly. Roles: ${SERVICE_ACCOUNT_ROLES.join(', ')}.`,
+    description:
+      `An account for a program, not a person: an admin issues its ` +
+      `tokens directly. Roles: ${SERVICE_ACCOUNT_ROLES.join(', ')}.`,
   })
   @IsOptional()
   @IsBoolean()
@@ -93,7 +135,12 @@ export class OrganisationView {
   @ApiPropertyOptional({ type: String, nullable: true, example: '31' }) region!: string | null;
   @ApiProperty() isPlatform!: boolean;
   @ApiProperty() createdAt!: string;
-  @ApiPropertyOptional({ type: [String], nullable: true, description: 'Internal host naming patterns (see sharing-settings); null = none' }) internalHostPatterns!: string[] | null;
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    description: 'Internal host naming patterns (see sharing-settings); null = none',
+  })
+  internalHostPatterns!: string[] | null;
 }
 
 export class UserView {
@@ -112,7 +159,13 @@ export class TokenView {
   @ApiProperty() orgId!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty() name!: string;
-  @ApiProperty({ description: 'Non-secret handle issued with the token (`lf_` and 8 characters), to tell tokens apart: the start of a generated token; for the bootstrap token a handle not taken from it' }) prefix!: string;
+  @ApiProperty({
+    description:
+      'Non-secret handle issued with the token (`lf_` and 8 characters), to ' +
+      'tell tokens apart: the start of a generated token; for the bootstrap ' +
+      'token a handle not taken from it',
+  })
+  prefix!: string;
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional({ nullable: true }) revokedAt!: string | null;
 }
@@ -138,8 +191,11 @@ export class SharingSettingsDto {
     example: ['trade-app-*', 'dc##', '*.prod.example'],
     description:
       'Internal host naming patterns: desensitised exports replace matching host names and drop indicators on them. ' +
-      '`*` any run of host-name characters, `?` one character, `#` one digit; letters, digits, `-`, `_`, `.` literal; case-insensitive, whole name. ' +
-      `At most ${MAX_HOST_PATTERNS} patterns of 1-64 characters, at most 3 "*" and at least two letters or digits each.`,
+      ('`*` any run of host-name characters, `?` one character, `#` one ' +
+        'digit; letters, digits, `-`, `_`, `.` literal; case-insensitive, ' +
+        'whole name. ') +
+      (`At most ${MAX_HOST_PATTERNS} patterns of 1-64 characters, ` +
+        `at most 3 "*" and at least two letters or digits each.`),
   })
   @IsArray()
   @ArrayMaxSize(MAX_HOST_PATTERNS)
@@ -163,7 +219,10 @@ export class EnrolmentView {
   @ApiProperty() userId!: string;
   @ApiProperty() orgId!: string;
   @ApiProperty({ description: 'Non-secret handle of the code (`lfe_` and 8 characters)' }) prefix!: string;
-  @ApiProperty({ description: 'The one-time code, shown once: hand it to the person, who redeems it for their own token' }) code!: string;
+  @ApiProperty({
+    description: 'The one-time code, shown once: hand it to the person, who redeems it for their own token',
+  })
+  code!: string;
   @ApiProperty() expiresAt!: string;
 }
 

@@ -1,4 +1,10 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -8,7 +14,15 @@ import { nowIso } from '../common/time';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ApiToken } from './api-token.entity';
 import type {
-  CreateOrganisationDto, CreateTokenDto, CreateUserDto, EnrolmentView, IssuedTokenView, SharingSettingsDto, SharingSettingsView, TokenView, UpdateOrganisationDto,
+  CreateOrganisationDto,
+  CreateTokenDto,
+  CreateUserDto,
+  EnrolmentView,
+  IssuedTokenView,
+  SharingSettingsDto,
+  SharingSettingsView,
+  TokenView,
+  UpdateOrganisationDto,
 } from './admin.dto';
 import { Enrolment } from './enrolment.entity';
 import { Organisation } from './organisation.entity';
@@ -23,7 +37,14 @@ export const ENROLMENT_TTL_MS = 72 * 3600_000;
 export class EnrolmentRefused extends Error {}
 
 const toTokenView = (t: ApiToken): TokenView => ({
-  id: t.id, userId: t.userId, orgId: t.orgId, role: t.role, name: t.name, prefix: t.prefix, createdAt: t.createdAt, revokedAt: t.revokedAt,
+  id: t.id,
+  userId: t.userId,
+  orgId: t.orgId,
+  role: t.role,
+  name: t.name,
+  prefix: t.prefix,
+  createdAt: t.createdAt,
+  revokedAt: t.revokedAt,
 });
 
 /**
@@ -49,19 +70,42 @@ export class AdminService {
     return p.isPlatformAdmin ? repo.find({ order: { createdAt: 'ASC' } }) : repo.findBy({ id: p.orgId });
   }
 
-  async createOrganisation(actor: Actor, dto: CreateOrganisationDto, extra: { isPlatform?: boolean } = {}, em?: EntityManager): Promise<Organisation> {
-    if (dto.kind === 'department' && dto.operatorKind) throw new BadRequestException({ message: 'operatorKind applies to operators only', details: [{ field: 'operatorKind', messages: ['operatorKind applies to operators only'] }] });
-    if (dto.kind === 'operator' && dto.departmentKind) throw badField('departmentKind', 'departmentKind applies to departments only');
-    const departmentKind = dto.kind === 'department' ? dto.departmentKind ?? 'protection-department' : null;
+  async createOrganisation(
+    actor: Actor,
+    dto: CreateOrganisationDto,
+    extra: { isPlatform?: boolean } = {},
+    em?: EntityManager,
+  ): Promise<Organisation> {
+    if (dto.kind === 'department' && dto.operatorKind)
+      throw new BadRequestException({
+        message: 'operatorKind applies to operators only',
+        details: [{ field: 'operatorKind', messages: ['operatorKind applies to operators only'] }],
+      });
+    if (dto.kind === 'operator' && dto.departmentKind)
+      throw badField('departmentKind', 'departmentKind applies to departments only');
+    const departmentKind = dto.kind === 'department' ? (dto.departmentKind ?? 'protection-department') : null;
     // These two receive reports by region: without one, no operator's report could ever reach them.
-    if (departmentKind && departmentKind !== 'protection-department' && !dto.region) throw badField('region', `a ${departmentKind} needs the region it covers`);
+    if (departmentKind && departmentKind !== 'protection-department' && !dto.region)
+      throw badField('region', `a ${departmentKind} needs the region it covers`);
     const work = async (m: EntityManager) => {
       const org = m.getRepository(Organisation).create({
-        id: randomUUID(), name: dto.name, kind: dto.kind, sector: dto.sector, operatorKind: dto.operatorKind ?? null, departmentKind, region: dto.region ?? null,
-        isPlatform: extra.isPlatform ?? false, createdAt: nowIso(),
+        id: randomUUID(),
+        name: dto.name,
+        kind: dto.kind,
+        sector: dto.sector,
+        operatorKind: dto.operatorKind ?? null,
+        departmentKind,
+        region: dto.region ?? null,
+        isPlatform: extra.isPlatform ?? false,
+        createdAt: nowIso(),
       });
       await m.getRepository(Organisation).insert(org);
-      await this.audit.append(m, { actor, action: 'organisation.created', orgId: org.id, payload: { organisation: { ...org } } });
+      await this.audit.append(m, {
+        actor,
+        action: 'organisation.created',
+        orgId: org.id,
+        payload: { organisation: { ...org } },
+      });
       return org;
     };
     return em ? work(em) : this.tx.run(work);
@@ -71,14 +115,21 @@ export class AdminService {
     return this.tx.run(async (m) => {
       const org = await m.getRepository(Organisation).findOneBy({ id: orgId });
       if (!org) throw new NotFoundException('Organisation not found');
-      if (dto.departmentKind !== undefined && org.kind !== 'department') throw badField('departmentKind', 'departmentKind applies to departments only');
+      if (dto.departmentKind !== undefined && org.kind !== 'department')
+        throw badField('departmentKind', 'departmentKind applies to departments only');
       const next = {
         departmentKind: dto.departmentKind ?? org.departmentKind,
         region: dto.region === undefined ? org.region : dto.region,
       };
-      if (next.departmentKind && next.departmentKind !== 'protection-department' && !next.region) throw badField('region', `a ${next.departmentKind} needs the region it covers`);
+      if (next.departmentKind && next.departmentKind !== 'protection-department' && !next.region)
+        throw badField('region', `a ${next.departmentKind} needs the region it covers`);
       await m.getRepository(Organisation).update({ id: orgId }, next);
-      await this.audit.append(m, { actor, action: 'organisation.updated', orgId, payload: { before: { departmentKind: org.departmentKind, region: org.region }, after: next } });
+      await this.audit.append(m, {
+        actor,
+        action: 'organisation.updated',
+        orgId,
+        payload: { before: { departmentKind: org.departmentKind, region: org.region }, after: next },
+      });
       return { ...org, ...next };
     });
   }
@@ -101,10 +152,21 @@ export class AdminService {
       }
       const serviceAccount = dto.serviceAccount ?? false;
       if (serviceAccount && !(SERVICE_ACCOUNT_ROLES as readonly Role[]).includes(dto.role)) {
-        const message = `a service account may hold only ${SERVICE_ACCOUNT_ROLES.join(', ')}: an admin issues its tokens, so it must not hold a role that decides or signs off`;
+        const message =
+          `a service account may hold only ` +
+          `${SERVICE_ACCOUNT_ROLES.join(', ')}: an admin issues its ` +
+          `tokens, so it must not hold a role that decides or signs off`;
         throw new BadRequestException({ message, details: [{ field: 'role', messages: [message] }] });
       }
-      const user = m.getRepository(User).create({ id: randomUUID(), orgId, name: dto.name, email: dto.email ?? null, role: dto.role, serviceAccount, createdAt: nowIso() });
+      const user = m.getRepository(User).create({
+        id: randomUUID(),
+        orgId,
+        name: dto.name,
+        email: dto.email ?? null,
+        role: dto.role,
+        serviceAccount,
+        createdAt: nowIso(),
+      });
       await m.getRepository(User).insert(user);
       await this.audit.append(m, { actor, action: 'user.created', orgId, payload: { user: { ...user } } });
       return user;
@@ -119,25 +181,45 @@ export class AdminService {
    * on). A person's first token comes from an enrolment code (issueEnrolment) they redeem
    * themselves. System actors (bootstrap, the admin reset command) are exempt.
    */
-  async issueToken(actor: Actor, userId: string, dto: CreateTokenDto, opts: { em?: EntityManager; token?: string } = {}): Promise<IssuedTokenView> {
+  async issueToken(
+    actor: Actor,
+    userId: string,
+    dto: CreateTokenDto,
+    opts: { em?: EntityManager; token?: string } = {},
+  ): Promise<IssuedTokenView> {
     const work = async (m: EntityManager) => {
       const user = await m.getRepository(User).findOneBy({ id: userId });
-      if (!user || (!isSystemActor(actor) && !actor.isPlatformAdmin && actor.orgId !== user.orgId)) throw new NotFoundException('User not found');
+      if (!user || (!isSystemActor(actor) && !actor.isPlatformAdmin && actor.orgId !== user.orgId))
+        throw new NotFoundException('User not found');
       if (!isSystemActor(actor) && actor.userId !== user.id && !user.serviceAccount) {
         throw new ForbiddenException(
           `Tokens are issued only for yourself or for a service account; ${user.name} (${user.role}) is a person: ` +
-          `issue an enrolment code (POST /api/v1/admin/users/${user.id}/enrolment) and let them redeem it for their own token`,
+            (`issue an enrolment code (POST /api/v1/admin/users/${user.id}` +
+              `/enrolment) and let them redeem it for their own token`),
         );
       }
       // A supplied token (the bootstrap one) gets a handle of its own: none of it is ever listed.
-      const { secret: token, prefix } = opts.token !== undefined ? { secret: opts.token, prefix: newPrefix() } : generateSecret();
+      const { secret: token, prefix } =
+        opts.token !== undefined ? { secret: opts.token, prefix: newPrefix() } : generateSecret();
       const row = m.getRepository(ApiToken).create({
-        id: randomUUID(), orgId: user.orgId, userId: user.id, role: user.role, name: dto.name,
-        tokenHash: this.hasher.hash(token), prefix, createdAt: nowIso(), revokedAt: null,
+        id: randomUUID(),
+        orgId: user.orgId,
+        userId: user.id,
+        role: user.role,
+        name: dto.name,
+        tokenHash: this.hasher.hash(token),
+        prefix,
+        createdAt: nowIso(),
+        revokedAt: null,
       });
       await m.getRepository(ApiToken).insert(row);
       // The audit entry names the token by id and prefix, never the token or its hash.
-      await this.audit.append(m, { actor, action: 'token.issued', orgId: user.orgId, payload: { tokenId: row.id, userId: user.id, role: row.role, name: row.name, prefix: row.prefix } });
+      await this.audit.append(m, {
+        actor,
+        action: 'token.issued',
+        orgId: user.orgId,
+        payload: { tokenId: row.id, userId: user.id, role: row.role, name: row.name, prefix: row.prefix },
+      });
       return { ...toTokenView(row), token };
     };
     return opts.em ? work(opts.em) : this.tx.run(work);
@@ -154,20 +236,42 @@ export class AdminService {
     return this.tx.run(async (m) => {
       const user = await m.getRepository(User).findOneBy({ id: userId });
       if (!user || (!p.isPlatformAdmin && p.orgId !== user.orgId)) throw new NotFoundException('User not found');
-      if (user.serviceAccount) throw new ConflictException('A service account does not enrol: issue its token with POST /api/v1/admin/users/:userId/tokens');
+      if (user.serviceAccount)
+        throw new ConflictException(
+          'A service account does not enrol: issue its token with POST /api/v1/admin/users/:userId/tokens',
+        );
       const active = await m.getRepository(ApiToken).countBy({ userId: user.id, revokedAt: IsNull() });
       if (active > 0) {
-        throw new ConflictException(`${user.name} holds ${active} active token(s) and issues further ones with POST /api/v1/me/tokens; revoke them first if they are lost`);
+        throw new ConflictException(
+          `${user.name} holds ${active} active token(s) and issues ` +
+            `further ones with POST /api/v1/me/tokens; revoke them first ` +
+            `if they are lost`,
+        );
       }
       const now = new Date();
-      await m.getRepository(Enrolment).update({ userId: user.id, redeemedAt: IsNull() }, { expiresAt: now.toISOString() });
+      await m
+        .getRepository(Enrolment)
+        .update({ userId: user.id, redeemedAt: IsNull() }, { expiresAt: now.toISOString() });
       const { secret: code, prefix } = generateSecret('lfe');
       const row = m.getRepository(Enrolment).create({
-        id: randomUUID(), orgId: user.orgId, userId: user.id, codeHash: this.hasher.hash(code), prefix, createdBy: p.userId,
-        createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + ENROLMENT_TTL_MS).toISOString(), redeemedAt: null, tokenId: null,
+        id: randomUUID(),
+        orgId: user.orgId,
+        userId: user.id,
+        codeHash: this.hasher.hash(code),
+        prefix,
+        createdBy: p.userId,
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + ENROLMENT_TTL_MS).toISOString(),
+        redeemedAt: null,
+        tokenId: null,
       });
       await m.getRepository(Enrolment).insert(row);
-      await this.audit.append(m, { actor: p, action: 'enrolment.issued', orgId: user.orgId, payload: { enrolmentId: row.id, userId: user.id, role: user.role, prefix, expiresAt: row.expiresAt } });
+      await this.audit.append(m, {
+        actor: p,
+        action: 'enrolment.issued',
+        orgId: user.orgId,
+        payload: { enrolmentId: row.id, userId: user.id, role: user.role, prefix, expiresAt: row.expiresAt },
+      });
       return { id: row.id, userId: user.id, orgId: user.orgId, prefix, code, expiresAt: row.expiresAt };
     });
   }
@@ -179,20 +283,36 @@ export class AdminService {
    */
   async redeemEnrolment(code: string, tokenName: string, source: string): Promise<IssuedTokenView> {
     return this.tx.run(async (m) => {
-      const row = code.length <= 200 ? await m.getRepository(Enrolment).findOneBy({ codeHash: this.hasher.hash(code) }) : null;
-      if (!row || row.redeemedAt || row.expiresAt <= nowIso()) throw new EnrolmentRefused('Unknown, used or expired enrolment code');
+      const row =
+        code.length <= 200 ? await m.getRepository(Enrolment).findOneBy({ codeHash: this.hasher.hash(code) }) : null;
+      if (!row || row.redeemedAt || row.expiresAt <= nowIso())
+        throw new EnrolmentRefused('Unknown, used or expired enrolment code');
       const user = await m.getRepository(User).findOneByOrFail({ id: row.userId });
       const org = await m.getRepository(Organisation).findOneByOrFail({ id: row.orgId });
       const self: Principal = {
-        tokenId: '', userId: user.id, orgId: org.id, orgName: org.name, orgKind: org.kind, operatorKind: org.operatorKind, sector: org.sector,
-        role: user.role, isPlatformAdmin: org.isPlatform && user.role === 'admin',
+        tokenId: '',
+        userId: user.id,
+        orgId: org.id,
+        orgName: org.name,
+        orgKind: org.kind,
+        operatorKind: org.operatorKind,
+        sector: org.sector,
+        role: user.role,
+        isPlatformAdmin: org.isPlatform && user.role === 'admin',
       };
       const issued = await this.issueToken(self, user.id, { name: tokenName }, { em: m });
       const redeemedAt = nowIso();
-      const res = await m.getRepository(Enrolment).update({ id: row.id, redeemedAt: IsNull() }, { redeemedAt, tokenId: issued.id });
+      const res = await m
+        .getRepository(Enrolment)
+        .update({ id: row.id, redeemedAt: IsNull() }, { redeemedAt, tokenId: issued.id });
       if (!res.affected) throw new EnrolmentRefused('Unknown, used or expired enrolment code');
       // The address it was redeemed from: if the person finds their code spent, this says by whom.
-      await this.audit.append(m, { actor: self, action: 'enrolment.redeemed', orgId: org.id, payload: { enrolmentId: row.id, userId: user.id, tokenId: issued.id, prefix: issued.prefix, from: source } });
+      await this.audit.append(m, {
+        actor: self,
+        action: 'enrolment.redeemed',
+        orgId: org.id,
+        payload: { enrolmentId: row.id, userId: user.id, tokenId: issued.id, prefix: issued.prefix, from: source },
+      });
       return issued;
     });
   }
@@ -211,7 +331,12 @@ export class AdminService {
       if (!row.revokedAt) {
         row.revokedAt = nowIso();
         await m.getRepository(ApiToken).update({ id: row.id }, { revokedAt: row.revokedAt });
-        await this.audit.append(m, { actor: p, action: 'token.revoked', orgId: row.orgId, payload: { tokenId: row.id, prefix: row.prefix } });
+        await this.audit.append(m, {
+          actor: p,
+          action: 'token.revoked',
+          orgId: row.orgId,
+          payload: { tokenId: row.id, prefix: row.prefix },
+        });
       }
       return toTokenView(row);
     });
@@ -232,7 +357,12 @@ export class AdminService {
       const patterns = [...new Set(dto.internalHostPatterns.map((x) => x.toLowerCase()))];
       const before = org.internalHostPatterns ?? [];
       await m.getRepository(Organisation).update({ id: orgId }, { internalHostPatterns: patterns });
-      await this.audit.append(m, { actor: p, action: 'organisation.sharing-settings-updated', orgId, payload: { internalHostPatterns: { before, after: patterns } } });
+      await this.audit.append(m, {
+        actor: p,
+        action: 'organisation.sharing-settings-updated',
+        orgId,
+        payload: { internalHostPatterns: { before, after: patterns } },
+      });
       return { orgId, internalHostPatterns: patterns };
     });
   }

@@ -38,7 +38,10 @@ export class TooManyFailures extends HttpException {
 
   constructor(ms: number) {
     const retryAfterSeconds = Math.max(1, Math.ceil(ms / 1000));
-    super({ message: `Too many failed authentication attempts; try again in ${retryAfterSeconds} s`, retryAfterSeconds }, HttpStatus.TOO_MANY_REQUESTS);
+    super(
+      { message: `Too many failed authentication attempts; try again in ${retryAfterSeconds} s`, retryAfterSeconds },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
@@ -105,19 +108,32 @@ export class AuthThrottle implements OnApplicationShutdown {
     const { url, config } = this;
     // Its own connection without an offline queue: while Redis is down a check fails at once (and
     // the insurance limiter answers) instead of holding the request.
-    const client = new IORedis({ ...redisOptionsFromUrl(url), enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 500 });
+    const client = new IORedis({
+      ...redisOptionsFromUrl(url),
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 500,
+    });
     client.on('error', () => undefined);
     const make = (name: string, points: number): Limiter | undefined => {
       if (points <= 0) return undefined;
       const opts = { points, duration: config.AUTH_FAILURE_WINDOW_SECONDS, blockDuration: config.AUTH_LOCKOUT_SECONDS };
       const limiter = new RateLimiterRedis({
-        ...opts, storeClient: client, keyPrefix: `${PREFIX}:${name}`, rejectIfRedisNotReady: true,
+        ...opts,
+        storeClient: client,
+        keyPrefix: `${PREFIX}:${name}`,
+        rejectIfRedisNotReady: true,
         insuranceLimiter: new RateLimiterMemory({ ...opts, keyPrefix: `${PREFIX}:${name}` }),
       });
       return { limiter, points };
     };
     const subscriber = new IORedis({ ...redisOptionsFromUrl(url), retryStrategy: () => 500 });
-    this.conn = { client, subscriber, bySource: make('source', config.AUTH_FAILURES_PER_SOURCE), byCredential: make('credential', config.AUTH_FAILURES_PER_CREDENTIAL) };
+    this.conn = {
+      client,
+      subscriber,
+      bySource: make('source', config.AUTH_FAILURES_PER_SOURCE),
+      byCredential: make('credential', config.AUTH_FAILURES_PER_CREDENTIAL),
+    };
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, key: string) => this.suspect(key));
     // 'ready' comes at the first connection and after every reconnection (ioredis subscribes
@@ -137,7 +153,9 @@ export class AuthThrottle implements OnApplicationShutdown {
     const c = this.start();
     const [a, b] = await Promise.all([
       this.isSuspect(`source:${source}`) ? this.remaining(c.bySource, source) : 0,
-      credential !== null && this.isSuspect(`credential:${credential}`) ? this.remaining(c.byCredential, credential) : 0,
+      credential !== null && this.isSuspect(`credential:${credential}`)
+        ? this.remaining(c.byCredential, credential)
+        : 0,
     ]);
     return Math.max(a, b);
   }
@@ -153,7 +171,10 @@ export class AuthThrottle implements OnApplicationShutdown {
       this.suspect(k);
       c.client.publish(CHANNEL, k).catch(() => undefined);
     }
-    const [a, b] = await Promise.all([this.consume(c.bySource, source), credential === null ? 0 : this.consume(c.byCredential, credential)]);
+    const [a, b] = await Promise.all([
+      this.consume(c.bySource, source),
+      credential === null ? 0 : this.consume(c.byCredential, credential),
+    ]);
     return Math.max(a, b);
   }
 

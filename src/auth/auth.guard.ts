@@ -31,7 +31,10 @@ export class AuthGuard implements CanActivate {
     const credential = credentialKey(match[1]);
     // The lock-out check (Redis) and the token lookup (database) run side by side, so a valid
     // token waits for whichever is slower, not for both.
-    const [lockedOut, principal] = await Promise.all([this.throttle.lockedOutFor(source, credential), this.tokens.authenticate(match[1])]);
+    const [lockedOut, principal] = await Promise.all([
+      this.throttle.lockedOutFor(source, credential),
+      this.tokens.authenticate(match[1]),
+    ]);
     if (lockedOut > 0) throw this.tooMany(ctx, lockedOut);
     if (!principal) {
       const lockout = await this.throttle.failed(source, credential);

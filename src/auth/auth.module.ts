@@ -16,7 +16,11 @@ import { TokenService } from './token.service';
   controllers: [AdminController, SelfServiceController],
   providers: [
     { provide: TokenHasher, inject: [AppConfig], useFactory: (config: AppConfig) => TokenHasher.fromConfig(config) },
-    TokenService, AdminService, BootstrapAdminService, AuthThrottle, { provide: APP_GUARD, useClass: AuthGuard },
+    TokenService,
+    AdminService,
+    BootstrapAdminService,
+    AuthThrottle,
+    { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokenService, TokenHasher, AdminService, BootstrapAdminService, AuthThrottle],
 })

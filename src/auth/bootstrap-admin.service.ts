@@ -9,7 +9,10 @@ import { TokenService } from './token.service';
 import { User } from './user.entity';
 
 /** How to get a platform-admin token for an existing installation, as the log lines say it. */
-export const RESET_TOKEN_HINT = 'run `npx lianfang admin reset-token` (or `npm run cli -- admin reset-token`) with this service\'s DATABASE_URL, VAR_DIR and keys: it prints a new platform-admin token';
+export const RESET_TOKEN_HINT =
+  'run `npx lianfang admin reset-token` (or `npm run cli -- admin ' +
+  "reset-token`) with this service's DATABASE_URL, VAR_DIR and keys: it " +
+  'prints a new platform-admin token';
 
 /**
  * With BOOTSTRAP_ADMIN_TOKEN set and no admin yet, create an admin of a default (platform)
@@ -42,11 +45,22 @@ export class BootstrapAdminService {
       return 'created';
     });
     if (outcome === 'created') {
-      this.logger.info('bootstrap admin created from BOOTSTRAP_ADMIN_TOKEN: use that value as the platform admin\'s bearer token');
+      this.logger.info(
+        "bootstrap admin created from BOOTSTRAP_ADMIN_TOKEN: use that value as the platform admin's bearer token",
+      );
     } else if (outcome === 'no-admin') {
-      this.logger.warn(`no admin exists yet: to create the platform admin, ${RESET_TOKEN_HINT}; or restart with BOOTSTRAP_ADMIN_TOKEN set (24+ characters)`);
+      this.logger.warn(
+        `no admin exists yet: to create the platform admin, ` +
+          `${RESET_TOKEN_HINT}; or restart with BOOTSTRAP_ADMIN_TOKEN ` +
+          `set (24+ characters)`,
+      );
     } else if (token && !(await this.tokens.authenticate(token))?.isPlatformAdmin) {
-      this.logger.warn(`BOOTSTRAP_ADMIN_TOKEN ignored: an admin already exists and this value is not a platform admin's token (it only creates the first admin). For a new platform-admin token, ${RESET_TOKEN_HINT}`);
+      this.logger.warn(
+        `BOOTSTRAP_ADMIN_TOKEN ignored: an admin already exists and ` +
+          `this value is not a platform admin's token (it only creates ` +
+          `the first admin). For a new platform-admin token, ` +
+          `${RESET_TOKEN_HINT}`,
+      );
     }
   }
 }

@@ -22,7 +22,12 @@ export class PlatformAdminError extends Error {}
 
 /** The platform organisation's admin as the bootstrap creates it. */
 export async function createPlatformAdmin(admin: AdminService, actor: SystemActor, em: EntityManager): Promise<User> {
-  const org = await admin.createOrganisation(actor, { name: 'Default operator', kind: 'operator', sector: 'other', operatorKind: 'cii' }, { isPlatform: true }, em);
+  const org = await admin.createOrganisation(
+    actor,
+    { name: 'Default operator', kind: 'operator', sector: 'other', operatorKind: 'cii' },
+    { isPlatform: true },
+    em,
+  );
   return admin.createUser(actor, org.id, { name: 'Administrator', role: 'admin' }, em);
 }
 
@@ -38,15 +43,22 @@ export async function issuePlatformToken(
   opts: { userId?: string; name: string; revokeOthers: boolean; actor: SystemActor },
 ): Promise<PlatformTokenResult> {
   return deps.tx.run(async (em) => {
-    const platforms = await em.getRepository(Organisation).find({ where: { isPlatform: true }, order: { createdAt: 'ASC' } });
+    const platforms = await em
+      .getRepository(Organisation)
+      .find({ where: { isPlatform: true }, order: { createdAt: 'ASC' } });
     let created = false;
     let user: User | null = null;
     if (opts.userId) {
       user = await em.getRepository(User).findOneBy({ id: opts.userId, role: 'admin' });
-      if (!user || !platforms.some((o) => o.id === user!.orgId)) throw new PlatformAdminError(`${opts.userId} is not an admin of the platform organisation`);
+      if (!user || !platforms.some((o) => o.id === user!.orgId))
+        throw new PlatformAdminError(`${opts.userId} is not an admin of the platform organisation`);
     } else if (platforms.length > 0) {
-      user = await em.getRepository(User).findOne({ where: platforms.map((o) => ({ orgId: o.id, role: 'admin' as const })), order: { createdAt: 'ASC' } });
-      if (!user) user = await deps.admin.createUser(opts.actor, platforms[0]!.id, { name: 'Administrator', role: 'admin' }, em);
+      user = await em.getRepository(User).findOne({
+        where: platforms.map((o) => ({ orgId: o.id, role: 'admin' as const })),
+        order: { createdAt: 'ASC' },
+      });
+      if (!user)
+        user = await deps.admin.createUser(opts.actor, platforms[0]!.id, { name: 'Administrator', role: 'admin' }, em);
     } else {
       user = await createPlatformAdmin(deps.admin, opts.actor, em);
       created = true;
@@ -56,7 +68,12 @@ export async function issuePlatformToken(
       const active = await em.getRepository(ApiToken).findBy({ userId: user.id, revokedAt: IsNull() });
       for (const t of active) {
         await em.getRepository(ApiToken).update({ id: t.id }, { revokedAt: nowIso() });
-        await deps.audit.append(em, { actor: opts.actor, action: 'token.revoked', orgId: t.orgId, payload: { tokenId: t.id, prefix: t.prefix } });
+        await deps.audit.append(em, {
+          actor: opts.actor,
+          action: 'token.revoked',
+          orgId: t.orgId,
+          payload: { tokenId: t.id, prefix: t.prefix },
+        });
         revoked++;
       }
     }

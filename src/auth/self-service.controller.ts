@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { badField } from '../common/bad-field';
@@ -24,11 +32,21 @@ export class SelfServiceController {
   @Post('enrolments/redeem')
   @Public()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Redeem the one-time enrolment code an admin handed you for your own token (shown once). No bearer token needed.' })
+  @ApiOperation({
+    summary:
+      'Redeem the one-time enrolment code an admin handed you for your own token (shown once). No bearer token needed.',
+  })
   @ApiCreatedResponse({ type: IssuedTokenView })
   @ApiBadRequestResponse({ type: ErrorBody, description: 'Unknown, used or expired code (field `code`)' })
-  @ApiTooManyRequestsResponse({ type: ErrorBody, description: 'Too many failed attempts from your address or at this code; see Retry-After' })
-  async redeem(@Body() dto: RedeemEnrolmentDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<IssuedTokenView> {
+  @ApiTooManyRequestsResponse({
+    type: ErrorBody,
+    description: 'Too many failed attempts from your address or at this code; see Retry-After',
+  })
+  async redeem(
+    @Body() dto: RedeemEnrolmentDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IssuedTokenView> {
     // A code is a credential: guesses at it are throttled like guesses at a token.
     const source = sourceKey(req.ip);
     const credential = credentialKey(dto.code);
@@ -56,8 +74,15 @@ export class SelfServiceController {
   async me(@CurrentPrincipal() p: Principal): Promise<MeView> {
     const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: p.userId });
     return {
-      userId: p.userId, name: user.name, orgId: p.orgId, orgName: p.orgName, orgKind: p.orgKind, role: p.role,
-      serviceAccount: user.serviceAccount, isPlatformAdmin: p.isPlatformAdmin, tokenId: p.tokenId,
+      userId: p.userId,
+      name: user.name,
+      orgId: p.orgId,
+      orgName: p.orgName,
+      orgKind: p.orgKind,
+      role: p.role,
+      serviceAccount: user.serviceAccount,
+      isPlatformAdmin: p.isPlatformAdmin,
+      tokenId: p.tokenId,
     };
   }
 

@@ -67,7 +67,9 @@ export class TokenHasher {
   private readonly key: KeyObject;
 
   constructor(secretsKey: Buffer) {
-    this.key = createSecretKey(Buffer.from(hkdfSync('sha256', secretsKey, Buffer.alloc(0), 'lianfang api-token hash v1', 32)));
+    this.key = createSecretKey(
+      Buffer.from(hkdfSync('sha256', secretsKey, Buffer.alloc(0), 'lianfang api-token hash v1', 32)),
+    );
   }
 
   static fromConfig(config: AppConfig): TokenHasher {

@@ -36,7 +36,15 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
   }
   let values: { user?: string; name?: string; 'revoke-others'?: boolean; json?: boolean };
   try {
-    ({ values } = parseArgs({ args: rest, options: { user: { type: 'string' }, name: { type: 'string' }, 'revoke-others': { type: 'boolean' }, json: { type: 'boolean' } } }));
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        user: { type: 'string' },
+        name: { type: 'string' },
+        'revoke-others': { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+    }));
   } catch (err) {
     io.err(`${err instanceof Error ? err.message : String(err)}\n\n${ADMIN_USAGE}`);
     return 2;
@@ -54,13 +62,22 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
   // Never create what the service should already have: a fresh key here would make a token the
   // service cannot check, and a fresh database would be someone else's installation.
   if (config.databaseKind === 'sqlite' && !existsSync(config.sqlitePath)) {
-    io.err(`no database at ${config.sqlitePath}: run this with the service's DATABASE_URL and VAR_DIR (the service creates the database at its first start)`);
+    io.err(
+      `no database at ${config.sqlitePath}: run this with the ` +
+        `service's DATABASE_URL and VAR_DIR (the service creates the ` +
+        `database at its first start)`,
+    );
     return 2;
   }
-  for (const [variable, file] of [['SECRETS_KEY', 'secrets.key'], ['AUDIT_KEY', 'audit.key']] as const) {
+  for (const [variable, file] of [
+    ['SECRETS_KEY', 'secrets.key'],
+    ['AUDIT_KEY', 'audit.key'],
+  ] as const) {
     const path = join(config.VAR_DIR, 'keys', file);
     if (!config[variable] && !existsSync(path)) {
-      io.err(`${variable} is not set and there is no ${path}: run this with the service's VAR_DIR (or its ${variable})`);
+      io.err(
+        `${variable} is not set and there is no ${path}: run this with the service's VAR_DIR (or its ${variable})`,
+      );
       return 2;
     }
   }
@@ -68,7 +85,10 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
   await dataSource.initialize();
   try {
     if (await dataSource.showMigrations()) {
-      io.err('the database has migrations this version has not run yet: start the service once (it migrates at start-up), then run this again');
+      io.err(
+        'the database has migrations this version has not run yet: start the ' +
+          'service once (it migrates at start-up), then run this again',
+      );
       return 1;
     }
     const tx = new TransactionRunner(dataSource);
@@ -76,12 +96,29 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
     const admin = new AdminService(dataSource, tx, audit, TokenHasher.fromConfig(config));
     const result = await issuePlatformToken(
       { tx, admin, audit },
-      { userId: values.user, name: values.name ?? `reset-token ${new Date().toISOString()}`, revokeOthers: values['revoke-others'] ?? false, actor: { system: 'admin-cli', orgId: null } },
+      {
+        userId: values.user,
+        name: values.name ?? `reset-token ${new Date().toISOString()}`,
+        revokeOthers: values['revoke-others'] ?? false,
+        actor: { system: 'admin-cli', orgId: null },
+      },
     );
     if (values.json) {
-      io.out(JSON.stringify({ ...result.issued, user: result.user, created: result.created, revoked: result.revoked }, null, 2));
+      io.out(
+        JSON.stringify(
+          { ...result.issued, user: result.user, created: result.created, revoked: result.revoked },
+          null,
+          2,
+        ),
+      );
     } else {
-      io.err(`${result.created ? 'created the platform organisation and its admin; ' : ''}new token for platform admin ${result.user.name} (${result.user.id}), listed as ${result.issued.prefix}${result.revoked ? `; revoked ${result.revoked} other token(s)` : ''}. Shown once:`);
+      io.err(
+        `${result.created ? 'created the platform organisation and its admin; ' : ''}` +
+          `new token for platform admin ${result.user.name} (` +
+          `${result.user.id}), listed as ${result.issued.prefix}` +
+          `${result.revoked ? `; revoked ${result.revoked} other token(s)` : ''}` +
+          `. Shown once:`,
+      );
       io.out(result.issued.token);
     }
     return 0;

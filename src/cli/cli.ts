@@ -49,15 +49,33 @@ interface Ctx {
  * One request with Node's http client. Not `fetch`: loading Node's fetch (undici) took about a
  * second of a command's run on the development machine, several times the rest of it.
  */
-function send(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; statusText: string; text: string }> {
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; statusText: string; text: string }> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.request(url, { method, headers: body !== undefined ? { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = client.request(
+      url,
+      {
+        method,
+        headers: body !== undefined ? { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } : headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -65,14 +83,19 @@ function send(url: URL, method: string, headers: Record<string, string>, body?: 
 
 async function call(ctx: Ctx, method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await send(
-    new URL(`${ctx.base}${path}`), method,
+    new URL(`${ctx.base}${path}`),
+    method,
     { Authorization: `Bearer ${ctx.token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
     body !== undefined ? JSON.stringify(body) : undefined,
   );
   const text = res.text;
   const parsed: unknown = text ? JSON.parse(text) : null;
   if (res.status < 200 || res.status > 299) {
-    const e = (parsed ?? {}) as { message?: string; details?: Array<{ field: string; messages: string[] }>; allowedEvents?: string[] };
+    const e = (parsed ?? {}) as {
+      message?: string;
+      details?: Array<{ field: string; messages: string[] }>;
+      allowedEvents?: string[];
+    };
     const lines = [`error ${res.status}: ${e.message ?? res.statusText}`];
     for (const d of e.details ?? []) lines.push(`  ${d.field}: ${d.messages.join('; ')}`);
     if (e.allowedEvents) lines.push(`  allowed now: ${e.allowedEvents.join(', ') || '(none)'}`);
@@ -99,7 +122,9 @@ function parsePairs(pairs: string[]): Record<string, unknown> {
 async function resolveId(ctx: Ctx, ref: string | undefined): Promise<string> {
   if (!ref) throw new UsageError('missing incident id or reference');
   if (!/^INC-\d{4}-\d{6}$/.test(ref)) return ref;
-  const page = (await call(ctx, 'GET', `/api/v1/incidents?reference=${encodeURIComponent(ref)}`)) as { items: Array<{ id: string }> };
+  const page = (await call(ctx, 'GET', `/api/v1/incidents?reference=${encodeURIComponent(ref)}`)) as {
+    items: Array<{ id: string }>;
+  };
   if (!page.items.length) throw new ApiError(`error 404: no incident ${ref}`);
   return page.items[0].id;
 }
@@ -115,7 +140,14 @@ interface IncidentJson {
   drill: boolean;
   version: number;
   allowedEvents: string[];
-  steps: Array<{ id: string; phase: string; status: string; mandatory: boolean; roles: string[]; title: { zh: string; en: string } }>;
+  steps: Array<{
+    id: string;
+    phase: string;
+    status: string;
+    mandatory: boolean;
+    roles: string[];
+    title: { zh: string; en: string };
+  }>;
   deadlines: Array<{ timer: string; status: string; dueAt?: string; escalationLevel: number }>;
 }
 
@@ -125,10 +157,20 @@ function printIncident(ctx: Ctx, i: IncidentJson): void {
   o(`  id ${i.id}  grade ${i.grade}  category ${i.category}  version ${i.version}`);
   o(`  state ${typeof i.stateValue === 'string' ? i.stateValue : JSON.stringify(i.stateValue)}`);
   o(`  allowed now: ${i.allowedEvents.join(', ') || '(none)'}`);
-  for (const d of i.deadlines) o(`  deadline ${d.timer}: ${d.status}${d.dueAt ? ` due ${d.dueAt}` : ''}${d.escalationLevel ? ` escalation ${d.escalationLevel}` : ''}`);
+  for (const d of i.deadlines)
+    o(
+      `  deadline ${d.timer}: ${d.status}` +
+        `${d.dueAt ? ` due ${d.dueAt}` : ''}` +
+        `${d.escalationLevel ? ` escalation ${d.escalationLevel}` : ''}`,
+    );
   o('  steps:');
   for (const s of i.steps) {
-    o(`    [${s.status === 'done' ? 'x' : ' '}] ${s.phase.padEnd(16)} ${s.id}${s.mandatory ? '' : ' (optional)'}  ${s.title.zh} / ${s.title.en}  (${s.roles.join(', ')})`);
+    o(
+      `    [${s.status === 'done' ? 'x' : ' '}] ` +
+        `${s.phase.padEnd(16)} ${s.id}` +
+        `${s.mandatory ? '' : ' (optional)'}  ${s.title.zh} / ` +
+        `${s.title.en}  (${s.roles.join(', ')})`,
+    );
   }
 }
 
@@ -139,18 +181,29 @@ async function run(ctx: Ctx, command: string, rest: string[]): Promise<void> {
       const { values } = parseArgs({
         args: rest,
         options: {
-          title: { type: 'string' }, category: { type: 'string' }, grade: { type: 'string' }, 'detected-at': { type: 'string' },
-          'occurred-at': { type: 'string' }, description: { type: 'string' }, system: { type: 'string', multiple: true },
-          business: { type: 'string', multiple: true }, drill: { type: 'boolean' },
+          title: { type: 'string' },
+          category: { type: 'string' },
+          grade: { type: 'string' },
+          'detected-at': { type: 'string' },
+          'occurred-at': { type: 'string' },
+          description: { type: 'string' },
+          system: { type: 'string', multiple: true },
+          business: { type: 'string', multiple: true },
+          drill: { type: 'boolean' },
         },
       });
-      for (const required of ['title', 'category', 'grade'] as const) if (!values[required]) throw new UsageError(`declare needs --${required}`);
+      for (const required of ['title', 'category', 'grade'] as const)
+        if (!values[required]) throw new UsageError(`declare needs --${required}`);
       const body = {
-        title: values.title, category: values.category, grade: values.grade,
+        title: values.title,
+        category: values.category,
+        grade: values.grade,
         detectedAt: values['detected-at'] ?? new Date().toISOString(),
         ...(values['occurred-at'] ? { occurredAt: values['occurred-at'] } : {}),
         ...(values.description ? { description: values.description } : {}),
-        affectedSystems: values.system ?? [], affectedBusiness: values.business ?? [], drill: values.drill ?? false,
+        affectedSystems: values.system ?? [],
+        affectedBusiness: values.business ?? [],
+        drill: values.drill ?? false,
       };
       const i = (await call(ctx, 'POST', '/api/v1/incidents', body)) as IncidentJson;
       return print(i, () => printIncident(ctx, i));
@@ -158,13 +211,31 @@ async function run(ctx: Ctx, command: string, rest: string[]): Promise<void> {
     case 'list': {
       const { values } = parseArgs({
         args: rest,
-        options: { state: { type: 'string' }, grade: { type: 'string' }, category: { type: 'string' }, drill: { type: 'string' }, page: { type: 'string' }, 'page-size': { type: 'string' } },
+        options: {
+          state: { type: 'string' },
+          grade: { type: 'string' },
+          category: { type: 'string' },
+          drill: { type: 'string' },
+          page: { type: 'string' },
+          'page-size': { type: 'string' },
+        },
       });
       const q = new URLSearchParams();
-      for (const [k, v] of Object.entries(values)) if (v !== undefined) q.set(k === 'page-size' ? 'pageSize' : k, String(v));
-      const page = (await call(ctx, 'GET', `/api/v1/incidents${q.size ? `?${q}` : ''}`)) as { items: IncidentJson[]; total: number; page: number; pageSize: number };
+      for (const [k, v] of Object.entries(values))
+        if (v !== undefined) q.set(k === 'page-size' ? 'pageSize' : k, String(v));
+      const page = (await call(ctx, 'GET', `/api/v1/incidents${q.size ? `?${q}` : ''}`)) as {
+        items: IncidentJson[];
+        total: number;
+        page: number;
+        pageSize: number;
+      };
       return print(page, () => {
-        for (const i of page.items) ctx.io.out(`${i.reference}  ${i.state.padEnd(16)} ${i.grade.padEnd(3)} ${i.category.padEnd(24)} ${i.drill ? '[DRILL] ' : ''}${i.title}`);
+        for (const i of page.items)
+          ctx.io.out(
+            `${i.reference}  ${i.state.padEnd(16)} ${i.grade.padEnd(3)} ` +
+              `${i.category.padEnd(24)} ${i.drill ? '[DRILL] ' : ''}` +
+              `${i.title}`,
+          );
         ctx.io.out(`(${page.items.length} of ${page.total}, page ${page.page})`);
       });
     }
@@ -173,30 +244,58 @@ async function run(ctx: Ctx, command: string, rest: string[]): Promise<void> {
       return print(i, () => printIncident(ctx, i));
     }
     case 'event': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'expected-version': { type: 'string' } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { 'expected-version': { type: 'string' } },
+      });
       const [ref, type, ...pairs] = positionals;
       if (!type) throw new UsageError('event needs an incident and an event TYPE');
-      const body = { type, ...parsePairs(pairs), ...(values['expected-version'] ? { expectedVersion: Number(values['expected-version']) } : {}) };
-      const i = (await call(ctx, 'POST', `/api/v1/incidents/${await resolveId(ctx, ref)}/events`, body)) as IncidentJson;
+      const body = {
+        type,
+        ...parsePairs(pairs),
+        ...(values['expected-version'] ? { expectedVersion: Number(values['expected-version']) } : {}),
+      };
+      const i = (await call(
+        ctx,
+        'POST',
+        `/api/v1/incidents/${await resolveId(ctx, ref)}/events`,
+        body,
+      )) as IncidentJson;
       return print(i, () => printIncident(ctx, i));
     }
     case 'complete':
     case 'reopen': {
       const { values, positionals } = parseArgs({
-        args: rest, allowPositionals: true,
+        args: rest,
+        allowPositionals: true,
         options: { note: { type: 'string' }, evidence: { type: 'string', multiple: true }, reason: { type: 'string' } },
       });
       const [ref, stepId] = positionals;
       if (!stepId) throw new UsageError(`${command} needs an incident and a step id`);
-      const body = command === 'complete'
-        ? { ...(values.note ? { note: values.note } : {}), ...(values.evidence ? { evidence: values.evidence } : {}) }
-        : { ...(values.reason ? { reason: values.reason } : {}) };
-      const i = (await call(ctx, 'POST', `/api/v1/incidents/${await resolveId(ctx, ref)}/steps/${encodeURIComponent(stepId)}/${command}`, body)) as IncidentJson;
+      const body =
+        command === 'complete'
+          ? { ...(values.note ? { note: values.note } : {}), ...(values.evidence ? { evidence: values.evidence } : {}) }
+          : { ...(values.reason ? { reason: values.reason } : {}) };
+      const i = (await call(
+        ctx,
+        'POST',
+        `/api/v1/incidents/${await resolveId(ctx, ref)}/steps/${encodeURIComponent(stepId)}/${command}`,
+        body,
+      )) as IncidentJson;
       return print(i, () => printIncident(ctx, i));
     }
     case 'timeline': {
-      const entries = (await call(ctx, 'GET', `/api/v1/incidents/${await resolveId(ctx, rest[0])}/timeline`)) as Array<{ seq: number; at: string; action: string; actorId: string; actorRole: string }>;
-      return print(entries, () => entries.forEach((e) => ctx.io.out(`${e.at}  #${e.seq}  ${e.action}  by ${e.actorRole} ${e.actorId}`)));
+      const entries = (await call(ctx, 'GET', `/api/v1/incidents/${await resolveId(ctx, rest[0])}/timeline`)) as Array<{
+        seq: number;
+        at: string;
+        action: string;
+        actorId: string;
+        actorRole: string;
+      }>;
+      return print(entries, () =>
+        entries.forEach((e) => ctx.io.out(`${e.at}  #${e.seq}  ${e.action}  by ${e.actorRole} ${e.actorId}`)),
+      );
     }
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'missing command');
@@ -227,7 +326,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     await run(ctx, command, rest);
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      err instanceof UsageError ||
+      (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    ) {
       io.err(`${err.message}\n\n${USAGE}`);
       return 2;
     }

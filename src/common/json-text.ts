@@ -84,7 +84,10 @@ function piecesWithMemos<P>(
 }
 
 /** Exactly `JSON.stringify(object)` for a plain object, with memoised array elements (see piecesWithMemos). */
-export function stringifyWithMemos(object: Record<string, unknown>, memoFor: (key: string) => JsonMemo<object> | undefined): string {
+export function stringifyWithMemos(
+  object: Record<string, unknown>,
+  memoFor: (key: string) => JsonMemo<object> | undefined,
+): string {
   return piecesWithMemos(object, memoFor, (memo, value) => memo.text(value)).join('');
 }
 
@@ -92,7 +95,10 @@ export function stringifyWithMemos(object: Record<string, unknown>, memoFor: (ke
  * `stringifyWithMemos` in UTF-8: the memoised elements' bytes are reused as they are, so only
  * the rest is encoded for each call, into one allocation for all of it.
  */
-export function encodeWithMemos(object: Record<string, unknown>, memoFor: (key: string) => JsonMemo<object> | undefined): Buffer {
+export function encodeWithMemos(
+  object: Record<string, unknown>,
+  memoFor: (key: string) => JsonMemo<object> | undefined,
+): Buffer {
   const chunks = piecesWithMemos(object, memoFor, (memo, value) => memo.bytes(value));
   let length = 0;
   for (const c of chunks) length += typeof c === 'string' ? Buffer.byteLength(c, 'utf8') : c.length;

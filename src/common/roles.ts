@@ -24,15 +24,27 @@ export type OperatorKind = (typeof OPERATOR_KINDS)[number];
  * region (the operator's province). Own cyberspace bodies of central organs and sector regulators are
  * reached as external recipients only.
  */
-export const DEPARTMENT_KINDS = ['protection-department', 'provincial-cyberspace-department', 'public-security'] as const;
+export const DEPARTMENT_KINDS = [
+  'protection-department',
+  'provincial-cyberspace-department',
+  'public-security',
+] as const;
 export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
 
 /** Province-level region: the two-digit GB/T 2260 code (11 Beijing, 31 Shanghai, 44 Guangdong, ...). */
 export const REGION_PATTERN = /^[1-8][0-9]$/;
 
 export const SECTORS = [
-  'energy', 'finance', 'telecom', 'transport', 'water', 'public-services', 'e-government',
-  'national-defense-industry', 'healthcare', 'other',
+  'energy',
+  'finance',
+  'telecom',
+  'transport',
+  'water',
+  'public-services',
+  'e-government',
+  'national-defense-industry',
+  'healthcare',
+  'other',
 ] as const;
 export type Sector = (typeof SECTORS)[number];
 

@@ -3,4 +3,5 @@
  * mean the same on SQLite and Postgres, so one set of entities and migrations serves both.
  */
 export const nowIso = (): string => new Date().toISOString();
-export const toIso = (d: Date | string): string => (typeof d === 'string' ? new Date(d).toISOString() : d.toISOString());
+export const toIso = (d: Date | string): string =>
+  typeof d === 'string' ? new Date(d).toISOString() : d.toISOString();

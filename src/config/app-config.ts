@@ -126,7 +126,9 @@ export class AppConfig {
    */
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^(0(\.\d+)?|1)(,(0(\.\d+)?|1))*$/, { message: 'must be comma-separated fractions between 0 and 1, e.g. 0.5,0.8' })
+  @Matches(/^(0(\.\d+)?|1)(,(0(\.\d+)?|1))*$/, {
+    message: 'must be comma-separated fractions between 0 and 1, e.g. 0.5,0.8',
+  })
   REMINDER_FRACTIONS?: string;
 
   // The catalogue's own duration parser decides, so what passes here is what the timers can use
@@ -137,7 +139,8 @@ export class AppConfig {
     name: 'escalationStepDelay',
     validator: {
       validate: (value: unknown) => typeof value === 'string' && stepDelayProblem(value) === undefined,
-      defaultMessage: (args) => (typeof args?.value === 'string' ? (stepDelayProblem(args.value) ?? 'is invalid') : 'must be a string'),
+      defaultMessage: (args) =>
+        typeof args?.value === 'string' ? (stepDelayProblem(args.value) ?? 'is invalid') : 'must be a string',
     },
   })
   ESCALATION_STEP_DELAY?: string;
@@ -179,11 +182,15 @@ export class AppConfig {
   NOTIFY_BACKOFF_MS: number = 2000;
 
   /** How long a report recipient has to acknowledge before escalation starts (product default). */
-  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, { message: 'must be an ISO 8601 duration such as PT30M' })
+  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, {
+    message: 'must be an ISO 8601 duration such as PT30M',
+  })
   REPORT_ACK_WITHIN: string = 'PT30M';
 
   /** First retry delay of an external report delivery; doubled per attempt, capped at one hour. */
-  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, { message: 'must be an ISO 8601 duration such as PT30S' })
+  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, {
+    message: 'must be an ISO 8601 duration such as PT30S',
+  })
   REPORT_DELIVERY_BACKOFF: string = 'PT30S';
 
   @Transform(toInt)
@@ -203,7 +210,8 @@ export class AppConfig {
     name: 'egressAllow',
     validator: {
       validate: (value: unknown) => typeof value === 'string' && egressAllowProblem(value) === undefined,
-      defaultMessage: (args) => (typeof args?.value === 'string' ? (egressAllowProblem(args.value) ?? 'is invalid') : 'must be a string'),
+      defaultMessage: (args) =>
+        typeof args?.value === 'string' ? (egressAllowProblem(args.value) ?? 'is invalid') : 'must be a string',
     },
   })
   EGRESS_ALLOW?: string;
@@ -247,7 +255,9 @@ export class AppConfig {
    */
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^(\d{1,2}|[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*)$/, { message: 'must be a hop count or comma-separated addresses, CIDR ranges or loopback/linklocal/uniquelocal' })
+  @Matches(/^(\d{1,2}|[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*)$/, {
+    message: 'must be a hop count or comma-separated addresses, CIDR ranges or loopback/linklocal/uniquelocal',
+  })
   TRUST_PROXY?: string;
 
   get databaseKind(): 'sqlite' | 'postgres' {
@@ -264,7 +274,8 @@ function egressAllowProblem(value: string): string | undefined {
     parseEgressAllow(value);
     return undefined;
   } catch (err) {
-    if (err instanceof EgressAllowSyntaxError) return `has a bad ${err.message} (comma-separated host[:port], *.domain, IP or CIDR; [IPv6]:port)`;
+    if (err instanceof EgressAllowSyntaxError)
+      return `has a bad ${err.message} (comma-separated host[:port], *.domain, IP or CIDR; [IPv6]:port)`;
     throw err;
   }
 }
@@ -281,7 +292,18 @@ function stepDelayProblem(value: string): string | undefined {
 }
 
 /** Settings without a default (absent from `new AppConfig()`'s own keys). */
-const OPTIONAL_KEYS = ['REDIS_URL', 'BOOTSTRAP_ADMIN_TOKEN', 'SECRETS_KEY', 'AUDIT_KEY', 'AUDIT_WITNESS_FILE', 'REQUIREMENTS_DIR', 'REMINDER_FRACTIONS', 'ESCALATION_STEP_DELAY', 'EGRESS_ALLOW', 'TRUST_PROXY'] as const;
+const OPTIONAL_KEYS = [
+  'REDIS_URL',
+  'BOOTSTRAP_ADMIN_TOKEN',
+  'SECRETS_KEY',
+  'AUDIT_KEY',
+  'AUDIT_WITNESS_FILE',
+  'REQUIREMENTS_DIR',
+  'REMINDER_FRACTIONS',
+  'ESCALATION_STEP_DELAY',
+  'EGRESS_ALLOW',
+  'TRUST_PROXY',
+] as const;
 
 /** Validates the environment; throws ConfigError with a single line naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -295,12 +317,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (errors.length > 0) {
     const first = errors[0];
     const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    const shown = first.property.includes('TOKEN') || first.property.includes('KEY') ? '(hidden)' : JSON.stringify(env[first.property]);
+    const shown =
+      first.property.includes('TOKEN') || first.property.includes('KEY')
+        ? '(hidden)'
+        : JSON.stringify(env[first.property]);
     throw new ConfigError(`Invalid configuration: ${first.property} ${message} (got ${shown})`);
   }
   // Node refuses a header timeout longer than the whole request's.
   if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
-    throw new ConfigError(`Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS}) (got ${JSON.stringify(env.HTTP_HEADERS_TIMEOUT_MS ?? String(config.HTTP_HEADERS_TIMEOUT_MS))})`);
+    throw new ConfigError(
+      `Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not ` +
+        `exceed HTTP_REQUEST_TIMEOUT_MS (` +
+        `${config.HTTP_REQUEST_TIMEOUT_MS}) (got ` +
+        `${JSON.stringify(env.HTTP_HEADERS_TIMEOUT_MS ?? String(config.HTTP_HEADERS_TIMEOUT_MS))}` +
+        `)`,
+    );
   }
   return config;
 }

@@ -25,5 +25,7 @@ export function resolveKey(configured: string | undefined, varDir: string, fileN
 
 /** The box that seals channel secrets and config secrets: SECRETS_KEY, or the key generated once under VAR_DIR/keys. */
 export function secretsBox(config: { SECRETS_KEY?: string; VAR_DIR: string }): SecretBox {
-  return config.SECRETS_KEY ? SecretBox.fromConfig(config.SECRETS_KEY) : new SecretBox(resolveKey(undefined, config.VAR_DIR, 'secrets.key'));
+  return config.SECRETS_KEY
+    ? SecretBox.fromConfig(config.SECRETS_KEY)
+    : new SecretBox(resolveKey(undefined, config.VAR_DIR, 'secrets.key'));
 }

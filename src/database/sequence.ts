@@ -7,7 +7,9 @@ import { EntityManager } from 'typeorm';
 export async function nextSequenceValue(em: EntityManager, name: string): Promise<number> {
   const param = em.connection.options.type === 'postgres' ? '$1' : '?';
   const rows: Array<{ value: number | string }> = await em.query(
-    `INSERT INTO sequence (name, value) VALUES (${param}, 1) ON CONFLICT (name) DO UPDATE SET value = sequence.value + 1 RETURNING value`,
+    `INSERT INTO sequence (name, value) VALUES (${param}, 1) ON ` +
+      `CONFLICT (name) DO UPDATE SET value = sequence.value + 1 ` +
+      `RETURNING value`,
     [name],
   );
   return Number(rows[0].value);

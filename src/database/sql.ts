@@ -37,7 +37,11 @@ function prepared(db: SqliteConnection, text: string): SqliteStatement {
  * statement in several awaited steps (broadcaster, logger, statement cache), which on the event
  * path cost more than the statements. Errors are TypeORM's QueryFailedError either way.
  */
-export function sql<T = Record<string, unknown>>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
+export function sql<T = Record<string, unknown>>(
+  em: EntityManager,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const driver = em.connection.driver as { options: { type: string }; databaseConnection?: SqliteConnection };
   if (driver.options.type === 'better-sqlite3' && driver.databaseConnection) {
     // better-sqlite3 cannot bind booleans.

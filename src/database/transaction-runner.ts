@@ -38,14 +38,18 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const path = this.serial ? String((this.dataSource.options as { database?: unknown }).database ?? '') : '';
     if (!path || path === ':memory:' || !this.dataSource.isInitialized) return;
-    const db = (this.dataSource.driver as unknown as { databaseConnection: { pragma(sql: string): unknown } }).databaseConnection;
+    const db = (this.dataSource.driver as unknown as { databaseConnection: { pragma(sql: string): unknown } })
+      .databaseConnection;
     db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     this.checkpointer = new WalCheckpointer(path, require.resolve('better-sqlite3'), {
       everyCommits: 200,
       restartFrames: 4000,
       quickPassMs: 25,
       onError: (err) => {
-        this.logger?.warn({ err: err.message }, 'WAL checkpointer stopped; SQLite checkpoints in the commit that crosses its threshold again');
+        this.logger?.warn(
+          { err: err.message },
+          'WAL checkpointer stopped; SQLite checkpoints in the commit that crosses its threshold again',
+        );
         db.pragma('wal_autocheckpoint = 1000');
       },
     });

@@ -80,7 +80,9 @@ export class WalCheckpointer {
     // Never what keeps the process alive.
     this.worker.unref();
     this.ready = new Promise<void>((resolve) => (this.markReady = resolve));
-    this.worker.on('message', (m: CheckpointResult | { error: string } | 'ready') => (m === 'ready' ? this.markReady() : this.done(m)));
+    this.worker.on('message', (m: CheckpointResult | { error: string } | 'ready') =>
+      m === 'ready' ? this.markReady() : this.done(m),
+    );
     this.worker.on('error', (err) => this.fail(err));
   }
 

@@ -33,7 +33,13 @@ export interface DeadlineSubject {
   sector: string;
 }
 
-export function escalationJob(incidentId: string, timer: string, generation: number, level: number, at: Date): OutboxItem {
+export function escalationJob(
+  incidentId: string,
+  timer: string,
+  generation: number,
+  level: number,
+  at: Date,
+): OutboxItem {
   return {
     id: jobId('dl', incidentId, timer, generation, `esc${level}`),
     queue: QUEUES.timers,
@@ -46,11 +52,18 @@ export function escalationJob(incidentId: string, timer: string, generation: num
 export const reminderPercent = (fraction: number) => Math.round(fraction * 100);
 
 /** Deterministic job ids: (incident, timer, generation) plus what the job does. */
-export function timerJobIds(incidentId: string, timer: string, generation: number, reminders: readonly number[]): string[] {
+export function timerJobIds(
+  incidentId: string,
+  timer: string,
+  generation: number,
+  reminders: readonly number[],
+): string[] {
   return [
     ...reminders.map((f) => jobId('dl', incidentId, timer, generation, `r${reminderPercent(f)}`)),
     jobId('dl', incidentId, timer, generation, 'due'),
-    ...Array.from({ length: MAX_ESCALATION_STEPS }, (_, i) => jobId('dl', incidentId, timer, generation, `esc${i + 1}`)),
+    ...Array.from({ length: MAX_ESCALATION_STEPS }, (_, i) =>
+      jobId('dl', incidentId, timer, generation, `esc${i + 1}`),
+    ),
   ];
 }
 
@@ -66,19 +79,30 @@ export class DeadlinePlanner {
     private readonly timing: TimingPolicy,
   ) {}
 
-  async plan(em: EntityManager, subject: DeadlineSubject, effects: WorkflowEffect[], now = new Date()): Promise<OutboxItem[]> {
+  async plan(
+    em: EntityManager,
+    subject: DeadlineSubject,
+    effects: WorkflowEffect[],
+    now = new Date(),
+  ): Promise<OutboxItem[]> {
     const items: OutboxItem[] = [];
     for (const effect of effects) {
-      if (effect.type === 'scheduleDeadline') items.push(...(await this.schedule(em, subject, effect.params.timer, effect.params.generation, now)));
+      if (effect.type === 'scheduleDeadline')
+        items.push(...(await this.schedule(em, subject, effect.params.timer, effect.params.generation, now)));
       if (effect.type === 'cancelDeadline') {
-        await sql(em, 'UPDATE incident_deadline SET resolved_at = ?, updated_at = ? WHERE incident_id = ? AND timer = ? AND generation = ?', [
-          now.toISOString(), now.toISOString(), subject.id, effect.params.timer, effect.params.generation,
-        ]);
+        await sql(
+          em,
+          'UPDATE incident_deadline SET resolved_at = ?, updated_at = ? WHERE ' +
+            'incident_id = ? AND timer = ? AND generation = ?',
+          [now.toISOString(), now.toISOString(), subject.id, effect.params.timer, effect.params.generation],
+        );
         items.push({
           id: jobId('cancel', subject.id, effect.params.timer, effect.params.generation, now.getTime()),
           queue: QUEUES.timers,
           kind: 'cancel',
-          payload: { jobIds: timerJobIds(subject.id, effect.params.timer, effect.params.generation, this.timing.reminders) },
+          payload: {
+            jobIds: timerJobIds(subject.id, effect.params.timer, effect.params.generation, this.timing.reminders),
+          },
         });
       }
     }
@@ -96,19 +120,38 @@ export class DeadlinePlanner {
       if (!entry) continue;
       const was = before[timer];
       if (was && was.generation === entry.generation && was.status === entry.status) continue;
-      await sql(em, 'UPDATE incident_deadline SET status = ?, updated_at = ? WHERE incident_id = ? AND timer = ? AND generation = ?', [entry.status, nowIso(), incidentId, timer, entry.generation]);
+      await sql(
+        em,
+        'UPDATE incident_deadline SET status = ?, updated_at = ? WHERE ' +
+          'incident_id = ? AND timer = ? AND generation = ?',
+        [entry.status, nowIso(), incidentId, timer, entry.generation],
+      );
     }
   }
 
-  private async schedule(em: EntityManager, s: DeadlineSubject, timer: string, generation: number, now: Date): Promise<OutboxItem[]> {
+  private async schedule(
+    em: EntityManager,
+    s: DeadlineSubject,
+    timer: string,
+    generation: number,
+    now: Date,
+  ): Promise<OutboxItem[]> {
     const spec = TIMER_REPORTS[timer];
     if (!spec) throw new Error(`no reporting rule maps workflow timer ${timer}`);
     // A later generation of the same timer (a regrade) keeps the moment its clock started: regrading
     // during the summary-report window must not restart the 30 days.
-    const previous = generation > 1
-      ? (await sql<{ clock_started_at: string }>(em, 'SELECT clock_started_at FROM incident_deadline WHERE incident_id = ? AND timer = ?', [s.id, timer]))[0]
-      : undefined;
-    const clockStart = spec.clock === 'detectedAt' ? new Date(s.detectedAt) : previous ? new Date(previous.clock_started_at) : now;
+    const previous =
+      generation > 1
+        ? (
+            await sql<{ clock_started_at: string }>(
+              em,
+              'SELECT clock_started_at FROM incident_deadline WHERE incident_id = ? AND timer = ?',
+              [s.id, timer],
+            )
+          )[0]
+        : undefined;
+    const clockStart =
+      spec.clock === 'detectedAt' ? new Date(s.detectedAt) : previous ? new Date(previous.clock_started_at) : now;
     let ruleId: string;
     let due: Date;
     if (spec.kind === 'police') {
@@ -121,14 +164,29 @@ export class DeadlinePlanner {
       // here means the grade changed under it, and the next transition cancels the timer.
       if (!rule) return [];
       ruleId = rule.id;
-      due = spec.kind === 'initial'
-        ? this.catalogue.initialDeadline(rule, this.catalogue.sectorRulesFor(s.sector, s.operatorKind, s.grade as never), clockStart)
-        : this.catalogue.reportDeadline(rule, spec.kind, clockStart);
+      due =
+        spec.kind === 'initial'
+          ? this.catalogue.initialDeadline(
+              rule,
+              this.catalogue.sectorRulesFor(s.sector, s.operatorKind, s.grade as never),
+              clockStart,
+            )
+          : this.catalogue.reportDeadline(rule, spec.kind, clockStart);
     }
     const row: IncidentDeadline = {
-      incidentId: s.id, orgId: s.orgId, timer, generation, status: 'pending', ruleId,
-      clockStartedAt: clockStart.toISOString(), dueAt: due.toISOString(), escalationLevel: 0,
-      acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, updatedAt: now.toISOString(),
+      incidentId: s.id,
+      orgId: s.orgId,
+      timer,
+      generation,
+      status: 'pending',
+      ruleId,
+      clockStartedAt: clockStart.toISOString(),
+      dueAt: due.toISOString(),
+      escalationLevel: 0,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: null,
+      updatedAt: now.toISOString(),
     };
     await em.getRepository(IncidentDeadline).save(row);
 

@@ -28,36 +28,89 @@ export class EscalationStep {
     private readonly timing: TimingPolicy,
   ) {}
 
-  async run(em: EntityManager, incidentId: string, timer: string, generation: number, level: number, facts?: EscalationFacts): Promise<OutboxItem[] | null> {
-    const [row] = await sql<{ generation: number | string; status: string; due_at: string; escalation_level: number | string; acknowledged_at: string | null; resolved_at: string | null }>(
+  async run(
+    em: EntityManager,
+    incidentId: string,
+    timer: string,
+    generation: number,
+    level: number,
+    facts?: EscalationFacts,
+  ): Promise<OutboxItem[] | null> {
+    const [row] = await sql<{
+      generation: number | string;
+      status: string;
+      due_at: string;
+      escalation_level: number | string;
+      acknowledged_at: string | null;
+      resolved_at: string | null;
+    }>(
       em,
-      'SELECT generation, status, due_at, escalation_level, acknowledged_at, resolved_at FROM incident_deadline WHERE incident_id = ? AND timer = ?',
+      'SELECT generation, status, due_at, escalation_level, acknowledged_at, ' +
+        'resolved_at FROM incident_deadline WHERE incident_id = ? AND timer = ?',
       [incidentId, timer],
     );
     const steps = this.timing.escalationSteps;
-    if (!row || Number(row.generation) !== generation || row.status !== 'missed' || row.acknowledged_at || row.resolved_at || Number(row.escalation_level) >= level || level > steps.length) {
+    if (
+      !row ||
+      Number(row.generation) !== generation ||
+      row.status !== 'missed' ||
+      row.acknowledged_at ||
+      row.resolved_at ||
+      Number(row.escalation_level) >= level ||
+      level > steps.length
+    ) {
       return null;
     }
     let incident = facts;
     if (!incident) {
-      const [found] = await sql<{ orgId: string; drill: unknown; grade: string }>(em, 'SELECT org_id AS "orgId", drill, grade FROM incident WHERE id = ?', [incidentId]);
+      const [found] = await sql<{ orgId: string; drill: unknown; grade: string }>(
+        em,
+        'SELECT org_id AS "orgId", drill, grade FROM incident WHERE id = ?',
+        [incidentId],
+      );
       if (!found) return null;
       incident = { orgId: found.orgId, drill: bool(found.drill), grade: found.grade };
     }
     const role = steps[level - 1];
     const now = new Date();
-    await sql(em, 'UPDATE incident_deadline SET escalation_level = ?, updated_at = ? WHERE incident_id = ? AND timer = ?', [level, now.toISOString(), incidentId, timer]);
+    await sql(
+      em,
+      'UPDATE incident_deadline SET escalation_level = ?, updated_at = ? WHERE incident_id = ? AND timer = ?',
+      [level, now.toISOString(), incidentId, timer],
+    );
     await this.audit.append(em, {
-      actor: { system: 'timers', orgId: incident.orgId }, orgId: incident.orgId, incidentId,
-      action: 'deadline.escalated', payload: { timer, generation, level, role, dueAt: row.due_at, drill: incident.drill },
+      actor: { system: 'timers', orgId: incident.orgId },
+      orgId: incident.orgId,
+      incidentId,
+      action: 'deadline.escalated',
+      payload: { timer, generation, level, role, dueAt: row.due_at, drill: incident.drill },
     });
-    const items: OutboxItem[] = [{
-      id: jobId('nt', incidentId, 'esc', timer, generation, level),
-      queue: QUEUES.notifications,
-      kind: 'fanout',
-      payload: { orgId: incident.orgId, incidentId, event: 'escalation', data: { timer, level, role, dueAt: row.due_at }, drill: incident.drill, grade: incident.grade, role },
-    }];
-    if (level < steps.length) items.push(escalationJob(incidentId, timer, generation, level + 1, new Date(now.getTime() + this.timing.escalationStepDelayMs)));
+    const items: OutboxItem[] = [
+      {
+        id: jobId('nt', incidentId, 'esc', timer, generation, level),
+        queue: QUEUES.notifications,
+        kind: 'fanout',
+        payload: {
+          orgId: incident.orgId,
+          incidentId,
+          event: 'escalation',
+          data: { timer, level, role, dueAt: row.due_at },
+          drill: incident.drill,
+          grade: incident.grade,
+          role,
+        },
+      },
+    ];
+    if (level < steps.length)
+      items.push(
+        escalationJob(
+          incidentId,
+          timer,
+          generation,
+          level + 1,
+          new Date(now.getTime() + this.timing.escalationStepDelayMs),
+        ),
+      );
     return items;
   }
 }

@@ -16,7 +16,9 @@ export class TimingPolicy {
   readonly escalationStepDelayMs: number;
 
   constructor(config: AppConfig, catalogue: Catalogue) {
-    this.reminders = config.REMINDER_FRACTIONS ? config.REMINDER_FRACTIONS.split(',').map(Number) : [...catalogue.reminders];
+    this.reminders = config.REMINDER_FRACTIONS
+      ? config.REMINDER_FRACTIONS.split(',').map(Number)
+      : [...catalogue.reminders];
     this.escalationSteps = catalogue.escalation.steps as Role[];
     this.escalationStepDelayMs = durationMs(config.ESCALATION_STEP_DELAY ?? catalogue.escalation.stepDelay);
   }

@@ -25,7 +25,10 @@ const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
 /** RFC 8215 local-use NAT64 prefix: translates to whatever IPv4 the local gateway chooses. */
 const NAT64_LOCAL_USE = ipaddr.IPv6.parseCIDR('64:ff9b:1::/48');
 
-/** Parses an IP address in any form getaddrinfo would accept (brackets and an IPv6 zone allowed); undefined when it is not one. */
+/**
+ * Parses an IP address in any form getaddrinfo would accept (brackets and an IPv6 zone allowed); undefined when it is
+ * not one.
+ */
 export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   const bare = text.trim().replace(/^\[(.*)\]$/, '$1');
   if (bare === '' || !ipaddr.isValid(bare)) return undefined;
@@ -38,7 +41,12 @@ export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefine
 
 function classifyV4(ip: ipaddr.IPv4): AddressClass {
   const range = ip.range();
-  return { address: ip.toString(), family: 4, range: range === 'unicast' ? 'public' : range, public: range === 'unicast' };
+  return {
+    address: ip.toString(),
+    family: 4,
+    range: range === 'unicast' ? 'public' : range,
+    public: range === 'unicast',
+  };
 }
 
 /** Classifies an address given as text; throws on text that is not an IP address. */

@@ -41,7 +41,12 @@ const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
 function isHostName(name: string): boolean {
   // Numeric IP forms (2130706433, 0x7f.1) must be written as addresses; no top-level domain is numeric.
   const labels = name.split('.');
-  return name.length <= 253 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]!) && parseAddress(name) === undefined;
+  return (
+    name.length <= 253 &&
+    labels.every((l) => LABEL.test(l)) &&
+    !/^\d+$/.test(labels[labels.length - 1]!) &&
+    parseAddress(name) === undefined
+  );
 }
 
 function parsePort(text: string, entry: string): number | undefined {
@@ -60,7 +65,9 @@ function parseCidrOrIp(text: string, entry: string): [ipaddr.IPv4 | ipaddr.IPv6,
       if (ip.kind() === 'ipv4' && !ipaddr.IPv4.isValidCIDRFourPartDecimal(text)) throw new Error('not dotted');
       return [ip, bits];
     } catch {
-      throw new EgressAllowSyntaxError(`entry "${entry}": "${text}" is not a valid CIDR block (e.g. 10.0.0.0/8 or [fd00::/8])`);
+      throw new EgressAllowSyntaxError(
+        `entry "${entry}": "${text}" is not a valid CIDR block (e.g. 10.0.0.0/8 or [fd00::/8])`,
+      );
     }
   }
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) return [ipaddr.IPv4.parse(text), 32];
@@ -83,14 +90,18 @@ export function parseEgressAllow(value: string | undefined): AllowEntry[] {
       target = bracketed[1]!;
       if (bracketed[2] !== undefined) port = parsePort(bracketed[2], entry);
       const cidr = parseCidrOrIp(target, entry);
-      if (!cidr || cidr[0].kind() !== 'ipv6') throw new EgressAllowSyntaxError(`entry "${entry}": brackets hold an IPv6 address or CIDR`);
+      if (!cidr || cidr[0].kind() !== 'ipv6')
+        throw new EgressAllowSyntaxError(`entry "${entry}": brackets hold an IPv6 address or CIDR`);
       out.push({ text: entry, cidr, ...(port !== undefined ? { port } : {}) });
       continue;
     }
     if ((entry.match(/:/g) ?? []).length > 1) {
       // Unbracketed IPv6: no port possible.
       const cidr = parseCidrOrIp(entry, entry);
-      if (!cidr) throw new EgressAllowSyntaxError(`entry "${entry}" is not an IPv6 address or CIDR (write [addr]:port for a port)`);
+      if (!cidr)
+        throw new EgressAllowSyntaxError(
+          `entry "${entry}" is not an IPv6 address or CIDR (write [addr]:port for a port)`,
+        );
       out.push({ text: entry, cidr });
       continue;
     }
@@ -110,7 +121,9 @@ export function parseEgressAllow(value: string | undefined): AllowEntry[] {
     } else if (isHostName(name)) {
       out.push({ text: entry, name, ...(port !== undefined ? { port } : {}) });
     } else {
-      throw new EgressAllowSyntaxError(`entry "${entry}" is not a host name, *.domain, IPv4 address, [IPv6] address or CIDR`);
+      throw new EgressAllowSyntaxError(
+        `entry "${entry}" is not a host name, *.domain, IPv4 address, [IPv6] address or CIDR`,
+      );
     }
   }
   return out;
@@ -136,18 +149,30 @@ export class EgressRefusedError extends Error {
   }
 }
 
-export type EgressDecision = { allowed: true; by: 'public' | AllowEntry } | { allowed: false; range: string; address: string };
+export type EgressDecision =
+  { allowed: true; by: 'public' | AllowEntry } | { allowed: false; range: string; address: string };
 
-type CreateConnection = (options: Record<string, unknown>, cb: (err: Error | null, socket?: Duplex) => void) => Duplex | undefined;
+type CreateConnection = (
+  options: Record<string, unknown>,
+  cb: (err: Error | null, socket?: Duplex) => void,
+) => Duplex | undefined;
 
 const AGENT_OPTIONS: AgentOptions = { keepAlive: true, maxSockets: 64 };
 
 function normaliseHost(host: string): string {
-  return host.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase().replace(/\.$/, '');
+  return host
+    .trim()
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase()
+    .replace(/\.$/, '');
 }
 
 /** How names are resolved: dns.lookup (getaddrinfo, as Node's own connections do); tests pass their own. */
-export type Resolver = (hostname: string, options: LookupOptions & { all: true }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type Resolver = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 export class EgressPolicy {
   private agents?: { http: HttpAgent; https: HttpsAgent };
@@ -181,7 +206,12 @@ export class EgressPolicy {
       if (e.port !== undefined && e.port !== port) return false;
       if (e.cidr) {
         const [net, bits] = e.cidr;
-        const candidate = net.kind() === reached.kind() ? reached : net.kind() === 'ipv6' && reached.kind() === 'ipv4' ? (reached as ipaddr.IPv4).toIPv4MappedAddress() : undefined;
+        const candidate =
+          net.kind() === reached.kind()
+            ? reached
+            : net.kind() === 'ipv6' && reached.kind() === 'ipv4'
+              ? (reached as ipaddr.IPv4).toIPv4MappedAddress()
+              : undefined;
         return candidate !== undefined && candidate.match([net, bits] as never);
       }
       if (e.name) return name === e.name;
@@ -210,7 +240,8 @@ export class EgressPolicy {
           const d = this.decide(host, a.address, port);
           if (!d.allowed) return callback(new EgressRefusedError(host, port, d.address, d.range), '');
         }
-        if (addresses.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '');
+        if (addresses.length === 0)
+          return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '');
         if (options.all) return callback(null, addresses);
         return callback(null, addresses[0]!.address, addresses[0]!.family);
       });
@@ -219,7 +250,10 @@ export class EgressPolicy {
 
   /** Keep-alive agents whose every new connection goes through this policy. */
   agent(protocol: 'http:' | 'https:'): HttpAgent {
-    this.agents ??= { http: this.guard(new HttpAgent(AGENT_OPTIONS)), https: this.guard(new HttpsAgent(AGENT_OPTIONS)) };
+    this.agents ??= {
+      http: this.guard(new HttpAgent(AGENT_OPTIONS)),
+      https: this.guard(new HttpsAgent(AGENT_OPTIONS)),
+    };
     return protocol === 'https:' ? this.agents.https : this.agents.http;
   }
 
@@ -254,7 +288,11 @@ export class EgressPolicy {
       const socket = netConnect({ host: normaliseHost(host), port, lookup: this.lookupFor(host, port) });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(Object.assign(new Error(`connection to ${host}:${port} timed out after ${opts.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+        reject(
+          Object.assign(new Error(`connection to ${host}:${port} timed out after ${opts.timeoutMs} ms`), {
+            code: 'ETIMEDOUT',
+          }),
+        );
       }, opts.timeoutMs);
       // Stays attached: nodemailer adds its own handler once it has the socket, and an error in
       // between must not become an unhandled 'error' event (a rejection after settling is a no-op).
@@ -267,7 +305,12 @@ export class EgressPolicy {
         const remote = socket.remoteAddress ? parseAddress(socket.remoteAddress) : undefined;
         if (opts.mustBeLoopback && (!remote || classifyIp(remote).range !== 'loopback')) {
           socket.destroy();
-          return reject(Object.assign(new Error(`${host}:${port} is not a loopback address: credentials are sent only over TLS to other hosts`), { code: 'ETLS' }));
+          return reject(
+            Object.assign(
+              new Error(`${host}:${port} is not a loopback address: credentials are sent only over TLS to other hosts`),
+              { code: 'ETLS' },
+            ),
+          );
         }
         resolve(socket);
       });

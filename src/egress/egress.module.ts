@@ -5,7 +5,13 @@ import { EgressPolicy } from './egress-policy';
 /** The deployment's egress policy (EGRESS_ALLOW), one instance per process, for every outbound connection. */
 @Global()
 @Module({
-  providers: [{ provide: EgressPolicy, inject: [AppConfig], useFactory: (config: AppConfig) => EgressPolicy.fromEnv(config.EGRESS_ALLOW) }],
+  providers: [
+    {
+      provide: EgressPolicy,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => EgressPolicy.fromEnv(config.EGRESS_ALLOW),
+    },
+  ],
   exports: [EgressPolicy],
 })
 export class EgressModule implements OnApplicationShutdown {

@@ -1,2 +1,10 @@
 export { classifyAddress, classifyIp, parseAddress, type AddressClass } from './address';
-export { EgressAllowSyntaxError, EgressPolicy, EgressRefusedError, parseEgressAllow, PUBLIC_ONLY_EGRESS, type AllowEntry, type EgressDecision } from './egress-policy';
+export {
+  EgressAllowSyntaxError,
+  EgressPolicy,
+  EgressRefusedError,
+  parseEgressAllow,
+  PUBLIC_ONLY_EGRESS,
+  type AllowEntry,
+  type EgressDecision,
+} from './egress-policy';

@@ -65,7 +65,8 @@ interface OrgTerms {
 const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` : a.userId);
 
 /**
- * The one engine of every incident change (README "Incidents and guided response"): load snapshot → pure transition → one transaction that saves the
+ * The one engine of every incident change (README "Incidents and guided response"): load snapshot → pure transition →
+ * one transaction that saves the
  * snapshot (optimistic concurrency on `version`), appends the audit entry and writes the outbox rows
  * for side effects. Nothing else writes an incident's workflow state; timers and workers call
  * `apply` like any other caller.
@@ -92,7 +93,8 @@ export class IncidentEngine {
   }
 
   async declare(actor: Actor & { orgId: string }, d: Declaration): Promise<Applied> {
-    if (!this.catalogue.isCategory(d.category)) throw badField('category', `category ${d.category} is not in the taxonomy (GET /api/v1/taxonomy)`);
+    if (!this.catalogue.isCategory(d.category))
+      throw badField('category', `category ${d.category} is not in the taxonomy (GET /api/v1/taxonomy)`);
     const workflow = latestWorkflow(INCIDENT_WORKFLOW_ID)!;
     const result = await this.tx.run(async (em) => {
       const org = await this.org(em, actor.orgId);
@@ -110,26 +112,62 @@ export class IncidentEngine {
       const year = now.slice(0, 4);
       const n = await nextSequenceValue(em, `incident:${actor.orgId}:${year}`);
       const incident = em.getRepository(Incident).create({
-        id, orgId: actor.orgId, reference: `INC-${year}-${String(n).padStart(6, '0')}`, title: d.title,
-        description: d.description, category: d.category, grade: d.grade, state: this.runtime.topState(started.snapshot),
-        drill: d.drill, detectedAt: toIso(d.detectedAt), occurredAt: d.occurredAt ? toIso(d.occurredAt) : null,
-        affectedSystems: d.affectedSystems, affectedBusiness: d.affectedBusiness, impact: d.impact,
-        workflowId: workflow.id, workflowVersion: workflow.version, snapshot: this.runtime.serialise(started.snapshot),
-        version: 1, createdBy: actorId(actor), createdAt: now, updatedAt: now,
+        id,
+        orgId: actor.orgId,
+        reference: `INC-${year}-${String(n).padStart(6, '0')}`,
+        title: d.title,
+        description: d.description,
+        category: d.category,
+        grade: d.grade,
+        state: this.runtime.topState(started.snapshot),
+        drill: d.drill,
+        detectedAt: toIso(d.detectedAt),
+        occurredAt: d.occurredAt ? toIso(d.occurredAt) : null,
+        affectedSystems: d.affectedSystems,
+        affectedBusiness: d.affectedBusiness,
+        impact: d.impact,
+        workflowId: workflow.id,
+        workflowVersion: workflow.version,
+        snapshot: this.runtime.serialise(started.snapshot),
+        version: 1,
+        createdBy: actorId(actor),
+        createdAt: now,
+        updatedAt: now,
       });
       await em.getRepository(Incident).insert(incident);
       // The step definitions, once: the snapshot keeps only the steps' progress (WorkflowRuntime.serialise).
       const definitions = (started.snapshot.context as IncidentContext).steps.map(stepDefinition);
-      await sql(em, 'INSERT INTO incident_playbook (incident_id, playbook, steps) VALUES (?, ?, ?)', [id, `${playbook.id}@${playbook.version}`, JSON.stringify(definitions)]);
+      await sql(em, 'INSERT INTO incident_playbook (incident_id, playbook, steps) VALUES (?, ?, ?)', [
+        id,
+        `${playbook.id}@${playbook.version}`,
+        JSON.stringify(definitions),
+      ]);
       this.tx.afterCommit(em, () => {
         this.definitions.set(id, 0, definitions);
         this.remember(incident, started.snapshot);
       });
       const entry = await this.audit.append(em, {
-        actor, action: 'incident.declared', incidentId: id,
-        payload: { reference: incident.reference, title: incident.title, category: incident.category, grade: incident.grade, drill: incident.drill, detectedAt: incident.detectedAt, playbook: `${playbook.id}@${playbook.version}`, workflow: `${workflow.id}@${workflow.version}` },
+        actor,
+        action: 'incident.declared',
+        incidentId: id,
+        payload: {
+          reference: incident.reference,
+          title: incident.title,
+          category: incident.category,
+          grade: incident.grade,
+          drill: incident.drill,
+          detectedAt: incident.detectedAt,
+          playbook: `${playbook.id}@${playbook.version}`,
+          workflow: `${workflow.id}@${workflow.version}`,
+        },
       });
-      const items = await this.effectsToOutbox(em, incident, { operatorKind: org.operatorKind, sector: org.sector }, started, entry.seq);
+      const items = await this.effectsToOutbox(
+        em,
+        incident,
+        { operatorKind: org.operatorKind, sector: org.sector },
+        started,
+        entry.seq,
+      );
       items.push(this.notification(incident, 'incident.declared', {}, entry.seq, 'declared'));
       await this.outbox.add(em, items);
       return { incident, snapshot: started.snapshot };
@@ -142,7 +180,13 @@ export class IncidentEngine {
    * not send this event type, 409 when the machine does not accept it now (with the events it does
    * accept) or when `expectedVersion` is stale.
    */
-  async apply(actor: Actor, incidentId: string, orgId: string, event: EngineEvent, opts: ApplyOptions = {}): Promise<Applied> {
+  async apply(
+    actor: Actor,
+    incidentId: string,
+    orgId: string,
+    event: EngineEvent,
+    opts: ApplyOptions = {},
+  ): Promise<Applied> {
     const result = await this.tx.run((em) => this.applyInTransaction(em, actor, incidentId, orgId, event, opts));
     return result;
   }
@@ -153,7 +197,14 @@ export class IncidentEngine {
    * and errors as `apply`; a thrown error rolls the caller's whole transaction back. The outbox
    * rows it writes wake the relay when the caller's transaction commits.
    */
-  async applyInTransaction(em: EntityManager, actor: Actor, incidentId: string, orgId: string, event: EngineEvent, opts: ApplyOptions = {}): Promise<Applied> {
+  async applyInTransaction(
+    em: EntityManager,
+    actor: Actor,
+    incidentId: string,
+    orgId: string,
+    event: EngineEvent,
+    opts: ApplyOptions = {},
+  ): Promise<Applied> {
     const role = actorRole(actor);
     const incident = await this.loadIncident(em, incidentId, orgId);
     if (!incident) throw new NotFoundException('Incident not found');
@@ -164,19 +215,35 @@ export class IncidentEngine {
       const step = findStep(steps, String(event.stepId));
       if (!step) {
         const ids = steps.map((s) => s.id);
-        throw new NotFoundException({ message: `Step ${JSON.stringify(String(event.stepId).slice(0, 100))} is not in this incident's playbook; its steps: ${ids.join(', ')}`, steps: ids });
+        throw new NotFoundException({
+          message:
+            `Step ${JSON.stringify(String(event.stepId).slice(0, 100))} ` +
+            `is not in this incident's playbook; its steps: ` +
+            `${ids.join(', ')}`,
+          steps: ids,
+        });
       }
       if (!step.roles.includes(role)) {
-        throw new ForbiddenException(`Role ${role} may not ${event.type === 'COMPLETE_STEP' ? 'complete' : 'reopen'} step ${step.id} (allowed: ${step.roles.join(', ')})`);
+        throw new ForbiddenException(
+          `Role ${role} may not ` +
+            `${event.type === 'COMPLETE_STEP' ? 'complete' : 'reopen'} ` +
+            `step ${step.id} (allowed: ${step.roles.join(', ')})`,
+        );
       }
     }
     if (!maySend(incident.workflowId, event.type, role)) {
       throw new ForbiddenException(`Role ${role} may not send ${event.type}`);
     }
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== incident.version) {
-      throw new ConflictException({ message: `Incident is at version ${incident.version}, not ${opts.expectedVersion}; reload and retry`, currentVersion: incident.version });
+      throw new ConflictException({
+        message: `Incident is at version ${incident.version}, not ${opts.expectedVersion}; reload and retry`,
+        currentVersion: incident.version,
+      });
     }
-    const terms = !isSystemActor(actor) && actor.orgId === orgId ? { operatorKind: actor.operatorKind, sector: actor.sector } : await this.orgTerms(em, orgId);
+    const terms =
+      !isSystemActor(actor) && actor.orgId === orgId
+        ? { operatorKind: actor.operatorKind, sector: actor.sector }
+        : await this.orgTerms(em, orgId);
     const enriched = this.enrich(event, terms.operatorKind, actor);
     const stepped = this.runtime.step(incident.workflowId, incident.workflowVersion, snapshot, enriched);
     if (!stepped.accepted) {
@@ -184,10 +251,20 @@ export class IncidentEngine {
       // An event held back by open mandatory steps says which, so the caller knows what to finish.
       const phase = phaseGating(event.type, snapshot.value);
       const open = phase ? openMandatorySteps((snapshot.context as IncidentContext).steps, phase) : [];
-      if (open.length === 0) throw new ConflictException({ message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`, allowedEvents, state: snapshot.value });
+      if (open.length === 0)
+        throw new ConflictException({
+          message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`,
+          allowedEvents,
+          state: snapshot.value,
+        });
       throw new ConflictException({
-        message: `${event.type} is not accepted while mandatory steps are open: ${open.map((s) => `${s.id} (${s.title.en} / ${s.title.zh})`).join(', ')}`,
-        allowedEvents, state: snapshot.value, openMandatorySteps: open.map((s) => ({ id: s.id, phase: s.phase, title: s.title, roles: s.roles })),
+        message:
+          `${event.type} is not accepted while mandatory steps are ` +
+          `open: ` +
+          `${open.map((s) => `${s.id} (${s.title.en} / ${s.title.zh})`).join(', ')}`,
+        allowedEvents,
+        state: snapshot.value,
+        openMandatorySteps: open.map((s) => ({ id: s.id, phase: s.phase, title: s.title, roles: s.roles })),
       });
     }
     const before = incident.version;
@@ -200,26 +277,46 @@ export class IncidentEngine {
     incident.updatedAt = nowIso();
     const updated = await sql(
       em,
-      'UPDATE incident SET snapshot = ?, state = ?, grade = ?, version = ?, updated_at = ? WHERE id = ? AND version = ? RETURNING id',
+      'UPDATE incident SET snapshot = ?, state = ?, grade = ?, version = ?, ' +
+        'updated_at = ? WHERE id = ? AND version = ? RETURNING id',
       [incident.snapshot, incident.state, incident.grade, incident.version, incident.updatedAt, incident.id, before],
     );
     // On Postgres two transactions may load the same version; the loser updates nothing.
-    if (updated.length === 0) throw new ConflictException({ message: 'Incident changed concurrently; reload and retry' });
+    if (updated.length === 0)
+      throw new ConflictException({ message: 'Incident changed concurrently; reload and retry' });
     const committed = { version: incident.version, snapshot: stepped.snapshot };
     this.tx.afterCommit(em, () => this.remember(incident, committed.snapshot));
     const entry = await this.audit.append(em, {
-      actor, orgId, incidentId,
+      actor,
+      orgId,
+      incidentId,
       action: `incident.event.${event.type}`,
-      payload: { event: { ...event, ...(opts.auditPayload ?? {}) }, fromState, toState: incident.state, stateValue: stepped.snapshot.value as never, version: incident.version, drill: incident.drill },
+      payload: {
+        event: { ...event, ...(opts.auditPayload ?? {}) },
+        fromState,
+        toState: incident.state,
+        stateValue: stepped.snapshot.value as never,
+        version: incident.version,
+        drill: incident.drill,
+      },
     });
     const items = await this.effectsToOutbox(em, incident, terms, stepped, entry.seq);
-    await this.planner.syncStatuses(em, incident.id, (snapshot.context as IncidentContext).deadlines as never, context.deadlines as never);
+    await this.planner.syncStatuses(
+      em,
+      incident.id,
+      (snapshot.context as IncidentContext).deadlines as never,
+      context.deadlines as never,
+    );
     // A passed deadline takes the first escalation step in the transaction that records it (the
     // row is marked missed just above); the later steps are timer jobs.
     for (const e of stepped.effects) {
       if (e.type !== 'notify' || e.params.event !== 'deadline.missed' || !e.params.data) continue;
       const { timer, generation } = e.params.data as { timer: string; generation: number };
-      const escalation = await this.escalation.run(em, incident.id, timer, generation, 1, { orgId: incident.orgId, drill: incident.drill, grade: incident.grade });
+      const escalation = await this.escalation.run(em, incident.id, timer, generation, 1, {
+        orgId: incident.orgId,
+        drill: incident.drill,
+        grade: incident.grade,
+      });
       if (escalation) items.push(...escalation);
     }
     await this.outbox.add(em, items);
@@ -231,18 +328,38 @@ export class IncidentEngine {
    * step are machine events too, but they have their own endpoints, which that route refuses.
    */
   allowedEvents(incident: Incident, snapshot: AnyMachineSnapshot, role: WorkflowRole): string[] {
-    return this.runtime.allowed(incident.workflowId, incident.workflowVersion, snapshot, role).filter((t) => t !== 'COMPLETE_STEP' && t !== 'REOPEN_STEP');
+    return this.runtime
+      .allowed(incident.workflowId, incident.workflowVersion, snapshot, role)
+      .filter((t) => t !== 'COMPLETE_STEP' && t !== 'REOPEN_STEP');
   }
 
   /** Step completion, with 404 for an unknown step and 403 for a role the playbook does not allow. */
-  async stepEvent(actor: Actor, incidentId: string, orgId: string, stepId: string, kind: 'COMPLETE_STEP' | 'REOPEN_STEP', fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number }): Promise<Applied> {
+  async stepEvent(
+    actor: Actor,
+    incidentId: string,
+    orgId: string,
+    stepId: string,
+    kind: 'COMPLETE_STEP' | 'REOPEN_STEP',
+    fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number },
+  ): Promise<Applied> {
     const role = actorRole(actor);
     const at = nowIso();
     const event: EngineEvent =
       kind === 'COMPLETE_STEP'
-        ? { type: kind, stepId, role, actorId: actorId(actor), at, ...(fields.note !== undefined ? { note: fields.note } : {}), ...(fields.evidence ? { evidence: fields.evidence } : {}) }
+        ? {
+            type: kind,
+            stepId,
+            role,
+            actorId: actorId(actor),
+            at,
+            ...(fields.note !== undefined ? { note: fields.note } : {}),
+            ...(fields.evidence ? { evidence: fields.evidence } : {}),
+          }
         : { type: kind, stepId, role, actorId: actorId(actor), at };
-    return this.apply(actor, incidentId, orgId, event, { expectedVersion: fields.expectedVersion, auditPayload: fields.reason ? { reason: fields.reason } : undefined });
+    return this.apply(actor, incidentId, orgId, event, {
+      expectedVersion: fields.expectedVersion,
+      auditPayload: fields.reason ? { reason: fields.reason } : undefined,
+    });
   }
 
   /** Adds what only the runtime knows: whether the rules require reports at the new grade. */
@@ -256,22 +373,49 @@ export class IncidentEngine {
     return event;
   }
 
-  private async effectsToOutbox(em: EntityManager, incident: Incident, terms: OrgTerms, stepped: { effects: WorkflowEffect[] }, auditSeq: number): Promise<OutboxItem[]> {
-    const subject = { id: incident.id, orgId: incident.orgId, grade: incident.grade, detectedAt: incident.detectedAt, operatorKind: terms.operatorKind ?? 'other', sector: terms.sector };
+  private async effectsToOutbox(
+    em: EntityManager,
+    incident: Incident,
+    terms: OrgTerms,
+    stepped: { effects: WorkflowEffect[] },
+    auditSeq: number,
+  ): Promise<OutboxItem[]> {
+    const subject = {
+      id: incident.id,
+      orgId: incident.orgId,
+      grade: incident.grade,
+      detectedAt: incident.detectedAt,
+      operatorKind: terms.operatorKind ?? 'other',
+      sector: terms.sector,
+    };
     const items = await this.planner.plan(em, subject, stepped.effects);
     stepped.effects.forEach((e, i) => {
-      if (e.type === 'notify') items.push(this.notification(incident, e.params.event, e.params.data ?? {}, auditSeq, String(i)));
+      if (e.type === 'notify')
+        items.push(this.notification(incident, e.params.event, e.params.data ?? {}, auditSeq, String(i)));
     });
     return items;
   }
 
   /** One fan-out job per notable event; the notifications worker resolves subscriptions. */
-  private notification(incident: Incident, event: string, data: Record<string, unknown>, auditSeq: number, tag: string): OutboxItem {
+  private notification(
+    incident: Incident,
+    event: string,
+    data: Record<string, unknown>,
+    auditSeq: number,
+    tag: string,
+  ): OutboxItem {
     return {
       id: jobId('nt', incident.id, auditSeq, tag),
       queue: QUEUES.notifications,
       kind: 'fanout',
-      payload: { orgId: incident.orgId, incidentId: incident.id, event, data, drill: incident.drill, grade: incident.grade },
+      payload: {
+        orgId: incident.orgId,
+        incidentId: incident.id,
+        event,
+        data,
+        drill: incident.drill,
+        grade: incident.grade,
+      },
     };
   }
 
@@ -284,14 +428,21 @@ export class IncidentEngine {
     if (known) return known;
     const stored = incident.snapshot ?? (await loadSnapshot(em, incident.id));
     if (!stored) throw new NotFoundException('Incident not found');
-    return this.runtime.restore(incident.workflowId, incident.workflowVersion, stored, await this.stepDefinitions(em, incident.id));
+    return this.runtime.restore(
+      incident.workflowId,
+      incident.workflowVersion,
+      stored,
+      await this.stepDefinitions(em, incident.id),
+    );
   }
 
   /** Immutable once declared, so kept by incident id; null for an incident without a row (none now). */
   private async stepDefinitions(em: EntityManager, incidentId: string): Promise<StepDefinition[] | null> {
     const known = this.definitions.get(incidentId, 0);
     if (known) return known;
-    const [row] = await sql<{ steps: string }>(em, 'SELECT steps FROM incident_playbook WHERE incident_id = ?', [incidentId]);
+    const [row] = await sql<{ steps: string }>(em, 'SELECT steps FROM incident_playbook WHERE incident_id = ?', [
+      incidentId,
+    ]);
     if (!row) return null;
     const definitions = JSON.parse(row.steps) as StepDefinition[];
     this.definitions.set(incidentId, 0, definitions);
@@ -304,7 +455,11 @@ export class IncidentEngine {
    * remembered, and the hot path then reads just the version (taking the row lock on Postgres).
    */
   private async loadIncident(em: EntityManager, id: string, orgId: string): Promise<Incident | null> {
-    const [head] = await sql<{ version: number | string }>(em, `SELECT version FROM incident WHERE id = ? AND org_id = ?${rowLock(em)}`, [id, orgId]);
+    const [head] = await sql<{ version: number | string }>(
+      em,
+      `SELECT version FROM incident WHERE id = ? AND org_id = ?${rowLock(em)}`,
+      [id, orgId],
+    );
     if (!head) return null;
     const known = this.rows.get(id, Number(head.version));
     // A copy: the caller sets the new state, grade and version on it.
@@ -318,9 +473,15 @@ export class IncidentEngine {
   }
 
   /** For timers and workers, which carry no principal: one column by raw SQL, since they come in bursts. */
-  /** What decides an organisation's reporting duties: its operator kind and (for sector regulators' rules) its sector. */
+  /**
+   * What decides an organisation's reporting duties: its operator kind and (for sector regulators' rules) its sector.
+   */
   private async orgTerms(em: EntityManager, orgId: string): Promise<OrgTerms> {
-    const [row] = await sql<{ operator_kind: OperatorKind | null; sector: string }>(em, 'SELECT operator_kind, sector FROM organisation WHERE id = ?', [orgId]);
+    const [row] = await sql<{ operator_kind: OperatorKind | null; sector: string }>(
+      em,
+      'SELECT operator_kind, sector FROM organisation WHERE id = ?',
+      [orgId],
+    );
     if (!row) throw new NotFoundException('Organisation not found');
     return { operatorKind: row.operator_kind, sector: row.sector };
   }
@@ -339,7 +500,11 @@ export class IncidentEngine {
 const rowLock = (em: EntityManager): string => (em.connection.options.type === 'postgres' ? ' FOR UPDATE' : '');
 
 /** Every incident column but the snapshot, which the hot path usually has in memory already. */
-const INCIDENT_COLUMNS = 'id, org_id, reference, title, description, category, grade, state, drill, detected_at, occurred_at, affected_systems, affected_business, impact, workflow_id, workflow_version, version, created_by, created_at, updated_at';
+const INCIDENT_COLUMNS =
+  'id, org_id, reference, title, description, category, grade, state, ' +
+  'drill, detected_at, occurred_at, affected_systems, affected_business, ' +
+  'impact, workflow_id, workflow_version, version, created_by, ' +
+  'created_at, updated_at';
 
 async function loadSnapshot(em: EntityManager, id: string): Promise<string | null> {
   const rows = await sql<{ snapshot: string | null }>(em, 'SELECT snapshot FROM incident WHERE id = ?', [id]);
@@ -348,16 +513,36 @@ async function loadSnapshot(em: EntityManager, id: string): Promise<string | nul
 
 /** The incident row (without its snapshot) by raw SQL: this is the hot path of every workflow event. */
 async function loadIncident(em: EntityManager, id: string, orgId: string): Promise<Incident | null> {
-  const rows = await sql<Record<string, unknown>>(em, `SELECT ${INCIDENT_COLUMNS} FROM incident WHERE id = ? AND org_id = ?${rowLock(em)}`, [id, orgId]);
+  const rows = await sql<Record<string, unknown>>(
+    em,
+    `SELECT ${INCIDENT_COLUMNS} FROM incident WHERE id = ? AND org_id = ?${rowLock(em)}`,
+    [id, orgId],
+  );
   const r = rows[0];
   if (!r) return null;
   const i = new Incident();
   Object.assign(i, {
-    id: r.id, orgId: r.org_id, reference: r.reference, title: r.title, description: r.description, category: r.category,
-    grade: r.grade, state: r.state, drill: bool(r.drill), detectedAt: r.detected_at, occurredAt: r.occurred_at,
-    affectedSystems: JSON.parse(String(r.affected_systems)), affectedBusiness: JSON.parse(String(r.affected_business)),
-    impact: r.impact == null ? null : JSON.parse(String(r.impact)), workflowId: r.workflow_id, workflowVersion: Number(r.workflow_version),
-    snapshot: null, version: Number(r.version), createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    orgId: r.org_id,
+    reference: r.reference,
+    title: r.title,
+    description: r.description,
+    category: r.category,
+    grade: r.grade,
+    state: r.state,
+    drill: bool(r.drill),
+    detectedAt: r.detected_at,
+    occurredAt: r.occurred_at,
+    affectedSystems: JSON.parse(String(r.affected_systems)),
+    affectedBusiness: JSON.parse(String(r.affected_business)),
+    impact: r.impact == null ? null : JSON.parse(String(r.impact)),
+    workflowId: r.workflow_id,
+    workflowVersion: Number(r.workflow_version),
+    snapshot: null,
+    version: Number(r.version),
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   });
   return i;
 }
@@ -372,6 +557,7 @@ function phaseGating(type: string, value: unknown): Phase | null {
   if (type === 'REVIEW_COMPLETED' && v === 'review') return 'review';
   if (type === 'REIDENTIFICATION_COMPLETED' && v === 'reidentification') return 'reidentification';
   const handling = typeof v === 'object' ? v.response?.handling : undefined;
-  if (type === 'ADVANCE' && (handling === 'containment' || handling === 'eradication' || handling === 'recovery')) return handling;
+  if (type === 'ADVANCE' && (handling === 'containment' || handling === 'eradication' || handling === 'recovery'))
+    return handling;
   return null;
 }

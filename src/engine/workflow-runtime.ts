@@ -1,7 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, type ExecutableActionObject } from 'xstate';
-import { allowedEvents, effectsOf, getWorkflow, INCIDENT_WORKFLOW_ID, restoreSnapshot, type WorkflowEffect, type WorkflowEntry } from '../../workflows';
-import { hasDefinition, joinSteps, MissingStepDefinitionError, stepProgress, type StepDefinition, type StepProgress } from '../../workflows/incident/steps';
+import {
+  createActor,
+  type AnyActorScope,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type ExecutableActionObject,
+} from 'xstate';
+import {
+  allowedEvents,
+  effectsOf,
+  getWorkflow,
+  INCIDENT_WORKFLOW_ID,
+  restoreSnapshot,
+  type WorkflowEffect,
+  type WorkflowEntry,
+} from '../../workflows';
+import {
+  hasDefinition,
+  joinSteps,
+  MissingStepDefinitionError,
+  stepProgress,
+  type StepDefinition,
+  type StepProgress,
+} from '../../workflows/incident/steps';
 import type { StepState } from '../../workflows/types';
 import type { Role } from '../../workflows/types';
 import { JsonMemo, stringifyWithMemos } from '../common/json-text';
@@ -47,7 +68,14 @@ class PureStepper {
   constructor(private readonly machine: AnyStateMachine) {
     const self = createActor(machine);
     this.scope = {
-      self, id: '', sessionId: '', system: self.system, logger: noop, defer: noop, emit: noop, stopChild: noop,
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      logger: noop,
+      defer: noop,
+      emit: noop,
+      stopChild: noop,
       actionExecutor: (action) => {
         this.collected.push(action);
       },
@@ -105,11 +133,24 @@ export class WorkflowRuntime {
    * (incident_playbook), joined back here. Snapshots written before that split carry whole steps
    * and need none.
    */
-  restore(id: string, version: number, stored: string, definitions?: readonly StepDefinition[] | null): AnyMachineSnapshot {
+  restore(
+    id: string,
+    version: number,
+    stored: string,
+    definitions?: readonly StepDefinition[] | null,
+  ): AnyMachineSnapshot {
     const parsed = JSON.parse(stored) as StoredSnapshot;
     const context = parsed.context as { steps?: unknown } | null;
-    if (id === INCIDENT_WORKFLOW_ID && context && Array.isArray(context.steps) && !context.steps.every((s: object) => hasDefinition(s))) {
-      if (!definitions) throw new MissingStepDefinitionError('this snapshot keeps step progress only; its step definitions are needed to restore it');
+    if (
+      id === INCIDENT_WORKFLOW_ID &&
+      context &&
+      Array.isArray(context.steps) &&
+      !context.steps.every((s: object) => hasDefinition(s))
+    ) {
+      if (!definitions)
+        throw new MissingStepDefinitionError(
+          'this snapshot keeps step progress only; its step definitions are needed to restore it',
+        );
       parsed.context = { ...context, steps: joinSteps(context.steps as StepProgress[], definitions) };
     }
     return restoreSnapshot(this.entry(id, version).machine, parsed);
@@ -151,15 +192,25 @@ export class WorkflowRuntime {
    */
   serialise(snapshot: AnyMachineSnapshot): string {
     const context = snapshot.context as Record<string, unknown> | null;
-    const memoFor = (snapshot.machine as AnyStateMachine | undefined)?.id === INCIDENT_WORKFLOW_ID ? this.incidentMemoFor : this.memoFor;
-    const contextText = context !== null && typeof context === 'object' && !Array.isArray(context) ? stringifyWithMemos(context, memoFor) : JSON.stringify(context);
-    return `{"value":${JSON.stringify(snapshot.value)},"context":${contextText},"status":${JSON.stringify(snapshot.status)}}`;
+    const memoFor =
+      (snapshot.machine as AnyStateMachine | undefined)?.id === INCIDENT_WORKFLOW_ID
+        ? this.incidentMemoFor
+        : this.memoFor;
+    const contextText =
+      context !== null && typeof context === 'object' && !Array.isArray(context)
+        ? stringifyWithMemos(context, memoFor)
+        : JSON.stringify(context);
+    return (
+      `{"value":${JSON.stringify(snapshot.value)},"context":` +
+      `${contextText},"status":${JSON.stringify(snapshot.status)}}`
+    );
   }
 
   private readonly elements = new JsonMemo<object>();
   private readonly progress = new JsonMemo<StepState>(stepProgress);
   private readonly memoFor = (): JsonMemo<object> => this.elements;
-  private readonly incidentMemoFor = (key: string): JsonMemo<object> => (key === 'steps' ? (this.progress as JsonMemo<object>) : this.elements);
+  private readonly incidentMemoFor = (key: string): JsonMemo<object> =>
+    key === 'steps' ? (this.progress as JsonMemo<object>) : this.elements;
 
   private stepper(machine: AnyStateMachine): PureStepper {
     let s = this.steppers.get(machine);

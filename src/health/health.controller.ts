@@ -14,7 +14,10 @@ export class HealthController {
     private readonly redis: RedisHealth,
   ) {}
 
-  /** Liveness: the process answers. Deliberately checks nothing else, so a Redis outage does not get the process restarted. */
+  /**
+   * Liveness: the process answers. Deliberately checks nothing else, so a Redis outage does not get the process
+   * restarted.
+   */
   @Get('health')
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   health() {
@@ -24,7 +27,9 @@ export class HealthController {
   /** Readiness: the database and Redis both answer. */
   @Get('ready')
   @ApiOkResponse({ schema: { example: { status: 'ready', checks: { database: 'up', redis: 'up' } } } })
-  @ApiServiceUnavailableResponse({ schema: { example: { status: 'not-ready', checks: { database: 'up', redis: 'down' } } } })
+  @ApiServiceUnavailableResponse({
+    schema: { example: { status: 'not-ready', checks: { database: 'up', redis: 'down' } } },
+  })
   async ready(@Res({ passthrough: true }) res: Response) {
     const [database, redis] = await Promise.all([this.databaseUp(), this.redis.ping()]);
     const checks = { database: database ? 'up' : 'down', redis: redis ? 'up' : 'down' };

@@ -16,7 +16,10 @@ function decode(buf: Buffer, encoding: string): string {
   try {
     return new TextDecoder(encoding).decode(buf);
   } catch {
-    throw Object.assign(new Error(`charset ${encoding} is not supported`), { status: 415, type: 'charset.unsupported' });
+    throw Object.assign(new Error(`charset ${encoding} is not supported`), {
+      status: 415,
+      type: 'charset.unsupported',
+    });
   }
 }
 
@@ -63,12 +66,19 @@ const PLAIN_JSON = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?ut
 export function jsonBody(limitBytes: number, boundsFor: BoundsFor = () => BODY_BOUNDS): RequestHandler {
   // body-parser calls verify with the raw (decompressed) bytes before it parses them, and passes on
   // what it throws.
-  const general = express.json({ limit: limitBytes, verify: (req, _res, buf, encoding) => checkJsonBounds(decode(buf, encoding), boundsFor(req as Request)) });
+  const general = express.json({
+    limit: limitBytes,
+    verify: (req, _res, buf, encoding) => checkJsonBounds(decode(buf, encoding), boundsFor(req as Request)),
+  });
   const refuse = (req: Request, res: Response, err: JsonBoundsError) => {
     const requestId = (req as Request & { id?: unknown }).id;
     res.status(err.status).json({
-      statusCode: err.status, error: REASONS[err.status] ?? 'Bad Request', message: err.message, code: err.code,
-      details: [{ field: err.field, messages: [err.message] }], ...(requestId ? { requestId: String(requestId) } : {}),
+      statusCode: err.status,
+      error: REASONS[err.status] ?? 'Bad Request',
+      message: err.message,
+      code: err.code,
+      details: [{ field: err.field, messages: [err.message] }],
+      ...(requestId ? { requestId: String(requestId) } : {}),
     });
   };
   const reply = (req: Request, res: Response, type: string | undefined, status: number | undefined) => {
@@ -82,13 +92,23 @@ export function jsonBody(limitBytes: number, boundsFor: BoundsFor = () => BODY_B
             ? 'Unsupported request body encoding'
             : 'Malformed request body';
     const requestId = (req as Request & { id?: unknown }).id;
-    res.status(statusCode).json({ statusCode, error: REASONS[statusCode] ?? 'Bad Request', message, ...(requestId ? { requestId: String(requestId) } : {}) });
+    res.status(statusCode).json({
+      statusCode,
+      error: REASONS[statusCode] ?? 'Bad Request',
+      message,
+      ...(requestId ? { requestId: String(requestId) } : {}),
+    });
   };
   return (req: Request, res: Response, next: NextFunction) => {
     const type = req.headers['content-type'];
     const length = req.headers['content-length'];
     const encoding = req.headers['content-encoding'];
-    const fast = type !== undefined && length !== undefined && (encoding === undefined || encoding === 'identity') && req.headers['transfer-encoding'] === undefined && PLAIN_JSON.test(type);
+    const fast =
+      type !== undefined &&
+      length !== undefined &&
+      (encoding === undefined || encoding === 'identity') &&
+      req.headers['transfer-encoding'] === undefined &&
+      PLAIN_JSON.test(type);
     if (!fast) {
       general(req, res, (err?: unknown) => {
         if (!err) return next();

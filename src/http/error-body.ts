@@ -23,7 +23,11 @@ export class ErrorBody {
   details?: FieldError[];
 
   @ApiPropertyOptional({
-    description: 'Machine-readable reason where one helps: a body over a structural bound (too-deep, too-many-keys, too-many-values, string-too-long: 413 or 422), a refused property name or text (forbidden-key, malformed-string: 400), STIX import verdicts',
+    description:
+      'Machine-readable reason where one helps: a body over a structural ' +
+      'bound (too-deep, too-many-keys, too-many-values, string-too-long: 413 ' +
+      'or 422), a refused property name or text (forbidden-key, ' +
+      'malformed-string: 400), STIX import verdicts',
     example: 'too-many-keys',
   })
   code?: string;

@@ -1,4 +1,9 @@
-import { getMetadataStorage, ValidationTypes, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import {
+  getMetadataStorage,
+  ValidationTypes,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 
 /** One decorator of one property, ready to run: class-validator's own constraint implementation. */
@@ -20,6 +25,7 @@ interface ClassPlan {
   plans: PropertyPlan[];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator keys metadata by constructor
 const plans = new WeakMap<Function, ClassPlan | null>();
 
 /**
@@ -27,27 +33,33 @@ const plans = new WeakMap<Function, ClassPlan | null>();
  * reproduce exactly (groups, `always`, nested or promise validation, asynchronous constraints, or
  * no metadata at all), so class-validator always handles such a class.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator keys metadata by constructor
 function planFor(cls: Function): ClassPlan | null {
   if (plans.has(cls)) return plans.get(cls)!;
   const storage = getMetadataStorage();
   // Exactly the metadata validateSync uses with no groups, always = false, strictGroups = false.
   const metadatas = storage.getTargetValidationMetadatas(cls, '', false, false, undefined);
   let plan: ClassPlan | null = null;
-  const supported = metadatas.length > 0 && metadatas.every((m) => {
-    if (m.groups?.length || m.always) return false;
-    if (m.type === ValidationTypes.CONDITIONAL_VALIDATION || m.type === ValidationTypes.WHITELIST) return true;
-    if (m.type !== ValidationTypes.CUSTOM_VALIDATION && m.type !== ValidationTypes.IS_DEFINED) return false;
-    return storage.getTargetValidatorConstraints(m.constraintCls).every((c) => !c.async);
-  });
+  const supported =
+    metadatas.length > 0 &&
+    metadatas.every((m) => {
+      if (m.groups?.length || m.always) return false;
+      if (m.type === ValidationTypes.CONDITIONAL_VALIDATION || m.type === ValidationTypes.WHITELIST) return true;
+      if (m.type !== ValidationTypes.CUSTOM_VALIDATION && m.type !== ValidationTypes.IS_DEFINED) return false;
+      return storage.getTargetValidatorConstraints(m.constraintCls).every((c) => !c.async);
+    });
   if (supported) {
     const grouped = storage.groupByPropertyName(metadatas);
     plan = {
       properties: new Set(Object.keys(grouped)),
       plans: Object.entries(grouped).map(([property, ms]) => {
-        const rule = (m: ValidationMetadata) => storage.getTargetValidatorConstraints(m.constraintCls).map((c) => ({ metadata: m, constraint: c.instance }));
+        const rule = (m: ValidationMetadata) =>
+          storage.getTargetValidatorConstraints(m.constraintCls).map((c) => ({ metadata: m, constraint: c.instance }));
         return {
           property,
-          conditions: ms.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION).map((m) => m.constraints[0] as (o: object, v: unknown) => boolean),
+          conditions: ms
+            .filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION)
+            .map((m) => m.constraints[0] as (o: object, v: unknown) => boolean),
           rules: [
             ...ms.filter((m) => m.type === ValidationTypes.IS_DEFINED).flatMap(rule),
             ...ms.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION).flatMap(rule),
@@ -65,7 +77,13 @@ const isThenable = (v: unknown): boolean => typeof (v as { then?: unknown } | nu
 function passes(rule: Rule, object: object, property: string, value: unknown): boolean {
   const { metadata, constraint } = rule;
   if (metadata.validateIf && !metadata.validateIf(object, value)) return true;
-  const args: ValidationArguments = { targetName: object.constructor.name, property, object, value, constraints: metadata.constraints };
+  const args: ValidationArguments = {
+    targetName: object.constructor.name,
+    property,
+    object,
+    value,
+    constraints: metadata.constraints,
+  };
   if (metadata.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)) {
     const items = value instanceof Map ? [...value.values()] : [...value];
     return items.every((item) => {

@@ -4,9 +4,17 @@ import type { Logger } from 'pino';
 import { ErrorBody } from './error-body';
 
 export const REASONS: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Turns every error into the one ErrorBody shape; unexpected errors are logged and hidden. */
@@ -31,7 +39,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
         if (Array.isArray(o.details)) body.details = o.details as ErrorBody['details'];
         if (Array.isArray(o.allowedEvents)) body.allowedEvents = o.allowedEvents as string[];
         for (const [k, v] of Object.entries(o)) {
-          if (!['message', 'details', 'allowedEvents', 'statusCode', 'error'].includes(k)) (body as unknown as Record<string, unknown>)[k] = v;
+          if (!['message', 'details', 'allowedEvents', 'statusCode', 'error'].includes(k))
+            (body as unknown as Record<string, unknown>)[k] = v;
         }
       }
     } else {

@@ -14,7 +14,10 @@ export interface JsonBounds {
   maxKeysPerObject: number;
   /** Every value in the body: objects, arrays, strings, numbers, booleans, nulls. */
   maxValues: number;
-  /** Length of any string, property names included, in UTF-16 code units (JavaScript's length); numbers are held to it too. */
+  /**
+   * Length of any string, property names included, in UTF-16 code units (JavaScript's length); numbers are held to it
+   * too.
+   */
   maxStringLength: number;
   /**
    * Also refuse FORBIDDEN_KEYS as property names and strings with a lone surrogate (default true).
@@ -46,7 +49,8 @@ export const BODY_BOUNDS: Readonly<JsonBounds> = Object.freeze({
  */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-export type JsonBoundsCode = 'too-deep' | 'too-many-keys' | 'too-many-values' | 'string-too-long' | 'forbidden-key' | 'malformed-string';
+export type JsonBoundsCode =
+  'too-deep' | 'too-many-keys' | 'too-many-values' | 'string-too-long' | 'forbidden-key' | 'malformed-string';
 
 /**
  * Statuses: volume is 413 (more content than the server will process); depth and string length are
@@ -72,7 +76,10 @@ export class JsonBoundsError extends Error {
 
   constructor(
     readonly code: JsonBoundsCode,
-    /** Dotted path of the offending value, as class-validator names fields (`impact.socialImpact`, `indicators.3`); '' for the body itself. */
+    /**
+     * Dotted path of the offending value, as class-validator names fields (`impact.socialImpact`, `indicators.3`); ''
+     * for the body itself.
+     */
     readonly path: string,
     message: string,
   ) {
@@ -174,7 +181,11 @@ export class JsonBoundsChecker {
           this.begin();
           if (stack.length + 1 > bounds.maxDepth) {
             const path = this.pathOf(stack.length);
-            throw new JsonBoundsError('too-deep', path, `${path || 'the body'} nests deeper than ${bounds.maxDepth} levels`);
+            throw new JsonBoundsError(
+              'too-deep',
+              path,
+              `${path || 'the body'} nests deeper than ${bounds.maxDepth} levels`,
+            );
           }
           stack.push({ object: token === OPEN_BRACE, count: 0, at: undefined, expectKey: token === OPEN_BRACE });
           break;
@@ -192,7 +203,10 @@ export class JsonBoundsChecker {
           break;
         case STRING: {
           const top = stack[stack.length - 1];
-          const malformed = bounds.strictNames !== false && SURROGATE_ESCAPE.test(text.substr(offset, scanner.getTokenLength())) && LONE_SURROGATE.test(scanner.getTokenValue());
+          const malformed =
+            bounds.strictNames !== false &&
+            SURROGATE_ESCAPE.test(text.substr(offset, scanner.getTokenLength())) &&
+            LONE_SURROGATE.test(scanner.getTokenValue());
           if (top?.object && top.expectKey) {
             this.key(top, scanner.getTokenValue());
             if (malformed) this.malformed(this.pathOf(stack.length));
@@ -202,9 +216,16 @@ export class JsonBoundsChecker {
           if (malformed) this.malformed(this.pathOf(stack.length));
           // The token's source length bounds its decoded length from above, so most strings are
           // never decoded here.
-          if (scanner.getTokenLength() - 2 > bounds.maxStringLength && scanner.getTokenValue().length > bounds.maxStringLength) {
+          if (
+            scanner.getTokenLength() - 2 > bounds.maxStringLength &&
+            scanner.getTokenValue().length > bounds.maxStringLength
+          ) {
             const path = this.pathOf(stack.length);
-            throw new JsonBoundsError('string-too-long', path, `${path || 'the body'} is longer than ${bounds.maxStringLength} characters`);
+            throw new JsonBoundsError(
+              'string-too-long',
+              path,
+              `${path || 'the body'} is longer than ${bounds.maxStringLength} characters`,
+            );
           }
           break;
         }
@@ -231,16 +252,28 @@ export class JsonBoundsChecker {
     top.expectKey = false;
     if (++top.count > bounds.maxKeysPerObject) {
       const path = this.pathOf(stack.length - 1);
-      throw new JsonBoundsError('too-many-keys', path, `${path || 'the body'} holds more than ${bounds.maxKeysPerObject} properties, the most one object may have`);
+      throw new JsonBoundsError(
+        'too-many-keys',
+        path,
+        `${path || 'the body'} holds more than ${bounds.maxKeysPerObject} properties, the most one object may have`,
+      );
     }
     top.at = name;
     if (bounds.strictNames !== false && FORBIDDEN_KEYS.has(name)) {
       const path = this.pathOf(stack.length);
-      throw new JsonBoundsError('forbidden-key', path, `${path} is not accepted: __proto__, constructor and prototype are never field names`);
+      throw new JsonBoundsError(
+        'forbidden-key',
+        path,
+        `${path} is not accepted: __proto__, constructor and prototype are never field names`,
+      );
     }
     if (name.length > bounds.maxStringLength) {
       const path = this.pathOf(stack.length);
-      throw new JsonBoundsError('string-too-long', path, `a property name is longer than ${bounds.maxStringLength} characters`);
+      throw new JsonBoundsError(
+        'string-too-long',
+        path,
+        `a property name is longer than ${bounds.maxStringLength} characters`,
+      );
     }
   }
 
@@ -252,7 +285,13 @@ export class JsonBoundsChecker {
     if (++this.values > this.bounds.maxValues) {
       // The container being filled when the budget ran out: where the bulk is.
       const path = this.pathOf(Math.max(stack.length - 1, 0));
-      throw new JsonBoundsError('too-many-values', path, `${path || 'the body'} takes the body past ${this.bounds.maxValues} values (objects, arrays and scalars), the most one request may hold`);
+      throw new JsonBoundsError(
+        'too-many-values',
+        path,
+        `${path || 'the body'} takes the body past ` +
+          `${this.bounds.maxValues} values (objects, arrays and ` +
+          `scalars), the most one request may hold`,
+      );
     }
   }
 
@@ -261,19 +300,38 @@ export class JsonBoundsChecker {
    * cannot be stored as UTF-8, and validators that encode it throw (the email check answered 500).
    */
   private malformed(path: string): never {
-    throw new JsonBoundsError('malformed-string', path, `${path || 'the body'} is not valid Unicode text: it holds half of a surrogate pair (a \\ud800–\\udfff escape without its other half)`);
+    throw new JsonBoundsError(
+      'malformed-string',
+      path,
+      `${path || 'the body'} is not valid Unicode text: it holds ` +
+        `half of a surrogate pair (a \\ud800–\\udfff escape without ` +
+        `its other half)`,
+    );
   }
 
   /** A string or number that, carried over chunks, already exceeds any acceptable length. */
   private tokenTooLong(): never {
     const { stack } = this;
     const top = stack[stack.length - 1];
-    const path = !top ? '' : top.object ? (top.expectKey ? this.pathOf(stack.length - 1) : this.pathOf(stack.length)) : [this.pathOf(stack.length - 1), top.count].filter((s) => s !== '').join('.');
-    throw new JsonBoundsError('string-too-long', path, `${path || 'the body'} holds a value longer than ${this.bounds.maxStringLength} characters`);
+    const path = !top
+      ? ''
+      : top.object
+        ? top.expectKey
+          ? this.pathOf(stack.length - 1)
+          : this.pathOf(stack.length)
+        : [this.pathOf(stack.length - 1), top.count].filter((s) => s !== '').join('.');
+    throw new JsonBoundsError(
+      'string-too-long',
+      path,
+      `${path || 'the body'} holds a value longer than ${this.bounds.maxStringLength} characters`,
+    );
   }
 
   private pathOf(frames: number): string {
-    return this.stack.slice(0, frames).map((f) => segment(f.at)).join('.');
+    return this.stack
+      .slice(0, frames)
+      .map((f) => segment(f.at))
+      .join('.');
   }
 }
 

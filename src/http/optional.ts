@@ -11,12 +11,15 @@ import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator'
 export function IsOmittable(options?: ValidationOptions): PropertyDecorator {
   return applyDecorators(
     ValidateIf((_object: object, value: unknown) => value !== undefined),
-    ValidateBy({
-      name: 'isNotNull',
-      validator: {
-        validate: (value: unknown) => value !== null,
-        defaultMessage: (args) => `${args?.property ?? 'this field'} may be left out, but not set to null`,
+    ValidateBy(
+      {
+        name: 'isNotNull',
+        validator: {
+          validate: (value: unknown) => value !== null,
+          defaultMessage: (args) => `${args?.property ?? 'this field'} may be left out, but not set to null`,
+        },
       },
-    }, options),
+      options,
+    ),
   );
 }

@@ -15,7 +15,14 @@ export function prefersMinimal(header: string | string[] | undefined): boolean {
     const eq = pref.indexOf('=');
     const name = (eq < 0 ? pref : pref.slice(0, eq)).trim().toLowerCase();
     if (name !== 'return') continue;
-    const value = eq < 0 ? '' : pref.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    const value =
+      eq < 0
+        ? ''
+        : pref
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1')
+            .toLowerCase();
     return value === 'minimal';
   }
   return false;

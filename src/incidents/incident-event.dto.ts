@@ -6,8 +6,17 @@ import { validateShape } from '../http/validation';
 
 /** Event types a person may send through POST /incidents/:id/events. Timer events are system-only. */
 export const USER_EVENT_TYPES = [
-  'CONFIRM', 'DISMISS', 'REGRADE', 'ADVANCE', 'INITIAL_REPORT_SUBMITTED', 'FOLLOWUP_REPORT_SUBMITTED',
-  'FINAL_REPORT_SUBMITTED', 'REVIEW_COMPLETED', 'REIDENTIFICATION_COMPLETED', 'CRIME_ASSESSED', 'POLICE_REPORT_FILED',
+  'CONFIRM',
+  'DISMISS',
+  'REGRADE',
+  'ADVANCE',
+  'INITIAL_REPORT_SUBMITTED',
+  'FOLLOWUP_REPORT_SUBMITTED',
+  'FINAL_REPORT_SUBMITTED',
+  'REVIEW_COMPLETED',
+  'REIDENTIFICATION_COMPLETED',
+  'CRIME_ASSESSED',
+  'POLICE_REPORT_FILED',
 ] as const;
 export const SYSTEM_EVENT_TYPES = ['DEADLINE_REMINDER', 'DEADLINE_MISSED'] as const;
 export const STEP_EVENT_TYPES = ['COMPLETE_STEP', 'REOPEN_STEP'] as const;
@@ -64,7 +73,6 @@ export const EVENT_SHAPES: Record<(typeof USER_EVENT_TYPES)[number], new () => o
   POLICE_REPORT_FILED: PoliceReportEvent,
 };
 
-
 export type UserEventType = (typeof USER_EVENT_TYPES)[number];
 export interface ParsedUserEvent {
   type: UserEventType;
@@ -77,16 +85,23 @@ export interface ParsedUserEvent {
  * is validated here per type (same class-validator rules and the same 400 shape as the DTOs).
  */
 export function parseUserEvent(body: unknown): ParsedUserEvent {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badField('type', 'body must be a JSON object with a type');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badField('type', 'body must be a JSON object with a type');
   const { type, ...rest } = body as Record<string, unknown>;
   if (typeof type !== 'string') throw badField('type', 'type must be a string');
   if ((STEP_EVENT_TYPES as readonly string[]).includes(type)) {
-    throw badField('type', `${type} is sent through POST /api/v1/incidents/:id/steps/:stepId/${type === 'COMPLETE_STEP' ? 'complete' : 'reopen'}`);
+    throw badField(
+      'type',
+      `${type} is sent through POST ` +
+        `/api/v1/incidents/:id/steps/:stepId/` +
+        `${type === 'COMPLETE_STEP' ? 'complete' : 'reopen'}`,
+    );
   }
   // Own keys only: `constructor` or `toString` must not find Object's members (a 500 before).
   const shape = Object.hasOwn(EVENT_SHAPES, type) ? EVENT_SHAPES[type as UserEventType] : undefined;
   if (!shape) {
-    if ((SYSTEM_EVENT_TYPES as readonly string[]).includes(type)) throw badField('type', `${type} is sent by the timers only`);
+    if ((SYSTEM_EVENT_TYPES as readonly string[]).includes(type))
+      throw badField('type', `${type} is sent by the timers only`);
     throw badField('type', `type must be one of ${USER_EVENT_TYPES.join(', ')}`);
   }
   const instance = validateShape(shape, rest);
@@ -97,15 +112,23 @@ export function parseUserEvent(body: unknown): ParsedUserEvent {
 /** For OpenAPI: the union is documented loosely; parseUserEvent enforces each shape. */
 export class IncidentEventBody {
   @ApiProperty({ enum: USER_EVENT_TYPES }) type!: string;
-  @ApiPropertyOptional({ description: 'Optimistic concurrency: 409 when the incident has moved on' }) expectedVersion?: number;
+  @ApiPropertyOptional({ description: 'Optimistic concurrency: 409 when the incident has moved on' })
+  expectedVersion?: number;
   @ApiPropertyOptional({ enum: GRADES, description: 'CONFIRM, REGRADE' }) grade?: Grade;
   @ApiPropertyOptional({ description: 'DISMISS, REGRADE' }) reason?: string;
   @ApiPropertyOptional({ description: 'CONFIRM' }) note?: string;
-  @ApiPropertyOptional({ description: '*_REPORT_SUBMITTED sent by a liaison for a report made outside the product' }) reportReference?: string;
+  @ApiPropertyOptional({ description: '*_REPORT_SUBMITTED sent by a liaison for a report made outside the product' })
+  reportReference?: string;
   @ApiPropertyOptional({ description: 'INITIAL_REPORT_SUBMITTED: first items only, rest owed' }) partial?: boolean;
-  @ApiPropertyOptional({ description: 'CONFIRM (workflow version 2 on): is a crime suspected (涉嫌违法犯罪)? Left out: decided later with CRIME_ASSESSED' }) crimeSuspected?: boolean;
-  @ApiPropertyOptional({ description: 'CRIME_ASSESSED: is a crime suspected? true starts the police-report deadline' }) suspected?: boolean;
-  @ApiPropertyOptional({ description: 'POLICE_REPORT_FILED: receipt or case number given by public security' }) reference?: string;
+  @ApiPropertyOptional({
+    description:
+      'CONFIRM (workflow version 2 on): is a crime suspected (涉嫌违法犯罪)? Left out: decided later with CRIME_ASSESSED',
+  })
+  crimeSuspected?: boolean;
+  @ApiPropertyOptional({ description: 'CRIME_ASSESSED: is a crime suspected? true starts the police-report deadline' })
+  suspected?: boolean;
+  @ApiPropertyOptional({ description: 'POLICE_REPORT_FILED: receipt or case number given by public security' })
+  reference?: string;
 }
 
 export class StepCompletionDto {
@@ -115,7 +138,10 @@ export class StepCompletionDto {
   @Length(0, 5000)
   note?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Evidence references: file hashes, ticket ids, URLs of the evidence store' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Evidence references: file hashes, ticket ids, URLs of the evidence store',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)

@@ -9,13 +9,17 @@ import type { Incident } from './incident.entity';
 
 export class StepView {
   @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['triage', 'containment', 'eradication', 'recovery', 'review', 'reidentification'] }) phase!: string;
+  @ApiProperty({ enum: ['triage', 'containment', 'eradication', 'recovery', 'review', 'reidentification'] })
+  phase!: string;
   @ApiProperty() title!: { zh: string; en: string };
   @ApiPropertyOptional() guidance?: { zh: string; en: string };
   @ApiProperty({ type: [String] }) roles!: string[];
   @ApiProperty() mandatory!: boolean;
   @ApiProperty({ type: [String] }) requirements!: string[];
-  @ApiPropertyOptional({ description: 'Evidence the playbook expects' }) expectedEvidence?: Array<{ kind: string; description: { zh: string; en: string } }>;
+  @ApiPropertyOptional({ description: 'Evidence the playbook expects' }) expectedEvidence?: Array<{
+    kind: string;
+    description: { zh: string; en: string };
+  }>;
   @ApiProperty({ enum: ['open', 'done'] }) status!: string;
   @ApiPropertyOptional() completedAt?: string;
   @ApiPropertyOptional() completedBy?: string;
@@ -40,7 +44,8 @@ export class PoliceReportView {
 }
 
 export class PoliceView {
-  @ApiProperty({ type: Boolean, nullable: true, description: '涉嫌违法犯罪? null until the commander decides' }) crimeSuspected!: boolean | null;
+  @ApiProperty({ type: Boolean, nullable: true, description: '涉嫌违法犯罪? null until the commander decides' })
+  crimeSuspected!: boolean | null;
   @ApiProperty({ type: [PoliceReportView] }) reports!: PoliceReportView[];
 }
 
@@ -61,19 +66,27 @@ export class IncidentView {
   @ApiPropertyOptional({ nullable: true }) impact!: Record<string, unknown> | null;
   @ApiProperty() workflow!: { id: string; version: number };
   @ApiProperty({ description: 'Optimistic-concurrency version; send it back as expectedVersion' }) version!: number;
-  @ApiProperty({ type: [String], description: 'Event types the workflow accepts now from the caller\'s role' }) allowedEvents!: string[];
+  @ApiProperty({ type: [String], description: "Event types the workflow accepts now from the caller's role" })
+  allowedEvents!: string[];
   @ApiProperty({ type: [StepView] }) steps!: StepView[];
   @ApiProperty({ type: [DeadlineView] }) deadlines!: DeadlineView[];
   @ApiProperty() reports!: unknown;
   @ApiPropertyOptional({ nullable: true }) dismissReason?: string | null;
   @ApiProperty({
-    type: PoliceView, nullable: true,
-    description: 'Workflow version 2 on (null before): whether a crime is suspected (null: not decided yet) and the reports made to public security',
+    type: PoliceView,
+    nullable: true,
+    description:
+      'Workflow version 2 on (null before): whether a crime is suspected ' +
+      '(null: not decided yet) and the reports made to public security',
   })
   police!: PoliceView | null;
   @ApiProperty({
-    type: RecipientCoverageView, nullable: true,
-    description: 'While a report is owed (reporting required, in triage or response): the recipient kinds the rules require and those nobody would receive, with the national channels for them; null otherwise',
+    type: RecipientCoverageView,
+    nullable: true,
+    description:
+      'While a report is owed (reporting required, in triage or response): ' +
+      'the recipient kinds the rules require and those nobody would receive, ' +
+      'with the national channels for them; null otherwise',
   })
   recipientCoverage!: RecipientCoverageView | null;
   @ApiProperty() createdAt!: string;
@@ -91,14 +104,24 @@ export class IncidentEventResult {
   @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
   @ApiProperty({ example: 'response' }) state!: string;
   @ApiProperty({ description: 'Full workflow state value (parallel regions included)' }) stateValue!: unknown;
-  @ApiProperty({ description: 'The new optimistic-concurrency version; send it back as expectedVersion' }) version!: number;
-  @ApiProperty({ type: [String], description: 'Event types the workflow accepts now from the caller\'s role' }) allowedEvents!: string[];
+  @ApiProperty({ description: 'The new optimistic-concurrency version; send it back as expectedVersion' })
+  version!: number;
+  @ApiProperty({ type: [String], description: "Event types the workflow accepts now from the caller's role" })
+  allowedEvents!: string[];
   @ApiProperty() updatedAt!: string;
 }
 
 export function eventResult(i: Incident, stateValue: unknown, allowedEvents: string[]): IncidentEventResult {
   return {
-    id: i.id, reference: i.reference, drill: i.drill, grade: i.grade, state: i.state, stateValue, version: i.version, allowedEvents, updatedAt: i.updatedAt,
+    id: i.id,
+    reference: i.reference,
+    drill: i.drill,
+    grade: i.grade,
+    state: i.state,
+    stateValue,
+    version: i.version,
+    allowedEvents,
+    updatedAt: i.updatedAt,
   };
 }
 
@@ -125,8 +148,17 @@ export class IncidentPage {
 
 export function summaryView(i: Incident): IncidentSummaryView {
   return {
-    id: i.id, reference: i.reference, title: i.title, category: i.category, grade: i.grade, drill: i.drill,
-    state: i.state, detectedAt: i.detectedAt, version: i.version, createdAt: i.createdAt, updatedAt: i.updatedAt,
+    id: i.id,
+    reference: i.reference,
+    title: i.title,
+    category: i.category,
+    grade: i.grade,
+    drill: i.drill,
+    state: i.state,
+    detectedAt: i.detectedAt,
+    version: i.version,
+    createdAt: i.createdAt,
+    updatedAt: i.updatedAt,
   };
 }
 
@@ -152,9 +184,19 @@ function viewsFor(category: string, parentOf: (code: string) => string | undefin
 /** Guidance and evidence expectations are display text; the snapshot keeps only what guards read. */
 function stepView(s: StepState, t: StepTemplate | undefined): StepView {
   return {
-    id: s.id, phase: s.phase, title: s.title, guidance: t?.guidance, roles: s.roles, mandatory: s.mandatory,
-    requirements: s.requirements, expectedEvidence: t?.evidence, status: s.status, completedAt: s.completedAt,
-    completedBy: s.completedBy, note: s.note, evidence: s.evidence,
+    id: s.id,
+    phase: s.phase,
+    title: s.title,
+    guidance: t?.guidance,
+    roles: s.roles,
+    mandatory: s.mandatory,
+    requirements: s.requirements,
+    expectedEvidence: t?.evidence,
+    status: s.status,
+    completedAt: s.completedAt,
+    completedBy: s.completedBy,
+    note: s.note,
+    evidence: s.evidence,
   };
 }
 
@@ -168,7 +210,10 @@ export function incidentView(
   recipientCoverage: RecipientCoverageView | null = null,
 ): IncidentView {
   const { templates } = viewsFor(i.category, parentOf);
-  return { ...viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows, recipientCoverage), steps: context.steps.map((s) => stepView(s, templates.get(s.id))) } as IncidentView;
+  return {
+    ...viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows, recipientCoverage),
+    steps: context.steps.map((s) => stepView(s, templates.get(s.id))),
+  } as IncidentView;
 }
 
 /**
@@ -186,9 +231,14 @@ export function incidentViewJson(
   recipientCoverage: RecipientCoverageView | null = null,
 ): JsonText {
   const views = viewsFor(i.category, parentOf);
-  const view = viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows, recipientCoverage) as Record<string, unknown>;
+  const view = viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows, recipientCoverage) as Record<
+    string,
+    unknown
+  >;
   view.steps = context.steps;
-  return new JsonText(encodeWithMemos(view, (key) => (key === 'steps' ? (views.steps as JsonMemo<object>) : undefined)));
+  return new JsonText(
+    encodeWithMemos(view, (key) => (key === 'steps' ? (views.steps as JsonMemo<object>) : undefined)),
+  );
 }
 
 /** Every field of the view, in the view's key order, with the steps as a placeholder for the caller. */
@@ -205,20 +255,47 @@ function viewWithoutSteps(
     if (!entry) return [];
     const row = rows.get(timer);
     const current = row && row.generation === entry.generation ? row : undefined;
-    return [{
-      timer, status: entry.status, generation: entry.generation, ruleId: current?.ruleId, clockStartedAt: current?.clockStartedAt,
-      dueAt: current?.dueAt, escalationLevel: current?.escalationLevel ?? 0, acknowledgedAt: current?.acknowledgedAt ?? null,
-    }];
+    return [
+      {
+        timer,
+        status: entry.status,
+        generation: entry.generation,
+        ruleId: current?.ruleId,
+        clockStartedAt: current?.clockStartedAt,
+        dueAt: current?.dueAt,
+        escalationLevel: current?.escalationLevel ?? 0,
+        acknowledgedAt: current?.acknowledgedAt ?? null,
+      },
+    ];
   });
   return {
-    id: i.id, reference: i.reference, title: i.title, description: i.description, category: i.category, grade: i.grade,
-    drill: i.drill, state: i.state, stateValue, detectedAt: i.detectedAt, occurredAt: i.occurredAt,
-    affectedSystems: i.affectedSystems, affectedBusiness: i.affectedBusiness, impact: i.impact,
-    workflow: { id: i.workflowId, version: i.workflowVersion }, version: i.version, allowedEvents,
+    id: i.id,
+    reference: i.reference,
+    title: i.title,
+    description: i.description,
+    category: i.category,
+    grade: i.grade,
+    drill: i.drill,
+    state: i.state,
+    stateValue,
+    detectedAt: i.detectedAt,
+    occurredAt: i.occurredAt,
+    affectedSystems: i.affectedSystems,
+    affectedBusiness: i.affectedBusiness,
+    impact: i.impact,
+    workflow: { id: i.workflowId, version: i.workflowVersion },
+    version: i.version,
+    allowedEvents,
     steps: null,
-    deadlines, reports: context.reports, dismissReason: context.dismissReason,
-    police: 'crimeSuspected' in context ? { crimeSuspected: context.crimeSuspected ?? null, reports: context.policeReports ?? [] } : null,
+    deadlines,
+    reports: context.reports,
+    dismissReason: context.dismissReason,
+    police:
+      'crimeSuspected' in context
+        ? { crimeSuspected: context.crimeSuspected ?? null, reports: context.policeReports ?? [] }
+        : null,
     recipientCoverage,
-    createdAt: i.createdAt, updatedAt: i.updatedAt,
+    createdAt: i.createdAt,
+    updatedAt: i.updatedAt,
   };
 }

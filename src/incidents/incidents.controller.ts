@@ -1,7 +1,18 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiForbiddenResponse, ApiHeader,
-  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
@@ -17,9 +28,16 @@ import { IncidentsService } from './incidents.service';
 /** The answer to a change: the whole incident, or with `Prefer: return=minimal` only the outcome. */
 const CHANGE_RESPONSE = {
   schema: { oneOf: [{ $ref: getSchemaPath(IncidentView) }, { $ref: getSchemaPath(IncidentEventResult) }] },
-  description: 'The incident after the change; with `Prefer: return=minimal`, only the outcome (IncidentEventResult) and a `Preference-Applied: return=minimal` header',
+  description:
+    'The incident after the change; with `Prefer: return=minimal`, only ' +
+    'the outcome (IncidentEventResult) and a `Preference-Applied: ' +
+    'return=minimal` header',
 };
-const PREFER_HEADER = { name: 'Prefer', required: false, description: 'RFC 7240: `return=minimal` answers with the outcome only (new state, version, allowed events)' };
+const PREFER_HEADER = {
+  name: 'Prefer',
+  required: false,
+  description: 'RFC 7240: `return=minimal` answers with the outcome only (new state, version, allowed events)',
+};
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -47,7 +65,11 @@ export class IncidentsController {
 
   @Get(':id')
   @ApiOkResponse({ type: IncidentView })
-  async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
+  async get(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res() res: Response,
+  ): Promise<void> {
     sendJson(res, 200, await this.incidents.get(p, id));
   }
 
@@ -59,10 +81,18 @@ export class IncidentsController {
   @ApiOkResponse(CHANGE_RESPONSE)
   @ApiBadRequestResponse({ type: ErrorBody, description: 'Malformed payload for this event type' })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Your role may not send this event' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'Not accepted now (allowedEvents lists what is; openMandatorySteps the steps holding it back), or expectedVersion is stale' })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description:
+      'Not accepted now (allowedEvents lists what is; openMandatorySteps the ' +
+      'steps holding it back), or expectedVersion is stale',
+  })
   applyEvent(
-    @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: unknown,
-    @Headers('prefer') prefer: string | undefined, @Res() res: Response,
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: unknown,
+    @Headers('prefer') prefer: string | undefined,
+    @Res() res: Response,
   ) {
     const minimal = prefersMinimal(prefer);
     return this.answered(res, minimal, this.incidents.applyEvent(p, id, body, minimal));
@@ -73,11 +103,18 @@ export class IncidentsController {
   @ApiHeader(PREFER_HEADER)
   @ApiOkResponse(CHANGE_RESPONSE)
   @ApiForbiddenResponse({ type: ErrorBody, description: 'The playbook does not let your role complete this step' })
-  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident, or no such step in its playbook (`steps` lists the incident\'s step ids)' })
+  @ApiNotFoundResponse({
+    type: ErrorBody,
+    description: "No such incident, or no such step in its playbook (`steps` lists the incident's step ids)",
+  })
   @ApiConflictResponse({ type: ErrorBody })
   completeStep(
-    @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('stepId') stepId: string, @Body() dto: StepCompletionDto,
-    @Headers('prefer') prefer: string | undefined, @Res() res: Response,
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('stepId') stepId: string,
+    @Body() dto: StepCompletionDto,
+    @Headers('prefer') prefer: string | undefined,
+    @Res() res: Response,
   ) {
     const minimal = prefersMinimal(prefer);
     return this.answered(res, minimal, this.incidents.step(p, id, stepId, 'COMPLETE_STEP', dto, minimal));
@@ -88,8 +125,12 @@ export class IncidentsController {
   @ApiHeader(PREFER_HEADER)
   @ApiOkResponse(CHANGE_RESPONSE)
   reopenStep(
-    @CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('stepId') stepId: string, @Body() dto: StepReopenDto,
-    @Headers('prefer') prefer: string | undefined, @Res() res: Response,
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('stepId') stepId: string,
+    @Body() dto: StepReopenDto,
+    @Headers('prefer') prefer: string | undefined,
+    @Res() res: Response,
   ) {
     const minimal = prefersMinimal(prefer);
     return this.answered(res, minimal, this.incidents.step(p, id, stepId, 'REOPEN_STEP', dto, minimal));
@@ -103,7 +144,7 @@ export class IncidentsController {
   }
 
   @Get(':id/timeline')
-  @ApiOperation({ summary: 'The incident\'s audit entries, oldest first' })
+  @ApiOperation({ summary: "The incident's audit entries, oldest first" })
   timeline(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.incidents.timeline(p, id);
   }
@@ -113,5 +154,4 @@ export class IncidentsController {
   compliance(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.incidents.compliance(p, id);
   }
-
 }

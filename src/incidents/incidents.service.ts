@@ -15,7 +15,13 @@ import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
 import { parseUserEvent } from './incident-event.dto';
 import { JsonText } from '../common/json-text';
-import { eventResult, incidentViewJson, summaryView, type IncidentEventResult, type IncidentPage } from './incident.view';
+import {
+  eventResult,
+  incidentViewJson,
+  summaryView,
+  type IncidentEventResult,
+  type IncidentPage,
+} from './incident.view';
 
 /** Clock skew tolerated between a reporter's clock and ours for "detected in the future". */
 const FUTURE_SKEW_MS = 5 * 60_000;
@@ -33,14 +39,22 @@ export class IncidentsService {
   /** The incident view (IncidentView) as JSON text: see incidentViewJson. */
   async declare(p: Principal, dto: CreateIncidentDto): Promise<JsonText> {
     const detected = new Date(dto.detectedAt);
-    if (detected.getTime() > Date.now() + FUTURE_SKEW_MS) throw badField('detectedAt', 'detectedAt must not be in the future');
+    if (detected.getTime() > Date.now() + FUTURE_SKEW_MS)
+      throw badField('detectedAt', 'detectedAt must not be in the future');
     if (dto.occurredAt && new Date(dto.occurredAt).getTime() > detected.getTime()) {
       throw badField('occurredAt', 'occurredAt must not be later than detectedAt');
     }
     const applied = await this.engine.declare(p, {
-      title: dto.title, description: dto.description ?? '', category: dto.category, grade: dto.grade,
-      detectedAt: dto.detectedAt, occurredAt: dto.occurredAt ?? null, affectedSystems: dto.affectedSystems ?? [],
-      affectedBusiness: dto.affectedBusiness ?? [], drill: dto.drill ?? false, impact: dto.impact ? { ...dto.impact } : null,
+      title: dto.title,
+      description: dto.description ?? '',
+      category: dto.category,
+      grade: dto.grade,
+      detectedAt: dto.detectedAt,
+      occurredAt: dto.occurredAt ?? null,
+      affectedSystems: dto.affectedSystems ?? [],
+      affectedBusiness: dto.affectedBusiness ?? [],
+      drill: dto.drill ?? false,
+      impact: dto.impact ? { ...dto.impact } : null,
     });
     return this.view(p, applied);
   }
@@ -65,8 +79,12 @@ export class IncidentsService {
   }
 
   async step(
-    p: Principal, id: string, stepId: string, kind: 'COMPLETE_STEP' | 'REOPEN_STEP',
-    fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number }, minimal = false,
+    p: Principal,
+    id: string,
+    stepId: string,
+    kind: 'COMPLETE_STEP' | 'REOPEN_STEP',
+    fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number },
+    minimal = false,
   ): Promise<JsonText | IncidentEventResult> {
     return this.answer(p, await this.engine.stepEvent(p, id, p.orgId, stepId, kind, fields), minimal);
   }
@@ -80,7 +98,10 @@ export class IncidentsService {
   async list(p: Principal, q: ListIncidentsQuery): Promise<IncidentPage> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
-    const qb = this.dataSource.getRepository(Incident).createQueryBuilder('i').where('i.org_id = :org', { org: p.orgId });
+    const qb = this.dataSource
+      .getRepository(Incident)
+      .createQueryBuilder('i')
+      .where('i.org_id = :org', { org: p.orgId });
     if (q.state) qb.andWhere('i.state = :state', { state: q.state });
     if (q.grade) qb.andWhere('i.grade = :grade', { grade: q.grade });
     if (q.reference) qb.andWhere('i.reference = :reference', { reference: q.reference });
@@ -88,7 +109,12 @@ export class IncidentsService {
     if (q.drill !== undefined) qb.andWhere('i.drill = :drill', { drill: q.drill });
     if (q.detectedFrom) qb.andWhere('i.detected_at >= :from', { from: toIso(q.detectedFrom) });
     if (q.detectedTo) qb.andWhere('i.detected_at < :to', { to: toIso(q.detectedTo) });
-    const [items, total] = await qb.orderBy('i.created_at', 'DESC').addOrderBy('i.reference', 'DESC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    const [items, total] = await qb
+      .orderBy('i.created_at', 'DESC')
+      .addOrderBy('i.reference', 'DESC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
     return { items: items.map(summaryView), total, page, pageSize };
   }
 
@@ -104,22 +130,46 @@ export class IncidentsService {
   async compliance(p: Principal, id: string) {
     const incident = await this.find(p, id);
     const context = (await this.engine.snapshotOf(this.dataSource.manager, incident)).context as IncidentContext;
-    const byReq = new Map<string, Array<{ stepId: string; phase: string; completedAt?: string; completedBy?: string; evidence: string[] }>>();
+    const byReq = new Map<
+      string,
+      Array<{ stepId: string; phase: string; completedAt?: string; completedBy?: string; evidence: string[] }>
+    >();
     const open = new Set<string>();
     for (const s of context.steps) {
       for (const r of s.requirements) {
         if (s.status === 'done') {
           const list = byReq.get(r) ?? [];
-          list.push({ stepId: s.id, phase: s.phase, completedAt: s.completedAt, completedBy: s.completedBy, evidence: s.evidence ?? [] });
+          list.push({
+            stepId: s.id,
+            phase: s.phase,
+            completedAt: s.completedAt,
+            completedBy: s.completedBy,
+            evidence: s.evidence ?? [],
+          });
           byReq.set(r, list);
         } else open.add(r);
       }
     }
-    const evidenced = [...byReq.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([requirementId, steps]) => ({
-      requirementId, title: this.catalogue.requirement(requirementId)?.title, steps,
-    }));
-    const outstanding = [...open].filter((r) => !byReq.has(r)).sort().map((requirementId) => ({ requirementId, title: this.catalogue.requirement(requirementId)?.title }));
-    return { incidentId: incident.id, reference: incident.reference, drill: incident.drill, state: incident.state, evidenced, outstanding, reports: context.reports };
+    const evidenced = [...byReq.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([requirementId, steps]) => ({
+        requirementId,
+        title: this.catalogue.requirement(requirementId)?.title,
+        steps,
+      }));
+    const outstanding = [...open]
+      .filter((r) => !byReq.has(r))
+      .sort()
+      .map((requirementId) => ({ requirementId, title: this.catalogue.requirement(requirementId)?.title }));
+    return {
+      incidentId: incident.id,
+      reference: incident.reference,
+      drill: incident.drill,
+      state: incident.state,
+      evidenced,
+      outstanding,
+      reports: context.reports,
+    };
   }
 
   private async find(p: Principal, id: string): Promise<Incident> {
@@ -139,7 +189,14 @@ export class IncidentsService {
     // Told with every full answer while a report is owed (declaration and confirmation included): a
     // required recipient kind that nobody would receive must be reported another way, in time.
     const owed = context.reportingRequired && (incident.state === 'triage' || incident.state === 'response');
-    const coverage = owed ? await this.readiness.coverageFor(this.dataSource.manager, incident.orgId, incident.grade as Grade, incident.drill) : null;
+    const coverage = owed
+      ? await this.readiness.coverageFor(
+          this.dataSource.manager,
+          incident.orgId,
+          incident.grade as Grade,
+          incident.drill,
+        )
+      : null;
     return incidentViewJson(incident, snapshot.value, context, allowed, deadlines, this.parentOf, coverage);
   }
 

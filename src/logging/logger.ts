@@ -8,7 +8,10 @@ export function createLogger(level: LogLevel, processName: string): Logger {
     level,
     base: { process: processName, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.secret', '*.password'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.secret', '*.password'],
+      censor: '[redacted]',
+    },
   });
 }
 

@@ -29,7 +29,10 @@ export function maskUrl(raw: string): string {
 }
 
 /** Splits a validated config into the part that may be stored and shown and the part to seal. */
-export function splitConfigSecrets(config: Record<string, unknown>): { shown: Record<string, unknown>; secrets?: ConfigSecrets } {
+export function splitConfigSecrets(config: Record<string, unknown>): {
+  shown: Record<string, unknown>;
+  secrets?: ConfigSecrets;
+} {
   const shown: Record<string, unknown> = { ...config };
   const secrets: ConfigSecrets = {};
   if (typeof config.url === 'string') {
@@ -43,16 +46,24 @@ export function splitConfigSecrets(config: Record<string, unknown>): { shown: Re
   if (headers && typeof headers === 'object' && !Array.isArray(headers) && Object.keys(headers).length > 0) {
     const entries = Object.entries(headers as Record<string, unknown>);
     // Already masked (a stored config shown again): nothing left to seal.
-    if (entries.some(([, v]) => v !== MASK)) secrets.headers = Object.fromEntries(entries.map(([k, v]) => [k, String(v)]));
+    if (entries.some(([, v]) => v !== MASK))
+      secrets.headers = Object.fromEntries(entries.map(([k, v]) => [k, String(v)]));
     shown.headers = Object.fromEntries(entries.map(([k]) => [k, MASK]));
   }
   return Object.keys(secrets).length > 0 ? { shown, secrets } : { shown };
 }
 
 /** The config a channel sends with: the stored (masked) config with the sealed parts put back. */
-export function joinConfigSecrets(shown: Record<string, unknown>, secrets: ConfigSecrets | undefined): Record<string, unknown> {
+export function joinConfigSecrets(
+  shown: Record<string, unknown>,
+  secrets: ConfigSecrets | undefined,
+): Record<string, unknown> {
   if (!secrets) return shown;
-  return { ...shown, ...(secrets.url !== undefined ? { url: secrets.url } : {}), ...(secrets.headers !== undefined ? { headers: secrets.headers } : {}) };
+  return {
+    ...shown,
+    ...(secrets.url !== undefined ? { url: secrets.url } : {}),
+    ...(secrets.headers !== undefined ? { headers: secrets.headers } : {}),
+  };
 }
 
 /** Bound to the owner row, and to its config rather than its channel secret, so neither can stand in for the other. */
@@ -71,14 +82,21 @@ export function openConfigSecrets(box: SecretBox, ownerId: string, sealed: strin
  * a header value of `***`, keeps the stored secret value instead of storing the mask. Anything
  * else replaces it. Returns the raw config with those parts restored, before validation.
  */
-export function carryOverSecrets(incoming: unknown, storedShown: Record<string, unknown>, stored: ConfigSecrets | undefined): unknown {
+export function carryOverSecrets(
+  incoming: unknown,
+  storedShown: Record<string, unknown>,
+  stored: ConfigSecrets | undefined,
+): unknown {
   if (!incoming || typeof incoming !== 'object' || Array.isArray(incoming)) return incoming;
   const out: Record<string, unknown> = { ...(incoming as Record<string, unknown>) };
   if (stored?.url !== undefined && out.url === storedShown.url) out.url = stored.url;
   const headers = out.headers;
   if (headers && typeof headers === 'object' && !Array.isArray(headers)) {
     out.headers = Object.fromEntries(
-      Object.entries(headers as Record<string, unknown>).map(([k, v]) => [k, v === MASK && stored?.headers?.[k] !== undefined ? stored.headers[k] : v]),
+      Object.entries(headers as Record<string, unknown>).map(([k, v]) => [
+        k,
+        v === MASK && stored?.headers?.[k] !== undefined ? stored.headers[k] : v,
+      ]),
     );
   }
   return out;

@@ -65,7 +65,10 @@ export class DeliveryService {
    * Validated config and opened secret per subscription, keyed by the stored config and sealed
    * secret themselves: an edited subscription has new stored values and misses the cache.
    */
-  private readonly opened = new Map<string, { config: string; configSealed: string | null; secret: string | null; value: OpenedChannel }>();
+  private readonly opened = new Map<
+    string,
+    { config: string; configSealed: string | null; secret: string | null; value: OpenedChannel }
+  >();
   private pendingRecords: PendingRecord[] = [];
 
   constructor(
@@ -82,7 +85,9 @@ export class DeliveryService {
   async deliver(deliveryId: string, lastAttempt: boolean): Promise<DeliverOutcome> {
     const [row] = await sql<DeliveryRow>(
       this.dataSource.manager,
-      'SELECT d.id, d.status, d.message, s.id AS sub_id, s.channel AS sub_channel, s.config AS sub_config, s.config_sealed AS sub_config_sealed, s.secret AS sub_secret, s.enabled AS sub_enabled ' +
+      'SELECT d.id, d.status, d.message, s.id AS sub_id, s.channel AS ' +
+        'sub_channel, s.config AS sub_config, s.config_sealed AS ' +
+        'sub_config_sealed, s.secret AS sub_secret, s.enabled AS sub_enabled ' +
         'FROM notification_delivery d LEFT JOIN notification_subscription s ON s.id = d.subscription_id WHERE d.id = ?',
       [deliveryId],
     );
@@ -90,9 +95,16 @@ export class DeliveryService {
     if (row.status !== 'queued') return `already-${row.status}` as DeliverOutcome;
     let result: DeliveryResult;
     if (!row.sub_id) result = { ok: false, error: 'the subscription was deleted before delivery', retryable: false };
-    else if (!bool(row.sub_enabled)) result = { ok: false, error: 'the subscription was disabled before delivery', retryable: false };
+    else if (!bool(row.sub_enabled))
+      result = { ok: false, error: 'the subscription was disabled before delivery', retryable: false };
     else result = await this.send(row);
-    const status: DeliveryStatus = result.ok ? 'delivered' : !result.retryable ? 'failed' : lastAttempt ? 'dead' : 'queued';
+    const status: DeliveryStatus = result.ok
+      ? 'delivered'
+      : !result.retryable
+        ? 'failed'
+        : lastAttempt
+          ? 'dead'
+          : 'queued';
     await this.record(row.id, status, result);
     if (result.ok) return 'delivered';
     const why = result.error ?? `status ${result.status ?? '?'}`;
@@ -110,15 +122,31 @@ export class DeliveryService {
       // A bad config or a secret sealed under another key will not get better by retrying.
       return { ok: false, error: err instanceof Error ? err.message : String(err), retryable: false };
     }
-    return channel.send(opened.config as never, stored.message, opened.secret, { deliveryId: row.id, event: stored.event, data: stored.data, egress: this.egress });
+    return channel.send(opened.config as never, stored.message, opened.secret, {
+      deliveryId: row.id,
+      event: stored.event,
+      data: stored.data,
+      egress: this.egress,
+    });
   }
 
-  private open(subscriptionId: string, channel: ReturnType<typeof channelFor>, config: string, configSealed: string | null, secret: string | null): OpenedChannel {
+  private open(
+    subscriptionId: string,
+    channel: ReturnType<typeof channelFor>,
+    config: string,
+    configSealed: string | null,
+    secret: string | null,
+  ): OpenedChannel {
     const hit = this.opened.get(subscriptionId);
     if (hit && hit.config === config && hit.configSealed === configSealed && hit.secret === secret) return hit.value;
     // Validated again: a config stored by an older version may no longer be acceptable.
     const value: OpenedChannel = {
-      config: channel.validateConfig(joinConfigSecrets(JSON.parse(config) as Record<string, unknown>, openConfigSecrets(this.box, subscriptionId, configSealed))),
+      config: channel.validateConfig(
+        joinConfigSecrets(
+          JSON.parse(config) as Record<string, unknown>,
+          openConfigSecrets(this.box, subscriptionId, configSealed),
+        ),
+      ),
       secret: secret === null ? undefined : this.box.open(secret, subscriptionId),
     };
     if (this.opened.size >= CHANNEL_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
@@ -133,7 +161,15 @@ export class DeliveryService {
    */
   private record(id: string, status: DeliveryStatus, result: DeliveryResult): Promise<void> {
     const now = nowIso();
-    const params = [status, result.status ?? null, result.ok ? null : (result.error ?? 'failed').slice(0, 2000), result.ok ? now : null, now, id, 'queued'];
+    const params = [
+      status,
+      result.status ?? null,
+      result.ok ? null : (result.error ?? 'failed').slice(0, 2000),
+      result.ok ? now : null,
+      now,
+      id,
+      'queued',
+    ];
     return new Promise<void>((resolve, reject) => {
       this.pendingRecords.push({ params, resolve, reject });
       // From the next turn of the event loop: answers that arrived together are recorded together.
@@ -150,7 +186,13 @@ export class DeliveryService {
         this.pendingRecords = [];
         for (const r of batch) {
           // Only a queued row moves: a concurrent duplicate run cannot overwrite a final status.
-          await sql(em, 'UPDATE notification_delivery SET status = ?, attempts = attempts + 1, last_status = ?, last_error = ?, delivered_at = COALESCE(?, delivered_at), updated_at = ? WHERE id = ? AND status = ?', r.params);
+          await sql(
+            em,
+            'UPDATE notification_delivery SET status = ?, attempts = attempts + 1, ' +
+              'last_status = ?, last_error = ?, delivered_at = COALESCE(?, ' +
+              'delivered_at), updated_at = ? WHERE id = ? AND status = ?',
+            r.params,
+          );
         }
       })
       .then(

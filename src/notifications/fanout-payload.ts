@@ -8,7 +8,10 @@ import type { Grade, Role } from '../common/roles';
  */
 export interface FanoutPayload {
   orgId: string;
-  /** Workflow notify event (e.g. incident.confirmed, deadline.missed) or a domain event (escalation, report.submitted, warning.received…). */
+  /**
+   * Workflow notify event (e.g. incident.confirmed, deadline.missed) or a domain event (escalation, report.submitted,
+   * warning.received…).
+   */
   event: string;
   data: Record<string, unknown>;
   drill: boolean;

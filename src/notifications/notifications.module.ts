@@ -15,7 +15,13 @@ export class NotificationsModule {
       module: NotificationsModule,
       imports: [AuditModule],
       controllers: opts.api ? [SubscriptionsController, IncidentNotificationsController] : [],
-      providers: [notificationSecretsProvider, SubscriptionsService, FanoutService, DeliveryService, ...(opts.workers ? [NotificationsProcessor] : [])],
+      providers: [
+        notificationSecretsProvider,
+        SubscriptionsService,
+        FanoutService,
+        DeliveryService,
+        ...(opts.workers ? [NotificationsProcessor] : []),
+      ],
       exports: [FanoutService, DeliveryService],
     };
   }

@@ -21,7 +21,12 @@ const MAX_BACKOFF_MS = 3_600_000;
  * instant. The base delay travels in the job's backoff options (set on the queue from
  * NOTIFY_BACKOFF_MS, with NOTIFY_MAX_ATTEMPTS, in queues.module.ts).
  */
-export function notifyBackoff(attemptsMade: number, _type?: string, _err?: Error, job?: { opts?: { backoff?: unknown } }): number {
+export function notifyBackoff(
+  attemptsMade: number,
+  _type?: string,
+  _err?: Error,
+  job?: { opts?: { backoff?: unknown } },
+): number {
   const backoff = job?.opts?.backoff as { delay?: number } | undefined;
   const base = typeof backoff?.delay === 'number' ? backoff.delay : 2000;
   const ceiling = Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, attemptsMade - 1));

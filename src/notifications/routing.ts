@@ -1,6 +1,13 @@
 import type { RenderedMessage, Locale } from './channels/types';
 import type { FanoutPayload } from './fanout-payload';
-import { isNotificationEvent, NOTIFICATION_EVENTS, renderMessage, sanitize, VAR_NAMES, type NotificationEvent } from './templates';
+import {
+  isNotificationEvent,
+  NOTIFICATION_EVENTS,
+  renderMessage,
+  sanitize,
+  VAR_NAMES,
+  type NotificationEvent,
+} from './templates';
 import type { TemplateVars } from './templates';
 import type { DrillFilter } from './notification-subscription.entity';
 
@@ -29,17 +36,31 @@ const REPORT_KIND_OF: Readonly<Record<string, string>> = {
 
 /** Workflow notify events with no template: opt-in by name, generic rendering. */
 export const GENERIC_EVENTS = [
-  'step.completed', 'step.reopened', 'review.started', 'warning.assessed', 'warning.actions-taken', 'warning.closed',
-  'warning.feedback-reminder', 'warning.feedback-received', 'incident.crime-assessed', 'report.police-filed',
+  'step.completed',
+  'step.reopened',
+  'review.started',
+  'warning.assessed',
+  'warning.actions-taken',
+  'warning.closed',
+  'warning.feedback-reminder',
+  'warning.feedback-received',
+  'incident.crime-assessed',
+  'report.police-filed',
 ] as const;
 
 /** Every event name a subscription may list. */
-export const SUBSCRIBABLE_EVENTS: readonly string[] = [...NOTIFICATION_EVENTS, ...Object.keys(EVENT_ALIASES), ...GENERIC_EVENTS];
+export const SUBSCRIBABLE_EVENTS: readonly string[] = [
+  ...NOTIFICATION_EVENTS,
+  ...Object.keys(EVENT_ALIASES),
+  ...GENERIC_EVENTS,
+];
 
 /** The escalation roles a subscription can serve (see timers/escalation.service.ts). */
 export const ESCALATION_ROLES = ['commander', 'leader', 'admin'] as const;
 
-export function templateEventFor(p: Pick<FanoutPayload, 'event' | 'incidentId' | 'warningId'>): NotificationEvent | null {
+export function templateEventFor(
+  p: Pick<FanoutPayload, 'event' | 'incidentId' | 'warningId'>,
+): NotificationEvent | null {
   if (p.event === 'deadline.missed' && p.warningId && !p.incidentId) return 'warning.feedback-overdue';
   if (isNotificationEvent(p.event)) return p.event;
   return EVENT_ALIASES[p.event] ?? null;
@@ -84,14 +105,25 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
  * Template variables: string fields of the event data first (warnings carry their own title,
  * level, issuer), then the incident's own facts, which win, then what each event adds.
  */
-export function templateVars(template: NotificationEvent, p: FanoutPayload, orgName: string, incident: IncidentFacts | null): TemplateVars {
+export function templateVars(
+  template: NotificationEvent,
+  p: FanoutPayload,
+  orgName: string,
+  incident: IncidentFacts | null,
+): TemplateVars {
   const d = p.data ?? {};
   const vars: Record<string, unknown> = { orgName };
   for (const name of VAR_NAMES) {
     const v = str(d[name]);
     if (v !== undefined) vars[name] = v;
   }
-  if (incident) Object.assign(vars, { reference: incident.reference, title: incident.title, grade: incident.grade, category: incident.category });
+  if (incident)
+    Object.assign(vars, {
+      reference: incident.reference,
+      title: incident.title,
+      grade: incident.grade,
+      category: incident.category,
+    });
   switch (template) {
     case 'incident.declared':
     case 'incident.confirmed':
@@ -132,23 +164,48 @@ const GENERIC_LABELS: Readonly<Record<string, Record<Locale, string>>> = {
 };
 
 /** The message for an event with no template of its own. */
-export function renderGeneric(event: string, locale: Locale, p: FanoutPayload, incident: IncidentFacts | null): RenderedMessage {
+export function renderGeneric(
+  event: string,
+  locale: Locale,
+  p: FanoutPayload,
+  incident: IncidentFacts | null,
+): RenderedMessage {
   const label = GENERIC_LABELS[event]?.[locale] ?? event;
   const ref = incident ? `[${sanitize(incident.reference)}] ` : '';
   const drillStamp = p.drill ? (locale === 'zh-CN' ? '【演练】' : '[DRILL] ') : '';
   const lines: string[] = [];
-  if (p.drill) lines.push(locale === 'zh-CN' ? '> 【演练】本消息来自应急演练，不是真实事件。' : '> [DRILL] This message comes from an exercise, not a real incident.', '');
+  if (p.drill)
+    lines.push(
+      locale === 'zh-CN'
+        ? '> 【演练】本消息来自应急演练，不是真实事件。'
+        : '> [DRILL] This message comes from an exercise, not a real incident.',
+      '',
+    );
   lines.push(`**${label}**`, `- ${locale === 'zh-CN' ? '事件类型' : 'Event'}: ${event}`);
   if (incident) lines.push(`- ${locale === 'zh-CN' ? '事件名称' : 'Title'}: ${sanitize(incident.title)}`);
   for (const key of ['stepId', 'role', 'title', 'level']) {
     const v = p.data?.[key];
     if (typeof v === 'string' && v) lines.push(`- ${key}: ${sanitize(v)}`);
   }
-  return { title: `${drillStamp}${ref}${label}${incident ? `: ${sanitize(incident.title)}` : ''}`, text: lines.join('\n'), locale, drill: p.drill, event };
+  return {
+    title: `${drillStamp}${ref}${label}${incident ? `: ${sanitize(incident.title)}` : ''}`,
+    text: lines.join('\n'),
+    locale,
+    drill: p.drill,
+    event,
+  };
 }
 
-/** Renders with the event's template, or generically when it has none. Throws TemplateVariableError when a required variable is missing. */
-export function renderFor(p: FanoutPayload, locale: Locale, orgName: string, incident: IncidentFacts | null): { template: string; message: RenderedMessage } {
+/**
+ * Renders with the event's template, or generically when it has none. Throws TemplateVariableError when a required
+ * variable is missing.
+ */
+export function renderFor(
+  p: FanoutPayload,
+  locale: Locale,
+  orgName: string,
+  incident: IncidentFacts | null,
+): { template: string; message: RenderedMessage } {
   const template = templateEventFor(p);
   if (!template) return { template: 'generic', message: renderGeneric(p.event, locale, p, incident) };
   return { template, message: renderMessage(template, locale, templateVars(template, p, orgName, incident)) };

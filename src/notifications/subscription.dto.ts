@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+} from 'class-validator';
 import { GRADES, type Grade } from '../common/roles';
 import { CHANNEL_KINDS, type ChannelKind, type Locale } from './channels/types';
 import { IsOmittable } from '../http/optional';
@@ -20,14 +30,21 @@ export class CreateSubscriptionDto {
 
   @ApiProperty({
     description:
-      'Channel config, e.g. { "url": "https://siem.example/hook" } (webhook); validated per channel. Custom header values and tokens in URLs are write-only ' +
-      '(sealed, shown as ***). A destination written as an IP address the deployment\'s egress policy refuses is a 400 on config.url / config.host.',
+      'Channel config, e.g. { "url": "https://siem.example/hook" } ' +
+      '(webhook); validated per channel. Custom header values and tokens in ' +
+      'URLs are write-only ' +
+      ('(sealed, shown as ***). A destination written as an IP address the ' +
+        "deployment's egress policy refuses is a 400 on config.url / " +
+        'config.host.'),
     type: Object,
   })
   @IsObject()
   config!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Write-only: webhook signing secret, SMTP password, robot key or signing secret. Never returned.', writeOnly: true })
+  @ApiPropertyOptional({
+    description: 'Write-only: webhook signing secret, SMTP password, robot key or signing secret. Never returned.',
+    writeOnly: true,
+  })
   @IsOptional()
   @IsString()
   @Length(1, 4096)
@@ -37,21 +54,36 @@ export class CreateSubscriptionDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @IsIn(SUBSCRIBABLE_EVENTS as string[], { each: true, message: `each value in events must be one of ${SUBSCRIBABLE_EVENTS.join(', ')}` })
+  @IsIn(SUBSCRIBABLE_EVENTS as string[], {
+    each: true,
+    message: `each value in events must be one of ${SUBSCRIBABLE_EVENTS.join(', ')}`,
+  })
   events!: string[];
 
-  @ApiPropertyOptional({ enum: GRADES, isArray: true, description: 'Only incidents of these grades; empty or absent = all' })
+  @ApiPropertyOptional({
+    enum: GRADES,
+    isArray: true,
+    description: 'Only incidents of these grades; empty or absent = all',
+  })
   @IsOptional()
   @IsArray()
   @IsIn(GRADES as unknown as string[], { each: true })
   grades?: Grade[];
 
-  @ApiPropertyOptional({ enum: DRILL_FILTERS, default: 'include', description: 'include: drills and real incidents; exclude: real only; only: drills only' })
+  @ApiPropertyOptional({
+    enum: DRILL_FILTERS,
+    default: 'include',
+    description: 'include: drills and real incidents; exclude: real only; only: drills only',
+  })
   @IsOptional()
   @IsIn(DRILL_FILTERS as unknown as string[])
   drill?: DrillFilter;
 
-  @ApiPropertyOptional({ enum: ESCALATION_ROLES, isArray: true, description: 'For escalation events: the escalation steps this subscription serves; empty or absent = all' })
+  @ApiPropertyOptional({
+    enum: ESCALATION_ROLES,
+    isArray: true,
+    description: 'For escalation events: the escalation steps this subscription serves; empty or absent = all',
+  })
   @IsOptional()
   @IsArray()
   @IsIn(ESCALATION_ROLES as unknown as string[], { each: true })
@@ -76,12 +108,22 @@ export class CreateSubscriptionDto {
 export class UpdateSubscriptionDto {
   @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 200) name?: string;
 
-  @ApiPropertyOptional({ type: Object, description: 'Replaces the whole config; a URL equal to the masked one shown, or a header value of ***, keeps the stored value' })
+  @ApiPropertyOptional({
+    type: Object,
+    description:
+      'Replaces the whole config; a URL equal to the masked one shown, or a ' +
+      'header value of ***, keeps the stored value',
+  })
   @IsOmittable()
   @IsObject()
   config?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Write-only. A string replaces the secret; null removes it.', writeOnly: true, nullable: true, type: String })
+  @ApiPropertyOptional({
+    description: 'Write-only. A string replaces the secret; null removes it.',
+    writeOnly: true,
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsString()
   @Length(1, 4096)
@@ -92,12 +134,26 @@ export class UpdateSubscriptionDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @IsIn(SUBSCRIBABLE_EVENTS as string[], { each: true, message: `each value in events must be one of ${SUBSCRIBABLE_EVENTS.join(', ')}` })
+  @IsIn(SUBSCRIBABLE_EVENTS as string[], {
+    each: true,
+    message: `each value in events must be one of ${SUBSCRIBABLE_EVENTS.join(', ')}`,
+  })
   events?: string[];
 
-  @ApiPropertyOptional({ enum: GRADES, isArray: true }) @IsOmittable() @IsArray() @IsIn(GRADES as unknown as string[], { each: true }) grades?: Grade[];
-  @ApiPropertyOptional({ enum: DRILL_FILTERS }) @IsOmittable() @IsIn(DRILL_FILTERS as unknown as string[]) drill?: DrillFilter;
-  @ApiPropertyOptional({ enum: ESCALATION_ROLES, isArray: true }) @IsOmittable() @IsArray() @IsIn(ESCALATION_ROLES as unknown as string[], { each: true }) roles?: string[];
+  @ApiPropertyOptional({ enum: GRADES, isArray: true })
+  @IsOmittable()
+  @IsArray()
+  @IsIn(GRADES as unknown as string[], { each: true })
+  grades?: Grade[];
+  @ApiPropertyOptional({ enum: DRILL_FILTERS })
+  @IsOmittable()
+  @IsIn(DRILL_FILTERS as unknown as string[])
+  drill?: DrillFilter;
+  @ApiPropertyOptional({ enum: ESCALATION_ROLES, isArray: true })
+  @IsOmittable()
+  @IsArray()
+  @IsIn(ESCALATION_ROLES as unknown as string[], { each: true })
+  roles?: string[];
   @ApiPropertyOptional({ enum: LOCALES }) @IsOmittable() @IsIn(LOCALES as unknown as string[]) locale?: Locale;
   @ApiPropertyOptional() @IsOmittable() @IsBoolean() enabled?: boolean;
 }
@@ -107,7 +163,13 @@ export class SubscriptionView {
   @ApiProperty() orgId!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: CHANNEL_KINDS }) channel!: ChannelKind;
-  @ApiProperty({ type: Object, description: 'Write-only parts are shown as ***: tokens carried in URLs (access_token, key, hook path) and custom header values' }) config!: Record<string, unknown>;
+  @ApiProperty({
+    type: Object,
+    description:
+      'Write-only parts are shown as ***: tokens carried in URLs ' +
+      '(access_token, key, hook path) and custom header values',
+  })
+  config!: Record<string, unknown>;
   @ApiProperty({ description: 'Whether a secret is stored (the secret itself is never returned)' }) hasSecret!: boolean;
   @ApiProperty({ type: [String] }) events!: string[];
   @ApiProperty({ type: [String] }) grades!: string[];
@@ -123,7 +185,11 @@ export class SubscriptionView {
 export class TestResultView {
   @ApiProperty() ok!: boolean;
   @ApiPropertyOptional({ description: 'HTTP status, or the SMTP reply code' }) status?: number;
-  @ApiPropertyOptional({ description: 'Our account of a failure (e.g. "HTTP 401", "errcode 93000", "egress refused: …"); no text from the receiver' }) error?: string;
+  @ApiPropertyOptional({
+    description:
+      'Our account of a failure (e.g. "HTTP 401", "errcode 93000", "egress refused: …"); no text from the receiver',
+  })
+  error?: string;
   @ApiProperty({ description: 'How long the send took, in milliseconds' }) durationMs!: number;
   @ApiProperty() retryable!: boolean;
   @ApiProperty() deliveryId!: string;

@@ -1,9 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../http/error-body';
-import { CreateSubscriptionDto, DeliveryView, SubscriptionView, TestResultView, UpdateSubscriptionDto } from './subscription.dto';
+import {
+  CreateSubscriptionDto,
+  DeliveryView,
+  SubscriptionView,
+  TestResultView,
+  UpdateSubscriptionDto,
+} from './subscription.dto';
 import { SubscriptionsService } from './subscriptions.service';
 
 /** An organisation's notification subscriptions; operators and departments alike, admins only. */
@@ -67,7 +82,9 @@ export class IncidentNotificationsController {
   constructor(private readonly subs: SubscriptionsService) {}
 
   @Get(':id/notifications')
-  @ApiOperation({ summary: 'Notifications sent for this incident: channel, subscription, status, attempts, last error' })
+  @ApiOperation({
+    summary: 'Notifications sent for this incident: channel, subscription, status, attempts, last error',
+  })
   @ApiOkResponse({ type: [DeliveryView] })
   @ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident in your organisation' })
   list(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {

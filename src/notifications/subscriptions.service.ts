@@ -9,20 +9,42 @@ import { nowIso } from '../common/time';
 import { TransactionRunner } from '../database/transaction-runner';
 import { EgressPolicy } from '../egress/egress-policy';
 import { Incident } from '../incidents/incident.entity';
-import { channelFor, ChannelConfigError, type ChannelKind, type DeliveryResult, type RenderedMessage } from './channels';
-import { carryOverSecrets, joinConfigSecrets, openConfigSecrets, sealConfigSecrets, splitConfigSecrets } from './config-secrets';
+import {
+  channelFor,
+  ChannelConfigError,
+  type ChannelKind,
+  type DeliveryResult,
+  type RenderedMessage,
+} from './channels';
+import {
+  carryOverSecrets,
+  joinConfigSecrets,
+  openConfigSecrets,
+  sealConfigSecrets,
+  splitConfigSecrets,
+} from './config-secrets';
 import { sanitize } from './templates';
 import { NotificationDelivery } from './notification-delivery.entity';
 import { NOTIFICATION_SECRETS } from './notification-secrets';
 import { NotificationSubscription } from './notification-subscription.entity';
-import type { CreateSubscriptionDto, DeliveryView, SubscriptionView, TestResultView, UpdateSubscriptionDto } from './subscription.dto';
+import type {
+  CreateSubscriptionDto,
+  DeliveryView,
+  SubscriptionView,
+  TestResultView,
+  UpdateSubscriptionDto,
+} from './subscription.dto';
 
 /**
  * Validates a channel config with the channel's own validator; a 400 names `config.<field>`. With
  * an egress policy, a destination written as an IP address the policy refuses is a 400 too (names
  * are judged when connecting, on what they resolve to then).
  */
-export function validateChannelConfig(kind: ChannelKind, config: unknown, egress?: EgressPolicy): Record<string, unknown> {
+export function validateChannelConfig(
+  kind: ChannelKind,
+  config: unknown,
+  egress?: EgressPolicy,
+): Record<string, unknown> {
   let out: Record<string, unknown>;
   try {
     out = channelFor(kind).validateConfig(config) as unknown as Record<string, unknown>;
@@ -50,9 +72,12 @@ export function validateChannelConfig(kind: ChannelKind, config: unknown, egress
 /** Channels that cannot send at all without a secret, so a subscription without one is refused up front. */
 function secretProblem(kind: ChannelKind, config: Record<string, unknown>, hasSecret: boolean): string | undefined {
   if (hasSecret) return undefined;
-  if (kind === 'webhook') return 'a webhook subscription needs a signing secret (receivers verify X-Lianfang-Signature with it)';
-  if (kind === 'email' && config.auth) return 'an email subscription with auth.user needs the SMTP password as its secret';
-  if (kind === 'wecom' && !new URL(String(config.url)).searchParams.get('key')) return 'a WeCom subscription needs the robot key, in the URL or as its secret';
+  if (kind === 'webhook')
+    return 'a webhook subscription needs a signing secret (receivers verify X-Lianfang-Signature with it)';
+  if (kind === 'email' && config.auth)
+    return 'an email subscription with auth.user needs the SMTP password as its secret';
+  if (kind === 'wecom' && !new URL(String(config.url)).searchParams.get('key'))
+    return 'a WeCom subscription needs the robot key, in the URL or as its secret';
   return undefined;
 }
 
@@ -67,16 +92,39 @@ export function redactConfig(config: Record<string, unknown>): Record<string, un
 
 export function subscriptionView(s: NotificationSubscription): SubscriptionView {
   return {
-    id: s.id, orgId: s.orgId, name: s.name, channel: s.channel, config: redactConfig(JSON.parse(s.config) as Record<string, unknown>),
-    hasSecret: s.secret !== null, events: s.events, grades: s.grades, drill: s.drill, roles: s.roles, locale: s.locale,
-    enabled: s.enabled, createdAt: s.createdAt, updatedAt: s.updatedAt,
+    id: s.id,
+    orgId: s.orgId,
+    name: s.name,
+    channel: s.channel,
+    config: redactConfig(JSON.parse(s.config) as Record<string, unknown>),
+    hasSecret: s.secret !== null,
+    events: s.events,
+    grades: s.grades,
+    drill: s.drill,
+    roles: s.roles,
+    locale: s.locale,
+    enabled: s.enabled,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
   };
 }
 
 /** What the audit entry records about a subscription: everything but the secret and URL tokens. */
 function auditShape(s: NotificationSubscription): Record<string, unknown> {
   const v = subscriptionView(s);
-  return { subscriptionId: v.id, name: v.name, channel: v.channel, config: v.config, hasSecret: v.hasSecret, events: v.events, grades: v.grades, drill: v.drill, roles: v.roles, locale: v.locale, enabled: v.enabled };
+  return {
+    subscriptionId: v.id,
+    name: v.name,
+    channel: v.channel,
+    config: v.config,
+    hasSecret: v.hasSecret,
+    events: v.events,
+    grades: v.grades,
+    drill: v.drill,
+    roles: v.roles,
+    locale: v.locale,
+    enabled: v.enabled,
+  };
 }
 
 @Injectable()
@@ -98,10 +146,22 @@ export class SubscriptionsService {
     const id = randomUUID();
     const { shown, secrets } = splitConfigSecrets(config);
     const sub: NotificationSubscription = Object.assign(new NotificationSubscription(), {
-      id, orgId: p.orgId, name: dto.name, channel: dto.channel, config: JSON.stringify(shown), configSealed: sealConfigSecrets(this.box, id, secrets),
-      secret: secret !== undefined ? this.box.seal(secret, id) : null, events: unique(dto.events), grades: unique(dto.grades ?? []),
-      drill: dto.drill ?? 'include', roles: unique(dto.roles ?? []), locale: dto.locale ?? 'zh-CN', enabled: dto.enabled ?? true,
-      createdBy: p.userId, createdAt: now, updatedAt: now,
+      id,
+      orgId: p.orgId,
+      name: dto.name,
+      channel: dto.channel,
+      config: JSON.stringify(shown),
+      configSealed: sealConfigSecrets(this.box, id, secrets),
+      secret: secret !== undefined ? this.box.seal(secret, id) : null,
+      events: unique(dto.events),
+      grades: unique(dto.grades ?? []),
+      drill: dto.drill ?? 'include',
+      roles: unique(dto.roles ?? []),
+      locale: dto.locale ?? 'zh-CN',
+      enabled: dto.enabled ?? true,
+      createdBy: p.userId,
+      createdAt: now,
+      updatedAt: now,
     });
     await this.tx.run(async (em) => {
       await em.getRepository(NotificationSubscription).insert(sub);
@@ -111,7 +171,9 @@ export class SubscriptionsService {
   }
 
   async list(p: Principal): Promise<SubscriptionView[]> {
-    const rows = await this.dataSource.getRepository(NotificationSubscription).find({ where: { orgId: p.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(NotificationSubscription)
+      .find({ where: { orgId: p.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map(subscriptionView);
   }
 
@@ -127,7 +189,11 @@ export class SubscriptionsService {
       let full = this.fullConfig(sub);
       if (dto.config !== undefined) {
         const storedShown = JSON.parse(sub.config) as Record<string, unknown>;
-        full = validateChannelConfig(sub.channel, carryOverSecrets(dto.config, storedShown, openConfigSecrets(this.box, sub.id, sub.configSealed)), this.egress);
+        full = validateChannelConfig(
+          sub.channel,
+          carryOverSecrets(dto.config, storedShown, openConfigSecrets(this.box, sub.id, sub.configSealed)),
+          this.egress,
+        );
         const { shown, secrets } = splitConfigSecrets(full);
         sub.config = JSON.stringify(shown);
         sub.configSealed = sealConfigSecrets(this.box, sub.id, secrets);
@@ -153,7 +219,11 @@ export class SubscriptionsService {
       if (problem) throw badField('secret', problem);
       sub.updatedAt = nowIso();
       await em.getRepository(NotificationSubscription).save(sub);
-      await this.audit.append(em, { actor: p, action: 'notification-subscription.updated', payload: { ...auditShape(sub), changed } });
+      await this.audit.append(em, {
+        actor: p,
+        action: 'notification-subscription.updated',
+        payload: { ...auditShape(sub), changed },
+      });
       return subscriptionView(sub);
     });
   }
@@ -179,38 +249,85 @@ export class SubscriptionsService {
     const name = sanitize(sub.name);
     const message: RenderedMessage = {
       title: zh ? `测试消息：${name}` : `Test message: ${name}`,
-      text: zh ? `这是来自联防的测试消息，订阅 **${name}** 配置正确。` : `This is a test message from lianfang: subscription **${name}** works.`,
-      locale: sub.locale, drill: false, event: 'test',
+      text: zh
+        ? `这是来自联防的测试消息，订阅 **${name}** 配置正确。`
+        : `This is a test message from lianfang: subscription **${name}** works.`,
+      locale: sub.locale,
+      drill: false,
+      event: 'test',
     };
     const started = process.hrtime.bigint();
     let result: DeliveryResult;
     try {
       const secret = sub.secret === null ? undefined : this.box.open(sub.secret, sub.id);
-      result = await channel.send(channel.validateConfig(this.fullConfig(sub)) as never, message, secret, { deliveryId, event: 'test', data: { subscriptionId: sub.id }, egress: this.egress });
+      result = await channel.send(channel.validateConfig(this.fullConfig(sub)) as never, message, secret, {
+        deliveryId,
+        event: 'test',
+        data: { subscriptionId: sub.id },
+        egress: this.egress,
+      });
     } catch (err) {
       result = { ok: false, error: err instanceof Error ? err.message : String(err), retryable: false };
     }
     const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
     const error = result.ok ? undefined : (result.reason ?? result.error ?? 'failed');
-    const view: TestResultView = { ok: result.ok, retryable: result.retryable, deliveryId, durationMs, ...(result.status !== undefined ? { status: result.status } : {}), ...(error ? { error } : {}) };
-    await this.tx.run((em) => this.audit.append(em, { actor: p, action: 'notification-subscription.tested', payload: { subscriptionId: sub.id, name: sub.name, channel: sub.channel, ok: view.ok, status: view.status ?? null, error: view.error ?? null, durationMs } }));
+    const view: TestResultView = {
+      ok: result.ok,
+      retryable: result.retryable,
+      deliveryId,
+      durationMs,
+      ...(result.status !== undefined ? { status: result.status } : {}),
+      ...(error ? { error } : {}),
+    };
+    await this.tx.run((em) =>
+      this.audit.append(em, {
+        actor: p,
+        action: 'notification-subscription.tested',
+        payload: {
+          subscriptionId: sub.id,
+          name: sub.name,
+          channel: sub.channel,
+          ok: view.ok,
+          status: view.status ?? null,
+          error: view.error ?? null,
+          durationMs,
+        },
+      }),
+    );
     return view;
   }
 
   /** The config a channel sends with: the stored one with its sealed parts opened. */
   private fullConfig(sub: NotificationSubscription): Record<string, unknown> {
-    return joinConfigSecrets(JSON.parse(sub.config) as Record<string, unknown>, openConfigSecrets(this.box, sub.id, sub.configSealed));
+    return joinConfigSecrets(
+      JSON.parse(sub.config) as Record<string, unknown>,
+      openConfigSecrets(this.box, sub.id, sub.configSealed),
+    );
   }
 
   /** The delivery log of one incident of the caller's organisation, oldest first. */
   async incidentDeliveries(p: Principal, incidentId: string): Promise<DeliveryView[]> {
     const incident = await this.dataSource.getRepository(Incident).findOneBy({ id: incidentId, orgId: p.orgId });
     if (!incident) throw new NotFoundException('Incident not found');
-    const rows = await this.dataSource.getRepository(NotificationDelivery).find({ where: { incidentId, orgId: p.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(NotificationDelivery)
+      .find({ where: { incidentId, orgId: p.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map((r) => ({
-      id: r.id, event: r.event, template: r.template, subscriptionId: r.subscriptionId, subscriptionName: r.subscriptionName, channel: r.channel,
-      status: r.status, attempts: r.attempts, lastStatus: r.lastStatus, lastError: r.lastError, deliveredAt: r.deliveredAt, reportId: r.reportId,
-      title: (JSON.parse(r.message) as { message: RenderedMessage }).message.title, createdAt: r.createdAt, updatedAt: r.updatedAt,
+      id: r.id,
+      event: r.event,
+      template: r.template,
+      subscriptionId: r.subscriptionId,
+      subscriptionName: r.subscriptionName,
+      channel: r.channel,
+      status: r.status,
+      attempts: r.attempts,
+      lastStatus: r.lastStatus,
+      lastError: r.lastError,
+      deliveredAt: r.deliveredAt,
+      reportId: r.reportId,
+      title: (JSON.parse(r.message) as { message: RenderedMessage }).message.title,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
     }));
   }
 

@@ -136,7 +136,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (sent.length) await this.markSent(sent);
         if (failure) {
           await this.markFailed(failure.row, failure.error);
-          this.logger.warn({ outbox: failure.row.id, error: failure.error }, 'outbox relay: enqueue failed; will retry');
+          this.logger.warn(
+            { outbox: failure.row.id, error: failure.error },
+            'outbox relay: enqueue failed; will retry',
+          );
           delay = RETRY_MS;
           break;
         }
@@ -175,12 +178,28 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** The oldest unsent rows (raw SQL: the relay runs once per committed batch of side effects). */
   private async unsent(): Promise<OutboxRow[]> {
-    const rows = await sql<{ seq: number | string; id: string; queue: string; kind: string; payload: string; due_at: string | null }>(
+    const rows = await sql<{
+      seq: number | string;
+      id: string;
+      queue: string;
+      kind: string;
+      payload: string;
+      due_at: string | null;
+    }>(
       this.dataSource.manager,
       'SELECT seq, id, queue, kind, payload, due_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?',
       [BATCH],
     );
-    return rows.map((r) => Object.assign(new OutboxRow(), { seq: Number(r.seq), id: r.id, queue: r.queue, kind: r.kind, payload: r.payload, dueAt: r.due_at }));
+    return rows.map((r) =>
+      Object.assign(new OutboxRow(), {
+        seq: Number(r.seq),
+        id: r.id,
+        queue: r.queue,
+        kind: r.kind,
+        payload: r.payload,
+        dueAt: r.due_at,
+      }),
+    );
   }
 
   private async markSent(seqs: number[]): Promise<void> {
@@ -194,7 +213,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async markFailed(row: OutboxRow, error: string): Promise<void> {
     await this.tx.run((em) =>
-      em.createQueryBuilder().update(OutboxRow).set({ attempts: () => 'attempts + 1', lastError: error.slice(0, 1000) }).where('seq = :seq', { seq: row.seq }).execute(),
+      em
+        .createQueryBuilder()
+        .update(OutboxRow)
+        .set({ attempts: () => 'attempts + 1', lastError: error.slice(0, 1000) })
+        .where('seq = :seq', { seq: row.seq })
+        .execute(),
     );
   }
 }

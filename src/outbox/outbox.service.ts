@@ -55,11 +55,21 @@ export class OutboxService {
     for (const chunk of chunks(items, INSERT_CHUNK)) {
       const params: unknown[] = [];
       for (const i of chunk) {
-        params.push(i.id, i.queue, i.kind, JSON.stringify(i.payload), i.dueAt ? new Date(i.dueAt).toISOString() : null, createdAt);
+        params.push(
+          i.id,
+          i.queue,
+          i.kind,
+          JSON.stringify(i.payload),
+          i.dueAt ? new Date(i.dueAt).toISOString() : null,
+          createdAt,
+        );
       }
       await sql(
         em,
-        `INSERT INTO outbox (id, queue, kind, payload, due_at, created_at, attempts) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, 0)').join(', ')} ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO outbox (id, queue, kind, payload, due_at, ` +
+          `created_at, attempts) VALUES ` +
+          `${chunk.map(() => '(?, ?, ?, ?, ?, ?, 0)').join(', ')} ON ` +
+          `CONFLICT (id) DO NOTHING`,
         params,
       );
     }

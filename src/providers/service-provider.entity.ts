@@ -20,7 +20,8 @@ export class ServiceProvider {
   @Column({ type: 'varchar', length: 40, nullable: true }) phone!: string | null;
   @Column({ type: 'varchar', length: 320, nullable: true }) email!: string | null;
   /** The contract that carries the reporting clause (number, date). */
-  @Column({ name: 'contract_reference', type: 'varchar', length: 200, nullable: true }) contractReference!: string | null;
+  @Column({ name: 'contract_reference', type: 'varchar', length: 200, nullable: true }) contractReference!:
+    string | null;
   /** Whether that contract already obliges the provider to report incidents to the operator. */
   @Column({ name: 'reporting_clause', type: 'boolean', default: false }) reportingClause!: boolean;
   @Column({ type: 'text', nullable: true }) notes!: string | null;

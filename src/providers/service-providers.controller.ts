@@ -1,5 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../http/error-body';
@@ -15,7 +24,11 @@ export class ServiceProvidersController {
   constructor(private readonly providers: ServiceProvidersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Service providers the organisation must bind to report incidents to it (any operator role: the commander calls them during triage)' })
+  @ApiOperation({
+    summary:
+      'Service providers the organisation must bind to report incidents to ' +
+      'it (any operator role: the commander calls them during triage)',
+  })
   @ApiOkResponse({ type: [ServiceProviderView] })
   list(@CurrentPrincipal() p: Principal) {
     return this.providers.list(p);
@@ -34,7 +47,11 @@ export class ServiceProvidersController {
   @ApiOkResponse({ type: ServiceProviderView })
   @ApiBadRequestResponse({ type: ErrorBody })
   @ApiNotFoundResponse({ type: ErrorBody })
-  update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateServiceProviderDto) {
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateServiceProviderDto,
+  ) {
     return this.providers.update(p, id, dto);
   }
 }

@@ -15,7 +15,10 @@ export abstract class LoggedWorkerHost extends WorkerHost implements OnApplicati
     this.worker.on('error', (err: Error) => {
       if (Date.now() - this.lastWarning < 60_000) return;
       this.lastWarning = Date.now();
-      this.logger.warn({ queue: this.worker.name, err: err.message }, 'queue worker: Redis connection error (reconnecting)');
+      this.logger.warn(
+        { queue: this.worker.name, err: err.message },
+        'queue worker: Redis connection error (reconnecting)',
+      );
     });
   }
 }

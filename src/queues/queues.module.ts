@@ -12,7 +12,10 @@ import { RedisDownShutdown } from './redis-down-shutdown';
 export const NOTIFY_BACKOFF = 'notify-jitter';
 
 // Completed jobs stay a week so a deterministic job id added again in that time is a no-op.
-const RETENTION: DefaultJobOptions = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
+const RETENTION: DefaultJobOptions = {
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
 
 /**
  * Queues and the connection their workers share. Workers are registered by the processors' own

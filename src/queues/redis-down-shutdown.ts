@@ -12,7 +12,8 @@ interface ForceClosable {
   backend?: { close(force: boolean): Promise<void> };
 }
 
-const bounded = (p: Promise<unknown>, ms: number) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, ms))]);
+const bounded = (p: Promise<unknown>, ms: number) =>
+  Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, ms))]);
 
 /**
  * BullMQ closes its connections with QUIT, which ioredis holds until Redis answers: with Redis down

@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 export class RedisServerMissingError extends Error {
   constructor(bin: string) {
     super(
-      `redis-server not found (looked for "${bin}" on PATH). Install it (Debian/Ubuntu: "sudo apt-get install -y redis-server"; ` +
+      `redis-server not found (looked for "${bin}" on PATH). ` +
+        `Install it (Debian/Ubuntu: "sudo apt-get install -y ` +
+        `redis-server"; ` +
         `macOS: "brew install redis") or set REDIS_URL to an existing Redis server.`,
     );
   }
@@ -82,10 +84,28 @@ export class LocalRedis {
     await this.killStale();
     if (!this.port) this.port = await freePort();
     const args = [
-      '--bind', '127.0.0.1', '--port', String(this.port), '--dir', this.dataDir,
-      '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
-      '--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--protected-mode', 'yes',
-      '--pidfile', join(this.dataDir, 'redis.pid'), '--logfile', join(this.dataDir, 'redis.log'),
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(this.port),
+      '--dir',
+      this.dataDir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
+      '--pidfile',
+      join(this.dataDir, 'redis.pid'),
+      '--logfile',
+      join(this.dataDir, 'redis.log'),
     ];
     const child = spawn(this.bin, args, { stdio: 'ignore' });
     this.child = child;

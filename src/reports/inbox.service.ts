@@ -37,23 +37,55 @@ export class InboxService {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
     const now = new Date().toISOString();
-    const qb = this.dataSource.getRepository(ReportDelivery).createQueryBuilder('d').where('d.department_org_id = :org', { org: p.orgId });
+    const qb = this.dataSource
+      .getRepository(ReportDelivery)
+      .createQueryBuilder('d')
+      .where('d.department_org_id = :org', { org: p.orgId });
     if (q.grade) qb.andWhere('d.grade = :grade', { grade: q.grade });
     if (q.category) qb.andWhere('d.category = :category', { category: q.category });
     if (q.drill !== undefined) qb.andWhere('d.drill = :drill', { drill: q.drill });
     switch (q.status) {
-      case 'unacknowledged': qb.andWhere('d.acknowledged_at IS NULL'); break;
-      case 'acknowledged': qb.andWhere('d.acknowledged_at IS NOT NULL'); break;
-      case 'info-requested': qb.andWhere('EXISTS (SELECT 1 FROM report_info_request r WHERE r.delivery_id = d.id)'); break;
-      case 'onward-pending': qb.andWhere("d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL"); break;
-      case 'forwarded': qb.andWhere('d.onward_at IS NOT NULL'); break;
+      case 'unacknowledged':
+        qb.andWhere('d.acknowledged_at IS NULL');
+        break;
+      case 'acknowledged':
+        qb.andWhere('d.acknowledged_at IS NOT NULL');
+        break;
+      case 'info-requested':
+        qb.andWhere('EXISTS (SELECT 1 FROM report_info_request r WHERE r.delivery_id = d.id)');
+        break;
+      case 'onward-pending':
+        qb.andWhere("d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL");
+        break;
+      case 'forwarded':
+        qb.andWhere('d.onward_at IS NOT NULL');
+        break;
     }
     const overdue = new Brackets((w) => {
-      w.where('(d.acknowledged_at IS NULL AND d.ack_due_at <= :now)', { now }).orWhere("(d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL AND d.onward_due_at <= :now)", { now });
+      w.where('(d.acknowledged_at IS NULL AND d.ack_due_at <= :now)', { now }).orWhere(
+        "(d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL AND d.onward_due_at <= :now)",
+        { now },
+      );
     });
     if (q.overdue === true) qb.andWhere(overdue);
-    if (q.overdue === false) qb.andWhere(new Brackets((w) => w.where('NOT (d.acknowledged_at IS NULL AND d.ack_due_at <= :now)', { now }).andWhere("NOT (d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL AND d.onward_due_at IS NOT NULL AND d.onward_due_at <= :now)", { now })));
-    const [rows, total] = await qb.orderBy('d.received_at', 'DESC').addOrderBy('d.id', 'ASC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    if (q.overdue === false)
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('NOT (d.acknowledged_at IS NULL AND d.ack_due_at <= :now)', { now })
+            .andWhere(
+              "NOT (d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL " +
+                'AND d.onward_due_at IS NOT NULL AND d.onward_due_at <= :now)',
+              { now },
+            ),
+        ),
+      );
+    const [rows, total] = await qb
+      .orderBy('d.received_at', 'DESC')
+      .addOrderBy('d.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
     return { items: await this.items(rows), total, page, pageSize };
   }
 
@@ -66,14 +98,31 @@ export class InboxService {
       const d = await this.delivery(p, reportId, em.getRepository(ReportDelivery));
       if (d.acknowledgedAt) return;
       const at = new Date().toISOString();
-      await em.getRepository(ReportDelivery).update({ id: d.id }, { acknowledgedAt: at, acknowledgedBy: p.userId, ackNote: note ?? null, updatedAt: at });
-      await this.audit.append(em, { actor: p, action: 'report.acknowledged', payload: { reportId, deliveryId: d.id, operatorOrgId: d.orgId, note: note ?? null, late: at > d.ackDueAt } });
+      await em
+        .getRepository(ReportDelivery)
+        .update({ id: d.id }, { acknowledgedAt: at, acknowledgedBy: p.userId, ackNote: note ?? null, updatedAt: at });
+      await this.audit.append(em, {
+        actor: p,
+        action: 'report.acknowledged',
+        payload: { reportId, deliveryId: d.id, operatorOrgId: d.orgId, note: note ?? null, late: at > d.ackDueAt },
+      });
       const report = await em.getRepository(Report).findOneByOrFail({ id: reportId });
       await this.outbox.add(em, [
         cancelAckJobs(d.id, this.timing.escalationSteps.length),
         fanout(jobId('nt', 'rpt', d.id, 'ack'), {
-          orgId: d.orgId, event: 'report.acknowledged', drill: d.drill, incidentId: d.incidentId, grade: d.grade, reportId,
-          data: { reference: report.reference.replace(/-R\d+$/, ''), reportKind: d.kind, reportReference: report.reference, recipient: p.orgName, note: note ?? null },
+          orgId: d.orgId,
+          event: 'report.acknowledged',
+          drill: d.drill,
+          incidentId: d.incidentId,
+          grade: d.grade,
+          reportId,
+          data: {
+            reference: report.reference.replace(/-R\d+$/, ''),
+            reportKind: d.kind,
+            reportReference: report.reference,
+            recipient: p.orgName,
+            note: note ?? null,
+          },
         }),
       ]);
     });
@@ -85,15 +134,38 @@ export class InboxService {
       const d = await this.delivery(p, reportId, em.getRepository(ReportDelivery));
       const report = await em.getRepository(Report).findOneByOrFail({ id: reportId });
       const req: ReportInfoRequest = {
-        id: randomUUID(), reportId, deliveryId: d.id, orgId: d.orgId, incidentId: d.incidentId, departmentOrgId: p.orgId, departmentName: p.orgName,
-        message, requestedBy: p.userId, requestedAt: new Date().toISOString(),
+        id: randomUUID(),
+        reportId,
+        deliveryId: d.id,
+        orgId: d.orgId,
+        incidentId: d.incidentId,
+        departmentOrgId: p.orgId,
+        departmentName: p.orgName,
+        message,
+        requestedBy: p.userId,
+        requestedAt: new Date().toISOString(),
       };
       await em.getRepository(ReportInfoRequest).insert(req);
-      await this.audit.append(em, { actor: p, action: 'report.info-requested', payload: { reportId, deliveryId: d.id, requestId: req.id, operatorOrgId: d.orgId, message } });
+      await this.audit.append(em, {
+        actor: p,
+        action: 'report.info-requested',
+        payload: { reportId, deliveryId: d.id, requestId: req.id, operatorOrgId: d.orgId, message },
+      });
       await this.outbox.add(em, [
         fanout(jobId('nt', 'rpt', req.id, 'info'), {
-          orgId: d.orgId, event: 'report.info-requested', drill: d.drill, incidentId: d.incidentId, grade: d.grade, reportId,
-          data: { reference: report.reference.replace(/-R\d+$/, ''), reportKind: d.kind, reportReference: report.reference, recipient: p.orgName, note: message },
+          orgId: d.orgId,
+          event: 'report.info-requested',
+          drill: d.drill,
+          incidentId: d.incidentId,
+          grade: d.grade,
+          reportId,
+          data: {
+            reference: report.reference.replace(/-R\d+$/, ''),
+            reportKind: d.kind,
+            reportReference: report.reference,
+            recipient: p.orgName,
+            note: message,
+          },
         }),
       ]);
     });
@@ -104,21 +176,50 @@ export class InboxService {
   async forward(p: Principal, reportId: string, reference: string, forwardedAt?: string): Promise<InboxItemView> {
     await this.tx.run(async (em) => {
       const d = await this.delivery(p, reportId, em.getRepository(ReportDelivery));
-      if (d.onwardStatus === 'none') throw new ConflictException('This report does not have to be passed on (onward reporting applies to grade I and II initial reports)');
+      if (d.onwardStatus === 'none')
+        throw new ConflictException(
+          'This report does not have to be passed on (onward reporting applies to grade I and II initial reports)',
+        );
       if (d.onwardAt) throw new ConflictException(`Already passed on at ${d.onwardAt} (${d.onwardReference})`);
       const at = forwardedAt ? new Date(forwardedAt) : new Date();
-      if (at.getTime() > Date.now() + 5 * 60_000) throw badField('forwardedAt', 'forwardedAt must not be in the future');
-      if (d.receivedAt && at.toISOString() < d.receivedAt) throw badField('forwardedAt', 'forwardedAt must not be before the report was received');
+      if (at.getTime() > Date.now() + 5 * 60_000)
+        throw badField('forwardedAt', 'forwardedAt must not be in the future');
+      if (d.receivedAt && at.toISOString() < d.receivedAt)
+        throw badField('forwardedAt', 'forwardedAt must not be before the report was received');
       const status = at.toISOString() <= d.onwardDueAt! && d.onwardStatus === 'pending' ? 'met' : 'missed';
       const now = new Date().toISOString();
-      await em.getRepository(ReportDelivery).update({ id: d.id }, { onwardStatus: status, onwardAt: at.toISOString(), onwardReference: reference, onwardBy: p.userId, updatedAt: now });
-      await this.audit.append(em, { actor: p, action: 'report.forwarded', payload: { reportId, deliveryId: d.id, reference, forwardedAt: at.toISOString(), dueAt: d.onwardDueAt, status } });
-      await this.outbox.add(em, [{ id: jobId('cancel', 'rpt', d.id, 'onw'), queue: QUEUES.timers, kind: 'cancel', payload: { jobIds: onwardJobIds(d.id, this.timing.reminders) } }]);
+      await em.getRepository(ReportDelivery).update(
+        { id: d.id },
+        {
+          onwardStatus: status,
+          onwardAt: at.toISOString(),
+          onwardReference: reference,
+          onwardBy: p.userId,
+          updatedAt: now,
+        },
+      );
+      await this.audit.append(em, {
+        actor: p,
+        action: 'report.forwarded',
+        payload: { reportId, deliveryId: d.id, reference, forwardedAt: at.toISOString(), dueAt: d.onwardDueAt, status },
+      });
+      await this.outbox.add(em, [
+        {
+          id: jobId('cancel', 'rpt', d.id, 'onw'),
+          queue: QUEUES.timers,
+          kind: 'cancel',
+          payload: { jobIds: onwardJobIds(d.id, this.timing.reminders) },
+        },
+      ]);
     });
     return this.get(p, reportId);
   }
 
-  private async delivery(p: Principal, reportId: string, repo = this.dataSource.getRepository(ReportDelivery)): Promise<ReportDelivery> {
+  private async delivery(
+    p: Principal,
+    reportId: string,
+    repo = this.dataSource.getRepository(ReportDelivery),
+  ): Promise<ReportDelivery> {
     // Another department's (or another sector's) report is "not found": existence must not leak.
     const d = await repo.findOneBy({ reportId, departmentOrgId: p.orgId });
     if (!d) throw new NotFoundException('Report not found');
@@ -129,7 +230,9 @@ export class InboxService {
     if (!rows.length) return [];
     const em = this.dataSource.manager;
     const reports = await em.getRepository(Report).findBy({ id: In(rows.map((r) => r.reportId)) });
-    const requests = await em.getRepository(ReportInfoRequest).find({ where: { deliveryId: In(rows.map((r) => r.id)) }, order: { requestedAt: 'DESC' } });
+    const requests = await em
+      .getRepository(ReportInfoRequest)
+      .find({ where: { deliveryId: In(rows.map((r) => r.id)) }, order: { requestedAt: 'DESC' } });
     const now = new Date().toISOString();
     const out: InboxItemView[] = [];
     for (const d of rows) {
@@ -139,12 +242,25 @@ export class InboxService {
       const onwardPending = d.onwardStatus === 'pending' || d.onwardStatus === 'missed';
       out.push({
         report: await this.reports.document(em, report),
-        receivedAt: d.receivedAt!, ackDueAt: d.ackDueAt, acknowledgedAt: d.acknowledgedAt, ackNote: d.ackNote,
-        overdue: (!d.acknowledgedAt && d.ackDueAt <= now) || (onwardPending && !d.onwardAt && !!d.onwardDueAt && d.onwardDueAt <= now),
-        onward: d.onwardStatus === 'none' ? null : {
-          status: d.onwardStatus, dueAt: d.onwardDueAt!, to: (rule?.reports.onward?.to ?? []).map((t) => t.zh), escalationLevel: d.onwardEscalationLevel, reminded: d.onwardReminded,
-          reference: d.onwardReference, forwardedAt: d.onwardAt,
-        },
+        receivedAt: d.receivedAt!,
+        ackDueAt: d.ackDueAt,
+        acknowledgedAt: d.acknowledgedAt,
+        ackNote: d.ackNote,
+        overdue:
+          (!d.acknowledgedAt && d.ackDueAt <= now) ||
+          (onwardPending && !d.onwardAt && !!d.onwardDueAt && d.onwardDueAt <= now),
+        onward:
+          d.onwardStatus === 'none'
+            ? null
+            : {
+                status: d.onwardStatus,
+                dueAt: d.onwardDueAt!,
+                to: (rule?.reports.onward?.to ?? []).map((t) => t.zh),
+                escalationLevel: d.onwardEscalationLevel,
+                reminded: d.onwardReminded,
+                reference: d.onwardReference,
+                forwardedAt: d.onwardAt,
+              },
         infoRequests: requests.filter((r) => r.deliveryId === d.id).map(infoRequestView),
       });
     }

@@ -7,7 +7,12 @@ import { badField } from '../common/bad-field';
 import { SecretBox } from '../common/crypto/secret-box';
 import { TransactionRunner } from '../database/transaction-runner';
 import { EgressPolicy } from '../egress/egress-policy';
-import { carryOverSecrets, openConfigSecrets, sealConfigSecrets, splitConfigSecrets } from '../notifications/config-secrets';
+import {
+  carryOverSecrets,
+  openConfigSecrets,
+  sealConfigSecrets,
+  splitConfigSecrets,
+} from '../notifications/config-secrets';
 import { validateChannelConfig } from '../notifications/subscriptions.service';
 import type { CreateRecipientDto, UpdateRecipientDto } from './report.dto';
 import { ReportRecipient } from './report.entities';
@@ -25,25 +30,51 @@ export class RecipientsService {
   ) {}
 
   async list(p: Principal): Promise<RecipientView[]> {
-    return (await this.dataSource.getRepository(ReportRecipient).find({ where: { orgId: p.orgId }, order: { createdAt: 'ASC' } })).map(recipientView);
+    return (
+      await this.dataSource
+        .getRepository(ReportRecipient)
+        .find({ where: { orgId: p.orgId }, order: { createdAt: 'ASC' } })
+    ).map(recipientView);
   }
 
   async create(p: Principal, dto: CreateRecipientDto): Promise<RecipientView> {
     const full = validateChannelConfig(dto.channel, dto.config, this.egress);
-    if (dto.channel === 'webhook' && !dto.secret) throw badField('secret', 'a webhook recipient needs a signing secret (HMAC-SHA256)');
+    if (dto.channel === 'webhook' && !dto.secret)
+      throw badField('secret', 'a webhook recipient needs a signing secret (HMAC-SHA256)');
     const now = new Date().toISOString();
     const id = randomUUID();
     // Header values and URL tokens are sealed apart; the row, the view and the audit entry show ***.
     const { shown: config, secrets } = splitConfigSecrets(full);
     const row: ReportRecipient = {
-      id, orgId: p.orgId, kind: dto.kind, name: dto.name, channel: dto.channel, config, configSealed: sealConfigSecrets(this.box, id, secrets),
+      id,
+      orgId: p.orgId,
+      kind: dto.kind,
+      name: dto.name,
+      channel: dto.channel,
+      config,
+      configSealed: sealConfigSecrets(this.box, id, secrets),
       secretSealed: dto.secret ? this.box.seal(dto.secret, id) : null,
-      drill: dto.drill ?? false, active: true, createdAt: now, updatedAt: now,
+      drill: dto.drill ?? false,
+      active: true,
+      createdAt: now,
+      updatedAt: now,
     };
     await this.tx.run(async (em) => {
       // TypeORM's deep-partial type cannot describe a free-form JSON column (Record<string, unknown>).
       await em.getRepository(ReportRecipient).insert(row as never);
-      await this.audit.append(em, { actor: p, action: 'report-recipient.created', payload: { recipientId: id, kind: row.kind, name: row.name, channel: row.channel, config, drill: row.drill, hasSecret: !!row.secretSealed } });
+      await this.audit.append(em, {
+        actor: p,
+        action: 'report-recipient.created',
+        payload: {
+          recipientId: id,
+          kind: row.kind,
+          name: row.name,
+          channel: row.channel,
+          config,
+          drill: row.drill,
+          hasSecret: !!row.secretSealed,
+        },
+      });
     });
     return recipientView(row);
   }
@@ -53,7 +84,11 @@ export class RecipientsService {
       const row = await em.getRepository(ReportRecipient).findOneBy({ id, orgId: p.orgId });
       if (!row) throw new NotFoundException('Recipient not found');
       if (dto.config !== undefined) {
-        const full = validateChannelConfig(row.channel, carryOverSecrets(dto.config, row.config, openConfigSecrets(this.box, row.id, row.configSealed)), this.egress);
+        const full = validateChannelConfig(
+          row.channel,
+          carryOverSecrets(dto.config, row.config, openConfigSecrets(this.box, row.id, row.configSealed)),
+          this.egress,
+        );
         const { shown, secrets } = splitConfigSecrets(full);
         row.config = shown;
         row.configSealed = sealConfigSecrets(this.box, row.id, secrets);
@@ -67,7 +102,11 @@ export class RecipientsService {
       const { secret, ...given } = dto;
       // The stored (masked) config, never the one given: it may carry header values and URL tokens.
       const changed = { ...given, ...(given.config !== undefined ? { config: row.config } : {}) };
-      await this.audit.append(em, { actor: p, action: 'report-recipient.updated', payload: { recipientId: id, changed, secretChanged: secret !== undefined } });
+      await this.audit.append(em, {
+        actor: p,
+        action: 'report-recipient.updated',
+        payload: { recipientId: id, changed, secretChanged: secret !== undefined },
+      });
       return recipientView(row);
     });
   }

@@ -3,7 +3,14 @@ import canonicalize from 'canonicalize';
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { Organisation } from '../auth/organisation.entity';
 import type { Incident } from '../incidents/incident.entity';
-import { CATEGORY_LABELS, formatBeijing, GRADE_LABELS, label, RECIPIENT_LABELS, REPORT_KIND_LABELS } from '../notifications/templates/labels';
+import {
+  CATEGORY_LABELS,
+  formatBeijing,
+  GRADE_LABELS,
+  label,
+  RECIPIENT_LABELS,
+  REPORT_KIND_LABELS,
+} from '../notifications/templates/labels';
 import type { Catalogue, ReportKind } from '../requirements/catalogue';
 import type { FactDefinition, ReportingRule } from '../requirements/types';
 import type { ReportKindCode } from './report.entities';
@@ -18,14 +25,20 @@ const yesNo = (v: unknown) => (v === true ? '是' : v === false ? '否' : String
  * followed the grading guide store other names (outageHours, personalRecordsAffected, ciiAffected…);
  * those follow, under their stored name and unchanged, rather than under a label that would misstate them.
  */
-export function impactLines(impact: Record<string, unknown> | null | undefined, facts: readonly FactDefinition[]): string[] {
+export function impactLines(
+  impact: Record<string, unknown> | null | undefined,
+  facts: readonly FactDefinition[],
+): string[] {
   const entered = impact ?? {};
-  const has = (name: string) => Object.prototype.hasOwnProperty.call(entered, name) && entered[name] !== undefined && entered[name] !== null;
-  const known = facts.filter((f) => has(f.name)).map((f) => {
-    const value = entered[f.name];
-    const shown = typeof value === 'string' ? (f.valueLabels?.[value]?.zh ?? value) : yesNo(value);
-    return `${f.label.zh}：${shown}`;
-  });
+  const has = (name: string) =>
+    Object.prototype.hasOwnProperty.call(entered, name) && entered[name] !== undefined && entered[name] !== null;
+  const known = facts
+    .filter((f) => has(f.name))
+    .map((f) => {
+      const value = entered[f.name];
+      const shown = typeof value === 'string' ? (f.valueLabels?.[value]?.zh ?? value) : yesNo(value);
+      return `${f.label.zh}：${shown}`;
+    });
   const stored = Object.keys(entered)
     .filter((name) => has(name) && !facts.some((f) => f.name === name))
     .map((name) => `${name}：${yesNo(entered[name])}`);
@@ -33,7 +46,12 @@ export function impactLines(impact: Record<string, unknown> | null | undefined, 
 }
 
 /** Required field codes of `kind` under `rule` for `category`, plus the minimum set of a partial initial report. */
-export function fieldSets(catalogue: Catalogue, rule: ReportingRule, kind: ReportKindCode, category: string): { required: string[]; minimum: string[] } {
+export function fieldSets(
+  catalogue: Catalogue,
+  rule: ReportingRule,
+  kind: ReportKindCode,
+  category: string,
+): { required: string[]; minimum: string[] } {
   const required = catalogue.requiredReportFields(rule, kind as ReportKind, category);
   if (kind !== 'initial') return { required, minimum: required };
   // The minimum set uses the same category condition as the required set (ransomDetails).
@@ -100,10 +118,13 @@ export interface RenderableReport {
 
 /** SHA-256 over the RFC 8785 form of what was submitted (fields and the facts that frame them). */
 export function contentDigest(content: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalize(content) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize(content) ?? '')
+    .digest('hex');
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const STATUS_ZH: Record<string, string> = { draft: '草稿', approved: '已审核待报送', submitted: '已报送' };
 
 /**
@@ -115,25 +136,44 @@ export function renderReportHtml(r: RenderableReport, catalogue: Catalogue): str
   const kind = label(REPORT_KIND_LABELS, r.kind, 'zh-CN');
   const title = `${r.drill ? '【演练】' : ''}网络安全事件${kind}${r.partial ? '（首报，部分内容后续补报）' : ''}`;
   const order = catalogue.reportFields.map((f) => f.code);
-  const codes = [...new Set([...order.filter((c) => r.requiredFields.includes(c) || isFilled(r.fields[c])), ...Object.keys(r.fields).filter((c) => isFilled(r.fields[c]))])];
+  const codes = [
+    ...new Set([
+      ...order.filter((c) => r.requiredFields.includes(c) || isFilled(r.fields[c])),
+      ...Object.keys(r.fields).filter((c) => isFilled(r.fields[c])),
+    ]),
+  ];
   const rows = codes
     .map((code) => {
       const lbl = catalogue.reportFields.find((f) => f.code === code)?.label.zh ?? code;
       const value = r.fields[code];
       const owed = r.owedFields.includes(code);
-      const cell = isFilled(value) ? esc(value!).replace(/\n/g, '<br>') : owed ? '<span class="owed">待补报</span>' : '<span class="empty">—</span>';
+      const cell = isFilled(value)
+        ? esc(value!).replace(/\n/g, '<br>')
+        : owed
+          ? '<span class="owed">待补报</span>'
+          : '<span class="empty">—</span>';
       return `<tr><th scope="row">${esc(lbl)}</th><td>${cell}</td></tr>`;
     })
     .join('\n');
-  const recipients = r.recipients.map((x) => `${esc(x.name)}（${esc(label(RECIPIENT_LABELS, x.kind, 'zh-CN'))}）`).join('、') || '—';
+  const recipients =
+    r.recipients.map((x) => `${esc(x.name)}（${esc(label(RECIPIENT_LABELS, x.kind, 'zh-CN'))}）`).join('、') || '—';
   const owed = r.owedFields.length
-    ? `<p class="notice">以下事项待补报：${r.owedFields.map((c) => esc(catalogue.reportFields.find((f) => f.code === c)?.label.zh ?? c)).join('、')}</p>`
+    ? `<p class="notice">以下事项待补报：` +
+      `${r.owedFields.map((c) => esc(catalogue.reportFields.find((f) => f.code === c)?.label.zh ?? c)).join('、')}` +
+      `</p>`
     : '';
+  const meta = [
+    `报告编号 ${esc(r.reference)}`,
+    `事件编号 ${esc(r.incidentReference)}`,
+    esc(STATUS_ZH[r.status] ?? r.status),
+    ...(r.submittedAt ? [`报送时间 ${esc(formatBeijing(new Date(r.submittedAt), 'zh-CN'))}`] : []),
+  ].join(' ｜ ');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>${esc(title)} ${esc(r.reference)}</title>
 <style>
-  body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; margin: 2em auto; max-width: 800px; color: #000; }
+  body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif;
+    margin: 2em auto; max-width: 800px; color: #000; }
   h1 { text-align: center; font-size: 1.6em; margin-bottom: 0.2em; }
   .meta { text-align: center; color: #333; margin-bottom: 1em; }
   table { width: 100%; border-collapse: collapse; }
@@ -141,16 +181,25 @@ export function renderReportHtml(r: RenderableReport, catalogue: Catalogue): str
   th { width: 28%; background: #f2f2f2; font-weight: normal; }
   .owed { color: #a00; } .empty { color: #888; }
   .notice { border: 1px solid #a00; padding: 6px 8px; color: #a00; }
-  .drill-banner { border: 3px solid #c00; color: #c00; text-align: center; font-size: 1.3em; font-weight: bold; padding: 4px; }
-  .watermark { position: fixed; top: 40%; left: 0; right: 0; text-align: center; font-size: 120px; color: rgba(200,0,0,0.12); transform: rotate(-30deg); pointer-events: none; z-index: -1; }
+  .drill-banner { border: 3px solid #c00; color: #c00; text-align: center;
+    font-size: 1.3em; font-weight: bold; padding: 4px; }
+  .watermark { position: fixed; top: 40%; left: 0; right: 0; text-align: center; font-size: 120px;
+    color: rgba(200,0,0,0.12); transform: rotate(-30deg); pointer-events: none; z-index: -1; }
   footer { margin-top: 1.5em; font-size: 0.85em; color: #333; }
   @page { size: A4; margin: 20mm; }
-  @media print { body { margin: 0; max-width: none; } th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; } .watermark { position: fixed; } }
+  @media print { body { margin: 0; max-width: none; }
+    th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+    .watermark { position: fixed; } }
 </style></head>
 <body>
-${r.drill ? '<div class="watermark" aria-hidden="true">演练</div>\n<div class="drill-banner">演练 — 本报告来自应急演练，不是真实事件</div>' : ''}
+${
+  r.drill
+    ? '<div class="watermark" aria-hidden="true">演练</div>\n<div ' +
+      'class="drill-banner">演练 — 本报告来自应急演练，不是真实事件</div>'
+    : ''
+}
 <h1>${esc(title)}</h1>
-<div class="meta">报告编号 ${esc(r.reference)} ｜ 事件编号 ${esc(r.incidentReference)} ｜ ${esc(STATUS_ZH[r.status] ?? r.status)}${r.submittedAt ? ` ｜ 报送时间 ${esc(formatBeijing(new Date(r.submittedAt), 'zh-CN'))}` : ''}</div>
+<div class="meta">${meta}</div>
 ${r.correctsReference ? `<p class="notice">本报告更正此前报送的报告 ${esc(r.correctsReference)}。</p>` : ''}
 ${owed}
 <table>

@@ -51,9 +51,13 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
     if (job.name !== 'report-delivery') return 'unknown-job';
     const d = await this.dataSource.getRepository(ReportDelivery).findOneBy({ id: job.data.deliveryId });
     if (!d || d.status !== 'pending' || !d.recipientId) return 'nothing-to-do';
-    const recipient = await this.dataSource.getRepository(ReportRecipient).findOneBy({ id: d.recipientId, orgId: d.orgId });
+    const recipient = await this.dataSource
+      .getRepository(ReportRecipient)
+      .findOneBy({ id: d.recipientId, orgId: d.orgId });
     const report = await this.dataSource.getRepository(Report).findOneByOrFail({ id: d.reportId });
-    const result = recipient ? await this.send(d, report, recipient) : { ok: false, error: 'recipient was removed', retryable: false };
+    const result = recipient
+      ? await this.send(d, report, recipient)
+      : { ok: false, error: 'recipient was removed', retryable: false };
     return this.record(d, result);
   }
 
@@ -63,15 +67,26 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
       const incident = await em.getRepository(Incident).findOneByOrFail({ id: report.incidentId });
       const document = await this.reports.document(em, report);
       const message: RenderedMessage = renderMessage('report.submitted', 'zh-CN', {
-        reference: incident.reference, title: incident.title, grade: report.grade, category: report.category, reportKind: report.kind,
-        recipient: recipient.kind, drill: report.drill,
+        reference: incident.reference,
+        title: incident.title,
+        grade: report.grade,
+        category: report.category,
+        reportKind: report.kind,
+        recipient: recipient.kind,
+        drill: report.drill,
       });
       const secret = recipient.secretSealed ? this.box.open(recipient.secretSealed, recipient.id) : undefined;
       const context = { deliveryId: d.id, event: 'report.submitted', egress: this.egress };
-      const config = joinConfigSecrets(recipient.config, openConfigSecrets(this.box, recipient.id, recipient.configSealed));
+      const config = joinConfigSecrets(
+        recipient.config,
+        openConfigSecrets(this.box, recipient.id, recipient.configSealed),
+      );
       if (recipient.channel === 'webhook') {
         const channel = channelFor('webhook');
-        return await channel.send(channel.validateConfig(config), message, secret, { ...context, data: document as unknown as Record<string, unknown> });
+        return await channel.send(channel.validateConfig(config), message, secret, {
+          ...context,
+          data: document as unknown as Record<string, unknown>,
+        });
       }
       const channel = channelFor('email');
       const html = await this.reports.html(em, report);
@@ -79,7 +94,11 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
         ...context,
         attachments: [
           { filename: `${report.reference}.html`, content: html, contentType: 'text/html; charset=utf-8' },
-          { filename: `${report.reference}.json`, content: JSON.stringify(document, null, 2), contentType: 'application/json' },
+          {
+            filename: `${report.reference}.json`,
+            content: JSON.stringify(document, null, 2),
+            contentType: 'application/json',
+          },
         ],
       });
     } catch (err) {
@@ -94,32 +113,79 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
       if (row.status !== 'pending') return 'nothing-to-do';
       const now = new Date();
       const attempts = row.attempts + 1;
-      const entry: DeliveryAttempt = { at: now.toISOString(), ok: result.ok, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error.slice(0, 500) } : {}) };
+      const entry: DeliveryAttempt = {
+        at: now.toISOString(),
+        ok: result.ok,
+        ...(result.status !== undefined ? { status: result.status } : {}),
+        ...(result.error ? { error: result.error.slice(0, 500) } : {}),
+      };
       const log = [...row.attemptLog, entry].slice(-MAX_LOGGED_ATTEMPTS);
       const retry = !result.ok && result.retryable && attempts < this.config.deliveryMaxAttempts;
       const status = result.ok ? 'delivered' : retry ? 'pending' : 'failed';
       const at = now.toISOString();
-      await em.getRepository(ReportDelivery).update({ id: row.id }, {
-        attempts, attemptLog: log, status, lastError: result.ok ? null : (result.error ?? 'failed').slice(0, 1000),
-        deliveredAt: result.ok ? at : null, receivedAt: result.ok ? at : null, updatedAt: at,
-      });
+      await em.getRepository(ReportDelivery).update(
+        { id: row.id },
+        {
+          attempts,
+          attemptLog: log,
+          status,
+          lastError: result.ok ? null : (result.error ?? 'failed').slice(0, 1000),
+          deliveredAt: result.ok ? at : null,
+          receivedAt: result.ok ? at : null,
+          updatedAt: at,
+        },
+      );
       const actor = { system: 'deliveries', orgId: row.orgId };
       const action = result.ok ? 'report.delivered' : retry ? 'report.delivery-retry' : 'report.delivery-failed';
-      await this.audit.append(em, { actor, orgId: row.orgId, incidentId: row.incidentId, action, payload: { reportId: row.reportId, deliveryId: row.id, recipient: row.recipientName, attempt: attempts, status: result.status ?? null, error: result.error ?? null } });
+      await this.audit.append(em, {
+        actor,
+        orgId: row.orgId,
+        incidentId: row.incidentId,
+        action,
+        payload: {
+          reportId: row.reportId,
+          deliveryId: row.id,
+          recipient: row.recipientName,
+          attempt: attempts,
+          status: result.status ?? null,
+          error: result.error ?? null,
+        },
+      });
       const items: OutboxItem[] = [];
       if (retry) {
-        items.push({ id: jobId('rpt', row.id, 'try', attempts + 1), queue: QUEUES.deliveries, kind: 'report-delivery', payload: { deliveryId: row.id }, dueAt: new Date(now.getTime() + this.config.retryDelayMs(attempts)) });
+        items.push({
+          id: jobId('rpt', row.id, 'try', attempts + 1),
+          queue: QUEUES.deliveries,
+          kind: 'report-delivery',
+          payload: { deliveryId: row.id },
+          dueAt: new Date(now.getTime() + this.config.retryDelayMs(attempts)),
+        });
       } else if (!result.ok) {
         const role = this.timing.escalationSteps[0] ?? 'commander';
-        items.push(fanout(jobId('nt', 'rpt', row.id, 'failed'), {
-          orgId: row.orgId, event: 'escalation', drill: row.drill, incidentId: row.incidentId, grade: row.grade, reportId: row.reportId, role,
-          data: { timer: 'report-delivery', level: 1, role, recipient: row.recipientName, reason: result.error ?? 'delivery failed' },
-        }));
+        items.push(
+          fanout(jobId('nt', 'rpt', row.id, 'failed'), {
+            orgId: row.orgId,
+            event: 'escalation',
+            drill: row.drill,
+            incidentId: row.incidentId,
+            grade: row.grade,
+            reportId: row.reportId,
+            role,
+            data: {
+              timer: 'report-delivery',
+              level: 1,
+              role,
+              recipient: row.recipientName,
+              reason: result.error ?? 'delivery failed',
+            },
+          }),
+        );
       }
       await this.outbox.add(em, items);
       return status;
     });
-    if (outcome !== 'delivered') this.logger.warn({ delivery: d.id, outcome, error: result.error }, 'report delivery attempt failed');
+    if (outcome !== 'delivered')
+      this.logger.warn({ delivery: d.id, outcome, error: result.error }, 'report delivery attempt failed');
     return outcome;
   }
 }

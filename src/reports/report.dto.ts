@@ -1,11 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsZonedTimestamp } from '../http/timestamp';
 import { GRADES, type Grade } from '../common/roles';
 import { PageQuery } from '../http/pagination';
 import { IsOmittable } from '../http/optional';
-import { RECIPIENT_CHANNELS, RECIPIENT_KINDS, REPORT_KINDS, type RecipientChannel, type RecipientKindCode, type ReportKindCode } from './report.entities';
+import {
+  RECIPIENT_CHANNELS,
+  RECIPIENT_KINDS,
+  REPORT_KINDS,
+  type RecipientChannel,
+  type RecipientKindCode,
+  type ReportKindCode,
+} from './report.entities';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -14,7 +35,9 @@ export class CreateReportDto {
   @IsIn(REPORT_KINDS)
   kind!: ReportKindCode;
 
-  @ApiPropertyOptional({ description: 'Initial report only: send the first items now, the rest owed (rule minimumFields)' })
+  @ApiPropertyOptional({
+    description: 'Initial report only: send the first items now, the rest owed (rule minimumFields)',
+  })
   @IsOptional()
   @IsBoolean()
   partial?: boolean;
@@ -54,19 +77,36 @@ export class OutOfBandDeliveryDto {
   @ApiProperty({ enum: RECIPIENT_KINDS }) @IsIn(RECIPIENT_KINDS) recipientKind!: RecipientKindCode;
   @ApiProperty({ example: '国家互联网应急中心 12387' }) @IsString() @Length(1, 200) recipientName!: string;
   @ApiProperty({ enum: OUT_OF_BAND_MEANS }) @IsIn(OUT_OF_BAND_MEANS) means!: (typeof OUT_OF_BAND_MEANS)[number];
-  @ApiPropertyOptional({ example: '12387 受理号 20261202-0031', description: 'What the recipient gave back: a case number, the name of who took the call' })
-  @IsOptional() @IsString() @Length(1, 200) reference?: string;
-  @ApiPropertyOptional({ example: '2026-12-02T10:40:00+08:00', description: 'When it was reported (with its offset); now when absent; never in the future' })
-  @IsOptional() @IsZonedTimestamp()
+  @ApiPropertyOptional({
+    example: '12387 受理号 20261202-0031',
+    description: 'What the recipient gave back: a case number, the name of who took the call',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  reference?: string;
+  @ApiPropertyOptional({
+    example: '2026-12-02T10:40:00+08:00',
+    description: 'When it was reported (with its offset); now when absent; never in the future',
+  })
+  @IsOptional()
+  @IsZonedTimestamp()
   deliveredAt?: string;
 }
 
 export class SubmitReportDto {
   @ApiPropertyOptional({
     type: [OutOfBandDeliveryDto],
-    description: 'Required recipient kinds this deployment cannot deliver to (see recipientCoverage), reported another way before submitting. Without them the submission is refused (409).',
+    description:
+      'Required recipient kinds this deployment cannot deliver to (see ' +
+      'recipientCoverage), reported another way before submitting. Without ' +
+      'them the submission is refused (409).',
   })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => OutOfBandDeliveryDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => OutOfBandDeliveryDto)
   outOfBand?: OutOfBandDeliveryDto[];
 }
 
@@ -86,18 +126,30 @@ export class RequestInfoDto {
 }
 
 export class ForwardDto {
-  @ApiProperty({ example: 'CAC-2026-11-0042', description: 'Reference of the onward report made to the national level' })
+  @ApiProperty({
+    example: 'CAC-2026-11-0042',
+    description: 'Reference of the onward report made to the national level',
+  })
   @IsString()
   @Length(1, 200)
   reference!: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it was passed on (ISO 8601 with an offset or Z); now when absent' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it was passed on (ISO 8601 with an offset or Z); now when absent',
+  })
   @IsOptional()
   @IsZonedTimestamp()
   forwardedAt?: string;
 }
 
-export const INBOX_STATUSES = ['unacknowledged', 'acknowledged', 'info-requested', 'onward-pending', 'forwarded'] as const;
+export const INBOX_STATUSES = [
+  'unacknowledged',
+  'acknowledged',
+  'info-requested',
+  'onward-pending',
+  'forwarded',
+] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
 export class InboxQuery extends PageQuery {
@@ -121,7 +173,6 @@ export class InboxQuery extends PageQuery {
   @Transform(toBool)
   @IsBoolean()
   drill?: boolean;
-
 }
 
 export class CreateRecipientDto {
@@ -130,13 +181,18 @@ export class CreateRecipientDto {
   @ApiProperty({ enum: RECIPIENT_CHANNELS }) @IsIn(RECIPIENT_CHANNELS) channel!: RecipientChannel;
 
   @ApiProperty({
-    description: 'Channel config: webhook { url, headers?, timeoutMs? }; email { host, port, secure, from, to[], auth?: { user }, ... }',
+    description:
+      'Channel config: webhook { url, headers?, timeoutMs? }; email { host, ' +
+      'port, secure, from, to[], auth?: { user }, ... }',
     example: { url: 'https://reports.example.gov.cn/hooks/lianfang' },
   })
   @IsObject()
   config!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Webhook HMAC signing secret (required for webhooks) or SMTP password; stored sealed, never shown again' })
+  @ApiPropertyOptional({
+    description:
+      'Webhook HMAC signing secret (required for webhooks) or SMTP password; stored sealed, never shown again',
+  })
   @IsOptional()
   @IsString()
   @Length(16, 500)

@@ -5,7 +5,13 @@ export const REPORT_KINDS = ['initial', 'followUp', 'final'] as const;
 export type ReportKindCode = (typeof REPORT_KINDS)[number];
 export const REPORT_STATUSES = ['draft', 'approved', 'submitted'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
-export const RECIPIENT_KINDS = ['protection-department', 'public-security', 'own-cyberspace-body', 'provincial-cyberspace-department', 'sector-regulator'] as const;
+export const RECIPIENT_KINDS = [
+  'protection-department',
+  'public-security',
+  'own-cyberspace-body',
+  'provincial-cyberspace-department',
+  'sector-regulator',
+] as const;
 export type RecipientKindCode = (typeof RECIPIENT_KINDS)[number];
 export const RECIPIENT_CHANNELS = ['email', 'webhook'] as const;
 export type RecipientChannel = (typeof RECIPIENT_CHANNELS)[number];
@@ -63,7 +69,10 @@ export class ReportRecipient {
   @Column({ type: 'varchar', length: 40 }) kind!: RecipientKindCode;
   @Column({ type: 'varchar', length: 200 }) name!: string;
   @Column({ type: 'varchar', length: 12 }) channel!: RecipientChannel;
-  /** Channel config (validated by the channel); never holds the secret; custom header values and URL tokens shown as `***`. */
+  /**
+   * Channel config (validated by the channel); never holds the secret; custom header values and URL tokens shown as
+   * `***`.
+   */
   @Column({ type: 'simple-json' }) config!: Record<string, unknown>;
   /** The config's sealed parts (see notifications/config-secrets.ts), bound to the recipient id, or null. */
   @Column({ name: 'config_sealed', type: 'text', nullable: true }) configSealed!: string | null;

@@ -17,7 +17,16 @@ export class InfoRequestView {
 export class DeliveryView {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['inbox', 'email', 'webhook', 'out-of-band'] }) channel!: string;
-  @ApiProperty({ enum: ['protection-department', 'public-security', 'own-cyberspace-body', 'provincial-cyberspace-department', 'sector-regulator'] }) recipientKind!: string;
+  @ApiProperty({
+    enum: [
+      'protection-department',
+      'public-security',
+      'own-cyberspace-body',
+      'provincial-cyberspace-department',
+      'sector-regulator',
+    ],
+  })
+  recipientKind!: string;
   @ApiProperty() recipientName!: string;
   @ApiPropertyOptional({ nullable: true }) departmentOrgId!: string | null;
   @ApiPropertyOptional({ nullable: true }) recipientId!: string | null;
@@ -29,7 +38,8 @@ export class DeliveryView {
   @ApiProperty() ackDueAt!: string;
   @ApiPropertyOptional({ nullable: true }) acknowledgedAt!: string | null;
   @ApiPropertyOptional({ nullable: true }) ackNote!: string | null;
-  @ApiProperty({ description: 'Escalation steps taken because the report was not acknowledged in time' }) ackEscalationLevel!: number;
+  @ApiProperty({ description: 'Escalation steps taken because the report was not acknowledged in time' })
+  ackEscalationLevel!: number;
 }
 
 /** The report as its recipients see it (JSON of external deliveries, department inbox): the stable schema. */
@@ -47,32 +57,48 @@ export class ReportDocumentView {
   @ApiProperty() category!: string;
   @ApiProperty({ example: 'RR-cii' }) ruleId!: string;
   @ApiProperty({ description: 'Field code → text' }) fields!: Record<string, string>;
-  @ApiProperty({ description: 'Field code → Chinese label, for every code in fields or requiredFields' }) fieldLabels!: Record<string, string>;
+  @ApiProperty({ description: 'Field code → Chinese label, for every code in fields or requiredFields' })
+  fieldLabels!: Record<string, string>;
   @ApiProperty({ type: [String] }) requiredFields!: string[];
   @ApiProperty({ type: [String], description: 'Partial initial report: fields still owed' }) owedFields!: string[];
-  @ApiPropertyOptional({ nullable: true, description: 'The report this one corrects' }) corrects!: { id: string; reference: string } | null;
+  @ApiPropertyOptional({ nullable: true, description: 'The report this one corrects' }) corrects!: {
+    id: string;
+    reference: string;
+  } | null;
   @ApiPropertyOptional({ nullable: true }) submittedAt!: string | null;
   @ApiPropertyOptional({
     nullable: true,
-    description: "The operator's audit head (sequence and hash of its newest audit entry) when it submitted this report. Keep it: " +
-      'if the operator\'s trail is ever rolled back past it, its verification shows report-head-mismatch, and your copy proves what was there.',
+    description:
+      "The operator's audit head (sequence and hash of its newest audit " +
+      'entry) when it submitted this report. Keep it: ' +
+      ("if the operator's trail is ever rolled back past it, its verification " +
+        'shows report-head-mismatch, and your copy proves what was there.'),
     example: { seq: 1042, hash: '9f2c…' },
   })
   auditHead!: { seq: number; hash: string } | null;
-  @ApiPropertyOptional({ nullable: true, description: 'SHA-256 over the RFC 8785 form of the submitted content (this document with contentDigest null)' }) contentDigest!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'SHA-256 over the RFC 8785 form of the submitted content (this document with contentDigest null)',
+  })
+  contentDigest!: string | null;
 }
 
 export class ReportView extends ReportDocumentView {
   @ApiProperty({ enum: ['draft', 'approved', 'submitted'] }) status!: string;
   @ApiProperty() version!: number;
-  @ApiProperty({ type: [String], description: 'Fields the next step (approve/submit) still needs: the minimum set when partial, else all required' }) missingFields!: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Fields the next step (approve/submit) still needs: the minimum set when partial, else all required',
+  })
+  missingFields!: string[];
   @ApiProperty() createdBy!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
   @ApiPropertyOptional({ nullable: true }) approvedBy!: string | null;
   @ApiPropertyOptional({ nullable: true }) approvedAt!: string | null;
   @ApiPropertyOptional({ nullable: true }) submittedBy!: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'Submitted reports that correct this one' }) correctedBy!: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Submitted reports that correct this one' })
+  correctedBy!: string[];
   @ApiProperty({ type: [DeliveryView] }) deliveries!: DeliveryView[];
   @ApiProperty({ type: [InfoRequestView] }) infoRequests!: InfoRequestView[];
 }
@@ -80,21 +106,49 @@ export class ReportView extends ReportDocumentView {
 export class NationalChannelView {
   @ApiProperty({ enum: ['hotline', 'web', 'mini-program', 'wechat-account', 'email', 'fax'] }) kind!: string;
   @ApiProperty({ example: '12387' }) value!: string;
-  @ApiProperty({ example: { zh: '12387 网络安全事件报告热线', en: '12387 incident-reporting hotline' } }) label!: { zh: string; en: string };
+  @ApiProperty({ example: { zh: '12387 网络安全事件报告热线', en: '12387 incident-reporting hotline' } }) label!: {
+    zh: string;
+    en: string;
+  };
 }
 
 export class RecipientCoverageView {
-  @ApiProperty({ type: [String], description: 'Recipient kinds the reporting rule (and any sector regulator rule) requires for this incident' }) required!: string[];
-  @ApiProperty({ type: [String], description: 'Required kinds nobody would receive: no department of this deployment, no active external recipient. Report to them another way.' }) missing!: string[];
-  @ApiProperty({ type: [NationalChannelView], description: 'The national reporting channels (requirements/reporting-rules.yaml nationalChannels), given whenever a kind is missing' }) nationalChannels!: NationalChannelView[];
+  @ApiProperty({
+    type: [String],
+    description: 'Recipient kinds the reporting rule (and any sector regulator rule) requires for this incident',
+  })
+  required!: string[];
+  @ApiProperty({
+    type: [String],
+    description:
+      'Required kinds nobody would receive: no department of this ' +
+      'deployment, no active external recipient. Report to them another way.',
+  })
+  missing!: string[];
+  @ApiProperty({
+    type: [NationalChannelView],
+    description:
+      'The national reporting channels (requirements/reporting-rules.yaml ' +
+      'nationalChannels), given whenever a kind is missing',
+  })
+  nationalChannels!: NationalChannelView[];
 }
 
 export class IncidentReportsView {
-  @ApiProperty({ type: RecipientCoverageView, description: 'Who the reports of this incident reach, and what is missing' }) recipientCoverage!: RecipientCoverageView;
+  @ApiProperty({
+    type: RecipientCoverageView,
+    description: 'Who the reports of this incident reach, and what is missing',
+  })
+  recipientCoverage!: RecipientCoverageView;
   @ApiProperty({ type: [ReportView] }) items!: ReportView[];
-  @ApiProperty({ type: [String], description: 'Fields owed since a partial initial report; empty once a complete one went in' }) owedFields!: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Fields owed since a partial initial report; empty once a complete one went in',
+  })
+  owedFields!: string[];
   @ApiPropertyOptional({ nullable: true }) owedSince!: string | null;
-  @ApiProperty({ type: [InfoRequestView], description: 'Requests for more information from departments, newest first' }) infoRequests!: InfoRequestView[];
+  @ApiProperty({ type: [InfoRequestView], description: 'Requests for more information from departments, newest first' })
+  infoRequests!: InfoRequestView[];
 }
 
 export class OnwardView {
@@ -114,7 +168,12 @@ export class InboxItemView {
   @ApiPropertyOptional({ nullable: true }) acknowledgedAt!: string | null;
   @ApiPropertyOptional({ nullable: true }) ackNote!: string | null;
   @ApiProperty({ description: 'Past the acknowledgement or onward deadline and not done' }) overdue!: boolean;
-  @ApiPropertyOptional({ type: OnwardView, nullable: true, description: 'Grades I/II: the department must pass the report on (rule onward)' }) onward!: OnwardView | null;
+  @ApiPropertyOptional({
+    type: OnwardView,
+    nullable: true,
+    description: 'Grades I/II: the department must pass the report on (rule onward)',
+  })
+  onward!: OnwardView | null;
   @ApiProperty({ type: [InfoRequestView] }) infoRequests!: InfoRequestView[];
 }
 
@@ -140,20 +199,47 @@ export class RecipientView {
 
 export function recipientView(r: ReportRecipient): RecipientView {
   return {
-    id: r.id, kind: r.kind, name: r.name, channel: r.channel, config: splitConfigSecrets(r.config).shown, hasSecret: !!r.secretSealed, drill: r.drill,
-    active: r.active, createdAt: r.createdAt, updatedAt: r.updatedAt,
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    channel: r.channel,
+    config: splitConfigSecrets(r.config).shown,
+    hasSecret: !!r.secretSealed,
+    drill: r.drill,
+    active: r.active,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
   };
 }
 
 export function infoRequestView(i: ReportInfoRequest): InfoRequestView {
-  return { id: i.id, reportId: i.reportId, departmentOrgId: i.departmentOrgId, departmentName: i.departmentName, message: i.message, requestedAt: i.requestedAt };
+  return {
+    id: i.id,
+    reportId: i.reportId,
+    departmentOrgId: i.departmentOrgId,
+    departmentName: i.departmentName,
+    message: i.message,
+    requestedAt: i.requestedAt,
+  };
 }
 
 export function deliveryView(d: ReportDelivery): DeliveryView {
   return {
-    id: d.id, channel: d.channel, recipientKind: d.recipientKind, recipientName: d.recipientName, departmentOrgId: d.departmentOrgId,
-    recipientId: d.recipientId, status: d.status, attempts: d.attempts, attemptLog: d.attemptLog, lastError: d.lastError,
-    deliveredAt: d.deliveredAt, ackDueAt: d.ackDueAt, acknowledgedAt: d.acknowledgedAt, ackNote: d.ackNote, ackEscalationLevel: d.ackEscalationLevel,
+    id: d.id,
+    channel: d.channel,
+    recipientKind: d.recipientKind,
+    recipientName: d.recipientName,
+    departmentOrgId: d.departmentOrgId,
+    recipientId: d.recipientId,
+    status: d.status,
+    attempts: d.attempts,
+    attemptLog: d.attemptLog,
+    lastError: d.lastError,
+    deliveredAt: d.deliveredAt,
+    ackDueAt: d.ackDueAt,
+    acknowledgedAt: d.acknowledgedAt,
+    ackNote: d.ackNote,
+    ackEscalationLevel: d.ackEscalationLevel,
   };
 }
 
@@ -166,12 +252,27 @@ export function documentView(
 ): ReportDocumentView {
   const codes = [...new Set([...Object.keys(r.fields), ...r.requiredFields])];
   return {
-    schema: REPORT_SCHEMA, id: r.id, reference: r.reference, incident: { id: r.incidentId, reference: incidentReference },
-    organisation: { id: org.id, name: org.name, sector: org.sector, operatorKind: org.operatorKind }, kind: r.kind, partial: r.partial,
-    drill: r.drill, grade: r.grade, category: r.category, ruleId: r.ruleId, fields: r.fields,
-    fieldLabels: Object.fromEntries(codes.map((c) => [c, labelOf(c)])), requiredFields: r.requiredFields, owedFields: r.owedFields,
-    corrects, submittedAt: r.submittedAt,
-    auditHead: r.auditHeadSeq !== null && r.auditHeadSeq !== undefined && r.auditHeadHash ? { seq: Number(r.auditHeadSeq), hash: r.auditHeadHash } : null,
+    schema: REPORT_SCHEMA,
+    id: r.id,
+    reference: r.reference,
+    incident: { id: r.incidentId, reference: incidentReference },
+    organisation: { id: org.id, name: org.name, sector: org.sector, operatorKind: org.operatorKind },
+    kind: r.kind,
+    partial: r.partial,
+    drill: r.drill,
+    grade: r.grade,
+    category: r.category,
+    ruleId: r.ruleId,
+    fields: r.fields,
+    fieldLabels: Object.fromEntries(codes.map((c) => [c, labelOf(c)])),
+    requiredFields: r.requiredFields,
+    owedFields: r.owedFields,
+    corrects,
+    submittedAt: r.submittedAt,
+    auditHead:
+      r.auditHeadSeq !== null && r.auditHeadSeq !== undefined && r.auditHeadHash
+        ? { seq: Number(r.auditHeadSeq), hash: r.auditHeadHash }
+        : null,
     contentDigest: r.contentDigest,
   };
 }

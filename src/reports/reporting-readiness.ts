@@ -17,10 +17,17 @@ import type { RecipientCoverageView } from './report.view';
 export class ReportingReadiness {
   constructor(private readonly catalogue: Catalogue) {}
 
-  /** Recipient kinds a report under `rule` goes to: the rule's, plus sector regulators whose rules bind this operator. */
-  recipientKinds(org: Pick<Organisation, 'sector' | 'operatorKind'>, rule: ReportingRule, grade: Grade): RecipientKindCode[] {
+  /**
+   * Recipient kinds a report under `rule` goes to: the rule's, plus sector regulators whose rules bind this operator.
+   */
+  recipientKinds(
+    org: Pick<Organisation, 'sector' | 'operatorKind'>,
+    rule: ReportingRule,
+    grade: Grade,
+  ): RecipientKindCode[] {
     const kinds = rule.recipients.map((r) => r.kind as RecipientKindCode);
-    if (this.catalogue.sectorRulesFor(org.sector, org.operatorKind ?? 'other', grade).length) kinds.push('sector-regulator');
+    if (this.catalogue.sectorRulesFor(org.sector, org.operatorKind ?? 'other', grade).length)
+      kinds.push('sector-regulator');
     return kinds;
   }
 
@@ -28,11 +35,17 @@ export class ReportingReadiness {
    * Departments of this deployment that receive the operator's reports: protection departments of its
    * sector; provincial cyberspace departments and public security of its region (when it has one).
    */
-  async departmentsFor(em: EntityManager, org: Pick<Organisation, 'sector' | 'region'>, kinds: readonly RecipientKindCode[]): Promise<Organisation[]> {
+  async departmentsFor(
+    em: EntityManager,
+    org: Pick<Organisation, 'sector' | 'region'>,
+    kinds: readonly RecipientKindCode[],
+  ): Promise<Organisation[]> {
     const where: Array<Record<string, unknown>> = [];
-    if (kinds.includes('protection-department')) where.push({ kind: 'department', departmentKind: 'protection-department', sector: org.sector });
+    if (kinds.includes('protection-department'))
+      where.push({ kind: 'department', departmentKind: 'protection-department', sector: org.sector });
     const regional = kinds.filter((k) => k === 'provincial-cyberspace-department' || k === 'public-security');
-    if (regional.length && org.region) where.push({ kind: 'department', departmentKind: In(regional), region: org.region });
+    if (regional.length && org.region)
+      where.push({ kind: 'department', departmentKind: In(regional), region: org.region });
     if (!where.length) return [];
     return em.getRepository(Organisation).find({ where, order: { name: 'ASC' } });
   }
@@ -47,10 +60,21 @@ export class ReportingReadiness {
     if (!rule) return { required: [], missing: [], nationalChannels: [] };
     const required = this.recipientKinds(org, rule, grade);
     const departments = await this.departmentsFor(em, org, required);
-    const externals = (await em.getRepository(ReportRecipient).find({ where: { orgId: org.id, active: true, kind: In(required) } })).filter((r) => !drill || r.drill);
-    const covered = new Set<string>([...departments.map((d) => d.departmentKind ?? 'protection-department'), ...externals.map((r) => r.kind)]);
+    const externals = (
+      await em.getRepository(ReportRecipient).find({ where: { orgId: org.id, active: true, kind: In(required) } })
+    ).filter((r) => !drill || r.drill);
+    const covered = new Set<string>([
+      ...departments.map((d) => d.departmentKind ?? 'protection-department'),
+      ...externals.map((r) => r.kind),
+    ]);
     const missing = required.filter((k) => !covered.has(k));
-    return { required, missing, nationalChannels: missing.length ? this.catalogue.nationalChannels.channels.map((c) => ({ ...c, label: { ...c.label } })) : [] };
+    return {
+      required,
+      missing,
+      nationalChannels: missing.length
+        ? this.catalogue.nationalChannels.channels.map((c) => ({ ...c, label: { ...c.label } }))
+        : [],
+    };
   }
 
   /** The same, for the organisation `orgId` (the incidents module knows the organisation by id only). */

@@ -1,14 +1,32 @@
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse,
-  ApiOperation, ApiProduces, ApiTags,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../http/error-body';
 import { InboxService } from './inbox.service';
 import { RecipientsService } from './recipients.service';
-import { AcknowledgeDto, CreateRecipientDto, CreateReportDto, ForwardDto, InboxQuery, RequestInfoDto, SubmitReportDto, UpdateRecipientDto, UpdateReportDto } from './report.dto';
+import {
+  AcknowledgeDto,
+  CreateRecipientDto,
+  CreateReportDto,
+  ForwardDto,
+  InboxQuery,
+  RequestInfoDto,
+  SubmitReportDto,
+  UpdateRecipientDto,
+  UpdateReportDto,
+} from './report.dto';
 import { InboxItemView, InboxPage, IncidentReportsView, RecipientView, ReportView } from './report.view';
 import { ReportsService } from './reports.service';
 
@@ -23,7 +41,11 @@ export class ReportsController {
   @Post('incidents/:id/reports')
   @OrgKinds('operator')
   @Roles('liaison', 'commander', 'leader')
-  @ApiOperation({ summary: 'Draft a report (initial, followUp, final) from the incident\'s data; `corrects` starts a correction of a submitted report' })
+  @ApiOperation({
+    summary:
+      "Draft a report (initial, followUp, final) from the incident's data; " +
+      '`corrects` starts a correction of a submitted report',
+  })
   @ApiCreatedResponse({ type: ReportView })
   @ApiBadRequestResponse({ type: ErrorBody })
   @ApiConflictResponse({ type: ErrorBody, description: 'No reporting rule applies (e.g. grade IV)' })
@@ -33,7 +55,11 @@ export class ReportsController {
 
   @Get('incidents/:id/reports')
   @OrgKinds('operator')
-  @ApiOperation({ summary: 'The incident\'s reports with deliveries, acknowledgements, departments\' requests for information and the fields still owed' })
+  @ApiOperation({
+    summary:
+      "The incident's reports with deliveries, acknowledgements, " +
+      "departments' requests for information and the fields still owed",
+  })
   @ApiOkResponse({ type: IncidentReportsView })
   list(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.reports.list(p, id);
@@ -49,9 +75,15 @@ export class ReportsController {
   @Patch('reports/:id')
   @OrgKinds('operator')
   @Roles('liaison')
-  @ApiOperation({ summary: 'Edit fields (and partial) of a draft; editing an approved report withdraws the approval. 409 once submitted' })
+  @ApiOperation({
+    summary:
+      'Edit fields (and partial) of a draft; editing an approved report withdraws the approval. 409 once submitted',
+  })
   @ApiOkResponse({ type: ReportView })
-  @ApiBadRequestResponse({ type: ErrorBody, description: 'Unknown field code or bad value (details name fields.<code>)' })
+  @ApiBadRequestResponse({
+    type: ErrorBody,
+    description: 'Unknown field code or bad value (details name fields.<code>)',
+  })
   @ApiConflictResponse({ type: ErrorBody, description: 'Submitted reports are immutable; stale expectedVersion' })
   update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateReportDto) {
     return this.reports.update(p, id, dto);
@@ -73,11 +105,19 @@ export class ReportsController {
   @HttpCode(200)
   @OrgKinds('operator')
   @Roles('liaison')
-  @ApiOperation({ summary: 'Submit an approved report: delivers it and sends the matching *_REPORT_SUBMITTED event to the incident, in one transaction' })
+  @ApiOperation({
+    summary:
+      'Submit an approved report: delivers it and sends the matching ' +
+      '*_REPORT_SUBMITTED event to the incident, in one transaction',
+  })
   @ApiOkResponse({ type: ReportView })
   @ApiConflictResponse({
     type: ErrorBody,
-    description: 'Not approved, already submitted, the workflow does not accept this report now (allowedEvents), or a required recipient kind has nobody to receive it and is not in outOfBand (missingRecipientKinds, nationalChannels)',
+    description:
+      'Not approved, already submitted, the workflow does not accept this ' +
+      'report now (allowedEvents), or a required recipient kind has nobody ' +
+      'to receive it and is not in outOfBand (missingRecipientKinds, ' +
+      'nationalChannels)',
   })
   @ApiBadRequestResponse({ type: ErrorBody })
   submit(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SubmitReportDto) {
@@ -88,9 +128,16 @@ export class ReportsController {
   @HttpCode(200)
   @OrgKinds('operator')
   @Roles('liaison', 'commander', 'leader')
-  @ApiOperation({ summary: 'Record that an external recipient confirmed receipt (stops its acknowledgement escalation)' })
+  @ApiOperation({
+    summary: 'Record that an external recipient confirmed receipt (stops its acknowledgement escalation)',
+  })
   @ApiOkResponse({ type: ReportView })
-  acknowledgeExternal(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('deliveryId', ParseUUIDPipe) deliveryId: string, @Body() dto: AcknowledgeDto) {
+  acknowledgeExternal(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
+    @Body() dto: AcknowledgeDto,
+  ) {
     return this.reports.acknowledgeExternal(p, id, deliveryId, dto.note);
   }
 
@@ -98,7 +145,11 @@ export class ReportsController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/html')
-  @ApiOperation({ summary: 'Printable Chinese HTML of the report (self-contained, print CSS); for the operator, or a department it was submitted to' })
+  @ApiOperation({
+    summary:
+      'Printable Chinese HTML of the report (self-contained, print CSS); for ' +
+      'the operator, or a department it was submitted to',
+  })
   @ApiOkResponse({ description: 'text/html', schema: { type: 'string' } })
   render(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.reports.renderHtml(p, id);
@@ -121,7 +172,9 @@ export class RecipientsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Configure an external report recipient (email or signed webhook); the secret is stored sealed' })
+  @ApiOperation({
+    summary: 'Configure an external report recipient (email or signed webhook); the secret is stored sealed',
+  })
   @ApiCreatedResponse({ type: RecipientView })
   @ApiBadRequestResponse({ type: ErrorBody, description: 'Bad channel config (details name config.<field>)' })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateRecipientDto) {
@@ -167,7 +220,7 @@ export class InboxController {
   @Post(':id/request-info')
   @HttpCode(200)
   @Roles('department-officer', 'admin')
-  @ApiOperation({ summary: 'Ask the operator for more information (notifies it; shows on the incident\'s reports)' })
+  @ApiOperation({ summary: "Ask the operator for more information (notifies it; shows on the incident's reports)" })
   @ApiOkResponse({ type: InboxItemView })
   requestInfo(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: RequestInfoDto) {
     return this.inbox.requestInfo(p, id, dto.message);
@@ -178,7 +231,10 @@ export class InboxController {
   @Roles('department-officer', 'admin')
   @ApiOperation({ summary: 'Record the onward report to the national level (grades I/II); stops the onward clock' })
   @ApiOkResponse({ type: InboxItemView })
-  @ApiConflictResponse({ type: ErrorBody, description: 'No onward report is owed for this report, or it was already recorded' })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description: 'No onward report is owed for this report, or it was already recorded',
+  })
   forward(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ForwardDto) {
     return this.inbox.forward(p, id, dto.reference, dto.forwardedAt);
   }

@@ -197,7 +197,10 @@ export class Catalogue {
   sectorRulesFor(sector: string | null | undefined, operatorKind: OperatorKind, grade: Grade): SectorRule[] {
     if (!sector) return [];
     return this.sectorRules.filter(
-      (s) => s.sector === sector && (!s.operatorKinds || s.operatorKinds.includes(operatorKind)) && (s.grades ?? this.ruleFor(operatorKind, grade)?.grades ?? []).includes(grade),
+      (s) =>
+        s.sector === sector &&
+        (!s.operatorKinds || s.operatorKinds.includes(operatorKind)) &&
+        (s.grades ?? this.ruleFor(operatorKind, grade)?.grades ?? []).includes(grade),
     );
   }
 
@@ -259,7 +262,9 @@ function readAndValidate(dir: string): Files {
   if (!existsSync(schemaDir)) throw new CatalogueError('schema/', '/', `schema directory missing in ${resolve(dir)}`);
   // strictRequired is off because `if/then: { required: [...] }` names properties declared one level up.
   const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
-  const schemaFiles = readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort();
+  const schemaFiles = readdirSync(schemaDir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort();
   for (const f of schemaFiles) {
     let schema: unknown;
     try {
@@ -274,7 +279,9 @@ function readAndValidate(dir: string): Files {
     }
   }
 
-  const yamlFiles = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const yamlFiles = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   for (const f of yamlFiles) {
     const base = f.replace(/\.ya?ml$/, '');
     if (!(CATALOGUE_FILES as readonly string[]).includes(base)) {
@@ -307,7 +314,11 @@ function parseYaml(file: string, text: string): unknown {
   const err = doc.errors[0];
   if (err) {
     const pos = lineCounter.linePos(err.pos[0]);
-    throw new CatalogueError(file, `line ${pos.line}, column ${pos.col}`, `malformed YAML: ${err.message.split('\n')[0]}`);
+    throw new CatalogueError(
+      file,
+      `line ${pos.line}, column ${pos.col}`,
+      `malformed YAML: ${err.message.split('\n')[0]}`,
+    );
   }
   return doc.toJS({ maxAliasCount: 1000 });
 }
@@ -401,9 +412,14 @@ function crossCheck(files: Files): void {
           }
         });
       }
-      if ((key === 'within' || key === 'stepDelay' || key === 'initialWithin') && typeof value === 'string') checkDuration(file, path, value);
+      if ((key === 'within' || key === 'stepDelay' || key === 'initialWithin') && typeof value === 'string')
+        checkDuration(file, path, value);
       if ((key === 'grade' || key === 'defaultGrade') && typeof value === 'string' && !gradeCodes.has(value)) {
-        throw new CatalogueError(file, path, `unknown grade "${value}" (taxonomy defines ${[...gradeCodes].join(', ')})`);
+        throw new CatalogueError(
+          file,
+          path,
+          `unknown grade "${value}" (taxonomy defines ${[...gradeCodes].join(', ')})`,
+        );
       }
       if (key === 'grades' && Array.isArray(value)) {
         value.forEach((g, i) => {
@@ -433,7 +449,8 @@ function checkGbtLayout(gbt: GbtFile): void {
   const chapters = new Set<string>();
   const clauses = new Set<string>();
   gbt.chapters.forEach((c, ci) => {
-    if (chapters.has(c.number)) throw new CatalogueError(file, `/chapters/${ci}/number`, `duplicate chapter "${c.number}"`);
+    if (chapters.has(c.number))
+      throw new CatalogueError(file, `/chapters/${ci}/number`, `duplicate chapter "${c.number}"`);
     chapters.add(c.number);
     c.clauses.forEach((cl, i) => {
       const path = `/chapters/${ci}/clauses/${i}/number`;
@@ -486,7 +503,11 @@ function checkTaxonomy(tax: Taxonomy): void {
     seenGrades.add(g.code);
     g.criteria.forEach((c, j) => {
       if (!dims.has(c.dimension)) {
-        throw new CatalogueError(file, `/grades/${i}/criteria/${j}/dimension`, `unknown grading dimension "${c.dimension}"`);
+        throw new CatalogueError(
+          file,
+          `/grades/${i}/criteria/${j}/dimension`,
+          `unknown grading dimension "${c.dimension}"`,
+        );
       }
     });
   });
@@ -495,7 +516,8 @@ function checkTaxonomy(tax: Taxonomy): void {
   }
   const levels = new Set<string>();
   tax.earlyWarningLevels.forEach((l, i) => {
-    if (levels.has(l.code)) throw new CatalogueError(file, `/earlyWarningLevels/${i}/code`, `duplicate level "${l.code}"`);
+    if (levels.has(l.code))
+      throw new CatalogueError(file, `/earlyWarningLevels/${i}/code`, `duplicate level "${l.code}"`);
     levels.add(l.code);
   });
 }
@@ -505,7 +527,8 @@ function checkReporting(rr: ReportingFile, tax: Taxonomy): void {
   const fieldCodes = new Set<string>();
   const categories = new Set(tax.categories.map((c) => c.code));
   rr.reportFields.forEach((f, i) => {
-    if (fieldCodes.has(f.code)) throw new CatalogueError(file, `/reportFields/${i}/code`, `duplicate field "${f.code}"`);
+    if (fieldCodes.has(f.code))
+      throw new CatalogueError(file, `/reportFields/${i}/code`, `duplicate field "${f.code}"`);
     fieldCodes.add(f.code);
     f.requiredWhen?.category.forEach((c, j) => {
       if (!categories.has(c)) {
@@ -521,7 +544,9 @@ function checkReporting(rr: ReportingFile, tax: Taxonomy): void {
       throw new CatalogueError(file, `${base}/operatorKind`, `second rule for operator kind "${rule.operatorKind}"`);
     }
     kinds.set(rule.operatorKind, i);
-    for (const [kind, report] of Object.entries(rule.reports) as Array<[string, { requiredFields: string[]; minimumFields?: string[] } | undefined]>) {
+    for (const [kind, report] of Object.entries(rule.reports) as Array<
+      [string, { requiredFields: string[]; minimumFields?: string[] } | undefined]
+    >) {
       if (!report) continue;
       const checkList = (list: string[], key: string): void =>
         list.forEach((code, j) => {
@@ -534,14 +559,22 @@ function checkReporting(rr: ReportingFile, tax: Taxonomy): void {
         checkList(report.minimumFields, 'minimumFields');
         report.minimumFields.forEach((code, j) => {
           if (!report.requiredFields.includes(code)) {
-            throw new CatalogueError(file, `${base}/reports/${kind}/minimumFields/${j}`, `"${code}" is not among requiredFields`);
+            throw new CatalogueError(
+              file,
+              `${base}/reports/${kind}/minimumFields/${j}`,
+              `"${code}" is not among requiredFields`,
+            );
           }
         });
       }
     }
     rule.reports.onward?.grades.forEach((g, j) => {
       if (!rule.grades.includes(g)) {
-        throw new CatalogueError(file, `${base}/reports/onward/grades/${j}`, `grade "${g}" is not among the rule's grades`);
+        throw new CatalogueError(
+          file,
+          `${base}/reports/onward/grades/${j}`,
+          `grade "${g}" is not among the rule's grades`,
+        );
       }
     });
   });
@@ -568,10 +601,16 @@ function checkGradeRules(gs: GradeRuleSet): void {
     // A value without a label would show as its code, a label without a value is a typo.
     if (f.valueLabels) {
       for (const key of Object.keys(f.valueLabels)) {
-        if (!(f.values ?? []).includes(key)) throw new CatalogueError(file, `/facts/${i}/valueLabels/${key}`, `"${key}" is not a value of fact "${f.name}"`);
+        if (!(f.values ?? []).includes(key))
+          throw new CatalogueError(
+            file,
+            `/facts/${i}/valueLabels/${key}`,
+            `"${key}" is not a value of fact "${f.name}"`,
+          );
       }
       for (const v of f.values ?? []) {
-        if (!(v in f.valueLabels)) throw new CatalogueError(file, `/facts/${i}/valueLabels`, `no label for value "${v}"`);
+        if (!(v in f.valueLabels))
+          throw new CatalogueError(file, `/facts/${i}/valueLabels`, `no label for value "${v}"`);
       }
     }
   });
@@ -589,7 +628,10 @@ function comparisonProblem(c: Comparison, fact: FactDefinition | undefined): str
   const v = c.value;
   switch (fact.type) {
     case 'number':
-      if (c.op === 'in') return Array.isArray(v) && v.every((x) => typeof x === 'number') ? undefined : `"in" on number fact "${c.fact}" needs a list of numbers`;
+      if (c.op === 'in')
+        return Array.isArray(v) && v.every((x) => typeof x === 'number')
+          ? undefined
+          : `"in" on number fact "${c.fact}" needs a list of numbers`;
       return typeof v === 'number' ? undefined : `fact "${c.fact}" is a number; value ${JSON.stringify(v)} is not`;
     case 'boolean':
       if (c.op !== 'eq' && c.op !== 'ne') return `fact "${c.fact}" is boolean; only eq/ne apply`;
@@ -602,7 +644,9 @@ function comparisonProblem(c: Comparison, fact: FactDefinition | undefined): str
           : `"in" on fact "${c.fact}" needs values among ${allowed.join(', ')}`;
       }
       if (c.op !== 'eq' && c.op !== 'ne') return `fact "${c.fact}" is an enum; only eq/ne/in apply`;
-      return typeof v === 'string' && allowed.includes(v) ? undefined : `value ${JSON.stringify(v)} is not one of ${allowed.join(', ')}`;
+      return typeof v === 'string' && allowed.includes(v)
+        ? undefined
+        : `value ${JSON.stringify(v)} is not one of ${allowed.join(', ')}`;
     }
   }
 }

@@ -45,7 +45,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   const json = argv.includes('--json');
   const rest = argv.filter((a) => a !== '--json');
   const unknownFlag = rest.find((a) => a.startsWith('--'));
-  if (unknownFlag) throw new Error(`unknown option ${unknownFlag} (usage: requirements:coverage [--json] [citations.json | -])`);
+  if (unknownFlag)
+    throw new Error(`unknown option ${unknownFlag} (usage: requirements:coverage [--json] [citations.json | -])`);
   const catalogue = loadCatalogue();
   const citations = rest[0] !== undefined ? readCitations(rest[0]) : allCitations();
   const report = computeCoverage(catalogue, citations);
@@ -55,7 +56,11 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   } else {
     out(`${formatCoverage(report)}\n`);
     for (const id of failing) out(`! ${id} is in chapter 11 or tagged sharing and no workflow cites it\n`);
-    out(failing.length === 0 && report.unknown.length === 0 ? 'OK: chapter 11 and sharing requirements are all covered\n' : 'FAIL\n');
+    out(
+      failing.length === 0 && report.unknown.length === 0
+        ? 'OK: chapter 11 and sharing requirements are all covered\n'
+        : 'FAIL\n',
+    );
   }
   return failing.length > 0 || report.unknown.length > 0 ? 1 : 0;
 }

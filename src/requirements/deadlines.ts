@@ -15,7 +15,12 @@ export class NoSuchReportError extends Error {
  * therefore not a kind here. Working days come from `calendar`; the service passes the catalogue's
  * (Catalogue.reportDeadline), which knows the published public holidays and make-up working days.
  */
-export function computeReportDeadline(rule: ReportingRule, kind: DeadlineKind, clockStart: Date, calendar: WorkingCalendar = WEEKDAYS_ONLY): Date {
+export function computeReportDeadline(
+  rule: ReportingRule,
+  kind: DeadlineKind,
+  clockStart: Date,
+  calendar: WorkingCalendar = WEEKDAYS_ONLY,
+): Date {
   const report: TimedReport | undefined = rule.reports[kind];
   if (!report) throw new NoSuchReportError(`rule ${rule.id} has no ${kind} report`);
   return addDuration(clockStart, report.within, report.dayKind ?? 'calendar', (t) => calendar.isWorkingDay(t));

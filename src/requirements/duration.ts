@@ -84,7 +84,12 @@ export function isShanghaiWorkingDay(t: Date): boolean {
  * answer: Monday to Friday by default, the catalogue's WorkingCalendar (public holidays and make-up
  * working weekends, 调休) for report deadlines.
  */
-export function addDuration(start: Date, iso: string, dayKind: DayKind = 'calendar', isWorkingDay: (t: Date) => boolean = isShanghaiWorkingDay): Date {
+export function addDuration(
+  start: Date,
+  iso: string,
+  dayKind: DayKind = 'calendar',
+  isWorkingDay: (t: Date) => boolean = isShanghaiWorkingDay,
+): Date {
   if (!(start instanceof Date) || Number.isNaN(start.getTime())) {
     throw new DurationError('start must be a valid Date');
   }

@@ -40,14 +40,19 @@ export function suggestGrade(rules: GradeRuleSet, facts: ImpactFacts | Record<st
         : def.type === 'boolean'
           ? typeof value === 'boolean'
           : typeof value === 'string' && (def.values ?? []).includes(value);
-    if (!ok) throw new UnknownFactError(`fact "${name}" has an invalid value ${JSON.stringify(value)} for type ${def.type}`);
+    if (!ok)
+      throw new UnknownFactError(`fact "${name}" has an invalid value ${JSON.stringify(value)} for type ${def.type}`);
   }
   const values = facts as Record<string, FactValue | undefined | null>;
 
   const fired: FiredRule[] = rules.rules
     .filter((r) => holds(r.conditions, values))
     .map((r) => ({
-      ruleId: r.id, grade: r.grade, rationale: r.rationale, confidence: r.confidence, source: r.source,
+      ruleId: r.id,
+      grade: r.grade,
+      rationale: r.rationale,
+      confidence: r.confidence,
+      source: r.source,
       ...(r.note ? { note: r.note } : {}),
     }));
   const rank = (g: Grade): number => GRADES.indexOf(g);

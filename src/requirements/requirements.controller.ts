@@ -1,11 +1,22 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorBody } from '../http/error-body';
 import { ImpactFactsDto } from '../incidents/incident.dto';
 import {
-  CoverageView, GradeSuggestionView, ListRequirementsQuery, ReportingRulesQuery, RequirementDetailView, RequirementView,
+  CoverageView,
+  GradeSuggestionView,
+  ListRequirementsQuery,
+  ReportingRulesQuery,
+  RequirementDetailView,
+  RequirementView,
 } from './requirements.dto';
 import { RequirementsService } from './requirements.service';
 
@@ -45,9 +56,15 @@ export class RequirementsController {
   }
 
   @Get('taxonomy')
-  @ApiOperation({ summary: 'Incident categories (flat, with parent and children), grades I–IV with criteria, early-warning levels' })
+  @ApiOperation({
+    summary: 'Incident categories (flat, with parent and children), grades I–IV with criteria, early-warning levels',
+  })
   @ApiOkResponse({
-    description: '{ categorySource, categories: [{ code, name, parent, children, origin, confidence }], gradingSource, gradingDimensions, grades: [{ code, rank, name, reportMandatory, criteria }], earlyWarningLevels: [{ code, rank, name }] }',
+    description:
+      '{ categorySource, categories: [{ code, name, parent, children, ' +
+      'origin, confidence }], gradingSource, gradingDimensions, grades: [{ ' +
+      'code, rank, name, reportMandatory, criteria }], earlyWarningLevels: ' +
+      '[{ code, rank, name }] }',
   })
   taxonomy() {
     return this.requirements.taxonomy();
@@ -57,7 +74,12 @@ export class RequirementsController {
   @ApiOperation({ summary: 'Reporting rules per operator kind: recipients, report deadlines and required fields' })
   @ApiOkResponse({
     description:
-      '{ calendar: { timeZone, workingDays, years: [{ year, source, holidays: [{ name, from, to }], workdays }] }, reportMandatory? (when grade is given), rules: [{ id, operatorKind, grades, recipients, requirementIds, reports: { initial: { within, dayKind, clockStartsAt, dueAt? (with detectedAt), requiredFields: [{ code, label }], minimumFields }, followUp, final, onward? } }] }',
+      '{ calendar: { timeZone, workingDays, years: [{ year, source, ' +
+      'holidays: [{ name, from, to }], workdays }] }, reportMandatory? (when ' +
+      'grade is given), rules: [{ id, operatorKind, grades, recipients, ' +
+      'requirementIds, reports: { initial: { within, dayKind, clockStartsAt, ' +
+      'dueAt? (with detectedAt), requiredFields: [{ code, label }], ' +
+      'minimumFields }, followUp, final, onward? } }] }',
   })
   @ApiBadRequestResponse({ type: ErrorBody })
   reportingRules(@Query() q: ReportingRulesQuery) {

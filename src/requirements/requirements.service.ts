@@ -76,7 +76,10 @@ export class RequirementsService implements OnApplicationBootstrap, OnModuleDest
     missing.forEach((y) => this.calendarWarned.add(y));
     this.logger.warn(
       { years: missing, covered: this.catalogue.workingCalendar.coveredYears },
-      `working calendar: no public-holiday notice for ${missing.join(', ')}; working-day deadlines there count Monday to Friday only. Add the year to requirements/reporting-rules.yaml (calendar.years).`,
+      `working calendar: no public-holiday notice for ` +
+        `${missing.join(', ')}; working-day deadlines there count ` +
+        `Monday to Friday only. Add the year to ` +
+        `requirements/reporting-rules.yaml (calendar.years).`,
     );
     return missing;
   }
@@ -164,7 +167,11 @@ export class RequirementsService implements OnApplicationBootstrap, OnModuleDest
     return {
       id: r.id,
       source: sourceCode(r.document),
-      document: { id: r.document, title: doc?.title ?? { zh: r.document, en: r.document }, confidence: doc?.confidence ?? 'unverified' },
+      document: {
+        id: r.document,
+        title: doc?.title ?? { zh: r.document, en: r.document },
+        confidence: doc?.confidence ?? 'unverified',
+      },
       clause: r.clause,
       clauseRef: clause ? { number: clause.number, title: clause.title } : null,
       chapter: chapter ? { number: chapter.number, title: chapter.title } : null,
@@ -185,7 +192,11 @@ export class RequirementsService implements OnApplicationBootstrap, OnModuleDest
         .filter((code) => !wanted || wanted.has(code))
         .map((code) => {
           const f = this.catalogue.reportFields.find((x) => x.code === code);
-          return { code, label: f?.label ?? { zh: code, en: code }, ...(f?.requiredWhen && !category ? { requiredWhen: f.requiredWhen } : {}) };
+          return {
+            code,
+            label: f?.label ?? { zh: code, en: code },
+            ...(f?.requiredWhen && !category ? { requiredWhen: f.requiredWhen } : {}),
+          };
         });
     };
     const timed = (kind: 'initial' | 'final' | 'onward', report: TimedReport) => ({
@@ -194,7 +205,9 @@ export class RequirementsService implements OnApplicationBootstrap, OnModuleDest
       clockStartsAt: report.clockStartsAt,
       // Only the discovery time is known before an incident exists; other clocks (handling ended,
       // department received) start later, so their due times are left to the incident itself.
-      ...(detectedAt && report.clockStartsAt === 'detectedAt' ? { dueAt: this.catalogue.reportDeadline(rule, kind, detectedAt).toISOString() } : {}),
+      ...(detectedAt && report.clockStartsAt === 'detectedAt'
+        ? { dueAt: this.catalogue.reportDeadline(rule, kind, detectedAt).toISOString() }
+        : {}),
       requiredFields: fields(kind, report.requiredFields),
       requirementIds: report.requirementIds,
       confidence: report.confidence,
@@ -219,7 +232,9 @@ export class RequirementsService implements OnApplicationBootstrap, OnModuleDest
           ...(followUp.note ? { note: followUp.note } : {}),
         },
         final: timed('final', final),
-        ...(onward ? { onward: { ...timed('onward', onward), grades: onward.grades, from: onward.from, to: onward.to } } : {}),
+        ...(onward
+          ? { onward: { ...timed('onward', onward), grades: onward.grades, from: onward.from, to: onward.to } }
+          : {}),
       },
     };
   }

@@ -191,7 +191,10 @@ export interface SectorRule {
   operatorKinds?: OperatorKind[];
   /** Grades it binds; the national rule's when absent. */
   grades?: Grade[];
-  /** ISO 8601 duration from the initial report's clock start; only an earlier due time than the national rule's counts. */
+  /**
+   * ISO 8601 duration from the initial report's clock start; only an earlier due time than the national rule's
+   * counts.
+   */
   initialWithin?: string;
   requirementIds: string[];
   confidence: Confidence;

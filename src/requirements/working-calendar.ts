@@ -80,13 +80,21 @@ export function calendarProblems(years: readonly CalendarYear[], basePath = '/ca
       const from = inYear(h.from, `${at}/holidays/${j}/from`);
       const to = inYear(h.to, `${at}/holidays/${j}/to`);
       if (from === undefined || to === undefined) return;
-      if (to < from) problems.push({ path: `${at}/holidays/${j}`, problem: `${h.name} ends (${h.to}) before it starts (${h.from})` });
+      if (to < from)
+        problems.push({
+          path: `${at}/holidays/${j}`,
+          problem: `${h.name} ends (${h.to}) before it starts (${h.from})`,
+        });
       for (let t = from; t <= to; t += DAY_MS) off.add(new Date(t).toISOString().slice(0, 10));
     });
     y.workdays.forEach((d, j) => {
       const t = inYear(d, `${at}/workdays/${j}`);
       if (t === undefined) return;
-      if (!isWeekend(t)) problems.push({ path: `${at}/workdays/${j}`, problem: `${d} is a weekday; only a Saturday or Sunday can be a make-up working day` });
+      if (!isWeekend(t))
+        problems.push({
+          path: `${at}/workdays/${j}`,
+          problem: `${d} is a weekday; only a Saturday or Sunday can be a make-up working day`,
+        });
       if (off.has(d)) problems.push({ path: `${at}/workdays/${j}`, problem: `${d} is also listed as a holiday` });
     });
   });
@@ -102,7 +110,8 @@ export class WorkingCalendar {
   constructor(years: readonly CalendarYear[] = []) {
     for (const y of years) {
       for (const h of y.holidays) {
-        for (let t = parseDate(h.from)!; t <= parseDate(h.to)!; t += DAY_MS) this.off.add(new Date(t).toISOString().slice(0, 10));
+        for (let t = parseDate(h.from)!; t <= parseDate(h.to)!; t += DAY_MS)
+          this.off.add(new Date(t).toISOString().slice(0, 10));
       }
       for (const d of y.workdays) this.on.add(d);
     }

@@ -9,7 +9,10 @@ export class IndicatorInputDto {
   @IsIn(SHARED_INDICATOR_TYPES as SharedIndicatorType[])
   type!: SharedIndicatorType;
 
-  @ApiProperty({ example: '203.0.113.7', description: 'An address (CIDR allowed), domain, URL, SHA-256/MD5 hex, or e-mail address, per type' })
+  @ApiProperty({
+    example: '203.0.113.7',
+    description: 'An address (CIDR allowed), domain, URL, SHA-256/MD5 hex, or e-mail address, per type',
+  })
   @IsString()
   @Length(1, 2048)
   value!: string;

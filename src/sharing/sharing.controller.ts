@@ -1,5 +1,15 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../http/error-body';
@@ -20,7 +30,10 @@ export class SharingController {
   @Roles('admin', 'commander', 'responder', 'liaison')
   @ApiOperation({ summary: 'Record an indicator of compromise on an incident (shared through the STIX export)' })
   @ApiCreatedResponse({ type: IndicatorView })
-  @ApiBadRequestResponse({ type: ErrorBody, description: 'Unknown type, or a value that is not of that type (field named)' })
+  @ApiBadRequestResponse({
+    type: ErrorBody,
+    description: 'Unknown type, or a value that is not of that type (field named)',
+  })
   @ApiConflictResponse({ type: ErrorBody, description: 'This indicator is already recorded on the incident' })
   record(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: IndicatorInputDto) {
     return this.sharing.record(p, id, dto);
@@ -37,7 +50,11 @@ export class SharingController {
   @Roles('admin', 'leader', 'commander', 'liaison')
   @ApiOperation({
     summary: 'Export the incident as a STIX 2.1 bundle',
-    description: 'Every object carries the chosen TLP 2.0 marking. Desensitisation (default on) removes internal host names, private addresses, personal data and the organisation\'s identity, and drops indicators that point inside the organisation. The export is audited.',
+    description:
+      'Every object carries the chosen TLP 2.0 marking. Desensitisation ' +
+      '(default on) removes internal host names, private addresses, personal ' +
+      "data and the organisation's identity, and drops indicators that point " +
+      'inside the organisation. The export is audited.',
   })
   @ApiOkResponse({ description: 'A STIX 2.1 bundle' })
   @ApiBadRequestResponse({ type: ErrorBody, description: 'tlp missing or unknown, desensitise not true/false' })

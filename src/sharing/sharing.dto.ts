@@ -8,7 +8,11 @@ export class StixExportQuery {
   @IsIn(TLP_LEVELS as TlpLevel[], { message: `tlp must be one of ${TLP_LEVELS.join(', ')}` })
   tlp!: TlpLevel;
 
-  @ApiPropertyOptional({ default: true, description: 'Remove internal host names, private addresses, personal data and the organisation\'s identity before export' })
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      "Remove internal host names, private addresses, personal data and the organisation's identity before export",
+  })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'desensitise must be true or false' })

@@ -4,5 +4,10 @@ import { SharingController } from './sharing.controller';
 import { SharingService } from './sharing.service';
 
 /** Threat-information sharing: incident indicators and the STIX 2.1 export (operator side). */
-@Module({ imports: [AuditModule], controllers: [SharingController], providers: [SharingService], exports: [SharingService] })
+@Module({
+  imports: [AuditModule],
+  controllers: [SharingController],
+  providers: [SharingService],
+  exports: [SharingService],
+})
 export class SharingModule {}

@@ -14,7 +14,13 @@ import type { IndicatorView, StixExportQuery } from './sharing.dto';
 import { exportIncidentBundle, type StixBundle } from './stix';
 
 const view = (i: IncidentIndicator): IndicatorView => ({
-  id: i.id, incidentId: i.incidentId, type: i.type, value: i.value, description: i.description, createdBy: i.createdBy, createdAt: i.createdAt,
+  id: i.id,
+  incidentId: i.incidentId,
+  type: i.type,
+  value: i.value,
+  description: i.description,
+  createdBy: i.createdBy,
+  createdAt: i.createdAt,
 });
 
 /**
@@ -38,13 +44,26 @@ export class SharingService {
       const incident = await em.getRepository(Incident).findOneBy({ id: incidentId, orgId: p.orgId });
       if (!incident) throw new NotFoundException('Incident not found');
       const existing = await em.getRepository(IncidentIndicator).findOneBy({ incidentId, type: dto.type, value });
-      if (existing) throw new ConflictException({ message: `${dto.type} ${value} is already recorded on this incident`, indicatorId: existing.id });
+      if (existing)
+        throw new ConflictException({
+          message: `${dto.type} ${value} is already recorded on this incident`,
+          indicatorId: existing.id,
+        });
       const created: IncidentIndicator = {
-        id: randomUUID(), incidentId, orgId: p.orgId, type: dto.type, value, description: dto.description ?? null, createdBy: p.userId, createdAt: nowIso(),
+        id: randomUUID(),
+        incidentId,
+        orgId: p.orgId,
+        type: dto.type,
+        value,
+        description: dto.description ?? null,
+        createdBy: p.userId,
+        createdAt: nowIso(),
       };
       await em.getRepository(IncidentIndicator).insert(created);
       await this.audit.append(em, {
-        actor: p, incidentId, action: 'incident.indicator-recorded',
+        actor: p,
+        incidentId,
+        action: 'incident.indicator-recorded',
         payload: { indicatorId: created.id, type: created.type, value: created.value, drill: incident.drill },
       });
       return created;
@@ -54,7 +73,9 @@ export class SharingService {
 
   async list(p: Principal, incidentId: string): Promise<IndicatorView[]> {
     await this.incident(p, incidentId);
-    const rows = await this.dataSource.getRepository(IncidentIndicator).find({ where: { incidentId, orgId: p.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(IncidentIndicator)
+      .find({ where: { incidentId, orgId: p.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map(view);
   }
 
@@ -65,26 +86,53 @@ export class SharingService {
       const incident = await em.getRepository(Incident).findOneBy({ id: incidentId, orgId: p.orgId });
       if (!incident) throw new NotFoundException('Incident not found');
       const org = await em.getRepository(Organisation).findOneByOrFail({ id: p.orgId });
-      const indicators = await em.getRepository(IncidentIndicator).find({ where: { incidentId, orgId: p.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
+      const indicators = await em
+        .getRepository(IncidentIndicator)
+        .find({ where: { incidentId, orgId: p.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
       const { bundle, removed } = exportIncidentBundle(
         {
           incident: {
-            id: incident.id, reference: incident.reference, title: incident.title, description: incident.description, category: incident.category,
-            grade: incident.grade, detectedAt: incident.detectedAt, occurredAt: incident.occurredAt, drill: incident.drill,
-            affectedSystems: incident.affectedSystems, createdAt: incident.createdAt, updatedAt: incident.updatedAt,
+            id: incident.id,
+            reference: incident.reference,
+            title: incident.title,
+            description: incident.description,
+            category: incident.category,
+            grade: incident.grade,
+            detectedAt: incident.detectedAt,
+            occurredAt: incident.occurredAt,
+            drill: incident.drill,
+            affectedSystems: incident.affectedSystems,
+            createdAt: incident.createdAt,
+            updatedAt: incident.updatedAt,
           },
           organisation: { id: org.id, name: org.name, sector: org.sector },
-          indicators: indicators.map((i) => ({ type: i.type, value: i.value, ...(i.description ? { description: i.description } : {}), validFrom: i.createdAt })),
+          indicators: indicators.map((i) => ({
+            type: i.type,
+            value: i.value,
+            ...(i.description ? { description: i.description } : {}),
+            validFrom: i.createdAt,
+          })),
         },
         // The organisation's own naming patterns catch bare host names (trade-app-01) no suffix gives away.
-        { tlp: q.tlp, ...(desensitise ? { desensitise: { internalHostPatterns: org.internalHostPatterns ?? [] } } : {}) },
+        {
+          tlp: q.tlp,
+          ...(desensitise ? { desensitise: { internalHostPatterns: org.internalHostPatterns ?? [] } } : {}),
+        },
       );
       const exported = bundle.objects.filter((o) => o.type === 'indicator').length;
       await this.audit.append(em, {
-        actor: p, incidentId, action: 'incident.shared.stix',
+        actor: p,
+        incidentId,
+        action: 'incident.shared.stix',
         payload: {
-          bundleId: bundle.id, tlp: q.tlp, desensitised: desensitise, objects: bundle.objects.length, indicators: exported,
-          indicatorsRecorded: indicators.length, removed: removed.map((r) => ({ rule: r.rule, where: r.where, what: r.what })), drill: incident.drill,
+          bundleId: bundle.id,
+          tlp: q.tlp,
+          desensitised: desensitise,
+          objects: bundle.objects.length,
+          indicators: exported,
+          indicatorsRecorded: indicators.length,
+          removed: removed.map((r) => ({ rule: r.rule, where: r.where, what: r.what })),
+          drill: incident.drill,
         },
       });
       return bundle;
@@ -98,4 +146,3 @@ export class SharingService {
     return incident;
   }
 }
-

@@ -42,7 +42,10 @@ export function readStixUpload(raw: unknown, field: string, limits: Partial<Stix
 export function stixHttpError(err: StixInputError, field: string): HttpException {
   const where = err.path ? `${field}${err.path}` : field;
   const messages = err.details.length ? err.details.slice(0, 20).map((d) => `${d.path} ${d.message}`) : [err.message];
-  return new HttpException({ message: `${field}: ${err.message}`, code: err.code, details: [{ field: where, messages }] }, err.status);
+  return new HttpException(
+    { message: `${field}: ${err.message}`, code: err.code, details: [{ field: where, messages }] },
+    err.status,
+  );
 }
 
 /**
@@ -57,8 +60,16 @@ export function stixTextBody(limitBytes: number): RequestHandler {
       if (!err) return next();
       const e = err as { status?: number; type?: string };
       const statusCode = e.status && e.status >= 400 && e.status < 500 ? e.status : 400;
-      const message = e.type === 'entity.too.large' ? `Request body exceeds the limit of ${limitBytes} bytes` : 'Malformed request body';
+      const message =
+        e.type === 'entity.too.large'
+          ? `Request body exceeds the limit of ${limitBytes} bytes`
+          : 'Malformed request body';
       const requestId = (req as Request & { id?: unknown }).id;
-      res.status(statusCode).json({ statusCode, error: REASONS[statusCode] ?? 'Bad Request', message, ...(requestId ? { requestId: String(requestId) } : {}) });
+      res.status(statusCode).json({
+        statusCode,
+        error: REASONS[statusCode] ?? 'Bad Request',
+        message,
+        ...(requestId ? { requestId: String(requestId) } : {}),
+      });
     });
 }

@@ -45,7 +45,19 @@ export class DeadlinesController {
       .getRepository(IncidentDeadline)
       .createQueryBuilder('d')
       .innerJoin(Incident, 'i', 'i.id = d.incident_id')
-      .select(['d.incident_id AS "incidentId"', 'd.timer AS timer', 'd.status AS status', 'd.due_at AS "dueAt"', 'd.escalation_level AS "escalationLevel"', 'd.acknowledged_at AS "acknowledgedAt"', 'd.rule_id AS "ruleId"', 'i.reference AS reference', 'i.title AS title', 'i.grade AS grade', 'i.drill AS drill'])
+      .select([
+        'd.incident_id AS "incidentId"',
+        'd.timer AS timer',
+        'd.status AS status',
+        'd.due_at AS "dueAt"',
+        'd.escalation_level AS "escalationLevel"',
+        'd.acknowledged_at AS "acknowledgedAt"',
+        'd.rule_id AS "ruleId"',
+        'i.reference AS reference',
+        'i.title AS title',
+        'i.grade AS grade',
+        'i.drill AS drill',
+      ])
       .where('d.org_id = :org', { org: p.orgId })
       .andWhere('d.resolved_at IS NULL')
       .andWhere("(d.status = 'missed' OR (d.status = 'pending' AND d.due_at <= :horizon))", { horizon })
@@ -70,4 +82,3 @@ export class DeadlinesController {
     return this.escalation.acknowledge(p, id, timer);
   }
 }
-

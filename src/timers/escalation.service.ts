@@ -25,7 +25,12 @@ export class EscalationService {
     private readonly step: EscalationStep,
   ) {}
 
-  async escalate(incidentId: string, timer: string, generation: number, level: number): Promise<'escalated' | 'skipped'> {
+  async escalate(
+    incidentId: string,
+    timer: string,
+    generation: number,
+    level: number,
+  ): Promise<'escalated' | 'skipped'> {
     return this.tx.run(async (em) => {
       const items = await this.step.run(em, incidentId, timer, generation, level);
       if (!items) return 'skipped' as const;
@@ -36,7 +41,8 @@ export class EscalationService {
 
   /** Someone has taken charge of an overdue deadline: stop escalating it. */
   async acknowledge(p: Principal, incidentId: string, timer: string): Promise<IncidentDeadline> {
-    if (!['commander', 'leader', 'admin'].includes(p.role)) throw new ForbiddenException(`Role ${p.role} may not acknowledge deadlines`);
+    if (!['commander', 'leader', 'admin'].includes(p.role))
+      throw new ForbiddenException(`Role ${p.role} may not acknowledge deadlines`);
     const row = await this.tx.run(async (em) => {
       const incident = await em.getRepository(Incident).findOneBy({ id: incidentId, orgId: p.orgId });
       if (!incident) throw new NotFoundException('Incident not found');
@@ -46,10 +52,27 @@ export class EscalationService {
       row.acknowledgedAt = nowIso();
       row.acknowledgedBy = p.userId;
       row.updatedAt = row.acknowledgedAt;
-      await em.getRepository(IncidentDeadline).update({ incidentId, timer }, { acknowledgedAt: row.acknowledgedAt, acknowledgedBy: row.acknowledgedBy, updatedAt: row.updatedAt });
-      await this.audit.append(em, { actor: p, incidentId, action: 'deadline.acknowledged', payload: { timer, generation: row.generation, status: row.status, escalationLevel: row.escalationLevel } });
+      await em
+        .getRepository(IncidentDeadline)
+        .update(
+          { incidentId, timer },
+          { acknowledgedAt: row.acknowledgedAt, acknowledgedBy: row.acknowledgedBy, updatedAt: row.updatedAt },
+        );
+      await this.audit.append(em, {
+        actor: p,
+        incidentId,
+        action: 'deadline.acknowledged',
+        payload: { timer, generation: row.generation, status: row.status, escalationLevel: row.escalationLevel },
+      });
       const escalations = timerJobIds(incidentId, timer, row.generation, []).slice(-MAX_ESCALATION_STEPS);
-      await this.outbox.add(em, [{ id: jobId('cancel', incidentId, timer, row.generation, 'ack'), queue: QUEUES.timers, kind: 'cancel', payload: { jobIds: escalations } }]);
+      await this.outbox.add(em, [
+        {
+          id: jobId('cancel', incidentId, timer, row.generation, 'ack'),
+          queue: QUEUES.timers,
+          kind: 'cancel',
+          payload: { jobIds: escalations },
+        },
+      ]);
       return row;
     });
     return row;

@@ -51,13 +51,23 @@ export class TimersProcessor extends LoggedWorkerHost {
 
   async process(job: Job<TimerJobData>): Promise<string> {
     const ranAt = Date.now();
-    TimersProcessor.latenessListener?.({ id: job.id ?? '', name: job.name, dueAt: job.timestamp + (job.opts.delay ?? 0), ranAt });
+    TimersProcessor.latenessListener?.({
+      id: job.id ?? '',
+      name: job.name,
+      dueAt: job.timestamp + (job.opts.delay ?? 0),
+      ranAt,
+    });
     const other = this.registry.handler(job.name);
     if (other) return other(job);
     const d = job.data;
-    if (job.name === 'deadline-escalate') return this.escalation.escalate(d.incidentId, d.timer, d.generation, d.level ?? 1);
+    if (job.name === 'deadline-escalate')
+      return this.escalation.escalate(d.incidentId, d.timer, d.generation, d.level ?? 1);
     // Only the organisation is needed here; the engine loads the rest.
-    const [incident] = await sql<{ id: string; orgId: string }>(this.dataSource.manager, 'SELECT id, org_id AS "orgId" FROM incident WHERE id = ?', [d.incidentId]);
+    const [incident] = await sql<{ id: string; orgId: string }>(
+      this.dataSource.manager,
+      'SELECT id, org_id AS "orgId" FROM incident WHERE id = ?',
+      [d.incidentId],
+    );
     if (!incident) return 'incident-gone';
     const event =
       job.name === 'deadline-reminder'

@@ -14,7 +14,14 @@ import { WorkflowRuntime } from '../engine/workflow-runtime';
 import type { FanoutPayload } from '../notifications/fanout-payload';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
-import { WARNING_JOBS, percent, warningEscalationJob, warningJobId, warningTimerJobIds, type WarningTimerJobData } from './warning-jobs';
+import {
+  WARNING_JOBS,
+  percent,
+  warningEscalationJob,
+  warningJobId,
+  warningTimerJobIds,
+  type WarningTimerJobData,
+} from './warning-jobs';
 import { Warning, type WarningIndicator } from './warning.entity';
 import { WarningTarget } from './warning-target.entity';
 
@@ -78,31 +85,70 @@ export class WarningEngine {
       const year = at.slice(0, 4);
       const n = await nextSequenceValue(em, `warning:${p.orgId}:${year}`);
       const warning = em.getRepository(Warning).create({
-        id: randomUUID(), orgId: p.orgId, reference: `WRN-${year}-${String(n).padStart(6, '0')}`, title: spec.title,
-        level: spec.level, sectors: spec.sectors, threatDescription: spec.threatDescription,
-        recommendedActions: spec.recommendedActions, indicators: spec.indicators, feedbackWithin: spec.feedbackWithin,
-        feedbackDueAt: spec.feedbackDueAt, drill: spec.drill, createdBy: p.userId, createdAt: at, updatedAt: at,
+        id: randomUUID(),
+        orgId: p.orgId,
+        reference: `WRN-${year}-${String(n).padStart(6, '0')}`,
+        title: spec.title,
+        level: spec.level,
+        sectors: spec.sectors,
+        threatDescription: spec.threatDescription,
+        recommendedActions: spec.recommendedActions,
+        indicators: spec.indicators,
+        feedbackWithin: spec.feedbackWithin,
+        feedbackDueAt: spec.feedbackDueAt,
+        drill: spec.drill,
+        createdBy: p.userId,
+        createdAt: at,
+        updatedAt: at,
       });
       await em.getRepository(Warning).insert(warning);
       const entry = await this.audit.append(em, {
-        actor: p, action: 'warning.issued',
+        actor: p,
+        action: 'warning.issued',
         payload: {
-          warningId: warning.id, reference: warning.reference, title: warning.title, level: warning.level, sectors: warning.sectors,
-          operators: spec.operators.map((o) => o.id), indicators: warning.indicators.length, feedbackDueAt: warning.feedbackDueAt,
-          feedbackWithin: warning.feedbackWithin, drill: warning.drill, workflow: `${workflow.id}@${workflow.version}`,
+          warningId: warning.id,
+          reference: warning.reference,
+          title: warning.title,
+          level: warning.level,
+          sectors: warning.sectors,
+          operators: spec.operators.map((o) => o.id),
+          indicators: warning.indicators.length,
+          feedbackDueAt: warning.feedbackDueAt,
+          feedbackWithin: warning.feedbackWithin,
+          drill: warning.drill,
+          workflow: `${workflow.id}@${workflow.version}`,
           ...(spec.stixImport ? { stixImport: spec.stixImport } : {}),
         },
       });
       const targets: WarningTarget[] = [];
       const items: OutboxItem[] = [];
       for (const operator of spec.operators) {
-        const started = this.runtime.start(workflow.id, workflow.version, { warningId: warning.id, level: warning.level });
+        const started = this.runtime.start(workflow.id, workflow.version, {
+          warningId: warning.id,
+          level: warning.level,
+        });
         const target = em.getRepository(WarningTarget).create({
-          warningId: warning.id, operatorOrgId: operator.id, departmentOrgId: p.orgId, state: this.runtime.topState(started.snapshot),
-          workflowId: workflow.id, workflowVersion: workflow.version, snapshot: this.runtime.serialise(started.snapshot), version: 1,
-          deadlineGeneration: 0, deadlineStatus: 'pending', clockStartedAt: at, dueAt: warning.feedbackDueAt, missedAt: null,
-          escalationLevel: 0, feedbackId: null, feedback: null, feedbackMeasures: null, feedbackAt: null, feedbackBy: null,
-          createdAt: at, updatedAt: at,
+          warningId: warning.id,
+          operatorOrgId: operator.id,
+          departmentOrgId: p.orgId,
+          state: this.runtime.topState(started.snapshot),
+          workflowId: workflow.id,
+          workflowVersion: workflow.version,
+          snapshot: this.runtime.serialise(started.snapshot),
+          version: 1,
+          deadlineGeneration: 0,
+          deadlineStatus: 'pending',
+          clockStartedAt: at,
+          dueAt: warning.feedbackDueAt,
+          missedAt: null,
+          escalationLevel: 0,
+          feedbackId: null,
+          feedback: null,
+          feedbackMeasures: null,
+          feedbackAt: null,
+          feedbackBy: null,
+          createdAt: at,
+          updatedAt: at,
         });
         items.push(...this.effectsToOutbox(warning, target, operator.name, started.effects, entry.seq, now));
         this.syncDeadline(target, started.snapshot);
@@ -120,14 +166,24 @@ export class WarningEngine {
    * the role may not send the event, 409 when not accepted now (with allowedEvents) or when
    * `expectedVersion` is stale.
    */
-  async apply(actor: Actor, warningId: string, operatorOrgId: string, event: WarningEvent, opts: { expectedVersion?: number; feedback?: FeedbackRecord; auditPayload?: Record<string, unknown> } = {}): Promise<AppliedTarget> {
+  async apply(
+    actor: Actor,
+    warningId: string,
+    operatorOrgId: string,
+    event: WarningEvent,
+    opts: { expectedVersion?: number; feedback?: FeedbackRecord; auditPayload?: Record<string, unknown> } = {},
+  ): Promise<AppliedTarget> {
     const role = actorRole(actor);
     const result = await this.tx.run(async (em) => {
       const target = await em.getRepository(WarningTarget).findOneBy({ warningId, operatorOrgId });
       if (!target) throw new NotFoundException('Warning not found');
-      if (!maySend(target.workflowId, event.type, role)) throw new ForbiddenException(`Role ${role} may not send ${event.type}`);
+      if (!maySend(target.workflowId, event.type, role))
+        throw new ForbiddenException(`Role ${role} may not send ${event.type}`);
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== target.version) {
-        throw new ConflictException({ message: `Warning is at version ${target.version}, not ${opts.expectedVersion}; reload and retry`, currentVersion: target.version });
+        throw new ConflictException({
+          message: `Warning is at version ${target.version}, not ${opts.expectedVersion}; reload and retry`,
+          currentVersion: target.version,
+        });
       }
       const warning = await em.getRepository(Warning).findOneByOrFail({ id: warningId });
       const operator = await em.getRepository(Organisation).findOneByOrFail({ id: operatorOrgId });
@@ -136,23 +192,44 @@ export class WarningEngine {
       const stepped = this.runtime.step(target.workflowId, target.workflowVersion, snapshot, enriched);
       if (!stepped.accepted) {
         const allowedEvents = this.runtime.allowed(target.workflowId, target.workflowVersion, snapshot, role);
-        throw new ConflictException({ message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`, allowedEvents, state: snapshot.value });
+        throw new ConflictException({
+          message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`,
+          allowedEvents,
+          state: snapshot.value,
+        });
       }
       const now = new Date();
       const before = target.version;
       const fromState = target.state;
       const patch: Partial<WarningTarget> = {
-        snapshot: this.runtime.serialise(stepped.snapshot), state: this.runtime.topState(stepped.snapshot), version: before + 1, updatedAt: now.toISOString(),
+        snapshot: this.runtime.serialise(stepped.snapshot),
+        state: this.runtime.topState(stepped.snapshot),
+        version: before + 1,
+        updatedAt: now.toISOString(),
       };
       if (event.type === 'FEEDBACK_SENT' && opts.feedback) {
-        Object.assign(patch, { feedbackId: enriched.feedbackId as string, feedback: opts.feedback.text, feedbackMeasures: opts.feedback.measures, feedbackAt: now.toISOString(), feedbackBy: actorId(actor) });
+        Object.assign(patch, {
+          feedbackId: enriched.feedbackId as string,
+          feedback: opts.feedback.text,
+          feedbackMeasures: opts.feedback.measures,
+          feedbackAt: now.toISOString(),
+          feedbackBy: actorId(actor),
+        });
       }
       Object.assign(target, patch);
       const entry = await this.audit.append(em, {
-        actor, orgId: operatorOrgId, action: `warning.event.${event.type}`,
+        actor,
+        orgId: operatorOrgId,
+        action: `warning.event.${event.type}`,
         payload: {
-          warningId, reference: warning.reference, event: { ...enriched, ...(opts.auditPayload ?? {}) }, fromState, toState: target.state,
-          stateValue: stepped.snapshot.value as never, version: target.version, drill: warning.drill,
+          warningId,
+          reference: warning.reference,
+          event: { ...enriched, ...(opts.auditPayload ?? {}) },
+          fromState,
+          toState: target.state,
+          stateValue: stepped.snapshot.value as never,
+          version: target.version,
+          drill: warning.drill,
         },
       });
       const items = this.effectsToOutbox(warning, target, operator.name, stepped.effects, entry.seq, now);
@@ -160,8 +237,12 @@ export class WarningEngine {
       const res = await em.getRepository(WarningTarget).update(
         { warningId, operatorOrgId, version: before },
         {
-          ...patch, deadlineGeneration: target.deadlineGeneration, deadlineStatus: target.deadlineStatus, missedAt: target.missedAt,
-          dueAt: target.dueAt, clockStartedAt: target.clockStartedAt,
+          ...patch,
+          deadlineGeneration: target.deadlineGeneration,
+          deadlineStatus: target.deadlineStatus,
+          missedAt: target.missedAt,
+          dueAt: target.dueAt,
+          clockStartedAt: target.clockStartedAt,
         },
       );
       // On Postgres two transactions may load the same version; the loser updates nothing.
@@ -179,25 +260,79 @@ export class WarningEngine {
   async escalate(d: WarningTimerJobData): Promise<'escalated' | 'skipped'> {
     const level = d.level ?? 1;
     const outcome = await this.tx.run(async (em) => {
-      const target = await em.getRepository(WarningTarget).findOneBy({ warningId: d.warningId, operatorOrgId: d.operatorOrgId });
+      const target = await em
+        .getRepository(WarningTarget)
+        .findOneBy({ warningId: d.warningId, operatorOrgId: d.operatorOrgId });
       const steps = this.timing.escalationSteps;
-      if (!target || target.deadlineGeneration !== d.generation || target.deadlineStatus !== 'missed' || target.feedbackAt || target.escalationLevel >= level || level > steps.length) {
+      if (
+        !target ||
+        target.deadlineGeneration !== d.generation ||
+        target.deadlineStatus !== 'missed' ||
+        target.feedbackAt ||
+        target.escalationLevel >= level ||
+        level > steps.length
+      ) {
         return 'skipped' as const;
       }
       const warning = await em.getRepository(Warning).findOneByOrFail({ id: d.warningId });
       const role = steps[level - 1];
       const now = new Date();
-      await em.getRepository(WarningTarget).update({ warningId: d.warningId, operatorOrgId: d.operatorOrgId }, { escalationLevel: level, updatedAt: now.toISOString() });
+      await em
+        .getRepository(WarningTarget)
+        .update(
+          { warningId: d.warningId, operatorOrgId: d.operatorOrgId },
+          { escalationLevel: level, updatedAt: now.toISOString() },
+        );
       await this.audit.append(em, {
-        actor: { system: 'timers', orgId: d.operatorOrgId }, orgId: d.operatorOrgId, action: 'warning.feedback-escalated',
-        payload: { warningId: d.warningId, reference: warning.reference, timer: d.timer, generation: d.generation, level, role, dueAt: target.dueAt, drill: warning.drill },
+        actor: { system: 'timers', orgId: d.operatorOrgId },
+        orgId: d.operatorOrgId,
+        action: 'warning.feedback-escalated',
+        payload: {
+          warningId: d.warningId,
+          reference: warning.reference,
+          timer: d.timer,
+          generation: d.generation,
+          level,
+          role,
+          dueAt: target.dueAt,
+          drill: warning.drill,
+        },
       });
       const fanout: FanoutPayload = {
-        orgId: d.operatorOrgId, warningId: d.warningId, event: 'escalation', drill: warning.drill, role,
-        data: { timer: d.timer, level, role, dueAt: target.dueAt, reference: warning.reference, title: warning.title, warningLevel: warning.level },
+        orgId: d.operatorOrgId,
+        warningId: d.warningId,
+        event: 'escalation',
+        drill: warning.drill,
+        role,
+        data: {
+          timer: d.timer,
+          level,
+          role,
+          dueAt: target.dueAt,
+          reference: warning.reference,
+          title: warning.title,
+          warningLevel: warning.level,
+        },
       };
-      const items: OutboxItem[] = [{ id: jobId('nt', 'w', d.warningId, d.operatorOrgId, 'esc', d.generation, level), queue: QUEUES.notifications, kind: 'fanout', payload: { ...fanout } }];
-      if (level < steps.length) items.push(warningEscalationJob(d.warningId, d.operatorOrgId, d.timer, d.generation, level + 1, new Date(now.getTime() + this.timing.escalationStepDelayMs)));
+      const items: OutboxItem[] = [
+        {
+          id: jobId('nt', 'w', d.warningId, d.operatorOrgId, 'esc', d.generation, level),
+          queue: QUEUES.notifications,
+          kind: 'fanout',
+          payload: { ...fanout },
+        },
+      ];
+      if (level < steps.length)
+        items.push(
+          warningEscalationJob(
+            d.warningId,
+            d.operatorOrgId,
+            d.timer,
+            d.generation,
+            level + 1,
+            new Date(now.getTime() + this.timing.escalationStepDelayMs),
+          ),
+        );
       await this.outbox.add(em, items);
       return 'escalated' as const;
     });
@@ -212,12 +347,31 @@ export class WarningEngine {
     target.deadlineStatus = entry.status;
   }
 
-  private effectsToOutbox(warning: Warning, target: WarningTarget, operatorName: string, effects: WorkflowEffect[], auditSeq: number, now: Date): OutboxItem[] {
+  private effectsToOutbox(
+    warning: Warning,
+    target: WarningTarget,
+    operatorName: string,
+    effects: WorkflowEffect[],
+    auditSeq: number,
+    now: Date,
+  ): OutboxItem[] {
     const items: OutboxItem[] = [];
     const { warningId, operatorOrgId } = target;
     const fanout = (orgId: string, event: string, data: Record<string, unknown>, tag: string): OutboxItem => {
-      const payload: FanoutPayload = { orgId, event, data: { reference: warning.reference, title: warning.title, level: warning.level, ...data }, drill: warning.drill, warningId, incidentId: null };
-      return { id: jobId('nt', 'w', warningId, operatorOrgId, auditSeq, tag), queue: QUEUES.notifications, kind: 'fanout', payload: { ...payload } };
+      const payload: FanoutPayload = {
+        orgId,
+        event,
+        data: { reference: warning.reference, title: warning.title, level: warning.level, ...data },
+        drill: warning.drill,
+        warningId,
+        incidentId: null,
+      };
+      return {
+        id: jobId('nt', 'w', warningId, operatorOrgId, auditSeq, tag),
+        queue: QUEUES.notifications,
+        kind: 'fanout',
+        payload: { ...payload },
+      };
     };
     effects.forEach((e, i) => {
       if (e.type === 'scheduleDeadline') {
@@ -227,7 +381,15 @@ export class WarningEngine {
           id: jobId('cancel', 'w', warningId, operatorOrgId, e.params.timer, e.params.generation, now.getTime()),
           queue: QUEUES.timers,
           kind: 'cancel',
-          payload: { jobIds: warningTimerJobIds(warningId, operatorOrgId, e.params.timer, e.params.generation, this.timing.reminders) },
+          payload: {
+            jobIds: warningTimerJobIds(
+              warningId,
+              operatorOrgId,
+              e.params.timer,
+              e.params.generation,
+              this.timing.reminders,
+            ),
+          },
         });
       } else if (e.type === 'notify') {
         const data = e.params.data ?? {};
@@ -236,18 +398,39 @@ export class WarningEngine {
             items.push(fanout(operatorOrgId, 'warning.received', { dueAt: target.dueAt }, `${i}`));
             break;
           case 'deadline.reminder':
-            items.push(fanout(operatorOrgId, 'warning.feedback-reminder', { dueAt: target.dueAt, fraction: data.fraction ?? null }, `${i}`));
+            items.push(
+              fanout(
+                operatorOrgId,
+                'warning.feedback-reminder',
+                { dueAt: target.dueAt, fraction: data.fraction ?? null },
+                `${i}`,
+              ),
+            );
             break;
           case 'deadline.missed': {
             target.missedAt = now.toISOString();
-            items.push(fanout(warning.orgId, 'warning.feedback-overdue', { operatorOrgId, operatorName, dueAt: target.dueAt }, `${i}d`));
+            items.push(
+              fanout(
+                warning.orgId,
+                'warning.feedback-overdue',
+                { operatorOrgId, operatorName, dueAt: target.dueAt },
+                `${i}d`,
+              ),
+            );
             items.push(fanout(operatorOrgId, 'warning.feedback-overdue', { dueAt: target.dueAt }, `${i}o`));
             const { timer, generation } = data as { timer: string; generation: number };
             items.push(warningEscalationJob(warningId, operatorOrgId, timer, generation, 1, now));
             break;
           }
           case 'warning.feedback-sent':
-            items.push(fanout(warning.orgId, 'warning.feedback-received', { operatorOrgId, operatorName, late: target.deadlineStatus === 'missed' }, `${i}`));
+            items.push(
+              fanout(
+                warning.orgId,
+                'warning.feedback-received',
+                { operatorOrgId, operatorName, late: target.deadlineStatus === 'missed' },
+                `${i}`,
+              ),
+            );
             break;
           default:
             items.push(fanout(operatorOrgId, e.params.event, data, `${i}`));
@@ -258,7 +441,13 @@ export class WarningEngine {
   }
 
   /** The due time was fixed when the warning was issued; reminders fall at fractions of the window. */
-  private schedule(warning: Warning, target: WarningTarget, timer: string, generation: number, now: Date): OutboxItem[] {
+  private schedule(
+    warning: Warning,
+    target: WarningTarget,
+    timer: string,
+    generation: number,
+    now: Date,
+  ): OutboxItem[] {
     const { warningId, operatorOrgId } = target;
     const start = new Date(target.clockStartedAt).getTime();
     const due = new Date(warning.feedbackDueAt);

@@ -21,12 +21,21 @@ class ActionsTaken extends Base {
 }
 class FeedbackSent extends Base {
   @IsString() @Length(1, 10000) feedback!: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 2000, { each: true }) measures?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 2000, { each: true })
+  measures?: string[];
 }
 
 /** The body class of each event type (exported for the validation tests). */
 export const WARNING_EVENT_SHAPES: Record<WarningUserEvent, new () => object> = {
-  START_ASSESSMENT: Empty, ASSESSED: Assessed, ACTIONS_TAKEN: ActionsTaken, FEEDBACK_SENT: FeedbackSent, CLOSE: Empty,
+  START_ASSESSMENT: Empty,
+  ASSESSED: Assessed,
+  ACTIONS_TAKEN: ActionsTaken,
+  FEEDBACK_SENT: FeedbackSent,
+  CLOSE: Empty,
 };
 
 export interface ParsedWarningEvent {
@@ -35,10 +44,10 @@ export interface ParsedWarningEvent {
   payload: Record<string, unknown>;
 }
 
-
 /** The body is `{ type, expectedVersion?, ...payload }`; its shape depends on `type`. */
 export function parseWarningEvent(body: unknown): ParsedWarningEvent {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badField('type', 'body must be a JSON object with a type');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badField('type', 'body must be a JSON object with a type');
   const { type, ...rest } = body as Record<string, unknown>;
   if (typeof type !== 'string') throw badField('type', 'type must be a string');
   if (TIMER_EVENTS.includes(type)) throw badField('type', `${type} is sent by the timers only`);
@@ -53,7 +62,8 @@ export function parseWarningEvent(body: unknown): ParsedWarningEvent {
 /** For OpenAPI: parseWarningEvent enforces each type's shape. */
 export class WarningEventBody {
   @ApiProperty({ enum: WARNING_USER_EVENTS }) type!: string;
-  @ApiPropertyOptional({ description: 'Optimistic concurrency: 409 when your workflow has moved on' }) expectedVersion?: number;
+  @ApiPropertyOptional({ description: 'Optimistic concurrency: 409 when your workflow has moved on' })
+  expectedVersion?: number;
   @ApiPropertyOptional({ description: 'ASSESSED: does the warning apply to you?' }) applicable?: boolean;
   @ApiPropertyOptional({ description: 'ASSESSED' }) note?: string;
   @ApiPropertyOptional({ description: 'ACTIONS_TAKEN: what was done' }) summary?: string;

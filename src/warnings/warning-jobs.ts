@@ -23,19 +23,40 @@ export const MAX_WARNING_ESCALATION_STEPS = 10;
 export const percent = (fraction: number) => Math.round(fraction * 100);
 
 /** Deterministic ids: (warning, operator, timer, generation) plus what the job does. */
-export function warningJobId(warningId: string, operatorOrgId: string, timer: string, generation: number, what: string): string {
+export function warningJobId(
+  warningId: string,
+  operatorOrgId: string,
+  timer: string,
+  generation: number,
+  what: string,
+): string {
   return jobId('wf', warningId, operatorOrgId, timer, generation, what);
 }
 
-export function warningTimerJobIds(warningId: string, operatorOrgId: string, timer: string, generation: number, reminders: readonly number[]): string[] {
+export function warningTimerJobIds(
+  warningId: string,
+  operatorOrgId: string,
+  timer: string,
+  generation: number,
+  reminders: readonly number[],
+): string[] {
   return [
     ...reminders.map((f) => warningJobId(warningId, operatorOrgId, timer, generation, `r${percent(f)}`)),
     warningJobId(warningId, operatorOrgId, timer, generation, 'due'),
-    ...Array.from({ length: MAX_WARNING_ESCALATION_STEPS }, (_, i) => warningJobId(warningId, operatorOrgId, timer, generation, `esc${i + 1}`)),
+    ...Array.from({ length: MAX_WARNING_ESCALATION_STEPS }, (_, i) =>
+      warningJobId(warningId, operatorOrgId, timer, generation, `esc${i + 1}`),
+    ),
   ];
 }
 
-export function warningEscalationJob(warningId: string, operatorOrgId: string, timer: string, generation: number, level: number, at: Date): OutboxItem {
+export function warningEscalationJob(
+  warningId: string,
+  operatorOrgId: string,
+  timer: string,
+  generation: number,
+  level: number,
+  at: Date,
+): OutboxItem {
   return {
     id: warningJobId(warningId, operatorOrgId, timer, generation, `esc${level}`),
     queue: QUEUES.timers,

@@ -19,7 +19,9 @@ export class WarningTimers implements OnModuleInit {
   onModuleInit(): void {
     this.registry.register(WARNING_JOBS.reminder, (job) => this.run(job as Job<WarningTimerJobData>));
     this.registry.register(WARNING_JOBS.due, (job) => this.run(job as Job<WarningTimerJobData>));
-    this.registry.register(WARNING_JOBS.escalate, (job) => this.engine.escalate((job as Job<WarningTimerJobData>).data));
+    this.registry.register(WARNING_JOBS.escalate, (job) =>
+      this.engine.escalate((job as Job<WarningTimerJobData>).data),
+    );
   }
 
   async run(job: Job<WarningTimerJobData>): Promise<string> {

@@ -2,7 +2,15 @@ import { PageQuery } from '../http/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, ValidateNested,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  ValidateNested,
 } from 'class-validator';
 import { IsZonedTimestamp } from '../http/timestamp';
 import { WARNING_LEVELS, type WarningLevel } from '../../workflows/types';
@@ -40,27 +48,41 @@ export class CreateWarningDto {
   @Type(() => IndicatorInputDto)
   indicators?: IndicatorInputDto[];
 
-  @ApiPropertyOptional({ enum: SECTORS, isArray: true, description: 'Warn every operator of the sector; a department may name only its own sector' })
+  @ApiPropertyOptional({
+    enum: SECTORS,
+    isArray: true,
+    description: 'Warn every operator of the sector; a department may name only its own sector',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
   @IsIn(SECTORS as unknown as Sector[], { each: true })
   sectors?: Sector[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Specific operators (organisation ids) of the department\'s own sector' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: "Specific operators (organisation ids) of the department's own sector",
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsUUID('all', { each: true })
   operatorIds?: string[];
 
-  @ApiPropertyOptional({ example: 'PT6H', description: 'Feedback window (ISO 8601 duration); default per level from the catalogue' })
+  @ApiPropertyOptional({
+    example: 'PT6H',
+    description: 'Feedback window (ISO 8601 duration); default per level from the catalogue',
+  })
   @IsOptional()
   @IsString()
   @Length(2, 40)
   feedbackWithin?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-26T12:00:00Z', format: 'date-time', description: 'Absolute feedback deadline (with an offset or Z), instead of feedbackWithin' })
+  @ApiPropertyOptional({
+    example: '2026-11-26T12:00:00Z',
+    format: 'date-time',
+    description: 'Absolute feedback deadline (with an offset or Z), instead of feedbackWithin',
+  })
   @IsOptional()
   @IsZonedTimestamp()
   feedbackDueAt?: string;
@@ -73,10 +95,13 @@ export class CreateWarningDto {
 
 /** For OpenAPI only: `stix` is taken out of the body before validation and parsed as untrusted STIX. */
 export class CreateWarningBody extends CreateWarningDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'A STIX 2.1 bundle whose indicators become the warning\'s indicators' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: "A STIX 2.1 bundle whose indicators become the warning's indicators",
+  })
   stix?: Record<string, unknown>;
 }
-
 
 export class ListWarningsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'true: drills only; false: real warnings only' })

@@ -60,7 +60,8 @@ class WarningBase {
 /** What the issuing department sees: every warned operator's feedback status. */
 export class DepartmentWarningView extends WarningBase {
   @ApiProperty({ type: [TargetStatusView] }) targets!: TargetStatusView[];
-  @ApiProperty({ type: [TargetStatusView], description: 'Operators whose feedback is overdue' }) overdue!: TargetStatusView[];
+  @ApiProperty({ type: [TargetStatusView], description: 'Operators whose feedback is overdue' })
+  overdue!: TargetStatusView[];
   @ApiProperty() counts!: { targets: number; answered: number; overdue: number };
   @ApiPropertyOptional({ description: 'Only right after creation with a `stix` bundle: what was imported and skipped' })
   stixImport?: { imported: number; skipped: Array<{ id: string; pattern?: string; reason: string }> };
@@ -90,7 +91,11 @@ export class WarningSummaryView {
   @ApiPropertyOptional({ description: 'Operator side: your workflow state' }) state?: string;
   @ApiPropertyOptional({ description: 'Operator side' }) deadlineStatus?: string;
   @ApiPropertyOptional({ description: 'Operator side' }) version?: number;
-  @ApiPropertyOptional({ description: 'Department side: targets, answered, overdue' }) counts?: { targets: number; answered: number; overdue: number };
+  @ApiPropertyOptional({ description: 'Department side: targets, answered, overdue' }) counts?: {
+    targets: number;
+    answered: number;
+    overdue: number;
+  };
 }
 
 export class WarningPage {
@@ -104,19 +109,37 @@ export const TIMER = 'warning-feedback';
 
 export function baseView(w: Warning, issuerName: string): WarningBase {
   return {
-    id: w.id, reference: w.reference, title: w.title, level: w.level, drill: w.drill, sectors: w.sectors,
-    threatDescription: w.threatDescription, recommendedActions: w.recommendedActions, indicators: w.indicators,
-    feedbackWithin: w.feedbackWithin, feedbackDueAt: w.feedbackDueAt, issuer: { id: w.orgId, name: issuerName },
-    createdAt: w.createdAt, updatedAt: w.updatedAt,
+    id: w.id,
+    reference: w.reference,
+    title: w.title,
+    level: w.level,
+    drill: w.drill,
+    sectors: w.sectors,
+    threatDescription: w.threatDescription,
+    recommendedActions: w.recommendedActions,
+    indicators: w.indicators,
+    feedbackWithin: w.feedbackWithin,
+    feedbackDueAt: w.feedbackDueAt,
+    issuer: { id: w.orgId, name: issuerName },
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
   };
 }
 
 export function deadlineView(t: WarningTarget): TargetDeadlineView {
-  return { timer: TIMER, status: t.deadlineStatus, generation: t.deadlineGeneration, dueAt: t.dueAt, escalationLevel: t.escalationLevel };
+  return {
+    timer: TIMER,
+    status: t.deadlineStatus,
+    generation: t.deadlineGeneration,
+    dueAt: t.dueAt,
+    escalationLevel: t.escalationLevel,
+  };
 }
 
 export function feedbackView(t: WarningTarget): FeedbackView | null {
-  return t.feedbackAt ? { text: t.feedback ?? '', measures: t.feedbackMeasures ?? [], at: t.feedbackAt, by: t.feedbackBy ?? '' } : null;
+  return t.feedbackAt
+    ? { text: t.feedback ?? '', measures: t.feedbackMeasures ?? [], at: t.feedbackAt, by: t.feedbackBy ?? '' }
+    : null;
 }
 
 /** Overdue means "still owes feedback and the deadline has passed", whether or not the timer ran yet. */
@@ -127,8 +150,16 @@ export function isOverdue(t: WarningTarget, now: string): boolean {
 export function targetStatus(t: WarningTarget, operatorName: string, now: string): TargetStatusView {
   const context = (JSON.parse(t.snapshot) as { context: EarlyWarningContext }).context;
   return {
-    operatorOrgId: t.operatorOrgId, operatorName, state: t.state, version: t.version, deadline: deadlineView(t),
-    applicable: context.applicable, answered: !!t.feedbackAt, answeredAt: t.feedbackAt, feedback: feedbackView(t),
-    overdue: isOverdue(t, now), late: !!t.feedbackAt && (t.deadlineStatus === 'missed' || t.feedbackAt > t.dueAt),
+    operatorOrgId: t.operatorOrgId,
+    operatorName,
+    state: t.state,
+    version: t.version,
+    deadline: deadlineView(t),
+    applicable: context.applicable,
+    answered: !!t.feedbackAt,
+    answeredAt: t.feedbackAt,
+    feedback: feedbackView(t),
+    overdue: isOverdue(t, now),
+    late: !!t.feedbackAt && (t.deadlineStatus === 'missed' || t.feedbackAt > t.dueAt),
   };
 }

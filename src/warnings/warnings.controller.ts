@@ -1,7 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiForbiddenResponse,
-  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiUnprocessableEntityResponse, getSchemaPath,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
@@ -15,7 +28,10 @@ import { WarningsService } from './warnings.service';
 @ApiTags('warnings')
 @ApiBearerAuth()
 @ApiExtraModels(DepartmentWarningView, OperatorWarningView)
-@ApiNotFoundResponse({ type: ErrorBody, description: 'No such warning issued by you (department) or addressed to you (operator)' })
+@ApiNotFoundResponse({
+  type: ErrorBody,
+  description: 'No such warning issued by you (department) or addressed to you (operator)',
+})
 @ApiForbiddenResponse({ type: ErrorBody, description: 'Your organisation kind or role may not do this' })
 @Controller('api/v1/warnings')
 export class WarningsController {
@@ -24,26 +40,44 @@ export class WarningsController {
   @Post()
   @OrgKinds('department')
   @Roles('department-officer')
-  @ApiOperation({ summary: 'Issue an early warning (预警) to operators of your sector; each gets it in its early-warning workflow' })
+  @ApiOperation({
+    summary: 'Issue an early warning (预警) to operators of your sector; each gets it in its early-warning workflow',
+  })
   @ApiBody({ type: CreateWarningBody })
   @ApiCreatedResponse({ type: DepartmentWarningView })
-  @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid field, another sector, or an unknown operator (field named)' })
+  @ApiBadRequestResponse({
+    type: ErrorBody,
+    description: 'Invalid field, another sector, or an unknown operator (field named)',
+  })
   @ApiPayloadTooLargeResponse({ type: ErrorBody, description: '`stix` bundle too large or with too many objects' })
-  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: '`stix` is not a valid STIX 2.1 bundle, too deep, or holds overlong strings' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBody,
+    description: '`stix` is not a valid STIX 2.1 bundle, too deep, or holds overlong strings',
+  })
   create(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
     return this.warnings.create(p, body);
   }
 
   @Get()
-  @ApiOperation({ summary: 'Department: warnings you issued, with feedback counts. Operator: warnings addressed to you, with your state' })
+  @ApiOperation({
+    summary:
+      'Department: warnings you issued, with feedback counts. Operator: warnings addressed to you, with your state',
+  })
   @ApiOkResponse({ type: WarningPage })
   list(@CurrentPrincipal() p: Principal, @Query() q: ListWarningsQuery) {
     return this.warnings.list(p, q);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Department: the warning with every operator\'s feedback status and who is overdue. Operator: the warning with your workflow state, allowed events, version and deadline' })
-  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(DepartmentWarningView) }, { $ref: getSchemaPath(OperatorWarningView) }] } })
+  @ApiOperation({
+    summary:
+      "Department: the warning with every operator's feedback status and who " +
+      'is overdue. Operator: the warning with your workflow state, allowed ' +
+      'events, version and deadline',
+  })
+  @ApiOkResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(DepartmentWarningView) }, { $ref: getSchemaPath(OperatorWarningView) }] },
+  })
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.warnings.get(p, id);
   }
@@ -51,11 +85,16 @@ export class WarningsController {
   @Post(':id/events')
   @HttpCode(200)
   @OrgKinds('operator')
-  @ApiOperation({ summary: 'Send an event to your warning workflow: START_ASSESSMENT, ASSESSED, ACTIONS_TAKEN, FEEDBACK_SENT, CLOSE' })
+  @ApiOperation({
+    summary: 'Send an event to your warning workflow: START_ASSESSMENT, ASSESSED, ACTIONS_TAKEN, FEEDBACK_SENT, CLOSE',
+  })
   @ApiBody({ type: WarningEventBody })
   @ApiOkResponse({ type: OperatorWarningView })
   @ApiBadRequestResponse({ type: ErrorBody, description: 'Malformed payload for this event type (field named)' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'Not accepted now (allowedEvents lists what is), or expectedVersion is stale' })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description: 'Not accepted now (allowedEvents lists what is), or expectedVersion is stale',
+  })
   applyEvent(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: unknown) {
     return this.warnings.applyEvent(p, id, body);
   }
@@ -64,12 +103,19 @@ export class WarningsController {
   @HttpCode(200)
   @OrgKinds('department')
   @Roles('department-officer')
-  @ApiOperation({ summary: 'Attach a STIX 2.1 bundle: its indicators become the warning\'s indicators; unsupported patterns are reported back as skipped' })
+  @ApiOperation({
+    summary:
+      "Attach a STIX 2.1 bundle: its indicators become the warning's " +
+      'indicators; unsupported patterns are reported back as skipped',
+  })
   @ApiConsumes('application/json', ...STIX_TEXT_TYPES)
   @ApiBody({ schema: { type: 'object', additionalProperties: true, description: 'A STIX 2.1 bundle' } })
   @ApiOkResponse({ description: '{ warningId, imported, added, skipped, indicators }' })
   @ApiPayloadTooLargeResponse({ type: ErrorBody, description: 'Bundle too large or with too many objects' })
-  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'Not a valid STIX 2.1 bundle, too deep, or overlong strings' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBody,
+    description: 'Not a valid STIX 2.1 bundle, too deep, or overlong strings',
+  })
   importStix(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: unknown) {
     return this.warnings.importStix(p, id, body);
   }

@@ -27,6 +27,8 @@ export class WarningsModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     // STIX sent as raw text (application/stix+json …) is read as text so its limits apply before parsing.
-    consumer.apply(stixTextBody(this.config.BODY_LIMIT_BYTES)).forRoutes({ path: 'api/v1/warnings/:id/stix', method: RequestMethod.POST });
+    consumer
+      .apply(stixTextBody(this.config.BODY_LIMIT_BYTES))
+      .forRoutes({ path: 'api/v1/warnings/:id/stix', method: RequestMethod.POST });
   }
 }

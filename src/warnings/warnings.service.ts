@@ -20,8 +20,15 @@ import { CreateWarningDto, type ListWarningsQuery } from './warning.dto';
 import { Warning, type WarningIndicator } from './warning.entity';
 import { WarningTarget } from './warning-target.entity';
 import {
-  baseView, deadlineView, feedbackView, isOverdue, targetStatus,
-  type DepartmentWarningView, type OperatorWarningView, type WarningPage, type WarningSummaryView,
+  baseView,
+  deadlineView,
+  feedbackView,
+  isOverdue,
+  targetStatus,
+  type DepartmentWarningView,
+  type OperatorWarningView,
+  type WarningPage,
+  type WarningSummaryView,
 } from './warning.view';
 
 /** Bounds on an explicit feedback window: at least a second (tests use PT3S), at most 90 days. */
@@ -60,7 +67,8 @@ export class WarningsService {
   ) {}
 
   async create(p: Principal, body: unknown): Promise<DepartmentWarningView> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badField('title', 'body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw badField('title', 'body must be a JSON object');
     // The STIX bundle is untrusted and possibly hostile: it never goes through class-transformer
     // (which recurses), only through the bounded, iterative STIX parser.
     const { stix, ...rest } = body as Record<string, unknown>;
@@ -73,12 +81,29 @@ export class WarningsService {
       const bundle = readStixUpload(stix, 'stix');
       const result = importIndicators(bundle, { includeDrill: dto.drill ?? false });
       const before = indicators.length;
-      mergeIndicators(indicators, result.indicators.map((i) => ({ type: i.type, value: i.value, ...(i.description ? { description: i.description } : {}), source: 'stix' as const, stixId: i.stixId })));
+      mergeIndicators(
+        indicators,
+        result.indicators.map((i) => ({
+          type: i.type,
+          value: i.value,
+          ...(i.description ? { description: i.description } : {}),
+          source: 'stix' as const,
+          stixId: i.stixId,
+        })),
+      );
       stixImport = { imported: indicators.length - before, skipped: result.skipped };
     }
     const { warning, targets } = await this.engine.issue(p, {
-      title: dto.title, level: dto.level, sectors: dto.sectors ?? [], threatDescription: dto.threatDescription,
-      recommendedActions: dto.recommendedActions ?? [], indicators, feedbackWithin, feedbackDueAt, drill: dto.drill ?? false, operators,
+      title: dto.title,
+      level: dto.level,
+      sectors: dto.sectors ?? [],
+      threatDescription: dto.threatDescription,
+      recommendedActions: dto.recommendedActions ?? [],
+      indicators,
+      feedbackWithin,
+      feedbackDueAt,
+      drill: dto.drill ?? false,
+      operators,
       ...(stixImport ? { stixImport: { imported: stixImport.imported, skipped: stixImport.skipped.length } } : {}),
     });
     const names = new Map(operators.map((o) => [o.id, o.name]));
@@ -91,28 +116,55 @@ export class WarningsService {
     const now = nowIso();
     if (p.orgKind === 'department') {
       const where = { orgId: p.orgId, ...(q.drill !== undefined ? { drill: q.drill } : {}) };
-      const [rows, total] = await this.dataSource.getRepository(Warning).findAndCount({ where, order: { createdAt: 'DESC', reference: 'DESC' }, skip: (page - 1) * pageSize, take: pageSize });
-      const targets = rows.length ? await this.dataSource.getRepository(WarningTarget).findBy({ warningId: In(rows.map((w) => w.id)), departmentOrgId: p.orgId }) : [];
+      const [rows, total] = await this.dataSource.getRepository(Warning).findAndCount({
+        where,
+        order: { createdAt: 'DESC', reference: 'DESC' },
+        skip: (page - 1) * pageSize,
+        take: pageSize,
+      });
+      const targets = rows.length
+        ? await this.dataSource
+            .getRepository(WarningTarget)
+            .findBy({ warningId: In(rows.map((w) => w.id)), departmentOrgId: p.orgId })
+        : [];
       const items = rows.map((w): WarningSummaryView => {
         const mine = targets.filter((t) => t.warningId === w.id);
         return {
           ...summary(w, p.orgName),
-          counts: { targets: mine.length, answered: mine.filter((t) => !!t.feedbackAt).length, overdue: mine.filter((t) => isOverdue(t, now)).length },
+          counts: {
+            targets: mine.length,
+            answered: mine.filter((t) => !!t.feedbackAt).length,
+            overdue: mine.filter((t) => isOverdue(t, now)).length,
+          },
         };
       });
       return { items, total, page, pageSize };
     }
-    const qb = this.dataSource.getRepository(WarningTarget).createQueryBuilder('t')
+    const qb = this.dataSource
+      .getRepository(WarningTarget)
+      .createQueryBuilder('t')
       .innerJoin(Warning, 'w', 'w.id = t.warning_id')
       .where('t.operator_org_id = :org', { org: p.orgId });
     if (q.drill !== undefined) qb.andWhere('w.drill = :drill', { drill: q.drill });
-    const [targets, total] = await qb.orderBy('t.created_at', 'DESC').addOrderBy('t.warning_id', 'DESC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
-    const warnings = targets.length ? await this.dataSource.getRepository(Warning).findBy({ id: In(targets.map((t) => t.warningId)) }) : [];
+    const [targets, total] = await qb
+      .orderBy('t.created_at', 'DESC')
+      .addOrderBy('t.warning_id', 'DESC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    const warnings = targets.length
+      ? await this.dataSource.getRepository(Warning).findBy({ id: In(targets.map((t) => t.warningId)) })
+      : [];
     const issuers = await this.orgNames(warnings.map((w) => w.orgId));
     const byId = new Map(warnings.map((w) => [w.id, w]));
     const items = targets.map((t): WarningSummaryView => {
       const w = byId.get(t.warningId)!;
-      return { ...summary(w, issuers.get(w.orgId) ?? ''), state: t.state, deadlineStatus: t.deadlineStatus, version: t.version };
+      return {
+        ...summary(w, issuers.get(w.orgId) ?? ''),
+        state: t.state,
+        deadlineStatus: t.deadlineStatus,
+        version: t.version,
+      };
     });
     return { items, total, page, pageSize };
   }
@@ -120,10 +172,15 @@ export class WarningsService {
   async get(p: Principal, id: string): Promise<DepartmentWarningView | OperatorWarningView> {
     if (p.orgKind === 'department') {
       const warning = await this.ownWarning(p, id);
-      const targets = await this.dataSource.getRepository(WarningTarget).find({ where: { warningId: id, departmentOrgId: p.orgId }, order: { createdAt: 'ASC', operatorOrgId: 'ASC' } });
+      const targets = await this.dataSource.getRepository(WarningTarget).find({
+        where: { warningId: id, departmentOrgId: p.orgId },
+        order: { createdAt: 'ASC', operatorOrgId: 'ASC' },
+      });
       return this.departmentView(warning, p.orgName, targets, await this.orgNames(targets.map((t) => t.operatorOrgId)));
     }
-    const target = await this.dataSource.getRepository(WarningTarget).findOneBy({ warningId: id, operatorOrgId: p.orgId });
+    const target = await this.dataSource
+      .getRepository(WarningTarget)
+      .findOneBy({ warningId: id, operatorOrgId: p.orgId });
     if (!target) throw new NotFoundException('Warning not found');
     const warning = await this.dataSource.getRepository(Warning).findOneByOrFail({ id });
     return this.operatorView(p, warning, target);
@@ -138,7 +195,11 @@ export class WarningsService {
       feedback = { text: payload.feedback as string, measures: (payload.measures as string[] | undefined) ?? [] };
       event = { type };
     }
-    const applied = await this.engine.apply(p, id, p.orgId, event, { expectedVersion, feedback, auditPayload: feedback ? { feedback: feedback.text, measures: feedback.measures } : undefined });
+    const applied = await this.engine.apply(p, id, p.orgId, event, {
+      expectedVersion,
+      feedback,
+      auditPayload: feedback ? { feedback: feedback.text, measures: feedback.measures } : undefined,
+    });
     return this.operatorView(p, applied.warning, applied.target);
   }
 
@@ -151,12 +212,30 @@ export class WarningsService {
       if (!warning) throw new NotFoundException('Warning not found');
       const result = importIndicators(bundle, { includeDrill: warning.drill });
       const indicators = [...warning.indicators];
-      const added = mergeIndicators(indicators, result.indicators.map((i) => ({ type: i.type, value: i.value, ...(i.description ? { description: i.description } : {}), source: 'stix' as const, stixId: i.stixId })));
+      const added = mergeIndicators(
+        indicators,
+        result.indicators.map((i) => ({
+          type: i.type,
+          value: i.value,
+          ...(i.description ? { description: i.description } : {}),
+          source: 'stix' as const,
+          stixId: i.stixId,
+        })),
+      );
       const updatedAt = nowIso();
       await em.getRepository(Warning).update({ id }, { indicators, updatedAt });
       await this.audit.append(em, {
-        actor: p, action: 'warning.stix-imported',
-        payload: { warningId: id, reference: warning.reference, bundleId: bundle.id, objects: bundle.objects.length, imported: added.length, skipped: result.skipped.length, drill: warning.drill },
+        actor: p,
+        action: 'warning.stix-imported',
+        payload: {
+          warningId: id,
+          reference: warning.reference,
+          bundleId: bundle.id,
+          objects: bundle.objects.length,
+          imported: added.length,
+          skipped: result.skipped.length,
+          drill: warning.drill,
+        },
       });
       return { warningId: id, imported: added.length, added, skipped: result.skipped, indicators };
     });
@@ -168,7 +247,8 @@ export class WarningsService {
     const repo = this.dataSource.getRepository(Organisation);
     const found = new Map<string, Organisation>();
     for (const sector of dto.sectors ?? []) {
-      if (sector !== p.sector) throw badField('sectors', `a department of sector ${p.sector} may warn only its own sector, not ${sector}`);
+      if (sector !== p.sector)
+        throw badField('sectors', `a department of sector ${p.sector} may warn only its own sector, not ${sector}`);
       const all = await repo.findBy({ kind: 'operator', sector: p.sector, isPlatform: false });
       if (all.length === 0) throw badField('sectors', `no operator is registered in sector ${p.sector}`);
       for (const o of all) found.set(o.id, o);
@@ -176,18 +256,23 @@ export class WarningsService {
     const ids = [...new Set(dto.operatorIds ?? [])];
     if (ids.length) {
       const rows = await repo.findBy({ id: In(ids) });
-      const ok = new Map(rows.filter((o) => o.kind === 'operator' && o.sector === p.sector && !o.isPlatform).map((o) => [o.id, o]));
+      const ok = new Map(
+        rows.filter((o) => o.kind === 'operator' && o.sector === p.sector && !o.isPlatform).map((o) => [o.id, o]),
+      );
       const bad = ids.findIndex((i) => !ok.has(i));
-      if (bad >= 0) throw badField('operatorIds', `operatorIds[${bad}] (${ids[bad]}) is not an operator of sector ${p.sector}`);
+      if (bad >= 0)
+        throw badField('operatorIds', `operatorIds[${bad}] (${ids[bad]}) is not an operator of sector ${p.sector}`);
       for (const o of ok.values()) found.set(o.id, o);
     }
-    if (found.size === 0) throw badField('operatorIds', 'name the operators to warn (operatorIds) or your sector (sectors)');
+    if (found.size === 0)
+      throw badField('operatorIds', 'name the operators to warn (operatorIds) or your sector (sectors)');
     return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
   private feedbackDue(dto: CreateWarningDto): { feedbackWithin: string | null; feedbackDueAt: string } {
     const now = Date.now();
-    if (dto.feedbackWithin !== undefined && dto.feedbackDueAt !== undefined) throw badField('feedbackDueAt', 'give feedbackWithin or feedbackDueAt, not both');
+    if (dto.feedbackWithin !== undefined && dto.feedbackDueAt !== undefined)
+      throw badField('feedbackDueAt', 'give feedbackWithin or feedbackDueAt, not both');
     if (dto.feedbackDueAt !== undefined) {
       const due = new Date(dto.feedbackDueAt).getTime();
       if (due - now < MIN_WINDOW_MS) throw badField('feedbackDueAt', 'feedbackDueAt must be in the future');
@@ -199,10 +284,15 @@ export class WarningsService {
     try {
       ms = durationMs(within);
     } catch (err) {
-      if (err instanceof DurationError) throw badField('feedbackWithin', `feedbackWithin must be an ISO 8601 duration such as PT6H or P1D (${err.message})`);
+      if (err instanceof DurationError)
+        throw badField(
+          'feedbackWithin',
+          `feedbackWithin must be an ISO 8601 duration such as PT6H or P1D (${err.message})`,
+        );
       throw err;
     }
-    if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS) throw badField('feedbackWithin', 'feedbackWithin must be between one second and 90 days');
+    if (ms < MIN_WINDOW_MS || ms > MAX_WINDOW_MS)
+      throw badField('feedbackWithin', 'feedbackWithin must be between one second and 90 days');
     return { feedbackWithin: within, feedbackDueAt: new Date(now + ms).toISOString() };
   }
 
@@ -211,7 +301,14 @@ export class WarningsService {
     (dto.indicators ?? []).forEach((i, n) => {
       const problem = indicatorValueProblem(i.type, i.value);
       if (problem) throw badField(`indicators.${n}.value`, problem);
-      mergeIndicators(out, [{ type: i.type, value: normaliseIndicatorValue(i.type, i.value), ...(i.description ? { description: i.description } : {}), source: 'manual' }]);
+      mergeIndicators(out, [
+        {
+          type: i.type,
+          value: normaliseIndicatorValue(i.type, i.value),
+          ...(i.description ? { description: i.description } : {}),
+          source: 'manual',
+        },
+      ]);
     });
     return out;
   }
@@ -229,13 +326,24 @@ export class WarningsService {
     return new Map(rows.map((o) => [o.id, o.name]));
   }
 
-  private departmentView(warning: Warning, issuerName: string, targets: WarningTarget[], names: Map<string, string>): DepartmentWarningView {
+  private departmentView(
+    warning: Warning,
+    issuerName: string,
+    targets: WarningTarget[],
+    names: Map<string, string>,
+  ): DepartmentWarningView {
     const now = nowIso();
     const statuses = targets.map((t) => targetStatus(t, names.get(t.operatorOrgId) ?? '', now));
     const overdue = statuses.filter((s) => s.overdue);
     return {
-      ...baseView(warning, issuerName), targets: statuses, overdue,
-      counts: { targets: statuses.length, answered: statuses.filter((s) => s.answered).length, overdue: overdue.length },
+      ...baseView(warning, issuerName),
+      targets: statuses,
+      overdue,
+      counts: {
+        targets: statuses.length,
+        answered: statuses.filter((s) => s.answered).length,
+        overdue: overdue.length,
+      },
     };
   }
 
@@ -244,16 +352,30 @@ export class WarningsService {
     const snapshot = this.runtime.restore(target.workflowId, target.workflowVersion, target.snapshot);
     const context = snapshot.context as EarlyWarningContext;
     return {
-      ...baseView(warning, issuer.get(warning.orgId) ?? ''), state: target.state, stateValue: snapshot.value, version: target.version,
+      ...baseView(warning, issuer.get(warning.orgId) ?? ''),
+      state: target.state,
+      stateValue: snapshot.value,
+      version: target.version,
       allowedEvents: this.runtime.allowed(target.workflowId, target.workflowVersion, snapshot, p.role as never),
-      deadline: deadlineView(target), assessment: { applicable: context.applicable, note: context.assessmentNote },
-      actionsSummary: context.actionsSummary, feedback: feedbackView(target),
+      deadline: deadlineView(target),
+      assessment: { applicable: context.applicable, note: context.assessmentNote },
+      actionsSummary: context.actionsSummary,
+      feedback: feedbackView(target),
     };
   }
 }
 
 function summary(w: Warning, issuerName: string): WarningSummaryView {
-  return { id: w.id, reference: w.reference, title: w.title, level: w.level, drill: w.drill, feedbackDueAt: w.feedbackDueAt, issuer: { id: w.orgId, name: issuerName }, createdAt: w.createdAt };
+  return {
+    id: w.id,
+    reference: w.reference,
+    title: w.title,
+    level: w.level,
+    drill: w.drill,
+    feedbackDueAt: w.feedbackDueAt,
+    issuer: { id: w.orgId, name: issuerName },
+    createdAt: w.createdAt,
+  };
 }
 
 /** Appends the indicators not already present (same type and value); returns those added. */

@@ -10,14 +10,19 @@ export class WorkflowsController {
   @Get('workflows')
   @ApiOkResponse({ description: 'Every registered workflow version' })
   list() {
-    return listWorkflows().map((w) => ({ id: w.id, version: w.version, latest: latestWorkflow(w.id)?.version === w.version }));
+    return listWorkflows().map((w) => ({
+      id: w.id,
+      version: w.version,
+      latest: latestWorkflow(w.id)?.version === w.version,
+    }));
   }
 
   @Get('workflows/:id')
   @ApiOperation({ summary: 'States, transitions and requirement IDs of a workflow (latest version unless ?version=)' })
   @ApiQuery({ name: 'version', required: false })
   get(@Param('id') id: string, @Query('version') version?: string) {
-    const entry = version === undefined ? latestWorkflow(id) : /^\d+$/.test(version) ? getWorkflow(id, Number(version)) : undefined;
+    const entry =
+      version === undefined ? latestWorkflow(id) : /^\d+$/.test(version) ? getWorkflow(id, Number(version)) : undefined;
     if (!entry) throw new NotFoundException(`No workflow ${id}${version ? ` version ${version}` : ''}`);
     return { ...describeWorkflow(entry.machine), version: entry.version };
   }

@@ -45,7 +45,9 @@ class BenchController {
   async floor(@CurrentPrincipal() p: Principal) {
     const id = randomUUID();
     // The same write queue and statement path (sql()) as the product's hot path.
-    await this.tx.run((em) => sql(em, 'INSERT INTO bench_floor (id, org_id, at) VALUES (?, ?, ?)', [id, p.orgId, new Date().toISOString()]));
+    await this.tx.run((em) =>
+      sql(em, 'INSERT INTO bench_floor (id, org_id, at) VALUES (?, ?, ?)', [id, p.orgId, new Date().toISOString()]),
+    );
     return { id };
   }
 
@@ -58,8 +60,16 @@ class BenchController {
       const due = t0 + Math.floor((i * body.spreadMs) / body.count);
       const detectedAt = new Date(due - 3600_000).toISOString();
       const { incident, snapshot } = await this.engine.declare(p, {
-        title: `bench deadline ${i}`, description: '', category: 'ddos', grade: 'II', detectedAt, occurredAt: null,
-        affectedSystems: [], affectedBusiness: [], drill: true, impact: null,
+        title: `bench deadline ${i}`,
+        description: '',
+        category: 'ddos',
+        grade: 'II',
+        detectedAt,
+        occurredAt: null,
+        affectedSystems: [],
+        affectedBusiness: [],
+        drill: true,
+        impact: null,
       });
       await this.confirm(p, incident, snapshot.context as IncidentContext);
     }
@@ -72,7 +82,9 @@ class BenchController {
     const [{ n }] = await this.dataSource.query('SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL');
     let jobs = 0;
     for (const name of Object.values(QUEUES)) {
-      const c = await this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }).getJobCounts('waiting', 'active', 'prioritized');
+      const c = await this.moduleRef
+        .get<Queue>(getQueueToken(name), { strict: false })
+        .getJobCounts('waiting', 'active', 'prioritized');
       jobs += c.waiting + c.active + c.prioritized;
     }
     return { outbox: Number(n), jobs, notifyConcurrency: this.config.NOTIFY_CONCURRENCY };
@@ -84,7 +96,10 @@ class BenchController {
     // Median lateness per tenth of the deadlines in due order: a backlog that builds up shows as a rising row.
     const byDue = [...lateness].sort((a, b) => a.dueAt - b.dueAt);
     const tenths = Array.from({ length: 10 }, (_, i) => {
-      const part = byDue.slice(Math.floor((i * byDue.length) / 10), Math.floor(((i + 1) * byDue.length) / 10)).map((l) => l.lateMs).sort((a, b) => a - b);
+      const part = byDue
+        .slice(Math.floor((i * byDue.length) / 10), Math.floor(((i + 1) * byDue.length) / 10))
+        .map((l) => l.lateMs)
+        .sort((a, b) => a - b);
       return part.length ? pct(part, 50) : null;
     });
     return { fired: sorted.length, p50: pct(sorted, 50), p99: pct(sorted, 99), max: sorted[sorted.length - 1], tenths };
@@ -95,11 +110,23 @@ class BenchController {
    * raw worker's side enqueues with addBulk in chunks of the same size); each commit wakes the relay.
    */
   @Post('notifications')
-  async notifications(@CurrentPrincipal() p: Principal, @Body() body: { count: number; chunk: number; incidentId: string; runId: string }) {
+  async notifications(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: { count: number; chunk: number; incidentId: string; runId: string },
+  ) {
     for (let start = 0; start < body.count; start += body.chunk) {
       const items: OutboxItem[] = Array.from({ length: Math.min(body.chunk, body.count - start) }, (_, j) => ({
-        id: jobId('bench', body.runId, start + j), queue: QUEUES.notifications, kind: 'fanout',
-        payload: { orgId: p.orgId, incidentId: body.incidentId, event: 'incident.confirmed', data: { seq: start + j }, drill: true, grade: 'II' },
+        id: jobId('bench', body.runId, start + j),
+        queue: QUEUES.notifications,
+        kind: 'fanout',
+        payload: {
+          orgId: p.orgId,
+          incidentId: body.incidentId,
+          event: 'incident.confirmed',
+          data: { seq: start + j },
+          drill: true,
+          grade: 'II',
+        },
       }));
       await this.tx.run((em) => this.outbox.add(em, items));
     }
@@ -110,7 +137,14 @@ class BenchController {
     const steps = context.steps.filter((s) => s.phase === 'triage' && s.mandatory);
     for (const s of steps) {
       const role = s.roles.includes(p.role) ? p.role : s.roles[0];
-      await this.engine.stepEvent({ ...p, role: role as Principal['role'] }, incident.id, p.orgId, s.id, 'COMPLETE_STEP', {});
+      await this.engine.stepEvent(
+        { ...p, role: role as Principal['role'] },
+        incident.id,
+        p.orgId,
+        s.id,
+        'COMPLETE_STEP',
+        {},
+      );
     }
     await this.engine.apply(p, incident.id, p.orgId, { type: 'CONFIRM', grade: 'II' });
   }
@@ -121,6 +155,9 @@ export class BenchFloorModule implements OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
 
   async onModuleInit() {
-    await this.dataSource.query('CREATE TABLE IF NOT EXISTS bench_floor (id varchar(36) PRIMARY KEY, org_id varchar(36) NOT NULL, at varchar(32) NOT NULL)');
+    await this.dataSource.query(
+      'CREATE TABLE IF NOT EXISTS bench_floor (id varchar(36) PRIMARY KEY, ' +
+        'org_id varchar(36) NOT NULL, at varchar(32) NOT NULL)',
+    );
   }
 }

@@ -51,20 +51,33 @@ interface Figures {
   non2xx: number;
 }
 
-async function startServer(dir: string, adminToken: string): Promise<{ child: ChildProcess; url: string; redisUrl: string }> {
+async function startServer(
+  dir: string,
+  adminToken: string,
+): Promise<{ child: ChildProcess; url: string; redisUrl: string }> {
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS: extra Node options for the service only, e.g. --cpu-prof to profile it.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(__dirname, 'server.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`, VAR_DIR: join(dir, 'var'),
-      BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', REDIS_URL: '',
-      // The benchmark's webhook receiver listens on loopback, which the egress policy refuses unless allowed.
-      EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? '127.0.0.1',
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(__dirname, 'server.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+        VAR_DIR: join(dir, 'var'),
+        BOOTSTRAP_ADMIN_TOKEN: adminToken,
+        LOG_LEVEL: 'warn',
+        REDIS_URL: '',
+        // The benchmark's webhook receiver listens on loopback, which the egress policy refuses unless allowed.
+        EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? '127.0.0.1',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   return new Promise((ok, fail) => {
     let buf = '';
     const timer = setTimeout(() => fail(new Error('bench server did not start in 60 s')), 60_000);
@@ -81,8 +94,13 @@ async function startServer(dir: string, adminToken: string): Promise<{ child: Ch
   });
 }
 
-async function api(url: string, token: string, method: string, path: string, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- bench glue reads a few fields of JSON responses
-  const res = await fetch(`${url}${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bench glue reads a few fields of JSON responses
+async function api(url: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -92,7 +110,13 @@ function run(opts: autocannon.Options): Promise<Figures> {
   return new Promise((ok, fail) => {
     autocannon(opts, (err, r) => {
       if (err) return fail(err);
-      ok({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+      ok({
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.timeouts,
+        non2xx: r.non2xx,
+      });
     });
   });
 }
@@ -105,7 +129,13 @@ function run(opts: autocannon.Options): Promise<Figures> {
  * omission correction assumes a 1 ms interval and adds a synthetic sample per millisecond of each
  * slow answer.
  */
-async function steady(opts: { url: string; rate: number; seconds: number; headers: Record<string, string>; next: () => { method: string; path: string; body?: string } }): Promise<Figures> {
+async function steady(opts: {
+  url: string;
+  rate: number;
+  seconds: number;
+  headers: Record<string, string>;
+  next: () => { method: string; path: string; body?: string };
+}): Promise<Figures> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const interval = 1000 / opts.rate;
   const total = Math.round(opts.rate * opts.seconds);
@@ -119,26 +149,37 @@ async function steady(opts: { url: string; rate: number; seconds: number; header
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const { method, path, body } = opts.next();
-    inflight.push(new Promise<void>((done) => {
-      const req = request(`${opts.url}${path}`, { method, agent, headers: { ...opts.headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if ((res.statusCode ?? 0) >= 300) non2xx++;
-          latencies.push(performance.now() - due);
+    inflight.push(
+      new Promise<void>((done) => {
+        const req = request(
+          `${opts.url}${path}`,
+          {
+            method,
+            agent,
+            headers: { ...opts.headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => {
+              if ((res.statusCode ?? 0) >= 300) non2xx++;
+              latencies.push(performance.now() - due);
+              done();
+            });
+          },
+        );
+        req.on('error', () => {
+          errors++;
           done();
         });
-      });
-      req.on('error', () => {
-        errors++;
-        done();
-      });
-      req.end(body);
-    }));
+        req.end(body);
+      }),
+    );
   }
   await Promise.all(inflight);
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN);
+  const at = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN);
   return { rps: latencies.length / opts.seconds, p50: at(50), p99: at(99), errors, non2xx };
 }
 
@@ -149,7 +190,11 @@ const median = (xs: number[]): number => {
 };
 const pct = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
 
-const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(6)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(f.p99).padStart(4)} ms   errors ${f.errors}   non-2xx ${f.non2xx}`;
+const fmt = (f: Figures) =>
+  `${f.rps.toFixed(0).padStart(6)} req/s   p50 ` +
+  `${String(f.p50).padStart(4)} ms   p99 ` +
+  `${String(f.p99).padStart(4)} ms   errors ${f.errors}   ` +
+  `non-2xx ${f.non2xx}`;
 
 interface Received {
   headers: Record<string, string>;
@@ -157,7 +202,13 @@ interface Received {
 }
 
 /** A webhook receiver on loopback that counts requests, keeps the last one, and answers 200. */
-function receiver(): Promise<{ server: Server; url: string; count: () => number; reset: () => void; last: () => Received | undefined }> {
+function receiver(): Promise<{
+  server: Server;
+  url: string;
+  count: () => number;
+  reset: () => void;
+  last: () => Received | undefined;
+}> {
   let n = 0;
   let last: Received | undefined;
   const server = createServer((req: IncomingMessage, res) => {
@@ -171,7 +222,15 @@ function receiver(): Promise<{ server: Server; url: string; count: () => number;
   });
   server.keepAliveTimeout = 60_000;
   return new Promise((ok) =>
-    server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, count: () => n, reset: () => (n = 0), last: () => last })),
+    server.listen(0, '127.0.0.1', () =>
+      ok({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        count: () => n,
+        reset: () => (n = 0),
+        last: () => last,
+      }),
+    ),
   );
 }
 
@@ -189,38 +248,78 @@ async function main() {
   const { child, url, redisUrl } = await startServer(dir, adminToken);
   const hook = await receiver();
   try {
-    const org = await api(url, adminToken, 'POST', '/api/v1/admin/organisations', { name: 'Bench operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' });
-    const user = await api(url, adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, { name: 'bench commander', role: 'commander' });
-    const admin = await api(url, adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, { name: 'bench admin', role: 'admin' });
+    const org = await api(url, adminToken, 'POST', '/api/v1/admin/organisations', {
+      name: 'Bench operator',
+      kind: 'operator',
+      sector: 'energy',
+      operatorKind: 'cii',
+    });
+    const user = await api(url, adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, {
+      name: 'bench commander',
+      role: 'commander',
+    });
+    const admin = await api(url, adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, {
+      name: 'bench admin',
+      role: 'admin',
+    });
     // People take their own tokens: an enrolment code from the platform admin, redeemed by them.
     const enrol = async (userId: string): Promise<string> =>
-      (await api(url, '', 'POST', '/api/v1/enrolments/redeem', { code: (await api(url, adminToken, 'POST', `/api/v1/admin/users/${userId}/enrolment`)).code, tokenName: 'bench' })).token;
+      (
+        await api(url, '', 'POST', '/api/v1/enrolments/redeem', {
+          code: (await api(url, adminToken, 'POST', `/api/v1/admin/users/${userId}/enrolment`)).code,
+          tokenName: 'bench',
+        })
+      ).token;
     const token: string = await enrol(user.id);
     const adminTok: string = await enrol(admin.id);
     const headers = { Authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const incidentBody = JSON.stringify({ title: 'bench incident', category: 'ddos', grade: 'III', detectedAt: new Date(Date.now() - 60_000).toISOString(), drill: true });
+    const incidentBody = JSON.stringify({
+      title: 'bench incident',
+      category: 'ddos',
+      grade: 'III',
+      detectedAt: new Date(Date.now() - 60_000).toISOString(),
+      drill: true,
+    });
 
     // Incidents the event benchmark regrades round-robin (REGRADE is accepted in triage at any time).
     const targets: string[] = [];
-    for (let i = 0; i < 200; i++) targets.push((await api(url, token, 'POST', '/api/v1/incidents', JSON.parse(incidentBody))).id);
+    for (let i = 0; i < 200; i++)
+      targets.push((await api(url, token, 'POST', '/api/v1/incidents', JSON.parse(incidentBody))).id);
     let k = 0;
     const eventRequest: autocannon.Request = {
       method: 'POST',
       // autocannon's typings omit `path` on the request it hands to setupRequest; it is there at run time.
       setupRequest: ((req: autocannon.Request & { path?: string }) => {
         const id = targets[k++ % targets.length];
-        return { ...req, path: `/api/v1/incidents/${id}/events`, body: JSON.stringify({ type: 'REGRADE', grade: k % 2 ? 'IV' : 'III', reason: 'bench' }) };
+        return {
+          ...req,
+          path: `/api/v1/incidents/${id}/events`,
+          body: JSON.stringify({ type: 'REGRADE', grade: k % 2 ? 'IV' : 'III', reason: 'bench' }),
+        };
       }) as autocannon.Request['setupRequest'],
     };
     const base = { url, connections: 16, duration: SECONDS, headers };
     // Each run starts once the previous one's side effects (outbox, queued jobs) are done.
-    const idle = () => waitFor('the service to go idle', async () => {
-      const s = await api(url, token, 'GET', '/bench/idle');
-      return s.outbox === 0 && s.jobs === 0;
-    }, 60_000);
+    const idle = () =>
+      waitFor(
+        'the service to go idle',
+        async () => {
+          const s = await api(url, token, 'GET', '/bench/idle');
+          return s.outbox === 0 && s.jobs === 0;
+        },
+        60_000,
+      );
 
-    console.log(`lianfang benchmark — ${SECONDS} s per run, 16 connections, loopback, ${process.platform} ${process.arch}, Node ${process.version}`);
-    console.log('(events: REGRADE in triage, round-robin over 200 incidents; no notification subscriber wants it, so it writes snapshot + audit entry only)');
+    console.log(
+      `lianfang benchmark — ${SECONDS} s per run, 16 connections, ` +
+        `loopback, ${process.platform} ${process.arch}, Node ` +
+        `${process.version}`,
+    );
+    console.log(
+      '(events: REGRADE in triage, round-robin over 200 incidents; no ' +
+        'notification subscriber wants it, so it writes snapshot + audit entry ' +
+        'only)',
+    );
     await run({ ...base, duration: 2, method: 'POST', url: `${url}/bench/floor` }); // warm-up
     await idle();
     const declare = await run({ ...base, method: 'POST', url: `${url}/api/v1/incidents`, body: incidentBody });
@@ -234,40 +333,78 @@ async function main() {
       console.log(`round ${round}: floor (token check + 1 SQLite insert)   ${fmt(floor)}`);
       await idle();
       const events = await run({ ...base, requests: [eventRequest] });
-      console.log(`round ${round}: apply event (POST …/events)          ${fmt(events)}   (answer: the whole incident, ~8 KB)`);
+      console.log(
+        `round ${round}: apply event (POST …/events)          ${fmt(events)}   (answer: the whole incident, ~8 KB)`,
+      );
       await idle();
       // The same events from a client that only needs the outcome (RFC 7240 Prefer: return=minimal).
-      const minimal = await run({ ...base, headers: { ...headers, Prefer: 'return=minimal' }, requests: [eventRequest] });
-      console.log(`round ${round}: apply event, Prefer: return=minimal  ${fmt(minimal)}   (answer: state, version, allowed events)`);
+      const minimal = await run({
+        ...base,
+        headers: { ...headers, Prefer: 'return=minimal' },
+        requests: [eventRequest],
+      });
+      console.log(
+        `round ${round}: apply event, Prefer: return=minimal  ` +
+          `${fmt(minimal)}   (answer: state, version, allowed events)`,
+      );
       await idle();
       pairs.push({ floor, events, minimal });
     }
-    const floorAt200 = await steady({ url, rate: 200, seconds: SECONDS, headers, next: () => ({ method: 'POST', path: '/bench/floor' }) });
+    const floorAt200 = await steady({
+      url,
+      rate: 200,
+      seconds: SECONDS,
+      headers,
+      next: () => ({ method: 'POST', path: '/bench/floor' }),
+    });
     console.log(`floor at a steady 200 req/s                 ${fmt(floorAt200)}`);
     await idle();
     const eventsAt200 = await steady({
-      url, rate: 200, seconds: SECONDS, headers,
+      url,
+      rate: 200,
+      seconds: SECONDS,
+      headers,
       next: () => {
         const id = targets[k++ % targets.length];
-        return { method: 'POST', path: `/api/v1/incidents/${id}/events`, body: JSON.stringify({ type: 'REGRADE', grade: k % 2 ? 'IV' : 'III', reason: 'bench' }) };
+        return {
+          method: 'POST',
+          path: `/api/v1/incidents/${id}/events`,
+          body: JSON.stringify({ type: 'REGRADE', grade: k % 2 ? 'IV' : 'III', reason: 'bench' }),
+        };
       },
     });
     console.log(`apply event at a steady 200 req/s           ${fmt(eventsAt200)}`);
     const ratios = (pick: (p: (typeof pairs)[number]) => Figures) => pairs.map((p) => pick(p).rps / p.floor.rps);
     const summary = (r: number[]) => `${pct(median(r))} (rounds ${r.map(pct).join(', ')})`;
-    console.log(`=> events / floor throughput, median of ${HTTP_ROUNDS} rounds: ${summary(ratios((p) => p.events))} answering the whole incident, ${summary(ratios((p) => p.minimal))} with return=minimal (target >= 50%); event p99 at 200 req/s: ${eventsAt200.p99} ms (target < 50 ms)`);
+    console.log(
+      `=> events / floor throughput, median of ${HTTP_ROUNDS} ` +
+        `rounds: ${summary(ratios((p) => p.events))} answering the ` +
+        `whole incident, ${summary(ratios((p) => p.minimal))} with ` +
+        `return=minimal (target >= 50%); event p99 at 200 req/s: ` +
+        `${eventsAt200.p99} ms (target < 50 ms)`,
+    );
 
     // Notifications: our pipeline (outbox -> fan-out -> delivery row -> signed webhook POST) ...
     const incidentId = targets[0];
     await api(url, adminTok, 'POST', '/api/v1/notification-subscriptions', {
-      name: 'bench hook', channel: 'webhook', config: { url: hook.url }, secret: randomBytes(16).toString('hex'), events: ['incident.confirmed'], drill: 'include',
+      name: 'bench hook',
+      channel: 'webhook',
+      config: { url: hook.url },
+      secret: randomBytes(16).toString('hex'),
+      events: ['incident.confirmed'],
+      drill: 'include',
     });
     let runs = 0;
     const ours = async (count: number): Promise<number> => {
       await idle();
       hook.reset();
       const t0 = Date.now();
-      await api(url, token, 'POST', '/bench/notifications', { count, chunk: ENQUEUE_CHUNK, incidentId, runId: `n${Date.now()}-${runs++}` });
+      await api(url, token, 'POST', '/bench/notifications', {
+        count,
+        chunk: ENQUEUE_CHUNK,
+        incidentId,
+        runId: `n${Date.now()}-${runs++}`,
+      });
       await waitCount(hook.count, count, 600_000);
       return count / ((Date.now() - t0) / 1000);
     };
@@ -277,34 +414,56 @@ async function main() {
     const concurrency: number = (await api(url, token, 'GET', '/bench/idle')).notifyConcurrency;
     const sample = hook.last();
     if (!sample) throw new Error('no notification arrived');
-    const sampleHeaders = Object.fromEntries(Object.entries(sample.headers).filter(([h]) => h.startsWith('x-lianfang-') || h === 'content-type' || h === 'user-agent'));
+    const sampleHeaders = Object.fromEntries(
+      Object.entries(sample.headers).filter(
+        ([h]) => h.startsWith('x-lianfang-') || h === 'content-type' || h === 'user-agent',
+      ),
+    );
     // Same cast as src/queues/queues.module.ts: bullmq types options against its own ioredis copy.
     const conn = redisOptionsFromUrl(redisUrl) as ConnectionOptions;
     const rawQueue = new Queue('bench-raw', { connection: conn });
     // The same HTTP client as our channels (node:http, keep-alive), so the ratio measures our
     // pipeline, not a choice of client.
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-    const rawWorker = new Worker('bench-raw', (job) => new Promise<void>((ok, fail) => {
-      const body = Buffer.from(job.data.body, 'utf8');
-      const req = request(hook.url, { method: 'POST', agent, headers: { ...sampleHeaders, 'content-length': body.length } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? ok() : fail(new Error(`HTTP ${res.statusCode}`))));
-      });
-      req.on('error', fail);
-      req.end(body);
-    }), { connection: conn, concurrency });
+    const rawWorker = new Worker(
+      'bench-raw',
+      (job) =>
+        new Promise<void>((ok, fail) => {
+          const body = Buffer.from(job.data.body, 'utf8');
+          const req = request(
+            hook.url,
+            { method: 'POST', agent, headers: { ...sampleHeaders, 'content-length': body.length } },
+            (res) => {
+              res.resume();
+              res.on('end', () => (res.statusCode === 200 ? ok() : fail(new Error(`HTTP ${res.statusCode}`))));
+            },
+          );
+          req.on('error', fail);
+          req.end(body);
+        }),
+      { connection: conn, concurrency },
+    );
     let rawSeq = 0;
     const raw = async (count: number): Promise<number> => {
       hook.reset();
       const r0 = Date.now();
       for (let i = 0; i < count; i += ENQUEUE_CHUNK) {
-        await rawQueue.addBulk(Array.from({ length: Math.min(ENQUEUE_CHUNK, count - i) }, () => ({ name: 'post', data: { seq: rawSeq++, body: sample.body.toString('utf8') } })));
+        await rawQueue.addBulk(
+          Array.from({ length: Math.min(ENQUEUE_CHUNK, count - i) }, () => ({
+            name: 'post',
+            data: { seq: rawSeq++, body: sample.body.toString('utf8') },
+          })),
+        );
       }
       await waitCount(hook.count, count, 600_000);
       return count / ((Date.now() - r0) / 1000);
     };
     const warmRaw = await raw(WARMUP_NOTIFICATIONS);
-    console.log(`notifications warm-up (${WARMUP_NOTIFICATIONS} each, not counted): lianfang ${warmOurs.toFixed(0)}/s, raw BullMQ worker ${warmRaw.toFixed(0)}/s`);
+    console.log(
+      `notifications warm-up (${WARMUP_NOTIFICATIONS} each, not ` +
+        `counted): lianfang ${warmOurs.toFixed(0)}/s, raw BullMQ ` +
+        `worker ${warmRaw.toFixed(0)}/s`,
+    );
     // Paired rounds, ours then raw each time; the verdict is on the median ratio, since either
     // side's rate alone moves by 10-15 % from round to round on this 2-core machine.
     const notifyRatios: number[] = [];
@@ -315,7 +474,12 @@ async function main() {
       notifyRatios.push(oursRate / rawRate);
       notifyTimes.ours += NOTIFICATIONS / oursRate;
       notifyTimes.raw += NOTIFICATIONS / rawRate;
-      console.log(`notifications round ${round}: ${NOTIFICATIONS} via lianfang ${oursRate.toFixed(0)}/s; raw BullMQ worker ${rawRate.toFixed(0)}/s; both ${concurrency} concurrent => ${((oursRate / rawRate) * 100).toFixed(0)}%`);
+      console.log(
+        `notifications round ${round}: ${NOTIFICATIONS} via lianfang ` +
+          `${oursRate.toFixed(0)}/s; raw BullMQ worker ` +
+          `${rawRate.toFixed(0)}/s; both ${concurrency} concurrent => ` +
+          `${((oursRate / rawRate) * 100).toFixed(0)}%`,
+      );
     }
     await rawWorker.close();
     agent.destroy();
@@ -323,21 +487,42 @@ async function main() {
     await rawQueue.close();
     const sorted = [...notifyRatios].sort((a, b) => a - b);
     // Pooled: all rounds' deliveries over all rounds' time, per side (shown beside the median verdict).
-    console.log(`=> notifications / raw BullMQ: median ${pct(median(notifyRatios))} of ${NOTIFY_ROUNDS} rounds (range ${pct(sorted[0]!)}-${pct(sorted[sorted.length - 1]!)}, pooled ${pct(notifyTimes.raw / notifyTimes.ours)}; target >= 70%)`);
+    console.log(
+      `=> notifications / raw BullMQ: median ` +
+        `${pct(median(notifyRatios))} of ${NOTIFY_ROUNDS} rounds ` +
+        `(range ${pct(sorted[0]!)}-${pct(sorted[sorted.length - 1]!)}` +
+        `, pooled ${pct(notifyTimes.raw / notifyTimes.ours)}; target ` +
+        `>= 70%)`,
+    );
 
     // Timer lateness: real incidents whose initial-report deadlines fall due within 3 s (BENCH_DEADLINES=0 skips it).
     if (DEADLINES > 0) {
       const leadMs = Math.max(20_000, DEADLINES * 25);
       const setupStart = Date.now();
       await api(url, token, 'POST', '/bench/deadlines', { count: DEADLINES, spreadMs: 3000, leadMs });
-      console.log(`timer set-up: ${DEADLINES} incidents declared and confirmed in ${((Date.now() - setupStart) / 1000).toFixed(1)} s; the first deadline falls due ${(leadMs / 1000).toFixed(0)} s after the start`);
+      console.log(
+        `timer set-up: ${DEADLINES} incidents declared and confirmed ` +
+          `in ${((Date.now() - setupStart) / 1000).toFixed(1)} s; the ` +
+          `first deadline falls due ${(leadMs / 1000).toFixed(0)} s ` +
+          `after the start`,
+      );
       type Lateness = { fired: number; p50: number; p99: number; max: number; tenths: Array<number | null> };
       let late: Lateness = { fired: 0, p50: 0, p99: 0, max: 0, tenths: [] };
-      await waitFor('every deadline to fire', async () => {
-        late = await api(url, token, 'GET', '/bench/lateness');
-        return late.fired >= DEADLINES;
-      }, leadMs + 60_000, 500).catch(() => undefined); // printed below either way, with how many fired
-      console.log(`timer lateness: ${late.fired} of ${DEADLINES} deadlines fired; p50 ${late.p50} ms, p99 ${late.p99} ms, max ${late.max} ms (target p99 < 500 ms); median per tenth in due order: ${late.tenths.join(', ')} ms`);
+      await waitFor(
+        'every deadline to fire',
+        async () => {
+          late = await api(url, token, 'GET', '/bench/lateness');
+          return late.fired >= DEADLINES;
+        },
+        leadMs + 60_000,
+        500,
+      ).catch(() => undefined); // printed below either way, with how many fired
+      console.log(
+        `timer lateness: ${late.fired} of ${DEADLINES} deadlines ` +
+          `fired; p50 ${late.p50} ms, p99 ${late.p99} ms, max ` +
+          `${late.max} ms (target p99 < 500 ms); median per tenth in ` +
+          `due order: ${late.tenths.join(', ')} ms`,
+      );
     }
   } finally {
     hook.server.close();

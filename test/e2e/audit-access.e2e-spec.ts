@@ -10,11 +10,33 @@ describe('audit access', () => {
 
   beforeAll(async () => {
     svc = await startTestService({ workers: false });
-    opA = await createOrg(svc, { name: 'Operator A', kind: 'operator', sector: 'finance', operatorKind: 'cii' }, ['admin', 'leader', 'commander', 'viewer']);
-    opB = await createOrg(svc, { name: 'Operator B', kind: 'operator', sector: 'finance', operatorKind: 'other' }, ['admin', 'commander']);
-    dept = await createOrg(svc, { name: 'Finance department', kind: 'department', sector: 'finance' }, ['department-officer']);
-    for (let i = 0; i < 3; i++) await svc.http().post('/api/v1/incidents').set(bearer(opA.tokens.commander.token)).send(incidentInput({ title: `A ${i}` })).expect(201);
-    for (let i = 0; i < 2; i++) await svc.http().post('/api/v1/incidents').set(bearer(opB.tokens.commander.token)).send(incidentInput({ title: `B ${i}` })).expect(201);
+    opA = await createOrg(svc, { name: 'Operator A', kind: 'operator', sector: 'finance', operatorKind: 'cii' }, [
+      'admin',
+      'leader',
+      'commander',
+      'viewer',
+    ]);
+    opB = await createOrg(svc, { name: 'Operator B', kind: 'operator', sector: 'finance', operatorKind: 'other' }, [
+      'admin',
+      'commander',
+    ]);
+    dept = await createOrg(svc, { name: 'Finance department', kind: 'department', sector: 'finance' }, [
+      'department-officer',
+    ]);
+    for (let i = 0; i < 3; i++)
+      await svc
+        .http()
+        .post('/api/v1/incidents')
+        .set(bearer(opA.tokens.commander.token))
+        .send(incidentInput({ title: `A ${i}` }))
+        .expect(201);
+    for (let i = 0; i < 2; i++)
+      await svc
+        .http()
+        .post('/api/v1/incidents')
+        .set(bearer(opB.tokens.commander.token))
+        .send(incidentInput({ title: `B ${i}` }))
+        .expect(201);
   });
   afterAll(async () => svc?.close());
 
@@ -34,7 +56,9 @@ describe('audit access', () => {
     const res = await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.leader.token)).expect(200);
     const db = new Database(svc.sqlitePath, { readonly: true });
     try {
-      const own = db.prepare('SELECT seq FROM audit_entry WHERE org_id = ? ORDER BY seq DESC').all(opA.orgId) as Array<{ seq: number }>;
+      const own = db.prepare('SELECT seq FROM audit_entry WHERE org_id = ? ORDER BY seq DESC').all(opA.orgId) as Array<{
+        seq: number;
+      }>;
       expect(res.body.items.map((e: { seq: number }) => e.seq)).toEqual(own.map((r) => r.seq));
     } finally {
       db.close();
@@ -44,7 +68,11 @@ describe('audit access', () => {
     expect(res.body.nextBefore).toBeNull();
     expect(JSON.stringify(res.body)).not.toContain('"B 0"');
 
-    const dres = await svc.http().get('/api/v1/audit/entries').set(bearer(dept.tokens['department-officer'].token)).expect(200);
+    const dres = await svc
+      .http()
+      .get('/api/v1/audit/entries')
+      .set(bearer(dept.tokens['department-officer'].token))
+      .expect(200);
     expect(dres.body.items.every((e: { action: string }) => !e.action.startsWith('incident.'))).toBe(true);
     await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.viewer.token)).expect(403);
   });
@@ -52,12 +80,19 @@ describe('audit access', () => {
   it('pages with limit and nextBefore', async () => {
     const first = await svc.http().get('/api/v1/audit/entries?limit=2').set(bearer(opA.tokens.admin.token)).expect(200);
     expect(first.body.items).toHaveLength(2);
-    const second = await svc.http().get(`/api/v1/audit/entries?limit=2&before=${first.body.nextBefore}`).set(bearer(opA.tokens.admin.token)).expect(200);
+    const second = await svc
+      .http()
+      .get(`/api/v1/audit/entries?limit=2&before=${first.body.nextBefore}`)
+      .set(bearer(opA.tokens.admin.token))
+      .expect(200);
     expect(second.body.items[0].seq).toBeLessThan(first.body.items[1].seq);
     const bad = await svc.http().get('/api/v1/audit/entries?limit=5000').set(bearer(opA.tokens.admin.token));
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].field).toBe('limit');
-    const huge = await svc.http().get('/api/v1/audit/entries?before=9223372036854775807').set(bearer(opA.tokens.admin.token));
+    const huge = await svc
+      .http()
+      .get('/api/v1/audit/entries?before=9223372036854775807')
+      .set(bearer(opA.tokens.admin.token));
     expect(huge.status).toBe(400);
     expect(huge.body.details[0].field).toBe('before');
   });
@@ -65,10 +100,22 @@ describe('audit access', () => {
   it('names the entry an edit broke, and the entry before an edited successor', async () => {
     const db = new Database(svc.sqlitePath);
     try {
-      const [newer, older] = db.prepare("SELECT seq, payload, prev_hash FROM audit_entry WHERE org_id = ? AND action = 'incident.declared' ORDER BY seq DESC LIMIT 2").all(opA.orgId) as Array<{ seq: number; payload: string; prev_hash: string }>;
-      db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(older.payload.replace('"grade":"II"', '"grade":"IV"'), older.seq);
+      const [newer, older] = db
+        .prepare(
+          'SELECT seq, payload, prev_hash FROM audit_entry WHERE org_id = ? AND ' +
+            "action = 'incident.declared' ORDER BY seq DESC LIMIT 2",
+        )
+        .all(opA.orgId) as Array<{ seq: number; payload: string; prev_hash: string }>;
+      db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(
+        older.payload.replace('"grade":"II"', '"grade":"IV"'),
+        older.seq,
+      );
       // B declared after A, so the entry after A's newest declaration is B's.
-      const next = db.prepare('SELECT seq, prev_hash, org_id FROM audit_entry WHERE seq = ?').get(newer.seq + 1) as { seq: number; prev_hash: string; org_id: string };
+      const next = db.prepare('SELECT seq, prev_hash, org_id FROM audit_entry WHERE seq = ?').get(newer.seq + 1) as {
+        seq: number;
+        prev_hash: string;
+        org_id: string;
+      };
       expect(next.org_id).toBe(opB.orgId);
       const res = await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.admin.token)).expect(200);
       const bySeq = new Map(res.body.items.map((e: { seq: number; verification: unknown }) => [e.seq, e.verification]));

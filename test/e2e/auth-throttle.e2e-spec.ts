@@ -22,9 +22,17 @@ describe('authentication throttling and token handles', () => {
 
   beforeAll(async () => {
     svc = await startTestService({
-      env: { AUTH_FAILURES_PER_SOURCE: '5', AUTH_FAILURES_PER_CREDENTIAL: '3', AUTH_FAILURE_WINDOW_SECONDS: '600', AUTH_LOCKOUT_SECONDS: String(LOCKOUT_SECONDS), TRUST_PROXY: 'loopback' },
+      env: {
+        AUTH_FAILURES_PER_SOURCE: '5',
+        AUTH_FAILURES_PER_CREDENTIAL: '3',
+        AUTH_FAILURE_WINDOW_SECONDS: '600',
+        AUTH_LOCKOUT_SECONDS: String(LOCKOUT_SECONDS),
+        TRUST_PROXY: 'loopback',
+      },
     });
-    viewer = (await createOrg(svc, { name: 'Grid', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['viewer'])).tokens.viewer.token;
+    viewer = (
+      await createOrg(svc, { name: 'Grid', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['viewer'])
+    ).tokens.viewer.token;
   });
   afterAll(async () => {
     await second?.close();
@@ -34,22 +42,31 @@ describe('authentication throttling and token handles', () => {
   const get = (app: INestApplication, from: string, token: string) =>
     request(app.getHttpServer()).get('/api/v1/incidents').set('X-Forwarded-For', from).set(bearer(token));
 
-  it('locks a source out after the allowed failures, valid token or not, with 429 and Retry-After; other sources are unaffected', async () => {
-    for (let i = 0; i < 5; i++) await get(svc.app, '198.51.100.7', wrong()).expect(401);
-    const refused = await get(svc.app, '198.51.100.7', wrong()).expect(429);
-    expect(refused.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
-    const retryAfter = Number(refused.headers['retry-after']);
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(LOCKOUT_SECONDS);
-    expect(refused.body.retryAfterSeconds).toBe(retryAfter);
+  it(
+    'locks a source out after the allowed failures, valid token or not, ' +
+      'with 429 and Retry-After; other sources are unaffected',
+    async () => {
+      for (let i = 0; i < 5; i++) await get(svc.app, '198.51.100.7', wrong()).expect(401);
+      const refused = await get(svc.app, '198.51.100.7', wrong()).expect(429);
+      expect(refused.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+      const retryAfter = Number(refused.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(LOCKOUT_SECONDS);
+      expect(refused.body.retryAfterSeconds).toBe(retryAfter);
 
-    // A right guess from a locked-out source is refused too: otherwise the lock-out bounds nothing.
-    await get(svc.app, '198.51.100.7', viewer).expect(429);
-    await get(svc.app, '198.51.100.8', viewer).expect(200);
+      // A right guess from a locked-out source is refused too: otherwise the lock-out bounds nothing.
+      await get(svc.app, '198.51.100.7', viewer).expect(429);
+      await get(svc.app, '198.51.100.8', viewer).expect(200);
 
-    // The lock-out ends by itself.
-    await waitFor('the lock-out to end', async () => (await get(svc.app, '198.51.100.7', viewer)).status === 200, 10_000, 250);
-  });
+      // The lock-out ends by itself.
+      await waitFor(
+        'the lock-out to end',
+        async () => (await get(svc.app, '198.51.100.7', viewer)).status === 200,
+        10_000,
+        250,
+      );
+    },
+  );
 
   it('an IPv6 client is counted by its /64', async () => {
     for (let i = 0; i < 5; i++) await get(svc.app, `2001:db8:1:2::${i + 1}`, wrong()).expect(401);
@@ -59,8 +76,11 @@ describe('authentication throttling and token handles', () => {
 
   it('locks one credential out whatever the source, by its non-secret handle', async () => {
     const handle = 'lf_abcdefgh';
-    for (let i = 0; i < 3; i++) await get(svc.app, `203.0.113.${i + 1}`, `${handle}_${randomBytes(32).toString('base64url')}`).expect(401);
-    const refused = await get(svc.app, '203.0.113.50', `${handle}_${randomBytes(32).toString('base64url')}`).expect(429);
+    for (let i = 0; i < 3; i++)
+      await get(svc.app, `203.0.113.${i + 1}`, `${handle}_${randomBytes(32).toString('base64url')}`).expect(401);
+    const refused = await get(svc.app, '203.0.113.50', `${handle}_${randomBytes(32).toString('base64url')}`).expect(
+      429,
+    );
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Another credential from the same fresh source is fine.
     await get(svc.app, '203.0.113.50', viewer).expect(200);
@@ -89,10 +109,20 @@ describe('authentication throttling and token handles', () => {
   it('the counters live in Redis: a second app process sharing it sees the lock-out', async () => {
     second = await startService({
       env: {
-        DATABASE_URL: `sqlite:${svc.sqlitePath}`, VAR_DIR: `${svc.dir}/var`, REDIS_URL: svc.handle.redisUrl, LOG_LEVEL: 'silent', TZ: 'UTC',
-        AUTH_FAILURES_PER_SOURCE: '5', AUTH_FAILURES_PER_CREDENTIAL: '3', AUTH_LOCKOUT_SECONDS: String(LOCKOUT_SECONDS), TRUST_PROXY: 'loopback',
+        DATABASE_URL: `sqlite:${svc.sqlitePath}`,
+        VAR_DIR: `${svc.dir}/var`,
+        REDIS_URL: svc.handle.redisUrl,
+        LOG_LEVEL: 'silent',
+        TZ: 'UTC',
+        AUTH_FAILURES_PER_SOURCE: '5',
+        AUTH_FAILURES_PER_CREDENTIAL: '3',
+        AUTH_LOCKOUT_SECONDS: String(LOCKOUT_SECONDS),
+        TRUST_PROXY: 'loopback',
       },
-      api: true, workers: false, listen: false, processName: 'test-second',
+      api: true,
+      workers: false,
+      listen: false,
+      processName: 'test-second',
     });
     const other = second.app as INestApplication;
     const from = '198.51.100.99';
@@ -100,7 +130,12 @@ describe('authentication throttling and token handles', () => {
     for (let i = 0; i < 5; i++) await get(svc.app, from, wrong()).expect(401);
     await get(svc.app, from, wrong()).expect(429);
     // The other process hears of the failures on a Redis channel: within a round trip, not at once.
-    await waitFor('the other process to refuse the locked-out source', async () => (await get(other, from, viewer)).status === 429, 5000, 20);
+    await waitFor(
+      'the other process to refuse the locked-out source',
+      async () => (await get(other, from, viewer)).status === 429,
+      5000,
+      20,
+    );
     await get(other, '198.51.100.100', viewer).expect(200);
   });
 
@@ -110,10 +145,20 @@ describe('authentication throttling and token handles', () => {
     await get(svc.app, from, viewer).expect(429);
     const third = await startService({
       env: {
-        DATABASE_URL: `sqlite:${svc.sqlitePath}`, VAR_DIR: `${svc.dir}/var`, REDIS_URL: svc.handle.redisUrl, LOG_LEVEL: 'silent', TZ: 'UTC',
-        AUTH_FAILURES_PER_SOURCE: '5', AUTH_FAILURES_PER_CREDENTIAL: '3', AUTH_LOCKOUT_SECONDS: String(LOCKOUT_SECONDS), TRUST_PROXY: 'loopback',
+        DATABASE_URL: `sqlite:${svc.sqlitePath}`,
+        VAR_DIR: `${svc.dir}/var`,
+        REDIS_URL: svc.handle.redisUrl,
+        LOG_LEVEL: 'silent',
+        TZ: 'UTC',
+        AUTH_FAILURES_PER_SOURCE: '5',
+        AUTH_FAILURES_PER_CREDENTIAL: '3',
+        AUTH_LOCKOUT_SECONDS: String(LOCKOUT_SECONDS),
+        TRUST_PROXY: 'loopback',
       },
-      api: true, workers: false, listen: false, processName: 'test-third',
+      api: true,
+      workers: false,
+      listen: false,
+      processName: 'test-third',
     });
     try {
       const app = third.app as INestApplication;
@@ -125,39 +170,74 @@ describe('authentication throttling and token handles', () => {
     }
   });
 
-  it('lists only a random handle for the bootstrap token, stores no plain digest, and keeps pre-handle tokens working', async () => {
-    const me = await svc.http().get('/api/v1/admin/organisations').set(bearer(svc.adminToken)).expect(200);
-    const platform = me.body.find((o: { isPlatform: boolean }) => o.isPlatform);
-    const tokens = await svc.http().get(`/api/v1/admin/organisations/${platform.id}/tokens`).set(bearer(svc.adminToken)).expect(200);
-    const boot = tokens.body.find((t: { name: string }) => t.name === 'bootstrap');
-    expect(boot.prefix).toMatch(/^lf_[a-z2-7]{8}$/);
-    expect(svc.adminToken.startsWith(boot.prefix.slice(0, 4))).toBe(false);
-    expect(JSON.stringify(tokens.body)).not.toContain(svc.adminToken.slice(0, 6));
+  it(
+    'lists only a random handle for the bootstrap token, stores no plain ' +
+      'digest, and keeps pre-handle tokens working',
+    async () => {
+      const me = await svc.http().get('/api/v1/admin/organisations').set(bearer(svc.adminToken)).expect(200);
+      const platform = me.body.find((o: { isPlatform: boolean }) => o.isPlatform);
+      const tokens = await svc
+        .http()
+        .get(`/api/v1/admin/organisations/${platform.id}/tokens`)
+        .set(bearer(svc.adminToken))
+        .expect(200);
+      const boot = tokens.body.find((t: { name: string }) => t.name === 'bootstrap');
+      expect(boot.prefix).toMatch(/^lf_[a-z2-7]{8}$/);
+      expect(svc.adminToken.startsWith(boot.prefix.slice(0, 4))).toBe(false);
+      expect(JSON.stringify(tokens.body)).not.toContain(svc.adminToken.slice(0, 6));
 
-    const db = new Database(svc.sqlitePath);
-    try {
-      const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-      const stored = db.prepare('SELECT token_hash FROM api_token WHERE id = ?').get(boot.id) as { token_hash: string };
-      expect(stored.token_hash).not.toBe(sha(svc.adminToken));
-      const audit = db.prepare("SELECT payload FROM audit_entry WHERE action = 'token.issued'").all() as Array<{ payload: string }>;
-      expect(audit.map((a) => a.payload).join()).not.toContain(svc.adminToken.slice(0, 6));
+      const db = new Database(svc.sqlitePath);
+      try {
+        const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+        const stored = db.prepare('SELECT token_hash FROM api_token WHERE id = ?').get(boot.id) as {
+          token_hash: string;
+        };
+        expect(stored.token_hash).not.toBe(sha(svc.adminToken));
+        const audit = db.prepare("SELECT payload FROM audit_entry WHERE action = 'token.issued'").all() as Array<{
+          payload: string;
+        }>;
+        expect(audit.map((a) => a.payload).join()).not.toContain(svc.adminToken.slice(0, 6));
 
-      // A token issued before handles existed: `lf_` + 43 characters, stored as its plain SHA-256.
-      const legacy = wrong();
-      const admin = db.prepare('SELECT user_id, org_id FROM api_token WHERE id = ?').get(boot.id) as { user_id: string; org_id: string };
-      db.prepare('INSERT INTO api_token (id, org_id, user_id, role, name, token_hash, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)')
-        .run(randomUUID(), admin.org_id, admin.user_id, 'admin', 'legacy', sha(legacy), 'lf_legacyxx', new Date().toISOString());
-      await svc.http().get('/api/v1/admin/organisations').set(bearer(legacy)).expect(200);
-    } finally {
-      db.close();
-    }
-  });
+        // A token issued before handles existed: `lf_` + 43 characters, stored as its plain SHA-256.
+        const legacy = wrong();
+        const admin = db.prepare('SELECT user_id, org_id FROM api_token WHERE id = ?').get(boot.id) as {
+          user_id: string;
+          org_id: string;
+        };
+        db.prepare(
+          'INSERT INTO api_token (id, org_id, user_id, role, name, token_hash, ' +
+            'prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)',
+        ).run(
+          randomUUID(),
+          admin.org_id,
+          admin.user_id,
+          'admin',
+          'legacy',
+          sha(legacy),
+          'lf_legacyxx',
+          new Date().toISOString(),
+        );
+        await svc.http().get('/api/v1/admin/organisations').set(bearer(legacy)).expect(200);
+      } finally {
+        db.close();
+      }
+    },
+  );
 
   it('a newly issued token starts with the handle it is listed by', async () => {
     const me = await svc.http().get('/api/v1/admin/organisations').set(bearer(svc.adminToken)).expect(200);
     const platform = me.body.find((o: { isPlatform: boolean }) => o.isPlatform);
-    const users = await svc.http().get(`/api/v1/admin/organisations/${platform.id}/users`).set(bearer(svc.adminToken)).expect(200);
-    const issued = await svc.http().post(`/api/v1/admin/users/${users.body[0].id}/tokens`).set(bearer(svc.adminToken)).send({ name: 'laptop' }).expect(201);
+    const users = await svc
+      .http()
+      .get(`/api/v1/admin/organisations/${platform.id}/users`)
+      .set(bearer(svc.adminToken))
+      .expect(200);
+    const issued = await svc
+      .http()
+      .post(`/api/v1/admin/users/${users.body[0].id}/tokens`)
+      .set(bearer(svc.adminToken))
+      .send({ name: 'laptop' })
+      .expect(201);
     expect(issued.body.prefix).toMatch(/^lf_[a-z2-7]{8}$/);
     expect(issued.body.token).toMatch(new RegExp(`^${issued.body.prefix}_[A-Za-z0-9_-]{43}$`));
     await svc.http().get('/api/v1/admin/organisations').set(bearer(issued.body.token)).expect(200);

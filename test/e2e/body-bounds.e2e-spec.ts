@@ -8,7 +8,15 @@ import { freePort } from '../../src/redis/local-redis';
 
 interface Answer {
   status: number;
-  body: { statusCode?: number; code?: string; message?: string; grade?: string; id?: string; token?: string; details?: Array<{ field: string; messages: string[] }> };
+  body: {
+    statusCode?: number;
+    code?: string;
+    message?: string;
+    grade?: string;
+    id?: string;
+    token?: string;
+    details?: Array<{ field: string; messages: string[] }>;
+  };
 }
 
 const ROOT = join(__dirname, '..', '..');
@@ -37,7 +45,8 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
           resolve(m as T);
         }
       };
-      const onExit = (code: number | null) => reject(new Error(`service process exited (${code}) before answering ${key}`));
+      const onExit = (code: number | null) =>
+        reject(new Error(`service process exited (${code}) before answering ${key}`));
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
@@ -48,7 +57,13 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
    * of it, and a client still writing then sees EPIPE/ECONNRESET, which node:http reports instead of
    * the answer it had already received. Here writing stops on such an error and reading goes on.
    */
-  function send(method: string, path: string, token: string, body?: Buffer, opts: { chunked?: boolean } = {}): Promise<Answer> {
+  function send(
+    method: string,
+    path: string,
+    token: string,
+    body?: Buffer,
+    opts: { chunked?: boolean } = {},
+  ): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port });
       const received: Buffer[] = [];
@@ -64,8 +79,17 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
         if (/\r\ntransfer-encoding: chunked/.test(head)) text = unchunk(text);
         resolve({ status, body: JSON.parse(text || '{}') as Answer['body'] });
       });
-      const lines = [`${method} ${path} HTTP/1.1`, 'host: 127.0.0.1', `authorization: Bearer ${token}`, 'connection: close'];
-      if (body) lines.push('content-type: application/json', opts.chunked ? 'transfer-encoding: chunked' : `content-length: ${body.length}`);
+      const lines = [
+        `${method} ${path} HTTP/1.1`,
+        'host: 127.0.0.1',
+        `authorization: Bearer ${token}`,
+        'connection: close',
+      ];
+      if (body)
+        lines.push(
+          'content-type: application/json',
+          opts.chunked ? 'transfer-encoding: chunked' : `content-length: ${body.length}`,
+        );
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (body && opts.chunked) {
         // Several chunks, so the body really arrives in pieces.
@@ -81,26 +105,51 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
       }
     });
   }
-  const post = (path: string, body: Buffer, opts: { chunked?: boolean; token?: string } = {}) => send('POST', path, opts.token ?? viewer, body, opts);
+  const post = (path: string, body: Buffer, opts: { chunked?: boolean; token?: string } = {}) =>
+    send('POST', path, opts.token ?? viewer, body, opts);
   const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lianfang-bounds-'));
     port = await freePort();
-    child = spawn(process.execPath, [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'test/support/delay-probe-server.ts')], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', TZ: 'UTC',
-        PORT: String(port), HOST: '127.0.0.1', VAR_DIR: join(dir, 'var'), DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, BOOTSTRAP_ADMIN_TOKEN: adminToken,
+    child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/ts-node/dist/bin.js'),
+        '--transpile-only',
+        join(ROOT, 'test/support/delay-probe-server.ts'),
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          LOG_LEVEL: 'silent',
+          TZ: 'UTC',
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          VAR_DIR: join(dir, 'var'),
+          DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+          BOOTSTRAP_ADMIN_TOKEN: adminToken,
+        },
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
+    );
     await reply('ready');
     // A viewer's token is enough to send any of these bodies.
-    const org = await post('/api/v1/admin/organisations', json({ name: 'Operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }), { token: adminToken });
+    const org = await post(
+      '/api/v1/admin/organisations',
+      json({ name: 'Operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }),
+      { token: adminToken },
+    );
     // A program's account (service account): an admin may issue its token directly, not a person's.
-    const user = await post(`/api/v1/admin/organisations/${org.body.id}/users`, json({ name: 'viewer', role: 'viewer', serviceAccount: true }), { token: adminToken });
-    viewer = (await post(`/api/v1/admin/users/${user.body.id}/tokens`, json({ name: 'viewer' }), { token: adminToken })).body.token!;
+    const user = await post(
+      `/api/v1/admin/organisations/${org.body.id}/users`,
+      json({ name: 'viewer', role: 'viewer', serviceAccount: true }),
+      { token: adminToken },
+    );
+    viewer = (await post(`/api/v1/admin/users/${user.body.id}/tokens`, json({ name: 'viewer' }), { token: adminToken }))
+      .body.token!;
     expect(viewer).toEqual(expect.any(String));
   });
   afterAll(async () => {
@@ -114,56 +163,78 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
 
   const keys = (n: number, value = '1') => Array.from({ length: n }, (_, i) => `"k${i}":${value}`).join(',');
 
-  it('refuses a field of 60,000 keys, a 2 MB body of many keys, of many values and of deep nesting, and the event loop never stalls for 100 ms', async () => {
-    const sixtyThousand = Buffer.from(`{"socialImpact":{${keys(60_000)}}}`);
-    const twoMegabytesOfKeys = Buffer.from(`{"socialImpact":{${keys(150_000, '"v"')}}}`);
-    const twoMegabytesOfObjects = Buffer.from(`{"socialImpact":[${Array.from({ length: 1_200 }, () => `{${keys(200)}}`).join(',')}]}`);
-    const twoMegabytesDeep = Buffer.from(`{"socialImpact":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`);
-    for (const b of [twoMegabytesOfKeys, twoMegabytesOfObjects, twoMegabytesDeep]) {
-      expect(b.length).toBeGreaterThan(1_900_000);
-      expect(b.length).toBeLessThan(2 * 1024 * 1024); // under BODY_LIMIT_BYTES: the size limit alone lets them in
-    }
-    // First requests warm both ways of reading a body (body-parser loads its decoders on first use),
-    // so what is measured is the hostile bodies.
-    expect((await post('/api/v1/grade-suggestions', json({ economicLossCny: 1 }))).status).toBe(200);
-    expect((await post('/api/v1/grade-suggestions', json({ economicLossCny: 1 }), { chunked: true })).status).toBe(200);
-    expect((await post('/api/v1/grade-suggestions', Buffer.from(`{"socialImpact":{${keys(300)}}}`), { chunked: true })).status).toBe(413);
+  it(
+    'refuses a field of 60,000 keys, a 2 MB body of many keys, of many ' +
+      'values and of deep nesting, and the event loop never stalls for 100 ms',
+    async () => {
+      const sixtyThousand = Buffer.from(`{"socialImpact":{${keys(60_000)}}}`);
+      const twoMegabytesOfKeys = Buffer.from(`{"socialImpact":{${keys(150_000, '"v"')}}}`);
+      const twoMegabytesOfObjects = Buffer.from(
+        `{"socialImpact":[${Array.from({ length: 1_200 }, () => `{${keys(200)}}`).join(',')}]}`,
+      );
+      const twoMegabytesDeep = Buffer.from(`{"socialImpact":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`);
+      for (const b of [twoMegabytesOfKeys, twoMegabytesOfObjects, twoMegabytesDeep]) {
+        expect(b.length).toBeGreaterThan(1_900_000);
+        expect(b.length).toBeLessThan(2 * 1024 * 1024); // under BODY_LIMIT_BYTES: the size limit alone lets them in
+      }
+      // First requests warm both ways of reading a body (body-parser loads its decoders on first use),
+      // so what is measured is the hostile bodies.
+      expect((await post('/api/v1/grade-suggestions', json({ economicLossCny: 1 }))).status).toBe(200);
+      expect((await post('/api/v1/grade-suggestions', json({ economicLossCny: 1 }), { chunked: true })).status).toBe(
+        200,
+      );
+      expect(
+        (await post('/api/v1/grade-suggestions', Buffer.from(`{"socialImpact":{${keys(300)}}}`), { chunked: true }))
+          .status,
+      ).toBe(413);
 
-    child.send('start');
-    await reply('started');
-    const answers = await Promise.all([
-      post('/api/v1/grade-suggestions', sixtyThousand),
-      post('/api/v1/grade-suggestions', twoMegabytesOfKeys),
-      post('/api/v1/grade-suggestions', twoMegabytesOfObjects),
-      post('/api/v1/grade-suggestions', twoMegabytesDeep),
-      // Chunked: read by body-parser instead of the fast path, bounded all the same.
-      post('/api/v1/grade-suggestions', sixtyThousand, { chunked: true }),
-      post('/api/v1/grade-suggestions', twoMegabytesOfKeys, { chunked: true }),
-    ]);
-    child.send('stop');
-    const { maxMs, maxBusyMs } = await reply<{ maxMs: number; maxBusyMs: number }>('maxMs');
+      child.send('start');
+      await reply('started');
+      const answers = await Promise.all([
+        post('/api/v1/grade-suggestions', sixtyThousand),
+        post('/api/v1/grade-suggestions', twoMegabytesOfKeys),
+        post('/api/v1/grade-suggestions', twoMegabytesOfObjects),
+        post('/api/v1/grade-suggestions', twoMegabytesDeep),
+        // Chunked: read by body-parser instead of the fast path, bounded all the same.
+        post('/api/v1/grade-suggestions', sixtyThousand, { chunked: true }),
+        post('/api/v1/grade-suggestions', twoMegabytesOfKeys, { chunked: true }),
+      ]);
+      child.send('stop');
+      const { maxMs, maxBusyMs } = await reply<{ maxMs: number; maxBusyMs: number }>('maxMs');
 
-    const expected: Array<[number, string, string]> = [
-      [413, 'too-many-keys', 'socialImpact'],
-      [413, 'too-many-keys', 'socialImpact'],
-      [413, 'too-many-values', 'socialImpact.49'], // the object being filled when the 10,000th value came
-      [422, 'too-deep', `socialImpact${'.0'.repeat(31)}`], // the 33rd container: the body is level 1
-      [413, 'too-many-keys', 'socialImpact'],
-      [413, 'too-many-keys', 'socialImpact'],
-    ];
-    answers.forEach((a, i) => {
-      const [status, code, field] = expected[i];
-      expect({ i, status: a.status, code: a.body.code, field: a.body.details?.[0]?.field }).toEqual({ i, status, code, field });
-      expect(a.body.statusCode).toBe(status);
-      expect(a.body.message).toEqual(expect.any(String));
-    });
-    expect(maxMs).toBeGreaterThan(0); // the measurement ran
-    // The delay the process caused itself; maxMs adds whatever time a loaded machine did not run it
-    // (see delay-probe-server.ts), and is shown when this fails.
-    expect({ maxBusyMs: Math.round(maxBusyMs), under100: maxBusyMs < 100, maxMs: Math.round(maxMs) }).toEqual({ maxBusyMs: expect.any(Number), under100: true, maxMs: expect.any(Number) });
-    // And the service answers at once afterwards.
-    expect((await post('/api/v1/grade-suggestions', json({ economicLossCny: 100_000_000 }))).body).toMatchObject({ grade: 'I' });
-  });
+      const expected: Array<[number, string, string]> = [
+        [413, 'too-many-keys', 'socialImpact'],
+        [413, 'too-many-keys', 'socialImpact'],
+        [413, 'too-many-values', 'socialImpact.49'], // the object being filled when the 10,000th value came
+        [422, 'too-deep', `socialImpact${'.0'.repeat(31)}`], // the 33rd container: the body is level 1
+        [413, 'too-many-keys', 'socialImpact'],
+        [413, 'too-many-keys', 'socialImpact'],
+      ];
+      answers.forEach((a, i) => {
+        const [status, code, field] = expected[i];
+        expect({ i, status: a.status, code: a.body.code, field: a.body.details?.[0]?.field }).toEqual({
+          i,
+          status,
+          code,
+          field,
+        });
+        expect(a.body.statusCode).toBe(status);
+        expect(a.body.message).toEqual(expect.any(String));
+      });
+      expect(maxMs).toBeGreaterThan(0); // the measurement ran
+      // The delay the process caused itself; maxMs adds whatever time a loaded machine did not run it
+      // (see delay-probe-server.ts), and is shown when this fails.
+      expect({ maxBusyMs: Math.round(maxBusyMs), under100: maxBusyMs < 100, maxMs: Math.round(maxMs) }).toEqual({
+        maxBusyMs: expect.any(Number),
+        under100: true,
+        maxMs: expect.any(Number),
+      });
+      // And the service answers at once afterwards.
+      expect((await post('/api/v1/grade-suggestions', json({ economicLossCny: 100_000_000 }))).body).toMatchObject({
+        grade: 'I',
+      });
+    },
+  );
 
   it('names a __proto__, constructor or prototype property with a 400 instead of dropping it', async () => {
     const cases: Array<[string, string]> = [
@@ -174,7 +245,12 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
     ];
     for (const [body, field] of cases) {
       const a = await post('/api/v1/grade-suggestions', Buffer.from(body));
-      expect({ body, status: a.status, code: a.body.code, field: a.body.details?.[0]?.field }).toEqual({ body, status: 400, code: 'forbidden-key', field });
+      expect({ body, status: a.status, code: a.body.code, field: a.body.details?.[0]?.field }).toEqual({
+        body,
+        status: 400,
+        code: 'forbidden-key',
+        field,
+      });
     }
   });
 });

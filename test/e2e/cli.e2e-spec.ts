@@ -17,7 +17,11 @@ interface Run {
 /** The compiled CLI (the package's `lianfang` bin) as a separate process, as a user runs it. */
 function lianfang(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -38,7 +42,12 @@ describe('cli', () => {
   beforeAll(async () => {
     await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, timeout: 300_000 });
     svc = await startTestService({ listen: true });
-    tokens = (await createOrg(svc, { name: 'Water utility', kind: 'operator', sector: 'water', operatorKind: 'other' }, ['commander', 'viewer'])).tokens;
+    tokens = (
+      await createOrg(svc, { name: 'Water utility', kind: 'operator', sector: 'water', operatorKind: 'other' }, [
+        'commander',
+        'viewer',
+      ])
+    ).tokens;
     env = { LIANFANG_URL: svc.handle.url!, LIANFANG_TOKEN: tokens.commander.token };
     serviceEnv = { DATABASE_URL: `sqlite:${svc.sqlitePath}`, VAR_DIR: join(svc.dir, 'var') };
   }, 360_000);
@@ -47,7 +56,20 @@ describe('cli', () => {
   const cli = (args: string[], e: Record<string, string> = env) => lianfang(args, e);
 
   it('declares, lists, shows, completes a step, sends an event and prints the timeline', async () => {
-    const declared = await cli(['declare', '--title', '水厂SCADA异常', '--category', 'intrusion', '--grade', 'III', '--system', 'scada-01', '--drill', '--detected-at', new Date(Date.now() - 60_000).toISOString()]);
+    const declared = await cli([
+      'declare',
+      '--title',
+      '水厂SCADA异常',
+      '--category',
+      'intrusion',
+      '--grade',
+      'III',
+      '--system',
+      'scada-01',
+      '--drill',
+      '--detected-at',
+      new Date(Date.now() - 60_000).toISOString(),
+    ]);
     expect(declared.code).toBe(0);
     const ref = /INC-\d{4}-\d{6}/.exec(declared.out)![0];
     expect(declared.out).toContain('[DRILL 演练]');
@@ -60,7 +82,9 @@ describe('cli', () => {
     const shown = await cli(['show', ref, '--json']);
     const incident = JSON.parse(shown.out);
     expect(incident.reference).toBe(ref);
-    const step = incident.steps.find((s: { phase: string; roles: string[] }) => s.phase === 'triage' && s.roles.includes('commander'));
+    const step = incident.steps.find(
+      (s: { phase: string; roles: string[] }) => s.phase === 'triage' && s.roles.includes('commander'),
+    );
 
     const done = await cli(['complete', ref, step.id, '--note', 'checked', '--evidence', 'sha256:abc']);
     expect(done.code).toBe(0);
@@ -75,12 +99,23 @@ describe('cli', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/error 404: .*its steps: .*confirm-incident/);
 
-    const dismissed = await cli(['event', ref, 'DISMISS', 'reason=drill over', '--expected-version', String(incident.version + 1)]);
+    const dismissed = await cli([
+      'event',
+      ref,
+      'DISMISS',
+      'reason=drill over',
+      '--expected-version',
+      String(incident.version + 1),
+    ]);
     expect(dismissed.code).toBe(0);
     expect(dismissed.out).toContain('state dismissed');
 
     const timeline = await cli(['timeline', ref]);
-    expect(timeline.out.split('\n').map((l) => l.split('  ')[2])).toEqual(['incident.declared', 'incident.event.COMPLETE_STEP', 'incident.event.DISMISS']);
+    expect(timeline.out.split('\n').map((l) => l.split('  ')[2])).toEqual([
+      'incident.declared',
+      'incident.event.COMPLETE_STEP',
+      'incident.event.DISMISS',
+    ]);
   });
 
   it('reports field errors, usage errors and a missing token', async () => {
@@ -91,14 +126,20 @@ describe('cli', () => {
     expect((await cli(['declare', '--title', 'x'])).code).toBe(2);
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['list'], { LIANFANG_URL: env.LIANFANG_URL })).code).toBe(2);
-    const viewer = await cli(['declare', '--title', 'x', '--category', 'malware', '--grade', 'IV'], { ...env, LIANFANG_TOKEN: tokens.viewer.token });
+    const viewer = await cli(['declare', '--title', 'x', '--category', 'malware', '--grade', 'IV'], {
+      ...env,
+      LIANFANG_TOKEN: tokens.viewer.token,
+    });
     expect(viewer.code).toBe(1);
     expect(viewer.err).toMatch(/error 403/);
     expect((await cli(['show', 'INC-1999-000001'])).err).toMatch(/404/);
   });
 
-  it('admin reset-token refuses to run against anything but the service\'s own database and keys', async () => {
-    const elsewhere = await cli(['admin', 'reset-token'], { DATABASE_URL: `sqlite:${join(svc.dir, 'nothing.sqlite')}`, VAR_DIR: join(svc.dir, 'var') });
+  it("admin reset-token refuses to run against anything but the service's own database and keys", async () => {
+    const elsewhere = await cli(['admin', 'reset-token'], {
+      DATABASE_URL: `sqlite:${join(svc.dir, 'nothing.sqlite')}`,
+      VAR_DIR: join(svc.dir, 'var'),
+    });
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.err).toMatch(/no database at .*nothing\.sqlite/);
     const noKeys = await cli(['admin', 'reset-token'], { ...serviceEnv, VAR_DIR: join(svc.dir, 'other-var') });
@@ -111,7 +152,15 @@ describe('cli', () => {
     const port = await freePort();
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...serviceEnv, REDIS_URL: svc.handle.redisUrl, PORT: String(port), LOG_LEVEL: 'info', BOOTSTRAP_ADMIN_TOKEN: 'a-different-token-0123456789abcdef' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ...serviceEnv,
+        REDIS_URL: svc.handle.redisUrl,
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        BOOTSTRAP_ADMIN_TOKEN: 'a-different-token-0123456789abcdef',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -130,36 +179,46 @@ describe('cli', () => {
     }
   });
 
-  it('a first start without BOOTSTRAP_ADMIN_TOKEN says how to create the platform admin; the command does, and prints its token', async () => {
-    const port = await freePort();
-    const fresh = { DATABASE_URL: `sqlite:${join(svc.dir, 'fresh.sqlite')}`, VAR_DIR: join(svc.dir, 'fresh-var') };
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...fresh, PORT: String(port), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise((r) => child.once('exit', r));
-    try {
-      await waitFor('the fresh service to listen', async () => out.includes('"msg":"listening"'), 45_000);
-      const hint = out.split('\n').filter((l) => l.includes('no admin exists yet'));
-      expect(hint).toHaveLength(1);
-      expect(JSON.parse(hint[0]!).msg).toMatch(/lianfang admin reset-token/);
+  it(
+    'a first start without BOOTSTRAP_ADMIN_TOKEN says how to create the ' +
+      'platform admin; the command does, and prints its token',
+    async () => {
+      const port = await freePort();
+      const fresh = { DATABASE_URL: `sqlite:${join(svc.dir, 'fresh.sqlite')}`, VAR_DIR: join(svc.dir, 'fresh-var') };
+      const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          ...fresh,
+          PORT: String(port),
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise((r) => child.once('exit', r));
+      try {
+        await waitFor('the fresh service to listen', async () => out.includes('"msg":"listening"'), 45_000);
+        const hint = out.split('\n').filter((l) => l.includes('no admin exists yet'));
+        expect(hint).toHaveLength(1);
+        expect(JSON.parse(hint[0]!).msg).toMatch(/lianfang admin reset-token/);
 
-      const first = await cli(['admin', 'reset-token', '--json'], fresh);
-      expect(first.code).toBe(0);
-      const issued = JSON.parse(first.out);
-      expect(issued.created).toBe(true);
-      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: bearer(issued.token) });
-      expect(me.status).toBe(200);
-      expect(await me.json()).toMatchObject({ isPlatformAdmin: true, orgName: 'Default operator' });
-    } finally {
-      child.kill('SIGTERM');
-      await exited;
-    }
-  });
+        const first = await cli(['admin', 'reset-token', '--json'], fresh);
+        expect(first.code).toBe(0);
+        const issued = JSON.parse(first.out);
+        expect(issued.created).toBe(true);
+        const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: bearer(issued.token) });
+        expect(me.status).toBe(200);
+        expect(await me.json()).toMatchObject({ isPlatformAdmin: true, orgName: 'Default operator' });
+      } finally {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  );
 
   it('admin reset-token prints a new platform-admin token that works at once, and can revoke the others', async () => {
     const reset = await cli(['admin', 'reset-token', '--name', 'recovered'], serviceEnv);
@@ -179,7 +238,10 @@ describe('cli', () => {
     await svc.http().get('/api/v1/me').set(bearer(svc.adminToken)).expect(401);
 
     const audit = await svc.http().get('/api/v1/audit/entries?limit=5').set(bearer(issued.token)).expect(200);
-    expect(audit.body.items.map((e: { action: string; actorId: string }) => [e.action, e.actorId])).toContainEqual(['token.issued', 'system:admin-cli']);
+    expect(audit.body.items.map((e: { action: string; actorId: string }) => [e.action, e.actorId])).toContainEqual([
+      'token.issued',
+      'system:admin-cli',
+    ]);
     expect(audit.body.items.every((e: { verification: { ok: boolean } }) => e.verification.ok)).toBe(true);
   });
 });

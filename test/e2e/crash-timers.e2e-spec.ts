@@ -23,21 +23,35 @@ describe('timers survive a crash of the service', () => {
   const adminToken = 'crash-test-admin-token-0123456789';
 
   const start = () => {
-    child = spawn(process.execPath, [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'src/main.ts')], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), VAR_DIR: join(dir, 'var'),
-        DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, BOOTSTRAP_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn',
-        // No reminder or escalation in this window: the test counts the deadline itself.
-        REMINDER_FRACTIONS: '0.0001', ESCALATION_STEP_DELAY: 'PT1H',
+    child = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'src/main.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          PORT: String(port),
+          VAR_DIR: join(dir, 'var'),
+          DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+          BOOTSTRAP_ADMIN_TOKEN: adminToken,
+          LOG_LEVEL: 'warn',
+          // No reminder or escalation in this window: the test counts the deadline itself.
+          REMINDER_FRACTIONS: '0.0001',
+          ESCALATION_STEP_DELAY: 'PT1H',
+        },
+        stdio: 'ignore',
       },
-      stdio: 'ignore',
-    });
+    );
     return waitFor('health', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 30_000);
   };
-  // Test glue reading a few fields of JSON responses.
-  const api = async (token: string, method: string, path: string, body?: unknown): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test glue reading a few fields of JSON responses
+  const api = async (token: string, method: string, path: string, body?: unknown): Promise<any> => {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = await res.json();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
@@ -66,27 +80,58 @@ describe('timers survive a crash of the service', () => {
 
   it('fires a deadline exactly once after SIGKILL and restart', async () => {
     await start();
-    const org = await api(adminToken, 'POST', '/api/v1/admin/organisations', { name: 'Crash operator', kind: 'operator', sector: 'transport', operatorKind: 'cii' });
-    const user = await api(adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, { name: 'commander', role: 'commander' });
+    const org = await api(adminToken, 'POST', '/api/v1/admin/organisations', {
+      name: 'Crash operator',
+      kind: 'operator',
+      sector: 'transport',
+      operatorKind: 'cii',
+    });
+    const user = await api(adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, {
+      name: 'commander',
+      role: 'commander',
+    });
     // A person's token: an enrolment code from the admin, redeemed by the person (public route).
     const { code } = await api(adminToken, 'POST', `/api/v1/admin/users/${user.id}/enrolment`);
     const { token } = await api('', 'POST', '/api/v1/enrolments/redeem', { code, tokenName: 't' });
     // CII, grade II: one hour from discovery, so the deadline falls due 15 s from now.
     const detectedAt = new Date(Date.now() - 3600_000 + 15_000).toISOString();
-    const incident = await api(token, 'POST', '/api/v1/incidents', { title: 'crash test', category: 'ddos', grade: 'II', detectedAt });
-    for (const step of incident.steps.filter((s: { phase: string; mandatory: boolean }) => s.phase === 'triage' && s.mandatory)) {
+    const incident = await api(token, 'POST', '/api/v1/incidents', {
+      title: 'crash test',
+      category: 'ddos',
+      grade: 'II',
+      detectedAt,
+    });
+    for (const step of incident.steps.filter(
+      (s: { phase: string; mandatory: boolean }) => s.phase === 'triage' && s.mandatory,
+    )) {
       await api(token, 'POST', `/api/v1/incidents/${incident.id}/steps/${step.id}/complete`, {});
     }
-    const confirmed = await api(token, 'POST', `/api/v1/incidents/${incident.id}/events`, { type: 'CONFIRM', grade: 'II' });
+    const confirmed = await api(token, 'POST', `/api/v1/incidents/${incident.id}/events`, {
+      type: 'CONFIRM',
+      grade: 'II',
+    });
     const dueAt = Date.parse(confirmed.deadlines[0].dueAt);
 
     // The deadline job has reached Redis (outbox row marked sent) and Redis has appended it to its AOF
     // (appendfsync everysec): the job id is in the append-only file, so a kill -9 cannot lose it.
-    await waitFor('deadline job sent to Redis', async () => db<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'deadline-due' AND sent_at IS NOT NULL")[0].n === 1);
+    await waitFor(
+      'deadline job sent to Redis',
+      async () =>
+        db<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'deadline-due' AND sent_at IS NOT NULL")[0]
+          .n === 1,
+    );
     const aofDir = join(dir, 'var', 'redis', 'appendonlydir');
     const dueJobId = `dl.${incident.id}.initial-report.1.due`;
-    await waitFor('the deadline job in the AOF', async () =>
-      existsSync(aofDir) && readdirSync(aofDir).filter((f) => f.endsWith('.aof')).some((f) => readFileSync(join(aofDir, f)).includes(dueJobId)), 10_000, 50);
+    await waitFor(
+      'the deadline job in the AOF',
+      async () =>
+        existsSync(aofDir) &&
+        readdirSync(aofDir)
+          .filter((f) => f.endsWith('.aof'))
+          .some((f) => readFileSync(join(aofDir, f)).includes(dueJobId)),
+      10_000,
+      50,
+    );
     expect(Date.now()).toBeLessThan(dueAt - 5000);
 
     const orphan = Number(readFileSync(join(dir, 'var', 'redis', 'owner.pid'), 'utf8'));
@@ -100,8 +145,16 @@ describe('timers survive a crash of the service', () => {
     expect(existsSync(`/proc/${orphan}`)).toBe(false);
     expect(Number(readFileSync(join(dir, 'var', 'redis', 'owner.pid'), 'utf8'))).not.toBe(orphan);
 
-    const missed = () => db<{ payload: string }>("SELECT payload FROM audit_entry WHERE incident_id = ? AND action = 'incident.event.DEADLINE_MISSED'", incident.id);
-    await waitFor('the deadline to fire after the restart', async () => missed().length > 0, dueAt - Date.now() + 15_000);
+    const missed = () =>
+      db<{ payload: string }>(
+        "SELECT payload FROM audit_entry WHERE incident_id = ? AND action = 'incident.event.DEADLINE_MISSED'",
+        incident.id,
+      );
+    await waitFor(
+      'the deadline to fire after the restart',
+      async () => missed().length > 0,
+      dueAt - Date.now() + 15_000,
+    );
     // The due job is the only one that can record the miss: once it has finished (or is gone), count.
     const redisPid = Number(readFileSync(join(dir, 'var', 'redis', 'owner.pid'), 'utf8'));
     // redis-server names itself "redis-server 127.0.0.1:<port>" in its process title.

@@ -18,14 +18,26 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
 
   beforeAll(async () => {
     svc = await startTestService({ env: { REMINDER_FRACTIONS: '0.999', ESCALATION_STEP_DELAY: 'PT1S' } });
-    tokens = (await createOrg(svc, { name: 'Grid operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'leader', 'admin'])).tokens;
+    tokens = (
+      await createOrg(svc, { name: 'Grid operator', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, [
+        'commander',
+        'responder',
+        'liaison',
+        'leader',
+        'admin',
+      ])
+    ).tokens;
   });
   afterAll(async () => svc?.close());
 
   async function confirmedIncident(secondsToDue: number) {
     const detectedAt = new Date(Date.now() - 3600_000 + secondsToDue * 1000).toISOString();
     const occurredAt = new Date(Date.parse(detectedAt) - 60_000).toISOString();
-    const res = await svc.http().post('/api/v1/incidents').set(bearer(tokens.commander.token)).send(incidentInput({ grade: 'II', detectedAt, occurredAt }));
+    const res = await svc
+      .http()
+      .post('/api/v1/incidents')
+      .set(bearer(tokens.commander.token))
+      .send(incidentInput({ grade: 'II', detectedAt, occurredAt }));
     expect(res.status).toBe(201);
     const inc = new IncidentDriver(svc, tokens, res.body.id);
     await inc.completePhase('triage');
@@ -36,7 +48,11 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
   const timers = () => svc.app.get<Queue>(getQueueToken(QUEUES.timers), { strict: false });
 
   async function actions(id: string): Promise<Array<{ seq: number; action: string; payload: string; at: string }>> {
-    const res = await svc.http().get(`/api/v1/incidents/${id}/timeline`).set(bearer(tokens.commander.token)).expect(200);
+    const res = await svc
+      .http()
+      .get(`/api/v1/incidents/${id}/timeline`)
+      .set(bearer(tokens.commander.token))
+      .expect(200);
     return res.body;
   }
 
@@ -45,12 +61,22 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
     const before = await inc.get();
     expect(before.deadlines[0]).toMatchObject({ timer: 'initial-report', status: 'pending', escalationLevel: 0 });
 
-    const timeline = await waitFor('three escalation steps', async () => {
-      const t = await actions(inc.id);
-      return t.filter((e) => e.action === 'deadline.escalated').length === 3 ? t : undefined;
-    }, 30_000);
+    const timeline = await waitFor(
+      'three escalation steps',
+      async () => {
+        const t = await actions(inc.id);
+        return t.filter((e) => e.action === 'deadline.escalated').length === 3 ? t : undefined;
+      },
+      30_000,
+    );
     const relevant = timeline.map((e) => e.action).filter((a) => /DEADLINE|escalated/.test(a));
-    expect(relevant).toEqual(['incident.event.DEADLINE_REMINDER', 'incident.event.DEADLINE_MISSED', 'deadline.escalated', 'deadline.escalated', 'deadline.escalated']);
+    expect(relevant).toEqual([
+      'incident.event.DEADLINE_REMINDER',
+      'incident.event.DEADLINE_MISSED',
+      'deadline.escalated',
+      'deadline.escalated',
+      'deadline.escalated',
+    ]);
     const roles = timeline.filter((e) => e.action === 'deadline.escalated').map((e) => JSON.parse(e.payload).role);
     expect(roles).toEqual(['commander', 'leader', 'admin']);
     // The first step is taken in the transaction that records the miss: the next audit entry, same instant.
@@ -79,8 +105,15 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
 
   it('acknowledging stops the escalation; a report in time cancels the timers', async () => {
     const late = await confirmedIncident(1);
-    await waitFor('first escalation', async () => ((await late.get()).deadlines[0].escalationLevel >= 1 ? true : undefined), 20_000);
-    const ack = await svc.http().post(`/api/v1/incidents/${late.id}/deadlines/initial-report/acknowledge`).set(bearer(tokens.leader.token));
+    await waitFor(
+      'first escalation',
+      async () => ((await late.get()).deadlines[0].escalationLevel >= 1 ? true : undefined),
+      20_000,
+    );
+    const ack = await svc
+      .http()
+      .post(`/api/v1/incidents/${late.id}/deadlines/initial-report/acknowledge`)
+      .set(bearer(tokens.leader.token));
     expect(ack.status).toBe(200);
     const levelAtAck = (await late.get()).deadlines[0].escalationLevel;
     // The escalation jobs are gone (cancelled) or have run and done nothing.
@@ -97,12 +130,16 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
     expect((await ontime.get()).deadlines[0]).toMatchObject({ status: 'met', escalationLevel: 0 });
   });
 
-  it('a regrade starts a new generation; the old generation\'s timer changes nothing', async () => {
+  it("a regrade starts a new generation; the old generation's timer changes nothing", async () => {
     const inc = await confirmedIncident(3);
     // Regrade to I: same one-hour rule for CII, new generation, old jobs cancelled.
     const body = await inc.send('commander', { type: 'REGRADE', grade: 'I', reason: 'wider impact' });
     expect(body.deadlines[0].generation).toBe(2);
-    await waitFor('missed on generation 2', async () => ((await inc.get()).deadlines[0].status === 'missed' ? true : undefined), 15_000);
+    await waitFor(
+      'missed on generation 2',
+      async () => ((await inc.get()).deadlines[0].status === 'missed' ? true : undefined),
+      15_000,
+    );
     // Generation 1's jobs were cancelled; once no job of either generation can run, count the misses.
     await queueSettled(timers(), `dl.${inc.id}.`);
     const missed = (await actions(inc.id)).filter((e) => e.action === 'incident.event.DEADLINE_MISSED');

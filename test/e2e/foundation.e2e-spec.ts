@@ -8,8 +8,14 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
 
   beforeAll(async () => {
     svc = await startTestService();
-    opA = await createOrg(svc, { name: 'Operator A', kind: 'operator', sector: 'finance', operatorKind: 'cii' }, ['commander', 'viewer', 'admin']);
-    opB = await createOrg(svc, { name: 'Operator B', kind: 'operator', sector: 'finance', operatorKind: 'other' }, ['commander']);
+    opA = await createOrg(svc, { name: 'Operator A', kind: 'operator', sector: 'finance', operatorKind: 'cii' }, [
+      'commander',
+      'viewer',
+      'admin',
+    ]);
+    opB = await createOrg(svc, { name: 'Operator B', kind: 'operator', sector: 'finance', operatorKind: 'other' }, [
+      'commander',
+    ]);
   });
 
   afterAll(async () => {
@@ -35,18 +41,29 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
     it('publishes the OpenAPI document with the incident routes', async () => {
       const res = await svc.http().get('/api/docs-json').expect(200);
       expect(res.body.openapi).toMatch(/^3\./);
-      expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/v1/incidents', '/api/v1/incidents/{id}', '/api/v1/audit/verify']));
+      expect(Object.keys(res.body.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/incidents', '/api/v1/incidents/{id}', '/api/v1/audit/verify']),
+      );
       await svc.http().get('/api/docs').expect(200);
     });
 
     it('rejects a body over the size limit with 413 in the error shape', async () => {
-      const res = await svc.http().post('/api/v1/incidents').set(bearer(opA.tokens.commander.token)).send({ ...incidentInput(), description: 'x'.repeat(3 * 1024 * 1024) });
+      const res = await svc
+        .http()
+        .post('/api/v1/incidents')
+        .set(bearer(opA.tokens.commander.token))
+        .send({ ...incidentInput(), description: 'x'.repeat(3 * 1024 * 1024) });
       expect(res.status).toBe(413);
       expect(res.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
     });
 
     it('rejects malformed JSON with 400', async () => {
-      const res = await svc.http().post('/api/v1/incidents').set(bearer(opA.tokens.commander.token)).set('Content-Type', 'application/json').send('{"title": ');
+      const res = await svc
+        .http()
+        .post('/api/v1/incidents')
+        .set(bearer(opA.tokens.commander.token))
+        .set('Content-Type', 'application/json')
+        .send('{"title": ');
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ statusCode: 400, message: 'Request body is not valid JSON' });
     });
@@ -64,28 +81,57 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
     it('a revoked token stops working at once', async () => {
       const viewer = opA.tokens.viewer;
       await svc.http().get('/api/v1/incidents').set(bearer(viewer.token)).expect(200);
-      const list = await svc.http().get(`/api/v1/admin/organisations/${opA.orgId}/tokens`).set(bearer(opA.tokens.admin.token)).expect(200);
+      const list = await svc
+        .http()
+        .get(`/api/v1/admin/organisations/${opA.orgId}/tokens`)
+        .set(bearer(opA.tokens.admin.token))
+        .expect(200);
       const row = list.body.find((t: { userId: string }) => t.userId === viewer.userId);
       expect(row).toBeDefined();
       expect(JSON.stringify(list.body)).not.toContain(viewer.token);
-      const revoked = await svc.http().post(`/api/v1/admin/tokens/${row.id}/revoke`).set(bearer(opA.tokens.admin.token)).expect(200);
+      const revoked = await svc
+        .http()
+        .post(`/api/v1/admin/tokens/${row.id}/revoke`)
+        .set(bearer(opA.tokens.admin.token))
+        .expect(200);
       expect(revoked.body.revokedAt).toEqual(expect.any(String));
       await svc.http().get('/api/v1/incidents').set(bearer(viewer.token)).expect(401);
     });
 
     it('an organisation admin cannot administer another organisation (404, not 403)', async () => {
-      await svc.http().get(`/api/v1/admin/organisations/${opB.orgId}/users`).set(bearer(opA.tokens.admin.token)).expect(404);
-      await svc.http().post('/api/v1/admin/organisations').set(bearer(opA.tokens.admin.token)).send({ name: 'x', kind: 'operator', sector: 'energy', operatorKind: 'cii' }).expect(403);
+      await svc
+        .http()
+        .get(`/api/v1/admin/organisations/${opB.orgId}/users`)
+        .set(bearer(opA.tokens.admin.token))
+        .expect(404);
+      await svc
+        .http()
+        .post('/api/v1/admin/organisations')
+        .set(bearer(opA.tokens.admin.token))
+        .send({ name: 'x', kind: 'operator', sector: 'energy', operatorKind: 'cii' })
+        .expect(403);
     });
 
     it('roles are enforced: a viewer may not declare', async () => {
-      const other = await createOrg(svc, { name: 'Operator C', kind: 'operator', sector: 'water', operatorKind: 'other' }, ['viewer']);
-      const res = await svc.http().post('/api/v1/incidents').set(bearer(other.tokens.viewer.token)).send(incidentInput());
+      const other = await createOrg(
+        svc,
+        { name: 'Operator C', kind: 'operator', sector: 'water', operatorKind: 'other' },
+        ['viewer'],
+      );
+      const res = await svc
+        .http()
+        .post('/api/v1/incidents')
+        .set(bearer(other.tokens.viewer.token))
+        .send(incidentInput());
       expect(res.status).toBe(403);
     });
 
     it('refuses a role that does not exist on that side', async () => {
-      const res = await svc.http().post(`/api/v1/admin/organisations/${opA.orgId}/users`).set(bearer(svc.adminToken)).send({ name: 'x', role: 'department-officer' });
+      const res = await svc
+        .http()
+        .post(`/api/v1/admin/organisations/${opA.orgId}/users`)
+        .set(bearer(svc.adminToken))
+        .send({ name: 'x', role: 'department-officer' });
       expect(res.status).toBe(400);
       expect(res.body.details[0].field).toBe('role');
     });
@@ -103,7 +149,13 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
         [incidentInput({ impact: { outageHours: 1 } }), 'impact.outageHours'],
         [incidentInput({ impact: { unknownFact: 1 } }), 'impact.unknownFact'],
         [incidentInput({ detectedAt: new Date(Date.now() + 86_400_000).toISOString() }), 'detectedAt'],
-        [incidentInput({ occurredAt: new Date(Date.now()).toISOString(), detectedAt: new Date(Date.now() - 3_600_000).toISOString() }), 'occurredAt'],
+        [
+          incidentInput({
+            occurredAt: new Date(Date.now()).toISOString(),
+            detectedAt: new Date(Date.now() - 3_600_000).toISOString(),
+          }),
+          'occurredAt',
+        ],
       ];
       for (const [body, field] of cases) {
         const res = await svc.http().post('/api/v1/incidents').set(bearer(opA.tokens.commander.token)).send(body);
@@ -114,16 +166,31 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
     });
 
     it('declares and reads an incident with a human reference', async () => {
-      const res = await svc.http().post('/api/v1/incidents').set(bearer(opA.tokens.commander.token)).send(incidentInput({ drill: true })).expect(201);
+      const res = await svc
+        .http()
+        .post('/api/v1/incidents')
+        .set(bearer(opA.tokens.commander.token))
+        .send(incidentInput({ drill: true }))
+        .expect(201);
       expect(res.body).toMatchObject({ grade: 'II', category: 'ransomware', state: 'triage', drill: true });
       expect(res.body.reference).toMatch(/^INC-\d{4}-\d{6}$/);
-      const got = await svc.http().get(`/api/v1/incidents/${res.body.id}`).set(bearer(opA.tokens.commander.token)).expect(200);
+      const got = await svc
+        .http()
+        .get(`/api/v1/incidents/${res.body.id}`)
+        .set(bearer(opA.tokens.commander.token))
+        .expect(200);
       expect(got.body).toMatchObject({ id: res.body.id, reference: res.body.reference, title: incidentInput().title });
     });
 
     it('numbers references per organisation without gaps or duplicates under concurrency', async () => {
       const results = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => svc.http().post('/api/v1/incidents').set(bearer(opB.tokens.commander.token)).send(incidentInput({ title: `concurrent ${i}` }))),
+        Array.from({ length: 12 }, (_, i) =>
+          svc
+            .http()
+            .post('/api/v1/incidents')
+            .set(bearer(opB.tokens.commander.token))
+            .send(incidentInput({ title: `concurrent ${i}` })),
+        ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
       const refs = results.map((r) => r.body.reference as string).sort();
@@ -132,26 +199,51 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
     });
 
     it('lists with filters and pagination', async () => {
-      const all = await svc.http().get('/api/v1/incidents?pageSize=5').set(bearer(opB.tokens.commander.token)).expect(200);
+      const all = await svc
+        .http()
+        .get('/api/v1/incidents?pageSize=5')
+        .set(bearer(opB.tokens.commander.token))
+        .expect(200);
       expect(all.body).toMatchObject({ total: 12, page: 1, pageSize: 5 });
       expect(all.body.items).toHaveLength(5);
-      const page3 = await svc.http().get('/api/v1/incidents?pageSize=5&page=3').set(bearer(opB.tokens.commander.token)).expect(200);
+      const page3 = await svc
+        .http()
+        .get('/api/v1/incidents?pageSize=5&page=3')
+        .set(bearer(opB.tokens.commander.token))
+        .expect(200);
       expect(page3.body.items).toHaveLength(2);
-      const drills = await svc.http().get('/api/v1/incidents?drill=true').set(bearer(opA.tokens.commander.token)).expect(200);
+      const drills = await svc
+        .http()
+        .get('/api/v1/incidents?drill=true')
+        .set(bearer(opA.tokens.commander.token))
+        .expect(200);
       expect(drills.body.items.every((i: { drill: boolean }) => i.drill)).toBe(true);
       expect(drills.body.total).toBeGreaterThan(0);
-      const none = await svc.http().get('/api/v1/incidents?grade=I').set(bearer(opB.tokens.commander.token)).expect(200);
+      const none = await svc
+        .http()
+        .get('/api/v1/incidents?grade=I')
+        .set(bearer(opB.tokens.commander.token))
+        .expect(200);
       expect(none.body.total).toBe(0);
       const bad = await svc.http().get('/api/v1/incidents?pageSize=1000').set(bearer(opB.tokens.commander.token));
       expect(bad.status).toBe(400);
       expect(bad.body.details[0].field).toBe('pageSize');
     });
 
-    it('isolates organisations: B gets 404 for A\'s incident and never sees it in lists', async () => {
-      const a = await svc.http().post('/api/v1/incidents').set(bearer(opA.tokens.commander.token)).send(incidentInput({ title: 'A only' })).expect(201);
+    it("isolates organisations: B gets 404 for A's incident and never sees it in lists", async () => {
+      const a = await svc
+        .http()
+        .post('/api/v1/incidents')
+        .set(bearer(opA.tokens.commander.token))
+        .send(incidentInput({ title: 'A only' }))
+        .expect(201);
       const res = await svc.http().get(`/api/v1/incidents/${a.body.id}`).set(bearer(opB.tokens.commander.token));
       expect(res.status).toBe(404);
-      const list = await svc.http().get('/api/v1/incidents?pageSize=100').set(bearer(opB.tokens.commander.token)).expect(200);
+      const list = await svc
+        .http()
+        .get('/api/v1/incidents?pageSize=100')
+        .set(bearer(opB.tokens.commander.token))
+        .expect(200);
       expect(list.body.items.map((i: { id: string }) => i.id)).not.toContain(a.body.id);
       await svc.http().get('/api/v1/incidents/not-a-uuid').set(bearer(opB.tokens.commander.token)).expect(400);
     });
@@ -165,13 +257,27 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
 
       const db = new Database(svc.sqlitePath);
       try {
-        const row = db.prepare("SELECT seq, payload FROM audit_entry WHERE action = 'incident.declared' ORDER BY seq LIMIT 1").get() as { seq: number; payload: string };
-        db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(row.payload.replace('"grade":"II"', '"grade":"IV"'), row.seq);
+        const row = db
+          .prepare("SELECT seq, payload FROM audit_entry WHERE action = 'incident.declared' ORDER BY seq LIMIT 1")
+          .get() as { seq: number; payload: string };
+        db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(
+          row.payload.replace('"grade":"II"', '"grade":"IV"'),
+          row.seq,
+        );
         const bad = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
         expect(bad.body.ok).toBe(false);
-        expect(bad.body.firstBroken).toMatchObject({ seq: row.seq, reason: 'payload-digest-mismatch', action: 'incident.declared' });
+        expect(bad.body.firstBroken).toMatchObject({
+          seq: row.seq,
+          reason: 'payload-digest-mismatch',
+          action: 'incident.declared',
+        });
         db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(row.payload, row.seq);
-        await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200, ).then((r) => expect(r.body.ok).toBe(true));
+        await svc
+          .http()
+          .get('/api/v1/audit/verify')
+          .set(bearer(svc.adminToken))
+          .expect(200)
+          .then((r) => expect(r.body.ok).toBe(true));
 
         // Cutting off the newest entry leaves a consistent chain; the keyed head exposes it.
         const last = db.prepare('SELECT * FROM audit_entry ORDER BY seq DESC LIMIT 1').get() as Record<string, unknown>;
@@ -179,7 +285,9 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
         const cut = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
         expect(cut.body).toMatchObject({ ok: false, firstBroken: { seq: last.seq, reason: 'head-mismatch' } });
         const cols = Object.keys(last);
-        db.prepare(`INSERT INTO audit_entry (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`).run(...cols.map((c) => last[c]));
+        db.prepare(`INSERT INTO audit_entry (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`).run(
+          ...cols.map((c) => last[c]),
+        );
       } finally {
         db.close();
       }
@@ -188,8 +296,15 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
     it('every mutation above left an entry with actor and organisation', async () => {
       const db = new Database(svc.sqlitePath, { readonly: true });
       try {
-        const actions = db.prepare('SELECT action, actor_id, org_id FROM audit_entry ORDER BY seq').all() as Array<{ action: string; actor_id: string; org_id: string | null }>;
-        const counts = actions.reduce<Record<string, number>>((m, a) => ({ ...m, [a.action]: (m[a.action] ?? 0) + 1 }), {});
+        const actions = db.prepare('SELECT action, actor_id, org_id FROM audit_entry ORDER BY seq').all() as Array<{
+          action: string;
+          actor_id: string;
+          org_id: string | null;
+        }>;
+        const counts = actions.reduce<Record<string, number>>(
+          (m, a) => ({ ...m, [a.action]: (m[a.action] ?? 0) + 1 }),
+          {},
+        );
         expect(counts['token.revoked']).toBe(1);
         expect(counts['incident.declared']).toBe(14);
         expect(actions.every((a) => a.actor_id && a.org_id)).toBe(true);

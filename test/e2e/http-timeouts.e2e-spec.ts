@@ -18,7 +18,11 @@ describe('HTTP server timeouts (real app on loopback, real slow clients)', () =>
     svc = await startTestService({
       workers: false,
       listen: true,
-      env: { HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_MS), HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_MS), HTTP_KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_MS) },
+      env: {
+        HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_MS),
+        HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_MS),
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_MS),
+      },
     });
     port = Number(new URL(svc.handle.url!).port);
   });
@@ -54,7 +58,8 @@ describe('HTTP server timeouts (real app on loopback, real slow clients)', () =>
 
   it('answers 408 and closes when a body arrives too slowly', async () => {
     const { received, afterMs } = await stall(
-      `POST /api/v1/incidents HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"title":"`,
+      `POST /api/v1/incidents HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ` +
+        `application/json\r\nContent-Length: 5000\r\n\r\n{"title":"`,
     );
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
     expect(afterMs).toBeGreaterThanOrEqual(REQUEST_MS - 100);

@@ -10,7 +10,8 @@ import { IncidentDriver, type Tokens } from '../support/incident-driver';
 import { queueSettled, waitFor } from '../support/wait';
 
 /**
- * The outbox promise (README "Design notes"): while Redis is down the API keeps accepting incidents and events, outbox rows
+ * The outbox promise (README "Design notes"): while Redis is down the API keeps accepting incidents and events,
+ * outbox rows
  * accumulate, and they drain in order when Redis returns — each job enqueued exactly once.
  */
 describe('outbox relay across a Redis outage', () => {
@@ -25,17 +26,35 @@ describe('outbox relay across a Redis outage', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        received.push({ delivery: String(req.headers['x-lianfang-delivery']), event: JSON.parse(Buffer.concat(chunks).toString()).event });
+        received.push({
+          delivery: String(req.headers['x-lianfang-delivery']),
+          event: JSON.parse(Buffer.concat(chunks).toString()).event,
+        });
         res.writeHead(200).end('{}');
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     svc = await startTestService({ env: { EGRESS_ALLOW: '127.0.0.1' } });
-    tokens = (await createOrg(svc, { name: 'Telecom operator', kind: 'operator', sector: 'telecom', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'admin'])).tokens;
-    await svc.http().post('/api/v1/notification-subscriptions').set(bearer(tokens.admin.token)).send({
-      name: 'SOC webhook', channel: 'webhook', config: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook` },
-      secret: 'outage-test-secret-0123', events: ['incident.declared', 'incident.confirmed', 'report.submitted'],
-    }).expect(201);
+    tokens = (
+      await createOrg(svc, { name: 'Telecom operator', kind: 'operator', sector: 'telecom', operatorKind: 'cii' }, [
+        'commander',
+        'responder',
+        'liaison',
+        'admin',
+      ])
+    ).tokens;
+    await svc
+      .http()
+      .post('/api/v1/notification-subscriptions')
+      .set(bearer(tokens.admin.token))
+      .send({
+        name: 'SOC webhook',
+        channel: 'webhook',
+        config: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook` },
+        secret: 'outage-test-secret-0123',
+        events: ['incident.declared', 'incident.confirmed', 'report.submitted'],
+      })
+      .expect(201);
   });
   afterAll(async () => {
     await svc?.close();
@@ -45,7 +64,16 @@ describe('outbox relay across a Redis outage', () => {
   const outboxRows = () => {
     const db = new Database(svc.sqlitePath, { readonly: true });
     try {
-      return db.prepare('SELECT seq, id, queue, kind, sent_at AS sentAt, attempts FROM outbox ORDER BY seq').all() as Array<{ seq: number; id: string; queue: string; kind: string; sentAt: string | null; attempts: number }>;
+      return db
+        .prepare('SELECT seq, id, queue, kind, sent_at AS sentAt, attempts FROM outbox ORDER BY seq')
+        .all() as Array<{
+        seq: number;
+        id: string;
+        queue: string;
+        kind: string;
+        sentAt: string | null;
+        attempts: number;
+      }>;
     } finally {
       db.close();
     }
@@ -61,7 +89,11 @@ describe('outbox relay across a Redis outage', () => {
 
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await svc.http().post('/api/v1/incidents').set(bearer(tokens.commander.token)).send(incidentInput({ title: `during outage ${i}` }));
+      const res = await svc
+        .http()
+        .post('/api/v1/incidents')
+        .set(bearer(tokens.commander.token))
+        .send(incidentInput({ title: `during outage ${i}` }));
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }
@@ -103,7 +135,13 @@ describe('outbox relay across a Redis outage', () => {
     for (const row of timerRows.filter((r) => r.kind !== 'cancel')) expect(await timers.getJob(row.id)).toBeUndefined();
 
     // Every notification decided during the outage reaches the receiver exactly once.
-    const expected = ['incident.declared', 'incident.declared', 'incident.declared', 'incident.confirmed', 'report.submitted'];
+    const expected = [
+      'incident.declared',
+      'incident.declared',
+      'incident.declared',
+      'incident.confirmed',
+      'report.submitted',
+    ];
     await waitFor('five notifications', async () => received.length >= expected.length, 20_000);
     // No notification job is left that could still deliver a sixth.
     await queueSettled(svc.app.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false }), '');
@@ -113,7 +151,9 @@ describe('outbox relay across a Redis outage', () => {
     // Running the relay again enqueues nothing new: ids are deterministic and rows are marked sent.
     const counts = await svc.app.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false }).getJobCounts();
     await relay.pass();
-    expect(await svc.app.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false }).getJobCounts()).toEqual(counts);
+    expect(await svc.app.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false }).getJobCounts()).toEqual(
+      counts,
+    );
     await svc.http().get('/ready').expect(200);
   });
 });

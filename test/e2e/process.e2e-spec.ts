@@ -11,19 +11,26 @@ import { waitFor } from '../support/wait';
  */
 const ROOT = join(__dirname, '..', '..');
 
-function startMain(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function startMain(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
   let out = '';
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'src/main.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(ROOT, 'src/main.ts')],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout!.on('data', (d) => (out += d.toString()));
   child.stderr!.on('data', (d) => (out += d.toString()));
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
   return { child, output: () => out, exited };
 }
-
 
 describe('service process', () => {
   jest.setTimeout(60_000);
@@ -37,12 +44,19 @@ describe('service process', () => {
     const p = startMain({ PORT: 'eighty', VAR_DIR: join(dir, 'var') });
     const code = await p.exited;
     expect(code).toBe(1);
-    const lines = p.output().split('\n').filter((l) => l.trim() && !l.includes('npm warn'));
+    const lines = p
+      .output()
+      .split('\n')
+      .filter((l) => l.trim() && !l.includes('npm warn'));
     expect(lines).toEqual(['Invalid configuration: PORT must be an integer between 0 and 65535 (got "eighty")']);
   });
 
   it('says how to install redis-server when it is missing and REDIS_URL is unset', async () => {
-    const p = startMain({ PATH: '/nonexistent', VAR_DIR: join(dir, 'var'), DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}` });
+    const p = startMain({
+      PATH: '/nonexistent',
+      VAR_DIR: join(dir, 'var'),
+      DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+    });
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/redis-server not found.*apt-get install -y redis-server.*REDIS_URL/);
   });
@@ -52,7 +66,11 @@ describe('service process', () => {
     const varDir = join(dir, 'var');
     const p = startMain({ PORT: String(port), VAR_DIR: varDir, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}` });
     try {
-      await waitFor('the service to answer /health', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 30_000);
+      await waitFor(
+        'the service to answer /health',
+        async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok,
+        30_000,
+      );
       const ready = await fetch(`http://127.0.0.1:${port}/ready`);
       expect(ready.status).toBe(200);
       const redisPid = Number(readFileSync(join(varDir, 'redis', 'owner.pid'), 'utf8'));
@@ -61,7 +79,11 @@ describe('service process', () => {
       expect(await p.exited).toBe(0);
       expect(existsSync(`/proc/${redisPid}`)).toBe(false);
       expect(existsSync(join(varDir, 'redis', 'appendonlydir'))).toBe(true);
-      const log = p.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; signal?: string });
+      const log = p
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; signal?: string });
       expect(log.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
     } finally {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');

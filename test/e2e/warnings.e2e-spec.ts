@@ -30,23 +30,65 @@ describe('early warnings (department → operators, feedback deadline on real ti
    * Notifications exist only for subscribers (a fan-out nobody wants writes no delivery), so each
    * organisation here subscribes one loopback webhook to every warning event the test inspects.
    */
-  const WARNING_EVENTS = ['warning.received', 'warning.feedback-overdue', 'warning.feedback-reminder', 'warning.feedback-received', 'escalation', 'deadline.reminder', 'deadline.missed'];
+  const WARNING_EVENTS = [
+    'warning.received',
+    'warning.feedback-overdue',
+    'warning.feedback-reminder',
+    'warning.feedback-received',
+    'escalation',
+    'deadline.reminder',
+    'deadline.missed',
+  ];
   async function subscribe(adminToken: string) {
     const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-    await svc.http().post('/api/v1/notification-subscriptions').set(bearer(adminToken))
-      .send({ name: 'all warning events', channel: 'webhook', config: { url }, secret: 'test-secret-0123456789', events: WARNING_EVENTS, drill: 'include' })
+    await svc
+      .http()
+      .post('/api/v1/notification-subscriptions')
+      .set(bearer(adminToken))
+      .send({
+        name: 'all warning events',
+        channel: 'webhook',
+        config: { url },
+        secret: 'test-secret-0123456789',
+        events: WARNING_EVENTS,
+        drill: 'include',
+      })
       .expect(201);
   }
 
   beforeAll(async () => {
     hook = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end('{}')));
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    svc = await startTestService({ env: { EGRESS_ALLOW: '127.0.0.1', REMINDER_FRACTIONS: '0.5', ESCALATION_STEP_DELAY: 'PT1S' } });
-    dept = (await createOrg(svc, { name: 'Energy protection department', kind: 'department', sector: 'energy' }, ['department-officer', 'viewer', 'admin'])).tokens;
-    const a = await createOrg(svc, { name: 'Grid operator A', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'viewer', 'admin']);
-    const b = await createOrg(svc, { name: 'Power plant B', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, ['commander', 'responder', 'liaison', 'admin']);
-    const fin = await createOrg(svc, { name: 'Bank F', kind: 'operator', sector: 'finance', operatorKind: 'cii' }, ['commander', 'liaison']);
-    deptFin = (await createOrg(svc, { name: 'Finance protection department', kind: 'department', sector: 'finance' }, ['department-officer'])).tokens;
+    svc = await startTestService({
+      env: { EGRESS_ALLOW: '127.0.0.1', REMINDER_FRACTIONS: '0.5', ESCALATION_STEP_DELAY: 'PT1S' },
+    });
+    dept = (
+      await createOrg(svc, { name: 'Energy protection department', kind: 'department', sector: 'energy' }, [
+        'department-officer',
+        'viewer',
+        'admin',
+      ])
+    ).tokens;
+    const a = await createOrg(
+      svc,
+      { name: 'Grid operator A', kind: 'operator', sector: 'energy', operatorKind: 'cii' },
+      ['commander', 'responder', 'liaison', 'viewer', 'admin'],
+    );
+    const b = await createOrg(svc, { name: 'Power plant B', kind: 'operator', sector: 'energy', operatorKind: 'cii' }, [
+      'commander',
+      'responder',
+      'liaison',
+      'admin',
+    ]);
+    const fin = await createOrg(svc, { name: 'Bank F', kind: 'operator', sector: 'finance', operatorKind: 'cii' }, [
+      'commander',
+      'liaison',
+    ]);
+    deptFin = (
+      await createOrg(svc, { name: 'Finance protection department', kind: 'department', sector: 'finance' }, [
+        'department-officer',
+      ])
+    ).tokens;
     opA = a.tokens;
     opB = b.tokens;
     opFin = fin.tokens;
@@ -65,17 +107,26 @@ describe('early warnings (department → operators, feedback deadline on real ti
     level: 'orange',
     threatDescription: 'A ransomware group exploits an unpatched VPN appliance used in the energy sector.',
     recommendedActions: ['Patch the VPN appliance', 'Block the listed addresses'],
-    indicators: [{ type: 'ipv4-addr', value: '203.0.113.7', description: 'C2' }, { type: 'domain-name', value: 'Evil.Example.com' }],
+    indicators: [
+      { type: 'ipv4-addr', value: '203.0.113.7', description: 'C2' },
+      { type: 'domain-name', value: 'Evil.Example.com' },
+    ],
     operatorIds: [A, B],
     ...overrides,
   });
   const issue = (body: Record<string, unknown>, token = dept['department-officer'].token) =>
     svc.http().post('/api/v1/warnings').set(bearer(token)).send(body);
   const get = (id: string, token: string) => svc.http().get(`/api/v1/warnings/${id}`).set(bearer(token));
-  const send = (id: string, token: string, body: Record<string, unknown>) => svc.http().post(`/api/v1/warnings/${id}/events`).set(bearer(token)).send(body);
+  const send = (id: string, token: string, body: Record<string, unknown>) =>
+    svc.http().post(`/api/v1/warnings/${id}/events`).set(bearer(token)).send(body);
   /** The notifications a warning caused: one delivery per event and subscribed organisation, oldest first. */
   const fanouts = async (warningId: string) =>
-    (await svc.app.get(DataSource).getRepository(NotificationDelivery).find({ where: { warningId }, order: { createdAt: 'ASC' } })).map((d) => {
+    (
+      await svc.app
+        .get(DataSource)
+        .getRepository(NotificationDelivery)
+        .find({ where: { warningId }, order: { createdAt: 'ASC' } })
+    ).map((d) => {
       const data = (JSON.parse(d.message) as { data: Record<string, unknown> & { drill: boolean } }).data;
       return { orgId: d.orgId, event: d.event, warningId: d.warningId, drill: data.drill, data };
     });
@@ -90,7 +141,10 @@ describe('early warnings (department → operators, feedback deadline on real ti
       [warning({ operatorIds: [deptFin['department-officer'].orgId] }), 'operatorIds'],
       [warning({ operatorIds: undefined }), 'operatorIds'],
       [warning({ feedbackWithin: 'six hours' }), 'feedbackWithin'],
-      [warning({ feedbackWithin: 'PT1H', feedbackDueAt: new Date(Date.now() + 3600_000).toISOString() }), 'feedbackDueAt'],
+      [
+        warning({ feedbackWithin: 'PT1H', feedbackDueAt: new Date(Date.now() + 3600_000).toISOString() }),
+        'feedbackDueAt',
+      ],
       [warning({ feedbackDueAt: new Date(Date.now() - 3600_000).toISOString() }), 'feedbackDueAt'],
       [warning({ indicators: [{ type: 'ipv4-addr', value: '999.1.1.1' }] }), 'indicators.0.value'],
       [warning({ indicators: [{ type: 'mutex', value: 'x' }] }), 'indicators.0.type'],
@@ -106,114 +160,201 @@ describe('early warnings (department → operators, feedback deadline on real ti
     expect((await svc.http().get('/api/v1/warnings').set(bearer(dept.viewer.token)).expect(200)).body.total).toBe(0);
   });
 
-  it('one operator answers in time, the other misses the deadline and shows as overdue; other sectors see nothing', async () => {
-    const created = await issue(warning({ feedbackWithin: 'PT4S' }));
-    expect(created.status).toBe(201);
-    const w = created.body;
-    expect(w).toMatchObject({ level: 'orange', drill: false, feedbackWithin: 'PT4S', counts: { targets: 2, answered: 0, overdue: 0 } });
-    expect(w.reference).toMatch(/^WRN-\d{4}-000001$/);
-    expect(w.indicators).toEqual([
-      { type: 'ipv4-addr', value: '203.0.113.7', description: 'C2', source: 'manual' },
-      { type: 'domain-name', value: 'evil.example.com', source: 'manual' },
-    ]);
-    expect(w.targets.map((t: { operatorOrgId: string }) => t.operatorOrgId).sort()).toEqual([A, B].sort());
-    for (const t of w.targets) expect(t).toMatchObject({ state: 'received', deadline: { status: 'pending', timer: 'warning-feedback', generation: 1 }, answered: false, overdue: false });
-    const dueMs = Date.parse(w.feedbackDueAt) - Date.parse(w.createdAt);
-    expect(dueMs).toBeGreaterThanOrEqual(3900);
-    expect(dueMs).toBeLessThanOrEqual(4100);
+  it(
+    'one operator answers in time, the other misses the deadline and shows ' + 'as overdue; other sectors see nothing',
+    async () => {
+      const created = await issue(warning({ feedbackWithin: 'PT4S' }));
+      expect(created.status).toBe(201);
+      const w = created.body;
+      expect(w).toMatchObject({
+        level: 'orange',
+        drill: false,
+        feedbackWithin: 'PT4S',
+        counts: { targets: 2, answered: 0, overdue: 0 },
+      });
+      expect(w.reference).toMatch(/^WRN-\d{4}-000001$/);
+      expect(w.indicators).toEqual([
+        { type: 'ipv4-addr', value: '203.0.113.7', description: 'C2', source: 'manual' },
+        { type: 'domain-name', value: 'evil.example.com', source: 'manual' },
+      ]);
+      expect(w.targets.map((t: { operatorOrgId: string }) => t.operatorOrgId).sort()).toEqual([A, B].sort());
+      for (const t of w.targets)
+        expect(t).toMatchObject({
+          state: 'received',
+          deadline: { status: 'pending', timer: 'warning-feedback', generation: 1 },
+          answered: false,
+          overdue: false,
+        });
+      const dueMs = Date.parse(w.feedbackDueAt) - Date.parse(w.createdAt);
+      expect(dueMs).toBeGreaterThanOrEqual(3900);
+      expect(dueMs).toBeLessThanOrEqual(4100);
 
-    // Both operators have it, in received, with the deadline pending.
-    for (const tok of [opA.commander.token, opB.commander.token]) {
-      const list = await svc.http().get('/api/v1/warnings').set(bearer(tok)).expect(200);
-      expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([w.id]);
-      expect(list.body.items[0]).toMatchObject({ state: 'received', deadlineStatus: 'pending', version: 1 });
-      const one = await get(w.id, tok).expect(200);
-      expect(one.body).toMatchObject({ state: 'received', version: 1, deadline: { status: 'pending', dueAt: w.feedbackDueAt }, issuer: { name: 'Energy protection department' } });
-      expect(one.body.allowedEvents).toEqual(['START_ASSESSMENT']);
-      expect(one.body.targets).toBeUndefined();
-    }
-    const received = (await fanouts(w.id)).filter((f) => f.event === 'warning.received');
-    expect(received.map((f) => f.orgId).sort()).toEqual([A, B].sort());
+      // Both operators have it, in received, with the deadline pending.
+      for (const tok of [opA.commander.token, opB.commander.token]) {
+        const list = await svc.http().get('/api/v1/warnings').set(bearer(tok)).expect(200);
+        expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([w.id]);
+        expect(list.body.items[0]).toMatchObject({ state: 'received', deadlineStatus: 'pending', version: 1 });
+        const one = await get(w.id, tok).expect(200);
+        expect(one.body).toMatchObject({
+          state: 'received',
+          version: 1,
+          deadline: { status: 'pending', dueAt: w.feedbackDueAt },
+          issuer: { name: 'Energy protection department' },
+        });
+        expect(one.body.allowedEvents).toEqual(['START_ASSESSMENT']);
+        expect(one.body.targets).toBeUndefined();
+      }
+      const received = (await fanouts(w.id)).filter((f) => f.event === 'warning.received');
+      expect(received.map((f) => f.orgId).sort()).toEqual([A, B].sort());
 
-    // Operator A: assess, act, feed back — with the role checks and 409s on the way.
-    expect((await send(w.id, opA.viewer.token, { type: 'START_ASSESSMENT' })).status).toBe(403);
-    const early = await send(w.id, opA.liaison.token, { type: 'FEEDBACK_SENT', feedback: 'too early' });
-    expect(early.status).toBe(409);
-    expect(early.body.allowedEvents).toEqual([]);
-    const tooSoon = await send(w.id, opA.commander.token, { type: 'CLOSE' });
-    expect(tooSoon.status).toBe(409);
-    expect(tooSoon.body.allowedEvents).toEqual(['START_ASSESSMENT']);
-    expect((await send(w.id, opA.responder.token, { type: 'START_ASSESSMENT', expectedVersion: 1 })).body).toMatchObject({ state: 'assessing', version: 2 });
-    expect((await send(w.id, opA.responder.token, { type: 'ASSESSED', applicable: true })).status).toBe(403);
-    const noField = await send(w.id, opA.commander.token, { type: 'ASSESSED', note: 'we run that appliance' });
-    expect(noField.status).toBe(400);
-    expect(noField.body.details[0].field).toBe('applicable');
-    expect((await send(w.id, opA.commander.token, { type: 'DEADLINE_MISSED', timer: 'warning-feedback', generation: 1 })).body.details[0].field).toBe('type');
-    expect((await send(w.id, opA.commander.token, { type: 'ASSESSED', applicable: true, note: 'we run that appliance' })).body).toMatchObject({ state: 'acting', assessment: { applicable: true } });
-    const noActions = await send(w.id, opA.liaison.token, { type: 'FEEDBACK_SENT', feedback: 'patched' });
-    expect(noActions.status).toBe(409);
-    expect((await send(w.id, opA.responder.token, { type: 'ACTIONS_TAKEN', summary: 'Patched VPN, blocked 203.0.113.7' })).body).toMatchObject({ state: 'acting', version: 4, actionsSummary: 'Patched VPN, blocked 203.0.113.7' });
-    const stale = await send(w.id, opA.liaison.token, { type: 'FEEDBACK_SENT', feedback: 'patched', expectedVersion: 3 });
-    expect(stale.status).toBe(409);
-    expect(stale.body.currentVersion).toBe(4);
-    const fed = await send(w.id, opA.liaison.token, { type: 'FEEDBACK_SENT', feedback: 'Patched and blocked; no compromise found', measures: ['VPN firmware 9.1.4', 'ACL on edge routers'], expectedVersion: 4 });
-    expect(fed.status).toBe(200);
-    expect(fed.body).toMatchObject({ state: 'feedbackSent', version: 5, deadline: { status: 'met' }, feedback: { text: 'Patched and blocked; no compromise found', measures: ['VPN firmware 9.1.4', 'ACL on edge routers'] } });
-    expect(fed.body.allowedEvents).toEqual([]);
+      // Operator A: assess, act, feed back — with the role checks and 409s on the way.
+      expect((await send(w.id, opA.viewer.token, { type: 'START_ASSESSMENT' })).status).toBe(403);
+      const early = await send(w.id, opA.liaison.token, { type: 'FEEDBACK_SENT', feedback: 'too early' });
+      expect(early.status).toBe(409);
+      expect(early.body.allowedEvents).toEqual([]);
+      const tooSoon = await send(w.id, opA.commander.token, { type: 'CLOSE' });
+      expect(tooSoon.status).toBe(409);
+      expect(tooSoon.body.allowedEvents).toEqual(['START_ASSESSMENT']);
+      expect(
+        (await send(w.id, opA.responder.token, { type: 'START_ASSESSMENT', expectedVersion: 1 })).body,
+      ).toMatchObject({ state: 'assessing', version: 2 });
+      expect((await send(w.id, opA.responder.token, { type: 'ASSESSED', applicable: true })).status).toBe(403);
+      const noField = await send(w.id, opA.commander.token, { type: 'ASSESSED', note: 'we run that appliance' });
+      expect(noField.status).toBe(400);
+      expect(noField.body.details[0].field).toBe('applicable');
+      expect(
+        (await send(w.id, opA.commander.token, { type: 'DEADLINE_MISSED', timer: 'warning-feedback', generation: 1 }))
+          .body.details[0].field,
+      ).toBe('type');
+      expect(
+        (await send(w.id, opA.commander.token, { type: 'ASSESSED', applicable: true, note: 'we run that appliance' }))
+          .body,
+      ).toMatchObject({ state: 'acting', assessment: { applicable: true } });
+      const noActions = await send(w.id, opA.liaison.token, { type: 'FEEDBACK_SENT', feedback: 'patched' });
+      expect(noActions.status).toBe(409);
+      expect(
+        (await send(w.id, opA.responder.token, { type: 'ACTIONS_TAKEN', summary: 'Patched VPN, blocked 203.0.113.7' }))
+          .body,
+      ).toMatchObject({ state: 'acting', version: 4, actionsSummary: 'Patched VPN, blocked 203.0.113.7' });
+      const stale = await send(w.id, opA.liaison.token, {
+        type: 'FEEDBACK_SENT',
+        feedback: 'patched',
+        expectedVersion: 3,
+      });
+      expect(stale.status).toBe(409);
+      expect(stale.body.currentVersion).toBe(4);
+      const fed = await send(w.id, opA.liaison.token, {
+        type: 'FEEDBACK_SENT',
+        feedback: 'Patched and blocked; no compromise found',
+        measures: ['VPN firmware 9.1.4', 'ACL on edge routers'],
+        expectedVersion: 4,
+      });
+      expect(fed.status).toBe(200);
+      expect(fed.body).toMatchObject({
+        state: 'feedbackSent',
+        version: 5,
+        deadline: { status: 'met' },
+        feedback: {
+          text: 'Patched and blocked; no compromise found',
+          measures: ['VPN firmware 9.1.4', 'ACL on edge routers'],
+        },
+      });
+      expect(fed.body.allowedEvents).toEqual([]);
 
-    // The department sees A answered; after the deadline passes, B is overdue.
-    const afterA = await get(w.id, dept.viewer.token).expect(200);
-    const tA = afterA.body.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === A);
-    expect(tA).toMatchObject({ state: 'feedbackSent', answered: true, late: false, overdue: false, applicable: true, feedback: { text: 'Patched and blocked; no compromise found' } });
-    expect(typeof tA.answeredAt).toBe('string');
+      // The department sees A answered; after the deadline passes, B is overdue.
+      const afterA = await get(w.id, dept.viewer.token).expect(200);
+      const tA = afterA.body.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === A);
+      expect(tA).toMatchObject({
+        state: 'feedbackSent',
+        answered: true,
+        late: false,
+        overdue: false,
+        applicable: true,
+        feedback: { text: 'Patched and blocked; no compromise found' },
+      });
+      expect(typeof tA.answeredAt).toBe('string');
 
-    const overdue = await waitFor('operator B overdue after the timer ran', async () => {
-      const res = await get(w.id, dept['department-officer'].token);
-      const tB = res.body.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === B);
-      return tB?.deadline.status === 'missed' ? res.body : undefined;
-    }, 20_000);
-    expect(overdue.overdue.map((t: { operatorOrgId: string; operatorName: string }) => [t.operatorOrgId, t.operatorName])).toEqual([[B, 'Power plant B']]);
-    expect(overdue.counts).toEqual({ targets: 2, answered: 1, overdue: 1 });
-    expect(overdue.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === A).deadline.status).toBe('met');
-    const list = await svc.http().get('/api/v1/warnings').set(bearer(dept.viewer.token)).expect(200);
-    expect(list.body.items[0]).toMatchObject({ id: w.id, counts: { targets: 2, answered: 1, overdue: 1 } });
+      const overdue = await waitFor(
+        'operator B overdue after the timer ran',
+        async () => {
+          const res = await get(w.id, dept['department-officer'].token);
+          const tB = res.body.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === B);
+          return tB?.deadline.status === 'missed' ? res.body : undefined;
+        },
+        20_000,
+      );
+      expect(
+        overdue.overdue.map((t: { operatorOrgId: string; operatorName: string }) => [t.operatorOrgId, t.operatorName]),
+      ).toEqual([[B, 'Power plant B']]);
+      expect(overdue.counts).toEqual({ targets: 2, answered: 1, overdue: 1 });
+      expect(overdue.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === A).deadline.status).toBe('met');
+      const list = await svc.http().get('/api/v1/warnings').set(bearer(dept.viewer.token)).expect(200);
+      expect(list.body.items[0]).toMatchObject({ id: w.id, counts: { targets: 2, answered: 1, overdue: 1 } });
 
-    // The department is told once; operator B's own chain escalates commander → leader → admin.
-    const notes = await fanouts(w.id);
-    const toDept = notes.filter((n) => n.event === 'warning.feedback-overdue' && n.orgId === dept.viewer.orgId);
-    expect(toDept).toHaveLength(1);
-    expect(toDept[0].data).toMatchObject({ operatorOrgId: B, operatorName: 'Power plant B' });
-    expect(notes.filter((n) => n.event === 'warning.feedback-reminder').map((n) => n.orgId)).toEqual([B]);
-    expect(notes.filter((n) => n.event === 'warning.feedback-received').map((n) => n.orgId)).toEqual([dept.viewer.orgId]);
-    const bView = await waitFor('escalation inside operator B', async () => {
-      const res = await get(w.id, opB.commander.token);
-      return res.body.deadline.escalationLevel >= 2 ? res.body : undefined;
-    }, 15_000);
-    expect(bView).toMatchObject({ state: 'received', deadline: { status: 'missed' } });
+      // The department is told once; operator B's own chain escalates commander → leader → admin.
+      const notes = await fanouts(w.id);
+      const toDept = notes.filter((n) => n.event === 'warning.feedback-overdue' && n.orgId === dept.viewer.orgId);
+      expect(toDept).toHaveLength(1);
+      expect(toDept[0].data).toMatchObject({ operatorOrgId: B, operatorName: 'Power plant B' });
+      expect(notes.filter((n) => n.event === 'warning.feedback-reminder').map((n) => n.orgId)).toEqual([B]);
+      expect(notes.filter((n) => n.event === 'warning.feedback-received').map((n) => n.orgId)).toEqual([
+        dept.viewer.orgId,
+      ]);
+      const bView = await waitFor(
+        'escalation inside operator B',
+        async () => {
+          const res = await get(w.id, opB.commander.token);
+          return res.body.deadline.escalationLevel >= 2 ? res.body : undefined;
+        },
+        15_000,
+      );
+      expect(bView).toMatchObject({ state: 'received', deadline: { status: 'missed' } });
 
-    // Another sector's operator and department see none of it.
-    expect((await get(w.id, opFin.commander.token)).status).toBe(404);
-    expect((await get(w.id, deptFin['department-officer'].token)).status).toBe(404);
-    expect((await send(w.id, opFin.commander.token, { type: 'START_ASSESSMENT' })).status).toBe(404);
-    expect((await svc.http().get('/api/v1/warnings').set(bearer(opFin.commander.token)).expect(200)).body.items).toEqual([]);
-    expect((await svc.http().get('/api/v1/warnings').set(bearer(deptFin['department-officer'].token)).expect(200)).body.items).toEqual([]);
-    expect((await svc.http().get('/api/v1/warnings/00000000-0000-4000-8000-000000000000').set(bearer(opA.commander.token))).status).toBe(404);
-    // A department cannot act in an operator's workflow.
-    expect((await send(w.id, dept['department-officer'].token, { type: 'START_ASSESSMENT' })).status).toBe(403);
+      // Another sector's operator and department see none of it.
+      expect((await get(w.id, opFin.commander.token)).status).toBe(404);
+      expect((await get(w.id, deptFin['department-officer'].token)).status).toBe(404);
+      expect((await send(w.id, opFin.commander.token, { type: 'START_ASSESSMENT' })).status).toBe(404);
+      expect(
+        (await svc.http().get('/api/v1/warnings').set(bearer(opFin.commander.token)).expect(200)).body.items,
+      ).toEqual([]);
+      expect(
+        (await svc.http().get('/api/v1/warnings').set(bearer(deptFin['department-officer'].token)).expect(200)).body
+          .items,
+      ).toEqual([]);
+      expect(
+        (await svc.http().get('/api/v1/warnings/00000000-0000-4000-8000-000000000000').set(bearer(opA.commander.token)))
+          .status,
+      ).toBe(404);
+      // A department cannot act in an operator's workflow.
+      expect((await send(w.id, dept['department-officer'].token, { type: 'START_ASSESSMENT' })).status).toBe(403);
 
-    // B answers late ("not applicable"): answered, marked late, no longer overdue; the deadline stays missed.
-    await send(w.id, opB.responder.token, { type: 'START_ASSESSMENT' }).expect(200);
-    await send(w.id, opB.commander.token, { type: 'ASSESSED', applicable: false, note: 'no such appliance' }).expect(200);
-    await send(w.id, opB.liaison.token, { type: 'FEEDBACK_SENT', feedback: 'Not applicable: we do not run that appliance' }).expect(200);
-    const final = await get(w.id, dept.viewer.token).expect(200);
-    expect(final.body.counts).toEqual({ targets: 2, answered: 2, overdue: 0 });
-    expect(final.body.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === B)).toMatchObject({ answered: true, late: true, overdue: false, applicable: false, deadline: { status: 'missed' } });
-    await send(w.id, opB.commander.token, { type: 'CLOSE' }).expect(200);
-    expect((await send(w.id, opB.commander.token, { type: 'CLOSE' })).status).toBe(409);
-  });
+      // B answers late ("not applicable"): answered, marked late, no longer overdue; the deadline stays missed.
+      await send(w.id, opB.responder.token, { type: 'START_ASSESSMENT' }).expect(200);
+      await send(w.id, opB.commander.token, { type: 'ASSESSED', applicable: false, note: 'no such appliance' }).expect(
+        200,
+      );
+      await send(w.id, opB.liaison.token, {
+        type: 'FEEDBACK_SENT',
+        feedback: 'Not applicable: we do not run that appliance',
+      }).expect(200);
+      const final = await get(w.id, dept.viewer.token).expect(200);
+      expect(final.body.counts).toEqual({ targets: 2, answered: 2, overdue: 0 });
+      expect(final.body.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === B)).toMatchObject({
+        answered: true,
+        late: true,
+        overdue: false,
+        applicable: false,
+        deadline: { status: 'missed' },
+      });
+      await send(w.id, opB.commander.token, { type: 'CLOSE' }).expect(200);
+      expect((await send(w.id, opB.commander.token, { type: 'CLOSE' })).status).toBe(409);
+    },
+  );
 
   it('a drill warning to the whole sector reaches every operator of it, marked drill everywhere', async () => {
-    const created = await issue(warning({ operatorIds: undefined, sectors: ['energy'], drill: true, level: 'blue', indicators: [] }));
+    const created = await issue(
+      warning({ operatorIds: undefined, sectors: ['energy'], drill: true, level: 'blue', indicators: [] }),
+    );
     expect(created.status).toBe(201);
     const w = created.body;
     expect(w.drill).toBe(true);

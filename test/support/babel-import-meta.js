@@ -10,7 +10,11 @@ module.exports = function importMetaUrl({ types: t }) {
         const { object, property } = path.node;
         if (t.isMetaProperty(object) && object.meta.name === 'import' && t.isIdentifier(property, { name: 'url' })) {
           path.replaceWith(
-            t.binaryExpression('+', t.stringLiteral('file://'), t.callExpression(t.identifier('encodeURI'), [t.identifier('__filename')])),
+            t.binaryExpression(
+              '+',
+              t.stringLiteral('file://'),
+              t.callExpression(t.identifier('encodeURI'), [t.identifier('__filename')]),
+            ),
           );
         }
       },

@@ -22,7 +22,9 @@ export interface TestService {
  * Boots the real service as production does (startService): a fresh SQLite file in a temp
  * directory, an embedded redis-server on a free loopback port, migrations, bootstrap admin.
  */
-export async function startTestService(opts: { workers?: boolean; env?: Record<string, string>; listen?: boolean } = {}): Promise<TestService> {
+export async function startTestService(
+  opts: { workers?: boolean; env?: Record<string, string>; listen?: boolean } = {},
+): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), 'lianfang-test-'));
   const adminToken = `test-admin-${randomBytes(16).toString('hex')}`;
   const sqlitePath = join(dir, 'db.sqlite');
@@ -38,7 +40,13 @@ export async function startTestService(opts: { workers?: boolean; env?: Record<s
     ...(opts.listen ? { PORT: String(await freePort()), HOST: '127.0.0.1' } : {}),
     ...opts.env,
   };
-  const handle = await startService({ env, api: true, workers: opts.workers ?? true, listen: opts.listen ?? false, processName: 'test' });
+  const handle = await startService({
+    env,
+    api: true,
+    workers: opts.workers ?? true,
+    listen: opts.listen ?? false,
+    processName: 'test',
+  });
   const app = handle.app as INestApplication;
   return {
     handle,
@@ -76,14 +84,31 @@ export interface OrgWithToken {
 /** Creates an organisation through the admin API, with one user and token per requested role. */
 export async function createOrg(
   svc: TestService,
-  org: { name: string; kind: 'operator' | 'department'; sector: string; operatorKind?: string; departmentKind?: string; region?: string },
+  org: {
+    name: string;
+    kind: 'operator' | 'department';
+    sector: string;
+    operatorKind?: string;
+    departmentKind?: string;
+    region?: string;
+  },
   roles: string[],
 ): Promise<{ orgId: string; tokens: Record<string, OrgWithToken> }> {
-  const created = await svc.http().post('/api/v1/admin/organisations').set(bearer(svc.adminToken)).send(org).expect(201);
+  const created = await svc
+    .http()
+    .post('/api/v1/admin/organisations')
+    .set(bearer(svc.adminToken))
+    .send(org)
+    .expect(201);
   const orgId: string = created.body.id;
   const tokens: Record<string, OrgWithToken> = {};
   for (const role of roles) {
-    const user = await svc.http().post(`/api/v1/admin/organisations/${orgId}/users`).set(bearer(svc.adminToken)).send({ name: `${role} of ${org.name}`, role }).expect(201);
+    const user = await svc
+      .http()
+      .post(`/api/v1/admin/organisations/${orgId}/users`)
+      .set(bearer(svc.adminToken))
+      .send({ name: `${role} of ${org.name}`, role })
+      .expect(201);
     tokens[role] = { orgId, userId: user.body.id, token: await enrol(svc.http, svc.adminToken, user.body.id, role) };
   }
   return { orgId, tokens };
@@ -93,7 +118,12 @@ export async function createOrg(
  * A person's token the way the service hands it out: an admin issues an enrolment code and the
  * person redeems it (an admin may not issue tokens for another person).
  */
-export async function enrol(http: () => ReturnType<typeof request>, adminToken: string, userId: string, tokenName: string): Promise<string> {
+export async function enrol(
+  http: () => ReturnType<typeof request>,
+  adminToken: string,
+  userId: string,
+  tokenName: string,
+): Promise<string> {
   const code = await http().post(`/api/v1/admin/users/${userId}/enrolment`).set(bearer(adminToken)).send().expect(201);
   const redeemed = await http().post('/api/v1/enrolments/redeem').send({ code: code.body.code, tokenName }).expect(201);
   return redeemed.body.token as string;

@@ -36,7 +36,11 @@ export class IncidentDriver {
   }
 
   completeStep(role: string, stepId: string, body: Record<string, unknown> = {}) {
-    return this.svc.http().post(`/api/v1/incidents/${this.id}/steps/${stepId}/complete`).set(bearer(this.tokens[role].token)).send(body);
+    return this.svc
+      .http()
+      .post(`/api/v1/incidents/${this.id}/steps/${stepId}/complete`)
+      .set(bearer(this.tokens[role].token))
+      .send(body);
   }
 
   /** Completes every open mandatory step of `phase`, each by the first role of the step we hold a token for. */

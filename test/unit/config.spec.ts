@@ -13,7 +13,11 @@ describe('configuration', () => {
   });
 
   it('accepts postgres and redis URLs', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/lf', REDIS_URL: 'redis://127.0.0.1:6380', PORT: '8080' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/lf',
+      REDIS_URL: 'redis://127.0.0.1:6380',
+      PORT: '8080',
+    });
     expect(c.databaseKind).toBe('postgres');
     expect(c.PORT).toBe(8080);
     expect(c.REDIS_URL).toBe('redis://127.0.0.1:6380');
@@ -25,17 +29,48 @@ describe('configuration', () => {
     ['DATABASE_URL', 'mysql://x', /^Invalid configuration: DATABASE_URL must be sqlite:<path> or postgres:/],
     ['REDIS_URL', 'http://127.0.0.1:6379', /^Invalid configuration: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
     ['LOG_LEVEL', 'loud', /^Invalid configuration: LOG_LEVEL must be one of fatal, error/],
-    ['BOOTSTRAP_ADMIN_TOKEN', 'short', /^Invalid configuration: BOOTSTRAP_ADMIN_TOKEN must be at least 24 characters.*\(got \(hidden\)\)$/],
+    [
+      'BOOTSTRAP_ADMIN_TOKEN',
+      'short',
+      /^Invalid configuration: BOOTSTRAP_ADMIN_TOKEN must be at least 24 characters.*\(got \(hidden\)\)$/,
+    ],
     ['SECRETS_KEY', Buffer.alloc(16).toString('base64'), /^Invalid configuration: SECRETS_KEY must be 32 bytes/],
-    ['NOTIFY_CONCURRENCY', '0', /^Invalid configuration: NOTIFY_CONCURRENCY must be an integer between 1 and 256 \(got "0"\)$/],
+    [
+      'NOTIFY_CONCURRENCY',
+      '0',
+      /^Invalid configuration: NOTIFY_CONCURRENCY must be an integer between 1 and 256 \(got "0"\)$/,
+    ],
     ['NOTIFY_CONCURRENCY', 'many', /^Invalid configuration: NOTIFY_CONCURRENCY must be an integer between 1 and 256/],
-    ['AUTH_FAILURES_PER_SOURCE', '-1', /^Invalid configuration: AUTH_FAILURES_PER_SOURCE must be an integer between 0 and 100000 \(0 turns it off\)/],
-    ['AUTH_LOCKOUT_SECONDS', '0', /^Invalid configuration: AUTH_LOCKOUT_SECONDS must be a number of seconds between 1 and 86400/],
-    ['TRUST_PROXY', '10.0.0.0/8; rm', /^Invalid configuration: TRUST_PROXY must be a hop count or comma-separated addresses/],
+    [
+      'AUTH_FAILURES_PER_SOURCE',
+      '-1',
+      /^Invalid configuration: AUTH_FAILURES_PER_SOURCE must be an integer between 0 and 100000 \(0 turns it off\)/,
+    ],
+    [
+      'AUTH_LOCKOUT_SECONDS',
+      '0',
+      /^Invalid configuration: AUTH_LOCKOUT_SECONDS must be a number of seconds between 1 and 86400/,
+    ],
+    [
+      'TRUST_PROXY',
+      '10.0.0.0/8; rm',
+      /^Invalid configuration: TRUST_PROXY must be a hop count or comma-separated addresses/,
+    ],
     // Passed the old pattern and then crashed start-up with a stack trace.
-    ['ESCALATION_STEP_DELAY', 'PT0.5S', /^Invalid configuration: ESCALATION_STEP_DELAY must be an ISO 8601 duration of the form PnW or PnDTnHnMnS with whole numbers/],
+    [
+      'ESCALATION_STEP_DELAY',
+      'PT0.5S',
+      new RegExp(
+        '^Invalid configuration: ESCALATION_STEP_DELAY must be an ISO 8601 duration ' +
+          'of the form PnW or PnDTnHnMnS with whole numbers',
+      ),
+    ],
     ['ESCALATION_STEP_DELAY', 'PT0S', /^Invalid configuration: ESCALATION_STEP_DELAY must be longer than zero/],
-    ['ESCALATION_STEP_DELAY', '15 minutes', /^Invalid configuration: ESCALATION_STEP_DELAY must be an ISO 8601 duration/],
+    [
+      'ESCALATION_STEP_DELAY',
+      '15 minutes',
+      /^Invalid configuration: ESCALATION_STEP_DELAY must be an ISO 8601 duration/,
+    ],
   ])('rejects %s=%s with one line naming the variable', (name, value, pattern) => {
     let error: unknown;
     try {
@@ -50,7 +85,8 @@ describe('configuration', () => {
   });
 
   it('accepts every escalation step delay the timers can use, weeks included (the old pattern refused P1W)', () => {
-    for (const value of ['PT15M', 'PT1S', 'P1W', 'P1DT2H']) expect(loadConfig({ ESCALATION_STEP_DELAY: value }).ESCALATION_STEP_DELAY).toBe(value);
+    for (const value of ['PT15M', 'PT1S', 'P1W', 'P1DT2H'])
+      expect(loadConfig({ ESCALATION_STEP_DELAY: value }).ESCALATION_STEP_DELAY).toBe(value);
   });
 
   it('never echoes a secret value in the error', () => {
@@ -62,12 +98,30 @@ describe('configuration', () => {
     expect(loadConfig({ REDIS_URL: '' }).REDIS_URL).toBeUndefined();
   });
 
-  it('sets HTTP timeouts far below Node\'s defaults, configurable, headers within the request', () => {
+  it("sets HTTP timeouts far below Node's defaults, configurable, headers within the request", () => {
     const defaults = loadConfig({});
-    expect([defaults.HTTP_REQUEST_TIMEOUT_MS, defaults.HTTP_HEADERS_TIMEOUT_MS, defaults.HTTP_KEEP_ALIVE_TIMEOUT_MS]).toEqual([30_000, 10_000, 5_000]);
-    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '60000', HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' })).toMatchObject({ HTTP_REQUEST_TIMEOUT_MS: 60_000, HTTP_HEADERS_TIMEOUT_MS: 20_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000 });
-    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(/^Invalid configuration: HTTP_REQUEST_TIMEOUT_MS must be a number of milliseconds between 100 and 600000/);
+    expect([
+      defaults.HTTP_REQUEST_TIMEOUT_MS,
+      defaults.HTTP_HEADERS_TIMEOUT_MS,
+      defaults.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    ]).toEqual([30_000, 10_000, 5_000]);
+    expect(
+      loadConfig({
+        HTTP_REQUEST_TIMEOUT_MS: '60000',
+        HTTP_HEADERS_TIMEOUT_MS: '20000',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      }),
+    ).toMatchObject({
+      HTTP_REQUEST_TIMEOUT_MS: 60_000,
+      HTTP_HEADERS_TIMEOUT_MS: 20_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000,
+    });
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(
+      /^Invalid configuration: HTTP_REQUEST_TIMEOUT_MS must be a number of milliseconds between 100 and 600000/,
+    );
     expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: 'soon' })).toThrow(/HTTP_KEEP_ALIVE_TIMEOUT_MS/);
-    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000' })).toThrow(/^Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000' })).toThrow(
+      /^Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/,
+    );
   });
 });

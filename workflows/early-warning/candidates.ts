@@ -15,7 +15,12 @@ export function earlyWarningEventCandidates(context: EarlyWarningContext): Early
     const entry = context.deadlines[timer];
     if (!entry) continue;
     events.push({ type: 'DEADLINE_MISSED', timer, generation: entry.generation });
-    events.push({ type: 'DEADLINE_REMINDER', timer, generation: entry.generation, fraction: unusedFraction(entry.reminded) });
+    events.push({
+      type: 'DEADLINE_REMINDER',
+      timer,
+      generation: entry.generation,
+      fraction: unusedFraction(entry.reminded),
+    });
   }
   return events;
 }

@@ -15,9 +15,20 @@ import type { EarlyWarningContext, EarlyWarningEvent, EarlyWarningInput } from '
 
 const effects = (
   collect: Parameters<
-    typeof enqueueActions<EarlyWarningContext, EarlyWarningEvent, undefined, EarlyWarningEvent, never, WorkflowEffect, never>
+    typeof enqueueActions<
+      EarlyWarningContext,
+      EarlyWarningEvent,
+      undefined,
+      EarlyWarningEvent,
+      never,
+      WorkflowEffect,
+      never
+    >
   >[0],
-) => enqueueActions<EarlyWarningContext, EarlyWarningEvent, undefined, EarlyWarningEvent, never, WorkflowEffect, never>(collect);
+) =>
+  enqueueActions<EarlyWarningContext, EarlyWarningEvent, undefined, EarlyWarningEvent, never, WorkflowEffect, never>(
+    collect,
+  );
 
 const TIMER = 'warning-feedback' as const;
 
@@ -35,7 +46,8 @@ export const earlyWarningMachineV1 = setup({
       event.type === 'ASSESSED' ? { applicable: event.applicable, assessmentNote: event.note ?? null } : {},
     ),
     recordActions: assign({
-      actionsSummary: ({ context, event }) => (event.type === 'ACTIONS_TAKEN' ? (event.summary ?? '') : context.actionsSummary),
+      actionsSummary: ({ context, event }) =>
+        event.type === 'ACTIONS_TAKEN' ? (event.summary ?? '') : context.actionsSummary,
     }),
     recordFeedback: assign({
       feedbackId: ({ context, event }) => (event.type === 'FEEDBACK_SENT' ? event.feedbackId : context.feedbackId),
@@ -52,7 +64,9 @@ export const earlyWarningMachineV1 = setup({
     actions: {
       startFeedbackDeadline: effects(({ context, enqueue }) => {
         const generation = (context.deadlines[TIMER]?.generation ?? 0) + 1;
-        enqueue.assign({ deadlines: { ...context.deadlines, [TIMER]: { generation, status: 'pending', reminded: [] } } });
+        enqueue.assign({
+          deadlines: { ...context.deadlines, [TIMER]: { generation, status: 'pending', reminded: [] } },
+        });
         enqueue({ type: 'scheduleDeadline', params: { timer: TIMER, generation } });
       }),
       meetFeedbackDeadline: effects(({ context, enqueue }) => {
@@ -68,18 +82,27 @@ export const earlyWarningMachineV1 = setup({
         const entry = context.deadlines[event.timer];
         if (!entry) return;
         enqueue.assign({ deadlines: { ...context.deadlines, [event.timer]: { ...entry, status: 'missed' } } });
-        enqueue({ type: 'notify', params: { event: 'deadline.missed', data: { timer: event.timer, generation: event.generation } } });
+        enqueue({
+          type: 'notify',
+          params: { event: 'deadline.missed', data: { timer: event.timer, generation: event.generation } },
+        });
       }),
       recordReminder: effects(({ context, event, enqueue }) => {
         if (event.type !== 'DEADLINE_REMINDER') return;
         const entry = context.deadlines[event.timer];
         if (!entry) return;
         enqueue.assign({
-          deadlines: { ...context.deadlines, [event.timer]: { ...entry, reminded: [...entry.reminded, event.fraction] } },
+          deadlines: {
+            ...context.deadlines,
+            [event.timer]: { ...entry, reminded: [...entry.reminded, event.fraction] },
+          },
         });
         enqueue({
           type: 'notify',
-          params: { event: 'deadline.reminder', data: { timer: event.timer, generation: event.generation, fraction: event.fraction } },
+          params: {
+            event: 'deadline.reminder',
+            data: { timer: event.timer, generation: event.generation, fraction: event.fraction },
+          },
         });
       }),
     },
@@ -103,7 +126,11 @@ export const earlyWarningMachineV1 = setup({
       { type: 'notify', params: ({ context }) => ({ event: 'warning.received', data: { level: context.level } }) },
     ],
     on: {
-      DEADLINE_REMINDER: { guard: 'reminderDue', actions: 'recordReminder', meta: { requirements: ['GBT39204-9.3-b'] } },
+      DEADLINE_REMINDER: {
+        guard: 'reminderDue',
+        actions: 'recordReminder',
+        meta: { requirements: ['GBT39204-9.3-b'] },
+      },
       DEADLINE_MISSED: { guard: 'timerLive', actions: 'recordMissed', meta: { requirements: ['GBT39204-9.3-b'] } },
     },
     states: {
@@ -120,12 +147,18 @@ export const earlyWarningMachineV1 = setup({
             {
               target: 'acting',
               guard: 'applicable',
-              actions: ['recordAssessment', { type: 'notify', params: { event: 'warning.assessed', data: { applicable: true } } }],
+              actions: [
+                'recordAssessment',
+                { type: 'notify', params: { event: 'warning.assessed', data: { applicable: true } } },
+              ],
               meta: { requirements: ['GBT39204-9.3-a'] },
             },
             {
               target: 'notApplicable',
-              actions: ['recordAssessment', { type: 'notify', params: { event: 'warning.assessed', data: { applicable: false } } }],
+              actions: [
+                'recordAssessment',
+                { type: 'notify', params: { event: 'warning.assessed', data: { applicable: false } } },
+              ],
               meta: { requirements: ['GBT39204-9.3-a'] },
             },
           ],

@@ -32,14 +32,20 @@ export function incidentEventCandidates(context: IncidentContext, role?: Role): 
   for (const step of context.steps) {
     const type = step.status === 'done' ? 'REOPEN_STEP' : 'COMPLETE_STEP';
     for (const stepRole of step.roles) {
-      if (role === undefined || stepRole === role) events.push({ type, stepId: step.id, role: stepRole, actorId: '', at: '' });
+      if (role === undefined || stepRole === role)
+        events.push({ type, stepId: step.id, role: stepRole, actorId: '', at: '' });
     }
   }
   for (const timer of Object.keys(context.deadlines) as IncidentTimer[]) {
     const entry = context.deadlines[timer];
     if (!entry) continue;
     events.push({ type: 'DEADLINE_MISSED', timer, generation: entry.generation });
-    events.push({ type: 'DEADLINE_REMINDER', timer, generation: entry.generation, fraction: unusedFraction(entry.reminded) });
+    events.push({
+      type: 'DEADLINE_REMINDER',
+      timer,
+      generation: entry.generation,
+      fraction: unusedFraction(entry.reminded),
+    });
   }
   return events;
 }

@@ -32,7 +32,9 @@ export type TimerParams = { timer: IncidentTimer };
  * is `never`, which would reject `enqueue({ type: 'scheduleDeadline', ... })`.
  */
 export const effects = <TParams extends TimerParams | undefined>(
-  collect: Parameters<typeof enqueueActions<IncidentContext, IncidentEvent, TParams, IncidentEvent, never, WorkflowEffect, never>>[0],
+  collect: Parameters<
+    typeof enqueueActions<IncidentContext, IncidentEvent, TParams, IncidentEvent, never, WorkflowEffect, never>
+  >[0],
 ) => enqueueActions<IncidentContext, IncidentEvent, TParams, IncidentEvent, never, WorkflowEffect, never>(collect);
 
 function stepEventFields(event: IncidentEvent) {
@@ -97,12 +99,16 @@ export const incidentMachineV1 = setup({
       steps: ({ context, event }) => (event.type === 'COMPLETE_STEP' ? markDone(context.steps, event) : context.steps),
     }),
     reopenStep: assign({
-      steps: ({ context, event }) => (event.type === 'REOPEN_STEP' ? markReopened(context.steps, event) : context.steps),
+      steps: ({ context, event }) =>
+        event.type === 'REOPEN_STEP' ? markReopened(context.steps, event) : context.steps,
     }),
     recordInitialReport: assign({
       reports: ({ context, event }) =>
         event.type === 'INITIAL_REPORT_SUBMITTED'
-          ? { ...context.reports, initial: [...context.reports.initial, { reportId: event.reportId, partial: event.partial }] }
+          ? {
+              ...context.reports,
+              initial: [...context.reports.initial, { reportId: event.reportId, partial: event.partial }],
+            }
           : context.reports,
     }),
     recordFollowUp: assign({
@@ -115,11 +121,11 @@ export const incidentMachineV1 = setup({
       reports: ({ context, event }) =>
         event.type === 'FINAL_REPORT_SUBMITTED' ? { ...context.reports, final: event.reportId } : context.reports,
     }),
-
   },
   guards: {
     stepCompletable: ({ context, event }, params: PhaseParams) =>
-      event.type === 'COMPLETE_STEP' && completionRefusal(context.steps, event.stepId, event.role, params.phase) === null,
+      event.type === 'COMPLETE_STEP' &&
+      completionRefusal(context.steps, event.stepId, event.role, params.phase) === null,
     stepReopenable: ({ context, event }, params: PhaseParams) =>
       event.type === 'REOPEN_STEP' && reopenRefusal(context.steps, event.stepId, event.role, params.phase) === null,
     phaseComplete: ({ context }, params: PhaseParams) => isPhaseComplete(context.steps, params.phase),
@@ -205,7 +211,10 @@ export const incidentMachineV1 = setup({
         const entry = context.deadlines[event.timer];
         if (!entry) return;
         enqueue.assign({
-          deadlines: { ...context.deadlines, [event.timer]: { ...entry, reminded: [...entry.reminded, event.fraction] } },
+          deadlines: {
+            ...context.deadlines,
+            [event.timer]: { ...entry, reminded: [...entry.reminded, event.fraction] },
+          },
         });
         enqueue({
           type: 'notify',
@@ -218,229 +227,263 @@ export const incidentMachineV1 = setup({
     },
   })
   .createMachine({
-  id: 'incident',
-  version: '1',
-  context: ({ input }) => ({
-    incidentId: input.incidentId,
-    category: input.category,
-    grade: input.grade,
-    drill: input.drill,
-    reportingRequired: input.reportingRequired,
-    steps: input.steps ?? initialSteps(playbookFor(input.category), input.drill),
-    deadlines: {},
-    reports: { initial: [], followUps: [], final: null },
-    dismissReason: null,
-  }),
-  initial: 'triage',
-  meta: { requirements: ['GBT39204-11.1-a', 'GBT39204-11.3-a'] },
-  states: {
-    triage: {
-      meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-9.2-b', 'GBT39204-11.1-a'] },
-      on: {
-        CONFIRM: {
-          target: 'response',
-          guard: { type: 'phaseComplete', params: { phase: 'triage' } },
-          actions: [
-            'applyGrade',
-            {
-              type: 'notify',
-              params: ({ context }) => ({
-                event: 'incident.confirmed',
-                data: { grade: context.grade, reportingRequired: context.reportingRequired, drill: context.drill },
-              }),
-            },
-          ],
-          meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-9.2-b'] },
-        },
-        DISMISS: {
-          target: 'dismissed',
-          actions: [
-            'recordDismissal',
-            { type: 'notify', params: ({ context }) => ({ event: 'incident.dismissed', data: { reason: context.dismissReason } }) },
-          ],
-          meta: { requirements: ['GBT39204-9.2-b'] },
-        },
-        REGRADE: {
-          actions: [
-            { type: 'notify', params: regradeNotice },
-            'applyGrade',
-            'regradeDeadlines',
-          ],
-          meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-11.1-a'] },
-        },
-        ...stepTransitions('triage'),
-      },
-    },
-    response: {
-      type: 'parallel',
-      meta: { requirements: ['GBT39204-11.3-b', 'GBT39204-11.3-c', 'GBT39204-11.3-e'] },
-      always: {
-        target: 'review',
-        guard: 'responseComplete',
-        actions: { type: 'notify', params: { event: 'phase.advanced', data: { from: 'response', to: 'review' } } },
-        meta: { requirements: ['GBT39204-11.3-f', 'NCIRM-2025-final'] },
-      },
-      exit: 'releaseDeadlines',
-      on: {
-        REGRADE: {
-          actions: [
-            { type: 'notify', params: regradeNotice },
-            'applyGrade',
-            'regradeDeadlines',
-          ],
-          meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-11.1-a', ...REPORT_DEADLINE_REQS] },
-        },
-        DEADLINE_REMINDER: {
-          guard: 'reminderDue',
-          actions: 'recordReminder',
-          meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-final'] },
-        },
-        DEADLINE_MISSED: {
-          guard: 'timerLive',
-          actions: 'recordMissed',
-          meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-final'] },
+    id: 'incident',
+    version: '1',
+    context: ({ input }) => ({
+      incidentId: input.incidentId,
+      category: input.category,
+      grade: input.grade,
+      drill: input.drill,
+      reportingRequired: input.reportingRequired,
+      steps: input.steps ?? initialSteps(playbookFor(input.category), input.drill),
+      deadlines: {},
+      reports: { initial: [], followUps: [], final: null },
+      dismissReason: null,
+    }),
+    initial: 'triage',
+    meta: { requirements: ['GBT39204-11.1-a', 'GBT39204-11.3-a'] },
+    states: {
+      triage: {
+        meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-9.2-b', 'GBT39204-11.1-a'] },
+        on: {
+          CONFIRM: {
+            target: 'response',
+            guard: { type: 'phaseComplete', params: { phase: 'triage' } },
+            actions: [
+              'applyGrade',
+              {
+                type: 'notify',
+                params: ({ context }) => ({
+                  event: 'incident.confirmed',
+                  data: { grade: context.grade, reportingRequired: context.reportingRequired, drill: context.drill },
+                }),
+              },
+            ],
+            meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-9.2-b'] },
+          },
+          DISMISS: {
+            target: 'dismissed',
+            actions: [
+              'recordDismissal',
+              {
+                type: 'notify',
+                params: ({ context }) => ({ event: 'incident.dismissed', data: { reason: context.dismissReason } }),
+              },
+            ],
+            meta: { requirements: ['GBT39204-9.2-b'] },
+          },
+          REGRADE: {
+            actions: [{ type: 'notify', params: regradeNotice }, 'applyGrade', 'regradeDeadlines'],
+            meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-11.1-a'] },
+          },
+          ...stepTransitions('triage'),
         },
       },
-      states: {
-        handling: {
-          initial: 'containment',
-          meta: { requirements: ['GBT39204-11.3-c', 'GBT39204-11.3-d', 'GBT39204-11.3-e'] },
-          states: {
-            containment: {
-              meta: { requirements: ['GBT39204-11.3-c', 'GBT39204-11.3-d'] },
-              on: { ...advance('containment', 'eradication', ['GBT39204-11.3-c']), ...stepTransitions('containment') },
-            },
-            eradication: {
-              meta: { requirements: ['GBT39204-11.3-e'] },
-              on: { ...advance('eradication', 'recovery', ['GBT39204-11.3-e']), ...stepTransitions('eradication') },
-            },
-            recovery: {
-              meta: { requirements: ['GBT39204-11.3-e'] },
-              on: { ...advance('recovery', 'done', ['GBT39204-11.3-e']), ...stepTransitions('recovery') },
-            },
-            done: {
-              type: 'final',
-              meta: { requirements: ['GBT39204-11.3-e'] },
-              // Handler-level, not on `handling`: a parent handler would also catch events whose guard failed
-              // in containment/eradication. Open steps of earlier phases can still be caught up here.
-              on: stepTransitions('recovery'),
-            },
+      response: {
+        type: 'parallel',
+        meta: { requirements: ['GBT39204-11.3-b', 'GBT39204-11.3-c', 'GBT39204-11.3-e'] },
+        always: {
+          target: 'review',
+          guard: 'responseComplete',
+          actions: { type: 'notify', params: { event: 'phase.advanced', data: { from: 'response', to: 'review' } } },
+          meta: { requirements: ['GBT39204-11.3-f', 'NCIRM-2025-final'] },
+        },
+        exit: 'releaseDeadlines',
+        on: {
+          REGRADE: {
+            actions: [{ type: 'notify', params: regradeNotice }, 'applyGrade', 'regradeDeadlines'],
+            meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-11.1-a', ...REPORT_DEADLINE_REQS] },
+          },
+          DEADLINE_REMINDER: {
+            guard: 'reminderDue',
+            actions: 'recordReminder',
+            meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-final'] },
+          },
+          DEADLINE_MISSED: {
+            guard: 'timerLive',
+            actions: 'recordMissed',
+            meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-final'] },
           },
         },
-        reporting: {
-          initial: 'deciding',
-          meta: { requirements: ['GBT39204-11.3-b', 'CIIPR-2021-18', 'GBT39204-9.3-c'] },
-          states: {
-            /** Transient: picks the branch from context.reportingRequired as set by CONFIRM. */
-            deciding: {
-              meta: { requirements: ['GBT39204-11.3-b', 'GBT39204-11.1-a'] },
-              always: [
-                { target: 'initialDue', guard: 'reportingRequired', meta: { requirements: ['GBT39204-11.3-b'] } },
-                { target: 'notRequired', meta: { requirements: ['GBT39204-11.1-a'] } },
-              ],
-            },
-            /** Not final: a regrade can make reporting mandatory later. */
-            notRequired: {
-              meta: { requirements: ['GBT39204-11.1-a'] },
-              always: { target: 'initialDue', guard: 'reportingRequired', meta: { requirements: ['GBT39204-11.3-b'] } },
-            },
-            initialDue: {
-              meta: { requirements: [...REPORT_DEADLINE_REQS, 'GBT39204-11.3-b', 'CIIPR-2021-18'] },
-              entry: { type: 'startDeadline', params: { timer: 'initial-report' } },
-              // regradeDeadlines has already dropped the deadline when this fires.
-              always: { target: 'notRequired', guard: 'reportingNotRequired', meta: { requirements: ['GBT39204-11.1-a'] } },
-              on: {
-                INITIAL_REPORT_SUBMITTED: [
-                  {
-                    target: 'initialPartial',
-                    guard: 'partialReport',
-                    actions: ['recordInitialReport', { type: 'meetDeadline', params: { timer: 'initial-report' } }, initialNotice()],
-                    meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-content'] },
-                  },
-                  {
-                    target: 'initialSubmitted',
-                    actions: ['recordInitialReport', { type: 'meetDeadline', params: { timer: 'initial-report' } }, initialNotice()],
-                    meta: { requirements: [...REPORT_DEADLINE_REQS, 'GBT39204-11.3-b'] },
-                  },
-                ],
-              },
-            },
-            /** The first items went out in time; the rest are still owed (supplemented by a non-partial initial report). */
-            initialPartial: {
-              meta: { requirements: ['NCIRM-2025-content'] },
-              always: { target: 'finalDue', guard: 'handlingDone', meta: { requirements: ['NCIRM-2025-final'] } },
-              on: {
-                INITIAL_REPORT_SUBMITTED: [
-                  { guard: 'partialReport', actions: ['recordInitialReport', initialNotice()], meta: { requirements: ['NCIRM-2025-content'] } },
-                  { target: 'initialSubmitted', actions: ['recordInitialReport', initialNotice()], meta: { requirements: ['NCIRM-2025-content'] } },
-                ],
-                FOLLOWUP_REPORT_SUBMITTED: followUp(),
-              },
-            },
-            initialSubmitted: {
-              meta: { requirements: ['NCIRM-2025-followup'] },
-              always: { target: 'finalDue', guard: 'handlingDone', meta: { requirements: ['NCIRM-2025-final'] } },
-              on: { FOLLOWUP_REPORT_SUBMITTED: followUp() },
-            },
-            finalDue: {
-              meta: { requirements: ['NCIRM-2025-final', 'GBT39204-11.3-b'] },
-              entry: { type: 'startDeadline', params: { timer: 'final-report' } },
-              on: {
-                FOLLOWUP_REPORT_SUBMITTED: followUp(),
-                FINAL_REPORT_SUBMITTED: {
-                  target: 'finalSubmitted',
-                  actions: [
-                    'recordFinalReport',
-                    { type: 'meetDeadline', params: { timer: 'final-report' } },
-                    { type: 'notify', params: ({ event }) => ({ event: 'report.final-submitted', data: { reportId: reportIdOf(event) } }) },
-                  ],
-                  meta: { requirements: ['NCIRM-2025-final'] },
+        states: {
+          handling: {
+            initial: 'containment',
+            meta: { requirements: ['GBT39204-11.3-c', 'GBT39204-11.3-d', 'GBT39204-11.3-e'] },
+            states: {
+              containment: {
+                meta: { requirements: ['GBT39204-11.3-c', 'GBT39204-11.3-d'] },
+                on: {
+                  ...advance('containment', 'eradication', ['GBT39204-11.3-c']),
+                  ...stepTransitions('containment'),
                 },
               },
+              eradication: {
+                meta: { requirements: ['GBT39204-11.3-e'] },
+                on: { ...advance('eradication', 'recovery', ['GBT39204-11.3-e']), ...stepTransitions('eradication') },
+              },
+              recovery: {
+                meta: { requirements: ['GBT39204-11.3-e'] },
+                on: { ...advance('recovery', 'done', ['GBT39204-11.3-e']), ...stepTransitions('recovery') },
+              },
+              done: {
+                type: 'final',
+                meta: { requirements: ['GBT39204-11.3-e'] },
+                // Handler-level, not on `handling`: a parent handler would also catch events whose guard failed
+                // in containment/eradication. Open steps of earlier phases can still be caught up here.
+                on: stepTransitions('recovery'),
+              },
             },
-            finalSubmitted: {
-              type: 'final',
-              meta: { requirements: ['NCIRM-2025-final', 'GBT39204-11.3-f'] },
+          },
+          reporting: {
+            initial: 'deciding',
+            meta: { requirements: ['GBT39204-11.3-b', 'CIIPR-2021-18', 'GBT39204-9.3-c'] },
+            states: {
+              /** Transient: picks the branch from context.reportingRequired as set by CONFIRM. */
+              deciding: {
+                meta: { requirements: ['GBT39204-11.3-b', 'GBT39204-11.1-a'] },
+                always: [
+                  { target: 'initialDue', guard: 'reportingRequired', meta: { requirements: ['GBT39204-11.3-b'] } },
+                  { target: 'notRequired', meta: { requirements: ['GBT39204-11.1-a'] } },
+                ],
+              },
+              /** Not final: a regrade can make reporting mandatory later. */
+              notRequired: {
+                meta: { requirements: ['GBT39204-11.1-a'] },
+                always: {
+                  target: 'initialDue',
+                  guard: 'reportingRequired',
+                  meta: { requirements: ['GBT39204-11.3-b'] },
+                },
+              },
+              initialDue: {
+                meta: { requirements: [...REPORT_DEADLINE_REQS, 'GBT39204-11.3-b', 'CIIPR-2021-18'] },
+                entry: { type: 'startDeadline', params: { timer: 'initial-report' } },
+                // regradeDeadlines has already dropped the deadline when this fires.
+                always: {
+                  target: 'notRequired',
+                  guard: 'reportingNotRequired',
+                  meta: { requirements: ['GBT39204-11.1-a'] },
+                },
+                on: {
+                  INITIAL_REPORT_SUBMITTED: [
+                    {
+                      target: 'initialPartial',
+                      guard: 'partialReport',
+                      actions: [
+                        'recordInitialReport',
+                        { type: 'meetDeadline', params: { timer: 'initial-report' } },
+                        initialNotice(),
+                      ],
+                      meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-content'] },
+                    },
+                    {
+                      target: 'initialSubmitted',
+                      actions: [
+                        'recordInitialReport',
+                        { type: 'meetDeadline', params: { timer: 'initial-report' } },
+                        initialNotice(),
+                      ],
+                      meta: { requirements: [...REPORT_DEADLINE_REQS, 'GBT39204-11.3-b'] },
+                    },
+                  ],
+                },
+              },
+              /**
+               * The first items went out in time; the rest are still owed (supplemented by a non-partial initial
+               * report).
+               */
+              initialPartial: {
+                meta: { requirements: ['NCIRM-2025-content'] },
+                always: { target: 'finalDue', guard: 'handlingDone', meta: { requirements: ['NCIRM-2025-final'] } },
+                on: {
+                  INITIAL_REPORT_SUBMITTED: [
+                    {
+                      guard: 'partialReport',
+                      actions: ['recordInitialReport', initialNotice()],
+                      meta: { requirements: ['NCIRM-2025-content'] },
+                    },
+                    {
+                      target: 'initialSubmitted',
+                      actions: ['recordInitialReport', initialNotice()],
+                      meta: { requirements: ['NCIRM-2025-content'] },
+                    },
+                  ],
+                  FOLLOWUP_REPORT_SUBMITTED: followUp(),
+                },
+              },
+              initialSubmitted: {
+                meta: { requirements: ['NCIRM-2025-followup'] },
+                always: { target: 'finalDue', guard: 'handlingDone', meta: { requirements: ['NCIRM-2025-final'] } },
+                on: { FOLLOWUP_REPORT_SUBMITTED: followUp() },
+              },
+              finalDue: {
+                meta: { requirements: ['NCIRM-2025-final', 'GBT39204-11.3-b'] },
+                entry: { type: 'startDeadline', params: { timer: 'final-report' } },
+                on: {
+                  FOLLOWUP_REPORT_SUBMITTED: followUp(),
+                  FINAL_REPORT_SUBMITTED: {
+                    target: 'finalSubmitted',
+                    actions: [
+                      'recordFinalReport',
+                      { type: 'meetDeadline', params: { timer: 'final-report' } },
+                      {
+                        type: 'notify',
+                        params: ({ event }) => ({
+                          event: 'report.final-submitted',
+                          data: { reportId: reportIdOf(event) },
+                        }),
+                      },
+                    ],
+                    meta: { requirements: ['NCIRM-2025-final'] },
+                  },
+                },
+              },
+              finalSubmitted: {
+                type: 'final',
+                meta: { requirements: ['NCIRM-2025-final', 'GBT39204-11.3-f'] },
+              },
             },
           },
         },
       },
-    },
-    review: {
-      meta: { requirements: ['GBT39204-11.3-f', 'GBT39204-11.1-c'] },
-      entry: { type: 'notify', params: { event: 'review.started' } },
-      on: {
-        REVIEW_COMPLETED: {
-          target: 'reidentification',
-          guard: { type: 'phaseComplete', params: { phase: 'review' } },
-          actions: { type: 'notify', params: { event: 'phase.advanced', data: { from: 'review', to: 'reidentification' } } },
-          meta: { requirements: ['GBT39204-11.3-f'] },
+      review: {
+        meta: { requirements: ['GBT39204-11.3-f', 'GBT39204-11.1-c'] },
+        entry: { type: 'notify', params: { event: 'review.started' } },
+        on: {
+          REVIEW_COMPLETED: {
+            target: 'reidentification',
+            guard: { type: 'phaseComplete', params: { phase: 'review' } },
+            actions: {
+              type: 'notify',
+              params: { event: 'phase.advanced', data: { from: 'review', to: 'reidentification' } },
+            },
+            meta: { requirements: ['GBT39204-11.3-f'] },
+          },
+          ...stepTransitions('review'),
         },
-        ...stepTransitions('review'),
+      },
+      reidentification: {
+        meta: { requirements: ['GBT39204-11.4-a', 'GBT39204-11.4-b'] },
+        on: {
+          REIDENTIFICATION_COMPLETED: {
+            target: 'closed',
+            guard: { type: 'phaseComplete', params: { phase: 'reidentification' } },
+            meta: { requirements: ['GBT39204-11.4-a', 'GBT39204-11.4-b'] },
+          },
+          ...stepTransitions('reidentification'),
+        },
+      },
+      closed: {
+        type: 'final',
+        meta: { requirements: ['GBT39204-11.1-a'] },
+        entry: { type: 'notify', params: { event: 'incident.closed' } },
+      },
+      dismissed: {
+        type: 'final',
+        meta: { requirements: ['GBT39204-9.2-b'] },
       },
     },
-    reidentification: {
-      meta: { requirements: ['GBT39204-11.4-a', 'GBT39204-11.4-b'] },
-      on: {
-        REIDENTIFICATION_COMPLETED: {
-          target: 'closed',
-          guard: { type: 'phaseComplete', params: { phase: 'reidentification' } },
-          meta: { requirements: ['GBT39204-11.4-a', 'GBT39204-11.4-b'] },
-        },
-        ...stepTransitions('reidentification'),
-      },
-    },
-    closed: {
-      type: 'final',
-      meta: { requirements: ['GBT39204-11.1-a'] },
-      entry: { type: 'notify', params: { event: 'incident.closed' } },
-    },
-    dismissed: {
-      type: 'final',
-      meta: { requirements: ['GBT39204-9.2-b'] },
-    },
-  },
-});
+  });
 
 export function reportIdOf(event: IncidentEvent): string | null {
   return 'reportId' in event ? event.reportId : null;

@@ -1,12 +1,7 @@
 import { and, assign, or, setup, stateIn } from 'xstate';
 import { reminderDue, timerLive } from '../deadline-guards';
 import { initialSteps, playbookFor } from '../playbooks';
-import type {
-  CancelDeadlineParams,
-  DeadlineEntry,
-  NotifyParams,
-  ScheduleDeadlineParams,
-} from '../types';
+import type { CancelDeadlineParams, DeadlineEntry, NotifyParams, ScheduleDeadlineParams } from '../types';
 import * as V1 from './machine.v1';
 import { completionRefusal, isPhaseComplete, markDone, markReopened, reopenRefusal } from './steps';
 import type { IncidentContext, IncidentEvent, IncidentInput, IncidentTimer } from './types';
@@ -54,9 +49,13 @@ export const incidentMachineV2 = setup({
     ),
     /** CONFIRM may answer the police question at once; leaving it out leaves it open (null). */
     applyConfirmedCrime: assign(({ context, event }) =>
-      event.type === 'CONFIRM' && typeof event.crimeSuspected === 'boolean' ? { crimeSuspected: event.crimeSuspected } : { crimeSuspected: context.crimeSuspected ?? null },
+      event.type === 'CONFIRM' && typeof event.crimeSuspected === 'boolean'
+        ? { crimeSuspected: event.crimeSuspected }
+        : { crimeSuspected: context.crimeSuspected ?? null },
     ),
-    recordCrimeAssessment: assign(({ event }) => (event.type === 'CRIME_ASSESSED' ? { crimeSuspected: event.suspected } : {})),
+    recordCrimeAssessment: assign(({ event }) =>
+      event.type === 'CRIME_ASSESSED' ? { crimeSuspected: event.suspected } : {},
+    ),
     recordPoliceReport: assign(({ context, event }) =>
       event.type === 'POLICE_REPORT_FILED'
         ? { policeReports: [...(context.policeReports ?? []), { reference: event.reference, at: event.at }] }
@@ -69,12 +68,16 @@ export const incidentMachineV2 = setup({
       steps: ({ context, event }) => (event.type === 'COMPLETE_STEP' ? markDone(context.steps, event) : context.steps),
     }),
     reopenStep: assign({
-      steps: ({ context, event }) => (event.type === 'REOPEN_STEP' ? markReopened(context.steps, event) : context.steps),
+      steps: ({ context, event }) =>
+        event.type === 'REOPEN_STEP' ? markReopened(context.steps, event) : context.steps,
     }),
     recordInitialReport: assign({
       reports: ({ context, event }) =>
         event.type === 'INITIAL_REPORT_SUBMITTED'
-          ? { ...context.reports, initial: [...context.reports.initial, { reportId: event.reportId, partial: event.partial }] }
+          ? {
+              ...context.reports,
+              initial: [...context.reports.initial, { reportId: event.reportId, partial: event.partial }],
+            }
           : context.reports,
     }),
     recordFollowUp: assign({
@@ -87,11 +90,11 @@ export const incidentMachineV2 = setup({
       reports: ({ context, event }) =>
         event.type === 'FINAL_REPORT_SUBMITTED' ? { ...context.reports, final: event.reportId } : context.reports,
     }),
-
   },
   guards: {
     stepCompletable: ({ context, event }, params: PhaseParams) =>
-      event.type === 'COMPLETE_STEP' && completionRefusal(context.steps, event.stepId, event.role, params.phase) === null,
+      event.type === 'COMPLETE_STEP' &&
+      completionRefusal(context.steps, event.stepId, event.role, params.phase) === null,
     stepReopenable: ({ context, event }, params: PhaseParams) =>
       event.type === 'REOPEN_STEP' && reopenRefusal(context.steps, event.stepId, event.role, params.phase) === null,
     phaseComplete: ({ context }, params: PhaseParams) => isPhaseComplete(context.steps, params.phase),
@@ -188,7 +191,10 @@ export const incidentMachineV2 = setup({
         const entry = context.deadlines[event.timer];
         if (!entry) return;
         enqueue.assign({
-          deadlines: { ...context.deadlines, [event.timer]: { ...entry, reminded: [...entry.reminded, event.fraction] } },
+          deadlines: {
+            ...context.deadlines,
+            [event.timer]: { ...entry, reminded: [...entry.reminded, event.fraction] },
+          },
         });
         enqueue({
           type: 'notify',
@@ -201,296 +207,342 @@ export const incidentMachineV2 = setup({
     },
   })
   .createMachine({
-  id: 'incident',
-  version: '2',
-  context: ({ input }) => ({
-    incidentId: input.incidentId,
-    category: input.category,
-    grade: input.grade,
-    drill: input.drill,
-    reportingRequired: input.reportingRequired,
-    steps: input.steps ?? initialSteps(playbookFor(input.category), input.drill),
-    deadlines: {},
-    reports: { initial: [], followUps: [], final: null },
-    dismissReason: null,
-    crimeSuspected: null,
-    policeReports: [],
-  }),
-  initial: 'triage',
-  meta: { requirements: ['GBT39204-11.1-a', 'GBT39204-11.3-a'] },
-  states: {
-    triage: {
-      meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-9.2-b', 'GBT39204-11.1-a'] },
-      on: {
-        CONFIRM: {
-          target: 'response',
-          guard: { type: 'phaseComplete', params: { phase: 'triage' } },
-          actions: [
-            'applyGrade',
-            'applyConfirmedCrime',
-            {
-              type: 'notify',
-              params: ({ context }) => ({
-                event: 'incident.confirmed',
-                data: { grade: context.grade, reportingRequired: context.reportingRequired, drill: context.drill },
-              }),
-            },
-          ],
-          meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-9.2-b', ...POLICE_REQS] },
-        },
-        DISMISS: {
-          target: 'dismissed',
-          actions: [
-            'recordDismissal',
-            { type: 'notify', params: ({ context }) => ({ event: 'incident.dismissed', data: { reason: context.dismissReason } }) },
-          ],
-          meta: { requirements: ['GBT39204-9.2-b'] },
-        },
-        REGRADE: {
-          actions: [
-            { type: 'notify', params: regradeNotice },
-            'applyGrade',
-            'regradeDeadlines',
-          ],
-          meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-11.1-a'] },
-        },
-        ...stepTransitions('triage'),
-      },
-    },
-    response: {
-      type: 'parallel',
-      meta: { requirements: ['GBT39204-11.3-b', 'GBT39204-11.3-c', 'GBT39204-11.3-e'] },
-      always: {
-        target: 'review',
-        guard: 'responseComplete',
-        actions: { type: 'notify', params: { event: 'phase.advanced', data: { from: 'response', to: 'review' } } },
-        meta: { requirements: ['GBT39204-11.3-f', 'NCIRM-2025-final'] },
-      },
-      exit: 'releaseDeadlines',
-      on: {
-        REGRADE: {
-          actions: [
-            { type: 'notify', params: regradeNotice },
-            'applyGrade',
-            'regradeDeadlines',
-          ],
-          meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-11.1-a', ...REPORT_DEADLINE_REQS] },
-        },
-        DEADLINE_REMINDER: {
-          guard: 'reminderDue',
-          actions: 'recordReminder',
-          meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-final', ...POLICE_REQS] },
-        },
-        DEADLINE_MISSED: {
-          guard: 'timerLive',
-          actions: 'recordMissed',
-          meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-final', ...POLICE_REQS] },
+    id: 'incident',
+    version: '2',
+    context: ({ input }) => ({
+      incidentId: input.incidentId,
+      category: input.category,
+      grade: input.grade,
+      drill: input.drill,
+      reportingRequired: input.reportingRequired,
+      steps: input.steps ?? initialSteps(playbookFor(input.category), input.drill),
+      deadlines: {},
+      reports: { initial: [], followUps: [], final: null },
+      dismissReason: null,
+      crimeSuspected: null,
+      policeReports: [],
+    }),
+    initial: 'triage',
+    meta: { requirements: ['GBT39204-11.1-a', 'GBT39204-11.3-a'] },
+    states: {
+      triage: {
+        meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-9.2-b', 'GBT39204-11.1-a'] },
+        on: {
+          CONFIRM: {
+            target: 'response',
+            guard: { type: 'phaseComplete', params: { phase: 'triage' } },
+            actions: [
+              'applyGrade',
+              'applyConfirmedCrime',
+              {
+                type: 'notify',
+                params: ({ context }) => ({
+                  event: 'incident.confirmed',
+                  data: { grade: context.grade, reportingRequired: context.reportingRequired, drill: context.drill },
+                }),
+              },
+            ],
+            meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-9.2-b', ...POLICE_REQS] },
+          },
+          DISMISS: {
+            target: 'dismissed',
+            actions: [
+              'recordDismissal',
+              {
+                type: 'notify',
+                params: ({ context }) => ({ event: 'incident.dismissed', data: { reason: context.dismissReason } }),
+              },
+            ],
+            meta: { requirements: ['GBT39204-9.2-b'] },
+          },
+          REGRADE: {
+            actions: [{ type: 'notify', params: regradeNotice }, 'applyGrade', 'regradeDeadlines'],
+            meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-11.1-a'] },
+          },
+          ...stepTransitions('triage'),
         },
       },
-      states: {
-        handling: {
-          initial: 'containment',
-          meta: { requirements: ['GBT39204-11.3-c', 'GBT39204-11.3-d', 'GBT39204-11.3-e'] },
-          states: {
-            containment: {
-              meta: { requirements: ['GBT39204-11.3-c', 'GBT39204-11.3-d'] },
-              on: { ...advance('containment', 'eradication', ['GBT39204-11.3-c']), ...stepTransitions('containment') },
-            },
-            eradication: {
-              meta: { requirements: ['GBT39204-11.3-e'] },
-              on: { ...advance('eradication', 'recovery', ['GBT39204-11.3-e']), ...stepTransitions('eradication') },
-            },
-            recovery: {
-              meta: { requirements: ['GBT39204-11.3-e'] },
-              on: { ...advance('recovery', 'done', ['GBT39204-11.3-e']), ...stepTransitions('recovery') },
-            },
-            done: {
-              type: 'final',
-              meta: { requirements: ['GBT39204-11.3-e'] },
-              // Handler-level, not on `handling`: a parent handler would also catch events whose guard failed
-              // in containment/eradication. Open steps of earlier phases can still be caught up here.
-              on: stepTransitions('recovery'),
-            },
+      response: {
+        type: 'parallel',
+        meta: { requirements: ['GBT39204-11.3-b', 'GBT39204-11.3-c', 'GBT39204-11.3-e'] },
+        always: {
+          target: 'review',
+          guard: 'responseComplete',
+          actions: { type: 'notify', params: { event: 'phase.advanced', data: { from: 'response', to: 'review' } } },
+          meta: { requirements: ['GBT39204-11.3-f', 'NCIRM-2025-final'] },
+        },
+        exit: 'releaseDeadlines',
+        on: {
+          REGRADE: {
+            actions: [{ type: 'notify', params: regradeNotice }, 'applyGrade', 'regradeDeadlines'],
+            meta: { requirements: ['GBT39204-11.3-a', 'GBT39204-11.1-a', ...REPORT_DEADLINE_REQS] },
+          },
+          DEADLINE_REMINDER: {
+            guard: 'reminderDue',
+            actions: 'recordReminder',
+            meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-final', ...POLICE_REQS] },
+          },
+          DEADLINE_MISSED: {
+            guard: 'timerLive',
+            actions: 'recordMissed',
+            meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-final', ...POLICE_REQS] },
           },
         },
-        reporting: {
-          initial: 'deciding',
-          meta: { requirements: ['GBT39204-11.3-b', 'CIIPR-2021-18', 'GBT39204-9.3-c'] },
-          states: {
-            /** Transient: picks the branch from context.reportingRequired as set by CONFIRM. */
-            deciding: {
-              meta: { requirements: ['GBT39204-11.3-b', 'GBT39204-11.1-a'] },
-              always: [
-                { target: 'initialDue', guard: 'reportingRequired', meta: { requirements: ['GBT39204-11.3-b'] } },
-                { target: 'notRequired', meta: { requirements: ['GBT39204-11.1-a'] } },
-              ],
-            },
-            /** Not final: a regrade can make reporting mandatory later. */
-            notRequired: {
-              meta: { requirements: ['GBT39204-11.1-a'] },
-              always: { target: 'initialDue', guard: 'reportingRequired', meta: { requirements: ['GBT39204-11.3-b'] } },
-            },
-            initialDue: {
-              meta: { requirements: [...REPORT_DEADLINE_REQS, 'GBT39204-11.3-b', 'CIIPR-2021-18'] },
-              entry: { type: 'startDeadline', params: { timer: 'initial-report' } },
-              // regradeDeadlines has already dropped the deadline when this fires.
-              always: { target: 'notRequired', guard: 'reportingNotRequired', meta: { requirements: ['GBT39204-11.1-a'] } },
-              on: {
-                INITIAL_REPORT_SUBMITTED: [
-                  {
-                    target: 'initialPartial',
-                    guard: 'partialReport',
-                    actions: ['recordInitialReport', { type: 'meetDeadline', params: { timer: 'initial-report' } }, initialNotice()],
-                    meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-partial'] },
-                  },
-                  {
-                    target: 'initialSubmitted',
-                    actions: ['recordInitialReport', { type: 'meetDeadline', params: { timer: 'initial-report' } }, initialNotice()],
-                    meta: { requirements: [...REPORT_DEADLINE_REQS, 'GBT39204-11.3-b'] },
-                  },
-                ],
-              },
-            },
-            /** The first items went out in time; the rest are still owed (supplemented by a non-partial initial report). */
-            initialPartial: {
-              meta: { requirements: ['NCIRM-2025-partial', 'NCIRM-2025-content'] },
-              always: { target: 'finalDue', guard: 'handlingDone', meta: { requirements: ['NCIRM-2025-final'] } },
-              on: {
-                INITIAL_REPORT_SUBMITTED: [
-                  { guard: 'partialReport', actions: ['recordInitialReport', initialNotice()], meta: { requirements: ['NCIRM-2025-partial'] } },
-                  { target: 'initialSubmitted', actions: ['recordInitialReport', initialNotice()], meta: { requirements: ['NCIRM-2025-content'] } },
-                ],
-                FOLLOWUP_REPORT_SUBMITTED: followUp(),
-              },
-            },
-            initialSubmitted: {
-              meta: { requirements: ['NCIRM-2025-followup'] },
-              always: { target: 'finalDue', guard: 'handlingDone', meta: { requirements: ['NCIRM-2025-final'] } },
-              on: { FOLLOWUP_REPORT_SUBMITTED: followUp() },
-            },
-            finalDue: {
-              meta: { requirements: ['NCIRM-2025-final', 'GBT39204-11.3-b'] },
-              entry: { type: 'startDeadline', params: { timer: 'final-report' } },
-              on: {
-                FOLLOWUP_REPORT_SUBMITTED: followUp(),
-                FINAL_REPORT_SUBMITTED: {
-                  target: 'finalSubmitted',
-                  actions: [
-                    'recordFinalReport',
-                    { type: 'meetDeadline', params: { timer: 'final-report' } },
-                    { type: 'notify', params: ({ event }) => ({ event: 'report.final-submitted', data: { reportId: reportIdOf(event) } }) },
-                  ],
-                  meta: { requirements: ['NCIRM-2025-final'] },
+        states: {
+          handling: {
+            initial: 'containment',
+            meta: { requirements: ['GBT39204-11.3-c', 'GBT39204-11.3-d', 'GBT39204-11.3-e'] },
+            states: {
+              containment: {
+                meta: { requirements: ['GBT39204-11.3-c', 'GBT39204-11.3-d'] },
+                on: {
+                  ...advance('containment', 'eradication', ['GBT39204-11.3-c']),
+                  ...stepTransitions('containment'),
                 },
               },
-            },
-            finalSubmitted: {
-              type: 'final',
-              meta: { requirements: ['NCIRM-2025-final', 'GBT39204-11.3-f'] },
+              eradication: {
+                meta: { requirements: ['GBT39204-11.3-e'] },
+                on: { ...advance('eradication', 'recovery', ['GBT39204-11.3-e']), ...stepTransitions('eradication') },
+              },
+              recovery: {
+                meta: { requirements: ['GBT39204-11.3-e'] },
+                on: { ...advance('recovery', 'done', ['GBT39204-11.3-e']), ...stepTransitions('recovery') },
+              },
+              done: {
+                type: 'final',
+                meta: { requirements: ['GBT39204-11.3-e'] },
+                // Handler-level, not on `handling`: a parent handler would also catch events whose guard failed
+                // in containment/eradication. Open steps of earlier phases can still be caught up here.
+                on: stepTransitions('recovery'),
+              },
             },
           },
-        },
-        /**
-         * "涉嫌违法犯罪?" — every incident needs an answer before its response can end (Art. 4 applies to every
-         * operator kind and grade). `undecided` blocks the end of the response; `notSuspected` can turn into
-         * `reportDue` when new facts come in; a suspicion withdrawn before the report drops its deadline.
-         */
-        police: {
-          initial: 'deciding',
-          meta: { requirements: POLICE_REQS },
-          states: {
-            /** Transient: CONFIRM may already have answered the question. */
-            deciding: {
-              meta: { requirements: POLICE_REQS },
-              always: [
-                { target: 'reportDue', guard: 'crimeSuspected', meta: { requirements: POLICE_REQS } },
-                { target: 'notSuspected', guard: 'crimeNotSuspected', meta: { requirements: POLICE_REQS } },
-                { target: 'undecided', meta: { requirements: POLICE_REQS } },
-              ],
-            },
-            undecided: {
-              meta: { requirements: POLICE_REQS },
-              on: { CRIME_ASSESSED: crimeAssessed() },
-            },
-            notSuspected: {
-              meta: { requirements: POLICE_REQS },
-              on: { CRIME_ASSESSED: crimeAssessed() },
-            },
-            reportDue: {
-              meta: { requirements: POLICE_REQS },
-              entry: { type: 'startDeadline', params: { timer: 'police-report' } },
-              on: {
-                CRIME_ASSESSED: [
-                  { guard: 'suspectedNow', actions: 'recordCrimeAssessment', meta: { requirements: POLICE_REQS } },
-                  {
-                    target: 'notSuspected',
-                    actions: ['recordCrimeAssessment', { type: 'dropDeadline', params: { timer: 'police-report' } }, crimeNotice()],
-                    meta: { requirements: POLICE_REQS },
-                  },
+          reporting: {
+            initial: 'deciding',
+            meta: { requirements: ['GBT39204-11.3-b', 'CIIPR-2021-18', 'GBT39204-9.3-c'] },
+            states: {
+              /** Transient: picks the branch from context.reportingRequired as set by CONFIRM. */
+              deciding: {
+                meta: { requirements: ['GBT39204-11.3-b', 'GBT39204-11.1-a'] },
+                always: [
+                  { target: 'initialDue', guard: 'reportingRequired', meta: { requirements: ['GBT39204-11.3-b'] } },
+                  { target: 'notRequired', meta: { requirements: ['GBT39204-11.1-a'] } },
                 ],
-                POLICE_REPORT_FILED: {
-                  target: 'reported',
-                  actions: [
-                    'recordPoliceReport',
-                    { type: 'meetDeadline', params: { timer: 'police-report' } },
+              },
+              /** Not final: a regrade can make reporting mandatory later. */
+              notRequired: {
+                meta: { requirements: ['GBT39204-11.1-a'] },
+                always: {
+                  target: 'initialDue',
+                  guard: 'reportingRequired',
+                  meta: { requirements: ['GBT39204-11.3-b'] },
+                },
+              },
+              initialDue: {
+                meta: { requirements: [...REPORT_DEADLINE_REQS, 'GBT39204-11.3-b', 'CIIPR-2021-18'] },
+                entry: { type: 'startDeadline', params: { timer: 'initial-report' } },
+                // regradeDeadlines has already dropped the deadline when this fires.
+                always: {
+                  target: 'notRequired',
+                  guard: 'reportingNotRequired',
+                  meta: { requirements: ['GBT39204-11.1-a'] },
+                },
+                on: {
+                  INITIAL_REPORT_SUBMITTED: [
                     {
-                      type: 'notify',
-                      params: ({ event }) => ({ event: 'report.police-filed', data: { reference: event.type === 'POLICE_REPORT_FILED' ? event.reference : null } }),
+                      target: 'initialPartial',
+                      guard: 'partialReport',
+                      actions: [
+                        'recordInitialReport',
+                        { type: 'meetDeadline', params: { timer: 'initial-report' } },
+                        initialNotice(),
+                      ],
+                      meta: { requirements: [...REPORT_DEADLINE_REQS, 'NCIRM-2025-partial'] },
+                    },
+                    {
+                      target: 'initialSubmitted',
+                      actions: [
+                        'recordInitialReport',
+                        { type: 'meetDeadline', params: { timer: 'initial-report' } },
+                        initialNotice(),
+                      ],
+                      meta: { requirements: [...REPORT_DEADLINE_REQS, 'GBT39204-11.3-b'] },
                     },
                   ],
-                  meta: { requirements: POLICE_REQS },
                 },
               },
+              /**
+               * The first items went out in time; the rest are still owed (supplemented by a non-partial initial
+               * report).
+               */
+              initialPartial: {
+                meta: { requirements: ['NCIRM-2025-partial', 'NCIRM-2025-content'] },
+                always: { target: 'finalDue', guard: 'handlingDone', meta: { requirements: ['NCIRM-2025-final'] } },
+                on: {
+                  INITIAL_REPORT_SUBMITTED: [
+                    {
+                      guard: 'partialReport',
+                      actions: ['recordInitialReport', initialNotice()],
+                      meta: { requirements: ['NCIRM-2025-partial'] },
+                    },
+                    {
+                      target: 'initialSubmitted',
+                      actions: ['recordInitialReport', initialNotice()],
+                      meta: { requirements: ['NCIRM-2025-content'] },
+                    },
+                  ],
+                  FOLLOWUP_REPORT_SUBMITTED: followUp(),
+                },
+              },
+              initialSubmitted: {
+                meta: { requirements: ['NCIRM-2025-followup'] },
+                always: { target: 'finalDue', guard: 'handlingDone', meta: { requirements: ['NCIRM-2025-final'] } },
+                on: { FOLLOWUP_REPORT_SUBMITTED: followUp() },
+              },
+              finalDue: {
+                meta: { requirements: ['NCIRM-2025-final', 'GBT39204-11.3-b'] },
+                entry: { type: 'startDeadline', params: { timer: 'final-report' } },
+                on: {
+                  FOLLOWUP_REPORT_SUBMITTED: followUp(),
+                  FINAL_REPORT_SUBMITTED: {
+                    target: 'finalSubmitted',
+                    actions: [
+                      'recordFinalReport',
+                      { type: 'meetDeadline', params: { timer: 'final-report' } },
+                      {
+                        type: 'notify',
+                        params: ({ event }) => ({
+                          event: 'report.final-submitted',
+                          data: { reportId: reportIdOf(event) },
+                        }),
+                      },
+                    ],
+                    meta: { requirements: ['NCIRM-2025-final'] },
+                  },
+                },
+              },
+              finalSubmitted: {
+                type: 'final',
+                meta: { requirements: ['NCIRM-2025-final', 'GBT39204-11.3-f'] },
+              },
             },
-            /** Further reports to the police (new evidence) are recorded here too. */
-            reported: {
-              meta: { requirements: POLICE_REQS },
-              on: { POLICE_REPORT_FILED: { actions: 'recordPoliceReport', meta: { requirements: POLICE_REQS } } },
+          },
+          /**
+           * "涉嫌违法犯罪?" — every incident needs an answer before its response can end (Art. 4 applies to every
+           * operator kind and grade). `undecided` blocks the end of the response; `notSuspected` can turn into
+           * `reportDue` when new facts come in; a suspicion withdrawn before the report drops its deadline.
+           */
+          police: {
+            initial: 'deciding',
+            meta: { requirements: POLICE_REQS },
+            states: {
+              /** Transient: CONFIRM may already have answered the question. */
+              deciding: {
+                meta: { requirements: POLICE_REQS },
+                always: [
+                  { target: 'reportDue', guard: 'crimeSuspected', meta: { requirements: POLICE_REQS } },
+                  { target: 'notSuspected', guard: 'crimeNotSuspected', meta: { requirements: POLICE_REQS } },
+                  { target: 'undecided', meta: { requirements: POLICE_REQS } },
+                ],
+              },
+              undecided: {
+                meta: { requirements: POLICE_REQS },
+                on: { CRIME_ASSESSED: crimeAssessed() },
+              },
+              notSuspected: {
+                meta: { requirements: POLICE_REQS },
+                on: { CRIME_ASSESSED: crimeAssessed() },
+              },
+              reportDue: {
+                meta: { requirements: POLICE_REQS },
+                entry: { type: 'startDeadline', params: { timer: 'police-report' } },
+                on: {
+                  CRIME_ASSESSED: [
+                    { guard: 'suspectedNow', actions: 'recordCrimeAssessment', meta: { requirements: POLICE_REQS } },
+                    {
+                      target: 'notSuspected',
+                      actions: [
+                        'recordCrimeAssessment',
+                        { type: 'dropDeadline', params: { timer: 'police-report' } },
+                        crimeNotice(),
+                      ],
+                      meta: { requirements: POLICE_REQS },
+                    },
+                  ],
+                  POLICE_REPORT_FILED: {
+                    target: 'reported',
+                    actions: [
+                      'recordPoliceReport',
+                      { type: 'meetDeadline', params: { timer: 'police-report' } },
+                      {
+                        type: 'notify',
+                        params: ({ event }) => ({
+                          event: 'report.police-filed',
+                          data: { reference: event.type === 'POLICE_REPORT_FILED' ? event.reference : null },
+                        }),
+                      },
+                    ],
+                    meta: { requirements: POLICE_REQS },
+                  },
+                },
+              },
+              /** Further reports to the police (new evidence) are recorded here too. */
+              reported: {
+                meta: { requirements: POLICE_REQS },
+                on: { POLICE_REPORT_FILED: { actions: 'recordPoliceReport', meta: { requirements: POLICE_REQS } } },
+              },
             },
           },
         },
       },
-    },
-    review: {
-      meta: { requirements: ['GBT39204-11.3-f', 'GBT39204-11.1-c'] },
-      entry: { type: 'notify', params: { event: 'review.started' } },
-      on: {
-        REVIEW_COMPLETED: {
-          target: 'reidentification',
-          guard: { type: 'phaseComplete', params: { phase: 'review' } },
-          actions: { type: 'notify', params: { event: 'phase.advanced', data: { from: 'review', to: 'reidentification' } } },
-          meta: { requirements: ['GBT39204-11.3-f'] },
+      review: {
+        meta: { requirements: ['GBT39204-11.3-f', 'GBT39204-11.1-c'] },
+        entry: { type: 'notify', params: { event: 'review.started' } },
+        on: {
+          REVIEW_COMPLETED: {
+            target: 'reidentification',
+            guard: { type: 'phaseComplete', params: { phase: 'review' } },
+            actions: {
+              type: 'notify',
+              params: { event: 'phase.advanced', data: { from: 'review', to: 'reidentification' } },
+            },
+            meta: { requirements: ['GBT39204-11.3-f'] },
+          },
+          ...stepTransitions('review'),
         },
-        ...stepTransitions('review'),
+      },
+      reidentification: {
+        meta: { requirements: ['GBT39204-11.4-a', 'GBT39204-11.4-b'] },
+        on: {
+          REIDENTIFICATION_COMPLETED: {
+            target: 'closed',
+            guard: { type: 'phaseComplete', params: { phase: 'reidentification' } },
+            meta: { requirements: ['GBT39204-11.4-a', 'GBT39204-11.4-b'] },
+          },
+          ...stepTransitions('reidentification'),
+        },
+      },
+      closed: {
+        type: 'final',
+        meta: { requirements: ['GBT39204-11.1-a'] },
+        entry: { type: 'notify', params: { event: 'incident.closed' } },
+      },
+      dismissed: {
+        type: 'final',
+        meta: { requirements: ['GBT39204-9.2-b'] },
       },
     },
-    reidentification: {
-      meta: { requirements: ['GBT39204-11.4-a', 'GBT39204-11.4-b'] },
-      on: {
-        REIDENTIFICATION_COMPLETED: {
-          target: 'closed',
-          guard: { type: 'phaseComplete', params: { phase: 'reidentification' } },
-          meta: { requirements: ['GBT39204-11.4-a', 'GBT39204-11.4-b'] },
-        },
-        ...stepTransitions('reidentification'),
-      },
-    },
-    closed: {
-      type: 'final',
-      meta: { requirements: ['GBT39204-11.1-a'] },
-      entry: { type: 'notify', params: { event: 'incident.closed' } },
-    },
-    dismissed: {
-      type: 'final',
-      meta: { requirements: ['GBT39204-9.2-b'] },
-    },
-  },
-});
+  });
 
 /** Undecided or not suspected: record the answer; a suspicion moves to reportDue (its entry starts the clock). */
 function crimeAssessed() {
   return [
-    { target: 'reportDue', guard: 'suspectedNow', actions: ['recordCrimeAssessment', crimeNotice()], meta: { requirements: POLICE_REQS } },
+    {
+      target: 'reportDue',
+      guard: 'suspectedNow',
+      actions: ['recordCrimeAssessment', crimeNotice()],
+      meta: { requirements: POLICE_REQS },
+    },
     { target: 'notSuspected', actions: ['recordCrimeAssessment', crimeNotice()], meta: { requirements: POLICE_REQS } },
   ] as const;
 }

@@ -16,7 +16,13 @@ export function findStep(steps: readonly StepState[], stepId: string): StepState
 }
 
 /** The checks completing and reopening share; then only the step's status decides. */
-function refusal(steps: readonly StepState[], stepId: string, role: Role, phase: Phase, wantDone: boolean): StepRefusal | null {
+function refusal(
+  steps: readonly StepState[],
+  stepId: string,
+  role: Role,
+  phase: Phase,
+  wantDone: boolean,
+): StepRefusal | null {
   const step = findStep(steps, stepId);
   if (!step) return 'unknown-step';
   if (!step.roles.includes(role)) return 'role-not-allowed';
@@ -25,11 +31,21 @@ function refusal(steps: readonly StepState[], stepId: string, role: Role, phase:
   return null;
 }
 
-export function completionRefusal(steps: readonly StepState[], stepId: string, role: Role, phase: Phase): StepRefusal | null {
+export function completionRefusal(
+  steps: readonly StepState[],
+  stepId: string,
+  role: Role,
+  phase: Phase,
+): StepRefusal | null {
   return refusal(steps, stepId, role, phase, false);
 }
 
-export function reopenRefusal(steps: readonly StepState[], stepId: string, role: Role, phase: Phase): StepRefusal | null {
+export function reopenRefusal(
+  steps: readonly StepState[],
+  stepId: string,
+  role: Role,
+  phase: Phase,
+): StepRefusal | null {
   return refusal(steps, stepId, role, phase, true);
 }
 
@@ -52,7 +68,13 @@ export function markDone(
 ): StepState[] {
   return steps.map((s) => {
     if (s.id !== ev.stepId) return s;
-    const next: StepState = { ...s, status: 'done', completedAt: ev.at, completedBy: ev.actorId, completedRole: ev.role };
+    const next: StepState = {
+      ...s,
+      status: 'done',
+      completedAt: ev.at,
+      completedBy: ev.actorId,
+      completedRole: ev.role,
+    };
     // A reopened step must not keep the note or evidence of the attempt that was found wanting.
     delete next.note;
     delete next.evidence;
@@ -95,7 +117,14 @@ export type StepProgress = Omit<StepState, Exclude<keyof StepDefinition, 'id'>>;
 const DEFINITION_KEYS: ReadonlySet<string> = new Set(['phase', 'title', 'roles', 'mandatory', 'requirements']);
 
 export function stepDefinition(s: StepState): StepDefinition {
-  return { id: s.id, phase: s.phase, title: s.title, roles: s.roles, mandatory: s.mandatory, requirements: s.requirements };
+  return {
+    id: s.id,
+    phase: s.phase,
+    title: s.title,
+    roles: s.roles,
+    mandatory: s.mandatory,
+    requirements: s.requirements,
+  };
 }
 
 export function stepProgress(s: StepState): StepProgress {

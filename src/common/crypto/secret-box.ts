@@ -62,11 +62,14 @@ export class SecretBox {
     }
     const bytes = decodeStrictBase64(value.trim());
     if (!bytes) {
-      throw new SecretBoxError('SECRETS_KEY is malformed: it is not valid base64 (expected 32 bytes encoded as base64)');
+      throw new SecretBoxError(
+        'SECRETS_KEY is malformed: it is not valid base64 (expected 32 bytes encoded as base64)',
+      );
     }
     if (bytes.length !== KEY_BYTES) {
       throw new SecretBoxError(
-        `SECRETS_KEY is malformed: it decodes to ${bytes.length} bytes, expected ${KEY_BYTES} (base64 of 32 random bytes)`,
+        `SECRETS_KEY is malformed: it decodes to ${bytes.length} ` +
+          `bytes, expected ${KEY_BYTES} (base64 of 32 random bytes)`,
       );
     }
     return new SecretBox(bytes);

@@ -4,7 +4,12 @@ export class IncidentDeadlines1764000000001 implements MigrationInterface {
   name = 'IncidentDeadlines1764000000001';
 
   async up(q: QueryRunner): Promise<void> {
-    const v = (name: string, length: number, nullable = false) => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
+    const v = (name: string, length: number, nullable = false) => ({
+      name,
+      type: 'varchar',
+      length: String(length),
+      isNullable: nullable,
+    });
     await q.createTable(
       new Table({
         name: 'incident_deadline',

@@ -5,9 +5,18 @@ export class Warnings1764000000004 implements MigrationInterface {
   name = 'Warnings1764000000004';
 
   async up(q: QueryRunner): Promise<void> {
-    const v = (name: string, length: number, nullable = false) => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
+    const v = (name: string, length: number, nullable = false) => ({
+      name,
+      type: 'varchar',
+      length: String(length),
+      isNullable: nullable,
+    });
     const text = (name: string, nullable = false) => ({ name, type: 'text', isNullable: nullable });
-    const int = (name: string, dflt?: number) => ({ name, type: 'integer', ...(dflt !== undefined ? { default: dflt } : {}) });
+    const int = (name: string, dflt?: number) => ({
+      name,
+      type: 'integer',
+      ...(dflt !== undefined ? { default: dflt } : {}),
+    });
     await q.createTable(
       new Table({
         name: 'warning',

@@ -22,15 +22,30 @@ export class IncidentPlaybook1764000000006 implements MigrationInterface {
     );
     const postgres = q.connection.options.type === 'postgres';
     const p = (n: number) => (postgres ? `$${n}` : '?');
-    for (let after = ''; ; ) {
-      const rows: Array<{ id: string; snapshot: string | null }> = await q.query(`SELECT id, snapshot FROM incident WHERE id > ${p(1)} ORDER BY id LIMIT 500`, [after]);
+    for (let after = ''; ;) {
+      const rows: Array<{ id: string; snapshot: string | null }> = await q.query(
+        `SELECT id, snapshot FROM incident WHERE id > ${p(1)} ORDER BY id LIMIT 500`,
+        [after],
+      );
       if (rows.length === 0) break;
       for (const row of rows) {
-        const steps = row.snapshot ? (JSON.parse(row.snapshot) as { context?: { steps?: Array<Record<string, unknown>> } }).context?.steps : undefined;
+        const steps = row.snapshot
+          ? (JSON.parse(row.snapshot) as { context?: { steps?: Array<Record<string, unknown>> } }).context?.steps
+          : undefined;
         if (!steps) continue;
         // Spelled out rather than stepDefinition(): a migration keeps doing what it did when the code moves on.
-        const definitions = steps.map((s) => ({ id: s.id, phase: s.phase, title: s.title, roles: s.roles, mandatory: s.mandatory, requirements: s.requirements }));
-        await q.query(`INSERT INTO incident_playbook (incident_id, playbook, steps) VALUES (${p(1)}, NULL, ${p(2)})`, [row.id, JSON.stringify(definitions)]);
+        const definitions = steps.map((s) => ({
+          id: s.id,
+          phase: s.phase,
+          title: s.title,
+          roles: s.roles,
+          mandatory: s.mandatory,
+          requirements: s.requirements,
+        }));
+        await q.query(`INSERT INTO incident_playbook (incident_id, playbook, steps) VALUES (${p(1)}, NULL, ${p(2)})`, [
+          row.id,
+          JSON.stringify(definitions),
+        ]);
       }
       after = rows[rows.length - 1]!.id;
     }

@@ -1,6 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import type { SecretBox } from '../../common/crypto/secret-box';
-import { sealConfigSecrets, splitConfigSecrets, joinConfigSecrets, openConfigSecrets } from '../../notifications/config-secrets';
+import {
+  sealConfigSecrets,
+  splitConfigSecrets,
+  joinConfigSecrets,
+  openConfigSecrets,
+} from '../../notifications/config-secrets';
 
 const TABLES = ['notification_subscription', 'report_recipient'] as const;
 
@@ -22,14 +27,24 @@ export class SealChannelConfig1764000000010 implements MigrationInterface {
     for (const table of TABLES) {
       // Plain ALTER TABLE: TypeORM's SQLite addColumn rebuilds the table, which foreign keys refuse once rows exist.
       await q.query(`ALTER TABLE ${table} ADD COLUMN config_sealed TEXT`);
-      for (let after = ''; ; ) {
-        const rows: Array<{ id: string; config: string }> = await q.query(`SELECT id, config FROM ${table} WHERE id > ${p(1)} ORDER BY id LIMIT 500`, [after]);
+      for (let after = ''; ;) {
+        const rows: Array<{ id: string; config: string }> = await q.query(
+          `SELECT id, config FROM ${table} WHERE id > ${p(1)} ORDER BY id LIMIT 500`,
+          [after],
+        );
         if (rows.length === 0) break;
         for (const row of rows) {
           const { shown, secrets } = splitConfigSecrets(JSON.parse(row.config) as Record<string, unknown>);
           if (!secrets) continue;
-          if (!this.box) throw new Error(`${this.name}: ${table} ${row.id} holds secrets in its config, and no secrets key was given to seal them`);
-          await q.query(`UPDATE ${table} SET config = ${p(1)}, config_sealed = ${p(2)} WHERE id = ${p(3)}`, [JSON.stringify(shown), sealConfigSecrets(this.box(), row.id, secrets), row.id]);
+          if (!this.box)
+            throw new Error(
+              `${this.name}: ${table} ${row.id} holds secrets in its config, and no secrets key was given to seal them`,
+            );
+          await q.query(`UPDATE ${table} SET config = ${p(1)}, config_sealed = ${p(2)} WHERE id = ${p(3)}`, [
+            JSON.stringify(shown),
+            sealConfigSecrets(this.box(), row.id, secrets),
+            row.id,
+          ]);
         }
         after = rows[rows.length - 1]!.id;
       }
@@ -39,10 +54,18 @@ export class SealChannelConfig1764000000010 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     const p = (n: number) => (q.connection.options.type === 'postgres' ? `$${n}` : '?');
     for (const table of TABLES) {
-      const rows: Array<{ id: string; config: string; config_sealed: string }> = await q.query(`SELECT id, config, config_sealed FROM ${table} WHERE config_sealed IS NOT NULL`);
+      const rows: Array<{ id: string; config: string; config_sealed: string }> = await q.query(
+        `SELECT id, config, config_sealed FROM ${table} WHERE config_sealed IS NOT NULL`,
+      );
       for (const row of rows) {
-        if (!this.box) throw new Error(`${this.name}: ${table} ${row.id} has sealed config parts, and no secrets key was given to open them`);
-        const full = joinConfigSecrets(JSON.parse(row.config) as Record<string, unknown>, openConfigSecrets(this.box(), row.id, row.config_sealed));
+        if (!this.box)
+          throw new Error(
+            `${this.name}: ${table} ${row.id} has sealed config parts, and no secrets key was given to open them`,
+          );
+        const full = joinConfigSecrets(
+          JSON.parse(row.config) as Record<string, unknown>,
+          openConfigSecrets(this.box(), row.id, row.config_sealed),
+        );
         await q.query(`UPDATE ${table} SET config = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify(full), row.id]);
       }
       await q.query(`ALTER TABLE ${table} DROP COLUMN config_sealed`);

@@ -1,6 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** organisation.internal_host_patterns: the naming patterns desensitisation applies to STIX exports (JSON list, null = none). */
+/**
+ * organisation.internal_host_patterns: the naming patterns desensitisation applies to STIX exports (JSON list, null =
+ * none).
+ */
 export class OrganisationHostPatterns1764000000011 implements MigrationInterface {
   name = 'OrganisationHostPatterns1764000000011';
 

@@ -34,6 +34,8 @@ export const MIGRATIONS = [
  * MIGRATIONS with the ones that need the deployment's secrets key bound to it. The key is resolved
  * only when a row needs it, so a fresh database does not create key files on its own.
  */
+// TypeORM types its migrations option as Function[] (classes or instances).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export function migrationsFor(box: () => SecretBox): Function[] {
   class BoundSealChannelConfig extends SealChannelConfig1764000000010 {
     constructor() {

@@ -49,7 +49,12 @@ export class DingtalkChannel implements NotificationChannel<DingtalkConfig> {
     return { msgtype: 'markdown', markdown: { title: stripControls(message.title), text } };
   }
 
-  async send(config: DingtalkConfig, message: RenderedMessage, secret?: string, context: SendContext = {}): Promise<DeliveryResult> {
+  async send(
+    config: DingtalkConfig,
+    message: RenderedMessage,
+    secret?: string,
+    context: SendContext = {},
+  ): Promise<DeliveryResult> {
     const url = new URL(config.url);
     // Without a secret the robot must be protected by keywords or an IP allow-list instead; DingTalk enforces that.
     if (secret) {

@@ -37,7 +37,18 @@ const ADDRESS = /^(?:[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<
 const LOOPBACK_ADDRESS = /^(?:[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
 
 /** Nodemailer codes where another attempt cannot help: configuration or message problems. */
-const PERMANENT_CODES = new Set(['EEGRESS', 'EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG', 'ETLS', 'EREQUIRETLS', 'EENVELOPE', 'EMESSAGE', 'EMAXRECIPIENTS']);
+const PERMANENT_CODES = new Set([
+  'EEGRESS',
+  'EAUTH',
+  'ENOAUTH',
+  'EOAUTH2',
+  'ECONFIG',
+  'ETLS',
+  'EREQUIRETLS',
+  'EENVELOPE',
+  'EMESSAGE',
+  'EMAXRECIPIENTS',
+]);
 
 interface SmtpError extends Error {
   code?: string;
@@ -56,13 +67,27 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
   validateConfig(config: unknown): EmailConfig {
     const k = this.kind;
     const o = asObject(k, config, '(config)');
-    onlyKeys(k, o, ['host', 'port', 'secure', 'requireTLS', 'ignoreTLS', 'tls', 'auth', 'from', 'to', 'cc', 'timeoutMs']);
+    onlyKeys(k, o, [
+      'host',
+      'port',
+      'secure',
+      'requireTLS',
+      'ignoreTLS',
+      'tls',
+      'auth',
+      'from',
+      'to',
+      'cc',
+      'timeoutMs',
+    ]);
     const host = reqString(k, o, 'host');
     if (/[\s/]/.test(host)) throw new ChannelConfigError(k, 'host', 'must be a host name or IP address');
     const port = optInt(k, o, 'port', 1, 65535);
-    if (port === undefined) throw new ChannelConfigError(k, 'port', 'is required (e.g. 465 with secure, 587 with STARTTLS)');
+    if (port === undefined)
+      throw new ChannelConfigError(k, 'port', 'is required (e.g. 465 with secure, 587 with STARTTLS)');
     const secure = optBool(k, o, 'secure');
-    if (secure === undefined) throw new ChannelConfigError(k, 'secure', 'is required (true for implicit TLS, false for STARTTLS)');
+    if (secure === undefined)
+      throw new ChannelConfigError(k, 'secure', 'is required (true for implicit TLS, false for STARTTLS)');
     const out: EmailConfig = { host, port, secure, from: '', to: [] };
     const requireTLS = optBool(k, o, 'requireTLS');
     const ignoreTLS = optBool(k, o, 'ignoreTLS');
@@ -77,12 +102,22 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
       out.auth = { user: reqString(k, a, 'user', 'auth.') };
       // A password sent over a plain connection to another machine can be read on the wire.
       if (ignoreTLS && !isLoopbackHost(host)) {
-        throw new ChannelConfigError(k, 'ignoreTLS', 'cannot be used with auth on a non-loopback host (the password would travel in clear)');
+        throw new ChannelConfigError(
+          k,
+          'ignoreTLS',
+          'cannot be used with auth on a non-loopback host (the password would travel in clear)',
+        );
       }
       // Without requireTLS nodemailer sends AUTH in clear when the server (or whoever sits in
       // between) does not offer STARTTLS.
       if (!secure && !requireTLS && !isLoopbackHost(host)) {
-        throw new ChannelConfigError(k, 'requireTLS', 'must be true when auth is set and secure is false (the password is sent only over TLS: secure: true for implicit TLS, or requireTLS: true for STARTTLS)');
+        throw new ChannelConfigError(
+          k,
+          'requireTLS',
+          'must be true when auth is set and secure is false (the password is ' +
+            'sent only over TLS: secure: true for implicit TLS, or requireTLS: ' +
+            'true for STARTTLS)',
+        );
       }
     }
     const addr = isLoopbackHost(host) ? LOOPBACK_ADDRESS : ADDRESS;
@@ -116,10 +151,13 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
   private validateList(o: Obj, key: 'to' | 'cc', addr: RegExp, required: boolean): string[] | undefined {
     const v = o[key];
     if (v === undefined && !required) return undefined;
-    if (!Array.isArray(v) || v.length === 0) throw new ChannelConfigError(this.kind, key, 'must be a non-empty list of email addresses');
-    if (v.length > MAX_RECIPIENTS) throw new ChannelConfigError(this.kind, key, `must list at most ${MAX_RECIPIENTS} addresses`);
+    if (!Array.isArray(v) || v.length === 0)
+      throw new ChannelConfigError(this.kind, key, 'must be a non-empty list of email addresses');
+    if (v.length > MAX_RECIPIENTS)
+      throw new ChannelConfigError(this.kind, key, `must list at most ${MAX_RECIPIENTS} addresses`);
     return v.map((a: unknown, i) => {
-      if (typeof a !== 'string' || !addr.test(a.trim())) throw new ChannelConfigError(this.kind, `${key}[${i}]`, 'must be an email address');
+      if (typeof a !== 'string' || !addr.test(a.trim()))
+        throw new ChannelConfigError(this.kind, `${key}[${i}]`, 'must be an email address');
       return a.trim();
     });
   }
@@ -132,7 +170,9 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
     const lang = message.locale === 'zh-CN' ? 'zh-CN' : 'en';
     return [
       '<!doctype html>',
-      `<html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(EmailChannel.subjectFor(message))}</title></head>`,
+      `<html lang="${lang}"><head><meta charset="utf-8"><title>` +
+        `${escapeHtml(EmailChannel.subjectFor(message))}` +
+        `</title></head>`,
       '<body style="font-family: sans-serif">',
       `<h2>${escapeHtml(message.title)}</h2>`,
       markdownToHtml(message.text),
@@ -140,8 +180,14 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
     ].join('\n');
   }
 
-  async send(config: EmailConfig, message: RenderedMessage, secret?: string, context: SendContext = {}): Promise<DeliveryResult> {
-    if (config.auth && !secret) return { ok: false, error: 'email channel has auth.user but no password secret', retryable: false };
+  async send(
+    config: EmailConfig,
+    message: RenderedMessage,
+    secret?: string,
+    context: SendContext = {},
+  ): Promise<DeliveryResult> {
+    if (config.auth && !secret)
+      return { ok: false, error: 'email channel has auth.user but no password secret', retryable: false };
     const timeoutMs = context.timeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const options: SMTPTransportOptions = {
       host: config.host,
@@ -167,7 +213,10 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
     // nodemailer resolves and connects on its own; handing it a socket we opened through the egress
     // policy is how the decision is taken on the address actually connected to.
     const transport = Object.assign(options, {
-      getSocket: (_opts: unknown, callback: (err: Error | null, socketOptions?: { connection: import('node:net').Socket }) => void) => {
+      getSocket: (
+        _opts: unknown,
+        callback: (err: Error | null, socketOptions?: { connection: import('node:net').Socket }) => void,
+      ) => {
         egress.connect(config.host, config.port, { timeoutMs, mustBeLoopback }).then(
           (connection) => callback(null, { connection }),
           (err: Error) => callback(err),
@@ -194,13 +243,19 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
           ...(event ? { 'X-Lianfang-Event': event } : {}),
           'X-Lianfang-Drill': message.drill ? 'true' : 'false',
         },
-        attachments: (context.attachments ?? []).map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+        attachments: (context.attachments ?? []).map((a) => ({
+          filename: a.filename,
+          content: a.content,
+          contentType: a.contentType,
+        })),
         // Bounds the whole exchange; the per-phase timeouts above only bound each wait.
         signal: AbortSignal.timeout(timeoutMs * 3),
       });
       const status = Number(/^(\d{3})/.exec(info.response ?? '')?.[1]) || undefined;
       const rejected = info.rejected ?? [];
-      const response = truncate(scrub(`${info.response ?? ''}${rejected.length ? ` (rejected: ${rejected.join(', ')})` : ''}`, secrets));
+      const response = truncate(
+        scrub(`${info.response ?? ''}${rejected.length ? ` (rejected: ${rejected.join(', ')})` : ''}`, secrets),
+      );
       if ((info.accepted ?? []).length === 0) {
         return { ok: false, status, response, error: 'no recipient accepted', retryable: false };
       }

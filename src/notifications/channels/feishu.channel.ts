@@ -36,7 +36,9 @@ interface FeishuPostBody {
   timestamp?: string;
   sign?: string;
   msg_type: 'post';
-  content: { post: Partial<Record<'zh_cn' | 'en_us', { title: string; content: Array<Array<{ tag: 'text'; text: string }>> }>> };
+  content: {
+    post: Partial<Record<'zh_cn' | 'en_us', { title: string; content: Array<Array<{ tag: 'text'; text: string }>> }>>;
+  };
 }
 
 export class FeishuChannel implements NotificationChannel<FeishuConfig> {
@@ -50,10 +52,18 @@ export class FeishuChannel implements NotificationChannel<FeishuConfig> {
     const plain = truncateUtf8(stripControls(markdownToPlain(message.text)), FEISHU_TEXT_MAX_BYTES);
     const paragraphs = plain.split('\n').map((line) => [{ tag: 'text' as const, text: line }]);
     const lang = message.locale === 'zh-CN' ? 'zh_cn' : 'en_us';
-    return { msg_type: 'post', content: { post: { [lang]: { title: stripControls(message.title), content: paragraphs } } } };
+    return {
+      msg_type: 'post',
+      content: { post: { [lang]: { title: stripControls(message.title), content: paragraphs } } },
+    };
   }
 
-  async send(config: FeishuConfig, message: RenderedMessage, secret?: string, context: SendContext = {}): Promise<DeliveryResult> {
+  async send(
+    config: FeishuConfig,
+    message: RenderedMessage,
+    secret?: string,
+    context: SendContext = {},
+  ): Promise<DeliveryResult> {
     const url = new URL(config.url);
     const body = FeishuChannel.buildBody(message);
     if (secret) {

@@ -80,7 +80,12 @@ export function failedStatus(res: HttpResponse, secrets: PostOptions['secrets'])
 function describeError(err: unknown): string {
   if (typeof err === 'object' && err !== null) {
     const e = err as { message?: unknown; code?: unknown; cause?: unknown };
-    const code = typeof e.code === 'string' ? e.code : typeof (e.cause as { code?: unknown } | undefined)?.code === 'string' ? (e.cause as { code: string }).code : undefined;
+    const code =
+      typeof e.code === 'string'
+        ? e.code
+        : typeof (e.cause as { code?: unknown } | undefined)?.code === 'string'
+          ? (e.cause as { code: string }).code
+          : undefined;
     const message = typeof e.message === 'string' ? e.message : String(err);
     return code && !message.includes(code) ? `${code} ${message}` : message;
   }
@@ -99,7 +104,8 @@ export function postJson(url: URL, body: string, opts: PostOptions): Promise<Htt
     const fail = (error: string) => settle({ ok: false, result: { ok: false, error, retryable: true } });
     const failed = (err: unknown) => {
       // A refused destination is refused again next time: no retry.
-      if (err instanceof EgressRefusedError) settle({ ok: false, result: { ok: false, error: err.message, retryable: false } });
+      if (err instanceof EgressRefusedError)
+        settle({ ok: false, result: { ok: false, error: err.message, retryable: false } });
       else fail(scrub(`network error: ${describeError(err)}`, opts.secrets));
     };
     const payload = Buffer.from(body, 'utf8');
@@ -109,7 +115,12 @@ export function postJson(url: URL, body: string, opts: PostOptions): Promise<Htt
       {
         method: 'POST',
         agent: (opts.egress ?? PUBLIC_ONLY_EGRESS).agent(https ? 'https:' : 'http:'),
-        headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'lianfang-notifier/1', ...opts.headers, 'content-length': payload.length },
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'user-agent': 'lianfang-notifier/1',
+          ...opts.headers,
+          'content-length': payload.length,
+        },
       },
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
@@ -119,7 +130,9 @@ export function postJson(url: URL, body: string, opts: PostOptions): Promise<Htt
           chunks.push(chunk);
           kept += chunk.length;
         });
-        res.on('end', () => settle({ ok: true, response: { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') } }));
+        res.on('end', () =>
+          settle({ ok: true, response: { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') } }),
+        );
         res.on('error', (err) => fail(scrub(`network error: ${describeError(err)}`, opts.secrets)));
       },
     );
@@ -160,7 +173,13 @@ export function robotResult(
   // Feishu's older replies carry StatusCode instead of code; both mean the same.
   const raw = json?.[codeField] ?? (codeField === 'code' ? json?.StatusCode : undefined);
   if (typeof raw !== 'number') {
-    return { ok: false, status: res.status, response, error: `unexpected reply: no numeric "${codeField}"`, retryable: true };
+    return {
+      ok: false,
+      status: res.status,
+      response,
+      error: `unexpected reply: no numeric "${codeField}"`,
+      retryable: true,
+    };
   }
   if (raw === 0) return { ok: true, status: res.status, response, retryable: false };
   const msg = json?.errmsg ?? json?.msg ?? json?.StatusMessage;

@@ -50,6 +50,7 @@ export function isChannelKind(value: unknown): value is ChannelKind {
 }
 
 export function channelFor<K extends ChannelKind>(kind: K): NotificationChannel<ChannelConfigMap[K]> {
-  if (!isChannelKind(kind)) throw new Error(`unknown notification channel kind "${String(kind)}" (known: ${CHANNEL_KINDS.join(', ')})`);
+  if (!isChannelKind(kind))
+    throw new Error(`unknown notification channel kind "${String(kind)}" (known: ${CHANNEL_KINDS.join(', ')})`);
   return registry[kind];
 }

@@ -53,8 +53,12 @@ export function markdownToHtml(md: string): string {
  * Templates already remove them from variables; the robot channels strip them from whatever they
  * send, stored messages of older versions included.
  */
+// Control characters are exactly what this pattern is for.
+// eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 export function stripControls(text: string): string {
-  return text.replace(CONTROLS, (c) => (c === '\u0085' || c === '\u2028' || c === '\u2029' || c === '\u000b' || c === '\u000c' || c === '\t' ? ' ' : ''));
+  return text.replace(CONTROLS, (c) =>
+    c === '\u0085' || c === '\u2028' || c === '\u2029' || c === '\u000b' || c === '\u000c' || c === '\t' ? ' ' : '',
+  );
 }

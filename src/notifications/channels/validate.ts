@@ -45,7 +45,14 @@ export function optBool(kind: ChannelKind, obj: Obj, key: string, prefix = ''): 
   return v;
 }
 
-export function optInt(kind: ChannelKind, obj: Obj, key: string, min: number, max: number, prefix = ''): number | undefined {
+export function optInt(
+  kind: ChannelKind,
+  obj: Obj,
+  key: string,
+  min: number,
+  max: number,
+  prefix = '',
+): number | undefined {
   const v = obj[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {

@@ -28,7 +28,9 @@ export const TIMESTAMP_HEADER = 'X-Lianfang-Timestamp';
 export const DELIVERY_HEADER = 'X-Lianfang-Delivery';
 export const EVENT_HEADER = 'X-Lianfang-Event';
 
-const RESERVED_HEADERS = new Set([SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, EVENT_HEADER, 'content-type'].map((h) => h.toLowerCase()));
+const RESERVED_HEADERS = new Set(
+  [SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, EVENT_HEADER, 'content-type'].map((h) => h.toLowerCase()),
+);
 
 /**
  * Headers that describe the connection or the message framing rather than the message: set by
@@ -36,7 +38,17 @@ const RESERVED_HEADERS = new Set([SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_H
  * Content-Length, say, gives two framings that a receiver and a proxy in front of it may read
  * differently (request smuggling). `Expect` changes the exchange too.
  */
-const HOP_BY_HOP_HEADERS = new Set(['transfer-encoding', 'content-length', 'host', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect']);
+const HOP_BY_HOP_HEADERS = new Set([
+  'transfer-encoding',
+  'content-length',
+  'host',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
 
 const MAX_HEADERS = 20;
 
@@ -108,14 +120,19 @@ export class WebhookChannel implements NotificationChannel<WebhookConfig> {
 
   private validateHeaders(value: unknown): Record<string, string> {
     const h: Obj = asObject(this.kind, value, 'headers');
-    if (Object.keys(h).length > MAX_HEADERS) throw new ChannelConfigError(this.kind, 'headers', `must hold at most ${MAX_HEADERS} headers`);
+    if (Object.keys(h).length > MAX_HEADERS)
+      throw new ChannelConfigError(this.kind, 'headers', `must hold at most ${MAX_HEADERS} headers`);
     const out: Record<string, string> = {};
     for (const [name, v] of Object.entries(h)) {
       if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
         throw new ChannelConfigError(this.kind, `headers.${name}`, 'is not a valid header name');
       }
       if (isHopByHopOrFraming(name)) {
-        throw new ChannelConfigError(this.kind, `headers.${name}`, 'is a hop-by-hop or framing header, which only the HTTP client sets');
+        throw new ChannelConfigError(
+          this.kind,
+          `headers.${name}`,
+          'is a hop-by-hop or framing header, which only the HTTP client sets',
+        );
       }
       if (RESERVED_HEADERS.has(name.toLowerCase())) {
         throw new ChannelConfigError(this.kind, `headers.${name}`, 'is set by the channel and cannot be overridden');

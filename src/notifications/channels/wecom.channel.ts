@@ -42,10 +42,20 @@ export class WecomChannel implements NotificationChannel<WecomConfig> {
     return { msgtype: 'markdown', markdown: { content } };
   }
 
-  async send(config: WecomConfig, message: RenderedMessage, secret?: string, context: SendContext = {}): Promise<DeliveryResult> {
+  async send(
+    config: WecomConfig,
+    message: RenderedMessage,
+    secret?: string,
+    context: SendContext = {},
+  ): Promise<DeliveryResult> {
     const url = new URL(config.url);
     if (!url.searchParams.get('key')) {
-      if (!secret) return { ok: false, error: 'wecom robot key missing: neither in the URL nor given as the secret', retryable: false };
+      if (!secret)
+        return {
+          ok: false,
+          error: 'wecom robot key missing: neither in the URL nor given as the secret',
+          retryable: false,
+        };
       url.searchParams.set('key', secret);
     }
     const secrets = [secret, ...urlSecrets(url)];

@@ -130,12 +130,16 @@ export const TEMPLATES: { readonly [E in NotificationEvent]: TemplateDef } = {
     required: ['reference', 'title'],
     'zh-CN': (f) => ({
       title: `${ref(f)}事件已排除：${f.title}`,
-      lines: [`经研判，事件 **${f.reference}** 不构成网络安全事件，已排除并停止相关时限。`, f.reason && `- 排除理由：${f.reason}`],
+      lines: [
+        `经研判，事件 **${f.reference}** 不构成网络安全事件，已排除并停止相关时限。`,
+        f.reason && `- 排除理由：${f.reason}`,
+      ],
     }),
     en: (f) => ({
       title: `${ref(f)}Incident dismissed: ${f.title}`,
       lines: [
-        `After triage, **${f.reference}** is not a cybersecurity incident. It has been dismissed and its deadlines stopped.`,
+        `After triage, **${f.reference}** is not a cybersecurity ` +
+          `incident. It has been dismissed and its deadlines stopped.`,
         f.reason && `- Reason: ${f.reason}`,
       ],
     }),
@@ -144,11 +148,19 @@ export const TEMPLATES: { readonly [E in NotificationEvent]: TemplateDef } = {
     required: ['reference', 'title'],
     'zh-CN': (f) => ({
       title: `${ref(f)}事件已关闭：${f.title}`,
-      lines: [`事件 **${f.reference}** 处置完毕，已关闭。`, f.grade && `- 最终级别：${f.grade}`, f.note && `- 备注：${f.note}`],
+      lines: [
+        `事件 **${f.reference}** 处置完毕，已关闭。`,
+        f.grade && `- 最终级别：${f.grade}`,
+        f.note && `- 备注：${f.note}`,
+      ],
     }),
     en: (f) => ({
       title: `${ref(f)}Incident closed: ${f.title}`,
-      lines: [`Handling of **${f.reference}** has ended and the incident is closed.`, f.grade && `- Final grade: ${f.grade}`, f.note && `- Note: ${f.note}`],
+      lines: [
+        `Handling of **${f.reference}** has ended and the incident is closed.`,
+        f.grade && `- Final grade: ${f.grade}`,
+        f.note && `- Note: ${f.note}`,
+      ],
     }),
   },
   'phase.advanced': {
@@ -166,7 +178,11 @@ export const TEMPLATES: { readonly [E in NotificationEvent]: TemplateDef } = {
     required: ['reference', 'title', 'timer', 'dueAt'],
     'zh-CN': (f) => ({
       title: `${ref(f)}时限提醒：${f.timer}`,
-      lines: [`事件 **${f.reference}**（${f.title}）的 **${f.timer}** 即将到期。`, `- 截止时间：**${f.dueAt}**`, f.recipient && `- 报送对象：${f.recipient}`],
+      lines: [
+        `事件 **${f.reference}**（${f.title}）的 **${f.timer}** 即将到期。`,
+        `- 截止时间：**${f.dueAt}**`,
+        f.recipient && `- 报送对象：${f.recipient}`,
+      ],
     }),
     en: (f) => ({
       title: `${ref(f)}Deadline approaching: ${f.timer}`,
@@ -210,7 +226,8 @@ export const TEMPLATES: { readonly [E in NotificationEvent]: TemplateDef } = {
     en: (f) => ({
       title: `${ref(f)}Escalation: ${f.timer} overdue`,
       lines: [
-        `The **${f.timer}** for **${f.reference}** (${f.title}) is overdue; this is escalated to the responsible leader.`,
+        `The **${f.timer}** for **${f.reference}** (${f.title}) is ` +
+          `overdue; this is escalated to the responsible leader.`,
         f.dueAt && `- Was due: ${f.dueAt}`,
         f.grade && `- Grade: ${f.grade}`,
         f.note && `- Note: ${f.note}`,
@@ -222,13 +239,17 @@ export const TEMPLATES: { readonly [E in NotificationEvent]: TemplateDef } = {
     'zh-CN': (f) => ({
       title: `${ref(f)}${f.reportKind}已报送`,
       lines: [
-        `事件 **${f.reference}**${f.title ? `（${f.title}）` : ''}的 **${f.reportKind}** 已报送${f.recipient ? `至${f.recipient}` : ''}。`,
+        `事件 **${f.reference}**${f.title ? `（${f.title}）` : ''}的 **` +
+          `${f.reportKind}** 已报送${f.recipient ? `至${f.recipient}` : ''}` +
+          `。`,
       ],
     }),
     en: (f) => ({
       title: `${ref(f)}${cap(f.reportKind)} submitted`,
       lines: [
-        `The **${f.reportKind}** for **${f.reference}**${f.title ? ` (${f.title})` : ''} has been submitted${f.recipient ? ` to the ${f.recipient}` : ''}.`,
+        `The **${f.reportKind}** for **${f.reference}**` +
+          `${f.title ? ` (${f.title})` : ''} has been submitted` +
+          `${f.recipient ? ` to the ${f.recipient}` : ''}.`,
       ],
     }),
   },
@@ -236,11 +257,17 @@ export const TEMPLATES: { readonly [E in NotificationEvent]: TemplateDef } = {
     required: ['reference', 'reportKind'],
     'zh-CN': (f) => ({
       title: `${ref(f)}${f.reportKind}已获签收`,
-      lines: [`${f.recipient || '接收单位'}已签收事件 **${f.reference}** 的 **${f.reportKind}**。`, f.note && `- 备注：${f.note}`],
+      lines: [
+        `${f.recipient || '接收单位'}已签收事件 **${f.reference}** 的 **${f.reportKind}**。`,
+        f.note && `- 备注：${f.note}`,
+      ],
     }),
     en: (f) => ({
       title: `${ref(f)}${cap(f.reportKind)} acknowledged`,
-      lines: [`The ${f.recipient || 'recipient'} has acknowledged the **${f.reportKind}** for **${f.reference}**.`, f.note && `- Note: ${f.note}`],
+      lines: [
+        `The ${f.recipient || 'recipient'} has acknowledged the **${f.reportKind}** for **${f.reference}**.`,
+        f.note && `- Note: ${f.note}`,
+      ],
     }),
   },
   'report.info-requested': {
@@ -256,7 +283,8 @@ export const TEMPLATES: { readonly [E in NotificationEvent]: TemplateDef } = {
     en: (f) => ({
       title: `${ref(f)}More information requested on the ${f.reportKind}`,
       lines: [
-        `The ${f.recipient || 'recipient'} asks for more information on the **${f.reportKind}** for **${f.reference}**.`,
+        `The ${f.recipient || 'recipient'} asks for more information ` +
+          `on the **${f.reportKind}** for **${f.reference}**.`,
         f.note && `- Requested: ${f.note}`,
         f.dueAt && `- Due: **${f.dueAt}**`,
       ],
@@ -294,7 +322,10 @@ export const TEMPLATES: { readonly [E in NotificationEvent]: TemplateDef } = {
     }),
     en: (f) => ({
       title: `${ref(f)}Warning feedback overdue: ${f.title}`,
-      lines: [`Feedback on the **${f.level}** warning "${f.title}" was due at ${f.dueAt} and has not been sent.`, f.orgName && `- Issued by: ${f.orgName}`],
+      lines: [
+        `Feedback on the **${f.level}** warning "${f.title}" was due at ${f.dueAt} and has not been sent.`,
+        f.orgName && `- Issued by: ${f.orgName}`,
+      ],
     }),
   },
 };

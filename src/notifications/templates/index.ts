@@ -74,17 +74,32 @@ function isMissing(v: unknown): boolean {
 
 /** Longest input we look at: variables are cut to MAX_VAR_CHARS anyway, and this bounds the work on a huge one. */
 const MAX_SCAN_CHARS = 4 * MAX_VAR_CHARS;
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const NEEDS_SANITIZING = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff[\]<>*_`~.:]/;
 /** Line and paragraph breaks of every kind, VT and FF included (each would start a new markdown line), and tabs. */
+// eslint-disable-next-line no-control-regex -- line-breaking controls are what it looks for
 const LINE_BREAKS = /[\t\n\r\u000b\u000c\u0085\u2028\u2029]+/g;
 const MARKUP = /[[\]<>*`~]/g;
-const FULL_WIDTH: Readonly<Record<string, string>> = { '[': '［', ']': '］', '<': '＜', '>': '＞', '*': '＊', '`': '｀', '~': '～' };
+const FULL_WIDTH: Readonly<Record<string, string>> = {
+  '[': '［',
+  ']': '］',
+  '<': '＜',
+  '>': '＞',
+  '*': '＊',
+  '`': '｀',
+  '~': '～',
+};
 /**
  * Other C0/C1 controls (tab becomes a space), zero-width characters and bidirectional controls:
  * invisible, they could hide or reorder what a reader sees, or split a URL so our checks miss it.
  */
-const INVISIBLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
-/** Host names and file names with a final alphabetic label (evil.example, www.evil.cn, malware.zip): linked by chat clients. */
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- control characters are what it removes
+  /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+/**
+ * Host names and file names with a final alphabetic label (evil.example, www.evil.cn, malware.zip): linked by chat
+ * clients.
+ */
 const DOMAIN_LIKE = /[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}(?![A-Za-z0-9-])/g;
 const DOTTED_QUAD = /(?<![0-9.])\d{1,3}(?:\.\d{1,3}){3}(?![0-9])/g;
 
@@ -124,7 +139,8 @@ export function sanitize(v: string): string {
 
 function toDate(event: string, v: Date | string | number): Date {
   const d = v instanceof Date ? v : new Date(v);
-  if (Number.isNaN(d.getTime())) throw new TemplateVariableError(event, ['dueAt'], `variable "dueAt" is not a valid date`);
+  if (Number.isNaN(d.getTime()))
+    throw new TemplateVariableError(event, ['dueAt'], `variable "dueAt" is not a valid date`);
   return d;
 }
 
@@ -144,7 +160,11 @@ function formatVars(event: NotificationEvent, locale: Locale, vars: TemplateVars
       case 'previousGrade': {
         const code = String(raw).trim();
         if (!GRADE_LABELS[code]) {
-          throw new TemplateVariableError(event, [name], `variable "${name}" must be one of I, II, III, IV (got "${sanitize(code)}")`);
+          throw new TemplateVariableError(
+            event,
+            [name],
+            `variable "${name}" must be one of I, II, III, IV (got "${sanitize(code)}")`,
+          );
         }
         out[name] = label(GRADE_LABELS, code, locale);
         break;
@@ -152,15 +172,23 @@ function formatVars(event: NotificationEvent, locale: Locale, vars: TemplateVars
       case 'level': {
         const code = String(raw).trim();
         if (!WARNING_LEVEL_LABELS[code]) {
-          throw new TemplateVariableError(event, [name], `variable "level" must be one of red, orange, yellow, blue (got "${sanitize(code)}")`);
+          throw new TemplateVariableError(
+            event,
+            [name],
+            `variable "level" must be one of red, orange, yellow, blue (got "${sanitize(code)}")`,
+          );
         }
         out[name] = label(WARNING_LEVEL_LABELS, code, locale);
         break;
       }
       case 'url': {
         const s = String(raw).trim();
-        if (!/^https?:\/\/[^\s()<>\[\]]+$/.test(s)) {
-          throw new TemplateVariableError(event, [name], 'variable "url" must be an http(s) URL without spaces, brackets or parentheses');
+        if (!/^https?:\/\/[^\s()<>[\]]+$/.test(s)) {
+          throw new TemplateVariableError(
+            event,
+            [name],
+            'variable "url" must be an http(s) URL without spaces, brackets or parentheses',
+          );
         }
         out[name] = s;
         break;
@@ -195,12 +223,17 @@ export function renderMessage(event: NotificationEvent, locale: Locale, vars: Te
   if (!isNotificationEvent(event)) {
     throw new Error(`unknown notification event "${String(event)}" (known: ${NOTIFICATION_EVENTS.join(', ')})`);
   }
-  if (!LOCALES.includes(locale)) throw new Error(`unsupported locale "${String(locale)}" (supported: ${LOCALES.join(', ')})`);
+  if (!LOCALES.includes(locale))
+    throw new Error(`unsupported locale "${String(locale)}" (supported: ${LOCALES.join(', ')})`);
   const def = TEMPLATES[event];
   const missing = def.required.filter((name) => isMissing(vars[name]));
   if (missing.length > 0) {
     const list = missing.map((m) => `"${m}"`).join(', ');
-    throw new TemplateVariableError(event, missing, `missing required variable${missing.length > 1 ? 's' : ''} ${list}`);
+    throw new TemplateVariableError(
+      event,
+      missing,
+      `missing required variable${missing.length > 1 ? 's' : ''} ${list}`,
+    );
   }
   if (vars.drill !== undefined && typeof vars.drill !== 'boolean') {
     throw new TemplateVariableError(event, ['drill'], 'variable "drill" must be true or false');
@@ -212,7 +245,10 @@ export function renderMessage(event: NotificationEvent, locale: Locale, vars: Te
   if (drill) lines.unshift(DRILL_NOTICE[locale], '');
   return {
     title: drill ? `${DRILL_TITLE_STAMP[locale]}${parts.title}` : parts.title,
-    text: lines.join('\n').replace(/\n{3,}/g, '\n\n').trim(),
+    text: lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim(),
     locale,
     drill,
     event,

@@ -119,6 +119,9 @@ export function label(map: Labels, code: string, locale: Locale): string {
 export function formatBeijing(date: Date, locale: Locale): string {
   const t = new Date(date.getTime() + 8 * 3600_000);
   const p = (n: number) => String(n).padStart(2, '0');
-  const s = `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-${p(t.getUTCDate())} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())}`;
+  const s =
+    `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-` +
+    `${p(t.getUTCDate())} ${p(t.getUTCHours())}:` +
+    `${p(t.getUTCMinutes())}`;
   return locale === 'zh-CN' ? `${s}（北京时间）` : `${s} (UTC+8, Beijing time)`;
 }

@@ -68,7 +68,8 @@ export interface DesensitiseResult {
 
 export const ANONYMOUS_ORGANISATION_NAME = 'Anonymised operator';
 
-const ID_NUMBER = /(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])/g;
+const ID_NUMBER =
+  /(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])/g;
 const MOBILE = /(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])/g;
 const HOST_TOKEN = /[A-Za-z0-9_.-]+/g;
 const IPV4_TOKEN = /(?<![0-9.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?:\/[0-9]{1,2})?(?![0-9])/g;
@@ -246,7 +247,8 @@ function maskEmail(email: string): string {
 
 export function isInternalHostname(
   host: string,
-  rules: Pick<DesensitiseRules, 'internalHostSuffixes' | 'internalHostnames'> & Partial<Pick<DesensitiseRules, 'internalHostPatterns'>>,
+  rules: Pick<DesensitiseRules, 'internalHostSuffixes' | 'internalHostnames'> &
+    Partial<Pick<DesensitiseRules, 'internalHostPatterns'>>,
 ): boolean {
   const h = host.toLowerCase().replace(/\.+$/, '');
   if (h.length === 0) return false;

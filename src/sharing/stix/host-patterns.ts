@@ -22,10 +22,13 @@ const MAX_NAME_LENGTH = 253;
 /** Why a pattern is refused, or undefined when it is acceptable. */
 export function hostPatternProblem(pattern: unknown): string | undefined {
   if (typeof pattern !== 'string') return 'must be a string';
-  if (pattern.length === 0 || pattern.length > MAX_HOST_PATTERN_LENGTH) return `must be 1 to ${MAX_HOST_PATTERN_LENGTH} characters`;
-  if (!/^[A-Za-z0-9_.*?#-]+$/.test(pattern)) return 'may hold only letters, digits, "-", "_", "." and the wildcards *, ? (one character) and # (one digit)';
+  if (pattern.length === 0 || pattern.length > MAX_HOST_PATTERN_LENGTH)
+    return `must be 1 to ${MAX_HOST_PATTERN_LENGTH} characters`;
+  if (!/^[A-Za-z0-9_.*?#-]+$/.test(pattern))
+    return 'may hold only letters, digits, "-", "_", "." and the wildcards *, ? (one character) and # (one digit)';
   if ((pattern.match(/\*/g) ?? []).length > MAX_STARS) return `may hold at most ${MAX_STARS} "*"`;
-  if ((pattern.match(/[A-Za-z0-9]/g) ?? []).length < 2) return 'must hold at least two letters or digits (a pattern of wildcards alone would remove every word)';
+  if ((pattern.match(/[A-Za-z0-9]/g) ?? []).length < 2)
+    return 'must hold at least two letters or digits (a pattern of wildcards alone would remove every word)';
   return undefined;
 }
 

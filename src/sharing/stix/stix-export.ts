@@ -22,11 +22,41 @@ export interface ExportResult {
 
 /** STIX 2.1 industry-sector-ov: only these go into `sectors`; any sector is also kept in x_lianfang_sector. */
 const INDUSTRY_SECTORS = new Set([
-  'agriculture', 'aerospace', 'automotive', 'chemical', 'commercial', 'communications', 'construction', 'defense',
-  'education', 'energy', 'engineering', 'entertainment', 'financial-services', 'government', 'emergency-services',
-  'government-local', 'government-national', 'government-public-services', 'government-regional', 'healthcare',
-  'hospitality-leisure', 'infrastructure', 'dams', 'nuclear', 'water', 'insurance', 'manufacturing', 'mining',
-  'non-profit', 'pharmaceuticals', 'retail', 'technology', 'telecommunications', 'transportation', 'utilities',
+  'agriculture',
+  'aerospace',
+  'automotive',
+  'chemical',
+  'commercial',
+  'communications',
+  'construction',
+  'defense',
+  'education',
+  'energy',
+  'engineering',
+  'entertainment',
+  'financial-services',
+  'government',
+  'emergency-services',
+  'government-local',
+  'government-national',
+  'government-public-services',
+  'government-regional',
+  'healthcare',
+  'hospitality-leisure',
+  'infrastructure',
+  'dams',
+  'nuclear',
+  'water',
+  'insurance',
+  'manufacturing',
+  'mining',
+  'non-profit',
+  'pharmaceuticals',
+  'retail',
+  'technology',
+  'telecommunications',
+  'transportation',
+  'utilities',
 ]);
 
 /**
@@ -102,7 +132,8 @@ export function exportIncidentBundle(raw: IncidentExportInput, options: ExportOp
     pattern: buildPattern(indicator.type, indicator.value),
     pattern_type: 'stix',
     pattern_version: '2.1',
-    valid_from: indicator.validFrom !== undefined ? stixTimestamp(indicator.validFrom, 'indicator.validFrom') : fallbackValidFrom,
+    valid_from:
+      indicator.validFrom !== undefined ? stixTimestamp(indicator.validFrom, 'indicator.validFrom') : fallbackValidFrom,
     ...drillProps,
   }));
 
@@ -128,7 +159,14 @@ export function exportIncidentBundle(raw: IncidentExportInput, options: ExportOp
   const bundle: StixBundle = {
     type: 'bundle',
     id: randomStixId('bundle'),
-    objects: [tlpMarkingDefinition(options.tlp), identity, incidentObject, ...indicators, ...infrastructures, ...relationships],
+    objects: [
+      tlpMarkingDefinition(options.tlp),
+      identity,
+      incidentObject,
+      ...indicators,
+      ...infrastructures,
+      ...relationships,
+    ],
   };
   return { bundle, removed };
 }

@@ -47,13 +47,22 @@ export function importIndicators(bundle: unknown, options: ImportOptions = {}): 
       importOne(object, index, seen, result, options);
     } catch (error) {
       // only reachable with hand-made values (throwing getters and the like), never with parsed JSON
-      result.skipped.push({ id: `objects[${index}]`, reason: `unreadable object: ${error instanceof Error ? error.message : String(error)}` });
+      result.skipped.push({
+        id: `objects[${index}]`,
+        reason: `unreadable object: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   });
   return result;
 }
 
-function importOne(object: unknown, index: number, seen: Set<string>, result: ImportResult, options: ImportOptions): void {
+function importOne(
+  object: unknown,
+  index: number,
+  seen: Set<string>,
+  result: ImportResult,
+  options: ImportOptions,
+): void {
   if (!isPlainObject(object) || object.type !== 'indicator') return;
   const id = typeof object.id === 'string' ? object.id : `objects[${index}]`;
   const pattern = typeof object.pattern === 'string' ? object.pattern : undefined;
@@ -61,7 +70,8 @@ function importOne(object: unknown, index: number, seen: Set<string>, result: Im
     result.skipped.push({ id, ...(pattern !== undefined ? { pattern } : {}), reason });
   };
   if (pattern === undefined) return skip('indicator has no pattern');
-  if (object.pattern_type !== 'stix') return skip(`pattern_type "${String(object.pattern_type)}" is not supported (only "stix")`);
+  if (object.pattern_type !== 'stix')
+    return skip(`pattern_type "${String(object.pattern_type)}" is not supported (only "stix")`);
   if (object.revoked === true) return skip('indicator is revoked');
   if (object.x_lianfang_drill === true && !options.includeDrill) return skip('indicator comes from a drill');
 
@@ -94,11 +104,17 @@ function isPlausibleValue(type: SharedIndicatorType, value: string): boolean {
   switch (type) {
     case 'ipv4-addr': {
       const [address, prefix, ...rest] = value.split('/');
-      return isIPv4(address) && rest.length === 0 && (prefix === undefined || /^(?:[0-9]|[12][0-9]|3[0-2])$/.test(prefix));
+      return (
+        isIPv4(address) && rest.length === 0 && (prefix === undefined || /^(?:[0-9]|[12][0-9]|3[0-2])$/.test(prefix))
+      );
     }
     case 'ipv6-addr': {
       const [address, prefix, ...rest] = value.split('/');
-      return isIPv6(address) && rest.length === 0 && (prefix === undefined || /^(?:[0-9]{1,2}|1[01][0-9]|12[0-8])$/.test(prefix));
+      return (
+        isIPv6(address) &&
+        rest.length === 0 &&
+        (prefix === undefined || /^(?:[0-9]{1,2}|1[01][0-9]|12[0-8])$/.test(prefix))
+      );
     }
     case 'file-sha256':
       return /^[0-9A-Fa-f]{64}$/.test(value);

@@ -32,13 +32,7 @@ export const DEFAULT_STIX_LIMITS: Readonly<StixLimits> = Object.freeze({
 });
 
 export type StixInputErrorCode =
-  | 'too-large'
-  | 'too-deep'
-  | 'too-many-objects'
-  | 'string-too-long'
-  | 'invalid-json'
-  | 'not-a-bundle'
-  | 'schema';
+  'too-large' | 'too-deep' | 'too-many-objects' | 'string-too-long' | 'invalid-json' | 'not-a-bundle' | 'schema';
 
 /** HTTP status a controller should answer with for each code. */
 export const STIX_INPUT_ERROR_STATUS: Readonly<Record<StixInputErrorCode, number>> = {
@@ -103,7 +97,10 @@ function parseChecked(raw: unknown, limits: StixLimits, options: ParseBundleOpti
   if (typeof raw === 'string' || Buffer.isBuffer(raw) || raw instanceof Uint8Array) {
     value = parseText(raw, limits);
   } else if (raw === undefined || raw === null || typeof raw !== 'object') {
-    throw new StixInputError('not-a-bundle', `expected a STIX bundle object, got ${raw === null ? 'null' : typeof raw}`);
+    throw new StixInputError(
+      'not-a-bundle',
+      `expected a STIX bundle object, got ${raw === null ? 'null' : typeof raw}`,
+    );
   } else {
     value = raw;
   }
@@ -165,7 +162,8 @@ function checkTextDepth(text: string, maxDepth: number): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -189,22 +187,39 @@ function checkTextDepth(text: string, maxDepth: number): void {
  */
 function checkTextVolume(text: string, limits: StixLimits): void {
   try {
-    checkJsonBounds(text, { maxDepth: Number.MAX_SAFE_INTEGER, maxKeysPerObject: limits.maxKeysPerObject, maxValues: limits.maxNodes, maxStringLength: Number.MAX_SAFE_INTEGER, strictNames: false });
+    checkJsonBounds(text, {
+      maxDepth: Number.MAX_SAFE_INTEGER,
+      maxKeysPerObject: limits.maxKeysPerObject,
+      maxValues: limits.maxNodes,
+      maxStringLength: Number.MAX_SAFE_INTEGER,
+      strictNames: false,
+    });
   } catch (error) {
     if (!(error instanceof JsonBoundsError)) throw error;
-    throw new StixInputError('too-large', error.message, error.path ? `/${error.path.split('.').map(escapePointer).join('/')}` : '');
+    throw new StixInputError(
+      'too-large',
+      error.message,
+      error.path ? `/${error.path.split('.').map(escapePointer).join('/')}` : '',
+    );
   }
 }
 
 function checkShape(value: unknown, limits: StixLimits): void {
   if (!isPlainObject(value)) {
-    throw new StixInputError('not-a-bundle', `expected a JSON object with "type": "bundle", got ${describeType(value)}`);
+    throw new StixInputError(
+      'not-a-bundle',
+      `expected a JSON object with "type": "bundle", got ${describeType(value)}`,
+    );
   }
   if (value.type !== 'bundle') {
     throw new StixInputError('not-a-bundle', `"type" must be "bundle", got ${describeType(value.type)}`, '/type');
   }
   if (!Array.isArray(value.objects)) {
-    throw new StixInputError('not-a-bundle', `"objects" must be an array, got ${describeType(value.objects)}`, '/objects');
+    throw new StixInputError(
+      'not-a-bundle',
+      `"objects" must be an array, got ${describeType(value.objects)}`,
+      '/objects',
+    );
   }
   if (value.objects.length > limits.maxObjects) {
     throw new StixInputError(
@@ -218,7 +233,8 @@ function checkShape(value: unknown, limits: StixLimits): void {
 function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return typeof value;
 }
 
@@ -257,7 +273,8 @@ function walk(root: unknown, limits: StixLimits): void {
         checkString(node, path, 'string');
         break;
       case 'number':
-        if (!Number.isFinite(node)) throw new StixInputError('invalid-json', `value at ${path || '/'} is not a finite number`, path);
+        if (!Number.isFinite(node))
+          throw new StixInputError('invalid-json', `value at ${path || '/'} is not a finite number`, path);
         bytes += 1; // a lower bound, like every estimate here: parsed text must never fail a size check it passed
         break;
       case 'boolean':
@@ -275,12 +292,15 @@ function walk(root: unknown, limits: StixLimits): void {
         // many places is bounded by the node budget.
         if (Array.isArray(node)) {
           bytes += 2;
-          for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], path: `${path}/${i}`, depth: depth + 1 });
+          for (let i = node.length - 1; i >= 0; i--)
+            stack.push({ node: node[i], path: `${path}/${i}`, depth: depth + 1 });
         } else {
           // Checked without comparing to this realm's Object.prototype: values from another realm (a vm
           // context, structuredClone under Jest) are still plain objects.
           const proto = Object.getPrototypeOf(node) as object | null;
-          const plain = proto === null || (Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(node) === '[object Object]');
+          const plain =
+            proto === null ||
+            (Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(node) === '[object Object]');
           if (!plain) {
             throw new StixInputError('invalid-json', `value at ${path || '/'} is not a plain JSON object`, path);
           }
@@ -297,7 +317,11 @@ function walk(root: unknown, limits: StixLimits): void {
         break;
       }
       default:
-        throw new StixInputError('invalid-json', `value at ${path || '/'} is a ${typeof node}, which JSON cannot hold`, path);
+        throw new StixInputError(
+          'invalid-json',
+          `value at ${path || '/'} is a ${typeof node}, which JSON cannot hold`,
+          path,
+        );
     }
     if (bytes > limits.maxBytes) throw tooLarge();
   }

@@ -57,7 +57,7 @@ export function parseSimplePattern(pattern: string): PatternParseResult {
       const type = typeForPath(path.text);
       const op = peek();
       if (op?.kind !== 'eq') {
-        const opText = op?.kind === 'word' ? op.text : op?.kind ?? 'end of pattern';
+        const opText = op?.kind === 'word' ? op.text : (op?.kind ?? 'end of pattern');
         return { ok: false, reason: `unsupported comparison operator "${opText}" (only "=" is supported)` };
       }
       i++;
@@ -77,7 +77,8 @@ export function parseSimplePattern(pattern: string): PatternParseResult {
       const next = peek();
       return {
         ok: false,
-        reason: next?.kind === 'word' ? `unsupported keyword "${next.text}" inside an observation` : 'expected "]" or OR',
+        reason:
+          next?.kind === 'word' ? `unsupported keyword "${next.text}" inside an observation` : 'expected "]" or OR',
       };
     }
     if (i === tokens.length) return { ok: true, comparisons };
@@ -88,7 +89,10 @@ export function parseSimplePattern(pattern: string): PatternParseResult {
     const next = peek();
     return {
       ok: false,
-      reason: next?.kind === 'word' ? `unsupported keyword or qualifier "${next.text}" between observations` : 'unexpected token after "]"',
+      reason:
+        next?.kind === 'word'
+          ? `unsupported keyword or qualifier "${next.text}" between observations`
+          : 'unexpected token after "]"',
     };
   }
 }
@@ -160,7 +164,7 @@ function tokenize(pattern: string): Token[] | { reason: string } {
           i = close + 1;
           continue;
         }
-        if (' \t\r\n[]=\''.includes(d) || d === '!' || d === '<' || d === '>') break;
+        if (" \t\r\n[]='".includes(d) || d === '!' || d === '<' || d === '>') break;
         i++;
       }
       if (i === start) {

@@ -16,13 +16,7 @@ export type TlpLevel = 'clear' | 'green' | 'amber' | 'amber+strict' | 'red';
 
 /** The indicator kinds lianfang shares and accepts; `file-*` are hashes of a file. */
 export type SharedIndicatorType =
-  | 'ipv4-addr'
-  | 'ipv6-addr'
-  | 'domain-name'
-  | 'url'
-  | 'file-sha256'
-  | 'file-md5'
-  | 'email-addr';
+  'ipv4-addr' | 'ipv6-addr' | 'domain-name' | 'url' | 'file-sha256' | 'file-md5' | 'email-addr';
 
 export const SHARED_INDICATOR_TYPES: readonly SharedIndicatorType[] = [
   'ipv4-addr',

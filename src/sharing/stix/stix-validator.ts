@@ -38,11 +38,14 @@ const ENVELOPE_ID = `${STIX_SCHEMA_BASE}common/x-lianfang-bundle-envelope.json`;
  * `[a-z][a-z0-9]*` accepts exactly the same strings. The software `languages` tag pattern is quadratic; it
  * gets a 256-character cap in front (real language tags are far shorter), otherwise unchanged.
  */
+// The language-tag pattern of the upstream schemas, byte for byte, and its bounded rewrite.
+const LANGUAGE_TAG =
+  '^([a-z]{2}(-[A-Z]{2})?(-[a-z]{4})?(-[A-Z]{2}|[0-9]{3})?' +
+  '(-[a-z0-9]{5,8}|[0-9][a-z0-9]{3})*(-[a-z0-9]{1,8})*|[a-z]{3})$';
 export const SAFE_PATTERN_REWRITES: Readonly<Record<string, string>> = {
   '^([a-z][a-z0-9]*)+(-[a-z0-9]+)*\\-?$': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-?$',
   '^([a-z][a-z0-9]*)+(-[a-z0-9]+)*\\-ext$': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-ext$',
-  '^([a-z]{2}(-[A-Z]{2})?(-[a-z]{4})?(-[A-Z]{2}|[0-9]{3})?(-[a-z0-9]{5,8}|[0-9][a-z0-9]{3})*(-[a-z0-9]{1,8})*|[a-z]{3})$':
-    '^(?=[\\s\\S]{0,256}$)([a-z]{2}(-[A-Z]{2})?(-[a-z]{4})?(-[A-Z]{2}|[0-9]{3})?(-[a-z0-9]{5,8}|[0-9][a-z0-9]{3})*(-[a-z0-9]{1,8})*|[a-z]{3})$',
+  [LANGUAGE_TAG]: '^(?=[\\s\\S]{0,256}$)' + LANGUAGE_TAG.slice(1),
 };
 
 /** The RegExp factory ajv uses for `pattern` and `patternProperties`. */
@@ -79,7 +82,8 @@ export class StixValidator {
 
     for (const { file } of STIX_SCHEMA_FILES) {
       const [folder, name] = file.replace(/\.json$/, '').split('/');
-      const typed = ['sdos', 'sros', 'observables'].includes(folder) ||
+      const typed =
+        ['sdos', 'sros', 'observables'].includes(folder) ||
         ['marking-definition', 'language-content', 'extension-definition'].includes(name);
       if (typed) this.byType.set(name, this.mustGet(`${STIX_SCHEMA_BASE}${file}`));
     }
@@ -178,7 +182,10 @@ export function customRuleErrors(objects: unknown[], options: StixValidateOption
       const c = comparableTimestamp(created);
       const m = comparableTimestamp(modified);
       if (c !== undefined && m !== undefined && m < c) {
-        errors.push({ path: `/objects/${index}/modified`, message: `modified ${modified} is earlier than created ${created}` });
+        errors.push({
+          path: `/objects/${index}/modified`,
+          message: `modified ${modified} is earlier than created ${created}`,
+        });
       }
     }
     if (!options.allowExternalRefs) {

@@ -1,7 +1,15 @@
 import canonicalize from 'canonicalize';
 import { createSecretKey, randomBytes } from 'node:crypto';
 import {
-  canonicalJson, checkLink, entryCanonical, entryHash, GENESIS_HASH, headMac, macMatches, payloadDigest, StoredEntry,
+  canonicalJson,
+  checkLink,
+  entryCanonical,
+  entryHash,
+  GENESIS_HASH,
+  headMac,
+  macMatches,
+  payloadDigest,
+  StoredEntry,
   type ChainFields,
 } from '../../../src/audit/hash-chain';
 
@@ -10,9 +18,17 @@ function chain(n: number): StoredEntry[] {
   for (let i = 1; i <= n; i++) {
     const payload = { step: i, note: `entry ${i}`, nested: { b: 2, a: [1, 'x'] } };
     const e = {
-      seq: i, at: new Date(Date.UTC(2026, 10, 25, 8, 0, i)).toISOString(), actorId: 'u1', actorRole: 'commander',
-      orgId: 'o1', incidentId: i % 2 ? 'inc1' : null, action: 'incident.event', payload: canonicalJson(payload),
-      payloadDigest: payloadDigest(payload), prevHash: i === 1 ? GENESIS_HASH : out[i - 2].hash, hash: '',
+      seq: i,
+      at: new Date(Date.UTC(2026, 10, 25, 8, 0, i)).toISOString(),
+      actorId: 'u1',
+      actorRole: 'commander',
+      orgId: 'o1',
+      incidentId: i % 2 ? 'inc1' : null,
+      action: 'incident.event',
+      payload: canonicalJson(payload),
+      payloadDigest: payloadDigest(payload),
+      prevHash: i === 1 ? GENESIS_HASH : out[i - 2].hash,
+      hash: '',
     };
     e.hash = entryHash(e);
     out.push(e);
@@ -38,25 +54,50 @@ describe('audit hash chain', () => {
 
   it('canonicalises exactly as the canonicalize package (RFC 8785) on random JSON values', () => {
     let s = 12345;
-    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-    const strings = ['', 'a', 'B', 'é', '事件', '😀', '\ud800', '"q"', 'back\\slash', 'line\nfeed', '\u0000', '\u2028', 'key'];
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const strings = [
+      '',
+      'a',
+      'B',
+      'é',
+      '事件',
+      '😀',
+      '\ud800',
+      '"q"',
+      'back\\slash',
+      'line\nfeed',
+      '\u0000',
+      '\u2028',
+      'key',
+    ];
     const numbers = [0, -0, 1, -1, 1.5, 1e21, 1e-7, 123456789012345680000, 0.1 + 0.2, Number.MAX_SAFE_INTEGER, 5e-324];
     const value = (depth: number): unknown => {
       const r = rnd();
       if (depth > 3 || r < 0.35) {
         const k = Math.floor(rnd() * 5);
-        return [null, true, false, strings[Math.floor(rnd() * strings.length)], numbers[Math.floor(rnd() * numbers.length)]][k];
+        return [
+          null,
+          true,
+          false,
+          strings[Math.floor(rnd() * strings.length)],
+          numbers[Math.floor(rnd() * numbers.length)],
+        ][k];
       }
-      if (r < 0.6) return Array.from({ length: Math.floor(rnd() * 4) }, () => (rnd() < 0.1 ? undefined : value(depth + 1)));
+      if (r < 0.6)
+        return Array.from({ length: Math.floor(rnd() * 4) }, () => (rnd() < 0.1 ? undefined : value(depth + 1)));
       const o: Record<string, unknown> = {};
-      for (let i = Math.floor(rnd() * 5); i > 0; i--) o[strings[Math.floor(rnd() * strings.length)]! + (rnd() < 0.5 ? '' : String(i))] = rnd() < 0.1 ? undefined : value(depth + 1);
+      for (let i = Math.floor(rnd() * 5); i > 0; i--)
+        o[strings[Math.floor(rnd() * strings.length)]! + (rnd() < 0.5 ? '' : String(i))] =
+          rnd() < 0.1 ? undefined : value(depth + 1);
       return o;
     };
     for (let i = 0; i < 2000; i++) {
       const v = value(0);
       expect(canonicalJson(v)).toBe(canonicalize(v));
     }
-    expect(canonicalJson({ at: new Date(Date.UTC(2026, 0, 1)) })).toBe(canonicalize({ at: new Date(Date.UTC(2026, 0, 1)) }));
+    expect(canonicalJson({ at: new Date(Date.UTC(2026, 0, 1)) })).toBe(
+      canonicalize({ at: new Date(Date.UTC(2026, 0, 1)) }),
+    );
     expect(() => canonicalJson(Number.NaN)).toThrow();
     expect(() => canonicalJson({ n: Infinity })).toThrow();
     expect(() => canonicalJson(undefined)).toThrow('cannot be canonicalised');
@@ -70,15 +111,42 @@ describe('audit hash chain', () => {
 
   it('writes the chained fields exactly as the generic RFC 8785 serialiser does', () => {
     // Awkward strings: quotes, backslashes, controls, lone surrogates, astral and CJK characters.
-    const samples = ['', 'plain', 'quote " and \\ backslash', 'line\nbreak\ttab\u0001\u001f', '\ud800 lone', '😀 astral', '事件 研判', '\u2028\u2029', '</script>'];
+    const samples = [
+      '',
+      'plain',
+      'quote " and \\ backslash',
+      'line\nbreak\ttab\u0001\u001f',
+      '\ud800 lone',
+      '😀 astral',
+      '事件 研判',
+      '\u2028\u2029',
+      '</script>',
+    ];
     const pick = (i: number) => samples[i % samples.length]!;
     let n = 0;
     for (let i = 0; i < 200; i++) {
       const f: ChainFields = {
-        seq: [1, 42, 2 ** 31, Number.MAX_SAFE_INTEGER][i % 4]!, at: pick(i), actorId: pick(i + 1), actorRole: i % 3 ? pick(i + 2) : null,
-        orgId: i % 5 ? pick(i + 3) : null, incidentId: i % 2 ? pick(i + 4) : null, action: pick(i + 5), payloadDigest: pick(i + 6), prevHash: pick(i + 7),
+        seq: [1, 42, 2 ** 31, Number.MAX_SAFE_INTEGER][i % 4]!,
+        at: pick(i),
+        actorId: pick(i + 1),
+        actorRole: i % 3 ? pick(i + 2) : null,
+        orgId: i % 5 ? pick(i + 3) : null,
+        incidentId: i % 2 ? pick(i + 4) : null,
+        action: pick(i + 5),
+        payloadDigest: pick(i + 6),
+        prevHash: pick(i + 7),
       };
-      const generic = canonicalize({ seq: f.seq, at: f.at, actorId: f.actorId, actorRole: f.actorRole, orgId: f.orgId, incidentId: f.incidentId, action: f.action, payloadDigest: f.payloadDigest, prevHash: f.prevHash });
+      const generic = canonicalize({
+        seq: f.seq,
+        at: f.at,
+        actorId: f.actorId,
+        actorRole: f.actorRole,
+        orgId: f.orgId,
+        incidentId: f.incidentId,
+        action: f.action,
+        payloadDigest: f.payloadDigest,
+        prevHash: f.prevHash,
+      });
       expect(entryCanonical(f)).toBe(generic);
       n++;
     }

@@ -12,9 +12,12 @@ describe('README command-line example', () => {
   const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Command line'));
   const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
-  const commands = block.split('\n').map((l) => /^npx lianfang (\S+)(.*)$/.exec(l.trim())).filter((m): m is RegExpExecArray => m !== null);
+  const commands = block
+    .split('\n')
+    .map((l) => /^npx lianfang (\S+)(.*)$/.exec(l.trim()))
+    .filter((m): m is RegExpExecArray => m !== null);
 
-  it('completes only steps of the declared category\'s playbook, in phases the incident has reached', () => {
+  it("completes only steps of the declared category's playbook, in phases the incident has reached", () => {
     const category = /--category (\S+)/.exec(commands.find((m) => m[1] === 'declare')![2]!)![1]!;
     const steps = new Map(playbookFor(category).steps.map((s) => [s.id, s.phase]));
     let reached = PHASES.indexOf('triage');

@@ -6,7 +6,10 @@ describe('JsonMemo and stringifyWithMemos', () => {
     const objects: Array<Record<string, unknown>> = [
       {},
       { a: 1, b: 'x', c: null, d: undefined, e: () => 1, f: Symbol('s'), g: true, h: 1.5e-7, i: '事件 "q" \\ \n' },
-      { steps: [{ id: 'a', title: { zh: '核实', en: 'Confirm' } }, null, 3, 'x', undefined, [1, 2], { n: undefined }], after: [1] },
+      {
+        steps: [{ id: 'a', title: { zh: '核实', en: 'Confirm' } }, null, 3, 'x', undefined, [1, 2], { n: undefined }],
+        after: [1],
+      },
       { steps: [], nested: { steps: [{ x: 1 }] }, date: new Date(Date.UTC(2026, 0, 2)) },
       { '': 0, 'k"ey': 1, 1: 'numeric key first', steps: [{ deep: { deeper: [{ v: '😀' }] } }] },
     ];
@@ -14,11 +17,13 @@ describe('JsonMemo and stringifyWithMemos', () => {
       expect(stringifyWithMemos(o, (k) => (k === 'steps' ? memo : undefined))).toBe(JSON.stringify(o));
       // And a second time, from the memo; and in UTF-8, from the memo's bytes.
       expect(stringifyWithMemos(o, (k) => (k === 'steps' ? memo : undefined))).toBe(JSON.stringify(o));
-      expect(encodeWithMemos(o, (k) => (k === 'steps' ? memo : undefined)).equals(Buffer.from(JSON.stringify(o), 'utf8'))).toBe(true);
+      expect(
+        encodeWithMemos(o, (k) => (k === 'steps' ? memo : undefined)).equals(Buffer.from(JSON.stringify(o), 'utf8')),
+      ).toBe(true);
     }
   });
 
-  it('makes an object\'s text once, and freezes it so a later change fails instead of going stale', () => {
+  it("makes an object's text once, and freezes it so a later change fails instead of going stale", () => {
     let renders = 0;
     const memo = new JsonMemo<{ id: string; tags: string[] }>((v) => {
       renders++;

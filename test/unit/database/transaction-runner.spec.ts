@@ -25,7 +25,8 @@ describe('TransactionRunner and sql() on SQLite', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const names = async () => ((await ds.query('SELECT name FROM t ORDER BY id')) as Array<{ name: string }>).map((r) => r.name);
+  const names = async () =>
+    ((await ds.query('SELECT name FROM t ORDER BY id')) as Array<{ name: string }>).map((r) => r.name);
 
   it('runs afterCommit callbacks after the commit, in order, and never after a rollback', async () => {
     const seen: string[] = [];
@@ -52,27 +53,37 @@ describe('TransactionRunner and sql() on SQLite', () => {
     expect(tx.afterCommit(ds.manager, () => undefined)).toBe(false);
   });
 
-  it('runs sql() inside the transaction of its manager, binds booleans, returns rows, and fails with QueryFailedError', async () => {
-    await expect(
-      tx.run(async (em) => {
-        await sql(em, 'INSERT INTO t (name, flag) VALUES (?, ?)', ['c', true]);
-        expect(await sql<{ name: string; flag: number }>(em, 'SELECT name, flag FROM t WHERE name = ?', ['c'])).toEqual([{ name: 'c', flag: 1 }]);
-        await sql(em, 'INSERT INTO t (name, flag) VALUES (?, ?)', ['a', false]); // duplicate name
-      }),
-    ).rejects.toBeInstanceOf(QueryFailedError);
-    // The failed statement rolled the whole transaction back, 'c' included.
-    expect(await names()).toEqual(['a']);
-    const [row] = await sql<{ n: number }>(ds.manager, 'SELECT COUNT(*) AS n FROM t WHERE flag = ?', [true]);
-    expect(row.n).toBe(1);
-  });
+  it(
+    'runs sql() inside the transaction of its manager, binds booleans, ' +
+      'returns rows, and fails with QueryFailedError',
+    async () => {
+      await expect(
+        tx.run(async (em) => {
+          await sql(em, 'INSERT INTO t (name, flag) VALUES (?, ?)', ['c', true]);
+          expect(
+            await sql<{ name: string; flag: number }>(em, 'SELECT name, flag FROM t WHERE name = ?', ['c']),
+          ).toEqual([{ name: 'c', flag: 1 }]);
+          await sql(em, 'INSERT INTO t (name, flag) VALUES (?, ?)', ['a', false]); // duplicate name
+        }),
+      ).rejects.toBeInstanceOf(QueryFailedError);
+      // The failed statement rolled the whole transaction back, 'c' included.
+      expect(await names()).toEqual(['a']);
+      const [row] = await sql<{ n: number }>(ds.manager, 'SELECT COUNT(*) AS n FROM t WHERE flag = ?', [true]);
+      expect(row.n).toBe(1);
+    },
+  );
 
   it('serialises overlapping transactions in arrival order', async () => {
     const order: number[] = [];
-    await Promise.all([1, 2, 3].map((n) => tx.run(async (em) => {
-      await sql(em, 'INSERT INTO t (name, flag) VALUES (?, ?)', [`s${n}`, false]);
-      await new Promise((r) => setTimeout(r, 5 * (4 - n)));
-      order.push(n);
-    })));
+    await Promise.all(
+      [1, 2, 3].map((n) =>
+        tx.run(async (em) => {
+          await sql(em, 'INSERT INTO t (name, flag) VALUES (?, ?)', [`s${n}`, false]);
+          await new Promise((r) => setTimeout(r, 5 * (4 - n)));
+          order.push(n);
+        }),
+      ),
+    );
     expect(order).toEqual([1, 2, 3]);
   });
 });

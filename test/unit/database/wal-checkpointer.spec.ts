@@ -34,7 +34,12 @@ describe('WalCheckpointer', () => {
   it('keeps the WAL short under steady writes, with passes on its own thread', async () => {
     const { path, db, write } = writer('steady.sqlite');
     const errors: Error[] = [];
-    const cp = new WalCheckpointer(path, require.resolve('better-sqlite3'), { everyCommits: 20, restartFrames: 300, quickPassMs: 1000, onError: (e) => errors.push(e) });
+    const cp = new WalCheckpointer(path, require.resolve('better-sqlite3'), {
+      everyCommits: 20,
+      restartFrames: 300,
+      quickPassMs: 1000,
+      onError: (e) => errors.push(e),
+    });
     await cp.ready;
     const logs: number[] = [];
     for (let i = 0; i < 2000; i++) {
@@ -59,7 +64,14 @@ describe('WalCheckpointer', () => {
 
   it('holds the next write transaction once the WAL is long, for the pass after which it starts over', async () => {
     const { path, db, write } = writer('held.sqlite');
-    const cp = new WalCheckpointer(path, require.resolve('better-sqlite3'), { everyCommits: 10_000, restartFrames: 300, quickPassMs: 1000, onError: (e) => { throw e; } });
+    const cp = new WalCheckpointer(path, require.resolve('better-sqlite3'), {
+      everyCommits: 10_000,
+      restartFrames: 300,
+      quickPassMs: 1000,
+      onError: (e) => {
+        throw e;
+      },
+    });
     await cp.ready;
     // Writes with no pause for the thread: nothing is copied back yet.
     for (let i = 0; i < 200; i++) write(2);

@@ -98,7 +98,16 @@ describe('classifyAddress', () => {
   });
 
   it('refuses to classify what is not an address', () => {
-    for (const text of ['', 'example.com', 'localhost', '1.2.3.4.5', '::g', '256.1.1.1', '[127.0.0.1]x', 'http://127.0.0.1/']) {
+    for (const text of [
+      '',
+      'example.com',
+      'localhost',
+      '1.2.3.4.5',
+      '::g',
+      '256.1.1.1',
+      '[127.0.0.1]x',
+      'http://127.0.0.1/',
+    ]) {
       expect(parseAddress(text)).toBeUndefined();
       expect(() => classifyAddress(text)).toThrow(/not an IP address/);
     }

@@ -1,12 +1,20 @@
 import type { LookupAddress } from 'node:dns';
 import { createServer, Server } from 'node:net';
 import { AddressInfo } from 'node:net';
-import { EgressAllowSyntaxError, EgressPolicy, EgressRefusedError, parseEgressAllow, PUBLIC_ONLY_EGRESS, type Resolver } from '../../../src/egress/egress-policy';
+import {
+  EgressAllowSyntaxError,
+  EgressPolicy,
+  EgressRefusedError,
+  parseEgressAllow,
+  PUBLIC_ONLY_EGRESS,
+  type Resolver,
+} from '../../../src/egress/egress-policy';
 import { loadConfig, ConfigError } from '../../../src/config/app-config';
 import { postJson } from '../../../src/notifications/channels/http';
 import { Receiver, json, startReceiver } from '../notifications/support/http-receiver';
 
-const policy = (allow: string, resolve?: Resolver) => new EgressPolicy(parseEgressAllow(allow), resolve ? { resolve } : {});
+const policy = (allow: string, resolve?: Resolver) =>
+  new EgressPolicy(parseEgressAllow(allow), resolve ? { resolve } : {});
 const lookup = (p: EgressPolicy, host: string, port: number) =>
   new Promise<{ err: Error | null; addresses: string | LookupAddress[] }>((resolve) =>
     p.lookupFor(host, port)(host, { all: true }, (err, addresses) => resolve({ err, addresses })),
@@ -18,13 +26,21 @@ const table =
     const a = answers[hostname];
     if (!a) return callback(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
     const list = typeof a === 'function' ? a() : a;
-    callback(null, list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    callback(
+      null,
+      list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   };
 
 describe('EGRESS_ALLOW syntax', () => {
   it('reads addresses, CIDRs, bracketed IPv6, names, *.domains, with or without a port', () => {
-    const entries = parseEgressAllow(' 127.0.0.1:2525 , 10.0.0.0/8, [::1], [fd00::/8]:443, fd00::/8, hooks.internal:443, *.corp.example, relay.local:* ,');
-    expect(entries.map((e) => [e.text, e.port ?? 'any', e.name ?? e.suffix ?? e.cidr![0].toString() + '/' + e.cidr![1]])).toEqual([
+    const entries = parseEgressAllow(
+      ' 127.0.0.1:2525 , 10.0.0.0/8, [::1], [fd00::/8]:443, fd00::/8, ' +
+        'hooks.internal:443, *.corp.example, relay.local:* ,',
+    );
+    expect(
+      entries.map((e) => [e.text, e.port ?? 'any', e.name ?? e.suffix ?? e.cidr![0].toString() + '/' + e.cidr![1]]),
+    ).toEqual([
       ['127.0.0.1:2525', 2525, '127.0.0.1/32'],
       ['10.0.0.0/8', 'any', '10.0.0.0/8'],
       ['[::1]', 'any', '::1/128'],
@@ -64,9 +80,13 @@ describe('EGRESS_ALLOW syntax', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    expect(message).toMatch(/^Invalid configuration: EGRESS_ALLOW has a bad entry "hooks\.internal:99999": port must be 1-65535/);
+    expect(message).toMatch(
+      /^Invalid configuration: EGRESS_ALLOW has a bad entry "hooks\.internal:99999": port must be 1-65535/,
+    );
     expect(message).not.toContain('\n');
-    expect(loadConfig({ EGRESS_ALLOW: '127.0.0.1:2525,hooks.internal:443' }).EGRESS_ALLOW).toBe('127.0.0.1:2525,hooks.internal:443');
+    expect(loadConfig({ EGRESS_ALLOW: '127.0.0.1:2525,hooks.internal:443' }).EGRESS_ALLOW).toBe(
+      '127.0.0.1:2525,hooks.internal:443',
+    );
   });
 });
 
@@ -74,9 +94,19 @@ describe('EgressPolicy decisions', () => {
   it('allows public addresses and refuses every non-public class without an allow-list', () => {
     expect(PUBLIC_ONLY_EGRESS.decide('8.8.8.8', '8.8.8.8', 443)).toEqual({ allowed: true, by: 'public' });
     for (const [address, range] of [
-      ['127.0.0.1', 'loopback'], ['::1', 'loopback'], ['::ffff:127.0.0.1', 'loopback'], ['10.1.2.3', 'private'], ['192.168.0.1', 'private'],
-      ['169.254.169.254', 'linkLocal'], ['fe80::1', 'linkLocal'], ['100.64.0.1', 'carrierGradeNat'], ['224.0.0.1', 'multicast'],
-      ['0.0.0.0', 'unspecified'], ['::', 'unspecified'], ['255.255.255.255', 'broadcast'], ['fd00::1', 'uniqueLocal'],
+      ['127.0.0.1', 'loopback'],
+      ['::1', 'loopback'],
+      ['::ffff:127.0.0.1', 'loopback'],
+      ['10.1.2.3', 'private'],
+      ['192.168.0.1', 'private'],
+      ['169.254.169.254', 'linkLocal'],
+      ['fe80::1', 'linkLocal'],
+      ['100.64.0.1', 'carrierGradeNat'],
+      ['224.0.0.1', 'multicast'],
+      ['0.0.0.0', 'unspecified'],
+      ['::', 'unspecified'],
+      ['255.255.255.255', 'broadcast'],
+      ['fd00::1', 'uniqueLocal'],
     ]) {
       expect(PUBLIC_ONLY_EGRESS.decide(address!, address!, 80)).toMatchObject({ allowed: false, range });
     }
@@ -103,7 +133,16 @@ describe('EgressPolicy decisions', () => {
   });
 
   it('judges literal destinations in every numeric form at configuration time', () => {
-    for (const host of ['127.0.0.1', '2130706433', '0x7f.1', '::ffff:127.0.0.1', '[::ffff:127.0.0.1]', '0.0.0.0', '169.254.169.254', 'fd00::1']) {
+    for (const host of [
+      '127.0.0.1',
+      '2130706433',
+      '0x7f.1',
+      '::ffff:127.0.0.1',
+      '[::ffff:127.0.0.1]',
+      '0.0.0.0',
+      '169.254.169.254',
+      'fd00::1',
+    ]) {
       expect(PUBLIC_ONLY_EGRESS.refusalForLiteral(host, 80)).toBeInstanceOf(EgressRefusedError);
     }
     expect(PUBLIC_ONLY_EGRESS.refusalForLiteral('hooks.example', 80)).toBeUndefined(); // names: at connect time
@@ -112,10 +151,15 @@ describe('EgressPolicy decisions', () => {
   });
 
   it('refuses a name when any address it resolves to is refused, and says so without the address', async () => {
-    const p = policy('', table({ 'mixed.example': ['93.184.216.34', '10.0.0.5'], 'public.example': ['93.184.216.34'] }));
+    const p = policy(
+      '',
+      table({ 'mixed.example': ['93.184.216.34', '10.0.0.5'], 'public.example': ['93.184.216.34'] }),
+    );
     const mixed = await lookup(p, 'mixed.example', 443);
     expect(mixed.err).toBeInstanceOf(EgressRefusedError);
-    expect(mixed.err!.message).toBe('egress refused: mixed.example:443 resolves to a private address, and EGRESS_ALLOW does not name it');
+    expect(mixed.err!.message).toBe(
+      'egress refused: mixed.example:443 resolves to a private address, and EGRESS_ALLOW does not name it',
+    );
     expect((mixed.err as EgressRefusedError).address).toBe('10.0.0.5');
     const ok = await lookup(p, 'public.example', 443);
     expect(ok.err).toBeNull();
@@ -151,12 +195,20 @@ describe('EgressPolicy at connect time (loopback receivers only)', () => {
   });
   beforeEach(() => rx.requests.splice(0));
   const port = () => Number(new URL(rx.baseUrl).port);
-  const post = (url: string, egress: EgressPolicy) => postJson(new URL(url), '{}', { timeoutMs: 5000, secrets: [], egress });
+  const post = (url: string, egress: EgressPolicy) =>
+    postJson(new URL(url), '{}', { timeoutMs: 5000, secrets: [], egress });
 
   it('refuses loopback receivers in every spelling without the allow-list; nothing reaches them', async () => {
     for (const host of ['127.0.0.1', '2130706433', '0x7f.1', '127.1', '[::ffff:127.0.0.1]', 'localhost', '[::1]']) {
       const attempt = await post(`http://${host}:${port()}/hook`, PUBLIC_ONLY_EGRESS);
-      expect(attempt).toEqual({ ok: false, result: { ok: false, error: expect.stringMatching(/^egress refused: .* loopback address, and EGRESS_ALLOW does not name it$/), retryable: false } });
+      expect(attempt).toEqual({
+        ok: false,
+        result: {
+          ok: false,
+          error: expect.stringMatching(/^egress refused: .* loopback address, and EGRESS_ALLOW does not name it$/),
+          retryable: false,
+        },
+      });
     }
     expect(rx.requests).toHaveLength(0);
   });
@@ -168,7 +220,10 @@ describe('EgressPolicy at connect time (loopback receivers only)', () => {
     // Over its mapped IPv6 form too (the URL parser keeps it IPv6; the socket reaches 127.0.0.1).
     expect(allowed.decide('::ffff:127.0.0.1', '::ffff:127.0.0.1', port()).allowed).toBe(true);
     const otherPort = await post(`http://127.0.0.1:${tcpPort}/hook`, allowed);
-    expect(otherPort).toMatchObject({ ok: false, result: { retryable: false, error: expect.stringMatching(/^egress refused/) } });
+    expect(otherPort).toMatchObject({
+      ok: false,
+      result: { retryable: false, error: expect.stringMatching(/^egress refused/) },
+    });
     expect(rx.requests).toHaveLength(1);
     allowed.close();
   });
@@ -179,16 +234,24 @@ describe('EgressPolicy at connect time (loopback receivers only)', () => {
     const byAddress = policy('127.0.0.1');
     // localhost also answers ::1 on most machines, which that entry does not name: then the name is refused as a whole.
     const viaName = await post(`http://localhost:${port()}/n`, byAddress);
-    expect(viaName.ok ? 'delivered' : viaName.result.error).toMatch(/^(delivered|egress refused: localhost:\d+ resolves to a loopback address, .*)$/);
+    expect(viaName.ok ? 'delivered' : viaName.result.error).toMatch(
+      /^(delivered|egress refused: localhost:\d+ resolves to a loopback address, .*)$/,
+    );
     byName.close();
     byAddress.close();
   });
 
   it('opens raw sockets (SMTP) through the same decision', async () => {
     const before = tcpConnections;
-    await expect(PUBLIC_ONLY_EGRESS.connect('127.0.0.1', tcpPort, { timeoutMs: 2000 })).rejects.toBeInstanceOf(EgressRefusedError);
-    await expect(PUBLIC_ONLY_EGRESS.connect('2130706433', tcpPort, { timeoutMs: 2000 })).rejects.toBeInstanceOf(EgressRefusedError);
-    await expect(PUBLIC_ONLY_EGRESS.connect('localhost', tcpPort, { timeoutMs: 2000 })).rejects.toBeInstanceOf(EgressRefusedError);
+    await expect(PUBLIC_ONLY_EGRESS.connect('127.0.0.1', tcpPort, { timeoutMs: 2000 })).rejects.toBeInstanceOf(
+      EgressRefusedError,
+    );
+    await expect(PUBLIC_ONLY_EGRESS.connect('2130706433', tcpPort, { timeoutMs: 2000 })).rejects.toBeInstanceOf(
+      EgressRefusedError,
+    );
+    await expect(PUBLIC_ONLY_EGRESS.connect('localhost', tcpPort, { timeoutMs: 2000 })).rejects.toBeInstanceOf(
+      EgressRefusedError,
+    );
     expect(tcpConnections).toBe(before);
     const socket = await policy('127.0.0.1').connect('127.0.0.1', tcpPort, { timeoutMs: 2000, mustBeLoopback: true });
     socket.destroy();

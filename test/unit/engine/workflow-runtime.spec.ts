@@ -1,7 +1,12 @@
 import { initialTransition, transition, type ExecutableActionObject } from 'xstate';
 import { WorkflowRuntime } from '../../../src/engine/workflow-runtime';
 import { effectsOf, incidentMachineV1, type IncidentEvent } from '../../../workflows';
-import { MissingStepDefinitionError, stepDefinition, stepProgress, type IncidentContext } from '../../../workflows/incident';
+import {
+  MissingStepDefinitionError,
+  stepDefinition,
+  stepProgress,
+  type IncidentContext,
+} from '../../../workflows/incident';
 import { compactSteps, incidentInput } from '../workflows/helpers';
 
 describe('WorkflowRuntime', () => {
@@ -14,7 +19,7 @@ describe('WorkflowRuntime', () => {
     { type: 'ADVANCE' },
   ];
 
-  it('steps exactly like XState\'s pure transition(): same snapshots, same effects, same refusals', () => {
+  it("steps exactly like XState's pure transition(): same snapshots, same effects, same refusals", () => {
     const [xsStart, xsActions] = initialTransition(incidentMachineV1, input);
     const ours = runtime.start('incident', 1, input);
     expect(ours.snapshot.value).toEqual(xsStart.value);
@@ -38,11 +43,15 @@ describe('WorkflowRuntime', () => {
     expect(runtime.topState(snap)).not.toBe('triage');
   });
 
-  it('stores an incident\'s steps as progress only, and restores them with the definitions, event after event', () => {
+  it("stores an incident's steps as progress only, and restores them with the definitions, event after event", () => {
     const rt = new WorkflowRuntime();
     // What is stored: JSON.stringify of value, context and status, with each step cut to its progress.
     const expected = (s: { value: unknown; context: IncidentContext; status: string }) =>
-      JSON.stringify({ value: s.value, context: { ...s.context, steps: s.context.steps.map(stepProgress) }, status: s.status });
+      JSON.stringify({
+        value: s.value,
+        context: { ...s.context, steps: s.context.steps.map(stepProgress) },
+        status: s.status,
+      });
     let snap = rt.start('incident', 1, input).snapshot;
     const definitions = (snap.context as IncidentContext).steps.map(stepDefinition);
     let compared = 0;

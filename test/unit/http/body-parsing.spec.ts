@@ -17,13 +17,20 @@ function app(limit = 1024, bounds?: JsonBounds) {
 
 describe('jsonBody', () => {
   it('parses a UTF-8 JSON object (fast path), Chinese text included', async () => {
-    const res = await request(app()).post('/echo').set('content-type', 'application/json').send('{"title":"勒索软件","n":1}');
+    const res = await request(app())
+      .post('/echo')
+      .set('content-type', 'application/json')
+      .send('{"title":"勒索软件","n":1}');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ body: { title: '勒索软件', n: 1 } });
   });
 
   it('accepts +json media types, a charset of utf-8 and a byte-order mark', async () => {
-    const res = await request(app()).post('/echo').set('content-type', 'application/merge-patch+json; charset=UTF-8').serialize(raw).send(Buffer.from('\ufeff[1,2]', 'utf8'));
+    const res = await request(app())
+      .post('/echo')
+      .set('content-type', 'application/merge-patch+json; charset=UTF-8')
+      .serialize(raw)
+      .send(Buffer.from('\ufeff[1,2]', 'utf8'));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ body: [1, 2] });
   });
@@ -32,18 +39,29 @@ describe('jsonBody', () => {
     for (const body of ['{"a":', '"just a string"', '42']) {
       const res = await request(app()).post('/echo').set('content-type', 'application/json').send(body);
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'Request body is not valid JSON' });
+      expect(res.body).toMatchObject({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Request body is not valid JSON',
+      });
     }
   });
 
   it('answers 413 over the limit, by Content-Length, before reading the body', async () => {
-    const res = await request(app(100)).post('/echo').set('content-type', 'application/json').send(JSON.stringify({ text: 'x'.repeat(200) }));
+    const res = await request(app(100))
+      .post('/echo')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ text: 'x'.repeat(200) }));
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ statusCode: 413, message: 'Request body exceeds the limit of 100 bytes' });
   });
 
   it('gives an empty object for an empty JSON body', async () => {
-    const res = await request(app()).post('/echo').set('content-type', 'application/json').set('content-length', '0').send();
+    const res = await request(app())
+      .post('/echo')
+      .set('content-type', 'application/json')
+      .set('content-length', '0')
+      .send();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ body: {} });
   });
@@ -55,12 +73,25 @@ describe('jsonBody', () => {
   });
 
   it('hands compressed bodies and other charsets to body-parser, with its limits', async () => {
-    const gz = await request(app()).post('/echo').set('content-type', 'application/json').set('content-encoding', 'gzip').serialize(raw).send(gzipSync(Buffer.from('{"zipped":true}')));
+    const gz = await request(app())
+      .post('/echo')
+      .set('content-type', 'application/json')
+      .set('content-encoding', 'gzip')
+      .serialize(raw)
+      .send(gzipSync(Buffer.from('{"zipped":true}')));
     expect(gz.status).toBe(200);
     expect(gz.body).toEqual({ body: { zipped: true } });
-    const big = await request(app(100)).post('/echo').set('content-type', 'application/json').set('content-encoding', 'gzip').serialize(raw).send(gzipSync(Buffer.from(JSON.stringify({ t: 'y'.repeat(500) }))));
+    const big = await request(app(100))
+      .post('/echo')
+      .set('content-type', 'application/json')
+      .set('content-encoding', 'gzip')
+      .serialize(raw)
+      .send(gzipSync(Buffer.from(JSON.stringify({ t: 'y'.repeat(500) }))));
     expect(big.status).toBe(413);
-    const latin = await request(app()).post('/echo').set('content-type', 'application/json; charset=koi8-r').send('{"a":1}');
+    const latin = await request(app())
+      .post('/echo')
+      .set('content-type', 'application/json; charset=koi8-r')
+      .send('{"a":1}');
     expect(latin.status).toBe(415);
     expect(latin.body).toMatchObject({ statusCode: 415, message: 'Unsupported request body encoding' });
   });
@@ -90,11 +121,24 @@ describe('jsonBody', () => {
       for (const [body, status, code, field] of cases) {
         parsed = 0;
         const fast = await request(counting()).post('/echo').set('content-type', 'application/json').send(body);
-        const zipped = await request(counting()).post('/echo').set('content-type', 'application/json').set('content-encoding', 'gzip').serialize(raw).send(gzipSync(Buffer.from(body)));
-        const utf16 = await request(counting()).post('/echo').set('content-type', 'application/json; charset=utf-16le').serialize(raw).send(Buffer.from(body, 'utf16le'));
+        const zipped = await request(counting())
+          .post('/echo')
+          .set('content-type', 'application/json')
+          .set('content-encoding', 'gzip')
+          .serialize(raw)
+          .send(gzipSync(Buffer.from(body)));
+        const utf16 = await request(counting())
+          .post('/echo')
+          .set('content-type', 'application/json; charset=utf-16le')
+          .serialize(raw)
+          .send(Buffer.from(body, 'utf16le'));
         for (const res of [fast, zipped, utf16]) {
           expect({ body, status: res.status }).toEqual({ body, status });
-          expect(res.body).toMatchObject({ statusCode: status, code, details: [{ field, messages: [expect.any(String)] }] });
+          expect(res.body).toMatchObject({
+            statusCode: status,
+            code,
+            details: [{ field, messages: [expect.any(String)] }],
+          });
         }
         expect(parsed).toBe(0);
       }
@@ -104,7 +148,12 @@ describe('jsonBody', () => {
       const body = '{"a":{"b":[1,2]},"c":"twenty characters!"}';
       for (const res of [
         await request(app(10_000, bounds)).post('/echo').set('content-type', 'application/json').send(body),
-        await request(app(10_000, bounds)).post('/echo').set('content-type', 'application/json').set('content-encoding', 'gzip').serialize(raw).send(gzipSync(Buffer.from(body))),
+        await request(app(10_000, bounds))
+          .post('/echo')
+          .set('content-type', 'application/json')
+          .set('content-encoding', 'gzip')
+          .serialize(raw)
+          .send(gzipSync(Buffer.from(body))),
       ]) {
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ body: JSON.parse(body) });
@@ -129,11 +178,21 @@ describe('jsonBody', () => {
       const post = (body: Buffer) =>
         new Promise<{ status: number; body: string }>((resolve, reject) => {
           const seen = new Promise<void>((r) => (firstChunk = r));
-          const req = httpRequest({ host: '127.0.0.1', port, path: '/echo', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-            let out = '';
-            res.on('data', (d: Buffer) => (out += d.toString()));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: out }));
-          });
+          const req = httpRequest(
+            {
+              host: '127.0.0.1',
+              port,
+              path: '/echo',
+              method: 'POST',
+              agent: false,
+              headers: { 'content-type': 'application/json', 'content-length': body.length },
+            },
+            (res) => {
+              let out = '';
+              res.on('data', (d: Buffer) => (out += d.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: out }));
+            },
+          );
           req.on('error', reject);
           req.flushHeaders();
           req.write(body.subarray(0, 1));
@@ -150,7 +209,10 @@ describe('jsonBody', () => {
     });
 
     it('refuses a charset it cannot check (UTF-32) rather than parse it unchecked', async () => {
-      const res = await request(app(10_000, bounds)).post('/echo').set('content-type', 'application/json; charset=utf-32').send('{"a":1}');
+      const res = await request(app(10_000, bounds))
+        .post('/echo')
+        .set('content-type', 'application/json; charset=utf-32')
+        .send('{"a":1}');
       expect(res.status).toBe(415);
       expect(res.body).toMatchObject({ statusCode: 415, message: 'Unsupported request body encoding' });
     });

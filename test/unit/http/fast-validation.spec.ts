@@ -1,6 +1,17 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, IsIn, IsInt, IsOptional, IsString, Length, Min, ValidateIf, ValidateNested, validateSync } from 'class-validator';
+import {
+  getMetadataStorage,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Min,
+  ValidateIf,
+  ValidateNested,
+  validateSync,
+} from 'class-validator';
 import { fastValidate } from '../../../src/http/fast-validation';
 import { EVENT_SHAPES } from '../../../src/incidents/incident-event.dto';
 import { StepCompletionDto, StepReopenDto } from '../../../src/incidents/incident-event.dto';
@@ -28,12 +39,36 @@ class Empty {}
 /** Deterministic pseudo-random numbers, so a failure can be replayed. */
 function lcg(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const POOL: unknown[] = [
-  null, '', 'a', 'ab', 'abc', 'b', 'I', 'IV', 'V', 'x'.repeat(200), 'x'.repeat(201), 'x'.repeat(2000), 'x'.repeat(2001),
-  0, 1, 2, 3, -1, 1.5, 2 ** 53, true, false, [], ['a'], {}, { a: 1 },
+  null,
+  '',
+  'a',
+  'ab',
+  'abc',
+  'b',
+  'I',
+  'IV',
+  'V',
+  'x'.repeat(200),
+  'x'.repeat(201),
+  'x'.repeat(2000),
+  'x'.repeat(2001),
+  0,
+  1,
+  2,
+  3,
+  -1,
+  1.5,
+  2 ** 53,
+  true,
+  false,
+  [],
+  ['a'],
+  {},
+  { a: 1 },
 ];
 
 const reference = (cls: new () => object, body: Record<string, unknown>) => {
@@ -55,7 +90,13 @@ function bodies(keys: string[], n: number, seed: number): Array<Record<string, u
 
 describe('fastValidate', () => {
   // Each class's own properties (from its decorators); bodies() adds an unknown key now and then.
-  const props = (cls: new () => object) => [...new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false).map((m) => m.propertyName))];
+  const props = (cls: new () => object) => [
+    ...new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(cls, '', false, false)
+        .map((m) => m.propertyName),
+    ),
+  ];
   const shapes: Array<[string, new () => object]> = [
     ...Object.entries(EVENT_SHAPES).map(([t, c]) => [`incident ${t}`, c] as [string, new () => object]),
     ...Object.entries(WARNING_EVENT_SHAPES).map(([t, c]) => [`warning ${t}`, c] as [string, new () => object]),
@@ -94,7 +135,10 @@ describe('fastValidate', () => {
     expect(fastValidate(cls, extra)).toBeUndefined();
     expect(reference(cls, extra).errors.map((e) => e.property)).toEqual(['extra']);
     // class-transformer drops these two without a word; the fast path must not copy them either.
-    for (const raw of ['{"grade":"IV","reason":"r","__proto__":{"x":1}}', '{"grade":"IV","reason":"r","constructor":"x"}']) {
+    for (const raw of [
+      '{"grade":"IV","reason":"r","__proto__":{"x":1}}',
+      '{"grade":"IV","reason":"r","constructor":"x"}',
+    ]) {
       const body = JSON.parse(raw) as Record<string, unknown>;
       expect(fastValidate(cls, body)).toBeUndefined();
       const ref = reference(cls, body);
@@ -108,6 +152,7 @@ describe('fastValidate', () => {
     expect(fastValidate(WithGroups, { name: 'x' })).toBeUndefined();
     expect(fastValidate(WithNested, { inner: { v: 'x' } })).toBeUndefined();
     expect(fastValidate(Empty, {})).toBeUndefined();
-    for (const notObject of [null, 'x', 1, [], undefined]) expect(fastValidate(EVENT_SHAPES.ADVANCE, notObject)).toBeUndefined();
+    for (const notObject of [null, 'x', 1, [], undefined])
+      expect(fastValidate(EVENT_SHAPES.ADVANCE, notObject)).toBeUndefined();
   });
 });

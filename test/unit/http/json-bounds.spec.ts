@@ -1,9 +1,18 @@
-import { BODY_BOUNDS, checkJsonBounds, JsonBounds, JsonBoundsChecker, JsonBoundsError } from '../../../src/http/json-bounds';
+import {
+  BODY_BOUNDS,
+  checkJsonBounds,
+  JsonBounds,
+  JsonBoundsChecker,
+  JsonBoundsError,
+} from '../../../src/http/json-bounds';
 
 const small: JsonBounds = { maxDepth: 4, maxKeysPerObject: 3, maxValues: 20, maxStringLength: 10 };
 
 /** The error checkJsonBounds throws for `text`, or undefined when it passes. */
-function verdict(text: string, bounds: JsonBounds = small): { code: string; field: string; status: number } | undefined {
+function verdict(
+  text: string,
+  bounds: JsonBounds = small,
+): { code: string; field: string; status: number } | undefined {
   try {
     checkJsonBounds(text, bounds);
     return undefined;
@@ -22,17 +31,33 @@ describe('checkJsonBounds', () => {
 
   it('counts nesting from the body itself and names where it went too deep', () => {
     expect(verdict('[[[[[]]]]]')).toEqual({ code: 'too-deep', field: '0.0.0.0', status: 422 });
-    expect(verdict('{"impact":{"a":{"b":{"c":{}}}}}')).toEqual({ code: 'too-deep', field: 'impact.a.b.c', status: 422 });
+    expect(verdict('{"impact":{"a":{"b":{"c":{}}}}}')).toEqual({
+      code: 'too-deep',
+      field: 'impact.a.b.c',
+      status: 422,
+    });
   });
 
   it('bounds the properties of one object and names that object', () => {
     expect(verdict('{"a":1,"b":2,"c":3,"d":4}')).toEqual({ code: 'too-many-keys', field: 'body', status: 413 });
-    expect(verdict('{"x":[{"a":1},{"a":1,"b":2,"c":3,"d":4}]}')).toEqual({ code: 'too-many-keys', field: 'x.1', status: 413 });
+    expect(verdict('{"x":[{"a":1},{"a":1,"b":2,"c":3,"d":4}]}')).toEqual({
+      code: 'too-many-keys',
+      field: 'x.1',
+      status: 413,
+    });
   });
 
   it('bounds every value of the body and names the container that crossed the bound', () => {
-    expect(verdict(JSON.stringify(Array.from({ length: 20 }, () => 0)))).toEqual({ code: 'too-many-values', field: 'body', status: 413 });
-    expect(verdict(JSON.stringify({ list: Array.from({ length: 30 }, () => true) }))).toEqual({ code: 'too-many-values', field: 'list', status: 413 });
+    expect(verdict(JSON.stringify(Array.from({ length: 20 }, () => 0)))).toEqual({
+      code: 'too-many-values',
+      field: 'body',
+      status: 413,
+    });
+    expect(verdict(JSON.stringify({ list: Array.from({ length: 30 }, () => true) }))).toEqual({
+      code: 'too-many-values',
+      field: 'list',
+      status: 413,
+    });
   });
 
   it('bounds strings by their decoded length, property names included', () => {
@@ -46,7 +71,11 @@ describe('checkJsonBounds', () => {
 
   it('refuses __proto__, constructor and prototype as property names anywhere, escaped or not', () => {
     expect(verdict('{"__proto__":{"admin":true}}')).toEqual({ code: 'forbidden-key', field: '__proto__', status: 400 });
-    expect(verdict('{"a":[{"constructor":1}]}')).toEqual({ code: 'forbidden-key', field: 'a.0.constructor', status: 400 });
+    expect(verdict('{"a":[{"constructor":1}]}')).toEqual({
+      code: 'forbidden-key',
+      field: 'a.0.constructor',
+      status: 400,
+    });
     expect(verdict('{"a":{"prototype":1}}')).toEqual({ code: 'forbidden-key', field: 'a.prototype', status: 400 });
     expect(verdict('{"\\u005f_proto__":1}')).toEqual({ code: 'forbidden-key', field: '__proto__', status: 400 });
     // As values they are ordinary strings.
@@ -54,7 +83,11 @@ describe('checkJsonBounds', () => {
   });
 
   it('refuses a lone surrogate in a value or a name, and passes a whole pair', () => {
-    expect(verdict('{"email":"a\\ud800@example.cn"}', BODY_BOUNDS)).toEqual({ code: 'malformed-string', field: 'email', status: 400 });
+    expect(verdict('{"email":"a\\ud800@example.cn"}', BODY_BOUNDS)).toEqual({
+      code: 'malformed-string',
+      field: 'email',
+      status: 400,
+    });
     expect(verdict('{"a":["\\udc00"]}', BODY_BOUNDS)).toEqual({ code: 'malformed-string', field: 'a.0', status: 400 });
     expect(verdict('{"\\ud83d":1}', BODY_BOUNDS)).toMatchObject({ code: 'malformed-string' });
     expect(verdict('{"a":"\\ud83d\\ude00 \\\\ud800 😀"}', BODY_BOUNDS)).toBeUndefined();
@@ -115,14 +148,17 @@ describe('checkJsonBounds', () => {
       ];
       for (const text of texts) {
         const whole = verdict(text);
-        for (const size of [1, 2, 3, 5, 7]) expect({ text, size, v: chunked(text, size) }).toEqual({ text, size, v: whole });
+        for (const size of [1, 2, 3, 5, 7])
+          expect({ text, size, v: chunked(text, size) }).toEqual({ text, size, v: whole });
       }
     });
 
     it('refuses on the chunk that crosses a bound, without the rest of the body', () => {
       const checker = new JsonBoundsChecker({ ...small, maxStringLength: 20 });
       checker.write('{"socialImpact":{"k1":1,"k2":1,');
-      expect(() => checker.write('"k3":1,"k4":1,"k5"')).toThrow(expect.objectContaining({ code: 'too-many-keys', field: 'socialImpact' }));
+      expect(() => checker.write('"k3":1,"k4":1,"k5"')).toThrow(
+        expect.objectContaining({ code: 'too-many-keys', field: 'socialImpact' }),
+      );
     });
 
     it('refuses a string or number that outgrows any bound while it is still arriving', () => {
@@ -130,10 +166,14 @@ describe('checkJsonBounds', () => {
       checker.write('{"a":"');
       // 62 characters could still be 10 once \\u escapes are decoded; 70 cannot.
       checker.write('x'.repeat(50));
-      expect(() => checker.write('x'.repeat(20))).toThrow(expect.objectContaining({ code: 'string-too-long', field: 'a' }));
+      expect(() => checker.write('x'.repeat(20))).toThrow(
+        expect.objectContaining({ code: 'string-too-long', field: 'a' }),
+      );
       const numbers = new JsonBoundsChecker(small);
       numbers.write('[1,');
-      expect(() => numbers.write('9'.repeat(100))).toThrow(expect.objectContaining({ code: 'string-too-long', field: '1' }));
+      expect(() => numbers.write('9'.repeat(100))).toThrow(
+        expect.objectContaining({ code: 'string-too-long', field: '1' }),
+      );
     });
   });
 });

@@ -19,7 +19,9 @@ describe('channelFor', () => {
 
   it('each channel validates a config with its field-naming error', () => {
     for (const kind of CHANNEL_KINDS) {
-      expect(() => channelFor(kind).validateConfig(null)).toThrow(new RegExp(`^${kind} channel config: "\\(config\\)" must be an object`));
+      expect(() => channelFor(kind).validateConfig(null)).toThrow(
+        new RegExp(`^${kind} channel config: "\\(config\\)" must be an object`),
+      );
     }
   });
 });

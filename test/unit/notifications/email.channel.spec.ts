@@ -124,27 +124,42 @@ describe('EmailChannel against a real SMTP server on loopback', () => {
   });
 
   it('sends a non-drill English message with the title as subject, unprefixed', async () => {
-    const message: RenderedMessage = { title: '[LF-1] Incident closed: test', text: 'Done <script>x</script>', locale: 'en', drill: false };
+    const message: RenderedMessage = {
+      title: '[LF-1] Incident closed: test',
+      text: 'Done <script>x</script>',
+      locale: 'en',
+      drill: false,
+    };
     const result = await channel.send(channel.validateConfig(baseConfig()), message);
     expect(result.ok).toBe(true);
     const root = parseMime(received[0]!.raw);
     expect(header(root, 'subject')).toBe('[LF-1] Incident closed: test');
     expect(header(root, 'x-lianfang-drill')).toBe('false');
-    const html = leaves(root).find((p) => p.contentType === 'text/html')!.body.toString('utf8');
+    const html = leaves(root)
+      .find((p) => p.contentType === 'text/html')!
+      .body.toString('utf8');
     expect(html).toContain('Done &lt;script&gt;x&lt;/script&gt;');
     expect(html).not.toContain('<script>');
   });
 
   it('authenticates with the secret as password', async () => {
     const config = channel.validateConfig({ ...baseConfig(), auth: { user: 'notifier' } });
-    const result = await channel.send(config, renderMessage('incident.closed', 'en', { reference: 'LF-2', title: 't' }), PASSWORD);
+    const result = await channel.send(
+      config,
+      renderMessage('incident.closed', 'en', { reference: 'LF-2', title: 't' }),
+      PASSWORD,
+    );
     expect(result.ok).toBe(true);
     expect(received[0]!.user).toBe('notifier');
   });
 
   it('a wrong password is a permanent failure and the password is not echoed', async () => {
     const config = channel.validateConfig({ ...baseConfig(), auth: { user: 'notifier' } });
-    const result = await channel.send(config, renderMessage('incident.closed', 'en', { reference: 'LF-2', title: 't' }), 'wrong-password-123');
+    const result = await channel.send(
+      config,
+      renderMessage('incident.closed', 'en', { reference: 'LF-2', title: 't' }),
+      'wrong-password-123',
+    );
     expect(result).toMatchObject({ ok: false, retryable: false });
     expect(result.status).toBe(535);
     expect(JSON.stringify(result)).not.toContain('wrong-password-123');
@@ -153,7 +168,10 @@ describe('EmailChannel against a real SMTP server on loopback', () => {
 
   it('auth configured but no secret: fails without connecting', async () => {
     const config = channel.validateConfig({ ...baseConfig(), auth: { user: 'notifier' } });
-    const result = await channel.send(config, renderMessage('incident.closed', 'en', { reference: 'LF-2', title: 't' }));
+    const result = await channel.send(
+      config,
+      renderMessage('incident.closed', 'en', { reference: 'LF-2', title: 't' }),
+    );
     expect(result).toMatchObject({ ok: false, retryable: false });
   });
 
@@ -167,22 +185,35 @@ describe('EmailChannel against a real SMTP server on loopback', () => {
     expect(received).toHaveLength(0);
   });
 
-  it('one recipient refused, the other accepted → sent (no retry that would duplicate it), refusal reported', async () => {
-    refuse.set('leader@ops.example.cn', 550);
-    const result = await channel.send(channel.validateConfig(baseConfig()), renderMessage('incident.closed', 'en', { reference: 'LF-4', title: 't' }));
-    expect(result).toMatchObject({ ok: true, retryable: false });
-    expect(result.response).toContain('rejected: leader@ops.example.cn');
-    expect(received[0]!.rcptTo).toEqual(['soc@ops.example.cn']);
-  });
+  it(
+    'one recipient refused, the other accepted → sent (no retry that would ' + 'duplicate it), refusal reported',
+    async () => {
+      refuse.set('leader@ops.example.cn', 550);
+      const result = await channel.send(
+        channel.validateConfig(baseConfig()),
+        renderMessage('incident.closed', 'en', { reference: 'LF-4', title: 't' }),
+      );
+      expect(result).toMatchObject({ ok: true, retryable: false });
+      expect(result.response).toContain('rejected: leader@ops.example.cn');
+      expect(received[0]!.rcptTo).toEqual(['soc@ops.example.cn']);
+    },
+  );
 
   it('a server that accepts the connection but never greets times out, retryably', async () => {
     const sockets: Socket[] = [];
     const silent = createTcpServer((s) => sockets.push(s));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     try {
-      const config = channel.validateConfig({ ...baseConfig(), port: (silent.address() as AddressInfo).port, timeoutMs: 300 });
+      const config = channel.validateConfig({
+        ...baseConfig(),
+        port: (silent.address() as AddressInfo).port,
+        timeoutMs: 300,
+      });
       const started = Date.now();
-      const result = await channel.send(config, renderMessage('incident.closed', 'en', { reference: 'LF-6', title: 't' }));
+      const result = await channel.send(
+        config,
+        renderMessage('incident.closed', 'en', { reference: 'LF-6', title: 't' }),
+      );
       expect(Date.now() - started).toBeLessThan(3000);
       expect(result).toMatchObject({ ok: false, retryable: true });
       expect(result.error).toMatch(/timed out/);
@@ -195,29 +226,56 @@ describe('EmailChannel against a real SMTP server on loopback', () => {
   it('a refused connection is retryable', async () => {
     const dead = await closedPort();
     const config = channel.validateConfig({ ...baseConfig(), port: dead });
-    const result = await channel.send(config, renderMessage('incident.closed', 'en', { reference: 'LF-5', title: 't' }));
+    const result = await channel.send(
+      config,
+      renderMessage('incident.closed', 'en', { reference: 'LF-5', title: 't' }),
+    );
     expect(result).toMatchObject({ ok: false, retryable: true });
   });
 
-  it('connects only through the egress policy: without the allow-list the loopback server is refused, in any spelling, before a connection', async () => {
-    const unlisted = new EmailChannel();
-    const before = connections;
-    for (const host of ['127.0.0.1', '2130706433', 'localhost']) {
-      const config = unlisted.validateConfig({ ...baseConfig(), host });
-      const result = await unlisted.send(config, renderMessage('incident.closed', 'en', { reference: 'LF-7', title: 't' }));
-      expect(result).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/^EEGRESS egress refused: .* loopback address/) });
-    }
-    expect(connections).toBe(before);
-    expect(received).toHaveLength(0);
-    // The allow-list opens exactly that: same server, same config, delivered.
-    expect((await channel.send(unlisted.validateConfig(baseConfig()), renderMessage('incident.closed', 'en', { reference: 'LF-7', title: 't' }))).ok).toBe(true);
-    expect(connections).toBe(before + 1);
-  });
+  it(
+    'connects only through the egress policy: without the allow-list the ' +
+      'loopback server is refused, in any spelling, before a connection',
+    async () => {
+      const unlisted = new EmailChannel();
+      const before = connections;
+      for (const host of ['127.0.0.1', '2130706433', 'localhost']) {
+        const config = unlisted.validateConfig({ ...baseConfig(), host });
+        const result = await unlisted.send(
+          config,
+          renderMessage('incident.closed', 'en', { reference: 'LF-7', title: 't' }),
+        );
+        expect(result).toMatchObject({
+          ok: false,
+          retryable: false,
+          error: expect.stringMatching(/^EEGRESS egress refused: .* loopback address/),
+        });
+      }
+      expect(connections).toBe(before);
+      expect(received).toHaveLength(0);
+      // The allow-list opens exactly that: same server, same config, delivered.
+      expect(
+        (
+          await channel.send(
+            unlisted.validateConfig(baseConfig()),
+            renderMessage('incident.closed', 'en', { reference: 'LF-7', title: 't' }),
+          )
+        ).ok,
+      ).toBe(true);
+      expect(connections).toBe(before + 1);
+    },
+  );
 });
 
 describe('EmailChannel.validateConfig', () => {
   const channel = new EmailChannel();
-  const base = { host: 'smtp.example.cn', port: 465, secure: true, from: 'lianfang@example.cn', to: ['soc@example.cn'] };
+  const base = {
+    host: 'smtp.example.cn',
+    port: 465,
+    secure: true,
+    from: 'lianfang@example.cn',
+    to: ['soc@example.cn'],
+  };
   const fieldOf = (cfg: unknown): string | undefined => {
     try {
       channel.validateConfig(cfg);
@@ -257,7 +315,9 @@ describe('EmailChannel.validateConfig', () => {
 
   it('refuses to send a password in clear to a non-loopback host', () => {
     expect(fieldOf({ ...base, secure: false, ignoreTLS: true, auth: { user: 'u' } })).toBe('ignoreTLS');
-    expect(fieldOf({ ...base, host: '127.0.0.1', secure: false, ignoreTLS: true, auth: { user: 'u' } })).toBeUndefined();
+    expect(
+      fieldOf({ ...base, host: '127.0.0.1', secure: false, ignoreTLS: true, auth: { user: 'u' } }),
+    ).toBeUndefined();
   });
 
   it('requires TLS whenever credentials are sent to another host: secure, or requireTLS for STARTTLS', () => {

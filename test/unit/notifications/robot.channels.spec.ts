@@ -16,7 +16,12 @@ const zh: RenderedMessage = {
   drill: true,
   event: 'deadline.reminder',
 };
-const en: RenderedMessage = { ...zh, title: '[DRILL] [LF-9] Deadline approaching', text: 'The **initial report** is due.', locale: 'en' };
+const en: RenderedMessage = {
+  ...zh,
+  title: '[DRILL] [LF-9] Deadline approaching',
+  text: 'The **initial report** is due.',
+  locale: 'en',
+};
 
 describe('robot channels against a real loopback receiver', () => {
   let rx: Receiver;
@@ -80,7 +85,12 @@ describe('robot channels against a real loopback receiver', () => {
     it('treats 200 + errcode != 0 as failure: invalid key permanent, others retryable', async () => {
       const config = channel.validateConfig({ url: `${rx.baseUrl}/send?key=${KEY}` });
       reply = { status: 200, body: { errcode: 93000, errmsg: 'invalid webhook url' } };
-      expect(await channel.send(config, zh)).toMatchObject({ ok: false, status: 200, retryable: false, error: 'errcode 93000: invalid webhook url' });
+      expect(await channel.send(config, zh)).toMatchObject({
+        ok: false,
+        status: 200,
+        retryable: false,
+        error: 'errcode 93000: invalid webhook url',
+      });
       reply = { status: 200, body: { errcode: 45009, errmsg: 'api freq out of limit' } };
       expect(await channel.send(config, zh)).toMatchObject({ ok: false, retryable: true });
       reply = { status: 200, body: '<html>gateway</html>' };
@@ -124,7 +134,9 @@ describe('robot channels against a real loopback receiver', () => {
       expect(Number(ts)).toBeLessThanOrEqual(Date.now());
 
       // Recomputed here from the published scheme, independently of dingtalkSign().
-      const expected = createHmac('sha256', Buffer.from(SECRET, 'utf8')).update(Buffer.from(`${ts}\n${SECRET}`, 'utf8')).digest('base64');
+      const expected = createHmac('sha256', Buffer.from(SECRET, 'utf8'))
+        .update(Buffer.from(`${ts}\n${SECRET}`, 'utf8'))
+        .digest('base64');
       expect(url.searchParams.get('sign')).toBe(expected);
       // …and it travels URL-encoded (base64's + / = must not reach the server raw).
       expect(req.url).toContain(`sign=${encodeURIComponent(expected)}`);
@@ -172,40 +184,45 @@ describe('robot channels against a real loopback receiver', () => {
       reply = { status: 200, body: { code: 0, msg: 'success', data: {} } };
     });
 
-    it('sends msg_type post with timestamp (s, string) and sign = base64(HMAC-SHA256(ts + "\\n" + secret, ""))', async () => {
-      const config = channel.validateConfig({ url: `${rx.baseUrl}/open-apis/bot/v2/hook/${HOOK}` });
-      const result = await channel.send(config, zh, SECRET);
-      expect(result).toMatchObject({ ok: true, status: 200, retryable: false });
+    it(
+      'sends msg_type post with timestamp (s, string) and sign = ' + 'base64(HMAC-SHA256(ts + "\\n" + secret, ""))',
+      async () => {
+        const config = channel.validateConfig({ url: `${rx.baseUrl}/open-apis/bot/v2/hook/${HOOK}` });
+        const result = await channel.send(config, zh, SECRET);
+        expect(result).toMatchObject({ ok: true, status: 200, retryable: false });
 
-      const req = rx.requests[0]!;
-      expect(req.url).toBe(`/open-apis/bot/v2/hook/${HOOK}`);
-      const body = JSON.parse(req.rawBody.toString('utf8'));
-      expect(Object.keys(body).sort()).toEqual(['content', 'msg_type', 'sign', 'timestamp']);
-      expect(body.msg_type).toBe('post');
-      expect(typeof body.timestamp).toBe('string');
-      expect(body.timestamp).toMatch(/^\d{10}$/);
-      expect(Math.abs(Number(body.timestamp) - Date.now() / 1000)).toBeLessThan(5);
+        const req = rx.requests[0]!;
+        expect(req.url).toBe(`/open-apis/bot/v2/hook/${HOOK}`);
+        const body = JSON.parse(req.rawBody.toString('utf8'));
+        expect(Object.keys(body).sort()).toEqual(['content', 'msg_type', 'sign', 'timestamp']);
+        expect(body.msg_type).toBe('post');
+        expect(typeof body.timestamp).toBe('string');
+        expect(body.timestamp).toMatch(/^\d{10}$/);
+        expect(Math.abs(Number(body.timestamp) - Date.now() / 1000)).toBeLessThan(5);
 
-      // Key and message are swapped compared with DingTalk: the key is ts + "\n" + secret, the message empty.
-      const expected = createHmac('sha256', Buffer.from(`${body.timestamp}\n${SECRET}`, 'utf8')).update('').digest('base64');
-      expect(body.sign).toBe(expected);
+        // Key and message are swapped compared with DingTalk: the key is ts + "\n" + secret, the message empty.
+        const expected = createHmac('sha256', Buffer.from(`${body.timestamp}\n${SECRET}`, 'utf8'))
+          .update('')
+          .digest('base64');
+        expect(body.sign).toBe(expected);
 
-      expect(Object.keys(body.content.post)).toEqual(['zh_cn']);
-      const post = body.content.post.zh_cn;
-      expect(post.title).toBe(zh.title);
-      expect(Array.isArray(post.content)).toBe(true);
-      for (const paragraph of post.content) {
-        expect(Array.isArray(paragraph)).toBe(true);
-        for (const el of paragraph) {
-          expect(el.tag).toBe('text');
-          expect(typeof el.text).toBe('string');
+        expect(Object.keys(body.content.post)).toEqual(['zh_cn']);
+        const post = body.content.post.zh_cn;
+        expect(post.title).toBe(zh.title);
+        expect(Array.isArray(post.content)).toBe(true);
+        for (const paragraph of post.content) {
+          expect(Array.isArray(paragraph)).toBe(true);
+          for (const el of paragraph) {
+            expect(el.tag).toBe('text');
+            expect(typeof el.text).toBe('string');
+          }
         }
-      }
-      const text = post.content.map((p: Array<{ text: string }>) => p.map((e) => e.text).join('')).join('\n');
-      // Post text elements do not render markdown, so the markers are gone.
-      expect(text).toContain('事件 LF-9 的 初次报告 即将到期。');
-      expect(text).not.toContain('**');
-    });
+        const text = post.content.map((p: Array<{ text: string }>) => p.map((e) => e.text).join('')).join('\n');
+        // Post text elements do not render markdown, so the markers are gone.
+        expect(text).toContain('事件 LF-9 的 初次报告 即将到期。');
+        expect(text).not.toContain('**');
+      },
+    );
 
     it('uses en_us for English messages and omits sign without a secret', async () => {
       const config = channel.validateConfig({ url: `${rx.baseUrl}/open-apis/bot/v2/hook/${HOOK}` });
@@ -251,9 +268,15 @@ describe('robot channels against a real loopback receiver', () => {
 describe('robot config validation', () => {
   it('rejects plain http to a remote host and unknown fields, naming the field', () => {
     for (const ch of [new WecomChannel(), new DingtalkChannel(), new FeishuChannel()]) {
-      expect(() => ch.validateConfig({ url: 'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k&access_token=t' })).toThrow(/"url"/);
-      expect(() => ch.validateConfig({ url: 'https://example.com/x?key=k&access_token=t', colour: 'red' })).toThrow(/"colour"/);
-      expect(() => ch.validateConfig({ url: 'https://example.com/x?key=k&access_token=t', timeoutMs: 10 ** 9 })).toThrow(/"timeoutMs"/);
+      expect(() =>
+        ch.validateConfig({ url: 'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k&access_token=t' }),
+      ).toThrow(/"url"/);
+      expect(() => ch.validateConfig({ url: 'https://example.com/x?key=k&access_token=t', colour: 'red' })).toThrow(
+        /"colour"/,
+      );
+      expect(() =>
+        ch.validateConfig({ url: 'https://example.com/x?key=k&access_token=t', timeoutMs: 10 ** 9 }),
+      ).toThrow(/"timeoutMs"/);
     }
     expect(new FeishuChannel().validateConfig({ url: 'https://open.feishu.cn/open-apis/bot/v2/hook/abc' })).toEqual({
       url: 'https://open.feishu.cn/open-apis/bot/v2/hook/abc',

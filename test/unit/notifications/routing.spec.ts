@@ -1,33 +1,76 @@
 import type { FanoutPayload } from '../../../src/notifications/fanout-payload';
 import { deliverJobId } from '../../../src/notifications/fanout.service';
 import { notifyBackoff } from '../../../src/notifications/notifications.processor';
-import { renderFor, SUBSCRIBABLE_EVENTS, subscriptionWants, templateEventFor, type SubscriptionFilter } from '../../../src/notifications/routing';
+import {
+  renderFor,
+  SUBSCRIBABLE_EVENTS,
+  subscriptionWants,
+  templateEventFor,
+  type SubscriptionFilter,
+} from '../../../src/notifications/routing';
 import { redactConfig } from '../../../src/notifications/subscriptions.service';
 import { TemplateVariableError } from '../../../src/notifications/templates';
 
-const payload = (over: Partial<FanoutPayload> = {}): FanoutPayload => ({ orgId: 'o1', incidentId: 'i1', event: 'incident.confirmed', data: {}, drill: false, grade: 'II', ...over });
-const sub = (over: Partial<SubscriptionFilter> = {}): SubscriptionFilter => ({ events: ['incident.confirmed'], grades: [], drill: 'include', roles: [], ...over });
-const facts = { reference: 'INC-2026-000007', title: 'Ransomware on trade-app-01', grade: 'II', category: 'ransomware', nextDueAt: '2026-11-25T03:10:00.000Z', timerDueAt: '2026-11-25T04:00:00.000Z' };
+const payload = (over: Partial<FanoutPayload> = {}): FanoutPayload => ({
+  orgId: 'o1',
+  incidentId: 'i1',
+  event: 'incident.confirmed',
+  data: {},
+  drill: false,
+  grade: 'II',
+  ...over,
+});
+const sub = (over: Partial<SubscriptionFilter> = {}): SubscriptionFilter => ({
+  events: ['incident.confirmed'],
+  grades: [],
+  drill: 'include',
+  roles: [],
+  ...over,
+});
+const facts = {
+  reference: 'INC-2026-000007',
+  title: 'Ransomware on trade-app-01',
+  grade: 'II',
+  category: 'ransomware',
+  nextDueAt: '2026-11-25T03:10:00.000Z',
+  timerDueAt: '2026-11-25T04:00:00.000Z',
+};
 
 describe('notification routing', () => {
-  it('maps the workflow report events onto report.submitted and a warning deadline onto warning.feedback-overdue', () => {
-    expect(templateEventFor(payload({ event: 'report.initial-submitted' }))).toBe('report.submitted');
-    expect(templateEventFor(payload({ event: 'report.final-submitted' }))).toBe('report.submitted');
-    expect(templateEventFor(payload({ event: 'deadline.missed' }))).toBe('deadline.missed');
-    expect(templateEventFor(payload({ event: 'deadline.missed', incidentId: null, warningId: 'w1' }))).toBe('warning.feedback-overdue');
-    expect(templateEventFor(payload({ event: 'step.completed' }))).toBeNull();
-    expect(SUBSCRIBABLE_EVENTS).toEqual(expect.arrayContaining(['report.submitted', 'report.initial-submitted', 'step.completed', 'escalation']));
-  });
+  it(
+    'maps the workflow report events onto report.submitted and a warning ' + 'deadline onto warning.feedback-overdue',
+    () => {
+      expect(templateEventFor(payload({ event: 'report.initial-submitted' }))).toBe('report.submitted');
+      expect(templateEventFor(payload({ event: 'report.final-submitted' }))).toBe('report.submitted');
+      expect(templateEventFor(payload({ event: 'deadline.missed' }))).toBe('deadline.missed');
+      expect(templateEventFor(payload({ event: 'deadline.missed', incidentId: null, warningId: 'w1' }))).toBe(
+        'warning.feedback-overdue',
+      );
+      expect(templateEventFor(payload({ event: 'step.completed' }))).toBeNull();
+      expect(SUBSCRIBABLE_EVENTS).toEqual(
+        expect.arrayContaining(['report.submitted', 'report.initial-submitted', 'step.completed', 'escalation']),
+      );
+    },
+  );
 
   it('matches on the event, its template, grade, drill and (for escalation) role', () => {
     expect(subscriptionWants(sub(), payload())).toBe(true);
     expect(subscriptionWants(sub({ events: ['incident.declared'] }), payload())).toBe(false);
-    expect(subscriptionWants(sub({ events: ['report.submitted'] }), payload({ event: 'report.followup-submitted' }))).toBe(true);
-    expect(subscriptionWants(sub({ events: ['report.final-submitted'] }), payload({ event: 'report.initial-submitted' }))).toBe(false);
+    expect(
+      subscriptionWants(sub({ events: ['report.submitted'] }), payload({ event: 'report.followup-submitted' })),
+    ).toBe(true);
+    expect(
+      subscriptionWants(sub({ events: ['report.final-submitted'] }), payload({ event: 'report.initial-submitted' })),
+    ).toBe(false);
     expect(subscriptionWants(sub({ grades: ['I'] }), payload())).toBe(false);
     expect(subscriptionWants(sub({ grades: ['I', 'II'] }), payload())).toBe(true);
     // A warning has no grade: a grade filter has nothing to exclude it on.
-    expect(subscriptionWants(sub({ events: ['warning.received'], grades: ['I'] }), payload({ event: 'warning.received', grade: null, incidentId: null }))).toBe(true);
+    expect(
+      subscriptionWants(
+        sub({ events: ['warning.received'], grades: ['I'] }),
+        payload({ event: 'warning.received', grade: null, incidentId: null }),
+      ),
+    ).toBe(true);
     expect(subscriptionWants(sub({ drill: 'exclude' }), payload({ drill: true }))).toBe(false);
     expect(subscriptionWants(sub({ drill: 'only' }), payload({ drill: false }))).toBe(false);
     expect(subscriptionWants(sub({ drill: 'only' }), payload({ drill: true }))).toBe(true);
@@ -40,21 +83,46 @@ describe('notification routing', () => {
   });
 
   it('renders from the incident facts, with per-event variables', () => {
-    const regraded = renderFor(payload({ event: 'incident.regraded', data: { from: 'III', to: 'I' } }), 'en', 'Grid Co', facts);
+    const regraded = renderFor(
+      payload({ event: 'incident.regraded', data: { from: 'III', to: 'I' } }),
+      'en',
+      'Grid Co',
+      facts,
+    );
     expect(regraded.template).toBe('incident.regraded');
     expect(regraded.message.text).toContain('from Grade III (relatively major) to **Grade I (especially major)**');
-    const final = renderFor(payload({ event: 'report.final-submitted', data: { reportId: 'r1' } }), 'zh-CN', 'Grid Co', facts);
+    const final = renderFor(
+      payload({ event: 'report.final-submitted', data: { reportId: 'r1' } }),
+      'zh-CN',
+      'Grid Co',
+      facts,
+    );
     expect(final.message.title).toBe('[INC-2026-000007] 总结报告已报送');
-    const missed = renderFor(payload({ event: 'deadline.missed', data: { timer: 'initial-report', generation: 1 } }), 'en', 'Grid Co', facts);
+    const missed = renderFor(
+      payload({ event: 'deadline.missed', data: { timer: 'initial-report', generation: 1 } }),
+      'en',
+      'Grid Co',
+      facts,
+    );
     expect(missed.message.text).toContain('2026-11-25 12:00 (UTC+8, Beijing time)');
-    const drill = renderFor(payload({ event: 'step.completed', drill: true, data: { stepId: 'contain-hosts' } }), 'en', 'Grid Co', facts);
+    const drill = renderFor(
+      payload({ event: 'step.completed', drill: true, data: { stepId: 'contain-hosts' } }),
+      'en',
+      'Grid Co',
+      facts,
+    );
     expect(drill.template).toBe('generic');
     expect(drill.message.title).toBe('[DRILL] [INC-2026-000007] Step completed: Ransomware on trade-app-01');
     expect(drill.message.text).toContain('- stepId: contain-hosts');
   });
 
   it('refuses to render a message missing a required variable', () => {
-    expect(() => renderFor(payload({ event: 'deadline.missed', data: { timer: 'initial-report' } }), 'en', 'Grid Co', { ...facts, timerDueAt: null })).toThrow(TemplateVariableError);
+    expect(() =>
+      renderFor(payload({ event: 'deadline.missed', data: { timer: 'initial-report' } }), 'en', 'Grid Co', {
+        ...facts,
+        timerDueAt: null,
+      }),
+    ).toThrow(TemplateVariableError);
   });
 
   it('builds deterministic deliver job ids that fit the outbox id column', () => {
@@ -79,9 +147,18 @@ describe('notification routing', () => {
   });
 
   it('hides robot tokens carried in URLs', () => {
-    expect(redactConfig({ url: 'https://oapi.dingtalk.com/robot/send?access_token=abc123456' }).url).toBe('https://oapi.dingtalk.com/robot/send?access_token=***');
-    expect(redactConfig({ url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-123456' }).url).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***');
-    expect(redactConfig({ url: 'https://open.feishu.cn/open-apis/bot/v2/hook/0a1b2c3d' }).url).toBe('https://open.feishu.cn/open-apis/bot/v2/hook/***');
-    expect(redactConfig({ url: 'https://siem.example/hook', timeoutMs: 5000 })).toEqual({ url: 'https://siem.example/hook', timeoutMs: 5000 });
+    expect(redactConfig({ url: 'https://oapi.dingtalk.com/robot/send?access_token=abc123456' }).url).toBe(
+      'https://oapi.dingtalk.com/robot/send?access_token=***',
+    );
+    expect(redactConfig({ url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-123456' }).url).toBe(
+      'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***',
+    );
+    expect(redactConfig({ url: 'https://open.feishu.cn/open-apis/bot/v2/hook/0a1b2c3d' }).url).toBe(
+      'https://open.feishu.cn/open-apis/bot/v2/hook/***',
+    );
+    expect(redactConfig({ url: 'https://siem.example/hook', timeoutMs: 5000 })).toEqual({
+      url: 'https://siem.example/hook',
+      timeoutMs: 5000,
+    });
   });
 });

@@ -149,7 +149,9 @@ describe('renderMessage', () => {
   });
 
   it('refuses unknown events and locales', () => {
-    expect(() => renderMessage('incident.exploded' as NotificationEvent, 'en', FULL)).toThrow(/unknown notification event/);
+    expect(() => renderMessage('incident.exploded' as NotificationEvent, 'en', FULL)).toThrow(
+      /unknown notification event/,
+    );
     expect(() => renderMessage('incident.closed', 'fr' as 'en', FULL)).toThrow(/unsupported locale "fr"/);
   });
 });

@@ -37,42 +37,51 @@ describe('WebhookChannel against a real loopback receiver', () => {
   afterAll(() => rx.close());
   beforeEach(() => rx.requests.splice(0));
 
-  it('POSTs the documented JSON body with timestamp, signature and delivery headers the receiver can verify', async () => {
-    const config = channel.validateConfig({ url: `${rx.baseUrl}/hooks/lianfang` });
-    const result = await channel.send(config, message, SECRET, {
-      deliveryId: 'dlv-42',
-      data: { incidentId: 'inc-1', grade: 'II' },
-    });
+  it(
+    'POSTs the documented JSON body with timestamp, signature and delivery ' + 'headers the receiver can verify',
+    async () => {
+      const config = channel.validateConfig({ url: `${rx.baseUrl}/hooks/lianfang` });
+      const result = await channel.send(config, message, SECRET, {
+        deliveryId: 'dlv-42',
+        data: { incidentId: 'inc-1', grade: 'II' },
+      });
 
-    expect(result).toMatchObject({ ok: true, status: 200, retryable: false });
-    expect(rx.requests).toHaveLength(1);
-    const req = rx.requests[0]!;
-    expect(req.method).toBe('POST');
-    expect(req.url).toBe('/hooks/lianfang');
-    expect(req.headers['content-type']).toMatch(/^application\/json/);
-    expect(req.headers['x-lianfang-delivery']).toBe('dlv-42');
-    expect(req.headers['x-lianfang-event']).toBe('incident.declared');
+      expect(result).toMatchObject({ ok: true, status: 200, retryable: false });
+      expect(rx.requests).toHaveLength(1);
+      const req = rx.requests[0]!;
+      expect(req.method).toBe('POST');
+      expect(req.url).toBe('/hooks/lianfang');
+      expect(req.headers['content-type']).toMatch(/^application\/json/);
+      expect(req.headers['x-lianfang-delivery']).toBe('dlv-42');
+      expect(req.headers['x-lianfang-event']).toBe('incident.declared');
 
-    const ts = req.headers['x-lianfang-timestamp'] as string;
-    expect(ts).toMatch(/^\d{10}$/);
-    expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(5);
-    // Independent recomputation of the documented scheme, not via the library helper.
-    const expected = 'sha256=' + createHmac('sha256', SECRET).update(`${ts}.${req.rawBody.toString('utf8')}`).digest('hex');
-    expect(req.headers['x-lianfang-signature']).toBe(expected);
+      const ts = req.headers['x-lianfang-timestamp'] as string;
+      expect(ts).toMatch(/^\d{10}$/);
+      expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(5);
+      // Independent recomputation of the documented scheme, not via the library helper.
+      const expected =
+        'sha256=' +
+        createHmac('sha256', SECRET)
+          .update(`${ts}.${req.rawBody.toString('utf8')}`)
+          .digest('hex');
+      expect(req.headers['x-lianfang-signature']).toBe(expected);
 
-    const body = JSON.parse(req.rawBody.toString('utf8'));
-    expect(Object.keys(body).sort()).toEqual(['data', 'drill', 'event', 'id', 'locale', 'sentAt', 'text', 'title'].sort());
-    expect(body).toMatchObject({
-      id: 'dlv-42',
-      event: 'incident.declared',
-      title: message.title,
-      text: message.text,
-      locale: 'zh-CN',
-      drill: false,
-      data: { incidentId: 'inc-1', grade: 'II' },
-    });
-    expect(new Date(body.sentAt).toISOString()).toBe(body.sentAt);
-  });
+      const body = JSON.parse(req.rawBody.toString('utf8'));
+      expect(Object.keys(body).sort()).toEqual(
+        ['data', 'drill', 'event', 'id', 'locale', 'sentAt', 'text', 'title'].sort(),
+      );
+      expect(body).toMatchObject({
+        id: 'dlv-42',
+        event: 'incident.declared',
+        title: message.title,
+        text: message.text,
+        locale: 'zh-CN',
+        drill: false,
+        data: { incidentId: 'inc-1', grade: 'II' },
+      });
+      expect(new Date(body.sentAt).toISOString()).toBe(body.sentAt);
+    },
+  );
 
   it('uses the same delivery id on a retry, so receivers can deduplicate', async () => {
     const config = channel.validateConfig({ url: `${rx.baseUrl}/h` });
@@ -105,7 +114,9 @@ describe('verifyWebhookSignature', () => {
 
   it('accepts the exact body within the tolerance', () => {
     expect(verifyWebhookSignature(SECRET, ts, raw, sig, 300, now)).toBe(true);
-    expect(verifyWebhookSignature(SECRET, ts, Buffer.from(raw, 'utf8'), sig, 300, new Date(now.getTime() + 299_000))).toBe(true);
+    expect(
+      verifyWebhookSignature(SECRET, ts, Buffer.from(raw, 'utf8'), sig, 300, new Date(now.getTime() + 299_000)),
+    ).toBe(true);
   });
 
   it('rejects a tampered body', () => {
@@ -153,7 +164,11 @@ describe('WebhookChannel result classification', () => {
   });
 
   const send = (timeoutMs?: number) =>
-    channel.send(channel.validateConfig({ url: `${rx.baseUrl}/h`, ...(timeoutMs ? { timeoutMs } : {}) }), message, SECRET);
+    channel.send(
+      channel.validateConfig({ url: `${rx.baseUrl}/h`, ...(timeoutMs ? { timeoutMs } : {}) }),
+      message,
+      SECRET,
+    );
 
   it.each([
     [500, true],
@@ -224,17 +239,37 @@ describe('WebhookChannel.validateConfig', () => {
     expect(fieldOf({ url: 'http://siem.example.com/hook' })).toBe('url');
     expect(fieldOf({ url: 'https://user:pw@siem.example.com/hook' })).toBe('url');
     expect(fieldOf({ url: 'https://siem.example.com/hook', timeoutMs: 0 })).toBe('timeoutMs');
-    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: { 'X-Lianfang-Signature': 'x' } })).toBe('headers.X-Lianfang-Signature');
-    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: { 'X-Route': 'a\r\nInjected: 1' } })).toBe('headers.X-Route');
+    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: { 'X-Lianfang-Signature': 'x' } })).toBe(
+      'headers.X-Lianfang-Signature',
+    );
+    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: { 'X-Route': 'a\r\nInjected: 1' } })).toBe(
+      'headers.X-Route',
+    );
     expect(fieldOf({ url: 'https://siem.example.com/hook', sekret: 'x' })).toBe('sekret');
     expect(fieldOf('https://siem.example.com/hook')).toBe('(config)');
   });
 
   it('refuses hop-by-hop and framing headers, naming each, whatever its case', () => {
-    for (const name of ['Transfer-Encoding', 'transfer-encoding', 'Content-Length', 'Host', 'Connection', 'Keep-Alive', 'Upgrade', 'TE', 'Trailer', 'Expect', 'Proxy-Authorization', 'proxy-connection']) {
+    for (const name of [
+      'Transfer-Encoding',
+      'transfer-encoding',
+      'Content-Length',
+      'Host',
+      'Connection',
+      'Keep-Alive',
+      'Upgrade',
+      'TE',
+      'Trailer',
+      'Expect',
+      'Proxy-Authorization',
+      'proxy-connection',
+    ]) {
       let error: unknown;
       try {
-        channel.validateConfig({ url: 'https://siem.example.com/hook', headers: { 'X-Route': 'a', [name]: 'chunked' } });
+        channel.validateConfig({
+          url: 'https://siem.example.com/hook',
+          headers: { 'X-Route': 'a', [name]: 'chunked' },
+        });
       } catch (err) {
         error = err;
       }
@@ -242,9 +277,18 @@ describe('WebhookChannel.validateConfig', () => {
       expect((error as ChannelConfigError).field).toBe(`headers.${name}`);
       expect((error as ChannelConfigError).message).toMatch(/hop-by-hop or framing header/);
     }
-    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: { Authorization: 'Bearer abc', 'X-Tenant': 't1' } })).toBeUndefined();
-    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: { 'X-Route': 'nul\u0000byte' } })).toBe('headers.X-Route');
-    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`X-H${i}`, 'v'])) })).toBe('headers');
+    expect(
+      fieldOf({ url: 'https://siem.example.com/hook', headers: { Authorization: 'Bearer abc', 'X-Tenant': 't1' } }),
+    ).toBeUndefined();
+    expect(fieldOf({ url: 'https://siem.example.com/hook', headers: { 'X-Route': 'nul\u0000byte' } })).toBe(
+      'headers.X-Route',
+    );
+    expect(
+      fieldOf({
+        url: 'https://siem.example.com/hook',
+        headers: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`X-H${i}`, 'v'])),
+      }),
+    ).toBe('headers');
   });
 
   it('accepts https anywhere, http only on loopback or with allowInsecureHttp', () => {

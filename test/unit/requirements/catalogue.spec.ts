@@ -35,7 +35,9 @@ describe('shipped requirement files', () => {
   });
 
   it('every YAML file in requirements/ has a schema', () => {
-    const yaml = readdirSync(REQUIREMENTS_DIR).filter((f) => f.endsWith('.yaml')).sort();
+    const yaml = readdirSync(REQUIREMENTS_DIR)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     expect(yaml).toEqual(CATALOGUE_FILES.map((f) => `${f}.yaml`).sort());
     for (const f of yaml) {
       expect(readdirSync(schemaDir)).toContain(f.replace(/\.yaml$/, '.schema.json'));
@@ -94,13 +96,35 @@ describe('catalogue content', () => {
   it('lists chapters 5-11 with the clause numbers of the recalled layout, marked unverified', () => {
     expect(cat.chapters.map((c) => c.number)).toEqual(['5', '6', '7', '8', '9', '10', '11']);
     expect(cat.clauses.map((c) => c.number)).toEqual([
-      '6.1', '6.2', '6.3', '6.4',
+      '6.1',
+      '6.2',
+      '6.3',
+      '6.4',
       // 7.1 is level protection (table of contents), so the recalled clauses after it end at 7.10.
-      '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '7.7', '7.8', '7.9', '7.10',
-      '8.1', '8.2', '8.3',
-      '9.1', '9.2', '9.3',
-      '10.1', '10.2', '10.3', '10.4',
-      '11.1', '11.2', '11.3', '11.4',
+      '7.1',
+      '7.2',
+      '7.3',
+      '7.4',
+      '7.5',
+      '7.6',
+      '7.7',
+      '7.8',
+      '7.9',
+      '7.10',
+      '8.1',
+      '8.2',
+      '8.3',
+      '9.1',
+      '9.2',
+      '9.3',
+      '10.1',
+      '10.2',
+      '10.3',
+      '10.4',
+      '11.1',
+      '11.2',
+      '11.3',
+      '11.4',
     ]);
     expect(cat.layout.confidence).toBe('unverified');
     expect(cat.clauses.every((c) => c.confidence === 'unverified')).toBe(true);
@@ -112,16 +136,23 @@ describe('catalogue content', () => {
     // security protection", "5 Main contents and activities", "7 Safety protection 7.1 Network
     // security leve[l protection]".
     expect(cat.principles.map((p) => p.id)).toEqual([
-      'GBT39204-4-principle-business', 'GBT39204-4-principle-risk', 'GBT39204-4-principle-sharing',
+      'GBT39204-4-principle-business',
+      'GBT39204-4-principle-risk',
+      'GBT39204-4-principle-sharing',
     ]);
     expect(cat.principles.every((p) => p.confidence === 'confirmed' && /https?:\/\//.test(p.source))).toBe(true);
     expect(cat.chapters.find((c) => c.number === '5')!.title.en).toBe('Main contents and activities');
     const ch7 = cat.chapters.find((c) => c.number === '7')!.clauses;
     expect(ch7[0]).toMatchObject({ number: '7.1', title: { zh: '网络安全等级保护' } });
-    expect(ch7.map((c) => [c.number, c.title.zh]).slice(-2)).toEqual([['7.9', '供应链安全保护'], ['7.10', '数据安全防护']]);
+    expect(ch7.map((c) => [c.number, c.title.zh]).slice(-2)).toEqual([
+      ['7.9', '供应链安全保护'],
+      ['7.10', '数据安全防护'],
+    ]);
     const doc = cat.documents.find((d) => d.id === 'GBT39204-2022')!;
     // The official English title of the catalogue record, https://bzchaxun.com/view/6104115012000000.html.
-    expect(doc.title.en).toBe('Information security technology—Cybersecurity requirements for critical information infrastructure protection');
+    expect(doc.title.en).toBe(
+      'Information security technology—Cybersecurity requirements for critical information infrastructure protection',
+    );
   });
 
   it('cites public sources, never a file users do not get', () => {
@@ -141,10 +172,21 @@ describe('catalogue content', () => {
   it('cites the articles of the published Measures, each confirmed one with its address', () => {
     // The article numbers as published (Arts. 4, 7, 8, 10, 11); the 2023 draft's numbering is gone.
     const articles: Record<string, string> = {
-      'NCIRM-2025-4-cii': 'Art. 4', 'NCIRM-2025-4-onward': 'Art. 4', 'NCIRM-2025-4-organ': 'Art. 4', 'NCIRM-2025-4-other': 'Art. 4',
-      'NCIRM-2025-4-provincial-onward': 'Art. 4', 'NCIRM-2025-4-police': 'Art. 4', 'NCIRM-2025-content': 'Art. 7',
-      'NCIRM-2025-partial': 'Art. 7 para. 2', 'NCIRM-2025-final': 'Art. 8', 'NCIRM-2025-10': 'Art. 10', 'NCIRM-2025-11': 'Art. 11',
-      'CIIPR-2021-18': 'Art. 18', 'CIIPR-2021-24': 'Art. 24', 'CIIPR-2021-25': 'Art. 25', 'CIIPR-2021-40': 'Art. 40',
+      'NCIRM-2025-4-cii': 'Art. 4',
+      'NCIRM-2025-4-onward': 'Art. 4',
+      'NCIRM-2025-4-organ': 'Art. 4',
+      'NCIRM-2025-4-other': 'Art. 4',
+      'NCIRM-2025-4-provincial-onward': 'Art. 4',
+      'NCIRM-2025-4-police': 'Art. 4',
+      'NCIRM-2025-content': 'Art. 7',
+      'NCIRM-2025-partial': 'Art. 7 para. 2',
+      'NCIRM-2025-final': 'Art. 8',
+      'NCIRM-2025-10': 'Art. 10',
+      'NCIRM-2025-11': 'Art. 11',
+      'CIIPR-2021-18': 'Art. 18',
+      'CIIPR-2021-24': 'Art. 24',
+      'CIIPR-2021-25': 'Art. 25',
+      'CIIPR-2021-40': 'Art. 40',
     };
     for (const [id, clause] of Object.entries(articles)) {
       const r = cat.requirement(id)!;
@@ -155,18 +197,34 @@ describe('catalogue content', () => {
     for (const id of ['NCIRM-2025-followup', 'NCIRM-2025-sector', 'NCIRM-2025-providers']) {
       expect(cat.requirement(id)).toMatchObject({ clause: 'article not identified', confidence: 'unverified' });
     }
-    expect(cat.ruleFor('cii', 'III')!.reports.final).toMatchObject({ within: 'P30D', dayKind: 'calendar', confidence: 'confirmed' });
+    expect(cat.ruleFor('cii', 'III')!.reports.final).toMatchObject({
+      within: 'P30D',
+      dayKind: 'calendar',
+      confidence: 'confirmed',
+    });
   });
 
   it('cites public sources only, never a file users do not get', () => {
-    const text = ['regulations', 'reporting-rules'].map((f) => readFileSync(join(REQUIREMENTS_DIR, `${f}.yaml`), 'utf8')).join('\n');
+    const text = ['regulations', 'reporting-rules']
+      .map((f) => readFileSync(join(REQUIREMENTS_DIR, `${f}.yaml`), 'utf8'))
+      .join('\n');
     expect(text).not.toMatch(/FACTS\.md|DESIGN\.md/);
     for (const d of cat.documents.filter((x) => x.id !== 'GBT39204-2022')) expect(d.source).toMatch(/https?:\/\//);
   });
 
   it('has the fixed category codes with their parents', () => {
-    const top = ['malware', 'network-attack', 'data-security', 'information-content', 'equipment-failure',
-      'non-compliant-operation', 'security-hazard', 'abnormal-behaviour', 'force-majeure', 'other'];
+    const top = [
+      'malware',
+      'network-attack',
+      'data-security',
+      'information-content',
+      'equipment-failure',
+      'non-compliant-operation',
+      'security-hazard',
+      'abnormal-behaviour',
+      'force-majeure',
+      'other',
+    ];
     for (const code of top) expect(cat.category(code)?.parent).toBeNull();
     expect(cat.category('ransomware')!.parent).toBe('malware');
     for (const code of ['intrusion', 'ddos', 'web-defacement', 'supply-chain-compromise']) {
@@ -196,22 +254,48 @@ describe('catalogue content', () => {
       ['supporting-facility-failure', '配套设施故障事件', 'equipment-failure'],
     ];
     for (const [code, zh, parent] of expected) {
-      expect({ code, zh: cat.category(code)?.name.zh, parent: cat.category(code)?.parent }).toEqual({ code, zh, parent });
+      expect({ code, zh: cat.category(code)?.name.zh, parent: cat.category(code)?.parent }).toEqual({
+        code,
+        zh,
+        parent,
+      });
       expect(cat.category(code)!.origin).toBe('standard');
     }
     // Only the two sub-categories we added for playbooks are product classes.
-    expect(cat.categories.filter((c) => c.origin === 'product').map((c) => c.code).sort()).toEqual(['intrusion', 'service-outage']);
+    expect(
+      cat.categories
+        .filter((c) => c.origin === 'product')
+        .map((c) => c.code)
+        .sort(),
+    ).toEqual(['intrusion', 'service-outage']);
   });
 
   it('has grades I-IV, grade I thresholds read in the final guide, and the four warning levels', () => {
     expect(cat.taxonomy.grades.map((g) => [g.code, g.name.zh])).toEqual([
-      ['I', '特别重大'], ['II', '重大'], ['III', '较大'], ['IV', '一般'],
+      ['I', '特别重大'],
+      ['II', '重大'],
+      ['III', '较大'],
+      ['IV', '一般'],
     ]);
     // Grade 一 items 1-7 were read in a reprint of the final guide (wlzx.gzy.edu.cn); grades 二/三 only in part.
-    expect(cat.taxonomy.grades.map((g) => g.thresholdsConfidence)).toEqual(['confirmed', 'unverified', 'unverified', 'unverified']);
+    expect(cat.taxonomy.grades.map((g) => g.thresholdsConfidence)).toEqual([
+      'confirmed',
+      'unverified',
+      'unverified',
+      'unverified',
+    ]);
     // Every grade describes every dimension the guide measures, including the ones it added.
     const dims = cat.taxonomy.gradingDimensions.map((d) => d.code);
-    expect(dims).toEqual(expect.arrayContaining(['site-unreachable', 'system-interruption', 'population-share', 'public-service', 'defacement-spread', 'personal-information']));
+    expect(dims).toEqual(
+      expect.arrayContaining([
+        'site-unreachable',
+        'system-interruption',
+        'population-share',
+        'public-service',
+        'defacement-spread',
+        'personal-information',
+      ]),
+    );
     for (const g of cat.taxonomy.grades) expect(g.criteria.map((c) => c.dimension)).toEqual(dims);
     expect(cat.taxonomy.grades.map((g) => g.reportMandatory)).toEqual([true, true, true, false]);
     expect(cat.taxonomy.earlyWarningLevels.map((l) => l.code)).toEqual(['red', 'orange', 'yellow', 'blue']);
@@ -221,7 +305,11 @@ describe('catalogue content', () => {
     expect(cat.earlyWarning.basis).toBe('product-default');
     expect(cat.earlyWarning.feedbackDefaultWithin).toEqual({ red: 'PT2H', orange: 'PT6H', yellow: 'P1D', blue: 'P3D' });
     expect(cat.reminders).toEqual([0.5, 0.8]);
-    expect(cat.escalation).toEqual({ basis: 'product-default', steps: ['commander', 'leader', 'admin'], stepDelay: 'PT15M' });
+    expect(cat.escalation).toEqual({
+      basis: 'product-default',
+      steps: ['commander', 'leader', 'admin'],
+      stepDelay: 'PT15M',
+    });
   });
 
   it('has one rule per operator kind with the Art. 4 recipients', () => {
@@ -246,39 +334,84 @@ describe('catalogue content', () => {
     expect(rule.reports.followUp).toMatchObject({ trigger: 'on-development', withinBasis: 'product-default' });
     const codes = cat.reportFields.map((f) => f.code);
     expect(codes).toEqual([
-      'organisation', 'contact', 'affectedSystems', 'affectedBusiness', 'occurredAt', 'detectedAt', 'location',
-      'category', 'grade', 'impact', 'losses', 'measuresTaken', 'measuresEffect', 'cause', 'nextSteps',
-      'supportNeeded', 'trend', 'investigationLeads', 'sceneProtection', 'ransomDetails', 'accountability', 'rectification', 'lessons', 'other',
+      'organisation',
+      'contact',
+      'affectedSystems',
+      'affectedBusiness',
+      'occurredAt',
+      'detectedAt',
+      'location',
+      'category',
+      'grade',
+      'impact',
+      'losses',
+      'measuresTaken',
+      'measuresEffect',
+      'cause',
+      'nextSteps',
+      'supportNeeded',
+      'trend',
+      'investigationLeads',
+      'sceneProtection',
+      'ransomDetails',
+      'accountability',
+      'rectification',
+      'lessons',
+      'other',
     ]);
   });
 
-  it('asks for the content items of Art. 7: trend, investigation leads and the ransom date; scene protection is optional', () => {
-    for (const kind of ['cii', 'organ', 'other'] as const) {
-      const initial = cat.ruleFor(kind, 'II')!.reports.initial;
-      expect(initial.requiredFields).toEqual(expect.arrayContaining(['trend', 'investigationLeads']));
-      // Not found in the published text (a 2023-draft item): offered, never required.
-      expect(initial.requiredFields).not.toContain('sceneProtection');
-      // Art. 7 para. 2: trend and cause may follow later.
-      expect(initial.minimumFields).not.toContain('trend');
-      expect(initial.requirementIds).toEqual(expect.arrayContaining(['NCIRM-2025-content', 'NCIRM-2025-partial']));
-    }
-    expect(cat.reportFields.find((f) => f.code === 'ransomDetails')!.label.zh).toContain('日期');
-  });
+  it(
+    'asks for the content items of Art. 7: trend, investigation leads and ' +
+      'the ransom date; scene protection is optional',
+    () => {
+      for (const kind of ['cii', 'organ', 'other'] as const) {
+        const initial = cat.ruleFor(kind, 'II')!.reports.initial;
+        expect(initial.requiredFields).toEqual(expect.arrayContaining(['trend', 'investigationLeads']));
+        // Not found in the published text (a 2023-draft item): offered, never required.
+        expect(initial.requiredFields).not.toContain('sceneProtection');
+        // Art. 7 para. 2: trend and cause may follow later.
+        expect(initial.minimumFields).not.toContain('trend');
+        expect(initial.requirementIds).toEqual(expect.arrayContaining(['NCIRM-2025-content', 'NCIRM-2025-partial']));
+      }
+      expect(cat.reportFields.find((f) => f.code === 'ransomDetails')!.label.zh).toContain('日期');
+    },
+  );
 
   it('models the onward report of the provincial cyberspace department: grade I/II within 1 hour of receipt', () => {
     const onward = cat.ruleFor('other', 'II')!.reports.onward!;
-    expect(onward).toMatchObject({ from: 'provincial-cyberspace-department', within: 'PT1H', clockStartsAt: 'receivedAt', grades: ['I', 'II'] });
+    expect(onward).toMatchObject({
+      from: 'provincial-cyberspace-department',
+      within: 'PT1H',
+      clockStartsAt: 'receivedAt',
+      grades: ['I', 'II'],
+    });
     expect(onward.requirementIds).toEqual(['NCIRM-2025-4-provincial-onward']);
   });
 
-  it('owes a police report for every operator kind and grade when a crime is suspected, with the national channels as data', () => {
-    expect(cat.policeReport).toMatchObject({ id: 'RR-police', within: 'PT24H', withinBasis: 'product-default', requirementIds: ['NCIRM-2025-4-police'] });
-    expect(cat.policeReportDeadline(new Date('2026-04-03T10:00:00+08:00')).toISOString()).toBe('2026-04-04T02:00:00.000Z');
-    expect(cat.nationalChannels.channels.map((c) => [c.kind, c.value])).toEqual([
-      ['hotline', '12387'], ['web', '12387.cert.org.cn'], ['mini-program', '12387'], ['wechat-account', 'CNCERT'],
-      ['email', '12387@cert.org.cn'], ['fax', '010-82992387'],
-    ]);
-  });
+  it(
+    'owes a police report for every operator kind and grade when a crime ' +
+      'is suspected, with the national channels as data',
+    () => {
+      expect(cat.policeReport).toMatchObject({
+        id: 'RR-police',
+        within: 'PT24H',
+        withinBasis: 'product-default',
+        requirementIds: ['NCIRM-2025-4-police'],
+      });
+      expect(cat.policeReportDeadline(new Date('2026-04-03T10:00:00+08:00')).toISOString()).toBe(
+        '2026-04-04T02:00:00.000Z',
+      );
+      expect(cat.nationalChannels.channels.map((c) => [c.kind, c.value])).toEqual([
+        ['hotline', '12387'],
+        ['web', '12387.cert.org.cn'],
+        ['mini-program', '12387'],
+        ['wechat-account', 'CNCERT'],
+        ['email', '12387@cert.org.cn'],
+        ['fax', '010-82992387'],
+      ]);
+    },
+  );
 });
 
 describe('broken catalogues are rejected with a one-line message naming file and path', () => {
@@ -313,7 +446,9 @@ describe('broken catalogues are rejected with a one-line message naming file and
   it('rejects a duration that does not parse', () => {
     const dir = brokenCopy('reporting-rules.yaml', (t) => replaceOnce(t, 'within: PT4H', 'within: PT4X'));
     const err = loadError(dir);
-    expect(err.message).toMatch(/^reporting-rules\.yaml \/rules\/2\/reports\/initial\/within: bad duration: "PT4X" is not/);
+    expect(err.message).toMatch(
+      /^reporting-rules\.yaml \/rules\/2\/reports\/initial\/within: bad duration: "PT4X" is not/,
+    );
   });
 
   it('rejects a calendar-dependent duration (months) in the escalation delay', () => {
@@ -323,23 +458,30 @@ describe('broken catalogues are rejected with a one-line message naming file and
 
   it('rejects a bad early-warning default duration', () => {
     const dir = brokenCopy('reporting-rules.yaml', (t) => replaceOnce(t, 'orange: PT6H', 'orange: six hours'));
-    expect(loadError(dir).message).toMatch(/^reporting-rules\.yaml \/earlyWarning\/feedbackDefaultWithin\/orange: bad duration/);
+    expect(loadError(dir).message).toMatch(
+      /^reporting-rules\.yaml \/earlyWarning\/feedbackDefaultWithin\/orange: bad duration/,
+    );
   });
 
   it('rejects a make-up working day that is not on a weekend, naming the entry', () => {
-    const dir = brokenCopy('reporting-rules.yaml', (t) => replaceOnce(t, 'workdays: [2026-01-04,', 'workdays: [2026-01-05,'));
-    expect(loadError(dir).message).toBe('reporting-rules.yaml /calendar/years/1/workdays/0: 2026-01-05 is a weekday; only a Saturday or Sunday can be a make-up working day');
+    const dir = brokenCopy('reporting-rules.yaml', (t) =>
+      replaceOnce(t, 'workdays: [2026-01-04,', 'workdays: [2026-01-05,'),
+    );
+    expect(loadError(dir).message).toBe(
+      'reporting-rules.yaml /calendar/years/1/workdays/0: 2026-01-05 is a ' +
+        'weekday; only a Saturday or Sunday can be a make-up working day',
+    );
   });
 
   it('rejects a holiday date the schema cannot catch (no 30 February)', () => {
     const dir = brokenCopy('reporting-rules.yaml', (t) => replaceOnce(t, 'from: 2026-02-15', 'from: 2026-02-30'));
-    expect(loadError(dir).message).toMatch(/^reporting-rules\.yaml \/calendar\/years\/1\/holidays\/1\/from: "2026-02-30" is not a calendar date/);
+    expect(loadError(dir).message).toMatch(
+      /^reporting-rules\.yaml \/calendar\/years\/1\/holidays\/1\/from: "2026-02-30" is not a calendar date/,
+    );
   });
 
   it('rejects malformed YAML with line and column', () => {
-    const dir = brokenCopy('taxonomy.yaml', (t) =>
-      replaceOnce(t, '{ code: ddos, name:', '{ code: ddos name: [ '),
-    );
+    const dir = brokenCopy('taxonomy.yaml', (t) => replaceOnce(t, '{ code: ddos, name:', '{ code: ddos name: [ '));
     const err = loadError(dir);
     expect(err.file).toBe('taxonomy.yaml');
     expect(err.message).toMatch(/^taxonomy\.yaml line \d+, column \d+: malformed YAML: /);
@@ -352,7 +494,9 @@ describe('broken catalogues are rejected with a one-line message naming file and
       line = out.split('\n').indexOf('defaultGrade: III') + 1;
       return out;
     });
-    expect(loadError(dir).message).toBe(`grade-suggestion.yaml line ${line}, column 1: malformed YAML: Map keys must be unique`);
+    expect(loadError(dir).message).toBe(
+      `grade-suggestion.yaml line ${line}, column 1: malformed YAML: Map keys must be unique`,
+    );
   });
 
   it('rejects a schema violation (bad enum) naming the path', () => {
@@ -360,31 +504,48 @@ describe('broken catalogues are rejected with a one-line message naming file and
       t.replace('    actor: operator\n    tags: [monitoring]\n', '    actor: vendor\n    tags: [monitoring]\n'),
     );
     expect(loadError(dir).message).toBe(
-      'gbt39204.yaml /items/0/actor: schema violation: must be one of ["operator","security-management-organisation","protection-department","public-security"]',
+      'gbt39204.yaml /items/0/actor: schema violation: must be one of ' +
+        '["operator","security-management-organisation","protection-department","public-security"]',
     );
   });
 
   it('rejects a missing required property and an unknown property', () => {
     const missing = brokenCopy('regulations.yaml', (t) =>
-      replaceOnce(t, '    actor: protection-department\n    tags: [reporting, deadline, onward]\n    confidence: confirmed\n    source: 国家网络安全事件报告管理办法 Art. 4, reprint', '    tags: [reporting, deadline, onward]\n    confidence: confirmed\n    source: 国家网络安全事件报告管理办法 Art. 4, reprint'),
+      replaceOnce(
+        t,
+        '    actor: protection-department\n    tags: [reporting, deadline, ' +
+          'onward]\n    confidence: confirmed\n    source: 国家网络安全事件报告管理办法 Art. ' +
+          '4, reprint',
+        '    tags: [reporting, deadline, onward]\n    confidence: confirmed\n  ' +
+          '  source: 国家网络安全事件报告管理办法 Art. 4, reprint',
+      ),
     );
-    expect(loadError(missing).message).toBe("regulations.yaml /items/1: schema violation: must have required property 'actor'");
-    const extra = brokenCopy('taxonomy.yaml', (t) => replaceOnce(t, '  - code: II\n', '  - code: II\n    colour: red\n'));
-    expect(loadError(extra).message).toBe('taxonomy.yaml /grades/1/colour: schema violation: property is not allowed here');
+    expect(loadError(missing).message).toBe(
+      "regulations.yaml /items/1: schema violation: must have required property 'actor'",
+    );
+    const extra = brokenCopy('taxonomy.yaml', (t) =>
+      replaceOnce(t, '  - code: II\n', '  - code: II\n    colour: red\n'),
+    );
+    expect(loadError(extra).message).toBe(
+      'taxonomy.yaml /grades/1/colour: schema violation: property is not allowed here',
+    );
   });
 
   it('rejects a grade code outside I-IV', () => {
     const dir = brokenCopy('reporting-rules.yaml', (t) => t.replace('grades: [I, II, III]', 'grades: [I, II, V]'));
     const err = loadError(dir);
-    expect(err.message).toMatch(/^reporting-rules\.yaml \/rules\/0\/grades\/2: schema violation: must be one of \["I","II","III","IV"\]$/);
+    expect(err.message).toMatch(
+      /^reporting-rules\.yaml \/rules\/0\/grades\/2: schema violation: must be one of \["I","II","III","IV"\]$/,
+    );
   });
 
   it('rejects a category whose parent does not exist', () => {
     const dir = brokenCopy('taxonomy.yaml', (t) =>
       replaceOnce(t, 'en: Ransomware }, parent: malware,', 'en: Ransomware }, parent: malicious,'),
     );
-    const idx = (parse(readFileSync(join(REQUIREMENTS_DIR, 'taxonomy.yaml'), 'utf8')) as { categories: Array<{ code: string }> })
-      .categories.findIndex((c) => c.code === 'ransomware');
+    const idx = (
+      parse(readFileSync(join(REQUIREMENTS_DIR, 'taxonomy.yaml'), 'utf8')) as { categories: Array<{ code: string }> }
+    ).categories.findIndex((c) => c.code === 'ransomware');
     expect(loadError(dir).message).toBe(`taxonomy.yaml /categories/${idx}/parent: unknown parent category "malicious"`);
   });
 
@@ -397,40 +558,77 @@ describe('broken catalogues are rejected with a one-line message naming file and
 
   it('rejects a report listing a field code that is not defined', () => {
     const dir = brokenCopy('reporting-rules.yaml', (t) =>
-      replaceOnce(t, 'requiredFields: [organisation, contact, grade, impact,', 'requiredFields: [organisation, contact, grade, harm,'),
+      replaceOnce(
+        t,
+        'requiredFields: [organisation, contact, grade, impact,',
+        'requiredFields: [organisation, contact, grade, harm,',
+      ),
     );
-    expect(loadError(dir).message).toBe('reporting-rules.yaml /rules/0/reports/followUp/requiredFields/3: unknown report field "harm"');
+    expect(loadError(dir).message).toBe(
+      'reporting-rules.yaml /rules/0/reports/followUp/requiredFields/3: unknown report field "harm"',
+    );
   });
 
   it('rejects a grade rule on an undeclared fact', () => {
     const dir = brokenCopy('grade-suggestion.yaml', (t) =>
-      replaceOnce(t, '{ fact: dataThreat, op: eq, value: especially-serious }', '{ fact: dataThreatLevel, op: eq, value: especially-serious }'),
+      replaceOnce(
+        t,
+        '{ fact: dataThreat, op: eq, value: especially-serious }',
+        '{ fact: dataThreatLevel, op: eq, value: especially-serious }',
+      ),
     );
-    expect(loadError(dir).message).toBe('grade-suggestion.yaml /rules/3/conditions/all/0: unknown fact "dataThreatLevel"');
+    expect(loadError(dir).message).toBe(
+      'grade-suggestion.yaml /rules/3/conditions/all/0: unknown fact "dataThreatLevel"',
+    );
   });
 
-  it('rejects an enum value outside the fact\'s values, and value labels that do not match the values', () => {
+  it("rejects an enum value outside the fact's values, and value labels that do not match the values", () => {
     const badValue = brokenCopy('grade-suggestion.yaml', (t) =>
-      replaceOnce(t, '{ fact: dataThreat, op: eq, value: especially-serious }', '{ fact: dataThreat, op: eq, value: catastrophic }'),
+      replaceOnce(
+        t,
+        '{ fact: dataThreat, op: eq, value: especially-serious }',
+        '{ fact: dataThreat, op: eq, value: catastrophic }',
+      ),
     );
-    expect(loadError(badValue).message).toBe('grade-suggestion.yaml /rules/3/conditions/all/0: value "catastrophic" is not one of especially-serious, serious, relatively-serious, some');
+    expect(loadError(badValue).message).toBe(
+      'grade-suggestion.yaml /rules/3/conditions/all/0: value "catastrophic" ' +
+        'is not one of especially-serious, serious, relatively-serious, some',
+    );
     const extraLabel = brokenCopy('grade-suggestion.yaml', (t) =>
-      replaceOnce(t, '      some: { zh: 一定威胁, en: Some threat }\n', '      some: { zh: 一定威胁, en: Some threat }\n      none: { zh: 无, en: None }\n'),
+      replaceOnce(
+        t,
+        '      some: { zh: 一定威胁, en: Some threat }\n',
+        '      some: { zh: 一定威胁, en: Some threat }\n      none: { zh: 无, en: None }\n',
+      ),
     );
-    expect(loadError(extraLabel).message).toBe('grade-suggestion.yaml /facts/7/valueLabels/none: "none" is not a value of fact "dataThreat"');
-    const missingLabel = brokenCopy('grade-suggestion.yaml', (t) => replaceOnce(t, '      some: { zh: 一定威胁, en: Some threat }\n', ''));
-    expect(loadError(missingLabel).message).toBe('grade-suggestion.yaml /facts/7/valueLabels: no label for value "some"');
+    expect(loadError(extraLabel).message).toBe(
+      'grade-suggestion.yaml /facts/7/valueLabels/none: "none" is not a value of fact "dataThreat"',
+    );
+    const missingLabel = brokenCopy('grade-suggestion.yaml', (t) =>
+      replaceOnce(t, '      some: { zh: 一定威胁, en: Some threat }\n', ''),
+    );
+    expect(loadError(missingLabel).message).toBe(
+      'grade-suggestion.yaml /facts/7/valueLabels: no label for value "some"',
+    );
   });
 
   it('rejects a grade rule without a source', () => {
     const dir = brokenCopy('grade-suggestion.yaml', (t) =>
-      replaceOnce(t, '    source: 《网络安全事件分级指南》 一、特别重大网络安全事件, item 7; reprint https://wlzx.gzy.edu.cn/info/1098/1576.htm\n', ''),
+      replaceOnce(
+        t,
+        '    source: 《网络安全事件分级指南》 一、特别重大网络安全事件, item 7; reprint https://wlzx.gzy.edu.cn/info/1098/1576.htm\n',
+        '',
+      ),
     );
-    expect(loadError(dir).message).toBe("grade-suggestion.yaml /rules/6: schema violation: must have required property 'source'");
+    expect(loadError(dir).message).toBe(
+      "grade-suggestion.yaml /rules/6: schema violation: must have required property 'source'",
+    );
   });
 
   it('rejects a grade item whose clause is not in the chapter layout', () => {
-    const dir = brokenCopy('gbt39204.yaml', (t) => replaceOnce(t, '- id: GBT39204-10.3-a\n    clause: "10.3"', '- id: GBT39204-10.3-a\n    clause: "10.5"'));
+    const dir = brokenCopy('gbt39204.yaml', (t) =>
+      replaceOnce(t, '- id: GBT39204-10.3-a\n    clause: "10.3"', '- id: GBT39204-10.3-a\n    clause: "10.5"'),
+    );
     expect(loadError(dir).message).toBe('gbt39204.yaml /items/7/clause: unknown clause "10.5"');
   });
 

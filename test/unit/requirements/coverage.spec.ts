@@ -42,8 +42,14 @@ describe('formatCoverage', () => {
       ]),
     );
     const lines = text.split('\n');
-    expect(lines[0]).toBe(`requirements: ${cat.requirements.length}, covered: 1, uncovered: ${cat.requirements.length - 1}, unknown citations: 1`);
-    expect(lines).toContain('✓ GBT39204-9.3-b  Act on warnings and give feedback to the issuing department  <- warning:step:feedback');
+    expect(lines[0]).toBe(
+      `requirements: ${cat.requirements.length}, covered: 1, ` +
+        `uncovered: ${cat.requirements.length - 1}, unknown ` +
+        `citations: 1`,
+    );
+    expect(lines).toContain(
+      '✓ GBT39204-9.3-b  Act on warnings and give feedback to the issuing department  <- warning:step:feedback',
+    );
     expect(lines).toContain('✗ GBT39204-9.1-a  Monitoring and early-warning regime established');
     expect(lines[lines.length - 1]).toBe('! unknown requirement NOPE-1 cited by warning:event:X');
     expect(lines).toHaveLength(1 + cat.requirements.length + 1);

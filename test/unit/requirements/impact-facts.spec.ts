@@ -15,17 +15,32 @@ describe('impact facts: YAML, DTO and type in step', () => {
     validateSync(plainToInstance(ImpactFactsDto, plain), { whitelist: true, forbidNonWhitelisted: true });
 
   it('the DTO validates exactly the facts the rules declare', () => {
-    const props = new Set(getMetadataStorage().getTargetValidationMetadatas(ImpactFactsDto, '', true, false).map((m) => m.propertyName));
+    const props = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(ImpactFactsDto, '', true, false)
+        .map((m) => m.propertyName),
+    );
     expect([...props].sort()).toEqual(facts.map((f) => f.name).sort());
   });
 
   it('the ImpactFacts type names the same facts', () => {
     // A Record over the type's keys: the compiler fails when a key is missing or extra.
     const keys: Record<keyof Required<ImpactFacts>, true> = {
-      ciiWholeOutageMinutes: true, ciiMainFunctionOutageMinutes: true, siteKind: true, siteUnreachableHours: true,
-      provincePopulationSharePercent: true, prefecturePopulationSharePercent: true, peopleServicesAffected: true,
-      dataThreat: true, personalInfoPersons: true, defacementHomePageHours: true, defacementOtherPageHours: true,
-      defacementReposts: true, defacementViews: true, defacementSpreadDetermined: true, economicLossCny: true,
+      ciiWholeOutageMinutes: true,
+      ciiMainFunctionOutageMinutes: true,
+      siteKind: true,
+      siteUnreachableHours: true,
+      provincePopulationSharePercent: true,
+      prefecturePopulationSharePercent: true,
+      peopleServicesAffected: true,
+      dataThreat: true,
+      personalInfoPersons: true,
+      defacementHomePageHours: true,
+      defacementOtherPageHours: true,
+      defacementReposts: true,
+      defacementViews: true,
+      defacementSpreadDetermined: true,
+      economicLossCny: true,
     };
     expect(Object.keys(keys).sort()).toEqual(facts.map((f) => f.name).sort());
   });
@@ -34,7 +49,8 @@ describe('impact facts: YAML, DTO and type in step', () => {
     const good = fact.type === 'enum' ? fact.values! : fact.type === 'number' ? [0, 10] : [true];
     for (const v of good) expect({ name, v, errors: check({ [name]: v }) }).toEqual({ name, v, errors: [] });
     const bad = fact.type === 'enum' ? ['not-a-value', 1] : ['ten', -1];
-    for (const v of bad) expect({ name, v, failed: check({ [name]: v }).map((e) => e.property) }).toEqual({ name, v, failed: [name] });
+    for (const v of bad)
+      expect({ name, v, failed: check({ [name]: v }).map((e) => e.property) }).toEqual({ name, v, failed: [name] });
   });
 
   it('enum facts label every value, and the DTO accepts exactly those values', () => {
@@ -44,7 +60,9 @@ describe('impact facts: YAML, DTO and type in step', () => {
   });
 
   it('shares are percentages and people, persons, reposts and views are whole numbers', () => {
-    expect(check({ provincePopulationSharePercent: 100.1 }).map((e) => e.property)).toEqual(['provincePopulationSharePercent']);
+    expect(check({ provincePopulationSharePercent: 100.1 }).map((e) => e.property)).toEqual([
+      'provincePopulationSharePercent',
+    ]);
     expect(check({ prefecturePopulationSharePercent: 100 })).toEqual([]);
     for (const name of ['peopleServicesAffected', 'personalInfoPersons', 'defacementReposts', 'defacementViews']) {
       expect(check({ [name]: 1.5 }).map((e) => e.property)).toEqual([name]);

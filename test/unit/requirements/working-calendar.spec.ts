@@ -1,4 +1,10 @@
-import { calendarProblems, loadCatalogue, WEEKDAYS_ONLY, WorkingCalendar, type CalendarYear } from '../../../src/requirements';
+import {
+  calendarProblems,
+  loadCatalogue,
+  WEEKDAYS_ONLY,
+  WorkingCalendar,
+  type CalendarYear,
+} from '../../../src/requirements';
 import type { Logger } from 'pino';
 import { RequirementsService } from '../../../src/requirements/requirements.service';
 import { uncoveredYears as uncoveredYearsFor } from '../../../src/requirements/working-calendar';
@@ -34,7 +40,10 @@ describe('working calendar (public holidays and make-up working days)', () => {
   // shipped rule given a 5-working-day summary report.
   const workingDayRule = (kind: 'other' | 'cii', grade: 'II' | 'III') => {
     const rule = shipped.ruleFor(kind, grade)!;
-    return { ...rule, reports: { ...rule.reports, final: { ...rule.reports.final, within: 'P5D', dayKind: 'working' as const } } };
+    return {
+      ...rule,
+      reports: { ...rule.reports, final: { ...rule.reports.final, within: 'P5D', dayKind: 'working' as const } },
+    };
   };
 
   it('a make-up Saturday counts: 5 working days after Friday 2025-10-10 end on Thursday, not Friday', () => {
@@ -52,7 +61,8 @@ describe('working calendar (public holidays and make-up working days)', () => {
 
   it('a year without a notice counts Monday to Friday, and is reported as uncovered near its start', () => {
     expect(cal.covers(2027)).toBe(false);
-    expect(cal.isWorkingDay(cst('2027-01-01T10:00:00'))).toBe(true); // a Friday; the 2027 notice is not in the catalogue
+    // A Friday; the 2027 notice is not in the catalogue.
+    expect(cal.isWorkingDay(cst('2027-01-01T10:00:00'))).toBe(true);
     expect(uncoveredYearsFor(cal, cst('2026-06-01T00:00:00'))).toEqual([]);
     expect(uncoveredYearsFor(cal, cst('2026-11-25T10:00:00'))).toEqual([2027]);
     expect(uncoveredYearsFor(cal, cst('2027-03-01T10:00:00'))).toEqual([2027]);
@@ -62,7 +72,11 @@ describe('working calendar (public holidays and make-up working days)', () => {
 
 describe('calendar data checks', () => {
   const year = (over: Partial<CalendarYear> = {}): CalendarYear => ({
-    year: 2026, source: 'test', holidays: [{ name: '春节', from: '2026-02-15', to: '2026-02-23' }], workdays: ['2026-02-14'], ...over,
+    year: 2026,
+    source: 'test',
+    holidays: [{ name: '春节', from: '2026-02-15', to: '2026-02-23' }],
+    workdays: ['2026-02-14'],
+    ...over,
   });
 
   it('accepts the shipped shape', () => {
@@ -70,9 +84,21 @@ describe('calendar data checks', () => {
   });
 
   it.each([
-    [[year({ holidays: [{ name: 'x', from: '2026-02-30', to: '2026-03-01' }] })], '/calendar/years/0/holidays/0/from', 'not a calendar date'],
-    [[year({ holidays: [{ name: 'x', from: '2027-01-01', to: '2027-01-01' }] })], '/calendar/years/0/holidays/0/from', 'not in 2026'],
-    [[year({ holidays: [{ name: '春节', from: '2026-02-23', to: '2026-02-15' }] })], '/calendar/years/0/holidays/0', 'ends (2026-02-15) before it starts (2026-02-23)'],
+    [
+      [year({ holidays: [{ name: 'x', from: '2026-02-30', to: '2026-03-01' }] })],
+      '/calendar/years/0/holidays/0/from',
+      'not a calendar date',
+    ],
+    [
+      [year({ holidays: [{ name: 'x', from: '2027-01-01', to: '2027-01-01' }] })],
+      '/calendar/years/0/holidays/0/from',
+      'not in 2026',
+    ],
+    [
+      [year({ holidays: [{ name: '春节', from: '2026-02-23', to: '2026-02-15' }] })],
+      '/calendar/years/0/holidays/0',
+      'ends (2026-02-15) before it starts (2026-02-23)',
+    ],
     [[year({ workdays: ['2026-02-16'] })], '/calendar/years/0/workdays/0', 'is a weekday'],
     [[year({ workdays: ['2026-02-15'] })], '/calendar/years/0/workdays/0', 'also listed as a holiday'],
     [[year(), year()], '/calendar/years/1/year', 'listed twice'],

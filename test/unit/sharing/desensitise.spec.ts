@@ -40,7 +40,12 @@ describe('desensitisation', () => {
     const incident = bundle.objects.find((o) => o.type === 'incident')!;
     const systems = bundle.objects.filter((o) => o.type === 'infrastructure').map((o) => o.name);
     expect(incident.name).toBe('Ransomware on [internal-host-1] at [organisation]');
-    expect(systems).toEqual(['[internal-host-1]', '[internal-host-3] ([private-ip-2])', '[internal-host-4]', 'ERP cluster']);
+    expect(systems).toEqual([
+      '[internal-host-1]',
+      '[internal-host-3] ([private-ip-2])',
+      '[internal-host-4]',
+      'ERP cluster',
+    ]);
     expect(incident.description).toContain('[internal-host-2] ([private-ip-1])');
     expect(incident.description).toContain('[private-ip-3]');
     expect(incident.description).toContain('[phone-removed]');
@@ -68,7 +73,8 @@ describe('desensitisation', () => {
     has({ what: 'z***@grid-east.example.cn', where: 'incident.description', rule: 'email' });
     has({ where: 'organisation.name', rule: 'organisation' });
     // personal data is masked even in the removal report
-    for (const v of [...PLANTED.mobiles, ...PLANTED.residentIds, ...PLANTED.emails]) expect(everything(removed)).not.toContain(v);
+    for (const v of [...PLANTED.mobiles, ...PLANTED.residentIds, ...PLANTED.emails])
+      expect(everything(removed)).not.toContain(v);
   });
 
   it('drops only the internal indicators', () => {
@@ -84,7 +90,10 @@ describe('desensitisation', () => {
   });
 
   it('honours configurable suffixes and exact host names', () => {
-    const input = sampleInput({ description: 'Pivot via JUMPBOX01 to billing.grid.example.cn and mail.example.org', affectedSystems: [] });
+    const input = sampleInput({
+      description: 'Pivot via JUMPBOX01 to billing.grid.example.cn and mail.example.org',
+      affectedSystems: [],
+    });
     const { input: out } = desensitiseExportInput(input, {
       internalHostSuffixes: ['.grid.example.cn'],
       internalHostnames: ['jumpbox01'],
@@ -105,7 +114,11 @@ describe('desensitisation', () => {
   });
 
   it('leaves text without sensitive data unchanged and reports nothing for it', () => {
-    const input = sampleInput({ title: 'Web defacement', description: 'Defaced at 10:30, see 203.0.113.9 and std::string bug', affectedSystems: ['portal'] });
+    const input = sampleInput({
+      title: 'Web defacement',
+      description: 'Defaced at 10:30, see 203.0.113.9 and std::string bug',
+      affectedSystems: ['portal'],
+    });
     input.indicators = [];
     const { input: out, removed: r } = desensitiseExportInput(input, { anonymiseOrganisation: false });
     expect(out.incident.description).toBe(input.incident.description);
@@ -122,7 +135,18 @@ describe('desensitisation', () => {
   });
 
   it('classifies addresses', () => {
-    for (const ip of ['10.0.0.1', '172.31.255.255', '192.168.0.1', '127.0.0.1', '169.254.1.1', '100.64.0.1', '::1', 'fc00::1', 'fe80::abcd', '::ffff:10.1.1.1']) {
+    for (const ip of [
+      '10.0.0.1',
+      '172.31.255.255',
+      '192.168.0.1',
+      '127.0.0.1',
+      '169.254.1.1',
+      '100.64.0.1',
+      '::1',
+      'fc00::1',
+      'fe80::abcd',
+      '::ffff:10.1.1.1',
+    ]) {
       expect(isNonPublicIp(ip)).toBe(true);
     }
     for (const ip of ['203.0.113.66', '172.32.0.1', '8.8.8.8', '2001:db8::1', '::ffff:203.0.113.1', 'not-an-ip']) {
@@ -131,6 +155,8 @@ describe('desensitisation', () => {
   });
 
   it('ships defaults for the suffixes the brief names', () => {
-    expect(DEFAULT_DESENSITISE_RULES.internalHostSuffixes).toEqual(expect.arrayContaining(['.internal', '.local', '.corp', '.lan']));
+    expect(DEFAULT_DESENSITISE_RULES.internalHostSuffixes).toEqual(
+      expect.arrayContaining(['.internal', '.local', '.corp', '.lan']),
+    );
   });
 });

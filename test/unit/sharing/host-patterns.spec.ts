@@ -1,4 +1,8 @@
-import { hostPatternProblem, matchesHostPattern, MAX_HOST_PATTERN_LENGTH } from '../../../src/sharing/stix/host-patterns';
+import {
+  hostPatternProblem,
+  matchesHostPattern,
+  MAX_HOST_PATTERN_LENGTH,
+} from '../../../src/sharing/stix/host-patterns';
 import { desensitiseExportInput, exportIncidentBundle } from '../../../src/sharing/stix';
 import { sampleInput } from './fixtures';
 
@@ -49,24 +53,39 @@ describe('internal host naming patterns', () => {
     expect(matchesHostPattern('*a*a*a', 'a'.repeat(10_000))).toBe(false); // longer than any host name: never matched
   });
 
-  it('desensitisation replaces bare host names matching the organisation\'s patterns, and drops indicators on them', () => {
-    const input = sampleInput({
-      title: 'Ransomware on trade-app-01',
-      description: 'Spread from trade-app-01 to TRADE-APP-02 and dc07; the vendor portal portal.example.org was not touched.',
-      affectedSystems: ['trade-app-01', 'dc07', 'ERP cluster'],
-    });
-    input.indicators.push({ type: 'domain-name', value: 'trade-app-03' }, { type: 'url', value: 'https://dc09/share/x' });
-    // Without the patterns the bare names pass (the finding).
-    const plain = JSON.stringify(exportIncidentBundle(input, { tlp: 'green', desensitise: true }).bundle);
-    expect(plain).toContain('trade-app-01');
-    const { bundle, removed } = exportIncidentBundle(input, { tlp: 'green', desensitise: { internalHostPatterns: ['trade-app-*', 'dc##'] } });
-    const text = JSON.stringify(bundle);
-    for (const name of ['trade-app-01', 'TRADE-APP-02', 'trade-app-03', 'dc07', 'dc09']) expect({ name, present: text.toLowerCase().includes(name.toLowerCase()) }).toEqual({ name, present: false });
-    expect(text).toContain('portal.example.org');
-    expect(text).toContain('ERP cluster');
-    expect(removed).toContainEqual(expect.objectContaining({ what: 'trade-app-01', where: 'incident.title', rule: 'internal-host' }));
-    expect(removed).toContainEqual(expect.objectContaining({ what: 'domain-name trade-app-03', rule: 'internal-host-indicator' }));
-    const { input: out } = desensitiseExportInput(input, { internalHostPatterns: ['trade-app-*', 'dc##'] });
-    expect(out.incident.affectedSystems).toEqual(['[internal-host-1]', '[internal-host-3]', 'ERP cluster']);
-  });
+  it(
+    "desensitisation replaces bare host names matching the organisation's " + 'patterns, and drops indicators on them',
+    () => {
+      const input = sampleInput({
+        title: 'Ransomware on trade-app-01',
+        description:
+          'Spread from trade-app-01 to TRADE-APP-02 and dc07; the vendor portal portal.example.org was not touched.',
+        affectedSystems: ['trade-app-01', 'dc07', 'ERP cluster'],
+      });
+      input.indicators.push(
+        { type: 'domain-name', value: 'trade-app-03' },
+        { type: 'url', value: 'https://dc09/share/x' },
+      );
+      // Without the patterns the bare names pass (the finding).
+      const plain = JSON.stringify(exportIncidentBundle(input, { tlp: 'green', desensitise: true }).bundle);
+      expect(plain).toContain('trade-app-01');
+      const { bundle, removed } = exportIncidentBundle(input, {
+        tlp: 'green',
+        desensitise: { internalHostPatterns: ['trade-app-*', 'dc##'] },
+      });
+      const text = JSON.stringify(bundle);
+      for (const name of ['trade-app-01', 'TRADE-APP-02', 'trade-app-03', 'dc07', 'dc09'])
+        expect({ name, present: text.toLowerCase().includes(name.toLowerCase()) }).toEqual({ name, present: false });
+      expect(text).toContain('portal.example.org');
+      expect(text).toContain('ERP cluster');
+      expect(removed).toContainEqual(
+        expect.objectContaining({ what: 'trade-app-01', where: 'incident.title', rule: 'internal-host' }),
+      );
+      expect(removed).toContainEqual(
+        expect.objectContaining({ what: 'domain-name trade-app-03', rule: 'internal-host-indicator' }),
+      );
+      const { input: out } = desensitiseExportInput(input, { internalHostPatterns: ['trade-app-*', 'dc##'] });
+      expect(out.incident.affectedSystems).toEqual(['[internal-host-1]', '[internal-host-3]', 'ERP cluster']);
+    },
+  );
 });

@@ -66,7 +66,11 @@ describe('exportIncidentBundle', () => {
     const { bundle } = exportIncidentBundle(sampleInput(), { tlp: 'amber' });
     const [identity] = byType(bundle.objects, 'identity');
     const [incident] = byType(bundle.objects, 'incident');
-    expect(identity).toMatchObject({ name: '华东示范电网有限公司', identity_class: 'organization', sectors: ['energy'] });
+    expect(identity).toMatchObject({
+      name: '华东示范电网有限公司',
+      identity_class: 'organization',
+      sectors: ['energy'],
+    });
     expect(incident).toMatchObject({
       spec_version: '2.1',
       created: '2026-03-01T08:00:00.000Z',
@@ -83,17 +87,28 @@ describe('exportIncidentBundle', () => {
     const indicators = byType(bundle.objects, 'indicator');
     const infrastructures = byType(bundle.objects, 'infrastructure');
     expect(indicators).toHaveLength(12);
-    expect(infrastructures.map((i) => i.name)).toEqual(['dc01.corp', 'scada-hmi.lan (192.168.1.15)', 'backup.local', 'ERP cluster']);
+    expect(infrastructures.map((i) => i.name)).toEqual([
+      'dc01.corp',
+      'scada-hmi.lan (192.168.1.15)',
+      'backup.local',
+      'ERP cluster',
+    ]);
     const relationships = byType(bundle.objects, 'relationship');
     expect(relationships).toHaveLength(indicators.length + infrastructures.length);
     for (const r of relationships) {
       expect(r.relationship_type).toBe('related-to');
       expect(r.target_ref).toBe(incident.id);
     }
-    expect(new Set(relationships.map((r) => r.source_ref))).toEqual(new Set([...indicators, ...infrastructures].map((o) => o.id)));
+    expect(new Set(relationships.map((r) => r.source_ref))).toEqual(
+      new Set([...indicators, ...infrastructures].map((o) => o.id)),
+    );
 
     const sha = indicators.find((i) => i.name === `file-sha256 ${'a'.repeat(64)}`);
-    expect(sha).toMatchObject({ pattern: `[file:hashes.'SHA-256' = '${'a'.repeat(64)}']`, pattern_type: 'stix', valid_from: '2026-03-01T08:00:00.000Z' });
+    expect(sha).toMatchObject({
+      pattern: `[file:hashes.'SHA-256' = '${'a'.repeat(64)}']`,
+      pattern_type: 'stix',
+      valid_from: '2026-03-01T08:00:00.000Z',
+    });
     const ip = indicators.find((i) => i.name === 'ipv4-addr 203.0.113.66');
     expect(ip).toMatchObject({ pattern: "[ipv4-addr:value = '203.0.113.66']", valid_from: '2026-03-01T07:55:00.000Z' });
     const url = indicators.find((i) => typeof i.name === 'string' && i.name.startsWith('url '));
@@ -115,7 +130,10 @@ describe('exportIncidentBundle', () => {
 
   it('does not link anonymised exports of one organisation through the identity id', () => {
     const first = exportIncidentBundle(sampleInput(), { tlp: 'green', desensitise: true }).bundle;
-    const second = exportIncidentBundle(sampleInput({ id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }), { tlp: 'green', desensitise: true }).bundle;
+    const second = exportIncidentBundle(sampleInput({ id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }), {
+      tlp: 'green',
+      desensitise: true,
+    }).bundle;
     const plain = exportIncidentBundle(sampleInput(), { tlp: 'green' }).bundle;
     const identityOf = (objects: StixObject[]): StixObject => byType(objects, 'identity')[0];
     expect(identityOf(first.objects).id).not.toBe(identityOf(second.objects).id);

@@ -21,37 +21,52 @@ function indicator(id: string, pattern: string, extra: Record<string, unknown> =
   };
 }
 
-const ID = (n: number): string => `${String(n).repeat(8)}-${String(n).repeat(4)}-4${String(n).repeat(3)}-8${String(n).repeat(3)}-${String(n).repeat(12)}`;
+const ID = (n: number): string =>
+  `${String(n).repeat(8)}-${String(n).repeat(4)}-4` +
+  `${String(n).repeat(3)}-8${String(n).repeat(3)}-` +
+  `${String(n).repeat(12)}`;
 
 describe('importIndicators', () => {
-  it.each([true, false])('round-trips the public indicators through export, text and parsing (desensitise: %s)', (desensitise) => {
-    const { bundle } = exportIncidentBundle(sampleInput(), { tlp: 'green', desensitise: desensitise || undefined });
-    const parsed = parseUntrustedBundle(JSON.stringify(bundle));
-    const { indicators, skipped } = importIndicators(parsed);
-    expect(skipped).toEqual([]);
-    const got = indicators.map(({ type, value }) => ({ type, value }));
-    const want = PUBLIC_INDICATORS.map(({ type, value }) => ({ type, value }));
-    if (desensitise) {
-      expect(got).toEqual(want);
-    } else {
-      // without desensitisation the internal indicators travel too
-      expect(got).toEqual(sampleInput().indicators.map(({ type, value }) => ({ type, value })));
-    }
-    const sha = indicators.find((i) => i.type === 'file-sha256')!;
-    expect(sha.validFrom).toBe('2026-03-01T08:00:00.000Z');
-    expect(indicators.every((i) => i.tlp === 'green' && i.stixId.startsWith('indicator--'))).toBe(true);
-    expect(indicators.find((i) => i.type === 'ipv4-addr')?.description).toBe('C2 server seen in firewall logs');
-  });
+  it.each([true, false])(
+    'round-trips the public indicators through export, text and parsing (desensitise: %s)',
+    (desensitise) => {
+      const { bundle } = exportIncidentBundle(sampleInput(), { tlp: 'green', desensitise: desensitise || undefined });
+      const parsed = parseUntrustedBundle(JSON.stringify(bundle));
+      const { indicators, skipped } = importIndicators(parsed);
+      expect(skipped).toEqual([]);
+      const got = indicators.map(({ type, value }) => ({ type, value }));
+      const want = PUBLIC_INDICATORS.map(({ type, value }) => ({ type, value }));
+      if (desensitise) {
+        expect(got).toEqual(want);
+      } else {
+        // without desensitisation the internal indicators travel too
+        expect(got).toEqual(sampleInput().indicators.map(({ type, value }) => ({ type, value })));
+      }
+      const sha = indicators.find((i) => i.type === 'file-sha256')!;
+      expect(sha.validFrom).toBe('2026-03-01T08:00:00.000Z');
+      expect(indicators.every((i) => i.tlp === 'green' && i.stixId.startsWith('indicator--'))).toBe(true);
+      expect(indicators.find((i) => i.type === 'ipv4-addr')?.description).toBe('C2 server seen in firewall logs');
+    },
+  );
 
   it('splits OR-joined comparisons and observations, and de-duplicates', () => {
     const bundle = {
       type: 'bundle',
       id: `bundle--${ID(1)}`,
       objects: [
-        indicator(ID(2), "[ipv4-addr:value = '198.51.100.1' OR ipv4-addr:value = '198.51.100.2' OR domain-name:value = 'bad.example']", {
-          object_marking_refs: [TLP_1_0_MARKING_IDS.white],
-        }),
-        indicator(ID(3), "[file:hashes.MD5 = '0123456789ABCDEF0123456789ABCDEF'] OR [file:hashes.'SHA-256' = '" + 'b'.repeat(64) + "'] OR [ipv4-addr:value = '198.51.100.1']"),
+        indicator(
+          ID(2),
+          "[ipv4-addr:value = '198.51.100.1' OR ipv4-addr:value = '198.51.100.2' OR domain-name:value = 'bad.example']",
+          {
+            object_marking_refs: [TLP_1_0_MARKING_IDS.white],
+          },
+        ),
+        indicator(
+          ID(3),
+          "[file:hashes.MD5 = '0123456789ABCDEF0123456789ABCDEF'] OR [file:hashes.'SHA-256' = '" +
+            'b'.repeat(64) +
+            "'] OR [ipv4-addr:value = '198.51.100.1']",
+        ),
       ],
     };
     const { indicators, skipped } = importIndicators(bundle);
@@ -76,7 +91,7 @@ describe('importIndicators', () => {
     ["[file:hashes.'SHA-1' = 'abc']", /unsupported object path/],
     ["[ipv4-addr:value = '198.51.100.1'", /expected "\]"/],
     ["[ipv4-addr:value = '198.51.100.1]", /unterminated string/],
-    ["[ipv4-addr:value = 198]", /quoted string/],
+    ['[ipv4-addr:value = 198]', /quoted string/],
     ["[ipv4-addr:value = '999.1.1.1']", /not a valid ipv4-addr/],
     ["[file:hashes.MD5 = 'abc']", /not a valid file-md5/],
     ["[url:value = 'not a url']", /not a valid url/],
@@ -113,14 +128,27 @@ describe('importIndicators', () => {
   it('reads escaped quotes and backslashes back exactly', () => {
     const value = "http://evil.example/a\\b'c''d\\\\";
     const { bundle } = exportIncidentBundle({ ...sampleInput(), indicators: [{ type: 'url', value }] }, { tlp: 'red' });
-    expect(importIndicators(parseUntrustedBundle(JSON.stringify(bundle))).indicators.map((i) => i.value)).toEqual([value]);
+    expect(importIndicators(parseUntrustedBundle(JSON.stringify(bundle))).indicators.map((i) => i.value)).toEqual([
+      value,
+    ]);
   });
 
   it('never throws, whatever it is given', () => {
-    const weird: unknown[] = [null, 42, 'x', [], { objects: 'no' }, { type: 'bundle', objects: [null, 1, { type: 'indicator' }, { type: 'indicator', pattern: 7 }] }];
+    const weird: unknown[] = [
+      null,
+      42,
+      'x',
+      [],
+      { objects: 'no' },
+      { type: 'bundle', objects: [null, 1, { type: 'indicator' }, { type: 'indicator', pattern: 7 }] },
+    ];
     for (const w of weird) expect(() => importIndicators(w)).not.toThrow();
     const getterBomb = { type: 'indicator' };
-    Object.defineProperty(getterBomb, 'pattern', { get: () => { throw new Error('boom'); } });
+    Object.defineProperty(getterBomb, 'pattern', {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     const result = importIndicators({ type: 'bundle', objects: [getterBomb] });
     expect(result.skipped[0].reason).toMatch(/unreadable object: boom/);
   });

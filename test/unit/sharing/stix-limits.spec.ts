@@ -12,12 +12,16 @@ function rejection(raw: unknown, limits?: Parameters<typeof parseUntrustedBundle
     parseUntrustedBundle(raw, limits);
   } catch (error) {
     if (error instanceof StixInputError) return error;
-    throw new Error(`threw something other than StixInputError: ${String(error)}`);
+    throw new Error(`threw something other than StixInputError: ${String(error)}`, { cause: error });
   }
   throw new Error('input was accepted');
 }
 
-function expectCode(raw: unknown, code: StixInputErrorCode, limits?: Parameters<typeof parseUntrustedBundle>[1]): StixInputError {
+function expectCode(
+  raw: unknown,
+  code: StixInputErrorCode,
+  limits?: Parameters<typeof parseUntrustedBundle>[1],
+): StixInputError {
   const error = rejection(raw, limits);
   expect(error.code).toBe(code);
   expect(error.message.length).toBeGreaterThan(0);
@@ -47,7 +51,8 @@ describe('parseUntrustedBundle', () => {
   });
 
   it('rejects nesting 10,000 levels deep, as text and as a parsed value, without overflowing the stack', () => {
-    const deepText = `{"type":"bundle","id":"${BUNDLE_ID}","objects":[{"x_deep":${'['.repeat(10_000)}${']'.repeat(10_000)}}]}`;
+    const deepText =
+      `{"type":"bundle","id":"${BUNDLE_ID}","objects":[{"x_deep":` + `${'['.repeat(10_000)}${']'.repeat(10_000)}}]}`;
     // refused by the scan before JSON.parse builds anything (the message then gives a character offset)
     expect(expectCode(deepText, 'too-deep').message).toMatch(/at character \d+/);
 
@@ -87,7 +92,10 @@ describe('parseUntrustedBundle', () => {
     bundle.objects[2].description = 'B'.repeat(64 * 1024 + 1);
     const error = expectCode(JSON.stringify(bundle), 'string-too-long');
     expect(error.path).toBe('/objects/2/description');
-    const keyed = expectCode({ type: 'bundle', id: BUNDLE_ID, objects: [{ ['k'.repeat(70_000)]: 1 }] }, 'string-too-long');
+    const keyed = expectCode(
+      { type: 'bundle', id: BUNDLE_ID, objects: [{ ['k'.repeat(70_000)]: 1 }] },
+      'string-too-long',
+    );
     expect(keyed.message).toMatch(/property name/);
   });
 
@@ -130,14 +138,21 @@ describe('parseUntrustedBundle', () => {
     expect(() => parseUntrustedBundle(bundle, {}, { allowExternalRefs: true })).not.toThrow();
   });
 
-  it('rejects hostile type names and extension keys as schema errors (the upstream pattern would backtrack for hours)', () => {
-    const hostile = `${'a'.repeat(40)}!`;
-    const error = expectCode({ type: 'bundle', id: BUNDLE_ID, objects: [{ type: hostile, id: `x--${hostile}` }] }, 'schema');
-    expect(error.details.map((d) => d.path)).toContain('/objects/0/type');
-    const bundle = structuredClone(good);
-    bundle.objects[2].extensions = { [`${'a'.repeat(40)}-ext!`]: { x: 1 } };
-    expectCode(bundle, 'schema');
-  });
+  it(
+    'rejects hostile type names and extension keys as schema errors (the ' +
+      'upstream pattern would backtrack for hours)',
+    () => {
+      const hostile = `${'a'.repeat(40)}!`;
+      const error = expectCode(
+        { type: 'bundle', id: BUNDLE_ID, objects: [{ type: hostile, id: `x--${hostile}` }] },
+        'schema',
+      );
+      expect(error.details.map((d) => d.path)).toContain('/objects/0/type');
+      const bundle = structuredClone(good);
+      bundle.objects[2].extensions = { [`${'a'.repeat(40)}-ext!`]: { x: 1 } };
+      expectCode(bundle, 'schema');
+    },
+  );
 
   it('refuses values JSON cannot hold in an already-parsed input', () => {
     expectCode({ type: 'bundle', id: BUNDLE_ID, objects: [{ f: () => 1 }] }, 'invalid-json');
@@ -156,7 +171,12 @@ describe('parseUntrustedBundle', () => {
 
   it('turns a throwing getter into invalid-json rather than letting it escape', () => {
     const evil = { type: 'bundle', id: BUNDLE_ID, objects: [{}] };
-    Object.defineProperty(evil.objects[0], 'boom', { enumerable: true, get: () => { throw new RangeError('gotcha'); } });
+    Object.defineProperty(evil.objects[0], 'boom', {
+      enumerable: true,
+      get: () => {
+        throw new RangeError('gotcha');
+      },
+    });
     expectCode(evil, 'invalid-json');
   });
 

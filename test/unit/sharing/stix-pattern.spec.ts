@@ -1,4 +1,9 @@
-import { buildPattern, escapePatternString, parseSimplePattern, type SharedIndicatorType } from '../../../src/sharing/stix';
+import {
+  buildPattern,
+  escapePatternString,
+  parseSimplePattern,
+  type SharedIndicatorType,
+} from '../../../src/sharing/stix';
 
 describe('STIX patterns', () => {
   it('escapes backslashes before quotes', () => {
@@ -29,9 +34,15 @@ describe('STIX patterns', () => {
 
   it('accepts hash name spellings seen in the wild', () => {
     for (const path of ["file:hashes.'SHA-256'", 'file:hashes.SHA256', "file:hashes.'sha256'"]) {
-      expect(parseSimplePattern(`[${path} = 'x']`)).toEqual({ ok: true, comparisons: [{ type: 'file-sha256', value: 'x' }] });
+      expect(parseSimplePattern(`[${path} = 'x']`)).toEqual({
+        ok: true,
+        comparisons: [{ type: 'file-sha256', value: 'x' }],
+      });
     }
-    expect(parseSimplePattern("[file:hashes.'MD5' = 'x']")).toEqual({ ok: true, comparisons: [{ type: 'file-md5', value: 'x' }] });
+    expect(parseSimplePattern("[file:hashes.'MD5' = 'x']")).toEqual({
+      ok: true,
+      comparisons: [{ type: 'file-md5', value: 'x' }],
+    });
   });
 
   it('rejects an invalid escape instead of guessing', () => {

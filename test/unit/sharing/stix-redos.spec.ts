@@ -11,7 +11,8 @@ function schemaPatterns(): string[] {
     else if (typeof node === 'object' && node !== null) {
       for (const [key, value] of Object.entries(node)) {
         if (key === 'pattern' && typeof value === 'string') found.add(value);
-        if (key === 'patternProperties' && typeof value === 'object' && value !== null) Object.keys(value).forEach((k) => found.add(k));
+        if (key === 'patternProperties' && typeof value === 'object' && value !== null)
+          Object.keys(value).forEach((k) => found.add(k));
         stack.push(value);
       }
     }
@@ -24,7 +25,8 @@ function probes(n: number): string[] {
   const prefixes = ['', 'cpe:2.3:a:', 'en', 'ab-', '0000:'];
   const suffixes = ['!', '', ':!', '-ext!'];
   const out: string[] = [];
-  for (const p of prefixes) for (const b of bodies) for (const s of suffixes) out.push(p + b.repeat(Math.ceil(n / b.length)) + s);
+  for (const p of prefixes)
+    for (const b of bodies) for (const s of suffixes) out.push(p + b.repeat(Math.ceil(n / b.length)) + s);
   return out;
 }
 
@@ -48,7 +50,32 @@ describe('schema regular expressions against hostile strings', () => {
   });
 
   it('rewrites accept exactly what the originals accept on a sample of names', () => {
-    const samples = ['indicator', 'x-lianfang-note', 'a', 'ab', 'a-', 'a--b', '-a', 'A', 'a_b', 'x509-certificate', 'a1-2b-', 'foo-ext', 'my-thing-ext', 'ext', '-ext', 'a-ext-', 'en', 'en-US', 'zh-Hans-CN', 'abc', 'en-abcde', 'en-1abc', 'EN', 'en-us'];
+    const samples = [
+      'indicator',
+      'x-lianfang-note',
+      'a',
+      'ab',
+      'a-',
+      'a--b',
+      '-a',
+      'A',
+      'a_b',
+      'x509-certificate',
+      'a1-2b-',
+      'foo-ext',
+      'my-thing-ext',
+      'ext',
+      '-ext',
+      'a-ext-',
+      'en',
+      'en-US',
+      'zh-Hans-CN',
+      'abc',
+      'en-abcde',
+      'en-1abc',
+      'EN',
+      'en-us',
+    ];
     for (const [original, safe] of Object.entries(SAFE_PATTERN_REWRITES)) {
       const a = new RegExp(original);
       const b = new RegExp(safe);

@@ -6,7 +6,10 @@ import { STIX_SCHEMA_FILES } from '../../../src/sharing/stix/schemas';
 const VENDORED = join(__dirname, '../../../src/sharing/stix/schemas');
 // The SHA-256 of every file as copied from upstream (SOURCE.md), so a clone checks itself: no test reads
 // anything outside the repository.
-const SUMS = readFileSync(join(VENDORED, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split(/\s+/) as [string, string]);
+const SUMS = readFileSync(join(VENDORED, 'SHA256SUMS'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => l.split(/\s+/) as [string, string]);
 
 function jsonFiles(root: string): string[] {
   const out: string[] = [];
@@ -35,7 +38,12 @@ describe('vendored OASIS STIX schemas', () => {
   it('are byte-for-byte the upstream copy recorded in SHA256SUMS (no silent local edits)', () => {
     expect(SUMS.map(([, file]) => file).sort()).toEqual(jsonFiles(VENDORED));
     for (const [digest, file] of SUMS) {
-      expect([file, createHash('sha256').update(readFileSync(join(VENDORED, file))).digest('hex')]).toEqual([file, digest]);
+      expect([
+        file,
+        createHash('sha256')
+          .update(readFileSync(join(VENDORED, file)))
+          .digest('hex'),
+      ]).toEqual([file, digest]);
     }
   });
 });

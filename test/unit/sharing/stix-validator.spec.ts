@@ -32,7 +32,17 @@ describe('StixValidator', () => {
   });
 
   it('knows a schema per STIX type, incident included', () => {
-    expect(validator.knownTypes()).toEqual(expect.arrayContaining(['incident', 'indicator', 'identity', 'marking-definition', 'relationship', 'sighting', 'ipv4-addr']));
+    expect(validator.knownTypes()).toEqual(
+      expect.arrayContaining([
+        'incident',
+        'indicator',
+        'identity',
+        'marking-definition',
+        'relationship',
+        'sighting',
+        'ipv4-addr',
+      ]),
+    );
   });
 
   describe('rules the schemas cannot express', () => {
@@ -43,7 +53,10 @@ describe('StixValidator', () => {
       const result = validator.validateBundle(bundle);
       expect(result.ok).toBe(false);
       expect(result.errors).toEqual([
-        { path: `/objects/${indexOf(bundle, incident)}/modified`, message: expect.stringContaining('earlier than created') },
+        {
+          path: `/objects/${indexOf(bundle, incident)}/modified`,
+          message: expect.stringContaining('earlier than created'),
+        },
       ]);
     });
 
@@ -58,10 +71,34 @@ describe('StixValidator', () => {
     });
 
     it.each([
-      ['created_by_ref', (b: StixBundle) => { find(b, 'incident').created_by_ref = 'identity--11111111-1111-4111-8111-111111111111'; }, '/created_by_ref'],
-      ['object_marking_refs', (b: StixBundle) => { find(b, 'indicator').object_marking_refs = ['marking-definition--22222222-2222-4222-8222-222222222222']; }, '/object_marking_refs/0'],
-      ['relationship source_ref', (b: StixBundle) => { find(b, 'relationship').source_ref = 'indicator--33333333-3333-4333-8333-333333333333'; }, '/source_ref'],
-      ['relationship target_ref', (b: StixBundle) => { find(b, 'relationship').target_ref = 'incident--44444444-4444-4444-8444-444444444444'; }, '/target_ref'],
+      [
+        'created_by_ref',
+        (b: StixBundle) => {
+          find(b, 'incident').created_by_ref = 'identity--11111111-1111-4111-8111-111111111111';
+        },
+        '/created_by_ref',
+      ],
+      [
+        'object_marking_refs',
+        (b: StixBundle) => {
+          find(b, 'indicator').object_marking_refs = ['marking-definition--22222222-2222-4222-8222-222222222222'];
+        },
+        '/object_marking_refs/0',
+      ],
+      [
+        'relationship source_ref',
+        (b: StixBundle) => {
+          find(b, 'relationship').source_ref = 'indicator--33333333-3333-4333-8333-333333333333';
+        },
+        '/source_ref',
+      ],
+      [
+        'relationship target_ref',
+        (b: StixBundle) => {
+          find(b, 'relationship').target_ref = 'incident--44444444-4444-4444-8444-444444444444';
+        },
+        '/target_ref',
+      ],
     ])('flags a dangling %s', (_name, mutate, suffix) => {
       const bundle = fresh();
       mutate(bundle);
@@ -83,11 +120,16 @@ describe('StixValidator', () => {
         modified: '2026-03-01T08:00:00.000Z',
         sighting_of_ref: 'indicator--66666666-6666-4666-8666-666666666666',
         where_sighted_refs: [identity.id],
-        granular_markings: [{ marking_ref: 'marking-definition--77777777-7777-4777-8777-777777777777', selectors: ['count'] }],
+        granular_markings: [
+          { marking_ref: 'marking-definition--77777777-7777-4777-8777-777777777777', selectors: ['count'] },
+        ],
       };
       bundle.objects.unshift(sighting); // every other reference now points forward and must still resolve
       const result = validator.validateBundle(bundle);
-      expect(result.errors.map((e) => e.path).sort()).toEqual(['/objects/0/granular_markings/0/marking_ref', '/objects/0/sighting_of_ref']);
+      expect(result.errors.map((e) => e.path).sort()).toEqual([
+        '/objects/0/granular_markings/0/marking_ref',
+        '/objects/0/sighting_of_ref',
+      ]);
     });
 
     it('accepts known TLP marking ids without their definition in the bundle', () => {
@@ -112,7 +154,10 @@ describe('StixValidator', () => {
       const result = validator.validateBundle(bundle);
       expect(result.ok).toBe(false);
       expect(result.errors).toEqual([
-        { path: `/objects/${bundle.objects.length - 1}/id`, message: expect.stringContaining(`duplicate id ${indicator.id}`) },
+        {
+          path: `/objects/${bundle.objects.length - 1}/id`,
+          message: expect.stringContaining(`duplicate id ${indicator.id}`),
+        },
       ]);
     });
 
@@ -123,7 +168,10 @@ describe('StixValidator', () => {
       bundle.objects[i] = { ...infrastructure, type: 'tool' };
       const result = validator.validateBundle(bundle);
       expect(result.ok).toBe(false);
-      expect(result.errors).toContainEqual({ path: `/objects/${i}/id`, message: 'id prefix does not match type "tool"' });
+      expect(result.errors).toContainEqual({
+        path: `/objects/${i}/id`,
+        message: 'id prefix does not match type "tool"',
+      });
     });
   });
 
@@ -138,7 +186,9 @@ describe('StixValidator', () => {
       expect(result.ok).toBe(false);
       const paths = result.errors.map((e) => e.path);
       expect(paths).toContain(`/objects/${indexOf(bundle, indicator)}`);
-      expect(result.errors.find((e) => e.path === `/objects/${indexOf(bundle, indicator)}`)?.message).toMatch(/pattern/);
+      expect(result.errors.find((e) => e.path === `/objects/${indexOf(bundle, indicator)}`)?.message).toMatch(
+        /pattern/,
+      );
       expect(paths).toContain(`/objects/${indexOf(bundle, incident)}/created`);
     });
 
@@ -159,9 +209,16 @@ describe('StixValidator', () => {
     });
 
     it('checks the envelope: type, id and a non-empty objects array', () => {
-      expect(validator.validateBundle({ type: 'bundle', id: 'bundle--1', objects: [] }).errors.map((e) => e.path).sort()).toEqual(['/id', '/objects']);
+      expect(
+        validator
+          .validateBundle({ type: 'bundle', id: 'bundle--1', objects: [] })
+          .errors.map((e) => e.path)
+          .sort(),
+      ).toEqual(['/id', '/objects']);
       expect(validator.validateBundle({ type: 'collection', id: fresh().id, objects: fresh().objects }).ok).toBe(false);
-      expect(validator.validateBundle({ type: 'bundle', id: fresh().id, objects: ['x', null] }).errors.map((e) => e.path)).toEqual(['/objects/0', '/objects/1']);
+      expect(
+        validator.validateBundle({ type: 'bundle', id: fresh().id, objects: ['x', null] }).errors.map((e) => e.path),
+      ).toEqual(['/objects/0', '/objects/1']);
       expect(validator.validateBundle('not even an object').ok).toBe(false);
     });
 

@@ -63,7 +63,12 @@ describe('early-warning machine v1', () => {
     expect(missed.effects.map((e) => e.type)).toEqual(['notify']);
     expect(missed.s.can({ type: 'DEADLINE_MISSED', timer: 'warning-feedback', generation: 1 })).toBe(false);
     expect(s.can({ type: 'DEADLINE_MISSED', timer: 'warning-feedback', generation: 0 })).toBe(false);
-    ({ s } = run(s, { type: 'START_ASSESSMENT' }, { type: 'ASSESSED', applicable: false }, { type: 'FEEDBACK_SENT', feedbackId: 'f' }));
+    ({ s } = run(
+      s,
+      { type: 'START_ASSESSMENT' },
+      { type: 'ASSESSED', applicable: false },
+      { type: 'FEEDBACK_SENT', feedbackId: 'f' },
+    ));
     expect(s.can({ type: 'DEADLINE_REMINDER', timer: 'warning-feedback', generation: 1, fraction: 0.5 })).toBe(false);
   });
 
@@ -75,11 +80,20 @@ describe('early-warning machine v1', () => {
       { type: 'ACTIONS_TAKEN', summary: 's' },
       { type: 'FEEDBACK_SENT', feedbackId: 'f' },
       { type: 'CLOSE' },
-      { type: 'DEADLINE_MISSED', timer: 'warning-feedback', generation: snap.context.deadlines['warning-feedback']?.generation ?? 1 },
+      {
+        type: 'DEADLINE_MISSED',
+        timer: 'warning-feedback',
+        generation: snap.context.deadlines['warning-feedback']?.generation ?? 1,
+      },
       { type: 'DEADLINE_REMINDER', timer: 'warning-feedback', generation: 1, fraction: 0.5 },
     ];
     const serialize = (snap: Snap) =>
-      JSON.stringify({ v: snap.value, d: snap.context.deadlines['warning-feedback']?.status, a: snap.context.actionsSummary !== null, r: snap.context.deadlines['warning-feedback']?.reminded.length });
+      JSON.stringify({
+        v: snap.value,
+        d: snap.context.deadlines['warning-feedback']?.status,
+        a: snap.context.actionsSummary !== null,
+        r: snap.context.deadlines['warning-feedback']?.reminded.length,
+      });
     const adjacency = getAdjacencyMap(earlyWarningMachineV1, {
       input: { warningId: 'w', level: 'red' },
       events,

@@ -1,10 +1,6 @@
 import { initialTransition, transition, type ExecutableActionObject } from 'xstate';
 import { effectsOf } from '../../../workflows/snapshot';
-import {
-  incidentMachineV1,
-  type IncidentEvent,
-  type IncidentInput,
-} from '../../../workflows/incident';
+import { incidentMachineV1, type IncidentEvent, type IncidentInput } from '../../../workflows/incident';
 import type { Phase, Role, StepState, WorkflowEffect } from '../../../workflows/types';
 
 export type IncidentSnapshot = ReturnType<typeof initialTransition<typeof incidentMachineV1>>[0];
@@ -53,7 +49,10 @@ export class Driver {
   lastEffects: WorkflowEffect[];
 
   /** Version 1 unless told otherwise; both versions share context and event types. */
-  constructor(input: IncidentInput, readonly machine: typeof incidentMachineV1 = incidentMachineV1) {
+  constructor(
+    input: IncidentInput,
+    readonly machine: typeof incidentMachineV1 = incidentMachineV1,
+  ) {
     const [snapshot, actions] = initialTransition(machine, input);
     this.snapshot = snapshot;
     this.lastEffects = effectsOf(actions as ExecutableActionObject[]);
@@ -71,7 +70,13 @@ export class Driver {
   complete(stepId: string, role?: Role): this {
     const step = this.snapshot.context.steps.find((s) => s.id === stepId);
     if (!step) throw new Error(`no step ${stepId}`);
-    return this.send({ type: 'COMPLETE_STEP', stepId, role: role ?? step.roles[0]!, actorId: 'user-1', at: '2026-11-02T10:00:00Z' });
+    return this.send({
+      type: 'COMPLETE_STEP',
+      stepId,
+      role: role ?? step.roles[0]!,
+      actorId: 'user-1',
+      at: '2026-11-02T10:00:00Z',
+    });
   }
 
   /** Completes every open mandatory step of a phase with the first role each step allows. */

@@ -1,7 +1,13 @@
 import { getAdjacencyMap, getShortestPaths } from '@xstate/graph';
 import { getMicrosteps, type AnyStateNode } from 'xstate';
 import { allowedEvents, machineEventTypes } from '../../../workflows/allowed-events';
-import { incidentEventCandidates, incidentMachineV1, incidentMachineV2, type IncidentEvent, type IncidentTimer } from '../../../workflows/incident';
+import {
+  incidentEventCandidates,
+  incidentMachineV1,
+  incidentMachineV2,
+  type IncidentEvent,
+  type IncidentTimer,
+} from '../../../workflows/incident';
 import { maySend } from '../../../workflows/permissions';
 import { ROLES, type Role } from '../../../workflows/types';
 import { compactSteps, incidentInput, type IncidentSnapshot } from './helpers';
@@ -134,7 +140,9 @@ describe.each([incidentMachineV1, incidentMachineV2])('incident machine v$versio
       grew = false;
       for (const k of keys) {
         if (canFinish.has(k)) continue;
-        const next = Object.values(adjacency[k as keyof typeof adjacency]!.transitions).map((t) => serializeState(t.state));
+        const next = Object.values(adjacency[k as keyof typeof adjacency]!.transitions).map((t) =>
+          serializeState(t.state),
+        );
         if (next.some((n) => canFinish.has(n))) {
           canFinish.add(k);
           grew = true;
@@ -162,15 +170,28 @@ describe.each([incidentMachineV1, incidentMachineV2])('incident machine v$versio
     for (const k of keys) {
       const { state, transitions } = adjacency[k as keyof typeof adjacency]!;
       for (const t of Object.values(transitions)) {
-        if (t.event.type !== 'ADVANCE' && t.event.type !== 'CONFIRM' && t.event.type !== 'REVIEW_COMPLETED' && t.event.type !== 'REIDENTIFICATION_COMPLETED') continue;
+        if (
+          t.event.type !== 'ADVANCE' &&
+          t.event.type !== 'CONFIRM' &&
+          t.event.type !== 'REVIEW_COMPLETED' &&
+          t.event.type !== 'REIDENTIFICATION_COMPLETED'
+        )
+          continue;
         if (serializeState(t.state) === k) continue;
         // The phase the incident was in before this transition.
-        const before = state.matches('triage') ? 'triage'
-          : state.matches('review') ? 'review'
-          : state.matches('reidentification') ? 'reidentification'
-          : (['containment', 'eradication', 'recovery'] as const).find((p) => state.matches({ response: { handling: p } }));
+        const before = state.matches('triage')
+          ? 'triage'
+          : state.matches('review')
+            ? 'review'
+            : state.matches('reidentification')
+              ? 'reidentification'
+              : (['containment', 'eradication', 'recovery'] as const).find((p) =>
+                  state.matches({ response: { handling: p } }),
+                );
         if (!before) continue;
-        const open = state.context.steps.filter((s) => s.mandatory && s.status !== 'done' && order.indexOf(s.phase) <= order.indexOf(before));
+        const open = state.context.steps.filter(
+          (s) => s.mandatory && s.status !== 'done' && order.indexOf(s.phase) <= order.indexOf(before),
+        );
         expect(open.map((s) => s.id)).toEqual([]);
       }
     }
@@ -200,36 +221,48 @@ describe.each([incidentMachineV1, incidentMachineV2])('incident machine v$versio
     }
   });
 
-  it('allowedEvents lists exactly what an exhaustive search over step, role and status finds, in every reachable state', () => {
-    // The candidate generator leaves out step variants that cannot pass (other roles, wrong status);
-    // this oracle tries every step with every role for both step events, whatever the step's status.
-    const oracle = (s: IncidentSnapshot, role: Role): string[] => {
-      const variants: IncidentEvent[] = incidentEventCandidates(s.context).filter((e) => e.type !== 'COMPLETE_STEP' && e.type !== 'REOPEN_STEP');
-      for (const step of s.context.steps) {
-        variants.push({ type: 'COMPLETE_STEP', stepId: step.id, role, actorId: '', at: '' });
-        variants.push({ type: 'REOPEN_STEP', stepId: step.id, role, actorId: '', at: '' });
+  it(
+    'allowedEvents lists exactly what an exhaustive search over step, role ' +
+      'and status finds, in every reachable state',
+    () => {
+      // The candidate generator leaves out step variants that cannot pass (other roles, wrong status);
+      // this oracle tries every step with every role for both step events, whatever the step's status.
+      const oracle = (s: IncidentSnapshot, role: Role): string[] => {
+        const variants: IncidentEvent[] = incidentEventCandidates(s.context).filter(
+          (e) => e.type !== 'COMPLETE_STEP' && e.type !== 'REOPEN_STEP',
+        );
+        for (const step of s.context.steps) {
+          variants.push({ type: 'COMPLETE_STEP', stepId: step.id, role, actorId: '', at: '' });
+          variants.push({ type: 'REOPEN_STEP', stepId: step.id, role, actorId: '', at: '' });
+        }
+        if (s.status !== 'active') return [];
+        return machineEventTypes(incidentMachineV1).filter((type) => {
+          if (!maySend('incident', type, role)) return false;
+          const ofType = variants.filter((e) => e.type === type);
+          return (ofType.length ? ofType : [{ type } as IncidentEvent]).some((e) => s.can(e));
+        });
+      };
+      // Reopening needs a done step: take every reachable state, and each with its done steps.
+      let compared = 0;
+      for (const k of keys) {
+        const s = adjacency[k as keyof typeof adjacency]!.state;
+        for (const role of ROLES) {
+          expect([k, role, allowedEvents(incidentMachineV1, s, { role })]).toEqual([k, role, oracle(s, role)]);
+          compared++;
+        }
+        const union = [...new Set(ROLES.flatMap((role) => oracle(s, role)))];
+        expect(new Set(allowedEvents(incidentMachineV1, s))).toEqual(new Set(union));
       }
-      if (s.status !== 'active') return [];
-      return machineEventTypes(incidentMachineV1).filter((type) => {
-        if (!maySend('incident', type, role)) return false;
-        const ofType = variants.filter((e) => e.type === type);
-        return (ofType.length ? ofType : [{ type } as IncidentEvent]).some((e) => s.can(e));
-      });
-    };
-    // Reopening needs a done step: take every reachable state, and each with its done steps.
-    let compared = 0;
-    for (const k of keys) {
-      const s = adjacency[k as keyof typeof adjacency]!.state;
-      for (const role of ROLES) {
-        expect([k, role, allowedEvents(incidentMachineV1, s, { role })]).toEqual([k, role, oracle(s, role)]);
-        compared++;
-      }
-      const union = [...new Set(ROLES.flatMap((role) => oracle(s, role)))];
-      expect(new Set(allowedEvents(incidentMachineV1, s))).toEqual(new Set(union));
-    }
-    expect(compared).toBe(keys.length * ROLES.length);
-    expect(keys.some((k) => allowedEvents(incidentMachineV1, adjacency[k as keyof typeof adjacency]!.state, { role: 'commander' }).includes('REOPEN_STEP'))).toBe(true);
-  });
+      expect(compared).toBe(keys.length * ROLES.length);
+      expect(
+        keys.some((k) =>
+          allowedEvents(incidentMachineV1, adjacency[k as keyof typeof adjacency]!.state, {
+            role: 'commander',
+          }).includes('REOPEN_STEP'),
+        ),
+      ).toBe(true);
+    },
+  );
 
   it('a stale timer generation never changes anything', () => {
     let checked = 0;

@@ -7,7 +7,11 @@ import { compactSteps, Driver, incidentInput, notices } from './helpers';
  * 公安机关报案"). Everything version 1 does is unchanged (incident-machine.spec.ts, and the model-based
  * checks of both versions in incident-graph.spec.ts).
  */
-const v2 = (overrides = {}) => new Driver(incidentInput({ steps: compactSteps(), ...overrides }), incidentMachineV2 as unknown as typeof incidentMachineV1);
+const v2 = (overrides = {}) =>
+  new Driver(
+    incidentInput({ steps: compactSteps(), ...overrides }),
+    incidentMachineV2 as unknown as typeof incidentMachineV1,
+  );
 const AT = '2026-11-02T10:00:00Z';
 /** The Driver is typed with version 1's states; version 2 adds the police region. */
 const inV2 = (d: Driver, value: object): boolean => d.snapshot.matches(value as never);
@@ -33,11 +37,18 @@ describe('incident workflow version 2: the police decision', () => {
   });
 
   it('CONFIRM can answer at once: a suspicion starts the police-report deadline', () => {
-    const d = v2().completePhase('triage').send({ type: 'CONFIRM', grade: 'II', reportingRequired: true, crimeSuspected: true });
+    const d = v2()
+      .completePhase('triage')
+      .send({ type: 'CONFIRM', grade: 'II', reportingRequired: true, crimeSuspected: true });
     expect(inV2(d, { response: { police: 'reportDue' } })).toBe(true);
     expect(d.snapshot.context.deadlines['police-report']).toEqual({ generation: 1, status: 'pending', reminded: [] });
-    expect(d.lastEffects).toContainEqual({ type: 'scheduleDeadline', params: { timer: 'police-report', generation: 1 } });
-    const no = v2().completePhase('triage').send({ type: 'CONFIRM', grade: 'II', reportingRequired: true, crimeSuspected: false });
+    expect(d.lastEffects).toContainEqual({
+      type: 'scheduleDeadline',
+      params: { timer: 'police-report', generation: 1 },
+    });
+    const no = v2()
+      .completePhase('triage')
+      .send({ type: 'CONFIRM', grade: 'II', reportingRequired: true, crimeSuspected: false });
     expect(inV2(no, { response: { police: 'notSuspected' } })).toBe(true);
     expect(no.snapshot.context.deadlines['police-report']).toBeUndefined();
   });
@@ -54,7 +65,10 @@ describe('incident workflow version 2: the police decision', () => {
   });
 
   it('a suspicion withdrawn before the report drops its deadline; a new one starts the next generation', () => {
-    const d = v2().confirm().send({ type: 'CRIME_ASSESSED', suspected: true }).send({ type: 'CRIME_ASSESSED', suspected: false });
+    const d = v2()
+      .confirm()
+      .send({ type: 'CRIME_ASSESSED', suspected: true })
+      .send({ type: 'CRIME_ASSESSED', suspected: false });
     expect(inV2(d, { response: { police: 'notSuspected' } })).toBe(true);
     expect(d.snapshot.context.deadlines['police-report']!.status).toBe('cancelled');
     expect(d.lastEffects).toContainEqual({ type: 'cancelDeadline', params: { timer: 'police-report', generation: 1 } });
@@ -89,8 +103,14 @@ describe('incident workflow version 2: the police decision', () => {
 
   it('cites the new articles: the police report, the partial first report and the sector regulators', () => {
     const reporting = incidentMachineV2.root.states.response!.states.reporting!;
-    expect(reporting.states.initialPartial!.meta).toEqual({ requirements: ['NCIRM-2025-partial', 'NCIRM-2025-content'] });
-    expect((reporting.states.initialDue!.meta as { requirements: string[] }).requirements).toEqual(expect.arrayContaining(['NCIRM-2025-sector']));
-    expect(incidentMachineV2.root.states.response!.states.police!.meta).toEqual({ requirements: ['NCIRM-2025-4-police'] });
+    expect(reporting.states.initialPartial!.meta).toEqual({
+      requirements: ['NCIRM-2025-partial', 'NCIRM-2025-content'],
+    });
+    expect((reporting.states.initialDue!.meta as { requirements: string[] }).requirements).toEqual(
+      expect.arrayContaining(['NCIRM-2025-sector']),
+    );
+    expect(incidentMachineV2.root.states.response!.states.police!.meta).toEqual({
+      requirements: ['NCIRM-2025-4-police'],
+    });
   });
 });

@@ -10,12 +10,19 @@ describe('incident machine v1: what transition() returns', () => {
     const [s0, initialActions] = initialTransition(incidentMachineV1, incidentInput({ steps: compactSteps() }));
     expect(initialActions).toEqual([]);
     const [s1] = transition(incidentMachineV1, s0, {
-      type: 'COMPLETE_STEP', stepId: 'triage-step', role: 'commander', actorId: 'u1', at: AT,
+      type: 'COMPLETE_STEP',
+      stepId: 'triage-step',
+      role: 'commander',
+      actorId: 'u1',
+      at: AT,
     });
     const [s2, actions] = transition(incidentMachineV1, s1, { type: 'CONFIRM', grade: 'II', reportingRequired: true });
     expect(s2.value).toEqual({ response: { handling: 'containment', reporting: 'initialDue' } });
     expect(actions.map((a) => ({ type: a.type, params: a.params }))).toEqual([
-      { type: 'notify', params: { event: 'incident.confirmed', data: { grade: 'II', reportingRequired: true, drill: false } } },
+      {
+        type: 'notify',
+        params: { event: 'incident.confirmed', data: { grade: 'II', reportingRequired: true, drill: false } },
+      },
       { type: 'scheduleDeadline', params: { timer: 'initial-report', generation: 1 } },
     ]);
     // The shape the runtime relies on: each returned action object carries `type` and resolved `params`.
@@ -67,7 +74,10 @@ describe('triage', () => {
     const d = new Driver(incidentInput()).send({ type: 'REGRADE', grade: 'III', reportingRequired: true });
     expect(d.snapshot.context.grade).toBe('III');
     expect(d.lastEffects).toEqual([
-      { type: 'notify', params: { event: 'incident.regraded', data: { from: 'II', to: 'III', reportingRequired: true } } },
+      {
+        type: 'notify',
+        params: { event: 'incident.regraded', data: { from: 'II', to: 'III', reportingRequired: true } },
+      },
     ]);
   });
 
@@ -81,12 +91,21 @@ describe('playbook steps', () => {
   it('records who completed a step, with note and evidence', () => {
     const d = new Driver(incidentInput());
     d.send({
-      type: 'COMPLETE_STEP', stepId: 'confirm-incident', role: 'responder', actorId: 'u7', at: AT,
-      note: 'EDR alert confirmed on 3 hosts', evidence: ['ev-1', 'ev-2'],
+      type: 'COMPLETE_STEP',
+      stepId: 'confirm-incident',
+      role: 'responder',
+      actorId: 'u7',
+      at: AT,
+      note: 'EDR alert confirmed on 3 hosts',
+      evidence: ['ev-1', 'ev-2'],
     });
     expect(d.step('confirm-incident')).toMatchObject({
-      status: 'done', completedBy: 'u7', completedRole: 'responder', completedAt: AT,
-      note: 'EDR alert confirmed on 3 hosts', evidence: ['ev-1', 'ev-2'],
+      status: 'done',
+      completedBy: 'u7',
+      completedRole: 'responder',
+      completedAt: AT,
+      note: 'EDR alert confirmed on 3 hosts',
+      evidence: ['ev-1', 'ev-2'],
     });
     expect(notices(d.lastEffects)).toEqual(['step.completed']);
   });
@@ -94,7 +113,13 @@ describe('playbook steps', () => {
   it('refuses a role the step does not allow', () => {
     const d = new Driver(incidentInput());
     // assess-grade is for the commander only.
-    const ev: IncidentEvent = { type: 'COMPLETE_STEP', stepId: 'assess-grade', role: 'responder', actorId: 'u', at: AT };
+    const ev: IncidentEvent = {
+      type: 'COMPLETE_STEP',
+      stepId: 'assess-grade',
+      role: 'responder',
+      actorId: 'u',
+      at: AT,
+    };
     expect(d.snapshot.can(ev)).toBe(false);
     d.send(ev);
     expect(d.step('assess-grade').status).toBe('open');
@@ -104,23 +129,41 @@ describe('playbook steps', () => {
 
   it('refuses unknown steps and steps of a later phase', () => {
     const d = new Driver(incidentInput());
-    expect(d.snapshot.can({ type: 'COMPLETE_STEP', stepId: 'no-such-step', role: 'commander', actorId: 'u', at: AT })).toBe(false);
     expect(
-      d.snapshot.can({ type: 'COMPLETE_STEP', stepId: 'isolate-infected-hosts', role: 'responder', actorId: 'u', at: AT }),
+      d.snapshot.can({ type: 'COMPLETE_STEP', stepId: 'no-such-step', role: 'commander', actorId: 'u', at: AT }),
+    ).toBe(false);
+    expect(
+      d.snapshot.can({
+        type: 'COMPLETE_STEP',
+        stepId: 'isolate-infected-hosts',
+        role: 'responder',
+        actorId: 'u',
+        at: AT,
+      }),
     ).toBe(false);
     d.confirm();
     expect(
       d.snapshot.can({ type: 'COMPLETE_STEP', stepId: 'identify-strain', role: 'responder', actorId: 'u', at: AT }),
     ).toBe(false);
     expect(
-      d.snapshot.can({ type: 'COMPLETE_STEP', stepId: 'isolate-infected-hosts', role: 'responder', actorId: 'u', at: AT }),
+      d.snapshot.can({
+        type: 'COMPLETE_STEP',
+        stepId: 'isolate-infected-hosts',
+        role: 'responder',
+        actorId: 'u',
+        at: AT,
+      }),
     ).toBe(true);
   });
 
   it('refuses completing a done step and reopening an open one', () => {
     const d = new Driver(incidentInput()).complete('confirm-incident');
-    expect(d.snapshot.can({ type: 'COMPLETE_STEP', stepId: 'confirm-incident', role: 'commander', actorId: 'u', at: AT })).toBe(false);
-    expect(d.snapshot.can({ type: 'REOPEN_STEP', stepId: 'assess-grade', role: 'commander', actorId: 'u', at: AT })).toBe(false);
+    expect(
+      d.snapshot.can({ type: 'COMPLETE_STEP', stepId: 'confirm-incident', role: 'commander', actorId: 'u', at: AT }),
+    ).toBe(false);
+    expect(
+      d.snapshot.can({ type: 'REOPEN_STEP', stepId: 'assess-grade', role: 'commander', actorId: 'u', at: AT }),
+    ).toBe(false);
   });
 
   it('a reopened mandatory step of an earlier phase blocks the next advance until it is redone', () => {
@@ -136,7 +179,9 @@ describe('playbook steps', () => {
 
   it('refuses reopening a step of a later phase', () => {
     const d = new Driver(incidentInput()).confirm();
-    expect(d.snapshot.can({ type: 'REOPEN_STEP', stepId: 'post-incident-analysis', role: 'leader', actorId: 'u', at: AT })).toBe(false);
+    expect(
+      d.snapshot.can({ type: 'REOPEN_STEP', stepId: 'post-incident-analysis', role: 'leader', actorId: 'u', at: AT }),
+    ).toBe(false);
   });
 
   it('optional steps never block', () => {
@@ -153,60 +198,85 @@ describe('playbook steps', () => {
     const real = new Driver(incidentInput({ drill: false }));
     const drill = new Driver(incidentInput({ drill: true }));
     expect(real.snapshot.context.steps.map((s) => s.id)).not.toContain('evaluate-drill');
-    expect(drill.snapshot.context.steps.find((s) => s.id === 'evaluate-drill')).toMatchObject({ mandatory: true, phase: 'review' });
+    expect(drill.snapshot.context.steps.find((s) => s.id === 'evaluate-drill')).toMatchObject({
+      mandatory: true,
+      phase: 'review',
+    });
   });
 });
 
 describe('handling region', () => {
   it('advances containment → eradication → recovery → done only with the phase mandatory steps done', () => {
     const d = new Driver(incidentInput()).confirm();
-    for (const [phase, next] of [['containment', 'eradication'], ['eradication', 'recovery'], ['recovery', 'done']] as const) {
+    for (const [phase, next] of [
+      ['containment', 'eradication'],
+      ['eradication', 'recovery'],
+      ['recovery', 'done'],
+    ] as const) {
       expect(d.snapshot.can({ type: 'ADVANCE' })).toBe(false);
       d.completePhase(phase);
       d.send({ type: 'ADVANCE' });
       expect(d.matches({ response: { handling: next } })).toBe(true);
-      expect(d.lastEffects[0]).toEqual({ type: 'notify', params: { event: 'phase.advanced', data: { from: phase, to: next } } });
+      expect(d.lastEffects[0]).toEqual({
+        type: 'notify',
+        params: { event: 'phase.advanced', data: { from: phase, to: next } },
+      });
     }
   });
 });
 
 describe('reporting region', () => {
-  it('partial initial report meets the initial deadline; follow-ups; final report only after handling; then review', () => {
-    const d = new Driver(incidentInput()).confirm();
-    expect(d.snapshot.can({ type: 'FOLLOWUP_REPORT_SUBMITTED', reportId: 'r0' })).toBe(false);
-    d.send({ type: 'INITIAL_REPORT_SUBMITTED', partial: true, reportId: 'r1' });
-    expect(d.matches({ response: { reporting: 'initialPartial' } })).toBe(true);
-    expect(d.snapshot.context.deadlines['initial-report']).toMatchObject({ generation: 1, status: 'met' });
-    expect(d.lastEffects).toContainEqual({ type: 'cancelDeadline', params: { timer: 'initial-report', generation: 1 } });
-    expect(notices(d.lastEffects)).toContain('report.initial-submitted');
+  it(
+    'partial initial report meets the initial deadline; follow-ups; final ' + 'report only after handling; then review',
+    () => {
+      const d = new Driver(incidentInput()).confirm();
+      expect(d.snapshot.can({ type: 'FOLLOWUP_REPORT_SUBMITTED', reportId: 'r0' })).toBe(false);
+      d.send({ type: 'INITIAL_REPORT_SUBMITTED', partial: true, reportId: 'r1' });
+      expect(d.matches({ response: { reporting: 'initialPartial' } })).toBe(true);
+      expect(d.snapshot.context.deadlines['initial-report']).toMatchObject({ generation: 1, status: 'met' });
+      expect(d.lastEffects).toContainEqual({
+        type: 'cancelDeadline',
+        params: { timer: 'initial-report', generation: 1 },
+      });
+      expect(notices(d.lastEffects)).toContain('report.initial-submitted');
 
-    d.send({ type: 'INITIAL_REPORT_SUBMITTED', partial: false, reportId: 'r2' });
-    expect(d.matches({ response: { reporting: 'initialSubmitted' } })).toBe(true);
-    // Completing the partial report does not cancel anything twice.
-    expect(effectTypes(d.lastEffects)).not.toContain('cancelDeadline');
-    d.send({ type: 'FOLLOWUP_REPORT_SUBMITTED', reportId: 'r3' });
-    expect(d.snapshot.context.reports).toEqual({
-      initial: [{ reportId: 'r1', partial: true }, { reportId: 'r2', partial: false }],
-      followUps: ['r3'],
-      final: null,
-    });
-    expect(d.snapshot.can({ type: 'FINAL_REPORT_SUBMITTED', reportId: 'f' })).toBe(false);
+      d.send({ type: 'INITIAL_REPORT_SUBMITTED', partial: false, reportId: 'r2' });
+      expect(d.matches({ response: { reporting: 'initialSubmitted' } })).toBe(true);
+      // Completing the partial report does not cancel anything twice.
+      expect(effectTypes(d.lastEffects)).not.toContain('cancelDeadline');
+      d.send({ type: 'FOLLOWUP_REPORT_SUBMITTED', reportId: 'r3' });
+      expect(d.snapshot.context.reports).toEqual({
+        initial: [
+          { reportId: 'r1', partial: true },
+          { reportId: 'r2', partial: false },
+        ],
+        followUps: ['r3'],
+        final: null,
+      });
+      expect(d.snapshot.can({ type: 'FINAL_REPORT_SUBMITTED', reportId: 'f' })).toBe(false);
 
-    d.finishHandling();
-    expect(d.matches({ response: { handling: 'done', reporting: 'finalDue' } })).toBe(true);
-    expect(d.lastEffects).toContainEqual({ type: 'scheduleDeadline', params: { timer: 'final-report', generation: 1 } });
-    // No review without the final report.
-    expect(d.snapshot.can({ type: 'REVIEW_COMPLETED' })).toBe(false);
-    d.send({ type: 'FOLLOWUP_REPORT_SUBMITTED', reportId: 'r4' });
-    expect(d.matches({ response: { reporting: 'finalDue' } })).toBe(true);
+      d.finishHandling();
+      expect(d.matches({ response: { handling: 'done', reporting: 'finalDue' } })).toBe(true);
+      expect(d.lastEffects).toContainEqual({
+        type: 'scheduleDeadline',
+        params: { timer: 'final-report', generation: 1 },
+      });
+      // No review without the final report.
+      expect(d.snapshot.can({ type: 'REVIEW_COMPLETED' })).toBe(false);
+      d.send({ type: 'FOLLOWUP_REPORT_SUBMITTED', reportId: 'r4' });
+      expect(d.matches({ response: { reporting: 'finalDue' } })).toBe(true);
 
-    d.send({ type: 'FINAL_REPORT_SUBMITTED', reportId: 'f1' });
-    expect(d.snapshot.value).toBe('review');
-    expect(d.snapshot.context.reports.final).toBe('f1');
-    expect(d.snapshot.context.deadlines['final-report']).toMatchObject({ status: 'met' });
-    expect(d.lastEffects).toContainEqual({ type: 'cancelDeadline', params: { timer: 'final-report', generation: 1 } });
-    expect(notices(d.lastEffects)).toEqual(['report.final-submitted', 'phase.advanced', 'review.started']);
-  });
+      d.send({ type: 'FINAL_REPORT_SUBMITTED', reportId: 'f1' });
+      expect(d.snapshot.value).toBe('review');
+      expect(d.snapshot.context.reports.final).toBe('f1');
+      expect(d.snapshot.context.deadlines['final-report']).toMatchObject({ status: 'met' });
+      expect(d.lastEffects).toContainEqual({
+        type: 'cancelDeadline',
+        params: { timer: 'final-report', generation: 1 },
+      });
+      expect(notices(d.lastEffects)).toEqual(['report.final-submitted', 'phase.advanced', 'review.started']);
+    },
+  );
 
   it('stays in response while the initial report is still owed after handling is done', () => {
     const d = new Driver(incidentInput()).confirm().finishHandling();
@@ -218,7 +288,9 @@ describe('reporting region', () => {
   });
 
   it('goes to review as soon as handling is done when reporting is not required', () => {
-    const d = new Driver(incidentInput({ grade: 'IV', reportingRequired: false })).confirm(false, 'IV').finishHandling();
+    const d = new Driver(incidentInput({ grade: 'IV', reportingRequired: false }))
+      .confirm(false, 'IV')
+      .finishHandling();
     expect(d.snapshot.value).toBe('review');
     expect(effectTypes(d.effects)).not.toContain('scheduleDeadline');
   });
@@ -248,7 +320,10 @@ describe('deadline timers', () => {
 
     d.send({ type: 'INITIAL_REPORT_SUBMITTED', partial: false, reportId: 'late' });
     expect(d.snapshot.context.deadlines['initial-report']?.status).toBe('missed');
-    expect(d.lastEffects).toContainEqual({ type: 'cancelDeadline', params: { timer: 'initial-report', generation: 1 } });
+    expect(d.lastEffects).toContainEqual({
+      type: 'cancelDeadline',
+      params: { timer: 'initial-report', generation: 1 },
+    });
   });
 
   it('ignores stale generations after a regrade', () => {
@@ -269,14 +344,19 @@ describe('deadline timers', () => {
     expect(d.snapshot.can({ type: 'DEADLINE_MISSED', timer: 'final-report', generation: 1 })).toBe(false);
     d.send({ type: 'INITIAL_REPORT_SUBMITTED', partial: false, reportId: 'r1' });
     expect(d.snapshot.can({ type: 'DEADLINE_MISSED', timer: 'initial-report', generation: 1 })).toBe(false);
-    expect(d.snapshot.can({ type: 'DEADLINE_REMINDER', timer: 'initial-report', generation: 1, fraction: 0.5 })).toBe(false);
+    expect(d.snapshot.can({ type: 'DEADLINE_REMINDER', timer: 'initial-report', generation: 1, fraction: 0.5 })).toBe(
+      false,
+    );
   });
 
   it('notifies each reminder fraction once', () => {
     const d = new Driver(incidentInput()).confirm();
     d.send({ type: 'DEADLINE_REMINDER', timer: 'initial-report', generation: 1, fraction: 0.5 });
     expect(d.lastEffects).toEqual([
-      { type: 'notify', params: { event: 'deadline.reminder', data: { timer: 'initial-report', generation: 1, fraction: 0.5 } } },
+      {
+        type: 'notify',
+        params: { event: 'deadline.reminder', data: { timer: 'initial-report', generation: 1, fraction: 0.5 } },
+      },
     ]);
     d.send({ type: 'DEADLINE_REMINDER', timer: 'initial-report', generation: 1, fraction: 0.5 });
     expect(d.lastEffects).toEqual([]);
@@ -291,7 +371,10 @@ describe('regrade', () => {
     d.send({ type: 'REGRADE', grade: 'I', reportingRequired: true });
     expect(d.snapshot.context.grade).toBe('I');
     expect(d.lastEffects).toEqual([
-      { type: 'notify', params: { event: 'incident.regraded', data: { from: 'II', to: 'I', reportingRequired: true } } },
+      {
+        type: 'notify',
+        params: { event: 'incident.regraded', data: { from: 'II', to: 'I', reportingRequired: true } },
+      },
       { type: 'cancelDeadline', params: { timer: 'initial-report', generation: 1 } },
       { type: 'scheduleDeadline', params: { timer: 'initial-report', generation: 2 } },
     ]);
@@ -307,7 +390,10 @@ describe('regrade', () => {
 
     d.send({ type: 'REGRADE', grade: 'III', reportingRequired: true });
     expect(d.matches({ response: { reporting: 'initialDue' } })).toBe(true);
-    expect(d.lastEffects).toContainEqual({ type: 'scheduleDeadline', params: { timer: 'initial-report', generation: 2 } });
+    expect(d.lastEffects).toContainEqual({
+      type: 'scheduleDeadline',
+      params: { timer: 'initial-report', generation: 2 },
+    });
     expect(d.snapshot.context.deadlines['initial-report']?.status).toBe('pending');
   });
 
@@ -316,12 +402,17 @@ describe('regrade', () => {
     d.send({ type: 'INITIAL_REPORT_SUBMITTED', partial: false, reportId: 'r1' }).finishHandling();
     d.send({ type: 'REGRADE', grade: 'IV', reportingRequired: false });
     expect(d.matches({ response: { reporting: 'finalDue' } })).toBe(true);
-    expect(d.lastEffects).toContainEqual({ type: 'scheduleDeadline', params: { timer: 'final-report', generation: 2 } });
+    expect(d.lastEffects).toContainEqual({
+      type: 'scheduleDeadline',
+      params: { timer: 'final-report', generation: 2 },
+    });
     expect(d.snapshot.value).not.toBe('review');
   });
 
   it('is not accepted after the response phase', () => {
-    const d = new Driver(incidentInput({ grade: 'IV', reportingRequired: false })).confirm(false, 'IV').finishHandling();
+    const d = new Driver(incidentInput({ grade: 'IV', reportingRequired: false }))
+      .confirm(false, 'IV')
+      .finishHandling();
     expect(d.snapshot.value).toBe('review');
     expect(d.snapshot.can({ type: 'REGRADE', grade: 'I', reportingRequired: true })).toBe(false);
   });
@@ -363,7 +454,9 @@ describe('review, re-identification, close', () => {
   });
 
   it('a drill needs its evaluation step before the review completes', () => {
-    const d = new Driver(incidentInput({ drill: true, grade: 'IV', reportingRequired: false })).confirm(false, 'IV').finishHandling();
+    const d = new Driver(incidentInput({ drill: true, grade: 'IV', reportingRequired: false }))
+      .confirm(false, 'IV')
+      .finishHandling();
     for (const id of ['post-incident-analysis', 'update-emergency-plan', 'leader-sign-off']) d.complete(id);
     expect(d.snapshot.can({ type: 'REVIEW_COMPLETED' })).toBe(false);
     d.complete('evaluate-drill');
@@ -373,7 +466,9 @@ describe('review, re-identification, close', () => {
 
 describe('persistence', () => {
   it('continues identically from a JSON round-tripped snapshot', () => {
-    const d = new Driver(incidentInput()).confirm().send({ type: 'INITIAL_REPORT_SUBMITTED', partial: true, reportId: 'r1' });
+    const d = new Driver(incidentInput())
+      .confirm()
+      .send({ type: 'INITIAL_REPORT_SUBMITTED', partial: true, reportId: 'r1' });
     const restored = restoreSnapshot(incidentMachineV1, JSON.parse(JSON.stringify(d.snapshot)));
     const ev: IncidentEvent = { type: 'REGRADE', grade: 'I', reportingRequired: true };
     const [a, actionsA] = transition(incidentMachineV1, d.snapshot, ev);

@@ -12,7 +12,17 @@ describe('playbooks', () => {
 
   it('covers the categories the product promises', () => {
     const ids = PLAYBOOKS.map((p) => p.id);
-    for (const id of ['ransomware', 'malware', 'intrusion', 'ddos', 'data-leak', 'web-defacement', 'service-outage', 'supply-chain-compromise', 'generic']) {
+    for (const id of [
+      'ransomware',
+      'malware',
+      'intrusion',
+      'ddos',
+      'data-leak',
+      'web-defacement',
+      'service-outage',
+      'supply-chain-compromise',
+      'generic',
+    ]) {
       expect(ids).toContain(id);
     }
     expect(new Set(ids).size).toBe(ids.length);
@@ -74,7 +84,9 @@ describe('playbooks', () => {
     expect(playbookFor('force-majeure').id).toBe('generic');
     expect(playbookFor('no-such-category').id).toBe('generic');
     // A caller-supplied taxonomy wins over the built-in parents.
-    expect(playbookFor('ransomware-variant-x', (c) => (c === 'ransomware-variant-x' ? 'ransomware' : undefined)).id).toBe('ransomware');
+    expect(
+      playbookFor('ransomware-variant-x', (c) => (c === 'ransomware-variant-x' ? 'ransomware' : undefined)).id,
+    ).toBe('ransomware');
     expect(playbookFor('trojan', () => undefined).id).toBe('generic');
     // A cyclic taxonomy cannot hang the lookup.
     expect(playbookFor('a', (c) => (c === 'a' ? 'b' : 'a')).id).toBe('generic');
@@ -82,17 +94,27 @@ describe('playbooks', () => {
 
   it('ransomware carries the ransom-specific steps', () => {
     const ids = getPlaybook('ransomware')!.steps.map((s) => s.id);
-    expect(ids).toEqual(expect.arrayContaining([
-      'isolate-infected-hosts', 'preserve-samples-and-ransom-note', 'no-payment-without-approval',
-      'identify-strain', 'restore-from-offline-backups', 'record-ransom-details',
-    ]));
-    expect(getPlaybook('ransomware')!.steps.find((s) => s.id === 'no-payment-without-approval')!.roles).toEqual(['leader']);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'isolate-infected-hosts',
+        'preserve-samples-and-ransom-note',
+        'no-payment-without-approval',
+        'identify-strain',
+        'restore-from-offline-backups',
+        'record-ransom-details',
+      ]),
+    );
+    expect(getPlaybook('ransomware')!.steps.find((s) => s.id === 'no-payment-without-approval')!.roles).toEqual([
+      'leader',
+    ]);
   });
 });
 
 describe('the sub-category parents pure callers fall back on', () => {
   it('are exactly the parents of requirements/taxonomy.yaml', () => {
-    const taxonomy = parseYaml(readFileSync(join(__dirname, '../../../requirements/taxonomy.yaml'), 'utf8')) as { categories: Array<{ code: string; parent: string | null }> };
+    const taxonomy = parseYaml(readFileSync(join(__dirname, '../../../requirements/taxonomy.yaml'), 'utf8')) as {
+      categories: Array<{ code: string; parent: string | null }>;
+    };
     const parents = Object.fromEntries(taxonomy.categories.filter((c) => c.parent).map((c) => [c.code, c.parent]));
     expect({ ...KNOWN_PARENTS }).toEqual(parents);
   });

@@ -14,10 +14,16 @@ export interface RequirementRef {
 export function loadRequirementItems(): RequirementRef[] {
   const items: RequirementRef[] = [];
   for (const file of ['gbt39204.yaml', 'regulations.yaml']) {
-    const doc = parse(readFileSync(join(ROOT, file), 'utf8')) as { items?: Array<{ id?: unknown; actor?: unknown; tags?: unknown }> };
+    const doc = parse(readFileSync(join(ROOT, file), 'utf8')) as {
+      items?: Array<{ id?: unknown; actor?: unknown; tags?: unknown }>;
+    };
     for (const item of doc.items ?? []) {
       if (typeof item.id === 'string') {
-        items.push({ id: item.id, actor: typeof item.actor === 'string' ? item.actor : undefined, tags: Array.isArray(item.tags) ? item.tags.map(String) : [] });
+        items.push({
+          id: item.id,
+          actor: typeof item.actor === 'string' ? item.actor : undefined,
+          tags: Array.isArray(item.tags) ? item.tags.map(String) : [],
+        });
       }
     }
   }

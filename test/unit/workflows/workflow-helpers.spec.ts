@@ -52,34 +52,53 @@ describe('registry', () => {
 });
 
 describe('describeWorkflow', () => {
-  it.each([incidentMachineV1, earlyWarningMachineV1].map((m) => [m.id, m] as const))('%s: lists every state with its type, final flag and citations', (_id, machine) => {
-    const d = describeWorkflow(machine);
-    const described = flattenStates(d.states);
-    expect(described.map((s) => s.id).sort()).toEqual(allNodes(machine.root).map((n) => n.id).sort());
-    for (const s of described) {
-      expect(s.final).toBe(s.type === 'final');
-      // Every state cites at least one requirement.
-      expect(s.requirements.length).toBeGreaterThan(0);
-    }
-    // Every transition that is not purely bookkeeping cites something and names its guard.
-    for (const t of d.transitions) {
-      expect(t.requirements.length).toBeGreaterThan(0);
-      expect(t.guard).not.toBe('inline');
-      for (const target of t.targets) expect(described.map((s) => s.id)).toContain(target);
-    }
-    expect(JSON.parse(JSON.stringify(d))).toEqual(d);
-  });
+  it.each([incidentMachineV1, earlyWarningMachineV1].map((m) => [m.id, m] as const))(
+    '%s: lists every state with its type, final flag and citations',
+    (_id, machine) => {
+      const d = describeWorkflow(machine);
+      const described = flattenStates(d.states);
+      expect(described.map((s) => s.id).sort()).toEqual(
+        allNodes(machine.root)
+          .map((n) => n.id)
+          .sort(),
+      );
+      for (const s of described) {
+        expect(s.final).toBe(s.type === 'final');
+        // Every state cites at least one requirement.
+        expect(s.requirements.length).toBeGreaterThan(0);
+      }
+      // Every transition that is not purely bookkeeping cites something and names its guard.
+      for (const t of d.transitions) {
+        expect(t.requirements.length).toBeGreaterThan(0);
+        expect(t.guard).not.toBe('inline');
+        for (const target of t.targets) expect(described.map((s) => s.id)).toContain(target);
+      }
+      expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+    },
+  );
 
   it('describes the incident structure the clients rely on', () => {
     const d = describeWorkflow(incidentMachineV1);
     expect(d.id).toBe('incident');
     expect(d.version).toBe('1');
-    expect(d.states.states.map((s) => s.key)).toEqual(['triage', 'response', 'review', 'reidentification', 'closed', 'dismissed']);
+    expect(d.states.states.map((s) => s.key)).toEqual([
+      'triage',
+      'response',
+      'review',
+      'reidentification',
+      'closed',
+      'dismissed',
+    ]);
     const response = d.states.states.find((s) => s.key === 'response')!;
     expect(response.type).toBe('parallel');
     expect(response.states.map((s) => s.key)).toEqual(['handling', 'reporting']);
     const confirm = d.transitions.find((t) => t.event === 'CONFIRM')!;
-    expect(confirm).toMatchObject({ source: 'incident.triage', targets: ['incident.response'], guard: 'phaseComplete', guardParams: { phase: 'triage' } });
+    expect(confirm).toMatchObject({
+      source: 'incident.triage',
+      targets: ['incident.response'],
+      guard: 'phaseComplete',
+      guardParams: { phase: 'triage' },
+    });
     const toReview = d.transitions.find((t) => t.event === null && t.targets.includes('incident.review'))!;
     expect(toReview.guard).toBe('responseComplete');
   });
@@ -90,22 +109,38 @@ describe('allowedEvents', () => {
     const d = new Driver(incidentInput());
     expect(allowedEvents(incidentMachineV1, d.snapshot).sort()).toEqual(['COMPLETE_STEP', 'DISMISS', 'REGRADE']);
     d.completePhase('triage');
-    expect(allowedEvents(incidentMachineV1, d.snapshot).sort()).toEqual(['COMPLETE_STEP', 'CONFIRM', 'DISMISS', 'REGRADE', 'REOPEN_STEP']);
+    expect(allowedEvents(incidentMachineV1, d.snapshot).sort()).toEqual([
+      'COMPLETE_STEP',
+      'CONFIRM',
+      'DISMISS',
+      'REGRADE',
+      'REOPEN_STEP',
+    ]);
   });
 
   it('response with reporting required and containment open', () => {
     const d = new Driver(incidentInput()).confirm();
     expect(allowedEvents(incidentMachineV1, d.snapshot).sort()).toEqual([
-      'COMPLETE_STEP', 'DEADLINE_MISSED', 'DEADLINE_REMINDER', 'INITIAL_REPORT_SUBMITTED', 'REGRADE', 'REOPEN_STEP',
+      'COMPLETE_STEP',
+      'DEADLINE_MISSED',
+      'DEADLINE_REMINDER',
+      'INITIAL_REPORT_SUBMITTED',
+      'REGRADE',
+      'REOPEN_STEP',
     ]);
     d.completePhase('containment');
     expect(allowedEvents(incidentMachineV1, d.snapshot)).toContain('ADVANCE');
   });
 
   it('waiting for the final report', () => {
-    const d = new Driver(incidentInput()).confirm().send({ type: 'INITIAL_REPORT_SUBMITTED', partial: false, reportId: 'r' }).finishHandling();
+    const d = new Driver(incidentInput())
+      .confirm()
+      .send({ type: 'INITIAL_REPORT_SUBMITTED', partial: false, reportId: 'r' })
+      .finishHandling();
     const allowed = allowedEvents(incidentMachineV1, d.snapshot);
-    expect(allowed).toEqual(expect.arrayContaining(['FINAL_REPORT_SUBMITTED', 'FOLLOWUP_REPORT_SUBMITTED', 'DEADLINE_MISSED']));
+    expect(allowed).toEqual(
+      expect.arrayContaining(['FINAL_REPORT_SUBMITTED', 'FOLLOWUP_REPORT_SUBMITTED', 'DEADLINE_MISSED']),
+    );
     expect(allowed).not.toContain('ADVANCE');
     expect(allowed).not.toContain('REVIEW_COMPLETED');
     expect(allowed).not.toContain('INITIAL_REPORT_SUBMITTED');
@@ -115,12 +150,22 @@ describe('allowedEvents', () => {
     const d = new Driver(incidentInput()).confirm();
     expect(allowedEvents(incidentMachineV1, d.snapshot, { role: 'viewer' })).toEqual([]);
     expect(allowedEvents(incidentMachineV1, d.snapshot, { role: 'system' }).sort()).toEqual([
-      'DEADLINE_MISSED', 'DEADLINE_REMINDER', 'INITIAL_REPORT_SUBMITTED',
+      'DEADLINE_MISSED',
+      'DEADLINE_REMINDER',
+      'INITIAL_REPORT_SUBMITTED',
     ]);
     // The liaison may still record the ransom details (an optional containment step).
-    expect(allowedEvents(incidentMachineV1, d.snapshot, { role: 'liaison' }).sort()).toEqual(['COMPLETE_STEP', 'INITIAL_REPORT_SUBMITTED']);
-    d.complete('record-ransom-details', 'liaison').complete('collect-report-facts', 'liaison').complete('contact-service-providers', 'liaison');
-    expect(allowedEvents(incidentMachineV1, d.snapshot, { role: 'liaison' }).sort()).toEqual(['INITIAL_REPORT_SUBMITTED', 'REOPEN_STEP']);
+    expect(allowedEvents(incidentMachineV1, d.snapshot, { role: 'liaison' }).sort()).toEqual([
+      'COMPLETE_STEP',
+      'INITIAL_REPORT_SUBMITTED',
+    ]);
+    d.complete('record-ransom-details', 'liaison')
+      .complete('collect-report-facts', 'liaison')
+      .complete('contact-service-providers', 'liaison');
+    expect(allowedEvents(incidentMachineV1, d.snapshot, { role: 'liaison' }).sort()).toEqual([
+      'INITIAL_REPORT_SUBMITTED',
+      'REOPEN_STEP',
+    ]);
     // The leader may complete the "no payment without approval" containment step.
     expect(allowedEvents(incidentMachineV1, d.snapshot, { role: 'leader' })).toEqual(['COMPLETE_STEP']);
   });
@@ -129,7 +174,11 @@ describe('allowedEvents', () => {
     const d = new Driver(incidentInput()).send({ type: 'DISMISS', reason: 'x' });
     expect(allowedEvents(incidentMachineV1, d.snapshot)).toEqual([]);
     const [w] = initialTransition(earlyWarningMachineV1, { warningId: 'w', level: 'blue' });
-    expect(allowedEvents(earlyWarningMachineV1, w).sort()).toEqual(['DEADLINE_MISSED', 'DEADLINE_REMINDER', 'START_ASSESSMENT']);
+    expect(allowedEvents(earlyWarningMachineV1, w).sort()).toEqual([
+      'DEADLINE_MISSED',
+      'DEADLINE_REMINDER',
+      'START_ASSESSMENT',
+    ]);
   });
 });
 
@@ -174,9 +223,23 @@ describe('citations', () => {
     const cited = new Set(citedRequirementIds());
     // Reporting duties that bind the operator; onward reporting binds the receiving authority, and the
     // penalty articles (tag penalty) are consequences, not duties a workflow step can serve.
-    const operatorReporting = new Set(loadRequirementItems().filter((i) => i.actor === 'operator' && i.tags.includes('reporting')).map((i) => i.id));
-    const mustBeCited = ids.filter((id) => /^GBT39204-(9|10|11)\./.test(id) || (/^(NCIRM-2025|CIIPR-2021)-/.test(id) && operatorReporting.has(id)));
-    expect(mustBeCited).toEqual(expect.arrayContaining(['NCIRM-2025-4-police', 'NCIRM-2025-partial', 'NCIRM-2025-providers', 'NCIRM-2025-sector', 'CIIPR-2021-18']));
+    const operatorReporting = new Set(
+      loadRequirementItems()
+        .filter((i) => i.actor === 'operator' && i.tags.includes('reporting'))
+        .map((i) => i.id),
+    );
+    const mustBeCited = ids.filter(
+      (id) => /^GBT39204-(9|10|11)\./.test(id) || (/^(NCIRM-2025|CIIPR-2021)-/.test(id) && operatorReporting.has(id)),
+    );
+    expect(mustBeCited).toEqual(
+      expect.arrayContaining([
+        'NCIRM-2025-4-police',
+        'NCIRM-2025-partial',
+        'NCIRM-2025-providers',
+        'NCIRM-2025-sector',
+        'CIIPR-2021-18',
+      ]),
+    );
     const missing = mustBeCited.filter((id) => !cited.has(id));
     expect(missing).toEqual([]);
   });
@@ -187,10 +250,18 @@ describe('citations', () => {
     const stateIds = new Set(WORKFLOWS.flatMap((w) => allNodes(w.machine.root).map((n) => n.id)));
     for (const c of all.filter((x) => x.kind === 'state')) expect(stateIds.has(c.path)).toBe(true);
     expect(all).toContainEqual({
-      requirementId: 'GBT39204-10.4-b', workflowId: 'playbook:ransomware', version: 2, kind: 'step', path: 'ransomware/share-indicators',
+      requirementId: 'GBT39204-10.4-b',
+      workflowId: 'playbook:ransomware',
+      version: 2,
+      kind: 'step',
+      path: 'ransomware/share-indicators',
     });
     expect(all).toContainEqual({
-      requirementId: 'NCIRM-2025-final', workflowId: 'incident', version: 1, kind: 'state', path: 'incident.response.reporting.finalDue',
+      requirementId: 'NCIRM-2025-final',
+      workflowId: 'incident',
+      version: 1,
+      kind: 'state',
+      path: 'incident.response.reporting.finalDue',
     });
   });
 });

@@ -26,7 +26,12 @@ export async function startReceiver(initial: Handler): Promise<Receiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const captured: CapturedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawBody: Buffer.concat(chunks) };
+      const captured: CapturedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks),
+      };
       requests.push(captured);
       Promise.resolve(handler(captured, res)).catch((err: unknown) => {
         res.statusCode = 599;
