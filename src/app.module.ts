@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuditModule } from './audit/audit.module';
-import { AuthModule } from './auth/auth.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -48,7 +48,7 @@ export class AppModule {
       EgressModule,
       RedisModule.forRoot(opts.redisUrl),
       AuditModule,
-      AuthModule,
+      AccountsModule,
       RequirementsModule.forRoot(opts.config),
       QueuesModule,
       OutboxModule.forRoot({ relay: opts.workers }),

@@ -12,8 +12,8 @@ import {
   validateSync,
   ValidateBy,
 } from 'class-validator';
-import { EgressAllowSyntaxError, parseEgressAllow } from '../egress/egress-policy';
-import { durationMs } from '../requirements/duration';
+import { EgressAllowSyntaxError, parseEgressAllow } from '../common/net/egress-allow';
+import { durationMs } from '../common/duration';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

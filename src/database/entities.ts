@@ -1,8 +1,8 @@
 import { AuditEntry, AuditHead } from '../audit/audit-entry.entity';
-import { ApiToken } from '../auth/api-token.entity';
-import { Enrolment } from '../auth/enrolment.entity';
-import { Organisation } from '../auth/organisation.entity';
-import { User } from '../auth/user.entity';
+import { ApiToken } from '../accounts/api-token.entity';
+import { Enrolment } from '../accounts/enrolment.entity';
+import { Organisation } from '../accounts/organisation.entity';
+import { User } from '../accounts/user.entity';
 import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
 import { Incident } from '../incidents/incident.entity';
 import { IncidentPlaybook } from '../incidents/incident-playbook.entity';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Role } from '../common/roles';
 import { AppConfig } from '../config/app-config';
 import { Catalogue } from '../requirements/catalogue';
-import { durationMs } from '../requirements/duration';
+import { durationMs } from '../common/duration';
 
 /**
  * When reminders and escalation steps fire. The product defaults live with the reporting rules in

@@ -1,4 +1,4 @@
-export { classifyAddress, classifyIp, parseAddress, type AddressClass } from './address';
+export { classifyAddress, classifyIp, parseAddress, type AddressClass } from '../common/net/address';
 export {
   EgressAllowSyntaxError,
   EgressPolicy,

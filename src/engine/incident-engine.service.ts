@@ -7,7 +7,7 @@ import { findStep, openMandatorySteps, stepDefinition, type StepDefinition } fro
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { Phase, WorkflowEffect, Role as WorkflowRole } from '../../workflows/types';
 import { AuditService } from '../audit/audit.service';
-import { Organisation } from '../auth/organisation.entity';
+import { Organisation } from '../accounts/organisation.entity';
 import { isSystemActor, type Actor } from '../auth/principal';
 import { badField } from '../common/bad-field';
 import type { Grade, OperatorKind } from '../common/roles';

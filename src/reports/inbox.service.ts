@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { Organisation } from '../auth/organisation.entity';
+import { Organisation } from '../accounts/organisation.entity';
 import type { Principal } from '../auth/principal';
 import { badField } from '../common/bad-field';
 import { TransactionRunner } from '../database/transaction-runner';

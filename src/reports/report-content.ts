@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { IncidentContext } from '../../workflows/incident/types';
-import type { Organisation } from '../auth/organisation.entity';
+import type { Organisation } from '../accounts/organisation.entity';
 import type { Incident } from '../incidents/incident.entity';
 import {
   CATEGORY_LABELS,

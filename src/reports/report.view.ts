@@ -1,6 +1,6 @@
 import { splitConfigSecrets } from '../notifications/config-secrets';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Organisation } from '../auth/organisation.entity';
+import type { Organisation } from '../accounts/organisation.entity';
 import type { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './report.entities';
 
 export const REPORT_SCHEMA = 'lianfang.report/v1';

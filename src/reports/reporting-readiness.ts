@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { Organisation } from '../auth/organisation.entity';
+import { Organisation } from '../accounts/organisation.entity';
 import type { Grade } from '../common/roles';
 import { Catalogue } from '../requirements/catalogue';
 import type { ReportingRule } from '../requirements/types';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { durationMs } from '../requirements/duration';
+import { durationMs } from '../common/duration';
 
 /**
  * Report handling settings (REPORT_ACK_WITHIN, REPORT_DELIVERY_BACKOFF, REPORT_DELIVERY_MAX_ATTEMPTS,

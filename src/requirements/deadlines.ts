@@ -1,4 +1,4 @@
-import { addDuration } from './duration';
+import { addDuration } from '../common/duration';
 import type { ReportingRule, TimedReport } from './types';
 import { WEEKDAYS_ONLY, type WorkingCalendar } from './working-calendar';
 

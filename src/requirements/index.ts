@@ -1,6 +1,13 @@
 export * from './types';
-export { parseDuration, durationMs, addDuration, isDuration, isShanghaiWorkingDay, DurationError } from './duration';
-export type { ParsedDuration } from './duration';
+export {
+  parseDuration,
+  durationMs,
+  addDuration,
+  isDuration,
+  isShanghaiWorkingDay,
+  DurationError,
+} from '../common/duration';
+export type { ParsedDuration } from '../common/duration';
 export { Catalogue, CatalogueError, loadCatalogue, defaultCatalogueDir, CATALOGUE_FILES } from './catalogue';
 export type { ReportKind } from './catalogue';
 export { computeReportDeadline, NoSuchReportError } from './deadlines';

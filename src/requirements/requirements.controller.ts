@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorBody } from '../http/error-body';
-import { ImpactFactsDto } from '../incidents/incident.dto';
+import { ImpactFactsDto } from './impact-facts.dto';
 import {
   CoverageView,
   GradeSuggestionView,

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts';
 import { AuditModule } from '../audit/audit.module';
 import { SharingController } from './sharing.controller';
 import { SharingService } from './sharing.service';
 
 /** Threat-information sharing: incident indicators and the STIX 2.1 export (operator side). */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, AccountsModule],
   controllers: [SharingController],
   providers: [SharingService],
   exports: [SharingService],

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { Organisation } from '../auth/organisation.entity';
+import { Organisations } from '../accounts';
 import type { Principal } from '../auth/principal';
 import { badField } from '../common/bad-field';
 import { nowIso } from '../common/time';
@@ -34,6 +34,7 @@ export class SharingService {
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly organisations: Organisations,
   ) {}
 
   async record(p: Principal, incidentId: string, dto: IndicatorInputDto): Promise<IndicatorView> {
@@ -85,7 +86,7 @@ export class SharingService {
     return this.tx.run(async (em) => {
       const incident = await em.getRepository(Incident).findOneBy({ id: incidentId, orgId: p.orgId });
       if (!incident) throw new NotFoundException('Incident not found');
-      const org = await em.getRepository(Organisation).findOneByOrFail({ id: p.orgId });
+      const org = await this.organisations.get(p.orgId, em);
       const indicators = await em
         .getRepository(IncidentIndicator)
         .find({ where: { incidentId, orgId: p.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });

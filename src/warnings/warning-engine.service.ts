@@ -5,7 +5,7 @@ import { EARLY_WARNING_WORKFLOW_ID, latestWorkflow, maySend } from '../../workfl
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import type { Role as WorkflowRole, WarningLevel, WorkflowEffect } from '../../workflows/types';
 import { AuditService } from '../audit/audit.service';
-import { Organisation } from '../auth/organisation.entity';
+import { Organisation } from '../accounts/organisation.entity';
 import { isSystemActor, type Actor, type Principal } from '../auth/principal';
 import { TimingPolicy } from '../deadlines/timing-policy';
 import { nextSequenceValue } from '../database/sequence';

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
-import { AuthThrottle } from '../../src/auth/auth-throttle';
+import { AuthThrottle } from '../../src/accounts/auth-throttle';
 import { startService, type ServiceHandle } from '../../src/bootstrap';
 import { bearer, createOrg, startTestService, TestService } from '../support/harness';
 import { waitFor } from '../support/wait';

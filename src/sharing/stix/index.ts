@@ -9,4 +9,4 @@ export * from './stix-limits';
 export * from './desensitise';
 export * from './stix-export';
 export * from './stix-import';
-export * from './host-patterns';
+export * from '../../accounts/host-patterns';

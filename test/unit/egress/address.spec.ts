@@ -1,4 +1,4 @@
-import { classifyAddress, parseAddress } from '../../../src/egress/address';
+import { classifyAddress, parseAddress } from '../../../src/common/net/address';
 
 /**
  * The address classifier behind the egress policy. Every form below is one an attacker tried or

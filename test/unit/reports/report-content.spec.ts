@@ -1,5 +1,5 @@
 import type { IncidentContext } from '../../../workflows/incident/types';
-import type { Organisation } from '../../../src/auth/organisation.entity';
+import type { Organisation } from '../../../src/accounts/organisation.entity';
 import type { Incident } from '../../../src/incidents/incident.entity';
 import { draftFields, impactLines } from '../../../src/reports/report-content';
 import { loadCatalogue } from '../../../src/requirements';

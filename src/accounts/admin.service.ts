@@ -26,7 +26,7 @@ import type {
 } from './admin.dto';
 import { Enrolment } from './enrolment.entity';
 import { Organisation } from './organisation.entity';
-import { isSystemActor, type Actor, type Principal } from './principal';
+import { isSystemActor, type Actor, type Principal } from '../auth/principal';
 import { generateSecret, newPrefix, TokenHasher } from './token-hash';
 import { User } from './user.entity';
 

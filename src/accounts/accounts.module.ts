@@ -10,6 +10,7 @@ import { BootstrapAdminService } from './bootstrap-admin.service';
 import { SelfServiceController } from './self-service.controller';
 import { TokenHasher } from './token-hash';
 import { TokenService } from './token.service';
+import { Organisations } from './organisations';
 
 @Module({
   imports: [AuditModule],
@@ -17,11 +18,12 @@ import { TokenService } from './token.service';
   providers: [
     { provide: TokenHasher, inject: [AppConfig], useFactory: (config: AppConfig) => TokenHasher.fromConfig(config) },
     TokenService,
+    Organisations,
     AdminService,
     BootstrapAdminService,
     AuthThrottle,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenService, TokenHasher, AdminService, BootstrapAdminService, AuthThrottle],
+  exports: [Organisations, TokenService, TokenHasher, AdminService, BootstrapAdminService, AuthThrottle],
 })
-export class AuthModule {}
+export class AccountsModule {}

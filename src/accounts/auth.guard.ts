@@ -2,8 +2,8 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Unauthor
 import type { Request, Response } from 'express';
 import { Reflector } from '@nestjs/core';
 import type { OrgKind, Role } from '../common/roles';
-import { ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from './decorators';
-import type { Principal } from './principal';
+import { ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
 import { AuthThrottle, credentialKey, sourceKey, TooManyFailures } from './auth-throttle';
 import { TokenService } from './token.service';
 

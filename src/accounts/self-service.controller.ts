@@ -15,8 +15,8 @@ import { ErrorBody } from '../http/error-body';
 import { CreateTokenDto, IssuedTokenView, MeView, RedeemEnrolmentDto } from './admin.dto';
 import { AdminService, EnrolmentRefused } from './admin.service';
 import { AuthThrottle, credentialKey, sourceKey, TooManyFailures } from './auth-throttle';
-import { CurrentPrincipal, Public } from './decorators';
-import type { Principal } from './principal';
+import { CurrentPrincipal, Public } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
 import { User } from './user.entity';
 
 /** What any token holder may do for themself, and how a person takes their first token. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { sourceKey } from '../../../src/auth/auth-throttle';
-import { credentialHandle, generateSecret, TokenHasher } from '../../../src/auth/token-hash';
+import { sourceKey } from '../../../src/accounts/auth-throttle';
+import { credentialHandle, generateSecret, TokenHasher } from '../../../src/accounts/token-hash';
 
 describe('throttle keys and token forms', () => {
   it('keys a client by its IPv4 address, an IPv4-mapped address as IPv4, IPv6 by its /64', () => {

@@ -12,7 +12,7 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { hostPatternProblem, MAX_HOST_PATTERNS } from '../sharing/stix/host-patterns';
+import { hostPatternProblem, MAX_HOST_PATTERNS } from './host-patterns';
 import {
   DEPARTMENT_KINDS,
   OPERATOR_KINDS,

@@ -1,10 +1,6 @@
-import {
-  hostPatternProblem,
-  matchesHostPattern,
-  MAX_HOST_PATTERN_LENGTH,
-} from '../../../src/sharing/stix/host-patterns';
+import { hostPatternProblem, matchesHostPattern, MAX_HOST_PATTERN_LENGTH } from '../../../src/accounts/host-patterns';
 import { desensitiseExportInput, exportIncidentBundle } from '../../../src/sharing/stix';
-import { sampleInput } from './fixtures';
+import { sampleInput } from '../sharing/fixtures';
 
 describe('internal host naming patterns', () => {
   it.each([

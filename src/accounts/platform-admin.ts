@@ -6,7 +6,7 @@ import type { IssuedTokenView } from './admin.dto';
 import { AdminService } from './admin.service';
 import { ApiToken } from './api-token.entity';
 import { Organisation } from './organisation.entity';
-import type { SystemActor } from './principal';
+import type { SystemActor } from '../auth/principal';
 import { User } from './user.entity';
 
 export interface PlatformTokenResult {

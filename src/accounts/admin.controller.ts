@@ -36,8 +36,8 @@ import {
   UpdateOrganisationDto,
   UserView,
 } from './admin.dto';
-import { CurrentPrincipal, Roles } from './decorators';
-import type { Principal } from './principal';
+import { CurrentPrincipal, Roles } from '../auth/decorators';
+import type { Principal } from '../auth/principal';
 
 @ApiTags('admin')
 @ApiBearerAuth()

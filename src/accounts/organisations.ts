@@ -1,0 +1,68 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, In, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import type { DepartmentKind, Sector } from '../common/roles';
+import { Organisation } from './organisation.entity';
+
+/** An organisation as other modules see it: read-only. */
+export type OrganisationRecord = Readonly<Organisation>;
+
+/** Which departments to find: a protection department of a sector, or regional authorities of a province. */
+export interface DepartmentQuery {
+  departmentKinds: readonly DepartmentKind[];
+  sector?: Sector;
+  region?: string;
+}
+
+/**
+ * The organisation table belongs to the accounts module; other modules read organisations through
+ * this repository only. Each method takes the caller's EntityManager when the read must see (and be
+ * part of) the caller's transaction; without one it reads committed data.
+ */
+@Injectable()
+export class Organisations {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private repo(em?: EntityManager) {
+    return (em ?? this.dataSource.manager).getRepository(Organisation);
+  }
+
+  /** The organisation, or a 404 when it does not exist. */
+  async get(id: string, em?: EntityManager): Promise<OrganisationRecord> {
+    const org = await this.repo(em).findOneBy({ id });
+    if (!org) throw new NotFoundException('Organisation not found');
+    return org;
+  }
+
+  find(id: string, em?: EntityManager): Promise<OrganisationRecord | null> {
+    return this.repo(em).findOneBy({ id });
+  }
+
+  findMany(ids: readonly string[], em?: EntityManager): Promise<OrganisationRecord[]> {
+    const unique = [...new Set(ids)];
+    return unique.length ? this.repo(em).findBy({ id: In(unique) }) : Promise.resolve([]);
+  }
+
+  /** Names by id (an id that matches nothing is absent). */
+  async names(ids: readonly string[], em?: EntityManager): Promise<Map<string, string>> {
+    return new Map((await this.findMany(ids, em)).map((o) => [o.id, o.name]));
+  }
+
+  /** Every operator of a sector, the platform organisation excluded. */
+  operatorsOfSector(sector: Sector, em?: EntityManager): Promise<OrganisationRecord[]> {
+    return this.repo(em).findBy({ kind: 'operator', sector, isPlatform: false });
+  }
+
+  /**
+   * Departments of the given kinds: protection departments of `sector`, regional authorities
+   * (provincial cyberspace departments, public security) of `region`. Ordered by name.
+   */
+  departments(q: DepartmentQuery, em?: EntityManager): Promise<OrganisationRecord[]> {
+    const where: FindOptionsWhere<Organisation>[] = [];
+    if (q.departmentKinds.includes('protection-department') && q.sector)
+      where.push({ kind: 'department', departmentKind: 'protection-department', sector: q.sector });
+    const regional = q.departmentKinds.filter((k) => k !== 'protection-department');
+    if (regional.length && q.region) where.push({ kind: 'department', departmentKind: In(regional), region: q.region });
+    if (!where.length) return Promise.resolve([]);
+    return this.repo(em).find({ where, order: { name: 'ASC' } });
+  }
+}
