@@ -3,7 +3,7 @@ import { ApiToken } from '../auth/api-token.entity';
 import { Enrolment } from '../auth/enrolment.entity';
 import { Organisation } from '../auth/organisation.entity';
 import { User } from '../auth/user.entity';
-import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
+import { IncidentDeadline } from '../clocks/incident-deadline.entity';
 import { Incident } from '../incidents/incident.entity';
 import { IncidentPlaybook } from '../incidents/incident-playbook.entity';
 import { OutboxRow } from '../outbox/outbox-row.entity';
