@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Role } from '../common/roles';
 import type { OutboxItem } from '../outbox/outbox.service';
 import { QUEUES } from '../queues/queue-names';
-import { type ClockKind, reminderPercent } from './clock-kinds';
+import { type ClockJob, type ClockKind, reminderPercent } from './clock-kinds';
 import { TimingPolicy } from './timing-policy';
 
 /** When a clock runs: its window is `start` → `due`; `now` is the moment it is planned. */
@@ -24,8 +24,8 @@ export class Clocks {
 
   /**
    * The reminder jobs and the due job. A reminder whose moment has already passed (an incident entered
-   * late, a window shorter than its first fraction) would only be noise next to the ones still ahead,
-   * so it is left out; the due job is always there.
+   * late, a clock regraded late in its window) would only be noise next to the ones still ahead, so it
+   * is left out; the due job is always there.
    */
   start<Ref>(kind: ClockKind<Ref>, ref: Ref, w: ClockWindow): OutboxItem[] {
     const items: OutboxItem[] = [];
@@ -84,7 +84,7 @@ export class Clocks {
   private job<Ref>(
     kind: ClockKind<Ref>,
     ref: Ref,
-    job: Parameters<ClockKind<Ref>['jobId']>[1],
+    job: ClockJob,
     name: string,
     at: Date,
     extra: Record<string, unknown> = {},

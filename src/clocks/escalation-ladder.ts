@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Role } from '../common/roles';
 import { TransactionRunner } from '../database/transaction-runner';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
-import type { ClockKind } from './clock-kinds';
+import type { AnyClockKind, ClockKind } from './clock-kinds';
 import { Clocks } from './clocks';
 import { TimerHandlers } from './timer-handlers';
 
@@ -42,7 +42,7 @@ export interface LadderBinding<Ref, S extends LadderState = LadderState> {
  */
 @Injectable()
 export class EscalationLadder {
-  private readonly bindings = new Map<ClockKind<never>, LadderBinding<never, LadderState>>();
+  private readonly bindings = new Map<AnyClockKind, LadderBinding<unknown, LadderState>>();
 
   constructor(
     private readonly clocks: Clocks,
@@ -56,8 +56,7 @@ export class EscalationLadder {
    * Called once per kind, at module init, by the module that owns the clock's state.
    */
   bind<Ref, S extends LadderState>(kind: ClockKind<Ref>, binding: LadderBinding<Ref, S>, owner: string): void {
-    // Stored per kind; `run` hands each binding only refs of its own kind.
-    this.bindings.set(kind as ClockKind<never>, binding as unknown as LadderBinding<never, LadderState>);
+    this.bindings.set(kind, binding);
     this.handlers.on(kind, 'escalate', (ref, data) => this.run(kind, ref, data.level ?? 1), owner);
   }
 
@@ -94,8 +93,9 @@ export class EscalationLadder {
   }
 
   private bindingOf<Ref>(kind: ClockKind<Ref>): LadderBinding<Ref, LadderState> {
-    const binding = this.bindings.get(kind as ClockKind<never>);
+    const binding = this.bindings.get(kind);
     if (!binding) throw new Error(`no escalation ladder bound for the ${kind.title} clock`);
-    return binding as unknown as LadderBinding<Ref, LadderState>;
+    // Stored by kind, and bound with that kind's own refs.
+    return binding as LadderBinding<Ref, LadderState>;
   }
 }
