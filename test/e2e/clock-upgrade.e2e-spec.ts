@@ -62,11 +62,10 @@ describe('timer jobs queued by the code before the clocks module', () => {
   /** Waits until the job has run and answers what its handler returned. */
   async function ran(id: string): Promise<unknown> {
     const job = await waitFor(`job ${id} done`, async () => {
-      const j: Job | undefined = await timers.getJob(id);
-      if (!j) return undefined;
-      const state = await j.getState();
-      if (state === 'failed') throw new Error(`job ${id} failed: ${j.failedReason}`);
-      return state === 'completed' ? j : undefined;
+      const state = await timers.getJobState(id);
+      if (state === 'failed') throw new Error(`job ${id} failed: ${(await timers.getJob(id))?.failedReason}`);
+      // Read once completed: a copy read while it ran would not hold its return value yet.
+      return state === 'completed' ? ((await timers.getJob(id)) as Job) : undefined;
     });
     return job.returnvalue;
   }
