@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AccountsModule } from './accounts/accounts.module';
+import { ClocksModule } from './clocks';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -15,7 +16,6 @@ import { EngineModule } from './engine/engine.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue.module';
-import { TimersModule } from './timers/timers.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { WarningsModule } from './warnings/warnings.module';
 import { SharingModule } from './sharing/sharing.module';
@@ -57,7 +57,7 @@ export class AppModule {
     const api = opts.api ? [HealthModule, IncidentsModule, WorkflowCatalogueModule] : [];
     const roles = { api: opts.api, workers: opts.workers };
     const domain = [
-      TimersModule.forRoot(roles),
+      ClocksModule.forRoot(roles),
       NotificationsModule.forRoot(roles),
       ReportsModule.forRoot(roles),
       WarningsModule.forRoot(roles),

@@ -117,6 +117,12 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
   });
   const nestLogger = new PinoNestLogger(logger);
   let app: INestApplication | INestApplicationContext;
+  /**
+   * The HTTP application once created, so a start-up that fails in its init closes its connections
+   * before the embedded Redis stops. (createApplicationContext initialises before it returns, so a
+   * worker-only process that fails there has nothing to close.)
+   */
+  let created: INestApplicationContext | undefined;
   let url: string | undefined;
   try {
     if (opts.api) {
@@ -125,6 +131,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
         bodyParser: false,
         abortOnError: false,
       });
+      created = http;
       // No weak ETags: every answer is per-caller JSON behind a bearer token, clients track changes
       // by the incident `version`, and Express would otherwise hash every response body.
       const express = http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
@@ -158,6 +165,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       await app.init();
     }
   } catch (err) {
+    // Before the Redis this process started goes away, or its clients report the lost connection.
+    await created?.close().catch(() => undefined);
     await localRedis?.stop();
     throw err;
   }

@@ -1,3 +1,4 @@
+import { TimerHandlersError } from './clocks';
 import { ConfigError } from './config/app-config';
 import { RedisServerMissingError } from './redis/local-redis';
 import { CatalogueError } from './requirements/catalogue';
@@ -5,8 +6,8 @@ import { ServiceHandle, ServiceOptions, startService } from './bootstrap';
 
 /**
  * Runs an entrypoint as a process: start, then shut down gracefully on SIGTERM/SIGINT. Start-up
- * failures the operator can fix (bad configuration, missing redis-server, a broken requirements file) print one line
- * and exit 1.
+ * failures the operator can fix (bad configuration, missing redis-server, a broken requirements file) and
+ * miswired timer handlers print one line and exit 1.
  */
 export function runProcess(opts: ServiceOptions): void {
   let handle: ServiceHandle | undefined;
@@ -30,7 +31,12 @@ export function runProcess(opts: ServiceOptions): void {
       handle = h;
     },
     (err: unknown) => {
-      if (err instanceof ConfigError || err instanceof RedisServerMissingError || err instanceof CatalogueError) {
+      if (
+        err instanceof ConfigError ||
+        err instanceof RedisServerMissingError ||
+        err instanceof CatalogueError ||
+        err instanceof TimerHandlersError
+      ) {
         process.stderr.write(`${err.message}\n`);
       } else {
         process.stderr.write(`Start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -3,7 +3,7 @@ import { ApiToken } from '../accounts/api-token.entity';
 import { Enrolment } from '../accounts/enrolment.entity';
 import { Organisation } from '../accounts/organisation.entity';
 import { User } from '../accounts/user.entity';
-import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
+import { IncidentDeadline } from '../clocks/incident-deadline.entity';
 import { Incident } from '../incidents/incident.entity';
 import { IncidentPlaybook } from '../incidents/incident-playbook.entity';
 import { OutboxRow } from '../outbox/outbox-row.entity';

@@ -1,15 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { DeadlinePlanner } from '../deadlines/deadline-planner';
-import { TimingPolicy } from '../deadlines/timing-policy';
-import { EscalationStep } from '../deadlines/escalation-step';
+import { IncidentClocks } from './incident-clocks';
 import { IncidentEngine } from './incident-engine.service';
 import { WorkflowRuntime } from './workflow-runtime';
 
 @Global()
 @Module({
   imports: [AuditModule],
-  providers: [WorkflowRuntime, TimingPolicy, DeadlinePlanner, EscalationStep, IncidentEngine],
-  exports: [WorkflowRuntime, TimingPolicy, DeadlinePlanner, EscalationStep, IncidentEngine],
+  providers: [WorkflowRuntime, IncidentEngine, IncidentClocks],
+  exports: [WorkflowRuntime, IncidentEngine],
 })
 export class EngineModule {}

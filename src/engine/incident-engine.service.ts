@@ -12,8 +12,7 @@ import { isSystemActor, type Actor } from '../auth/principal';
 import { badField } from '../common/bad-field';
 import type { Grade, OperatorKind } from '../common/roles';
 import { nowIso, toIso } from '../common/time';
-import { DeadlinePlanner } from '../deadlines/deadline-planner';
-import { EscalationStep } from '../deadlines/escalation-step';
+import { IncidentDeadlines } from '../clocks';
 import { nextSequenceValue } from '../database/sequence';
 import { bool, sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -83,8 +82,7 @@ export class IncidentEngine {
     private readonly runtime: WorkflowRuntime,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
-    private readonly planner: DeadlinePlanner,
-    private readonly escalation: EscalationStep,
+    private readonly deadlines: IncidentDeadlines,
     private readonly catalogue: Catalogue,
   ) {}
 
@@ -301,7 +299,7 @@ export class IncidentEngine {
       },
     });
     const items = await this.effectsToOutbox(em, incident, terms, stepped, entry.seq);
-    await this.planner.syncStatuses(
+    await this.deadlines.syncStatuses(
       em,
       incident.id,
       (snapshot.context as IncidentContext).deadlines as never,
@@ -312,11 +310,11 @@ export class IncidentEngine {
     for (const e of stepped.effects) {
       if (e.type !== 'notify' || e.params.event !== 'deadline.missed' || !e.params.data) continue;
       const { timer, generation } = e.params.data as { timer: string; generation: number };
-      const escalation = await this.escalation.run(em, incident.id, timer, generation, 1, {
-        orgId: incident.orgId,
-        drill: incident.drill,
-        grade: incident.grade,
-      });
+      const escalation = await this.deadlines.firstEscalation(
+        em,
+        { incidentId: incident.id, timer, generation },
+        { orgId: incident.orgId, drill: incident.drill, grade: incident.grade },
+      );
       if (escalation) items.push(...escalation);
     }
     await this.outbox.add(em, items);
@@ -388,7 +386,7 @@ export class IncidentEngine {
       operatorKind: terms.operatorKind ?? 'other',
       sector: terms.sector,
     };
-    const items = await this.planner.plan(em, subject, stepped.effects);
+    const items = await this.deadlines.plan(em, subject, stepped.effects);
     stepped.effects.forEach((e, i) => {
       if (e.type === 'notify')
         items.push(this.notification(incident, e.params.event, e.params.data ?? {}, auditSeq, String(i)));

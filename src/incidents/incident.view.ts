@@ -4,7 +4,7 @@ import type { IncidentContext } from '../../workflows/incident/types';
 import { playbookFor } from '../../workflows';
 import type { StepState, StepTemplate } from '../../workflows/types';
 import { encodeWithMemos, JsonMemo, JsonText } from '../common/json-text';
-import type { IncidentDeadline } from '../deadlines/incident-deadline.entity';
+import type { IncidentDeadline } from '../clocks';
 import type { Incident } from './incident.entity';
 
 export class StepView {

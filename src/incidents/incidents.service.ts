@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { badField } from '../common/bad-field';
 import { toIso } from '../common/time';
-import { IncidentDeadline } from '../deadlines/incident-deadline.entity';
+import { IncidentDeadline } from '../clocks';
 import { IncidentEngine, type Applied } from '../engine/incident-engine.service';
 import { Catalogue } from '../requirements/catalogue';
 import { ReportingReadiness } from '../reports/reporting-readiness';

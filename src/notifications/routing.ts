@@ -55,7 +55,7 @@ export const SUBSCRIBABLE_EVENTS: readonly string[] = [
   ...GENERIC_EVENTS,
 ];
 
-/** The escalation roles a subscription can serve (see timers/escalation.service.ts). */
+/** The escalation roles a subscription can serve (see clocks/escalation-ladder.ts). */
 export const ESCALATION_ROLES = ['commander', 'leader', 'admin'] as const;
 
 export function templateEventFor(

@@ -6,15 +6,14 @@ import { Organisation } from '../accounts/organisation.entity';
 import type { Principal } from '../auth/principal';
 import { badField } from '../common/bad-field';
 import { TransactionRunner } from '../database/transaction-runner';
-import { TimingPolicy } from '../deadlines/timing-policy';
+import { Clocks, ONWARD_REPORT, REPORT_ACKNOWLEDGEMENT } from '../clocks';
 import { OutboxService } from '../outbox/outbox.service';
-import { QUEUES, jobId } from '../queues/queue-names';
+import { jobId } from '../queues/queue-names';
 import { Catalogue } from '../requirements/catalogue';
 import type { InboxQuery } from './report.dto';
 import { Report, ReportDelivery, ReportInfoRequest } from './report.entities';
 import { infoRequestView, type InboxItemView, type InboxPage } from './report.view';
-import { cancelAckJobs, fanout, ReportsService } from './reports.service';
-import { onwardJobIds } from './report-timers';
+import { fanout, ReportsService } from './reports.service';
 
 /**
  * The protection department's side. A department sees only deliveries addressed to it, and of
@@ -29,7 +28,7 @@ export class InboxService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly reports: ReportsService,
-    private readonly timing: TimingPolicy,
+    private readonly clocks: Clocks,
     private readonly catalogue: Catalogue,
   ) {}
 
@@ -108,7 +107,7 @@ export class InboxService {
       });
       const report = await em.getRepository(Report).findOneByOrFail({ id: reportId });
       await this.outbox.add(em, [
-        cancelAckJobs(d.id, this.timing.escalationSteps.length),
+        this.clocks.stop(REPORT_ACKNOWLEDGEMENT, { deliveryId: d.id }, new Date(at)),
         fanout(jobId('nt', 'rpt', d.id, 'ack'), {
           orgId: d.orgId,
           event: 'report.acknowledged',
@@ -203,14 +202,7 @@ export class InboxService {
         action: 'report.forwarded',
         payload: { reportId, deliveryId: d.id, reference, forwardedAt: at.toISOString(), dueAt: d.onwardDueAt, status },
       });
-      await this.outbox.add(em, [
-        {
-          id: jobId('cancel', 'rpt', d.id, 'onw'),
-          queue: QUEUES.timers,
-          kind: 'cancel',
-          payload: { jobIds: onwardJobIds(d.id, this.timing.reminders) },
-        },
-      ]);
+      await this.outbox.add(em, [this.clocks.stop(ONWARD_REPORT, { deliveryId: d.id }, new Date(now))]);
     });
     return this.get(p, reportId);
   }

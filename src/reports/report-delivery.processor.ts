@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SecretBox } from '../common/crypto/secret-box';
 import { TransactionRunner } from '../database/transaction-runner';
-import { TimingPolicy } from '../deadlines/timing-policy';
+import { TimingPolicy } from '../clocks';
 import { Incident } from '../incidents/incident.entity';
 import { EgressPolicy } from '../egress/egress-policy';
 import { LOGGER } from '../logging/logging.module';

@@ -6,16 +6,16 @@ import { secretsBox } from '../config/keys';
 import { InboxService } from './inbox.service';
 import { RecipientsService } from './recipients.service';
 import { ReportDeliveryProcessor } from './report-delivery.processor';
-import { ReportTimers } from './report-timers';
+import { ReportClocks } from './report-clocks';
 import { InboxController, RecipientsController, ReportsController } from './reports.controller';
 import { ReportsConfig } from './reports-config';
 import { ReportsService } from './reports.service';
 import { ReportingReadinessModule } from './reporting-readiness';
 
 /**
- * Reports to the authorities (operator side), the department inbox and onward reporting. Timer
- * handlers are registered in every process (the timers worker dispatches through TimerRegistry);
- * the delivery processor runs only where workers run.
+ * Reports to the authorities (operator side), the department inbox and onward reporting. The report
+ * clocks' handlers are registered in every process (the timers worker dispatches through
+ * TimerHandlers); the delivery processor runs only where workers run.
  */
 @Module({})
 export class ReportsModule {
@@ -35,7 +35,7 @@ export class ReportsModule {
         ReportsService,
         InboxService,
         RecipientsService,
-        ReportTimers,
+        ReportClocks,
         ...(opts.workers ? [ReportDeliveryProcessor] : []),
       ],
       exports: [ReportsService],

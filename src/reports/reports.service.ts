@@ -16,8 +16,7 @@ import { User } from '../accounts/user.entity';
 import { badField } from '../common/bad-field';
 import { nextSequenceValue } from '../database/sequence';
 import { TransactionRunner } from '../database/transaction-runner';
-import { reminderPercent } from '../deadlines/deadline-planner';
-import { TimingPolicy } from '../deadlines/timing-policy';
+import { Clocks, ONWARD_REPORT, REPORT_ACKNOWLEDGEMENT } from '../clocks';
 import { IncidentEngine, type EngineEvent } from '../engine/incident-engine.service';
 import { Incident } from '../incidents/incident.entity';
 import type { FanoutPayload } from '../notifications/fanout-payload';
@@ -64,7 +63,7 @@ export class ReportsService {
     private readonly outbox: OutboxService,
     private readonly engine: IncidentEngine,
     private readonly catalogue: Catalogue,
-    private readonly timing: TimingPolicy,
+    private readonly clocks: Clocks,
     private readonly config: ReportsConfig,
     private readonly readiness: ReportingReadiness,
   ) {}
@@ -388,7 +387,7 @@ export class ReportsService {
         action: 'report.acknowledgement-recorded',
         payload: { reportId, deliveryId, recipient: d.recipientName, note: note ?? null },
       });
-      await this.outbox.add(em, [cancelAckJobs(d.id, this.timing.escalationSteps.length)]);
+      await this.outbox.add(em, [this.clocks.stop(REPORT_ACKNOWLEDGEMENT, { deliveryId: d.id }, new Date(at))]);
     });
     return this.get(p, reportId);
   }
@@ -577,14 +576,9 @@ export class ReportsService {
       }),
     ];
     for (const d of deliveries) {
+      const ref = { deliveryId: d.id };
       if (!d.acknowledgedAt)
-        items.push({
-          id: jobId('rpt', d.id, 'ack'),
-          queue: QUEUES.timers,
-          kind: 'report-ack-due',
-          payload: { deliveryId: d.id },
-          dueAt: d.ackDueAt,
-        });
+        items.push(...this.clocks.start(REPORT_ACKNOWLEDGEMENT, ref, { start: now, due: ackDueAt, now }));
       if (d.channel === 'out-of-band') continue; // already reported by the liaison: nothing to send
       if (d.departmentOrgId) {
         items.push(
@@ -606,26 +600,8 @@ export class ReportsService {
           payload: { deliveryId: d.id },
         });
       }
-      if (d.onwardStatus === 'pending' && d.onwardDueAt) {
-        const start = now.getTime();
-        const window = new Date(d.onwardDueAt).getTime() - start;
-        for (const f of this.timing.reminders) {
-          items.push({
-            id: jobId('rpt', d.id, 'onw', `r${reminderPercent(f)}`),
-            queue: QUEUES.timers,
-            kind: 'report-onward-reminder',
-            payload: { deliveryId: d.id, fraction: f },
-            dueAt: new Date(start + window * f),
-          });
-        }
-        items.push({
-          id: jobId('rpt', d.id, 'onw', 'due'),
-          queue: QUEUES.timers,
-          kind: 'report-onward-due',
-          payload: { deliveryId: d.id },
-          dueAt: d.onwardDueAt,
-        });
-      }
+      if (d.onwardStatus === 'pending' && d.onwardDueAt)
+        items.push(...this.clocks.start(ONWARD_REPORT, ref, { start: now, due: new Date(d.onwardDueAt), now }));
     }
     return { deliveries, items };
   }
@@ -778,21 +754,4 @@ export class ReportsService {
       };
     });
   }
-}
-
-/** Job ids of a delivery's acknowledgement clock (the due job and every escalation step). */
-export function ackJobIds(deliveryId: string, steps: number): string[] {
-  return [
-    jobId('rpt', deliveryId, 'ack'),
-    ...Array.from({ length: steps }, (_, i) => jobId('rpt', deliveryId, 'ack', 'esc', i + 1)),
-  ];
-}
-
-export function cancelAckJobs(deliveryId: string, steps: number): OutboxItem {
-  return {
-    id: jobId('cancel', 'rpt', deliveryId, 'ack'),
-    queue: QUEUES.timers,
-    kind: 'cancel',
-    payload: { jobIds: ackJobIds(deliveryId, steps) },
-  };
 }

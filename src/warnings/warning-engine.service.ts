@@ -7,21 +7,13 @@ import type { Role as WorkflowRole, WarningLevel, WorkflowEffect } from '../../w
 import { AuditService } from '../audit/audit.service';
 import { Organisation } from '../accounts/organisation.entity';
 import { isSystemActor, type Actor, type Principal } from '../auth/principal';
-import { TimingPolicy } from '../deadlines/timing-policy';
+import { Clocks, WARNING_FEEDBACK, type WarningFeedbackRef } from '../clocks';
 import { nextSequenceValue } from '../database/sequence';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkflowRuntime } from '../engine/workflow-runtime';
 import type { FanoutPayload } from '../notifications/fanout-payload';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
-import {
-  WARNING_JOBS,
-  percent,
-  warningEscalationJob,
-  warningJobId,
-  warningTimerJobIds,
-  type WarningTimerJobData,
-} from './warning-jobs';
 import { Warning, type WarningIndicator } from './warning.entity';
 import { WarningTarget } from './warning-target.entity';
 
@@ -74,7 +66,7 @@ export class WarningEngine {
     private readonly runtime: WorkflowRuntime,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
-    private readonly timing: TimingPolicy,
+    private readonly clocks: Clocks,
   ) {}
 
   async issue(p: Principal, spec: WarningSpec): Promise<{ warning: Warning; targets: WarningTarget[] }> {
@@ -253,92 +245,6 @@ export class WarningEngine {
     return result;
   }
 
-  /**
-   * After a missed feedback deadline: tell the operator's commander, then its leader, then its
-   * admin, one step per configured delay, until feedback arrives. Idempotent per level.
-   */
-  async escalate(d: WarningTimerJobData): Promise<'escalated' | 'skipped'> {
-    const level = d.level ?? 1;
-    const outcome = await this.tx.run(async (em) => {
-      const target = await em
-        .getRepository(WarningTarget)
-        .findOneBy({ warningId: d.warningId, operatorOrgId: d.operatorOrgId });
-      const steps = this.timing.escalationSteps;
-      if (
-        !target ||
-        target.deadlineGeneration !== d.generation ||
-        target.deadlineStatus !== 'missed' ||
-        target.feedbackAt ||
-        target.escalationLevel >= level ||
-        level > steps.length
-      ) {
-        return 'skipped' as const;
-      }
-      const warning = await em.getRepository(Warning).findOneByOrFail({ id: d.warningId });
-      const role = steps[level - 1];
-      const now = new Date();
-      await em
-        .getRepository(WarningTarget)
-        .update(
-          { warningId: d.warningId, operatorOrgId: d.operatorOrgId },
-          { escalationLevel: level, updatedAt: now.toISOString() },
-        );
-      await this.audit.append(em, {
-        actor: { system: 'timers', orgId: d.operatorOrgId },
-        orgId: d.operatorOrgId,
-        action: 'warning.feedback-escalated',
-        payload: {
-          warningId: d.warningId,
-          reference: warning.reference,
-          timer: d.timer,
-          generation: d.generation,
-          level,
-          role,
-          dueAt: target.dueAt,
-          drill: warning.drill,
-        },
-      });
-      const fanout: FanoutPayload = {
-        orgId: d.operatorOrgId,
-        warningId: d.warningId,
-        event: 'escalation',
-        drill: warning.drill,
-        role,
-        data: {
-          timer: d.timer,
-          level,
-          role,
-          dueAt: target.dueAt,
-          reference: warning.reference,
-          title: warning.title,
-          warningLevel: warning.level,
-        },
-      };
-      const items: OutboxItem[] = [
-        {
-          id: jobId('nt', 'w', d.warningId, d.operatorOrgId, 'esc', d.generation, level),
-          queue: QUEUES.notifications,
-          kind: 'fanout',
-          payload: { ...fanout },
-        },
-      ];
-      if (level < steps.length)
-        items.push(
-          warningEscalationJob(
-            d.warningId,
-            d.operatorOrgId,
-            d.timer,
-            d.generation,
-            level + 1,
-            new Date(now.getTime() + this.timing.escalationStepDelayMs),
-          ),
-        );
-      await this.outbox.add(em, items);
-      return 'escalated' as const;
-    });
-    return outcome;
-  }
-
   /** Copies the feedback deadline's status and generation from the workflow context onto the row. */
   private syncDeadline(target: WarningTarget, snapshot: AnyMachineSnapshot): void {
     const entry = (snapshot.context as EarlyWarningContext).deadlines[TIMER];
@@ -377,20 +283,9 @@ export class WarningEngine {
       if (e.type === 'scheduleDeadline') {
         items.push(...this.schedule(warning, target, e.params.timer, e.params.generation, now));
       } else if (e.type === 'cancelDeadline') {
-        items.push({
-          id: jobId('cancel', 'w', warningId, operatorOrgId, e.params.timer, e.params.generation, now.getTime()),
-          queue: QUEUES.timers,
-          kind: 'cancel',
-          payload: {
-            jobIds: warningTimerJobIds(
-              warningId,
-              operatorOrgId,
-              e.params.timer,
-              e.params.generation,
-              this.timing.reminders,
-            ),
-          },
-        });
+        const { timer, generation } = e.params;
+        const ref: WarningFeedbackRef = { warningId, operatorOrgId, timer, generation };
+        items.push(this.clocks.stop(WARNING_FEEDBACK, ref, now));
       } else if (e.type === 'notify') {
         const data = e.params.data ?? {};
         switch (e.params.event) {
@@ -419,7 +314,10 @@ export class WarningEngine {
             );
             items.push(fanout(operatorOrgId, 'warning.feedback-overdue', { dueAt: target.dueAt }, `${i}o`));
             const { timer, generation } = data as { timer: string; generation: number };
-            items.push(warningEscalationJob(warningId, operatorOrgId, timer, generation, 1, now));
+            // The first escalation step is a job due at once (WarningClocks takes it).
+            items.push(
+              this.clocks.escalation(WARNING_FEEDBACK, { warningId, operatorOrgId, timer, generation }, 1, now),
+            );
             break;
           }
           case 'warning.feedback-sent':
@@ -449,28 +347,11 @@ export class WarningEngine {
     now: Date,
   ): OutboxItem[] {
     const { warningId, operatorOrgId } = target;
-    const start = new Date(target.clockStartedAt).getTime();
-    const due = new Date(warning.feedbackDueAt);
     target.dueAt = warning.feedbackDueAt;
-    const items: OutboxItem[] = [];
-    for (const fraction of this.timing.reminders) {
-      const at = new Date(start + (due.getTime() - start) * fraction);
-      if (at.getTime() <= now.getTime()) continue;
-      items.push({
-        id: warningJobId(warningId, operatorOrgId, timer, generation, `r${percent(fraction)}`),
-        queue: QUEUES.timers,
-        kind: WARNING_JOBS.reminder,
-        payload: { warningId, operatorOrgId, timer, generation, fraction } satisfies WarningTimerJobData,
-        dueAt: at,
-      });
-    }
-    items.push({
-      id: warningJobId(warningId, operatorOrgId, timer, generation, 'due'),
-      queue: QUEUES.timers,
-      kind: WARNING_JOBS.due,
-      payload: { warningId, operatorOrgId, timer, generation } satisfies WarningTimerJobData,
-      dueAt: due,
-    });
-    return items;
+    return this.clocks.start(
+      WARNING_FEEDBACK,
+      { warningId, operatorOrgId, timer, generation },
+      { start: new Date(target.clockStartedAt), due: new Date(warning.feedbackDueAt), now },
+    );
   }
 }

@@ -3,7 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
 import { stixTextBody } from '../sharing/stix-http';
 import { WarningEngine } from './warning-engine.service';
-import { WarningTimers } from './warning-timers';
+import { WarningClocks } from './warning-clocks';
 import { WarningsController } from './warnings.controller';
 import { WarningsService } from './warnings.service';
 
@@ -20,7 +20,7 @@ export class WarningsModule implements NestModule {
       module: WarningsModule,
       imports: [AuditModule],
       controllers: opts.api ? [WarningsController] : [],
-      providers: [WarningEngine, ...(opts.api ? [WarningsService] : []), ...(opts.workers ? [WarningTimers] : [])],
+      providers: [WarningEngine, ...(opts.api ? [WarningsService] : []), ...(opts.workers ? [WarningClocks] : [])],
       exports: [WarningEngine],
     };
   }

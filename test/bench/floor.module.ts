@@ -12,17 +12,9 @@ import { TransactionRunner } from '../../src/database/transaction-runner';
 import { IncidentEngine } from '../../src/engine/incident-engine.service';
 import { OutboxService, type OutboxItem } from '../../src/outbox/outbox.service';
 import { QUEUES, jobId } from '../../src/queues/queue-names';
-import { TimersProcessor } from '../../src/timers/timers.processor';
+import { INCIDENT_DEADLINE } from '../../src/clocks';
 import type { Incident } from '../../src/incidents/incident.entity';
 import type { IncidentContext } from '../../workflows/incident/types';
-
-/** Collected by the timers processor hook while the benchmark runs. */
-const lateness: Array<{ name: string; lateMs: number; dueAt: number }> = [];
-TimersProcessor.latenessListener = (j) => {
-  if (j.name === 'deadline-due') lateness.push({ name: j.name, lateMs: j.ranAt - j.dueAt, dueAt: j.dueAt });
-};
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /**
  * Benchmark-only endpoints, mounted into the real app by test/bench/server.ts (never by the product):
@@ -51,10 +43,13 @@ class BenchController {
     return { id };
   }
 
-  /** 1,000 real incidents whose initial-report deadlines fall due within `spreadMs`, starting `leadMs` from now. */
+  /**
+   * 1,000 real incidents whose initial-report deadlines fall due within `spreadMs`, starting `leadMs`
+   * from now; answers the ids of their due jobs, whose lateness the runner reads from BullMQ.
+   */
   @Post('deadlines')
   async deadlines(@CurrentPrincipal() p: Principal, @Body() body: { count: number; spreadMs: number; leadMs: number }) {
-    lateness.length = 0;
+    const dueJobIds: string[] = [];
     const t0 = Date.now() + body.leadMs;
     for (let i = 0; i < body.count; i++) {
       const due = t0 + Math.floor((i * body.spreadMs) / body.count);
@@ -72,8 +67,11 @@ class BenchController {
         impact: null,
       });
       await this.confirm(p, incident, snapshot.context as IncidentContext);
+      dueJobIds.push(
+        INCIDENT_DEADLINE.jobId({ incidentId: incident.id, timer: 'initial-report', generation: 1 }, 'due'),
+      );
     }
-    return { scheduled: body.count, firstDueAt: new Date(t0).toISOString() };
+    return { scheduled: body.count, firstDueAt: new Date(t0).toISOString(), dueJobIds };
   }
 
   /** Unsent outbox rows and queued/running jobs: the runner waits for zero between runs. */
@@ -88,21 +86,6 @@ class BenchController {
       jobs += c.waiting + c.active + c.prioritized;
     }
     return { outbox: Number(n), jobs, notifyConcurrency: this.config.NOTIFY_CONCURRENCY };
-  }
-
-  @Get('lateness')
-  lateness() {
-    const sorted = lateness.map((l) => l.lateMs).sort((a, b) => a - b);
-    // Median lateness per tenth of the deadlines in due order: a backlog that builds up shows as a rising row.
-    const byDue = [...lateness].sort((a, b) => a.dueAt - b.dueAt);
-    const tenths = Array.from({ length: 10 }, (_, i) => {
-      const part = byDue
-        .slice(Math.floor((i * byDue.length) / 10), Math.floor(((i + 1) * byDue.length) / 10))
-        .map((l) => l.lateMs)
-        .sort((a, b) => a - b);
-      return part.length ? pct(part, 50) : null;
-    });
-    return { fired: sorted.length, p50: pct(sorted, 50), p99: pct(sorted, 99), max: sorted[sorted.length - 1], tenths };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { initialSteps, playbookFor } from '../../../workflows';
 import type { IncidentContext } from '../../../workflows/incident/types';
-import type { IncidentDeadline } from '../../../src/deadlines/incident-deadline.entity';
+import type { IncidentDeadline } from '../../../src/clocks';
 import { WorkflowRuntime } from '../../../src/engine/workflow-runtime';
 import { Incident } from '../../../src/incidents/incident.entity';
 import { incidentView, incidentViewJson } from '../../../src/incidents/incident.view';

@@ -1,14 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { WorkflowEffect } from '../../workflows/types';
+import { AuditService } from '../audit/audit.service';
 import type { OperatorKind } from '../common/roles';
 import { nowIso } from '../common/time';
-import { sql } from '../database/sql';
+import { bool, sql } from '../database/sql';
 import type { OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
 import { Catalogue } from '../requirements/catalogue';
+import { INCIDENT_DEADLINE, type IncidentDeadlineRef } from './clock-kinds';
+import { Clocks } from './clocks';
+import { EscalationLadder, type LadderBinding, type LadderState } from './escalation-ladder';
 import { DeadlineRowStatus, IncidentDeadline } from './incident-deadline.entity';
-import { TimingPolicy } from './timing-policy';
 
 /** Which report deadline of the rules a workflow timer stands for, and where its clock starts. */
 const TIMER_REPORTS: Record<string, { kind: 'initial' | 'final' | 'police'; clock: 'detectedAt' | 'now' }> = {
@@ -20,9 +23,6 @@ const TIMER_REPORTS: Record<string, { kind: 'initial' | 'final' | 'police'; cloc
   'police-report': { kind: 'police', clock: 'now' },
 };
 
-/** The number of escalation steps is data (requirements/reporting-rules.yaml); job ids cover them all. */
-export const MAX_ESCALATION_STEPS = 10;
-
 export interface DeadlineSubject {
   id: string;
   orgId: string;
@@ -33,51 +33,38 @@ export interface DeadlineSubject {
   sector: string;
 }
 
-export function escalationJob(
-  incidentId: string,
-  timer: string,
-  generation: number,
-  level: number,
-  at: Date,
-): OutboxItem {
-  return {
-    id: jobId('dl', incidentId, timer, generation, `esc${level}`),
-    queue: QUEUES.timers,
-    kind: 'deadline-escalate',
-    payload: { incidentId, timer, generation, level },
-    dueAt: at,
-  };
+/** What an escalation step says about the incident; the engine has it at hand when the deadline passes. */
+export interface EscalationFacts {
+  orgId: string;
+  drill: boolean;
+  grade: string;
 }
 
-export const reminderPercent = (fraction: number) => Math.round(fraction * 100);
-
-/** Deterministic job ids: (incident, timer, generation) plus what the job does. */
-export function timerJobIds(
-  incidentId: string,
-  timer: string,
-  generation: number,
-  reminders: readonly number[],
-): string[] {
-  return [
-    ...reminders.map((f) => jobId('dl', incidentId, timer, generation, `r${reminderPercent(f)}`)),
-    jobId('dl', incidentId, timer, generation, 'due'),
-    ...Array.from({ length: MAX_ESCALATION_STEPS }, (_, i) =>
-      jobId('dl', incidentId, timer, generation, `esc${i + 1}`),
-    ),
-  ];
+interface DeadlineState extends LadderState {
+  dueAt: string;
+  /** Read for overdue deadlines only: the ladder records no other. */
+  facts?: EscalationFacts;
 }
 
 /**
- * Turns the workflow's scheduleDeadline / cancelDeadline effects into deadline rows and delayed
- * timer jobs (written to the outbox, so they reach Redis only after commit). Due times come from
- * the reporting rules in requirements/, never from literals here.
+ * Incident deadlines as clocks: turns the workflow's scheduleDeadline / cancelDeadline effects into
+ * `incident_deadline` rows and the clock's jobs (due times from the reporting rules in requirements/,
+ * never from literals here), copies the workflow's deadline statuses onto the rows, and escalates a
+ * missed deadline (commander, leader, admin). The workflow owns status and generation; its timer
+ * events come back through the engine (src/engine/incident-clocks.ts).
  */
 @Injectable()
-export class DeadlinePlanner {
+export class IncidentDeadlines implements OnModuleInit {
   constructor(
     private readonly catalogue: Catalogue,
-    private readonly timing: TimingPolicy,
+    private readonly clocks: Clocks,
+    private readonly ladder: EscalationLadder,
+    private readonly audit: AuditService,
   ) {}
+
+  onModuleInit(): void {
+    this.ladder.bind(INCIDENT_DEADLINE, this.binding(), IncidentDeadlines.name);
+  }
 
   async plan(
     em: EntityManager,
@@ -90,20 +77,14 @@ export class DeadlinePlanner {
       if (effect.type === 'scheduleDeadline')
         items.push(...(await this.schedule(em, subject, effect.params.timer, effect.params.generation, now)));
       if (effect.type === 'cancelDeadline') {
+        const { timer, generation } = effect.params;
         await sql(
           em,
           'UPDATE incident_deadline SET resolved_at = ?, updated_at = ? WHERE ' +
             'incident_id = ? AND timer = ? AND generation = ?',
-          [now.toISOString(), now.toISOString(), subject.id, effect.params.timer, effect.params.generation],
+          [now.toISOString(), now.toISOString(), subject.id, timer, generation],
         );
-        items.push({
-          id: jobId('cancel', subject.id, effect.params.timer, effect.params.generation, now.getTime()),
-          queue: QUEUES.timers,
-          kind: 'cancel',
-          payload: {
-            jobIds: timerJobIds(subject.id, effect.params.timer, effect.params.generation, this.timing.reminders),
-          },
-        });
+        items.push(this.clocks.stop(INCIDENT_DEADLINE, { incidentId: subject.id, timer, generation }, now));
       }
     }
     return items;
@@ -127,6 +108,87 @@ export class DeadlinePlanner {
         [entry.status, nowIso(), incidentId, timer, entry.generation],
       );
     }
+  }
+
+  /**
+   * The first escalation step of a deadline that has just passed, in the transaction that records the
+   * miss (the row was marked missed by syncStatuses): a burst of deadlines falling due together would
+   * otherwise each queue a step due at once. The later steps are timer jobs.
+   */
+  firstEscalation(em: EntityManager, ref: IncidentDeadlineRef, facts: EscalationFacts): Promise<OutboxItem[] | null> {
+    return this.ladder.step(em, INCIDENT_DEADLINE, ref, 1, this.binding(facts));
+  }
+
+  /** The incident-deadline rows' side of the ladder; `known` spares reading the incident again. */
+  private binding(known?: EscalationFacts): LadderBinding<IncidentDeadlineRef, DeadlineState> {
+    return {
+      load: async (em, ref) => {
+        const [row] = await sql<{
+          generation: number | string;
+          status: string;
+          due_at: string;
+          escalation_level: number | string;
+          acknowledged_at: string | null;
+          resolved_at: string | null;
+        }>(
+          em,
+          'SELECT generation, status, due_at, escalation_level, acknowledged_at, ' +
+            'resolved_at FROM incident_deadline WHERE incident_id = ? AND timer = ?',
+          [ref.incidentId, ref.timer],
+        );
+        if (!row) return null;
+        const overdue =
+          Number(row.generation) === ref.generation &&
+          row.status === 'missed' &&
+          !row.acknowledged_at &&
+          !row.resolved_at;
+        const level = Number(row.escalation_level);
+        let facts = known;
+        if (!facts && overdue) {
+          const [found] = await sql<{ orgId: string; drill: unknown; grade: string }>(
+            em,
+            'SELECT org_id AS "orgId", drill, grade FROM incident WHERE id = ?',
+            [ref.incidentId],
+          );
+          if (!found) return null;
+          facts = { orgId: found.orgId, drill: bool(found.drill), grade: found.grade };
+        }
+        return { level, overdue, dueAt: row.due_at, facts };
+      },
+      record: async (em, ref, state, { level, role, now }) => {
+        const { incidentId, timer, generation } = ref;
+        // load reads the facts of every overdue deadline, and the ladder records no other.
+        const { orgId, drill, grade } = state.facts!;
+        await sql(
+          em,
+          'UPDATE incident_deadline SET escalation_level = ?, updated_at = ? WHERE incident_id = ? AND timer = ?',
+          [level, now.toISOString(), incidentId, timer],
+        );
+        await this.audit.append(em, {
+          actor: { system: 'timers', orgId },
+          orgId,
+          incidentId,
+          action: 'deadline.escalated',
+          payload: { timer, generation, level, role, dueAt: state.dueAt, drill },
+        });
+        return [
+          {
+            id: jobId('nt', incidentId, 'esc', timer, generation, level),
+            queue: QUEUES.notifications,
+            kind: 'fanout',
+            payload: {
+              orgId,
+              incidentId,
+              event: 'escalation',
+              data: { timer, level, role, dueAt: state.dueAt },
+              drill,
+              grade,
+              role,
+            },
+          },
+        ];
+      },
+    };
   }
 
   private async schedule(
@@ -189,29 +251,10 @@ export class DeadlinePlanner {
       updatedAt: now.toISOString(),
     };
     await em.getRepository(IncidentDeadline).save(row);
-
-    const items: OutboxItem[] = [];
-    const window = due.getTime() - clockStart.getTime();
-    for (const fraction of this.timing.reminders) {
-      const at = new Date(clockStart.getTime() + window * fraction);
-      // A reminder whose moment has already passed (an incident entered late) would only be noise
-      // next to the ones still ahead; the deadline job itself is always scheduled.
-      if (at.getTime() <= now.getTime()) continue;
-      items.push({
-        id: jobId('dl', s.id, timer, generation, `r${reminderPercent(fraction)}`),
-        queue: QUEUES.timers,
-        kind: 'deadline-reminder',
-        payload: { incidentId: s.id, timer, generation, fraction },
-        dueAt: at,
-      });
-    }
-    items.push({
-      id: jobId('dl', s.id, timer, generation, 'due'),
-      queue: QUEUES.timers,
-      kind: 'deadline-due',
-      payload: { incidentId: s.id, timer, generation },
-      dueAt: due,
-    });
-    return items;
+    return this.clocks.start(
+      INCIDENT_DEADLINE,
+      { incidentId: s.id, timer, generation },
+      { start: clockStart, due, now },
+    );
   }
 }

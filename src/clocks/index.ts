@@ -1,0 +1,27 @@
+/**
+ * Clocks: what another module may use. A domain with a clock plans it with `Clocks` (start, stop,
+ * acknowledge, escalation), registers its timer jobs' handlers with `TimerHandlers` and its
+ * escalation state with `EscalationLadder`; the kinds of clock and their job ids are in clock-kinds.ts.
+ */
+export {
+  CLOCK_KINDS,
+  INCIDENT_DEADLINE,
+  MAX_ESCALATION_STEPS,
+  ONWARD_ESCALATION,
+  ONWARD_REPORT,
+  REPORT_ACKNOWLEDGEMENT,
+  WARNING_FEEDBACK,
+  reminderPercent,
+  type ClockJobData,
+  type ClockKind,
+  type DeliveryRef,
+  type IncidentDeadlineRef,
+  type WarningFeedbackRef,
+} from './clock-kinds';
+export { Clocks, type ClockWindow } from './clocks';
+export { ClocksModule } from './clocks.module';
+export { EscalationLadder, type LadderBinding, type LadderState, type LadderStep } from './escalation-ladder';
+export { type DeadlineRowStatus, IncidentDeadline } from './incident-deadline.entity';
+export { IncidentDeadlines, type DeadlineSubject, type EscalationFacts } from './incident-deadlines';
+export { TimerHandlers, TimerHandlersError, type TimerHandler } from './timer-handlers';
+export { TimingPolicy } from './timing-policy';

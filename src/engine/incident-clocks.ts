@@ -1,0 +1,59 @@
+import { ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { INCIDENT_DEADLINE, type IncidentDeadlineRef, TimerHandlers } from '../clocks';
+import { sql } from '../database/sql';
+import { IncidentEngine, type EngineEvent } from './incident-engine.service';
+
+/**
+ * An incident deadline's reminder and due time become workflow events sent through the engine like
+ * any caller's. The workflow ignores one whose generation is stale or whose state has moved on; a 409
+ * or 404 from the engine here means "nothing to do", not a failure to retry. (The escalation steps
+ * after the due time are the clocks module's.)
+ */
+@Injectable()
+export class IncidentClocks implements OnModuleInit {
+  constructor(
+    private readonly handlers: TimerHandlers,
+    private readonly engine: IncidentEngine,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    const owner = IncidentClocks.name;
+    this.handlers.on(
+      INCIDENT_DEADLINE,
+      'reminder',
+      (ref, d) =>
+        this.send(ref, {
+          type: 'DEADLINE_REMINDER',
+          timer: ref.timer,
+          generation: ref.generation,
+          fraction: d.fraction,
+        }),
+      owner,
+    );
+    this.handlers.on(
+      INCIDENT_DEADLINE,
+      'due',
+      (ref) => this.send(ref, { type: 'DEADLINE_MISSED', timer: ref.timer, generation: ref.generation }),
+      owner,
+    );
+  }
+
+  private async send(ref: IncidentDeadlineRef, event: EngineEvent): Promise<string> {
+    // Only the organisation is needed here; the engine loads the rest.
+    const [incident] = await sql<{ id: string; orgId: string }>(
+      this.dataSource.manager,
+      'SELECT id, org_id AS "orgId" FROM incident WHERE id = ?',
+      [ref.incidentId],
+    );
+    if (!incident) return 'incident-gone';
+    try {
+      await this.engine.apply({ system: 'timers', orgId: incident.orgId }, incident.id, incident.orgId, event);
+      return 'applied';
+    } catch (err) {
+      if (err instanceof ConflictException || err instanceof NotFoundException) return 'stale';
+      throw err;
+    }
+  }
+}
