@@ -8,11 +8,11 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EgressModule } from './egress/egress.module';
 import { HealthModule } from './health/health.module';
+import { IncidentsApiModule } from './incidents/incidents-api.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { LoggingModule } from './logging/logging.module';
 import { RedisModule } from './redis/redis.module';
 import { RequirementsModule } from './requirements/requirements.module';
-import { EngineModule } from './engine/engine.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue.module';
@@ -52,9 +52,9 @@ export class AppModule {
       RequirementsModule.forRoot(opts.config),
       QueuesModule,
       OutboxModule.forRoot({ relay: opts.workers }),
-      EngineModule,
+      IncidentsModule,
     ];
-    const api = opts.api ? [HealthModule, IncidentsModule, WorkflowCatalogueModule] : [];
+    const api = opts.api ? [HealthModule, IncidentsApiModule, WorkflowCatalogueModule] : [];
     const roles = { api: opts.api, workers: opts.workers };
     const domain = [
       ClocksModule.forRoot(roles),

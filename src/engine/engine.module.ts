@@ -1,13 +1,15 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { IncidentClocks } from './incident-clocks';
-import { IncidentEngine } from './incident-engine.service';
+import { WorkflowEngine } from './workflow-engine';
 import { WorkflowRuntime } from './workflow-runtime';
 
-@Global()
+/**
+ * The workflow engine and the XState runtime under it. Domains that persist workflow actors
+ * (incidents, early warnings) import this module and register their kind with the engine.
+ */
 @Module({
   imports: [AuditModule],
-  providers: [WorkflowRuntime, IncidentEngine, IncidentClocks],
-  exports: [WorkflowRuntime, IncidentEngine],
+  providers: [WorkflowRuntime, WorkflowEngine],
+  exports: [WorkflowRuntime, WorkflowEngine],
 })
 export class EngineModule {}

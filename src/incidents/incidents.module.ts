@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { ReportingReadinessModule } from '../reports/reporting-readiness';
-import { IncidentsController } from './incidents.controller';
-import { IncidentsService } from './incidents.service';
+import { EngineModule } from '../engine';
+import { IncidentClocks } from './incident-clocks';
+import { IncidentEngine } from './incident-engine';
 
+/**
+ * Incidents as workflow actors: declaration and events through the engine, and the incident
+ * deadlines' timer handlers. Every process has it (workers apply timer events, reports apply
+ * report events); the HTTP side is IncidentsApiModule.
+ */
 @Module({
-  imports: [AuditModule, ReportingReadinessModule],
-  controllers: [IncidentsController],
-  providers: [IncidentsService],
-  exports: [IncidentsService],
+  imports: [AuditModule, EngineModule],
+  providers: [IncidentEngine, IncidentClocks],
+  exports: [IncidentEngine],
 })
 export class IncidentsModule {}

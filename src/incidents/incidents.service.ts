@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal';
 import { badField } from '../common/bad-field';
 import { toIso } from '../common/time';
 import { IncidentDeadline } from '../clocks';
-import { IncidentEngine, type Applied } from '../engine/incident-engine.service';
+import { IncidentEngine, type Applied } from './incident-engine';
 import { Catalogue } from '../requirements/catalogue';
 import { ReportingReadiness } from '../reports/reporting-readiness';
 import type { Grade } from '../common/roles';

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { IncidentsModule } from '../incidents/incidents.module';
 import { SecretBox } from '../common/crypto/secret-box';
 import { AppConfig } from '../config/app-config';
 import { secretsBox } from '../config/keys';
@@ -22,7 +23,7 @@ export class ReportsModule {
   static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
     return {
       module: ReportsModule,
-      imports: [AuditModule, ReportingReadinessModule],
+      imports: [AuditModule, IncidentsModule, ReportingReadinessModule],
       controllers: opts.api ? [ReportsController, RecipientsController, InboxController] : [],
       providers: [
         ReportsConfig,

@@ -17,7 +17,7 @@ import { badField } from '../common/bad-field';
 import { nextSequenceValue } from '../database/sequence';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Clocks, ONWARD_REPORT, REPORT_ACKNOWLEDGEMENT } from '../clocks';
-import { IncidentEngine, type EngineEvent } from '../engine/incident-engine.service';
+import { IncidentEngine, type EngineEvent } from '../incidents/incident-engine';
 import { Incident } from '../incidents/incident.entity';
 import type { FanoutPayload } from '../notifications/fanout-payload';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';

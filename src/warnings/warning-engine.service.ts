@@ -1,16 +1,16 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
-import { EARLY_WARNING_WORKFLOW_ID, latestWorkflow, maySend } from '../../workflows';
+import { EARLY_WARNING_WORKFLOW_ID, latestWorkflow } from '../../workflows';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
-import type { Role as WorkflowRole, WarningLevel, WorkflowEffect } from '../../workflows/types';
+import type { WarningLevel, WorkflowEffect } from '../../workflows/types';
 import { AuditService } from '../audit/audit.service';
-import { Organisation } from '../accounts/organisation.entity';
-import { isSystemActor, type Actor, type Principal } from '../auth/principal';
+import { Organisations, type OrganisationRecord } from '../accounts';
+import type { Actor, Principal } from '../auth/principal';
 import { Clocks, WARNING_FEEDBACK, type WarningFeedbackRef } from '../clocks';
 import { nextSequenceValue } from '../database/sequence';
 import { TransactionRunner } from '../database/transaction-runner';
-import { WorkflowRuntime } from '../engine/workflow-runtime';
+import { actorId, WorkflowEngine, WorkflowRuntime, type WorkflowInstance, type WorkflowKind } from '../engine';
 import type { FanoutPayload } from '../notifications/fanout-payload';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
@@ -28,7 +28,7 @@ export interface WarningSpec {
   feedbackDueAt: string;
   drill: boolean;
   /** Resolved, validated operator organisations (all of the department's sector). */
-  operators: Organisation[];
+  operators: OrganisationRecord[];
   /** Recorded in the audit entry when the indicators came (partly) from a STIX bundle. */
   stixImport?: { imported: number; skipped: number };
 }
@@ -49,21 +49,45 @@ export interface AppliedTarget {
   snapshot: AnyMachineSnapshot;
 }
 
+interface WarningKey {
+  warningId: string;
+  operatorOrgId: string;
+}
+
+/** One warned operator's workflow actor: its target row, with the warning it belongs to. */
+class WarningActor implements WorkflowInstance {
+  constructor(
+    readonly warning: Warning,
+    readonly target: WarningTarget,
+  ) {}
+
+  get workflowId(): string {
+    return this.target.workflowId;
+  }
+
+  get workflowVersion(): number {
+    return this.target.workflowVersion;
+  }
+
+  get version(): number {
+    return this.target.version;
+  }
+}
+
 const TIMER = 'warning-feedback';
-const actorRole = (a: Actor): WorkflowRole => (isSystemActor(a) ? 'system' : (a.role as WorkflowRole));
-const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` : a.userId);
 
 /**
- * The early-warning counterpart of IncidentEngine: one persisted workflow actor per (warning,
- * warned operator). Load snapshot → pure transition → one transaction that saves the snapshot with
- * an optimistic version, appends one audit entry and writes the outbox rows (feedback deadline
- * jobs, cancellations, fan-out notifications). Timers call `apply` like anyone else.
+ * Early warnings as a registration of the workflow engine (src/engine/workflow-engine.ts): one
+ * persisted workflow actor per (warning, warned operator), whose side effects are the feedback
+ * clock, cancellations and fan-out notifications. Timers call `apply` like anyone else.
  */
 @Injectable()
 export class WarningEngine {
   constructor(
     private readonly tx: TransactionRunner,
+    private readonly engine: WorkflowEngine,
     private readonly runtime: WorkflowRuntime,
+    private readonly organisations: Organisations,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly clocks: Clocks,
@@ -165,84 +189,93 @@ export class WarningEngine {
     event: WarningEvent,
     opts: { expectedVersion?: number; feedback?: FeedbackRecord; auditPayload?: Record<string, unknown> } = {},
   ): Promise<AppliedTarget> {
-    const role = actorRole(actor);
-    const result = await this.tx.run(async (em) => {
-      const target = await em.getRepository(WarningTarget).findOneBy({ warningId, operatorOrgId });
-      if (!target) throw new NotFoundException('Warning not found');
-      if (!maySend(target.workflowId, event.type, role))
-        throw new ForbiddenException(`Role ${role} may not send ${event.type}`);
-      if (opts.expectedVersion !== undefined && opts.expectedVersion !== target.version) {
-        throw new ConflictException({
-          message: `Warning is at version ${target.version}, not ${opts.expectedVersion}; reload and retry`,
-          currentVersion: target.version,
-        });
-      }
-      const warning = await em.getRepository(Warning).findOneByOrFail({ id: warningId });
-      const operator = await em.getRepository(Organisation).findOneByOrFail({ id: operatorOrgId });
-      const snapshot = this.runtime.restore(target.workflowId, target.workflowVersion, target.snapshot);
-      const enriched: WarningEvent = event.type === 'FEEDBACK_SENT' ? { ...event, feedbackId: randomUUID() } : event;
-      const stepped = this.runtime.step(target.workflowId, target.workflowVersion, snapshot, enriched);
-      if (!stepped.accepted) {
-        const allowedEvents = this.runtime.allowed(target.workflowId, target.workflowVersion, snapshot, role);
-        throw new ConflictException({
+    const t = await this.engine.apply(this.kind(opts.feedback), actor, { warningId, operatorOrgId }, event, opts);
+    return { warning: t.instance.warning, target: t.instance.target, snapshot: t.after };
+  }
+
+  /**
+   * An operator's copy of a warning as a registration of the workflow engine. `feedback` is what
+   * FEEDBACK_SENT records on the row beside the machine's state.
+   */
+  private kind(feedback: FeedbackRecord | undefined): WorkflowKind<WarningActor, WarningKey> {
+    const now = new Date();
+    return {
+      noun: 'Warning',
+      load: async (em, key) => {
+        const target = await em.getRepository(WarningTarget).findOneBy(key);
+        if (!target) return null;
+        const warning = await em.getRepository(Warning).findOneByOrFail({ id: key.warningId });
+        return new WarningActor(warning, target);
+      },
+      snapshotOf: async (_em, a) => this.runtime.restore(a.workflowId, a.workflowVersion, a.target.snapshot),
+      enrich: (_em, _a, event) => (event.type === 'FEEDBACK_SENT' ? { ...event, feedbackId: randomUUID() } : event),
+      refusal: (a, snapshot, event, role) =>
+        new ConflictException({
           message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`,
-          allowedEvents,
+          allowedEvents: this.runtime.allowed(a.workflowId, a.workflowVersion, snapshot, role),
           state: snapshot.value,
-        });
-      }
-      const now = new Date();
-      const before = target.version;
-      const fromState = target.state;
-      const patch: Partial<WarningTarget> = {
-        snapshot: this.runtime.serialise(stepped.snapshot),
-        state: this.runtime.topState(stepped.snapshot),
-        version: before + 1,
-        updatedAt: now.toISOString(),
-      };
-      if (event.type === 'FEEDBACK_SENT' && opts.feedback) {
-        Object.assign(patch, {
-          feedbackId: enriched.feedbackId as string,
-          feedback: opts.feedback.text,
-          feedbackMeasures: opts.feedback.measures,
-          feedbackAt: now.toISOString(),
-          feedbackBy: actorId(actor),
-        });
-      }
-      Object.assign(target, patch);
-      const entry = await this.audit.append(em, {
-        actor,
-        orgId: operatorOrgId,
-        action: `warning.event.${event.type}`,
+        }),
+      audited: (t, opts) => ({
+        actor: t.actor,
+        orgId: t.instance.target.operatorOrgId,
+        action: `warning.event.${t.sent.type}`,
         payload: {
-          warningId,
-          reference: warning.reference,
-          event: { ...enriched, ...(opts.auditPayload ?? {}) },
-          fromState,
-          toState: target.state,
-          stateValue: stepped.snapshot.value as never,
-          version: target.version,
-          drill: warning.drill,
+          warningId: t.instance.warning.id,
+          reference: t.instance.warning.reference,
+          event: { ...t.event, ...(opts.auditPayload ?? {}) },
+          fromState: t.instance.target.state,
+          toState: this.runtime.topState(t.after),
+          stateValue: t.after.value as never,
+          version: t.previousVersion + 1,
+          drill: t.instance.warning.drill,
         },
-      });
-      const items = this.effectsToOutbox(warning, target, operator.name, stepped.effects, entry.seq, now);
-      this.syncDeadline(target, stepped.snapshot);
-      const res = await em.getRepository(WarningTarget).update(
-        { warningId, operatorOrgId, version: before },
-        {
-          ...patch,
-          deadlineGeneration: target.deadlineGeneration,
-          deadlineStatus: target.deadlineStatus,
-          missedAt: target.missedAt,
-          dueAt: target.dueAt,
-          clockStartedAt: target.clockStartedAt,
-        },
-      );
-      // On Postgres two transactions may load the same version; the loser updates nothing.
-      if (!res.affected) throw new ConflictException({ message: 'Warning changed concurrently; reload and retry' });
-      await this.outbox.add(em, items);
-      return { warning, target, snapshot: stepped.snapshot };
-    });
-    return result;
+      }),
+      effects: async (em, t, auditSeq) => {
+        const { warning, target } = t.instance;
+        Object.assign(target, {
+          snapshot: this.runtime.serialise(t.after),
+          state: this.runtime.topState(t.after),
+          version: t.previousVersion + 1,
+          updatedAt: now.toISOString(),
+        });
+        if (t.event.type === 'FEEDBACK_SENT' && feedback) {
+          Object.assign(target, {
+            feedbackId: t.event.feedbackId as string,
+            feedback: feedback.text,
+            feedbackMeasures: feedback.measures,
+            feedbackAt: now.toISOString(),
+            feedbackBy: actorId(t.actor),
+          });
+        }
+        const operator = await this.organisations.get(target.operatorOrgId, em);
+        const items = this.effectsToOutbox(warning, target, operator.name, t.effects, auditSeq, now);
+        this.syncDeadline(target, t.after);
+        return items;
+      },
+      save: async (em, t) => {
+        const { target } = t.instance;
+        const res = await em.getRepository(WarningTarget).update(
+          { warningId: target.warningId, operatorOrgId: target.operatorOrgId, version: t.previousVersion },
+          {
+            snapshot: target.snapshot,
+            state: target.state,
+            version: target.version,
+            updatedAt: target.updatedAt,
+            feedbackId: target.feedbackId,
+            feedback: target.feedback,
+            feedbackMeasures: target.feedbackMeasures,
+            feedbackAt: target.feedbackAt,
+            feedbackBy: target.feedbackBy,
+            deadlineGeneration: target.deadlineGeneration,
+            deadlineStatus: target.deadlineStatus,
+            missedAt: target.missedAt,
+            dueAt: target.dueAt,
+            clockStartedAt: target.clockStartedAt,
+          },
+        );
+        return !!res.affected;
+      },
+    };
   }
 
   /** Copies the feedback deadline's status and generation from the workflow context onto the row. */

@@ -1,5 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { AccountsModule } from '../accounts';
 import { AuditModule } from '../audit/audit.module';
+import { EngineModule } from '../engine';
 import { AppConfig } from '../config/app-config';
 import { stixTextBody } from '../sharing/stix-http';
 import { WarningEngine } from './warning-engine.service';
@@ -18,7 +20,7 @@ export class WarningsModule implements NestModule {
   static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
     return {
       module: WarningsModule,
-      imports: [AuditModule],
+      imports: [AuditModule, AccountsModule, EngineModule],
       controllers: opts.api ? [WarningsController] : [],
       providers: [WarningEngine, ...(opts.api ? [WarningsService] : []), ...(opts.workers ? [WarningClocks] : [])],
       exports: [WarningEngine],

@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import { AuditService } from '../audit/audit.service';
-import { Organisation } from '../accounts/organisation.entity';
+import { Organisations, type OrganisationRecord } from '../accounts';
 import type { Principal } from '../auth/principal';
 import { badField } from '../common/bad-field';
 import { nowIso } from '../common/time';
@@ -64,6 +64,7 @@ export class WarningsService {
     private readonly runtime: WorkflowRuntime,
     private readonly audit: AuditService,
     private readonly catalogue: Catalogue,
+    private readonly organisations: Organisations,
   ) {}
 
   async create(p: Principal, body: unknown): Promise<DepartmentWarningView> {
@@ -243,19 +244,18 @@ export class WarningsService {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
-  private async resolveTargets(p: Principal, dto: CreateWarningDto): Promise<Organisation[]> {
-    const repo = this.dataSource.getRepository(Organisation);
-    const found = new Map<string, Organisation>();
+  private async resolveTargets(p: Principal, dto: CreateWarningDto): Promise<OrganisationRecord[]> {
+    const found = new Map<string, OrganisationRecord>();
     for (const sector of dto.sectors ?? []) {
       if (sector !== p.sector)
         throw badField('sectors', `a department of sector ${p.sector} may warn only its own sector, not ${sector}`);
-      const all = await repo.findBy({ kind: 'operator', sector: p.sector, isPlatform: false });
+      const all = await this.organisations.operatorsOfSector(p.sector);
       if (all.length === 0) throw badField('sectors', `no operator is registered in sector ${p.sector}`);
       for (const o of all) found.set(o.id, o);
     }
     const ids = [...new Set(dto.operatorIds ?? [])];
     if (ids.length) {
-      const rows = await repo.findBy({ id: In(ids) });
+      const rows = await this.organisations.findMany(ids);
       const ok = new Map(
         rows.filter((o) => o.kind === 'operator' && o.sector === p.sector && !o.isPlatform).map((o) => [o.id, o]),
       );
@@ -320,10 +320,7 @@ export class WarningsService {
   }
 
   private async orgNames(ids: string[]): Promise<Map<string, string>> {
-    const unique = [...new Set(ids)];
-    if (!unique.length) return new Map();
-    const rows = await this.dataSource.getRepository(Organisation).findBy({ id: In(unique) });
-    return new Map(rows.map((o) => [o.id, o.name]));
+    return this.organisations.names(ids);
   }
 
   private departmentView(

@@ -9,7 +9,7 @@ import { AppConfig } from '../../src/config/app-config';
 import type { Principal } from '../../src/auth/principal';
 import { sql } from '../../src/database/sql';
 import { TransactionRunner } from '../../src/database/transaction-runner';
-import { IncidentEngine } from '../../src/engine/incident-engine.service';
+import { IncidentEngine } from '../../src/incidents/incident-engine';
 import { OutboxService, type OutboxItem } from '../../src/outbox/outbox.service';
 import { QUEUES, jobId } from '../../src/queues/queue-names';
 import { INCIDENT_DEADLINE } from '../../src/clocks';

@@ -2,7 +2,7 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { EntityManager } from 'typeorm';
-import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, maySend, playbookFor } from '../../workflows';
+import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, playbookFor } from '../../workflows';
 import { findStep, openMandatorySteps, stepDefinition, type StepDefinition } from '../../workflows/incident/steps';
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { Phase, WorkflowEffect, Role as WorkflowRole } from '../../workflows/types';
@@ -16,12 +16,22 @@ import { IncidentDeadlines } from '../clocks';
 import { nextSequenceValue } from '../database/sequence';
 import { bool, sql } from '../database/sql';
 import { TransactionRunner } from '../database/transaction-runner';
-import { Incident } from '../incidents/incident.entity';
+import { Incident } from './incident.entity';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
 import { Catalogue } from '../requirements/catalogue';
 import { VersionedCache } from '../common/versioned-cache';
-import { RECENT_SNAPSHOTS, WorkflowRuntime } from './workflow-runtime';
+import {
+  actorId,
+  actorRole,
+  WorkflowEngine,
+  type ApplyOptions,
+  type EngineEvent,
+  type WorkflowKind,
+} from '../engine/workflow-engine';
+import { RECENT_SNAPSHOTS, WorkflowRuntime } from '../engine/workflow-runtime';
+
+export type { ApplyOptions, EngineEvent };
 
 export interface Declaration {
   title: string;
@@ -36,17 +46,6 @@ export interface Declaration {
   impact: Record<string, string | number | boolean> | null;
 }
 
-/** An event for the incident machine, before the runtime adds what only it knows. */
-export interface EngineEvent {
-  type: string;
-  [key: string]: unknown;
-}
-
-export interface ApplyOptions {
-  expectedVersion?: number;
-  auditPayload?: Record<string, unknown>;
-}
-
 export interface Applied {
   incident: Incident;
   snapshot: AnyMachineSnapshot;
@@ -55,20 +54,16 @@ export interface Applied {
 /** Incident rows kept in memory (about 1 kB each, without the snapshot): one per remembered snapshot. */
 const RECENT_ROWS = RECENT_SNAPSHOTS;
 
-const actorRole = (a: Actor): WorkflowRole => (isSystemActor(a) ? 'system' : (a.role as WorkflowRole));
 interface OrgTerms {
   operatorKind: OperatorKind | null;
   sector: string;
 }
 
-const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` : a.userId);
-
 /**
- * The one engine of every incident change (README "Incidents and guided response"): load snapshot → pure transition →
- * one transaction that saves the
- * snapshot (optimistic concurrency on `version`), appends the audit entry and writes the outbox rows
- * for side effects. Nothing else writes an incident's workflow state; timers and workers call
- * `apply` like any other caller.
+ * Incidents as a registration of the workflow engine (src/engine/workflow-engine.ts): declaration,
+ * events, step completion. Nothing else writes an incident's workflow state; timers and workers call
+ * `apply` like any other caller. Rows, snapshots and step definitions of the incidents being worked
+ * on are kept in memory by version, so the hot path reads only the version column.
  */
 @Injectable()
 export class IncidentEngine {
@@ -79,6 +74,7 @@ export class IncidentEngine {
 
   constructor(
     private readonly tx: TransactionRunner,
+    private readonly engine: WorkflowEngine,
     private readonly runtime: WorkflowRuntime,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -203,11 +199,17 @@ export class IncidentEngine {
     event: EngineEvent,
     opts: ApplyOptions = {},
   ): Promise<Applied> {
-    const role = actorRole(actor);
-    const incident = await this.loadIncident(em, incidentId, orgId);
-    if (!incident) throw new NotFoundException('Incident not found');
-    const snapshot = await this.snapshotOf(em, incident);
-    if (event.type === 'COMPLETE_STEP' || event.type === 'REOPEN_STEP') {
+    const t = await this.engine.applyIn(em, this.kind, actor, { id: incidentId, orgId }, event, opts);
+    return { incident: t.instance, snapshot: t.after };
+  }
+
+  /** The incident as a registration of the workflow engine. */
+  private readonly kind: WorkflowKind<Incident, { id: string; orgId: string }> = {
+    noun: 'Incident',
+    load: (em, key) => this.loadIncident(em, key.id, key.orgId),
+    snapshotOf: (em, incident) => this.snapshotOf(em, incident),
+    authorise: (_incident, snapshot, event, role) => {
+      if (event.type !== 'COMPLETE_STEP' && event.type !== 'REOPEN_STEP') return;
       // A clearer answer than the machine's 409: the step does not exist (404) or is not this role's (403).
       const steps = (snapshot.context as IncidentContext).steps;
       const step = findStep(steps, String(event.stepId));
@@ -216,110 +218,105 @@ export class IncidentEngine {
         throw new NotFoundException({
           message:
             `Step ${JSON.stringify(String(event.stepId).slice(0, 100))} ` +
-            `is not in this incident's playbook; its steps: ` +
-            `${ids.join(', ')}`,
+            `is not in this incident's playbook; its steps: ${ids.join(', ')}`,
           steps: ids,
         });
       }
       if (!step.roles.includes(role)) {
         throw new ForbiddenException(
-          `Role ${role} may not ` +
-            `${event.type === 'COMPLETE_STEP' ? 'complete' : 'reopen'} ` +
+          `Role ${role} may not ${event.type === 'COMPLETE_STEP' ? 'complete' : 'reopen'} ` +
             `step ${step.id} (allowed: ${step.roles.join(', ')})`,
         );
       }
-    }
-    if (!maySend(incident.workflowId, event.type, role)) {
-      throw new ForbiddenException(`Role ${role} may not send ${event.type}`);
-    }
-    if (opts.expectedVersion !== undefined && opts.expectedVersion !== incident.version) {
-      throw new ConflictException({
-        message: `Incident is at version ${incident.version}, not ${opts.expectedVersion}; reload and retry`,
-        currentVersion: incident.version,
-      });
-    }
-    const terms =
-      !isSystemActor(actor) && actor.orgId === orgId
-        ? { operatorKind: actor.operatorKind, sector: actor.sector }
-        : await this.orgTerms(em, orgId);
-    const enriched = this.enrich(event, terms.operatorKind, actor);
-    const stepped = this.runtime.step(incident.workflowId, incident.workflowVersion, snapshot, enriched);
-    if (!stepped.accepted) {
+    },
+    enrich: async (em, incident, event, actor) => {
+      const terms = await this.termsFor(em, actor, incident.orgId);
+      return this.enrich(event, terms.operatorKind, actor);
+    },
+    refusal: (incident, snapshot, event, role) => {
       const allowedEvents = this.allowedEvents(incident, snapshot, role);
       // An event held back by open mandatory steps says which, so the caller knows what to finish.
       const phase = phaseGating(event.type, snapshot.value);
       const open = phase ? openMandatorySteps((snapshot.context as IncidentContext).steps, phase) : [];
       if (open.length === 0)
-        throw new ConflictException({
+        return new ConflictException({
           message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`,
           allowedEvents,
           state: snapshot.value,
         });
-      throw new ConflictException({
+      return new ConflictException({
         message:
-          `${event.type} is not accepted while mandatory steps are ` +
-          `open: ` +
+          `${event.type} is not accepted while mandatory steps are open: ` +
           `${open.map((s) => `${s.id} (${s.title.en} / ${s.title.zh})`).join(', ')}`,
         allowedEvents,
         state: snapshot.value,
         openMandatorySteps: open.map((s) => ({ id: s.id, phase: s.phase, title: s.title, roles: s.roles })),
       });
-    }
-    const before = incident.version;
-    const context = stepped.snapshot.context as IncidentContext;
-    const fromState = this.runtime.topState(snapshot);
-    incident.snapshot = this.runtime.serialise(stepped.snapshot);
-    incident.state = this.runtime.topState(stepped.snapshot);
-    incident.grade = context.grade;
-    incident.version = before + 1;
-    incident.updatedAt = nowIso();
-    const updated = await sql(
-      em,
-      'UPDATE incident SET snapshot = ?, state = ?, grade = ?, version = ?, ' +
-        'updated_at = ? WHERE id = ? AND version = ? RETURNING id',
-      [incident.snapshot, incident.state, incident.grade, incident.version, incident.updatedAt, incident.id, before],
-    );
-    // On Postgres two transactions may load the same version; the loser updates nothing.
-    if (updated.length === 0)
-      throw new ConflictException({ message: 'Incident changed concurrently; reload and retry' });
-    const committed = { version: incident.version, snapshot: stepped.snapshot };
-    this.tx.afterCommit(em, () => this.remember(incident, committed.snapshot));
-    const entry = await this.audit.append(em, {
-      actor,
-      orgId,
-      incidentId,
-      action: `incident.event.${event.type}`,
+    },
+    audited: (t, opts) => ({
+      actor: t.actor,
+      orgId: t.instance.orgId,
+      incidentId: t.instance.id,
+      action: `incident.event.${t.sent.type}`,
       payload: {
-        event: { ...event, ...(opts.auditPayload ?? {}) },
-        fromState,
-        toState: incident.state,
-        stateValue: stepped.snapshot.value as never,
-        version: incident.version,
-        drill: incident.drill,
+        event: { ...t.sent, ...(opts.auditPayload ?? {}) },
+        fromState: t.fromState,
+        toState: this.runtime.topState(t.after),
+        stateValue: t.after.value as never,
+        version: t.previousVersion + 1,
+        drill: t.instance.drill,
       },
-    });
-    const items = await this.effectsToOutbox(em, incident, terms, stepped, entry.seq);
-    await this.deadlines.syncStatuses(
-      em,
-      incident.id,
-      (snapshot.context as IncidentContext).deadlines as never,
-      context.deadlines as never,
-    );
-    // A passed deadline takes the first escalation step in the transaction that records it (the
-    // row is marked missed just above); the later steps are timer jobs.
-    for (const e of stepped.effects) {
-      if (e.type !== 'notify' || e.params.event !== 'deadline.missed' || !e.params.data) continue;
-      const { timer, generation } = e.params.data as { timer: string; generation: number };
-      const escalation = await this.deadlines.firstEscalation(
+    }),
+    effects: async (em, t, auditSeq) => {
+      const incident = t.instance;
+      const context = t.after.context as IncidentContext;
+      incident.grade = context.grade;
+      const terms = await this.termsFor(em, t.actor, incident.orgId);
+      const items = await this.effectsToOutbox(em, incident, terms, t, auditSeq);
+      await this.deadlines.syncStatuses(
         em,
-        { incidentId: incident.id, timer, generation },
-        { orgId: incident.orgId, drill: incident.drill, grade: incident.grade },
+        incident.id,
+        (t.before.context as IncidentContext).deadlines as never,
+        context.deadlines as never,
       );
-      if (escalation) items.push(...escalation);
-    }
-    await this.outbox.add(em, items);
-    return { incident, snapshot: stepped.snapshot };
-  }
+      // A passed deadline takes the first escalation step in the transaction that records it (the
+      // row is marked missed just above); the later steps are timer jobs.
+      for (const e of t.effects) {
+        if (e.type !== 'notify' || e.params.event !== 'deadline.missed' || !e.params.data) continue;
+        const { timer, generation } = e.params.data as { timer: string; generation: number };
+        const escalation = await this.deadlines.firstEscalation(
+          em,
+          { incidentId: incident.id, timer, generation },
+          { orgId: incident.orgId, drill: incident.drill, grade: incident.grade },
+        );
+        if (escalation) items.push(...escalation);
+      }
+      return items;
+    },
+    save: async (em, t) => {
+      const incident = t.instance;
+      incident.snapshot = this.runtime.serialise(t.after);
+      incident.state = this.runtime.topState(t.after);
+      incident.version = t.previousVersion + 1;
+      incident.updatedAt = nowIso();
+      const updated = await sql(
+        em,
+        'UPDATE incident SET snapshot = ?, state = ?, grade = ?, version = ?, ' +
+          'updated_at = ? WHERE id = ? AND version = ? RETURNING id',
+        [
+          incident.snapshot,
+          incident.state,
+          incident.grade,
+          incident.version,
+          incident.updatedAt,
+          incident.id,
+          t.previousVersion,
+        ],
+      );
+      return updated.length > 0;
+    },
+    committed: (t) => this.remember(t.instance, t.after),
+  };
 
   /**
    * The event types POST /incidents/:id/events accepts now from `role`. Completing and reopening a
@@ -474,6 +471,13 @@ export class IncidentEngine {
   /**
    * What decides an organisation's reporting duties: its operator kind and (for sector regulators' rules) its sector.
    */
+  /** The caller's own terms when it belongs to the organisation (no read), else the organisation's. */
+  private termsFor(em: EntityManager, actor: Actor, orgId: string): Promise<OrgTerms> {
+    return !isSystemActor(actor) && actor.orgId === orgId
+      ? Promise.resolve({ operatorKind: actor.operatorKind, sector: actor.sector })
+      : this.orgTerms(em, orgId);
+  }
+
   private async orgTerms(em: EntityManager, orgId: string): Promise<OrgTerms> {
     const [row] = await sql<{ operator_kind: OperatorKind | null; sector: string }>(
       em,

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException, OnModuleInit } from '
 import { DataSource } from 'typeorm';
 import { INCIDENT_DEADLINE, type IncidentDeadlineRef, TimerHandlers } from '../clocks';
 import { sql } from '../database/sql';
-import { IncidentEngine, type EngineEvent } from './incident-engine.service';
+import { IncidentEngine, type EngineEvent } from './incident-engine';
 
 /**
  * An incident deadline's reminder and due time become workflow events sent through the engine like
