@@ -2,18 +2,17 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AccountsModule } from './accounts/accounts.module';
-import { ClocksModule } from './clocks';
+import { ClocksModule, ClocksWorkerModule } from './clocks';
 import { AppConfig } from './config/app-config';
-import { ConfigModule } from './config/config.module';
+import { ConfigModule, REDIS_URL } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { EgressModule } from './egress/egress.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsApiModule } from './incidents/incidents-api.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { LoggingModule } from './logging/logging.module';
-import { RedisModule } from './redis/redis.module';
 import { RequirementsModule } from './requirements/requirements.module';
-import { OutboxModule } from './outbox/outbox.module';
+import { Catalogue } from './requirements/catalogue';
+import { OutboxModule, OutboxRelayModule } from './outbox/outbox.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -26,6 +25,8 @@ export interface AppModuleOptions {
   config: AppConfig;
   logger: Logger;
   redisUrl: string;
+  /** The requirement catalogue, loaded and validated before Nest starts. */
+  catalogue: Catalogue;
   /** Serve the HTTP API. */
   api: boolean;
   /** Run the queue workers (timers, notifications, delivery) in this process. */
@@ -42,27 +43,32 @@ export interface AppModuleOptions {
 export class AppModule {
   static forRoot(opts: AppModuleOptions): DynamicModule {
     const infrastructure = [
-      ConfigModule.forRoot(opts.config),
+      ConfigModule.forRoot(opts.config, [
+        { provide: REDIS_URL, useValue: opts.redisUrl },
+        { provide: Catalogue, useValue: opts.catalogue },
+      ]),
       LoggingModule.forRoot(opts.logger),
       DatabaseModule,
-      EgressModule,
-      RedisModule.forRoot(opts.redisUrl),
+      QueuesModule,
       AuditModule,
       AccountsModule,
-      RequirementsModule.forRoot(opts.config),
-      QueuesModule,
-      OutboxModule.forRoot({ relay: opts.workers }),
+      RequirementsModule,
+      OutboxModule,
+      ClocksModule,
       IncidentsModule,
     ];
+    const workers = opts.workers ? [OutboxRelayModule, ClocksWorkerModule] : [];
     const api = opts.api ? [HealthModule, IncidentsApiModule, WorkflowCatalogueModule] : [];
     const roles = { api: opts.api, workers: opts.workers };
     const domain = [
-      ClocksModule.forRoot(roles),
       NotificationsModule.forRoot(roles),
       ReportsModule.forRoot(roles),
       WarningsModule.forRoot(roles),
       ...(opts.api ? [SharingModule, ServiceProvidersModule.forRoot({ api: true })] : []),
     ];
-    return { module: AppModule, imports: [...infrastructure, ...api, ...domain, ...(opts.extraImports ?? [])] };
+    return {
+      module: AppModule,
+      imports: [...infrastructure, ...workers, ...api, ...domain, ...(opts.extraImports ?? [])],
+    };
   }
 }

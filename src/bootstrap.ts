@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { catalogueFromConfig } from './requirements/requirements.module';
 import { DynamicModule, INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -99,6 +100,8 @@ export function applyTimeouts(
  */
 export async function startService(opts: ServiceOptions): Promise<ServiceHandle> {
   const config = loadConfig(opts.env ?? process.env);
+  // Before Redis and Nest: a broken catalogue stops the start-up with one line, nothing to tear down.
+  const catalogue = catalogueFromConfig(config);
   const logger = createLogger(config.LOG_LEVEL, opts.processName ?? (opts.api ? 'api' : 'worker'));
   let localRedis: LocalRedis | undefined;
   let redisUrl = config.REDIS_URL;
@@ -111,6 +114,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
     config,
     logger,
     redisUrl,
+    catalogue,
     api: opts.api,
     workers: opts.workers,
     extraImports: opts.extraImports,

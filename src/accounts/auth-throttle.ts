@@ -8,7 +8,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import { AppConfig } from '../config/app-config';
 import { LOGGER } from '../logging/logging.module';
 import { redisOptionsFromUrl } from '../redis/redis-options';
-import { REDIS_URL } from '../redis/redis.module';
+import { REDIS_URL } from '../config/config.module';
 import { credentialHandle } from './token-hash';
 
 /**

@@ -1,5 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { QueuesModule } from '../queues/queues.module';
 import { Clocks } from './clocks';
 import { DeadlinesController } from './deadlines.controller';
 import { DeadlinesService } from './deadlines.service';
@@ -11,28 +13,17 @@ import { TimingPolicy } from './timing-policy';
 
 /**
  * Every clock (incident deadlines, report acknowledgement, onward reporting, warning feedback): the
- * planner, the escalation ladder, the timer handler registry and the timers queue's processor
- * (workers only), the `incident_deadline` table and the deadline dashboard (API only). Global: the
- * domains that own clocks register their handlers here.
+ * planner, the escalation ladder, the timer handler registry, the `incident_deadline` table and the
+ * deadline dashboard. The domains that own clocks import this module and register their handlers.
  */
-@Module({})
-export class ClocksModule {
-  static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
-    return {
-      module: ClocksModule,
-      global: true,
-      imports: [AuditModule],
-      controllers: opts.api ? [DeadlinesController] : [],
-      providers: [
-        TimingPolicy,
-        Clocks,
-        TimerHandlers,
-        EscalationLadder,
-        IncidentDeadlines,
-        DeadlinesService,
-        ...(opts.workers ? [TimersProcessor] : []),
-      ],
-      exports: [TimingPolicy, Clocks, TimerHandlers, EscalationLadder, IncidentDeadlines],
-    };
-  }
-}
+@Module({
+  imports: [AuditModule, OutboxModule],
+  controllers: [DeadlinesController],
+  providers: [TimingPolicy, Clocks, TimerHandlers, EscalationLadder, IncidentDeadlines, DeadlinesService],
+  exports: [TimingPolicy, Clocks, TimerHandlers, EscalationLadder, IncidentDeadlines],
+})
+export class ClocksModule {}
+
+/** The timers queue's processor: only in processes that run workers. */
+@Module({ imports: [ClocksModule, QueuesModule], providers: [TimersProcessor] })
+export class ClocksWorkerModule {}

@@ -19,7 +19,7 @@ export {
   type WarningFeedbackRef,
 } from './clock-kinds';
 export { Clocks, type ClockWindow } from './clocks';
-export { ClocksModule } from './clocks.module';
+export { ClocksModule, ClocksWorkerModule } from './clocks.module';
 export { EscalationLadder, type LadderBinding, type LadderState, type LadderStep } from './escalation-ladder';
 export { type DeadlineRowStatus, IncidentDeadline } from './incident-deadline.entity';
 export { IncidentDeadlines, type DeadlineSubject, type EscalationFacts } from './incident-deadlines';

@@ -1,9 +1,11 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { EgressPolicy } from './egress-policy';
 
-/** The deployment's egress policy (EGRESS_ALLOW), one instance per process, for every outbound connection. */
-@Global()
+/**
+ * The deployment's egress policy (EGRESS_ALLOW), one instance per process (modules import this one
+ * module), for every outbound connection.
+ */
 @Module({
   providers: [
     {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OutboxModule } from '../outbox/outbox.module';
 import { AuditModule } from '../audit/audit.module';
 import { WorkflowEngine } from './workflow-engine';
 import { WorkflowRuntime } from './workflow-runtime';
@@ -8,7 +9,7 @@ import { WorkflowRuntime } from './workflow-runtime';
  * (incidents, early warnings) import this module and register their kind with the engine.
  */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, OutboxModule],
   providers: [WorkflowRuntime, WorkflowEngine],
   exports: [WorkflowRuntime, WorkflowEngine],
 })

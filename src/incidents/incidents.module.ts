@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts';
+import { ClocksModule } from '../clocks';
+import { OutboxModule } from '../outbox/outbox.module';
 import { AuditModule } from '../audit/audit.module';
 import { EngineModule } from '../engine';
 import { IncidentClocks } from './incident-clocks';
@@ -10,7 +13,7 @@ import { IncidentEngine } from './incident-engine';
  * report events); the HTTP side is IncidentsApiModule.
  */
 @Module({
-  imports: [AuditModule, EngineModule],
+  imports: [AuditModule, AccountsModule, ClocksModule, EngineModule, OutboxModule],
   providers: [IncidentEngine, IncidentClocks],
   exports: [IncidentEngine],
 })

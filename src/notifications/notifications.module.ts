@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EgressModule } from '../egress/egress.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { AuditModule } from '../audit/audit.module';
 import { DeliveryService } from './delivery.service';
 import { FanoutService } from './fanout.service';
@@ -13,7 +15,7 @@ export class NotificationsModule {
   static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
     return {
       module: NotificationsModule,
-      imports: [AuditModule],
+      imports: [AuditModule, EgressModule, OutboxModule],
       controllers: opts.api ? [SubscriptionsController, IncidentNotificationsController] : [],
       providers: [
         notificationSecretsProvider,

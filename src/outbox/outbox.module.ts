@@ -1,16 +1,12 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { QueuesModule } from '../queues/queues.module';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxService } from './outbox.service';
 
-/** OutboxService everywhere; the relay only in processes that run workers. */
-@Global()
-@Module({})
-export class OutboxModule {
-  static forRoot(opts: { relay: boolean }): DynamicModule {
-    return {
-      module: OutboxModule,
-      providers: [OutboxService, ...(opts.relay ? [OutboxRelay] : [])],
-      exports: [OutboxService, ...(opts.relay ? [OutboxRelay] : [])],
-    };
-  }
-}
+/** Writing outbox rows inside a domain's transaction: every module with side effects imports this. */
+@Module({ providers: [OutboxService], exports: [OutboxService] })
+export class OutboxModule {}
+
+/** The relay that moves committed outbox rows into BullMQ: only in processes that run workers. */
+@Module({ imports: [OutboxModule, QueuesModule], providers: [OutboxRelay], exports: [OutboxRelay] })
+export class OutboxRelayModule {}

@@ -1,10 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { ConnectionOptions, DefaultJobOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config';
-import { REDIS_URL } from '../redis/redis.module';
+import { REDIS_URL } from '../config/config.module';
 import { redisOptionsFromUrl } from '../redis/redis-options';
+import { RedisModule } from '../redis/redis.module';
 import { QUEUES, QUEUE_NAMES } from './queue-names';
 import { RedisDownShutdown } from './redis-down-shutdown';
 
@@ -23,10 +24,10 @@ const RETENTION: DefaultJobOptions = {
  * reaches a queue through the outbox relay, which keeps the row until Redis has accepted the job.
  * Retry policy is queue configuration (applied when the relay adds a job), not per call site.
  */
-@Global()
 @Module({
   imports: [
     DiscoveryModule,
+    RedisModule,
     BullModule.forRootAsync({
       inject: [REDIS_URL],
       useFactory: (url: string) => ({

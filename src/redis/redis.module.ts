@@ -1,9 +1,8 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { REDIS_URL } from '../config/config.module';
 import IORedis from 'ioredis';
 import { once } from 'node:events';
 import { redisOptionsFromUrl } from './redis-options';
-
-export const REDIS_URL = Symbol('REDIS_URL');
 
 /**
  * A small client for health checks and light commands. The offline queue is off so a command fails
@@ -48,14 +47,6 @@ export class RedisHealth implements OnApplicationShutdown {
   }
 }
 
-@Global()
-@Module({})
-export class RedisModule {
-  static forRoot(url: string) {
-    return {
-      module: RedisModule,
-      providers: [{ provide: REDIS_URL, useValue: url }, RedisHealth],
-      exports: [REDIS_URL, RedisHealth],
-    };
-  }
-}
+/** The health-check Redis client; the URL comes with the configuration (REDIS_URL). */
+@Module({ providers: [RedisHealth], exports: [RedisHealth] })
+export class RedisModule {}

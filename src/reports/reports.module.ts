@@ -1,4 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts';
+import { ClocksModule } from '../clocks';
+import { EgressModule } from '../egress/egress.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { AuditModule } from '../audit/audit.module';
 import { IncidentsModule } from '../incidents/incidents.module';
 import { SecretBox } from '../common/crypto/secret-box';
@@ -23,7 +27,15 @@ export class ReportsModule {
   static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
     return {
       module: ReportsModule,
-      imports: [AuditModule, IncidentsModule, ReportingReadinessModule],
+      imports: [
+        AuditModule,
+        AccountsModule,
+        ClocksModule,
+        EgressModule,
+        IncidentsModule,
+        OutboxModule,
+        ReportingReadinessModule,
+      ],
       controllers: opts.api ? [ReportsController, RecipientsController, InboxController] : [],
       providers: [
         ReportsConfig,

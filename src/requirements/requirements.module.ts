@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { isAbsolute, join, relative } from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { Catalogue, CatalogueError, defaultCatalogueDir, loadCatalogue } from './catalogue';
@@ -20,32 +20,13 @@ export function catalogueFromConfig(config: Pick<AppConfig, 'REQUIREMENTS_DIR'>)
 }
 
 /**
- * The requirement catalogue for the whole process (API and workers: timers read deadlines from it),
- * loaded once at start-up.
- *
- * Why a Promise<DynamicModule> rather than a provider factory: Nest builds every module's providers
- * concurrently, so a factory that throws leaves the others (BullMQ queues, the database) half-built
- * and never closed; the process would hang reconnecting to a Redis that start-up has already
- * stopped. A rejected module promise fails Nest's scan instead, before any provider exists, and
- * startService reports the CatalogueError as its one line.
+ * The requirement catalogue's API. The catalogue itself is loaded and validated by the entrypoint
+ * before Nest starts (src/bootstrap.ts), so a broken catalogue stops the start-up with one line
+ * and nothing half-built, and is provided with the configuration.
  */
-@Global()
-@Module({})
-export class RequirementsModule {
-  static forRoot(config: Pick<AppConfig, 'REQUIREMENTS_DIR'>): Promise<DynamicModule> {
-    const loaded = (async (): Promise<DynamicModule> => {
-      const catalogue = catalogueFromConfig(config);
-      return {
-        module: RequirementsModule,
-        global: true,
-        controllers: [RequirementsController],
-        providers: [{ provide: Catalogue, useValue: catalogue }, RequirementsService],
-        exports: [Catalogue, RequirementsService],
-      };
-    })();
-    // Nest awaits this promise during its scan, a few ticks later; until then a rejection must not
-    // count as unhandled (Node would end the process before the one-line message is printed).
-    loaded.catch(() => undefined);
-    return loaded;
-  }
-}
+@Module({
+  controllers: [RequirementsController],
+  providers: [RequirementsService],
+  exports: [RequirementsService],
+})
+export class RequirementsModule {}

@@ -1,4 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { ClocksModule } from '../clocks';
+import { OutboxModule } from '../outbox/outbox.module';
 import { AccountsModule } from '../accounts';
 import { AuditModule } from '../audit/audit.module';
 import { EngineModule } from '../engine';
@@ -20,7 +22,7 @@ export class WarningsModule implements NestModule {
   static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
     return {
       module: WarningsModule,
-      imports: [AuditModule, AccountsModule, EngineModule],
+      imports: [AuditModule, AccountsModule, ClocksModule, EngineModule, OutboxModule],
       controllers: opts.api ? [WarningsController] : [],
       providers: [WarningEngine, ...(opts.api ? [WarningsService] : []), ...(opts.workers ? [WarningClocks] : [])],
       exports: [WarningEngine],
