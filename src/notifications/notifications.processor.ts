@@ -8,8 +8,7 @@ import { LoggedWorkerHost } from '../queues/logged-worker-host';
 import { QUEUES } from '../queues/queue-names';
 import { NOTIFY_BACKOFF } from '../queues/queues.module';
 import { DeliveryService } from './delivery.service';
-import type { FanoutPayload } from './fanout-payload';
-import { FanoutService, type DeliverJobData } from './fanout.service';
+import type { DeliverJobData } from './fanout.service';
 
 export { NOTIFY_BACKOFF };
 /** No single wait longer than an hour, however many attempts are configured. */
@@ -33,17 +32,14 @@ export function notifyBackoff(
   return Math.floor(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
-type NotificationJob = Job<(FanoutPayload & { outboxId?: string }) | DeliverJobData>;
-
 /**
- * The notifications queue: `deliver` (one attempt of one delivery) and `fanout` (an event → one
- * delivery per matching subscription; written by older versions, which fanned out in the worker).
- * Concurrency comes from NOTIFY_CONCURRENCY once the application is up.
+ * The notifications queue: `deliver`, one attempt of one delivery. (Fan-out happens in the
+ * transaction that decides the event, see FanoutService.) Concurrency comes from NOTIFY_CONCURRENCY
+ * once the application is up.
  */
 @Processor(QUEUES.notifications, { settings: { backoffStrategy: notifyBackoff } })
 export class NotificationsProcessor extends LoggedWorkerHost {
   constructor(
-    private readonly fanout: FanoutService,
     private readonly delivery: DeliveryService,
     @Inject(LOGGER) protected readonly logger: Logger,
     private readonly config: AppConfig,
@@ -56,15 +52,10 @@ export class NotificationsProcessor extends LoggedWorkerHost {
     this.worker.concurrency = this.config.NOTIFY_CONCURRENCY;
   }
 
-  async process(job: NotificationJob): Promise<unknown> {
-    if (job.name === 'fanout') {
-      const payload = job.data as FanoutPayload;
-      // The outbox row id is the job id; it keys the deliveries, so a rerun adds none.
-      return this.fanout.fanout(job.id ?? String((job.data as { outboxId?: string }).outboxId), payload);
-    }
+  async process(job: Job<DeliverJobData>): Promise<unknown> {
     if (job.name === 'deliver') {
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      return this.delivery.deliver((job.data as DeliverJobData).deliveryId, last);
+      return this.delivery.deliver(job.data.deliveryId, last);
     }
     this.logger.error({ job: job.id, name: job.name }, 'unknown notifications job');
     return 'unknown-job';

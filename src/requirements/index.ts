@@ -1,5 +1,5 @@
 export * from './types';
-export { parseDuration, durationMs, addDuration, isDuration, isShanghaiWorkingDay, DurationError } from './duration';
+export { parseDuration, durationMs, addDuration, isShanghaiWorkingDay, DurationError } from './duration';
 export type { ParsedDuration } from './duration';
 export { Catalogue, CatalogueError, loadCatalogue, defaultCatalogueDir, CATALOGUE_FILES } from './catalogue';
 export type { ReportKind } from './catalogue';
