@@ -3,7 +3,8 @@ import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import { PUBLIC_ONLY_EGRESS } from '../../egress/egress-policy';
 import { DEFAULT_TIMEOUT_MS, scrub, truncate } from './http';
-import { escapeHtml, markdownToHtml, markdownToPlain } from './markdown';
+import { escapeHtml } from '../../common/html';
+import { markdownToHtml, markdownToPlain } from './markdown';
 import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 import { asObject, isLoopbackHost, onlyKeys, optBool, optInt, optString, optTimeout, reqString, Obj } from './validate';
 
