@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../common/canonical-json';
 import { escapeHtml } from '../common/html';
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { Organisation } from '../auth/organisation.entity';
@@ -119,9 +119,7 @@ export interface RenderableReport {
 
 /** SHA-256 over the RFC 8785 form of what was submitted (fields and the facts that frame them). */
 export function contentDigest(content: Record<string, unknown>): string {
-  return createHash('sha256')
-    .update(canonicalize(content) ?? '')
-    .digest('hex');
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
 const STATUS_ZH: Record<string, string> = { draft: '草稿', approved: '已审核待报送', submitted: '已报送' };
