@@ -23,6 +23,31 @@ const toInt = ({ value }: { value: unknown }) =>
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** Why a value cannot be a delay: not a duration the catalogue's parser reads, or no time at all. */
+function durationProblem(value: string, example: string): string | undefined {
+  try {
+    return durationMs(value) > 0 ? undefined : `must be longer than zero, e.g. ${example}`;
+  } catch {
+    return `must be an ISO 8601 duration of the form PnW or PnDTnHnMnS with whole numbers, e.g. ${example}`;
+  }
+}
+
+/**
+ * A duration read by the catalogue's own parser (src/requirements/duration.ts), the one the timers
+ * and report settings use: what passes here is what they can use. (Looser patterns let PT0.5S
+ * through to crash start-up, and refused P1W, which the parser reads.)
+ */
+function IsPositiveDuration(example: string) {
+  return ValidateBy({
+    name: 'positiveDuration',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && durationProblem(value, example) === undefined,
+      defaultMessage: (args) =>
+        typeof args?.value === 'string' ? (durationProblem(args.value, example) ?? 'is invalid') : 'must be a string',
+    },
+  });
+}
+
 /**
  * Every setting the service reads from the environment, validated once at start-up.
  * A wrong value stops the process with one line naming the variable (see loadConfig), because an
@@ -131,18 +156,9 @@ export class AppConfig {
   })
   REMINDER_FRACTIONS?: string;
 
-  // The catalogue's own duration parser decides, so what passes here is what the timers can use
-  // (a second, looser pattern let PT0.5S through to crash start-up, and refused P1W).
   @Transform(emptyToUndefined)
   @IsOptional()
-  @ValidateBy({
-    name: 'escalationStepDelay',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && stepDelayProblem(value) === undefined,
-      defaultMessage: (args) =>
-        typeof args?.value === 'string' ? (stepDelayProblem(args.value) ?? 'is invalid') : 'must be a string',
-    },
-  })
+  @IsPositiveDuration('PT15M')
   ESCALATION_STEP_DELAY?: string;
 
   /** Attempts per notification delivery (the first send included) before it is dead-lettered. */
@@ -182,15 +198,11 @@ export class AppConfig {
   NOTIFY_BACKOFF_MS: number = 2000;
 
   /** How long a report recipient has to acknowledge before escalation starts (product default). */
-  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, {
-    message: 'must be an ISO 8601 duration such as PT30M',
-  })
+  @IsPositiveDuration('PT30M')
   REPORT_ACK_WITHIN: string = 'PT30M';
 
   /** First retry delay of an external report delivery; doubled per attempt, capped at one hour. */
-  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, {
-    message: 'must be an ISO 8601 duration such as PT30S',
-  })
+  @IsPositiveDuration('PT30S')
   REPORT_DELIVERY_BACKOFF: string = 'PT30S';
 
   @Transform(toInt)
@@ -281,15 +293,6 @@ function egressAllowProblem(value: string): string | undefined {
 }
 
 export class ConfigError extends Error {}
-
-/** Why a value cannot be an escalation step delay: not a duration the timers understand, or no time at all. */
-function stepDelayProblem(value: string): string | undefined {
-  try {
-    return durationMs(value) > 0 ? undefined : 'must be longer than zero, e.g. PT15M';
-  } catch {
-    return 'must be an ISO 8601 duration of the form PnW or PnDTnHnMnS with whole numbers, e.g. PT15M or PT30S';
-  }
-}
 
 /** Settings without a default (absent from `new AppConfig()`'s own keys). */
 const OPTIONAL_KEYS = [

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../src/config/app-config';
+import { ReportsConfig } from '../../src/reports/reports-config';
 
 describe('configuration', () => {
   it('has working defaults for the embedded mode', () => {
@@ -66,6 +67,19 @@ describe('configuration', () => {
       ),
     ],
     ['ESCALATION_STEP_DELAY', 'PT0S', /^Invalid configuration: ESCALATION_STEP_DELAY must be longer than zero/],
+    // The report settings passed a pattern of their own and then crashed start-up in ReportsConfig.
+    [
+      'REPORT_ACK_WITHIN',
+      'PT0.5S',
+      /^Invalid configuration: REPORT_ACK_WITHIN must be an ISO 8601 duration of the form/,
+    ],
+    ['REPORT_ACK_WITHIN', 'P0D', /^Invalid configuration: REPORT_ACK_WITHIN must be longer than zero/],
+    [
+      'REPORT_DELIVERY_BACKOFF',
+      'PT1.5S',
+      /^Invalid configuration: REPORT_DELIVERY_BACKOFF must be an ISO 8601 duration/,
+    ],
+    ['REPORT_DELIVERY_BACKOFF', '30s', /^Invalid configuration: REPORT_DELIVERY_BACKOFF must be an ISO 8601 duration/],
     [
       'ESCALATION_STEP_DELAY',
       '15 minutes',
@@ -87,6 +101,12 @@ describe('configuration', () => {
   it('accepts every escalation step delay the timers can use, weeks included (the old pattern refused P1W)', () => {
     for (const value of ['PT15M', 'PT1S', 'P1W', 'P1DT2H'])
       expect(loadConfig({ ESCALATION_STEP_DELAY: value }).ESCALATION_STEP_DELAY).toBe(value);
+  });
+
+  it('reads the report durations with the same parser: weeks accepted, as ReportsConfig will use them', () => {
+    const c = loadConfig({ REPORT_ACK_WITHIN: 'P1W', REPORT_DELIVERY_BACKOFF: 'PT45S' });
+    expect([c.REPORT_ACK_WITHIN, c.REPORT_DELIVERY_BACKOFF]).toEqual(['P1W', 'PT45S']);
+    expect(new ReportsConfig(c)).toMatchObject({ ackWithinMs: 7 * 24 * 3600_000, deliveryBackoffMs: 45_000 });
   });
 
   it('never echoes a secret value in the error', () => {
