@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { DEFAULT_TIMEOUT_MS, failedStatus, postJson, scrub, truncate, urlSecrets } from './http';
 import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
@@ -58,14 +59,12 @@ function isHopByHopOrFraming(name: string): boolean {
 }
 
 /** Secrets as imported keys, by secret: importing the key was a good part of signing each delivery. */
-const keys = new Map<string, KeyObject>();
-const MAX_KEYS = 1000;
+const keys = new LRUCache<string, KeyObject>({ max: 1000 });
 
 function keyFor(secret: string): KeyObject {
   let key = keys.get(secret);
   if (!key) {
     key = createSecretKey(Buffer.from(secret, 'utf8'));
-    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
     keys.set(secret, key);
   }
   return key;
