@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -15,7 +16,7 @@ import { jsonBody } from './http/body-parsing';
 import { BODY_BOUNDS } from './http/json-bounds';
 import { AllExceptionsFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation';
-import { createLogger, PinoNestLogger } from './logging/logger';
+import { createLogger } from './logging/logger';
 import { requestLogging } from './logging/request-logging';
 import { LocalRedis } from './redis/local-redis';
 import { STIX_BODY_BOUNDS, STIX_UPLOAD_PATH } from './sharing/stix-http';
@@ -115,16 +116,20 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
     workers: opts.workers,
     extraImports: opts.extraImports,
   });
-  const nestLogger = new PinoNestLogger(logger);
+  // Nest's lines wait for nestjs-pino's logger (useLogger below); a start that fails before then drops
+  // them, so a bad catalogue or module stays the one line run-process prints.
+  const logging = { bufferLogs: true, autoFlushLogs: false };
   let app: INestApplication | INestApplicationContext;
   let url: string | undefined;
   try {
     if (opts.api) {
       const http = await NestFactory.create(module, new ExpressAdapter(), {
-        logger: nestLogger,
+        ...logging,
         bodyParser: false,
         abortOnError: false,
       });
+      http.useLogger(http.get(NestPinoLogger));
+      http.flushLogs();
       // No weak ETags: every answer is per-caller JSON behind a bearer token, clients track changes
       // by the incident `version`, and Express would otherwise hash every response body.
       const express = http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
@@ -154,7 +159,9 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       }
       app = http;
     } else {
-      app = await NestFactory.createApplicationContext(module, { logger: nestLogger, abortOnError: false });
+      app = await NestFactory.createApplicationContext(module, { ...logging, abortOnError: false });
+      app.useLogger(app.get(NestPinoLogger));
+      app.flushLogs();
       await app.init();
     }
   } catch (err) {
