@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
+import { RedisHealthIndicator } from './redis.health';
 
-@Module({ controllers: [HealthController] })
+// No log line per failed check: orchestrators probe every few seconds, and /ready answers 503 with the
+// failing dependency named; an outage is reported by the parts that depend on it (relay, workers).
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [RedisHealthIndicator],
+})
 export class HealthModule {}
