@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../src/config/app-config';
+import { queueRetryOptions } from '../../src/queues/queues.module';
 import { ReportsConfig } from '../../src/reports/reports-config';
 
 describe('configuration', () => {
@@ -103,10 +104,11 @@ describe('configuration', () => {
       expect(loadConfig({ ESCALATION_STEP_DELAY: value }).ESCALATION_STEP_DELAY).toBe(value);
   });
 
-  it('reads the report durations with the same parser: weeks accepted, as ReportsConfig will use them', () => {
+  it('reads the report durations with the same parser: weeks accepted, as ReportsConfig and the queue use them', () => {
     const c = loadConfig({ REPORT_ACK_WITHIN: 'P1W', REPORT_DELIVERY_BACKOFF: 'PT45S' });
     expect([c.REPORT_ACK_WITHIN, c.REPORT_DELIVERY_BACKOFF]).toEqual(['P1W', 'PT45S']);
-    expect(new ReportsConfig(c)).toMatchObject({ ackWithinMs: 7 * 24 * 3600_000, deliveryBackoffMs: 45_000 });
+    expect(new ReportsConfig(c).ackWithinMs).toBe(7 * 24 * 3600_000);
+    expect(queueRetryOptions(c).deliveries).toMatchObject({ backoff: { delay: 45_000 } });
   });
 
   it('never echoes a secret value in the error', () => {
