@@ -13,7 +13,8 @@ import { Catalogue } from '../requirements/catalogue';
 import type { InboxQuery } from './report.dto';
 import { Report, ReportDelivery, ReportInfoRequest } from './report.entities';
 import { infoRequestView, type InboxItemView, type InboxPage } from './report.view';
-import { cancelAckJobs, fanout, ReportsService } from './reports.service';
+import { ReportDocuments } from './report-documents.service';
+import { cancelAckJobs, fanout } from './report-jobs';
 import { onwardJobIds } from './report-timers';
 
 /**
@@ -28,7 +29,7 @@ export class InboxService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
-    private readonly reports: ReportsService,
+    private readonly documents: ReportDocuments,
     private readonly timing: TimingPolicy,
     private readonly catalogue: Catalogue,
   ) {}
@@ -241,7 +242,7 @@ export class InboxService {
       const rule = this.catalogue.ruleFor(org.operatorKind ?? 'other', d.grade);
       const onwardPending = d.onwardStatus === 'pending' || d.onwardStatus === 'missed';
       out.push({
-        report: await this.reports.document(em, report),
+        report: await this.documents.document(em, report),
         receivedAt: d.receivedAt!,
         ackDueAt: d.ackDueAt,
         acknowledgedAt: d.acknowledgedAt,

@@ -19,7 +19,8 @@ import { OutboxService } from '../outbox/outbox.service';
 import { isLastAttempt, jitteredBackoff } from '../queues/backoff';
 import { QUEUES, jobId } from '../queues/queue-names';
 import { Report, ReportDelivery, ReportRecipient, type DeliveryAttempt } from './report.entities';
-import { fanout, ReportsService } from './reports.service';
+import { ReportDocuments } from './report-documents.service';
+import { fanout } from './report-jobs';
 
 const MAX_LOGGED_ATTEMPTS = 20;
 
@@ -38,7 +39,7 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
-    private readonly reports: ReportsService,
+    private readonly documents: ReportDocuments,
     private readonly box: SecretBox,
     private readonly timing: TimingPolicy,
     private readonly egress: EgressPolicy,
@@ -69,7 +70,7 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
     try {
       const em = this.dataSource.manager;
       const incident = await em.getRepository(Incident).findOneByOrFail({ id: report.incidentId });
-      const document = await this.reports.document(em, report);
+      const document = await this.documents.document(em, report);
       const message: RenderedMessage = renderMessage('report.submitted', 'zh-CN', {
         reference: incident.reference,
         title: incident.title,
@@ -93,7 +94,7 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
         });
       }
       const channel = channelFor('email');
-      const html = await this.reports.html(em, report);
+      const html = await this.documents.html(em, report);
       return await channel.send(channel.validateConfig(config), message, secret, {
         ...context,
         attachments: [

@@ -10,7 +10,7 @@ import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
 import { TimerRegistry } from '../timers/timer-registry';
 import { Report, ReportDelivery } from './report.entities';
-import { fanout } from './reports.service';
+import { fanout } from './report-jobs';
 
 /** Department side of an onward deadline: the officer first, then the department's admin. */
 export const ONWARD_ESCALATION: readonly Role[] = ['department-officer', 'admin'];

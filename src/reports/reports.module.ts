@@ -5,11 +5,16 @@ import { AppConfig } from '../config/app-config';
 import { secretsBox } from '../config/keys';
 import { InboxService } from './inbox.service';
 import { RecipientsService } from './recipients.service';
+import { ReportAddressing } from './report-addressing';
 import { ReportDeliveryProcessor } from './report-delivery.processor';
+import { ReportDocuments } from './report-documents.service';
+import { ReportDrafting } from './report-drafting.service';
+import { ReportRules } from './report-rules';
+import { ReportSubmission } from './report-submission.service';
 import { ReportTimers } from './report-timers';
 import { InboxController, RecipientsController, ReportsController } from './reports.controller';
+import { ReportViews } from './report-views.service';
 import { ReportsConfig } from './reports-config';
-import { ReportsService } from './reports.service';
 import { ReportingReadinessModule } from './reporting-readiness';
 
 /**
@@ -32,13 +37,17 @@ export class ReportsModule {
           inject: [AppConfig],
           useFactory: (config: AppConfig): SecretBox => secretsBox(config),
         },
-        ReportsService,
+        ReportRules,
+        ReportViews,
+        ReportDocuments,
+        ReportDrafting,
+        ReportAddressing,
+        ReportSubmission,
         InboxService,
         RecipientsService,
         ReportTimers,
         ...(opts.workers ? [ReportDeliveryProcessor] : []),
       ],
-      exports: [ReportsService],
     };
   }
 }
