@@ -72,6 +72,24 @@ function trustProxy(express: { set(name: string, value: unknown): void }, value:
 }
 
 /**
+ * A listen that fails because of HOST or PORT (in use, privileged, not this machine's, no such name)
+ * as one line naming the variable, like every other wrong value; any other error as it is.
+ */
+function listenError(err: unknown, config: Pick<AppConfig, 'HOST' | 'PORT'>): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const problem: Record<string, [string, string | number]> = {
+    EADDRINUSE: [`PORT is in use on ${config.HOST}`, config.PORT],
+    EACCES: ['PORT needs privileges this process does not have', config.PORT],
+    EADDRNOTAVAIL: ['HOST is not an address of this machine', config.HOST],
+    ENOTFOUND: ['HOST does not resolve', config.HOST],
+    EAI_AGAIN: ['HOST does not resolve', config.HOST],
+  };
+  const known = code ? problem[code] : undefined;
+  if (!known) return err;
+  return new ConfigError(`Invalid configuration: ${known[0]} (${code}) (got ${JSON.stringify(String(known[1]))})`);
+}
+
+/**
  * Request, header and keep-alive timeouts on the HTTP server (Node's defaults let a slow body hold
  * a connection for 300 s). Set before listening: Node starts the check of expired connections
  * when the server starts listening, every connectionsCheckingInterval (30 s by default, which
@@ -151,7 +169,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       http.get(AuthThrottle).start();
       await http.get(BootstrapAdminService).run();
       if (opts.listen !== false) {
-        await http.listen(config.PORT, config.HOST);
+        await http.listen(config.PORT, config.HOST).catch((err: unknown) => Promise.reject(listenError(err, config)));
         const address = http.getHttpServer().address();
         const port = typeof address === 'object' && address ? address.port : config.PORT;
         url = `http://${config.HOST}:${port}`;

@@ -13,6 +13,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { EgressAllowSyntaxError, parseEgressAllow } from '../egress/egress-policy';
+import { redisOptionsFromUrl } from '../redis/redis-options';
 import { durationMs } from '../requirements/duration';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -22,6 +23,16 @@ const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** True when `parse` does not throw. */
+function parses(parse: () => unknown): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Why a value cannot be a delay: not a duration the catalogue's parser reads, or no time at all. */
 function durationProblem(value: string, example: string): string | undefined {
@@ -61,17 +72,33 @@ export class AppConfig {
   PORT: number = 3000;
 
   /** Loopback by default: exposing the API is a deliberate act (set 0.0.0.0 in containers). */
-  @IsString()
+  @Matches(/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?|[0-9A-Fa-f:.]+)$/, {
+    message: 'must be an IP address or a host name, e.g. 127.0.0.1, or 0.0.0.0 for every interface',
+  })
   HOST: string = '127.0.0.1';
 
-  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
-    message: 'must be sqlite:<path> or postgres://user:pass@host:port/db',
+  @ValidateBy({
+    name: 'databaseUrl',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        (/^sqlite:.+$/.test(value) || (/^postgres(ql)?:\/\/.+$/.test(value) && parses(() => new URL(value)))),
+      defaultMessage: () => 'must be sqlite:<path> or postgres://user:pass@host:port/db',
+    },
   })
   DATABASE_URL: string = 'sqlite:var/lianfang.sqlite';
 
+  // Read by the same function that connects, so what passes here is a URL the clients can use.
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  @ValidateBy({
+    name: 'redisUrl',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && /^rediss?:\/\/.+/.test(value) && parses(() => redisOptionsFromUrl(value)),
+      defaultMessage: () => 'must be a redis:// or rediss:// URL',
+    },
+  })
   REDIS_URL?: string;
 
   /** Where the embedded redis-server keeps its data (AOF) when REDIS_URL is unset. */

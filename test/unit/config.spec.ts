@@ -30,6 +30,10 @@ describe('configuration', () => {
     ['PORT', '70000', /PORT must be an integer/],
     ['DATABASE_URL', 'mysql://x', /^Invalid configuration: DATABASE_URL must be sqlite:<path> or postgres:/],
     ['REDIS_URL', 'http://127.0.0.1:6379', /^Invalid configuration: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    // Passed the patterns and then crashed start-up with a stack trace (Invalid URL, getaddrinfo).
+    ['REDIS_URL', 'redis://[bad', /^Invalid configuration: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['DATABASE_URL', 'postgres://u:p@[x', /^Invalid configuration: DATABASE_URL must be sqlite:<path> or postgres:/],
+    ['HOST', 'bad host', /^Invalid configuration: HOST must be an IP address or a host name/],
     ['LOG_LEVEL', 'loud', /^Invalid configuration: LOG_LEVEL must be one of fatal, error/],
     [
       'BOOTSTRAP_ADMIN_TOKEN',
@@ -114,6 +118,11 @@ describe('configuration', () => {
   it('never echoes a secret value in the error', () => {
     expect(() => loadConfig({ BOOTSTRAP_ADMIN_TOKEN: 'secret123' })).toThrow(/\(got \(hidden\)\)/);
     expect(() => loadConfig({ BOOTSTRAP_ADMIN_TOKEN: 'secret123' })).not.toThrow(/secret123/);
+  });
+
+  it('accepts the hosts a server listens on', () => {
+    for (const host of ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost', 'api.internal'])
+      expect(loadConfig({ HOST: host }).HOST).toBe(host);
   });
 
   it('treats an empty REDIS_URL as unset', () => {
