@@ -5,8 +5,9 @@
  *
  * NestJS 12 ships as ES modules only. Node 24 loads them from our CommonJS build natively
  * (require(esm)), but Jest's own module runtime does not, so under Jest the @nestjs
- * packages are compiled to CommonJS by Babel (import.meta.url rewritten to the file's URL). The
- * application code under test is the same; only Jest's loader differs.
+ * packages are compiled to CommonJS by Babel (import.meta rewritten to what a CommonJS module
+ * has, see test/support/babel-import-meta.js). The application code under test is the same;
+ * only Jest's loader differs.
  */
 const esmOnly = ['@nestjs', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras'];
 

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -16,7 +17,7 @@ import { jsonBody } from './http/body-parsing';
 import { BODY_BOUNDS } from './http/json-bounds';
 import { AllExceptionsFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation';
-import { createLogger, PinoNestLogger } from './logging/logger';
+import { createLogger } from './logging/logger';
 import { requestLogging } from './logging/request-logging';
 import { LocalRedis } from './redis/local-redis';
 import { STIX_BODY_BOUNDS, STIX_UPLOAD_PATH } from './sharing/stix-http';
@@ -72,6 +73,24 @@ function trustProxy(express: { set(name: string, value: unknown): void }, value:
 }
 
 /**
+ * A listen that fails because of HOST or PORT (in use, privileged, not this machine's, no such name)
+ * as one line naming the variable, like every other wrong value; any other error as it is.
+ */
+function listenError(err: unknown, config: Pick<AppConfig, 'HOST' | 'PORT'>): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const problem: Record<string, [string, string | number]> = {
+    EADDRINUSE: [`PORT is in use on ${config.HOST}`, config.PORT],
+    EACCES: ['PORT needs privileges this process does not have', config.PORT],
+    EADDRNOTAVAIL: ['HOST is not an address of this machine', config.HOST],
+    ENOTFOUND: ['HOST does not resolve', config.HOST],
+    EAI_AGAIN: ['HOST does not resolve', config.HOST],
+  };
+  const known = code ? problem[code] : undefined;
+  if (!known) return err;
+  return new ConfigError(`Invalid configuration: ${known[0]} (${code}) (got ${JSON.stringify(String(known[1]))})`);
+}
+
+/**
  * Request, header and keep-alive timeouts on the HTTP server (Node's defaults let a slow body hold
  * a connection for 300 s). Set before listening: Node starts the check of expired connections
  * when the server starts listening, every connectionsCheckingInterval (30 s by default, which
@@ -119,7 +138,9 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
     workers: opts.workers,
     extraImports: opts.extraImports,
   });
-  const nestLogger = new PinoNestLogger(logger);
+  // Nest's lines wait for nestjs-pino's logger (useLogger below); a start that fails before then drops
+  // them, so a bad catalogue or module stays the one line run-process prints.
+  const logging = { bufferLogs: true, autoFlushLogs: false };
   let app: INestApplication | INestApplicationContext;
   /**
    * The HTTP application once created, so a start-up that fails in its init closes its connections
@@ -131,11 +152,13 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
   try {
     if (opts.api) {
       const http = await NestFactory.create(module, new ExpressAdapter(), {
-        logger: nestLogger,
+        ...logging,
         bodyParser: false,
         abortOnError: false,
       });
       created = http;
+      http.useLogger(http.get(NestPinoLogger));
+      http.flushLogs();
       // No weak ETags: every answer is per-caller JSON behind a bearer token, clients track changes
       // by the incident `version`, and Express would otherwise hash every response body.
       const express = http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
@@ -157,7 +180,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       http.get(AuthThrottle).start();
       await http.get(BootstrapAdminService).run();
       if (opts.listen !== false) {
-        await http.listen(config.PORT, config.HOST);
+        await http.listen(config.PORT, config.HOST).catch((err: unknown) => Promise.reject(listenError(err, config)));
         const address = http.getHttpServer().address();
         const port = typeof address === 'object' && address ? address.port : config.PORT;
         url = `http://${config.HOST}:${port}`;
@@ -165,7 +188,9 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       }
       app = http;
     } else {
-      app = await NestFactory.createApplicationContext(module, { logger: nestLogger, abortOnError: false });
+      app = await NestFactory.createApplicationContext(module, { ...logging, abortOnError: false });
+      app.useLogger(app.get(NestPinoLogger));
+      app.flushLogs();
       await app.init();
     }
   } catch (err) {

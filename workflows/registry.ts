@@ -12,8 +12,9 @@ export interface WorkflowEntry {
 /**
  * Every workflow version ever released. A definition change is a NEW entry (machine.v2.ts next to
  * machine.v1.ts), never an edit of an old one: a running incident stores its workflow id and version with
- * its snapshot and stays on that definition until it ends. test/unit/workflows/versions.spec.ts fails
- * when a registered version's description changes, to catch accidental in-place edits.
+ * its snapshot and stays on that definition until it ends. test/unit/workflows/workflow-helpers.spec.ts
+ * fails when a registered version's fingerprint no longer matches workflows/versions.lock.json, to
+ * catch accidental in-place edits.
  */
 export const WORKFLOWS: readonly WorkflowEntry[] = [
   { id: 'incident', version: 1, machine: incidentMachineV1 },

@@ -9,7 +9,8 @@ import { isSystemActor, type Actor } from '../auth/principal';
 import { nowIso } from '../common/time';
 import { AuditEntry, AuditHead } from './audit-entry.entity';
 import { sql } from '../database/sql';
-import { BrokenReason, canonicalJson, checkLink, entryHash, GENESIS_HASH, headMac, macMatches } from './hash-chain';
+import { canonicalJson } from '../common/canonical-json';
+import { BrokenReason, checkLink, entryHash, GENESIS_HASH, headMac, macMatches } from './hash-chain';
 import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');

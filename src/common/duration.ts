@@ -50,15 +50,6 @@ export function parseDuration(iso: string): ParsedDuration {
   };
 }
 
-export function isDuration(iso: string): boolean {
-  try {
-    parseDuration(iso);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Elapsed milliseconds, counting every day as 24 h (exact in Asia/Shanghai, which has no DST). */
 export function durationMs(iso: string): number {
   const p = parseDuration(iso);

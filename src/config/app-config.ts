@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { EgressAllowSyntaxError, parseEgressAllow } from '../common/net/egress-allow';
 import { durationMs } from '../common/duration';
+import { redisOptionsFromUrl } from '../redis/redis-options';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -22,6 +23,41 @@ const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** True when `parse` does not throw. */
+function parses(parse: () => unknown): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a value cannot be a delay: not a duration the catalogue's parser reads, or no time at all. */
+function durationProblem(value: string, example: string): string | undefined {
+  try {
+    return durationMs(value) > 0 ? undefined : `must be longer than zero, e.g. ${example}`;
+  } catch {
+    return `must be an ISO 8601 duration of the form PnW or PnDTnHnMnS with whole numbers, e.g. ${example}`;
+  }
+}
+
+/**
+ * A duration read by the catalogue's own parser (src/common/duration.ts), the one the timers
+ * and report settings use: what passes here is what they can use. (Looser patterns let PT0.5S
+ * through to crash start-up, and refused P1W, which the parser reads.)
+ */
+function IsPositiveDuration(example: string) {
+  return ValidateBy({
+    name: 'positiveDuration',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && durationProblem(value, example) === undefined,
+      defaultMessage: (args) =>
+        typeof args?.value === 'string' ? (durationProblem(args.value, example) ?? 'is invalid') : 'must be a string',
+    },
+  });
+}
 
 /**
  * Every setting the service reads from the environment, validated once at start-up.
@@ -36,17 +72,33 @@ export class AppConfig {
   PORT: number = 3000;
 
   /** Loopback by default: exposing the API is a deliberate act (set 0.0.0.0 in containers). */
-  @IsString()
+  @Matches(/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?|[0-9A-Fa-f:.]+)$/, {
+    message: 'must be an IP address or a host name, e.g. 127.0.0.1, or 0.0.0.0 for every interface',
+  })
   HOST: string = '127.0.0.1';
 
-  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
-    message: 'must be sqlite:<path> or postgres://user:pass@host:port/db',
+  @ValidateBy({
+    name: 'databaseUrl',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        (/^sqlite:.+$/.test(value) || (/^postgres(ql)?:\/\/.+$/.test(value) && parses(() => new URL(value)))),
+      defaultMessage: () => 'must be sqlite:<path> or postgres://user:pass@host:port/db',
+    },
   })
   DATABASE_URL: string = 'sqlite:var/lianfang.sqlite';
 
+  // Read by the same function that connects, so what passes here is a URL the clients can use.
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  @ValidateBy({
+    name: 'redisUrl',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && /^rediss?:\/\/.+/.test(value) && parses(() => redisOptionsFromUrl(value)),
+      defaultMessage: () => 'must be a redis:// or rediss:// URL',
+    },
+  })
   REDIS_URL?: string;
 
   /** Where the embedded redis-server keeps its data (AOF) when REDIS_URL is unset. */
@@ -131,18 +183,9 @@ export class AppConfig {
   })
   REMINDER_FRACTIONS?: string;
 
-  // The catalogue's own duration parser decides, so what passes here is what the timers can use
-  // (a second, looser pattern let PT0.5S through to crash start-up, and refused P1W).
   @Transform(emptyToUndefined)
   @IsOptional()
-  @ValidateBy({
-    name: 'escalationStepDelay',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && stepDelayProblem(value) === undefined,
-      defaultMessage: (args) =>
-        typeof args?.value === 'string' ? (stepDelayProblem(args.value) ?? 'is invalid') : 'must be a string',
-    },
-  })
+  @IsPositiveDuration('PT15M')
   ESCALATION_STEP_DELAY?: string;
 
   /** Attempts per notification delivery (the first send included) before it is dead-lettered. */
@@ -182,15 +225,11 @@ export class AppConfig {
   NOTIFY_BACKOFF_MS: number = 2000;
 
   /** How long a report recipient has to acknowledge before escalation starts (product default). */
-  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, {
-    message: 'must be an ISO 8601 duration such as PT30M',
-  })
+  @IsPositiveDuration('PT30M')
   REPORT_ACK_WITHIN: string = 'PT30M';
 
   /** First retry delay of an external report delivery; doubled per attempt, capped at one hour. */
-  @Matches(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, {
-    message: 'must be an ISO 8601 duration such as PT30S',
-  })
+  @IsPositiveDuration('PT30S')
   REPORT_DELIVERY_BACKOFF: string = 'PT30S';
 
   @Transform(toInt)
@@ -281,15 +320,6 @@ function egressAllowProblem(value: string): string | undefined {
 }
 
 export class ConfigError extends Error {}
-
-/** Why a value cannot be an escalation step delay: not a duration the timers understand, or no time at all. */
-function stepDelayProblem(value: string): string | undefined {
-  try {
-    return durationMs(value) > 0 ? undefined : 'must be longer than zero, e.g. PT15M';
-  } catch {
-    return 'must be an ISO 8601 duration of the form PnW or PnDTnHnMnS with whole numbers, e.g. PT15M or PT30S';
-  }
-}
 
 /** Settings without a default (absent from `new AppConfig()`'s own keys). */
 const OPTIONAL_KEYS = [

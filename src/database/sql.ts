@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 
 /** The part of a better-sqlite3 connection and statement used here. */
@@ -11,16 +12,15 @@ interface SqliteConnection {
 }
 
 /** Prepared statements per connection, by text; the hot paths use a few dozen distinct texts. */
-const statements = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+const statements = new WeakMap<SqliteConnection, LRUCache<string, SqliteStatement>>();
 const MAX_STATEMENTS = 500;
 
 function prepared(db: SqliteConnection, text: string): SqliteStatement {
   let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
+  if (!cache) statements.set(db, (cache = new LRUCache({ max: MAX_STATEMENTS })));
   let stmt = cache.get(text);
   if (!stmt) {
     stmt = db.prepare(text);
-    if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
     cache.set(text, stmt);
   }
   return stmt;

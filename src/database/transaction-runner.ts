@@ -22,7 +22,6 @@ export const BACKSTOP_AUTOCHECKPOINT_PAGES = 20_000;
 export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
-  private pending = 0;
   /** Callbacks per open transaction (on SQLite every transaction shares one manager, one at a time). */
   private readonly hooks = new WeakMap<EntityManager, Array<() => void>>();
   /** SQLite on a file: WAL checkpoints off the request thread (see WalCheckpointer). */
@@ -64,18 +63,8 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
     return this.checkpointer;
   }
 
-  get kind(): 'sqlite' | 'postgres' {
-    return this.serial ? 'sqlite' : 'postgres';
-  }
-
-  /** Transactions queued or running (a gauge for /ready and the benchmark). */
-  get depth(): number {
-    return this.pending;
-  }
-
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (!this.serial) return this.execute(work);
-    this.pending++;
     // Between two transactions: the one moment the WAL may start over (WalCheckpointer).
     const result = this.tail.then(() => this.checkpointer?.beforeTransaction()).then(() => this.execute(work));
     // The chain must go on whether this transaction commits or rolls back.
@@ -83,9 +72,7 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
       () => undefined,
       () => undefined,
     );
-    return result.finally(() => {
-      this.pending--;
-    });
+    return result;
   }
 
   /**

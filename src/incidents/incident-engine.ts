@@ -391,7 +391,7 @@ export class IncidentEngine {
     return items;
   }
 
-  /** One fan-out job per notable event; the notifications worker resolves subscriptions. */
+  /** One fan-out item per notable event; FanoutService resolves it into deliveries in this transaction. */
   private notification(
     incident: Incident,
     event: string,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import pinoHttp from 'pino-http';
+import pinoHttp, { type Options } from 'pino-http';
 import type { Logger } from 'pino';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
@@ -8,9 +8,10 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 /**
  * One JSON line per request with a request id: the caller's X-Request-Id when it is sane (so a
  * SIEM or gateway can correlate), a fresh UUID otherwise; echoed back in the response header.
+ * Requests are logged through `logger`, so its level and redaction (Authorization, cookies) apply.
  */
-export function requestLogging(logger: Logger) {
-  return pinoHttp({
+export function requestLoggingOptions(logger: Logger): Options {
+  return {
     logger,
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const given = req.headers['x-request-id'];
@@ -26,5 +27,15 @@ export function requestLogging(logger: Logger) {
     },
     // Health probes every few seconds would drown the useful lines.
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
-  });
+  };
+}
+
+/**
+ * The request logger as Express middleware. bootstrap.ts mounts it before anything else, body
+ * parsing included: a body refused there (413, malformed JSON) is answered with its request id
+ * and logged like any other request. (Nest mounts module middleware, nestjs-pino's included, only
+ * after the middleware the application registers itself.)
+ */
+export function requestLogging(logger: Logger) {
+  return pinoHttp(requestLoggingOptions(logger));
 }

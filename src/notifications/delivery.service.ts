@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../common/crypto/secret-box';
 import { nowIso } from '../common/time';
@@ -65,10 +66,10 @@ export class DeliveryService {
    * Validated config and opened secret per subscription, keyed by the stored config and sealed
    * secret themselves: an edited subscription has new stored values and misses the cache.
    */
-  private readonly opened = new Map<
+  private readonly opened = new LRUCache<
     string,
     { config: string; configSealed: string | null; secret: string | null; value: OpenedChannel }
-  >();
+  >({ max: CHANNEL_CACHE_SIZE });
   private pendingRecords: PendingRecord[] = [];
 
   constructor(
@@ -149,7 +150,6 @@ export class DeliveryService {
       ),
       secret: secret === null ? undefined : this.box.open(secret, subscriptionId),
     };
-    if (this.opened.size >= CHANNEL_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
     this.opened.set(subscriptionId, { config, configSealed, secret, value });
     return value;
   }

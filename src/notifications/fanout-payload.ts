@@ -1,10 +1,10 @@
 import type { Grade, Role } from '../common/roles';
 
 /**
- * The contract of a `fanout` job on the notifications queue: "this happened in this organisation;
- * tell whoever subscribed". Written to the outbox by the engine (workflow `notify` effects),
- * escalation, reports and warnings; resolved into one delivery per matching subscription by the
- * notifications worker.
+ * The contract of a `fanout` outbox item: "this happened in this organisation; tell whoever
+ * subscribed". Written to the outbox by the engine (workflow `notify` effects), escalation, reports
+ * and warnings; FanoutService resolves it into one delivery per matching subscription while the
+ * writing transaction is still open, so no `fanout` job ever reaches the queue.
  */
 export interface FanoutPayload {
   orgId: string;

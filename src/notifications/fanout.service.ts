@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
 import { nowIso } from '../common/time';
 import { chunks, placeholders, sql } from '../database/sql';
-import { TransactionRunner } from '../database/transaction-runner';
 import { LOGGER } from '../logging/logging.module';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { QUEUES, jobId } from '../queues/queue-names';
@@ -26,12 +25,6 @@ export function deliverJobId(fanoutId: string, subscriptionId: string): string {
   const plain = `dv.${fanoutId}.${subscriptionId}`;
   if (plain.length <= MAX_JOB_ID) return jobId('dv', fanoutId, subscriptionId);
   return jobId('dv', `h${createHash('sha256').update(fanoutId).digest('hex').slice(0, 40)}`, subscriptionId);
-}
-
-export interface FanoutResult {
-  matched: number;
-  /** Deliveries created by this run (0 when the job already ran). */
-  created: number;
 }
 
 /** What routing and rendering need of a subscription (never its config or secret). */
@@ -95,13 +88,11 @@ const IDS_PER_QUERY = 500;
  * that moment, the rendered facts are the ones that transaction wrote, and the deliveries appear in
  * the incident's log the moment the event commits. An event nobody subscribes to writes nothing.
  * Deliveries are keyed by fan-out id and subscription (unique), so the same event decided twice
- * (a timer firing twice) delivers once. A `fanout` job (queued by an older version) resolves the
- * same way in its own transaction.
+ * (a timer firing twice) delivers once.
  */
 @Injectable()
 export class FanoutService implements OnModuleInit {
   constructor(
-    private readonly tx: TransactionRunner,
     private readonly outbox: OutboxService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -110,37 +101,25 @@ export class FanoutService implements OnModuleInit {
     this.outbox.registerTransform(QUEUES.notifications, 'fanout', (em, items) => this.resolveItems(em, items));
   }
 
-  /** A `fanout` job: resolves it in a transaction of its own; a rerun finds its rows and adds nothing. */
-  async fanout(fanoutId: string, payload: FanoutPayload): Promise<FanoutResult> {
-    return this.tx.run(async (em) => {
-      const { matched, deliveries } = await this.resolve(em, [{ id: fanoutId, payload }]);
-      await this.outbox.add(em, deliveries);
-      return { matched, created: deliveries.length };
-    });
-  }
-
   /** The outbox transform: fan-out items in, `deliver` items out (rows written in `em`'s transaction). */
   async resolveItems(em: EntityManager, items: OutboxItem[]): Promise<OutboxItem[]> {
-    const { deliveries } = await this.resolve(
+    return this.resolve(
       em,
       items.map((i) => ({ id: i.id, payload: i.payload as unknown as FanoutPayload })),
     );
-    return deliveries;
   }
 
   private async resolve(
     em: EntityManager,
     events: Array<{ id: string; payload: FanoutPayload }>,
-  ): Promise<{ matched: number; deliveries: OutboxItem[] }> {
+  ): Promise<OutboxItem[]> {
     const subsByOrg = await this.subscriptions(em, [...new Set(events.map((e) => e.payload.orgId))]);
     const wanted: Array<{ id: string; payload: FanoutPayload; subs: Subscription[] }> = [];
-    let matched = 0;
     for (const e of events) {
       const subs = (subsByOrg.get(e.payload.orgId) ?? []).filter((s) => subscriptionWants(s, e.payload));
-      matched += subs.length;
       if (subs.length) wanted.push({ ...e, subs });
     }
-    if (wanted.length === 0) return { matched, deliveries: [] };
+    if (wanted.length === 0) return [];
 
     const existing = await this.existingDeliveries(em, [...new Set(wanted.map((w) => w.id))]);
     const orgNames = await this.orgNames(em, [...new Set(wanted.map((w) => w.payload.orgId))]);
@@ -225,7 +204,7 @@ export class FanoutService implements OnModuleInit {
         params,
       );
     }
-    return { matched, deliveries };
+    return deliveries;
   }
 
   private async subscriptions(em: EntityManager, orgIds: string[]): Promise<Map<string, Subscription[]>> {

@@ -9,7 +9,7 @@ export const DELIVERY_STATUSES = ['queued', 'delivered', 'failed', 'dead'] as co
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
- * One message to one subscription, decided by one fan-out job. Subscription name and channel are
+ * One message to one subscription, decided by one fan-out. Subscription name and channel are
  * copied in so the log still reads right after the subscription is renamed or deleted.
  */
 @Entity('notification_delivery')
@@ -41,7 +41,7 @@ export class NotificationDelivery {
   @Column({ name: 'report_id', type: 'varchar', length: 80, nullable: true })
   reportId!: string | null;
 
-  /** The event as the fan-out job named it (e.g. report.initial-submitted). */
+  /** The event as the fan-out named it (e.g. report.initial-submitted). */
   @Column({ type: 'varchar', length: 80 })
   event!: string;
 
@@ -69,7 +69,7 @@ export class NotificationDelivery {
   @Column({ name: 'delivered_at', type: 'varchar', length: 32, nullable: true })
   deliveredAt!: string | null;
 
-  /** The fan-out job (outbox row id) that decided this delivery: with subscription_id, the idempotency key. */
+  /** The fan-out (its outbox item id) that decided this delivery: with subscription_id, the idempotency key. */
   @Column({ name: 'fanout_id', type: 'varchar', length: 120 })
   fanoutId!: string;
 

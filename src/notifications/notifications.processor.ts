@@ -6,44 +6,18 @@ import { AppConfig } from '../config/app-config';
 import { LOGGER } from '../logging/logging.module';
 import { LoggedWorkerHost } from '../queues/logged-worker-host';
 import { QUEUES } from '../queues/queue-names';
-import { NOTIFY_BACKOFF } from '../queues/queues.module';
+import { isLastAttempt, jitteredBackoff } from '../queues/backoff';
 import { DeliveryService } from './delivery.service';
-import type { FanoutPayload } from './fanout-payload';
-import { FanoutService, type DeliverJobData } from './fanout.service';
-
-export { NOTIFY_BACKOFF };
-/** No single wait longer than an hour, however many attempts are configured. */
-const MAX_BACKOFF_MS = 3_600_000;
+import type { DeliverJobData } from './fanout.service';
 
 /**
- * Exponential backoff with jitter: attempt n waits between half and all of base·2^(n-1), so a
- * receiver that comes back after an outage is not hit by every queued delivery at the same
- * instant. The base delay travels in the job's backoff options (set on the queue from
- * NOTIFY_BACKOFF_MS, with NOTIFY_MAX_ATTEMPTS, in queues.module.ts).
+ * The notifications queue: `deliver`, one attempt of one delivery. (Fan-out happens in the
+ * transaction that decides the event, see FanoutService.) Concurrency comes from NOTIFY_CONCURRENCY
+ * once the application is up.
  */
-export function notifyBackoff(
-  attemptsMade: number,
-  _type?: string,
-  _err?: Error,
-  job?: { opts?: { backoff?: unknown } },
-): number {
-  const backoff = job?.opts?.backoff as { delay?: number } | undefined;
-  const base = typeof backoff?.delay === 'number' ? backoff.delay : 2000;
-  const ceiling = Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, attemptsMade - 1));
-  return Math.floor(ceiling / 2 + Math.random() * (ceiling / 2));
-}
-
-type NotificationJob = Job<(FanoutPayload & { outboxId?: string }) | DeliverJobData>;
-
-/**
- * The notifications queue: `deliver` (one attempt of one delivery) and `fanout` (an event → one
- * delivery per matching subscription; written by older versions, which fanned out in the worker).
- * Concurrency comes from NOTIFY_CONCURRENCY once the application is up.
- */
-@Processor(QUEUES.notifications, { settings: { backoffStrategy: notifyBackoff } })
+@Processor(QUEUES.notifications, { settings: { backoffStrategy: jitteredBackoff } })
 export class NotificationsProcessor extends LoggedWorkerHost {
   constructor(
-    private readonly fanout: FanoutService,
     private readonly delivery: DeliveryService,
     @Inject(LOGGER) protected readonly logger: Logger,
     private readonly config: AppConfig,
@@ -56,15 +30,9 @@ export class NotificationsProcessor extends LoggedWorkerHost {
     this.worker.concurrency = this.config.NOTIFY_CONCURRENCY;
   }
 
-  async process(job: NotificationJob): Promise<unknown> {
-    if (job.name === 'fanout') {
-      const payload = job.data as FanoutPayload;
-      // The outbox row id is the job id; it keys the deliveries, so a rerun adds none.
-      return this.fanout.fanout(job.id ?? String((job.data as { outboxId?: string }).outboxId), payload);
-    }
+  async process(job: Job<DeliverJobData>): Promise<unknown> {
     if (job.name === 'deliver') {
-      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      return this.delivery.deliver((job.data as DeliverJobData).deliveryId, last);
+      return this.delivery.deliver(job.data.deliveryId, isLastAttempt(job));
     }
     this.logger.error({ job: job.id, name: job.name }, 'unknown notifications job');
     return 'unknown-job';

@@ -9,13 +9,8 @@ import { nowIso } from '../common/time';
 import { TransactionRunner } from '../database/transaction-runner';
 import { EgressPolicy } from '../egress/egress-policy';
 import { Incident } from '../incidents/incident.entity';
-import {
-  channelFor,
-  ChannelConfigError,
-  type ChannelKind,
-  type DeliveryResult,
-  type RenderedMessage,
-} from './channels';
+import { validateChannelConfig } from './channel-config';
+import { channelFor, type ChannelKind, type DeliveryResult, type RenderedMessage } from './channels';
 import {
   carryOverSecrets,
   joinConfigSecrets,
@@ -34,40 +29,6 @@ import type {
   TestResultView,
   UpdateSubscriptionDto,
 } from './subscription.dto';
-
-/**
- * Validates a channel config with the channel's own validator; a 400 names `config.<field>`. With
- * an egress policy, a destination written as an IP address the policy refuses is a 400 too (names
- * are judged when connecting, on what they resolve to then).
- */
-export function validateChannelConfig(
-  kind: ChannelKind,
-  config: unknown,
-  egress?: EgressPolicy,
-): Record<string, unknown> {
-  let out: Record<string, unknown>;
-  try {
-    out = channelFor(kind).validateConfig(config) as unknown as Record<string, unknown>;
-  } catch (err) {
-    if (err instanceof ChannelConfigError) {
-      const field = err.field === '(config)' ? 'config' : `config.${err.field}`;
-      throw badField(field, err.message);
-    }
-    throw err;
-  }
-  if (egress) {
-    const [field, host, port] =
-      typeof out.url === 'string'
-        ? (() => {
-            const u = new URL(out.url);
-            return ['config.url', u.hostname, Number(u.port) || (u.protocol === 'https:' ? 443 : 80)] as const;
-          })()
-        : (['config.host', String(out.host), Number(out.port)] as const);
-    const refused = egress.refusalForLiteral(host, port);
-    if (refused) throw badField(field, refused.message);
-  }
-  return out;
-}
 
 /** Channels that cannot send at all without a secret, so a subscription without one is refused up front. */
 function secretProblem(kind: ChannelKind, config: Record<string, unknown>, hasSecret: boolean): string | undefined {

@@ -98,7 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     while (this.running) await this.current;
   }
 
-  /** Unsent rows, oldest first (a gauge for /ready and tests). */
+  /** How many rows are unsent (flush waits for none; tests read it). */
   async backlog(): Promise<number> {
     return this.dataSource.getRepository(OutboxRow).createQueryBuilder('o').where('o.sent_at IS NULL').getCount();
   }

@@ -6,17 +6,28 @@ import { AppConfig } from '../config/app-config';
 import { REDIS_URL } from '../config/config.module';
 import { redisOptionsFromUrl } from '../redis/redis-options';
 import { RedisModule } from '../redis/redis.module';
-import { QUEUES, QUEUE_NAMES } from './queue-names';
+import { durationMs } from '../common/duration';
+import { retryOptions } from './backoff';
+import { QUEUES, QUEUE_NAMES, type QueueName } from './queue-names';
 import { RedisDownShutdown } from './redis-down-shutdown';
-
-/** Name of the jittered exponential backoff the notifications worker implements (notifications.processor.ts). */
-export const NOTIFY_BACKOFF = 'notify-jitter';
 
 // Completed jobs stay a week so a deterministic job id added again in that time is a no-op.
 const RETENTION: DefaultJobOptions = {
   removeOnComplete: { age: 7 * 24 * 3600 },
   removeOnFail: { age: 30 * 24 * 3600 },
 };
+
+/**
+ * How the jobs of each queue retry. BullMQ's attempts and backoff are the one retry mechanism: a
+ * job that throws is scheduled again after jitteredBackoff's delay, until its attempts are spent.
+ * Timer jobs are not retried by BullMQ.
+ */
+export function queueRetryOptions(config: AppConfig): Partial<Record<QueueName, DefaultJobOptions>> {
+  return {
+    [QUEUES.notifications]: retryOptions(config.NOTIFY_MAX_ATTEMPTS, config.NOTIFY_BACKOFF_MS),
+    [QUEUES.deliveries]: retryOptions(config.REPORT_DELIVERY_MAX_ATTEMPTS, durationMs(config.REPORT_DELIVERY_BACKOFF)),
+  };
+}
 
 /**
  * Queues and the connection their workers share. Workers are registered by the processors' own
@@ -36,18 +47,15 @@ const RETENTION: DefaultJobOptions = {
         defaultJobOptions: RETENTION,
       }),
     }),
-    ...QUEUE_NAMES.filter((name) => name !== QUEUES.notifications).map((name) => BullModule.registerQueue({ name })),
-    BullModule.registerQueueAsync({
-      name: QUEUES.notifications,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        defaultJobOptions: {
-          ...RETENTION,
-          attempts: config.NOTIFY_MAX_ATTEMPTS,
-          backoff: { type: NOTIFY_BACKOFF, delay: config.NOTIFY_BACKOFF_MS },
-        },
+    ...QUEUE_NAMES.map((name) =>
+      BullModule.registerQueueAsync({
+        name,
+        inject: [AppConfig],
+        useFactory: (config: AppConfig) => ({
+          defaultJobOptions: { ...RETENTION, ...queueRetryOptions(config)[name] },
+        }),
       }),
-    }),
+    ),
   ],
   providers: [RedisDownShutdown],
   exports: [BullModule],

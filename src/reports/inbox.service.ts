@@ -13,7 +13,8 @@ import { Catalogue } from '../requirements/catalogue';
 import type { InboxQuery } from './report.dto';
 import { Report, ReportDelivery, ReportInfoRequest } from './report.entities';
 import { infoRequestView, type InboxItemView, type InboxPage } from './report.view';
-import { fanout, ReportsService } from './reports.service';
+import { ReportDocuments } from './report-documents.service';
+import { fanout } from './report-jobs';
 
 /**
  * The protection department's side. A department sees only deliveries addressed to it, and of
@@ -27,7 +28,7 @@ export class InboxService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
-    private readonly reports: ReportsService,
+    private readonly documents: ReportDocuments,
     private readonly clocks: Clocks,
     private readonly catalogue: Catalogue,
   ) {}
@@ -233,7 +234,7 @@ export class InboxService {
       const rule = this.catalogue.ruleFor(org.operatorKind ?? 'other', d.grade);
       const onwardPending = d.onwardStatus === 'pending' || d.onwardStatus === 'missed';
       out.push({
-        report: await this.reports.document(em, report),
+        report: await this.documents.document(em, report),
         receivedAt: d.receivedAt!,
         ackDueAt: d.ackDueAt,
         acknowledgedAt: d.acknowledgedAt,

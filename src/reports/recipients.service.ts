@@ -13,7 +13,7 @@ import {
   sealConfigSecrets,
   splitConfigSecrets,
 } from '../notifications/config-secrets';
-import { validateChannelConfig } from '../notifications/subscriptions.service';
+import { validateChannelConfig } from '../notifications/channel-config';
 import type { CreateRecipientDto, UpdateRecipientDto } from './report.dto';
 import { ReportRecipient } from './report.entities';
 import { recipientView, type RecipientView } from './report.view';

@@ -16,7 +16,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
 import { jobId } from '../queues/queue-names';
 import { Report, ReportDelivery } from './report.entities';
-import { fanout } from './reports.service';
+import { fanout } from './report-jobs';
 
 interface DeliveryState extends LadderState {
   delivery: ReportDelivery;

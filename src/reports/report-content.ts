@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../common/canonical-json';
+import { escapeHtml } from '../common/html';
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { Organisation } from '../accounts/organisation.entity';
 import type { Incident } from '../incidents/incident.entity';
@@ -118,13 +119,9 @@ export interface RenderableReport {
 
 /** SHA-256 over the RFC 8785 form of what was submitted (fields and the facts that frame them). */
 export function contentDigest(content: Record<string, unknown>): string {
-  return createHash('sha256')
-    .update(canonicalize(content) ?? '')
-    .digest('hex');
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
-const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const STATUS_ZH: Record<string, string> = { draft: '草稿', approved: '已审核待报送', submitted: '已报送' };
 
 /**
@@ -148,29 +145,30 @@ export function renderReportHtml(r: RenderableReport, catalogue: Catalogue): str
       const value = r.fields[code];
       const owed = r.owedFields.includes(code);
       const cell = isFilled(value)
-        ? esc(value!).replace(/\n/g, '<br>')
+        ? escapeHtml(value!).replace(/\n/g, '<br>')
         : owed
           ? '<span class="owed">待补报</span>'
           : '<span class="empty">—</span>';
-      return `<tr><th scope="row">${esc(lbl)}</th><td>${cell}</td></tr>`;
+      return `<tr><th scope="row">${escapeHtml(lbl)}</th><td>${cell}</td></tr>`;
     })
     .join('\n');
   const recipients =
-    r.recipients.map((x) => `${esc(x.name)}（${esc(label(RECIPIENT_LABELS, x.kind, 'zh-CN'))}）`).join('、') || '—';
+    r.recipients
+      .map((x) => `${escapeHtml(x.name)}（${escapeHtml(label(RECIPIENT_LABELS, x.kind, 'zh-CN'))}）`)
+      .join('、') || '—';
+  const fieldLabel = (code: string) => catalogue.reportFields.find((f) => f.code === code)?.label.zh ?? code;
   const owed = r.owedFields.length
-    ? `<p class="notice">以下事项待补报：` +
-      `${r.owedFields.map((c) => esc(catalogue.reportFields.find((f) => f.code === c)?.label.zh ?? c)).join('、')}` +
-      `</p>`
+    ? `<p class="notice">以下事项待补报：${r.owedFields.map((c) => escapeHtml(fieldLabel(c))).join('、')}</p>`
     : '';
   const meta = [
-    `报告编号 ${esc(r.reference)}`,
-    `事件编号 ${esc(r.incidentReference)}`,
-    esc(STATUS_ZH[r.status] ?? r.status),
-    ...(r.submittedAt ? [`报送时间 ${esc(formatBeijing(new Date(r.submittedAt), 'zh-CN'))}`] : []),
+    `报告编号 ${escapeHtml(r.reference)}`,
+    `事件编号 ${escapeHtml(r.incidentReference)}`,
+    escapeHtml(STATUS_ZH[r.status] ?? r.status),
+    ...(r.submittedAt ? [`报送时间 ${escapeHtml(formatBeijing(new Date(r.submittedAt), 'zh-CN'))}`] : []),
   ].join(' ｜ ');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
-<title>${esc(title)} ${esc(r.reference)}</title>
+<title>${escapeHtml(title)} ${escapeHtml(r.reference)}</title>
 <style>
   body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif;
     margin: 2em auto; max-width: 800px; color: #000; }
@@ -198,16 +196,16 @@ ${
       'class="drill-banner">演练 — 本报告来自应急演练，不是真实事件</div>'
     : ''
 }
-<h1>${esc(title)}</h1>
+<h1>${escapeHtml(title)}</h1>
 <div class="meta">${meta}</div>
-${r.correctsReference ? `<p class="notice">本报告更正此前报送的报告 ${esc(r.correctsReference)}。</p>` : ''}
+${r.correctsReference ? `<p class="notice">本报告更正此前报送的报告 ${escapeHtml(r.correctsReference)}。</p>` : ''}
 ${owed}
 <table>
-<tr><th scope="row">报送单位</th><td>${esc(r.organisation)}</td></tr>
+<tr><th scope="row">报送单位</th><td>${escapeHtml(r.organisation)}</td></tr>
 <tr><th scope="row">接收单位</th><td>${recipients}</td></tr>
 ${rows}
 </table>
-<footer>${r.contentDigest ? `内容摘要（SHA-256）：${esc(r.contentDigest)}` : '本报告尚未报送，内容可能变更。'}</footer>
+<footer>${r.contentDigest ? `内容摘要（SHA-256）：${escapeHtml(r.contentDigest)}` : '本报告尚未报送，内容可能变更。'}</footer>
 </body></html>
 `;
 }

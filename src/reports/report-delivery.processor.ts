@@ -1,7 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { LoggedWorkerHost } from '../queues/logged-worker-host';
 import { Inject } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -14,32 +14,33 @@ import { LOGGER } from '../logging/logging.module';
 import { joinConfigSecrets, openConfigSecrets } from '../notifications/config-secrets';
 import { channelFor, type DeliveryResult, type RenderedMessage } from '../notifications/channels';
 import { renderMessage } from '../notifications/templates';
-import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
+import { RetryableDeliveryError } from '../notifications/delivery.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { isLastAttempt, jitteredBackoff } from '../queues/backoff';
 import { QUEUES, jobId } from '../queues/queue-names';
 import { Report, ReportDelivery, ReportRecipient, type DeliveryAttempt } from './report.entities';
-import { ReportsConfig } from './reports-config';
-import { fanout, ReportsService } from './reports.service';
+import { ReportDocuments } from './report-documents.service';
+import { fanout } from './report-jobs';
 
 const MAX_LOGGED_ATTEMPTS = 20;
 
 /**
  * Delivers a submitted report to one external recipient: email with the printable report attached
  * (HTML, plus the JSON document), or a webhook carrying the JSON document, HMAC-signed by the
- * channel. Each attempt is recorded on the delivery row. A retryable failure schedules the next
- * attempt through the outbox with exponential backoff (so retries survive restarts and show in the
- * database); a permanent failure, or the last attempt, marks the delivery failed and tells the
- * operator's commander.
+ * channel. Each attempt is recorded on the delivery row (attempts, the attempt log, the last error).
+ * A retryable failure is retried by BullMQ, REPORT_DELIVERY_MAX_ATTEMPTS attempts in all with the
+ * queue's backoff (queues.module.ts), the job waiting in Redis between them; a permanent failure, or
+ * the last attempt, marks the delivery failed and tells the operator's commander.
  */
-@Processor(QUEUES.deliveries, { concurrency: 4 })
+@Processor(QUEUES.deliveries, { concurrency: 4, settings: { backoffStrategy: jitteredBackoff } })
 export class ReportDeliveryProcessor extends LoggedWorkerHost {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
-    private readonly reports: ReportsService,
+    private readonly documents: ReportDocuments,
     private readonly box: SecretBox,
-    private readonly config: ReportsConfig,
     private readonly timing: TimingPolicy,
     private readonly egress: EgressPolicy,
     @Inject(LOGGER) protected readonly logger: Logger,
@@ -58,14 +59,18 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
     const result = recipient
       ? await this.send(d, report, recipient)
       : { ok: false, error: 'recipient was removed', retryable: false };
-    return this.record(d, result);
+    const outcome = await this.record(d, result, isLastAttempt(job));
+    // Thrown once the attempt is recorded: BullMQ schedules the next one, or keeps the failed job.
+    if (outcome === 'pending') throw new RetryableDeliveryError(result.error ?? 'delivery failed');
+    if (outcome === 'failed') throw new UnrecoverableError(result.error ?? 'delivery failed');
+    return outcome;
   }
 
   private async send(d: ReportDelivery, report: Report, recipient: ReportRecipient): Promise<DeliveryResult> {
     try {
       const em = this.dataSource.manager;
       const incident = await em.getRepository(Incident).findOneByOrFail({ id: report.incidentId });
-      const document = await this.reports.document(em, report);
+      const document = await this.documents.document(em, report);
       const message: RenderedMessage = renderMessage('report.submitted', 'zh-CN', {
         reference: incident.reference,
         title: incident.title,
@@ -89,7 +94,7 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
         });
       }
       const channel = channelFor('email');
-      const html = await this.reports.html(em, report);
+      const html = await this.documents.html(em, report);
       return await channel.send(channel.validateConfig(config), message, secret, {
         ...context,
         attachments: [
@@ -107,7 +112,8 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
     }
   }
 
-  private async record(d: ReportDelivery, result: DeliveryResult): Promise<string> {
+  /** `lastAttempt`: no retry follows, so a retryable failure fails the delivery too. */
+  private async record(d: ReportDelivery, result: DeliveryResult, lastAttempt: boolean): Promise<string> {
     const outcome = await this.tx.run(async (em) => {
       const row = await em.getRepository(ReportDelivery).findOneByOrFail({ id: d.id });
       if (row.status !== 'pending') return 'nothing-to-do';
@@ -120,7 +126,7 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
         ...(result.error ? { error: result.error.slice(0, 500) } : {}),
       };
       const log = [...row.attemptLog, entry].slice(-MAX_LOGGED_ATTEMPTS);
-      const retry = !result.ok && result.retryable && attempts < this.config.deliveryMaxAttempts;
+      const retry = !result.ok && result.retryable && !lastAttempt;
       const status = result.ok ? 'delivered' : retry ? 'pending' : 'failed';
       const at = now.toISOString();
       await em.getRepository(ReportDelivery).update(
@@ -151,18 +157,9 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
           error: result.error ?? null,
         },
       });
-      const items: OutboxItem[] = [];
-      if (retry) {
-        items.push({
-          id: jobId('rpt', row.id, 'try', attempts + 1),
-          queue: QUEUES.deliveries,
-          kind: 'report-delivery',
-          payload: { deliveryId: row.id },
-          dueAt: new Date(now.getTime() + this.config.retryDelayMs(attempts)),
-        });
-      } else if (!result.ok) {
+      if (status === 'failed') {
         const role = this.timing.escalationSteps[0] ?? 'commander';
-        items.push(
+        await this.outbox.add(em, [
           fanout(jobId('nt', 'rpt', row.id, 'failed'), {
             orgId: row.orgId,
             event: 'escalation',
@@ -179,9 +176,8 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
               reason: result.error ?? 'delivery failed',
             },
           }),
-        );
+        ]);
       }
-      await this.outbox.add(em, items);
       return status;
     });
     if (outcome !== 'delivered')

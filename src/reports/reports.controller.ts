@@ -28,7 +28,10 @@ import {
   UpdateReportDto,
 } from './report.dto';
 import { InboxItemView, InboxPage, IncidentReportsView, RecipientView, ReportView } from './report.view';
-import { ReportsService } from './reports.service';
+import { ReportDocuments } from './report-documents.service';
+import { ReportDrafting } from './report-drafting.service';
+import { ReportSubmission } from './report-submission.service';
+import { ReportViews } from './report-views.service';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -36,7 +39,12 @@ import { ReportsService } from './reports.service';
 @ApiForbiddenResponse({ type: ErrorBody, description: 'Your role or organisation kind may not do this' })
 @Controller('api/v1')
 export class ReportsController {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(
+    private readonly drafting: ReportDrafting,
+    private readonly submission: ReportSubmission,
+    private readonly views: ReportViews,
+    private readonly documents: ReportDocuments,
+  ) {}
 
   @Post('incidents/:id/reports')
   @OrgKinds('operator')
@@ -50,7 +58,7 @@ export class ReportsController {
   @ApiBadRequestResponse({ type: ErrorBody })
   @ApiConflictResponse({ type: ErrorBody, description: 'No reporting rule applies (e.g. grade IV)' })
   draft(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateReportDto) {
-    return this.reports.draft(p, id, dto);
+    return this.drafting.draft(p, id, dto);
   }
 
   @Get('incidents/:id/reports')
@@ -62,14 +70,14 @@ export class ReportsController {
   })
   @ApiOkResponse({ type: IncidentReportsView })
   list(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.reports.list(p, id);
+    return this.views.list(p, id);
   }
 
   @Get('reports/:id')
   @OrgKinds('operator')
   @ApiOkResponse({ type: ReportView })
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.reports.get(p, id);
+    return this.views.get(p, id);
   }
 
   @Patch('reports/:id')
@@ -86,7 +94,7 @@ export class ReportsController {
   })
   @ApiConflictResponse({ type: ErrorBody, description: 'Submitted reports are immutable; stale expectedVersion' })
   update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateReportDto) {
-    return this.reports.update(p, id, dto);
+    return this.drafting.update(p, id, dto);
   }
 
   @Post('reports/:id/approve')
@@ -98,7 +106,7 @@ export class ReportsController {
   @ApiBadRequestResponse({ type: ErrorBody, description: 'Required fields missing (details name each fields.<code>)' })
   @ApiConflictResponse({ type: ErrorBody })
   approve(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.reports.approve(p, id);
+    return this.submission.approve(p, id);
   }
 
   @Post('reports/:id/submit')
@@ -121,7 +129,7 @@ export class ReportsController {
   })
   @ApiBadRequestResponse({ type: ErrorBody })
   submit(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SubmitReportDto) {
-    return this.reports.submit(p, id, dto);
+    return this.submission.submit(p, id, dto);
   }
 
   @Post('reports/:id/deliveries/:deliveryId/acknowledge')
@@ -138,7 +146,7 @@ export class ReportsController {
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
     @Body() dto: AcknowledgeDto,
   ) {
-    return this.reports.acknowledgeExternal(p, id, deliveryId, dto.note);
+    return this.submission.acknowledgeExternal(p, id, deliveryId, dto.note);
   }
 
   @Get('reports/:id/render.html')
@@ -152,7 +160,7 @@ export class ReportsController {
   })
   @ApiOkResponse({ description: 'text/html', schema: { type: 'string' } })
   render(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.reports.renderHtml(p, id);
+    return this.documents.renderHtml(p, id);
   }
 }
 

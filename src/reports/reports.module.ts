@@ -10,11 +10,16 @@ import { AppConfig } from '../config/app-config';
 import { secretsBox } from '../config/keys';
 import { InboxService } from './inbox.service';
 import { RecipientsService } from './recipients.service';
+import { ReportAddressing } from './report-addressing';
 import { ReportDeliveryProcessor } from './report-delivery.processor';
 import { ReportClocks } from './report-clocks';
+import { ReportDocuments } from './report-documents.service';
+import { ReportDrafting } from './report-drafting.service';
+import { ReportRules } from './report-rules';
+import { ReportSubmission } from './report-submission.service';
 import { InboxController, RecipientsController, ReportsController } from './reports.controller';
+import { ReportViews } from './report-views.service';
 import { ReportsConfig } from './reports-config';
-import { ReportsService } from './reports.service';
 import { ReportingReadinessModule } from './reporting-readiness';
 
 /**
@@ -45,13 +50,17 @@ export class ReportsModule {
           inject: [AppConfig],
           useFactory: (config: AppConfig): SecretBox => secretsBox(config),
         },
-        ReportsService,
+        ReportRules,
+        ReportViews,
+        ReportDocuments,
+        ReportDrafting,
+        ReportAddressing,
+        ReportSubmission,
         InboxService,
         RecipientsService,
         ReportClocks,
         ...(opts.workers ? [ReportDeliveryProcessor] : []),
       ],
-      exports: [ReportsService],
     };
   }
 }

@@ -1,12 +1,5 @@
 export * from './types';
-export {
-  parseDuration,
-  durationMs,
-  addDuration,
-  isDuration,
-  isShanghaiWorkingDay,
-  DurationError,
-} from '../common/duration';
+export { parseDuration, durationMs, addDuration, isShanghaiWorkingDay, DurationError } from '../common/duration';
 export type { ParsedDuration } from '../common/duration';
 export { Catalogue, CatalogueError, loadCatalogue, defaultCatalogueDir, CATALOGUE_FILES } from './catalogue';
 export type { ReportKind } from './catalogue';

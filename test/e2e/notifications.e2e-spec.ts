@@ -6,14 +6,23 @@ import { SMTPServer } from 'smtp-server';
 import { DataSource, Like } from 'typeorm';
 import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { verifyWebhookSignature } from '../../src/notifications/channels';
+import { TransactionRunner } from '../../src/database/transaction-runner';
 import { FanoutService } from '../../src/notifications/fanout.service';
 import { NotificationDelivery } from '../../src/notifications/notification-delivery.entity';
 import { NotificationSubscription } from '../../src/notifications/notification-subscription.entity';
+import type { OutboxItem } from '../../src/outbox/outbox.service';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type Tokens } from '../support/incident-driver';
 import { queueSettled, waitFor } from '../support/wait';
 import { CapturedRequest, json, Receiver, startReceiver } from '../unit/notifications/support/http-receiver';
 import { header, leaves, parseMime } from '../unit/notifications/support/mime';
+
+/** Ends a test's transaction with a rollback, carrying what it counted. */
+class RolledBack extends Error {
+  constructor(readonly counts: { matched: number; created: number }) {
+    super('rolled back on purpose');
+  }
+}
 
 /**
  * Notifications end to end: real subscriptions through the API, real workflow events, the real
@@ -415,17 +424,32 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
       expect((await queue.getJob(rerun.id!))!.returnvalue).toBe('already-delivered');
       expect(at('/flaky/a')).toHaveLength(4);
 
-      // A fan-out that runs again creates no second delivery.
+      // A fan-out decided again creates no second delivery, although both subscriptions still match it
+      // (the same event under a fresh fan-out id would make two; that transaction is rolled back).
       const ds = svc.app.get(DataSource);
       const row = await ds.getRepository(NotificationDelivery).findOneByOrFail({ id: ok.id });
-      const again = await svc.app.get(FanoutService).fanout(row.fanoutId, {
-        orgId: row.orgId,
-        incidentId: inc.id,
-        event: 'incident.declared',
-        data: {},
-        drill: false,
-        grade: 'II',
+      const fanoutItem = (id: string): OutboxItem => ({
+        id,
+        queue: 'notifications',
+        kind: 'fanout',
+        payload: {
+          orgId: row.orgId,
+          incidentId: inc.id,
+          event: 'incident.declared',
+          data: {},
+          drill: false,
+          grade: 'II',
+        },
       });
+      const fanout = svc.app.get(FanoutService);
+      const again = await svc.app
+        .get(TransactionRunner)
+        .run(async (em) => {
+          const created = (await fanout.resolveItems(em, [fanoutItem(row.fanoutId)])).length;
+          const matched = (await fanout.resolveItems(em, [fanoutItem(`${row.fanoutId}.fresh`)])).length;
+          throw new RolledBack({ matched, created });
+        })
+        .catch((err: unknown) => (err instanceof RolledBack ? err.counts : Promise.reject(err)));
       expect(again).toEqual({ matched: 2, created: 0 });
       expect(await deliveries(tokens, inc.id)).toHaveLength(2);
     },

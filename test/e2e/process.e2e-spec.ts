@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/redis/local-redis';
@@ -49,6 +50,28 @@ describe('service process', () => {
       .split('\n')
       .filter((l) => l.trim() && !l.includes('npm warn'));
     expect(lines).toEqual(['Invalid configuration: PORT must be an integer between 0 and 65535 (got "eighty")']);
+  });
+
+  it('stops with one line naming PORT when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', ok));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const p = startMain({
+        PORT: String(port),
+        VAR_DIR: join(dir, 'var'),
+        DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+        LOG_LEVEL: 'silent',
+      });
+      expect(await p.exited).toBe(1);
+      const lines = p
+        .output()
+        .split('\n')
+        .filter((l) => l.trim() && !l.includes('npm warn'));
+      expect(lines).toEqual([`Invalid configuration: PORT is in use on 127.0.0.1 (EADDRINUSE) (got "${port}")`]);
+    } finally {
+      await new Promise((ok) => taken.close(ok));
+    }
   });
 
   it('says how to install redis-server when it is missing and REDIS_URL is unset', async () => {

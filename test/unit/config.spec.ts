@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig } from '../../src/config/app-config';
+import { queueRetryOptions } from '../../src/queues/queues.module';
+import { ReportsConfig } from '../../src/reports/reports-config';
 
 describe('configuration', () => {
   it('has working defaults for the embedded mode', () => {
@@ -28,6 +30,10 @@ describe('configuration', () => {
     ['PORT', '70000', /PORT must be an integer/],
     ['DATABASE_URL', 'mysql://x', /^Invalid configuration: DATABASE_URL must be sqlite:<path> or postgres:/],
     ['REDIS_URL', 'http://127.0.0.1:6379', /^Invalid configuration: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    // Passed the patterns and then crashed start-up with a stack trace (Invalid URL, getaddrinfo).
+    ['REDIS_URL', 'redis://[bad', /^Invalid configuration: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['DATABASE_URL', 'postgres://u:p@[x', /^Invalid configuration: DATABASE_URL must be sqlite:<path> or postgres:/],
+    ['HOST', 'bad host', /^Invalid configuration: HOST must be an IP address or a host name/],
     ['LOG_LEVEL', 'loud', /^Invalid configuration: LOG_LEVEL must be one of fatal, error/],
     [
       'BOOTSTRAP_ADMIN_TOKEN',
@@ -66,6 +72,19 @@ describe('configuration', () => {
       ),
     ],
     ['ESCALATION_STEP_DELAY', 'PT0S', /^Invalid configuration: ESCALATION_STEP_DELAY must be longer than zero/],
+    // The report settings passed a pattern of their own and then crashed start-up in ReportsConfig.
+    [
+      'REPORT_ACK_WITHIN',
+      'PT0.5S',
+      /^Invalid configuration: REPORT_ACK_WITHIN must be an ISO 8601 duration of the form/,
+    ],
+    ['REPORT_ACK_WITHIN', 'P0D', /^Invalid configuration: REPORT_ACK_WITHIN must be longer than zero/],
+    [
+      'REPORT_DELIVERY_BACKOFF',
+      'PT1.5S',
+      /^Invalid configuration: REPORT_DELIVERY_BACKOFF must be an ISO 8601 duration/,
+    ],
+    ['REPORT_DELIVERY_BACKOFF', '30s', /^Invalid configuration: REPORT_DELIVERY_BACKOFF must be an ISO 8601 duration/],
     [
       'ESCALATION_STEP_DELAY',
       '15 minutes',
@@ -89,9 +108,21 @@ describe('configuration', () => {
       expect(loadConfig({ ESCALATION_STEP_DELAY: value }).ESCALATION_STEP_DELAY).toBe(value);
   });
 
+  it('reads the report durations with the same parser: weeks accepted, as ReportsConfig and the queue use them', () => {
+    const c = loadConfig({ REPORT_ACK_WITHIN: 'P1W', REPORT_DELIVERY_BACKOFF: 'PT45S' });
+    expect([c.REPORT_ACK_WITHIN, c.REPORT_DELIVERY_BACKOFF]).toEqual(['P1W', 'PT45S']);
+    expect(new ReportsConfig(c).ackWithinMs).toBe(7 * 24 * 3600_000);
+    expect(queueRetryOptions(c).deliveries).toMatchObject({ backoff: { delay: 45_000 } });
+  });
+
   it('never echoes a secret value in the error', () => {
     expect(() => loadConfig({ BOOTSTRAP_ADMIN_TOKEN: 'secret123' })).toThrow(/\(got \(hidden\)\)/);
     expect(() => loadConfig({ BOOTSTRAP_ADMIN_TOKEN: 'secret123' })).not.toThrow(/secret123/);
+  });
+
+  it('accepts the hosts a server listens on', () => {
+    for (const host of ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost', 'api.internal'])
+      expect(loadConfig({ HOST: host }).HOST).toBe(host);
   });
 
   it('treats an empty REDIS_URL as unset', () => {

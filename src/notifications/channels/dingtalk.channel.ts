@@ -1,8 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { DEFAULT_TIMEOUT_MS, postJson, robotResult, truncateUtf8, urlSecrets } from './http';
 import { stripControls } from './markdown';
-import { RobotConfig, validateRobotConfig } from './robot-config';
-import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
+import {
+  ChannelUrl,
+  OptionalBoolean,
+  OptionalTimeout,
+  usableUrl,
+  RobotConfig,
+  robotConfig,
+  Rule,
+  validateConfigDto,
+} from './config-validation';
+import { DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 
 /**
  * DingTalk (钉钉) custom robot with the "加签" (signed URL) security setting.
@@ -25,6 +34,21 @@ import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessag
 
 export type DingtalkConfig = RobotConfig;
 
+/** DingTalk's config: the robot shape, the URL carrying the access_token (DingTalk has no other place for it). */
+export class DingtalkConfigDto implements RobotConfig {
+  @ChannelUrl()
+  @Rule('dingtalkAccessToken', (v, o) => {
+    const url = usableUrl(v, o);
+    return url && !url.searchParams.get('access_token')
+      ? 'must carry the robot access_token query parameter'
+      : undefined;
+  })
+  url!: string;
+
+  @OptionalTimeout() timeoutMs?: number;
+  @OptionalBoolean() allowInsecureHttp?: boolean;
+}
+
 export const DINGTALK_PERMANENT_ERRCODES: ReadonlySet<number> = new Set([300001, 310000]);
 const DINGTALK_TEXT_MAX_BYTES = 18_000;
 
@@ -37,11 +61,7 @@ export class DingtalkChannel implements NotificationChannel<DingtalkConfig> {
   readonly kind = 'dingtalk' as const;
 
   validateConfig(config: unknown): DingtalkConfig {
-    const { config: out, url } = validateRobotConfig(this.kind, config);
-    if (!url.searchParams.get('access_token')) {
-      throw new ChannelConfigError(this.kind, 'url', 'must carry the robot access_token query parameter');
-    }
-    return out;
+    return robotConfig(validateConfigDto(this.kind, DingtalkConfigDto, config));
   }
 
   static buildBody(message: RenderedMessage): { msgtype: 'markdown'; markdown: { title: string; text: string } } {

@@ -3,9 +3,22 @@ import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import { PUBLIC_ONLY_EGRESS } from '../../egress/egress-policy';
 import { DEFAULT_TIMEOUT_MS, scrub, truncate } from './http';
-import { escapeHtml, markdownToHtml, markdownToPlain } from './markdown';
-import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
-import { asObject, isLoopbackHost, onlyKeys, optBool, optInt, optString, optTimeout, reqString, Obj } from './validate';
+import { escapeHtml } from '../../common/html';
+import { markdownToHtml, markdownToPlain } from './markdown';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsObject, ValidateNested } from 'class-validator';
+import {
+  isLoopbackHost,
+  Omittable,
+  OptionalBoolean,
+  OptionalTimeout,
+  RequiredString,
+  Rule,
+  Trim,
+  validateConfigDto,
+  type Problem,
+} from './config-validation';
+import { DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 
 /**
  * Email over SMTP (nodemailer). The SMTP password is the channel secret and never part of the
@@ -57,6 +70,121 @@ interface SmtpError extends Error {
   response?: string;
 }
 
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+const loopback = (o: Record<string, unknown>): boolean => isLoopbackHost(typeof o.host === 'string' ? o.host : '');
+/** Loopback test servers and local relays may use addresses without a dot in the domain. */
+const addressPattern = (o: Record<string, unknown>): RegExp => (loopback(o) ? LOOPBACK_ADDRESS : ADDRESS);
+
+function addressListProblem(value: unknown, o: Record<string, unknown>): Problem {
+  if (!Array.isArray(value) || value.length === 0) return 'must be a non-empty list of email addresses';
+  if (value.length > MAX_RECIPIENTS) return `must list at most ${MAX_RECIPIENTS} addresses`;
+  const bad = value.findIndex((a: unknown) => typeof a !== 'string' || !addressPattern(o).test(a));
+  return bad === -1 ? undefined : { at: `[${bad}]`, problem: 'must be an email address' };
+}
+
+const trimEach = () =>
+  Transform(({ value }) =>
+    Array.isArray(value) ? value.map((a: unknown) => (typeof a === 'string' ? a.trim() : a)) : value,
+  );
+
+class EmailTlsDto {
+  @OptionalBoolean() rejectUnauthorized?: boolean;
+  @Omittable() @IsIn(['TLSv1.2', 'TLSv1.3'], { message: 'must be "TLSv1.2" or "TLSv1.3"' }) minVersion?:
+    'TLSv1.2' | 'TLSv1.3';
+  @Omittable() @Trim() @RequiredString() servername?: string;
+}
+
+class EmailAuthDto {
+  @Trim() @RequiredString() user!: string;
+}
+
+/**
+ * The email channel's config as administrators write it. The rules across fields keep the SMTP
+ * password off the wire in clear: it goes only over TLS (secure, or requireTLS with STARTTLS) to
+ * any host but loopback.
+ */
+export class EmailConfigDto {
+  @Trim()
+  @Rule('smtpHost', (v) =>
+    typeof v !== 'string' || v === ''
+      ? 'is required and must be a non-empty string'
+      : /[\s/]/.test(v)
+        ? 'must be a host name or IP address'
+        : undefined,
+  )
+  host!: string;
+
+  @Rule('smtpPort', (v) =>
+    v === undefined
+      ? 'is required (e.g. 465 with secure, 587 with STARTTLS)'
+      : typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535
+        ? undefined
+        : 'must be an integer from 1 to 65535',
+  )
+  port!: number;
+
+  @Rule('smtpSecure', (v) =>
+    v === undefined
+      ? 'is required (true for implicit TLS, false for STARTTLS)'
+      : typeof v === 'boolean'
+        ? undefined
+        : 'must be true or false',
+  )
+  secure!: boolean;
+
+  @OptionalBoolean()
+  @Rule('smtpIgnoreTLS', (v, o) => {
+    if (v !== true) return undefined;
+    if (o.requireTLS === true) return 'cannot be combined with requireTLS';
+    if (o.secure === true) return 'cannot be combined with secure';
+    // A password sent over a plain connection to another machine can be read on the wire.
+    if (isObject(o.auth) && !loopback(o))
+      return 'cannot be used with auth on a non-loopback host (the password would travel in clear)';
+    return undefined;
+  })
+  ignoreTLS?: boolean;
+
+  // Not omittable: the rule applies precisely when requireTLS is left out. Without it nodemailer
+  // sends AUTH in clear when the server (or whoever sits in between) does not offer STARTTLS.
+  @Rule('smtpRequireTLS', (v, o) => {
+    if (v !== undefined && typeof v !== 'boolean') return 'must be true or false';
+    if (v !== true && isObject(o.auth) && o.secure === false && o.ignoreTLS !== true && !loopback(o))
+      return (
+        'must be true when auth is set and secure is false (the password is ' +
+        'sent only over TLS: secure: true for implicit TLS, or requireTLS: ' +
+        'true for STARTTLS)'
+      );
+    return undefined;
+  })
+  requireTLS?: boolean;
+
+  @Omittable()
+  @IsObject({ message: 'must be an object' })
+  @ValidateNested({ message: 'must be an object' })
+  @Type(() => EmailTlsDto)
+  tls?: EmailTlsDto;
+
+  @Omittable()
+  @IsObject({ message: 'must be an object' })
+  @ValidateNested({ message: 'must be an object' })
+  @Type(() => EmailAuthDto)
+  auth?: EmailAuthDto;
+
+  @Trim()
+  @Rule('smtpFrom', (v, o) =>
+    typeof v !== 'string' || v === ''
+      ? 'is required and must be a non-empty string'
+      : addressPattern(o).test(v)
+        ? undefined
+        : 'must be an email address',
+  )
+  from!: string;
+
+  @trimEach() @Rule('smtpTo', addressListProblem) to!: string[];
+  @Omittable() @trimEach() @Rule('smtpCc', addressListProblem) cc?: string[];
+  @OptionalTimeout() timeoutMs?: number;
+}
+
 export function stripDrillStamp(title: string): string {
   return title.replace(/^\s*(?:【演练】|\[DRILL\])\s*/, '');
 }
@@ -65,101 +193,21 @@ export class EmailChannel implements NotificationChannel<EmailConfig> {
   readonly kind = 'email' as const;
 
   validateConfig(config: unknown): EmailConfig {
-    const k = this.kind;
-    const o = asObject(k, config, '(config)');
-    onlyKeys(k, o, [
-      'host',
-      'port',
-      'secure',
-      'requireTLS',
-      'ignoreTLS',
-      'tls',
-      'auth',
-      'from',
-      'to',
-      'cc',
-      'timeoutMs',
-    ]);
-    const host = reqString(k, o, 'host');
-    if (/[\s/]/.test(host)) throw new ChannelConfigError(k, 'host', 'must be a host name or IP address');
-    const port = optInt(k, o, 'port', 1, 65535);
-    if (port === undefined)
-      throw new ChannelConfigError(k, 'port', 'is required (e.g. 465 with secure, 587 with STARTTLS)');
-    const secure = optBool(k, o, 'secure');
-    if (secure === undefined)
-      throw new ChannelConfigError(k, 'secure', 'is required (true for implicit TLS, false for STARTTLS)');
-    const out: EmailConfig = { host, port, secure, from: '', to: [] };
-    const requireTLS = optBool(k, o, 'requireTLS');
-    const ignoreTLS = optBool(k, o, 'ignoreTLS');
-    if (requireTLS && ignoreTLS) throw new ChannelConfigError(k, 'ignoreTLS', 'cannot be combined with requireTLS');
-    if (ignoreTLS && secure) throw new ChannelConfigError(k, 'ignoreTLS', 'cannot be combined with secure');
-    if (requireTLS !== undefined) out.requireTLS = requireTLS;
-    if (ignoreTLS !== undefined) out.ignoreTLS = ignoreTLS;
-    if (o.tls !== undefined) out.tls = this.validateTls(o.tls);
-    if (o.auth !== undefined) {
-      const a = asObject(k, o.auth, 'auth');
-      onlyKeys(k, a, ['user'], 'auth.');
-      out.auth = { user: reqString(k, a, 'user', 'auth.') };
-      // A password sent over a plain connection to another machine can be read on the wire.
-      if (ignoreTLS && !isLoopbackHost(host)) {
-        throw new ChannelConfigError(
-          k,
-          'ignoreTLS',
-          'cannot be used with auth on a non-loopback host (the password would travel in clear)',
-        );
-      }
-      // Without requireTLS nodemailer sends AUTH in clear when the server (or whoever sits in
-      // between) does not offer STARTTLS.
-      if (!secure && !requireTLS && !isLoopbackHost(host)) {
-        throw new ChannelConfigError(
-          k,
-          'requireTLS',
-          'must be true when auth is set and secure is false (the password is ' +
-            'sent only over TLS: secure: true for implicit TLS, or requireTLS: ' +
-            'true for STARTTLS)',
-        );
-      }
+    const dto = validateConfigDto(this.kind, EmailConfigDto, config);
+    const out: EmailConfig = { host: dto.host, port: dto.port, secure: dto.secure, from: dto.from, to: [...dto.to] };
+    if (dto.requireTLS !== undefined) out.requireTLS = dto.requireTLS;
+    if (dto.ignoreTLS !== undefined) out.ignoreTLS = dto.ignoreTLS;
+    if (dto.tls !== undefined) {
+      const tls: NonNullable<EmailConfig['tls']> = {};
+      if (dto.tls.rejectUnauthorized !== undefined) tls.rejectUnauthorized = dto.tls.rejectUnauthorized;
+      if (dto.tls.minVersion !== undefined) tls.minVersion = dto.tls.minVersion;
+      if (dto.tls.servername !== undefined) tls.servername = dto.tls.servername;
+      out.tls = tls;
     }
-    const addr = isLoopbackHost(host) ? LOOPBACK_ADDRESS : ADDRESS;
-    out.from = reqString(k, o, 'from');
-    if (!addr.test(out.from)) throw new ChannelConfigError(k, 'from', 'must be an email address');
-    out.to = this.validateList(o, 'to', addr, true)!;
-    const cc = this.validateList(o, 'cc', addr, false);
-    if (cc) out.cc = cc;
-    const timeoutMs = optTimeout(k, o);
-    if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
+    if (dto.auth !== undefined) out.auth = { user: dto.auth.user };
+    if (dto.cc !== undefined) out.cc = [...dto.cc];
+    if (dto.timeoutMs !== undefined) out.timeoutMs = dto.timeoutMs;
     return out;
-  }
-
-  private validateTls(value: unknown): NonNullable<EmailConfig['tls']> {
-    const t: Obj = asObject(this.kind, value, 'tls');
-    onlyKeys(this.kind, t, ['rejectUnauthorized', 'minVersion', 'servername'], 'tls.');
-    const out: NonNullable<EmailConfig['tls']> = {};
-    const ru = optBool(this.kind, t, 'rejectUnauthorized', 'tls.');
-    if (ru !== undefined) out.rejectUnauthorized = ru;
-    if (t.minVersion !== undefined) {
-      if (t.minVersion !== 'TLSv1.2' && t.minVersion !== 'TLSv1.3') {
-        throw new ChannelConfigError(this.kind, 'tls.minVersion', 'must be "TLSv1.2" or "TLSv1.3"');
-      }
-      out.minVersion = t.minVersion;
-    }
-    const sn = optString(this.kind, t, 'servername', 'tls.');
-    if (sn !== undefined) out.servername = sn;
-    return out;
-  }
-
-  private validateList(o: Obj, key: 'to' | 'cc', addr: RegExp, required: boolean): string[] | undefined {
-    const v = o[key];
-    if (v === undefined && !required) return undefined;
-    if (!Array.isArray(v) || v.length === 0)
-      throw new ChannelConfigError(this.kind, key, 'must be a non-empty list of email addresses');
-    if (v.length > MAX_RECIPIENTS)
-      throw new ChannelConfigError(this.kind, key, `must list at most ${MAX_RECIPIENTS} addresses`);
-    return v.map((a: unknown, i) => {
-      if (typeof a !== 'string' || !addr.test(a.trim()))
-        throw new ChannelConfigError(this.kind, `${key}[${i}]`, 'must be an email address');
-      return a.trim();
-    });
   }
 
   static subjectFor(message: RenderedMessage): string {

@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { DEFAULT_TIMEOUT_MS, postJson, robotResult, truncateUtf8, urlSecrets } from './http';
 import { markdownToPlain, stripControls } from './markdown';
-import { RobotConfig, validateRobotConfig } from './robot-config';
+import {
+  ChannelUrl,
+  OptionalBoolean,
+  OptionalTimeout,
+  RobotConfig,
+  robotConfig,
+  validateConfigDto,
+} from './config-validation';
 import { DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 
 /**
@@ -25,6 +32,13 @@ import { DeliveryResult, NotificationChannel, RenderedMessage, SendContext } fro
 
 export type FeishuConfig = RobotConfig;
 
+/** The Feishu/Lark bot's config: the robot shape (the hook id in the URL, the signing key as the secret). */
+export class FeishuConfigDto implements RobotConfig {
+  @ChannelUrl() url!: string;
+  @OptionalTimeout() timeoutMs?: number;
+  @OptionalBoolean() allowInsecureHttp?: boolean;
+}
+
 export const FEISHU_PERMANENT_CODES: ReadonlySet<number> = new Set([19001, 19021, 19022, 19024, 9499]);
 const FEISHU_TEXT_MAX_BYTES = 15_000;
 
@@ -45,7 +59,7 @@ export class FeishuChannel implements NotificationChannel<FeishuConfig> {
   readonly kind = 'feishu' as const;
 
   validateConfig(config: unknown): FeishuConfig {
-    return validateRobotConfig(this.kind, config).config;
+    return robotConfig(validateConfigDto(this.kind, FeishuConfigDto, config));
   }
 
   static buildBody(message: RenderedMessage): FeishuPostBody {

@@ -25,7 +25,7 @@ export type { WecomConfig } from './wecom.channel';
 export type { DingtalkConfig } from './dingtalk.channel';
 export type { FeishuConfig } from './feishu.channel';
 export type { EmailConfig } from './email.channel';
-export type { RobotConfig } from './robot-config';
+export type { RobotConfig } from './config-validation';
 
 /** Maps each kind to its channel's config type, so `channelFor('email')` is typed end to end. */
 export interface ChannelConfigMap {

@@ -3,16 +3,13 @@
  * DingTalk render it; Feishu's post text elements and plain-text email need it stripped; the email
  * HTML part gets a minimal, fully escaped rendering.
  */
+import { escapeHtml } from '../../common/html';
 
 export function markdownToPlain(md: string): string {
   return md
     .split('\n')
     .map((line) => line.replace(/^#{1,6}\s+/, '').replace(/\*\*(.+?)\*\*/g, '$1'))
     .join('\n');
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function inline(s: string): string {

@@ -66,17 +66,28 @@ export interface SendContext {
 
 export interface NotificationChannel<C> {
   readonly kind: ChannelKind;
-  /** Returns the typed config or throws ChannelConfigError naming the offending field. */
+  /**
+   * Returns the typed config (validated by the channel's DTO class, see config-validation.ts) or
+   * throws ChannelConfigError naming the offending field.
+   */
   validateConfig(config: unknown): C;
   send(config: C, message: RenderedMessage, secret?: string, context?: SendContext): Promise<DeliveryResult>;
+}
+
+/** One thing wrong with a channel config: the field's dotted path (`tls.minVersion`, `to[1]`) and what. */
+export interface ConfigProblem {
+  field: string;
+  problem: string;
 }
 
 export class ChannelConfigError extends Error {
   constructor(
     readonly kind: ChannelKind,
-    /** Dotted path of the offending field, e.g. `tls.minVersion`. */
+    /** Dotted path of the (first) offending field, e.g. `tls.minVersion`. */
     readonly field: string,
     problem: string,
+    /** Every problem found, the first one included. */
+    readonly problems: readonly ConfigProblem[] = [{ field, problem }],
   ) {
     super(`${kind} channel config: "${field}" ${problem}`);
     this.name = 'ChannelConfigError';

@@ -1,7 +1,16 @@
+import { LRUCache } from 'lru-cache';
 import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { DEFAULT_TIMEOUT_MS, failedStatus, postJson, scrub, truncate, urlSecrets } from './http';
-import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
-import { asObject, httpUrl, onlyKeys, optBool, optTimeout, Obj } from './validate';
+import {
+  ChannelUrl,
+  Omittable,
+  OptionalBoolean,
+  OptionalTimeout,
+  Rule,
+  validateConfigDto,
+  type Problem,
+} from './config-validation';
+import { DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 
 /**
  * Generic signed webhook, for SIEM/SOAR tools and in-house systems.
@@ -57,15 +66,40 @@ function isHopByHopOrFraming(name: string): boolean {
   return HOP_BY_HOP_HEADERS.has(n) || n.startsWith('proxy-');
 }
 
+/** What is wrong with configured extra headers: the map, or the first header at fault (`.X-Route`). */
+function headersProblem(value: unknown): Problem {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object';
+  const entries = Object.entries(value);
+  if (entries.length > MAX_HEADERS) return `must hold at most ${MAX_HEADERS} headers`;
+  for (const [name, v] of entries) {
+    const at = `.${name}`;
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return { at, problem: 'is not a valid header name' };
+    if (isHopByHopOrFraming(name))
+      return { at, problem: 'is a hop-by-hop or framing header, which only the HTTP client sets' };
+    if (RESERVED_HEADERS.has(name.toLowerCase()))
+      return { at, problem: 'is set by the channel and cannot be overridden' };
+    // Node's client throws on other control characters; refusing them here names the header.
+    if (typeof v !== 'string' || !/^[\t\x20-\x7e]*$/.test(v))
+      return { at, problem: 'must be a single-line string of printable ASCII' };
+  }
+  return undefined;
+}
+
+/** The webhook channel's config as administrators write it. */
+export class WebhookConfigDto {
+  @ChannelUrl() url!: string;
+  @Omittable() @Rule('webhookHeaders', headersProblem) headers?: Record<string, string>;
+  @OptionalTimeout() timeoutMs?: number;
+  @OptionalBoolean() allowInsecureHttp?: boolean;
+}
+
 /** Secrets as imported keys, by secret: importing the key was a good part of signing each delivery. */
-const keys = new Map<string, KeyObject>();
-const MAX_KEYS = 1000;
+const keys = new LRUCache<string, KeyObject>({ max: 1000 });
 
 function keyFor(secret: string): KeyObject {
   let key = keys.get(secret);
   if (!key) {
     key = createSecretKey(Buffer.from(secret, 'utf8'));
-    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
     keys.set(secret, key);
   }
   return key;
@@ -106,43 +140,11 @@ export class WebhookChannel implements NotificationChannel<WebhookConfig> {
   readonly kind = 'webhook' as const;
 
   validateConfig(config: unknown): WebhookConfig {
-    const o = asObject(this.kind, config, '(config)');
-    onlyKeys(this.kind, o, ['url', 'headers', 'timeoutMs', 'allowInsecureHttp']);
-    const allowInsecureHttp = optBool(this.kind, o, 'allowInsecureHttp');
-    const url = httpUrl(this.kind, o, 'url', allowInsecureHttp === true);
-    const out: WebhookConfig = { url: url.toString() };
-    if (o.headers !== undefined) out.headers = this.validateHeaders(o.headers);
-    const timeoutMs = optTimeout(this.kind, o);
-    if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
-    if (allowInsecureHttp !== undefined) out.allowInsecureHttp = allowInsecureHttp;
-    return out;
-  }
-
-  private validateHeaders(value: unknown): Record<string, string> {
-    const h: Obj = asObject(this.kind, value, 'headers');
-    if (Object.keys(h).length > MAX_HEADERS)
-      throw new ChannelConfigError(this.kind, 'headers', `must hold at most ${MAX_HEADERS} headers`);
-    const out: Record<string, string> = {};
-    for (const [name, v] of Object.entries(h)) {
-      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
-        throw new ChannelConfigError(this.kind, `headers.${name}`, 'is not a valid header name');
-      }
-      if (isHopByHopOrFraming(name)) {
-        throw new ChannelConfigError(
-          this.kind,
-          `headers.${name}`,
-          'is a hop-by-hop or framing header, which only the HTTP client sets',
-        );
-      }
-      if (RESERVED_HEADERS.has(name.toLowerCase())) {
-        throw new ChannelConfigError(this.kind, `headers.${name}`, 'is set by the channel and cannot be overridden');
-      }
-      // Node's client throws on other control characters; refusing them here names the header.
-      if (typeof v !== 'string' || !/^[\t\x20-\x7e]*$/.test(v)) {
-        throw new ChannelConfigError(this.kind, `headers.${name}`, 'must be a single-line string of printable ASCII');
-      }
-      out[name] = v;
-    }
+    const dto = validateConfigDto(this.kind, WebhookConfigDto, config);
+    const out: WebhookConfig = { url: new URL(dto.url).toString() };
+    if (dto.headers !== undefined) out.headers = { ...dto.headers };
+    if (dto.timeoutMs !== undefined) out.timeoutMs = dto.timeoutMs;
+    if (dto.allowInsecureHttp !== undefined) out.allowInsecureHttp = dto.allowInsecureHttp;
     return out;
   }
 

@@ -1,7 +1,16 @@
 import { DEFAULT_TIMEOUT_MS, postJson, robotResult, truncateUtf8, urlSecrets } from './http';
 import { stripControls } from './markdown';
-import { RobotConfig, validateRobotConfig } from './robot-config';
-import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
+import {
+  ChannelUrl,
+  OptionalBoolean,
+  OptionalTimeout,
+  usableUrl,
+  RobotConfig,
+  robotConfig,
+  Rule,
+  validateConfigDto,
+} from './config-validation';
+import { DeliveryResult, NotificationChannel, RenderedMessage, SendContext } from './types';
 
 /**
  * WeCom (企业微信) group robot.
@@ -23,6 +32,19 @@ import { ChannelConfigError, DeliveryResult, NotificationChannel, RenderedMessag
 
 export type WecomConfig = RobotConfig;
 
+/** WeCom's config: the robot shape; a `key` in the URL (rather than as the secret) must not be empty. */
+export class WecomConfigDto implements RobotConfig {
+  @ChannelUrl()
+  @Rule('wecomKey', (v, o) => {
+    const url = usableUrl(v, o);
+    return url?.searchParams.has('key') && !url.searchParams.get('key') ? 'has an empty key parameter' : undefined;
+  })
+  url!: string;
+
+  @OptionalTimeout() timeoutMs?: number;
+  @OptionalBoolean() allowInsecureHttp?: boolean;
+}
+
 export const WECOM_PERMANENT_ERRCODES: ReadonlySet<number> = new Set([93000]);
 export const WECOM_MARKDOWN_MAX_BYTES = 4096;
 
@@ -30,11 +52,7 @@ export class WecomChannel implements NotificationChannel<WecomConfig> {
   readonly kind = 'wecom' as const;
 
   validateConfig(config: unknown): WecomConfig {
-    const { config: out, url } = validateRobotConfig(this.kind, config);
-    if (url.searchParams.has('key') && !url.searchParams.get('key')) {
-      throw new ChannelConfigError(this.kind, 'url', 'has an empty key parameter');
-    }
-    return out;
+    return robotConfig(validateConfigDto(this.kind, WecomConfigDto, config));
   }
 
   static buildBody(message: RenderedMessage): { msgtype: 'markdown'; markdown: { content: string } } {

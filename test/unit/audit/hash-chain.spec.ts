@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import { createSecretKey, randomBytes } from 'node:crypto';
+import { canonicalJson } from '../../../src/common/canonical-json';
 import {
-  canonicalJson,
   checkLink,
   entryCanonical,
   entryHash,

@@ -1,6 +1,6 @@
 import type { FanoutPayload } from '../../../src/notifications/fanout-payload';
 import { deliverJobId } from '../../../src/notifications/fanout.service';
-import { notifyBackoff } from '../../../src/notifications/notifications.processor';
+import { jitteredBackoff } from '../../../src/queues/backoff';
 import {
   renderFor,
   SUBSCRIBABLE_EVENTS,
@@ -135,15 +135,15 @@ describe('notification routing', () => {
   });
 
   it('backs off exponentially with jitter between half and all of base·2^(n-1)', () => {
-    const job = { opts: { backoff: { type: 'notify-jitter', delay: 1000 } } };
+    const job = { opts: { backoff: { type: 'jittered-exponential', delay: 1000 } } };
     for (let n = 1; n <= 5; n++) {
-      const seen = Array.from({ length: 200 }, () => notifyBackoff(n, 'notify-jitter', undefined, job));
+      const seen = Array.from({ length: 200 }, () => jitteredBackoff(n, 'jittered-exponential', undefined, job));
       const ceiling = 1000 * 2 ** (n - 1);
       expect(Math.min(...seen)).toBeGreaterThanOrEqual(ceiling / 2);
       expect(Math.max(...seen)).toBeLessThanOrEqual(ceiling);
       expect(new Set(seen).size).toBeGreaterThan(1);
     }
-    expect(notifyBackoff(40, 'notify-jitter', undefined, job)).toBeLessThanOrEqual(3_600_000);
+    expect(jitteredBackoff(40, 'jittered-exponential', undefined, job)).toBeLessThanOrEqual(3_600_000);
   });
 
   it('hides robot tokens carried in URLs', () => {

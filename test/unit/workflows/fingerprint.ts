@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import type { AnyStateMachine } from 'xstate';
+import { canonicalJson } from '../../../src/common/canonical-json';
 import { describeWorkflow } from '../../../workflows/describe';
 import type { Playbook } from '../../../workflows/types';
 
 function sha256(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new Error('cannot canonicalise');
-  return createHash('sha256').update(text).digest('hex');
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
 
 /**

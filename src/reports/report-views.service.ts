@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { Organisation } from '../accounts/organisation.entity';
+import type { Principal } from '../auth/principal';
+import { Incident } from '../incidents/incident.entity';
+import { Catalogue } from '../requirements/catalogue';
+import { fieldSets, missing } from './report-content';
+import { Report, ReportDelivery, ReportInfoRequest } from './report.entities';
+import { deliveryView, documentView, infoRequestView, type IncidentReportsView, type ReportView } from './report.view';
+import { ReportingReadiness } from './reporting-readiness';
+import { operatorIncident, operatorReport, ReportRules } from './report-rules';
+
+/** The operator's reports as the API shows them: each with its deliveries and requests, and what is still owed. */
+@Injectable()
+export class ReportViews {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly catalogue: Catalogue,
+    private readonly rules: ReportRules,
+    private readonly readiness: ReportingReadiness,
+  ) {}
+
+  async list(p: Principal, incidentId: string): Promise<IncidentReportsView> {
+    const incident = await operatorIncident(this.dataSource.manager, p, incidentId);
+    const reports = await this.dataSource
+      .getRepository(Report)
+      .find({ where: { orgId: p.orgId, incidentId: incident.id }, order: { createdAt: 'ASC', reference: 'ASC' } });
+    const views = await this.views(reports, incident);
+    // What is owed follows the latest submitted initial report: a partial one leaves its gaps, a complete one settles
+    // them.
+    const lastInitial = reports
+      .filter((r) => r.kind === 'initial' && r.status === 'submitted')
+      .sort((a, b) => (a.submittedAt! < b.submittedAt! ? -1 : 1))
+      .pop();
+    const owing = lastInitial && lastInitial.partial ? lastInitial : null;
+    const infoRequests = views.flatMap((v) => v.infoRequests).sort((a, b) => (a.requestedAt < b.requestedAt ? 1 : -1));
+    const org = await this.dataSource.getRepository(Organisation).findOneByOrFail({ id: incident.orgId });
+    const recipientCoverage = await this.readiness.coverage(
+      this.dataSource.manager,
+      org,
+      incident.grade,
+      incident.drill,
+    );
+    return {
+      items: views,
+      owedFields: owing ? owing.owedFields : [],
+      owedSince: owing ? owing.id : null,
+      infoRequests,
+      recipientCoverage,
+    };
+  }
+
+  async get(p: Principal, id: string): Promise<ReportView> {
+    const report = await operatorReport(this.dataSource.manager, p, id);
+    const incident = await this.dataSource.getRepository(Incident).findOneByOrFail({ id: report.incidentId });
+    return (await this.views([report], incident))[0]!;
+  }
+
+  private async views(reports: Report[], incident: Incident): Promise<ReportView[]> {
+    if (!reports.length) return [];
+    const ids = reports.map((r) => r.id);
+    const deliveries = await this.dataSource
+      .getRepository(ReportDelivery)
+      .find({ where: { reportId: In(ids) }, order: { createdAt: 'ASC', recipientName: 'ASC' } });
+    const requests = await this.dataSource
+      .getRepository(ReportInfoRequest)
+      .find({ where: { reportId: In(ids) }, order: { requestedAt: 'DESC' } });
+    const org = await this.dataSource.getRepository(Organisation).findOneByOrFail({ id: incident.orgId });
+    const all = await this.dataSource.getRepository(Report).find({
+      where: { incidentId: incident.id },
+      select: { id: true, reference: true, correctsId: true, status: true },
+    });
+    const rule = this.catalogue.ruleFor(org.operatorKind ?? 'other', incident.grade);
+    return reports.map((r) => {
+      const corrects = r.correctsId ? all.find((x) => x.id === r.correctsId) : undefined;
+      const sets = rule
+        ? fieldSets(this.catalogue, rule, r.kind, incident.category)
+        : { required: r.requiredFields, minimum: r.requiredFields };
+      const doc = documentView(
+        r,
+        incident.reference,
+        org,
+        corrects ? { id: corrects.id, reference: corrects.reference } : null,
+        this.rules.labelOf,
+      );
+      return {
+        ...doc,
+        status: r.status,
+        version: r.version,
+        missingFields: r.status === 'submitted' ? [] : missing(r.partial ? sets.minimum : sets.required, r.fields),
+        createdBy: r.createdBy,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+        approvedBy: r.approvedBy,
+        approvedAt: r.approvedAt,
+        submittedBy: r.submittedBy,
+        correctedBy: all.filter((x) => x.correctsId === r.id && x.status === 'submitted').map((x) => x.id),
+        deliveries: deliveries.filter((d) => d.reportId === r.id).map(deliveryView),
+        infoRequests: requests.filter((q) => q.reportId === r.id).map(infoRequestView),
+      };
+    });
+  }
+}
