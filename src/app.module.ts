@@ -19,6 +19,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { WarningsModule } from './warnings/warnings.module';
 import { SharingModule } from './sharing/sharing.module';
 import { ReportsModule } from './reports/reports.module';
+import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
 
 export interface AppModuleOptions {
@@ -58,7 +59,9 @@ export class AppModule {
       IncidentsModule,
     ];
     const workers = opts.workers ? [OutboxRelayModule, ClocksWorkerModule] : [];
-    const api = opts.api ? [HealthModule, IncidentsApiModule, WorkflowCatalogueModule] : [];
+    const api = opts.api
+      ? [HealthModule, IncidentsApiModule.withCoverage(ReportingReadinessModule), WorkflowCatalogueModule]
+      : [];
     const roles = { api: opts.api, workers: opts.workers };
     const domain = [
       NotificationsModule.forRoot(roles),

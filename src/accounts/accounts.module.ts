@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiToken } from './api-token.entity';
+import { Enrolment } from './enrolment.entity';
+import { Organisation } from './organisation.entity';
+import { User } from './user.entity';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module';
 import { AdminController } from './admin.controller';
@@ -13,7 +18,7 @@ import { TokenService } from './token.service';
 import { Organisations } from './organisations';
 
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, TypeOrmModule.forFeature([Organisation, User, ApiToken, Enrolment])],
   controllers: [AdminController, SelfServiceController],
   providers: [
     { provide: TokenHasher, inject: [AppConfig], useFactory: (config: AppConfig) => TokenHasher.fromConfig(config) },

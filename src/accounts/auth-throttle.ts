@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/app-config';
 import { LOGGER } from '../logging/logging.module';
-import { redisOptionsFromUrl } from '../redis/redis-options';
+import { redisOptionsFromUrl } from '../common/redis-options';
 import { REDIS_URL } from '../config/config.module';
 import { credentialHandle } from './token-hash';
 

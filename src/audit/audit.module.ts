@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditEntry, AuditHead } from './audit-entry.entity';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { OrganisationAudit } from './organisation-audit.service';
 
-@Module({ controllers: [AuditController], providers: [AuditService, OrganisationAudit], exports: [AuditService] })
+@Module({
+  imports: [TypeOrmModule.forFeature([AuditEntry, AuditHead])],
+  controllers: [AuditController],
+  providers: [AuditService, OrganisationAudit],
+  exports: [AuditService],
+})
 export class AuditModule {}

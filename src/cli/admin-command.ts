@@ -8,6 +8,7 @@ import { issuePlatformToken, PlatformAdminError } from '../accounts/platform-adm
 import { TokenHasher } from '../accounts/token-hash';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
+import { ENTITIES } from '../entities';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { CliIo } from './cli';
 
@@ -81,7 +82,7 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
       return 2;
     }
   }
-  const dataSource = new DataSource(dataSourceOptions(config));
+  const dataSource = new DataSource(dataSourceOptions(config, { entities: ENTITIES }));
   await dataSource.initialize();
   try {
     if (await dataSource.showMigrations()) {

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IncidentDeadline } from './incident-deadline.entity';
 import { AuditModule } from '../audit/audit.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { QueuesModule } from '../queues/queues.module';
@@ -17,7 +19,7 @@ import { TimingPolicy } from './timing-policy';
  * deadline dashboard. The domains that own clocks import this module and register their handlers.
  */
 @Module({
-  imports: [AuditModule, OutboxModule],
+  imports: [AuditModule, OutboxModule, TypeOrmModule.forFeature([IncidentDeadline])],
   controllers: [DeadlinesController],
   providers: [TimingPolicy, Clocks, TimerHandlers, EscalationLadder, IncidentDeadlines, DeadlinesService],
   exports: [TimingPolicy, Clocks, TimerHandlers, EscalationLadder, IncidentDeadlines],

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { EgressAllowSyntaxError, parseEgressAllow } from '../common/net/egress-allow';
 import { durationMs } from '../common/duration';
-import { redisOptionsFromUrl } from '../redis/redis-options';
+import { redisOptionsFromUrl } from '../common/redis-options';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -4,7 +4,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { SecretBox } from '../common/crypto/secret-box';
 import type { AppConfig } from '../config/app-config';
 import { secretsBox } from '../config/keys';
-import { ENTITIES } from './entities';
+import type { EntitySchema } from 'typeorm';
 import { migrationsFor } from './migrations';
 
 /**
@@ -26,10 +26,18 @@ export function restrictSqliteFiles(path: string): void {
  * WAL lets readers run beside the single writer; the busy timeout covers a second process (a
  * worker) holding the write lock briefly; foreign keys are off by default in SQLite, so turn them on.
  */
-export function dataSourceOptions(config: AppConfig, opts: { synchronize?: boolean } = {}): DataSourceOptions {
+export function dataSourceOptions(
+  config: AppConfig,
+  opts: {
+    synchronize?: boolean;
+    /** The entities, where no Nest module registers them (the TypeORM CLI, the admin CLI, tests): src/entities.ts. */
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
+    entities?: (Function | EntitySchema)[];
+  } = {},
+): DataSourceOptions {
   let box: SecretBox | undefined;
   const common = {
-    entities: ENTITIES,
+    entities: opts.entities ?? [],
     migrations: migrationsFor(() => (box ??= secretsBox(config))),
     migrationsRun: false,
     synchronize: opts.synchronize ?? false,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RecipientCoverageView } from '../reports/report.view';
+import { RecipientCoverageView } from './recipient-coverage';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { playbookFor } from '../../workflows';
 import type { StepState, StepTemplate } from '../../workflows/types';

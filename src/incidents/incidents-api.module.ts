@@ -1,15 +1,23 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { ReportingReadinessModule } from '../reports/reporting-readiness';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsModule } from './incidents.module';
 import { IncidentsService } from './incidents.service';
 
-/** The incidents API (processes that serve HTTP). */
-@Module({
-  imports: [AuditModule, IncidentsModule, ReportingReadinessModule],
-  controllers: [IncidentsController],
-  providers: [IncidentsService],
-  exports: [IncidentsService],
-})
-export class IncidentsApiModule {}
+/**
+ * The incidents API (processes that serve HTTP). Its answers include where reports would go, which
+ * the reports module knows: the composition root hands in the module that provides a
+ * RecipientCoverageSource, so incidents never imports reports.
+ */
+@Module({})
+export class IncidentsApiModule {
+  static withCoverage(coverage: Type): DynamicModule {
+    return {
+      module: IncidentsApiModule,
+      imports: [AuditModule, IncidentsModule, coverage],
+      controllers: [IncidentsController],
+      providers: [IncidentsService],
+      exports: [IncidentsService],
+    };
+  }
+}

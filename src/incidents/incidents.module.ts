@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Incident } from './incident.entity';
+import { IncidentPlaybook } from './incident-playbook.entity';
 import { AccountsModule } from '../accounts';
 import { ClocksModule } from '../clocks';
 import { OutboxModule } from '../outbox/outbox.module';
@@ -13,7 +16,14 @@ import { IncidentEngine } from './incident-engine';
  * report events); the HTTP side is IncidentsApiModule.
  */
 @Module({
-  imports: [AuditModule, AccountsModule, ClocksModule, EngineModule, OutboxModule],
+  imports: [
+    AuditModule,
+    AccountsModule,
+    ClocksModule,
+    EngineModule,
+    OutboxModule,
+    TypeOrmModule.forFeature([Incident, IncidentPlaybook]),
+  ],
   providers: [IncidentEngine, IncidentClocks],
   exports: [IncidentEngine],
 })

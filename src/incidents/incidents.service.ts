@@ -9,7 +9,7 @@ import { toIso } from '../common/time';
 import { IncidentDeadline } from '../clocks';
 import { IncidentEngine, type Applied } from './incident-engine';
 import { Catalogue } from '../requirements/catalogue';
-import { ReportingReadiness } from '../reports/reporting-readiness';
+import { RecipientCoverageSource } from './recipient-coverage';
 import type { Grade } from '../common/roles';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
@@ -33,7 +33,7 @@ export class IncidentsService {
     private readonly engine: IncidentEngine,
     private readonly audit: AuditService,
     private readonly catalogue: Catalogue,
-    private readonly readiness: ReportingReadiness,
+    private readonly readiness: RecipientCoverageSource,
   ) {}
 
   /** The incident view (IncidentView) as JSON text: see incidentViewJson. */

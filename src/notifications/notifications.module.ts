@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { NotificationDelivery } from './notification-delivery.entity';
+import { NotificationSubscription } from './notification-subscription.entity';
 import { EgressModule } from '../egress/egress.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { AuditModule } from '../audit/audit.module';
@@ -15,7 +18,12 @@ export class NotificationsModule {
   static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
     return {
       module: NotificationsModule,
-      imports: [AuditModule, EgressModule, OutboxModule],
+      imports: [
+        AuditModule,
+        EgressModule,
+        OutboxModule,
+        TypeOrmModule.forFeature([NotificationSubscription, NotificationDelivery]),
+      ],
       controllers: opts.api ? [SubscriptionsController, IncidentNotificationsController] : [],
       providers: [
         notificationSecretsProvider,

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ServiceProvider } from './service-provider.entity';
 import { AuditModule } from '../audit/audit.module';
 import { ServiceProvidersController } from './service-providers.controller';
 import { ServiceProvidersService } from './service-providers.service';
@@ -9,7 +11,7 @@ export class ServiceProvidersModule {
   static forRoot(opts: { api: boolean }): DynamicModule {
     return {
       module: ServiceProvidersModule,
-      imports: [AuditModule],
+      imports: [AuditModule, TypeOrmModule.forFeature([ServiceProvider])],
       controllers: opts.api ? [ServiceProvidersController] : [],
       providers: [ServiceProvidersService],
     };

@@ -4,7 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import type { ConnectionOptions, DefaultJobOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { REDIS_URL } from '../config/config.module';
-import { redisOptionsFromUrl } from '../redis/redis-options';
+import { redisOptionsFromUrl } from '../common/redis-options';
 import { RedisModule } from '../redis/redis.module';
 import { durationMs } from '../common/duration';
 import { retryOptions } from './backoff';

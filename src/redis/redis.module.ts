@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/commo
 import { REDIS_URL } from '../config/config.module';
 import IORedis from 'ioredis';
 import { once } from 'node:events';
-import { redisOptionsFromUrl } from './redis-options';
+import { redisOptionsFromUrl } from '../common/redis-options';
 
 /**
  * A small client for health checks and light commands. The offline queue is off so a command fails

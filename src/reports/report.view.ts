@@ -1,6 +1,7 @@
 import { splitConfigSecrets } from '../notifications/config-secrets';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Organisation } from '../accounts/organisation.entity';
+import { RecipientCoverageView } from '../incidents/recipient-coverage';
 import type { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './report.entities';
 
 export const REPORT_SCHEMA = 'lianfang.report/v1';
@@ -101,37 +102,6 @@ export class ReportView extends ReportDocumentView {
   correctedBy!: string[];
   @ApiProperty({ type: [DeliveryView] }) deliveries!: DeliveryView[];
   @ApiProperty({ type: [InfoRequestView] }) infoRequests!: InfoRequestView[];
-}
-
-export class NationalChannelView {
-  @ApiProperty({ enum: ['hotline', 'web', 'mini-program', 'wechat-account', 'email', 'fax'] }) kind!: string;
-  @ApiProperty({ example: '12387' }) value!: string;
-  @ApiProperty({ example: { zh: '12387 网络安全事件报告热线', en: '12387 incident-reporting hotline' } }) label!: {
-    zh: string;
-    en: string;
-  };
-}
-
-export class RecipientCoverageView {
-  @ApiProperty({
-    type: [String],
-    description: 'Recipient kinds the reporting rule (and any sector regulator rule) requires for this incident',
-  })
-  required!: string[];
-  @ApiProperty({
-    type: [String],
-    description:
-      'Required kinds nobody would receive: no department of this ' +
-      'deployment, no active external recipient. Report to them another way.',
-  })
-  missing!: string[];
-  @ApiProperty({
-    type: [NationalChannelView],
-    description:
-      'The national reporting channels (requirements/reporting-rules.yaml ' +
-      'nationalChannels), given whenever a kind is missing',
-  })
-  nationalChannels!: NationalChannelView[];
 }
 
 export class IncidentReportsView {

@@ -1,11 +1,12 @@
 import { Injectable, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { EntityManager, In } from 'typeorm';
 import { Organisation } from '../accounts/organisation.entity';
 import type { Grade } from '../common/roles';
 import { Catalogue } from '../requirements/catalogue';
 import type { ReportingRule } from '../requirements/types';
 import { ReportRecipient, type RecipientKindCode } from './report.entities';
-import type { RecipientCoverageView } from './report.view';
+import { RecipientCoverageSource, type RecipientCoverageView } from '../incidents/recipient-coverage';
 
 /**
  * Who an operator's reports reach: the recipient kinds its rules require and the departments and
@@ -14,7 +15,7 @@ import type { RecipientCoverageView } from './report.view';
  * would receive nothing (so the answer is in front of the commander before the clock runs out).
  */
 @Injectable()
-export class ReportingReadiness {
+export class ReportingReadiness implements RecipientCoverageSource {
   constructor(private readonly catalogue: Catalogue) {}
 
   /**
@@ -84,6 +85,13 @@ export class ReportingReadiness {
   }
 }
 
-/** What the reports domain exposes to others about where reports go (imported by incidents and reports). */
-@Module({ providers: [ReportingReadiness], exports: [ReportingReadiness] })
+/**
+ * What the reports domain tells others about where reports go: the incidents API shows it in its
+ * answers (as the RecipientCoverageSource it asks for).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([ReportRecipient])],
+  providers: [ReportingReadiness, { provide: RecipientCoverageSource, useExisting: ReportingReadiness }],
+  exports: [ReportingReadiness, RecipientCoverageSource],
+})
 export class ReportingReadinessModule {}

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { REPORT_ENTITIES } from './report.entities';
 import { AccountsModule } from '../accounts';
 import { ClocksModule } from '../clocks';
 import { EgressModule } from '../egress/egress.module';
@@ -33,6 +35,7 @@ export class ReportsModule {
     return {
       module: ReportsModule,
       imports: [
+        TypeOrmModule.forFeature(REPORT_ENTITIES),
         AuditModule,
         AccountsModule,
         ClocksModule,

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IncidentIndicator } from './incident-indicator.entity';
 import { AccountsModule } from '../accounts';
 import { AuditModule } from '../audit/audit.module';
 import { SharingController } from './sharing.controller';
@@ -6,7 +8,7 @@ import { SharingService } from './sharing.service';
 
 /** Threat-information sharing: incident indicators and the STIX 2.1 export (operator side). */
 @Module({
-  imports: [AuditModule, AccountsModule],
+  imports: [AuditModule, AccountsModule, TypeOrmModule.forFeature([IncidentIndicator])],
   controllers: [SharingController],
   providers: [SharingService],
   exports: [SharingService],

@@ -1,4 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Warning } from './warning.entity';
+import { WarningTarget } from './warning-target.entity';
 import { ClocksModule } from '../clocks';
 import { OutboxModule } from '../outbox/outbox.module';
 import { AccountsModule } from '../accounts';
@@ -22,7 +25,14 @@ export class WarningsModule implements NestModule {
   static forRoot(opts: { api: boolean; workers: boolean }): DynamicModule {
     return {
       module: WarningsModule,
-      imports: [AuditModule, AccountsModule, ClocksModule, EngineModule, OutboxModule],
+      imports: [
+        AuditModule,
+        AccountsModule,
+        ClocksModule,
+        EngineModule,
+        OutboxModule,
+        TypeOrmModule.forFeature([Warning, WarningTarget]),
+      ],
       controllers: opts.api ? [WarningsController] : [],
       providers: [WarningEngine, ...(opts.api ? [WarningsService] : []), ...(opts.workers ? [WarningClocks] : [])],
       exports: [WarningEngine],

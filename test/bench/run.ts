@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { QUEUES } from '../../src/queues/queue-names';
 import { freePort } from '../../src/redis/local-redis';
 import { waitFor } from '../support/wait';
-import { redisOptionsFromUrl } from '../../src/redis/redis-options';
+import { redisOptionsFromUrl } from '../../src/common/redis-options';
 
 const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import { startService, type ServiceHandle } from '../../src/bootstrap';
 import { secretsBox } from '../../src/config/keys';
-import { ENTITIES } from '../../src/database/entities';
+import { ENTITIES } from '../../src/entities';
 import { migrationsFor } from '../../src/database/migrations';
 import { bearer, enrol } from '../support/harness';
 import { json, Receiver, startReceiver } from '../unit/notifications/support/http-receiver';

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import { startService, type ServiceHandle } from '../../src/bootstrap';
-import { ENTITIES } from '../../src/database/entities';
+import { ENTITIES } from '../../src/entities';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { joinSteps, type StepDefinition, type StepProgress } from '../../workflows/incident/steps';
 import { bearer, enrol, incidentInput } from '../support/harness';

@@ -9,4 +9,3 @@ export * from './stix-limits';
 export * from './desensitise';
 export * from './stix-export';
 export * from './stix-import';
-export * from '../../accounts/host-patterns';

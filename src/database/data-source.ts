@@ -1,7 +1,0 @@
-// Entry point for the TypeORM CLI (`npm run migration:generate -- src/database/migrations/<Name>`).
-import 'reflect-metadata';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/app-config';
-import { dataSourceOptions } from './data-source-options';
-
-export default new DataSource(dataSourceOptions(loadConfig()));

@@ -1,0 +1,46 @@
+import { AuditEntry, AuditHead } from './audit/audit-entry.entity';
+import { ApiToken } from './accounts/api-token.entity';
+import { Enrolment } from './accounts/enrolment.entity';
+import { Organisation } from './accounts/organisation.entity';
+import { User } from './accounts/user.entity';
+import { IncidentDeadline } from './clocks/incident-deadline.entity';
+import { Incident } from './incidents/incident.entity';
+import { IncidentPlaybook } from './incidents/incident-playbook.entity';
+import { OutboxRow } from './outbox/outbox-row.entity';
+import { SequenceRow } from './database/sequence.entity';
+import { NotificationDelivery } from './notifications/notification-delivery.entity';
+import { NotificationSubscription } from './notifications/notification-subscription.entity';
+import { IncidentIndicator } from './sharing/incident-indicator.entity';
+import { Warning } from './warnings/warning.entity';
+import { WarningTarget } from './warnings/warning-target.entity';
+import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './reports/report.entities';
+import { ServiceProvider } from './providers/service-provider.entity';
+
+/**
+ * Every entity, for data sources no Nest module builds: the TypeORM CLI (src/data-source.ts), the
+ * admin CLI and tests. In the service each module registers its own (TypeOrmModule.forFeature), and a
+ * test checks that the two agree.
+ */
+export const ENTITIES = [
+  Organisation,
+  User,
+  ApiToken,
+  Enrolment,
+  AuditEntry,
+  AuditHead,
+  Incident,
+  IncidentPlaybook,
+  IncidentDeadline,
+  SequenceRow,
+  OutboxRow,
+  NotificationSubscription,
+  NotificationDelivery,
+  Report,
+  ReportRecipient,
+  ReportDelivery,
+  ReportInfoRequest,
+  Warning,
+  WarningTarget,
+  IncidentIndicator,
+  ServiceProvider,
+];

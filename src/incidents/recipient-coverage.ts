@@ -1,0 +1,43 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { EntityManager } from 'typeorm';
+import type { Grade } from '../common/roles';
+
+export class NationalChannelView {
+  @ApiProperty({ enum: ['hotline', 'web', 'mini-program', 'wechat-account', 'email', 'fax'] }) kind!: string;
+  @ApiProperty({ example: '12387' }) value!: string;
+  @ApiProperty({ example: { zh: '12387 网络安全事件报告热线', en: '12387 incident-reporting hotline' } }) label!: {
+    zh: string;
+    en: string;
+  };
+}
+
+export class RecipientCoverageView {
+  @ApiProperty({
+    type: [String],
+    description: 'Recipient kinds the reporting rule (and any sector regulator rule) requires for this incident',
+  })
+  required!: string[];
+  @ApiProperty({
+    type: [String],
+    description:
+      'Required kinds nobody would receive: no department of this ' +
+      'deployment, no active external recipient. Report to them another way.',
+  })
+  missing!: string[];
+  @ApiProperty({
+    type: [NationalChannelView],
+    description:
+      'The national reporting channels (requirements/reporting-rules.yaml ' +
+      'nationalChannels), given whenever a kind is missing',
+  })
+  nationalChannels!: NationalChannelView[];
+}
+
+/**
+ * Where an operator's reports would go, as the incident answer shows it while a report is owed.
+ * The reports module knows (recipients, departments, rules) and provides it; incidents only asks,
+ * so the dependency points from reports to incidents and not back (README "Module map").
+ */
+export abstract class RecipientCoverageSource {
+  abstract coverageFor(em: EntityManager, orgId: string, grade: Grade, drill: boolean): Promise<RecipientCoverageView>;
+}
