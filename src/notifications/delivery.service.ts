@@ -6,7 +6,7 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { nowIso } from '../common/time';
 import { TransactionRunner } from '../database/transaction-runner';
 import { EgressPolicy } from '../egress/egress-policy';
-import { joinConfigSecrets, openConfigSecrets } from './config-secrets';
+import { joinConfigSecrets, openConfigSecrets } from '../common/crypto/channel-config-secrets';
 import { channelFor, type DeliveryResult, type RenderedMessage } from './channels';
 import type { ChannelKind } from './channels/types';
 import { bool, sql } from '../database/sql';

@@ -17,7 +17,7 @@ import {
   openConfigSecrets,
   sealConfigSecrets,
   splitConfigSecrets,
-} from './config-secrets';
+} from '../common/crypto/channel-config-secrets';
 import { sanitize } from './templates';
 import { NotificationDelivery } from './notification-delivery.entity';
 import { NOTIFICATION_SECRETS } from './notification-secrets';

@@ -12,7 +12,7 @@ import {
   openConfigSecrets,
   sealConfigSecrets,
   splitConfigSecrets,
-} from '../notifications/config-secrets';
+} from '../common/crypto/channel-config-secrets';
 import { validateChannelConfig } from '../notifications/channel-config';
 import type { CreateRecipientDto, UpdateRecipientDto } from './report.dto';
 import { ReportRecipient } from './report.entities';

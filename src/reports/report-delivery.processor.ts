@@ -11,7 +11,7 @@ import { TimingPolicy } from '../clocks';
 import { Incident } from '../incidents/incident.entity';
 import { EgressPolicy } from '../egress/egress-policy';
 import { LOGGER } from '../logging/logging.module';
-import { joinConfigSecrets, openConfigSecrets } from '../notifications/config-secrets';
+import { joinConfigSecrets, openConfigSecrets } from '../common/crypto/channel-config-secrets';
 import { channelFor, type DeliveryResult, type RenderedMessage } from '../notifications/channels';
 import { renderMessage } from '../notifications/templates';
 import { RetryableDeliveryError } from '../notifications/delivery.service';

@@ -1,4 +1,4 @@
-import { splitConfigSecrets } from '../notifications/config-secrets';
+import { splitConfigSecrets } from '../common/crypto/channel-config-secrets';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Organisation } from '../accounts/organisation.entity';
 import { RecipientCoverageView } from '../incidents/recipient-coverage';

@@ -5,7 +5,7 @@ import {
   splitConfigSecrets,
   joinConfigSecrets,
   openConfigSecrets,
-} from '../../notifications/config-secrets';
+} from '../../common/crypto/channel-config-secrets';
 
 const TABLES = ['notification_subscription', 'report_recipient'] as const;
 

@@ -1,3 +1,4 @@
+export { urlSecrets } from '../../common/crypto/channel-config-secrets';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { EgressRefusedError, PUBLIC_ONLY_EGRESS, type EgressPolicy } from '../../egress/egress-policy';
@@ -51,14 +52,6 @@ export function scrub(text: string, secrets: ReadonlyArray<string | undefined>):
 
 export function truncate(text: string, max = MAX_RESPONSE_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max)}…(${text.length - max} more chars)`;
-}
-
-/** Query values that grant access to a robot (WeCom `key`, DingTalk `access_token`, …). */
-export function urlSecrets(url: URL): string[] {
-  const names = ['key', 'access_token', 'token', 'sign', 'secret'];
-  const out: string[] = [];
-  for (const [name, value] of url.searchParams) if (names.includes(name.toLowerCase()) && value) out.push(value);
-  return out;
 }
 
 export function statusIsRetryable(status: number): boolean {

@@ -1,5 +1,4 @@
-import type { SecretBox } from '../common/crypto/secret-box';
-import { urlSecrets } from './channels/http';
+import type { SecretBox } from './secret-box';
 
 /**
  * The parts of a channel config that grant access and so are sealed like the channel secret:
@@ -99,5 +98,13 @@ export function carryOverSecrets(
       ]),
     );
   }
+  return out;
+}
+
+/** Query values that grant access to a robot (WeCom `key`, DingTalk `access_token`, …). */
+export function urlSecrets(url: URL): string[] {
+  const names = ['key', 'access_token', 'token', 'sign', 'secret'];
+  const out: string[] = [];
+  for (const [name, value] of url.searchParams) if (names.includes(name.toLowerCase()) && value) out.push(value);
   return out;
 }
