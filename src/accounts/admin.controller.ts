@@ -21,7 +21,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ErrorBody } from '../http/error-body';
+import { ErrorBody } from '../http';
 import { AdminService } from './admin.service';
 import {
   CreateOrganisationDto,
@@ -36,8 +36,8 @@ import {
   UpdateOrganisationDto,
   UserView,
 } from './admin.dto';
-import { CurrentPrincipal, Roles } from '../auth/decorators';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal, Roles } from '../auth';
+import type { Principal } from '../auth';
 
 @ApiTags('admin')
 @ApiBearerAuth()

@@ -26,7 +26,7 @@ import {
   type OrgKind,
   type Role,
   type Sector,
-} from '../common/roles';
+} from '../common';
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: '华东电网调度中心' })

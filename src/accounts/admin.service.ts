@@ -7,11 +7,11 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import { DEPARTMENT_ROLES, OPERATOR_ROLES, SERVICE_ACCOUNT_ROLES, type Role } from '../common/roles';
-import { badField } from '../common/bad-field';
-import { nowIso } from '../common/time';
-import { TransactionRunner } from '../database/transaction-runner';
+import { AuditService } from '../audit';
+import { DEPARTMENT_ROLES, OPERATOR_ROLES, SERVICE_ACCOUNT_ROLES, type Role } from '../common';
+import { badField } from '../common';
+import { nowIso } from '../common';
+import { TransactionRunner } from '../database';
 import { ApiToken } from './api-token.entity';
 import type {
   CreateOrganisationDto,
@@ -26,7 +26,7 @@ import type {
 } from './admin.dto';
 import { Enrolment } from './enrolment.entity';
 import { Organisation } from './organisation.entity';
-import { isSystemActor, type Actor, type Principal } from '../auth/principal';
+import { isSystemActor, type Actor, type Principal } from '../auth';
 import { generateSecret, newPrefix, TokenHasher } from './token-hash';
 import { User } from './user.entity';
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Role } from '../common/roles';
+import type { Role } from '../common';
 
 /** Only the SHA-256 of a token is stored; the token itself is shown once, at issue. */
 @Entity('api_token')

@@ -5,10 +5,10 @@ import IORedis from 'ioredis';
 import ipaddr from 'ipaddr.js';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppConfig } from '../config/app-config';
-import { LOGGER } from '../logging/logging.module';
-import { redisOptionsFromUrl } from '../common/redis-options';
-import { REDIS_URL } from '../config/config.module';
+import { AppConfig } from '../config';
+import { LOGGER } from '../logging';
+import { redisOptionsFromUrl } from '../common';
+import { REDIS_URL } from '../config';
 import { credentialHandle } from './token-hash';
 
 /**

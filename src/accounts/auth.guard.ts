@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Reflector } from '@nestjs/core';
-import type { OrgKind, Role } from '../common/roles';
-import { ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from '../auth/decorators';
-import type { Principal } from '../auth/principal';
+import type { OrgKind, Role } from '../common';
+import { ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from '../auth';
+import type { Principal } from '../auth';
 import { AuthThrottle, credentialKey, sourceKey, TooManyFailures } from './auth-throttle';
 import { TokenService } from './token.service';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AppConfig } from '../config/app-config';
-import { TransactionRunner } from '../database/transaction-runner';
-import { LOGGER } from '../logging/logging.module';
+import { AppConfig } from '../config';
+import { TransactionRunner } from '../database';
+import { LOGGER } from '../logging';
 import { AdminService } from './admin.service';
 import { createPlatformAdmin } from './platform-admin';
 import { TokenService } from './token.service';

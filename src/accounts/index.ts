@@ -8,3 +8,7 @@ export { Organisations, type OrganisationRecord, type DepartmentQuery } from './
 export { AuthThrottle } from './auth-throttle';
 export { TokenHasher } from './token-hash';
 export { hostPatternProblem, matchesHostPattern, MAX_HOST_PATTERNS } from './host-patterns';
+export { AdminService } from './admin.service';
+export { Organisation } from './organisation.entity';
+export { PlatformAdminError, issuePlatformToken } from './platform-admin';
+export { User } from './user.entity';

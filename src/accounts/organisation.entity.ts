@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { DepartmentKind, OperatorKind, OrgKind, Sector } from '../common/roles';
+import type { DepartmentKind, OperatorKind, OrgKind, Sector } from '../common';
 
 @Entity('organisation')
 export class Organisation {

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import type { DepartmentKind, Sector } from '../common/roles';
+import type { DepartmentKind, Sector } from '../common';
 import { Organisation } from './organisation.entity';
 
 /** An organisation as other modules see it: read-only. */

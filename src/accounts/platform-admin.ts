@@ -1,12 +1,12 @@
 import { IsNull, type EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import { nowIso } from '../common/time';
-import { TransactionRunner } from '../database/transaction-runner';
+import { AuditService } from '../audit';
+import { nowIso } from '../common';
+import { TransactionRunner } from '../database';
 import type { IssuedTokenView } from './admin.dto';
 import { AdminService } from './admin.service';
 import { ApiToken } from './api-token.entity';
 import { Organisation } from './organisation.entity';
-import type { SystemActor } from '../auth/principal';
+import type { SystemActor } from '../auth';
 import { User } from './user.entity';
 
 export interface PlatformTokenResult {

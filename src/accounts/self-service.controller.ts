@@ -10,13 +10,13 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { badField } from '../common/bad-field';
-import { ErrorBody } from '../http/error-body';
+import { badField } from '../common';
+import { ErrorBody } from '../http';
 import { CreateTokenDto, IssuedTokenView, MeView, RedeemEnrolmentDto } from './admin.dto';
 import { AdminService, EnrolmentRefused } from './admin.service';
 import { AuthThrottle, credentialKey, sourceKey, TooManyFailures } from './auth-throttle';
-import { CurrentPrincipal, Public } from '../auth/decorators';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal, Public } from '../auth';
+import type { Principal } from '../auth';
 import { User } from './user.entity';
 
 /** What any token holder may do for themself, and how a person takes their first token. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { OperatorKind, OrgKind, Role, Sector } from '../common/roles';
-import type { Principal } from '../auth/principal';
+import type { OperatorKind, OrgKind, Role, Sector } from '../common';
+import type { Principal } from '../auth';
 import { TokenHasher } from './token-hash';
 
 interface TokenRow {

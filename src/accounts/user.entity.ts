@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Role } from '../common/roles';
+import type { Role } from '../common';
 
 @Entity('app_user')
 export class User {

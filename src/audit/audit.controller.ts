@@ -10,9 +10,9 @@ import {
 } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CurrentPrincipal, Roles } from '../auth/decorators';
-import type { Principal } from '../auth/principal';
-import { ErrorBody } from '../http/error-body';
+import { CurrentPrincipal, Roles } from '../auth';
+import type { Principal } from '../auth';
+import { ErrorBody } from '../http';
 import { AuditService } from './audit.service';
 import { AUDIT_SCAN_WINDOW, OrganisationAudit } from './organisation-audit.service';
 

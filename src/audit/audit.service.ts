@@ -1,15 +1,15 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { join } from 'node:path';
-import { TransactionRunner } from '../database/transaction-runner';
+import { TransactionRunner } from '../database';
 import { AuditWitness, type WitnessState } from './audit-witness';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from '../config/app-config';
-import { resolveKey } from '../config/keys';
-import { isSystemActor, type Actor } from '../auth/principal';
-import { nowIso } from '../common/time';
+import { AppConfig } from '../config';
+import { resolveKey } from '../config';
+import { isSystemActor, type Actor } from '../auth';
+import { nowIso } from '../common';
 import { AuditEntry, AuditHead } from './audit-entry.entity';
-import { sql } from '../database/sql';
-import { canonicalJson } from '../common/canonical-json';
+import { sql } from '../database';
+import { canonicalJson } from '../common';
 import { BrokenReason, checkLink, entryHash, GENESIS_HASH, headMac, macMatches } from './hash-chain';
 import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 

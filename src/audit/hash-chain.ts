@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { canonicalJson } from '../common/canonical-json';
+import { canonicalJson } from '../common';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

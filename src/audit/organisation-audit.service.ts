@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../auth/principal';
-import { sql } from '../database/sql';
+import type { Principal } from '../auth';
+import { sql } from '../database';
 import { AuditService } from './audit.service';
 import { checkLink, type BrokenReason, type StoredEntry } from './hash-chain';
 

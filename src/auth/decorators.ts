@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { OrgKind, Role } from '../common/roles';
+import type { OrgKind, Role } from '../common';
 import type { Principal } from './principal';
 
 export const PUBLIC_KEY = 'auth:public';

@@ -1,4 +1,4 @@
-import type { OperatorKind, OrgKind, Role, Sector } from '../common/roles';
+import type { OperatorKind, OrgKind, Role, Sector } from '../common';
 
 /** Who is calling: resolved from the bearer token on every /api/v1 request. */
 export interface Principal {

@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import { AdminService } from '../accounts/admin.service';
-import { issuePlatformToken, PlatformAdminError } from '../accounts/platform-admin';
-import { TokenHasher } from '../accounts/token-hash';
-import { ConfigError, loadConfig } from '../config/app-config';
-import { dataSourceOptions } from '../database/data-source-options';
+import { AuditService } from '../audit';
+import { AdminService } from '../accounts';
+import { issuePlatformToken, PlatformAdminError } from '../accounts';
+import { TokenHasher } from '../accounts';
+import { ConfigError, loadConfig } from '../config';
+import { dataSourceOptions } from '../database';
 import { ENTITIES } from '../entities';
-import { TransactionRunner } from '../database/transaction-runner';
+import { TransactionRunner } from '../database';
 import type { CliIo } from './cli';
 
 export const ADMIN_USAGE = `lianfang admin reset-token [--user <userId>] [--name <token name>] [--revoke-others]

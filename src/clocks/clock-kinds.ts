@@ -1,5 +1,5 @@
-import type { Role } from '../common/roles';
-import { jobId } from '../queues/queue-names';
+import type { Role } from '../common';
+import { jobId } from '../queues';
 
 /**
  * The kinds of clock and how their timer jobs are spelled in Redis. Jobs outlive the code that

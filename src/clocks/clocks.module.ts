@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IncidentDeadline } from './incident-deadline.entity';
-import { AuditModule } from '../audit/audit.module';
-import { OutboxModule } from '../outbox/outbox.module';
-import { QueuesModule } from '../queues/queues.module';
+import { AuditModule } from '../audit';
+import { OutboxModule } from '../outbox';
+import { QueuesModule } from '../queues';
 import { Clocks } from './clocks';
 import { DeadlinesController } from './deadlines.controller';
 import { DeadlinesService } from './deadlines.service';

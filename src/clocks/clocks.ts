@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Role } from '../common/roles';
-import type { OutboxItem } from '../outbox/outbox.service';
-import { QUEUES } from '../queues/queue-names';
+import type { Role } from '../common';
+import type { OutboxItem } from '../outbox';
+import { QUEUES } from '../queues';
 import { type ClockJob, type ClockKind, reminderPercent } from './clock-kinds';
 import { TimingPolicy } from './timing-policy';
 

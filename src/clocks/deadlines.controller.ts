@@ -2,8 +2,8 @@ import { Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Pos
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
+import type { Principal } from '../auth';
 import { DeadlinesService } from './deadlines.service';
 
 class DashboardQuery {

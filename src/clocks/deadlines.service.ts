@@ -1,10 +1,10 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
-import { bool, sql } from '../database/sql';
-import { TransactionRunner } from '../database/transaction-runner';
-import { OutboxService } from '../outbox/outbox.service';
+import { AuditService } from '../audit';
+import type { Principal } from '../auth';
+import { bool, sql } from '../database';
+import { TransactionRunner } from '../database';
+import { OutboxService } from '../outbox';
 import { INCIDENT_DEADLINE } from './clock-kinds';
 import { Clocks } from './clocks';
 import { IncidentDeadline } from './incident-deadline.entity';

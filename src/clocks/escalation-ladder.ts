@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { Role } from '../common/roles';
-import { TransactionRunner } from '../database/transaction-runner';
-import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
+import type { Role } from '../common';
+import { TransactionRunner } from '../database';
+import { OutboxService, type OutboxItem } from '../outbox';
 import type { AnyClockKind, ClockKind } from './clock-kinds';
 import { Clocks } from './clocks';
 import { TimerHandlers } from './timer-handlers';

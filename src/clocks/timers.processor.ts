@@ -2,10 +2,10 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { AppConfig } from '../config/app-config';
-import { LOGGER } from '../logging/logging.module';
-import { LoggedWorkerHost } from '../queues/logged-worker-host';
-import { QUEUES } from '../queues/queue-names';
+import { AppConfig } from '../config';
+import { LOGGER } from '../logging';
+import { LoggedWorkerHost } from '../queues';
+import { QUEUES } from '../queues';
 import { CLOCK_KINDS } from './clock-kinds';
 import { TimerHandlers } from './timer-handlers';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Role } from '../common/roles';
-import { AppConfig } from '../config/app-config';
-import { Catalogue } from '../requirements/catalogue';
-import { durationMs } from '../common/duration';
+import type { Role } from '../common';
+import { AppConfig } from '../config';
+import { Catalogue } from '../requirements';
+import { durationMs } from '../common';
 
 /**
  * When reminders and escalation steps fire. The product defaults live with the reporting rules in

@@ -12,9 +12,9 @@ import {
   validateSync,
   ValidateBy,
 } from 'class-validator';
-import { EgressAllowSyntaxError, parseEgressAllow } from '../common/net/egress-allow';
-import { durationMs } from '../common/duration';
-import { redisOptionsFromUrl } from '../common/redis-options';
+import { EgressAllowSyntaxError, parseEgressAllow } from '../common';
+import { durationMs } from '../common';
+import { redisOptionsFromUrl } from '../common';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

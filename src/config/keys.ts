@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SecretBox } from '../common/crypto/secret-box';
+import { SecretBox } from '../common';
 
 /**
  * Returns a 32-byte key: the configured value when set, otherwise one generated once and kept in a

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '../config';
 import { dataSourceOptions } from './data-source-options';
 import { SequenceRow } from './sequence.entity';
 import { TransactionRunner } from './transaction-runner';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
-import { LOGGER } from '../logging/logging.module';
+import { LOGGER } from '../logging';
 import { WalCheckpointer } from './wal-checkpointer';
 
 /** SQLite's own checkpoints stay on as a backstop, far above where the checkpointer works. */

@@ -4,8 +4,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { connect as netConnect, type LookupFunction, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
-import { classifyIp, effectiveIp, parseAddress } from '../common/net/address';
-import { parseEgressAllow, type AllowEntry } from '../common/net/egress-allow';
+import { classifyIp, effectiveIp, parseAddress } from '../common';
+import { parseEgressAllow, type AllowEntry } from '../common';
 
 /**
  * One egress policy for every connection the service opens to a destination a tenant configured
@@ -25,7 +25,7 @@ import { parseEgressAllow, type AllowEntry } from '../common/net/egress-allow';
  *   *.corp.example                  any name under that domain (not the domain itself)
  */
 
-export { EgressAllowSyntaxError, parseEgressAllow, type AllowEntry } from '../common/net/egress-allow';
+export { EgressAllowSyntaxError, parseEgressAllow, type AllowEntry } from '../common';
 
 /** A connection the policy refused. Not retryable: the same destination is refused next time too. */
 export class EgressRefusedError extends Error {

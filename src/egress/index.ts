@@ -1,4 +1,4 @@
-export { classifyAddress, classifyIp, parseAddress, type AddressClass } from '../common/net/address';
+export { classifyAddress, classifyIp, parseAddress, type AddressClass } from '../common';
 export {
   EgressAllowSyntaxError,
   EgressPolicy,
@@ -8,3 +8,4 @@ export {
   type AllowEntry,
   type EgressDecision,
 } from './egress-policy';
+export { EgressModule } from './egress.module';

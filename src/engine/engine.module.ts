@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { OutboxModule } from '../outbox/outbox.module';
-import { AuditModule } from '../audit/audit.module';
+import { OutboxModule } from '../outbox';
+import { AuditModule } from '../audit';
 import { WorkflowEngine } from './workflow-engine';
 import { WorkflowRuntime } from './workflow-runtime';
 

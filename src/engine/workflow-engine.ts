@@ -3,10 +3,10 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { EntityManager } from 'typeorm';
 import { maySend } from '../../workflows';
 import type { Role as WorkflowRole, WorkflowEffect } from '../../workflows/types';
-import { AuditService, type AuditRecord } from '../audit/audit.service';
-import { isSystemActor, type Actor } from '../auth/principal';
-import { TransactionRunner } from '../database/transaction-runner';
-import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
+import { AuditService, type AuditRecord } from '../audit';
+import { isSystemActor, type Actor } from '../auth';
+import { TransactionRunner } from '../database';
+import { OutboxService, type OutboxItem } from '../outbox';
 import { WorkflowRuntime } from './workflow-runtime';
 
 /** An event for a machine, before the registration adds what only the service knows. */

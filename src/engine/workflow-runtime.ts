@@ -25,8 +25,8 @@ import {
 } from '../../workflows/incident/steps';
 import type { StepState } from '../../workflows/types';
 import type { Role } from '../../workflows/types';
-import { JsonMemo, stringifyWithMemos } from '../common/json-text';
-import { VersionedCache } from '../common/versioned-cache';
+import { JsonMemo, stringifyWithMemos } from '../common';
+import { VersionedCache } from '../common';
 
 /** What is stored on the row: enough to rebuild the snapshot (our machines have no child actors). */
 export interface StoredSnapshot {

@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { Public } from '../auth/decorators';
+import { Public } from '../auth';
 import { RedisHealthIndicator } from './redis.health';
 
 type CheckStatus = 'up' | 'down';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { RedisModule } from '../redis/redis.module';
+import { RedisModule } from '../redis';
 import { HealthController } from './health.controller';
 import { RedisHealthIndicator } from './redis.health';
 

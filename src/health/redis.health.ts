@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { RedisHealth } from '../redis/redis.module';
+import { RedisHealth } from '../redis';
 
 /** Redis for terminus: up when the health client's PING answers within its time budget. */
 @Injectable()

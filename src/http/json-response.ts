@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { JsonText } from '../common/json-text';
+import { JsonText } from '../common';
 
 /**
  * Sends `body` with `status` from a handler that took the response with `@Res()`: a JsonText as

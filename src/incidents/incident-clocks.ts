@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { INCIDENT_DEADLINE, type IncidentDeadlineRef, TimerHandlers } from '../clocks';
-import { sql } from '../database/sql';
+import { sql } from '../database';
 import { IncidentEngine, type EngineEvent } from './incident-engine';
 
 /**

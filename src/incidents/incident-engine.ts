@@ -6,30 +6,23 @@ import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, playbookFor } from 
 import { findStep, openMandatorySteps, stepDefinition, type StepDefinition } from '../../workflows/incident/steps';
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { Phase, WorkflowEffect, Role as WorkflowRole } from '../../workflows/types';
-import { AuditService } from '../audit/audit.service';
-import { Organisation } from '../accounts/organisation.entity';
-import { isSystemActor, type Actor } from '../auth/principal';
-import { badField } from '../common/bad-field';
-import type { Grade, OperatorKind } from '../common/roles';
-import { nowIso, toIso } from '../common/time';
+import { AuditService } from '../audit';
+import { Organisation } from '../accounts';
+import { isSystemActor, type Actor } from '../auth';
+import { badField } from '../common';
+import type { Grade, OperatorKind } from '../common';
+import { nowIso, toIso } from '../common';
 import { IncidentDeadlines } from '../clocks';
-import { nextSequenceValue } from '../database/sequence';
-import { bool, sql } from '../database/sql';
-import { TransactionRunner } from '../database/transaction-runner';
+import { nextSequenceValue } from '../database';
+import { bool, sql } from '../database';
+import { TransactionRunner } from '../database';
 import { Incident } from './incident.entity';
-import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
-import { QUEUES, jobId } from '../queues/queue-names';
-import { Catalogue } from '../requirements/catalogue';
-import { VersionedCache } from '../common/versioned-cache';
-import {
-  actorId,
-  actorRole,
-  WorkflowEngine,
-  type ApplyOptions,
-  type EngineEvent,
-  type WorkflowKind,
-} from '../engine/workflow-engine';
-import { RECENT_SNAPSHOTS, WorkflowRuntime } from '../engine/workflow-runtime';
+import { OutboxService, type OutboxItem } from '../outbox';
+import { QUEUES, jobId } from '../queues';
+import { Catalogue } from '../requirements';
+import { VersionedCache } from '../common';
+import { actorId, actorRole, WorkflowEngine, type ApplyOptions, type EngineEvent, type WorkflowKind } from '../engine';
+import { RECENT_SNAPSHOTS, WorkflowRuntime } from '../engine';
 
 export type { ApplyOptions, EngineEvent };
 

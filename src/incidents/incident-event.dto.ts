@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
-import { GRADES, type Grade } from '../common/roles';
-import { badField } from '../common/bad-field';
-import { validateShape } from '../http/validation';
+import { GRADES, type Grade } from '../common';
+import { badField } from '../common';
+import { validateShape } from '../http';
 
 /** Event types a person may send through POST /incidents/:id/events. Timer events are system-only. */
 export const USER_EVENT_TYPES = [

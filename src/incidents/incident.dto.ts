@@ -1,4 +1,4 @@
-import { PageQuery } from '../http/pagination';
+import { PageQuery } from '../http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -14,9 +14,9 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { IsZonedTimestamp } from '../http/timestamp';
-import { GRADES, type Grade } from '../common/roles';
-import { ImpactFactsDto } from '../requirements/impact-facts.dto';
+import { IsZonedTimestamp } from '../http';
+import { GRADES, type Grade } from '../common';
+import { ImpactFactsDto } from '../requirements';
 
 export { ImpactFactsDto };
 

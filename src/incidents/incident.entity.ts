@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Grade } from '../common/roles';
+import type { Grade } from '../common';
 
 @Entity('incident')
 @Index(['orgId', 'createdAt'])

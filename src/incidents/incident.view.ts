@@ -3,7 +3,7 @@ import { RecipientCoverageView } from './recipient-coverage';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { playbookFor } from '../../workflows';
 import type { StepState, StepTemplate } from '../../workflows/types';
-import { encodeWithMemos, JsonMemo, JsonText } from '../common/json-text';
+import { encodeWithMemos, JsonMemo, JsonText } from '../common';
 import type { IncidentDeadline } from '../clocks';
 import type { Incident } from './incident.entity';
 

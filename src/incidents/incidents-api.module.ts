@@ -1,5 +1,5 @@
 import { DynamicModule, Module, type Type } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
+import { AuditModule } from '../audit';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsModule } from './incidents.module';
 import { IncidentsService } from './incidents.service';

@@ -15,11 +15,11 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
-import type { Principal } from '../auth/principal';
-import { ErrorBody } from '../http/error-body';
-import { sendJson } from '../http/json-response';
-import { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from '../http/prefer';
+import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
+import type { Principal } from '../auth';
+import { ErrorBody } from '../http';
+import { sendJson } from '../http';
+import { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from '../http';
 import { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { IncidentEventBody, StepCompletionDto, StepReopenDto } from './incident-event.dto';
 import { IncidentEventResult, IncidentPage, IncidentView } from './incident.view';

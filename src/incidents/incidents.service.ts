@@ -1,20 +1,20 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { IncidentContext } from '../../workflows/incident/types';
-import { AuditEntry } from '../audit/audit-entry.entity';
-import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
-import { badField } from '../common/bad-field';
-import { toIso } from '../common/time';
+import { AuditEntry } from '../audit';
+import { AuditService } from '../audit';
+import type { Principal } from '../auth';
+import { badField } from '../common';
+import { toIso } from '../common';
 import { IncidentDeadline } from '../clocks';
 import { IncidentEngine, type Applied } from './incident-engine';
-import { Catalogue } from '../requirements/catalogue';
+import { Catalogue } from '../requirements';
 import { RecipientCoverageSource } from './recipient-coverage';
-import type { Grade } from '../common/roles';
+import type { Grade } from '../common';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
 import { parseUserEvent } from './incident-event.dto';
-import { JsonText } from '../common/json-text';
+import { JsonText } from '../common';
 import {
   eventResult,
   incidentViewJson,

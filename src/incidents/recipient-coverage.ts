@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
-import type { Grade } from '../common/roles';
+import type { Grade } from '../common';
 
 export class NationalChannelView {
   @ApiProperty({ enum: ['hotline', 'web', 'mini-program', 'wechat-account', 'email', 'fax'] }) kind!: string;

@@ -1,5 +1,5 @@
 import pino, { Logger } from 'pino';
-import type { LogLevel } from '../config/app-config';
+import type { LogLevel } from '../config';
 
 /**
  * The process's one pino instance: structured JSON to stdout, the process name telling API lines

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
-import { badField } from '../common/bad-field';
-import type { EgressPolicy } from '../egress/egress-policy';
+import { badField } from '../common';
+import type { EgressPolicy } from '../egress';
 import { channelFor, ChannelConfigError, type ChannelKind } from './channels';
 
 /**

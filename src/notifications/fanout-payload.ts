@@ -1,4 +1,4 @@
-import type { Grade, Role } from '../common/roles';
+import type { Grade, Role } from '../common';
 
 /**
  * The contract of a `fanout` outbox item: "this happened in this organisation; tell whoever

@@ -1,7 +1,7 @@
 import { Provider } from '@nestjs/common';
-import { SecretBox } from '../common/crypto/secret-box';
-import { AppConfig } from '../config/app-config';
-import { secretsBox } from '../config/keys';
+import { SecretBox } from '../common';
+import { AppConfig } from '../config';
+import { secretsBox } from '../config';
 
 /** The SecretBox that seals channel secrets: SECRETS_KEY, or a key generated once under VAR_DIR/keys. */
 export const NOTIFICATION_SECRETS = Symbol('NOTIFICATION_SECRETS');

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Grade } from '../common/roles';
+import type { Grade } from '../common';
 import type { ChannelKind, Locale } from './channels/types';
 
 export const DRILL_FILTERS = ['include', 'exclude', 'only'] as const;

@@ -2,11 +2,11 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { AppConfig } from '../config/app-config';
-import { LOGGER } from '../logging/logging.module';
-import { LoggedWorkerHost } from '../queues/logged-worker-host';
-import { QUEUES } from '../queues/queue-names';
-import { isLastAttempt, jitteredBackoff } from '../queues/backoff';
+import { AppConfig } from '../config';
+import { LOGGER } from '../logging';
+import { LoggedWorkerHost } from '../queues';
+import { QUEUES } from '../queues';
+import { isLastAttempt, jitteredBackoff } from '../queues';
 import { DeliveryService } from './delivery.service';
 import type { DeliverJobData } from './fanout.service';
 

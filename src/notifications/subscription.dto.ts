@@ -10,9 +10,9 @@ import {
   IsString,
   Length,
 } from 'class-validator';
-import { GRADES, type Grade } from '../common/roles';
+import { GRADES, type Grade } from '../common';
 import { CHANNEL_KINDS, type ChannelKind, type Locale } from './channels/types';
-import { IsOmittable } from '../http/optional';
+import { IsOmittable } from '../http';
 import { DRILL_FILTERS, type DrillFilter } from './notification-subscription.entity';
 import { ESCALATION_ROLES, SUBSCRIBABLE_EVENTS } from './routing';
 

@@ -9,9 +9,9 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
-import type { Principal } from '../auth/principal';
-import { ErrorBody } from '../http/error-body';
+import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
+import type { Principal } from '../auth';
+import { ErrorBody } from '../http';
 import {
   CreateSubscriptionDto,
   DeliveryView,

@@ -1,14 +1,14 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
-import { badField } from '../common/bad-field';
-import { SecretBox } from '../common/crypto/secret-box';
-import { nowIso } from '../common/time';
-import { TransactionRunner } from '../database/transaction-runner';
-import { EgressPolicy } from '../egress/egress-policy';
-import { Incident } from '../incidents/incident.entity';
+import { AuditService } from '../audit';
+import type { Principal } from '../auth';
+import { badField } from '../common';
+import { SecretBox } from '../common';
+import { nowIso } from '../common';
+import { TransactionRunner } from '../database';
+import { EgressPolicy } from '../egress';
+import { Incident } from '../incidents';
 import { validateChannelConfig } from './channel-config';
 import { channelFor, type ChannelKind, type DeliveryResult, type RenderedMessage } from './channels';
 import {
@@ -17,7 +17,7 @@ import {
   openConfigSecrets,
   sealConfigSecrets,
   splitConfigSecrets,
-} from '../common/crypto/channel-config-secrets';
+} from '../common';
 import { sanitize } from './templates';
 import { NotificationDelivery } from './notification-delivery.entity';
 import { NOTIFICATION_SECRETS } from './notification-secrets';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxRow } from './outbox-row.entity';
-import { QueuesModule } from '../queues/queues.module';
+import { QueuesModule } from '../queues';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxService } from './outbox.service';
 

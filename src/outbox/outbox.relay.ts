@@ -4,12 +4,12 @@ import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { nowIso } from '../common/time';
-import { TransactionRunner } from '../database/transaction-runner';
-import { LOGGER } from '../logging/logging.module';
-import { QUEUE_NAMES, type QueueName } from '../queues/queue-names';
+import { nowIso } from '../common';
+import { TransactionRunner } from '../database';
+import { LOGGER } from '../logging';
+import { QUEUE_NAMES, type QueueName } from '../queues';
 import { OutboxRow } from './outbox-row.entity';
-import { chunks, placeholders, sql } from '../database/sql';
+import { chunks, placeholders, sql } from '../database';
 import { OutboxService } from './outbox.service';
 
 const BATCH = 200;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { chunks, sql } from '../database/sql';
-import { TransactionRunner } from '../database/transaction-runner';
-import { nowIso } from '../common/time';
-import type { QueueName } from '../queues/queue-names';
+import { chunks, sql } from '../database';
+import { TransactionRunner } from '../database';
+import { nowIso } from '../common';
+import type { QueueName } from '../queues';
 
 export interface OutboxItem {
   /** Deterministic job id: the same side effect decided twice is one row and one job. */

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ServiceProvider } from './service-provider.entity';
-import { AuditModule } from '../audit/audit.module';
+import { AuditModule } from '../audit';
 import { ServiceProvidersController } from './service-providers.controller';
 import { ServiceProvidersService } from './service-providers.service';
 

@@ -1,10 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
-import { nowIso } from '../common/time';
-import { TransactionRunner } from '../database/transaction-runner';
+import { AuditService } from '../audit';
+import type { Principal } from '../auth';
+import { nowIso } from '../common';
+import { TransactionRunner } from '../database';
 import type { CreateServiceProviderDto, ServiceProviderView, UpdateServiceProviderDto } from './service-provider.dto';
 import { ServiceProvider } from './service-provider.entity';
 

@@ -3,8 +3,8 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { LOGGER } from '../logging/logging.module';
-import { RedisHealth } from '../redis/redis.module';
+import { LOGGER } from '../logging';
+import { RedisHealth } from '../redis';
 import { QUEUE_NAMES } from './queue-names';
 
 /** BullMQ 6 keeps the forced close on its (internal) backend; Queue.close() takes no force flag. */

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { REDIS_URL } from '../config/config.module';
+import { REDIS_URL } from '../config';
 import IORedis from 'ioredis';
 import { once } from 'node:events';
-import { redisOptionsFromUrl } from '../common/redis-options';
+import { redisOptionsFromUrl } from '../common';
 
 /**
  * A small client for health checks and light commands. The offline queue is off so a command fails

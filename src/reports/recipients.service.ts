@@ -1,19 +1,14 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
-import { badField } from '../common/bad-field';
-import { SecretBox } from '../common/crypto/secret-box';
-import { TransactionRunner } from '../database/transaction-runner';
-import { EgressPolicy } from '../egress/egress-policy';
-import {
-  carryOverSecrets,
-  openConfigSecrets,
-  sealConfigSecrets,
-  splitConfigSecrets,
-} from '../common/crypto/channel-config-secrets';
-import { validateChannelConfig } from '../notifications/channel-config';
+import { AuditService } from '../audit';
+import type { Principal } from '../auth';
+import { badField } from '../common';
+import { SecretBox } from '../common';
+import { TransactionRunner } from '../database';
+import { EgressPolicy } from '../egress';
+import { carryOverSecrets, openConfigSecrets, sealConfigSecrets, splitConfigSecrets } from '../common';
+import { validateChannelConfig } from '../notifications';
 import type { CreateRecipientDto, UpdateRecipientDto } from './report.dto';
 import { ReportRecipient } from './report.entities';
 import { recipientView, type RecipientView } from './report.view';

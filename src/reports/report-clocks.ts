@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit';
 import {
   Clocks,
   type DeliveryRef,
@@ -12,9 +12,9 @@ import {
   TimerHandlers,
   reminderPercent,
 } from '../clocks';
-import { TransactionRunner } from '../database/transaction-runner';
-import { OutboxService, type OutboxItem } from '../outbox/outbox.service';
-import { jobId } from '../queues/queue-names';
+import { TransactionRunner } from '../database';
+import { OutboxService, type OutboxItem } from '../outbox';
+import { jobId } from '../queues';
 import { Report, ReportDelivery } from './report.entities';
 import { fanout } from './report-jobs';
 

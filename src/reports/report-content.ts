@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../common/canonical-json';
-import { escapeHtml } from '../common/html';
+import { canonicalJson } from '../common';
+import { escapeHtml } from '../common';
 import type { IncidentContext } from '../../workflows/incident/types';
-import type { Organisation } from '../accounts/organisation.entity';
-import type { Incident } from '../incidents/incident.entity';
+import type { Organisation } from '../accounts';
+import type { Incident } from '../incidents';
 import {
   CATEGORY_LABELS,
   formatBeijing,
@@ -11,9 +11,9 @@ import {
   label,
   RECIPIENT_LABELS,
   REPORT_KIND_LABELS,
-} from '../notifications/templates/labels';
-import type { Catalogue, ReportKind } from '../requirements/catalogue';
-import type { FactDefinition, ReportingRule } from '../requirements/types';
+} from '../notifications';
+import type { Catalogue, ReportKind } from '../requirements';
+import type { FactDefinition, ReportingRule } from '../requirements';
 import type { ReportKindCode } from './report.entities';
 
 export const MAX_FIELD_CHARS = 20_000;

@@ -1,9 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Organisation } from '../accounts/organisation.entity';
-import type { Principal } from '../auth/principal';
-import { Incident } from '../incidents/incident.entity';
-import { Catalogue } from '../requirements/catalogue';
+import { Organisation } from '../accounts';
+import type { Principal } from '../auth';
+import { Incident } from '../incidents';
+import { Catalogue } from '../requirements';
 import { renderReportHtml } from './report-content';
 import { Report, ReportDelivery } from './report.entities';
 import { documentView, type ReportDocumentView } from './report.view';

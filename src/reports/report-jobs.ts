@@ -1,6 +1,6 @@
-import type { FanoutPayload } from '../notifications/fanout-payload';
-import type { OutboxItem } from '../outbox/outbox.service';
-import { QUEUES } from '../queues/queue-names';
+import type { FanoutPayload } from '../notifications';
+import type { OutboxItem } from '../outbox';
+import { QUEUES } from '../queues';
 
 /** A notification about a report ("tell whoever subscribed"), resolved into deliveries by the notifications module. */
 export function fanout(id: string, payload: FanoutPayload): OutboxItem {

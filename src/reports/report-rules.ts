@@ -1,11 +1,11 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Organisation } from '../accounts/organisation.entity';
-import type { Principal } from '../auth/principal';
-import { badField } from '../common/bad-field';
-import { Incident } from '../incidents/incident.entity';
-import { Catalogue } from '../requirements/catalogue';
-import type { ReportingRule } from '../requirements/types';
+import { Organisation } from '../accounts';
+import type { Principal } from '../auth';
+import { badField } from '../common';
+import { Incident } from '../incidents';
+import { Catalogue } from '../requirements';
+import type { ReportingRule } from '../requirements';
 import { fieldSets, missing } from './report-content';
 import { Report } from './report.entities';
 

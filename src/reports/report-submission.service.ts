@@ -1,11 +1,11 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
-import { Organisation } from '../accounts/organisation.entity';
-import type { Principal } from '../auth/principal';
-import { TransactionRunner } from '../database/transaction-runner';
+import { AuditService } from '../audit';
+import { Organisation } from '../accounts';
+import type { Principal } from '../auth';
+import { TransactionRunner } from '../database';
 import { Clocks, REPORT_ACKNOWLEDGEMENT } from '../clocks';
-import { IncidentEngine, type EngineEvent } from '../incidents/incident-engine';
-import { OutboxService } from '../outbox/outbox.service';
+import { IncidentEngine, type EngineEvent } from '../incidents';
+import { OutboxService } from '../outbox';
 import { contentDigest, missing } from './report-content';
 import type { SubmitReportDto } from './report.dto';
 import { Report, ReportDelivery } from './report.entities';

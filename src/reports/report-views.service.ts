@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Organisation } from '../accounts/organisation.entity';
-import type { Principal } from '../auth/principal';
-import { Incident } from '../incidents/incident.entity';
-import { Catalogue } from '../requirements/catalogue';
+import { Organisation } from '../accounts';
+import type { Principal } from '../auth';
+import { Incident } from '../incidents';
+import { Catalogue } from '../requirements';
 import { fieldSets, missing } from './report-content';
 import { Report, ReportDelivery, ReportInfoRequest } from './report.entities';
 import { deliveryView, documentView, infoRequestView, type IncidentReportsView, type ReportView } from './report.view';

@@ -15,10 +15,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsZonedTimestamp } from '../http/timestamp';
-import { GRADES, type Grade } from '../common/roles';
-import { PageQuery } from '../http/pagination';
-import { IsOmittable } from '../http/optional';
+import { IsZonedTimestamp } from '../http';
+import { GRADES, type Grade } from '../common';
+import { PageQuery } from '../http';
+import { IsOmittable } from '../http';
 import {
   RECIPIENT_CHANNELS,
   RECIPIENT_KINDS,

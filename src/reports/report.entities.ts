@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Grade } from '../common/roles';
+import type { Grade } from '../common';
 
 export const REPORT_KINDS = ['initial', 'followUp', 'final'] as const;
 export type ReportKindCode = (typeof REPORT_KINDS)[number];

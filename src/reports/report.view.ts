@@ -1,7 +1,7 @@
-import { splitConfigSecrets } from '../common/crypto/channel-config-secrets';
+import { splitConfigSecrets } from '../common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Organisation } from '../accounts/organisation.entity';
-import { RecipientCoverageView } from '../incidents/recipient-coverage';
+import type { Organisation } from '../accounts';
+import { RecipientCoverageView } from '../incidents';
 import type { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './report.entities';
 
 export const REPORT_SCHEMA = 'lianfang.report/v1';

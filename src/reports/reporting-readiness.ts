@@ -1,12 +1,12 @@
 import { Injectable, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EntityManager, In } from 'typeorm';
-import { Organisation } from '../accounts/organisation.entity';
-import type { Grade } from '../common/roles';
-import { Catalogue } from '../requirements/catalogue';
-import type { ReportingRule } from '../requirements/types';
+import { Organisation } from '../accounts';
+import type { Grade } from '../common';
+import { Catalogue } from '../requirements';
+import type { ReportingRule } from '../requirements';
 import { ReportRecipient, type RecipientKindCode } from './report.entities';
-import { RecipientCoverageSource, type RecipientCoverageView } from '../incidents/recipient-coverage';
+import { RecipientCoverageSource, type RecipientCoverageView } from '../incidents';
 
 /**
  * Who an operator's reports reach: the recipient kinds its rules require and the departments and

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { durationMs } from '../common/duration';
+import { AppConfig } from '../config';
+import { durationMs } from '../common';
 
 /**
  * Report handling settings (REPORT_ACK_WITHIN, validated with the rest of the configuration at

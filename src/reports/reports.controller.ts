@@ -11,9 +11,9 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
-import type { Principal } from '../auth/principal';
-import { ErrorBody } from '../http/error-body';
+import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
+import type { Principal } from '../auth';
+import { ErrorBody } from '../http';
 import { InboxService } from './inbox.service';
 import { RecipientsService } from './recipients.service';
 import {

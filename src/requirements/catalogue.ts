@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import { LineCounter, parseDocument } from 'yaml';
 import { computeReportDeadline, type DeadlineKind } from './deadlines';
-import { addDuration, parseDuration } from '../common/duration';
+import { addDuration, parseDuration } from '../common';
 import { calendarProblems, WorkingCalendar } from './working-calendar';
 import {
   GRADES,

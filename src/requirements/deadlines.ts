@@ -1,4 +1,4 @@
-import { addDuration } from '../common/duration';
+import { addDuration } from '../common';
 import type { ReportingRule, TimedReport } from './types';
 import { WEEKDAYS_ONLY, type WorkingCalendar } from './working-calendar';
 

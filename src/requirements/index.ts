@@ -1,6 +1,6 @@
 export * from './types';
-export { parseDuration, durationMs, addDuration, isShanghaiWorkingDay, DurationError } from '../common/duration';
-export type { ParsedDuration } from '../common/duration';
+export { parseDuration, durationMs, addDuration, isShanghaiWorkingDay, DurationError } from '../common';
+export type { ParsedDuration } from '../common';
 export { Catalogue, CatalogueError, loadCatalogue, defaultCatalogueDir, CATALOGUE_FILES } from './catalogue';
 export type { ReportKind } from './catalogue';
 export { computeReportDeadline, NoSuchReportError } from './deadlines';
@@ -12,3 +12,4 @@ export type { GradeSuggestion, FiredRule } from './grade-suggestion';
 export { computeCoverage } from './coverage';
 export type { Citation, CoverageReport, CoverageRow } from './coverage';
 export { formatCoverage } from './coverage-format';
+export { ImpactFactsDto } from './impact-facts.dto';

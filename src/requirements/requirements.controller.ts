@@ -8,7 +8,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ErrorBody } from '../http/error-body';
+import { ErrorBody } from '../http';
 import { ImpactFactsDto } from './impact-facts.dto';
 import {
   CoverageView,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { isAbsolute, join, relative } from 'node:path';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config';
 import { Catalogue, CatalogueError, defaultCatalogueDir, loadCatalogue } from './catalogue';
 import { RequirementsController } from './requirements.controller';
 import { RequirementsService } from './requirements.service';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, NotFoundException, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { allCitations, type Citation } from '../../workflows/citations';
-import { badField } from '../common/bad-field';
-import { LOGGER } from '../logging/logging.module';
+import { badField } from '../common';
+import { LOGGER } from '../logging';
 import { Catalogue, type ReportKind } from './catalogue';
 import { computeCoverage } from './coverage';
 import { suggestGrade, type GradeSuggestion } from './grade-suggestion';

@@ -3,13 +3,13 @@
  * The JSON Schemas in requirements/schema/ are the source of truth for the files; these types mirror
  * them so callers get checked access after `loadCatalogue` has validated the data.
  */
-import type { OperatorKind } from '../common/roles';
+import type { OperatorKind } from '../common';
 import type { Grade } from '../../workflows/types';
 import type { CalendarYear } from './working-calendar';
 
 // One definition each: grades in workflows/, operator kinds with the organisation model.
 export { GRADES, type Grade } from '../../workflows/types';
-export { OPERATOR_KINDS, type OperatorKind } from '../common/roles';
+export { OPERATOR_KINDS, type OperatorKind } from '../common';
 
 export type Confidence = 'confirmed' | 'unverified';
 export type Actor = 'operator' | 'security-management-organisation' | 'protection-department' | 'public-security';

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IncidentIndicator } from './incident-indicator.entity';
 import { AccountsModule } from '../accounts';
-import { AuditModule } from '../audit/audit.module';
+import { AuditModule } from '../audit';
 import { SharingController } from './sharing.controller';
 import { SharingService } from './sharing.service';
 

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit';
 import {
   EscalationLadder,
   type LadderBinding,
@@ -9,9 +9,9 @@ import {
   WARNING_FEEDBACK,
   type WarningFeedbackRef,
 } from '../clocks';
-import type { FanoutPayload } from '../notifications/fanout-payload';
-import type { OutboxItem } from '../outbox/outbox.service';
-import { QUEUES, jobId } from '../queues/queue-names';
+import type { FanoutPayload } from '../notifications';
+import type { OutboxItem } from '../outbox';
+import { QUEUES, jobId } from '../queues';
 import { WarningEngine, type WarningEvent } from './warning-engine.service';
 import { Warning } from './warning.entity';
 import { WarningTarget } from './warning-target.entity';

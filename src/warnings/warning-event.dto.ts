@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
-import { badField } from '../common/bad-field';
-import { validateShape } from '../http/validation';
+import { badField } from '../common';
+import { validateShape } from '../http';
 
 /** Events an operator sends through POST /warnings/:id/events. Timer events are system-only. */
 export const WARNING_USER_EVENTS = ['START_ASSESSMENT', 'ASSESSED', 'ACTIONS_TAKEN', 'FEEDBACK_SENT', 'CLOSE'] as const;

@@ -1,4 +1,4 @@
-import { PageQuery } from '../http/pagination';
+import { PageQuery } from '../http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -12,10 +12,10 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { IsZonedTimestamp } from '../http/timestamp';
+import { IsZonedTimestamp } from '../http';
 import { WARNING_LEVELS, type WarningLevel } from '../../workflows/types';
-import { SECTORS, type Sector } from '../common/roles';
-import { IndicatorInputDto } from '../sharing/indicator-input';
+import { SECTORS, type Sector } from '../common';
+import { IndicatorInputDto } from '../sharing';
 
 export class CreateWarningDto {
   @ApiProperty({ example: '针对电力调度系统的勒索软件攻击活动预警' })

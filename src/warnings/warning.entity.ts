@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { WarningLevel } from '../../workflows/types';
-import type { SharedIndicatorType } from '../sharing/stix';
+import type { SharedIndicatorType } from '../sharing';
 
 /** An indicator carried by a warning: typed in by the department or taken from an attached STIX bundle. */
 export interface WarningIndicator {

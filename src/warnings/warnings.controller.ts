@@ -16,10 +16,10 @@ import {
   ApiUnprocessableEntityResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
-import type { Principal } from '../auth/principal';
-import { ErrorBody } from '../http/error-body';
-import { STIX_TEXT_TYPES } from '../sharing/stix-http';
+import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
+import type { Principal } from '../auth';
+import { ErrorBody } from '../http';
+import { STIX_TEXT_TYPES } from '../sharing';
 import { WarningEventBody } from './warning-event.dto';
 import { CreateWarningBody, ListWarningsQuery } from './warning.dto';
 import { DepartmentWarningView, OperatorWarningView, WarningPage } from './warning.view';

@@ -1,11 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import type { SecretBox } from '../../common/crypto/secret-box';
-import {
-  sealConfigSecrets,
-  splitConfigSecrets,
-  joinConfigSecrets,
-  openConfigSecrets,
-} from '../../common/crypto/channel-config-secrets';
+import type { SecretBox } from '../../common';
+import { sealConfigSecrets, splitConfigSecrets, joinConfigSecrets, openConfigSecrets } from '../../common';
 
 const TABLES = ['notification_subscription', 'report_recipient'] as const;
 

@@ -9,7 +9,7 @@ import { ReportingDuties1764000000007 } from './1764000000007-reporting-duties';
 import { SealChannelConfig1764000000010 } from './1764000000010-seal-channel-config';
 import { OrganisationHostPatterns1764000000011 } from './1764000000011-organisation-host-patterns';
 import { ReportAuditHead1764000000012 } from './1764000000012-report-audit-head';
-import type { SecretBox } from '../../common/crypto/secret-box';
+import type { SecretBox } from '../../common';
 import { TokenHandles1764000001400 } from './1764000001400-token-handles';
 import { Enrolment1764000001401 } from './1764000001401-enrolment';
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform, plainToInstance, type ClassConstructor } from 'class-transformer';
 import { IsBoolean, IsInt, Max, Min, ValidateBy, validateSync, type ValidationError } from 'class-validator';
-import { IsOmittable } from '../../http/optional';
+import { IsOmittable } from '../../http';
 import { ChannelConfigError, type ChannelKind, type ConfigProblem } from './types';
 
 /**

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
-import { PUBLIC_ONLY_EGRESS } from '../../egress/egress-policy';
+import { PUBLIC_ONLY_EGRESS } from '../../egress';
 import { DEFAULT_TIMEOUT_MS, scrub, truncate } from './http';
-import { escapeHtml } from '../../common/html';
+import { escapeHtml } from '../../common';
 import { markdownToHtml, markdownToPlain } from './markdown';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsObject, ValidateNested } from 'class-validator';

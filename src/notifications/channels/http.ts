@@ -1,7 +1,7 @@
-export { urlSecrets } from '../../common/crypto/channel-config-secrets';
+export { urlSecrets } from '../../common';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { EgressRefusedError, PUBLIC_ONLY_EGRESS, type EgressPolicy } from '../../egress/egress-policy';
+import { EgressRefusedError, PUBLIC_ONLY_EGRESS, type EgressPolicy } from '../../egress';
 import { DeliveryResult } from './types';
 
 /**

@@ -3,7 +3,7 @@
  * DingTalk render it; Feishu's post text elements and plain-text email need it stripped; the email
  * HTML part gets a minimal, fully escaped rendering.
  */
-import { escapeHtml } from '../../common/html';
+import { escapeHtml } from '../../common';
 
 export function markdownToPlain(md: string): string {
   return md

@@ -1,4 +1,4 @@
-import type { EgressPolicy } from '../../egress/egress-policy';
+import type { EgressPolicy } from '../../egress';
 
 /**
  * The contract every notification channel implements. Channels are plain classes with no Nest

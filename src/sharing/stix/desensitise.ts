@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { matchesHostPattern } from '../../accounts/host-patterns';
+import { matchesHostPattern } from '../../accounts';
 import type { IncidentExportInput, SharedIndicator } from './stix-types';
 
 /**

@@ -1,4 +1,4 @@
-import { checkJsonBounds, JsonBoundsError } from '../../http/json-bounds';
+import { checkJsonBounds, JsonBoundsError } from '../../http';
 import type { StixBundle } from './stix-types';
 import { isPlainObject } from './stix-types';
 import type { StixValidationError, StixValidator } from './stix-validator';

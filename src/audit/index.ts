@@ -1,0 +1,4 @@
+/** The audit module's public entry: what other modules may use. */
+export { AuditEntry } from './audit-entry.entity';
+export { AuditModule } from './audit.module';
+export { AuditService, type AuditRecord } from './audit.service';

@@ -1,0 +1,3 @@
+/** The auth module's public entry: what other modules may use. */
+export { CurrentPrincipal, ORG_KINDS_KEY, OrgKinds, PUBLIC_KEY, Public, ROLES_KEY, Roles } from './decorators';
+export { isSystemActor, type Actor, type Principal, type SystemActor } from './principal';

@@ -1,0 +1,10 @@
+/** The http module's public entry: what other modules may use. */
+export { ErrorBody } from './error-body';
+export { REASONS } from './http-exception.filter';
+export { JsonBoundsError, checkJsonBounds, type JsonBounds } from './json-bounds';
+export { sendJson } from './json-response';
+export { IsOmittable } from './optional';
+export { PageQuery } from './pagination';
+export { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from './prefer';
+export { IsZonedTimestamp } from './timestamp';
+export { createValidationPipe, validateShape } from './validation';

@@ -1,0 +1,3 @@
+/** The outbox module's public entry: what other modules may use. */
+export { OutboxModule } from './outbox.module';
+export { OutboxService, type OutboxItem } from './outbox.service';

@@ -1,0 +1,2 @@
+/** The redis module's public entry: what other modules may use. */
+export { RedisHealth, RedisModule } from './redis.module';

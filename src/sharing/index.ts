@@ -1,0 +1,4 @@
+/** The sharing module's public entry: what other modules may use. */
+export { IndicatorInputDto, indicatorValueProblem, normaliseIndicatorValue } from './indicator-input';
+export { importIndicators, type SharedIndicatorType, type SkippedIndicator } from './stix';
+export { STIX_TEXT_TYPES, readStixUpload, stixTextBody } from './stix-http';
