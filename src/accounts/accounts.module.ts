@@ -16,6 +16,7 @@ import { SelfServiceController } from './self-service.controller';
 import { TokenHasher } from './token-hash';
 import { TokenService } from './token.service';
 import { Organisations } from './organisations';
+import { Users } from './users';
 
 @Module({
   imports: [AuditModule, TypeOrmModule.forFeature([Organisation, User, ApiToken, Enrolment])],
@@ -24,11 +25,12 @@ import { Organisations } from './organisations';
     { provide: TokenHasher, inject: [AppConfig], useFactory: (config: AppConfig) => TokenHasher.fromConfig(config) },
     TokenService,
     Organisations,
+    Users,
     AdminService,
     BootstrapAdminService,
     AuthThrottle,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [Organisations, TokenService, TokenHasher, AdminService, BootstrapAdminService, AuthThrottle],
+  exports: [Organisations, Users, TokenService, TokenHasher, AdminService, BootstrapAdminService, AuthThrottle],
 })
 export class AccountsModule {}

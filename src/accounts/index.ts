@@ -5,6 +5,7 @@
  */
 export { AccountsModule } from './accounts.module';
 export { Organisations, type OrganisationRecord, type DepartmentQuery } from './organisations';
+export { Users, type UserRecord } from './users';
 export { AuthThrottle } from './auth-throttle';
 export { TokenHasher } from './token-hash';
 export { hostPatternProblem, matchesHostPattern, MAX_HOST_PATTERNS } from './host-patterns';

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { WorkflowEffect } from '../../workflows/types';
 import { AuditService } from '../audit';
 import type { OperatorKind } from '../common';
@@ -60,6 +60,7 @@ export class IncidentDeadlines implements OnModuleInit {
     private readonly clocks: Clocks,
     private readonly ladder: EscalationLadder,
     private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
@@ -91,6 +92,13 @@ export class IncidentDeadlines implements OnModuleInit {
   }
 
   /** Copies changed statuses from the workflow context onto the deadline rows. */
+  /** The deadline rows of these incidents (the table is this module's; others read it here). */
+  forIncidents(ids: readonly string[], em?: EntityManager): Promise<IncidentDeadline[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return Promise.resolve([]);
+    return (em ?? this.dataSource.manager).getRepository(IncidentDeadline).findBy({ incidentId: In(unique) });
+  }
+
   async syncStatuses(
     em: EntityManager,
     incidentId: string,

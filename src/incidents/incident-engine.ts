@@ -7,7 +7,7 @@ import { findStep, openMandatorySteps, stepDefinition, type StepDefinition } fro
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { Phase, WorkflowEffect, Role as WorkflowRole } from '../../workflows/types';
 import { AuditService } from '../audit';
-import { Organisation } from '../accounts';
+import { Organisations, type OrganisationRecord } from '../accounts';
 import { isSystemActor, type Actor } from '../auth';
 import { badField } from '../common';
 import type { Grade, OperatorKind } from '../common';
@@ -73,6 +73,7 @@ export class IncidentEngine {
     private readonly outbox: OutboxService,
     private readonly deadlines: IncidentDeadlines,
     private readonly catalogue: Catalogue,
+    private readonly organisations: Organisations,
   ) {}
 
   reportingRequired(operatorKind: OperatorKind | null, grade: Grade): boolean {
@@ -472,19 +473,12 @@ export class IncidentEngine {
   }
 
   private async orgTerms(em: EntityManager, orgId: string): Promise<OrgTerms> {
-    const [row] = await sql<{ operator_kind: OperatorKind | null; sector: string }>(
-      em,
-      'SELECT operator_kind, sector FROM organisation WHERE id = ?',
-      [orgId],
-    );
-    if (!row) throw new NotFoundException('Organisation not found');
-    return { operatorKind: row.operator_kind, sector: row.sector };
+    const org = await this.organisations.get(orgId, em);
+    return { operatorKind: org.operatorKind, sector: org.sector };
   }
 
-  private async org(em: EntityManager, orgId: string): Promise<Organisation> {
-    const org = await em.getRepository(Organisation).findOneBy({ id: orgId });
-    if (!org) throw new NotFoundException('Organisation not found');
-    return org;
+  private org(em: EntityManager, orgId: string): Promise<OrganisationRecord> {
+    return this.organisations.get(orgId, em);
   }
 }
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuditModule } from '../audit';
+import { ClocksModule } from '../clocks';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsModule } from './incidents.module';
 import { IncidentsService } from './incidents.service';
@@ -14,7 +15,7 @@ export class IncidentsApiModule {
   static withCoverage(coverage: Type): DynamicModule {
     return {
       module: IncidentsApiModule,
-      imports: [AuditModule, IncidentsModule, coverage],
+      imports: [AuditModule, ClocksModule, IncidentsModule, coverage],
       controllers: [IncidentsController],
       providers: [IncidentsService],
       exports: [IncidentsService],

@@ -9,6 +9,7 @@ import { AuditModule } from '../audit';
 import { EngineModule } from '../engine';
 import { IncidentClocks } from './incident-clocks';
 import { IncidentEngine } from './incident-engine';
+import { Incidents } from './incidents.repository';
 
 /**
  * Incidents as workflow actors: declaration and events through the engine, and the incident
@@ -24,7 +25,7 @@ import { IncidentEngine } from './incident-engine';
     OutboxModule,
     TypeOrmModule.forFeature([Incident, IncidentPlaybook]),
   ],
-  providers: [IncidentEngine, IncidentClocks],
-  exports: [IncidentEngine],
+  providers: [IncidentEngine, IncidentClocks, Incidents],
+  exports: [IncidentEngine, Incidents],
 })
 export class IncidentsModule {}

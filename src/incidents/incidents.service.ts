@@ -6,7 +6,7 @@ import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField } from '../common';
 import { toIso } from '../common';
-import { IncidentDeadline } from '../clocks';
+import { IncidentDeadlines } from '../clocks';
 import { IncidentEngine, type Applied } from './incident-engine';
 import { Catalogue } from '../requirements';
 import { RecipientCoverageSource } from './recipient-coverage';
@@ -29,6 +29,7 @@ const FUTURE_SKEW_MS = 5 * 60_000;
 @Injectable()
 export class IncidentsService {
   constructor(
+    private readonly deadlines: IncidentDeadlines,
     private readonly dataSource: DataSource,
     private readonly engine: IncidentEngine,
     private readonly audit: AuditService,
@@ -182,9 +183,7 @@ export class IncidentsService {
   private async view(p: Principal, { incident, snapshot }: Applied): Promise<JsonText> {
     const context = snapshot.context as IncidentContext;
     // Most events happen with no deadline running; skip the read then.
-    const deadlines = Object.keys(context.deadlines).length
-      ? await this.dataSource.getRepository(IncidentDeadline).findBy({ incidentId: incident.id })
-      : [];
+    const deadlines = Object.keys(context.deadlines).length ? await this.deadlines.forIncidents([incident.id]) : [];
     const allowed = this.engine.allowedEvents(incident, snapshot, p.role as never);
     // Told with every full answer while a report is owed (declaration and confirmation included): a
     // required recipient kind that nobody would receive must be reported another way, in time.

@@ -3,3 +3,4 @@ export { IncidentEngine, type EngineEvent } from './incident-engine';
 export { Incident } from './incident.entity';
 export { IncidentsModule } from './incidents.module';
 export { RecipientCoverageSource, RecipientCoverageView } from './recipient-coverage';
+export { Incidents, type IncidentRecord } from './incidents.repository';

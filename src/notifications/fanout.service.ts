@@ -1,4 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Organisations } from '../accounts';
+import { IncidentDeadlines } from '../clocks';
+import { Incidents } from '../incidents';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
@@ -93,6 +96,9 @@ const IDS_PER_QUERY = 500;
 @Injectable()
 export class FanoutService implements OnModuleInit {
   constructor(
+    private readonly organisations: Organisations,
+    private readonly incidents: Incidents,
+    private readonly deadlines: IncidentDeadlines,
     private readonly outbox: OutboxService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -253,14 +259,8 @@ export class FanoutService implements OnModuleInit {
 
   private async orgNames(em: EntityManager, orgIds: string[]): Promise<Map<string, string>> {
     const names = new Map<string, string>();
-    for (const ids of chunks(orgIds, IDS_PER_QUERY)) {
-      for (const r of await sql<{ id: string; name: string }>(
-        em,
-        `SELECT id, name FROM organisation WHERE id IN (${placeholders(ids.length)})`,
-        ids,
-      ))
-        names.set(r.id, r.name);
-    }
+    for (const ids of chunks(orgIds, IDS_PER_QUERY))
+      for (const [id, name] of await this.organisations.names(ids, em)) names.set(id, name);
     return names;
   }
 
@@ -272,29 +272,16 @@ export class FanoutService implements OnModuleInit {
     const ids = [...new Set(payloads.filter((p) => p.incidentId).map((p) => p.incidentId!))];
     const facts = new Map<string, IncidentWithDeadlines>();
     for (const chunk of chunks(ids, IDS_PER_QUERY)) {
-      const incidents = await sql<{
-        id: string;
-        org_id: string;
-        reference: string;
-        title: string;
-        grade: string;
-        category: string;
-      }>(
-        em,
-        `SELECT id, org_id, reference, title, grade, category FROM ` +
-          `incident WHERE id IN (${placeholders(chunk.length)})`,
-        chunk,
-      );
-      const deadlines = await sql<{ incident_id: string; timer: string; status: string; due_at: string }>(
-        em,
-        `SELECT incident_id, timer, status, due_at FROM ` +
-          `incident_deadline WHERE incident_id IN (` +
-          `${placeholders(chunk.length)})`,
-        chunk,
-      );
+      const incidents = await this.incidents.findMany(chunk, em);
+      const deadlines = (await this.deadlines.forIncidents(chunk, em)).map((d) => ({
+        incident_id: d.incidentId,
+        timer: d.timer,
+        status: d.status,
+        due_at: d.dueAt,
+      }));
       for (const i of incidents) {
         // Keyed with the organisation: an event never reads another organisation's incident.
-        facts.set(`${i.org_id}/${i.id}`, {
+        facts.set(`${i.orgId}/${i.id}`, {
           reference: i.reference,
           title: i.title,
           grade: i.grade,

@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts';
+import { ClocksModule } from '../clocks';
+import { IncidentsModule } from '../incidents';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationDelivery } from './notification-delivery.entity';
 import { NotificationSubscription } from './notification-subscription.entity';
@@ -19,6 +22,9 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       imports: [
+        AccountsModule,
+        ClocksModule,
+        IncidentsModule,
         AuditModule,
         EgressModule,
         OutboxModule,

@@ -1,4 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Incidents } from '../incidents';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit';
@@ -8,7 +9,6 @@ import { SecretBox } from '../common';
 import { nowIso } from '../common';
 import { TransactionRunner } from '../database';
 import { EgressPolicy } from '../egress';
-import { Incident } from '../incidents';
 import { validateChannelConfig } from './channel-config';
 import { channelFor, type ChannelKind, type DeliveryResult, type RenderedMessage } from './channels';
 import {
@@ -91,6 +91,7 @@ function auditShape(s: NotificationSubscription): Record<string, unknown> {
 @Injectable()
 export class SubscriptionsService {
   constructor(
+    private readonly incidents: Incidents,
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -268,7 +269,7 @@ export class SubscriptionsService {
 
   /** The delivery log of one incident of the caller's organisation, oldest first. */
   async incidentDeliveries(p: Principal, incidentId: string): Promise<DeliveryView[]> {
-    const incident = await this.dataSource.getRepository(Incident).findOneBy({ id: incidentId, orgId: p.orgId });
+    const incident = await this.incidents.ofOrg(p.orgId, incidentId);
     if (!incident) throw new NotFoundException('Incident not found');
     const rows = await this.dataSource
       .getRepository(NotificationDelivery)

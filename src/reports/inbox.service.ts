@@ -1,8 +1,8 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Organisations } from '../accounts';
 import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, In } from 'typeorm';
 import { AuditService } from '../audit';
-import { Organisation } from '../accounts';
 import type { Principal } from '../auth';
 import { badField } from '../common';
 import { TransactionRunner } from '../database';
@@ -24,6 +24,7 @@ import { fanout } from './report-jobs';
 @Injectable()
 export class InboxService {
   constructor(
+    private readonly organisations: Organisations,
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -230,7 +231,7 @@ export class InboxService {
     const out: InboxItemView[] = [];
     for (const d of rows) {
       const report = reports.find((r) => r.id === d.reportId)!;
-      const org = await em.getRepository(Organisation).findOneByOrFail({ id: d.orgId });
+      const org = await this.organisations.get(d.orgId, em);
       const rule = this.catalogue.ruleFor(org.operatorKind ?? 'other', d.grade);
       const onwardPending = d.onwardStatus === 'pending' || d.onwardStatus === 'missed';
       out.push({

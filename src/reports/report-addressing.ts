@@ -1,12 +1,12 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
-import type { Organisation } from '../accounts';
+import type { OrganisationRecord } from '../accounts';
 import type { Principal } from '../auth';
 import { badField } from '../common';
 import { insertEach } from '../database';
 import { Clocks, ONWARD_REPORT, REPORT_ACKNOWLEDGEMENT } from '../clocks';
-import type { Incident } from '../incidents';
+import type { IncidentRecord } from '../incidents';
 import type { OutboxItem } from '../outbox';
 import { QUEUES, jobId } from '../queues';
 import { Catalogue } from '../requirements';
@@ -56,8 +56,8 @@ export class ReportAddressing {
   async address(
     em: EntityManager,
     report: Report,
-    incident: Incident,
-    org: Organisation,
+    incident: IncidentRecord,
+    org: OrganisationRecord,
     rule: ReportingRule,
     now: Date,
     outOfBand: readonly OutOfBandDeliveryDto[],

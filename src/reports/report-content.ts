@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../common';
 import { escapeHtml } from '../common';
 import type { IncidentContext } from '../../workflows/incident/types';
-import type { Organisation } from '../accounts';
-import type { Incident } from '../incidents';
+import type { OrganisationRecord } from '../accounts';
+import type { IncidentRecord } from '../incidents';
 import {
   CATEGORY_LABELS,
   formatBeijing,
@@ -72,8 +72,8 @@ export function missing(codes: readonly string[], fields: Record<string, string>
  * them into a field, because everything in a submitted report is seen by the recipients.
  */
 export function draftFields(
-  incident: Incident,
-  org: Organisation,
+  incident: IncidentRecord,
+  org: OrganisationRecord,
   context: IncidentContext,
   contact: string,
   gradeFacts: readonly FactDefinition[],

@@ -1,4 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
+import { Incidents } from '../incidents';
 import { LoggedWorkerHost } from '../queues';
 import { Inject } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
@@ -8,7 +9,6 @@ import { AuditService } from '../audit';
 import { SecretBox } from '../common';
 import { TransactionRunner } from '../database';
 import { TimingPolicy } from '../clocks';
-import { Incident } from '../incidents';
 import { EgressPolicy } from '../egress';
 import { LOGGER } from '../logging';
 import { joinConfigSecrets, openConfigSecrets } from '../common';
@@ -35,6 +35,7 @@ const MAX_LOGGED_ATTEMPTS = 20;
 @Processor(QUEUES.deliveries, { concurrency: 4, settings: { backoffStrategy: jitteredBackoff } })
 export class ReportDeliveryProcessor extends LoggedWorkerHost {
   constructor(
+    private readonly incidents: Incidents,
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -69,7 +70,7 @@ export class ReportDeliveryProcessor extends LoggedWorkerHost {
   private async send(d: ReportDelivery, report: Report, recipient: ReportRecipient): Promise<DeliveryResult> {
     try {
       const em = this.dataSource.manager;
-      const incident = await em.getRepository(Incident).findOneByOrFail({ id: report.incidentId });
+      const incident = await this.incidents.get(report.incidentId, em);
       const document = await this.documents.document(em, report);
       const message: RenderedMessage = renderMessage('report.submitted', 'zh-CN', {
         reference: incident.reference,

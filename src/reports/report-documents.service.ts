@@ -1,8 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { Organisations } from '../accounts';
+import { Incidents } from '../incidents';
 import { DataSource, EntityManager } from 'typeorm';
-import { Organisation } from '../accounts';
 import type { Principal } from '../auth';
-import { Incident } from '../incidents';
 import { Catalogue } from '../requirements';
 import { renderReportHtml } from './report-content';
 import { Report, ReportDelivery } from './report.entities';
@@ -16,6 +16,8 @@ import { ReportRules } from './report-rules';
 @Injectable()
 export class ReportDocuments {
   constructor(
+    private readonly organisations: Organisations,
+    private readonly incidents: Incidents,
     private readonly dataSource: DataSource,
     private readonly catalogue: Catalogue,
     private readonly rules: ReportRules,
@@ -37,8 +39,8 @@ export class ReportDocuments {
   }
 
   async html(em: EntityManager, report: Report): Promise<string> {
-    const incident = await em.getRepository(Incident).findOneByOrFail({ id: report.incidentId });
-    const org = await em.getRepository(Organisation).findOneByOrFail({ id: report.orgId });
+    const incident = await this.incidents.get(report.incidentId, em);
+    const org = await this.organisations.get(report.orgId, em);
     const corrects = report.correctsId ? await em.getRepository(Report).findOneBy({ id: report.correctsId }) : null;
     const deliveries = await em
       .getRepository(ReportDelivery)
@@ -69,8 +71,8 @@ export class ReportDocuments {
 
   /** The recipients' view of a submitted report (inbox, webhook JSON, email attachment). */
   async document(em: EntityManager, report: Report): Promise<ReportDocumentView> {
-    const incident = await em.getRepository(Incident).findOneByOrFail({ id: report.incidentId });
-    const org = await em.getRepository(Organisation).findOneByOrFail({ id: report.orgId });
+    const incident = await this.incidents.get(report.incidentId, em);
+    const org = await this.organisations.get(report.orgId, em);
     const corrects = report.correctsId ? await em.getRepository(Report).findOneBy({ id: report.correctsId }) : null;
     return documentView(
       report,

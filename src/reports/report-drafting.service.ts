@@ -1,10 +1,11 @@
 import { ConflictException, Injectable } from '@nestjs/common';
+import { Incidents } from '../incidents';
+import { Users } from '../accounts';
+import { Organisations } from '../accounts';
 import { randomUUID } from 'node:crypto';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { AuditService } from '../audit';
-import { Organisation } from '../accounts';
 import type { Principal } from '../auth';
-import { User } from '../accounts';
 import { badField } from '../common';
 import { nextSequenceValue } from '../database';
 import { TransactionRunner } from '../database';
@@ -25,6 +26,9 @@ import { ReportViews } from './report-views.service';
 @Injectable()
 export class ReportDrafting {
   constructor(
+    private readonly incidents: Incidents,
+    private readonly users: Users,
+    private readonly organisations: Organisations,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly engine: IncidentEngine,
@@ -36,8 +40,8 @@ export class ReportDrafting {
   async draft(p: Principal, incidentId: string, dto: CreateReportDto): Promise<ReportView> {
     if (dto.partial && dto.kind !== 'initial') throw badField('partial', 'only an initial report may be partial');
     const id = await this.tx.run(async (em) => {
-      const incident = await operatorIncident(em, p, incidentId);
-      const org = await em.getRepository(Organisation).findOneByOrFail({ id: p.orgId });
+      const incident = await operatorIncident(this.incidents, em, p, incidentId);
+      const org = await this.organisations.get(p.orgId, em);
       const rule = this.rules.rule(org, incident);
       let fields: Record<string, string>;
       if (dto.corrects) {
@@ -52,7 +56,7 @@ export class ReportDrafting {
         // Completing a partial initial report starts from what was already reported.
         fields = { ...(await lastSubmittedInitial(em, incident.id))!.fields };
       } else {
-        const user = await em.getRepository(User).findOneBy({ id: p.userId });
+        const user = await this.users.find(p.userId, em);
         const contact = user ? [user.name, user.email].filter(Boolean).join(' ') : '';
         fields = draftFields(
           incident,

@@ -1,17 +1,22 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Organisation } from '../accounts';
+import type { OrganisationRecord } from '../accounts';
 import type { Principal } from '../auth';
 import { badField } from '../common';
-import { Incident } from '../incidents';
+import { Incidents, type IncidentRecord } from '../incidents';
 import { Catalogue } from '../requirements';
 import type { ReportingRule } from '../requirements';
 import { fieldSets, missing } from './report-content';
 import { Report } from './report.entities';
 
 /** The operator's incident, with its workflow started; another organisation's is "not found". */
-export async function operatorIncident(em: EntityManager, p: Principal, id: string): Promise<Incident> {
-  const incident = await em.getRepository(Incident).findOneBy({ id, orgId: p.orgId });
+export async function operatorIncident(
+  incidents: Incidents,
+  em: EntityManager,
+  p: Principal,
+  id: string,
+): Promise<IncidentRecord> {
+  const incident = await incidents.ofOrg(p.orgId, id, em);
   if (!incident || !incident.snapshot) throw new NotFoundException('Incident not found');
   return incident;
 }
@@ -37,7 +42,7 @@ export class ReportRules {
 
   labelOf = (code: string): string => this.catalogue.reportFields.find((f) => f.code === code)?.label.zh ?? code;
 
-  rule(org: Organisation, incident: Incident): ReportingRule {
+  rule(org: OrganisationRecord, incident: IncidentRecord): ReportingRule {
     const rule = this.catalogue.ruleFor(org.operatorKind ?? 'other', incident.grade);
     if (!rule)
       throw new ConflictException(

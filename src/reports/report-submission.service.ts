@@ -1,6 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Incidents } from '../incidents';
+import { Organisations } from '../accounts';
 import { AuditService } from '../audit';
-import { Organisation } from '../accounts';
 import type { Principal } from '../auth';
 import { TransactionRunner } from '../database';
 import { Clocks, REPORT_ACKNOWLEDGEMENT } from '../clocks';
@@ -29,6 +30,8 @@ const WORKFLOW_EVENT: Record<Report['kind'], string> = {
 @Injectable()
 export class ReportSubmission {
   constructor(
+    private readonly incidents: Incidents,
+    private readonly organisations: Organisations,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -49,8 +52,8 @@ export class ReportSubmission {
       // Separation of duties: whoever drafted a report does not approve it.
       if (report.createdBy === p.userId)
         throw new ForbiddenException('You drafted this report; another commander or leader approves it');
-      const incident = await operatorIncident(em, p, report.incidentId);
-      const org = await em.getRepository(Organisation).findOneByOrFail({ id: p.orgId });
+      const incident = await operatorIncident(this.incidents, em, p, report.incidentId);
+      const org = await this.organisations.get(p.orgId, em);
       this.rules.checkComplete(report, this.rules.rule(org, incident), incident.category);
       const now = new Date().toISOString();
       const res = await em
@@ -79,8 +82,8 @@ export class ReportSubmission {
         throw new ConflictException('Report must be approved by the commander or leader before it is submitted');
       if (report.approvedBy === p.userId)
         throw new ForbiddenException('You approved this report; someone else submits it');
-      const incident = await operatorIncident(em, p, report.incidentId);
-      const org = await em.getRepository(Organisation).findOneByOrFail({ id: p.orgId });
+      const incident = await operatorIncident(this.incidents, em, p, report.incidentId);
+      const org = await this.organisations.get(p.orgId, em);
       const rule = this.rules.rule(org, incident);
       const { required } = this.rules.checkComplete(report, rule, incident.category);
       const now = new Date();

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { Organisations } from '../accounts';
+import { Incidents } from '../incidents';
 import { DataSource, In } from 'typeorm';
-import { Organisation } from '../accounts';
 import type { Principal } from '../auth';
-import { Incident } from '../incidents';
+import type { IncidentRecord } from '../incidents';
 import { Catalogue } from '../requirements';
 import { fieldSets, missing } from './report-content';
 import { Report, ReportDelivery, ReportInfoRequest } from './report.entities';
@@ -14,6 +15,8 @@ import { operatorIncident, operatorReport, ReportRules } from './report-rules';
 @Injectable()
 export class ReportViews {
   constructor(
+    private readonly organisations: Organisations,
+    private readonly incidents: Incidents,
     private readonly dataSource: DataSource,
     private readonly catalogue: Catalogue,
     private readonly rules: ReportRules,
@@ -21,7 +24,7 @@ export class ReportViews {
   ) {}
 
   async list(p: Principal, incidentId: string): Promise<IncidentReportsView> {
-    const incident = await operatorIncident(this.dataSource.manager, p, incidentId);
+    const incident = await operatorIncident(this.incidents, this.dataSource.manager, p, incidentId);
     const reports = await this.dataSource
       .getRepository(Report)
       .find({ where: { orgId: p.orgId, incidentId: incident.id }, order: { createdAt: 'ASC', reference: 'ASC' } });
@@ -34,7 +37,7 @@ export class ReportViews {
       .pop();
     const owing = lastInitial && lastInitial.partial ? lastInitial : null;
     const infoRequests = views.flatMap((v) => v.infoRequests).sort((a, b) => (a.requestedAt < b.requestedAt ? 1 : -1));
-    const org = await this.dataSource.getRepository(Organisation).findOneByOrFail({ id: incident.orgId });
+    const org = await this.organisations.get(incident.orgId);
     const recipientCoverage = await this.readiness.coverage(
       this.dataSource.manager,
       org,
@@ -52,11 +55,11 @@ export class ReportViews {
 
   async get(p: Principal, id: string): Promise<ReportView> {
     const report = await operatorReport(this.dataSource.manager, p, id);
-    const incident = await this.dataSource.getRepository(Incident).findOneByOrFail({ id: report.incidentId });
+    const incident = await this.incidents.get(report.incidentId);
     return (await this.views([report], incident))[0]!;
   }
 
-  private async views(reports: Report[], incident: Incident): Promise<ReportView[]> {
+  private async views(reports: Report[], incident: IncidentRecord): Promise<ReportView[]> {
     if (!reports.length) return [];
     const ids = reports.map((r) => r.id);
     const deliveries = await this.dataSource
@@ -65,7 +68,7 @@ export class ReportViews {
     const requests = await this.dataSource
       .getRepository(ReportInfoRequest)
       .find({ where: { reportId: In(ids) }, order: { requestedAt: 'DESC' } });
-    const org = await this.dataSource.getRepository(Organisation).findOneByOrFail({ id: incident.orgId });
+    const org = await this.organisations.get(incident.orgId);
     const all = await this.dataSource.getRepository(Report).find({
       where: { incidentId: incident.id },
       select: { id: true, reference: true, correctsId: true, status: true },

@@ -1,6 +1,6 @@
 import { splitConfigSecrets } from '../common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Organisation } from '../accounts';
+import type { OrganisationRecord } from '../accounts';
 import { RecipientCoverageView } from '../incidents';
 import type { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './report.entities';
 
@@ -216,7 +216,7 @@ export function deliveryView(d: ReportDelivery): DeliveryView {
 export function documentView(
   r: Report,
   incidentReference: string,
-  org: Pick<Organisation, 'id' | 'name' | 'sector' | 'operatorKind'>,
+  org: Pick<OrganisationRecord, 'id' | 'name' | 'sector' | 'operatorKind'>,
   corrects: { id: string; reference: string } | null,
   labelOf: (code: string) => string,
 ): ReportDocumentView {

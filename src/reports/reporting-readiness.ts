@@ -1,8 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EntityManager, In } from 'typeorm';
-import { Organisation } from '../accounts';
-import type { Grade } from '../common';
+import { AccountsModule, Organisations, type OrganisationRecord } from '../accounts';
+import type { DepartmentKind, Grade } from '../common';
 import { Catalogue } from '../requirements';
 import type { ReportingRule } from '../requirements';
 import { ReportRecipient, type RecipientKindCode } from './report.entities';
@@ -16,13 +16,16 @@ import { RecipientCoverageSource, type RecipientCoverageView } from '../incident
  */
 @Injectable()
 export class ReportingReadiness implements RecipientCoverageSource {
-  constructor(private readonly catalogue: Catalogue) {}
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly organisations: Organisations,
+  ) {}
 
   /**
    * Recipient kinds a report under `rule` goes to: the rule's, plus sector regulators whose rules bind this operator.
    */
   recipientKinds(
-    org: Pick<Organisation, 'sector' | 'operatorKind'>,
+    org: Pick<OrganisationRecord, 'sector' | 'operatorKind'>,
     rule: ReportingRule,
     grade: Grade,
   ): RecipientKindCode[] {
@@ -36,19 +39,19 @@ export class ReportingReadiness implements RecipientCoverageSource {
    * Departments of this deployment that receive the operator's reports: protection departments of its
    * sector; provincial cyberspace departments and public security of its region (when it has one).
    */
-  async departmentsFor(
+  departmentsFor(
     em: EntityManager,
-    org: Pick<Organisation, 'sector' | 'region'>,
+    org: Pick<OrganisationRecord, 'sector' | 'region'>,
     kinds: readonly RecipientKindCode[],
-  ): Promise<Organisation[]> {
-    const where: Array<Record<string, unknown>> = [];
-    if (kinds.includes('protection-department'))
-      where.push({ kind: 'department', departmentKind: 'protection-department', sector: org.sector });
-    const regional = kinds.filter((k) => k === 'provincial-cyberspace-department' || k === 'public-security');
-    if (regional.length && org.region)
-      where.push({ kind: 'department', departmentKind: In(regional), region: org.region });
-    if (!where.length) return [];
-    return em.getRepository(Organisation).find({ where, order: { name: 'ASC' } });
+  ): Promise<OrganisationRecord[]> {
+    const departmentKinds = kinds.filter(
+      (k): k is DepartmentKind =>
+        k === 'protection-department' || k === 'provincial-cyberspace-department' || k === 'public-security',
+    );
+    return this.organisations.departments(
+      { departmentKinds, sector: org.sector, ...(org.region ? { region: org.region } : {}) },
+      em,
+    );
   }
 
   /**
@@ -56,7 +59,12 @@ export class ReportingReadiness implements RecipientCoverageSource {
    * receive today (no department of the deployment, no active external recipient): those reports must
    * go another way, and the national channels are offered for them.
    */
-  async coverage(em: EntityManager, org: Organisation, grade: Grade, drill: boolean): Promise<RecipientCoverageView> {
+  async coverage(
+    em: EntityManager,
+    org: OrganisationRecord,
+    grade: Grade,
+    drill: boolean,
+  ): Promise<RecipientCoverageView> {
     const rule = this.catalogue.ruleFor(org.operatorKind ?? 'other', grade);
     if (!rule) return { required: [], missing: [], nationalChannels: [] };
     const required = this.recipientKinds(org, rule, grade);
@@ -80,7 +88,7 @@ export class ReportingReadiness implements RecipientCoverageSource {
 
   /** The same, for the organisation `orgId` (the incidents module knows the organisation by id only). */
   async coverageFor(em: EntityManager, orgId: string, grade: Grade, drill: boolean): Promise<RecipientCoverageView> {
-    const org = await em.getRepository(Organisation).findOneByOrFail({ id: orgId });
+    const org = await this.organisations.get(orgId, em);
     return this.coverage(em, org, grade, drill);
   }
 }
@@ -90,7 +98,7 @@ export class ReportingReadiness implements RecipientCoverageSource {
  * answers (as the RecipientCoverageSource it asks for).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ReportRecipient])],
+  imports: [AccountsModule, TypeOrmModule.forFeature([ReportRecipient])],
   providers: [ReportingReadiness, { provide: RecipientCoverageSource, useExisting: ReportingReadiness }],
   exports: [ReportingReadiness, RecipientCoverageSource],
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IncidentsModule } from '../incidents';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IncidentIndicator } from './incident-indicator.entity';
 import { AccountsModule } from '../accounts';
@@ -8,7 +9,7 @@ import { SharingService } from './sharing.service';
 
 /** Threat-information sharing: incident indicators and the STIX 2.1 export (operator side). */
 @Module({
-  imports: [AuditModule, AccountsModule, TypeOrmModule.forFeature([IncidentIndicator])],
+  imports: [AuditModule, AccountsModule, IncidentsModule, TypeOrmModule.forFeature([IncidentIndicator])],
   controllers: [SharingController],
   providers: [SharingService],
   exports: [SharingService],

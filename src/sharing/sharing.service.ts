@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Incidents } from '../incidents';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit';
@@ -7,7 +8,7 @@ import type { Principal } from '../auth';
 import { badField } from '../common';
 import { nowIso } from '../common';
 import { TransactionRunner } from '../database';
-import { Incident } from '../incidents';
+import type { IncidentRecord } from '../incidents';
 import { IncidentIndicator } from './incident-indicator.entity';
 import { indicatorValueProblem, normaliseIndicatorValue, type IndicatorInputDto } from './indicator-input';
 import type { IndicatorView, StixExportQuery } from './sharing.dto';
@@ -31,6 +32,7 @@ const view = (i: IncidentIndicator): IndicatorView => ({
 @Injectable()
 export class SharingService {
   constructor(
+    private readonly incidents: Incidents,
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -42,7 +44,7 @@ export class SharingService {
     if (problem) throw badField('value', problem);
     const value = normaliseIndicatorValue(dto.type, dto.value);
     const row = await this.tx.run(async (em) => {
-      const incident = await em.getRepository(Incident).findOneBy({ id: incidentId, orgId: p.orgId });
+      const incident = await this.incidents.ofOrg(p.orgId, incidentId, em);
       if (!incident) throw new NotFoundException('Incident not found');
       const existing = await em.getRepository(IncidentIndicator).findOneBy({ incidentId, type: dto.type, value });
       if (existing)
@@ -84,7 +86,7 @@ export class SharingService {
   async exportStix(p: Principal, incidentId: string, q: StixExportQuery): Promise<StixBundle> {
     const desensitise = q.desensitise ?? true;
     return this.tx.run(async (em) => {
-      const incident = await em.getRepository(Incident).findOneBy({ id: incidentId, orgId: p.orgId });
+      const incident = await this.incidents.ofOrg(p.orgId, incidentId, em);
       if (!incident) throw new NotFoundException('Incident not found');
       const org = await this.organisations.get(p.orgId, em);
       const indicators = await em
@@ -140,9 +142,9 @@ export class SharingService {
     });
   }
 
-  private async incident(p: Principal, id: string): Promise<Incident> {
+  private async incident(p: Principal, id: string): Promise<IncidentRecord> {
     // Another organisation's incident is "not found": existence must not leak across tenants.
-    const incident = await this.dataSource.getRepository(Incident).findOneBy({ id, orgId: p.orgId });
+    const incident = await this.incidents.ofOrg(p.orgId, id);
     if (!incident) throw new NotFoundException('Incident not found');
     return incident;
   }

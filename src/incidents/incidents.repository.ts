@@ -1,0 +1,36 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { Incident } from './incident.entity';
+
+/** An incident row as other modules see it: read-only (only the engine changes an incident). */
+export type IncidentRecord = Readonly<Incident>;
+
+/**
+ * The incident table belongs to the incidents module; other modules read incidents through this
+ * repository only. Pass the caller's EntityManager when the read belongs to its transaction.
+ */
+@Injectable()
+export class Incidents {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private repo(em?: EntityManager) {
+    return (em ?? this.dataSource.manager).getRepository(Incident);
+  }
+
+  /** The incident of organisation `orgId`, or null: another organisation's incident does not exist for it. */
+  ofOrg(orgId: string, id: string, em?: EntityManager): Promise<IncidentRecord | null> {
+    return this.repo(em).findOneBy({ id, orgId });
+  }
+
+  /** The incident, or a 404 (for references held by other rows, e.g. a report's incident). */
+  async get(id: string, em?: EntityManager): Promise<IncidentRecord> {
+    const incident = await this.repo(em).findOneBy({ id });
+    if (!incident) throw new NotFoundException('Incident not found');
+    return incident;
+  }
+
+  findMany(ids: readonly string[], em?: EntityManager): Promise<IncidentRecord[]> {
+    const unique = [...new Set(ids)];
+    return unique.length ? this.repo(em).findBy({ id: In(unique) }) : Promise.resolve([]);
+  }
+}
