@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -142,7 +143,6 @@ export class ReportsController {
   }
 
   @Get('reports/:id/render.html')
-  @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/html')
   @ApiOperation({
@@ -151,8 +151,16 @@ export class ReportsController {
       'the operator, or a department it was submitted to',
   })
   @ApiOkResponse({ description: 'text/html', schema: { type: 'string' } })
-  render(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.reports.renderHtml(p, id);
+  async render(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    const html = await this.reports.renderHtml(p, id);
+    // Set once the HTML exists: a @Header content type is set before the handler runs, and an error
+    // answer (JSON) then went out labelled text/html.
+    res.type('text/html; charset=utf-8');
+    return html;
   }
 }
 
