@@ -1,9 +1,23 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators';
 import { RedisHealth } from '../redis/redis.module';
+
+class HealthView {
+  @ApiProperty({ enum: ['ok'] }) status!: string;
+}
+
+class ReadinessChecksView {
+  @ApiProperty({ enum: ['up', 'down'] }) database!: string;
+  @ApiProperty({ enum: ['up', 'down'] }) redis!: string;
+}
+
+class ReadinessView {
+  @ApiProperty({ enum: ['ready', 'not-ready'] }) status!: string;
+  @ApiProperty({ type: ReadinessChecksView }) checks!: ReadinessChecksView;
+}
 
 @ApiTags('health')
 @Public()
@@ -19,16 +33,19 @@ export class HealthController {
    * restarted.
    */
   @Get('health')
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOperation({ summary: 'Liveness: the process answers (checks nothing else)' })
+  @ApiOkResponse({ type: HealthView, example: { status: 'ok' } })
   health() {
     return { status: 'ok' };
   }
 
   /** Readiness: the database and Redis both answer. */
   @Get('ready')
-  @ApiOkResponse({ schema: { example: { status: 'ready', checks: { database: 'up', redis: 'up' } } } })
+  @ApiOperation({ summary: 'Readiness: the database and Redis both answer' })
+  @ApiOkResponse({ type: ReadinessView, example: { status: 'ready', checks: { database: 'up', redis: 'up' } } })
   @ApiServiceUnavailableResponse({
-    schema: { example: { status: 'not-ready', checks: { database: 'up', redis: 'down' } } },
+    type: ReadinessView,
+    example: { status: 'not-ready', checks: { database: 'up', redis: 'down' } },
   })
   async ready(@Res({ passthrough: true }) res: Response) {
     const [database, redis] = await Promise.all([this.databaseUp(), this.redis.ping()]);

@@ -5,11 +5,8 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth/decorators';
@@ -30,11 +27,14 @@ import {
 } from './report.dto';
 import { InboxItemView, InboxPage, IncidentReportsView, RecipientView, ReportView } from './report.view';
 import { ReportsService } from './reports.service';
+import { ApiStandardErrors } from '../http/api-errors';
 
+@ApiStandardErrors({
+  notFound: 'No such incident or report in your organisation',
+  forbidden: 'Your role or organisation kind may not do this',
+})
 @ApiTags('reports')
 @ApiBearerAuth()
-@ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident or report in your organisation' })
-@ApiForbiddenResponse({ type: ErrorBody, description: 'Your role or organisation kind may not do this' })
 @Controller('api/v1')
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
@@ -68,6 +68,7 @@ export class ReportsController {
 
   @Get('reports/:id')
   @OrgKinds('operator')
+  @ApiOperation({ summary: 'One report with its deliveries and requests for information' })
   @ApiOkResponse({ type: ReportView })
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.reports.get(p, id);
@@ -144,13 +145,12 @@ export class ReportsController {
 
   @Get('reports/:id/render.html')
   @Header('Cache-Control', 'no-store')
-  @ApiProduces('text/html')
   @ApiOperation({
     summary:
       'Printable Chinese HTML of the report (self-contained, print CSS); for ' +
       'the operator, or a department it was submitted to',
   })
-  @ApiOkResponse({ description: 'text/html', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'The report as HTML', content: { 'text/html': { schema: { type: 'string' } } } })
   async render(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -164,16 +164,17 @@ export class ReportsController {
   }
 }
 
+@ApiStandardErrors({ notFound: 'No such recipient in your organisation' })
 @ApiTags('reports')
 @ApiBearerAuth()
 @OrgKinds('operator')
 @Roles('admin')
-@ApiNotFoundResponse({ type: ErrorBody })
 @Controller('api/v1/report-recipients')
 export class RecipientsController {
   constructor(private readonly recipients: RecipientsService) {}
 
   @Get()
+  @ApiOperation({ summary: "Your organisation's external report recipients" })
   @ApiOkResponse({ type: [RecipientView] })
   list(@CurrentPrincipal() p: Principal) {
     return this.recipients.list(p);
@@ -190,16 +191,17 @@ export class RecipientsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change an external recipient; fields left out stay as they are' })
   @ApiOkResponse({ type: RecipientView })
   update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateRecipientDto) {
     return this.recipients.update(p, id, dto);
   }
 }
 
+@ApiStandardErrors({ notFound: 'No such report addressed to your department' })
 @ApiTags('inbox')
 @ApiBearerAuth()
 @OrgKinds('department')
-@ApiNotFoundResponse({ type: ErrorBody, description: 'No such report addressed to your department' })
 @Controller('api/v1/inbox/reports')
 export class InboxController {
   constructor(private readonly inbox: InboxService) {}
@@ -212,6 +214,7 @@ export class InboxController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One report addressed to your department, with its acknowledgement and onward state' })
   @ApiOkResponse({ type: InboxItemView })
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.inbox.get(p, id);
@@ -220,6 +223,7 @@ export class InboxController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles('department-officer', 'admin')
+  @ApiOperation({ summary: 'Acknowledge receipt of a report (stops its acknowledgement clock)' })
   @ApiOkResponse({ type: InboxItemView })
   acknowledge(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AcknowledgeDto) {
     return this.inbox.acknowledge(p, id, dto.note);
