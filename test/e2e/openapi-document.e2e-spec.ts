@@ -2,13 +2,17 @@ import { ParseUUIDPipe } from '@nestjs/common';
 import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from '../../src/auth/decorators';
 import { buildOpenApi, OPENAPI_FILE, serialiseOpenApi } from '../../src/openapi';
 import { checked } from '../contract/contract-recorder';
 import { bearer, startTestService, type TestService } from '../support/harness';
 
-const REGENERATE = 'run `npm run openapi:write` and commit openapi.json';
+const ROOT = join(__dirname, '..', '..');
+const GENERATED_CLIENT = join(ROOT, 'test', 'contract', 'generated', 'api.d.ts');
+const REGENERATE = 'run `npm run openapi:write` and commit openapi.json and test/contract/generated/api.d.ts';
 
 interface Schema {
   type?: string | string[];
@@ -35,8 +39,8 @@ interface Document {
 }
 
 /**
- * The committed OpenAPI document is the one the service serves, and it says what the service's own
- * machinery answers. With the contract check
+ * The committed OpenAPI document is the one the service serves, the client generated from it is
+ * current, and the document says what the service's own machinery answers. With the contract check
  * (test/contract/, run on every e2e response) these keep the document true as the code changes.
  */
 describe('the OpenAPI document', () => {
@@ -61,6 +65,20 @@ describe('the OpenAPI document', () => {
       REGENERATE,
     }).toEqual({ servedEqualsCommitted: true, REGENERATE });
     expect(serialiseOpenApi(buildOpenApi(svc.app))).toBe(committed);
+  });
+
+  it('has a current generated client (openapi-typescript output of openapi.json)', () => {
+    const cli = join(ROOT, 'node_modules/openapi-typescript/bin/cli.js');
+    // The same command as `npm run openapi:write`, to stdout.
+    const fresh = execFileSync(process.execPath, [cli, OPENAPI_FILE], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect({ current: fresh === readFileSync(GENERATED_CLIENT, 'utf8'), REGENERATE }).toEqual({
+      current: true,
+      REGENERATE,
+    });
   });
 
   it('describes every object it returns: listed properties, or a stated additionalProperties', () => {
@@ -96,6 +114,27 @@ describe('the OpenAPI document', () => {
     });
     expect(problems).toEqual([]);
     expect(new Set(operations.map((o) => o.op.operationId)).size).toBe(operations.length);
+  });
+
+  it('puts no `default` in request bodies (openapi-typescript would make such a field required)', () => {
+    const bodies = new Set<string>();
+    const queue = operations.flatMap(({ op }) =>
+      Object.values(op.requestBody?.content ?? {}).flatMap((m) => (m.schema?.$ref ? [m.schema.$ref] : [])),
+    );
+    while (queue.length) {
+      const name = queue.pop()!.split('/').pop()!;
+      if (bodies.has(name)) continue;
+      bodies.add(name);
+      for (const m of JSON.stringify(doc.components.schemas[name]).matchAll(/#\/components\/schemas\/(\w+)/g)) {
+        queue.push(m[0]);
+      }
+    }
+    const withDefault = [...bodies].flatMap((name) =>
+      Object.entries(doc.components.schemas[name].properties ?? {})
+        .filter(([, p]) => p.default !== undefined)
+        .map(([field]) => `${name}.${field} (say the default in its description)`),
+    );
+    expect(withDefault).toEqual([]);
   });
 
   it('declares on every route the answers its guard, pipes and body parser give (from its own metadata)', () => {
