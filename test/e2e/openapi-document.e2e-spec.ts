@@ -12,6 +12,7 @@ import { bearer, startTestService, type TestService } from '../support/harness';
 
 const ROOT = join(__dirname, '..', '..');
 const GENERATED_CLIENT = join(ROOT, 'test', 'contract', 'generated', 'api.d.ts');
+const TYPEGEN_CONFIG = join(ROOT, 'test', 'contract', 'redocly.typegen.yaml');
 const REGENERATE = 'run `npm run openapi:write` and commit openapi.json and test/contract/generated/api.d.ts';
 
 interface Schema {
@@ -70,7 +71,7 @@ describe('the OpenAPI document', () => {
   it('has a current generated client (openapi-typescript output of openapi.json)', () => {
     const cli = join(ROOT, 'node_modules/openapi-typescript/bin/cli.js');
     // The same command as `npm run openapi:write`, to stdout.
-    const fresh = execFileSync(process.execPath, [cli, OPENAPI_FILE], {
+    const fresh = execFileSync(process.execPath, [cli, OPENAPI_FILE, '--redocly', TYPEGEN_CONFIG], {
       cwd: ROOT,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
