@@ -50,7 +50,7 @@ describe('a client generated from the OpenAPI document', () => {
   });
   afterAll(() => svc?.close());
 
-  it('declares an incident, applies events, lists incidents and reads a report', async () => {
+  it('declares an incident, completes and reopens steps, applies events, lists incidents, reads a report', async () => {
     const org: Schemas['OrganisationView'] = ok(
       await admin.POST('/api/v1/admin/organisations', {
         body: { name: '某证券公司', kind: 'operator', sector: 'finance', operatorKind: 'cii' },
@@ -79,6 +79,24 @@ describe('a client generated from the OpenAPI document', () => {
         }),
       );
     }
+
+    // A step found wanting is reopened and done again.
+    const redo = openTriage[0];
+    const reopened = ok(
+      await commander.POST('/api/v1/incidents/{id}/steps/{stepId}/reopen', {
+        params: { path: { id: declared.id, stepId: redo.id } },
+        body: { reason: '证据需要补充' },
+      }),
+    );
+    expect('steps' in reopened && reopened.steps.find((s) => s.id === redo.id)?.status).toBe('open');
+    ok(
+      await commander.POST('/api/v1/incidents/{id}/steps/{stepId}/complete', {
+        params: { path: { id: declared.id, stepId: redo.id } },
+        body: { note: 'done again', evidence: [`sha256:${redo.id}-2`] },
+      }),
+    );
+    const playbooks = ok(await commander.GET('/api/v1/playbooks'));
+    expect(playbooks.find((b) => b.categories.includes('ransomware'))?.steps.map((t) => t.id)).toContain(redo.id);
 
     // The answer to an event is the whole incident, or with Prefer: return=minimal only the outcome.
     const confirmed = ok(
