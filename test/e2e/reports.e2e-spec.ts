@@ -293,6 +293,17 @@ describe('reports to authorities, department inbox, onward reporting', () => {
         drill: false,
       });
       expect(ok.body).not.toContain('SECRET');
+
+      // The liaison records that public security confirmed receipt: its acknowledgement clock stops.
+      const acked = await http()
+        .post(`/api/v1/reports/${id}/deliveries/${delivered.id}/acknowledge`)
+        .set(bearer(fin.liaison.token))
+        .send({ note: '网安支队电话确认收到' })
+        .expect(200);
+      expect(acked.body.deliveries.find((x: { id: string }) => x.id === delivered.id)).toMatchObject({
+        acknowledgedAt: expect.any(String),
+        ackNote: '网安支队电话确认收到',
+      });
     },
   );
 
