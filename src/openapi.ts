@@ -28,12 +28,15 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
         'warnings; threat-information sharing.',
     )
     .setVersion('1')
+    // package.json's UNLICENSED: npm's word for "no licence granted", linked to where npm defines it.
     .setLicense('UNLICENSED (private)', 'https://docs.npmjs.com/cli/configuring-npm/package-json#license')
     .addServer('/', 'The service answering this document')
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
-      description: 'An API token (`lf_…`): enrolment or service account',
+      // Nest's default says JWT; ours are opaque random tokens, looked up by their hash.
+      bearerFormat: 'opaque (lf_…)',
+      description: 'An API token (`lf_…`): by enrolment for a person, issued by an admin for a service account',
     })
     .build();
   const doc = SwaggerModule.createDocument(app, config);
