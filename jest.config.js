@@ -34,4 +34,8 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testTimeout: 30000,
+  // Every response an e2e test receives is checked against the OpenAPI document (test/contract/).
+  setupFilesAfterEnv: ['<rootDir>/test/contract/setup.ts'],
+  globalSetup: '<rootDir>/test/contract/global-setup.ts',
+  globalTeardown: '<rootDir>/test/contract/global-teardown.ts',
 };

@@ -3,7 +3,7 @@ import { catalogueFromConfig } from './requirements/requirements.module';
 import { DynamicModule, INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
@@ -18,6 +18,7 @@ import { BODY_BOUNDS } from './http/json-bounds';
 import { AllExceptionsFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation';
 import { createLogger } from './logging/logger';
+import { buildOpenApi } from './openapi';
 import { requestLogging } from './logging/request-logging';
 import { LocalRedis } from './redis/local-redis';
 import { STIX_BODY_BOUNDS, STIX_UPLOAD_PATH } from './sharing/stix-http';
@@ -42,20 +43,6 @@ export interface ServiceHandle {
   /** http://127.0.0.1:<port> when listening. */
   url?: string;
   close(): Promise<void>;
-}
-
-export function buildOpenApi(app: INestApplication) {
-  const doc = new DocumentBuilder()
-    .setTitle('lianfang — incident response for critical information infrastructure')
-    .setDescription(
-      'Incident workflows per GB/T 39204-2022 and the national ' +
-        'incident-reporting rules; reports to protection departments; early ' +
-        'warnings; threat-information sharing.',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  return SwaggerModule.createDocument(app, doc);
 }
 
 /** Express's `trust proxy` from TRUST_PROXY; an address Express cannot parse stops the start-up naming the variable. */

@@ -38,7 +38,12 @@ import {
 } from './admin.dto';
 import { CurrentPrincipal, Roles } from '../auth';
 import type { Principal } from '../auth';
+import { ApiStandardErrors } from '../http';
 
+@ApiStandardErrors({
+  notFound: 'No such organisation, user or token that you administer',
+  forbidden: 'Admins only; creating and changing organisations is for platform admins',
+})
 @ApiTags('admin')
 @ApiBearerAuth()
 @Roles('admin')
@@ -69,6 +74,7 @@ export class AdminController {
   }
 
   @Get('organisations')
+  @ApiOperation({ summary: 'Organisations you administer (platform admins: all of them)' })
   @ApiOkResponse({ type: [OrganisationView] })
   listOrganisations(@CurrentPrincipal() p: Principal) {
     return this.admin.listOrganisations(p);
@@ -103,6 +109,7 @@ export class AdminController {
   }
 
   @Post('organisations/:orgId/users')
+  @ApiOperation({ summary: 'Add a person or a service account to an organisation' })
   @ApiCreatedResponse({ type: UserView })
   createUser(
     @CurrentPrincipal() p: Principal,
@@ -113,12 +120,14 @@ export class AdminController {
   }
 
   @Get('organisations/:orgId/users')
+  @ApiOperation({ summary: "The organisation's users" })
   @ApiOkResponse({ type: [UserView] })
   listUsers(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string) {
     return this.admin.listUsers(p, orgId);
   }
 
   @Get('organisations/:orgId/tokens')
+  @ApiOperation({ summary: "The organisation's tokens (never the secrets), revoked ones included" })
   @ApiOkResponse({ type: [TokenView] })
   listTokens(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string) {
     return this.admin.listTokens(p, orgId);
@@ -157,6 +166,7 @@ export class AdminController {
 
   @Post('tokens/:tokenId/revoke')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke a token; it stops working at once' })
   @ApiOkResponse({ type: TokenView })
   revokeToken(@CurrentPrincipal() p: Principal, @Param('tokenId', ParseUUIDPipe) tokenId: string) {
     return this.admin.revokeToken(p, tokenId);

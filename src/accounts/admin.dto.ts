@@ -81,6 +81,7 @@ export class UpdateOrganisationDto {
   departmentKind?: DepartmentKind;
 
   @ApiPropertyOptional({
+    type: String,
     example: '31',
     nullable: true,
     description: 'GB/T 2260 two-digit province code; null clears it',
@@ -108,10 +109,9 @@ export class CreateUserDto {
   role!: Role;
 
   @ApiPropertyOptional({
-    default: false,
     description:
       `An account for a program, not a person: an admin issues its ` +
-      `tokens directly. Roles: ${SERVICE_ACCOUNT_ROLES.join(', ')}.`,
+      `tokens directly. Roles: ${SERVICE_ACCOUNT_ROLES.join(', ')}. Default false.`,
   })
   @IsOptional()
   @IsBoolean()
@@ -147,7 +147,7 @@ export class UserView {
   @ApiProperty() id!: string;
   @ApiProperty() orgId!: string;
   @ApiProperty() name!: string;
-  @ApiPropertyOptional({ nullable: true }) email!: string | null;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ description: 'An account for a program; see CreateUserDto' }) serviceAccount!: boolean;
   @ApiProperty() createdAt!: string;
@@ -167,7 +167,7 @@ export class TokenView {
   })
   prefix!: string;
   @ApiProperty() createdAt!: string;
-  @ApiPropertyOptional({ nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) revokedAt!: string | null;
 }
 
 export class IssuedTokenView extends TokenView {

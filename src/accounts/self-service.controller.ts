@@ -18,8 +18,10 @@ import { AuthThrottle, credentialKey, sourceKey, TooManyFailures } from './auth-
 import { CurrentPrincipal, Public } from '../auth';
 import type { Principal } from '../auth';
 import { User } from './user.entity';
+import { ApiStandardErrors } from '../http';
 
 /** What any token holder may do for themself, and how a person takes their first token. */
+@ApiStandardErrors()
 @ApiTags('admin')
 @Controller('api/v1')
 export class SelfServiceController {

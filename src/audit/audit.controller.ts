@@ -15,6 +15,8 @@ import type { Principal } from '../auth';
 import { ErrorBody } from '../http';
 import { AuditService } from './audit.service';
 import { AUDIT_SCAN_WINDOW, OrganisationAudit } from './organisation-audit.service';
+import { ApiStandardErrors } from '../http';
+import { schemaRef } from '../http';
 
 const BROKEN_REASONS = ['seq-gap', 'prev-hash-mismatch', 'payload-digest-mismatch', 'hash-mismatch', 'head-mismatch'];
 /** The whole-chain walk also checks the witnesses outside the database (AuditService.verify). */
@@ -39,7 +41,7 @@ class WitnessView {
     description: 'The witness file beside the audit key (AUDIT_WITNESS_FILE)',
   })
   state!: string;
-  @ApiPropertyOptional({
+  @ApiProperty({
     type: Number,
     nullable: true,
     description: 'The highest entry this deployment is known to have committed',
@@ -67,7 +69,7 @@ class ReportHeadsView {
 class VerifyView {
   @ApiProperty() ok!: boolean;
   @ApiProperty({ description: 'Entries checked and found intact' }) entries!: number;
-  @ApiPropertyOptional({ nullable: true }) headSeq!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) headSeq!: number | null;
   @ApiPropertyOptional({ type: BrokenLinkView }) firstBroken?: BrokenLinkView;
   @ApiProperty({ type: WitnessView }) witness!: WitnessView;
   @ApiProperty({ type: ReportHeadsView }) reportHeads!: ReportHeadsView;
@@ -105,10 +107,14 @@ class OrganisationAuditEntryView {
   @ApiProperty() seq!: number;
   @ApiProperty() at!: string;
   @ApiProperty() actorId!: string;
-  @ApiPropertyOptional({ nullable: true }) actorRole!: string | null;
+  @ApiProperty({ type: String, nullable: true }) actorRole!: string | null;
   @ApiProperty() action!: string;
-  @ApiPropertyOptional({ nullable: true }) incidentId!: string | null;
-  @ApiProperty({ type: Object }) payload!: unknown;
+  @ApiProperty({ type: String, nullable: true }) incidentId!: string | null;
+  @ApiProperty({
+    ...schemaRef('JsonValue'),
+    description: 'What changed (an object); the stored text itself when it is not JSON (a damaged entry)',
+  })
+  payload!: unknown;
   @ApiProperty({
     type: EntryVerificationView,
     description: 'Payload digest, own hash, link to the previous entry and from the next one (or the keyed head)',
@@ -118,13 +124,15 @@ class OrganisationAuditEntryView {
 
 class OrganisationAuditPageView {
   @ApiProperty({ type: [OrganisationAuditEntryView] }) items!: OrganisationAuditEntryView[];
-  @ApiPropertyOptional({
+  @ApiProperty({
+    type: Number,
     nullable: true,
     description: 'Pass as `before` for the next (older) page; null at the start of the trail',
   })
   nextBefore!: number | null;
 }
 
+@ApiStandardErrors()
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('api/v1/audit')

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
 import type { Principal } from '../auth';
+import { ApiStandardErrors } from '../http';
 import { DeadlinesService } from './deadlines.service';
 
 class DashboardQuery {
@@ -22,6 +23,48 @@ class DashboardQuery {
   drill?: boolean;
 }
 
+const DEADLINE_STATUSES = ['pending', 'met', 'missed', 'cancelled'];
+
+class DashboardDeadlineView {
+  @ApiProperty() incidentId!: string;
+  @ApiProperty({ example: 'initial-report' }) timer!: string;
+  @ApiProperty({ enum: DEADLINE_STATUSES }) status!: string;
+  @ApiProperty() dueAt!: string;
+  @ApiProperty() escalationLevel!: number;
+  @ApiProperty({ type: String, nullable: true }) acknowledgedAt!: string | null;
+  @ApiProperty({ description: 'Reporting rule the clock comes from' }) ruleId!: string;
+  @ApiProperty({ example: 'INC-2026-000042' }) reference!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
+  @ApiProperty() drill!: boolean;
+}
+
+class DeadlineDashboardView {
+  @ApiProperty({ description: 'The time the lists were made for' }) now!: string;
+  @ApiProperty({ type: [DashboardDeadlineView], description: 'Missed, or due by now; soonest first' })
+  overdue!: DashboardDeadlineView[];
+  @ApiProperty({ type: [DashboardDeadlineView], description: 'Pending and due within withinMinutes' })
+  dueSoon!: DashboardDeadlineView[];
+}
+
+/** The deadline as stored, after the acknowledgement. */
+class AcknowledgedDeadlineView {
+  @ApiProperty() incidentId!: string;
+  @ApiProperty({ example: 'initial-report' }) timer!: string;
+  @ApiProperty() orgId!: string;
+  @ApiProperty() generation!: number;
+  @ApiProperty({ enum: DEADLINE_STATUSES }) status!: string;
+  @ApiProperty() ruleId!: string;
+  @ApiProperty() clockStartedAt!: string;
+  @ApiProperty() dueAt!: string;
+  @ApiProperty() escalationLevel!: number;
+  @ApiProperty({ type: String, nullable: true }) acknowledgedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) acknowledgedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true }) resolvedAt!: string | null;
+  @ApiProperty() updatedAt!: string;
+}
+
+@ApiStandardErrors({ notFound: 'No such incident in your organisation, or no such deadline on it' })
 @ApiTags('deadlines')
 @ApiBearerAuth()
 @OrgKinds('operator')
@@ -31,7 +74,7 @@ export class DeadlinesController {
 
   @Get('deadlines')
   @ApiOperation({ summary: 'Dashboard: overdue deadlines and those due within N minutes, soonest first' })
-  @ApiOkResponse({ description: '{ overdue: [...], dueSoon: [...] }' })
+  @ApiOkResponse({ type: DeadlineDashboardView })
   dashboard(@CurrentPrincipal() p: Principal, @Query() q: DashboardQuery) {
     return this.deadlines.dashboard(p, q);
   }
@@ -40,6 +83,7 @@ export class DeadlinesController {
   @HttpCode(200)
   @Roles('commander', 'leader', 'admin')
   @ApiOperation({ summary: 'Take charge of an overdue deadline: stops its escalation' })
+  @ApiOkResponse({ type: AcknowledgedDeadlineView })
   acknowledge(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Param('timer') timer: string) {
     if (!/^[a-z-]{1,40}$/.test(timer)) throw new NotFoundException(`No ${timer} deadline on this incident`);
     return this.deadlines.acknowledge(p, id, timer);

@@ -43,3 +43,4 @@ export {
 } from './roles';
 export { nowIso, toIso } from './time';
 export { VersionedCache } from './versioned-cache';
+export { BilingualText } from './bilingual-text';

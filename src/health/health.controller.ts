@@ -1,11 +1,25 @@
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../auth';
 import { RedisHealthIndicator } from './redis.health';
 
 type CheckStatus = 'up' | 'down';
+
+class HealthView {
+  @ApiProperty({ enum: ['ok'] }) status!: string;
+}
+
+class ReadinessChecksView {
+  @ApiProperty({ enum: ['up', 'down'] }) database!: string;
+  @ApiProperty({ enum: ['up', 'down'] }) redis!: string;
+}
+
+class ReadinessView {
+  @ApiProperty({ enum: ['ready', 'not-ready'] }) status!: string;
+  @ApiProperty({ type: ReadinessChecksView }) checks!: ReadinessChecksView;
+}
 
 @ApiTags('health')
 @Public()
@@ -22,7 +36,8 @@ export class HealthController {
    * restarted.
    */
   @Get('health')
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOperation({ summary: 'Liveness: the process answers (checks nothing else)' })
+  @ApiOkResponse({ type: HealthView, example: { status: 'ok' } })
   async health() {
     const result = await this.checks.check([]);
     return { status: result.status };
@@ -30,9 +45,11 @@ export class HealthController {
 
   /** Readiness: the database and Redis both answer (each within a second). */
   @Get('ready')
-  @ApiOkResponse({ schema: { example: { status: 'ready', checks: { database: 'up', redis: 'up' } } } })
+  @ApiOperation({ summary: 'Readiness: the database and Redis both answer' })
+  @ApiOkResponse({ type: ReadinessView, example: { status: 'ready', checks: { database: 'up', redis: 'up' } } })
   @ApiServiceUnavailableResponse({
-    schema: { example: { status: 'not-ready', checks: { database: 'up', redis: 'down' } } },
+    type: ReadinessView,
+    example: { status: 'not-ready', checks: { database: 'up', redis: 'down' } },
   })
   async ready(@Res({ passthrough: true }) res: Response) {
     const result = await this.readiness();

@@ -1,14 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { schemaRef } from './openapi-schemas';
+import { BilingualText } from '../common';
 
 export class FieldError {
   @ApiProperty({ example: 'grade' })
   field!: string;
 
-  @ApiProperty({ example: ['grade must be one of the following values: I, II, III, IV'] })
+  @ApiProperty({ type: [String], example: ['grade must be one of the following values: I, II, III, IV'] })
   messages!: string[];
 }
 
-/** The one error shape every endpoint returns. */
+/** A mandatory step still open, named in the 409 that refuses the event it holds back. */
+export class OpenStepError {
+  @ApiProperty({ example: 'contain-isolate' }) id!: string;
+  @ApiProperty({ example: 'containment' }) phase!: string;
+  @ApiProperty({ type: BilingualText }) title!: BilingualText;
+  @ApiProperty({ type: [String] }) roles!: string[];
+}
+
+/**
+ * The one error shape every endpoint returns. Besides the fields every error has, some answers
+ * carry what the caller needs to act on them; those fields are listed here, each saying where it
+ * comes from.
+ */
 export class ErrorBody {
   @ApiProperty({ example: 400 })
   statusCode!: number;
@@ -37,4 +51,41 @@ export class ErrorBody {
 
   @ApiPropertyOptional({ example: '6f1c…' })
   requestId?: string;
+
+  @ApiPropertyOptional({ description: 'The current version, when expectedVersion was stale (409)' })
+  currentVersion?: number;
+
+  @ApiPropertyOptional({
+    ...schemaRef('WorkflowStateValue'),
+    description: 'The workflow state that refused the event (409)',
+  })
+  state?: unknown;
+
+  @ApiPropertyOptional({
+    type: [OpenStepError],
+    description: 'The open mandatory steps holding the event back (409 on ADVANCE and the like)',
+  })
+  openMandatorySteps?: OpenStepError[];
+
+  @ApiPropertyOptional({ type: [String], description: "The incident's step ids (404 for an unknown step)" })
+  steps?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Required recipient kinds nobody here receives, not listed in outOfBand (409 on submit)',
+  })
+  missingRecipientKinds?: string[];
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { $ref: '#/components/schemas/NationalChannelView' },
+    description: 'The national reporting channels for the missing kinds (409 on submit)',
+  })
+  nationalChannels?: unknown[];
+
+  @ApiPropertyOptional({ description: 'The indicator already recorded (409 on recording it again)' })
+  indicatorId?: string;
+
+  @ApiPropertyOptional({ description: 'Seconds until the lock-out ends (429), as in Retry-After' })
+  retryAfterSeconds?: number;
 }

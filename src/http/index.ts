@@ -8,3 +8,5 @@ export { PageQuery } from './pagination';
 export { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from './prefer';
 export { IsZonedTimestamp } from './timestamp';
 export { createValidationPipe, validateShape } from './validation';
+export { ApiStandardErrors } from './api-errors';
+export { schemaRef } from './openapi-schemas';

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RecipientCoverageView } from './recipient-coverage';
+import { schemaRef } from '../http';
+import { BilingualText } from '../requirements';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { playbookFor } from '../../workflows';
 import type { StepState, StepTemplate } from '../../workflows/types';
@@ -7,19 +9,23 @@ import { encodeWithMemos, JsonMemo, JsonText } from '../common';
 import type { IncidentDeadline } from '../clocks';
 import type { Incident } from './incident.entity';
 
+/** Evidence a playbook step expects, as display text. */
+export class ExpectedEvidenceView {
+  @ApiProperty({ example: 'log-export' }) kind!: string;
+  @ApiProperty({ type: BilingualText }) description!: BilingualText;
+}
+
 export class StepView {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['triage', 'containment', 'eradication', 'recovery', 'review', 'reidentification'] })
   phase!: string;
-  @ApiProperty() title!: { zh: string; en: string };
-  @ApiPropertyOptional() guidance?: { zh: string; en: string };
+  @ApiProperty({ type: BilingualText }) title!: BilingualText;
+  @ApiPropertyOptional({ type: BilingualText }) guidance?: BilingualText;
   @ApiProperty({ type: [String] }) roles!: string[];
   @ApiProperty() mandatory!: boolean;
   @ApiProperty({ type: [String] }) requirements!: string[];
-  @ApiPropertyOptional({ description: 'Evidence the playbook expects' }) expectedEvidence?: Array<{
-    kind: string;
-    description: { zh: string; en: string };
-  }>;
+  @ApiPropertyOptional({ type: [ExpectedEvidenceView], description: 'Evidence the playbook expects' })
+  expectedEvidence?: ExpectedEvidenceView[];
   @ApiProperty({ enum: ['open', 'done'] }) status!: string;
   @ApiPropertyOptional() completedAt?: string;
   @ApiPropertyOptional() completedBy?: string;
@@ -35,7 +41,7 @@ export class DeadlineView {
   @ApiPropertyOptional() clockStartedAt?: string;
   @ApiPropertyOptional() dueAt?: string;
   @ApiProperty() escalationLevel!: number;
-  @ApiPropertyOptional({ nullable: true }) acknowledgedAt?: string | null;
+  @ApiProperty({ type: String, nullable: true }) acknowledgedAt!: string | null;
 }
 
 export class PoliceReportView {
@@ -49,6 +55,27 @@ export class PoliceView {
   @ApiProperty({ type: [PoliceReportView] }) reports!: PoliceReportView[];
 }
 
+export class WorkflowRefView {
+  @ApiProperty({ example: 'incident' }) id!: string;
+  @ApiProperty({ example: 2 }) version!: number;
+}
+
+export class InitialReportRefView {
+  @ApiProperty() reportId!: string;
+  @ApiProperty() partial!: boolean;
+}
+
+/** The reports the workflow has seen submitted, by kind (ids of reports; GET …/reports for the reports). */
+export class IncidentReportRefsView {
+  @ApiProperty({
+    type: [InitialReportRefView],
+    description: 'Initial reports in order; a partial one may be completed',
+  })
+  initial!: InitialReportRefView[];
+  @ApiProperty({ type: [String] }) followUps!: string[];
+  @ApiProperty({ type: String, nullable: true }) final!: string | null;
+}
+
 export class IncidentView {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'INC-2026-000042' }) reference!: string;
@@ -58,20 +85,30 @@ export class IncidentView {
   @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
   @ApiProperty({ description: 'Drill (应急演练): never counted as a real incident' }) drill!: boolean;
   @ApiProperty({ example: 'response' }) state!: string;
-  @ApiProperty({ description: 'Full workflow state value (parallel regions included)' }) stateValue!: unknown;
+  @ApiProperty({
+    ...schemaRef('WorkflowStateValue'),
+    description: 'Full workflow state value (parallel regions included)',
+  })
+  stateValue!: unknown;
   @ApiProperty() detectedAt!: string;
-  @ApiPropertyOptional({ nullable: true }) occurredAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) occurredAt!: string | null;
   @ApiProperty({ type: [String] }) affectedSystems!: string[];
   @ApiProperty({ type: [String] }) affectedBusiness!: string[];
-  @ApiPropertyOptional({ nullable: true }) impact!: Record<string, unknown> | null;
-  @ApiProperty() workflow!: { id: string; version: number };
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: ['string', 'number', 'boolean'] },
+    nullable: true,
+    description: 'Impact facts as given (see POST /api/v1/grade-suggestions for the names)',
+  })
+  impact!: Record<string, string | number | boolean> | null;
+  @ApiProperty({ type: WorkflowRefView }) workflow!: WorkflowRefView;
   @ApiProperty({ description: 'Optimistic-concurrency version; send it back as expectedVersion' }) version!: number;
   @ApiProperty({ type: [String], description: "Event types the workflow accepts now from the caller's role" })
   allowedEvents!: string[];
   @ApiProperty({ type: [StepView] }) steps!: StepView[];
   @ApiProperty({ type: [DeadlineView] }) deadlines!: DeadlineView[];
-  @ApiProperty() reports!: unknown;
-  @ApiPropertyOptional({ nullable: true }) dismissReason?: string | null;
+  @ApiProperty({ type: IncidentReportRefsView }) reports!: IncidentReportRefsView;
+  @ApiPropertyOptional({ type: String, nullable: true }) dismissReason?: string | null;
   @ApiProperty({
     type: PoliceView,
     nullable: true,
@@ -103,7 +140,11 @@ export class IncidentEventResult {
   @ApiProperty({ description: 'Drill (应急演练): never counted as a real incident' }) drill!: boolean;
   @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
   @ApiProperty({ example: 'response' }) state!: string;
-  @ApiProperty({ description: 'Full workflow state value (parallel regions included)' }) stateValue!: unknown;
+  @ApiProperty({
+    ...schemaRef('WorkflowStateValue'),
+    description: 'Full workflow state value (parallel regions included)',
+  })
+  stateValue!: unknown;
   @ApiProperty({ description: 'The new optimistic-concurrency version; send it back as expectedVersion' })
   version!: number;
   @ApiProperty({ type: [String], description: "Event types the workflow accepts now from the caller's role" })
@@ -130,7 +171,7 @@ export class IncidentSummaryView {
   @ApiProperty() reference!: string;
   @ApiProperty() title!: string;
   @ApiProperty() category!: string;
-  @ApiProperty() grade!: string;
+  @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
   @ApiProperty() drill!: boolean;
   @ApiProperty() state!: string;
   @ApiProperty() detectedAt!: string;
@@ -298,4 +339,57 @@ function viewWithoutSteps(
     createdAt: i.createdAt,
     updatedAt: i.updatedAt,
   };
+}
+
+/** One audit entry of the incident's timeline (GET …/timeline): the chain link as stored. */
+export class TimelineEntryView {
+  @ApiProperty() seq!: number;
+  @ApiProperty() at!: string;
+  @ApiProperty({ description: 'User id, `system:<component>` for timers and workers, or `bootstrap`' })
+  actorId!: string;
+  @ApiProperty({ type: String, nullable: true }) actorRole!: string | null;
+  @ApiProperty({ type: String, nullable: true }) orgId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) incidentId!: string | null;
+  @ApiProperty({ example: 'incident.event.CONFIRM' }) action!: string;
+  @ApiProperty({ description: 'What changed, as JSON text; payloadDigest is the SHA-256 of its RFC 8785 form' })
+  payload!: string;
+  @ApiProperty() payloadDigest!: string;
+  @ApiProperty() prevHash!: string;
+  @ApiProperty() hash!: string;
+}
+
+export class EvidencingStepView {
+  @ApiProperty() stepId!: string;
+  @ApiProperty() phase!: string;
+  @ApiPropertyOptional() completedAt?: string;
+  @ApiPropertyOptional() completedBy?: string;
+  @ApiProperty({ type: [String] }) evidence!: string[];
+}
+
+export class EvidencedRequirementView {
+  @ApiProperty({ example: 'GBT39204-11.3-b' }) requirementId!: string;
+  @ApiPropertyOptional({ type: BilingualText, description: 'Absent for an id the catalogue does not have' })
+  title?: BilingualText;
+  @ApiProperty({ type: [EvidencingStepView] }) steps!: EvidencingStepView[];
+}
+
+export class OutstandingRequirementView {
+  @ApiProperty() requirementId!: string;
+  @ApiPropertyOptional({ type: BilingualText, description: 'Absent for an id the catalogue does not have' })
+  title?: BilingualText;
+}
+
+export class ComplianceView {
+  @ApiProperty() incidentId!: string;
+  @ApiProperty() reference!: string;
+  @ApiProperty() drill!: boolean;
+  @ApiProperty() state!: string;
+  @ApiProperty({ type: [EvidencedRequirementView], description: 'Requirements completed steps evidenced' })
+  evidenced!: EvidencedRequirementView[];
+  @ApiProperty({
+    type: [OutstandingRequirementView],
+    description: 'Cited requirements no completed step evidences yet',
+  })
+  outstanding!: OutstandingRequirementView[];
+  @ApiProperty({ type: IncidentReportRefsView }) reports!: IncidentReportRefsView;
 }

@@ -20,14 +20,18 @@ import type { Principal } from '../auth';
 import { ErrorBody } from '../http';
 import { sendJson } from '../http';
 import { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from '../http';
+import { ApiStandardErrors } from '../http';
 import { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { IncidentEventBody, StepCompletionDto, StepReopenDto } from './incident-event.dto';
-import { IncidentEventResult, IncidentPage, IncidentView } from './incident.view';
+import { ComplianceView, IncidentEventResult, IncidentPage, IncidentView, TimelineEntryView } from './incident.view';
 import { IncidentsService } from './incidents.service';
 
-/** The answer to a change: the whole incident, or with `Prefer: return=minimal` only the outcome. */
+/**
+ * The answer to a change: the whole incident, or with `Prefer: return=minimal` only the outcome. `anyOf`, not
+ * `oneOf`: the whole incident holds every field of the outcome, so it matches both.
+ */
 const CHANGE_RESPONSE = {
-  schema: { oneOf: [{ $ref: getSchemaPath(IncidentView) }, { $ref: getSchemaPath(IncidentEventResult) }] },
+  schema: { anyOf: [{ $ref: getSchemaPath(IncidentView) }, { $ref: getSchemaPath(IncidentEventResult) }] },
   description:
     'The incident after the change; with `Prefer: return=minimal`, only ' +
     'the outcome (IncidentEventResult) and a `Preference-Applied: ' +
@@ -39,10 +43,10 @@ const PREFER_HEADER = {
   description: 'RFC 7240: `return=minimal` answers with the outcome only (new state, version, allowed events)',
 };
 
+@ApiStandardErrors({ notFound: 'No such incident in your organisation' })
 @ApiTags('incidents')
 @ApiBearerAuth()
 @OrgKinds('operator')
-@ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident in your organisation' })
 @ApiExtraModels(IncidentView, IncidentEventResult)
 @Controller('api/v1/incidents')
 export class IncidentsController {
@@ -58,12 +62,14 @@ export class IncidentsController {
   }
 
   @Get()
+  @ApiOperation({ summary: "Your organisation's incidents, newest first" })
   @ApiOkResponse({ type: IncidentPage, description: 'A page of incidents, newest first' })
   list(@CurrentPrincipal() p: Principal, @Query() q: ListIncidentsQuery) {
     return this.incidents.list(p, q);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'The incident: state, steps, deadlines, reports and the events you may send now' })
   @ApiOkResponse({ type: IncidentView })
   async get(
     @CurrentPrincipal() p: Principal,
@@ -100,6 +106,7 @@ export class IncidentsController {
 
   @Post(':id/steps/:stepId/complete')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Complete a playbook step, with a note and evidence references' })
   @ApiHeader(PREFER_HEADER)
   @ApiOkResponse(CHANGE_RESPONSE)
   @ApiForbiddenResponse({ type: ErrorBody, description: 'The playbook does not let your role complete this step' })
@@ -122,8 +129,18 @@ export class IncidentsController {
 
   @Post(':id/steps/:stepId/reopen')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Reopen a completed step (the playbook says which roles may)' })
   @ApiHeader(PREFER_HEADER)
   @ApiOkResponse(CHANGE_RESPONSE)
+  @ApiForbiddenResponse({ type: ErrorBody, description: 'The playbook does not let your role reopen this step' })
+  @ApiNotFoundResponse({
+    type: ErrorBody,
+    description: "No such incident, or no such step in its playbook (`steps` lists the incident's step ids)",
+  })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description: 'Not accepted in the current state, or expectedVersion is stale',
+  })
   reopenStep(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,
@@ -145,12 +162,14 @@ export class IncidentsController {
 
   @Get(':id/timeline')
   @ApiOperation({ summary: "The incident's audit entries, oldest first" })
+  @ApiOkResponse({ type: [TimelineEntryView] })
   timeline(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.incidents.timeline(p, id);
   }
 
   @Get(':id/compliance')
   @ApiOperation({ summary: 'Requirements evidenced by completed steps, and those still outstanding' })
+  @ApiOkResponse({ type: ComplianceView })
   compliance(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.incidents.compliance(p, id);
   }

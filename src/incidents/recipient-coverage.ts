@@ -1,24 +1,29 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
 import type { Grade } from '../common';
+import { BilingualText } from '../common';
+import { RECIPIENT_KINDS } from '../requirements';
 
 export class NationalChannelView {
   @ApiProperty({ enum: ['hotline', 'web', 'mini-program', 'wechat-account', 'email', 'fax'] }) kind!: string;
   @ApiProperty({ example: '12387' }) value!: string;
-  @ApiProperty({ example: { zh: '12387 网络安全事件报告热线', en: '12387 incident-reporting hotline' } }) label!: {
-    zh: string;
-    en: string;
-  };
+  @ApiProperty({
+    type: BilingualText,
+    example: { zh: '12387 网络安全事件报告热线', en: '12387 incident-reporting hotline' },
+  })
+  label!: BilingualText;
 }
 
 export class RecipientCoverageView {
   @ApiProperty({
-    type: [String],
+    enum: RECIPIENT_KINDS,
+    isArray: true,
     description: 'Recipient kinds the reporting rule (and any sector regulator rule) requires for this incident',
   })
   required!: string[];
   @ApiProperty({
-    type: [String],
+    enum: RECIPIENT_KINDS,
+    isArray: true,
     description:
       'Required kinds nobody would receive: no department of this ' +
       'deployment, no active external recipient. Report to them another way.',

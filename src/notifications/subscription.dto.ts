@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -36,7 +36,8 @@ export class CreateSubscriptionDto {
       ('(sealed, shown as ***). A destination written as an IP address the ' +
         "deployment's egress policy refuses is a 400 on config.url / " +
         'config.host.'),
-    type: Object,
+    type: 'object',
+    additionalProperties: true,
   })
   @IsObject()
   config!: Record<string, unknown>;
@@ -72,8 +73,7 @@ export class CreateSubscriptionDto {
 
   @ApiPropertyOptional({
     enum: DRILL_FILTERS,
-    default: 'include',
-    description: 'include: drills and real incidents; exclude: real only; only: drills only',
+    description: 'include (the default): drills and real incidents; exclude: real only; only: drills only',
   })
   @IsOptional()
   @IsIn(DRILL_FILTERS as unknown as string[])
@@ -89,12 +89,12 @@ export class CreateSubscriptionDto {
   @IsIn(ESCALATION_ROLES as unknown as string[], { each: true })
   roles?: string[];
 
-  @ApiPropertyOptional({ enum: LOCALES, default: 'zh-CN' })
+  @ApiPropertyOptional({ enum: LOCALES, description: 'Default zh-CN' })
   @IsOptional()
   @IsIn(LOCALES as unknown as string[])
   locale?: Locale;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ description: 'Default true' })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
@@ -109,7 +109,8 @@ export class UpdateSubscriptionDto {
   @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 200) name?: string;
 
   @ApiPropertyOptional({
-    type: Object,
+    type: 'object',
+    additionalProperties: true,
     description:
       'Replaces the whole config; a URL equal to the masked one shown, or a ' +
       'header value of ***, keeps the stored value',
@@ -164,7 +165,8 @@ export class SubscriptionView {
   @ApiProperty() name!: string;
   @ApiProperty({ enum: CHANNEL_KINDS }) channel!: ChannelKind;
   @ApiProperty({
-    type: Object,
+    type: 'object',
+    additionalProperties: true,
     description:
       'Write-only parts are shown as ***: tokens carried in URLs ' +
       '(access_token, key, hook path) and custom header values',
@@ -195,6 +197,8 @@ export class TestResultView {
   @ApiProperty() deliveryId!: string;
 }
 
+/** One notification sent for an incident (not a report's delivery: ReportDeliveryView). */
+@ApiSchema({ name: 'NotificationDeliveryView' })
 export class DeliveryView {
   @ApiProperty() id!: string;
   @ApiProperty() event!: string;
@@ -204,10 +208,10 @@ export class DeliveryView {
   @ApiProperty({ enum: CHANNEL_KINDS }) channel!: ChannelKind;
   @ApiProperty({ enum: ['queued', 'delivered', 'failed', 'dead'] }) status!: string;
   @ApiProperty() attempts!: number;
-  @ApiPropertyOptional({ nullable: true, type: Number }) lastStatus!: number | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) lastError!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) deliveredAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) reportId!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) lastStatus!: number | null;
+  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({ nullable: true, type: String }) deliveredAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reportId!: string | null;
   @ApiProperty() title!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;

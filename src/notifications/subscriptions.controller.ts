@@ -4,7 +4,6 @@ import {
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -20,12 +19,13 @@ import {
   UpdateSubscriptionDto,
 } from './subscription.dto';
 import { SubscriptionsService } from './subscriptions.service';
+import { ApiStandardErrors } from '../http';
 
 /** An organisation's notification subscriptions; operators and departments alike, admins only. */
+@ApiStandardErrors({ notFound: 'No such subscription in your organisation' })
 @ApiTags('notifications')
 @ApiBearerAuth()
 @Roles('admin')
-@ApiNotFoundResponse({ type: ErrorBody, description: 'No such subscription in your organisation' })
 @Controller('api/v1/notification-subscriptions')
 export class SubscriptionsController {
   constructor(private readonly subs: SubscriptionsService) {}
@@ -39,18 +39,21 @@ export class SubscriptionsController {
   }
 
   @Get()
+  @ApiOperation({ summary: "Your organisation's subscriptions" })
   @ApiOkResponse({ type: [SubscriptionView] })
   list(@CurrentPrincipal() p: Principal) {
     return this.subs.list(p);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One subscription' })
   @ApiOkResponse({ type: SubscriptionView })
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.subs.get(p, id);
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a subscription; fields left out stay as they are' })
   @ApiOkResponse({ type: SubscriptionView })
   @ApiBadRequestResponse({ type: ErrorBody })
   update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSubscriptionDto) {
@@ -59,6 +62,7 @@ export class SubscriptionsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a subscription' })
   @ApiNoContentResponse({ description: 'Deleted; its delivery log stays' })
   async remove(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.subs.remove(p, id);
@@ -74,6 +78,7 @@ export class SubscriptionsController {
 }
 
 /** The notification delivery log of an incident. */
+@ApiStandardErrors({ notFound: 'No such incident in your organisation' })
 @ApiTags('notifications')
 @ApiBearerAuth()
 @OrgKinds('operator')
@@ -86,7 +91,6 @@ export class IncidentNotificationsController {
     summary: 'Notifications sent for this incident: channel, subscription, status, attempts, last error',
   })
   @ApiOkResponse({ type: [DeliveryView] })
-  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident in your organisation' })
   list(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.subs.incidentDeliveries(p, id);
   }

@@ -39,8 +39,7 @@ export class CreateServiceProviderDto {
   @ApiPropertyOptional({ example: 'HT-2026-017' }) @IsOptional() @IsString() @Length(1, 200) contractReference?: string;
 
   @ApiPropertyOptional({
-    description: 'The contract obliges the provider to report incidents to us (NCIRM-2025-providers)',
-    default: false,
+    description: 'The contract obliges the provider to report incidents to us (NCIRM-2025-providers). Default false.',
   })
   @IsOptional()
   @IsBoolean()
@@ -59,26 +58,26 @@ export class UpdateServiceProviderDto {
   @IsIn(PROVIDER_SERVICES, { each: true })
   services?: ProviderService[];
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) contactName?: string;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @ValidateIf((o: UpdateServiceProviderDto) => o.phone !== null)
   @IsOptional()
   @IsString()
   @Matches(PHONE, { message: 'phone may hold digits, spaces and + ( ) - only (3-40 characters)' })
   phone?: string | null;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @ValidateIf((o: UpdateServiceProviderDto) => o.email !== null)
   @IsOptional()
   @IsEmail()
   @Length(3, 320)
   email?: string | null;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @ValidateIf((o: UpdateServiceProviderDto) => o.contractReference !== null)
   @IsOptional()
   @IsString()
   @Length(1, 200)
   contractReference?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() reportingClause?: boolean;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @ValidateIf((o: UpdateServiceProviderDto) => o.notes !== null)
   @IsOptional()
   @IsString()

@@ -3,8 +3,6 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -14,10 +12,14 @@ import type { Principal } from '../auth';
 import { ErrorBody } from '../http';
 import { CreateServiceProviderDto, ServiceProviderView, UpdateServiceProviderDto } from './service-provider.dto';
 import { ServiceProvidersService } from './service-providers.service';
+import { ApiStandardErrors } from '../http';
 
+@ApiStandardErrors({
+  notFound: 'No such service provider in your organisation',
+  forbidden: 'Operators only; writing needs the admin or leader role',
+})
 @ApiTags('service-providers')
 @ApiBearerAuth()
-@ApiForbiddenResponse({ type: ErrorBody, description: 'Operators only; writing needs the admin or leader role' })
 @OrgKinds('operator')
 @Controller('api/v1/service-providers')
 export class ServiceProvidersController {
@@ -36,6 +38,7 @@ export class ServiceProvidersController {
 
   @Post()
   @Roles('admin', 'leader')
+  @ApiOperation({ summary: 'Record a service provider and its contract terms' })
   @ApiCreatedResponse({ type: ServiceProviderView })
   @ApiBadRequestResponse({ type: ErrorBody })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateServiceProviderDto) {
@@ -44,9 +47,9 @@ export class ServiceProvidersController {
 
   @Patch(':id')
   @Roles('admin', 'leader')
+  @ApiOperation({ summary: 'Change a service provider; null clears phone, email, contractReference or notes' })
   @ApiOkResponse({ type: ServiceProviderView })
   @ApiBadRequestResponse({ type: ErrorBody })
-  @ApiNotFoundResponse({ type: ErrorBody })
   update(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,

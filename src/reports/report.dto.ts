@@ -51,6 +51,8 @@ export class CreateReportDto {
 /** Fields left out stay as they are; null is refused here (a null inside `fields` clears that field). */
 export class UpdateReportDto {
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: ['string', 'null'] },
     description: 'Field code → text (codes from requirements/reporting-rules.yaml reportFields); null clears a field',
     example: { cause: '供应商远程运维账号被盗用，攻击者植入勒索软件', location: '上海市浦东新区主数据中心' },
   })
@@ -181,6 +183,8 @@ export class CreateRecipientDto {
   @ApiProperty({ enum: RECIPIENT_CHANNELS }) @IsIn(RECIPIENT_CHANNELS) channel!: RecipientChannel;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description:
       'Channel config: webhook { url, headers?, timeoutMs? }; email { host, ' +
       'port, secure, from, to[], auth?: { user }, ... }',
@@ -207,7 +211,10 @@ export class CreateRecipientDto {
 /** Every field optional; null is refused (a recipient's secret can be replaced, not removed). */
 export class UpdateRecipientDto {
   @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOmittable() @IsObject() config?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Replaces the whole config' })
+  @IsOmittable()
+  @IsObject()
+  config?: Record<string, unknown>;
   @ApiPropertyOptional() @IsOmittable() @IsString() @Length(16, 500) secret?: string;
   @ApiPropertyOptional() @IsOmittable() @IsBoolean() drill?: boolean;
   @ApiPropertyOptional() @IsOmittable() @IsBoolean() active?: boolean;

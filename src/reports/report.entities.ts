@@ -1,18 +1,13 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Grade } from '../common';
+import { RECIPIENT_KINDS, type RecipientKind } from '../requirements';
 
 export const REPORT_KINDS = ['initial', 'followUp', 'final'] as const;
 export type ReportKindCode = (typeof REPORT_KINDS)[number];
 export const REPORT_STATUSES = ['draft', 'approved', 'submitted'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
-export const RECIPIENT_KINDS = [
-  'protection-department',
-  'public-security',
-  'own-cyberspace-body',
-  'provincial-cyberspace-department',
-  'sector-regulator',
-] as const;
-export type RecipientKindCode = (typeof RECIPIENT_KINDS)[number];
+export { RECIPIENT_KINDS };
+export type RecipientKindCode = RecipientKind;
 export const RECIPIENT_CHANNELS = ['email', 'webhook'] as const;
 export type RecipientChannel = (typeof RECIPIENT_CHANNELS)[number];
 

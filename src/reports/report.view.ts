@@ -1,8 +1,15 @@
 import { splitConfigSecrets } from '../common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { OUT_OF_BAND_MEANS } from './report.dto';
 import type { OrganisationRecord } from '../accounts';
 import { RecipientCoverageView } from '../incidents';
-import type { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './report.entities';
+import {
+  RECIPIENT_KINDS,
+  type Report,
+  type ReportDelivery,
+  type ReportInfoRequest,
+  type ReportRecipient,
+} from './report.entities';
 
 export const REPORT_SCHEMA = 'lianfang.report/v1';
 
@@ -15,69 +22,99 @@ export class InfoRequestView {
   @ApiProperty() requestedAt!: string;
 }
 
+/** One delivery attempt, or for an out-of-band delivery the liaison's record of how it was made. */
+export class DeliveryAttemptView {
+  @ApiProperty() at!: string;
+  @ApiProperty() ok!: boolean;
+  @ApiPropertyOptional({ description: 'HTTP status or SMTP reply code' }) status?: number;
+  @ApiPropertyOptional() error?: string;
+  @ApiPropertyOptional({ enum: OUT_OF_BAND_MEANS, description: 'Out-of-band: how the liaison reported' })
+  means?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Out-of-band: what the recipient gave back' })
+  reference?: string | null;
+  @ApiPropertyOptional({ description: 'Out-of-band: who recorded it' }) recordedBy?: string;
+}
+
+/** One submitted report's delivery to one recipient (not a notification delivery: NotificationDeliveryView). */
+@ApiSchema({ name: 'ReportDeliveryView' })
 export class DeliveryView {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['inbox', 'email', 'webhook', 'out-of-band'] }) channel!: string;
-  @ApiProperty({
-    enum: [
-      'protection-department',
-      'public-security',
-      'own-cyberspace-body',
-      'provincial-cyberspace-department',
-      'sector-regulator',
-    ],
-  })
-  recipientKind!: string;
+  @ApiProperty({ enum: RECIPIENT_KINDS }) recipientKind!: string;
   @ApiProperty() recipientName!: string;
-  @ApiPropertyOptional({ nullable: true }) departmentOrgId!: string | null;
-  @ApiPropertyOptional({ nullable: true }) recipientId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'A department of this deployment (inbox)' })
+  departmentOrgId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'An external recipient (email, webhook)' })
+  recipientId!: string | null;
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status!: string;
   @ApiProperty() attempts!: number;
-  @ApiProperty({ description: 'Each delivery attempt: { at, ok, status?, error? }' }) attemptLog!: unknown[];
-  @ApiPropertyOptional({ nullable: true }) lastError!: string | null;
-  @ApiPropertyOptional({ nullable: true }) deliveredAt!: string | null;
+  @ApiProperty({ type: [DeliveryAttemptView] }) attemptLog!: DeliveryAttemptView[];
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty({ type: String, nullable: true }) deliveredAt!: string | null;
   @ApiProperty() ackDueAt!: string;
-  @ApiPropertyOptional({ nullable: true }) acknowledgedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) ackNote!: string | null;
+  @ApiProperty({ type: String, nullable: true }) acknowledgedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) ackNote!: string | null;
   @ApiProperty({ description: 'Escalation steps taken because the report was not acknowledged in time' })
   ackEscalationLevel!: number;
 }
+
+export class ReportIncidentRefView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'INC-2026-000042' }) reference!: string;
+}
+
+export class ReportOrganisationView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: '某证券公司' }) name!: string;
+  @ApiProperty({ example: 'finance' }) sector!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'cii' }) operatorKind!: string | null;
+}
+
+export class ReportRefView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'INC-2026-000042-R1' }) reference!: string;
+}
+
+export class AuditHeadView {
+  @ApiProperty({ example: 1042 }) seq!: number;
+  @ApiProperty({ example: '9f2c…' }) hash!: string;
+}
+
+const FIELD_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
 /** The report as its recipients see it (JSON of external deliveries, department inbox): the stable schema. */
 export class ReportDocumentView {
   @ApiProperty({ example: REPORT_SCHEMA }) schema!: string;
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'INC-2026-000042-R1' }) reference!: string;
-  @ApiProperty({ example: { id: 'uuid', reference: 'INC-2026-000042' } }) incident!: { id: string; reference: string };
-  @ApiProperty({ example: { id: 'uuid', name: '某证券公司', sector: 'finance', operatorKind: 'cii' } })
-  organisation!: { id: string; name: string; sector: string; operatorKind: string | null };
+  @ApiProperty({ type: ReportIncidentRefView }) incident!: ReportIncidentRefView;
+  @ApiProperty({ type: ReportOrganisationView }) organisation!: ReportOrganisationView;
   @ApiProperty({ enum: ['initial', 'followUp', 'final'] }) kind!: string;
   @ApiProperty() partial!: boolean;
   @ApiProperty({ description: 'A drill (演练) report: not a real incident' }) drill!: boolean;
   @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
   @ApiProperty() category!: string;
   @ApiProperty({ example: 'RR-cii' }) ruleId!: string;
-  @ApiProperty({ description: 'Field code → text' }) fields!: Record<string, string>;
-  @ApiProperty({ description: 'Field code → Chinese label, for every code in fields or requiredFields' })
+  @ApiProperty({ ...FIELD_MAP, description: 'Field code → text' }) fields!: Record<string, string>;
+  @ApiProperty({ ...FIELD_MAP, description: 'Field code → Chinese label, for every code in fields or requiredFields' })
   fieldLabels!: Record<string, string>;
   @ApiProperty({ type: [String] }) requiredFields!: string[];
   @ApiProperty({ type: [String], description: 'Partial initial report: fields still owed' }) owedFields!: string[];
-  @ApiPropertyOptional({ nullable: true, description: 'The report this one corrects' }) corrects!: {
-    id: string;
-    reference: string;
-  } | null;
-  @ApiPropertyOptional({ nullable: true }) submittedAt!: string | null;
-  @ApiPropertyOptional({
+  @ApiProperty({ type: ReportRefView, nullable: true, description: 'The report this one corrects' })
+  corrects!: ReportRefView | null;
+  @ApiProperty({ type: String, nullable: true }) submittedAt!: string | null;
+  @ApiProperty({
+    type: AuditHeadView,
     nullable: true,
     description:
       "The operator's audit head (sequence and hash of its newest audit " +
       'entry) when it submitted this report. Keep it: ' +
       ("if the operator's trail is ever rolled back past it, its verification " +
         'shows report-head-mismatch, and your copy proves what was there.'),
-    example: { seq: 1042, hash: '9f2c…' },
   })
-  auditHead!: { seq: number; hash: string } | null;
-  @ApiPropertyOptional({
+  auditHead!: AuditHeadView | null;
+  @ApiProperty({
+    type: String,
     nullable: true,
     description: 'SHA-256 over the RFC 8785 form of the submitted content (this document with contentDigest null)',
   })
@@ -95,10 +132,10 @@ export class ReportView extends ReportDocumentView {
   @ApiProperty() createdBy!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
-  @ApiPropertyOptional({ nullable: true }) approvedBy!: string | null;
-  @ApiPropertyOptional({ nullable: true }) approvedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) submittedBy!: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'Submitted reports that correct this one' })
+  @ApiProperty({ type: String, nullable: true }) approvedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true }) approvedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) submittedBy!: string | null;
+  @ApiProperty({ type: [String], description: 'Submitted reports that correct this one' })
   correctedBy!: string[];
   @ApiProperty({ type: [DeliveryView] }) deliveries!: DeliveryView[];
   @ApiProperty({ type: [InfoRequestView] }) infoRequests!: InfoRequestView[];
@@ -116,7 +153,7 @@ export class IncidentReportsView {
     description: 'Fields owed since a partial initial report; empty once a complete one went in',
   })
   owedFields!: string[];
-  @ApiPropertyOptional({ nullable: true }) owedSince!: string | null;
+  @ApiProperty({ type: String, nullable: true }) owedSince!: string | null;
   @ApiProperty({ type: [InfoRequestView], description: 'Requests for more information from departments, newest first' })
   infoRequests!: InfoRequestView[];
 }
@@ -127,18 +164,18 @@ export class OnwardView {
   @ApiProperty({ type: [String], example: ['国家网信部门', '国务院公安部门'] }) to!: string[];
   @ApiProperty() escalationLevel!: number;
   @ApiProperty({ type: [Number], description: 'Reminders sent, as percent of the window' }) reminded!: number[];
-  @ApiPropertyOptional({ nullable: true }) reference!: string | null;
-  @ApiPropertyOptional({ nullable: true }) forwardedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) reference!: string | null;
+  @ApiProperty({ type: String, nullable: true }) forwardedAt!: string | null;
 }
 
 export class InboxItemView {
   @ApiProperty({ type: ReportDocumentView }) report!: ReportDocumentView;
   @ApiProperty() receivedAt!: string;
   @ApiProperty() ackDueAt!: string;
-  @ApiPropertyOptional({ nullable: true }) acknowledgedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) ackNote!: string | null;
+  @ApiProperty({ type: String, nullable: true }) acknowledgedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) ackNote!: string | null;
   @ApiProperty({ description: 'Past the acknowledgement or onward deadline and not done' }) overdue!: boolean;
-  @ApiPropertyOptional({
+  @ApiProperty({
     type: OnwardView,
     nullable: true,
     description: 'Grades I/II: the department must pass the report on (rule onward)',
@@ -156,10 +193,15 @@ export class InboxPage {
 
 export class RecipientView {
   @ApiProperty() id!: string;
-  @ApiProperty() kind!: string;
+  @ApiProperty({ enum: RECIPIENT_KINDS }) kind!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ['email', 'webhook'] }) channel!: string;
-  @ApiProperty() config!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The channel's config as configured (see CreateRecipientDto), write-only parts shown as ***",
+  })
+  config!: Record<string, unknown>;
   @ApiProperty({ description: 'A secret is stored (never shown)' }) hasSecret!: boolean;
   @ApiProperty() drill!: boolean;
   @ApiProperty() active!: boolean;

@@ -1,14 +1,12 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
@@ -32,11 +30,14 @@ import { ReportDocuments } from './report-documents.service';
 import { ReportDrafting } from './report-drafting.service';
 import { ReportSubmission } from './report-submission.service';
 import { ReportViews } from './report-views.service';
+import { ApiStandardErrors } from '../http';
 
+@ApiStandardErrors({
+  notFound: 'No such incident or report in your organisation',
+  forbidden: 'Your role or organisation kind may not do this',
+})
 @ApiTags('reports')
 @ApiBearerAuth()
-@ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident or report in your organisation' })
-@ApiForbiddenResponse({ type: ErrorBody, description: 'Your role or organisation kind may not do this' })
 @Controller('api/v1')
 export class ReportsController {
   constructor(
@@ -75,6 +76,7 @@ export class ReportsController {
 
   @Get('reports/:id')
   @OrgKinds('operator')
+  @ApiOperation({ summary: 'One report with its deliveries and requests for information' })
   @ApiOkResponse({ type: ReportView })
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.views.get(p, id);
@@ -150,30 +152,37 @@ export class ReportsController {
   }
 
   @Get('reports/:id/render.html')
-  @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  @ApiProduces('text/html')
   @ApiOperation({
     summary:
       'Printable Chinese HTML of the report (self-contained, print CSS); for ' +
       'the operator, or a department it was submitted to',
   })
-  @ApiOkResponse({ description: 'text/html', schema: { type: 'string' } })
-  render(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.documents.renderHtml(p, id);
+  @ApiOkResponse({ description: 'The report as HTML', content: { 'text/html': { schema: { type: 'string' } } } })
+  async render(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    const html = await this.documents.renderHtml(p, id);
+    // Set once the HTML exists: a @Header content type is set before the handler runs, and an error
+    // answer (JSON) then went out labelled text/html.
+    res.type('text/html; charset=utf-8');
+    return html;
   }
 }
 
+@ApiStandardErrors({ notFound: 'No such recipient in your organisation' })
 @ApiTags('reports')
 @ApiBearerAuth()
 @OrgKinds('operator')
 @Roles('admin')
-@ApiNotFoundResponse({ type: ErrorBody })
 @Controller('api/v1/report-recipients')
 export class RecipientsController {
   constructor(private readonly recipients: RecipientsService) {}
 
   @Get()
+  @ApiOperation({ summary: "Your organisation's external report recipients" })
   @ApiOkResponse({ type: [RecipientView] })
   list(@CurrentPrincipal() p: Principal) {
     return this.recipients.list(p);
@@ -190,16 +199,17 @@ export class RecipientsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change an external recipient; fields left out stay as they are' })
   @ApiOkResponse({ type: RecipientView })
   update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateRecipientDto) {
     return this.recipients.update(p, id, dto);
   }
 }
 
+@ApiStandardErrors({ notFound: 'No such report addressed to your department' })
 @ApiTags('inbox')
 @ApiBearerAuth()
 @OrgKinds('department')
-@ApiNotFoundResponse({ type: ErrorBody, description: 'No such report addressed to your department' })
 @Controller('api/v1/inbox/reports')
 export class InboxController {
   constructor(private readonly inbox: InboxService) {}
@@ -212,6 +222,7 @@ export class InboxController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One report addressed to your department, with its acknowledgement and onward state' })
   @ApiOkResponse({ type: InboxItemView })
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.inbox.get(p, id);
@@ -220,6 +231,7 @@ export class InboxController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles('department-officer', 'admin')
+  @ApiOperation({ summary: 'Acknowledge receipt of a report (stops its acknowledgement clock)' })
   @ApiOkResponse({ type: InboxItemView })
   acknowledge(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AcknowledgeDto) {
     return this.inbox.acknowledge(p, id, dto.note);

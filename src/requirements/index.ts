@@ -13,3 +13,4 @@ export { computeCoverage } from './coverage';
 export type { Citation, CoverageReport, CoverageRow } from './coverage';
 export { formatCoverage } from './coverage-format';
 export { ImpactFactsDto } from './impact-facts.dto';
+export { BilingualText } from './requirements.dto';

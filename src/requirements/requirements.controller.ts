@@ -6,7 +6,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorBody } from '../http';
 import { ImpactFactsDto } from './impact-facts.dto';
@@ -15,18 +14,21 @@ import {
   GradeSuggestionView,
   ListRequirementsQuery,
   ReportingRulesQuery,
+  ReportingRulesView,
   RequirementDetailView,
   RequirementView,
+  TaxonomyView,
 } from './requirements.dto';
 import { RequirementsService } from './requirements.service';
+import { ApiStandardErrors } from '../http';
 
 /**
  * The catalogue as data for clients: any authenticated role of either organisation kind may read it
  * (operators see what they owe, departments what they receive), hence no @Roles/@OrgKinds.
  */
+@ApiStandardErrors({ notFound: 'No requirement item with this id' })
 @ApiTags('requirements')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorBody })
 @Controller('api/v1')
 export class RequirementsController {
   constructor(private readonly requirements: RequirementsService) {}
@@ -59,28 +61,14 @@ export class RequirementsController {
   @ApiOperation({
     summary: 'Incident categories (flat, with parent and children), grades I–IV with criteria, early-warning levels',
   })
-  @ApiOkResponse({
-    description:
-      '{ categorySource, categories: [{ code, name, parent, children, ' +
-      'origin, confidence }], gradingSource, gradingDimensions, grades: [{ ' +
-      'code, rank, name, reportMandatory, criteria }], earlyWarningLevels: ' +
-      '[{ code, rank, name }] }',
-  })
+  @ApiOkResponse({ type: TaxonomyView })
   taxonomy() {
     return this.requirements.taxonomy();
   }
 
   @Get('reporting-rules')
   @ApiOperation({ summary: 'Reporting rules per operator kind: recipients, report deadlines and required fields' })
-  @ApiOkResponse({
-    description:
-      '{ calendar: { timeZone, workingDays, years: [{ year, source, ' +
-      'holidays: [{ name, from, to }], workdays }] }, reportMandatory? (when ' +
-      'grade is given), rules: [{ id, operatorKind, grades, recipients, ' +
-      'requirementIds, reports: { initial: { within, dayKind, clockStartsAt, ' +
-      'dueAt? (with detectedAt), requiredFields: [{ code, label }], ' +
-      'minimumFields }, followUp, final, onward? } }] }',
-  })
+  @ApiOkResponse({ type: ReportingRulesView })
   @ApiBadRequestResponse({ type: ErrorBody })
   reportingRules(@Query() q: ReportingRulesQuery) {
     return this.requirements.reportingRules(q);

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { IsZonedTimestamp } from '../http';
 import { GRADES, OPERATOR_KINDS, type Grade, type OperatorKind } from '../common';
+import { BilingualText } from '../common';
 
 /**
  * Short source codes accepted by the `source` filter. The catalogue's document ids carry an edition
@@ -85,10 +86,8 @@ export class ReportingRulesQuery {
 
 // ---- response documentation (Swagger only; the service builds plain objects of these shapes) ----
 
-export class BilingualText {
-  @ApiProperty({ example: '向保护工作部门和公安机关报告事件' }) zh!: string;
-  @ApiProperty({ example: 'Report incidents to the protection department and public security' }) en!: string;
-}
+// Defined beside the other shared building blocks, so views outside the catalogue use it too.
+export { BilingualText };
 
 export class ChapterRef {
   @ApiProperty({ example: '11' }) number!: string;
@@ -168,9 +167,20 @@ export class CoverageView {
   unknown!: CitationView[];
 }
 
+export class FiredGradeRuleView {
+  @ApiProperty({ example: 'GS-I-cii-outage' }) ruleId!: string;
+  @ApiProperty({ enum: GRADES }) grade!: string;
+  @ApiProperty({ type: BilingualText }) rationale!: BilingualText;
+  @ApiProperty({ enum: CONFIDENCES, description: 'Whether its threshold was read in the final text' })
+  confidence!: string;
+  @ApiProperty({ description: 'The grading-guide item it follows' }) source!: string;
+  @ApiPropertyOptional({ description: 'Where the value comes from, when not confirmed' }) note?: string;
+}
+
 export class GradeSuggestionView {
   @ApiProperty({ enum: GRADES, description: 'Suggested grade; the commander decides' }) grade!: string;
   @ApiProperty({
+    type: [FiredGradeRuleView],
     description:
       'Every rule whose conditions hold, in rule-set order; the most severe ' +
       'grade among them is the suggestion. Each names the grading-guide item ' +
@@ -190,18 +200,167 @@ export class GradeSuggestionView {
       },
     ],
   })
-  fired!: Array<{
-    ruleId: string;
-    grade: string;
-    rationale: BilingualText;
-    confidence: string;
-    source: string;
-    note?: string;
-  }>;
+  fired!: FiredGradeRuleView[];
   @ApiProperty({
     enum: CONFIDENCES,
     description:
       'Confidence of the rule set as a whole: unverified while some of its thresholds are (see each fired rule)',
   })
   confidence!: string;
+}
+
+// ---- GET /api/v1/taxonomy ----
+
+const CLOCK_STARTS = ['detectedAt', 'occurredAt', 'handlingEndedAt', 'receivedAt', 'crimeSuspectedAt'] as const;
+const DAY_KINDS = ['calendar', 'working'] as const;
+const RECIPIENT_KIND_CODES = [
+  'protection-department',
+  'public-security',
+  'own-cyberspace-body',
+  'provincial-cyberspace-department',
+  'sector-regulator',
+] as const;
+
+export class CategoryView {
+  @ApiProperty({ example: 'ransomware' }) code!: string;
+  @ApiProperty({ type: BilingualText }) name!: BilingualText;
+  @ApiProperty({ type: String, nullable: true, example: 'malware' }) parent!: string | null;
+  @ApiProperty({ enum: ['standard', 'product'], description: 'From the standard, or added by this product' })
+  origin!: string;
+  @ApiProperty({ enum: CONFIDENCES }) confidence!: string;
+  @ApiProperty({ type: [String], description: 'Codes of the categories whose parent this is' }) children!: string[];
+}
+
+export class GradingDimensionView {
+  @ApiProperty({ example: 'cii' }) code!: string;
+  @ApiProperty({ type: BilingualText }) name!: BilingualText;
+}
+
+export class GradeCriterionView {
+  @ApiProperty({ example: 'cii' }) dimension!: string;
+  @ApiProperty({ type: BilingualText }) description!: BilingualText;
+}
+
+export class GradeDefinitionView {
+  @ApiProperty({ enum: GRADES }) code!: string;
+  @ApiProperty({ example: 1 }) rank!: number;
+  @ApiProperty({ type: BilingualText }) name!: BilingualText;
+  @ApiProperty({ enum: CONFIDENCES }) confidence!: string;
+  @ApiProperty({ description: 'Whether an incident of this grade must be reported' }) reportMandatory!: boolean;
+  @ApiProperty({ enum: CONFIDENCES }) thresholdsConfidence!: string;
+  @ApiProperty({ type: [GradeCriterionView] }) criteria!: GradeCriterionView[];
+}
+
+export class EarlyWarningLevelView {
+  @ApiProperty({ enum: ['red', 'orange', 'yellow', 'blue'] }) code!: string;
+  @ApiProperty({ example: 1 }) rank!: number;
+  @ApiProperty({ type: BilingualText }) name!: BilingualText;
+  @ApiProperty({ enum: CONFIDENCES }) confidence!: string;
+}
+
+export class TaxonomyView {
+  @ApiProperty({ description: 'Where the categories come from' }) categorySource!: string;
+  @ApiProperty({ type: [CategoryView], description: 'Flat, each with its parent and its children' })
+  categories!: CategoryView[];
+  @ApiProperty({ description: 'Where the grades come from' }) gradingSource!: string;
+  @ApiProperty({ type: [GradingDimensionView] }) gradingDimensions!: GradingDimensionView[];
+  @ApiProperty({ type: [GradeDefinitionView], description: 'I (most severe) to IV' }) grades!: GradeDefinitionView[];
+  @ApiProperty({ type: [EarlyWarningLevelView] }) earlyWarningLevels!: EarlyWarningLevelView[];
+}
+
+// ---- GET /api/v1/reporting-rules ----
+
+export class HolidayPeriodView {
+  @ApiProperty({ example: '春节' }) name!: string;
+  @ApiProperty({ example: '2026-02-15', description: 'First day off (YYYY-MM-DD)' }) from!: string;
+  @ApiProperty({ example: '2026-02-23', description: 'Last day off (YYYY-MM-DD)' }) to!: string;
+}
+
+export class CalendarYearView {
+  @ApiProperty({ example: 2026 }) year!: number;
+  @ApiProperty({ description: 'The notice the days come from' }) source!: string;
+  @ApiProperty({ type: [HolidayPeriodView] }) holidays!: HolidayPeriodView[];
+  @ApiProperty({ type: [String], description: 'Weekend days that are working days (调休上班), YYYY-MM-DD' })
+  workdays!: string[];
+}
+
+export class ReportingCalendarView {
+  @ApiProperty({ example: 'Asia/Shanghai' }) timeZone!: string;
+  @ApiProperty({ type: [String], description: 'Working days absent a notice for the year' }) workingDays!: string[];
+  @ApiProperty({ type: [CalendarYearView] }) years!: CalendarYearView[];
+  @ApiPropertyOptional() note?: string;
+}
+
+export class RequiredWhenView {
+  @ApiProperty({ type: [String], description: 'Required only for incidents of these categories' })
+  category!: string[];
+}
+
+export class ReportFieldView {
+  @ApiProperty({ example: 'cause' }) code!: string;
+  @ApiProperty({ type: BilingualText }) label!: BilingualText;
+  @ApiPropertyOptional({ type: RequiredWhenView, description: 'Without a `category` filter: when the field applies' })
+  requiredWhen?: RequiredWhenView;
+}
+
+export class TimedReportView {
+  @ApiProperty({ example: 'PT1H', description: 'ISO 8601 duration' }) within!: string;
+  @ApiProperty({ enum: DAY_KINDS }) dayKind!: string;
+  @ApiProperty({ enum: CLOCK_STARTS }) clockStartsAt!: string;
+  @ApiPropertyOptional({ description: 'With `detectedAt` and a clock that starts then: when the report is due' })
+  dueAt?: string;
+  @ApiProperty({ type: [ReportFieldView] }) requiredFields!: ReportFieldView[];
+  @ApiProperty({ type: [String] }) requirementIds!: string[];
+  @ApiProperty({ enum: CONFIDENCES }) confidence!: string;
+  @ApiPropertyOptional() source?: string;
+  @ApiPropertyOptional() note?: string;
+}
+
+export class InitialReportRuleView extends TimedReportView {
+  @ApiProperty({ type: [ReportFieldView], description: 'What a partial initial report must hold' })
+  minimumFields!: ReportFieldView[];
+}
+
+export class FollowUpReportRuleView {
+  @ApiProperty({ enum: ['on-development'] }) trigger!: string;
+  @ApiPropertyOptional({ example: 'P1D', description: 'Product default reminder cadence' }) within?: string;
+  @ApiPropertyOptional({ enum: ['product-default'] }) withinBasis?: string;
+  @ApiProperty({ type: [ReportFieldView] }) requiredFields!: ReportFieldView[];
+  @ApiProperty({ type: [String] }) requirementIds!: string[];
+  @ApiProperty({ enum: CONFIDENCES }) confidence!: string;
+  @ApiPropertyOptional() note?: string;
+}
+
+export class OnwardReportRuleView extends TimedReportView {
+  @ApiProperty({ enum: GRADES, isArray: true }) grades!: string[];
+  @ApiProperty({ enum: RECIPIENT_KIND_CODES }) from!: string;
+  @ApiProperty({ type: [BilingualText] }) to!: BilingualText[];
+}
+
+export class RuleReportsView {
+  @ApiProperty({ type: InitialReportRuleView }) initial!: InitialReportRuleView;
+  @ApiProperty({ type: FollowUpReportRuleView }) followUp!: FollowUpReportRuleView;
+  @ApiProperty({ type: TimedReportView }) final!: TimedReportView;
+  @ApiPropertyOptional({ type: OnwardReportRuleView, description: 'The department passes grades I/II on' })
+  onward?: OnwardReportRuleView;
+}
+
+export class RuleRecipientView {
+  @ApiProperty({ enum: RECIPIENT_KIND_CODES }) kind!: string;
+}
+
+export class ReportingRuleView {
+  @ApiProperty({ example: 'RR-cii' }) id!: string;
+  @ApiProperty({ enum: OPERATOR_KINDS }) operatorKind!: string;
+  @ApiProperty({ enum: GRADES, isArray: true }) grades!: string[];
+  @ApiProperty({ type: [RuleRecipientView] }) recipients!: RuleRecipientView[];
+  @ApiProperty({ type: [String] }) requirementIds!: string[];
+  @ApiProperty({ type: RuleReportsView }) reports!: RuleReportsView;
+}
+
+export class ReportingRulesView {
+  @ApiProperty({ type: ReportingCalendarView }) calendar!: ReportingCalendarView;
+  @ApiPropertyOptional({ description: 'With `grade`: whether any report is owed for it (grade IV: false)' })
+  reportMandatory?: boolean;
+  @ApiProperty({ type: [ReportingRuleView] }) rules!: ReportingRuleView[];
 }

@@ -13,12 +13,15 @@ export { OPERATOR_KINDS, type OperatorKind } from '../common';
 
 export type Confidence = 'confirmed' | 'unverified';
 export type Actor = 'operator' | 'security-management-organisation' | 'protection-department' | 'public-security';
-export type RecipientKind =
-  | 'protection-department'
-  | 'public-security'
-  | 'own-cyberspace-body'
-  | 'provincial-cyberspace-department'
-  | 'sector-regulator';
+/** Who a report may go to (the catalogue's recipients; the reports module's recipient kinds). */
+export const RECIPIENT_KINDS = [
+  'protection-department',
+  'public-security',
+  'own-cyberspace-body',
+  'provincial-cyberspace-department',
+  'sector-regulator',
+] as const;
+export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
 export type ClockStart = 'detectedAt' | 'occurredAt' | 'handlingEndedAt' | 'receivedAt' | 'crimeSuspectedAt';
 export type DayKind = 'calendar' | 'working';
 export type EarlyWarningLevel = 'red' | 'orange' | 'yellow' | 'blue';

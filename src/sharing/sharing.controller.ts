@@ -4,8 +4,6 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -14,14 +12,17 @@ import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
 import type { Principal } from '../auth';
 import { ErrorBody } from '../http';
 import { IndicatorInputDto } from './indicator-input';
-import { IndicatorView, StixExportQuery } from './sharing.dto';
+import { IndicatorView, StixBundleView, StixExportQuery } from './sharing.dto';
 import { SharingService } from './sharing.service';
+import { ApiStandardErrors } from '../http';
 
+@ApiStandardErrors({
+  notFound: 'No such incident in your organisation',
+  forbidden: 'Operators only; recording and exporting need one of the roles named',
+})
 @ApiTags('sharing')
 @ApiBearerAuth()
 @OrgKinds('operator')
-@ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident in your organisation' })
-@ApiForbiddenResponse({ type: ErrorBody, description: 'Your role may not do this' })
 @Controller('api/v1/incidents')
 export class SharingController {
   constructor(private readonly sharing: SharingService) {}
@@ -56,7 +57,7 @@ export class SharingController {
       "data and the organisation's identity, and drops indicators that point " +
       'inside the organisation. The export is audited.',
   })
-  @ApiOkResponse({ description: 'A STIX 2.1 bundle' })
+  @ApiOkResponse({ type: StixBundleView, description: 'A STIX 2.1 bundle' })
   @ApiBadRequestResponse({ type: ErrorBody, description: 'tlp missing or unknown, desensitise not true/false' })
   exportStix(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() q: StixExportQuery) {
     return this.sharing.exportStix(p, id, q);

@@ -19,12 +19,24 @@ export class StixExportQuery {
   desensitise?: boolean;
 }
 
+/** A STIX 2.1 bundle: its objects as the STIX 2.1 specification defines them. */
+export class StixBundleView {
+  @ApiProperty({ enum: ['bundle'] }) type!: string;
+  @ApiProperty({ example: 'bundle--6f1c2a8e-3b4d-4c5e-9f60-718293a4b5c6' }) id!: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'STIX Domain, Relationship and Marking Definition objects (identity, indicator, report, …)',
+  })
+  objects!: Array<Record<string, unknown>>;
+}
+
 export class IndicatorView {
   @ApiProperty() id!: string;
   @ApiProperty() incidentId!: string;
   @ApiProperty() type!: string;
   @ApiProperty() value!: string;
-  @ApiPropertyOptional({ nullable: true }) description!: string | null;
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty() createdBy!: string;
   @ApiProperty() createdAt!: string;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import type { Warning } from './warning.entity';
 import type { WarningTarget } from './warning-target.entity';
+import { schemaRef } from '../http';
 
 export class WarningIndicatorView {
   @ApiProperty() type!: string;
@@ -26,16 +27,43 @@ export class TargetDeadlineView {
   @ApiProperty() escalationLevel!: number;
 }
 
+export class IssuerView {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+}
+
+export class WarningCountsView {
+  @ApiProperty({ description: 'Operators warned' }) targets!: number;
+  @ApiProperty({ description: 'Operators that sent feedback' }) answered!: number;
+  @ApiProperty({ description: 'Operators whose feedback is overdue' }) overdue!: number;
+}
+
+export class SkippedIndicatorView {
+  @ApiProperty({ description: 'STIX id, or objects[i] when the object has none' }) id!: string;
+  @ApiPropertyOptional() pattern?: string;
+  @ApiProperty() reason!: string;
+}
+
+export class StixImportSummaryView {
+  @ApiProperty({ description: 'Indicators taken from the bundle' }) imported!: number;
+  @ApiProperty({ type: [SkippedIndicatorView] }) skipped!: SkippedIndicatorView[];
+}
+
+export class AssessmentView {
+  @ApiProperty({ type: Boolean, nullable: true, description: 'null until assessed' }) applicable!: boolean | null;
+  @ApiProperty({ type: String, nullable: true }) note!: string | null;
+}
+
 export class TargetStatusView {
   @ApiProperty() operatorOrgId!: string;
   @ApiProperty() operatorName!: string;
   @ApiProperty({ example: 'acting' }) state!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ type: TargetDeadlineView }) deadline!: TargetDeadlineView;
-  @ApiProperty({ nullable: true, description: 'null until assessed' }) applicable!: boolean | null;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'null until assessed' }) applicable!: boolean | null;
   @ApiProperty() answered!: boolean;
-  @ApiPropertyOptional({ nullable: true }) answeredAt!: string | null;
-  @ApiPropertyOptional({ type: FeedbackView, nullable: true }) feedback!: FeedbackView | null;
+  @ApiProperty({ type: String, nullable: true }) answeredAt!: string | null;
+  @ApiProperty({ type: FeedbackView, nullable: true }) feedback!: FeedbackView | null;
   @ApiProperty({ description: 'No feedback and the deadline has passed' }) overdue!: boolean;
   @ApiProperty({ description: 'Feedback came after the deadline' }) late!: boolean;
 }
@@ -50,9 +78,9 @@ class WarningBase {
   @ApiProperty() threatDescription!: string;
   @ApiProperty({ type: [String] }) recommendedActions!: string[];
   @ApiProperty({ type: [WarningIndicatorView] }) indicators!: WarningIndicatorView[];
-  @ApiPropertyOptional({ nullable: true }) feedbackWithin!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'P3D' }) feedbackWithin!: string | null;
   @ApiProperty() feedbackDueAt!: string;
-  @ApiProperty() issuer!: { id: string; name: string };
+  @ApiProperty({ type: IssuerView }) issuer!: IssuerView;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -62,40 +90,40 @@ export class DepartmentWarningView extends WarningBase {
   @ApiProperty({ type: [TargetStatusView] }) targets!: TargetStatusView[];
   @ApiProperty({ type: [TargetStatusView], description: 'Operators whose feedback is overdue' })
   overdue!: TargetStatusView[];
-  @ApiProperty() counts!: { targets: number; answered: number; overdue: number };
-  @ApiPropertyOptional({ description: 'Only right after creation with a `stix` bundle: what was imported and skipped' })
-  stixImport?: { imported: number; skipped: Array<{ id: string; pattern?: string; reason: string }> };
+  @ApiProperty({ type: WarningCountsView }) counts!: WarningCountsView;
+  @ApiPropertyOptional({
+    type: StixImportSummaryView,
+    description: 'Only right after creation with a `stix` bundle: what was imported and skipped',
+  })
+  stixImport?: StixImportSummaryView;
 }
 
 /** What a warned operator sees: the warning and its own workflow. */
 export class OperatorWarningView extends WarningBase {
-  @ApiProperty() state!: string;
-  @ApiProperty() stateValue!: unknown;
+  @ApiProperty({ example: 'acting' }) state!: string;
+  @ApiProperty({ ...schemaRef('WorkflowStateValue'), description: 'Full workflow state value' }) stateValue!: unknown;
   @ApiProperty({ description: 'Optimistic-concurrency version; send it back as expectedVersion' }) version!: number;
   @ApiProperty({ type: [String] }) allowedEvents!: string[];
   @ApiProperty({ type: TargetDeadlineView }) deadline!: TargetDeadlineView;
-  @ApiProperty() assessment!: { applicable: boolean | null; note: string | null };
-  @ApiPropertyOptional({ nullable: true }) actionsSummary!: string | null;
-  @ApiPropertyOptional({ type: FeedbackView, nullable: true }) feedback!: FeedbackView | null;
+  @ApiProperty({ type: AssessmentView }) assessment!: AssessmentView;
+  @ApiProperty({ type: String, nullable: true }) actionsSummary!: string | null;
+  @ApiProperty({ type: FeedbackView, nullable: true }) feedback!: FeedbackView | null;
 }
 
 export class WarningSummaryView {
   @ApiProperty() id!: string;
   @ApiProperty() reference!: string;
   @ApiProperty() title!: string;
-  @ApiProperty() level!: string;
+  @ApiProperty({ enum: ['red', 'orange', 'yellow', 'blue'] }) level!: string;
   @ApiProperty() drill!: boolean;
   @ApiProperty() feedbackDueAt!: string;
-  @ApiProperty() issuer!: { id: string; name: string };
+  @ApiProperty({ type: IssuerView }) issuer!: IssuerView;
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional({ description: 'Operator side: your workflow state' }) state?: string;
-  @ApiPropertyOptional({ description: 'Operator side' }) deadlineStatus?: string;
+  @ApiPropertyOptional({ enum: ['pending', 'met', 'missed', 'cancelled'], description: 'Operator side' })
+  deadlineStatus?: string;
   @ApiPropertyOptional({ description: 'Operator side' }) version?: number;
-  @ApiPropertyOptional({ description: 'Department side: targets, answered, overdue' }) counts?: {
-    targets: number;
-    answered: number;
-    overdue: number;
-  };
+  @ApiPropertyOptional({ type: WarningCountsView, description: 'Department side' }) counts?: WarningCountsView;
 }
 
 export class WarningPage {
@@ -162,4 +190,15 @@ export function targetStatus(t: WarningTarget, operatorName: string, now: string
     overdue: isOverdue(t, now),
     late: !!t.feedbackAt && (t.deadlineStatus === 'missed' || t.feedbackAt > t.dueAt),
   };
+}
+
+/** The answer to attaching a STIX bundle to a warning. */
+export class StixImportReportView {
+  @ApiProperty() warningId!: string;
+  @ApiProperty({ description: 'Indicators added to the warning (values it did not have yet)' }) imported!: number;
+  @ApiProperty({ type: [WarningIndicatorView] }) added!: WarningIndicatorView[];
+  @ApiProperty({ type: [SkippedIndicatorView], description: 'Indicators not taken, each with the reason' })
+  skipped!: SkippedIndicatorView[];
+  @ApiProperty({ type: [WarningIndicatorView], description: "The warning's indicators now" })
+  indicators!: WarningIndicatorView[];
 }

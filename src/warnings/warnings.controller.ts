@@ -7,8 +7,6 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiExtraModels,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
@@ -22,17 +20,14 @@ import { ErrorBody } from '../http';
 import { STIX_TEXT_TYPES } from '../sharing';
 import { WarningEventBody } from './warning-event.dto';
 import { CreateWarningBody, ListWarningsQuery } from './warning.dto';
-import { DepartmentWarningView, OperatorWarningView, WarningPage } from './warning.view';
+import { DepartmentWarningView, OperatorWarningView, StixImportReportView, WarningPage } from './warning.view';
 import { WarningsService } from './warnings.service';
+import { ApiStandardErrors } from '../http';
 
+@ApiStandardErrors({ notFound: 'No such warning issued by you (department) or addressed to you (operator)' })
 @ApiTags('warnings')
 @ApiBearerAuth()
 @ApiExtraModels(DepartmentWarningView, OperatorWarningView)
-@ApiNotFoundResponse({
-  type: ErrorBody,
-  description: 'No such warning issued by you (department) or addressed to you (operator)',
-})
-@ApiForbiddenResponse({ type: ErrorBody, description: 'Your organisation kind or role may not do this' })
 @Controller('api/v1/warnings')
 export class WarningsController {
   constructor(private readonly warnings: WarningsService) {}
@@ -76,6 +71,7 @@ export class WarningsController {
       'events, version and deadline',
   })
   @ApiOkResponse({
+    description: 'DepartmentWarningView for the issuing department, OperatorWarningView for a warned operator',
     schema: { oneOf: [{ $ref: getSchemaPath(DepartmentWarningView) }, { $ref: getSchemaPath(OperatorWarningView) }] },
   })
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
@@ -110,7 +106,7 @@ export class WarningsController {
   })
   @ApiConsumes('application/json', ...STIX_TEXT_TYPES)
   @ApiBody({ schema: { type: 'object', additionalProperties: true, description: 'A STIX 2.1 bundle' } })
-  @ApiOkResponse({ description: '{ warningId, imported, added, skipped, indicators }' })
+  @ApiOkResponse({ type: StixImportReportView })
   @ApiPayloadTooLargeResponse({ type: ErrorBody, description: 'Bundle too large or with too many objects' })
   @ApiUnprocessableEntityResponse({
     type: ErrorBody,

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/redis/local-redis';
+import { checkAnswer } from '../contract/contract-recorder';
 
 interface Answer {
   status: number;
@@ -77,6 +78,8 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
         const head = raw.slice(0, split).toLowerCase();
         let text = raw.slice(split + 4);
         if (/\r\ntransfer-encoding: chunked/.test(head)) text = unchunk(text);
+        const contentType = /\r\ncontent-type: *([^\r]*)/.exec(head)?.[1];
+        checkAnswer({ method, url: path, status, contentType, body: Buffer.from(text, 'utf8') });
         resolve({ status, body: JSON.parse(text || '{}') as Answer['body'] });
       });
       const lines = [

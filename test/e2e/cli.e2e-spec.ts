@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { freePort } from '../../src/redis/local-redis';
 import { bearer, createOrg, startTestService, TestService } from '../support/harness';
 import { waitFor } from '../support/wait';
+import { checkedFetch } from '../contract/contract-recorder';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -210,7 +211,7 @@ describe('cli', () => {
         expect(first.code).toBe(0);
         const issued = JSON.parse(first.out);
         expect(issued.created).toBe(true);
-        const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: bearer(issued.token) });
+        const me = await checkedFetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: bearer(issued.token) });
         expect(me.status).toBe(200);
         expect(await me.json()).toMatchObject({ isPlatformAdmin: true, orgName: 'Default operator' });
       } finally {

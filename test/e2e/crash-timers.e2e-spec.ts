@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import { QUEUES } from '../../src/queues/queue-names';
 import { freePort } from '../../src/redis/local-redis';
 import { waitFor } from '../support/wait';
+import { checkedFetch } from '../contract/contract-recorder';
 
 /**
  * A deadline scheduled, then the service killed with SIGKILL before it falls due, then restarted:
@@ -43,11 +44,11 @@ describe('timers survive a crash of the service', () => {
         stdio: 'ignore',
       },
     );
-    return waitFor('health', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 30_000);
+    return waitFor('health', async () => (await checkedFetch(`http://127.0.0.1:${port}/health`)).ok, 30_000);
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test glue reading a few fields of JSON responses
   const api = async (token: string, method: string, path: string, body?: unknown): Promise<any> => {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    const res = await checkedFetch(`http://127.0.0.1:${port}${path}`, {
       method,
       headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/redis/local-redis';
 import { waitFor } from '../support/wait';
+import { checkedFetch } from '../contract/contract-recorder';
 
 /**
  * The entrypoint as an operator runs it: a separate Node process (ts-node, so no build step is
@@ -91,10 +92,10 @@ describe('service process', () => {
     try {
       await waitFor(
         'the service to answer /health',
-        async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok,
+        async () => (await checkedFetch(`http://127.0.0.1:${port}/health`)).ok,
         30_000,
       );
-      const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+      const ready = await checkedFetch(`http://127.0.0.1:${port}/ready`);
       expect(ready.status).toBe(200);
       const redisPid = Number(readFileSync(join(varDir, 'redis', 'owner.pid'), 'utf8'));
       expect(existsSync(`/proc/${redisPid}`)).toBe(true);

@@ -293,6 +293,17 @@ describe('reports to authorities, department inbox, onward reporting', () => {
         drill: false,
       });
       expect(ok.body).not.toContain('SECRET');
+
+      // The liaison records that public security confirmed receipt: its acknowledgement clock stops.
+      const acked = await http()
+        .post(`/api/v1/reports/${id}/deliveries/${delivered.id}/acknowledge`)
+        .set(bearer(fin.liaison.token))
+        .send({ note: '网安支队电话确认收到' })
+        .expect(200);
+      expect(acked.body.deliveries.find((x: { id: string }) => x.id === delivered.id)).toMatchObject({
+        acknowledgedAt: expect.any(String),
+        ackNote: '网安支队电话确认收到',
+      });
     },
   );
 
@@ -381,9 +392,13 @@ describe('reports to authorities, department inbox, onward reporting', () => {
       404,
     );
     expect((await http().post(`/api/v1/reports/${mainReportId}/submit`).set(bearer(o.liaison.token))).status).toBe(404);
-    expect((await http().get(`/api/v1/reports/${mainReportId}/render.html`).set(bearer(o.liaison.token))).status).toBe(
-      404,
-    );
+    // The refusal is the usual JSON error, labelled as JSON (not as the HTML the route gives on success).
+    const html404 = await http().get(`/api/v1/reports/${mainReportId}/render.html`).set(bearer(o.liaison.token));
+    expect({ status: html404.status, type: html404.headers['content-type'], code: html404.body.statusCode }).toEqual({
+      status: 404,
+      type: expect.stringMatching(/^application\/json/),
+      code: 404,
+    });
     expect((await http().get(`/api/v1/incidents/${mainIncidentId}/reports`).set(bearer(o.liaison.token))).status).toBe(
       404,
     );

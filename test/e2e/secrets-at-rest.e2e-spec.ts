@@ -2,14 +2,12 @@ import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
-import type { INestApplication } from '@nestjs/common';
-import { startService, type ServiceHandle } from '../../src/bootstrap';
+import { startService } from '../../src/bootstrap';
 import { secretsBox } from '../../src/config/keys';
 import { ENTITIES } from '../../src/entities';
 import { migrationsFor } from '../../src/database/migrations';
-import { bearer, enrol } from '../support/harness';
+import { bearer, enrol, serviceHttp } from '../support/harness';
 import { json, Receiver, startReceiver } from '../unit/notifications/support/http-receiver';
 
 /**
@@ -32,7 +30,7 @@ describe('secrets at rest: file modes, and the migration that seals channel conf
     TZ: 'UTC',
     EGRESS_ALLOW: '127.0.0.1',
   };
-  const http = (h: ServiceHandle) => request((h.app as INestApplication).getHttpServer());
+  const http = serviceHttp;
   const mode = (path: string) => statSync(path).mode & 0o777;
   const AUTH = 'Bearer legacy-clear-api-key-1122';
   const DT_TOKEN = 'dt-legacy-token-3344';

@@ -2,14 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
-import type { INestApplication } from '@nestjs/common';
 import { startService, type ServiceHandle } from '../../src/bootstrap';
 import { ENTITIES } from '../../src/entities';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { joinSteps, type StepDefinition, type StepProgress } from '../../workflows/incident/steps';
-import { bearer, enrol, incidentInput } from '../support/harness';
+import { bearer, enrol, incidentInput, serviceHttp } from '../support/harness';
 
 /**
  * An incident's snapshot keeps only its steps' progress; the definitions live in incident_playbook
@@ -29,7 +27,7 @@ describe('stored snapshots: step progress in the row, definitions beside it (rea
     TZ: 'UTC',
     ...extra,
   });
-  const http = (h: ServiceHandle) => request((h.app as INestApplication).getHttpServer());
+  const http = serviceHttp;
   let token = '';
   let incidentId = '';
 

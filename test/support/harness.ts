@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ServiceHandle, startService } from '../../src/bootstrap';
+import { buildOpenApi } from '../../src/openapi';
+import { OpenApiContract, type OpenApiDocument } from '../contract/openapi-contract';
+import { watchServer } from '../contract/contract-recorder';
 import { freePort } from '../../src/redis/local-redis';
 
 export interface TestService {
@@ -48,6 +51,7 @@ export async function startTestService(
     processName: 'test',
   });
   const app = handle.app as INestApplication;
+  watchService(app);
   return {
     handle,
     app,
@@ -60,6 +64,25 @@ export async function startTestService(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Every response of the service's HTTP server is checked against the OpenAPI document the service
+ * itself serves (test/contract/): an answer the document does not describe fails the test that got it.
+ */
+export function watchService(app: INestApplication): void {
+  if (watchedApps.has(app)) return;
+  watchedApps.add(app);
+  const doc = buildOpenApi(app) as unknown as OpenApiDocument;
+  watchServer(app.getHttpServer(), new OpenApiContract(doc));
+}
+const watchedApps = new WeakSet<INestApplication>();
+
+/** supertest on a service started with startService directly, its answers checked like the harness's. */
+export function serviceHttp(handle: ServiceHandle): ReturnType<typeof request> {
+  const app = handle.app as INestApplication;
+  watchService(app);
+  return request(app.getHttpServer());
 }
 
 async function resetPostgres(url: string): Promise<void> {

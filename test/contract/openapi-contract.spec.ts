@@ -1,0 +1,155 @@
+import { OpenApiContract, type ObservedResponse, type OpenApiDocument } from './openapi-contract';
+
+/** The contract check itself, on a small document: what it lets through and what it reports. */
+describe('OpenApiContract', () => {
+  const doc: OpenApiDocument = {
+    openapi: '3.1.0',
+    paths: {
+      '/things/{id}': {
+        get: {
+          responses: {
+            '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+            '404': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          },
+        },
+      },
+      '/things/special': {
+        get: { responses: { '200': { content: { 'application/json': { schema: { type: 'string' } } } } } },
+      },
+      '/things/{id}/page': {
+        get: { responses: { '200': { content: { 'text/html': { schema: { type: 'string' } } } } } },
+      },
+      '/things/{id}/either': {
+        post: {
+          responses: {
+            '200': {
+              content: {
+                'application/json': {
+                  schema: { oneOf: [{ $ref: '#/components/schemas/Thing' }, { $ref: '#/components/schemas/Small' }] },
+                },
+              },
+            },
+            '204': { description: 'nothing' },
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Thing: {
+          type: 'object',
+          required: ['id', 'note', 'kind', 'child', 'extra'],
+          properties: {
+            id: { type: 'string', format: 'uuid' },
+            note: { type: ['string', 'null'] },
+            kind: { type: ['string', 'null'], enum: ['a', 'b', null] },
+            child: { anyOf: [{ $ref: '#/components/schemas/Small' }, { type: 'null' }] },
+            extra: { type: 'object', additionalProperties: true },
+          },
+        },
+        Small: {
+          type: 'object',
+          required: ['id', 'version'],
+          properties: { id: { type: 'string' }, version: { type: 'integer' } },
+        },
+        Error: { type: 'object', required: ['statusCode'], properties: { statusCode: { type: 'number' } } },
+      },
+    },
+  };
+  const contract = new OpenApiContract(doc);
+  const id = '6f1c2a8e-3b4d-4c5e-9f60-718293a4b5c6';
+  const thing = { id, note: null, kind: null, child: null, extra: { anything: [1, 'x'] } };
+  const answer = (method: string, url: string, status: number, body: unknown, type = 'application/json') =>
+    contract.check({
+      method,
+      url,
+      status,
+      contentType: type,
+      body: Buffer.from(typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body)),
+    } satisfies ObservedResponse);
+
+  it('passes an answer the document describes, nulls and free-form objects included', () => {
+    expect(answer('GET', `/things/${id}?x=1`, 200, thing)).toEqual({
+      route: 'GET /things/{id}',
+      problems: [],
+      validated: true,
+    });
+    expect(
+      answer('GET', `/things/${id}`, 200, { ...thing, kind: 'a', child: { id: 'c', version: 1 } }).problems,
+    ).toEqual([]);
+  });
+
+  it('names a field the document does not list, with its path', () => {
+    const r = answer('GET', `/things/${id}`, 200, { ...thing, child: { id: 'c', version: 1, secret: 's' } });
+    expect(r.problems).toEqual([expect.stringMatching(/\/child must NOT have additional properties "secret"/)]);
+  });
+
+  it('names a field of the wrong type, and an enum value or format that is not allowed', () => {
+    const r = answer('GET', `/things/${id}`, 200, { ...thing, id: 'not-a-uuid', note: 3, kind: 'c' });
+    expect(r.problems.join('\n')).toMatch(/\/id must match format "uuid"/);
+    expect(r.problems.join('\n')).toMatch(/\/note must be string,null/);
+    expect(r.problems.join('\n')).toMatch(/\/kind must be equal to one of the allowed values/);
+  });
+
+  it('reports a status the operation does not declare, and an undocumented operation', () => {
+    expect(answer('GET', `/things/${id}`, 409, { statusCode: 409 }).problems).toEqual([
+      'status 409 is not declared (declared: 200, 404)',
+    ]);
+    expect(answer('DELETE', `/things/${id}`, 200, {}).problems).toEqual([
+      `no operation DELETE /things/${id} in the document, yet it answered 200`,
+    ]);
+    // The framework's 404 for a route that does not exist is not an operation of the API.
+    expect(answer('GET', '/nowhere', 404, { statusCode: 404 }).problems).toEqual([]);
+  });
+
+  it('matches a literal segment before a parameter', () => {
+    expect(answer('GET', '/things/special', 200, 'plain').route).toBe('GET /things/special');
+  });
+
+  it('tells the branches of a oneOf apart only because objects are closed', () => {
+    expect(answer('POST', `/things/${id}/either`, 200, { id: 'x', version: 2 }).problems).toEqual([]);
+    expect(answer('POST', `/things/${id}/either`, 200, thing).problems).toEqual([]);
+    expect(answer('POST', `/things/${id}/either`, 200, { id: 'x' }).problems).not.toEqual([]);
+  });
+
+  it('checks the declared content type and an empty body', () => {
+    expect(answer('GET', `/things/${id}/page`, 200, '<html></html>', 'text/html; charset=utf-8').problems).toEqual([]);
+    expect(answer('GET', `/things/${id}/page`, 200, '{}', 'application/json').problems).toEqual([
+      'status 200: content type application/json is not declared (text/html)',
+    ]);
+    expect(answer('POST', `/things/${id}/either`, 204, undefined).problems).toEqual([]);
+    expect(answer('POST', `/things/${id}/either`, 204, { x: 1 }).problems).toEqual([
+      'status 204: a body was sent but none is declared',
+    ]);
+  });
+
+  it('names a fault repeated in every element of an array once, with a count', () => {
+    const list = new OpenApiContract({
+      openapi: '3.1.0',
+      paths: {
+        '/list': {
+          get: {
+            responses: {
+              '200': {
+                content: {
+                  'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Small' } } },
+                },
+              },
+            },
+          },
+        },
+      },
+      components: doc.components,
+    });
+    const r = list.check({
+      method: 'GET',
+      url: '/list',
+      status: 200,
+      contentType: 'application/json',
+      body: Buffer.from(JSON.stringify([1, 2, 3].map((v) => ({ id: 'x', version: String(v) })))),
+    });
+    expect(r.problems).toEqual([
+      expect.stringMatching(/^status 200: \/0\/version must be integer \(and 2 more like it\)/),
+    ]);
+  });
+});
