@@ -7,6 +7,7 @@ import { QueuesModule } from '../queues';
 import { Clocks } from './clocks';
 import { DeadlinesController } from './deadlines.controller';
 import { DeadlinesService } from './deadlines.service';
+import { DeadlineIncidentsRef } from './deadline-incidents';
 import { EscalationLadder } from './escalation-ladder';
 import { IncidentDeadlines } from './incident-deadlines';
 import { TimerHandlers } from './timer-handlers';
@@ -21,7 +22,15 @@ import { TimingPolicy } from './timing-policy';
 @Module({
   imports: [AuditModule, OutboxModule, TypeOrmModule.forFeature([IncidentDeadline])],
   controllers: [DeadlinesController],
-  providers: [TimingPolicy, Clocks, TimerHandlers, EscalationLadder, IncidentDeadlines, DeadlinesService],
+  providers: [
+    TimingPolicy,
+    Clocks,
+    TimerHandlers,
+    EscalationLadder,
+    IncidentDeadlines,
+    DeadlinesService,
+    DeadlineIncidentsRef,
+  ],
   exports: [TimingPolicy, Clocks, TimerHandlers, EscalationLadder, IncidentDeadlines],
 })
 export class ClocksModule {}

@@ -1,8 +1,9 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { DeadlineIncidentsRef } from './deadline-incidents';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
-import { bool, sql } from '../database';
+import { sql } from '../database';
 import { TransactionRunner } from '../database';
 import { OutboxService } from '../outbox';
 import { INCIDENT_DEADLINE } from './clock-kinds';
@@ -34,6 +35,7 @@ interface DashboardRow {
 @Injectable()
 export class DeadlinesService {
   constructor(
+    private readonly deadlineIncidents: DeadlineIncidentsRef,
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -45,20 +47,26 @@ export class DeadlinesService {
   async dashboard(p: Principal, q: DashboardQuery) {
     const now = new Date();
     const horizon = new Date(now.getTime() + (q.withinMinutes ?? 60) * 60_000).toISOString();
-    const rows = await sql<Omit<DashboardRow, 'drill'> & { drill: unknown }>(
+    const rows = await sql<Omit<DashboardRow, 'drill' | 'reference' | 'title' | 'grade'>>(
       this.dataSource.manager,
       'SELECT d.incident_id AS "incidentId", d.timer AS timer, d.status AS status, d.due_at AS "dueAt", ' +
-        'd.escalation_level AS "escalationLevel", d.acknowledged_at AS "acknowledgedAt", d.rule_id AS "ruleId", ' +
-        'i.reference AS reference, i.title AS title, i.grade AS grade, i.drill AS drill ' +
-        'FROM incident_deadline d INNER JOIN incident i ON i.id = d.incident_id ' +
-        'WHERE d.org_id = ? AND d.resolved_at IS NULL ' +
-        "AND (d.status = 'missed' OR (d.status = 'pending' AND d.due_at <= ?))" +
-        (q.drill !== undefined ? ' AND i.drill = ?' : '') +
-        ' ORDER BY d.due_at ASC',
-      [p.orgId, horizon, ...(q.drill !== undefined ? [q.drill] : [])],
+        'd.escalation_level AS "escalationLevel", d.acknowledged_at AS "acknowledgedAt", d.rule_id AS "ruleId" ' +
+        'FROM incident_deadline d WHERE d.org_id = ? AND d.resolved_at IS NULL ' +
+        "AND (d.status = 'missed' OR (d.status = 'pending' AND d.due_at <= ?)) ORDER BY d.due_at ASC",
+      [p.orgId, horizon],
+    );
+    // The incidents' own facts come from the incidents module (same organisation only).
+    const subjects = new Map(
+      (await this.deadlineIncidents.get().find(rows.map((r) => r.incidentId)))
+        .filter((i) => i.orgId === p.orgId)
+        .map((i) => [i.id, i]),
     );
     const nowIso = now.toISOString();
-    const items: DashboardRow[] = rows.map((r) => ({ ...r, drill: bool(r.drill) }));
+    const items: DashboardRow[] = rows.flatMap((r) => {
+      const i = subjects.get(r.incidentId);
+      if (!i || (q.drill !== undefined && i.drill !== q.drill)) return [];
+      return [{ ...r, reference: i.reference, title: i.title, grade: i.grade, drill: i.drill }];
+    });
     return {
       now: nowIso,
       overdue: items.filter((r) => r.status === 'missed' || r.dueAt <= nowIso),
@@ -71,8 +79,8 @@ export class DeadlinesService {
     if (!['commander', 'leader', 'admin'].includes(p.role))
       throw new ForbiddenException(`Role ${p.role} may not acknowledge deadlines`);
     return this.tx.run(async (em) => {
-      const [incident] = await sql(em, 'SELECT id FROM incident WHERE id = ? AND org_id = ?', [incidentId, p.orgId]);
-      if (!incident) throw new NotFoundException('Incident not found');
+      const [incident] = await this.deadlineIncidents.get().find([incidentId], em);
+      if (!incident || incident.orgId !== p.orgId) throw new NotFoundException('Incident not found');
       const row = await em.getRepository(IncidentDeadline).findOneBy({ incidentId, timer });
       if (!row) throw new NotFoundException(`No ${timer} deadline on this incident`);
       if (row.acknowledgedAt) return row;

@@ -1,10 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DeadlineIncidentsRef } from './deadline-incidents';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { WorkflowEffect } from '../../workflows/types';
 import { AuditService } from '../audit';
 import type { OperatorKind } from '../common';
 import { nowIso } from '../common';
-import { bool, sql } from '../database';
+import { sql } from '../database';
 import type { OutboxItem } from '../outbox';
 import { QUEUES, jobId } from '../queues';
 import { Catalogue } from '../requirements';
@@ -61,6 +62,7 @@ export class IncidentDeadlines implements OnModuleInit {
     private readonly ladder: EscalationLadder,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
+    private readonly deadlineIncidents: DeadlineIncidentsRef,
   ) {}
 
   onModuleInit(): void {
@@ -153,13 +155,9 @@ export class IncidentDeadlines implements OnModuleInit {
         const level = Number(row.escalation_level);
         let facts = known;
         if (!facts && overdue) {
-          const [found] = await sql<{ orgId: string; drill: unknown; grade: string }>(
-            em,
-            'SELECT org_id AS "orgId", drill, grade FROM incident WHERE id = ?',
-            [ref.incidentId],
-          );
+          const [found] = await this.deadlineIncidents.get().find([ref.incidentId], em);
           if (!found) return null;
-          facts = { orgId: found.orgId, drill: bool(found.drill), grade: found.grade };
+          facts = { orgId: found.orgId, drill: found.drill, grade: found.grade };
         }
         return { level, overdue, dueAt: row.due_at, facts };
       },

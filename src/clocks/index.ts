@@ -25,3 +25,4 @@ export { type DeadlineRowStatus, IncidentDeadline } from './incident-deadline.en
 export { IncidentDeadlines, type DeadlineSubject, type EscalationFacts } from './incident-deadlines';
 export { TimerHandlers, TimerHandlersError, type TimerHandler } from './timer-handlers';
 export { TimingPolicy } from './timing-policy';
+export { DeadlineIncidents, type DeadlineIncident } from './deadline-incidents';

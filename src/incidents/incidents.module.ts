@@ -3,13 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Incident } from './incident.entity';
 import { IncidentPlaybook } from './incident-playbook.entity';
 import { AccountsModule } from '../accounts';
-import { ClocksModule } from '../clocks';
+import { ClocksModule, DeadlineIncidents } from '../clocks';
 import { OutboxModule } from '../outbox';
 import { AuditModule } from '../audit';
 import { EngineModule } from '../engine';
 import { IncidentClocks } from './incident-clocks';
 import { IncidentEngine } from './incident-engine';
-import { Incidents } from './incidents.repository';
+import { IncidentsForDeadlines, Incidents } from './incidents.repository';
 
 /**
  * Incidents as workflow actors: declaration and events through the engine, and the incident
@@ -25,7 +25,12 @@ import { Incidents } from './incidents.repository';
     OutboxModule,
     TypeOrmModule.forFeature([Incident, IncidentPlaybook]),
   ],
-  providers: [IncidentEngine, IncidentClocks, Incidents],
+  providers: [
+    IncidentEngine,
+    IncidentClocks,
+    Incidents,
+    { provide: DeadlineIncidents, useClass: IncidentsForDeadlines },
+  ],
   exports: [IncidentEngine, Incidents],
 })
 export class IncidentsModule {}

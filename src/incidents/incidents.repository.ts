@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
+import { DeadlineIncidents, type DeadlineIncident } from '../clocks';
 import { Incident } from './incident.entity';
 
 /** An incident row as other modules see it: read-only (only the engine changes an incident). */
@@ -32,5 +33,24 @@ export class Incidents {
   findMany(ids: readonly string[], em?: EntityManager): Promise<IncidentRecord[]> {
     const unique = [...new Set(ids)];
     return unique.length ? this.repo(em).findBy({ id: In(unique) }) : Promise.resolve([]);
+  }
+}
+
+/** The incidents' side of the clocks' DeadlineIncidents: what a deadline shows of its incident. */
+@Injectable()
+export class IncidentsForDeadlines extends DeadlineIncidents {
+  constructor(private readonly incidents: Incidents) {
+    super();
+  }
+
+  async find(ids: readonly string[], em?: EntityManager): Promise<DeadlineIncident[]> {
+    return (await this.incidents.findMany(ids, em)).map((i) => ({
+      id: i.id,
+      orgId: i.orgId,
+      reference: i.reference,
+      title: i.title,
+      grade: i.grade,
+      drill: i.drill,
+    }));
   }
 }
