@@ -1,4 +1,6 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { WitnessedHeads } from './witnessed-heads';
 import { join } from 'node:path';
 import { TransactionRunner } from '../database';
 import { AuditWitness, type WitnessState } from './audit-witness';
@@ -55,6 +57,8 @@ export class AuditService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
     config: AppConfig,
+    // Absent where the service is built by hand (the admin CLI), which never verifies.
+    @Optional() private readonly moduleRef?: ModuleRef,
   ) {
     this.key = createSecretKey(resolveKey(config.AUDIT_KEY, config.VAR_DIR, 'audit.key'));
     this.witness = new AuditWitness(
@@ -142,22 +146,26 @@ export class AuditService implements OnApplicationBootstrap {
   }
 
   /**
+   * The heads submitted reports carry, from the module that owns reports (found through ModuleRef:
+   * reports sit above audit). Verification is an API of the service, which always has reports.
+   */
+  private witnessedHeads(): WitnessedHeads {
+    try {
+      if (!this.moduleRef) throw new Error('no application');
+      return this.moduleRef.get(WitnessedHeads, { strict: false });
+    } catch {
+      throw new Error('No module provides WitnessedHeads: audit verification needs the reports module');
+    }
+  }
+
+  /**
    * Walks the whole chain in seq order, in pages, and names the first broken link; then checks it
    * against the witnesses outside it: the witness file and the heads submitted reports carried.
    */
   async verify(pageSize = 2000): Promise<VerifyResult> {
     const repo = this.dataSource.getRepository(AuditEntry);
     const witness = this.witness.read();
-    const reportHeads = await sql<{
-      id: string;
-      reference: string;
-      audit_head_seq: number | string;
-      audit_head_hash: string;
-    }>(
-      this.dataSource.manager,
-      'SELECT id, reference, audit_head_seq, audit_head_hash FROM report ' +
-        'WHERE audit_head_seq IS NOT NULL ORDER BY audit_head_seq',
-    );
+    const reportHeads = await this.witnessedHeads().heads(this.dataSource.manager);
     // The hashes the chain holds at the sequences a witness names, collected during the walk.
     const wanted = new Set<number>(reportHeads.map((r) => Number(r.audit_head_seq)));
     if (witness.kind === 'valid') wanted.add(witness.seq);

@@ -2,3 +2,4 @@
 export { AuditEntry } from './audit-entry.entity';
 export { AuditModule } from './audit.module';
 export { AuditService, type AuditRecord } from './audit.service';
+export { WitnessedHeads, type WitnessedHead } from './witnessed-heads';

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { WitnessedHeads } from '../audit';
+import { ReportHeads } from './report-heads';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { REPORT_ENTITIES } from './report.entities';
 import { AccountsModule } from '../accounts';
@@ -62,6 +64,7 @@ export class ReportsModule {
         InboxService,
         RecipientsService,
         ReportClocks,
+        { provide: WitnessedHeads, useClass: ReportHeads },
         ...(opts.workers ? [ReportDeliveryProcessor] : []),
       ],
     };
