@@ -68,7 +68,7 @@ export class IncidentsService {
 
   /** `minimal`: answer with the outcome only (RFC 7240 `Prefer: return=minimal`), not the whole incident. */
   async applyEvent(p: Principal, id: string, body: unknown, minimal = false): Promise<JsonText | IncidentEventResult> {
-    const { type, expectedVersion, payload } = parseUserEvent(body);
+    const { type, expectedVersion, payload } = await parseUserEvent(body);
     const event: Record<string, unknown> & { type: string } = { type, ...payload };
     // A liaison records a report made outside the product (phone, paper) by its reference.
     if (typeof payload.reportReference === 'string') {
