@@ -90,6 +90,13 @@ class BenchController {
     return { outbox: Number(n), jobs, notifyConcurrency: this.config.NOTIFY_CONCURRENCY };
   }
 
+  /** CPU time this process has used (all threads), in µs: the runner takes it before and after each run. */
+  @Get('cpu')
+  cpu() {
+    const { user, system } = process.cpuUsage();
+    return { micros: user + system };
+  }
+
   @Get('lateness')
   lateness() {
     const sorted = lateness.map((l) => l.lateMs).sort((a, b) => a - b);
