@@ -19,7 +19,6 @@ export {
   type ParsedDuration,
 } from './duration';
 export { escapeHtml } from './html';
-export { JsonMemo, JsonText, encodeWithMemos, stringifyWithMemos } from './json-text';
 export { classifyAddress, classifyIp, effectiveIp, parseAddress, type AddressClass } from './net/address';
 export { EgressAllowSyntaxError, parseEgressAllow, type AllowEntry } from './net/egress-allow';
 export { redisOptionsFromUrl } from './redis-options';

@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  createActor,
-  type AnyActorScope,
-  type AnyMachineSnapshot,
-  type AnyStateMachine,
-  type ExecutableActionObject,
-} from 'xstate';
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import {
   allowedEvents,
   effectsOf,
@@ -23,9 +17,7 @@ import {
   type StepDefinition,
   type StepProgress,
 } from '../../workflows/incident/steps';
-import type { StepState } from '../../workflows/types';
-import type { Role } from '../../workflows/types';
-import { JsonMemo, stringifyWithMemos } from '../common';
+import type { Role, StepState } from '../../workflows/types';
 import { VersionedCache } from '../common';
 
 /** What is stored on the row: enough to rebuild the snapshot (our machines have no child actors). */
@@ -43,8 +35,6 @@ export interface Stepped {
 
 export class UnknownWorkflowError extends Error {}
 
-const noop = () => undefined;
-
 /**
  * Restored snapshots kept in memory: the incidents being worked on right now. About 7 kB each
  * (measured for a restored ransomware incident), so 2,000 take some 14 MB; that covers the open
@@ -52,54 +42,6 @@ const noop = () => undefined;
  * needs no row reads to restore them (500 did not cover the benchmark's 1,000).
  */
 export const RECENT_SNAPSHOTS = 2000;
-
-/**
- * What XState's pure `transition()` / `initialTransition()` do, with one inert actor scope per
- * machine instead of one per call. XState builds that scope by constructing an actor, which
- * computes the machine's whole initial snapshot (our context factory builds every playbook step)
- * and was about a tenth of the cost of applying an event. Sharing it is safe for our machines:
- * they spawn and invoke nothing, so nothing registers in the scope's system, and a transition is
- * synchronous, so the action collector is never shared between two calls.
- */
-class PureStepper {
-  private collected: ExecutableActionObject[] = [];
-  private readonly scope: AnyActorScope;
-
-  constructor(private readonly machine: AnyStateMachine) {
-    const self = createActor(machine);
-    this.scope = {
-      self,
-      id: '',
-      sessionId: '',
-      system: self.system,
-      logger: noop,
-      defer: noop,
-      emit: noop,
-      stopChild: noop,
-      actionExecutor: (action) => {
-        this.collected.push(action);
-      },
-    };
-  }
-
-  initial(input: unknown): [AnyMachineSnapshot, ExecutableActionObject[]] {
-    return this.collect(() => this.machine.getInitialSnapshot(this.scope, input));
-  }
-
-  transition(snapshot: AnyMachineSnapshot, event: { type: string }): [AnyMachineSnapshot, ExecutableActionObject[]] {
-    return this.collect(() => this.machine.transition(snapshot, event, this.scope));
-  }
-
-  private collect(run: () => AnyMachineSnapshot): [AnyMachineSnapshot, ExecutableActionObject[]] {
-    this.collected = [];
-    try {
-      const next = run();
-      return [next, this.collected];
-    } finally {
-      this.collected = [];
-    }
-  }
-}
 
 /**
  * The only place that runs workflow machines. Pure with respect to I/O: it restores a snapshot,
@@ -111,7 +53,6 @@ class PureStepper {
  */
 @Injectable()
 export class WorkflowRuntime {
-  private readonly steppers = new Map<AnyStateMachine, PureStepper>();
   /** Restored snapshots of recently used rows, by row key, with the row version they belong to. */
   private readonly recent = new VersionedCache<AnyMachineSnapshot>(RECENT_SNAPSHOTS);
 
@@ -123,7 +64,7 @@ export class WorkflowRuntime {
 
   start(id: string, version: number, input: unknown): Stepped {
     const { machine } = this.entry(id, version);
-    const [snapshot, actions] = this.stepper(machine).initial(input);
+    const [snapshot, actions] = initialTransition(machine, input);
     return { accepted: true, snapshot, effects: effectsOf(actions) };
   }
 
@@ -175,7 +116,7 @@ export class WorkflowRuntime {
   step(id: string, version: number, snapshot: AnyMachineSnapshot, event: { type: string }): Stepped {
     const { machine } = this.entry(id, version);
     if (snapshot.status !== 'active' || !snapshot.can(event)) return { accepted: false, snapshot, effects: [] };
-    const [next, actions] = this.stepper(machine).transition(snapshot, event);
+    const [next, actions] = transition(machine, snapshot, event);
     return { accepted: true, snapshot: next, effects: effectsOf(actions) };
   }
 
@@ -187,35 +128,20 @@ export class WorkflowRuntime {
    * The StoredSnapshot as JSON. An incident's steps are stored as their progress only: their
    * definitions never change after declaration and live in incident_playbook, so an event
    * rewrites a row of about 1 kB instead of 4 kB (the snapshot UPDATE was the costliest statement
-   * of an event). The object elements of the context's arrays are stringified once per object
-   * (JsonMemo): a transition replaces only what it changes.
+   * of an event).
    */
   serialise(snapshot: AnyMachineSnapshot): string {
-    const context = snapshot.context as Record<string, unknown> | null;
-    const memoFor =
-      (snapshot.machine as AnyStateMachine | undefined)?.id === INCIDENT_WORKFLOW_ID
-        ? this.incidentMemoFor
-        : this.memoFor;
-    const contextText =
-      context !== null && typeof context === 'object' && !Array.isArray(context)
-        ? stringifyWithMemos(context, memoFor)
-        : JSON.stringify(context);
-    return (
-      `{"value":${JSON.stringify(snapshot.value)},"context":` +
-      `${contextText},"status":${JSON.stringify(snapshot.status)}}`
-    );
-  }
-
-  private readonly elements = new JsonMemo<object>();
-  private readonly progress = new JsonMemo<StepState>(stepProgress);
-  private readonly memoFor = (): JsonMemo<object> => this.elements;
-  private readonly incidentMemoFor = (key: string): JsonMemo<object> =>
-    key === 'steps' ? (this.progress as JsonMemo<object>) : this.elements;
-
-  private stepper(machine: AnyStateMachine): PureStepper {
-    let s = this.steppers.get(machine);
-    if (!s) this.steppers.set(machine, (s = new PureStepper(machine)));
-    return s;
+    const context = snapshot.context as { steps?: unknown } | null;
+    const incident = (snapshot.machine as AnyStateMachine | undefined)?.id === INCIDENT_WORKFLOW_ID;
+    const stored: StoredSnapshot = {
+      value: snapshot.value,
+      context:
+        incident && context && Array.isArray(context.steps)
+          ? { ...context, steps: (context.steps as StepState[]).map(stepProgress) }
+          : context,
+      status: snapshot.status,
+    };
+    return JSON.stringify(stored);
   }
 
   /** The top-level state name (`response` for `{ response: { … } }`). */

@@ -2,7 +2,6 @@
 export { ErrorBody } from './error-body';
 export { REASONS } from './http-exception.filter';
 export { JsonBoundsError, checkJsonBounds, type JsonBounds } from './json-bounds';
-export { sendJson } from './json-response';
 export { IsOmittable } from './optional';
 export { PageQuery } from './pagination';
 export { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from './prefer';

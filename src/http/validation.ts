@@ -1,7 +1,5 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ClassConstructor, plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { fastValidate } from './fast-validation';
+import type { ClassConstructor } from 'class-transformer';
 
 export function flatten(errors: ValidationError[], parent = ''): Array<{ field: string; messages: string[] }> {
   const out: Array<{ field: string; messages: string[] }> = [];
@@ -37,16 +35,14 @@ export function validationError(errors: ValidationError[]): BadRequestException 
   return new BadRequestException({ message, details });
 }
 
+/** The pipe validateShape runs: the global pipe's options, so a body gets one set of rules and one 400. */
+const shapePipe = createValidationPipe();
+
 /**
  * Validates a plain object against a DTO class outside the global pipe, for bodies whose shape
- * depends on a field (workflow events: the shape follows `type`). Same rules, same 400; a flat body
- * that passes is taken by fastValidate without class-validator's generic executor.
+ * depends on a field (workflow events: the shape follows `type`). It is the same ValidationPipe,
+ * called for the class chosen at run time, so the rules and the 400 are those of every other body.
  */
-export function validateShape<T extends object>(cls: ClassConstructor<T>, plain: unknown): T {
-  const fast = fastValidate(cls as new () => T, plain);
-  if (fast) return fast;
-  const instance = plainToInstance(cls, plain);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw validationError(errors);
-  return instance;
+export async function validateShape<T extends object>(cls: ClassConstructor<T>, plain: unknown): Promise<T> {
+  return (await shapePipe.transform(plain, { type: 'body', metatype: cls })) as T;
 }

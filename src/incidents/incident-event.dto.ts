@@ -58,8 +58,8 @@ class InitialReportEvent extends ReportEvent {
   @IsBoolean() partial!: boolean;
 }
 
-/** The body class of each event type (exported for the validation tests). */
-export const EVENT_SHAPES: Record<(typeof USER_EVENT_TYPES)[number], new () => object> = {
+/** The body class of each event type. */
+const EVENT_SHAPES: Record<(typeof USER_EVENT_TYPES)[number], new () => object> = {
   CONFIRM: ConfirmEvent,
   DISMISS: DismissEvent,
   REGRADE: RegradeEvent,
@@ -82,9 +82,9 @@ export interface ParsedUserEvent {
 
 /**
  * The events body is `{ type, expectedVersion?, ...payload }` whose shape depends on `type`, so it
- * is validated here per type (same class-validator rules and the same 400 shape as the DTOs).
+ * is validated here per type, by the same ValidationPipe as every DTO (see validateShape).
  */
-export function parseUserEvent(body: unknown): ParsedUserEvent {
+export async function parseUserEvent(body: unknown): Promise<ParsedUserEvent> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw badField('type', 'body must be a JSON object with a type');
   const { type, ...rest } = body as Record<string, unknown>;
@@ -104,7 +104,7 @@ export function parseUserEvent(body: unknown): ParsedUserEvent {
       throw badField('type', `${type} is sent by the timers only`);
     throw badField('type', `type must be one of ${USER_EVENT_TYPES.join(', ')}`);
   }
-  const instance = validateShape(shape, rest);
+  const instance = await validateShape(shape, rest);
   const { expectedVersion, ...payload } = instance as Base & Record<string, unknown>;
   return { type: type as UserEventType, expectedVersion, payload };
 }

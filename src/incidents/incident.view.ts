@@ -5,7 +5,6 @@ import { BilingualText } from '../requirements';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { playbookFor } from '../../workflows';
 import type { StepState, StepTemplate } from '../../workflows/types';
-import { encodeWithMemos, JsonMemo, JsonText } from '../common';
 import type { IncidentDeadline } from '../clocks';
 import type { Incident } from './incident.entity';
 
@@ -203,23 +202,16 @@ export function summaryView(i: Incident): IncidentSummaryView {
   };
 }
 
-interface CategoryViews {
-  templates: Map<string, StepTemplate>;
-  /** The JSON of each step's view, per (immutable) step state object: see JsonMemo. */
-  steps: JsonMemo<StepState>;
-}
-
-const categoryViews = new Map<string, CategoryViews>();
+const categoryTemplates = new Map<string, Map<string, StepTemplate>>();
 
 /** Playbooks are code, fixed for the life of the process: index each category's steps once. */
-function viewsFor(category: string, parentOf: (code: string) => string | undefined): CategoryViews {
-  let v = categoryViews.get(category);
-  if (!v) {
-    const templates = new Map(playbookFor(category, parentOf).steps.map((s) => [s.id, s]));
-    v = { templates, steps: new JsonMemo((s: StepState) => stepView(s, templates.get(s.id))) };
-    categoryViews.set(category, v);
+function templatesFor(category: string, parentOf: (code: string) => string | undefined): Map<string, StepTemplate> {
+  let templates = categoryTemplates.get(category);
+  if (!templates) {
+    templates = new Map(playbookFor(category, parentOf).steps.map((s) => [s.id, s]));
+    categoryTemplates.set(category, templates);
   }
-  return v;
+  return templates;
 }
 
 /** Guidance and evidence expectations are display text; the snapshot keeps only what guards read. */
@@ -250,36 +242,11 @@ export function incidentView(
   parentOf: (code: string) => string | undefined,
   recipientCoverage: RecipientCoverageView | null = null,
 ): IncidentView {
-  const { templates } = viewsFor(i.category, parentOf);
+  const templates = templatesFor(i.category, parentOf);
   return {
     ...viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows, recipientCoverage),
     steps: context.steps.map((s) => stepView(s, templates.get(s.id))),
   } as IncidentView;
-}
-
-/**
- * The same view as JSON in UTF-8 (byte for byte what JSON.stringify(incidentView(…)) gives), with each
- * step's part made once per step state: an incident's steps, with their bilingual guidance, are
- * most of its bytes and change one at a time.
- */
-export function incidentViewJson(
-  i: Incident,
-  stateValue: unknown,
-  context: IncidentContext,
-  allowedEvents: string[],
-  deadlineRows: IncidentDeadline[],
-  parentOf: (code: string) => string | undefined,
-  recipientCoverage: RecipientCoverageView | null = null,
-): JsonText {
-  const views = viewsFor(i.category, parentOf);
-  const view = viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows, recipientCoverage) as Record<
-    string,
-    unknown
-  >;
-  view.steps = context.steps;
-  return new JsonText(
-    encodeWithMemos(view, (key) => (key === 'steps' ? (views.steps as JsonMemo<object>) : undefined)),
-  );
 }
 
 /** Every field of the view, in the view's key order, with the steps as a placeholder for the caller. */

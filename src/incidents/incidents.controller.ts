@@ -18,7 +18,6 @@ import type { Response } from 'express';
 import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
 import type { Principal } from '../auth';
 import { ErrorBody } from '../http';
-import { sendJson } from '../http';
 import { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from '../http';
 import { ApiStandardErrors } from '../http';
 import { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
@@ -57,8 +56,8 @@ export class IncidentsController {
   @ApiOperation({ summary: 'Declare an incident; it starts in triage with the playbook of its category' })
   @ApiCreatedResponse({ type: IncidentView })
   @ApiBadRequestResponse({ type: ErrorBody })
-  async declare(@CurrentPrincipal() p: Principal, @Body() dto: CreateIncidentDto, @Res() res: Response): Promise<void> {
-    sendJson(res, 201, await this.incidents.declare(p, dto));
+  declare(@CurrentPrincipal() p: Principal, @Body() dto: CreateIncidentDto): Promise<IncidentView> {
+    return this.incidents.declare(p, dto);
   }
 
   @Get()
@@ -71,12 +70,8 @@ export class IncidentsController {
   @Get(':id')
   @ApiOperation({ summary: 'The incident: state, steps, deadlines, reports and the events you may send now' })
   @ApiOkResponse({ type: IncidentView })
-  async get(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Res() res: Response,
-  ): Promise<void> {
-    sendJson(res, 200, await this.incidents.get(p, id));
+  get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<IncidentView> {
+    return this.incidents.get(p, id);
   }
 
   @Post(':id/events')
@@ -98,8 +93,8 @@ export class IncidentsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
     @Headers('prefer') prefer: string | undefined,
-    @Res() res: Response,
-  ) {
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IncidentView | IncidentEventResult> {
     const minimal = prefersMinimal(prefer);
     return this.answered(res, minimal, this.incidents.applyEvent(p, id, body, minimal));
   }
@@ -121,8 +116,8 @@ export class IncidentsController {
     @Param('stepId') stepId: string,
     @Body() dto: StepCompletionDto,
     @Headers('prefer') prefer: string | undefined,
-    @Res() res: Response,
-  ) {
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IncidentView | IncidentEventResult> {
     const minimal = prefersMinimal(prefer);
     return this.answered(res, minimal, this.incidents.step(p, id, stepId, 'COMPLETE_STEP', dto, minimal));
   }
@@ -147,17 +142,21 @@ export class IncidentsController {
     @Param('stepId') stepId: string,
     @Body() dto: StepReopenDto,
     @Headers('prefer') prefer: string | undefined,
-    @Res() res: Response,
-  ) {
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IncidentView | IncidentEventResult> {
     const minimal = prefersMinimal(prefer);
     return this.answered(res, minimal, this.incidents.step(p, id, stepId, 'REOPEN_STEP', dto, minimal));
   }
 
-  /** A change that succeeded minimally says so in `Preference-Applied`; an error answer never does. */
-  private async answered(res: Response, minimal: boolean, change: Promise<unknown>): Promise<void> {
+  /**
+   * A change that succeeded minimally says so in `Preference-Applied`; an error answer never does.
+   * The header is set on the response Nest passes through (`@Res({ passthrough: true })`); Nest
+   * still sends the returned body.
+   */
+  private async answered<T>(res: Response, minimal: boolean, change: Promise<T>): Promise<T> {
     const result = await change;
     if (minimal) res.setHeader('Preference-Applied', PREFERENCE_APPLIED_MINIMAL);
-    sendJson(res, 200, result);
+    return result;
   }
 
   @Get(':id/timeline')

@@ -14,13 +14,13 @@ import type { Grade } from '../common';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
 import { parseUserEvent } from './incident-event.dto';
-import { JsonText } from '../common';
 import {
   eventResult,
-  incidentViewJson,
+  incidentView,
   summaryView,
   type IncidentEventResult,
   type IncidentPage,
+  type IncidentView,
 } from './incident.view';
 
 /** Clock skew tolerated between a reporter's clock and ours for "detected in the future". */
@@ -37,8 +37,7 @@ export class IncidentsService {
     private readonly readiness: RecipientCoverageSource,
   ) {}
 
-  /** The incident view (IncidentView) as JSON text: see incidentViewJson. */
-  async declare(p: Principal, dto: CreateIncidentDto): Promise<JsonText> {
+  async declare(p: Principal, dto: CreateIncidentDto): Promise<IncidentView> {
     const detected = new Date(dto.detectedAt);
     if (detected.getTime() > Date.now() + FUTURE_SKEW_MS)
       throw badField('detectedAt', 'detectedAt must not be in the future');
@@ -60,7 +59,7 @@ export class IncidentsService {
     return this.view(p, applied);
   }
 
-  async get(p: Principal, id: string): Promise<JsonText> {
+  async get(p: Principal, id: string): Promise<IncidentView> {
     const incident = await this.find(p, id);
     // Only the engine remembers snapshots (after commit); a read just uses one it may have.
     const snapshot = await this.engine.snapshotOf(this.dataSource.manager, incident);
@@ -68,8 +67,13 @@ export class IncidentsService {
   }
 
   /** `minimal`: answer with the outcome only (RFC 7240 `Prefer: return=minimal`), not the whole incident. */
-  async applyEvent(p: Principal, id: string, body: unknown, minimal = false): Promise<JsonText | IncidentEventResult> {
-    const { type, expectedVersion, payload } = parseUserEvent(body);
+  async applyEvent(
+    p: Principal,
+    id: string,
+    body: unknown,
+    minimal = false,
+  ): Promise<IncidentView | IncidentEventResult> {
+    const { type, expectedVersion, payload } = await parseUserEvent(body);
     const event: Record<string, unknown> & { type: string } = { type, ...payload };
     // A liaison records a report made outside the product (phone, paper) by its reference.
     if (typeof payload.reportReference === 'string') {
@@ -86,11 +90,11 @@ export class IncidentsService {
     kind: 'COMPLETE_STEP' | 'REOPEN_STEP',
     fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number },
     minimal = false,
-  ): Promise<JsonText | IncidentEventResult> {
+  ): Promise<IncidentView | IncidentEventResult> {
     return this.answer(p, await this.engine.stepEvent(p, id, p.orgId, stepId, kind, fields), minimal);
   }
 
-  private answer(p: Principal, applied: Applied, minimal: boolean): Promise<JsonText> | IncidentEventResult {
+  private answer(p: Principal, applied: Applied, minimal: boolean): Promise<IncidentView> | IncidentEventResult {
     if (!minimal) return this.view(p, applied);
     const { incident, snapshot } = applied;
     return eventResult(incident, snapshot.value, this.engine.allowedEvents(incident, snapshot, p.role as never));
@@ -180,7 +184,7 @@ export class IncidentsService {
     return incident;
   }
 
-  private async view(p: Principal, { incident, snapshot }: Applied): Promise<JsonText> {
+  private async view(p: Principal, { incident, snapshot }: Applied): Promise<IncidentView> {
     const context = snapshot.context as IncidentContext;
     // Most events happen with no deadline running; skip the read then.
     const deadlines = Object.keys(context.deadlines).length ? await this.deadlines.forIncidents([incident.id]) : [];
@@ -196,7 +200,7 @@ export class IncidentsService {
           incident.drill,
         )
       : null;
-    return incidentViewJson(incident, snapshot.value, context, allowed, deadlines, this.parentOf, coverage);
+    return incidentView(incident, snapshot.value, context, allowed, deadlines, this.parentOf, coverage);
   }
 
   private readonly parentOf = (code: string) => this.catalogue.category(code)?.parent ?? undefined;

@@ -29,8 +29,8 @@ class FeedbackSent extends Base {
   measures?: string[];
 }
 
-/** The body class of each event type (exported for the validation tests). */
-export const WARNING_EVENT_SHAPES: Record<WarningUserEvent, new () => object> = {
+/** The body class of each event type. */
+const WARNING_EVENT_SHAPES: Record<WarningUserEvent, new () => object> = {
   START_ASSESSMENT: Empty,
   ASSESSED: Assessed,
   ACTIONS_TAKEN: ActionsTaken,
@@ -45,7 +45,7 @@ export interface ParsedWarningEvent {
 }
 
 /** The body is `{ type, expectedVersion?, ...payload }`; its shape depends on `type`. */
-export function parseWarningEvent(body: unknown): ParsedWarningEvent {
+export async function parseWarningEvent(body: unknown): Promise<ParsedWarningEvent> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw badField('type', 'body must be a JSON object with a type');
   const { type, ...rest } = body as Record<string, unknown>;
@@ -54,7 +54,7 @@ export function parseWarningEvent(body: unknown): ParsedWarningEvent {
   // Own keys only: `constructor` or `toString` must not find Object's members (a 500 before).
   const shape = Object.hasOwn(WARNING_EVENT_SHAPES, type) ? WARNING_EVENT_SHAPES[type as WarningUserEvent] : undefined;
   if (!shape) throw badField('type', `type must be one of ${WARNING_USER_EVENTS.join(', ')}`);
-  const instance = validateShape(shape, rest);
+  const instance = await validateShape(shape, rest);
   const { expectedVersion, ...payload } = instance as Base & Record<string, unknown>;
   return { type: type as WarningUserEvent, expectedVersion, payload };
 }

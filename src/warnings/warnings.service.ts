@@ -188,7 +188,7 @@ export class WarningsService {
   }
 
   async applyEvent(p: Principal, id: string, body: unknown): Promise<OperatorWarningView> {
-    const { type, expectedVersion, payload } = parseWarningEvent(body);
+    const { type, expectedVersion, payload } = await parseWarningEvent(body);
     let event: Record<string, unknown> & { type: string } = { type, ...payload };
     let feedback: { text: string; measures: string[] } | undefined;
     if (type === 'FEEDBACK_SENT') {

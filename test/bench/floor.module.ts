@@ -88,6 +88,13 @@ class BenchController {
     return { outbox: Number(n), jobs, notifyConcurrency: this.config.NOTIFY_CONCURRENCY };
   }
 
+  /** CPU time this process has used (all threads), in µs: the runner takes it before and after each run. */
+  @Get('cpu')
+  cpu() {
+    const { user, system } = process.cpuUsage();
+    return { micros: user + system };
+  }
+
   /**
    * Writes `count` fan-out items as if `count` events had happened, `chunk` per transaction (the
    * raw worker's side enqueues with addBulk in chunks of the same size); each commit wakes the relay.

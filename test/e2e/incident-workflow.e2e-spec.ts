@@ -249,7 +249,7 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
       .set('Prefer', 'return=representation')
       .send({ type: 'REGRADE', grade: 'III', reason: 'back' });
     expect(full.status).toBe(200);
-    // The whole incident is sent as ready JSON text (src/common/json-text.ts): still JSON, in UTF-8.
+    // The whole incident goes out through Nest's response handling: JSON, in UTF-8, with its length.
     expect(full.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(Number(full.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(full.body)));
     expect(full.headers['preference-applied']).toBeUndefined();
