@@ -1,4 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
+import { IncidentsModule } from '../../src/incidents';
+import { OutboxModule } from '../../src/outbox';
 import { Body, Controller, Get, HttpCode, Module, OnModuleInit, Post } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
@@ -140,7 +142,8 @@ class BenchController {
   }
 }
 
-@Module({ controllers: [BenchController] })
+// Like any module of the service, it imports what it uses (no module but config, logging and the database is global).
+@Module({ imports: [IncidentsModule, OutboxModule], controllers: [BenchController] })
 export class BenchFloorModule implements OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
 
