@@ -21,7 +21,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ErrorBody } from '../http';
+import { ErrorBody, ApiStandardErrors } from '../http';
 import { AdminService } from './admin.service';
 import {
   CreateOrganisationDto,
@@ -36,9 +36,7 @@ import {
   UpdateOrganisationDto,
   UserView,
 } from './admin.dto';
-import { CurrentPrincipal, Roles } from '../auth';
-import type { Principal } from '../auth';
-import { ApiStandardErrors } from '../http';
+import { CurrentPrincipal, Roles, type Principal } from '../auth';
 
 @ApiStandardErrors({
   notFound: 'No such organisation, user or token that you administer',

@@ -8,9 +8,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit';
-import { DEPARTMENT_ROLES, OPERATOR_ROLES, SERVICE_ACCOUNT_ROLES, type Role } from '../common';
-import { badField } from '../common';
-import { nowIso } from '../common';
+import { DEPARTMENT_ROLES, OPERATOR_ROLES, SERVICE_ACCOUNT_ROLES, type Role, badField, nowIso } from '../common';
 import { TransactionRunner } from '../database';
 import { ApiToken } from './api-token.entity';
 import type {

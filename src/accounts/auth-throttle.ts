@@ -5,10 +5,9 @@ import IORedis from 'ioredis';
 import ipaddr from 'ipaddr.js';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppConfig } from '../config';
+import { AppConfig, REDIS_URL } from '../config';
 import { LOGGER } from '../logging';
 import { redisOptionsFromUrl } from '../common';
-import { REDIS_URL } from '../config';
 import { credentialHandle } from './token-hash';
 
 /**

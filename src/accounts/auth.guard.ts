@@ -2,8 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Unauthor
 import type { Request, Response } from 'express';
 import { Reflector } from '@nestjs/core';
 import type { OrgKind, Role } from '../common';
-import { ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from '../auth';
-import type { Principal } from '../auth';
+import { ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY, type Principal } from '../auth';
 import { AuthThrottle, credentialKey, sourceKey, TooManyFailures } from './auth-throttle';
 import { TokenService } from './token.service';
 

@@ -11,14 +11,12 @@ import {
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { badField } from '../common';
-import { ErrorBody } from '../http';
+import { ErrorBody, ApiStandardErrors } from '../http';
 import { CreateTokenDto, IssuedTokenView, MeView, RedeemEnrolmentDto } from './admin.dto';
 import { AdminService, EnrolmentRefused } from './admin.service';
 import { AuthThrottle, credentialKey, sourceKey, TooManyFailures } from './auth-throttle';
-import { CurrentPrincipal, Public } from '../auth';
-import type { Principal } from '../auth';
+import { CurrentPrincipal, Public, type Principal } from '../auth';
 import { User } from './user.entity';
-import { ApiStandardErrors } from '../http';
 
 /** What any token holder may do for themself, and how a person takes their first token. */
 @ApiStandardErrors()

@@ -1,7 +1,6 @@
 import { createHash, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config';
-import { resolveKey } from '../config';
+import { AppConfig, resolveKey } from '../config';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 

@@ -10,13 +10,10 @@ import {
 } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CurrentPrincipal, Roles } from '../auth';
-import type { Principal } from '../auth';
-import { ErrorBody } from '../http';
+import { CurrentPrincipal, Roles, type Principal } from '../auth';
+import { ErrorBody, ApiStandardErrors, schemaRef } from '../http';
 import { AuditService } from './audit.service';
 import { AUDIT_SCAN_WINDOW, OrganisationAudit } from './organisation-audit.service';
-import { ApiStandardErrors } from '../http';
-import { schemaRef } from '../http';
 
 const BROKEN_REASONS = ['seq-gap', 'prev-hash-mismatch', 'payload-digest-mismatch', 'hash-mismatch', 'head-mismatch'];
 /** The whole-chain walk also checks the witnesses outside the database (AuditService.verify). */

@@ -3,13 +3,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit';
-import { AdminService } from '../accounts';
-import { issuePlatformToken, PlatformAdminError } from '../accounts';
-import { TokenHasher } from '../accounts';
+import { AdminService, issuePlatformToken, PlatformAdminError, TokenHasher } from '../accounts';
 import { ConfigError, loadConfig } from '../config';
-import { dataSourceOptions } from '../database';
+import { dataSourceOptions, TransactionRunner } from '../database';
 import { ENTITIES } from '../entities';
-import { TransactionRunner } from '../database';
 import type { CliIo } from './cli';
 
 export const ADMIN_USAGE = `lianfang admin reset-token [--user <userId>] [--name <token name>] [--revoke-others]

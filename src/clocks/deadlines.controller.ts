@@ -2,8 +2,7 @@ import { Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Pos
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
-import type { Principal } from '../auth';
+import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
 import { ApiStandardErrors } from '../http';
 import { DeadlinesService } from './deadlines.service';
 

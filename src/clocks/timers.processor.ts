@@ -4,8 +4,7 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config';
 import { LOGGER } from '../logging';
-import { LoggedWorkerHost } from '../queues';
-import { QUEUES } from '../queues';
+import { LoggedWorkerHost, QUEUES } from '../queues';
 import { CLOCK_KINDS } from './clock-kinds';
 import { TimerHandlers } from './timer-handlers';
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Role } from '../common';
+import { type Role, durationMs } from '../common';
 import { AppConfig } from '../config';
 import { Catalogue } from '../requirements';
-import { durationMs } from '../common';
 
 /**
  * When reminders and escalation steps fire. The product defaults live with the reporting rules in

@@ -12,9 +12,7 @@ import {
   validateSync,
   ValidateBy,
 } from 'class-validator';
-import { EgressAllowSyntaxError, parseEgressAllow } from '../common';
-import { durationMs } from '../common';
-import { redisOptionsFromUrl } from '../common';
+import { EgressAllowSyntaxError, parseEgressAllow, durationMs, redisOptionsFromUrl } from '../common';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -2,8 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { SecretBox } from '../common';
-import type { AppConfig } from '../config';
-import { secretsBox } from '../config';
+import { type AppConfig, secretsBox } from '../config';
 import type { EntitySchema } from 'typeorm';
 import { migrationsFor } from './migrations';
 

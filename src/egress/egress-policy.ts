@@ -4,8 +4,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { connect as netConnect, type LookupFunction, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
-import { classifyIp, effectiveIp, parseAddress } from '../common';
-import { parseEgressAllow, type AllowEntry } from '../common';
+import { classifyIp, effectiveIp, parseAddress, parseEgressAllow, type AllowEntry } from '../common';
 
 /**
  * One egress policy for every connection the service opens to a destination a tenant configured

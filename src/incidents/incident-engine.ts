@@ -7,22 +7,25 @@ import { findStep, openMandatorySteps, stepDefinition, type StepDefinition } fro
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { Phase, WorkflowEffect, Role as WorkflowRole } from '../../workflows/types';
 import { AuditService } from '../audit';
-import { Organisations, type OrganisationRecord } from '../accounts';
+import { Organisations } from '../accounts';
 import { isSystemActor, type Actor } from '../auth';
-import { badField } from '../common';
-import type { Grade, OperatorKind } from '../common';
-import { nowIso, toIso } from '../common';
+import { badField, type Grade, type OperatorKind, nowIso, toIso, VersionedCache } from '../common';
 import { IncidentDeadlines } from '../clocks';
-import { nextSequenceValue } from '../database';
-import { bool, sql } from '../database';
-import { TransactionRunner } from '../database';
+import { nextSequenceValue, bool, sql, TransactionRunner } from '../database';
 import { Incident } from './incident.entity';
 import { OutboxService, type OutboxItem } from '../outbox';
 import { QUEUES, jobId } from '../queues';
 import { Catalogue } from '../requirements';
-import { VersionedCache } from '../common';
-import { actorId, actorRole, WorkflowEngine, type ApplyOptions, type EngineEvent, type WorkflowKind } from '../engine';
-import { RECENT_SNAPSHOTS, WorkflowRuntime } from '../engine';
+import {
+  actorId,
+  actorRole,
+  WorkflowEngine,
+  type ApplyOptions,
+  type EngineEvent,
+  type WorkflowKind,
+  RECENT_SNAPSHOTS,
+  WorkflowRuntime,
+} from '../engine';
 
 export type { ApplyOptions, EngineEvent };
 
@@ -85,7 +88,7 @@ export class IncidentEngine {
       throw badField('category', `category ${d.category} is not in the taxonomy (GET /api/v1/taxonomy)`);
     const workflow = latestWorkflow(INCIDENT_WORKFLOW_ID)!;
     const result = await this.tx.run(async (em) => {
-      const org = await this.org(em, actor.orgId);
+      const org = await this.organisations.get(actor.orgId, em);
       const id = randomUUID();
       const playbook = playbookFor(d.category, (code) => this.catalogue.category(code)?.parent ?? undefined);
       const started = this.runtime.start(workflow.id, workflow.version, {
@@ -193,124 +196,130 @@ export class IncidentEngine {
     event: EngineEvent,
     opts: ApplyOptions = {},
   ): Promise<Applied> {
-    const t = await this.engine.applyIn(em, this.kind, actor, { id: incidentId, orgId }, event, opts);
+    const t = await this.engine.applyIn(em, this.kind(), actor, { id: incidentId, orgId }, event, opts);
     return { incident: t.instance, snapshot: t.after };
   }
 
   /** The incident as a registration of the workflow engine. */
-  private readonly kind: WorkflowKind<Incident, { id: string; orgId: string }> = {
-    noun: 'Incident',
-    load: (em, key) => this.loadIncident(em, key.id, key.orgId),
-    snapshotOf: (em, incident) => this.snapshotOf(em, incident),
-    authorise: (_incident, snapshot, event, role) => {
-      if (event.type !== 'COMPLETE_STEP' && event.type !== 'REOPEN_STEP') return;
-      // A clearer answer than the machine's 409: the step does not exist (404) or is not this role's (403).
-      const steps = (snapshot.context as IncidentContext).steps;
-      const step = findStep(steps, String(event.stepId));
-      if (!step) {
-        const ids = steps.map((s) => s.id);
-        throw new NotFoundException({
-          message:
-            `Step ${JSON.stringify(String(event.stepId).slice(0, 100))} ` +
-            `is not in this incident's playbook; its steps: ${ids.join(', ')}`,
-          steps: ids,
-        });
-      }
-      if (!step.roles.includes(role)) {
-        throw new ForbiddenException(
-          `Role ${role} may not ${event.type === 'COMPLETE_STEP' ? 'complete' : 'reopen'} ` +
-            `step ${step.id} (allowed: ${step.roles.join(', ')})`,
-        );
-      }
-    },
-    enrich: async (em, incident, event, actor) => {
-      const terms = await this.termsFor(em, actor, incident.orgId);
-      return this.enrich(event, terms.operatorKind, actor);
-    },
-    refusal: (incident, snapshot, event, role) => {
-      const allowedEvents = this.allowedEvents(incident, snapshot, role);
-      // An event held back by open mandatory steps says which, so the caller knows what to finish.
-      const phase = phaseGating(event.type, snapshot.value);
-      const open = phase ? openMandatorySteps((snapshot.context as IncidentContext).steps, phase) : [];
-      if (open.length === 0)
+  private kind(): WorkflowKind<Incident, { id: string; orgId: string }> {
+    // The organisation's terms, read at most once per event (enrich and effects both need them).
+    let terms: OrgTerms | undefined;
+    const termsOnce = async (em: EntityManager, actor: Actor, orgId: string) =>
+      (terms ??= await this.termsFor(em, actor, orgId));
+    return {
+      noun: 'Incident',
+      load: (em, key) => this.loadIncident(em, key.id, key.orgId),
+      snapshotOf: (em, incident) => this.snapshotOf(em, incident),
+      authorise: (_incident, snapshot, event, role) => {
+        if (event.type !== 'COMPLETE_STEP' && event.type !== 'REOPEN_STEP') return;
+        // A clearer answer than the machine's 409: the step does not exist (404) or is not this role's (403).
+        const steps = (snapshot.context as IncidentContext).steps;
+        const step = findStep(steps, String(event.stepId));
+        if (!step) {
+          const ids = steps.map((s) => s.id);
+          throw new NotFoundException({
+            message:
+              `Step ${JSON.stringify(String(event.stepId).slice(0, 100))} ` +
+              `is not in this incident's playbook; its steps: ${ids.join(', ')}`,
+            steps: ids,
+          });
+        }
+        if (!step.roles.includes(role)) {
+          throw new ForbiddenException(
+            `Role ${role} may not ${event.type === 'COMPLETE_STEP' ? 'complete' : 'reopen'} ` +
+              `step ${step.id} (allowed: ${step.roles.join(', ')})`,
+          );
+        }
+      },
+      enrich: async (em, incident, event, actor) => {
+        const terms = await termsOnce(em, actor, incident.orgId);
+        return this.enrich(event, terms.operatorKind, actor);
+      },
+      refusal: (incident, snapshot, event, role) => {
+        const allowedEvents = this.allowedEvents(incident, snapshot, role);
+        // An event held back by open mandatory steps says which, so the caller knows what to finish.
+        const phase = phaseGating(event.type, snapshot.value);
+        const open = phase ? openMandatorySteps((snapshot.context as IncidentContext).steps, phase) : [];
+        if (open.length === 0)
+          return new ConflictException({
+            message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`,
+            allowedEvents,
+            state: snapshot.value,
+          });
         return new ConflictException({
-          message: `${event.type} is not accepted in state ${JSON.stringify(snapshot.value)}`,
+          message:
+            `${event.type} is not accepted while mandatory steps are open: ` +
+            `${open.map((s) => `${s.id} (${s.title.en} / ${s.title.zh})`).join(', ')}`,
           allowedEvents,
           state: snapshot.value,
+          openMandatorySteps: open.map((s) => ({ id: s.id, phase: s.phase, title: s.title, roles: s.roles })),
         });
-      return new ConflictException({
-        message:
-          `${event.type} is not accepted while mandatory steps are open: ` +
-          `${open.map((s) => `${s.id} (${s.title.en} / ${s.title.zh})`).join(', ')}`,
-        allowedEvents,
-        state: snapshot.value,
-        openMandatorySteps: open.map((s) => ({ id: s.id, phase: s.phase, title: s.title, roles: s.roles })),
-      });
-    },
-    audited: (t, opts) => ({
-      actor: t.actor,
-      orgId: t.instance.orgId,
-      incidentId: t.instance.id,
-      action: `incident.event.${t.sent.type}`,
-      payload: {
-        event: { ...t.sent, ...(opts.auditPayload ?? {}) },
-        fromState: t.fromState,
-        toState: this.runtime.topState(t.after),
-        stateValue: t.after.value as never,
-        version: t.previousVersion + 1,
-        drill: t.instance.drill,
       },
-    }),
-    effects: async (em, t, auditSeq) => {
-      const incident = t.instance;
-      const context = t.after.context as IncidentContext;
-      incident.grade = context.grade;
-      const terms = await this.termsFor(em, t.actor, incident.orgId);
-      const items = await this.effectsToOutbox(em, incident, terms, t, auditSeq);
-      await this.deadlines.syncStatuses(
-        em,
-        incident.id,
-        (t.before.context as IncidentContext).deadlines as never,
-        context.deadlines as never,
-      );
-      // A passed deadline takes the first escalation step in the transaction that records it (the
-      // row is marked missed just above); the later steps are timer jobs.
-      for (const e of t.effects) {
-        if (e.type !== 'notify' || e.params.event !== 'deadline.missed' || !e.params.data) continue;
-        const { timer, generation } = e.params.data as { timer: string; generation: number };
-        const escalation = await this.deadlines.firstEscalation(
+      audited: (t, opts) => ({
+        actor: t.actor,
+        orgId: t.instance.orgId,
+        incidentId: t.instance.id,
+        action: `incident.event.${t.sent.type}`,
+        payload: {
+          event: { ...t.sent, ...(opts.auditPayload ?? {}) },
+          fromState: t.fromState,
+          toState: this.runtime.topState(t.after),
+          stateValue: t.after.value as never,
+          version: t.previousVersion + 1,
+          drill: t.instance.drill,
+        },
+      }),
+      effects: async (em, t, auditSeq) => {
+        const incident = t.instance;
+        const context = t.after.context as IncidentContext;
+        incident.grade = context.grade;
+        const terms = await termsOnce(em, t.actor, incident.orgId);
+        const items = await this.effectsToOutbox(em, incident, terms, t, auditSeq);
+        await this.deadlines.syncStatuses(
           em,
-          { incidentId: incident.id, timer, generation },
-          { orgId: incident.orgId, drill: incident.drill, grade: incident.grade },
-        );
-        if (escalation) items.push(...escalation);
-      }
-      return items;
-    },
-    save: async (em, t) => {
-      const incident = t.instance;
-      incident.snapshot = this.runtime.serialise(t.after);
-      incident.state = this.runtime.topState(t.after);
-      incident.version = t.previousVersion + 1;
-      incident.updatedAt = nowIso();
-      const updated = await sql(
-        em,
-        'UPDATE incident SET snapshot = ?, state = ?, grade = ?, version = ?, ' +
-          'updated_at = ? WHERE id = ? AND version = ? RETURNING id',
-        [
-          incident.snapshot,
-          incident.state,
-          incident.grade,
-          incident.version,
-          incident.updatedAt,
           incident.id,
-          t.previousVersion,
-        ],
-      );
-      return updated.length > 0;
-    },
-    committed: (t) => this.remember(t.instance, t.after),
-  };
+          (t.before.context as IncidentContext).deadlines as never,
+          context.deadlines as never,
+        );
+        // A passed deadline takes the first escalation step in the transaction that records it (the
+        // row is marked missed just above); the later steps are timer jobs.
+        for (const e of t.effects) {
+          if (e.type !== 'notify' || e.params.event !== 'deadline.missed' || !e.params.data) continue;
+          const { timer, generation } = e.params.data as { timer: string; generation: number };
+          const escalation = await this.deadlines.firstEscalation(
+            em,
+            { incidentId: incident.id, timer, generation },
+            { orgId: incident.orgId, drill: incident.drill, grade: incident.grade },
+          );
+          if (escalation) items.push(...escalation);
+        }
+        return items;
+      },
+      save: async (em, t) => {
+        const incident = t.instance;
+        incident.snapshot = this.runtime.serialise(t.after);
+        incident.state = this.runtime.topState(t.after);
+        incident.version = t.previousVersion + 1;
+        incident.updatedAt = nowIso();
+        const updated = await sql(
+          em,
+          'UPDATE incident SET snapshot = ?, state = ?, grade = ?, version = ?, ' +
+            'updated_at = ? WHERE id = ? AND version = ? RETURNING id',
+          [
+            incident.snapshot,
+            incident.state,
+            incident.grade,
+            incident.version,
+            incident.updatedAt,
+            incident.id,
+            t.previousVersion,
+          ],
+        );
+        return updated.length > 0;
+      },
+      committed: (t) => this.remember(t.instance, t.after),
+    };
+  }
 
   /**
    * The event types POST /incidents/:id/events accepts now from `role`. Completing and reopening a
@@ -475,10 +484,6 @@ export class IncidentEngine {
   private async orgTerms(em: EntityManager, orgId: string): Promise<OrgTerms> {
     const org = await this.organisations.get(orgId, em);
     return { operatorKind: org.operatorKind, sector: org.sector };
-  }
-
-  private org(em: EntityManager, orgId: string): Promise<OrganisationRecord> {
-    return this.organisations.get(orgId, em);
   }
 }
 

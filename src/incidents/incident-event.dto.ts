@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
-import { GRADES, type Grade } from '../common';
-import { badField } from '../common';
+import { GRADES, type Grade, badField } from '../common';
 import { validateShape } from '../http';
 
 /** Event types a person may send through POST /incidents/:id/events. Timer events are system-only. */

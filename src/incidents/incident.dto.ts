@@ -1,4 +1,4 @@
-import { PageQuery } from '../http';
+import { PageQuery, IsZonedTimestamp } from '../http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -14,7 +14,6 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { IsZonedTimestamp } from '../http';
 import { GRADES, type Grade } from '../common';
 import { ImpactFactsDto } from '../requirements';
 

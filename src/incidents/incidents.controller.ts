@@ -15,11 +15,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
-import type { Principal } from '../auth';
-import { ErrorBody } from '../http';
-import { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from '../http';
-import { ApiStandardErrors } from '../http';
+import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
+import { ErrorBody, PREFERENCE_APPLIED_MINIMAL, prefersMinimal, ApiStandardErrors } from '../http';
 import { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { IncidentEventBody, StepCompletionDto, StepReopenDto } from './incident-event.dto';
 import { ComplianceView, IncidentEventResult, IncidentPage, IncidentView, TimelineEntryView } from './incident.view';

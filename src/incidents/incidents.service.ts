@@ -1,16 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { IncidentContext } from '../../workflows/incident/types';
-import { AuditEntry } from '../audit';
-import { AuditService } from '../audit';
+import { AuditEntry, AuditService } from '../audit';
 import type { Principal } from '../auth';
-import { badField } from '../common';
-import { toIso } from '../common';
+import { badField, toIso, type Grade } from '../common';
 import { IncidentDeadlines } from '../clocks';
 import { IncidentEngine, type Applied } from './incident-engine';
 import { Catalogue } from '../requirements';
 import { RecipientCoverageSource } from './recipient-coverage';
-import type { Grade } from '../common';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
 import { parseUserEvent } from './incident-event.dto';

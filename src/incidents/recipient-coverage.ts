@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
-import type { Grade } from '../common';
-import { BilingualText } from '../common';
+import { type Grade, BilingualText } from '../common';
 import { RECIPIENT_KINDS } from '../requirements';
 
 export class NationalChannelView {

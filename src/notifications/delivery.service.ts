@@ -2,14 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
-import { SecretBox } from '../common';
-import { nowIso } from '../common';
-import { TransactionRunner } from '../database';
+import { SecretBox, nowIso, joinConfigSecrets, openConfigSecrets } from '../common';
+import { TransactionRunner, bool, sql } from '../database';
 import { EgressPolicy } from '../egress';
-import { joinConfigSecrets, openConfigSecrets } from '../common';
 import { channelFor, type DeliveryResult, type RenderedMessage } from './channels';
 import type { ChannelKind } from './channels/types';
-import { bool, sql } from '../database';
 import type { DeliveryStatus } from './notification-delivery.entity';
 import { NOTIFICATION_SECRETS } from './notification-secrets';
 

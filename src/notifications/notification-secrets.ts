@@ -1,7 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { SecretBox } from '../common';
-import { AppConfig } from '../config';
-import { secretsBox } from '../config';
+import { AppConfig, secretsBox } from '../config';
 
 /** The SecretBox that seals channel secrets: SECRETS_KEY, or a key generated once under VAR_DIR/keys. */
 export const NOTIFICATION_SECRETS = Symbol('NOTIFICATION_SECRETS');

@@ -4,9 +4,7 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config';
 import { LOGGER } from '../logging';
-import { LoggedWorkerHost } from '../queues';
-import { QUEUES } from '../queues';
-import { isLastAttempt, jitteredBackoff } from '../queues';
+import { LoggedWorkerHost, QUEUES, isLastAttempt, jitteredBackoff } from '../queues';
 import { DeliveryService } from './delivery.service';
 import type { DeliverJobData } from './fanout.service';
 

@@ -7,8 +7,8 @@ import {
   sanitize,
   VAR_NAMES,
   type NotificationEvent,
+  type TemplateVars,
 } from './templates';
-import type { TemplateVars } from './templates';
 import type { DrillFilter } from './notification-subscription.entity';
 
 /**

@@ -8,9 +8,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
-import type { Principal } from '../auth';
-import { ErrorBody } from '../http';
+import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
+import { ErrorBody, ApiStandardErrors } from '../http';
 import {
   CreateSubscriptionDto,
   DeliveryView,
@@ -19,7 +18,6 @@ import {
   UpdateSubscriptionDto,
 } from './subscription.dto';
 import { SubscriptionsService } from './subscriptions.service';
-import { ApiStandardErrors } from '../http';
 
 /** An organisation's notification subscriptions; operators and departments alike, admins only. */
 @ApiStandardErrors({ notFound: 'No such subscription in your organisation' })

@@ -4,20 +4,20 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
-import { badField } from '../common';
-import { SecretBox } from '../common';
-import { nowIso } from '../common';
-import { TransactionRunner } from '../database';
-import { EgressPolicy } from '../egress';
-import { validateChannelConfig } from './channel-config';
-import { channelFor, type ChannelKind, type DeliveryResult, type RenderedMessage } from './channels';
 import {
+  badField,
+  SecretBox,
+  nowIso,
   carryOverSecrets,
   joinConfigSecrets,
   openConfigSecrets,
   sealConfigSecrets,
   splitConfigSecrets,
 } from '../common';
+import { TransactionRunner } from '../database';
+import { EgressPolicy } from '../egress';
+import { validateChannelConfig } from './channel-config';
+import { channelFor, type ChannelKind, type DeliveryResult, type RenderedMessage } from './channels';
 import { sanitize } from './templates';
 import { NotificationDelivery } from './notification-delivery.entity';
 import { NOTIFICATION_SECRETS } from './notification-secrets';

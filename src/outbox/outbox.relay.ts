@@ -5,11 +5,10 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { nowIso } from '../common';
-import { TransactionRunner } from '../database';
+import { TransactionRunner, chunks, placeholders, sql } from '../database';
 import { LOGGER } from '../logging';
 import { QUEUE_NAMES, type QueueName } from '../queues';
 import { OutboxRow } from './outbox-row.entity';
-import { chunks, placeholders, sql } from '../database';
 import { OutboxService } from './outbox.service';
 
 const BATCH = 200;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { chunks, sql } from '../database';
-import { TransactionRunner } from '../database';
+import { chunks, sql, TransactionRunner } from '../database';
 import { nowIso } from '../common';
 import type { QueueName } from '../queues';
 

@@ -7,12 +7,10 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
-import type { Principal } from '../auth';
-import { ErrorBody } from '../http';
+import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
+import { ErrorBody, ApiStandardErrors } from '../http';
 import { CreateServiceProviderDto, ServiceProviderView, UpdateServiceProviderDto } from './service-provider.dto';
 import { ServiceProvidersService } from './service-providers.service';
-import { ApiStandardErrors } from '../http';
 
 @ApiStandardErrors({
   notFound: 'No such service provider in your organisation',

@@ -3,11 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
-import { badField } from '../common';
-import { SecretBox } from '../common';
+import {
+  badField,
+  SecretBox,
+  carryOverSecrets,
+  openConfigSecrets,
+  sealConfigSecrets,
+  splitConfigSecrets,
+} from '../common';
 import { TransactionRunner } from '../database';
 import { EgressPolicy } from '../egress';
-import { carryOverSecrets, openConfigSecrets, sealConfigSecrets, splitConfigSecrets } from '../common';
 import { validateChannelConfig } from '../notifications';
 import type { CreateRecipientDto, UpdateRecipientDto } from './report.dto';
 import { ReportRecipient } from './report.entities';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../common';
-import { escapeHtml } from '../common';
+import { canonicalJson, escapeHtml } from '../common';
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { OrganisationRecord } from '../accounts';
 import type { IncidentRecord } from '../incidents';
@@ -12,8 +11,7 @@ import {
   RECIPIENT_LABELS,
   REPORT_KIND_LABELS,
 } from '../notifications';
-import type { Catalogue, ReportKind } from '../requirements';
-import type { FactDefinition, ReportingRule } from '../requirements';
+import type { Catalogue, ReportKind, FactDefinition, ReportingRule } from '../requirements';
 import type { ReportKindCode } from './report.entities';
 
 export const MAX_FIELD_CHARS = 20_000;

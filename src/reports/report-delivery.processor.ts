@@ -1,23 +1,24 @@
 import { Processor } from '@nestjs/bullmq';
 import { Incidents } from '../incidents';
-import { LoggedWorkerHost } from '../queues';
+import { LoggedWorkerHost, isLastAttempt, jitteredBackoff, QUEUES, jobId } from '../queues';
 import { Inject } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit';
-import { SecretBox } from '../common';
+import { SecretBox, joinConfigSecrets, openConfigSecrets } from '../common';
 import { TransactionRunner } from '../database';
 import { TimingPolicy } from '../clocks';
 import { EgressPolicy } from '../egress';
 import { LOGGER } from '../logging';
-import { joinConfigSecrets, openConfigSecrets } from '../common';
-import { channelFor, type DeliveryResult, type RenderedMessage } from '../notifications';
-import { renderMessage } from '../notifications';
-import { RetryableDeliveryError } from '../notifications';
+import {
+  channelFor,
+  type DeliveryResult,
+  type RenderedMessage,
+  renderMessage,
+  RetryableDeliveryError,
+} from '../notifications';
 import { OutboxService } from '../outbox';
-import { isLastAttempt, jitteredBackoff } from '../queues';
-import { QUEUES, jobId } from '../queues';
 import { Report, ReportDelivery, ReportRecipient, type DeliveryAttempt } from './report.entities';
 import { ReportDocuments } from './report-documents.service';
 import { fanout } from './report-jobs';

@@ -1,15 +1,12 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { Incidents } from '../incidents';
-import { Users } from '../accounts';
-import { Organisations } from '../accounts';
+import { Incidents, IncidentEngine } from '../incidents';
+import { Users, Organisations } from '../accounts';
 import { randomUUID } from 'node:crypto';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField } from '../common';
-import { nextSequenceValue } from '../database';
-import { TransactionRunner } from '../database';
-import { IncidentEngine } from '../incidents';
+import { nextSequenceValue, TransactionRunner } from '../database';
 import { Catalogue } from '../requirements';
 import { draftFields, fieldSets, MAX_FIELD_CHARS } from './report-content';
 import type { CreateReportDto, UpdateReportDto } from './report.dto';

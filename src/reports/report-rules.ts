@@ -4,8 +4,7 @@ import type { OrganisationRecord } from '../accounts';
 import type { Principal } from '../auth';
 import { badField } from '../common';
 import { Incidents, type IncidentRecord } from '../incidents';
-import { Catalogue } from '../requirements';
-import type { ReportingRule } from '../requirements';
+import { Catalogue, type ReportingRule } from '../requirements';
 import { fieldSets, missing } from './report-content';
 import { Report } from './report.entities';
 

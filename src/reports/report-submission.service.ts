@@ -1,11 +1,10 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { Incidents } from '../incidents';
+import { Incidents, IncidentEngine, type EngineEvent } from '../incidents';
 import { Organisations } from '../accounts';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { TransactionRunner } from '../database';
 import { Clocks, REPORT_ACKNOWLEDGEMENT } from '../clocks';
-import { IncidentEngine, type EngineEvent } from '../incidents';
 import { OutboxService } from '../outbox';
 import { contentDigest, missing } from './report-content';
 import type { SubmitReportDto } from './report.dto';

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Organisations } from '../accounts';
-import { Incidents } from '../incidents';
+import { Incidents, type IncidentRecord } from '../incidents';
 import { DataSource, In } from 'typeorm';
 import type { Principal } from '../auth';
-import type { IncidentRecord } from '../incidents';
 import { Catalogue } from '../requirements';
 import { fieldSets, missing } from './report-content';
 import { Report, ReportDelivery, ReportInfoRequest } from './report.entities';

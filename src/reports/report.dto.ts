@@ -15,10 +15,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsZonedTimestamp } from '../http';
+import { IsZonedTimestamp, PageQuery, IsOmittable } from '../http';
 import { GRADES, type Grade } from '../common';
-import { PageQuery } from '../http';
-import { IsOmittable } from '../http';
 import {
   RECIPIENT_CHANNELS,
   RECIPIENT_KINDS,

@@ -3,8 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EntityManager, In } from 'typeorm';
 import { AccountsModule, Organisations, type OrganisationRecord } from '../accounts';
 import type { DepartmentKind, Grade } from '../common';
-import { Catalogue } from '../requirements';
-import type { ReportingRule } from '../requirements';
+import { Catalogue, type ReportingRule } from '../requirements';
 import { ReportRecipient, type RecipientKindCode } from './report.entities';
 import { RecipientCoverageSource, type RecipientCoverageView } from '../incidents';
 

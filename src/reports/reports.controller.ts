@@ -9,9 +9,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
-import type { Principal } from '../auth';
-import { ErrorBody } from '../http';
+import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
+import { ErrorBody, ApiStandardErrors } from '../http';
 import { InboxService } from './inbox.service';
 import { RecipientsService } from './recipients.service';
 import {
@@ -30,7 +29,6 @@ import { ReportDocuments } from './report-documents.service';
 import { ReportDrafting } from './report-drafting.service';
 import { ReportSubmission } from './report-submission.service';
 import { ReportViews } from './report-views.service';
-import { ApiStandardErrors } from '../http';
 
 @ApiStandardErrors({
   notFound: 'No such incident or report in your organisation',

@@ -1,5 +1,12 @@
-import type { Comparison, Condition, Confidence, Grade, GradeRuleSet, ImpactFacts } from './types';
-import { GRADES } from './types';
+import {
+  type Comparison,
+  type Condition,
+  type Confidence,
+  type Grade,
+  type GradeRuleSet,
+  type ImpactFacts,
+  GRADES,
+} from './types';
 
 export interface FiredRule {
   ruleId: string;

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ErrorBody } from '../http';
+import { ErrorBody, ApiStandardErrors } from '../http';
 import { ImpactFactsDto } from './impact-facts.dto';
 import {
   CoverageView,
@@ -20,7 +20,6 @@ import {
   TaxonomyView,
 } from './requirements.dto';
 import { RequirementsService } from './requirements.service';
-import { ApiStandardErrors } from '../http';
 
 /**
  * The catalogue as data for clients: any authenticated role of either organisation kind may read it

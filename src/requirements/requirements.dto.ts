@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { IsZonedTimestamp } from '../http';
-import { GRADES, OPERATOR_KINDS, type Grade, type OperatorKind } from '../common';
-import { BilingualText } from '../common';
+import { GRADES, OPERATOR_KINDS, type Grade, type OperatorKind, BilingualText } from '../common';
 
 /**
  * Short source codes accepted by the `source` filter. The catalogue's document ids carry an edition

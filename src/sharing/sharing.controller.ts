@@ -8,13 +8,11 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
-import type { Principal } from '../auth';
-import { ErrorBody } from '../http';
+import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
+import { ErrorBody, ApiStandardErrors } from '../http';
 import { IndicatorInputDto } from './indicator-input';
 import { IndicatorView, StixBundleView, StixExportQuery } from './sharing.dto';
 import { SharingService } from './sharing.service';
-import { ApiStandardErrors } from '../http';
 
 @ApiStandardErrors({
   notFound: 'No such incident in your organisation',

@@ -1,14 +1,12 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { Incidents } from '../incidents';
+import { Incidents, type IncidentRecord } from '../incidents';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit';
 import { Organisations } from '../accounts';
 import type { Principal } from '../auth';
-import { badField } from '../common';
-import { nowIso } from '../common';
+import { badField, nowIso } from '../common';
 import { TransactionRunner } from '../database';
-import type { IncidentRecord } from '../incidents';
 import { IncidentIndicator } from './incident-indicator.entity';
 import { indicatorValueProblem, normaliseIndicatorValue, type IndicatorInputDto } from './indicator-input';
 import type { IndicatorView, StixExportQuery } from './sharing.dto';

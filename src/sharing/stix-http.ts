@@ -1,7 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
-import { REASONS } from '../http';
-import type { JsonBounds } from '../http';
+import { REASONS, type JsonBounds } from '../http';
 import { DEFAULT_STIX_LIMITS, parseUntrustedBundle, StixInputError, type StixBundle, type StixLimits } from './stix';
 
 /** POST /api/v1/warnings/:id/stix, whose JSON body is a bundle and nothing else. */

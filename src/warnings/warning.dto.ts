@@ -1,4 +1,4 @@
-import { PageQuery } from '../http';
+import { PageQuery, IsZonedTimestamp } from '../http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -12,7 +12,6 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { IsZonedTimestamp } from '../http';
 import { WARNING_LEVELS, type WarningLevel } from '../../workflows/types';
 import { SECTORS, type Sector } from '../common';
 import { IndicatorInputDto } from '../sharing';

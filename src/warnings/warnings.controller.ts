@@ -14,15 +14,13 @@ import {
   ApiUnprocessableEntityResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, OrgKinds, Roles } from '../auth';
-import type { Principal } from '../auth';
-import { ErrorBody } from '../http';
+import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
+import { ErrorBody, ApiStandardErrors } from '../http';
 import { STIX_TEXT_TYPES } from '../sharing';
 import { WarningEventBody } from './warning-event.dto';
 import { CreateWarningBody, ListWarningsQuery } from './warning.dto';
 import { DepartmentWarningView, OperatorWarningView, StixImportReportView, WarningPage } from './warning.view';
 import { WarningsService } from './warnings.service';
-import { ApiStandardErrors } from '../http';
 
 @ApiStandardErrors({ notFound: 'No such warning issued by you (department) or addressed to you (operator)' })
 @ApiTags('warnings')

@@ -4,16 +4,18 @@ import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import { AuditService } from '../audit';
 import { Organisations, type OrganisationRecord } from '../accounts';
 import type { Principal } from '../auth';
-import { badField } from '../common';
-import { nowIso } from '../common';
+import { badField, nowIso, durationMs, DurationError } from '../common';
 import { TransactionRunner } from '../database';
 import { WorkflowRuntime } from '../engine';
 import { createValidationPipe } from '../http';
 import { Catalogue } from '../requirements';
-import { durationMs, DurationError } from '../common';
-import { indicatorValueProblem, normaliseIndicatorValue } from '../sharing';
-import { importIndicators, type SkippedIndicator } from '../sharing';
-import { readStixUpload } from '../sharing';
+import {
+  indicatorValueProblem,
+  normaliseIndicatorValue,
+  importIndicators,
+  type SkippedIndicator,
+  readStixUpload,
+} from '../sharing';
 import { WarningEngine } from './warning-engine.service';
 import { parseWarningEvent } from './warning-event.dto';
 import { CreateWarningDto, type ListWarningsQuery } from './warning.dto';

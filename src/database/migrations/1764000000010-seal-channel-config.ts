@@ -1,6 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import type { SecretBox } from '../../common';
-import { sealConfigSecrets, splitConfigSecrets, joinConfigSecrets, openConfigSecrets } from '../../common';
+import {
+  type SecretBox,
+  sealConfigSecrets,
+  splitConfigSecrets,
+  joinConfigSecrets,
+  openConfigSecrets,
+} from '../../common';
 
 const TABLES = ['notification_subscription', 'report_recipient'] as const;
 

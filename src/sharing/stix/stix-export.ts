@@ -1,5 +1,4 @@
-import type { DesensitiseRules, Removal } from './desensitise';
-import { desensitiseExportInput, mergeRules } from './desensitise';
+import { type DesensitiseRules, type Removal, desensitiseExportInput, mergeRules } from './desensitise';
 import { buildPattern } from './stix-pattern';
 import type { IncidentExportInput, SharedIndicator, StixBundle, StixObject, TlpLevel } from './stix-types';
 import { TLP_2_0_MARKING_IDS, isTlpLevel, tlpMarkingDefinition } from './tlp';

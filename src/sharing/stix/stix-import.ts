@@ -1,7 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { parseSimplePattern } from './stix-pattern';
-import type { SharedIndicator, SharedIndicatorType, TlpLevel } from './stix-types';
-import { isPlainObject } from './stix-types';
+import { type SharedIndicator, type SharedIndicatorType, type TlpLevel, isPlainObject } from './stix-types';
 import { tlpOfMarkingRefs } from './tlp';
 
 export interface ImportedIndicator extends SharedIndicator {

@@ -1,8 +1,6 @@
 import { checkJsonBounds, JsonBoundsError } from '../../http';
-import type { StixBundle } from './stix-types';
-import { isPlainObject } from './stix-types';
-import type { StixValidationError, StixValidator } from './stix-validator';
-import { getStixValidator } from './stix-validator';
+import { type StixBundle, isPlainObject } from './stix-types';
+import { type StixValidationError, type StixValidator, getStixValidator } from './stix-validator';
 
 /** Bounds for STIX content from outside. A bundle from a peer or a TAXII feed is untrusted input. */
 export interface StixLimits {
