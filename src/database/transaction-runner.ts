@@ -1,11 +1,5 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
-import type { Logger } from 'pino';
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { LOGGER } from '../logging';
-import { WalCheckpointer } from './wal-checkpointer';
-
-/** SQLite's own checkpoints stay on as a backstop, far above where the checkpointer works. */
-export const BACKSTOP_AUTOCHECKPOINT_PAGES = 20_000;
 
 /**
  * Every top-level write transaction goes through here.
@@ -19,54 +13,19 @@ export const BACKSTOP_AUTOCHECKPOINT_PAGES = 20_000;
  * outbox uses it to wake its relay only when a transaction really wrote rows.
  */
 @Injectable()
-export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
+export class TransactionRunner {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
   /** Callbacks per open transaction (on SQLite every transaction shares one manager, one at a time). */
   private readonly hooks = new WeakMap<EntityManager, Array<() => void>>();
-  /** SQLite on a file: WAL checkpoints off the request thread (see WalCheckpointer). */
-  private checkpointer?: WalCheckpointer;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    @Optional() @Inject(LOGGER) private readonly logger?: Logger,
-  ) {
+  constructor(private readonly dataSource: DataSource) {
     this.serial = dataSource.options.type === 'better-sqlite3';
-  }
-
-  onModuleInit(): void {
-    const path = this.serial ? String((this.dataSource.options as { database?: unknown }).database ?? '') : '';
-    if (!path || path === ':memory:' || !this.dataSource.isInitialized) return;
-    const db = (this.dataSource.driver as unknown as { databaseConnection: { pragma(sql: string): unknown } })
-      .databaseConnection;
-    db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
-    this.checkpointer = new WalCheckpointer(path, require.resolve('better-sqlite3'), {
-      everyCommits: 200,
-      restartFrames: 4000,
-      quickPassMs: 25,
-      onError: (err) => {
-        this.logger?.warn(
-          { err: err.message },
-          'WAL checkpointer stopped; SQLite checkpoints in the commit that crosses its threshold again',
-        );
-        db.pragma('wal_autocheckpoint = 1000');
-      },
-    });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.checkpointer?.stop();
-  }
-
-  /** The WAL checkpoint thread, when there is one (for tests). */
-  get walCheckpointer(): WalCheckpointer | undefined {
-    return this.checkpointer;
   }
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (!this.serial) return this.execute(work);
-    // Between two transactions: the one moment the WAL may start over (WalCheckpointer).
-    const result = this.tail.then(() => this.checkpointer?.beforeTransaction()).then(() => this.execute(work));
+    const result = this.tail.then(() => this.execute(work));
     // The chain must go on whether this transaction commits or rolls back.
     this.tail = result.then(
       () => undefined,
@@ -100,7 +59,6 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
     } finally {
       if (manager) this.hooks.delete(manager);
     }
-    this.checkpointer?.committed();
     for (const fn of callbacks) fn();
     return result;
   }
