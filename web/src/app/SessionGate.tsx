@@ -1,0 +1,33 @@
+import { Button, Result } from 'antd';
+import { lazy, Suspense } from 'react';
+import { describeError } from '../api/client';
+import { useSession } from '../api/session';
+import { PageLoading } from '../components/PageLoading';
+import { useI18n } from '../i18n';
+
+const SignInPage = lazy(() => import('../pages/sign-in/SignInPage'));
+const AppLayout = lazy(() => import('./AppLayout'));
+
+/**
+ * The console asks GET /api/v1/session at load: no session, or a restricted one (password change or
+ * authenticator set-up pending), shows the sign-in page; a full session shows the layout and the page.
+ */
+export function SessionGate() {
+  const { t } = useI18n();
+  const session = useSession();
+  if (session.isPending) return <PageLoading />;
+  if (session.isError) {
+    return (
+      <Result
+        status="error"
+        title={describeError(session.error, t)}
+        extra={<Button onClick={() => void session.refetch()}>{t('app.retry')}</Button>}
+      />
+    );
+  }
+  return (
+    <Suspense fallback={<PageLoading />}>
+      {!session.data || session.data.restricted ? <SignInPage /> : <AppLayout session={session.data} />}
+    </Suspense>
+  );
+}
