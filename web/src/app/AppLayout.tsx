@@ -12,6 +12,15 @@ import { MENU, selectedEntry } from './menu';
 
 /** The signed-in frame, in the Ant Design Pro manner: side menu, header with who and where, the page. */
 export default function AppLayout({ session }: { session: SessionView }) {
+  // antd's App (message, notification, modal hooks) lives here, not in the shell: the sign-in page needs none.
+  return (
+    <App>
+      <SignedIn session={session} />
+    </App>
+  );
+}
+
+function SignedIn({ session }: { session: SessionView }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const navigate = useNavigate();

@@ -1,4 +1,4 @@
-import { Button, Result } from 'antd';
+import { Button } from 'antd';
 import { lazy, Suspense } from 'react';
 import { describeError } from '../api/client';
 import { useSession } from '../api/session';
@@ -18,11 +18,11 @@ export function SessionGate() {
   if (session.isPending) return <PageLoading />;
   if (session.isError) {
     return (
-      <Result
-        status="error"
-        title={describeError(session.error, t)}
-        extra={<Button onClick={() => void session.refetch()}>{t('app.retry')}</Button>}
-      />
+      // Plain markup: this is in the first chunk every visitor loads, and antd's Result is heavy.
+      <div role="alert" style={{ padding: 48, textAlign: 'center' }}>
+        <p>{describeError(session.error, t)}</p>
+        <Button onClick={() => void session.refetch()}>{t('app.retry')}</Button>
+      </div>
     );
   }
   return (

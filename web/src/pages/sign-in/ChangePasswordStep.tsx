@@ -10,7 +10,7 @@ interface Values {
 }
 
 /** The initial password must be changed before anything else (session restricted: password-change-required). */
-export function ChangePasswordStep() {
+export default function ChangePasswordStep() {
   const { t } = useI18n();
   const change = useChangePassword();
   return (

@@ -1,11 +1,14 @@
-import { Alert, Button, Card, Flex, Form, Input, Space, Typography, type InputRef } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { Alert, Button, Card, Flex, Form, Input, type InputRef } from 'antd';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ApiError, describeError } from '../../api/client';
 import { useSession, useSignIn, useSignOut } from '../../api/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { useI18n } from '../../i18n';
-import { ChangePasswordStep } from './ChangePasswordStep';
-import { TotpEnrolmentStep } from './TotpEnrolmentStep';
+import { PageLoading } from '../../components/PageLoading';
+
+// Only people at their first sign-in (or after a reset) need these: kept out of the sign-in page's own chunk.
+const ChangePasswordStep = lazy(() => import('./ChangePasswordStep'));
+const TotpEnrolmentStep = lazy(() => import('./TotpEnrolmentStep'));
 
 /**
  * The first thing anyone not signed in sees, at any URL. Steps: username and password; the code when the
@@ -34,14 +37,12 @@ export default function SignInPage() {
     <div className="lf-signin">
       <Card className="lf-signin-card">
         <Flex justify="space-between" align="center" style={{ marginBottom: 8 }}>
-          <Typography.Text type="secondary">{t('app.fullName')}</Typography.Text>
+          <span className="lf-muted">{t('app.fullName')}</span>
           <LanguageSwitch type="link" />
         </Flex>
         <main>
-          <Typography.Title level={1} style={{ fontSize: 24, marginTop: 8 }}>
-            {title}
-          </Typography.Title>
-          {body}
+          <h1 className="lf-signin-title">{title}</h1>
+          <Suspense fallback={<PageLoading />}>{body}</Suspense>
           {restricted && (
             <Button type="link" style={{ paddingLeft: 0 }} onClick={() => signOut.mutate()}>
               {t('signIn.signOutInstead')}
@@ -123,7 +124,7 @@ function CredentialsStep() {
           <Alert type="error" showIcon role="alert" title={describeError(error, t)} style={{ marginBottom: 16 }} />
         )
       )}
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Flex vertical gap={8}>
         <Button type="primary" htmlType="submit" block loading={signIn.isPending}>
           {t('signIn.submit')}
         </Button>
@@ -139,7 +140,7 @@ function CredentialsStep() {
             {t('signIn.back')}
           </Button>
         )}
-      </Space>
+      </Flex>
     </Form>
   );
 }

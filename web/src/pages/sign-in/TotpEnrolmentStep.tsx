@@ -8,7 +8,7 @@ import { useI18n } from '../../i18n';
  * Authenticator set-up (session restricted: second-factor-enrolment-required): the QR code, and the secret
  * as text for whoever has no camera (and for the browser tests, which compute the code from it).
  */
-export function TotpEnrolmentStep() {
+export default function TotpEnrolmentStep() {
   const { t } = useI18n();
   const start = useStartTotp();
   const confirm = useConfirmTotp();
@@ -32,8 +32,8 @@ export function TotpEnrolmentStep() {
           </Flex>
           <Typography.Paragraph>
             {t('signIn.totp.secret')}:{' '}
-            <Typography.Text className="lf-secret" copyable data-testid="totp-secret">
-              {enrolment.secret}
+            <Typography.Text className="lf-secret" copyable={{ text: enrolment.secret }}>
+              <span data-testid="totp-secret">{enrolment.secret}</span>
             </Typography.Text>
           </Typography.Paragraph>
           <Form
