@@ -107,14 +107,19 @@ export class AdminController {
   }
 
   @Post('organisations/:orgId/users')
-  @ApiOperation({ summary: 'Add a person or a service account to an organisation' })
+  @ApiOperation({
+    summary:
+      'Add a person or a service account to an organisation; a person may get a username and an initial password ' +
+      'to sign in to the console with (changed at first sign-in)',
+  })
   @ApiCreatedResponse({ type: UserView })
+  @ApiConflictResponse({ type: ErrorBody, description: 'The username is taken (details name username)' })
   createUser(
     @CurrentPrincipal() p: Principal,
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Body() dto: CreateUserDto,
-  ) {
-    return this.admin.createUser(p, orgId, dto);
+  ): Promise<UserView> {
+    return this.admin.createUserView(p, orgId, dto);
   }
 
   @Get('organisations/:orgId/users')

@@ -6,7 +6,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { AuditService } from '../audit';
 import { DEPARTMENT_ROLES, OPERATOR_ROLES, SERVICE_ACCOUNT_ROLES, type Role, badField, nowIso } from '../common';
 import { TransactionRunner } from '../database';
@@ -21,7 +21,11 @@ import type {
   SharingSettingsView,
   TokenView,
   UpdateOrganisationDto,
+  UserView,
 } from './admin.dto';
+import { UserCredential } from './credential.entity';
+import { storePassword } from './credentials';
+import { hashPassword, passwordProblem } from './passwords';
 import { Enrolment } from './enrolment.entity';
 import { Organisation } from './organisation.entity';
 import { isSystemActor, type Actor, type Principal } from '../auth';
@@ -95,6 +99,7 @@ export class AdminService {
         departmentKind,
         region: dto.region ?? null,
         isPlatform: extra.isPlatform ?? false,
+        requireTwoFactor: false,
         createdAt: nowIso(),
       });
       await m.getRepository(Organisation).insert(org);
@@ -132,13 +137,65 @@ export class AdminService {
     });
   }
 
-  async listUsers(p: Principal, orgId: string): Promise<User[]> {
+  async listUsers(p: Principal, orgId: string): Promise<UserView[]> {
     this.assertCanAdminister(p, orgId);
     await this.getOrg(orgId);
-    return this.dataSource.getRepository(User).find({ where: { orgId }, order: { createdAt: 'ASC' } });
+    const users = await this.dataSource.getRepository(User).find({ where: { orgId }, order: { createdAt: 'ASC' } });
+    return this.userViews(this.dataSource.manager, users);
   }
 
-  async createUser(actor: Actor, orgId: string, dto: CreateUserDto, em?: EntityManager): Promise<User> {
+  /** Users as admins see them: with whether they can sign in, never their credentials. */
+  async userViews(m: EntityManager, users: User[]): Promise<UserView[]> {
+    const creds = users.length
+      ? await m.getRepository(UserCredential).findBy({ userId: In(users.map((u) => u.id)) })
+      : [];
+    const byUser = new Map(creds.map((c) => [c.userId, c]));
+    return users.map((u) => ({
+      id: u.id,
+      orgId: u.orgId,
+      name: u.name,
+      email: u.email,
+      role: u.role,
+      serviceAccount: u.serviceAccount,
+      username: u.username,
+      hasPassword: !!byUser.get(u.id)?.passwordHash,
+      twoFactorEnrolled: !!byUser.get(u.id)?.totpSecret,
+      createdAt: u.createdAt,
+    }));
+  }
+
+  /** createUser, answered as the admin API shows users. */
+  async createUserView(actor: Principal, orgId: string, dto: CreateUserDto): Promise<UserView> {
+    const passwordHash = await this.initialPasswordHash(dto);
+    return this.tx.run(async (m) => {
+      const user = await this.createUser(actor, orgId, dto, m, passwordHash);
+      return (await this.userViews(m, [user]))[0]!;
+    });
+  }
+
+  /**
+   * The hash of a new person's initial password, after the checks that need no database: scrypt
+   * runs before the transaction, not inside the write queue.
+   */
+  private async initialPasswordHash(dto: CreateUserDto): Promise<string | null> {
+    if (dto.serviceAccount && dto.username !== undefined)
+      throw badField('username', 'a service account has no username: it cannot sign in to the console');
+    if (dto.serviceAccount && dto.initialPassword !== undefined)
+      throw badField('initialPassword', 'a service account has no password: it cannot sign in to the console');
+    if (dto.initialPassword === undefined) return null;
+    if (dto.username === undefined) throw badField('initialPassword', 'initialPassword needs a username');
+    const problem = passwordProblem('initialPassword', dto.initialPassword, dto.username);
+    if (problem) throw badField('initialPassword', problem);
+    return hashPassword(dto.initialPassword);
+  }
+
+  async createUser(
+    actor: Actor,
+    orgId: string,
+    dto: CreateUserDto,
+    em?: EntityManager,
+    passwordHash: string | null = null,
+  ): Promise<User> {
     if (!('system' in actor)) this.assertCanAdminister(actor, orgId);
     const work = async (m: EntityManager) => {
       const org = await m.getRepository(Organisation).findOneBy({ id: orgId });
@@ -156,17 +213,26 @@ export class AdminService {
           `tokens, so it must not hold a role that decides or signs off`;
         throw new BadRequestException({ message, details: [{ field: 'role', messages: [message] }] });
       }
+      if (dto.username !== undefined) await this.assertUsernameFree(m, dto.username);
       const user = m.getRepository(User).create({
         id: randomUUID(),
         orgId,
         name: dto.name,
         email: dto.email ?? null,
+        username: dto.username ?? null,
         role: dto.role,
         serviceAccount,
         createdAt: nowIso(),
       });
       await m.getRepository(User).insert(user);
-      await this.audit.append(m, { actor, action: 'user.created', orgId, payload: { user: { ...user } } });
+      if (passwordHash !== null) await storePassword(m, user.id, passwordHash, true, new Date());
+      // Whether a password was set, never the password or its hash.
+      await this.audit.append(m, {
+        actor,
+        action: 'user.created',
+        orgId,
+        payload: { user: { ...user }, initialPassword: passwordHash !== null },
+      });
       return user;
     };
     return em ? work(em) : this.tx.run(work);
@@ -288,7 +354,8 @@ export class AdminService {
       const user = await m.getRepository(User).findOneByOrFail({ id: row.userId });
       const org = await m.getRepository(Organisation).findOneByOrFail({ id: row.orgId });
       const self: Principal = {
-        tokenId: '',
+        tokenId: null,
+        sessionId: null,
         userId: user.id,
         orgId: org.id,
         orgName: org.name,
@@ -363,6 +430,13 @@ export class AdminService {
       });
       return { orgId, internalHostPatterns: patterns };
     });
+  }
+
+  private async assertUsernameFree(m: EntityManager, username: string): Promise<void> {
+    if (await m.getRepository(User).existsBy({ username })) {
+      const message = `username ${username} is taken`;
+      throw new ConflictException({ message, details: [{ field: 'username', messages: [message] }] });
+    }
   }
 
   private async getOrg(orgId: string): Promise<Organisation> {
