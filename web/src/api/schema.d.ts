@@ -104,7 +104,7 @@ export interface paths {
         /** The organisation's users */
         get: operations["AdminController_listUsers"];
         put?: never;
-        /** Add a person or a service account to an organisation */
+        /** Add a person or a service account to an organisation; a person may get a username and an initial password to sign in to the console with (changed at first sign-in) */
         post: operations["AdminController_createUser"];
         delete?: never;
         options?: never;
@@ -204,7 +204,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who this token belongs to */
+        /** Who this token or console session belongs to */
         get: operations["SelfServiceController_me"];
         put?: never;
         post?: never;
@@ -225,6 +225,42 @@ export interface paths {
         put?: never;
         /** Issue another token for yourself (a second device, a script of your own); shown once */
         post: operations["SelfServiceController_issueOwnToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current console session (the console calls it when it loads) */
+        get: operations["SessionController_current"];
+        put?: never;
+        /** Sign in with username and password (and the TOTP code once asked for it); sets the HttpOnly lf_session cookie */
+        post: operations["SessionController_signIn"];
+        /** Sign out: ends the session (its cookie stops working) and clears the cookie */
+        delete: operations["SessionController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your password; your other sessions end (this one stays). Lifts 'password-change-required' */
+        post: operations["SessionController_changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1084,7 +1120,7 @@ export interface components {
             message: string;
             details?: components["schemas"]["FieldError"][];
             /**
-             * @description Machine-readable reason where one helps: a body over a structural bound (too-deep, too-many-keys, too-many-values, string-too-long: 413 or 422), a refused property name or text (forbidden-key, malformed-string: 400), STIX import verdicts
+             * @description Machine-readable reason where one helps: a body over a structural bound (too-deep, too-many-keys, too-many-values, string-too-long: 413 or 422), a refused property name or text (forbidden-key, malformed-string: 400), STIX import verdicts; for people signing in: invalid-credentials, second-factor-required, invalid-second-factor, no-session, session-expired (401), csrf-token-invalid, password-change-required, second-factor-enrolment-required (403), too-many-failures (429)
              * @example too-many-keys
              */
             code?: string;
@@ -1168,6 +1204,8 @@ export interface components {
             /** @example 31 */
             region?: string | null;
             isPlatform: boolean;
+            /** @description Everyone of the organisation signs in to the console with a second factor (admins always do) */
+            requireTwoFactor: boolean;
             createdAt: string;
             /** @description Internal host naming patterns (see sharing-settings); null = none */
             internalHostPatterns?: string[] | null;
@@ -1208,6 +1246,16 @@ export interface components {
             role: "admin" | "leader" | "commander" | "responder" | "liaison" | "viewer" | "department-officer";
             /** @description An account for a program, not a person: an admin issues its tokens directly. Roles: responder, viewer. Default false. */
             serviceAccount?: boolean;
+            /**
+             * @description A person's console sign-in name: 3-64 characters a-z 0-9 . _ - (upper case is lowered), unique. Not for service accounts.
+             * @example zhang.wei
+             */
+            username?: string;
+            /**
+             * Format: password
+             * @description The first password, to hand to the person (needs username): at least 12 characters, not the username. They must change it when they first sign in.
+             */
+            initialPassword?: string;
         };
         UserView: {
             id: string;
@@ -1218,6 +1266,12 @@ export interface components {
             role: "admin" | "leader" | "commander" | "responder" | "liaison" | "viewer" | "department-officer";
             /** @description An account for a program; see CreateUserDto */
             serviceAccount: boolean;
+            /** @description Console sign-in name; null when none */
+            username: string | null;
+            /** @description A console password is set */
+            hasPassword: boolean;
+            /** @description A second factor (TOTP) is confirmed */
+            twoFactorEnrolled: boolean;
             createdAt: string;
         };
         TokenView: {
@@ -1280,8 +1334,72 @@ export interface components {
             role: "admin" | "leader" | "commander" | "responder" | "liaison" | "viewer" | "department-officer";
             serviceAccount: boolean;
             isPlatformAdmin: boolean;
-            /** @description The token this request was made with */
-            tokenId: string;
+            /** @description A person's console sign-in name; null when none */
+            username: string | null;
+            /** @description The token this request was made with; null for a console session */
+            tokenId: string | null;
+            /** @description The server's clock (ISO 8601 UTC), to correct a countdown for the browser's clock */
+            serverTime: string;
+        };
+        SignInDto: {
+            /**
+             * @description Case does not matter
+             * @example zhang.wei
+             */
+            username: string;
+            /** Format: password */
+            password: string;
+            /**
+             * @description The 6-digit code of your authenticator app, once the answer was second-factor-required
+             * @example 123456
+             */
+            code?: string;
+        };
+        SessionUserView: {
+            id: string;
+            name: string;
+            username: string;
+            email: string | null;
+            /** @enum {string} */
+            role: "admin" | "leader" | "commander" | "responder" | "liaison" | "viewer" | "department-officer";
+            orgId: string;
+            orgName: string;
+            /** @enum {string} */
+            orgKind: "operator" | "department";
+            isPlatformAdmin: boolean;
+        };
+        TwoFactorView: {
+            /** @description A second factor (TOTP) is confirmed for this person */
+            enrolled: boolean;
+            /** @description This person must use one: every admin, and everyone of an organisation requiring it */
+            required: boolean;
+        };
+        SessionView: {
+            user: components["schemas"]["SessionUserView"];
+            /** @description Send it as the X-CSRF-Token header with every request that is not GET, HEAD or OPTIONS; the same for the whole session */
+            csrfToken: string;
+            mustChangePassword: boolean;
+            twoFactor: components["schemas"]["TwoFactorView"];
+            /**
+             * @description Until null, every other route answers 403 with this code: only the /session routes and GET /me work. A password change comes first, then the second-factor enrolment.
+             * @enum {string|null}
+             */
+            restricted: "password-change-required" | "second-factor-enrolment-required" | null;
+            /** @description When the session ends without a further request (ISO 8601 UTC) */
+            idleExpiresAt: string;
+            /** @description When the session ends however active it is (ISO 8601 UTC) */
+            absoluteExpiresAt: string;
+            /** @description The server's clock (ISO 8601 UTC), to correct a countdown for the browser's clock */
+            serverTime: string;
+        };
+        ChangePasswordDto: {
+            /** Format: password */
+            currentPassword: string;
+            /**
+             * Format: password
+             * @description At least 12 characters, not the username, not the current password
+             */
+            newPassword: string;
         };
         DocumentRef: {
             /** @example GBT39204-2022 */
@@ -2903,7 +3021,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2962,7 +3080,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2971,7 +3089,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3008,7 +3126,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganisationView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3017,7 +3135,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3067,7 +3185,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3076,7 +3194,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3146,7 +3264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3155,7 +3273,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3230,7 +3348,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3239,7 +3357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3300,7 +3418,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3309,7 +3427,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3384,7 +3502,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3393,7 +3511,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3454,7 +3572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3463,7 +3581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3474,6 +3592,15 @@ export interface operations {
             };
             /** @description No such organisation, user or token that you administer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The username is taken (details name username) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3538,7 +3665,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3547,7 +3674,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3608,7 +3735,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3692,7 +3819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3701,7 +3828,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3767,7 +3894,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3776,7 +3903,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3881,7 +4008,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3931,8 +4058,245 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description code no-session (no cookie, unknown or signed out, or a bearer token), session-expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            /** @description Signed in; Set-Cookie carries lf_session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code invalid-credentials (unknown username, wrong password, or an account without one: the same answer), second-factor-required (the password is right; send it again with code), invalid-second-factor (wrong or already used code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code too-many-failures: too many failed sign-ins from your address or for this username; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description code no-session (no cookie, unknown or signed out, or a bearer token), session-expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description currentPassword wrong (code invalid-credentials; counted like a failed sign-in), or newPassword shorter than 12 characters, the username or the current password (details name the field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code no-session (no cookie, unknown or signed out, or a bearer token), session-expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4006,8 +4370,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4043,8 +4416,17 @@ export interface operations {
                     "application/json": components["schemas"]["CoverageView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4082,8 +4464,17 @@ export interface operations {
                     "application/json": components["schemas"]["RequirementDetailView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4127,8 +4518,17 @@ export interface operations {
                     "application/json": components["schemas"]["TaxonomyView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4181,8 +4581,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4231,8 +4640,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4300,7 +4718,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4309,7 +4727,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4358,7 +4776,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4367,7 +4785,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4506,7 +4924,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4515,7 +4933,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4564,7 +4982,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4573,7 +4991,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4639,7 +5057,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4648,7 +5066,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4713,7 +5131,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4815,7 +5233,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4916,7 +5334,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5009,7 +5427,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5018,7 +5436,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5075,7 +5493,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5084,7 +5502,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5130,8 +5548,17 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowVersionView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5172,8 +5599,17 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDescriptionView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5218,8 +5654,17 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5255,7 +5700,7 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5264,7 +5709,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5314,7 +5759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5323,7 +5768,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5389,7 +5834,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5398,7 +5843,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5454,7 +5899,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5463,7 +5908,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5523,7 +5968,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5532,7 +5977,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5607,7 +6052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5616,7 +6061,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5673,7 +6118,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5682,7 +6127,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5739,7 +6184,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5748,7 +6193,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5808,7 +6253,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5817,7 +6262,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5901,7 +6346,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5910,7 +6355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5971,7 +6416,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5980,7 +6425,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6064,7 +6509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6073,7 +6518,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6141,7 +6586,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6150,7 +6595,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6239,7 +6684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6248,7 +6693,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6324,8 +6769,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6370,7 +6824,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecipientView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6379,7 +6833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6429,7 +6883,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6438,7 +6892,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6508,7 +6962,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6517,7 +6971,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6600,7 +7054,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6609,7 +7063,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6657,7 +7111,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6666,7 +7120,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6727,7 +7181,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6736,7 +7190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6815,7 +7269,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6824,7 +7278,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6903,7 +7357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6912,7 +7366,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6999,8 +7453,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7049,7 +7512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7058,7 +7521,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7125,8 +7588,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7186,7 +7658,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7195,7 +7667,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7294,7 +7766,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7303,7 +7775,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7378,7 +7850,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7387,7 +7859,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; recording and exporting need one of the roles named */
+            /** @description Operators only; recording and exporting need one of the roles named; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7448,7 +7920,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7457,7 +7929,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; recording and exporting need one of the roles named */
+            /** @description Operators only; recording and exporting need one of the roles named; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7547,7 +8019,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7556,7 +8028,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; recording and exporting need one of the roles named */
+            /** @description Operators only; recording and exporting need one of the roles named; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7602,7 +8074,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceProviderView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7611,7 +8083,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; writing needs the admin or leader role */
+            /** @description Operators only; writing needs the admin or leader role; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7660,7 +8132,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7669,7 +8141,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; writing needs the admin or leader role */
+            /** @description Operators only; writing needs the admin or leader role; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7738,7 +8210,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7747,7 +8219,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; writing needs the admin or leader role */
+            /** @description Operators only; writing needs the admin or leader role; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
