@@ -23,7 +23,7 @@ test.describe('home and declaring an incident', () => {
     token = await admin.tokenFor(commander);
   });
 
-  test('home lists open incidents by state and grade, and every running deadline: overdue on top, red under 15 min', async ({
+  test('home: open incidents by state and grade; deadlines counting down, overdue on top, red under 15 min', async ({
     page,
     admin,
   }) => {

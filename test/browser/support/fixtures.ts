@@ -24,9 +24,11 @@ interface Fixtures {
  * started (baseURL), with every /api response checked against openapi.json: the test fails on a violation.
  */
 export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright's fixture signature: this one needs no other fixture.
   baseURL: async ({}, use) => {
     await use(appInfo().baseURL);
   },
+  // eslint-disable-next-line no-empty-pattern -- as above
   contract: async ({}, use) => {
     const recorder = new ContractRecorder();
     await use(recorder);

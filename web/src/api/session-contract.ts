@@ -1,9 +1,9 @@
 import type { components } from './schema';
 
 /**
- * TEMPORARY: the /api/v1/session routes as /work/notes/console-contract.md describes them, typed the way
- * openapi-typescript writes them, until the `auth` branch puts them in openapi.json. Delete this file (and
- * its use in client.ts) once `npm run openapi:write` generates them into schema.d.ts.
+ * TEMPORARY: the /api/v1/session/totp routes as the console contract describes them, typed the way
+ * openapi-typescript writes them, until the service puts them in openapi.json. Delete this file (and its
+ * use in client.ts) once `npm run openapi:write` generates them into schema.d.ts.
  */
 type ErrorBody = components['schemas']['ErrorBody'];
 type NoParams = { query?: never; header?: never; path?: never; cookie?: never };
@@ -16,33 +16,9 @@ type Op<Body, Ok, OkStatus extends number = 200> = {
   requestBody: { content: { 'application/json': Body } };
   responses: Responses<Ok, OkStatus>;
 };
-type OpNoBody<Ok, OkStatus extends number = 200> = {
-  parameters: NoParams;
-  requestBody?: never;
-  responses: Responses<Ok, OkStatus>;
-};
 type NoOthers = { put?: never; options?: never; head?: never; patch?: never; trace?: never };
 
-export interface SessionView {
-  user: {
-    id: string;
-    name: string;
-    username: string;
-    email?: string | null;
-    role: components['schemas']['MeView']['role'];
-    orgId: string;
-    orgName: string;
-    orgKind: 'operator' | 'department';
-    isPlatformAdmin: boolean;
-  };
-  csrfToken: string;
-  mustChangePassword: boolean;
-  twoFactor: { enrolled: boolean; required: boolean };
-  restricted: null | 'password-change-required' | 'second-factor-enrolment-required';
-  idleExpiresAt: string;
-  absoluteExpiresAt: string;
-  serverTime: string;
-}
+type SessionView = components['schemas']['SessionView'];
 export interface TotpEnrolmentView {
   secret: string;
   otpauthUri: string;
@@ -50,18 +26,6 @@ export interface TotpEnrolmentView {
 }
 
 export interface SessionPaths {
-  '/api/v1/session': {
-    parameters: NoParams;
-    get: OpNoBody<SessionView>;
-    post: Op<{ username: string; password: string; code?: string }, SessionView>;
-    delete: OpNoBody<never, 204>;
-  } & NoOthers;
-  '/api/v1/session/password': {
-    parameters: NoParams;
-    get?: never;
-    post: Op<{ currentPassword: string; newPassword: string }, SessionView>;
-    delete?: never;
-  } & NoOthers;
   '/api/v1/session/totp': {
     parameters: NoParams;
     get?: never;

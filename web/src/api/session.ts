@@ -2,9 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken, unwrap, ApiError } from './client';
 import { queryKeys } from './query-keys';
 import { noteServerTime } from './server-clock';
-import type { SessionView } from './session-contract';
+import type { Schemas } from './client';
 
-export type { SessionView };
+export type SessionView = Schemas['SessionView'];
 
 function remember(session: SessionView): SessionView {
   setCsrfToken(session.csrfToken);
