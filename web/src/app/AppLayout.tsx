@@ -1,11 +1,9 @@
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { Suspense } from 'react';
 import { describeError } from '../api/client';
 import { useSignOut, type SessionView } from '../api/session';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { PageLoading } from '../components/PageLoading';
 import { useI18n } from '../i18n';
 import { useLiveUpdates } from '../live/stream';
 import { MENU, selectedEntry } from './menu';
@@ -77,9 +75,7 @@ function SignedIn({ session }: { session: SessionView }) {
         </Layout.Header>
         <Layout.Content className="lf-content">
           <main id="main" tabIndex={-1}>
-            <Suspense fallback={<PageLoading />}>
-              <Outlet />
-            </Suspense>
+            <Outlet />
           </main>
         </Layout.Content>
       </Layout>
