@@ -25,7 +25,7 @@ export default defineConfig({
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     viewport: { width: 1366, height: 900 },
-    // Off unless asked for (PW_TRACE=1): snapshotting antd's CSS-in-JS on every DOM change slows a page to a crawl here.
+    // Off unless asked for (PW_TRACE=1): snapshotting antd's CSS-in-JS on each change slows pages to a crawl here.
     trace: process.env.PW_TRACE ? 'retain-on-failure' : 'off',
     screenshot: 'only-on-failure',
   },
