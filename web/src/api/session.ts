@@ -55,7 +55,7 @@ export function useChangePassword() {
 }
 
 export function useStartTotp() {
-  return useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/session/totp', { body: {} })) });
+  return useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/session/totp')) });
 }
 
 export function useConfirmTotp() {
