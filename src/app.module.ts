@@ -21,6 +21,7 @@ import { SharingModule } from './sharing/sharing.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
+import { LiveModule } from './live/live.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -68,6 +69,8 @@ export class AppModule {
       ReportsModule.forRoot(roles),
       WarningsModule.forRoot(roles),
       ...(opts.api ? [SharingModule, ServiceProvidersModule.forRoot({ api: true })] : []),
+      // Every process publishes the changes it commits; API processes also serve the streams.
+      LiveModule.forRoot({ api: opts.api }),
     ];
     return {
       module: AppModule,
