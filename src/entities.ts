@@ -1,6 +1,8 @@
 import { AuditEntry, AuditHead } from './audit/audit-entry.entity';
 import { ApiToken } from './accounts/api-token.entity';
 import { Enrolment } from './accounts/enrolment.entity';
+import { UserCredential } from './accounts/credential.entity';
+import { UserSession } from './accounts/session.entity';
 import { Organisation } from './accounts/organisation.entity';
 import { User } from './accounts/user.entity';
 import { IncidentDeadline } from './clocks/incident-deadline.entity';
@@ -26,6 +28,8 @@ export const ENTITIES = [
   User,
   ApiToken,
   Enrolment,
+  UserCredential,
+  UserSession,
   AuditEntry,
   AuditHead,
   Incident,

@@ -39,6 +39,17 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       bearerFormat: 'opaque (lf_…)',
       description: 'An API token (`lf_…`): by enrolment for a person, issued by an admin for a service account',
     })
+    .addCookieAuth(
+      'lf_session',
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description:
+          'A console session (POST /api/v1/session sets it). Requests other than GET, HEAD and OPTIONS also send ' +
+          "the session's csrfToken as X-CSRF-Token. With an Authorization header as well, the token is used.",
+      },
+      'cookie',
+    )
     .build();
   const doc = SwaggerModule.createDocument(app, config);
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...SHARED_SCHEMAS } };
@@ -47,6 +58,9 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       const op = item[method];
       // A route without a security requirement is public (@Public()); say so rather than leave it unsaid.
       if (op && !op.security) op.security = [];
+      // Whatever a token reaches, a console session reaches too (the guard takes either).
+      if (op?.security?.some((r) => 'bearer' in r) && !op.security.some((r) => 'cookie' in r))
+        op.security.push({ cookie: [] });
     }
   }
   return doc;

@@ -17,10 +17,18 @@ import { TokenHasher } from './token-hash';
 import { TokenService } from './token.service';
 import { Organisations } from './organisations';
 import { Users } from './users';
+import { Clock } from '../common';
+import { UserCredential } from './credential.entity';
+import { UserSession } from './session.entity';
+import { SessionController } from './session.controller';
+import { SessionService } from './session.service';
 
 @Module({
-  imports: [AuditModule, TypeOrmModule.forFeature([Organisation, User, ApiToken, Enrolment])],
-  controllers: [AdminController, SelfServiceController],
+  imports: [
+    AuditModule,
+    TypeOrmModule.forFeature([Organisation, User, ApiToken, Enrolment, UserCredential, UserSession]),
+  ],
+  controllers: [AdminController, SelfServiceController, SessionController],
   providers: [
     { provide: TokenHasher, inject: [AppConfig], useFactory: (config: AppConfig) => TokenHasher.fromConfig(config) },
     TokenService,
@@ -29,8 +37,19 @@ import { Users } from './users';
     AdminService,
     BootstrapAdminService,
     AuthThrottle,
+    { provide: Clock, useValue: new Clock() },
+    SessionService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [Organisations, Users, TokenService, TokenHasher, AdminService, BootstrapAdminService, AuthThrottle],
+  exports: [
+    Organisations,
+    Users,
+    TokenService,
+    TokenHasher,
+    AdminService,
+    BootstrapAdminService,
+    AuthThrottle,
+    SessionService,
+  ],
 })
 export class AccountsModule {}

@@ -12,7 +12,9 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import { Transform } from 'class-transformer';
 import { hostPatternProblem, MAX_HOST_PATTERNS } from './host-patterns';
+import { PASSWORD_MIN_LENGTH } from './passwords';
 import {
   DEPARTMENT_KINDS,
   OPERATOR_KINDS,
@@ -27,6 +29,12 @@ import {
   type Role,
   type Sector,
 } from '../common';
+
+/** Usernames as stored: lower case, 3-64 of a-z 0-9 . _ - (the contract's). */
+export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
+const lowerCase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
+const IsUsername = () =>
+  Matches(USERNAME_PATTERN, { message: 'username must be 3-64 characters of a-z, 0-9, ".", "_" and "-"' });
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: '华东电网调度中心' })
@@ -116,6 +124,48 @@ export class CreateUserDto {
   @IsOptional()
   @IsBoolean()
   serviceAccount?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'zhang.wei',
+    description:
+      "A person's console sign-in name: 3-64 characters a-z 0-9 . _ - (upper case is lowered), unique. " +
+      'Not for service accounts.',
+  })
+  @IsOptional()
+  @Transform(lowerCase)
+  @IsUsername()
+  username?: string;
+
+  @ApiPropertyOptional({
+    format: 'password',
+    description:
+      `The first password, to hand to the person (needs username): at least ${PASSWORD_MIN_LENGTH} characters, ` +
+      'not the username. They must change it when they first sign in.',
+  })
+  @IsOptional()
+  @IsString()
+  initialPassword?: string;
+}
+
+/** An admin's reset of a person's password (and, for a person who has none yet, their username). */
+export class ResetPasswordDto {
+  @ApiProperty({
+    format: 'password',
+    description:
+      `The new initial password, to hand to the person: at least ${PASSWORD_MIN_LENGTH} characters, not the ` +
+      'username. They must change it when they next sign in; their sessions end now.',
+  })
+  @IsString()
+  initialPassword!: string;
+
+  @ApiPropertyOptional({
+    example: 'zhang.wei',
+    description: 'Only for a person who has no username yet (one created before sign-in existed): gives them this one',
+  })
+  @IsOptional()
+  @Transform(lowerCase)
+  @IsUsername()
+  username?: string;
 }
 
 export class CreateTokenDto {
@@ -134,6 +184,10 @@ export class OrganisationView {
   @ApiPropertyOptional({ enum: DEPARTMENT_KINDS, nullable: true }) departmentKind!: DepartmentKind | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: '31' }) region!: string | null;
   @ApiProperty() isPlatform!: boolean;
+  @ApiProperty({
+    description: 'Everyone of the organisation signs in to the console with a second factor (admins always do)',
+  })
+  requireTwoFactor!: boolean;
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional({
     type: [String],
@@ -150,6 +204,10 @@ export class UserView {
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ description: 'An account for a program; see CreateUserDto' }) serviceAccount!: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'Console sign-in name; null when none' })
+  username!: string | null;
+  @ApiProperty({ description: 'A console password is set' }) hasPassword!: boolean;
+  @ApiProperty({ description: 'A second factor (TOTP) is confirmed' }) twoFactorEnrolled!: boolean;
   @ApiProperty() createdAt!: string;
 }
 
@@ -209,6 +267,21 @@ export class SharingSettingsDto {
   internalHostPatterns!: string[];
 }
 
+export class SecuritySettingsDto {
+  @ApiProperty({
+    description:
+      'Everyone of the organisation must sign in to the console with a second factor; sessions without one are ' +
+      'restricted to enrolling it at once (admins always need one)',
+  })
+  @IsBoolean()
+  requireTwoFactor!: boolean;
+}
+
+export class SecuritySettingsView {
+  @ApiProperty() orgId!: string;
+  @ApiProperty() requireTwoFactor!: boolean;
+}
+
 export class SharingSettingsView {
   @ApiProperty() orgId!: string;
   @ApiProperty({ type: [String] }) internalHostPatterns!: string[];
@@ -247,5 +320,14 @@ export class MeView {
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty() serviceAccount!: boolean;
   @ApiProperty() isPlatformAdmin!: boolean;
-  @ApiProperty({ description: 'The token this request was made with' }) tokenId!: string;
+  @ApiProperty({ type: String, nullable: true, description: "A person's console sign-in name; null when none" })
+  username!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The token this request was made with; null for a console session',
+  })
+  tokenId!: string | null;
+  @ApiProperty({ description: "The server's clock (ISO 8601 UTC), to correct a countdown for the browser's clock" })
+  serverTime!: string;
 }

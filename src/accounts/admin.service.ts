@@ -6,7 +6,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { AuditService } from '../audit';
 import { DEPARTMENT_ROLES, OPERATOR_ROLES, SERVICE_ACCOUNT_ROLES, type Role, badField, nowIso } from '../common';
 import { TransactionRunner } from '../database';
@@ -21,10 +21,17 @@ import type {
   SharingSettingsView,
   TokenView,
   UpdateOrganisationDto,
+  ResetPasswordDto,
+  SecuritySettingsDto,
+  SecuritySettingsView,
+  UserView,
 } from './admin.dto';
+import { UserCredential } from './credential.entity';
+import { clearSecondFactor, endSessions, storePassword } from './credentials';
+import { hashPassword, passwordProblem } from './passwords';
 import { Enrolment } from './enrolment.entity';
 import { Organisation } from './organisation.entity';
-import { isSystemActor, type Actor, type Principal } from '../auth';
+import { isSystemActor, type Actor, type Principal, type SystemActor } from '../auth';
 import { generateSecret, newPrefix, TokenHasher } from './token-hash';
 import { User } from './user.entity';
 
@@ -95,6 +102,7 @@ export class AdminService {
         departmentKind,
         region: dto.region ?? null,
         isPlatform: extra.isPlatform ?? false,
+        requireTwoFactor: false,
         createdAt: nowIso(),
       });
       await m.getRepository(Organisation).insert(org);
@@ -132,13 +140,65 @@ export class AdminService {
     });
   }
 
-  async listUsers(p: Principal, orgId: string): Promise<User[]> {
+  async listUsers(p: Principal, orgId: string): Promise<UserView[]> {
     this.assertCanAdminister(p, orgId);
     await this.getOrg(orgId);
-    return this.dataSource.getRepository(User).find({ where: { orgId }, order: { createdAt: 'ASC' } });
+    const users = await this.dataSource.getRepository(User).find({ where: { orgId }, order: { createdAt: 'ASC' } });
+    return this.userViews(this.dataSource.manager, users);
   }
 
-  async createUser(actor: Actor, orgId: string, dto: CreateUserDto, em?: EntityManager): Promise<User> {
+  /** Users as admins see them: with whether they can sign in, never their credentials. */
+  async userViews(m: EntityManager, users: User[]): Promise<UserView[]> {
+    const creds = users.length
+      ? await m.getRepository(UserCredential).findBy({ userId: In(users.map((u) => u.id)) })
+      : [];
+    const byUser = new Map(creds.map((c) => [c.userId, c]));
+    return users.map((u) => ({
+      id: u.id,
+      orgId: u.orgId,
+      name: u.name,
+      email: u.email,
+      role: u.role,
+      serviceAccount: u.serviceAccount,
+      username: u.username,
+      hasPassword: !!byUser.get(u.id)?.passwordHash,
+      twoFactorEnrolled: !!byUser.get(u.id)?.totpSecret,
+      createdAt: u.createdAt,
+    }));
+  }
+
+  /** createUser, answered as the admin API shows users. */
+  async createUserView(actor: Principal, orgId: string, dto: CreateUserDto): Promise<UserView> {
+    const passwordHash = await this.initialPasswordHash(dto);
+    return this.tx.run(async (m) => {
+      const user = await this.createUser(actor, orgId, dto, m, passwordHash);
+      return (await this.userViews(m, [user]))[0]!;
+    });
+  }
+
+  /**
+   * The hash of a new person's initial password, after the checks that need no database: scrypt
+   * runs before the transaction, not inside the write queue.
+   */
+  private async initialPasswordHash(dto: CreateUserDto): Promise<string | null> {
+    if (dto.serviceAccount && dto.username !== undefined)
+      throw badField('username', 'a service account has no username: it cannot sign in to the console');
+    if (dto.serviceAccount && dto.initialPassword !== undefined)
+      throw badField('initialPassword', 'a service account has no password: it cannot sign in to the console');
+    if (dto.initialPassword === undefined) return null;
+    if (dto.username === undefined) throw badField('initialPassword', 'initialPassword needs a username');
+    const problem = passwordProblem('initialPassword', dto.initialPassword, dto.username);
+    if (problem) throw badField('initialPassword', problem);
+    return hashPassword(dto.initialPassword);
+  }
+
+  async createUser(
+    actor: Actor,
+    orgId: string,
+    dto: CreateUserDto,
+    em?: EntityManager,
+    passwordHash: string | null = null,
+  ): Promise<User> {
     if (!('system' in actor)) this.assertCanAdminister(actor, orgId);
     const work = async (m: EntityManager) => {
       const org = await m.getRepository(Organisation).findOneBy({ id: orgId });
@@ -156,17 +216,26 @@ export class AdminService {
           `tokens, so it must not hold a role that decides or signs off`;
         throw new BadRequestException({ message, details: [{ field: 'role', messages: [message] }] });
       }
+      if (dto.username !== undefined) await this.assertUsernameFree(m, dto.username);
       const user = m.getRepository(User).create({
         id: randomUUID(),
         orgId,
         name: dto.name,
         email: dto.email ?? null,
+        username: dto.username ?? null,
         role: dto.role,
         serviceAccount,
         createdAt: nowIso(),
       });
       await m.getRepository(User).insert(user);
-      await this.audit.append(m, { actor, action: 'user.created', orgId, payload: { user: { ...user } } });
+      if (passwordHash !== null) await storePassword(m, user.id, passwordHash, true, new Date());
+      // Whether a password was set, never the password or its hash.
+      await this.audit.append(m, {
+        actor,
+        action: 'user.created',
+        orgId,
+        payload: { user: { ...user }, initialPassword: passwordHash !== null },
+      });
       return user;
     };
     return em ? work(em) : this.tx.run(work);
@@ -288,7 +357,8 @@ export class AdminService {
       const user = await m.getRepository(User).findOneByOrFail({ id: row.userId });
       const org = await m.getRepository(Organisation).findOneByOrFail({ id: row.orgId });
       const self: Principal = {
-        tokenId: '',
+        tokenId: null,
+        sessionId: null,
         userId: user.id,
         orgId: org.id,
         orgName: org.name,
@@ -363,6 +433,88 @@ export class AdminService {
       });
       return { orgId, internalHostPatterns: patterns };
     });
+  }
+
+  /**
+   * Sets a new initial password for a person (they must change it at their next sign-in) and ends
+   * their console sessions. A person without a username (created before sign-in existed) gets the
+   * one given here. Audited as user.password-reset, without the password.
+   */
+  async resetPassword(p: Principal | SystemActor, userId: string, dto: ResetPasswordDto): Promise<UserView> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id: userId });
+    if (!user || (!isSystemActor(p) && !p.isPlatformAdmin && p.orgId !== user.orgId))
+      throw new NotFoundException('User not found');
+    if (user.serviceAccount)
+      throw new ConflictException('A service account has no password: it cannot sign in to the console');
+    if (user.username === null && dto.username === undefined)
+      throw badField('username', `${user.name} has no username yet: give one with the password`);
+    if (user.username !== null && dto.username !== undefined && dto.username !== user.username)
+      throw badField('username', `${user.name} already has the username ${user.username}`);
+    const username = user.username ?? dto.username!;
+    const problem = passwordProblem('initialPassword', dto.initialPassword, username);
+    if (problem) throw badField('initialPassword', problem);
+    const hash = await hashPassword(dto.initialPassword);
+    return this.tx.run(async (m) => {
+      if (user.username === null) {
+        await this.assertUsernameFree(m, username);
+        await m.getRepository(User).update({ id: user.id }, { username });
+        user.username = username;
+      }
+      const now = new Date();
+      await storePassword(m, user.id, hash, true, now);
+      const ended = await endSessions(m, this.audit, { userId: user.id }, p, 'password-reset', now);
+      await this.audit.append(m, {
+        actor: p,
+        action: 'user.password-reset',
+        orgId: user.orgId,
+        payload: { userId: user.id, username, sessionsEnded: ended },
+      });
+      return (await this.userViews(m, [user]))[0]!;
+    });
+  }
+
+  /**
+   * Removes a person's second factor (a lost phone): their sessions end, and at the next sign-in
+   * they enrol a new one if they must have one. Audited as user.second-factor-reset.
+   */
+  async resetSecondFactor(p: Principal, userId: string): Promise<UserView> {
+    return this.tx.run(async (m) => {
+      const user = await m.getRepository(User).findOneBy({ id: userId });
+      if (!user || (!p.isPlatformAdmin && p.orgId !== user.orgId)) throw new NotFoundException('User not found');
+      const now = new Date();
+      const had = await clearSecondFactor(m, user.id, now);
+      const ended = await endSessions(m, this.audit, { userId: user.id }, p, 'second-factor-reset', now);
+      await this.audit.append(m, {
+        actor: p,
+        action: 'user.second-factor-reset',
+        orgId: user.orgId,
+        payload: { userId: user.id, wasEnrolled: had, sessionsEnded: ended },
+      });
+      return (await this.userViews(m, [user]))[0]!;
+    });
+  }
+
+  async updateSecuritySettings(p: Principal, orgId: string, dto: SecuritySettingsDto): Promise<SecuritySettingsView> {
+    this.assertCanAdminister(p, orgId);
+    return this.tx.run(async (m) => {
+      const org = await m.getRepository(Organisation).findOneBy({ id: orgId });
+      if (!org) throw new NotFoundException('Organisation not found');
+      await m.getRepository(Organisation).update({ id: orgId }, { requireTwoFactor: dto.requireTwoFactor });
+      await this.audit.append(m, {
+        actor: p,
+        action: 'organisation.security-updated',
+        orgId,
+        payload: { requireTwoFactor: { before: org.requireTwoFactor, after: dto.requireTwoFactor } },
+      });
+      return { orgId, requireTwoFactor: dto.requireTwoFactor };
+    });
+  }
+
+  private async assertUsernameFree(m: EntityManager, username: string): Promise<void> {
+    if (await m.getRepository(User).existsBy({ username })) {
+      const message = `username ${username} is taken`;
+      throw new ConflictException({ message, details: [{ field: 'username', messages: [message] }] });
+    }
   }
 
   private async getOrg(orgId: string): Promise<Organisation> {

@@ -31,6 +31,17 @@ export function credentialKey(presented: string): string {
   return createHash('sha256').update(credentialHandle(presented), 'utf8').digest('base64url').slice(0, 22);
 }
 
+/**
+ * Digest of a username tried at sign-in (lower-cased, as usernames are stored), so Redis holds no
+ * list of names, real or mistyped (a password typed into the username field among them).
+ */
+export function usernameKey(username: string): string {
+  return createHash('sha256')
+    .update(`username:${username.trim().toLowerCase()}`, 'utf8')
+    .digest('base64url')
+    .slice(0, 22);
+}
+
 /** 429 with Retry-After (whole seconds, rounded up), in the service's one error shape. */
 export class TooManyFailures extends HttpException {
   readonly retryAfterSeconds: number;
@@ -38,7 +49,11 @@ export class TooManyFailures extends HttpException {
   constructor(ms: number) {
     const retryAfterSeconds = Math.max(1, Math.ceil(ms / 1000));
     super(
-      { message: `Too many failed authentication attempts; try again in ${retryAfterSeconds} s`, retryAfterSeconds },
+      {
+        message: `Too many failed authentication attempts; try again in ${retryAfterSeconds} s`,
+        code: 'too-many-failures',
+        retryAfterSeconds,
+      },
       HttpStatus.TOO_MANY_REQUESTS,
     );
     this.retryAfterSeconds = retryAfterSeconds;
@@ -61,7 +76,13 @@ interface Connection {
   subscriber: IORedis;
   bySource?: Limiter;
   byCredential?: Limiter;
+  byUsername?: Limiter;
+  /** How many times a username was locked out within the last day: each lock-out lasts twice the one before. */
+  usernameLockouts?: Limiter;
 }
+
+/** The longest lock-out the doubling reaches. */
+const MAX_LOCKOUT_SECONDS = 86_400;
 
 /**
  * Throttles failed authentication per source address and per credential, with counters in Redis
@@ -75,6 +96,12 @@ interface Connection {
  * the counters in Redis (SCAN), checking Redis for every request until that is done. A key another
  * process has just locked out is seen here once its announcement arrives (a round trip on the
  * same Redis); a failure in this process is seen at once.
+ *
+ * Password sign-ins (POST /api/v1/session) count failures per source and per username tried.
+ * A username's lock-outs back off: within a day each one lasts twice as long as the one before
+ * (AUTH_LOCKOUT_SECONDS, then twice that, …, at most a day), so a slow guesser at one account
+ * gets fewer tries per day than the plain window allows. A sign-in that succeeds clears that
+ * username's failure count (not its lock-out history, nor the source's count).
  *
  * While Redis is unreachable, each process falls back to counters of its own (the library's
  * insurance limiter), so throttling weakens to per-process instead of stopping.
@@ -114,9 +141,13 @@ export class AuthThrottle implements OnApplicationShutdown {
       retryStrategy: () => 500,
     });
     client.on('error', () => undefined);
-    const make = (name: string, points: number): Limiter | undefined => {
+    const make = (
+      name: string,
+      points: number,
+      window = { duration: config.AUTH_FAILURE_WINDOW_SECONDS, blockDuration: config.AUTH_LOCKOUT_SECONDS },
+    ): Limiter | undefined => {
       if (points <= 0) return undefined;
-      const opts = { points, duration: config.AUTH_FAILURE_WINDOW_SECONDS, blockDuration: config.AUTH_LOCKOUT_SECONDS };
+      const opts = { points, ...window };
       const limiter = new RateLimiterRedis({
         ...opts,
         storeClient: client,
@@ -132,6 +163,11 @@ export class AuthThrottle implements OnApplicationShutdown {
       subscriber,
       bySource: make('source', config.AUTH_FAILURES_PER_SOURCE),
       byCredential: make('credential', config.AUTH_FAILURES_PER_CREDENTIAL),
+      byUsername: make('username', config.AUTH_FAILURES_PER_USERNAME),
+      usernameLockouts:
+        config.AUTH_FAILURES_PER_USERNAME > 0
+          ? make('username-lockouts', 1_000_000, { duration: 86_400, blockDuration: 0 })
+          : undefined,
     };
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, key: string) => this.suspect(key));
@@ -147,34 +183,52 @@ export class AuthThrottle implements OnApplicationShutdown {
     return Date.now() >= this.checkAllUntil;
   }
 
-  /** Milliseconds until the source or the credential may try again; 0 when neither is locked out. */
-  async lockedOutFor(source: string, credential: string | null): Promise<number> {
+  /**
+   * Milliseconds until the source, the credential and the username (usernameKey; sign-ins only)
+   * may try again; 0 when none is locked out.
+   */
+  async lockedOutFor(source: string, credential: string | null, username: string | null = null): Promise<number> {
     const c = this.start();
-    const [a, b] = await Promise.all([
+    const [a, b, u] = await Promise.all([
       this.isSuspect(`source:${source}`) ? this.remaining(c.bySource, source) : 0,
       credential !== null && this.isSuspect(`credential:${credential}`)
         ? this.remaining(c.byCredential, credential)
         : 0,
+      username !== null && this.isSuspect(`username:${username}`) ? this.remaining(c.byUsername, username) : 0,
     ]);
-    return Math.max(a, b);
+    return Math.max(a, b, u);
   }
 
   /**
-   * Counts one failure against both keys. Returns the lock-out in milliseconds when this failure
-   * reached a limit (or one was already reached), else 0.
+   * Counts one failure against each key given. Returns the lock-out in milliseconds when this
+   * failure reached a limit (or one was already reached), else 0.
    */
-  async failed(source: string, credential: string | null): Promise<number> {
+  async failed(source: string, credential: string | null, username: string | null = null): Promise<number> {
     const c = this.start();
-    const keys = [`source:${source}`, ...(credential === null ? [] : [`credential:${credential}`])];
+    const keys = [
+      `source:${source}`,
+      ...(credential === null ? [] : [`credential:${credential}`]),
+      ...(username === null ? [] : [`username:${username}`]),
+    ];
     for (const k of keys) {
       this.suspect(k);
       c.client.publish(CHANNEL, k).catch(() => undefined);
     }
-    const [a, b] = await Promise.all([
+    const [a, b, u] = await Promise.all([
       this.consume(c.bySource, source),
       credential === null ? 0 : this.consume(c.byCredential, credential),
+      username === null ? 0 : this.consume(c.byUsername, username, c.usernameLockouts),
     ]);
-    return Math.max(a, b);
+    return Math.max(a, b, u);
+  }
+
+  /** A sign-in with this username (usernameKey) succeeded: its failures so far no longer count. */
+  async succeeded(username: string): Promise<void> {
+    const l = this.start().byUsername;
+    if (!l || !this.isSuspect(`username:${username}`)) return;
+    await l.limiter.delete(username).catch((err: unknown) => {
+      this.logger.warn({ err }, 'authentication throttle unavailable');
+    });
   }
 
   private suspect(key: string): void {
@@ -235,13 +289,24 @@ export class AuthThrottle implements OnApplicationShutdown {
     }
   }
 
-  private async consume(l: Limiter | undefined, key: string): Promise<number> {
+  /**
+   * Consumes one failure. With `lockouts`, the failure that starts a lock-out also counts it there,
+   * and the lock-out is made to last AUTH_LOCKOUT_SECONDS · 2^(lock-outs within the day − 1).
+   */
+  private async consume(l: Limiter | undefined, key: string, lockouts?: Limiter): Promise<number> {
     if (!l) return 0;
     try {
       await l.limiter.consume(key);
       return 0;
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return Math.max(1, rejection.msBeforeNext);
+      if (rejection instanceof RateLimiterRes) {
+        if (!lockouts || rejection.consumedPoints !== l.points + 1) return Math.max(1, rejection.msBeforeNext);
+        const counted = await lockouts.limiter.consume(key).catch((r: unknown) => r);
+        const n = counted instanceof RateLimiterRes ? Math.max(1, counted.consumedPoints) : 1;
+        const seconds = Math.min(MAX_LOCKOUT_SECONDS, this.config.AUTH_LOCKOUT_SECONDS * 2 ** Math.min(n - 1, 20));
+        if (n > 1) await l.limiter.block(key, seconds).catch(() => undefined);
+        return n > 1 ? seconds * 1000 : Math.max(1, rejection.msBeforeNext);
+      }
       this.logger.warn({ err: rejection }, 'authentication throttle unavailable');
       return 0;
     }

@@ -34,6 +34,10 @@ export class Organisation {
   @Column({ name: 'is_platform', type: 'boolean', default: false })
   isPlatform!: boolean;
 
+  /** Everyone of the organisation signs in to the console with a second factor (admins always do). */
+  @Column({ name: 'require_two_factor', type: 'boolean', default: false })
+  requireTwoFactor!: boolean;
+
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
 

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiCookieAuth,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -10,12 +11,12 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { badField } from '../common';
+import { badField, Clock } from '../common';
 import { ErrorBody, ApiStandardErrors } from '../http';
 import { CreateTokenDto, IssuedTokenView, MeView, RedeemEnrolmentDto } from './admin.dto';
 import { AdminService, EnrolmentRefused } from './admin.service';
 import { AuthThrottle, credentialKey, sourceKey, TooManyFailures } from './auth-throttle';
-import { CurrentPrincipal, Public, type Principal } from '../auth';
+import { AllowRestricted, CurrentPrincipal, Public, type Principal } from '../auth';
 import { User } from './user.entity';
 
 /** What any token holder may do for themself, and how a person takes their first token. */
@@ -27,6 +28,7 @@ export class SelfServiceController {
     private readonly admin: AdminService,
     private readonly throttle: AuthThrottle,
     private readonly dataSource: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Post('enrolments/redeem')
@@ -68,8 +70,10 @@ export class SelfServiceController {
   }
 
   @Get('me')
+  @AllowRestricted()
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Who this token belongs to' })
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'Who this token or console session belongs to' })
   @ApiOkResponse({ type: MeView })
   async me(@CurrentPrincipal() p: Principal): Promise<MeView> {
     const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: p.userId });
@@ -82,7 +86,9 @@ export class SelfServiceController {
       role: p.role,
       serviceAccount: user.serviceAccount,
       isPlatformAdmin: p.isPlatformAdmin,
+      username: user.username,
       tokenId: p.tokenId,
+      serverTime: this.clock.now().toISOString(),
     };
   }
 

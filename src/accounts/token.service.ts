@@ -45,6 +45,7 @@ export class TokenService {
     const isPlatform = r.is_platform === true || r.is_platform === 1;
     return {
       tokenId: r.token_id,
+      sessionId: null,
       userId: r.user_id,
       orgId: r.org_id,
       orgName: r.org_name,

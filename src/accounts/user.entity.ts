@@ -16,6 +16,11 @@ export class User {
   @Column({ type: 'varchar', length: 320, nullable: true })
   email!: string | null;
 
+  /** A person's sign-in name for the console (lower-case, unique); null for service accounts and people without one. */
+  @Index({ unique: true })
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  username!: string | null;
+
   @Column({ type: 'varchar', length: 30 })
   role!: Role;
 

@@ -5,9 +5,16 @@ import type { Principal } from './principal';
 export const PUBLIC_KEY = 'auth:public';
 export const ROLES_KEY = 'auth:roles';
 export const ORG_KINDS_KEY = 'auth:orgKinds';
+export const ALLOW_RESTRICTED_KEY = 'auth:allowRestricted';
 
 /** Reachable without a token (health probes, API docs). Everything else needs one. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * Reachable with a restricted console session (one that must change its password or enrol a
+ * second factor first): the session routes and GET /me. Every other route answers such a session 403.
+ */
+export const AllowRestricted = () => SetMetadata(ALLOW_RESTRICTED_KEY, true);
 
 /** Roles allowed to call the handler; any authenticated role when absent. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);

@@ -1,8 +1,11 @@
 import type { OperatorKind, OrgKind, Role, Sector } from '../common';
 
-/** Who is calling: resolved from the bearer token on every /api/v1 request. */
+/** Who is calling: resolved from the bearer token or the session cookie on every /api/v1 request. */
 export interface Principal {
-  tokenId: string;
+  /** The bearer token the request was made with; null for a console session. */
+  tokenId: string | null;
+  /** The console session (its id, the SHA-256 of the cookie) the request was made with; null for a token. */
+  sessionId: string | null;
   userId: string;
   orgId: string;
   orgName: string;

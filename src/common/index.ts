@@ -40,6 +40,6 @@ export {
   type Role,
   type Sector,
 } from './roles';
-export { nowIso, toIso } from './time';
+export { Clock, nowIso, toIso } from './time';
 export { VersionedCache } from './versioned-cache';
 export { BilingualText } from './bilingual-text';

@@ -285,6 +285,31 @@ export class AppConfig {
   AUTH_LOCKOUT_SECONDS: number = 900;
 
   /**
+   * Failed password or second-factor sign-ins allowed per username (whatever the source address)
+   * within AUTH_FAILURE_WINDOW_SECONDS before that username is locked out; each further lock-out
+   * of the same username within a day lasts twice as long (at most a day). 0 turns it off.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 0 and 100000 (0 turns it off)' })
+  @Min(0, { message: 'must be an integer between 0 and 100000 (0 turns it off)' })
+  @Max(100_000, { message: 'must be an integer between 0 and 100000 (0 turns it off)' })
+  AUTH_FAILURES_PER_USERNAME: number = 5;
+
+  /** A console session ends after this many minutes without a request. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of minutes between 1 and 1440' })
+  @Min(1, { message: 'must be a number of minutes between 1 and 1440' })
+  @Max(1440, { message: 'must be a number of minutes between 1 and 1440' })
+  SESSION_IDLE_MINUTES: number = 30;
+
+  /** A console session ends this many hours after sign-in, however active. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of hours between 1 and 720' })
+  @Min(1, { message: 'must be a number of hours between 1 and 720' })
+  @Max(720, { message: 'must be a number of hours between 1 and 720' })
+  SESSION_ABSOLUTE_HOURS: number = 12;
+
+  /**
    * Express's `trust proxy`: which reverse proxies may name the client address in X-Forwarded-For
    * (a hop count, or comma-separated addresses, CIDR ranges or `loopback`/`linklocal`/`uniquelocal`).
    * Unset: the socket's peer is the client. Behind a proxy, without it every client shares the

@@ -1,8 +1,8 @@
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseUUIDPipe, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ApiParam, ApiResponse, DECORATORS } from '@nestjs/swagger';
-import { ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from '../auth';
+import { ALLOW_RESTRICTED_KEY, ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from '../auth';
 import { ErrorBody } from './error-body';
 
 /** Where @nestjs/swagger keeps a handler's (or a controller's) @ApiResponse declarations. */
@@ -24,8 +24,13 @@ interface RouteArg {
 /** What the parts of the service outside a controller answer, by what a route takes. */
 export const STANDARD_ERRORS = {
   badRequest: 'Malformed input: a path parameter, query or body field that is not valid (details name it)',
-  unauthorized: 'No bearer token, or one that is unknown or revoked',
+  unauthorized:
+    'No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session ' +
+    '(code no-session, session-expired)',
   forbidden: 'Your organisation kind or role may not do this',
+  session:
+    'A console session that must first change its password or enrol a second factor (code password-change-required, ' +
+    'second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid)',
   notFound: 'No such record in your organisation',
   payloadTooLarge:
     'The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code ' +
@@ -40,7 +45,9 @@ export const STANDARD_ERRORS = {
  * Declares, on every route of a controller, the answers that come from outside the handler, as
  * the route's own metadata decides them:
  * - 401 and 429 unless the route is @Public() (AuthGuard: no or a bad token; the throttle's lock-out);
- * - 403 where @Roles or @OrgKinds narrows who may call (AuthGuard);
+ * - 403 where @Roles or @OrgKinds narrows who may call, and for console sessions: on every route
+ *   a restricted session may not use (all but @AllowRestricted()) and on every write (the CSRF
+ *   check) (AuthGuard);
  * - 400 where a body, a query DTO or a parsed path parameter is validated (ValidationPipe,
  *   ParseUUIDPipe; such a parameter is also declared `format: uuid`);
  * - 404 where a path parameter names a record;
@@ -70,6 +77,13 @@ export function ApiStandardErrors(texts: StandardErrorTexts = {}): ClassDecorato
       const queryDto = args.some((a) => a.type === RouteParamtypes.QUERY && a.data === undefined);
       const isPublic =
         Reflect.getMetadata(PUBLIC_KEY, handler) === true || Reflect.getMetadata(PUBLIC_KEY, target) === true;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
+      const write = ![RequestMethod.GET, RequestMethod.HEAD, RequestMethod.OPTIONS].includes(method);
+      const restrictable =
+        !isPublic &&
+        (write ||
+          (Reflect.getMetadata(ALLOW_RESTRICTED_KEY, handler) ?? Reflect.getMetadata(ALLOW_RESTRICTED_KEY, target)) !==
+            true);
       const narrowed =
         Reflect.getMetadata(ROLES_KEY, handler) !== undefined ||
         Reflect.getMetadata(ORG_KINDS_KEY, handler) !== undefined ||
@@ -86,7 +100,14 @@ export function ApiStandardErrors(texts: StandardErrorTexts = {}): ClassDecorato
       };
       if (body || queryDto || uuidParams.length) add(400, STANDARD_ERRORS.badRequest);
       if (!isPublic) add(401, STANDARD_ERRORS.unauthorized);
-      if (narrowed) add(403, texts.forbidden ?? STANDARD_ERRORS.forbidden);
+      if (narrowed || restrictable)
+        add(
+          403,
+          [
+            ...(narrowed ? [texts.forbidden ?? STANDARD_ERRORS.forbidden] : []),
+            ...(restrictable ? [STANDARD_ERRORS.session] : []),
+          ].join('; or '),
+        );
       if (params.length) add(404, texts.notFound ?? STANDARD_ERRORS.notFound);
       if (body) add(413, STANDARD_ERRORS.payloadTooLarge);
       if (body) add(422, STANDARD_ERRORS.unprocessable);

@@ -41,7 +41,9 @@ export class ErrorBody {
       'Machine-readable reason where one helps: a body over a structural ' +
       'bound (too-deep, too-many-keys, too-many-values, string-too-long: 413 ' +
       'or 422), a refused property name or text (forbidden-key, ' +
-      'malformed-string: 400), STIX import verdicts',
+      'malformed-string: 400), STIX import verdicts; for people signing in: invalid-credentials, ' +
+      'second-factor-required, invalid-second-factor, no-session, session-expired (401), csrf-token-invalid, ' +
+      'password-change-required, second-factor-enrolment-required (403), too-many-failures (429)',
     example: 'too-many-keys',
   })
   code?: string;

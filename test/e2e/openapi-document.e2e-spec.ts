@@ -1,11 +1,11 @@
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseUUIDPipe, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from '../../src/auth/decorators';
+import { ALLOW_RESTRICTED_KEY, ORG_KINDS_KEY, PUBLIC_KEY, ROLES_KEY } from '../../src/auth/decorators';
 import { buildOpenApi, OPENAPI_FILE, serialiseOpenApi } from '../../src/openapi';
 import { checked } from '../contract/contract-recorder';
 import { bearer, startTestService, type TestService } from '../support/harness';
@@ -169,9 +169,14 @@ describe('the OpenAPI document', () => {
           const uuids = params.filter((a) => a.pipes?.includes(ParseUUIDPipe)).map((a) => String(a.data));
           const body = args.some((a) => a.type === RouteParamtypes.BODY);
           const queryDto = args.some((a) => a.type === RouteParamtypes.QUERY && a.data === undefined);
+          const verb = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
+          const write = ![RequestMethod.GET, RequestMethod.HEAD, RequestMethod.OPTIONS].includes(verb);
+          // A console session is refused on a write without its CSRF token, and while restricted
+          // everywhere but the routes that allow it.
+          const sessionRefusal = !on(PUBLIC_KEY) && (write || !on(ALLOW_RESTRICTED_KEY));
           const expected = [
             ...(on(PUBLIC_KEY) ? [] : ['401', '429']),
-            ...(on(ROLES_KEY) || on(ORG_KINDS_KEY) ? ['403'] : []),
+            ...(on(ROLES_KEY) || on(ORG_KINDS_KEY) || sessionRefusal ? ['403'] : []),
             ...(params.length ? ['404'] : []),
             ...(body || queryDto || uuids.length ? ['400'] : []),
             ...(body ? ['413', '422'] : []),

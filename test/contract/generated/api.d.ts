@@ -104,7 +104,7 @@ export interface paths {
         /** The organisation's users */
         get: operations["AdminController_listUsers"];
         put?: never;
-        /** Add a person or a service account to an organisation */
+        /** Add a person or a service account to an organisation; a person may get a username and an initial password to sign in to the console with (changed at first sign-in) */
         post: operations["AdminController_createUser"];
         delete?: never;
         options?: never;
@@ -163,6 +163,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users/{userId}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a person's initial password again (they must change it at their next sign-in; their console sessions end). A person without a username gets the one given */
+        post: operations["AdminController_resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{userId}/second-factor/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove a person's second factor (a lost phone): their console sessions end; they enrol a new one at their next sign-in if they must have one */
+        post: operations["AdminController_resetSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/organisations/{orgId}/security": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Whether everyone of the organisation must sign in to the console with a second factor (audited) */
+        put: operations["AdminController_updateSecuritySettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/tokens/{tokenId}/revoke": {
         parameters: {
             query?: never;
@@ -204,7 +255,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who this token belongs to */
+        /** Who this token or console session belongs to */
         get: operations["SelfServiceController_me"];
         put?: never;
         post?: never;
@@ -225,6 +276,76 @@ export interface paths {
         put?: never;
         /** Issue another token for yourself (a second device, a script of your own); shown once */
         post: operations["SelfServiceController_issueOwnToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current console session (the console calls it when it loads) */
+        get: operations["SessionController_current"];
+        put?: never;
+        /** Sign in with username and password (and the TOTP code once asked for it); sets the HttpOnly lf_session cookie */
+        post: operations["SessionController_signIn"];
+        /** Sign out: ends the session (its cookie stops working) and clears the cookie */
+        delete: operations["SessionController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your password; your other sessions end (this one stays). Lifts 'password-change-required' */
+        post: operations["SessionController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start (or start again) setting up an authenticator app: a new TOTP secret, its otpauth URI and QR code. Not in force until confirmed */
+        post: operations["SessionController_startTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the authenticator app with its current code; from now on signing in needs a code. Lifts 'second-factor-enrolment-required' */
+        post: operations["SessionController_confirmTotp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1084,7 +1205,7 @@ export interface components {
             message: string;
             details?: components["schemas"]["FieldError"][];
             /**
-             * @description Machine-readable reason where one helps: a body over a structural bound (too-deep, too-many-keys, too-many-values, string-too-long: 413 or 422), a refused property name or text (forbidden-key, malformed-string: 400), STIX import verdicts
+             * @description Machine-readable reason where one helps: a body over a structural bound (too-deep, too-many-keys, too-many-values, string-too-long: 413 or 422), a refused property name or text (forbidden-key, malformed-string: 400), STIX import verdicts; for people signing in: invalid-credentials, second-factor-required, invalid-second-factor, no-session, session-expired (401), csrf-token-invalid, password-change-required, second-factor-enrolment-required (403), too-many-failures (429)
              * @example too-many-keys
              */
             code?: string;
@@ -1168,6 +1289,8 @@ export interface components {
             /** @example 31 */
             region?: string | null;
             isPlatform: boolean;
+            /** @description Everyone of the organisation signs in to the console with a second factor (admins always do) */
+            requireTwoFactor: boolean;
             createdAt: string;
             /** @description Internal host naming patterns (see sharing-settings); null = none */
             internalHostPatterns?: string[] | null;
@@ -1208,6 +1331,16 @@ export interface components {
             role: "admin" | "leader" | "commander" | "responder" | "liaison" | "viewer" | "department-officer";
             /** @description An account for a program, not a person: an admin issues its tokens directly. Roles: responder, viewer. Default false. */
             serviceAccount?: boolean;
+            /**
+             * @description A person's console sign-in name: 3-64 characters a-z 0-9 . _ - (upper case is lowered), unique. Not for service accounts.
+             * @example zhang.wei
+             */
+            username?: string;
+            /**
+             * Format: password
+             * @description The first password, to hand to the person (needs username): at least 12 characters, not the username. They must change it when they first sign in.
+             */
+            initialPassword?: string;
         };
         UserView: {
             id: string;
@@ -1218,6 +1351,12 @@ export interface components {
             role: "admin" | "leader" | "commander" | "responder" | "liaison" | "viewer" | "department-officer";
             /** @description An account for a program; see CreateUserDto */
             serviceAccount: boolean;
+            /** @description Console sign-in name; null when none */
+            username: string | null;
+            /** @description A console password is set */
+            hasPassword: boolean;
+            /** @description A second factor (TOTP) is confirmed */
+            twoFactorEnrolled: boolean;
             createdAt: string;
         };
         TokenView: {
@@ -1260,6 +1399,26 @@ export interface components {
             code: string;
             expiresAt: string;
         };
+        ResetPasswordDto: {
+            /**
+             * Format: password
+             * @description The new initial password, to hand to the person: at least 12 characters, not the username. They must change it when they next sign in; their sessions end now.
+             */
+            initialPassword: string;
+            /**
+             * @description Only for a person who has no username yet (one created before sign-in existed): gives them this one
+             * @example zhang.wei
+             */
+            username?: string;
+        };
+        SecuritySettingsDto: {
+            /** @description Everyone of the organisation must sign in to the console with a second factor; sessions without one are restricted to enrolling it at once (admins always need one) */
+            requireTwoFactor: boolean;
+        };
+        SecuritySettingsView: {
+            orgId: string;
+            requireTwoFactor: boolean;
+        };
         RedeemEnrolmentDto: {
             /** @description The enrolment code an admin handed you */
             code: string;
@@ -1280,8 +1439,90 @@ export interface components {
             role: "admin" | "leader" | "commander" | "responder" | "liaison" | "viewer" | "department-officer";
             serviceAccount: boolean;
             isPlatformAdmin: boolean;
-            /** @description The token this request was made with */
-            tokenId: string;
+            /** @description A person's console sign-in name; null when none */
+            username: string | null;
+            /** @description The token this request was made with; null for a console session */
+            tokenId: string | null;
+            /** @description The server's clock (ISO 8601 UTC), to correct a countdown for the browser's clock */
+            serverTime: string;
+        };
+        SignInDto: {
+            /**
+             * @description Case does not matter
+             * @example zhang.wei
+             */
+            username: string;
+            /** Format: password */
+            password: string;
+            /**
+             * @description The 6-digit code of your authenticator app, once the answer was second-factor-required
+             * @example 123456
+             */
+            code?: string;
+        };
+        SessionUserView: {
+            id: string;
+            name: string;
+            username: string;
+            email: string | null;
+            /** @enum {string} */
+            role: "admin" | "leader" | "commander" | "responder" | "liaison" | "viewer" | "department-officer";
+            orgId: string;
+            orgName: string;
+            /** @enum {string} */
+            orgKind: "operator" | "department";
+            isPlatformAdmin: boolean;
+        };
+        TwoFactorView: {
+            /** @description A second factor (TOTP) is confirmed for this person */
+            enrolled: boolean;
+            /** @description This person must use one: every admin, and everyone of an organisation requiring it */
+            required: boolean;
+        };
+        SessionView: {
+            user: components["schemas"]["SessionUserView"];
+            /** @description Send it as the X-CSRF-Token header with every request that is not GET, HEAD or OPTIONS; the same for the whole session */
+            csrfToken: string;
+            mustChangePassword: boolean;
+            twoFactor: components["schemas"]["TwoFactorView"];
+            /**
+             * @description Until null, every other route answers 403 with this code: only the /session routes and GET /me work. A password change comes first, then the second-factor enrolment.
+             * @enum {string|null}
+             */
+            restricted: "password-change-required" | "second-factor-enrolment-required" | null;
+            /** @description When the session ends without a further request (ISO 8601 UTC) */
+            idleExpiresAt: string;
+            /** @description When the session ends however active it is (ISO 8601 UTC) */
+            absoluteExpiresAt: string;
+            /** @description The server's clock (ISO 8601 UTC), to correct a countdown for the browser's clock */
+            serverTime: string;
+        };
+        ChangePasswordDto: {
+            /** Format: password */
+            currentPassword: string;
+            /**
+             * Format: password
+             * @description At least 12 characters, not the username, not the current password
+             */
+            newPassword: string;
+        };
+        TotpEnrolmentView: {
+            /** @description The TOTP secret (base32), for typing into an app that cannot scan the QR code */
+            secret: string;
+            /** @example otpauth://totp/lianfang:zhang.wei?secret=…&issuer=lianfang */
+            otpauthUri: string;
+            /**
+             * @description The otpauth URI as a QR code, a data: URL of a PNG image
+             * @example data:image/png;base64,…
+             */
+            qrCodeDataUrl: string;
+        };
+        ConfirmTotpDto: {
+            /**
+             * @description The current code of the authenticator app just set up
+             * @example 123456
+             */
+            code: string;
         };
         DocumentRef: {
             /** @example GBT39204-2022 */
@@ -2903,7 +3144,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2962,7 +3203,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2971,7 +3212,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3008,7 +3249,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganisationView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3017,7 +3258,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3067,7 +3308,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3076,7 +3317,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3146,7 +3387,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3155,7 +3396,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3230,7 +3471,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3239,7 +3480,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3300,7 +3541,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3309,7 +3550,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3384,7 +3625,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3393,7 +3634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3454,7 +3695,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3463,7 +3704,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3474,6 +3715,15 @@ export interface operations {
             };
             /** @description No such organisation, user or token that you administer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The username is taken (details name username) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3538,7 +3788,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3547,7 +3797,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3608,7 +3858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3692,7 +3942,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3701,7 +3951,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3721,6 +3971,257 @@ export interface operations {
             };
             /** @description A service account (issue its token instead), or the person holds an active token */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AdminController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such organisation, user or token that you administer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service account (it has no password), or the username is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AdminController_resetSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such organisation, user or token that you administer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AdminController_updateSecuritySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecuritySettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecuritySettingsView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such organisation, user or token that you administer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3767,7 +4268,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3776,7 +4277,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins only; creating and changing organisations is for platform admins */
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3881,7 +4382,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3931,8 +4432,386 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description code no-session (no cookie, unknown or signed out, or a bearer token), session-expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            /** @description Signed in; Set-Cookie carries lf_session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code invalid-credentials (unknown username, wrong password, or an account without one: the same answer), second-factor-required (the password is right; send it again with code), invalid-second-factor (wrong or already used code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code too-many-failures: too many failed sign-ins from your address or for this username; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description code no-session (no cookie, unknown or signed out, or a bearer token), session-expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description currentPassword wrong (code invalid-credentials; counted like a failed sign-in), or newPassword shorter than 12 characters, the username or the current password (details name the field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code no-session (no cookie, unknown or signed out, or a bearer token), session-expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_startTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentView"];
+                };
+            };
+            /** @description code no-session (no cookie, unknown or signed out, or a bearer token), session-expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code second-factor-already-enrolled: one is set up already (an admin can reset it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmTotpDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description code invalid-second-factor: not the current code of the new secret (details name code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code no-session (no cookie, unknown or signed out, or a bearer token), session-expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code no-second-factor-enrolment: no enrolment started (POST /session/totp first); second-factor-already-enrolled */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4006,8 +4885,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4043,8 +4931,17 @@ export interface operations {
                     "application/json": components["schemas"]["CoverageView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4082,8 +4979,17 @@ export interface operations {
                     "application/json": components["schemas"]["RequirementDetailView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4127,8 +5033,17 @@ export interface operations {
                     "application/json": components["schemas"]["TaxonomyView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4181,8 +5096,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4231,8 +5155,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4300,7 +5233,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4309,7 +5242,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4358,7 +5291,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4367,7 +5300,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4506,7 +5439,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4515,7 +5448,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4564,7 +5497,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4573,7 +5506,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4639,7 +5572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4648,7 +5581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4713,7 +5646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4815,7 +5748,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4916,7 +5849,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5009,7 +5942,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5018,7 +5951,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5075,7 +6008,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5084,7 +6017,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5130,8 +6063,17 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowVersionView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5172,8 +6114,17 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDescriptionView"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5218,8 +6169,17 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5255,7 +6215,7 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5264,7 +6224,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5314,7 +6274,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5323,7 +6283,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5389,7 +6349,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5398,7 +6358,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5454,7 +6414,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5463,7 +6423,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5523,7 +6483,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5532,7 +6492,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5607,7 +6567,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5616,7 +6576,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5673,7 +6633,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5682,7 +6642,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5739,7 +6699,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5748,7 +6708,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5808,7 +6768,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5817,7 +6777,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5901,7 +6861,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5910,7 +6870,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5971,7 +6931,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5980,7 +6940,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6064,7 +7024,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6073,7 +7033,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6141,7 +7101,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6150,7 +7110,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6239,7 +7199,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6248,7 +7208,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your role or organisation kind may not do this */
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6324,8 +7284,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6370,7 +7339,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecipientView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6379,7 +7348,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6429,7 +7398,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6438,7 +7407,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6508,7 +7477,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6517,7 +7486,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6600,7 +7569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6609,7 +7578,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6657,7 +7626,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6666,7 +7635,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6727,7 +7696,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6736,7 +7705,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6815,7 +7784,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6824,7 +7793,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6903,7 +7872,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6912,7 +7881,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6999,8 +7968,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7049,7 +8027,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7058,7 +8036,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7125,8 +8103,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7186,7 +8173,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7195,7 +8182,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7294,7 +8281,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7303,7 +8290,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Your organisation kind or role may not do this */
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7378,7 +8365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7387,7 +8374,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; recording and exporting need one of the roles named */
+            /** @description Operators only; recording and exporting need one of the roles named; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7448,7 +8435,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7457,7 +8444,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; recording and exporting need one of the roles named */
+            /** @description Operators only; recording and exporting need one of the roles named; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7547,7 +8534,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7556,7 +8543,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; recording and exporting need one of the roles named */
+            /** @description Operators only; recording and exporting need one of the roles named; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7602,7 +8589,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceProviderView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7611,7 +8598,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; writing needs the admin or leader role */
+            /** @description Operators only; writing needs the admin or leader role; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7660,7 +8647,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7669,7 +8656,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; writing needs the admin or leader role */
+            /** @description Operators only; writing needs the admin or leader role; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7738,7 +8725,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7747,7 +8734,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Operators only; writing needs the admin or leader role */
+            /** @description Operators only; writing needs the admin or leader role; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
