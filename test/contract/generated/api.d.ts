@@ -1130,6 +1130,23 @@ export interface paths {
         patch: operations["ServiceProvidersController_update"];
         trace?: never;
     };
+    "/api/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live updates: server-sent events naming each change of your organisation's records (ids and kinds) */
+        get: operations["LiveController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3111,6 +3128,27 @@ export interface components {
             reportingClause?: boolean;
             notes?: string | null;
             active?: boolean;
+        };
+        LiveChangeView: {
+            /**
+             * @description What changed: an `incident` (its state, steps, indicators), a `deadline` of an incident, an operator `report` (or a department's dealings with it), an external report `delivery`, a `warning`, or a department's `inbox` item
+             * @enum {string}
+             */
+            kind: "incident" | "deadline" | "report" | "delivery" | "warning" | "inbox";
+            /** @description The record: the incident, report, delivery or warning id; for an `inbox` item the report id (as in `/inbox/reports/{reportId}`); for a `deadline` its timer name within `incidentId` (deadlines have no id) */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The incident the change belongs to, when the receiving organisation knows the incident
+             */
+            incidentId?: string;
+            /** @description The audit action that recorded the change, e.g. `incident.event.COMPLETE_STEP`, `report.submitted`, `warning.event.FEEDBACK_SENT` */
+            action: string;
+            /**
+             * Format: date-time
+             * @description When the change was recorded
+             */
+            at: string;
         };
         /** @description Any JSON value */
         JsonValue: unknown;
@@ -8763,6 +8801,59 @@ export interface operations {
             };
             /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    LiveController_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of server-sent events (text/event-stream) that stays open until the client leaves */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /**
+                         * @description Set on every event that carries data
+                         * @enum {string}
+                         */
+                        event?: "change";
+                        /** @description The change, as JSON (LiveChangeView) */
+                        data?: string;
+                        /** @description A counter of the events of this connection; nothing is replayed, so Last-Event-ID on a reconnection is ignored */
+                        id?: string;
+                        /**
+                         * @description Milliseconds an EventSource waits to reconnect
+                         * @enum {integer}
+                         */
+                        retry?: 3000;
+                    };
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
