@@ -22,6 +22,8 @@ import { ReportsModule } from './reports/reports.module';
 import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
 import { LiveModule } from './live/live.module';
+import { ConsoleModule } from './console/console.module';
+import { defaultConsoleDir } from './console/console-dir';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -61,7 +63,12 @@ export class AppModule {
     ];
     const workers = opts.workers ? [OutboxRelayModule, ClocksWorkerModule] : [];
     const api = opts.api
-      ? [HealthModule, IncidentsApiModule.withCoverage(ReportingReadinessModule), WorkflowCatalogueModule]
+      ? [
+          HealthModule,
+          IncidentsApiModule.withCoverage(ReportingReadinessModule),
+          WorkflowCatalogueModule,
+          ConsoleModule.forRoot(opts.config.CONSOLE_DIR ?? defaultConsoleDir()),
+        ]
       : [];
     const roles = { api: opts.api, workers: opts.workers };
     const domain = [

@@ -332,6 +332,12 @@ export class AppConfig {
   @Max(600_000, { message: 'must be a number of milliseconds between 100 and 600000' })
   LIVE_PING_MS: number = 15_000;
 
+  /** The built web console served at `/`; unset means `<repo>/web/dist` (src/console/console-dir.ts). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIR?: string;
+
   get databaseKind(): 'sqlite' | 'postgres' {
     return this.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   }
@@ -366,6 +372,7 @@ const OPTIONAL_KEYS = [
   'ESCALATION_STEP_DELAY',
   'EGRESS_ALLOW',
   'TRUST_PROXY',
+  'CONSOLE_DIR',
 ] as const;
 
 /** Validates the environment; throws ConfigError with a single line naming the first bad variable. */

@@ -236,40 +236,46 @@ describe('cli', () => {
     },
   );
 
-  it('admin reset-password prints a new initial password; the sessions of that person end', async () => {
-    const before = await svc
-      .http()
-      .post('/api/v1/session')
-      .send({
-        username: 'admin',
-        password: readFileSync(join(svc.dir, 'var', 'initial-admin-password'), 'utf8').trim(),
-      })
-      .expect(200);
-    const cookie = String(before.headers['set-cookie']).split(';')[0]!;
-    const reset = await cli(['admin', 'reset-password', 'ADMIN'], serviceEnv);
-    expect(reset.code).toBe(0);
-    expect(reset.err).toMatch(/new initial password for Administrator \(admin, .*ended 1 console session/);
-    expect(reset.out).toMatch(/^[A-Za-z0-9_-]{24}$/);
-    await svc.http().get('/api/v1/session').set('Cookie', cookie).expect(401);
-    const after = await svc.http().post('/api/v1/session').send({ username: 'admin', password: reset.out }).expect(200);
-    expect(after.body).toMatchObject({ user: { username: 'admin' }, restricted: 'password-change-required' });
+  it(
+    'admin reset-password prints a new initial password and ends the sessions of that person; "admin" names a ' +
+      'platform admin from before sign-in',
+    async () => {
+      const before = await svc
+        .http()
+        .post('/api/v1/session')
+        .send({
+          username: 'admin',
+          password: readFileSync(join(svc.dir, 'var', 'initial-admin-password'), 'utf8').trim(),
+        })
+        .expect(200);
+      const cookie = String(before.headers['set-cookie']).split(';')[0]!;
+      // An installation from before sign-in: its platform admin has no username; "admin" names it.
+      const db = new Database(svc.sqlitePath);
+      try {
+        db.prepare("UPDATE app_user SET username = NULL WHERE username = 'admin'").run();
+      } finally {
+        db.close();
+      }
+      const reset = await cli(['admin', 'reset-password', 'ADMIN'], serviceEnv);
+      expect(reset.code).toBe(0);
+      expect(reset.err).toMatch(/new initial password for Administrator \(admin, .*ended 1 console session/);
+      expect(reset.out).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      await svc.http().get('/api/v1/session').set('Cookie', cookie).expect(401);
+      const after = await svc
+        .http()
+        .post('/api/v1/session')
+        .send({ username: 'admin', password: reset.out })
+        .expect(200);
+      expect(after.body).toMatchObject({ user: { username: 'admin' }, restricted: 'password-change-required' });
 
-    const unknown = await cli(['admin', 'reset-password', 'nobody'], serviceEnv);
-    expect(unknown.code).toBe(1);
-    expect(unknown.err).toMatch(/no user with the username nobody/);
-    expect((await cli(['admin', 'reset-password'], serviceEnv)).code).toBe(2);
-
-    // An installation from before sign-in: its platform admin has no username; "admin" names it.
-    const db = new Database(svc.sqlitePath);
-    try {
-      db.prepare("UPDATE app_user SET username = NULL WHERE username = 'admin'").run();
-    } finally {
-      db.close();
-    }
-    const upgraded = await cli(['admin', 'reset-password', 'admin'], serviceEnv);
-    expect(upgraded.code).toBe(0);
-    await svc.http().post('/api/v1/session').send({ username: 'admin', password: upgraded.out }).expect(200);
-  });
+      const unknown = await cli(['admin', 'reset-password', 'nobody'], serviceEnv);
+      expect(unknown.code).toBe(1);
+      expect(unknown.err).toMatch(/no user with the username nobody/);
+      expect((await cli(['admin', 'reset-password'], serviceEnv)).code).toBe(2);
+    },
+    // Each command is a process of its own that opens the database: two of them, on a shared machine.
+    120_000,
+  );
 
   it('admin reset-token prints a new platform-admin token that works at once, and can revoke the others', async () => {
     const reset = await cli(['admin', 'reset-token', '--name', 'recovered'], serviceEnv);
