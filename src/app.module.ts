@@ -21,6 +21,9 @@ import { SharingModule } from './sharing/sharing.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
+import { LiveModule } from './live/live.module';
+import { ConsoleModule } from './console/console.module';
+import { defaultConsoleDir } from './console/console-dir';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -60,7 +63,12 @@ export class AppModule {
     ];
     const workers = opts.workers ? [OutboxRelayModule, ClocksWorkerModule] : [];
     const api = opts.api
-      ? [HealthModule, IncidentsApiModule.withCoverage(ReportingReadinessModule), WorkflowCatalogueModule]
+      ? [
+          HealthModule,
+          IncidentsApiModule.withCoverage(ReportingReadinessModule),
+          WorkflowCatalogueModule,
+          ConsoleModule.forRoot(opts.config.CONSOLE_DIR ?? defaultConsoleDir()),
+        ]
       : [];
     const roles = { api: opts.api, workers: opts.workers };
     const domain = [
@@ -68,6 +76,8 @@ export class AppModule {
       ReportsModule.forRoot(roles),
       WarningsModule.forRoot(roles),
       ...(opts.api ? [SharingModule, ServiceProvidersModule.forRoot({ api: true })] : []),
+      // Every process publishes the changes it commits; API processes also serve the streams.
+      LiveModule.forRoot({ api: opts.api }),
     ];
     return {
       module: AppModule,

@@ -19,6 +19,7 @@ import { AllExceptionsFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation';
 import { createLogger } from './logging/logger';
 import { buildOpenApi } from './openapi';
+import { CONSOLE_CSP_DIRECTIVES } from './console/console-csp';
 import { requestLogging } from './logging/request-logging';
 import { LocalRedis } from './redis/local-redis';
 import { STIX_BODY_BOUNDS, STIX_UPLOAD_PATH } from './sharing/stix-http';
@@ -152,7 +153,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       express.set('etag', false);
       if (config.TRUST_PROXY) trustProxy(express, config.TRUST_PROXY);
       http.use(requestLogging(logger));
-      http.use(helmet());
+      // The console is served by this process (src/console): helmet's CSP allows what it needs.
+      http.use(helmet({ contentSecurityPolicy: { directives: CONSOLE_CSP_DIRECTIVES } }));
       http.use(
         jsonBody(config.BODY_LIMIT_BYTES, (req) =>
           req.method === 'POST' && STIX_UPLOAD_PATH.test(req.path) ? STIX_BODY_BOUNDS : BODY_BOUNDS,

@@ -30,6 +30,9 @@ import {
   EnrolmentView,
   IssuedTokenView,
   OrganisationView,
+  ResetPasswordDto,
+  SecuritySettingsDto,
+  SecuritySettingsView,
   SharingSettingsDto,
   SharingSettingsView,
   TokenView,
@@ -165,6 +168,54 @@ export class AdminController {
   })
   issueEnrolment(@CurrentPrincipal() p: Principal, @Param('userId', ParseUUIDPipe) userId: string) {
     return this.admin.issueEnrolment(p, userId);
+  }
+
+  @Post('users/:userId/password')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Set a person's initial password again (they must change it at their next sign-in; their console sessions " +
+      'end). A person without a username gets the one given',
+  })
+  @ApiOkResponse({ type: UserView })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description: 'A service account (it has no password), or the username is taken',
+  })
+  resetPassword(
+    @CurrentPrincipal() p: Principal,
+    @Param('userId', ParseUUIDPipe) userId: string,
+    @Body() dto: ResetPasswordDto,
+  ): Promise<UserView> {
+    return this.admin.resetPassword(p, userId, dto);
+  }
+
+  @Post('users/:userId/second-factor/reset')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Remove a person's second factor (a lost phone): their console sessions end; they enrol a new one at their " +
+      'next sign-in if they must have one',
+  })
+  @ApiOkResponse({ type: UserView })
+  resetSecondFactor(
+    @CurrentPrincipal() p: Principal,
+    @Param('userId', ParseUUIDPipe) userId: string,
+  ): Promise<UserView> {
+    return this.admin.resetSecondFactor(p, userId);
+  }
+
+  @Put('organisations/:orgId/security')
+  @ApiOperation({
+    summary: 'Whether everyone of the organisation must sign in to the console with a second factor (audited)',
+  })
+  @ApiOkResponse({ type: SecuritySettingsView })
+  updateSecuritySettings(
+    @CurrentPrincipal() p: Principal,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() dto: SecuritySettingsDto,
+  ): Promise<SecuritySettingsView> {
+    return this.admin.updateSecuritySettings(p, orgId, dto);
   }
 
   @Post('tokens/:tokenId/revoke')

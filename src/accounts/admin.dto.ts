@@ -267,6 +267,21 @@ export class SharingSettingsDto {
   internalHostPatterns!: string[];
 }
 
+export class SecuritySettingsDto {
+  @ApiProperty({
+    description:
+      'Everyone of the organisation must sign in to the console with a second factor; sessions without one are ' +
+      'restricted to enrolling it at once (admins always need one)',
+  })
+  @IsBoolean()
+  requireTwoFactor!: boolean;
+}
+
+export class SecuritySettingsView {
+  @ApiProperty() orgId!: string;
+  @ApiProperty() requireTwoFactor!: boolean;
+}
+
 export class SharingSettingsView {
   @ApiProperty() orgId!: string;
   @ApiProperty({ type: [String] }) internalHostPatterns!: string[];

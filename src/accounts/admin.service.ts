@@ -21,14 +21,17 @@ import type {
   SharingSettingsView,
   TokenView,
   UpdateOrganisationDto,
+  ResetPasswordDto,
+  SecuritySettingsDto,
+  SecuritySettingsView,
   UserView,
 } from './admin.dto';
 import { UserCredential } from './credential.entity';
-import { storePassword } from './credentials';
+import { clearSecondFactor, endSessions, storePassword } from './credentials';
 import { hashPassword, passwordProblem } from './passwords';
 import { Enrolment } from './enrolment.entity';
 import { Organisation } from './organisation.entity';
-import { isSystemActor, type Actor, type Principal } from '../auth';
+import { isSystemActor, type Actor, type Principal, type SystemActor } from '../auth';
 import { generateSecret, newPrefix, TokenHasher } from './token-hash';
 import { User } from './user.entity';
 
@@ -429,6 +432,81 @@ export class AdminService {
         payload: { internalHostPatterns: { before, after: patterns } },
       });
       return { orgId, internalHostPatterns: patterns };
+    });
+  }
+
+  /**
+   * Sets a new initial password for a person (they must change it at their next sign-in) and ends
+   * their console sessions. A person without a username (created before sign-in existed) gets the
+   * one given here. Audited as user.password-reset, without the password.
+   */
+  async resetPassword(p: Principal | SystemActor, userId: string, dto: ResetPasswordDto): Promise<UserView> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id: userId });
+    if (!user || (!isSystemActor(p) && !p.isPlatformAdmin && p.orgId !== user.orgId))
+      throw new NotFoundException('User not found');
+    if (user.serviceAccount)
+      throw new ConflictException('A service account has no password: it cannot sign in to the console');
+    if (user.username === null && dto.username === undefined)
+      throw badField('username', `${user.name} has no username yet: give one with the password`);
+    if (user.username !== null && dto.username !== undefined && dto.username !== user.username)
+      throw badField('username', `${user.name} already has the username ${user.username}`);
+    const username = user.username ?? dto.username!;
+    const problem = passwordProblem('initialPassword', dto.initialPassword, username);
+    if (problem) throw badField('initialPassword', problem);
+    const hash = await hashPassword(dto.initialPassword);
+    return this.tx.run(async (m) => {
+      if (user.username === null) {
+        await this.assertUsernameFree(m, username);
+        await m.getRepository(User).update({ id: user.id }, { username });
+        user.username = username;
+      }
+      const now = new Date();
+      await storePassword(m, user.id, hash, true, now);
+      const ended = await endSessions(m, this.audit, { userId: user.id }, p, 'password-reset', now);
+      await this.audit.append(m, {
+        actor: p,
+        action: 'user.password-reset',
+        orgId: user.orgId,
+        payload: { userId: user.id, username, sessionsEnded: ended },
+      });
+      return (await this.userViews(m, [user]))[0]!;
+    });
+  }
+
+  /**
+   * Removes a person's second factor (a lost phone): their sessions end, and at the next sign-in
+   * they enrol a new one if they must have one. Audited as user.second-factor-reset.
+   */
+  async resetSecondFactor(p: Principal, userId: string): Promise<UserView> {
+    return this.tx.run(async (m) => {
+      const user = await m.getRepository(User).findOneBy({ id: userId });
+      if (!user || (!p.isPlatformAdmin && p.orgId !== user.orgId)) throw new NotFoundException('User not found');
+      const now = new Date();
+      const had = await clearSecondFactor(m, user.id, now);
+      const ended = await endSessions(m, this.audit, { userId: user.id }, p, 'second-factor-reset', now);
+      await this.audit.append(m, {
+        actor: p,
+        action: 'user.second-factor-reset',
+        orgId: user.orgId,
+        payload: { userId: user.id, wasEnrolled: had, sessionsEnded: ended },
+      });
+      return (await this.userViews(m, [user]))[0]!;
+    });
+  }
+
+  async updateSecuritySettings(p: Principal, orgId: string, dto: SecuritySettingsDto): Promise<SecuritySettingsView> {
+    this.assertCanAdminister(p, orgId);
+    return this.tx.run(async (m) => {
+      const org = await m.getRepository(Organisation).findOneBy({ id: orgId });
+      if (!org) throw new NotFoundException('Organisation not found');
+      await m.getRepository(Organisation).update({ id: orgId }, { requireTwoFactor: dto.requireTwoFactor });
+      await this.audit.append(m, {
+        actor: p,
+        action: 'organisation.security-updated',
+        orgId,
+        payload: { requireTwoFactor: { before: org.requireTwoFactor, after: dto.requireTwoFactor } },
+      });
+      return { orgId, requireTwoFactor: dto.requireTwoFactor };
     });
   }
 

@@ -32,6 +32,24 @@ export async function storePassword(
     });
 }
 
+/** Removes a person's second factor, confirmed or pending. Returns whether one was confirmed. */
+export async function clearSecondFactor(m: EntityManager, userId: string, at: Date): Promise<boolean> {
+  const repo = m.getRepository(UserCredential);
+  const cred = await repo.findOneBy({ userId });
+  if (!cred) return false;
+  await repo.update(
+    { userId },
+    {
+      totpSecret: null,
+      totpPendingSecret: null,
+      totpLastStep: null,
+      totpEnrolledAt: null,
+      updatedAt: at.toISOString(),
+    },
+  );
+  return cred.totpSecret !== null;
+}
+
 const actionOf = (reason: SessionEndReason) =>
   reason === 'signed-out'
     ? 'session.signed-out'

@@ -10,4 +10,4 @@ export { AuthThrottle } from './auth-throttle';
 export { TokenHasher } from './token-hash';
 export { hostPatternProblem, matchesHostPattern, MAX_HOST_PATTERNS } from './host-patterns';
 export { AdminService } from './admin.service';
-export { PlatformAdminError, issuePlatformToken } from './platform-admin';
+export { PlatformAdminError, issuePlatformToken, resetPasswordByUsername } from './platform-admin';

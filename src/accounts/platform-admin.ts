@@ -8,6 +8,8 @@ import { ApiToken } from './api-token.entity';
 import { Organisation } from './organisation.entity';
 import type { SystemActor } from '../auth';
 import { User } from './user.entity';
+import { clearSecondFactor, endSessions, storePassword } from './credentials';
+import { generatePassword, hashPassword } from './passwords';
 
 export interface PlatformTokenResult {
   issued: IssuedTokenView;
@@ -20,15 +22,97 @@ export interface PlatformTokenResult {
 
 export class PlatformAdminError extends Error {}
 
-/** The platform organisation's admin as the bootstrap creates it. */
-export async function createPlatformAdmin(admin: AdminService, actor: SystemActor, em: EntityManager): Promise<User> {
+export interface PasswordResetResult {
+  user: { id: string; name: string; username: string; orgId: string };
+  password: string;
+  sessionsEnded: number;
+  secondFactorReset: boolean;
+}
+
+/**
+ * A new initial password for the person with `username` (`lianfang admin reset-password`): the
+ * way back in for whoever runs the service when the admin's password is lost. The person must
+ * change it at the next sign-in; their console sessions end; with `resetSecondFactor` their
+ * second factor is removed too (a lost phone). One audited transaction.
+ */
+export async function resetPasswordByUsername(
+  deps: { tx: TransactionRunner; audit: AuditService },
+  opts: { username: string; resetSecondFactor: boolean; actor: SystemActor },
+): Promise<PasswordResetResult> {
+  const username = opts.username.trim().toLowerCase();
+  const password = generatePassword();
+  const hash = await hashPassword(password);
+  return deps.tx.run(async (em) => {
+    let user = await em.getRepository(User).findOneBy({ username });
+    if (!user && username === PLATFORM_ADMIN_USERNAME) {
+      // An installation from before sign-in: its platform admin has no username yet; it gets `admin`.
+      const platforms = await em.getRepository(Organisation).findBy({ isPlatform: true });
+      user = platforms.length
+        ? await em.getRepository(User).findOne({
+            where: platforms.map((o) => ({ orgId: o.id, role: 'admin' as const, username: IsNull() })),
+            order: { createdAt: 'ASC' },
+          })
+        : null;
+      if (user) {
+        await em.getRepository(User).update({ id: user.id }, { username });
+        user.username = username;
+      }
+    }
+    if (!user) throw new PlatformAdminError(`no user with the username ${username}`);
+    if (user.serviceAccount) throw new PlatformAdminError(`${username} is a service account: it has no password`);
+    const now = new Date();
+    await storePassword(em, user.id, hash, true, now);
+    const secondFactorReset = opts.resetSecondFactor ? await clearSecondFactor(em, user.id, now) : false;
+    const sessionsEnded = await endSessions(em, deps.audit, { userId: user.id }, opts.actor, 'password-reset', now);
+    await deps.audit.append(em, {
+      actor: opts.actor,
+      action: 'user.password-reset',
+      orgId: user.orgId,
+      payload: { userId: user.id, username, sessionsEnded },
+    });
+    if (opts.resetSecondFactor)
+      await deps.audit.append(em, {
+        actor: opts.actor,
+        action: 'user.second-factor-reset',
+        orgId: user.orgId,
+        payload: { userId: user.id, wasEnrolled: secondFactorReset, sessionsEnded: 0 },
+      });
+    return {
+      user: { id: user.id, name: user.name, username, orgId: user.orgId },
+      password,
+      sessionsEnded,
+      secondFactorReset,
+    };
+  });
+}
+
+/** The console username of the platform admin the service creates. */
+export const PLATFORM_ADMIN_USERNAME = 'admin';
+
+/**
+ * The platform organisation's admin as the bootstrap creates it, with the username `admin` (when
+ * no one has it) and, when given, the hash of its initial password (to be changed at first sign-in).
+ */
+export async function createPlatformAdmin(
+  admin: AdminService,
+  actor: SystemActor,
+  em: EntityManager,
+  passwordHash: string | null = null,
+): Promise<User> {
   const org = await admin.createOrganisation(
     actor,
     { name: 'Default operator', kind: 'operator', sector: 'other', operatorKind: 'cii' },
     { isPlatform: true },
     em,
   );
-  return admin.createUser(actor, org.id, { name: 'Administrator', role: 'admin' }, em);
+  const free = !(await em.getRepository(User).existsBy({ username: PLATFORM_ADMIN_USERNAME }));
+  return admin.createUser(
+    actor,
+    org.id,
+    { name: 'Administrator', role: 'admin', ...(free ? { username: PLATFORM_ADMIN_USERNAME } : {}) },
+    em,
+    free ? passwordHash : null,
+  );
 }
 
 /**

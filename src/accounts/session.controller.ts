@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiCookieAuth,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -15,7 +16,7 @@ import { AllowRestricted, Public } from '../auth';
 import { ApiStandardErrors, ErrorBody } from '../http';
 import { TooManyFailures } from './auth-throttle';
 import type { AuthenticatedRequest } from './auth.guard';
-import { ChangePasswordDto, SessionView, SignInDto } from './session.dto';
+import { ChangePasswordDto, ConfirmTotpDto, SessionView, SignInDto, TotpEnrolmentView } from './session.dto';
 import { SESSION_COOKIE, sessionError, SessionService, type ActiveSession } from './session.service';
 
 /** Set-Cookie for the session: HttpOnly, SameSite=Strict, Path=/, Secure when the request came over TLS. */
@@ -131,6 +132,56 @@ export class SessionController {
       if (err instanceof TooManyFailures) res.setHeader('Retry-After', String(err.retryAfterSeconds));
       throw err;
     }
+  }
+
+  @Post('totp')
+  @AllowRestricted()
+  @HttpCode(200)
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary:
+      'Start (or start again) setting up an authenticator app: a new TOTP secret, its otpauth URI and QR code. ' +
+      'Not in force until confirmed',
+  })
+  @ApiOkResponse({ type: TotpEnrolmentView })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description: 'code second-factor-already-enrolled: one is set up already (an admin can reset it)',
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorBody,
+    description: 'code no-session (no cookie, unknown or signed out, or a bearer token), session-expired',
+  })
+  startTotp(@Req() req: AuthenticatedRequest): Promise<TotpEnrolmentView> {
+    return this.sessions.startTotp(sessionOf(req));
+  }
+
+  @Post('totp/confirm')
+  @AllowRestricted()
+  @HttpCode(200)
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary:
+      'Confirm the authenticator app with its current code; from now on signing in needs a code. ' +
+      "Lifts 'second-factor-enrolment-required'",
+  })
+  @ApiOkResponse({ type: SessionView })
+  @ApiBadRequestResponse({
+    type: ErrorBody,
+    description: 'code invalid-second-factor: not the current code of the new secret (details name code)',
+  })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description:
+      'code no-second-factor-enrolment: no enrolment started (POST /session/totp first); ' +
+      'second-factor-already-enrolled',
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorBody,
+    description: 'code no-session (no cookie, unknown or signed out, or a bearer token), session-expired',
+  })
+  confirmTotp(@Req() req: AuthenticatedRequest, @Body() dto: ConfirmTotpDto): Promise<SessionView> {
+    return this.sessions.confirmTotp(sessionOf(req), dto);
   }
 
   @Delete()

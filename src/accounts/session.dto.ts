@@ -42,6 +42,24 @@ export class ChangePasswordDto {
   newPassword!: string;
 }
 
+export class ConfirmTotpDto {
+  @ApiProperty({ example: '123456', description: 'The current code of the authenticator app just set up' })
+  @IsString()
+  @MaxLength(20)
+  code!: string;
+}
+
+export class TotpEnrolmentView {
+  @ApiProperty({ description: 'The TOTP secret (base32), for typing into an app that cannot scan the QR code' })
+  secret!: string;
+  @ApiProperty({ example: 'otpauth://totp/lianfang:zhang.wei?secret=…&issuer=lianfang' }) otpauthUri!: string;
+  @ApiProperty({
+    description: 'The otpauth URI as a QR code, a data: URL of a PNG image',
+    example: 'data:image/png;base64,…',
+  })
+  qrCodeDataUrl!: string;
+}
+
 export class SessionUserView {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;

@@ -18,9 +18,16 @@ import { AuthThrottle, sourceKey, TooManyFailures, usernameKey } from './auth-th
 import { UserCredential } from './credential.entity';
 import { endSessions, storePassword } from './credentials';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
-import type { ChangePasswordDto, Restriction, SessionView, SignInDto } from './session.dto';
+import type {
+  ChangePasswordDto,
+  ConfirmTotpDto,
+  Restriction,
+  SessionView,
+  SignInDto,
+  TotpEnrolmentView,
+} from './session.dto';
 import { UserSession, type SessionEndReason } from './session.entity';
-import { totpStep } from './totp';
+import { newTotpEnrolment, totpStep } from './totp';
 
 /** The session cookie's name (the contract's). */
 export const SESSION_COOKIE = 'lf_session';
@@ -440,6 +447,94 @@ export class SessionService {
       });
     });
     return this.refreshed(s);
+  }
+
+  /**
+   * Starts (or starts again) the enrolment of a TOTP second factor: a new secret, kept sealed as
+   * pending until a code of it confirms it. Refused while the password must be changed (that comes
+   * first) and once a second factor is confirmed (an admin resets it; a session alone must not be
+   * enough to swap a person's second factor).
+   */
+  async startTotp(s: ActiveSession): Promise<TotpEnrolmentView> {
+    await this.assertMayEnrol(s);
+    const enrolment = await newTotpEnrolment(s.person.username ?? s.person.user_id);
+    const sealed = this.sealTotp(s.person.user_id, enrolment.secret);
+    await this.tx.run(async (m) => {
+      await m
+        .getRepository(UserCredential)
+        .update({ userId: s.person.user_id }, { totpPendingSecret: sealed, updatedAt: this.clock.now().toISOString() });
+      await this.audit.append(m, {
+        actor: s.principal,
+        action: 'session.second-factor-enrolment-started',
+        payload: { userId: s.person.user_id, sessionId: s.id },
+      });
+    });
+    return enrolment;
+  }
+
+  /** Confirms the pending TOTP secret with a current code of it; from then on sign-ins need a code. */
+  async confirmTotp(s: ActiveSession, dto: ConfirmTotpDto): Promise<SessionView> {
+    await this.assertMayEnrol(s);
+    const cred = await this.dataSource.getRepository(UserCredential).findOneBy({ userId: s.person.user_id });
+    if (!cred?.totpPendingSecret)
+      throw sessionError(
+        HttpStatus.CONFLICT,
+        'no-second-factor-enrolment',
+        'No enrolment started: POST /api/v1/session/totp first',
+      );
+    const now = this.clock.now();
+    const step = await totpStep(this.openTotp(s.person.user_id, cred.totpPendingSecret), dto.code.trim(), now);
+    if (step === null) {
+      await this.tx.run((m) =>
+        this.audit.append(m, {
+          actor: s.principal,
+          action: 'session.second-factor-confirmation-failed',
+          payload: { userId: s.person.user_id, sessionId: s.id },
+        }),
+      );
+      throw new BadRequestException({
+        message: 'code is not the current code of the new secret',
+        code: 'invalid-second-factor',
+        details: [{ field: 'code', messages: ['code is not the current code of the new secret'] }],
+      });
+    }
+    await this.tx.run(async (m) => {
+      const res = await m.getRepository(UserCredential).update(
+        { userId: s.person.user_id, totpPendingSecret: cred.totpPendingSecret!, totpSecret: IsNull() },
+        {
+          totpSecret: cred.totpPendingSecret,
+          totpPendingSecret: null,
+          totpLastStep: step,
+          totpEnrolledAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+        },
+      );
+      if (!res.affected)
+        throw sessionError(
+          HttpStatus.CONFLICT,
+          'no-second-factor-enrolment',
+          'The enrolment changed meanwhile: start again',
+        );
+      await this.audit.append(m, {
+        actor: s.principal,
+        action: 'session.second-factor-enrolled',
+        payload: { userId: s.person.user_id, sessionId: s.id },
+      });
+    });
+    return this.refreshed(s);
+  }
+
+  private async assertMayEnrol(s: ActiveSession): Promise<void> {
+    const person = (await this.person('WHERE u.id = ?', s.person.user_id)) ?? s.person;
+    if (bool(person.must_change_password))
+      throw sessionError(HttpStatus.FORBIDDEN, 'password-change-required', 'Change your password first');
+    if (person.totp_secret !== null)
+      throw sessionError(
+        HttpStatus.CONFLICT,
+        'second-factor-already-enrolled',
+        'A second factor is already set up; an admin can reset it ' +
+          '(POST /api/v1/admin/users/:userId/second-factor/reset)',
+      );
   }
 
   /** The session again after a change to the person's credentials. */

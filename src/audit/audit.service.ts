@@ -22,7 +22,32 @@ export interface AuditRecord {
   incidentId?: string | null;
   /** What changed. Never put secrets or tokens here: the payload is readable in timelines. */
   payload: Record<string, unknown>;
+  /**
+   * Other organisations this change is news to, with the incident as that organisation knows it
+   * (when it knows one): the departments a report is addressed to, the operator whose report a
+   * department acknowledged, the operators a warning names. Not stored: an entry stays its own
+   * organisation's. Committed-entry listeners (live updates) tell them too.
+   */
+  concerns?: ReadonlyArray<AuditConcern>;
 }
+
+export interface AuditConcern {
+  orgId: string;
+  incidentId?: string | null;
+}
+
+/** An entry as its listeners hear of it, once its transaction has committed. */
+export interface CommittedAuditEntry {
+  seq: number;
+  at: string;
+  orgId: string | null;
+  incidentId: string | null;
+  action: string;
+  payload: Readonly<Record<string, unknown>>;
+  concerns: ReadonlyArray<AuditConcern>;
+}
+
+export type AuditListener = (entry: CommittedAuditEntry) => void;
 
 export type WitnessReason = 'behind-witness' | 'witness-mismatch' | 'witness-invalid' | 'report-head-mismatch';
 
@@ -49,6 +74,7 @@ export class AuditService implements OnApplicationBootstrap {
   /** The head MAC key, imported once. */
   private readonly key: KeyObject;
   readonly witness: AuditWitness;
+  private readonly listeners = new Set<AuditListener>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -77,6 +103,16 @@ export class AuditService implements OnApplicationBootstrap {
     if (!head) return;
     this.witness.record({ seq: Number(head.seq), hash: head.hash });
     this.witness.flush();
+  }
+
+  /**
+   * Calls `listener` with every entry this process appends, once the transaction holding it has
+   * committed (never for one rolled back), in commit order. Every mutation of the service writes
+   * an entry, so a listener hears of every change. Returns the way to stop listening.
+   */
+  onCommitted(listener: AuditListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The newest entry of the chain as it stands inside `em` (null for an empty chain). */
@@ -139,7 +175,30 @@ export class AuditService implements OnApplicationBootstrap {
     // Only a committed entry may raise the witness: a rolled-back one would read as a rollback attack.
     const witnessed = { seq: entry.seq, hash: entry.hash };
     this.tx.afterCommit(em, () => this.witness.record(witnessed));
+    if (this.listeners.size > 0) {
+      const committed: CommittedAuditEntry = {
+        seq: entry.seq,
+        at: entry.at,
+        orgId: entry.orgId,
+        incidentId: entry.incidentId,
+        action: entry.action,
+        payload: rec.payload,
+        concerns: rec.concerns ?? [],
+      };
+      this.tx.afterCommit(em, () => this.tell(committed));
+    }
     return entry;
+  }
+
+  /** A listener's failure is its own: the change has committed, and the other listeners still hear of it. */
+  private tell(entry: CommittedAuditEntry): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(entry);
+      } catch {
+        // Listeners report their own failures; nothing here can undo a commit.
+      }
+    }
   }
 
   /**

@@ -3,19 +3,33 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit';
-import { AdminService, issuePlatformToken, PlatformAdminError, TokenHasher } from '../accounts';
+import {
+  AdminService,
+  issuePlatformToken,
+  PlatformAdminError,
+  resetPasswordByUsername,
+  TokenHasher,
+} from '../accounts';
 import { ConfigError, loadConfig } from '../config';
 import { dataSourceOptions, TransactionRunner } from '../database';
 import { ENTITIES } from '../entities';
 import type { CliIo } from './cli';
 
 export const ADMIN_USAGE = `lianfang admin reset-token [--user <userId>] [--name <token name>] [--revoke-others]
+lianfang admin reset-password <username> [--reset-second-factor]
 
-  Prints a new token for a platform admin of this installation (the first one created, or --user),
-  creating the platform organisation and its admin if there is none. It works on the database
-  directly, not over HTTP: run it where the service runs, with the service's DATABASE_URL, VAR_DIR
-  and, if set, SECRETS_KEY and AUDIT_KEY. The token alone goes to stdout, shown once;
-  --revoke-others revokes that admin's other tokens. Audited as system:admin-cli.`;
+  reset-token prints a new token for a platform admin of this installation (the first one created,
+  or --user), creating the platform organisation and its admin if there is none; --revoke-others
+  revokes that admin's other tokens.
+
+  reset-password prints a new initial password for the person with that console username (for
+  "admin" on an installation whose platform admin has no username yet, that admin gets it). They
+  must change it at their next sign-in; their console sessions end. --reset-second-factor also
+  removes their second factor (a lost phone), so they set up a new one.
+
+  Both work on the database directly, not over HTTP: run them where the service runs, with the
+  service's DATABASE_URL, VAR_DIR and, if set, SECRETS_KEY and AUDIT_KEY. The token or password
+  alone goes to stdout, shown once. Audited as system:admin-cli.`;
 
 /**
  * `lianfang admin …`: recovery commands for whoever runs the service (who can read its database
@@ -28,21 +42,33 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
     io.out(ADMIN_USAGE);
     return 0;
   }
-  if (sub !== 'reset-token') {
+  if (sub !== 'reset-token' && sub !== 'reset-password') {
     io.err(`${sub ? `unknown admin command ${sub}` : 'missing admin command'}\n\n${ADMIN_USAGE}`);
     return 2;
   }
-  let values: { user?: string; name?: string; 'revoke-others'?: boolean; json?: boolean };
+  let values: {
+    user?: string;
+    name?: string;
+    'revoke-others'?: boolean;
+    'reset-second-factor'?: boolean;
+    json?: boolean;
+  };
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: rest,
-      options: {
-        user: { type: 'string' },
-        name: { type: 'string' },
-        'revoke-others': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
+      allowPositionals: sub === 'reset-password',
+      options:
+        sub === 'reset-token'
+          ? {
+              user: { type: 'string' },
+              name: { type: 'string' },
+              'revoke-others': { type: 'boolean' },
+              json: { type: 'boolean' },
+            }
+          : { 'reset-second-factor': { type: 'boolean' }, json: { type: 'boolean' } },
     }));
+    if (sub === 'reset-password' && positionals.length !== 1) throw new Error('reset-password takes one username');
   } catch (err) {
     io.err(`${err instanceof Error ? err.message : String(err)}\n\n${ADMIN_USAGE}`);
     return 2;
@@ -91,6 +117,25 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
     }
     const tx = new TransactionRunner(dataSource);
     const audit = new AuditService(dataSource, tx, config);
+    const actor = { system: 'admin-cli', orgId: null };
+    if (sub === 'reset-password') {
+      const reset = await resetPasswordByUsername(
+        { tx, audit },
+        { username: positionals[0]!, resetSecondFactor: values['reset-second-factor'] ?? false, actor },
+      );
+      if (values.json) {
+        io.out(JSON.stringify(reset, null, 2));
+      } else {
+        io.err(
+          `new initial password for ${reset.user.name} (${reset.user.username}, ${reset.user.id}); it must be ` +
+            `changed at the next sign-in` +
+            `${reset.sessionsEnded ? `; ended ${reset.sessionsEnded} console session(s)` : ''}` +
+            `${values['reset-second-factor'] ? '; second factor removed' : ''}. Shown once:`,
+        );
+        io.out(reset.password);
+      }
+      return 0;
+    }
     const admin = new AdminService(dataSource, tx, audit, TokenHasher.fromConfig(config));
     const result = await issuePlatformToken(
       { tx, admin, audit },
@@ -98,7 +143,7 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
         userId: values.user,
         name: values.name ?? `reset-token ${new Date().toISOString()}`,
         revokeOthers: values['revoke-others'] ?? false,
-        actor: { system: 'admin-cli', orgId: null },
+        actor,
       },
     );
     if (values.json) {

@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
  * `lianfang <command>` (the package's bin, compiled by `npm run build`; `npm run cli -- <command>`
  * runs the same): declare, list, show and advance incidents against a running server, for
  * operators who live in a terminal. It speaks only the public HTTP API (LIANFANG_URL,
- * LIANFANG_TOKEN), so it can do exactly what the caller's token may do and nothing more. The one
- * exception is `admin reset-token`, the way back in for whoever runs the service, which works on
- * the database directly (admin-command.ts).
+ * LIANFANG_TOKEN), so it can do exactly what the caller's token may do and nothing more. The
+ * exceptions are `admin reset-token` and `admin reset-password`, the way back in for whoever runs
+ * the service, which work on the database directly (admin-command.ts).
  */
 
 export interface CliIo {
@@ -36,6 +36,8 @@ commands:
   timeline <id|INC-reference>
   admin reset-token [--user <userId>] [--name N] [--revoke-others]
           on the server's machine: prints a new platform-admin token (lianfang admin help)
+  admin reset-password <username> [--reset-second-factor]
+          on the server's machine: prints a new initial console password (lianfang admin help)
 options: --json prints the raw JSON response`;
 
 interface Ctx {

@@ -322,6 +322,22 @@ export class AppConfig {
   })
   TRUST_PROXY?: string;
 
+  /**
+   * How often a live-update stream (`GET /api/v1/stream`) sends its `: ping` comment. Proxies and
+   * browsers give up on a connection that stays silent for long (nginx after 60 s by default).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds between 100 and 600000' })
+  @Min(100, { message: 'must be a number of milliseconds between 100 and 600000' })
+  @Max(600_000, { message: 'must be a number of milliseconds between 100 and 600000' })
+  LIVE_PING_MS: number = 15_000;
+
+  /** The built web console served at `/`; unset means `<repo>/web/dist` (src/console/console-dir.ts). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIR?: string;
+
   get databaseKind(): 'sqlite' | 'postgres' {
     return this.DATABASE_URL.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   }
@@ -356,6 +372,7 @@ const OPTIONAL_KEYS = [
   'ESCALATION_STEP_DELAY',
   'EGRESS_ALLOW',
   'TRUST_PROXY',
+  'CONSOLE_DIR',
 ] as const;
 
 /** Validates the environment; throws ConfigError with a single line naming the first bad variable. */

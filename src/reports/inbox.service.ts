@@ -106,6 +106,7 @@ export class InboxService {
         actor: p,
         action: 'report.acknowledged',
         payload: { reportId, deliveryId: d.id, operatorOrgId: d.orgId, note: note ?? null, late: at > d.ackDueAt },
+        concerns: [{ orgId: d.orgId, incidentId: d.incidentId }],
       });
       const report = await em.getRepository(Report).findOneByOrFail({ id: reportId });
       await this.outbox.add(em, [
@@ -151,6 +152,7 @@ export class InboxService {
         actor: p,
         action: 'report.info-requested',
         payload: { reportId, deliveryId: d.id, requestId: req.id, operatorOrgId: d.orgId, message },
+        concerns: [{ orgId: d.orgId, incidentId: d.incidentId }],
       });
       await this.outbox.add(em, [
         fanout(jobId('nt', 'rpt', req.id, 'info'), {
@@ -203,6 +205,7 @@ export class InboxService {
         actor: p,
         action: 'report.forwarded',
         payload: { reportId, deliveryId: d.id, reference, forwardedAt: at.toISOString(), dueAt: d.onwardDueAt, status },
+        concerns: [{ orgId: d.orgId, incidentId: d.incidentId }],
       });
       await this.outbox.add(em, [this.clocks.stop(ONWARD_REPORT, { deliveryId: d.id }, new Date(now))]);
     });

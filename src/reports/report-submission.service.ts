@@ -160,6 +160,8 @@ export class ReportSubmission {
           contentDigest: submitted.contentDigest,
           recipients: deliveries.map((d) => ({ kind: d.recipientKind, name: d.recipientName, channel: d.channel })),
         },
+        // The departments whose inbox it reaches at once (their side knows no incident).
+        concerns: deliveries.flatMap((d) => (d.departmentOrgId ? [{ orgId: d.departmentOrgId }] : [])),
       });
       await this.outbox.add(em, items);
       // A correction repeats content already reported: the obligation was met by the report it corrects.

@@ -134,6 +134,7 @@ export class WarningEngine {
           workflow: `${workflow.id}@${workflow.version}`,
           ...(spec.stixImport ? { stixImport: spec.stixImport } : {}),
         },
+        concerns: spec.operators.map((o) => ({ orgId: o.id })),
       });
       const targets: WarningTarget[] = [];
       const items: OutboxItem[] = [];
@@ -228,6 +229,8 @@ export class WarningEngine {
           version: t.previousVersion + 1,
           drill: t.instance.warning.drill,
         },
+        // The department that issued it follows every operator's progress (feedback above all).
+        concerns: [{ orgId: t.instance.warning.orgId }],
       }),
       effects: async (em, t, auditSeq) => {
         const { warning, target } = t.instance;

@@ -227,6 +227,10 @@ export class WarningsService {
       );
       const updatedAt = nowIso();
       await em.getRepository(Warning).update({ id }, { indicators, updatedAt });
+      // The warned operators see the indicators too.
+      const targets = await em
+        .getRepository(WarningTarget)
+        .find({ where: { warningId: id }, select: { operatorOrgId: true } });
       await this.audit.append(em, {
         actor: p,
         action: 'warning.stix-imported',
@@ -239,6 +243,7 @@ export class WarningsService {
           skipped: result.skipped.length,
           drill: warning.drill,
         },
+        concerns: targets.map((t) => ({ orgId: t.operatorOrgId })),
       });
       return { warningId: id, imported: added.length, added, skipped: result.skipped, indicators };
     });

@@ -28,12 +28,13 @@ test.describe('console pages in both languages', () => {
     await signInThroughApi(context, commander, contract);
     const token = await admin.tokenFor(commander);
     const detectedAt = new Date(Date.now() - 20 * 60_000).toISOString();
-    await admin.call(
-      'POST',
-      '/api/v1/incidents',
-      { title: '勒索软件加密交易服务器', category: 'ransomware', grade: 'II', detectedAt },
-      token,
-    );
+    const incident = await admin.declareIncident(token, {
+      title: '勒索软件加密交易服务器',
+      category: 'ransomware',
+      grade: 'II',
+      detectedAt,
+    });
+    await admin.confirmIncident(token, incident.id, 'II');
 
     await page.goto('/');
     await expect(page.getByTestId('deadlines').locator('tbody tr.ant-table-row')).toHaveCount(1);

@@ -100,7 +100,10 @@ export function watchServer(server: Server, contract: OpenApiContract): void {
       if (typeof chunk !== 'function') keep(chunk, rest[0]);
       return (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest);
     } as ServerResponse['end'];
-    res.once('finish', () => {
+    let recorded = false;
+    const record = () => {
+      if (recorded) return;
+      recorded = true;
       const type = res.getHeader('content-type');
       recordResponse(contract, {
         method: req.method ?? 'GET',
@@ -109,6 +112,13 @@ export function watchServer(server: Server, contract: OpenApiContract): void {
         contentType: type === undefined ? undefined : String(type),
         body: Buffer.concat(chunks),
       });
+    };
+    res.once('finish', record);
+    // A stream of server-sent events usually ends by the client leaving, without 'finish': what was
+    // sent until then is checked, event by event. (Any other answer cut off that way is incomplete,
+    // so it is not checked at all.)
+    res.once('close', () => {
+      if (/^text\/event-stream\b/i.test(String(res.getHeader('content-type') ?? ''))) record();
     });
   });
 }

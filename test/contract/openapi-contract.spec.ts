@@ -123,6 +123,74 @@ describe('OpenApiContract', () => {
     ]);
   });
 
+  describe('a stream of server-sent events', () => {
+    const events = new OpenApiContract({
+      openapi: '3.1.0',
+      paths: {
+        '/events': {
+          get: {
+            responses: {
+              '200': {
+                content: {
+                  'text/event-stream': {
+                    schema: {
+                      type: 'object',
+                      properties: {
+                        event: { type: 'string', enum: ['change'] },
+                        data: {
+                          type: 'string',
+                          contentMediaType: 'application/json',
+                          contentSchema: { $ref: '#/components/schemas/Small' },
+                        },
+                        id: { type: 'string' },
+                        retry: { type: 'integer' },
+                      },
+                      dependentRequired: { data: ['event'] },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      components: doc.components,
+    });
+    const stream = (text: string) =>
+      events.check({
+        method: 'GET',
+        url: '/events',
+        status: 200,
+        contentType: 'text/event-stream',
+        body: Buffer.from(text),
+      });
+
+    it('checks every complete event, and its data against the content schema', () => {
+      const ok = stream(
+        '\nid: 1\nretry: 3000\n\n: ping\n\n' +
+          'event: change\nid: 2\ndata: {"id":"a","version":1}\n\n' +
+          'event: change\ndata: {"id"',
+      );
+      expect(ok).toEqual({ route: 'GET /events', problems: [], validated: true });
+    });
+
+    it('names the event whose data the schema does not describe, or that is not JSON', () => {
+      const r = stream('event: change\ndata: {"id":"a","version":1,"title":"secret"}\n\nevent: change\ndata: nope\n\n');
+      expect(r.problems).toEqual([
+        expect.stringMatching(/^event 0 data: status 200: \(body\) must NOT have additional properties "title"/),
+        'event 1: status 200: data is not JSON',
+      ]);
+    });
+
+    it('names an event field the schema does not list, and data without its event type', () => {
+      const r = stream('evnt: change\n\ndata: {"id":"a","version":1}\n\n');
+      expect(r.problems).toEqual([
+        expect.stringMatching(/^event 0: status 200: \(body\) must NOT have additional properties "evnt"/),
+        expect.stringMatching(/^event 1: status 200: \(body\) must have property event when property data is present/),
+      ]);
+    });
+  });
+
   it('names a fault repeated in every element of an array once, with a count', () => {
     const list = new OpenApiContract({
       openapi: '3.1.0',

@@ -50,10 +50,13 @@ interface Route {
 }
 
 /**
- * Paths outside the API the document describes: the document itself and Swagger UI's assets.
- * Nothing else is exempt.
+ * Paths outside the API the document describes: the document itself and Swagger UI's assets, and
+ * the web console's files and pages, which are GETs of anything outside `/api`, `/health` and
+ * `/ready` (src/console). Nothing else is exempt: an answer under `/api` to a route the document does not
+ * have is a violation unless it is the framework's 404.
  */
 const UNDOCUMENTED = /^\/api\/docs(?:-json|\/|$)/;
+const isConsolePath = (path: string): boolean => !/^\/(?:api(?:\/|$)|health$|ready$)/.test(path);
 
 /**
  * Checks responses against an OpenAPI 3.1 document: the route exists, the status is declared for
@@ -109,7 +112,10 @@ export class OpenApiContract {
     const path = res.url.split('?')[0];
     const route = this.route(res.method, res.url);
     if (!route) {
-      if (UNDOCUMENTED.test(path)) return { route: `${res.method} ${path}`, problems: [], validated: false };
+      const consolePage = (res.method === 'GET' || res.method === 'HEAD') && isConsolePath(path);
+      if (UNDOCUMENTED.test(path) || consolePage) {
+        return { route: `${res.method} ${path}`, problems: [], validated: false };
+      }
       // An unknown route is answered 404 by the framework; anything else means an undocumented operation.
       const problems =
         res.status === 404 ? [] : [`no operation ${res.method} ${path} in the document, yet it answered ${res.status}`];
@@ -157,6 +163,9 @@ export class OpenApiContract {
     if (!schema) {
       return { route: name, problems: [`status ${res.status} ${match}: no schema declared`], validated: false };
     }
+    if (match.toLowerCase() === 'text/event-stream') {
+      return this.checkEventStream(name, `${name} ${key} ${match}`, res.status, schema, res.body.toString('utf8'));
+    }
     if (!isJson(match)) return { route: name, problems: [], validated: false };
     let body: unknown;
     try {
@@ -167,6 +176,51 @@ export class OpenApiContract {
     const validate = this.validator(`${name} ${key} ${match}`, schema);
     if (validate(body)) return { route: name, problems: [], validated: true };
     return { route: name, problems: describe(validate.errors ?? [], res.status), validated: true };
+  }
+
+  /**
+   * A server-sent event stream, as received up to when it ended: every complete event (its fields
+   * as an object: `event`, `data`, `id`, `retry` as a number) must validate against the declared
+   * schema, which describes one event (as OpenAPI 3.2's itemSchema does; 3.1 has no place for it),
+   * and a field declared with `contentMediaType` JSON and a `contentSchema` must hold JSON that
+   * validates against that schema. Comments (`: ping`) carry nothing to check.
+   */
+  private checkEventStream(route: string, key: string, status: number, schema: JsonSchema, text: string): CheckResult {
+    const events = parseEventStream(text);
+    const validate = this.validator(key, schema);
+    const item = this.resolve(schema);
+    const contents = Object.entries((item.properties ?? {}) as Record<string, JsonSchema>).flatMap(([field, s]) => {
+      const property = this.resolve(s);
+      const inner = property.contentSchema as JsonSchema | undefined;
+      return inner && isJson(String(property.contentMediaType ?? '')) ? [{ field, inner }] : [];
+    });
+    const problems: string[] = [];
+    events.forEach((event, i) => {
+      if (!validate(event)) problems.push(...describe(validate.errors ?? [], status).map((p) => `event ${i}: ${p}`));
+      for (const { field, inner } of contents) {
+        const value = event[field];
+        if (typeof value !== 'string') continue;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(value);
+        } catch {
+          problems.push(`event ${i}: status ${status}: ${field} is not JSON`);
+          continue;
+        }
+        const check = this.validator(`${key} ${field}`, inner);
+        if (!check(parsed)) {
+          problems.push(...describe(check.errors ?? [], status).map((p) => `event ${i} ${field}: ${p}`));
+        }
+      }
+    });
+    return { route, problems, validated: events.length > 0 };
+  }
+
+  /** A schema, or the component a `$ref` names. */
+  private resolve(schema: JsonSchema): JsonSchema {
+    const ref = schema.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/components/schemas/')) return schema;
+    return this.doc.components?.schemas?.[ref.slice('#/components/schemas/'.length)] ?? schema;
   }
 
   private validator(key: string, schema: JsonSchema): ValidateFunction {
@@ -204,6 +258,38 @@ function describe(errors: ErrorObject[], status: number): string[] {
     const more = count > 1 ? ` (and ${count - 1} more like it)` : '';
     return `status ${status}: ${where} ${e.message}${extra}${more} (schema ${e.schemaPath})`;
   });
+}
+
+/**
+ * The complete events of a text/event-stream body (WHATWG HTML, "Interpreting an event stream"):
+ * each as an object of its fields (`data` lines joined by newlines; `retry` a number when it is
+ * digits). An event is complete at its blank line; one cut off by the end of the body is not
+ * dispatched, as a browser would not dispatch it. Blocks of comments only are no events.
+ */
+export function parseEventStream(text: string): Array<Record<string, string | number>> {
+  const events: Array<Record<string, string | number>> = [];
+  const lines = text.split(/\r\n|\r|\n/);
+  lines.pop(); // after the last line break: an unfinished line
+  let fields: Record<string, string | number> = {};
+  let any = false;
+  for (const line of lines) {
+    if (line === '') {
+      if (any) events.push(fields);
+      fields = {};
+      any = false;
+      continue;
+    }
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const name = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    any = true;
+    if (name === 'data') fields.data = 'data' in fields ? `${String(fields.data)}\n${value}` : value;
+    else if (name === 'retry') fields.retry = /^\d+$/.test(value) ? Number(value) : value;
+    else fields[name] = value;
+  }
+  return events;
 }
 
 function isJson(mediaType: string): boolean {

@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3';
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../src/redis/local-redis';
@@ -181,8 +183,8 @@ describe('cli', () => {
   });
 
   it(
-    'a first start without BOOTSTRAP_ADMIN_TOKEN says how to create the ' +
-      'platform admin; the command does, and prints its token',
+    'a first start without BOOTSTRAP_ADMIN_TOKEN creates the platform admin "admin" with an initial password ' +
+      'in a 0600 file (the log says where, not what); reset-token prints a token for it',
     async () => {
       const port = await freePort();
       const fresh = { DATABASE_URL: `sqlite:${join(svc.dir, 'fresh.sqlite')}`, VAR_DIR: join(svc.dir, 'fresh-var') };
@@ -203,14 +205,27 @@ describe('cli', () => {
       const exited = new Promise((r) => child.once('exit', r));
       try {
         await waitFor('the fresh service to listen', async () => out.includes('"msg":"listening"'), 45_000);
-        const hint = out.split('\n').filter((l) => l.includes('no admin exists yet'));
+        const file = join(fresh.VAR_DIR, 'initial-admin-password');
+        const hint = out.split('\n').filter((l) => l.includes('platform admin created'));
         expect(hint).toHaveLength(1);
+        expect(JSON.parse(hint[0]!).msg).toContain(file);
         expect(JSON.parse(hint[0]!).msg).toMatch(/lianfang admin reset-token/);
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        const password = readFileSync(file, 'utf8').trim();
+        expect(password.length).toBeGreaterThanOrEqual(12);
+        expect(out).not.toContain(password);
+        const signedIn = await checkedFetch(`http://127.0.0.1:${port}/api/v1/session`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username: 'admin', password }),
+        });
+        expect(signedIn.status).toBe(200);
+        expect(await signedIn.json()).toMatchObject({ restricted: 'password-change-required' });
 
         const first = await cli(['admin', 'reset-token', '--json'], fresh);
         expect(first.code).toBe(0);
         const issued = JSON.parse(first.out);
-        expect(issued.created).toBe(true);
+        expect(issued.created).toBe(false);
         const me = await checkedFetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: bearer(issued.token) });
         expect(me.status).toBe(200);
         expect(await me.json()).toMatchObject({ isPlatformAdmin: true, orgName: 'Default operator' });
@@ -219,6 +234,47 @@ describe('cli', () => {
         await exited;
       }
     },
+  );
+
+  it(
+    'admin reset-password prints a new initial password and ends the sessions of that person; "admin" names a ' +
+      'platform admin from before sign-in',
+    async () => {
+      const before = await svc
+        .http()
+        .post('/api/v1/session')
+        .send({
+          username: 'admin',
+          password: readFileSync(join(svc.dir, 'var', 'initial-admin-password'), 'utf8').trim(),
+        })
+        .expect(200);
+      const cookie = String(before.headers['set-cookie']).split(';')[0]!;
+      // An installation from before sign-in: its platform admin has no username; "admin" names it.
+      const db = new Database(svc.sqlitePath);
+      try {
+        db.prepare("UPDATE app_user SET username = NULL WHERE username = 'admin'").run();
+      } finally {
+        db.close();
+      }
+      const reset = await cli(['admin', 'reset-password', 'ADMIN'], serviceEnv);
+      expect(reset.code).toBe(0);
+      expect(reset.err).toMatch(/new initial password for Administrator \(admin, .*ended 1 console session/);
+      expect(reset.out).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      await svc.http().get('/api/v1/session').set('Cookie', cookie).expect(401);
+      const after = await svc
+        .http()
+        .post('/api/v1/session')
+        .send({ username: 'admin', password: reset.out })
+        .expect(200);
+      expect(after.body).toMatchObject({ user: { username: 'admin' }, restricted: 'password-change-required' });
+
+      const unknown = await cli(['admin', 'reset-password', 'nobody'], serviceEnv);
+      expect(unknown.code).toBe(1);
+      expect(unknown.err).toMatch(/no user with the username nobody/);
+      expect((await cli(['admin', 'reset-password'], serviceEnv)).code).toBe(2);
+    },
+    // Each command is a process of its own that opens the database: two of them, on a shared machine.
+    120_000,
   );
 
   it('admin reset-token prints a new platform-admin token that works at once, and can revoke the others', async () => {

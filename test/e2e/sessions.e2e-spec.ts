@@ -1,5 +1,8 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate } from 'otplib';
 import type { Response } from 'supertest';
 import { Clock } from '../../src/common';
 import { bearer, createOrg, incidentInput, startTestService, type TestService } from '../support/harness';
@@ -318,6 +321,232 @@ describe('console sessions', () => {
     await http().get('/api/v1/session').set('Cookie', cookieOf(a)).expect(200);
     await http().get('/api/v1/session').set('Cookie', cookieOf(b)).expect(401);
     expect(sessionRow(cookieOf(b))).toMatchObject({ ended_reason: 'password-changed' });
+  });
+
+  describe('second factor', () => {
+    afterEach(() => {
+      offsetMs = 0;
+    });
+
+    /** The TOTP code of `secret` at the application's clock, as the person's authenticator app shows it. */
+    const code = (secret: string, shiftMs = 0) =>
+      generate({ secret, epoch: Math.floor((Date.now() + offsetMs + shiftMs) / 1000) });
+
+    /** Sets up an authenticator app for a signed-in session; returns its secret. */
+    async function enrol(s: { cookie: string; csrf: string }): Promise<string> {
+      const started = await http()
+        .post('/api/v1/session/totp')
+        .set('Cookie', s.cookie)
+        .set('X-CSRF-Token', s.csrf)
+        .send({})
+        .expect(200);
+      expect(started.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/lianfang:.+\?.*secret=/);
+      expect(started.body.otpauthUri).toContain(`secret=${started.body.secret}`);
+      expect(started.body.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
+      const confirmed = await http()
+        .post('/api/v1/session/totp/confirm')
+        .set('Cookie', s.cookie)
+        .set('X-CSRF-Token', s.csrf)
+        .send({ code: await code(started.body.secret) })
+        .expect(200);
+      expect(confirmed.body.twoFactor.enrolled).toBe(true);
+      return started.body.secret as string;
+    }
+
+    it('enrols an authenticator app; then sign-ins need a code, each code accepted once', async () => {
+      const s = await signedIn();
+      const started = await http()
+        .post('/api/v1/session/totp')
+        .set('Cookie', s.cookie)
+        .set('X-CSRF-Token', s.csrf)
+        .send({})
+        .expect(200);
+      const secret = started.body.secret as string;
+      const wrongCode = String((Number(await code(secret)) + 500_000) % 1_000_000).padStart(6, '0');
+      const refused = await http()
+        .post('/api/v1/session/totp/confirm')
+        .set('Cookie', s.cookie)
+        .set('X-CSRF-Token', s.csrf)
+        .send({ code: wrongCode })
+        .expect(400);
+      expect(refused.body).toMatchObject({ code: 'invalid-second-factor', details: [{ field: 'code' }] });
+      const done = await http()
+        .post('/api/v1/session/totp/confirm')
+        .set('Cookie', s.cookie)
+        .set('X-CSRF-Token', s.csrf)
+        .send({ code: await code(secret) })
+        .expect(200);
+      expect(done.body).toMatchObject({ twoFactor: { enrolled: true, required: false }, restricted: null });
+      const again = await http()
+        .post('/api/v1/session/totp')
+        .set('Cookie', s.cookie)
+        .set('X-CSRF-Token', s.csrf)
+        .send({})
+        .expect(409);
+      expect(again.body.code).toBe('second-factor-already-enrolled');
+      const users = await http().get(`/api/v1/admin/organisations/${orgId}/users`).set(admin()).expect(200);
+      expect(users.body.find((u: { id: string }) => u.id === s.userId).twoFactorEnrolled).toBe(true);
+
+      const from = '192.0.2.50';
+      const missing = await signIn(s.username, NEW_PASSWORD, from).expect(401);
+      expect(missing.body.code).toBe('second-factor-required');
+      expect(setCookieOf(missing)).toBe('');
+      const wrong = await signIn(s.username, NEW_PASSWORD, from, { code: wrongCode }).expect(401);
+      expect(wrong.body.code).toBe('invalid-second-factor');
+      // The code the enrolment was confirmed with has been used.
+      const used = await signIn(s.username, NEW_PASSWORD, from, { code: await code(secret) }).expect(401);
+      expect(used.body.code).toBe('invalid-second-factor');
+
+      offsetMs = 30_000;
+      const next = await code(secret);
+      const ok = await signIn(s.username, NEW_PASSWORD, from, { code: next }).expect(200);
+      expect(ok.body.restricted).toBeNull();
+      const replayed = await signIn(s.username, NEW_PASSWORD, '192.0.2.51', { code: next }).expect(401);
+      expect(replayed.body.code).toBe('invalid-second-factor');
+
+      const failures = auditOf('session.sign-in-failed')
+        .filter((e) => e.actor_id === s.userId)
+        .map((e) => JSON.parse(e.payload) as { reason: string; detail: string });
+      expect(failures.map((f) => `${f.reason}/${f.detail}`)).toEqual([
+        'second-factor-required/code missing',
+        'invalid-second-factor/wrong-code',
+        'invalid-second-factor/replayed-code',
+        'invalid-second-factor/replayed-code',
+      ]);
+      expect(JSON.stringify(auditOf('session.sign-in-failed'))).not.toContain(next);
+      expect(JSON.parse(auditOf('session.signed-in').slice(-1)[0]!.payload).secondFactor).toBe(true);
+    });
+
+    it('the first start gives "admin" an initial password in a 0600 file; it signs in, enrols, gets in', async () => {
+      const file = join(svc.dir, 'var', 'initial-admin-password');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const initial = readFileSync(file, 'utf8').trim();
+      const first = await signIn('admin', initial, '192.0.2.60').expect(200);
+      expect(first.body).toMatchObject({
+        user: { username: 'admin', role: 'admin', isPlatformAdmin: true },
+        restricted: 'password-change-required',
+        twoFactor: { enrolled: false, required: true },
+      });
+      const s = { cookie: cookieOf(first), csrf: first.body.csrfToken as string };
+      // The password comes first.
+      const early = await http()
+        .post('/api/v1/session/totp')
+        .set('Cookie', s.cookie)
+        .set('X-CSRF-Token', s.csrf)
+        .send({})
+        .expect(403);
+      expect(early.body.code).toBe('password-change-required');
+      const changed = await http()
+        .post('/api/v1/session/password')
+        .set('Cookie', s.cookie)
+        .set('X-CSRF-Token', s.csrf)
+        .send({ currentPassword: initial, newPassword: NEW_PASSWORD })
+        .expect(200);
+      expect(changed.body.restricted).toBe('second-factor-enrolment-required');
+      await enrol(s);
+      const orgs = await http().get('/api/v1/admin/organisations').set('Cookie', s.cookie).expect(200);
+      expect(orgs.body.length).toBeGreaterThanOrEqual(3);
+    });
+
+    it("an organisation's requireTwoFactor restricts its sessions without a second factor at once", async () => {
+      const s = await signedIn();
+      const other = await createOrg(svc, { name: 'Port', kind: 'operator', sector: 'transport', operatorKind: 'cii' }, [
+        'admin',
+      ]);
+      // Another organisation's admin does not administer this one.
+      await http()
+        .put(`/api/v1/admin/organisations/${orgId}/security`)
+        .set(bearer(other.tokens.admin.token))
+        .send({ requireTwoFactor: true })
+        .expect(404);
+      const bad = await http()
+        .put(`/api/v1/admin/organisations/${orgId}/security`)
+        .set(admin())
+        .send({ requireTwoFactor: 'yes' })
+        .expect(400);
+      expect(bad.body.details[0].field).toBe('requireTwoFactor');
+      try {
+        const set = await http()
+          .put(`/api/v1/admin/organisations/${orgId}/security`)
+          .set(admin())
+          .send({ requireTwoFactor: true })
+          .expect(200);
+        expect(set.body).toEqual({ orgId, requireTwoFactor: true });
+        const orgs = await http().get('/api/v1/admin/organisations').set(admin()).expect(200);
+        expect(orgs.body.find((o: { id: string }) => o.id === orgId).requireTwoFactor).toBe(true);
+        const blocked = await http().get('/api/v1/incidents').set('Cookie', s.cookie).expect(403);
+        expect(blocked.body.code).toBe('second-factor-enrolment-required');
+        const view = await http().get('/api/v1/session').set('Cookie', s.cookie).expect(200);
+        expect(view.body.twoFactor).toEqual({ enrolled: false, required: true });
+        await enrol(s);
+        await http().get('/api/v1/incidents').set('Cookie', s.cookie).expect(200);
+        expect(auditOf('organisation.security-updated').length).toBeGreaterThanOrEqual(1);
+      } finally {
+        await http()
+          .put(`/api/v1/admin/organisations/${orgId}/security`)
+          .set(admin())
+          .send({ requireTwoFactor: false })
+          .expect(200);
+      }
+    });
+
+    it("an admin resets a person's password and second factor; their sessions end", async () => {
+      const s = await signedIn();
+      const secret = await enrol(s);
+      const reset = await http()
+        .post(`/api/v1/admin/users/${s.userId}/password`)
+        .set(admin())
+        .send({ initialPassword: 'a fresh initial one' })
+        .expect(200);
+      expect(reset.body).toMatchObject({ id: s.userId, hasPassword: true, twoFactorEnrolled: true });
+      expect((await http().get('/api/v1/session').set('Cookie', s.cookie).expect(401)).body.code).toBe('no-session');
+      offsetMs = 30_000;
+      const again = await signIn(s.username, 'a fresh initial one', '192.0.2.70', { code: await code(secret) }).expect(
+        200,
+      );
+      expect(again.body.restricted).toBe('password-change-required');
+
+      const cleared = await http().post(`/api/v1/admin/users/${s.userId}/second-factor/reset`).set(admin()).expect(200);
+      expect(cleared.body.twoFactorEnrolled).toBe(false);
+      await http().get('/api/v1/session').set('Cookie', cookieOf(again)).expect(401);
+      // No code is asked for any more.
+      await signIn(s.username, 'a fresh initial one', '192.0.2.70').expect(200);
+      expect(auditOf('user.password-reset').some((e) => e.payload.includes(s.userId))).toBe(true);
+      expect(auditOf('user.second-factor-reset').some((e) => e.payload.includes(s.userId))).toBe(true);
+      expect(JSON.stringify(auditOf('user.password-reset'))).not.toContain('a fresh initial one');
+    });
+
+    it('an admin gives a person created without a username one with their password', async () => {
+      const created = await http()
+        .post(`/api/v1/admin/organisations/${orgId}/users`)
+        .set(admin())
+        .send({ name: 'Old hand', role: 'responder' })
+        .expect(201);
+      expect(created.body).toMatchObject({ username: null, hasPassword: false });
+      const missing = await http()
+        .post(`/api/v1/admin/users/${created.body.id}/password`)
+        .set(admin())
+        .send({ initialPassword: PASSWORD })
+        .expect(400);
+      expect(missing.body.details[0].field).toBe('username');
+      const given = await http()
+        .post(`/api/v1/admin/users/${created.body.id}/password`)
+        .set(admin())
+        .send({ initialPassword: PASSWORD, username: 'old.hand' })
+        .expect(200);
+      expect(given.body).toMatchObject({ username: 'old.hand', hasPassword: true });
+      await signIn('old.hand', PASSWORD).expect(200);
+      const svcAccount = await http()
+        .post(`/api/v1/admin/organisations/${orgId}/users`)
+        .set(admin())
+        .send({ name: 'SIEM', role: 'viewer', serviceAccount: true })
+        .expect(201);
+      await http()
+        .post(`/api/v1/admin/users/${svcAccount.body.id}/password`)
+        .set(admin())
+        .send({ initialPassword: PASSWORD, username: 'siem.bot' })
+        .expect(409);
+    });
   });
 
   describe('timeouts', () => {

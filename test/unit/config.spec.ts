@@ -12,6 +12,9 @@ describe('configuration', () => {
     expect(c.REDIS_URL).toBeUndefined();
     expect(c.LOG_LEVEL).toBe('info');
     expect(c.NOTIFY_CONCURRENCY).toBe(32);
+    expect(c.SESSION_IDLE_MINUTES).toBe(30);
+    expect(c.SESSION_ABSOLUTE_HOURS).toBe(12);
+    expect(c.AUTH_FAILURES_PER_USERNAME).toBe(5);
   });
 
   it('accepts postgres and redis URLs', () => {
@@ -51,6 +54,21 @@ describe('configuration', () => {
       'AUTH_FAILURES_PER_SOURCE',
       '-1',
       /^Invalid configuration: AUTH_FAILURES_PER_SOURCE must be an integer between 0 and 100000 \(0 turns it off\)/,
+    ],
+    [
+      'AUTH_FAILURES_PER_USERNAME',
+      'x',
+      /^Invalid configuration: AUTH_FAILURES_PER_USERNAME must be an integer between 0 and 100000 \(0 turns it off\)/,
+    ],
+    [
+      'SESSION_IDLE_MINUTES',
+      '0',
+      /^Invalid configuration: SESSION_IDLE_MINUTES must be a number of minutes between 1 and 1440/,
+    ],
+    [
+      'SESSION_ABSOLUTE_HOURS',
+      '721',
+      /^Invalid configuration: SESSION_ABSOLUTE_HOURS must be a number of hours between 1 and 720/,
     ],
     [
       'AUTH_LOCKOUT_SECONDS',

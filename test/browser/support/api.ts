@@ -91,6 +91,28 @@ export class AdminApi {
     return ((await res.json()) as { token: string }).token;
   }
 
+  /** Declares an incident as `token`'s holder (admin, leader, commander or responder). */
+  async declareIncident(
+    token: string,
+    body: { title: string; category: string; grade: string; detectedAt: string; drill?: boolean },
+  ): Promise<{ id: string; reference: string }> {
+    return this.call('POST', '/api/v1/incidents', body, token);
+  }
+
+  /**
+   * Takes a new incident out of triage as its commander does: completes the open mandatory triage steps
+   * and sends CONFIRM, which starts the reporting clocks (the initial report is due from discovery).
+   */
+  async confirmIncident(commanderToken: string, id: string, grade: string): Promise<void> {
+    const incident = await this.call<{
+      steps: Array<{ id: string; phase: string; mandatory: boolean; status: string }>;
+    }>('GET', `/api/v1/incidents/${id}`, undefined, commanderToken);
+    for (const step of incident.steps.filter((s) => s.phase === 'triage' && s.mandatory && s.status === 'open')) {
+      await this.call('POST', `/api/v1/incidents/${id}/steps/${step.id}/complete`, { note: 'triage' }, commanderToken);
+    }
+    await this.call('POST', `/api/v1/incidents/${id}/events`, { type: 'CONFIRM', grade }, commanderToken);
+  }
+
   /** The organisation's audit entries, newest first, as `token`'s holder (an admin or leader of it) sees them. */
   async auditEntries(
     token: string,

@@ -9,6 +9,7 @@ export * from './axe';
 export * from './screenshots';
 export * from './sign-in';
 export * from './totp';
+export * from './live';
 
 interface Fixtures {
   /** Checks every /api answer of this test's browser contexts and own API calls against openapi.json. */

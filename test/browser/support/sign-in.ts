@@ -133,7 +133,7 @@ export async function signInThroughApi(context: BrowserContext, user: TestUser, 
     session = (await res.json()) as typeof session;
   }
   if (session.restricted === 'second-factor-enrolment-required') {
-    res = await post('/api/v1/session/totp', {}, session.csrfToken);
+    res = await post('/api/v1/session/totp', undefined, session.csrfToken);
     expect(res.status(), await res.text()).toBe(200);
     const { secret } = (await res.json()) as { secret: string };
     res = await post('/api/v1/session/totp/confirm', { code: await freshTotp(secret) }, session.csrfToken);

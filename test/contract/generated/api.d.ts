@@ -163,6 +163,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users/{userId}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a person's initial password again (they must change it at their next sign-in; their console sessions end). A person without a username gets the one given */
+        post: operations["AdminController_resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{userId}/second-factor/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove a person's second factor (a lost phone): their console sessions end; they enrol a new one at their next sign-in if they must have one */
+        post: operations["AdminController_resetSecondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/organisations/{orgId}/security": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Whether everyone of the organisation must sign in to the console with a second factor (audited) */
+        put: operations["AdminController_updateSecuritySettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/tokens/{tokenId}/revoke": {
         parameters: {
             query?: never;
@@ -261,6 +312,40 @@ export interface paths {
         put?: never;
         /** Change your password; your other sessions end (this one stays). Lifts 'password-change-required' */
         post: operations["SessionController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start (or start again) setting up an authenticator app: a new TOTP secret, its otpauth URI and QR code. Not in force until confirmed */
+        post: operations["SessionController_startTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the authenticator app with its current code; from now on signing in needs a code. Lifts 'second-factor-enrolment-required' */
+        post: operations["SessionController_confirmTotp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1062,6 +1147,23 @@ export interface paths {
         patch: operations["ServiceProvidersController_update"];
         trace?: never;
     };
+    "/api/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live updates: server-sent events naming each change of your organisation's records (ids and kinds) */
+        get: operations["LiveController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1331,6 +1433,26 @@ export interface components {
             code: string;
             expiresAt: string;
         };
+        ResetPasswordDto: {
+            /**
+             * Format: password
+             * @description The new initial password, to hand to the person: at least 12 characters, not the username. They must change it when they next sign in; their sessions end now.
+             */
+            initialPassword: string;
+            /**
+             * @description Only for a person who has no username yet (one created before sign-in existed): gives them this one
+             * @example zhang.wei
+             */
+            username?: string;
+        };
+        SecuritySettingsDto: {
+            /** @description Everyone of the organisation must sign in to the console with a second factor; sessions without one are restricted to enrolling it at once (admins always need one) */
+            requireTwoFactor: boolean;
+        };
+        SecuritySettingsView: {
+            orgId: string;
+            requireTwoFactor: boolean;
+        };
         RedeemEnrolmentDto: {
             /** @description The enrolment code an admin handed you */
             code: string;
@@ -1417,6 +1539,24 @@ export interface components {
              * @description At least 12 characters, not the username, not the current password
              */
             newPassword: string;
+        };
+        TotpEnrolmentView: {
+            /** @description The TOTP secret (base32), for typing into an app that cannot scan the QR code */
+            secret: string;
+            /** @example otpauth://totp/lianfang:zhang.wei?secret=…&issuer=lianfang */
+            otpauthUri: string;
+            /**
+             * @description The otpauth URI as a QR code, a data: URL of a PNG image
+             * @example data:image/png;base64,…
+             */
+            qrCodeDataUrl: string;
+        };
+        ConfirmTotpDto: {
+            /**
+             * @description The current code of the authenticator app just set up
+             * @example 123456
+             */
+            code: string;
         };
         DocumentRef: {
             /** @example GBT39204-2022 */
@@ -3049,6 +3189,27 @@ export interface components {
             notes?: string | null;
             active?: boolean;
         };
+        LiveChangeView: {
+            /**
+             * @description What changed: an `incident` (its state, steps, indicators), a `deadline` of an incident, an operator `report` (or a department's dealings with it), an external report `delivery`, a `warning`, or a department's `inbox` item
+             * @enum {string}
+             */
+            kind: "incident" | "deadline" | "report" | "delivery" | "warning" | "inbox";
+            /** @description The record: the incident, report, delivery or warning id; for an `inbox` item the report id (as in `/inbox/reports/{reportId}`); for a `deadline` its timer name within `incidentId` (deadlines have no id) */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The incident the change belongs to, when the receiving organisation knows the incident
+             */
+            incidentId?: string;
+            /** @description The audit action that recorded the change, e.g. `incident.event.COMPLETE_STEP`, `report.submitted`, `warning.event.FEEDBACK_SENT` */
+            action: string;
+            /**
+             * Format: date-time
+             * @description When the change was recorded
+             */
+            at: string;
+        };
         /** @description Any JSON value */
         JsonValue: unknown;
         /** @description An XState state value: the state's name, or for a compound or parallel state an object from each child (or region) to its own value, e.g. "triage" or { "response": { "handling": "containment", "reporting": "initialDue" } } */
@@ -3926,6 +4087,257 @@ export interface operations {
             };
         };
     };
+    AdminController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such organisation, user or token that you administer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service account (it has no password), or the username is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AdminController_resetSecondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such organisation, user or token that you administer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AdminController_updateSecuritySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecuritySettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecuritySettingsView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such organisation, user or token that you administer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     AdminController_revokeToken: {
         parameters: {
             query?: never;
@@ -4357,6 +4769,147 @@ export interface operations {
             };
             /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_startTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentView"];
+                };
+            };
+            /** @description code no-session (no cookie, unknown or signed out, or a bearer token), session-expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code second-factor-already-enrolled: one is set up already (an admin can reset it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SessionController_confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmTotpDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description code invalid-second-factor: not the current code of the new secret (details name code) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code no-session (no cookie, unknown or signed out, or a bearer token), session-expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description code no-second-factor-enrolment: no enrolment started (POST /session/totp first); second-factor-already-enrolled */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8371,6 +8924,68 @@ export interface operations {
             };
             /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    LiveController_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of server-sent events (text/event-stream) that stays open until the client leaves */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /**
+                         * @description Set on every event that carries data
+                         * @enum {string}
+                         */
+                        event?: "change";
+                        /** @description The change, as JSON (LiveChangeView) */
+                        data?: string;
+                        /** @description A counter of the events of this connection; nothing is replayed, so Last-Event-ID on a reconnection is ignored */
+                        id?: string;
+                        /**
+                         * @description Milliseconds an EventSource waits to reconnect
+                         * @enum {integer}
+                         */
+                        retry?: 3000;
+                    };
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,7 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { MessageKey, Translate, Vars } from '../i18n';
-import type { components, paths as generatedPaths } from './schema';
-import type { SessionPaths } from './session-contract';
+import type { components, paths } from './schema';
 
 /**
  * The API client, typed by schema.d.ts (generated from the root openapi.json by `npm run openapi:write`),
@@ -12,7 +11,7 @@ import type { SessionPaths } from './session-contract';
  * which returns the success body and throws an ApiError otherwise (describeError turns it into a text in
  * the user's language). Cookies go along (same origin); writes carry the session's CSRF token.
  */
-export type paths = generatedPaths & SessionPaths;
+export type { paths };
 export type Schemas = components['schemas'];
 export type ErrorBody = Schemas['ErrorBody'];
 

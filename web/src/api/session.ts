@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext } from 'react';
 import { api, setCsrfToken, unwrap, ApiError } from './client';
 import { queryKeys } from './query-keys';
 import { noteServerTime } from './server-clock';
@@ -29,11 +30,17 @@ export function useSession() {
   return useQuery({ queryKey: queryKeys.session, queryFn: fetchSession, staleTime: 5 * 60_000, retry: 1 });
 }
 
-/** The session when the page is behind the sign-in gate (AppLayout renders nothing without one). */
+/**
+ * The full session the signed-in layout (app/AppLayout.tsx) was rendered with. Pages read it from here,
+ * not from the query: at sign-out the query empties a moment before the gate takes the page away.
+ */
+export const SignedInSession = createContext<SessionView | null>(null);
+
+/** Who is signed in, for any page behind the sign-in gate. */
 export function useSignedInSession(): SessionView {
-  const { data } = useSession();
-  if (!data) throw new Error('useSignedInSession outside the signed-in part of the console');
-  return data;
+  const session = useContext(SignedInSession);
+  if (!session) throw new Error('useSignedInSession outside the signed-in part of the console');
+  return session;
 }
 
 export function useSignIn() {
@@ -55,7 +62,7 @@ export function useChangePassword() {
 }
 
 export function useStartTotp() {
-  return useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/session/totp', { body: {} })) });
+  return useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/session/totp')) });
 }
 
 export function useConfirmTotp() {
@@ -79,8 +86,9 @@ export function useSignOut() {
     },
     onSuccess: () => {
       setCsrfToken(undefined);
-      qc.clear();
+      // The session query stays (the gate observes it and now shows the sign-in page); the rest goes.
       qc.setQueryData(queryKeys.session, null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.session[0] });
     },
   });
 }

@@ -1,11 +1,9 @@
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { Suspense } from 'react';
 import { describeError } from '../api/client';
-import { useSignOut, type SessionView } from '../api/session';
+import { SignedInSession, useSignOut, type SessionView } from '../api/session';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { PageLoading } from '../components/PageLoading';
 import { useI18n } from '../i18n';
 import { useLiveUpdates } from '../live/stream';
 import { MENU, selectedEntry } from './menu';
@@ -15,7 +13,9 @@ export default function AppLayout({ session }: { session: SessionView }) {
   // antd's App (message, notification, modal hooks) lives here, not in the shell: the sign-in page needs none.
   return (
     <App>
-      <SignedIn session={session} />
+      <SignedInSession.Provider value={session}>
+        <SignedIn session={session} />
+      </SignedInSession.Provider>
     </App>
   );
 }
@@ -77,9 +77,7 @@ function SignedIn({ session }: { session: SessionView }) {
         </Layout.Header>
         <Layout.Content className="lf-content">
           <main id="main" tabIndex={-1}>
-            <Suspense fallback={<PageLoading />}>
-              <Outlet />
-            </Suspense>
+            <Outlet />
           </main>
         </Layout.Content>
       </Layout>

@@ -1,12 +1,12 @@
 import { Button } from 'antd';
-import { lazy, Suspense } from 'react';
 import { describeError } from '../api/client';
 import { useSession } from '../api/session';
 import { PageLoading } from '../components/PageLoading';
 import { useI18n } from '../i18n';
+import { lazyPage } from './lazy-page';
 
-const SignInPage = lazy(() => import('../pages/sign-in/SignInPage'));
-const AppLayout = lazy(() => import('./AppLayout'));
+const SignInPage = lazyPage(() => import('../pages/sign-in/SignInPage'));
+const AppLayout = lazyPage(() => import('./AppLayout'));
 
 /**
  * The console asks GET /api/v1/session at load: no session, or a restricted one (password change or
@@ -25,9 +25,5 @@ export function SessionGate() {
       </div>
     );
   }
-  return (
-    <Suspense fallback={<PageLoading />}>
-      {!session.data || session.data.restricted ? <SignInPage /> : <AppLayout session={session.data} />}
-    </Suspense>
-  );
+  return !session.data || session.data.restricted ? <SignInPage /> : <AppLayout session={session.data} />;
 }

@@ -1,25 +1,22 @@
-import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter } from 'react-router';
-import { PageLoading } from '../components/PageLoading';
+import { lazyPage } from './lazy-page';
 import { SessionGate } from './SessionGate';
 
 /**
- * Every page is its own chunk (React.lazy), so the sign-in page loads only the shell and its own code.
- * A new page: add a lazy import and a route here, and a menu entry in app/menu.tsx.
+ * Every page is its own chunk (lazyPage: a dynamic import), so the sign-in page loads only the shell and its own code.
+ * A new page: add a lazyPage import and a route here, and a menu entry in app/menu.tsx.
  */
-const HomePage = lazy(() => import('../pages/home/HomePage'));
-const DeclarePage = lazy(() => import('../pages/declare/DeclarePage'));
+const HomePage = lazyPage(() => import('../pages/home/HomePage'));
+const DeclarePage = lazyPage(() => import('../pages/declare/DeclarePage'));
 // The incident, reports, warnings and indicators pages are built in their own folders; each folder's
 // index.tsx default-exports the page (a placeholder until it is built) and owns its sub-routes.
-const IncidentPage = lazy(() => import('../pages/incident'));
-const ReportsPage = lazy(() => import('../pages/reports'));
-const WarningsPage = lazy(() => import('../pages/warnings'));
-const IndicatorsPage = lazy(() => import('../pages/indicators'));
+const IncidentPage = lazyPage(() => import('../pages/incident'));
+const ReportsPage = lazyPage(() => import('../pages/reports'));
+const WarningsPage = lazyPage(() => import('../pages/warnings'));
+const IndicatorsPage = lazyPage(() => import('../pages/indicators'));
 // Part 2 (department desk, administration) slots in here.
-const PlaceholderPage = lazy(() => import('../pages/placeholder/PlaceholderPage'));
-const NotFoundPage = lazy(() => import('../pages/placeholder/NotFoundPage'));
-
-const page = (node: ReactNode) => <Suspense fallback={<PageLoading />}>{node}</Suspense>;
+const PlaceholderPage = lazyPage(() => import('../pages/placeholder/PlaceholderPage'));
+const NotFoundPage = lazyPage(() => import('../pages/placeholder/NotFoundPage'));
 
 export const router = createBrowserRouter([
   {
@@ -27,15 +24,15 @@ export const router = createBrowserRouter([
     // deep link opens after signing in.
     element: <SessionGate />,
     children: [
-      { index: true, element: page(<HomePage />) },
-      { path: 'incidents/new', element: page(<DeclarePage />) },
-      { path: 'incidents/:id/*', element: page(<IncidentPage />) },
-      { path: 'reports/*', element: page(<ReportsPage />) },
-      { path: 'warnings/*', element: page(<WarningsPage />) },
-      { path: 'indicators/*', element: page(<IndicatorsPage />) },
-      { path: 'desk/*', element: page(<PlaceholderPage />) },
-      { path: 'admin/*', element: page(<PlaceholderPage />) },
-      { path: '*', element: page(<NotFoundPage />) },
+      { index: true, element: <HomePage /> },
+      { path: 'incidents/new', element: <DeclarePage /> },
+      { path: 'incidents/:id/*', element: <IncidentPage /> },
+      { path: 'reports/*', element: <ReportsPage /> },
+      { path: 'warnings/*', element: <WarningsPage /> },
+      { path: 'indicators/*', element: <IndicatorsPage /> },
+      { path: 'desk/*', element: <PlaceholderPage /> },
+      { path: 'admin/*', element: <PlaceholderPage /> },
+      { path: '*', element: <NotFoundPage /> },
     ],
   },
 ]);

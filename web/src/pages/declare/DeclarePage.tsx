@@ -205,6 +205,7 @@ export default function DeclarePage() {
           rules={[{ required: true, message: t('declare.categoryRequired') }]}
         >
           <TreeSelect
+            data-testid="category-select"
             showSearch
             treeNodeFilterProp="title"
             treeDefaultExpandAll

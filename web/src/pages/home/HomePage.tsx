@@ -32,7 +32,8 @@ function OperatorHome({ canDeclare }: { canDeclare: boolean }) {
   const { t } = useI18n();
   const navigate = useNavigate();
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    // data-page="home": the benchmark (test/bench/console.ts) waits for both cards' data-loaded.
+    <Space direction="vertical" size="large" style={{ width: '100%' }} data-page="home">
       <Row justify="space-between" align="middle">
         <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
           {t('home.title')}
@@ -73,7 +74,10 @@ function Deadlines() {
   // Overdue on top (most overdue first), then the soonest due: deadlines become overdue while the page is open.
   rows.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
   return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('home.deadlines')}</h2>}>
+    <Card
+      title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('home.deadlines')}</h2>}
+      data-loaded={query.isSuccess || undefined}
+    >
       <Typography.Paragraph type="secondary">{t('home.deadlineHorizon')}</Typography.Paragraph>
       {query.error && <Alert type="error" showIcon title={describeError(query.error, t)} />}
       <Table<Deadline>
@@ -140,7 +144,10 @@ function OpenIncidents() {
   });
 
   return (
-    <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('home.openIncidents')}</h2>}>
+    <Card
+      title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('home.openIncidents')}</h2>}
+      data-loaded={lists.every((l) => l.isSuccess) || undefined}
+    >
       {error && <Alert type="error" showIcon title={describeError(error, t)} style={{ marginBottom: 16 }} />}
       <Row gutter={24}>
         <Col xs={24} xl={9}>

@@ -1,14 +1,14 @@
 import { Alert, Button, Card, Flex, Form, Input, type InputRef } from 'antd';
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError, describeError } from '../../api/client';
 import { useSession, useSignIn, useSignOut } from '../../api/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { useI18n } from '../../i18n';
-import { PageLoading } from '../../components/PageLoading';
+import { lazyPage } from '../../app/lazy-page';
 
 // Only people at their first sign-in (or after a reset) need these: kept out of the sign-in page's own chunk.
-const ChangePasswordStep = lazy(() => import('./ChangePasswordStep'));
-const TotpEnrolmentStep = lazy(() => import('./TotpEnrolmentStep'));
+const ChangePasswordStep = lazyPage(() => import('./ChangePasswordStep'));
+const TotpEnrolmentStep = lazyPage(() => import('./TotpEnrolmentStep'));
 
 /**
  * The first thing anyone not signed in sees, at any URL. Steps: username and password; the code when the
@@ -42,7 +42,7 @@ export default function SignInPage() {
         </Flex>
         <main>
           <h1 className="lf-signin-title">{title}</h1>
-          <Suspense fallback={<PageLoading />}>{body}</Suspense>
+          {body}
           {restricted && (
             <Button type="link" style={{ paddingLeft: 0 }} onClick={() => signOut.mutate()}>
               {t('signIn.signOutInstead')}
