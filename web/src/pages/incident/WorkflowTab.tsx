@@ -1,13 +1,14 @@
 import { Alert, Card, Typography } from 'antd';
-import { lazy, Suspense, useMemo } from 'react';
+import { useMemo } from 'react';
 import { describeError } from '../../api/client';
+import { lazyPage } from '../../app/lazy-page';
 import { PageLoading } from '../../components/PageLoading';
 import { useI18n } from '../../i18n';
 import { useWorkflow } from './incident-api';
 import { activeStateIds, type Incident } from './workflow-state';
 
 // The drawing is code only this tab needs: its own chunk.
-const WorkflowDiagram = lazy(() => import('./WorkflowDiagram'));
+const WorkflowDiagram = lazyPage(() => import('./WorkflowDiagram'));
 
 /** The incident's workflow version as a diagram, with the states it is in now highlighted. */
 export function WorkflowTab({ incident }: { incident: Incident }) {
@@ -25,11 +26,7 @@ export function WorkflowTab({ incident }: { incident: Incident }) {
       {workflow.isPending ? (
         <PageLoading />
       ) : (
-        workflow.data && (
-          <Suspense fallback={<PageLoading />}>
-            <WorkflowDiagram workflow={workflow.data} active={active} />
-          </Suspense>
-        )
+        workflow.data && <WorkflowDiagram workflow={workflow.data} active={active} />
       )}
     </Card>
   );

@@ -1,8 +1,8 @@
-import { lazy } from 'react';
 import { Route, Routes } from 'react-router';
+import { lazyPage } from '../../app/lazy-page';
 
-const ReportsList = lazy(() => import('./ReportsList'));
-const ReportDetail = lazy(() => import('./ReportDetail'));
+const ReportsList = lazyPage(() => import('./ReportsList'));
+const ReportDetail = lazyPage(() => import('./ReportDetail'));
 
 /**
  * Reports (/reports/*): the organisation's reports (the list), and one report (/reports/:reportId) — its

@@ -1,8 +1,8 @@
-import { lazy } from 'react';
 import { Route, Routes } from 'react-router';
+import { lazyPage } from '../../app/lazy-page';
 
-const WarningsList = lazy(() => import('./WarningsList'));
-const WarningDetail = lazy(() => import('./WarningDetail'));
+const WarningsList = lazyPage(() => import('./WarningsList'));
+const WarningDetail = lazyPage(() => import('./WarningDetail'));
 
 /** Early warnings received (/warnings/*): the list, and one warning (/warnings/:warningId) with its handling. */
 export default function WarningsPage() {
