@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import { RouterProvider } from 'react-router';
 import { onSessionChange, ApiError } from '../api/client';
 import { queryKeys } from '../api/query-keys';
+import { fetchSession } from '../api/session';
 import { I18nProvider, useI18n } from '../i18n';
 import { router } from './routes';
 
@@ -23,6 +24,9 @@ const queryClient = new QueryClient({
   },
 });
 
+// Asked before React's first render: the answer decides what the first screen is.
+void queryClient.prefetchQuery({ queryKey: queryKeys.session, queryFn: fetchSession });
+
 // A 401 or a restricted 403 anywhere sends the user back through the session gate (app/SessionGate.tsx).
 onSessionChange((reason) => {
   if (reason === 'lost') queryClient.setQueryData(queryKeys.session, null);
@@ -31,18 +35,21 @@ onSessionChange((reason) => {
 
 /**
  * Darker blues than antd's defaults: white on the primary colour, and links on white, reach WCAG AA
- * contrast (4.5:1) at rest and when hovered (axe checks it in the browser tests). Likewise secondary text
- * and description labels (antd's 45% black is 3.4:1), and the text of coloured tags, which antd takes from
- * each palette's 7th shade: green, gold, orange, volcano, cyan and lime are too light on their own tint.
+ * contrast (4.5:1) at rest and when hovered; secondary texts (hints, descriptions, placeholders, description
+ * labels) are darker than antd's 45 % black for the same reason, and so is the text of coloured tags, which antd
+ * takes from each palette's 7th shade: green, gold, orange, volcano, cyan and lime are too light on their own tint
+ * (axe checks it all in the browser tests).
  */
 const THEME = {
+  colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
+  colorTextDescription: 'rgba(0, 0, 0, 0.65)',
+  colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
   colorPrimary: '#1d4ed8',
   colorPrimaryHover: '#1e40af',
   colorInfo: '#1d4ed8',
   colorLink: '#1d4ed8',
   colorLinkHover: '#1e40af',
   colorTextTertiary: 'rgba(0, 0, 0, 0.65)',
-  colorTextDescription: 'rgba(0, 0, 0, 0.65)',
   ...darker({
     green: '#237804',
     gold: '#874d00',

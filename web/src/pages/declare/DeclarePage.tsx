@@ -239,7 +239,8 @@ export default function DeclarePage() {
             },
           ]}
         >
-          <DatePicker showTime format="YYYY-MM-DD HH:mm:ss" style={{ width: 260 }} />
+          {/* No clear button: the time is required and starts at now; it would only be one more Tab stop. */}
+          <DatePicker showTime allowClear={false} format="YYYY-MM-DD HH:mm:ss" style={{ width: 260 }} />
         </Form.Item>
         <Form.Item label={t('declare.affectedSystems')} name="affectedSystems" extra={t('declare.affectedSystemsHint')}>
           <Select mode="tags" tokenSeparators={[',', '，']} open={false} suffixIcon={null} />
