@@ -1,11 +1,23 @@
-// Lint for src/, workflows/ and test/: typescript-eslint's recommended rules, Prettier owns layout.
+// Lint for src/, workflows/, test/ and web/ (the console): typescript-eslint recommended, Prettier owns layout.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  // test/contract/generated/ is openapi-typescript's output (npm run openapi:write).
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'var/**', 'web/dist/**', 'test/contract/generated/**'] },
+  // test/contract/generated/ and web/src/api/schema.d.ts are openapi-typescript's output (npm run openapi:write).
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'var/**',
+      'web/dist/**',
+      'test-output/**',
+      'test/contract/generated/**',
+      'web/src/api/schema.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -17,6 +29,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'max-len': ['error', { code: 120, ignoreUrls: true }],
     },
+  },
+  {
+    // The console: React's rules of hooks (and the React Compiler's checks that come with them).
+    files: ['web/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
   {
     files: ['**/*.js', '**/*.cjs'],

@@ -1,9 +1,18 @@
-import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnModuleInit,
+  RequestMethod,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import type { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
+import { precompressedAssets } from './precompressed';
 
 /**
  * Paths that are the API's, never the console's: they keep their own answers (a JSON 404 for an
@@ -51,8 +60,23 @@ class ConsoleNotBuilt implements OnModuleInit {
  * Decided at start-up: a checkout that has not built the console answers 503 with a line saying
  * how to build it, and the API works as ever; building it means restarting the service.
  */
+const CONSOLE_ROOT = Symbol('CONSOLE_ROOT');
+
 @Module({})
-export class ConsoleModule {
+export class ConsoleModule implements NestModule {
+  constructor(@Inject(CONSOLE_ROOT) private readonly dir: string | null) {}
+
+  /** Before the static files (Nest applies middleware ahead of the modules' init hooks): gzip copies. */
+  configure(consumer: MiddlewareConsumer): void {
+    if (!this.dir) return;
+    consumer
+      .apply(precompressedAssets(this.dir, ASSET_CACHE))
+      .forRoutes(
+        { path: 'assets/{*path}', method: RequestMethod.GET },
+        { path: 'assets/{*path}', method: RequestMethod.HEAD },
+      );
+  }
+
   static forRoot(consoleDir: string): DynamicModule {
     // Absolute: Express sends index.html by absolute path only.
     const dir = resolve(consoleDir);
@@ -60,6 +84,7 @@ export class ConsoleModule {
       return {
         module: ConsoleModule,
         providers: [
+          { provide: CONSOLE_ROOT, useValue: null },
           {
             provide: ConsoleNotBuilt,
             inject: [HttpAdapterHost],
@@ -71,6 +96,7 @@ export class ConsoleModule {
     const assets = join(dir, 'assets') + sep;
     return {
       module: ConsoleModule,
+      providers: [{ provide: CONSOLE_ROOT, useValue: dir }],
       imports: [
         ServeStaticModule.forRoot({
           rootPath: dir,

@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { bearer, startTestService, type TestService } from '../support/harness';
 
@@ -32,6 +33,9 @@ describe('the console, served by the API process', () => {
     mkdirSync(join(dist, 'assets'));
     writeFileSync(join(dist, 'index.html'), INDEX);
     writeFileSync(join(dist, 'assets', 'app-3f2a1b9c.js'), SCRIPT);
+    // The build's gzip copy (web/vite.config.ts writes one beside each script and stylesheet).
+    writeFileSync(join(dist, 'assets', 'app-3f2a1b9c.js.gz'), gzipSync(SCRIPT));
+    writeFileSync(join(dist, 'assets', 'plain-5e6f7a8b.js'), SCRIPT);
     writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>\n');
     svc = await startTestService({ workers: false, env: { CONSOLE_DIR: dist } });
   });
@@ -74,6 +78,27 @@ describe('the console, served by the API process', () => {
     const missing = await svc.http().get('/assets/app-00000000.js').expect(404);
     expect(missing.headers['content-type']).toMatch(/^application\/json/);
     expect(missing.body).toMatchObject({ statusCode: 404, requestId: expect.any(String) });
+  });
+
+  it("sends the build's gzip copy of a script to a browser that accepts gzip, the plain file otherwise", async () => {
+    const gz = await svc.http().get('/assets/app-3f2a1b9c.js').set('Accept-Encoding', 'gzip, br');
+    expect(gz.status).toBe(200);
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(gz.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(gz.headers['vary']).toMatch(/Accept-Encoding/);
+    // supertest decodes what the header names: the body was the gzip of the script.
+    expect(gz.text).toBe(SCRIPT);
+
+    const plain = await svc.http().get('/assets/app-3f2a1b9c.js').set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toBe(SCRIPT);
+    // No gzip copy: the plain file, whatever the browser accepts.
+    const noCopy = await svc.http().get('/assets/plain-5e6f7a8b.js').set('Accept-Encoding', 'gzip').expect(200);
+    expect(noCopy.headers['content-encoding']).toBeUndefined();
+    // A name with a path in it is never looked up as a copy (the static files answer it as they would).
+    const dotted = await svc.http().get('/assets/..%2findex.html').set('Accept-Encoding', 'gzip');
+    expect(dotted.headers['content-encoding']).toBeUndefined();
   });
 
   it('leaves the API its own answers: JSON 404 for an unknown route, /health, /ready, the document', async () => {

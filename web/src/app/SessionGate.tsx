@@ -1,0 +1,29 @@
+import { Button } from 'antd';
+import { describeError } from '../api/client';
+import { useSession } from '../api/session';
+import { PageLoading } from '../components/PageLoading';
+import { useI18n } from '../i18n';
+import { lazyPage } from './lazy-page';
+
+const SignInPage = lazyPage(() => import('../pages/sign-in/SignInPage'));
+const AppLayout = lazyPage(() => import('./AppLayout'));
+
+/**
+ * The console asks GET /api/v1/session at load: no session, or a restricted one (password change or
+ * authenticator set-up pending), shows the sign-in page; a full session shows the layout and the page.
+ */
+export function SessionGate() {
+  const { t } = useI18n();
+  const session = useSession();
+  if (session.isPending) return <PageLoading />;
+  if (session.isError) {
+    return (
+      // Plain markup: this is in the first chunk every visitor loads, and antd's Result is heavy.
+      <div role="alert" style={{ padding: 48, textAlign: 'center' }}>
+        <p>{describeError(session.error, t)}</p>
+        <Button onClick={() => void session.refetch()}>{t('app.retry')}</Button>
+      </div>
+    );
+  }
+  return !session.data || session.data.restricted ? <SignInPage /> : <AppLayout session={session.data} />;
+}
