@@ -6,7 +6,15 @@ import type { Principal } from '../auth';
 import { Catalogue } from '../requirements';
 import { fieldSets, missing } from './report-content';
 import { Report, ReportDelivery, ReportInfoRequest } from './report.entities';
-import { deliveryView, documentView, infoRequestView, type IncidentReportsView, type ReportView } from './report.view';
+import type { ListReportsQuery } from './report.dto';
+import {
+  deliveryView,
+  documentView,
+  infoRequestView,
+  type IncidentReportsView,
+  type ReportPage,
+  type ReportView,
+} from './report.view';
 import { ReportingReadiness } from './reporting-readiness';
 import { operatorIncident, operatorReport, ReportRules } from './report-rules';
 
@@ -50,6 +58,72 @@ export class ReportViews {
       infoRequests,
       recipientCoverage,
     };
+  }
+
+  /** The organisation's reports across its incidents, newest first, with how their deliveries went. */
+  async page(p: Principal, q: ListReportsQuery): Promise<ReportPage> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const where = {
+      orgId: p.orgId,
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.drill !== undefined ? { drill: q.drill } : {}),
+    };
+    const [reports, total] = await this.dataSource.getRepository(Report).findAndCount({
+      where,
+      order: { createdAt: 'DESC', reference: 'DESC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
+    const ids = reports.map((r) => r.id);
+    const [deliveries, requests, incidents] = await Promise.all([
+      ids.length
+        ? this.dataSource.getRepository(ReportDelivery).find({
+            where: { reportId: In(ids) },
+            select: { reportId: true, status: true, acknowledgedAt: true },
+          })
+        : [],
+      ids.length
+        ? this.dataSource
+            .getRepository(ReportInfoRequest)
+            .find({ where: { reportId: In(ids) }, select: { reportId: true } })
+        : [],
+      this.incidents.findMany(reports.map((r) => r.incidentId)),
+    ]);
+    const incidentOf = new Map(incidents.map((i) => [i.id, i]));
+    const items = reports.map((r) => {
+      const own = deliveries.filter((d) => d.reportId === r.id);
+      const incident = incidentOf.get(r.incidentId);
+      return {
+        id: r.id,
+        reference: r.reference,
+        incident: {
+          id: r.incidentId,
+          // A report's reference is its incident's followed by -R<n>.
+          reference: incident?.reference ?? r.reference.replace(/-R\d+$/, ''),
+          title: incident?.title ?? '',
+        },
+        kind: r.kind,
+        partial: r.partial,
+        drill: r.drill,
+        grade: r.grade,
+        status: r.status,
+        correction: r.correctsId !== null,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+        approvedAt: r.approvedAt,
+        submittedAt: r.submittedAt,
+        deliveries: {
+          total: own.length,
+          delivered: own.filter((d) => d.status === 'delivered').length,
+          failed: own.filter((d) => d.status === 'failed').length,
+          acknowledged: own.filter((d) => d.acknowledgedAt !== null).length,
+        },
+        infoRequests: requests.filter((q) => q.reportId === r.id).length,
+      };
+    });
+    return { items, total, page, pageSize };
   }
 
   async get(p: Principal, id: string): Promise<ReportView> {

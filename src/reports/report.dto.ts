@@ -21,9 +21,11 @@ import {
   RECIPIENT_CHANNELS,
   RECIPIENT_KINDS,
   REPORT_KINDS,
+  REPORT_STATUSES,
   type RecipientChannel,
   type RecipientKindCode,
   type ReportKindCode,
+  type ReportStatus,
 } from './report.entities';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -167,6 +169,19 @@ export class InboxQuery extends PageQuery {
   @Transform(toBool)
   @IsBoolean()
   overdue?: boolean;
+
+  @ApiPropertyOptional({ description: 'true: drills only; false: real incidents only' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  drill?: boolean;
+}
+
+/** `GET /api/v1/reports`: the organisation's reports across its incidents. */
+export class ListReportsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: REPORT_STATUSES }) @IsOptional() @IsIn(REPORT_STATUSES) status?: ReportStatus;
+
+  @ApiPropertyOptional({ enum: REPORT_KINDS }) @IsOptional() @IsIn(REPORT_KINDS) kind?: ReportKindCode;
 
   @ApiPropertyOptional({ description: 'true: drills only; false: real incidents only' })
   @IsOptional()

@@ -158,6 +158,46 @@ export class IncidentReportsView {
   infoRequests!: InfoRequestView[];
 }
 
+export class ReportListIncidentView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'INC-2026-000042' }) reference!: string;
+  @ApiProperty() title!: string;
+}
+
+export class DeliveryCountsView {
+  @ApiProperty() total!: number;
+  @ApiProperty() delivered!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty({ description: 'Confirmed received (by the department, or recorded for an external recipient)' })
+  acknowledged!: number;
+}
+
+/** One report in the organisation's list: where it stands, and how its deliveries went. */
+export class ReportSummaryView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'INC-2026-000042-R1' }) reference!: string;
+  @ApiProperty({ type: ReportListIncidentView }) incident!: ReportListIncidentView;
+  @ApiProperty({ enum: ['initial', 'followUp', 'final'] }) kind!: string;
+  @ApiProperty() partial!: boolean;
+  @ApiProperty({ description: 'A drill (演练) report' }) drill!: boolean;
+  @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
+  @ApiProperty({ enum: ['draft', 'approved', 'submitted'] }) status!: string;
+  @ApiProperty({ description: 'A correction of another report' }) correction!: boolean;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ type: String, nullable: true }) approvedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) submittedAt!: string | null;
+  @ApiProperty({ type: DeliveryCountsView }) deliveries!: DeliveryCountsView;
+  @ApiProperty({ description: "Departments' requests for more information about it" }) infoRequests!: number;
+}
+
+export class ReportPage {
+  @ApiProperty({ type: [ReportSummaryView] }) items!: ReportSummaryView[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+}
+
 export class OnwardView {
   @ApiProperty({ enum: ['pending', 'met', 'missed'] }) status!: string;
   @ApiProperty() dueAt!: string;

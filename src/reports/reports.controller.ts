@@ -19,12 +19,13 @@ import {
   CreateReportDto,
   ForwardDto,
   InboxQuery,
+  ListReportsQuery,
   RequestInfoDto,
   SubmitReportDto,
   UpdateRecipientDto,
   UpdateReportDto,
 } from './report.dto';
-import { InboxItemView, InboxPage, IncidentReportsView, RecipientView, ReportView } from './report.view';
+import { InboxItemView, InboxPage, IncidentReportsView, RecipientView, ReportPage, ReportView } from './report.view';
 import { ReportDocuments } from './report-documents.service';
 import { ReportDrafting } from './report-drafting.service';
 import { ReportSubmission } from './report-submission.service';
@@ -70,6 +71,16 @@ export class ReportsController {
   @ApiOkResponse({ type: IncidentReportsView })
   list(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.views.list(p, id);
+  }
+
+  @Get('reports')
+  @OrgKinds('operator')
+  @ApiOperation({
+    summary: "Your organisation's reports across its incidents, newest first, with their delivery counts",
+  })
+  @ApiOkResponse({ type: ReportPage, description: 'A page of reports, newest first' })
+  page(@CurrentPrincipal() p: Principal, @Query() q: ListReportsQuery) {
+    return this.views.page(p, q);
   }
 
   @Get('reports/:id')

@@ -15,4 +15,8 @@ export const queryKeys = {
   deliveries: (...rest: unknown[]) => ['delivery', ...rest] as const,
   warnings: (...rest: unknown[]) => ['warning', ...rest] as const,
   inbox: (...rest: unknown[]) => ['inbox', ...rest] as const,
+  /** Data shipped with the service (never changes while it runs): no live kind, fetched once. */
+  requirement: (id: string) => ['requirement', id] as const,
+  workflow: (id: string, version: number) => ['workflow', id, version] as const,
+  reportingRules: ['reporting-rules'] as const,
 };

@@ -782,6 +782,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your organisation's reports across its incidents, newest first, with their delivery counts */
+        get: operations["ReportsController_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/{id}": {
         parameters: {
             query?: never;
@@ -2652,6 +2669,49 @@ export interface components {
             owedSince: string | null;
             /** @description Requests for more information from departments, newest first */
             infoRequests: components["schemas"]["InfoRequestView"][];
+        };
+        ReportListIncidentView: {
+            id: string;
+            /** @example INC-2026-000042 */
+            reference: string;
+            title: string;
+        };
+        DeliveryCountsView: {
+            total: number;
+            delivered: number;
+            failed: number;
+            /** @description Confirmed received (by the department, or recorded for an external recipient) */
+            acknowledged: number;
+        };
+        ReportSummaryView: {
+            id: string;
+            /** @example INC-2026-000042-R1 */
+            reference: string;
+            incident: components["schemas"]["ReportListIncidentView"];
+            /** @enum {string} */
+            kind: "initial" | "followUp" | "final";
+            partial: boolean;
+            /** @description A drill (演练) report */
+            drill: boolean;
+            /** @enum {string} */
+            grade: "I" | "II" | "III" | "IV";
+            /** @enum {string} */
+            status: "draft" | "approved" | "submitted";
+            /** @description A correction of another report */
+            correction: boolean;
+            createdAt: string;
+            updatedAt: string;
+            approvedAt: string | null;
+            submittedAt: string | null;
+            deliveries: components["schemas"]["DeliveryCountsView"];
+            /** @description Departments' requests for more information about it */
+            infoRequests: number;
+        };
+        ReportPage: {
+            items: components["schemas"]["ReportSummaryView"][];
+            total: number;
+            page: number;
+            pageSize: number;
         };
         UpdateReportDto: {
             /**
@@ -6853,6 +6913,69 @@ export interface operations {
             };
             /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ReportsController_page: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "draft" | "approved" | "submitted";
+                kind?: "initial" | "followUp" | "final";
+                /** @description true: drills only; false: real incidents only */
+                drill?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role or organisation kind may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

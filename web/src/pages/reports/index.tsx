@@ -1,6 +1,19 @@
-import PlaceholderPage from '../placeholder/PlaceholderPage';
+import { Route, Routes } from 'react-router';
+import { lazyPage } from '../../app/lazy-page';
 
-/** PLACEHOLDER: replaced by the real page (its own sub-routes under this path, its own chunk). */
-export default function Page() {
-  return <PlaceholderPage />;
+const ReportsList = lazyPage(() => import('./ReportsList'));
+const ReportDetail = lazyPage(() => import('./ReportDetail'));
+
+/**
+ * Reports (/reports/*): the organisation's reports (the list), and one report (/reports/:reportId) — its
+ * fields, approval, submission, printable view, deliveries and acknowledgements. An incident's own reports
+ * are the incident page's reports tab (IncidentReports.tsx).
+ */
+export default function ReportsPage() {
+  return (
+    <Routes>
+      <Route index element={<ReportsList />} />
+      <Route path=":reportId" element={<ReportDetail />} />
+    </Routes>
+  );
 }
