@@ -11,6 +11,7 @@ import { SequenceRow } from './database/sequence.entity';
 import { NotificationDelivery } from './notifications/notification-delivery.entity';
 import { NotificationSubscription } from './notifications/notification-subscription.entity';
 import { IncidentIndicator } from './sharing/incident-indicator.entity';
+import { StixObjectRecord } from './sharing/stix-object.entity';
 import { Warning } from './warnings/warning.entity';
 import { WarningTarget } from './warnings/warning-target.entity';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './reports/report.entities';
@@ -42,5 +43,6 @@ export const ENTITIES = [
   Warning,
   WarningTarget,
   IncidentIndicator,
+  StixObjectRecord,
   ServiceProvider,
 ];

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { WarningLevel } from '../../workflows/types';
-import type { SharedIndicatorType } from '../sharing';
+import type { SharedIndicatorType, TlpLevel } from '../sharing';
 
 /** An indicator carried by a warning: typed in by the department or taken from an attached STIX bundle. */
 export interface WarningIndicator {
@@ -10,6 +10,8 @@ export interface WarningIndicator {
   source: 'manual' | 'stix';
   /** The STIX indicator it came from (source stix). */
   stixId?: string;
+  /** The TLP the source bundle marked it with (source stix), which its sharing must honour. */
+  tlp?: TlpLevel;
 }
 
 /**

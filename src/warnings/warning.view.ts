@@ -10,6 +10,11 @@ export class WarningIndicatorView {
   @ApiPropertyOptional() description?: string;
   @ApiProperty({ enum: ['manual', 'stix'] }) source!: string;
   @ApiPropertyOptional() stixId?: string;
+  @ApiPropertyOptional({
+    enum: ['clear', 'green', 'amber', 'amber+strict', 'red'],
+    description: 'TLP of the STIX indicator it came from; red and amber+strict only reach named operators',
+  })
+  tlp?: string;
 }
 
 export class FeedbackView {

@@ -13,6 +13,7 @@ import {
   indicatorValueProblem,
   normaliseIndicatorValue,
   importIndicators,
+  type ImportedIndicator,
   type SkippedIndicator,
   readStixUpload,
 } from '../sharing';
@@ -36,6 +37,8 @@ import {
 /** Bounds on an explicit feedback window: at least a second (tests use PT3S), at most 90 days. */
 const MIN_WINDOW_MS = 1000;
 const MAX_WINDOW_MS = 90 * 24 * 3600_000;
+
+type ImportResult = ReturnType<typeof importIndicators>;
 
 export interface StixImportReport {
   warningId: string;
@@ -82,18 +85,11 @@ export class WarningsService {
     let stixImport: DepartmentWarningView['stixImport'];
     if (stix !== undefined) {
       const bundle = readStixUpload(stix, 'stix');
-      const result = importIndicators(bundle, { includeDrill: dto.drill ?? false });
+      const result = honourTlp(importIndicators(bundle, { includeDrill: dto.drill ?? false }), {
+        broadcast: (dto.sectors ?? []).length > 0,
+      });
       const before = indicators.length;
-      mergeIndicators(
-        indicators,
-        result.indicators.map((i) => ({
-          type: i.type,
-          value: i.value,
-          ...(i.description ? { description: i.description } : {}),
-          source: 'stix' as const,
-          stixId: i.stixId,
-        })),
-      );
+      mergeIndicators(indicators, result.indicators.map(fromStix));
       stixImport = { imported: indicators.length - before, skipped: result.skipped };
     }
     const { warning, targets } = await this.engine.issue(p, {
@@ -213,18 +209,11 @@ export class WarningsService {
     return this.tx.run(async (em) => {
       const warning = await em.getRepository(Warning).findOneBy({ id, orgId: p.orgId });
       if (!warning) throw new NotFoundException('Warning not found');
-      const result = importIndicators(bundle, { includeDrill: warning.drill });
+      const result = honourTlp(importIndicators(bundle, { includeDrill: warning.drill }), {
+        broadcast: warning.sectors.length > 0,
+      });
       const indicators = [...warning.indicators];
-      const added = mergeIndicators(
-        indicators,
-        result.indicators.map((i) => ({
-          type: i.type,
-          value: i.value,
-          ...(i.description ? { description: i.description } : {}),
-          source: 'stix' as const,
-          stixId: i.stixId,
-        })),
-      );
+      const added = mergeIndicators(indicators, result.indicators.map(fromStix));
       const updatedAt = nowIso();
       await em.getRepository(Warning).update({ id }, { indicators, updatedAt });
       await this.audit.append(em, {
@@ -374,6 +363,45 @@ function summary(w: Warning, issuerName: string): WarningSummaryView {
     feedbackDueAt: w.feedbackDueAt,
     issuer: { id: w.orgId, name: issuerName },
     createdAt: w.createdAt,
+  };
+}
+
+/** TLP levels whose holder may not pass them to a whole sector (TLP 2.0: RED, individual recipients only;
+ *  AMBER+STRICT, the recipient organisation only). */
+const RESTRICTED_TLP = new Set<string>(['red', 'amber+strict']);
+
+/**
+ * Honours the TLP of imported indicators: a warning to a whole sector (`sectors`) is a broadcast,
+ * so indicators marked TLP:RED or TLP:AMBER+STRICT are left out of it and reported as skipped; a
+ * warning to named operators (`operatorIds` only) carries them, marked with their TLP.
+ */
+function honourTlp(result: ImportResult, { broadcast }: { broadcast: boolean }): ImportResult {
+  if (!broadcast) return result;
+  const kept: ImportedIndicator[] = [];
+  const skipped = [...result.skipped];
+  for (const i of result.indicators) {
+    if (i.tlp && RESTRICTED_TLP.has(i.tlp)) {
+      skipped.push({
+        id: i.stixId,
+        reason:
+          `${i.type} ${i.value} is marked TLP:${i.tlp.toUpperCase()} and may not go to a whole sector; ` +
+          'issue a warning to named operators (operatorIds) to share it',
+      });
+    } else {
+      kept.push(i);
+    }
+  }
+  return { indicators: kept, skipped };
+}
+
+function fromStix(i: ImportedIndicator): WarningIndicator {
+  return {
+    type: i.type,
+    value: i.value,
+    ...(i.description ? { description: i.description } : {}),
+    source: 'stix',
+    stixId: i.stixId,
+    ...(i.tlp ? { tlp: i.tlp } : {}),
   };
 }
 

@@ -2581,6 +2581,11 @@ export interface components {
             /** @enum {string} */
             source: "manual" | "stix";
             stixId?: string;
+            /**
+             * @description TLP of the STIX indicator it came from; red and amber+strict only reach named operators
+             * @enum {string}
+             */
+            tlp?: "clear" | "green" | "amber" | "amber+strict" | "red";
         };
         IssuerView: {
             id: string;
