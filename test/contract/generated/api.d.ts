@@ -555,6 +555,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{id}/machine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A workflow in XState's own machine-config format (latest version unless ?version=)
+         * @description The JSON `createMachine` takes and the Stately editor imports: states nested under `states`, transitions under `on` (and `always`) with targets as `#<state id>`, guards and actions by name. Implementations are not included: supply them with the machine's `provide`.
+         */
+        get: operations["WorkflowsController_machine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/playbooks": {
         parameters: {
             query?: never;
@@ -2878,6 +2898,70 @@ export interface components {
         };
         /** @description Any JSON value */
         JsonValue: unknown;
+        /** @description A workflow as XState's own machine config (the JSON `createMachine` takes and the Stately editor imports): the root state with `id`; guards and actions by name, their implementations not included */
+        XStateMachineConfig: {
+            /** @description The machine id, which is also the root state id */
+            id: string;
+            /** @enum {string} */
+            type?: "parallel";
+            initial?: string;
+            description?: string;
+            /** @description `requirements`: ids the machine cites */
+            meta?: {
+                [key: string]: unknown;
+            };
+            on?: components["schemas"]["XStateTransitions"];
+            always?: components["schemas"]["XStateTransitionConfig"][];
+            entry?: components["schemas"]["XStateAction"][];
+            exit?: components["schemas"]["XStateAction"][];
+            states?: {
+                [key: string]: components["schemas"]["XStateStateConfig"];
+            };
+        };
+        /** @description One state of an XState machine config, its child states nested under `states` */
+        XStateStateConfig: {
+            /** @enum {string} */
+            type?: "parallel" | "final" | "history";
+            initial?: string;
+            /** @enum {string} */
+            history?: "shallow" | "deep";
+            description?: string;
+            /** @description `requirements`: ids the state cites */
+            meta?: {
+                [key: string]: unknown;
+            };
+            on?: components["schemas"]["XStateTransitions"];
+            always?: components["schemas"]["XStateTransitionConfig"][];
+            entry?: components["schemas"]["XStateAction"][];
+            exit?: components["schemas"]["XStateAction"][];
+            states?: {
+                [key: string]: components["schemas"]["XStateStateConfig"];
+            };
+        };
+        /** @description Transitions by event type, each list tried in order */
+        XStateTransitions: {
+            [key: string]: components["schemas"]["XStateTransitionConfig"][];
+        };
+        /** @description A transition: targets as absolute `#<state id>` references; none for a transition that stays */
+        XStateTransitionConfig: {
+            target?: string[];
+            guard?: string | {
+                type: string;
+                params: components["schemas"]["JsonValue"];
+            };
+            actions?: components["schemas"]["XStateAction"][];
+            reenter?: boolean;
+            description?: string;
+            /** @description `requirements`: ids the transition cites */
+            meta?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description An action by name, with its parameters when they are plain data */
+        XStateAction: string | {
+            type: string;
+            params: components["schemas"]["JsonValue"];
+        };
         /** @description An XState state value: the state's name, or for a compound or parallel state an object from each child (or region) to its own value, e.g. "triage" or { "response": { "handling": "containment", "reporting": "initialDue" } } */
         WorkflowStateValue: string | {
             [key: string]: components["schemas"]["WorkflowStateValue"];
@@ -5175,6 +5259,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowDescriptionView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No workflow with this id (and version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    WorkflowsController_machine: {
+        parameters: {
+            query?: {
+                /** @description A version number; the latest when absent */
+                version?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XStateMachineConfig"];
                 };
             };
             /** @description No bearer token, or one that is unknown or revoked */
