@@ -18,6 +18,7 @@ import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue
 import { NotificationsModule } from './notifications/notifications.module';
 import { WarningsModule } from './warnings/warnings.module';
 import { SharingModule } from './sharing/sharing.module';
+import { TaxiiApiModule, TaxiiModule } from './taxii/taxii.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
@@ -66,8 +67,9 @@ export class AppModule {
     const domain = [
       NotificationsModule.forRoot(roles),
       ReportsModule.forRoot(roles),
+      TaxiiModule,
       WarningsModule.forRoot(roles),
-      ...(opts.api ? [SharingModule, ServiceProvidersModule.forRoot({ api: true })] : []),
+      ...(opts.api ? [SharingModule, TaxiiApiModule, ServiceProvidersModule.forRoot({ api: true })] : []),
     ];
     return {
       module: AppModule,

@@ -12,6 +12,7 @@ import { NotificationDelivery } from './notifications/notification-delivery.enti
 import { NotificationSubscription } from './notifications/notification-subscription.entity';
 import { IncidentIndicator } from './sharing/incident-indicator.entity';
 import { StixObjectRecord } from './sharing/stix-object.entity';
+import { TaxiiObject, TaxiiStatus } from './taxii/taxii.entities';
 import { Warning } from './warnings/warning.entity';
 import { WarningTarget } from './warnings/warning-target.entity';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './reports/report.entities';
@@ -44,5 +45,7 @@ export const ENTITIES = [
   WarningTarget,
   IncidentIndicator,
   StixObjectRecord,
+  TaxiiObject,
+  TaxiiStatus,
   ServiceProvider,
 ];

@@ -17,6 +17,7 @@ import {
   type SkippedIndicator,
   readStixUpload,
 } from '../sharing';
+import { TaxiiPublisher } from '../taxii';
 import { WarningEngine } from './warning-engine.service';
 import { parseWarningEvent } from './warning-event.dto';
 import { CreateWarningDto, type ListWarningsQuery } from './warning.dto';
@@ -70,6 +71,7 @@ export class WarningsService {
     private readonly audit: AuditService,
     private readonly catalogue: Catalogue,
     private readonly organisations: Organisations,
+    private readonly taxii: TaxiiPublisher,
   ) {}
 
   async create(p: Principal, body: unknown): Promise<DepartmentWarningView> {
@@ -104,6 +106,9 @@ export class WarningsService {
       drill: dto.drill ?? false,
       operators,
       ...(stixImport ? { stixImport: { imported: stixImport.imported, skipped: stixImport.skipped.length } } : {}),
+      alsoInTransaction: async (em, warning) => {
+        await this.taxii.publishWarning(em, p, warning);
+      },
     });
     const names = new Map(operators.map((o) => [o.id, o.name]));
     return { ...this.departmentView(warning, p.orgName, targets, names), ...(stixImport ? { stixImport } : {}) };
@@ -216,6 +221,7 @@ export class WarningsService {
       const added = mergeIndicators(indicators, result.indicators.map(fromStix));
       const updatedAt = nowIso();
       await em.getRepository(Warning).update({ id }, { indicators, updatedAt });
+      if (added.length) await this.taxii.publishWarning(em, p, { ...warning, indicators, updatedAt });
       await this.audit.append(em, {
         actor: p,
         action: 'warning.stix-imported',

@@ -270,3 +270,89 @@ export function stixTimestamp(value: string | Date, field: string): string {
 function optionalTimestamp(value: string | Date | null | undefined, field: string): string | undefined {
   return value === null || value === undefined ? undefined : stixTimestamp(value, field);
 }
+
+/** A list of indicators someone publishes (a department's early warning), for exportIndicatorObjects. */
+export interface IndicatorListInput {
+  /** What the indicators belong to, as a natural key (`warning:<id>`) and a reference people read. */
+  source: { key: string; reference: string; createdAt: string | Date; updatedAt: string | Date; drill: boolean };
+  /** The publishing organisation: its identity is each indicator's creator. */
+  publisher: { id: string; name: string; sector: string };
+  /** Each with the TLP it carries, or `defaultTlp`. */
+  indicators: Array<SharedIndicator & { tlp?: TlpLevel }>;
+  defaultTlp: TlpLevel;
+}
+
+/**
+ * The STIX objects for a published list of indicators: the publisher's identity (unmarked: an
+ * organisation's name and sector are not sensitive), one indicator per value marked with its TLP,
+ * the TLP marking definitions used, and the extension definition with its author. Ids and versions
+ * come from the registry, as for incident exports.
+ */
+export async function exportIndicatorObjects(
+  input: IndicatorListInput,
+  registry: StixObjectRegistry,
+  now: Date = new Date(),
+): Promise<StixObject[]> {
+  const created = stixTimestamp(input.source.createdAt, 'source.createdAt');
+  const updated = stixTimestamp(input.source.updatedAt, 'source.updatedAt');
+  const proposed = updated < created ? created : updated;
+  const identityKey = `identity:organisation:${input.publisher.id}:published`;
+  const indicators = uniqueIndicators(input.indicators).map((indicator) => ({
+    indicator: indicator as SharedIndicator & { tlp?: TlpLevel },
+    key: `indicator:${input.source.key}:${indicator.type}:${indicator.value}`,
+  }));
+  const ids = await registry.identify([
+    { key: identityKey, type: 'identity', created },
+    ...indicators.map(({ key }) => ({ key, type: 'indicator', created })),
+  ]);
+  const identityId = ids.get(identityKey)!.id;
+  const levels = new Set<TlpLevel>();
+  const drafts: Array<{ key: string; object: StixObject }> = [
+    {
+      key: identityKey,
+      object: {
+        type: 'identity',
+        spec_version: '2.1',
+        id: identityId,
+        created: ids.get(identityKey)!.created,
+        name: input.publisher.name,
+        identity_class: 'organization',
+        ...(INDUSTRY_SECTORS.has(input.publisher.sector) ? { sectors: [input.publisher.sector] } : {}),
+        ...withLianfangExtension({ sector: input.publisher.sector || undefined }),
+      },
+    },
+  ];
+  for (const { indicator, key } of indicators) {
+    const tlp = indicator.tlp ?? input.defaultTlp;
+    levels.add(tlp);
+    drafts.push({
+      key,
+      object: {
+        type: 'indicator',
+        spec_version: '2.1',
+        id: ids.get(key)!.id,
+        created_by_ref: identityId,
+        created: ids.get(key)!.created,
+        object_marking_refs: [TLP_2_0_MARKING_IDS[tlp]],
+        name: `${indicator.type} ${indicator.value}`,
+        description: indicator.description || `${INDICATOR_NOUNS[indicator.type]} named in ${input.source.reference}`,
+        indicator_types: ['malicious-activity'],
+        pattern: buildPattern(indicator.type, indicator.value),
+        pattern_type: 'stix',
+        pattern_version: '2.1',
+        valid_from: indicator.validFrom !== undefined ? stixTimestamp(indicator.validFrom, 'validFrom') : created,
+        ...withLianfangExtension({
+          warning_reference: input.source.reference,
+          ...(input.source.drill ? { drill: true } : {}),
+        }),
+      },
+    });
+  }
+  const objects = await versionDrafts(registry, drafts, proposed, now);
+  return [
+    ...[...levels].map((level) => tlpMarkingDefinition(level)),
+    lianfangIdentity(),
+    lianfangExtensionDefinition(),
+    ...objects,
+  ];
+}

@@ -994,6 +994,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/taxii2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAXII 2.1 discovery: the API roots of this server */
+        get: operations["TaxiiServerController_discovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAXII 2.1 API root */
+        get: operations["TaxiiServerController_apiRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAXII 2.1 collections you may read or write */
+        get: operations["TaxiiServerController_collections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One TAXII 2.1 collection */
+        get: operations["TaxiiServerController_collection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections/{id}/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of a collection's objects, oldest date_added first */
+        get: operations["TaxiiServerController_objects"];
+        put?: never;
+        /**
+         * Add objects to a collection (an operator sharing with its department)
+         * @description The envelope is held to the STIX import limits (413/422 with a code); each object is then validated on its own and added, or listed among the failures with the reason.
+         */
+        post: operations["TaxiiServerController_addObjects"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections/{id}/objects/{objectId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One object of a collection (its latest version unless match[version] says otherwise) */
+        get: operations["TaxiiServerController_object"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections/{id}/objects/{objectId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object's versions in a collection */
+        get: operations["TaxiiServerController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections/{id}/manifest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of a collection's manifest: id, date_added, version, media type per object */
+        get: operations["TaxiiServerController_manifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/status/{statusId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The status of an envelope your organisation POSTed */
+        get: operations["TaxiiServerController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/service-providers": {
         parameters: {
             query?: never;
@@ -2848,6 +3005,103 @@ export interface components {
             objects: {
                 [key: string]: unknown;
             }[];
+        };
+        TaxiiDiscoveryView: {
+            title: string;
+            description: string;
+            /** @description URL of the default API root */
+            default: string;
+            /** @description URLs of the API roots (one: this service) */
+            api_roots: string[];
+        };
+        TaxiiApiRootView: {
+            title: string;
+            description: string;
+            /**
+             * @example [
+             *       "application/taxii+json;version=2.1"
+             *     ]
+             */
+            versions: string[];
+            /** @description Largest request body accepted, in bytes */
+            max_content_length: number;
+        };
+        TaxiiCollectionView: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string;
+            can_read: boolean;
+            can_write: boolean;
+            /**
+             * @example [
+             *       "application/stix+json;version=2.1"
+             *     ]
+             */
+            media_types: string[];
+        };
+        TaxiiCollectionsView: {
+            collections: components["schemas"]["TaxiiCollectionView"][];
+        };
+        TaxiiEnvelopeView: {
+            /** @description More objects match: ask again with `next` */
+            more: boolean;
+            /** @description Pass as `next` for the following page */
+            next?: string;
+            /** @description STIX 2.1 objects, oldest `date_added` first */
+            objects: {
+                [key: string]: unknown;
+            }[];
+        };
+        TaxiiManifestRecordView: {
+            id: string;
+            date_added: string;
+            version: string;
+            /** @example application/stix+json;version=2.1 */
+            media_type: string;
+        };
+        TaxiiManifestView: {
+            more: boolean;
+            next?: string;
+            objects: components["schemas"]["TaxiiManifestRecordView"][];
+        };
+        TaxiiVersionsView: {
+            more: boolean;
+            next?: string;
+            /** @description The object's versions (`modified`), oldest first */
+            versions: string[];
+        };
+        TaxiiStatusDetailView: {
+            id: string;
+            version: string;
+            message?: string;
+        };
+        TaxiiStatusView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "complete";
+            request_timestamp: string;
+            total_count: number;
+            success_count: number;
+            successes: components["schemas"]["TaxiiStatusDetailView"][];
+            failure_count: number;
+            failures: components["schemas"]["TaxiiStatusDetailView"][];
+            pending_count: number;
+            pendings: components["schemas"]["TaxiiStatusDetailView"][];
+        };
+        TaxiiErrorView: {
+            title: string;
+            description?: string;
+            /** @description The request id, for the service log */
+            error_id?: string;
+            /** @description A machine code where there is one (too-many-objects, schema, …) */
+            error_code?: string;
+            http_status: string;
+            /** @description Per field or object, what is wrong */
+            details?: {
+                [key: string]: unknown;
+            };
         };
         ServiceProviderView: {
             id: string;
@@ -7721,6 +7975,862 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_discovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The discovery resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiDiscoveryView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_apiRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API root resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiApiRootView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_collections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collections resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiCollectionsView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_collection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collection resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiCollectionView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_objects: {
+        parameters: {
+            query?: {
+                /** @description Only objects added after this time */
+                added_after?: string;
+                /** @description Page size (default 100, at most 1000) */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                next?: string;
+                /** @description Comma-separated STIX ids */
+                "match[id]"?: string;
+                /** @description Comma-separated STIX types */
+                "match[type]"?: string;
+                /** @description `last` (default), `first`, `all`, or versions */
+                "match[version]"?: string;
+                /** @description e.g. 2.1 */
+                "match[spec_version]"?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An envelope; X-TAXII-Date-Added-First/-Last bound the page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiEnvelopeView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_addObjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/taxii+json;version=2.1": {
+                    objects: {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The status of the request, complete */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiStatusView"];
+                };
+            };
+            /** @description Not an envelope, or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Over the body or STIX size limits (code) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The envelope was not sent as application/taxii+json;version=2.1 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Nested too deep or overlong strings (code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_object: {
+        parameters: {
+            query?: {
+                /** @description Only objects added after this time */
+                added_after?: string;
+                /** @description Page size (default 100, at most 1000) */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                next?: string;
+                /** @description Comma-separated STIX ids */
+                "match[id]"?: string;
+                /** @description Comma-separated STIX types */
+                "match[type]"?: string;
+                /** @description `last` (default), `first`, `all`, or versions */
+                "match[version]"?: string;
+                /** @description e.g. 2.1 */
+                "match[spec_version]"?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                /** @description A STIX id */
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An envelope */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiEnvelopeView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_versions: {
+        parameters: {
+            query?: {
+                /** @description Only objects added after this time */
+                added_after?: string;
+                /** @description Page size (default 100, at most 1000) */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                next?: string;
+                /** @description Comma-separated STIX ids */
+                "match[id]"?: string;
+                /** @description Comma-separated STIX types */
+                "match[type]"?: string;
+                /** @description `last` (default), `first`, `all`, or versions */
+                "match[version]"?: string;
+                /** @description e.g. 2.1 */
+                "match[spec_version]"?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                /** @description A STIX id */
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiVersionsView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_manifest: {
+        parameters: {
+            query?: {
+                /** @description Only objects added after this time */
+                added_after?: string;
+                /** @description Page size (default 100, at most 1000) */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                next?: string;
+                /** @description Comma-separated STIX ids */
+                "match[id]"?: string;
+                /** @description Comma-separated STIX types */
+                "match[type]"?: string;
+                /** @description `last` (default), `first`, `all`, or versions */
+                "match[version]"?: string;
+                /** @description e.g. 2.1 */
+                "match[spec_version]"?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manifest resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiManifestView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statusId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiStatusView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
                 };
             };
         };
