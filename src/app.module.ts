@@ -18,7 +18,7 @@ import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue
 import { NotificationsModule } from './notifications/notifications.module';
 import { WarningsModule } from './warnings/warnings.module';
 import { SharingModule } from './sharing/sharing.module';
-import { TaxiiApiModule, TaxiiModule } from './taxii/taxii.module';
+import { TaxiiApiModule, TaxiiModule, TaxiiWorkerModule } from './taxii/taxii.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
@@ -59,7 +59,7 @@ export class AppModule {
       ClocksModule,
       IncidentsModule,
     ];
-    const workers = opts.workers ? [OutboxRelayModule, ClocksWorkerModule] : [];
+    const workers = opts.workers ? [OutboxRelayModule, ClocksWorkerModule, TaxiiWorkerModule] : [];
     const api = opts.api
       ? [HealthModule, IncidentsApiModule.withCoverage(ReportingReadinessModule), WorkflowCatalogueModule]
       : [];

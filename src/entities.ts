@@ -13,6 +13,7 @@ import { NotificationSubscription } from './notifications/notification-subscript
 import { IncidentIndicator } from './sharing/incident-indicator.entity';
 import { StixObjectRecord } from './sharing/stix-object.entity';
 import { TaxiiObject, TaxiiStatus } from './taxii/taxii.entities';
+import { TaxiiFeedIndicator, TaxiiSubscription } from './taxii/taxii-subscription.entities';
 import { Warning } from './warnings/warning.entity';
 import { WarningTarget } from './warnings/warning-target.entity';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './reports/report.entities';
@@ -47,5 +48,7 @@ export const ENTITIES = [
   StixObjectRecord,
   TaxiiObject,
   TaxiiStatus,
+  TaxiiSubscription,
+  TaxiiFeedIndicator,
   ServiceProvider,
 ];

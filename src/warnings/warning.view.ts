@@ -8,7 +8,8 @@ export class WarningIndicatorView {
   @ApiProperty() type!: string;
   @ApiProperty() value!: string;
   @ApiPropertyOptional() description?: string;
-  @ApiProperty({ enum: ['manual', 'stix'] }) source!: string;
+  @ApiProperty({ enum: ['manual', 'stix', 'feed'], description: 'feed: chosen from a TAXII subscription' })
+  source!: string;
   @ApiPropertyOptional() stixId?: string;
   @ApiPropertyOptional({
     enum: ['clear', 'green', 'amber', 'amber+strict', 'red'],

@@ -17,7 +17,7 @@ import {
   type SkippedIndicator,
   readStixUpload,
 } from '../sharing';
-import { TaxiiPublisher } from '../taxii';
+import { TaxiiPublisher, TaxiiSubscriptions } from '../taxii';
 import { WarningEngine } from './warning-engine.service';
 import { parseWarningEvent } from './warning-event.dto';
 import { CreateWarningDto, type ListWarningsQuery } from './warning.dto';
@@ -72,6 +72,7 @@ export class WarningsService {
     private readonly catalogue: Catalogue,
     private readonly organisations: Organisations,
     private readonly taxii: TaxiiPublisher,
+    private readonly taxiiFeeds: TaxiiSubscriptions,
   ) {}
 
   async create(p: Principal, body: unknown): Promise<DepartmentWarningView> {
@@ -84,6 +85,7 @@ export class WarningsService {
     const operators = await this.resolveTargets(p, dto);
     const { feedbackWithin, feedbackDueAt } = this.feedbackDue(dto);
     const indicators = this.manualIndicators(dto);
+    await this.feedIndicators(p, dto, indicators);
     let stixImport: DepartmentWarningView['stixImport'];
     if (stix !== undefined) {
       const bundle = readStixUpload(stix, 'stix');
@@ -308,6 +310,32 @@ export class WarningsService {
       ]);
     });
     return out;
+  }
+
+  /** Adds the chosen TAXII feed indicators; TLP:RED and AMBER+STRICT ones may not go to a whole sector. */
+  private async feedIndicators(p: Principal, dto: CreateWarningDto, into: WarningIndicator[]): Promise<void> {
+    if (!dto.feedIndicatorIds?.length) return;
+    const rows = await this.taxiiFeeds.feedIndicators(p.orgId, dto.feedIndicatorIds, 'feedIndicatorIds');
+    const broadcast = (dto.sectors ?? []).length > 0;
+    rows.forEach((row, n) => {
+      if (broadcast && row.tlp && RESTRICTED_TLP.has(row.tlp))
+        throw badField(
+          'feedIndicatorIds',
+          `feedIndicatorIds[${n}] (${row.type} ${row.value}) is marked TLP:${row.tlp.toUpperCase()} and may not go ` +
+            'to a whole sector; issue a warning to named operators (operatorIds) to share it',
+        );
+    });
+    mergeIndicators(
+      into,
+      rows.map((r) => ({
+        type: r.type as WarningIndicator['type'],
+        value: r.value,
+        ...(r.description ? { description: r.description } : {}),
+        source: 'feed' as const,
+        stixId: r.stixId,
+        ...(r.tlp ? { tlp: r.tlp as NonNullable<WarningIndicator['tlp']> } : {}),
+      })),
+    );
   }
 
   private async ownWarning(p: Principal, id: string): Promise<Warning> {

@@ -1151,6 +1151,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/taxii-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your organisation's TAXII subscriptions, with each one's last poll */
+        get: operations["TaxiiSubscriptionsController_list"];
+        put?: never;
+        /** Subscribe to an external TAXII 2.1 collection (a CERT feed), polled on a schedule */
+        post: operations["TaxiiSubscriptionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/taxii-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One TAXII subscription and its last poll */
+        get: operations["TaxiiSubscriptionsController_get"];
+        put?: never;
+        post?: never;
+        /** End a subscription (its received indicators go with it) */
+        delete: operations["TaxiiSubscriptionsController_remove"];
+        options?: never;
+        head?: never;
+        /** Rename, enable or disable, reschedule, or replace the credential */
+        patch: operations["TaxiiSubscriptionsController_update"];
+        trace?: never;
+    };
+    "/api/v1/taxii-subscriptions/{id}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Poll the feed now (besides the schedule) */
+        post: operations["TaxiiSubscriptionsController_pollNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/taxii-subscriptions/{id}/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicators the feed delivered, newest first: offered for your warnings */
+        get: operations["TaxiiSubscriptionsController_indicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/service-providers": {
         parameters: {
             query?: never;
@@ -2755,8 +2826,11 @@ export interface components {
             type: string;
             value: string;
             description?: string;
-            /** @enum {string} */
-            source: "manual" | "stix";
+            /**
+             * @description feed: chosen from a TAXII subscription
+             * @enum {string}
+             */
+            source: "manual" | "stix" | "feed";
             stixId?: string;
             /**
              * @description TLP of the STIX indicator it came from; red and amber+strict only reach named operators
@@ -2911,6 +2985,8 @@ export interface components {
              */
             recommendedActions?: string[];
             indicators?: components["schemas"]["IndicatorInputDto"][];
+            /** @description Indicators your TAXII subscriptions delivered (ids from GET /api/v1/taxii-subscriptions/{id}/indicators); one marked TLP:RED or AMBER+STRICT cannot go to a whole sector (400) */
+            feedIndicatorIds?: string[];
             /** @description Warn every operator of the sector; a department may name only its own sector */
             sectors?: ("energy" | "finance" | "telecom" | "transport" | "water" | "public-services" | "e-government" | "national-defense-industry" | "healthcare" | "other")[];
             /** @description Specific operators (organisation ids) of the department's own sector */
@@ -3102,6 +3178,99 @@ export interface components {
             details?: {
                 [key: string]: unknown;
             };
+        };
+        CreateTaxiiSubscriptionDto: {
+            /** @example National CERT indicators */
+            name: string;
+            /**
+             * @description The TAXII 2.1 API root's URL (http or https); the deployment's egress policy applies
+             * @example https://feeds.cert.example/taxii2/api1/
+             */
+            apiRootUrl: string;
+            /**
+             * @description The collection id at that API root
+             * @example 91a7b528-80eb-42ed-a74d-c6fbd5a26116
+             */
+            collectionId: string;
+            /**
+             * @description bearer: `secret` is the token; basic: `username` and `secret`
+             * @enum {string}
+             */
+            auth: "none" | "bearer" | "basic";
+            /** @description For basic authentication */
+            username?: string;
+            /** @description Write-only: the token or password, sealed at rest, never returned */
+            secret?: string;
+            /**
+             * @description ISO 8601 duration between polls; at least TAXII_MIN_POLL_INTERVAL
+             * @example PT1H
+             */
+            pollEvery?: string;
+            /**
+             * @description Time the feed has for one whole answer (1000–120000 ms)
+             * @example 30000
+             */
+            timeoutMs?: number;
+            /** @default true */
+            enabled: boolean;
+        };
+        TaxiiSubscriptionView: {
+            id: string;
+            name: string;
+            apiRootUrl: string;
+            collectionId: string;
+            /** @enum {string} */
+            auth: "none" | "bearer" | "basic";
+            username: string | null;
+            /** @description Whether a credential is stored (it is never shown) */
+            hasSecret: boolean;
+            pollEvery: string;
+            timeoutMs: number;
+            enabled: boolean;
+            /** @description The added_after of the next poll */
+            addedAfter: string | null;
+            lastPolledAt: string | null;
+            /** @enum {string} */
+            lastStatus: "never" | "ok" | "error";
+            /** @description Why the last poll failed, in words */
+            lastError: string | null;
+            /** @description Objects the last poll received */
+            lastReceived: number;
+            /** @description Indicators the last poll added */
+            lastAdded: number;
+            /** @description Indicators the last poll skipped (revoked, expired, unsupported) */
+            lastSkipped: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        UpdateTaxiiSubscriptionDto: {
+            name?: string;
+            enabled?: boolean;
+            pollEvery?: string;
+            timeoutMs?: number;
+            /** @description Replaces the sealed credential */
+            secret?: string;
+        };
+        PollQueuedView: {
+            /** @description The poll job, queued to run now */
+            queued: boolean;
+        };
+        FeedIndicatorView: {
+            id: string;
+            /** @example ipv4-addr */
+            type: string;
+            value: string;
+            description: string | null;
+            stixId: string;
+            /** @description TLP the feed marked it with */
+            tlp: string | null;
+            receivedAt: string;
+        };
+        FeedIndicatorPage: {
+            items: components["schemas"]["FeedIndicatorView"][];
+            total: number;
+            page: number;
+            pageSize: number;
         };
         ServiceProviderView: {
             id: string;
@@ -8831,6 +9000,483 @@ export interface operations {
                 };
                 content: {
                     "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiiSubscriptionView"][];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaxiiSubscriptionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiiSubscriptionView"];
+                };
+            };
+            /** @description A field is invalid (named), or the URL is refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiiSubscriptionView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such TAXII subscription of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such TAXII subscription of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTaxiiSubscriptionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiiSubscriptionView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such TAXII subscription of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_pollNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollQueuedView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such TAXII subscription of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_indicators: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedIndicatorPage"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such TAXII subscription of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
