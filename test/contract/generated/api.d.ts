@@ -6784,8 +6784,17 @@ export interface operations {
                     "application/json": components["schemas"]["XStateMachineConfig"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10169,7 +10178,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaxiiSubscriptionView"][];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10178,7 +10187,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins, department officers and commanders only */
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10228,7 +10237,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10237,7 +10246,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins, department officers and commanders only */
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10303,7 +10312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10312,7 +10321,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins, department officers and commanders only */
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10368,7 +10377,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10377,7 +10386,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins, department officers and commanders only */
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10438,7 +10447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10447,7 +10456,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins, department officers and commanders only */
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10522,7 +10531,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10531,7 +10540,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins, department officers and commanders only */
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10591,7 +10600,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No bearer token, or one that is unknown or revoked */
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10600,7 +10609,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Admins, department officers and commanders only */
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
