@@ -58,7 +58,7 @@ export class CreateTaxiiSubscriptionDto {
   @Max(120_000)
   timeoutMs?: number;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ description: 'Polled on its schedule (default true); a disabled one only when asked' })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
