@@ -55,12 +55,18 @@ async function scriptBytes(page: Page, path: string, ready: () => Promise<void>)
   };
 }
 
-/** A page is ready when this holds in it (a JavaScript expression, evaluated on every animation frame). */
-const INCIDENT_READY = `document.querySelector('[data-page-ready="incident"]') !== null`;
-// The home page's two cards each say data-loaded once their data is in.
-const HOME_READY = `document.querySelectorAll('[data-page="home"] [data-loaded]').length === 2`;
+/** The little of the DOM the readiness checks read (this file compiles without the DOM library). */
+type Doc = { querySelector(s: string): unknown; querySelectorAll(s: string): { length: number } };
+type Ready = () => boolean;
+/** The incident page says data-page-ready="incident" once it can be used. */
+const INCIDENT_READY: Ready = () =>
+  (globalThis as unknown as { document: Doc }).document.querySelector('[data-page-ready="incident"]') !== null;
+/** The home page's two cards each say data-loaded once their data is in. */
+const HOME_READY: Ready = () =>
+  (globalThis as unknown as { document: Doc }).document.querySelectorAll('[data-page="home"] [data-loaded]').length ===
+  2;
 
-async function timeToReady(page: Page, path: string, ready: string): Promise<number> {
+async function timeToReady(page: Page, path: string, ready: Ready): Promise<number> {
   const start = Date.now();
   await page.goto(path, { waitUntil: 'commit' });
   await page.waitForFunction(ready, undefined, { timeout: 30_000 });

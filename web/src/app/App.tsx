@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import { RouterProvider } from 'react-router';
 import { onSessionChange, ApiError } from '../api/client';
 import { queryKeys } from '../api/query-keys';
+import { fetchSession } from '../api/session';
 import { I18nProvider, useI18n } from '../i18n';
 import { router } from './routes';
 
@@ -22,6 +23,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// Asked before React's first render: the answer decides what the first screen is.
+void queryClient.prefetchQuery({ queryKey: queryKeys.session, queryFn: fetchSession });
 
 // A 401 or a restricted 403 anywhere sends the user back through the session gate (app/SessionGate.tsx).
 onSessionChange((reason) => {

@@ -1,4 +1,6 @@
 import { Button } from 'antd';
+import { useEffect } from 'react';
+import { useLocation } from 'react-router';
 import { describeError } from '../api/client';
 import { useSession } from '../api/session';
 import { PageLoading } from '../components/PageLoading';
@@ -12,9 +14,18 @@ const AppLayout = lazyPage(() => import('./AppLayout'));
  * The console asks GET /api/v1/session at load: no session, or a restricted one (password change or
  * authenticator set-up pending), shows the sign-in page; a full session shows the layout and the page.
  */
-export function SessionGate() {
+export function SessionGate({ preloadPage }: { preloadPage: (pathname: string) => void }) {
   const { t } = useI18n();
   const session = useSession();
+  const { pathname } = useLocation();
+  const signedIn = !!session.data && !session.data.restricted;
+  useEffect(() => {
+    // The layout's and the page's code together, not one after the other.
+    if (signedIn) {
+      AppLayout.preload();
+      preloadPage(pathname);
+    }
+  }, [signedIn, pathname, preloadPage]);
   if (session.isPending) return <PageLoading />;
   if (session.isError) {
     return (

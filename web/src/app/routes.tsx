@@ -18,11 +18,29 @@ const IndicatorsPage = lazyPage(() => import('../pages/indicators'));
 const PlaceholderPage = lazyPage(() => import('../pages/placeholder/PlaceholderPage'));
 const NotFoundPage = lazyPage(() => import('../pages/placeholder/NotFoundPage'));
 
+const PRELOAD: Array<[RegExp, { preload(): void }]> = [
+  [/^\/$/, HomePage],
+  [/^\/incidents\/new$/, DeclarePage],
+  [/^\/incidents\/[^/]+/, IncidentPage],
+  [/^\/reports(\/|$)/, ReportsPage],
+  [/^\/warnings(\/|$)/, WarningsPage],
+  [/^\/indicators(\/|$)/, IndicatorsPage],
+];
+
+/**
+ * The page for `pathname`, fetched ahead: the session gate calls it as soon as it knows someone is
+ * signed in, so the page's code loads beside the layout's instead of after it.
+ */
+export function preloadPageFor(pathname: string): void {
+  const page = PRELOAD.find(([pattern]) => pattern.test(pathname))?.[1];
+  page?.preload();
+}
+
 export const router = createBrowserRouter([
   {
     // Signed out or restricted, whatever the URL, the gate shows the sign-in page; the URL stays, so a
     // deep link opens after signing in.
-    element: <SessionGate />,
+    element: <SessionGate preloadPage={preloadPageFor} />,
     children: [
       { index: true, element: <HomePage /> },
       { path: 'incidents/new', element: <DeclarePage /> },
