@@ -35,8 +35,10 @@ onSessionChange((reason) => {
 
 /**
  * Darker blues than antd's defaults: white on the primary colour, and links on white, reach WCAG AA
- * contrast (4.5:1) at rest and when hovered; secondary texts (hints, descriptions, placeholders) are darker than antd's
- * 45 % black for the same reason (axe checks it in the browser tests).
+ * contrast (4.5:1) at rest and when hovered; secondary texts (hints, descriptions, placeholders, description
+ * labels) are darker than antd's 45 % black for the same reason, and so is the text of coloured tags, which antd
+ * takes from each palette's 7th shade: green, gold, orange, volcano, cyan and lime are too light on their own tint
+ * (axe checks it all in the browser tests).
  */
 const THEME = {
   colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
@@ -47,7 +49,26 @@ const THEME = {
   colorInfo: '#1d4ed8',
   colorLink: '#1d4ed8',
   colorLinkHover: '#1e40af',
+  colorTextTertiary: 'rgba(0, 0, 0, 0.65)',
+  ...darker({
+    green: '#237804',
+    gold: '#874d00',
+    orange: '#ad4e00',
+    volcano: '#ad2102',
+    cyan: '#006d75',
+    lime: '#3f6600',
+  }),
 };
+
+/** A palette's 7th shade under both of antd's names for it (`green7`, and the `green-7` its styles read). */
+function darker(shades: Record<'green' | 'gold' | 'orange' | 'volcano' | 'cyan' | 'lime', string>) {
+  return Object.fromEntries(
+    Object.entries(shades).flatMap(([name, hex]) => [
+      [`${name}7`, hex],
+      [`${name}-7`, hex],
+    ]),
+  );
+}
 
 function Localised() {
   const { locale } = useI18n();

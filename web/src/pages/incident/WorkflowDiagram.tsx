@@ -2,7 +2,7 @@ import { useId, useMemo } from 'react';
 import type { Schemas } from '../../api/client';
 import { labelOf } from '../../components/labels';
 import { useI18n } from '../../i18n';
-import { layoutWorkflow, textWidth, type Box, type StateNode } from './workflow-layout';
+import { EDGE_FONT, layoutWorkflow, textWidth, type Box, type StateNode } from './workflow-layout';
 
 type Workflow = Schemas['WorkflowDescriptionView'];
 
@@ -18,13 +18,15 @@ export default function WorkflowDiagram({ workflow, active }: { workflow: Workfl
   const titleId = useId();
   const stateLabel = (n: Pick<StateNode, 'key' | 'id'>) =>
     n.id === workflow.states.id ? labelOf(t, 'workflow', workflow.id) : labelOf(t, 'wfState', n.key);
+  // Short names on the arrows (the buttons' full names would crowd the drawing).
+  const edgeLabel = (events: Array<string | null>) =>
+    events.map((e) => (e === null ? t('workflow.automatic') : labelOf(t, 'wfEvent', e))).join(' / ');
   const layout = useMemo(
-    () => layoutWorkflow(workflow.states as StateNode, workflow.transitions, stateLabel),
+    () => layoutWorkflow(workflow.states as StateNode, workflow.transitions, stateLabel, edgeLabel),
     // The labels follow the language; the layout depends on their widths.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [workflow, t],
   );
-  const eventLabel = (e: string | null) => (e === null ? t('workflow.automatic') : labelOf(t, 'event', e));
   const leaves = [...active].filter((id) => !hasChild(id, active));
   const summary = leaves
     .map((id) =>
@@ -57,22 +59,34 @@ export default function WorkflowDiagram({ workflow, active }: { workflow: Workfl
               <path d="M0,0 L10,5 L0,10 z" fill="#6b7280" />
             </marker>
           </defs>
-          <StateBox box={layout.root} active={active} label={stateLabel} />
+          <Containers box={layout.root} active={active} label={stateLabel} />
+          {layout.edges.map((e) => (
+            <path
+              key={`${e.from}->${e.to}`}
+              data-edge={`${e.from}->${e.to}`}
+              d={e.d}
+              fill="none"
+              stroke="#6b7280"
+              strokeWidth={1.2}
+              strokeDasharray={e.events.every((x) => x === null) ? '4 3' : undefined}
+              markerEnd="url(#lf-arrow)"
+            />
+          ))}
+          <Leaves box={layout.root} active={active} label={stateLabel} />
           {layout.edges.map((e) => {
-            const text = e.events.map(eventLabel).join(' / ');
-            const w = textWidth(text, 11) + 6;
+            const text = edgeLabel(e.events);
+            const w = textWidth(text, EDGE_FONT) + 6;
+            const x = e.back ? e.labelX - w / 2 : e.labelX - 3;
             return (
-              <g key={`${e.from}->${e.to}`} data-edge={`${e.from}->${e.to}`}>
-                <path
-                  d={e.d}
-                  fill="none"
-                  stroke="#6b7280"
-                  strokeWidth={1.2}
-                  strokeDasharray={e.events.every((x) => x === null) ? '4 3' : undefined}
-                  markerEnd="url(#lf-arrow)"
-                />
-                <rect x={e.labelX - w / 2} y={e.labelY - 10} width={w} height={13} fill="#fff" opacity={0.85} rx={2} />
-                <text x={e.labelX} y={e.labelY} textAnchor="middle" fill="#374151" style={{ fontSize: 11 }}>
+              <g key={`${e.from}->${e.to}`}>
+                <rect x={x} y={e.labelY - 10} width={w} height={13} fill="#fff" opacity={0.85} rx={2} />
+                <text
+                  x={e.labelX}
+                  y={e.labelY}
+                  textAnchor={e.back ? 'middle' : 'start'}
+                  fill="#374151"
+                  style={{ fontSize: EDGE_FONT }}
+                >
                   {text}
                 </text>
               </g>
@@ -89,18 +103,12 @@ function hasChild(id: string, active: ReadonlySet<string>): boolean {
   return false;
 }
 
-function StateBox({
-  box,
-  active,
-  label,
-}: {
-  box: Box;
-  active: ReadonlySet<string>;
-  label: (n: Pick<StateNode, 'key' | 'id'>) => string;
-}) {
+type BoxProps = { box: Box; active: ReadonlySet<string>; label: (n: Pick<StateNode, 'key' | 'id'>) => string };
+
+/** Compound and parallel states (and regions): frames with their names, children inside. */
+function Containers({ box, active, label }: BoxProps) {
+  if (box.children.length === 0) return null;
   const on = active.has(box.id);
-  const leaf = box.children.length === 0;
-  const final = box.type === 'final';
   return (
     <g data-state-id={box.id} data-active={on}>
       <rect
@@ -108,13 +116,47 @@ function StateBox({
         y={box.y}
         width={box.w}
         height={box.h}
-        rx={leaf ? 16 : 6}
-        fill={leaf ? (on ? ACTIVE : '#fff') : on ? ACTIVE_FILL : box.region ? 'transparent' : '#f9fafb'}
+        rx={6}
+        fill={on ? ACTIVE_FILL : box.region ? 'transparent' : '#f9fafb'}
         stroke={on ? ACTIVE : '#9ca3af'}
         strokeWidth={on ? 2.5 : 1}
         strokeDasharray={box.region ? '5 4' : undefined}
       />
-      {final && leaf && (
+      <text x={box.x + 10} y={box.y + 16} fill="#111827" fontWeight={on ? 600 : 400}>
+        {label(box)}
+      </text>
+      {box.children.map((c) => (
+        <Containers key={c.id} box={c} active={active} label={label} />
+      ))}
+    </g>
+  );
+}
+
+/** Atomic and final states: filled pills (a final one with a double border), the current ones in blue. */
+function Leaves({ box, active, label }: BoxProps) {
+  if (box.children.length > 0) {
+    return (
+      <>
+        {box.children.map((c) => (
+          <Leaves key={c.id} box={c} active={active} label={label} />
+        ))}
+      </>
+    );
+  }
+  const on = active.has(box.id);
+  return (
+    <g data-state-id={box.id} data-active={on}>
+      <rect
+        x={box.x}
+        y={box.y}
+        width={box.w}
+        height={box.h}
+        rx={16}
+        fill={on ? ACTIVE : '#fff'}
+        stroke={on ? ACTIVE : '#9ca3af'}
+        strokeWidth={on ? 2.5 : 1}
+      />
+      {box.type === 'final' && (
         <rect
           x={box.x + 3}
           y={box.y + 3}
@@ -126,17 +168,14 @@ function StateBox({
         />
       )}
       <text
-        x={leaf ? box.x + box.w / 2 : box.x + 10}
-        y={leaf ? box.y + box.h / 2 + 4 : box.y + 16}
-        textAnchor={leaf ? 'middle' : 'start'}
-        fill={leaf && on ? '#fff' : '#111827'}
+        x={box.x + box.w / 2}
+        y={box.y + box.h / 2 + 4}
+        textAnchor="middle"
+        fill={on ? '#fff' : '#111827'}
         fontWeight={on ? 600 : 400}
       >
         {label(box)}
       </text>
-      {box.children.map((c) => (
-        <StateBox key={c.id} box={c} active={active} label={label} />
-      ))}
     </g>
   );
 }

@@ -60,6 +60,7 @@ const COL_GAP = 56;
 const ROW_GAP = 16;
 const LEAF_H = 32;
 const FONT = 12;
+export const EDGE_FONT = 11;
 
 /** Text width in px at `size`: CJK characters are about square, the rest about 0.6 em. */
 export function textWidth(text: string, size = FONT): number {
@@ -163,16 +164,19 @@ function layers(node: StateNode, edges: Array<{ from: string; to: string }>): Ma
   return layer;
 }
 
+type SiblingEdges = Map<string, Map<string, { from: string; to: string; events: Array<string | null> }>>;
+
 function size(
   node: StateNode,
   label: (n: StateNode) => string,
-  edgesOf: Map<string, Map<string, { from: string; to: string; events: Array<string | null> }>>,
+  edgesOf: SiblingEdges,
+  labelWidth: (events: Array<string | null>) => number,
   region = false,
 ): Sized {
   const title = textWidth(label(node)) + 2 * PAD;
   if (node.states.length === 0) return { node, w: Math.max(title, 72), h: LEAF_H, children: [], at: [], region };
   if (node.type === 'parallel') {
-    const children = node.states.map((c) => size(c, label, edgesOf, true));
+    const children = node.states.map((c) => size(c, label, edgesOf, labelWidth, true));
     const w = Math.max(title, ...children.map((c) => c.w)) + 2 * PAD;
     const at: Array<{ x: number; y: number }> = [];
     let y = HEADER + PAD;
@@ -184,24 +188,34 @@ function size(
     for (const c of children) c.w = w - 2 * PAD;
     return { node, w, h: y - ROW_GAP + PAD, children, at, region };
   }
-  const children = node.states.map((c) => size(c, label, edgesOf));
-  const layer = layers(node, [...(edgesOf.get(node.id)?.values() ?? [])]);
+  const children = node.states.map((c) => size(c, label, edgesOf, labelWidth));
+  const siblings = [...(edgesOf.get(node.id)?.values() ?? [])];
+  const layer = layers(node, siblings);
   const columns: Sized[][] = [];
   for (const c of children) (columns[layer.get(c.node.id)!] ??= []).push(c);
   const at = new Map<string, { x: number; y: number }>();
   let x = PAD;
   let height = 0;
+  let lastGap = COL_GAP;
   for (const column of columns.filter(Boolean)) {
     const colW = Math.max(...column.map((c) => c.w));
+    // The gap after a column holds the labels of the arrows leaving it forwards (drawn beside their source).
+    const ids = new Set(column.map((c) => c.node.id));
+    const labels = siblings
+      .filter((e) => ids.has(e.from) && layer.get(e.to)! > layer.get(e.from)!)
+      .map((e) => labelWidth(e.events) + 20);
+    const gap = Math.max(COL_GAP, ...labels);
     let y = HEADER + PAD;
     for (const c of column) {
-      at.set(c.node.id, { x: x + (colW - c.w) / 2, y });
+      // Left-aligned: an arrow coming down the gap before a column meets each of its states.
+      at.set(c.node.id, { x, y });
       y += c.h + ROW_GAP;
     }
     height = Math.max(height, y - ROW_GAP);
-    x += colW + COL_GAP;
+    x += colW + gap;
+    lastGap = gap;
   }
-  const w = Math.max(title, x - COL_GAP + PAD);
+  const w = Math.max(title, x - lastGap + PAD);
   return {
     node,
     w,
@@ -237,32 +251,43 @@ export function layoutWorkflow(
   root: StateNode,
   transitions: readonly Transition[],
   label: (n: StateNode) => string,
+  edgeLabel: (events: Array<string | null>) => string,
 ): Layout {
   const edgesOf = siblingEdges(root, transitions);
-  const sized = size(root, label, edgesOf);
+  const sized = size(root, label, edgesOf, (events) => textWidth(edgeLabel(events), EDGE_FONT));
   const box = place(sized, 0, 0);
   const boxes = index(box);
   const edges: Edge[] = [];
   for (const [parentId, list] of edgesOf) {
     const parent = boxes.get(parentId);
     if (!parent || parent.type === 'parallel') continue;
-    for (const e of list.values()) {
-      const a = boxes.get(e.from);
-      const b = boxes.get(e.to);
-      if (!a || !b || a === b) continue;
+    const all = [...list.values()].filter((e) => boxes.has(e.from) && boxes.has(e.to) && e.from !== e.to);
+    for (const e of all) {
+      const a = boxes.get(e.from)!;
+      const b = boxes.get(e.to)!;
       const back = b.x <= a.x;
       let d: string;
       let labelX: number;
       let labelY: number;
       if (!back) {
+        // Labels of one source's forward arrows sit beside it, spread around its middle, in the gap after it.
+        const mine = all.filter((x) => x.from === e.from && boxes.get(x.to)!.x > a.x);
+        const k = mine.indexOf(e) - (mine.length - 1) / 2;
         const x1 = a.x + a.w;
         const y1 = a.y + Math.min(a.h, LEAF_H) / 2;
         const x2 = b.x;
         const y2 = b.y + Math.min(b.h, LEAF_H) / 2;
-        const mid = (x1 + x2) / 2;
-        d = `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
-        labelX = mid;
-        labelY = (y1 + y2) / 2 - 4;
+        if (Math.abs(y2 - y1) <= 24) {
+          const mid = (x1 + x2) / 2;
+          d = `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
+        } else {
+          // Far below or above: along the source's row, then down (or up) the gap just before the target.
+          const xv = x2 - 12;
+          const dy = y2 > y1 ? 6 : -6;
+          d = `M${x1},${y1} H${xv - 6} Q${xv},${y1} ${xv},${y1 + dy} V${y2 - dy} Q${xv},${y2} ${xv + 6},${y2} H${x2}`;
+        }
+        labelX = x1 + 6;
+        labelY = y1 - 4 + k * 13;
       } else {
         const x1 = a.x + a.w / 2;
         const y1 = a.y + a.h;

@@ -290,7 +290,8 @@ function ReportFields({ report, editable }: { report: Report; editable: boolean 
       {editable && report.status === 'approved' && (
         <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t('reports.editWithdrawsApproval')} />
       )}
-      <Form form={form} layout="vertical" onFinish={save} disabled={!editable || update.isPending}>
+      {/* Not a disabled form for those who only read: its labels' tags would grey out below legible contrast. */}
+      <Form form={form} layout="vertical" onFinish={save} disabled={update.isPending}>
         {report.kind === 'initial' && (
           <Form.Item
             name="partial"
@@ -298,7 +299,7 @@ function ReportFields({ report, editable }: { report: Report; editable: boolean 
             valuePropName="checked"
             extra={t('reports.partialHint')}
           >
-            <Switch />
+            <Switch disabled={!editable} />
           </Form.Item>
         )}
         {codes.map((code) => {
