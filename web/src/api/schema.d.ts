@@ -3529,8 +3529,8 @@ export interface components {
              * @example 30000
              */
             timeoutMs?: number;
-            /** @default true */
-            enabled: boolean;
+            /** @description Polled on its schedule (default true); a disabled one only when asked */
+            enabled?: boolean;
         };
         TaxiiSubscriptionView: {
             id: string;
