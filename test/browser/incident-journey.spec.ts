@@ -159,6 +159,23 @@ test.describe('handling an incident in the console', () => {
     await admin.call('POST', `/api/v1/inbox/reports/${reportId}/acknowledge`, { note: '已收到，正在研判' }, dept.token);
     await expect(deptRow.getByTestId('delivery-ack')).toHaveAttribute('data-acknowledged', 'true');
     await expect(deptRow).toContainText('已收到，正在研判');
+    // …and asks for more information: it shows on the report, live too.
+    await admin.call(
+      'POST',
+      `/api/v1/inbox/reports/${reportId}/request-info`,
+      { message: '请补充受影响业务的恢复时间。' },
+      dept.token,
+    );
+    await expect(liaisonPage.getByTestId('info-requests')).toContainText('请补充受影响业务的恢复时间。');
+    await expect(liaisonPage.getByTestId('info-requests')).toContainText(dept.org.name);
+
+    // The printable version opens in a tab of its own (the service's own HTML, under its CSP).
+    const [printable] = await Promise.all([
+      liaisonPage.waitForEvent('popup'),
+      liaisonPage.getByRole('link', { name: '打印版' }).click(),
+    ]);
+    await expect(printable.locator('body')).toContainText(incident.reference);
+    await printable.close();
 
     // Back on the incident: the initial report met its deadline.
     await page.goto(`/incidents/${incident.id}`);
@@ -182,13 +199,15 @@ test.describe('handling an incident in the console', () => {
     contract,
   }) => {
     const team = await createTeam(admin);
-    const incident = await declareRansomware(admin, team.commanderToken, '门户网站被篡改');
+    // A drill: the same workflow, stamped 演练.
+    const incident = await declareRansomware(admin, team.commanderToken, '门户网站被篡改（演练）', 10, true);
     const responderToken = await admin.tokenFor(team.responder);
     await completeStepByApi(admin, responderToken, incident.id, 'confirm-incident');
     await completeStepByApi(admin, team.commanderToken, incident.id, 'assess-grade');
 
     await signInThroughApi(context, team.commander, contract);
     await page.goto(`/incidents/${incident.id}`);
+    await expect(page.getByTestId('drill-stamp')).toHaveText('演练');
     await waitForLiveStream(page);
     await page.getByTestId('incident-events').getByRole('button', { name: '确认事件' }).click();
     const dialog = page.getByRole('dialog');
@@ -258,6 +277,20 @@ test.describe('handling an incident in the console', () => {
   test("another organisation's incident and report URLs show not found", async ({ page, context, admin, contract }) => {
     const ours = await createTeam(admin);
     const incident = await declareRansomware(admin, ours.commanderToken, '他人的事件');
+    await completeStepByApi(admin, ours.commanderToken, incident.id, 'confirm-incident');
+    await completeStepByApi(admin, ours.commanderToken, incident.id, 'assess-grade');
+    await admin.call(
+      'POST',
+      `/api/v1/incidents/${incident.id}/events`,
+      { type: 'CONFIRM', grade: 'II', crimeSuspected: false },
+      ours.commanderToken,
+    );
+    const report = await admin.call<{ id: string }>(
+      'POST',
+      `/api/v1/incidents/${incident.id}/reports`,
+      { kind: 'initial' },
+      await admin.tokenFor(ours.liaison),
+    );
     const otherOrg = await admin.createOperator();
     const stranger = await admin.createUser(otherOrg.id, 'commander', '吴刚');
     await signInThroughApi(context, stranger, contract);
@@ -268,5 +301,8 @@ test.describe('handling an incident in the console', () => {
     await expect(page.getByText('他人的事件')).toHaveCount(0);
     await page.goto(`/incidents/${incident.id}/timeline`);
     await expect(page.getByTestId('incident-not-found')).toBeVisible();
+    await page.goto(`/reports/${report.id}`);
+    await expect(page.getByRole('heading', { name: '未找到' })).toBeVisible();
+    await expect(page.getByText('报告不存在，或不属于您的组织。')).toBeVisible();
   });
 });

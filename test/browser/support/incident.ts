@@ -46,6 +46,7 @@ export async function declareRansomware(
   token: string,
   title = '核心交易系统遭勒索软件加密',
   minutesAgo = 10,
+  drill = false,
 ): Promise<DeclaredIncident> {
   return admin.call<DeclaredIncident>(
     'POST',
@@ -58,6 +59,7 @@ export async function declareRansomware(
       detectedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
       affectedSystems: ['trade-app-01', 'trade-db-01'],
       affectedBusiness: ['网上交易'],
+      drill,
     },
     token,
   );

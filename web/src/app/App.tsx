@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import { RouterProvider } from 'react-router';
 import { onSessionChange, ApiError } from '../api/client';
 import { queryKeys } from '../api/query-keys';
+import { incidentIdIn, incidentQuery } from '../api/incidents';
 import { fetchSession } from '../api/session';
 import { I18nProvider, useI18n } from '../i18n';
 import { router } from './routes';
@@ -26,6 +27,10 @@ const queryClient = new QueryClient({
 
 // Asked before React's first render: the answer decides what the first screen is.
 void queryClient.prefetchQuery({ queryKey: queryKeys.session, queryFn: fetchSession });
+// Opened at an incident's address: its answer comes beside the session's, not after the page's code (signed
+// out, the 401 only confirms what the session answer says).
+const openedIncident = incidentIdIn(window.location.pathname);
+if (openedIncident) void queryClient.prefetchQuery(incidentQuery(openedIncident));
 
 // A 401 or a restricted 403 anywhere sends the user back through the session gate (app/SessionGate.tsx).
 onSessionChange((reason) => {

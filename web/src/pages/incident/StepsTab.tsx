@@ -1,14 +1,16 @@
 import { CheckCircleFilled, ClockCircleOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
+import { Button, Card, Space, Tag } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSignedInSession } from '../../api/session';
+import { lazyPage } from '../../app/lazy-page';
 import { labelOf } from '../../components/labels';
-import { describeRefusal } from '../../components/refusal';
 import { useI18n } from '../../i18n';
-import { useStepAction } from './incident-api';
 import { RequirementTag } from './RequirementTag';
 import { currentPhase, mayComplete, mayReopen, stepsByPhase, type Incident, type Step } from './workflow-state';
+
+// The dialogs' code is fetched once the checklist is on screen, not before it can show.
+const StepDialog = lazyPage(() => import('./StepDialogs'));
 
 /**
  * The guided steps as a checklist per phase: who may complete each, the mandatory ones marked, the clauses
@@ -21,6 +23,10 @@ export function StepsTab({ incident }: { incident: Incident }) {
   const phase = currentPhase(incident.stateValue);
   const [completing, setCompleting] = useState<Step | null>(null);
   const [reopening, setReopening] = useState<Step | null>(null);
+  const actionable = incident.steps.some((s) => mayComplete(s, user.role, phase) || mayReopen(s, user.role, phase));
+  useEffect(() => {
+    if (actionable) StepDialog.preload();
+  }, [actionable]);
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="steps">
@@ -34,9 +40,9 @@ export function StepsTab({ incident }: { incident: Incident }) {
             title={
               <h2 style={{ fontSize: 16, margin: 0 }}>
                 {labelOf(t, 'phase', group.phase)}{' '}
-                <Typography.Text type="secondary" style={{ fontSize: 13, fontWeight: 400 }}>
+                <span className="lf-muted" style={{ fontSize: 13, fontWeight: 400 }}>
                   {t('steps.progress', { done, total: group.steps.length })}
-                </Typography.Text>
+                </span>
                 {group.phase === phase && (
                   <Tag color="blue" style={{ marginLeft: 8 }}>
                     {t('steps.currentPhase')}
@@ -61,8 +67,12 @@ export function StepsTab({ incident }: { incident: Incident }) {
           </Card>
         );
       })}
-      {completing && <CompleteDialog incident={incident} step={completing} onClose={() => setCompleting(null)} />}
-      {reopening && <ReopenDialog incident={incident} step={reopening} onClose={() => setReopening(null)} />}
+      {completing && (
+        <StepDialog incident={incident} step={completing} kind="complete" onClose={() => setCompleting(null)} />
+      )}
+      {reopening && (
+        <StepDialog incident={incident} step={reopening} kind="reopen" onClose={() => setReopening(null)} />
+      )}
     </Space>
   );
 }
@@ -120,7 +130,8 @@ function StepRow(props: {
             )}
           </span>
         </div>
-        {step.guidance && <Typography.Paragraph className="lf-muted">{pick(step.guidance)}</Typography.Paragraph>}
+        {/* Plain elements, not antd's Typography: a checklist has dozens of them and each would measure itself. */}
+        {step.guidance && <p className="lf-muted lf-step-guidance">{pick(step.guidance)}</p>}
         <div className="lf-step-meta">
           <span>
             {t('steps.roles')}
@@ -176,95 +187,4 @@ function StepRow(props: {
 export function shortId(id: string | undefined): string {
   if (!id) return '—';
   return id.startsWith('system:') ? id : id.slice(0, 8);
-}
-
-interface CompleteValues {
-  note?: string;
-  evidence?: string[];
-}
-
-function CompleteDialog({ incident, step, onClose }: { incident: Incident; step: Step; onClose: () => void }) {
-  const { t, pick } = useI18n();
-  const { message } = App.useApp();
-  const [form] = Form.useForm<CompleteValues>();
-  const action = useStepAction(incident);
-  const submit = (v: CompleteValues) =>
-    action.mutate(
-      {
-        kind: 'complete',
-        stepId: step.id,
-        note: v.note?.trim() || undefined,
-        evidence: (v.evidence ?? []).map((e) => e.trim()).filter(Boolean),
-      },
-      {
-        onSuccess: () => {
-          void message.success(t('steps.completed', { title: pick(step.title) }));
-          onClose();
-        },
-      },
-    );
-  return (
-    <Modal
-      open
-      title={t('steps.completeTitle', { title: pick(step.title) })}
-      okText={t('steps.complete')}
-      cancelText={t('app.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      confirmLoading={action.isPending}
-      destroyOnHidden
-    >
-      <Form<CompleteValues> form={form} layout="vertical" onFinish={submit} disabled={action.isPending}>
-        <Form.Item label={t('steps.noteLabel')} name="note">
-          <Input.TextArea rows={3} maxLength={5000} autoFocus />
-        </Form.Item>
-        <Form.Item label={t('steps.evidenceLabel')} name="evidence" extra={t('steps.evidenceHint')}>
-          <Select mode="tags" tokenSeparators={[',', '，', ' ']} open={false} suffixIcon={null} />
-        </Form.Item>
-      </Form>
-      {action.error && <Alert type="error" showIcon role="alert" title={describeRefusal(action.error, { t, pick })} />}
-    </Modal>
-  );
-}
-
-function ReopenDialog({ incident, step, onClose }: { incident: Incident; step: Step; onClose: () => void }) {
-  const { t, pick } = useI18n();
-  const { message } = App.useApp();
-  const [reason, setReason] = useState('');
-  const action = useStepAction(incident);
-  return (
-    <Modal
-      open
-      title={t('steps.reopenTitle', { title: pick(step.title) })}
-      okText={t('steps.reopen')}
-      cancelText={t('app.cancel')}
-      okButtonProps={{ danger: true }}
-      confirmLoading={action.isPending}
-      onCancel={onClose}
-      onOk={() =>
-        action.mutate(
-          { kind: 'reopen', stepId: step.id, reason: reason.trim() || undefined },
-          {
-            onSuccess: () => {
-              void message.success(t('steps.reopened', { title: pick(step.title) }));
-              onClose();
-            },
-          },
-        )
-      }
-    >
-      <Typography.Paragraph>{t('steps.reopenIntro')}</Typography.Paragraph>
-      <label htmlFor="reopen-reason">{t('steps.reasonLabel')}</label>
-      <Input.TextArea id="reopen-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
-      {action.error && (
-        <Alert
-          style={{ marginTop: 12 }}
-          type="error"
-          showIcon
-          role="alert"
-          title={describeRefusal(action.error, { t, pick })}
-        />
-      )}
-    </Modal>
-  );
 }

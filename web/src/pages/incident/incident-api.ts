@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client';
+import { incidentQuery } from '../../api/incidents';
 import { queryKeys } from '../../api/query-keys';
 import type { Incident } from './workflow-state';
 
@@ -8,10 +9,7 @@ import type { Incident } from './workflow-state';
  * live stream's change of this incident, of its deadlines or of its reports refreshes all of it.
  */
 export function useIncident(id: string) {
-  return useQuery({
-    queryKey: queryKeys.incident(id),
-    queryFn: () => unwrap(api.GET('/api/v1/incidents/{id}', { params: { path: { id } } })),
-  });
+  return useQuery(incidentQuery(id));
 }
 
 export function useTimeline(id: string) {
