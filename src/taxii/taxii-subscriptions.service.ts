@@ -249,7 +249,20 @@ export class TaxiiSubscriptions {
       return 'gone';
     }
     if (!sub.enabled && !manual) return 'disabled';
-    const secret = sub.secret === null ? undefined : this.box.open(sub.secret, sub.id);
+    let secret: string | undefined;
+    try {
+      secret = sub.secret === null ? undefined : this.box.open(sub.secret, sub.id);
+    } catch {
+      // SECRETS_KEY changed since the credential was sealed: say so rather than fail the job unseen.
+      await this.record(sub, nowIso(), sub.addedAfter, [], {
+        status: 'error',
+        error: 'the stored credential cannot be opened (was SECRETS_KEY changed?); set the secret again',
+        received: 0,
+        added: 0,
+        skipped: 0,
+      });
+      return 'error';
+    }
     const authorization =
       sub.auth === 'bearer' && secret
         ? `Bearer ${secret}`
@@ -293,6 +306,18 @@ export class TaxiiSubscriptions {
       if (!(err instanceof FeedError)) this.logger.error({ err, subscriptionId }, 'taxii poll failed unexpectedly');
       outcome = { status: 'error', error: scrub(message, secret), received: 0, added: 0, skipped: 0 };
     }
+    await this.record(sub, at, addedAfter, fresh, outcome);
+    return outcome.status;
+  }
+
+  /** Stores a poll's new indicators and outcome on the subscription, audited, in one transaction. */
+  private async record(
+    sub: TaxiiSubscription,
+    at: string,
+    addedAfter: string | null,
+    fresh: TaxiiFeedIndicator[],
+    outcome: { status: 'ok' | 'error'; error: string | null; received: number; added: number; skipped: number },
+  ): Promise<void> {
     await this.tx.run(async (em) => {
       const repo = em.getRepository(TaxiiFeedIndicator);
       for (const indicator of fresh) {
@@ -327,7 +352,6 @@ export class TaxiiSubscriptions {
         },
       });
     });
-    return outcome.status;
   }
 
   /** Makes the job schedulers match the enabled subscriptions (at worker start: repairs what a Redis outage lost). */

@@ -338,6 +338,17 @@ describe('TAXII 2.1 client: subscriptions polled on a schedule', () => {
     expect((await api('get', `/${sub.id}`, finDept['department-officer'].token)).status).toBe(404);
   });
 
+  it('says so when the stored credential cannot be opened', async () => {
+    const sub = await subscribe({ apiRootUrl: `${feedUrl}/spec/`, auth: 'bearer', secret: FEED_TOKEN });
+    const db = new Database(svc.sqlitePath);
+    db.prepare('UPDATE taxii_subscription SET secret = ? WHERE id = ?').run('v1.AAAA.AAAA.AAAA', sub.id);
+    db.close();
+    expect(await polled(sub.id)).toMatchObject({
+      lastStatus: 'error',
+      lastError: 'the stored credential cannot be opened (was SECRETS_KEY changed?); set the secret again',
+    });
+  });
+
   it.each([
     ['html', /answered text\/html, not a TAXII envelope/],
     ['notjson', /not JSON/],
