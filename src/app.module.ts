@@ -18,6 +18,7 @@ import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue
 import { NotificationsModule } from './notifications/notifications.module';
 import { WarningsModule } from './warnings/warnings.module';
 import { SharingModule } from './sharing/sharing.module';
+import { TaxiiApiModule, TaxiiModule, TaxiiWorkerModule } from './taxii/taxii.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
@@ -61,7 +62,7 @@ export class AppModule {
       ClocksModule,
       IncidentsModule,
     ];
-    const workers = opts.workers ? [OutboxRelayModule, ClocksWorkerModule] : [];
+    const workers = opts.workers ? [OutboxRelayModule, ClocksWorkerModule, TaxiiWorkerModule] : [];
     const api = opts.api
       ? [
           HealthModule,
@@ -74,8 +75,9 @@ export class AppModule {
     const domain = [
       NotificationsModule.forRoot(roles),
       ReportsModule.forRoot(roles),
+      TaxiiModule,
       WarningsModule.forRoot(roles),
-      ...(opts.api ? [SharingModule, ServiceProvidersModule.forRoot({ api: true })] : []),
+      ...(opts.api ? [SharingModule, TaxiiApiModule, ServiceProvidersModule.forRoot({ api: true })] : []),
       // Every process publishes the changes it commits; API processes also serve the streams.
       LiveModule.forRoot({ api: opts.api }),
     ];

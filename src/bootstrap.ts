@@ -23,6 +23,7 @@ import { CONSOLE_CSP_DIRECTIVES } from './console/console-csp';
 import { requestLogging } from './logging/request-logging';
 import { LocalRedis } from './redis/local-redis';
 import { STIX_BODY_BOUNDS, STIX_UPLOAD_PATH } from './sharing/stix-http';
+import { TAXII_OBJECTS_PATH } from './taxii';
 
 export interface ServiceOptions {
   env?: NodeJS.ProcessEnv;
@@ -157,7 +158,9 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       http.use(helmet({ contentSecurityPolicy: { directives: CONSOLE_CSP_DIRECTIVES } }));
       http.use(
         jsonBody(config.BODY_LIMIT_BYTES, (req) =>
-          req.method === 'POST' && STIX_UPLOAD_PATH.test(req.path) ? STIX_BODY_BOUNDS : BODY_BOUNDS,
+          req.method === 'POST' && (STIX_UPLOAD_PATH.test(req.path) || TAXII_OBJECTS_PATH.test(req.path))
+            ? STIX_BODY_BOUNDS
+            : BODY_BOUNDS,
         ),
       );
       http.useGlobalPipes(createValidationPipe());

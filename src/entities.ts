@@ -13,6 +13,9 @@ import { SequenceRow } from './database/sequence.entity';
 import { NotificationDelivery } from './notifications/notification-delivery.entity';
 import { NotificationSubscription } from './notifications/notification-subscription.entity';
 import { IncidentIndicator } from './sharing/incident-indicator.entity';
+import { StixObjectRecord } from './sharing/stix-object.entity';
+import { TaxiiObject, TaxiiStatus } from './taxii/taxii.entities';
+import { TaxiiFeedIndicator, TaxiiSubscription } from './taxii/taxii-subscription.entities';
 import { Warning } from './warnings/warning.entity';
 import { WarningTarget } from './warnings/warning-target.entity';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './reports/report.entities';
@@ -46,5 +49,10 @@ export const ENTITIES = [
   Warning,
   WarningTarget,
   IncidentIndicator,
+  StixObjectRecord,
+  TaxiiObject,
+  TaxiiStatus,
+  TaxiiSubscription,
+  TaxiiFeedIndicator,
   ServiceProvider,
 ];

@@ -25,6 +25,13 @@ export {
   type TransitionDescription,
   type WorkflowDescription,
 } from './describe';
+export {
+  machineConfigOf,
+  type ActionJson,
+  type MachineConfigJson,
+  type StateConfigJson,
+  type TransitionConfigJson,
+} from './machine-config';
 export { allowedEvents, machineEventTypes, type AllowedEventsOptions } from './allowed-events';
 export { EVENT_PERMISSIONS, permissionFor, maySend, type EventPermission } from './permissions';
 export { allCitations, citedRequirementIds, type Citation } from './citations';

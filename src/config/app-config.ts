@@ -230,6 +230,10 @@ export class AppConfig {
   @IsPositiveDuration('PT30S')
   REPORT_DELIVERY_BACKOFF: string = 'PT30S';
 
+  /** The shortest poll interval a TAXII subscription may ask for (feeds must not be hammered). */
+  @IsPositiveDuration('PT5M')
+  TAXII_MIN_POLL_INTERVAL: string = 'PT5M';
+
   @Transform(toInt)
   @IsInt({ message: 'must be an integer from 1 to 20' })
   @Min(1, { message: 'must be an integer from 1 to 20' })

@@ -73,6 +73,8 @@ export function jsonBody(limitBytes: number, boundsFor: BoundsFor = () => BODY_B
       statusCode,
       error: REASONS[statusCode] ?? 'Bad Request',
       message,
+      // The size limit is a body bound like the others, answered in their shape.
+      ...(type === 'entity.too.large' ? tooLargeParts(message) : {}),
       ...(requestId ? { requestId: String(requestId) } : {}),
     });
   };
@@ -83,4 +85,12 @@ export function jsonBody(limitBytes: number, boundsFor: BoundsFor = () => BODY_B
       const e = err as BodyParserError;
       reply(req, res, e.type, e.status);
     });
+}
+
+/** `code` and `details` of the answer to a body over the size limit, as the other body bounds give them. */
+export function tooLargeParts(message: string): {
+  code: 'too-large';
+  details: Array<{ field: string; messages: string[] }>;
+} {
+  return { code: 'too-large', details: [{ field: 'body', messages: [message] }] };
 }

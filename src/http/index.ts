@@ -1,6 +1,7 @@
 /** The http module's public entry: what other modules may use. */
 export { ErrorBody } from './error-body';
 export { REASONS } from './http-exception.filter';
+export { tooLargeParts } from './body-parsing';
 export { JsonBoundsError, checkJsonBounds, type JsonBounds } from './json-bounds';
 export { IsOmittable } from './optional';
 export { PageQuery } from './pagination';

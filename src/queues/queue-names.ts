@@ -6,6 +6,8 @@ export const QUEUES = {
   notifications: 'notifications',
   /** Delivery of submitted reports to external recipients. */
   deliveries: 'deliveries',
+  /** Polls of external TAXII collections (one job scheduler per subscription). */
+  taxii: 'taxii',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const QUEUE_NAMES: QueueName[] = Object.values(QUEUES);

@@ -3,6 +3,8 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { isIPv4, isIPv6 } from 'node:net';
 import { SHARED_INDICATOR_TYPES, type SharedIndicatorType } from './stix';
 
+export { normaliseIndicatorValue } from './stix';
+
 /** One indicator as typed in by a person (incident indicators, warning indicators). */
 export class IndicatorInputDto {
   @ApiProperty({ enum: SHARED_INDICATOR_TYPES, example: 'ipv4-addr' })
@@ -62,9 +64,4 @@ export function indicatorValueProblem(type: SharedIndicatorType, value: string):
     case 'email-addr':
       return /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/.test(value) ? null : 'value must be an e-mail address';
   }
-}
-
-/** Hashes are compared case-insensitively; domains too. Stored lower-case so duplicates are found. */
-export function normaliseIndicatorValue(type: SharedIndicatorType, value: string): string {
-  return type === 'file-sha256' || type === 'file-md5' || type === 'domain-name' ? value.toLowerCase() : value;
 }

@@ -11,6 +11,7 @@ import { IncidentIndicator } from './incident-indicator.entity';
 import { indicatorValueProblem, normaliseIndicatorValue, type IndicatorInputDto } from './indicator-input';
 import type { IndicatorView, StixExportQuery } from './sharing.dto';
 import { exportIncidentBundle, type StixBundle } from './stix';
+import { StixObjects } from './stix-objects';
 
 const view = (i: IncidentIndicator): IndicatorView => ({
   id: i.id,
@@ -35,6 +36,7 @@ export class SharingService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly organisations: Organisations,
+    private readonly stixObjects: StixObjects,
   ) {}
 
   async record(p: Principal, incidentId: string, dto: IndicatorInputDto): Promise<IndicatorView> {
@@ -90,7 +92,7 @@ export class SharingService {
       const indicators = await em
         .getRepository(IncidentIndicator)
         .find({ where: { incidentId, orgId: p.orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
-      const { bundle, removed } = exportIncidentBundle(
+      const { bundle, removed } = await exportIncidentBundle(
         {
           incident: {
             id: incident.id,
@@ -117,6 +119,7 @@ export class SharingService {
         // The organisation's own naming patterns catch bare host names (trade-app-01) no suffix gives away.
         {
           tlp: q.tlp,
+          registry: this.stixObjects.registry(em, p.orgId),
           ...(desensitise ? { desensitise: { internalHostPatterns: org.internalHostPatterns ?? [] } } : {}),
         },
       );

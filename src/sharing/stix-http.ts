@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
-import { REASONS, type JsonBounds } from '../http';
+import { REASONS, tooLargeParts, type JsonBounds } from '../http';
 import { DEFAULT_STIX_LIMITS, parseUntrustedBundle, StixInputError, type StixBundle, type StixLimits } from './stix';
 
 /** POST /api/v1/warnings/:id/stix, whose JSON body is a bundle and nothing else. */
@@ -68,6 +68,7 @@ export function stixTextBody(limitBytes: number): RequestHandler {
         statusCode,
         error: REASONS[statusCode] ?? 'Bad Request',
         message,
+        ...(e.type === 'entity.too.large' ? tooLargeParts(message) : {}),
         ...(requestId ? { requestId: String(requestId) } : {}),
       });
     });

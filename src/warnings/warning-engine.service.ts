@@ -1,6 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
+import type { EntityManager } from 'typeorm';
 import { EARLY_WARNING_WORKFLOW_ID, latestWorkflow } from '../../workflows';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import type { WarningLevel, WorkflowEffect } from '../../workflows/types';
@@ -30,6 +31,8 @@ export interface WarningSpec {
   operators: OrganisationRecord[];
   /** Recorded in the audit entry when the indicators came (partly) from a STIX bundle. */
   stixImport?: { imported: number; skipped: number };
+  /** More work in the issuing transaction, once the warning row is written (publishing its indicators). */
+  alsoInTransaction?: (em: EntityManager, warning: Warning) => Promise<void>;
 }
 
 export interface WarningEvent {
@@ -117,6 +120,7 @@ export class WarningEngine {
         updatedAt: at,
       });
       await em.getRepository(Warning).insert(warning);
+      await spec.alsoInTransaction?.(em, warning);
       const entry = await this.audit.append(em, {
         actor: p,
         action: 'warning.issued',

@@ -48,6 +48,18 @@ export class CreateWarningDto {
   indicators?: IndicatorInputDto[];
 
   @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Indicators your TAXII subscriptions delivered (ids from GET /api/v1/taxii-subscriptions/{id}/indicators); ' +
+      'one marked TLP:RED or AMBER+STRICT cannot go to a whole sector (400)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true })
+  feedIndicatorIds?: string[];
+
+  @ApiPropertyOptional({
     enum: SECTORS,
     isArray: true,
     description: 'Warn every operator of the sector; a department may name only its own sector',

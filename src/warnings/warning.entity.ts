@@ -1,15 +1,18 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { WarningLevel } from '../../workflows/types';
-import type { SharedIndicatorType } from '../sharing';
+import type { SharedIndicatorType, TlpLevel } from '../sharing';
 
-/** An indicator carried by a warning: typed in by the department or taken from an attached STIX bundle. */
+/** An indicator carried by a warning: typed in by the department, taken from an attached STIX bundle, or
+ *  chosen among those a TAXII subscription delivered (`feed`). */
 export interface WarningIndicator {
   type: SharedIndicatorType;
   value: string;
   description?: string;
-  source: 'manual' | 'stix';
-  /** The STIX indicator it came from (source stix). */
+  source: 'manual' | 'stix' | 'feed';
+  /** The STIX indicator it came from (sources stix and feed). */
   stixId?: string;
+  /** The TLP the source marked it with (sources stix and feed), which its sharing must honour. */
+  tlp?: TlpLevel;
 }
 
 /**

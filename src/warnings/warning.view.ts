@@ -8,8 +8,14 @@ export class WarningIndicatorView {
   @ApiProperty() type!: string;
   @ApiProperty() value!: string;
   @ApiPropertyOptional() description?: string;
-  @ApiProperty({ enum: ['manual', 'stix'] }) source!: string;
+  @ApiProperty({ enum: ['manual', 'stix', 'feed'], description: 'feed: chosen from a TAXII subscription' })
+  source!: string;
   @ApiPropertyOptional() stixId?: string;
+  @ApiPropertyOptional({
+    enum: ['clear', 'green', 'amber', 'amber+strict', 'red'],
+    description: 'TLP of the STIX indicator it came from; red and amber+strict only reach named operators',
+  })
+  tlp?: string;
 }
 
 export class FeedbackView {

@@ -9,6 +9,7 @@ import { AuditModule } from '../audit';
 import { EngineModule } from '../engine';
 import { AppConfig } from '../config';
 import { stixTextBody } from '../sharing';
+import { TaxiiModule } from '../taxii';
 import { WarningEngine } from './warning-engine.service';
 import { WarningClocks } from './warning-clocks';
 import { WarningsController } from './warnings.controller';
@@ -31,6 +32,7 @@ export class WarningsModule implements NestModule {
         ClocksModule,
         EngineModule,
         OutboxModule,
+        TaxiiModule,
         TypeOrmModule.forFeature([Warning, WarningTarget]),
       ],
       controllers: opts.api ? [WarningsController] : [],

@@ -13,9 +13,11 @@ import {
   indicatorValueProblem,
   normaliseIndicatorValue,
   importIndicators,
+  type ImportedIndicator,
   type SkippedIndicator,
   readStixUpload,
 } from '../sharing';
+import { TaxiiPublisher, TaxiiSubscriptions } from '../taxii';
 import { WarningEngine } from './warning-engine.service';
 import { parseWarningEvent } from './warning-event.dto';
 import { CreateWarningDto, type ListWarningsQuery } from './warning.dto';
@@ -36,6 +38,8 @@ import {
 /** Bounds on an explicit feedback window: at least a second (tests use PT3S), at most 90 days. */
 const MIN_WINDOW_MS = 1000;
 const MAX_WINDOW_MS = 90 * 24 * 3600_000;
+
+type ImportResult = ReturnType<typeof importIndicators>;
 
 export interface StixImportReport {
   warningId: string;
@@ -67,6 +71,8 @@ export class WarningsService {
     private readonly audit: AuditService,
     private readonly catalogue: Catalogue,
     private readonly organisations: Organisations,
+    private readonly taxii: TaxiiPublisher,
+    private readonly taxiiFeeds: TaxiiSubscriptions,
   ) {}
 
   async create(p: Principal, body: unknown): Promise<DepartmentWarningView> {
@@ -79,21 +85,15 @@ export class WarningsService {
     const operators = await this.resolveTargets(p, dto);
     const { feedbackWithin, feedbackDueAt } = this.feedbackDue(dto);
     const indicators = this.manualIndicators(dto);
+    await this.feedIndicators(p, dto, indicators);
     let stixImport: DepartmentWarningView['stixImport'];
     if (stix !== undefined) {
       const bundle = readStixUpload(stix, 'stix');
-      const result = importIndicators(bundle, { includeDrill: dto.drill ?? false });
+      const result = honourTlp(importIndicators(bundle, { includeDrill: dto.drill ?? false }), {
+        broadcast: (dto.sectors ?? []).length > 0,
+      });
       const before = indicators.length;
-      mergeIndicators(
-        indicators,
-        result.indicators.map((i) => ({
-          type: i.type,
-          value: i.value,
-          ...(i.description ? { description: i.description } : {}),
-          source: 'stix' as const,
-          stixId: i.stixId,
-        })),
-      );
+      mergeIndicators(indicators, result.indicators.map(fromStix));
       stixImport = { imported: indicators.length - before, skipped: result.skipped };
     }
     const { warning, targets } = await this.engine.issue(p, {
@@ -108,6 +108,9 @@ export class WarningsService {
       drill: dto.drill ?? false,
       operators,
       ...(stixImport ? { stixImport: { imported: stixImport.imported, skipped: stixImport.skipped.length } } : {}),
+      alsoInTransaction: async (em, warning) => {
+        await this.taxii.publishWarning(em, p, warning);
+      },
     });
     const names = new Map(operators.map((o) => [o.id, o.name]));
     return { ...this.departmentView(warning, p.orgName, targets, names), ...(stixImport ? { stixImport } : {}) };
@@ -213,24 +216,18 @@ export class WarningsService {
     return this.tx.run(async (em) => {
       const warning = await em.getRepository(Warning).findOneBy({ id, orgId: p.orgId });
       if (!warning) throw new NotFoundException('Warning not found');
-      const result = importIndicators(bundle, { includeDrill: warning.drill });
+      const result = honourTlp(importIndicators(bundle, { includeDrill: warning.drill }), {
+        broadcast: warning.sectors.length > 0,
+      });
       const indicators = [...warning.indicators];
-      const added = mergeIndicators(
-        indicators,
-        result.indicators.map((i) => ({
-          type: i.type,
-          value: i.value,
-          ...(i.description ? { description: i.description } : {}),
-          source: 'stix' as const,
-          stixId: i.stixId,
-        })),
-      );
+      const added = mergeIndicators(indicators, result.indicators.map(fromStix));
       const updatedAt = nowIso();
       await em.getRepository(Warning).update({ id }, { indicators, updatedAt });
       // The warned operators see the indicators too.
       const targets = await em
         .getRepository(WarningTarget)
         .find({ where: { warningId: id }, select: { operatorOrgId: true } });
+      if (added.length) await this.taxii.publishWarning(em, p, { ...warning, indicators, updatedAt });
       await this.audit.append(em, {
         actor: p,
         action: 'warning.stix-imported',
@@ -320,6 +317,32 @@ export class WarningsService {
     return out;
   }
 
+  /** Adds the chosen TAXII feed indicators; TLP:RED and AMBER+STRICT ones may not go to a whole sector. */
+  private async feedIndicators(p: Principal, dto: CreateWarningDto, into: WarningIndicator[]): Promise<void> {
+    if (!dto.feedIndicatorIds?.length) return;
+    const rows = await this.taxiiFeeds.feedIndicators(p.orgId, dto.feedIndicatorIds, 'feedIndicatorIds');
+    const broadcast = (dto.sectors ?? []).length > 0;
+    rows.forEach((row, n) => {
+      if (broadcast && row.tlp && RESTRICTED_TLP.has(row.tlp))
+        throw badField(
+          'feedIndicatorIds',
+          `feedIndicatorIds[${n}] (${row.type} ${row.value}) is marked TLP:${row.tlp.toUpperCase()} and may not go ` +
+            'to a whole sector; issue a warning to named operators (operatorIds) to share it',
+        );
+    });
+    mergeIndicators(
+      into,
+      rows.map((r) => ({
+        type: r.type as WarningIndicator['type'],
+        value: r.value,
+        ...(r.description ? { description: r.description } : {}),
+        source: 'feed' as const,
+        stixId: r.stixId,
+        ...(r.tlp ? { tlp: r.tlp as NonNullable<WarningIndicator['tlp']> } : {}),
+      })),
+    );
+  }
+
   private async ownWarning(p: Principal, id: string): Promise<Warning> {
     const warning = await this.dataSource.getRepository(Warning).findOneBy({ id, orgId: p.orgId });
     if (!warning) throw new NotFoundException('Warning not found');
@@ -379,6 +402,45 @@ function summary(w: Warning, issuerName: string): WarningSummaryView {
     feedbackDueAt: w.feedbackDueAt,
     issuer: { id: w.orgId, name: issuerName },
     createdAt: w.createdAt,
+  };
+}
+
+/** TLP levels whose holder may not pass them to a whole sector (TLP 2.0: RED, individual recipients only;
+ *  AMBER+STRICT, the recipient organisation only). */
+const RESTRICTED_TLP = new Set<string>(['red', 'amber+strict']);
+
+/**
+ * Honours the TLP of imported indicators: a warning to a whole sector (`sectors`) is a broadcast,
+ * so indicators marked TLP:RED or TLP:AMBER+STRICT are left out of it and reported as skipped; a
+ * warning to named operators (`operatorIds` only) carries them, marked with their TLP.
+ */
+function honourTlp(result: ImportResult, { broadcast }: { broadcast: boolean }): ImportResult {
+  if (!broadcast) return result;
+  const kept: ImportedIndicator[] = [];
+  const skipped = [...result.skipped];
+  for (const i of result.indicators) {
+    if (i.tlp && RESTRICTED_TLP.has(i.tlp)) {
+      skipped.push({
+        id: i.stixId,
+        reason:
+          `${i.type} ${i.value} is marked TLP:${i.tlp.toUpperCase()} and may not go to a whole sector; ` +
+          'issue a warning to named operators (operatorIds) to share it',
+      });
+    } else {
+      kept.push(i);
+    }
+  }
+  return { indicators: kept, skipped };
+}
+
+function fromStix(i: ImportedIndicator): WarningIndicator {
+  return {
+    type: i.type,
+    value: i.value,
+    ...(i.description ? { description: i.description } : {}),
+    source: 'stix',
+    stixId: i.stixId,
+    ...(i.tlp ? { tlp: i.tlp } : {}),
   };
 }
 

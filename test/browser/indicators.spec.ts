@@ -53,12 +53,22 @@ test('an indicator added and the incident exported as STIX with the TLP chosen',
   expect(download.suggestedFilename()).toBe(`${incident.reference}.tlp-green.stix.json`);
   const bundle = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
     type: string;
-    objects: Array<{ type: string; id: string; pattern?: string; object_marking_refs?: string[] }>;
+    objects: Array<{
+      type: string;
+      id: string;
+      pattern?: string;
+      created_by_ref?: string;
+      object_marking_refs?: string[];
+    }>;
   };
   expect(bundle.type).toBe('bundle');
   const indicator = bundle.objects.find((o) => o.type === 'indicator');
   expect(indicator?.pattern).toContain('c2.ransom-gang.example');
-  for (const o of bundle.objects.filter((x) => x.type !== 'marking-definition')) {
+  // Everything about the incident is marked; the extension's definition and its author are public definitions.
+  const extension = bundle.objects.find((o) => o.type === 'extension-definition');
+  expect(extension?.created_by_ref).toMatch(/^identity--/);
+  const definitions = [extension!.id, extension!.created_by_ref];
+  for (const o of bundle.objects.filter((x) => x.type !== 'marking-definition' && !definitions.includes(x.id))) {
     expect(o.object_marking_refs).toEqual([TLP_GREEN]);
   }
   expect(bundle.objects.some((o) => o.id === TLP_GREEN)).toBe(true);

@@ -123,6 +123,41 @@ describe('OpenApiContract', () => {
     ]);
   });
 
+  it('reads a declared media type with parameters (TAXII) and a route with a trailing slash', () => {
+    const taxii = new OpenApiContract({
+      openapi: '3.1.0',
+      paths: {
+        '/taxii2/roots/{id}': {
+          get: {
+            responses: {
+              '200': {
+                content: {
+                  'application/taxii+json;version=2.1': {
+                    schema: { type: 'object', required: ['title'], properties: { title: { type: 'string' } } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+    const check = (url: string, type: string, body: unknown) =>
+      taxii.check({ method: 'GET', url, status: 200, contentType: type, body: Buffer.from(JSON.stringify(body)) });
+    const type = 'application/taxii+json;version=2.1; charset=utf-8';
+    expect(check('/taxii2/roots/a/', type, { title: 't' })).toMatchObject({
+      route: 'GET /taxii2/roots/{id}',
+      problems: [],
+    });
+    expect(check('/taxii2/roots/a/', type, { title: 't' }).validated).toBe(true);
+    expect(check('/taxii2/roots/a', type, { title: 't', extra: 1 }).problems).toEqual([
+      expect.stringContaining('must NOT have additional properties "extra"'),
+    ]);
+    expect(check('/taxii2/roots/a/', 'application/json', { title: 't' }).problems).toEqual([
+      'status 200: content type application/json is not declared (application/taxii+json;version=2.1)',
+    ]);
+  });
+
   describe('a stream of server-sent events', () => {
     const events = new OpenApiContract({
       openapi: '3.1.0',

@@ -86,8 +86,9 @@ export class OpenApiContract {
         const op = item[method] as OperationObject | undefined;
         if (!op) continue;
         const segments = template.split('/');
+        // Express routes without strict routing: a trailing slash reaches the same route (TAXII's URLs end in one).
         const pattern = new RegExp(
-          `^${segments.map((s) => (/^\{[^}]+\}$/.test(s) ? '[^/]+' : escapeRegExp(s))).join('/')}$`,
+          `^${segments.map((s) => (/^\{[^}]+\}$/.test(s) ? '[^/]+' : escapeRegExp(s))).join('/')}/?$`,
         );
         const literals = segments.filter((s) => !s.startsWith('{')).length;
         this.routes.push({ method: method.toUpperCase(), template, pattern, literals, op });
@@ -151,7 +152,9 @@ export class OpenApiContract {
       };
     }
     const mediaType = (res.contentType ?? '').split(';')[0].trim().toLowerCase();
-    const match = types.find((t) => t.toLowerCase() === mediaType) ?? types.find((t) => wildcardMatch(t, mediaType));
+    // Declared types may carry parameters (TAXII's `application/taxii+json;version=2.1`): the type itself must match.
+    const bare = (t: string) => t.split(';')[0].trim().toLowerCase();
+    const match = types.find((t) => bare(t) === mediaType) ?? types.find((t) => wildcardMatch(bare(t), mediaType));
     if (!match) {
       return {
         route: name,
@@ -163,10 +166,10 @@ export class OpenApiContract {
     if (!schema) {
       return { route: name, problems: [`status ${res.status} ${match}: no schema declared`], validated: false };
     }
-    if (match.toLowerCase() === 'text/event-stream') {
+    if (bare(match) === 'text/event-stream') {
       return this.checkEventStream(name, `${name} ${key} ${match}`, res.status, schema, res.body.toString('utf8'));
     }
-    if (!isJson(match)) return { route: name, problems: [], validated: false };
+    if (!isJson(bare(match))) return { route: name, problems: [], validated: false };
     let body: unknown;
     try {
       body = JSON.parse(res.body.toString('utf8'));

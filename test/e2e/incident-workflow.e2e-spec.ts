@@ -1,3 +1,5 @@
+import { createMachine } from 'xstate';
+import { describeWorkflow, earlyWarningMachineV1, incidentMachineV1, incidentMachineV2 } from '../../workflows';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type StepJson, type Tokens } from '../support/incident-driver';
 
@@ -366,5 +368,27 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
     );
     expect(wf.body.transitions.length).toBeGreaterThan(10);
     await svc.http().get('/api/v1/workflows/nope').set(bearer(tokens.viewer.token)).expect(404);
+  });
+
+  it("serves each workflow in XState's own machine-config format, which createMachine loads", async () => {
+    for (const [path, want] of [
+      ['/api/v1/workflows/incident/machine', incidentMachineV2],
+      ['/api/v1/workflows/incident/machine?version=1', incidentMachineV1],
+      ['/api/v1/workflows/early-warning/machine', earlyWarningMachineV1],
+    ] as const) {
+      const res = await svc.http().get(path).set(bearer(tokens.viewer.token)).expect(200);
+      // The body as received, straight into createMachine: the same states and transitions as ours.
+      const loaded = createMachine(res.body);
+      const { version: _a, ...expected } = describeWorkflow(want);
+      const { version: _b, ...got } = describeWorkflow(loaded);
+      expect(got).toEqual(expected);
+      // Targets are absolute state references, as the Stately editor reads them.
+      const targets = JSON.stringify(res.body).match(/"target":\[[^\]]*\]/g) ?? [];
+      expect(targets.length).toBeGreaterThan(5);
+      for (const t of targets) expect(t).toMatch(/^"target":\["#[^"]+"(,"#[^"]+")*\]$/);
+    }
+    await svc.http().get('/api/v1/workflows/nope/machine').set(bearer(tokens.viewer.token)).expect(404);
+    await svc.http().get('/api/v1/workflows/incident/machine?version=9').set(bearer(tokens.viewer.token)).expect(404);
+    await svc.http().get('/api/v1/workflows/incident/machine').expect(401);
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhookSignature } from '../../src/notifications/channels';
+import { readmeSnippet } from '../support/readme-snippet';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type StepJson, type Tokens } from '../support/incident-driver';
 import { waitFor } from '../support/wait';
@@ -283,8 +284,35 @@ describe('reports to authorities, department inbox, onward reporting', () => {
       expect(
         verifyWebhookSignature('wrong-secret-0123456789', ok.headers['x-lianfang-timestamp'] as string, ok.body, sig),
       ).toBe(false);
+      // The README's verification snippet, as a receiver would paste it, on the real delivery.
+      const { verifyLianfangWebhook } = readmeSnippet<{
+        verifyLianfangWebhook: (
+          secret: string,
+          headers: Record<string, unknown>,
+          body: string | Buffer,
+          toleranceSeconds?: number,
+          nowMs?: number,
+        ) => boolean;
+      }>('verify-webhook');
+      expect(verifyLianfangWebhook(SECRET, ok.headers, Buffer.from(ok.body, 'utf8'))).toBe(true);
+      expect(verifyLianfangWebhook(SECRET, ok.headers, ok.body)).toBe(true);
+      expect(verifyLianfangWebhook('wrong-secret-0123456789', ok.headers, ok.body)).toBe(false);
+      expect(verifyLianfangWebhook(SECRET, ok.headers, ok.body.replace('report.submitted', 'report.submittet'))).toBe(
+        false,
+      );
+      const signedAt = Number(ok.headers['x-lianfang-timestamp']) * 1000;
+      expect(verifyLianfangWebhook(SECRET, ok.headers, ok.body, 300, signedAt + 300_000)).toBe(true);
+      expect(verifyLianfangWebhook(SECRET, ok.headers, ok.body, 300, signedAt + 301_000)).toBe(false);
+      expect(verifyLianfangWebhook(SECRET, ok.headers, ok.body, 300, signedAt - 301_000)).toBe(false);
       const body = JSON.parse(ok.body);
       expect(body.event).toBe('report.submitted');
+      // The README's contentDigest recipe reproduces the digest from the document as received.
+      const { reportContentDigest } = readmeSnippet<{ reportContentDigest: (d: unknown) => string }>('content-digest');
+      expect(reportContentDigest(body.data)).toBe(submitted.contentDigest);
+      expect(reportContentDigest(item.body.report)).toBe(submitted.contentDigest);
+      expect(reportContentDigest({ ...body.data, fields: { ...body.data.fields, cause: 'x' } })).not.toBe(
+        submitted.contentDigest,
+      );
       expect(body.data).toMatchObject({
         schema: 'lianfang.report/v1',
         id,

@@ -2,12 +2,22 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { getStixValidator, safeSchemaRegExp, STIX_SCHEMA_BASE, TLP_2_0_MARKING_IDS } from '../../src/sharing/stix';
+import {
+  getStixValidator,
+  LIANFANG_EXTENSION_ID,
+  LIANFANG_IDENTITY_ID,
+  safeSchemaRegExp,
+  STIX_SCHEMA_BASE,
+  TLP_2_0_MARKING_IDS,
+} from '../../src/sharing/stix';
+import { interopProblems, versionConflicts } from '../support/stix-interop';
 import { DataSource } from 'typeorm';
 import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 
 type Tok = Record<string, { token: string; userId: string; orgId: string }>;
+
+const PUBLIC_DEFINITIONS = [...Object.values(TLP_2_0_MARKING_IDS), LIANFANG_EXTENSION_ID, LIANFANG_IDENTITY_ID];
 interface StixObj {
   type: string;
   id: string;
@@ -260,9 +270,11 @@ describe('threat-information sharing: incident indicators, STIX export and impor
     expect(result.ok).toBe(true);
     const check = sharedSchemaValidator();
     expect(bundle.objects.flatMap(check)).toEqual([]);
+    expect(interopProblems(bundle as never)).toEqual([]);
     const marking = bundle.objects.find((o) => o.type === 'marking-definition')!;
     expect(marking.id).toBe(TLP_2_0_MARKING_IDS.amber);
-    for (const o of bundle.objects.filter((x) => x.type !== 'marking-definition'))
+    // Everything about the incident is marked; the extension's definition and its author are public.
+    for (const o of bundle.objects.filter((x) => !PUBLIC_DEFINITIONS.includes(x.id)))
       expect(o.object_marking_refs).toEqual([TLP_2_0_MARKING_IDS.amber]);
 
     const text = JSON.stringify(bundle);
@@ -328,6 +340,51 @@ describe('threat-information sharing: incident indicators, STIX export and impor
     expect((await exportStix('?tlp=green', op.viewer.token)).status).toBe(403);
     expect((await exportStix('?tlp=green', other.commander.token)).status).toBe(404);
     expect((await exportStix('?tlp=green', dept['department-officer'].token)).status).toBe(403);
+  });
+
+  it('versions exports as STIX requires: another TLP or desensitisation never reuses an id and modified', async () => {
+    const shapes = [
+      '?tlp=green',
+      '?tlp=red',
+      '?tlp=green&desensitise=false',
+      '?tlp=red&desensitise=false',
+      '?tlp=green',
+    ];
+    const bundles: Array<{ id: string; objects: StixObj[] }> = [];
+    for (const q of shapes) bundles.push((await exportStix(q).expect(200)).body);
+    expect(versionConflicts(bundles)).toEqual([]);
+    for (const b of bundles) expect(interopProblems(b as never)).toEqual([]);
+    const incidentOf = (b: { objects: StixObj[] }) => b.objects.find((o) => o.type === 'incident')!;
+    expect(new Set(bundles.slice(0, 4).map((b) => incidentOf(b).id)).size).toBe(4);
+    expect(incidentOf(bundles[4])).toEqual(incidentOf(bundles[0]));
+    expect(bundles[4].id).not.toBe(bundles[0].id);
+
+    // The organisation's identity keeps its id and created across exports, and across incidents.
+    const reporter = (b: { objects: StixObj[] }) =>
+      b.objects.find((o) => o.type === 'identity' && o.id !== LIANFANG_IDENTITY_ID)!;
+    const declared = await svc
+      .http()
+      .post('/api/v1/incidents')
+      .set(bearer(op.commander.token))
+      .send(incidentInput({ title: 'Second incident' }))
+      .expect(201);
+    const other = (await exportStix('?tlp=red&desensitise=false', op.liaison.token, declared.body.id).expect(200)).body;
+    expect(reporter(other)).toEqual(reporter(bundles[3]));
+
+    // A change to the incident is a newer version of the same object; its indicators stay as they were.
+    await svc
+      .http()
+      .post(`/api/v1/incidents/${incidentId}/events`)
+      .set(bearer(op.commander.token))
+      .send({ type: 'REGRADE', grade: 'III', reason: 'Contained to one site' })
+      .expect(200);
+    const later = (await exportStix('?tlp=green').expect(200)).body;
+    expect(incidentOf(later).id).toBe(incidentOf(bundles[0]).id);
+    expect(String(incidentOf(later).modified) > String(incidentOf(bundles[0]).modified)).toBe(true);
+    expect(later.objects.filter((o: StixObj) => o.type === 'indicator')).toEqual(
+      bundles[0].objects.filter((o) => o.type === 'indicator'),
+    );
+    expect(versionConflicts([...bundles, other, later])).toEqual([]);
   });
 
   describe('import into a warning', () => {
@@ -431,6 +488,105 @@ describe('threat-information sharing: incident indicators, STIX export and impor
       expect(timeline.body.items.map((i: { id: string }) => i.id)).toContain(warningId);
     });
 
+    it('keeps the newest version, normalises, de-duplicates, skips expired and revoked, honours TLP:RED', async () => {
+      const red = TLP_2_0_MARKING_IDS.red;
+      const ind = (n: number, pattern: string, extra: Record<string, unknown> = {}) => ({
+        type: 'indicator',
+        spec_version: '2.1',
+        id: `indicator--2d6f0a4b-2c3e-4f5a-8b6c-7d8e9f0a1b${String(n).padStart(2, '0')}`,
+        created: '2026-02-01T00:00:00.000Z',
+        modified: '2026-02-01T00:00:00.000Z',
+        pattern,
+        pattern_type: 'stix',
+        valid_from: '2026-02-01T00:00:00Z',
+        ...extra,
+      });
+      const bundle = {
+        type: 'bundle',
+        id: 'bundle--0f8d0c9e-8a7c-4a41-9d6e-7b1f3d2c5a21',
+        objects: [
+          ind(1, "[domain-name:value = 'old.example']"),
+          ind(1, "[domain-name:value = 'New.Example.']", { modified: '2026-02-02T00:00:00.000Z' }),
+          ind(2, "[domain-name:value = 'new.example' OR file:hashes.MD5 = 'ABCDEFABCDEFABCDEFABCDEFABCDEFAB']"),
+          ind(3, "[ipv4-addr:value = '198.51.100.31']", { valid_until: '2026-03-01T00:00:00Z' }),
+          ind(4, "[ipv4-addr:value = '198.51.100.32']", { revoked: true }),
+          ind(5, "[ipv4-addr:value ISSUBSET '198.51.100.0/28']", { object_marking_refs: [red] }),
+        ],
+      };
+      const create = (extra: Record<string, unknown>) =>
+        svc
+          .http()
+          .post('/api/v1/warnings')
+          .set(bearer(dept['department-officer'].token))
+          .send({
+            title: 'Feed indicators',
+            level: 'blue',
+            threatDescription: 'From a CERT feed.',
+            stix: bundle,
+            ...extra,
+          });
+
+      // To the whole sector: the TLP:RED block is not broadcast.
+      const sector = await create({ sectors: ['energy'] }).expect(201);
+      expect(sector.body.indicators.map((i: { value: string }) => i.value)).toEqual([
+        'new.example',
+        'abcdefabcdefabcdefabcdefabcdefab',
+      ]);
+      expect(
+        sector.body.stixImport.skipped.map((s: { id: string; reason: string }) => [s.id.slice(-2), s.reason]),
+      ).toEqual([
+        ['03', 'indicator expired (valid_until 2026-03-01T00:00:00Z)'],
+        ['04', 'indicator is revoked'],
+        [
+          '05',
+          'ipv4-addr 198.51.100.0/28 is marked TLP:RED and may not go to a whole sector; ' +
+            'issue a warning to named operators (operatorIds) to share it',
+        ],
+      ]);
+      // To a named operator: it is carried, with its TLP.
+      const named = await create({ operatorIds: [op.commander.orgId] }).expect(201);
+      expect(named.body.indicators).toContainEqual(
+        expect.objectContaining({ type: 'ipv4-addr', value: '198.51.100.0/28', tlp: 'red', source: 'stix' }),
+      );
+      const seen = await svc
+        .http()
+        .get(`/api/v1/warnings/${named.body.id}`)
+        .set(bearer(op.commander.token))
+        .expect(200);
+      expect(seen.body.indicators).toContainEqual(expect.objectContaining({ value: '198.51.100.0/28', tlp: 'red' }));
+    });
+
+    it('refuses a pattern the STIX grammar rejects, naming where', async () => {
+      const res = await stixPost({
+        type: 'bundle',
+        id: 'bundle--0f8d0c9e-8a7c-4a41-9d6e-7b1f3d2c5a22',
+        objects: [
+          {
+            type: 'indicator',
+            spec_version: '2.1',
+            id: 'indicator--3d6f0a4b-2c3e-4f5a-8b6c-7d8e9f0a1b2c',
+            created: '2026-02-01T00:00:00.000Z',
+            modified: '2026-02-01T00:00:00.000Z',
+            pattern: "[ipv4-addr:value = '198.51.100.1' or ipv4-addr:value = '198.51.100.2']",
+            pattern_type: 'stix',
+            valid_from: '2026-02-01T00:00:00Z',
+          },
+        ],
+      });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({
+        code: 'schema',
+        details: [
+          {
+            field: 'body/objects/0/pattern',
+            messages: [
+              '/objects/0/pattern not a valid STIX pattern: expected "]" (or OR, AND), found "or" (at character 34)',
+            ],
+          },
+        ],
+      });
+    });
+
     it('rejects invalid and hostile STIX with a clear 4xx, and keeps answering', async () => {
       const manyObjects = {
         type: 'bundle',
@@ -520,7 +676,18 @@ describe('threat-information sharing: incident indicators, STIX export and impor
         expect(res.body.statusCode).toBe(status);
         expect(typeof res.body.message).toBe('string');
       }
-      // The STIX parser's own verdicts carry its code.
+      // The STIX parser's own verdicts carry its code, and so does the body size limit.
+      expect(
+        (
+          await stixPost(
+            `{"type":"bundle","id":"x","objects":[],"pad":"${'y'.repeat(3 * 1024 * 1024)}"}`,
+            'application/stix+json',
+          )
+        ).body,
+      ).toMatchObject({ code: 'too-large', details: [{ field: 'body' }] });
+      expect(
+        (await stixPost(`{"type":"bundle","id":"x","objects":[],"pad":"${'y'.repeat(3 * 1024 * 1024)}"}`)).body,
+      ).toMatchObject({ statusCode: 413, code: 'too-large', details: [{ field: 'body' }] });
       expect((await stixPost(manyObjects)).body).toMatchObject({
         code: 'too-many-objects',
         details: [{ field: 'body/objects' }],

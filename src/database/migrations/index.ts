@@ -13,6 +13,8 @@ import type { SecretBox } from '../../common';
 import { TokenHandles1764000001400 } from './1764000001400-token-handles';
 import { Enrolment1764000001401 } from './1764000001401-enrolment';
 import { SignIn1764100000000 } from './1764100000000-sign-in';
+import { StixObjects1764400000000 } from './1764400000000-stix-objects';
+import { Taxii1764400000001 } from './1764400000001-taxii';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -30,6 +32,8 @@ export const MIGRATIONS = [
   TokenHandles1764000001400,
   Enrolment1764000001401,
   SignIn1764100000000,
+  StixObjects1764400000000,
+  Taxii1764400000001,
 ];
 
 /**

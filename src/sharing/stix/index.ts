@@ -9,3 +9,7 @@ export * from './stix-limits';
 export * from './desensitise';
 export * from './stix-export';
 export * from './stix-import';
+export * from './normalise';
+export * from './lianfang-extension';
+export * from './versions';
+export * from './pattern-grammar';

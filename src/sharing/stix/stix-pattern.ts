@@ -1,3 +1,10 @@
+import {
+  type ComparisonExpression,
+  type ObjectPath,
+  type ObservationExpression,
+  hashAlgorithmKey,
+  parseStixPattern,
+} from './pattern-grammar';
 import type { SharedIndicatorType } from './stix-types';
 
 /** STIX patterning string literal: single quotes, with backslash and quote escaped by a backslash. */
@@ -15,9 +22,16 @@ const OBJECT_PATHS: Readonly<Record<SharedIndicatorType, string>> = {
   'file-md5': 'file:hashes.MD5',
 };
 
-/** `[ipv4-addr:value = '198.51.100.7']`, `[file:hashes.'SHA-256' = '…']`, … */
+const isAddress = (type: SharedIndicatorType): boolean => type === 'ipv4-addr' || type === 'ipv6-addr';
+
+/**
+ * `[ipv4-addr:value = '198.51.100.7']`, `[file:hashes.'SHA-256' = '…']`, … A CIDR block is a set of
+ * addresses: `[ipv4-addr:value ISSUBSET '198.51.100.0/24']` matches every address inside it, where
+ * `=` would match only an observation whose value is that very block.
+ */
 export function buildPattern(type: SharedIndicatorType, value: string): string {
-  return `[${OBJECT_PATHS[type]} = ${escapePatternString(value)}]`;
+  const operator = isAddress(type) && value.includes('/') ? 'ISSUBSET' : '=';
+  return `[${OBJECT_PATHS[type]} ${operator} ${escapePatternString(value)}]`;
 }
 
 export interface PatternComparison {
@@ -25,159 +39,99 @@ export interface PatternComparison {
   value: string;
 }
 
-export type PatternParseResult = { ok: true; comparisons: PatternComparison[] } | { ok: false; reason: string };
-
-type Token =
-  | { kind: 'lbracket' | 'rbracket' | 'eq'; at: number }
-  | { kind: 'word'; text: string; at: number }
-  | { kind: 'string'; text: string; at: number };
+export type PatternParseResult =
+  | { ok: true; comparisons: PatternComparison[] }
+  /** `invalid`: the STIX grammar rejects the pattern; otherwise it is valid but not one we can take. */
+  | { ok: false; invalid: boolean; reason: string };
 
 /**
- * Reads the subset of STIX patterning we exchange: one or more comparisons `<object path> = '<string>'`
- * over the supported object paths, joined by OR, inside one observation `[...]` or across observations
- * `[...] OR [...]`. Anything else (AND, FOLLOWEDBY, qualifiers, other operators, other paths) is reported
- * as unsupported rather than approximated: importing half of an AND would widen the indicator.
+ * Reads the indicators out of a STIX pattern, when it says "any of these values": comparisons
+ * `<path> = '<string>'` on the supported object paths (and `ISSUBSET '<CIDR>'` on addresses), joined
+ * by OR inside one observation `[…]` or across observations, without qualifiers. Anything else that
+ * the grammar accepts (AND, FOLLOWEDBY, NOT, qualifiers, other operators or paths) is reported as
+ * unsupported rather than approximated: importing half of an AND would widen the indicator.
+ * A pattern the grammar rejects is reported as invalid.
  */
-export function parseSimplePattern(pattern: string): PatternParseResult {
-  const tokens = tokenize(pattern);
-  if (!Array.isArray(tokens)) return { ok: false, reason: tokens.reason };
-
-  const comparisons: PatternComparison[] = [];
-  let i = 0;
-  const peek = (): Token | undefined => tokens[i];
-  const isWord = (t: Token | undefined, w: string): boolean => t?.kind === 'word' && t.text.toUpperCase() === w;
-
-  for (;;) {
-    if (peek()?.kind !== 'lbracket') return { ok: false, reason: 'expected "[" to open an observation expression' };
-    i++;
-    for (;;) {
-      const path = peek();
-      if (path?.kind !== 'word') return { ok: false, reason: 'expected an object path such as ipv4-addr:value' };
-      i++;
-      const type = typeForPath(path.text);
-      const op = peek();
-      if (op?.kind !== 'eq') {
-        const opText = op?.kind === 'word' ? op.text : (op?.kind ?? 'end of pattern');
-        return { ok: false, reason: `unsupported comparison operator "${opText}" (only "=" is supported)` };
-      }
-      i++;
-      const literal = peek();
-      if (literal?.kind !== 'string') return { ok: false, reason: 'expected a quoted string after "="' };
-      i++;
-      if (!type) return { ok: false, reason: `unsupported object path "${path.text}"` };
-      comparisons.push({ type, value: literal.text });
-      if (isWord(peek(), 'OR')) {
-        i++;
-        continue;
-      }
-      if (peek()?.kind === 'rbracket') {
-        i++;
-        break;
-      }
-      const next = peek();
-      return {
-        ok: false,
-        reason:
-          next?.kind === 'word' ? `unsupported keyword "${next.text}" inside an observation` : 'expected "]" or OR',
-      };
-    }
-    if (i === tokens.length) return { ok: true, comparisons };
-    if (isWord(peek(), 'OR')) {
-      i++;
-      continue;
-    }
-    const next = peek();
+export function indicatorsInPattern(pattern: string): PatternParseResult {
+  const parsed = parseStixPattern(pattern);
+  if (!parsed.ok)
     return {
       ok: false,
-      reason:
-        next?.kind === 'word'
-          ? `unsupported keyword or qualifier "${next.text}" between observations`
-          : 'unexpected token after "]"',
+      invalid: true,
+      reason: `not a valid STIX pattern: ${parsed.error} (at character ${parsed.at})`,
     };
+  const comparisons: PatternComparison[] = [];
+  const unsupported = (reason: string): PatternParseResult => ({ ok: false, invalid: false, reason });
+
+  const observations: ObservationExpression[] = [parsed.expression];
+  const observed: ComparisonExpression[] = [];
+  while (observations.length) {
+    const node = observations.pop()!;
+    if ('operands' in node) {
+      if (node.type !== 'or')
+        return unsupported(`unsupported ${node.type === 'and' ? 'AND' : 'FOLLOWEDBY'} between observations`);
+      // A stack popped in source order: operands pushed last-first.
+      for (let k = node.operands.length - 1; k >= 0; k--) observations.push(node.operands[k]);
+    } else if (node.qualifiers.length) return unsupported(`unsupported qualifier ${node.qualifiers[0].kind}`);
+    else if (node.type === 'group') observations.push(node.expression);
+    else observed.push(node.comparison);
   }
+  const tests = observed.reverse();
+  while (tests.length) {
+    const node = tests.pop()!;
+    if ('operands' in node) {
+      if (node.type === 'and') return unsupported('unsupported AND inside an observation');
+      for (let k = node.operands.length - 1; k >= 0; k--) tests.push(node.operands[k]);
+      continue;
+    }
+    if (node.type === 'exists') return unsupported('unsupported EXISTS');
+    if (node.negated) return unsupported('unsupported NOT');
+    const type = typeForPath(node.path);
+    const where = pathText(node.path);
+    if (!type) return unsupported(`unsupported object path "${where}"`);
+    const literal = node.value;
+    const subset = node.operator === 'ISSUBSET' && isAddress(type);
+    if (node.operator !== '=' && !subset)
+      return unsupported(`unsupported comparison operator "${node.operator}" on ${where}`);
+    if (Array.isArray(literal) || literal.kind !== 'string')
+      return unsupported(`${where} is compared with a ${Array.isArray(literal) ? 'set' : literal.kind}, not a string`);
+    if (subset && !literal.value.includes('/'))
+      return unsupported(`ISSUBSET on ${where} needs a CIDR block, not ${JSON.stringify(literal.value)}`);
+    comparisons.push({ type, value: literal.value });
+  }
+  return { ok: true, comparisons };
 }
 
-function typeForPath(path: string): SharedIndicatorType | undefined {
-  switch (path.toLowerCase()) {
-    case 'ipv4-addr:value':
-      return 'ipv4-addr';
-    case 'ipv6-addr:value':
-      return 'ipv6-addr';
-    case 'domain-name:value':
-      return 'domain-name';
-    case 'url:value':
-      return 'url';
-    case 'email-addr:value':
-      return 'email-addr';
+function pathText(path: ObjectPath): string {
+  let text = `${path.objectType}:`;
+  path.steps.forEach((step, i) => {
+    if (step.kind === 'index') text += `[${step.index}]`;
+    else {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(step.name) ? step.name : `'${step.name}'`;
+      text += i === 0 ? name : `.${name}`;
+    }
+  });
+  return text;
+}
+
+function typeForPath(path: ObjectPath): SharedIndicatorType | undefined {
+  const [first, second, ...rest] = path.steps;
+  if (first?.kind !== 'key') return undefined;
+  if (second === undefined && first.name === 'value') {
+    switch (path.objectType) {
+      case 'ipv4-addr':
+      case 'ipv6-addr':
+      case 'domain-name':
+      case 'url':
+      case 'email-addr':
+        return path.objectType;
+    }
+    return undefined;
   }
-  const hash = /^file:hashes\.(?:'([^']*)'|([A-Za-z0-9-]+))$/i.exec(path);
-  if (!hash) return undefined;
-  const algorithm = (hash[1] ?? hash[2]).replace(/-/g, '').toUpperCase();
+  if (path.objectType !== 'file' || first.name !== 'hashes' || second?.kind !== 'key' || rest.length) return undefined;
+  // Algorithm names are compared as the OASIS validator does (SHA-256, sha256 and SHA256 alike).
+  const algorithm = hashAlgorithmKey(second.name);
   if (algorithm === 'SHA256') return 'file-sha256';
   if (algorithm === 'MD5') return 'file-md5';
   return undefined;
-}
-
-/** Linear single pass; an object path is one word (it may contain a quoted component such as 'SHA-256'). */
-function tokenize(pattern: string): Token[] | { reason: string } {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < pattern.length) {
-    const c = pattern[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      i++;
-    } else if (c === '[' || c === ']') {
-      tokens.push({ kind: c === '[' ? 'lbracket' : 'rbracket', at: i });
-      i++;
-    } else if (c === '=') {
-      tokens.push({ kind: 'eq', at: i });
-      i++;
-    } else if (c === "'") {
-      const start = i;
-      let text = '';
-      i++;
-      for (;;) {
-        if (i >= pattern.length) return { reason: `unterminated string starting at character ${start}` };
-        const d = pattern[i];
-        if (d === '\\') {
-          const e = pattern[i + 1];
-          if (e !== '\\' && e !== "'") return { reason: `invalid escape "\\${e ?? ''}" at character ${i}` };
-          text += e;
-          i += 2;
-        } else if (d === "'") {
-          i++;
-          break;
-        } else {
-          text += d;
-          i++;
-        }
-      }
-      tokens.push({ kind: 'string', text, at: start });
-    } else {
-      const start = i;
-      while (i < pattern.length) {
-        const d = pattern[i];
-        if (d === "'" && pattern[i - 1] === '.') {
-          // quoted path component such as hashes.'SHA-256'
-          const close = pattern.indexOf("'", i + 1);
-          if (close < 0) return { reason: `unterminated quoted path component at character ${i}` };
-          i = close + 1;
-          continue;
-        }
-        if (" \t\r\n[]='".includes(d) || d === '!' || d === '<' || d === '>') break;
-        i++;
-      }
-      if (i === start) {
-        // an operator character we do not support (!=, <, >, …): make it a word so the parser names it
-        let j = i;
-        while (j < pattern.length && '!<>'.includes(pattern[j])) j++;
-        if (pattern[j] === '=') j++;
-        tokens.push({ kind: 'word', text: pattern.slice(i, Math.max(j, i + 1)), at: i });
-        i = Math.max(j, i + 1);
-      } else {
-        tokens.push({ kind: 'word', text: pattern.slice(start, i), at: start });
-      }
-    }
-  }
-  return tokens;
 }

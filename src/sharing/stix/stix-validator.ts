@@ -5,6 +5,9 @@ import addFormats from 'ajv-formats';
 import { STIX_SCHEMA_FILES } from './schemas';
 import { isPlainObject } from './stix-types';
 import { KNOWN_TLP_MARKING_IDS } from './tlp';
+import { parseStixPattern } from './pattern-grammar';
+import { canonicalJson } from '../../common';
+import { createHash } from 'node:crypto';
 
 export interface StixValidationError {
   /** JSON Pointer into the bundle, e.g. `/objects/3/modified`. */
@@ -154,24 +157,46 @@ function describe(e: ErrorObject): string {
   return `${e.message ?? 'is invalid'}${where}`;
 }
 
-/** Rules from the STIX 2.1 specification that JSON Schema cannot state, plus our stricter reference rule. */
+/** Rules from the STIX 2.1 specification that JSON Schema cannot state (versions, id prefixes, the pattern
+ *  grammar, modified after created), plus our stricter reference rule. */
 export function customRuleErrors(objects: unknown[], options: StixValidateOptions = {}): StixValidationError[] {
   const errors: StixValidationError[] = [];
   const ids = new Map<string, number>();
 
+  // Several versions of one object may travel together (STIX 2.1 section 3.6), each with its own `modified`;
+  // one version (same id and `modified`) with two contents is a contradiction.
+  const versions = new Map<string, { index: number; digest: string }>();
   objects.forEach((object, index) => {
     if (!isPlainObject(object)) return;
     const { id, type } = object;
     if (typeof id !== 'string') return;
-    const seen = ids.get(id);
-    if (seen !== undefined) {
-      errors.push({ path: `/objects/${index}/id`, message: `duplicate id ${id} (first at /objects/${seen})` });
-    } else {
-      ids.set(id, index);
+    if (!ids.has(id)) ids.set(id, index);
+    const version = `${id}\u0000${typeof object.modified === 'string' ? object.modified : ''}`;
+    const digest = canonicalDigest(object, index);
+    const seen = versions.get(version);
+    if (seen === undefined) {
+      versions.set(version, { index, digest });
+    } else if (seen.digest !== digest) {
+      errors.push({
+        path: `/objects/${index}/id`,
+        message:
+          typeof object.modified === 'string'
+            ? `id ${id} with modified ${object.modified} also at /objects/${seen.index} with other content`
+            : `duplicate id ${id} with other content (first at /objects/${seen.index})`,
+      });
     }
     const shape = ID_SHAPE.exec(id);
     if (typeof type === 'string' && (!shape || shape[1] !== type)) {
       errors.push({ path: `/objects/${index}/id`, message: `id prefix does not match type "${type}"` });
+    }
+    if (type === 'indicator' && object.pattern_type === 'stix' && typeof object.pattern === 'string') {
+      const parsed = parseStixPattern(object.pattern);
+      if (!parsed.ok) {
+        errors.push({
+          path: `/objects/${index}/pattern`,
+          message: `not a valid STIX pattern: ${parsed.error} (at character ${parsed.at})`,
+        });
+      }
     }
   });
 
@@ -197,6 +222,14 @@ export function customRuleErrors(objects: unknown[], options: StixValidateOption
     }
   });
   return errors;
+}
+
+function canonicalDigest(object: Record<string, unknown>, index: number): string {
+  try {
+    return createHash('sha256').update(canonicalJson(object)).digest('hex');
+  } catch {
+    return `unreadable:${index}`; // equal to no other: a second copy is reported as a conflict
+  }
 }
 
 /** Normalises the fractional seconds so plain string comparison orders timestamps correctly. */

@@ -1,6 +1,6 @@
 import { hostPatternProblem, matchesHostPattern, MAX_HOST_PATTERN_LENGTH } from '../../../src/accounts/host-patterns';
-import { desensitiseExportInput, exportIncidentBundle } from '../../../src/sharing/stix';
-import { sampleInput } from '../sharing/fixtures';
+import { desensitiseExportInput } from '../../../src/sharing/stix';
+import { exportSample, sampleInput } from '../sharing/fixtures';
 
 describe('internal host naming patterns', () => {
   it.each([
@@ -51,7 +51,7 @@ describe('internal host naming patterns', () => {
 
   it(
     "desensitisation replaces bare host names matching the organisation's " + 'patterns, and drops indicators on them',
-    () => {
+    async () => {
       const input = sampleInput({
         title: 'Ransomware on trade-app-01',
         description:
@@ -63,9 +63,9 @@ describe('internal host naming patterns', () => {
         { type: 'url', value: 'https://dc09/share/x' },
       );
       // Without the patterns the bare names pass (the finding).
-      const plain = JSON.stringify(exportIncidentBundle(input, { tlp: 'green', desensitise: true }).bundle);
+      const plain = JSON.stringify((await exportSample(input, { tlp: 'green', desensitise: true })).bundle);
       expect(plain).toContain('trade-app-01');
-      const { bundle, removed } = exportIncidentBundle(input, {
+      const { bundle, removed } = await exportSample(input, {
         tlp: 'green',
         desensitise: { internalHostPatterns: ['trade-app-*', 'dc##'] },
       });

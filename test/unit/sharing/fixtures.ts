@@ -1,4 +1,18 @@
-import type { IncidentExportInput } from '../../../src/sharing/stix';
+import {
+  exportIncidentBundle,
+  MemoryStixRegistry,
+  type ExportOptions,
+  type ExportResult,
+  type IncidentExportInput,
+} from '../../../src/sharing/stix';
+
+/** An export with a registry of its own (fresh ids), unless one is given. */
+export function exportSample(
+  input: IncidentExportInput,
+  options: Omit<ExportOptions, 'registry'> & { registry?: ExportOptions['registry'] },
+): Promise<ExportResult> {
+  return exportIncidentBundle(input, { registry: new MemoryStixRegistry(), ...options });
+}
 
 /** Public indicator values come from documentation ranges (RFC 5737 / 3849, example.* domains). */
 export const PUBLIC_INDICATORS: IncidentExportInput['indicators'] = [

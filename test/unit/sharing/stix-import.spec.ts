@@ -1,11 +1,11 @@
 import {
   TLP_1_0_MARKING_IDS,
-  exportIncidentBundle,
+  TLP_2_0_MARKING_IDS,
   importIndicators,
   parseUntrustedBundle,
   type StixObject,
 } from '../../../src/sharing/stix';
-import { PUBLIC_INDICATORS, sampleInput } from './fixtures';
+import { exportSample, PUBLIC_INDICATORS, sampleInput } from './fixtures';
 
 function indicator(id: string, pattern: string, extra: Record<string, unknown> = {}): StixObject {
   return {
@@ -29,8 +29,8 @@ const ID = (n: number): string =>
 describe('importIndicators', () => {
   it.each([true, false])(
     'round-trips the public indicators through export, text and parsing (desensitise: %s)',
-    (desensitise) => {
-      const { bundle } = exportIncidentBundle(sampleInput(), { tlp: 'green', desensitise: desensitise || undefined });
+    async (desensitise) => {
+      const { bundle } = await exportSample(sampleInput(), { tlp: 'green', desensitise: desensitise || undefined });
       const parsed = parseUntrustedBundle(JSON.stringify(bundle));
       const { indicators, skipped } = importIndicators(parsed);
       expect(skipped).toEqual([]);
@@ -75,7 +75,7 @@ describe('importIndicators', () => {
       ['ipv4-addr', '198.51.100.1', '2222', 'clear'],
       ['ipv4-addr', '198.51.100.2', '2222', 'clear'],
       ['domain-name', 'bad.example', '2222', 'clear'],
-      ['file-md5', '0123456789ABCDEF0123456789ABCDEF', '3333', undefined],
+      ['file-md5', '0123456789abcdef0123456789abcdef', '3333', undefined],
       ['file-sha256', 'b'.repeat(64), '3333', undefined],
     ]);
   });
@@ -86,16 +86,17 @@ describe('importIndicators', () => {
     ["[ipv4-addr:value = '198.51.100.1'] WITHIN 300 SECONDS", /WITHIN/],
     ["[ipv4-addr:value != '198.51.100.1']", /operator "!="/],
     ["[domain-name:value LIKE '%.example']", /operator "LIKE"/],
-    ["[ipv4-addr:value ISSUBSET '198.51.100.0/24']", /ISSUBSET/],
+    ["[ipv4-addr:value ISSUBSET '198.51.100.1']", /needs a CIDR block/],
     ["[network-traffic:dst_port = '443']", /unsupported object path "network-traffic:dst_port"/],
-    ["[file:hashes.'SHA-1' = 'abc']", /unsupported object path/],
-    ["[ipv4-addr:value = '198.51.100.1'", /expected "\]"/],
-    ["[ipv4-addr:value = '198.51.100.1]", /unterminated string/],
-    ['[ipv4-addr:value = 198]', /quoted string/],
+    ["[file:hashes.'SHA-1' = '0123456789012345678901234567890123456789']", /unsupported object path/],
+    ["[ipv4-addr:value = '198.51.100.1'", /not a valid STIX pattern/],
+    ["[ipv4-addr:value = '198.51.100.1]", /not a valid STIX pattern/],
+    ["[ipv4-addr:value = '198.51.100.1' or ipv4-addr:value = '198.51.100.2']", /not a valid STIX pattern.*"or"/],
+    ['[ipv4-addr:value = 198]', /compared with a int/],
     ["[ipv4-addr:value = '999.1.1.1']", /not a valid ipv4-addr/],
-    ["[file:hashes.MD5 = 'abc']", /not a valid file-md5/],
+    ["[file:hashes.MD5 = 'abc']", /not a valid STIX pattern: 'abc' is not a valid MD5 hash/],
     ["[url:value = 'not a url']", /not a valid url/],
-    ['', /expected "\["/],
+    ['', /not a valid STIX pattern/],
   ])('skips %s with a reason', (pattern, reason) => {
     const bundle = { type: 'bundle', id: `bundle--${ID(1)}`, objects: [indicator(ID(4), pattern)] };
     const { indicators, skipped } = importIndicators(bundle);
@@ -105,8 +106,75 @@ describe('importIndicators', () => {
     expect(skipped[0].reason).toMatch(reason);
   });
 
-  it('skips non-STIX pattern types, revoked indicators and drill indicators (unless asked)', () => {
-    const drill = exportIncidentBundle(sampleInput({ drill: true }), { tlp: 'green', desensitise: true }).bundle;
+  it('takes the newest of several versions of one indicator', () => {
+    const older = indicator(ID(7), "[ipv4-addr:value = '198.51.100.70']", { modified: '2026-03-01T08:00:00.000Z' });
+    const newest = indicator(ID(7), "[ipv4-addr:value = '198.51.100.71']", { modified: '2026-03-02T08:00:00.500Z' });
+    const middle = indicator(ID(7), "[ipv4-addr:value = '198.51.100.72']", { modified: '2026-03-02T08:00:00.250Z' });
+    const bundle = { type: 'bundle', id: `bundle--${ID(1)}`, objects: [older, newest, middle] };
+    expect(parseUntrustedBundle(bundle)).toBe(bundle); // a valid bundle, duplicate id and all
+    expect(importIndicators(bundle)).toEqual({
+      indicators: [
+        expect.objectContaining({ type: 'ipv4-addr', value: '198.51.100.71', stixId: `indicator--${ID(7)}` }),
+      ],
+      skipped: [],
+    });
+    // The newest version revoked: the indicator is withdrawn, whatever older versions said.
+    const revoked = { ...newest, modified: '2026-03-03T00:00:00.000Z', revoked: true };
+    expect(importIndicators({ ...bundle, objects: [older, revoked, newest] }).skipped).toEqual([
+      expect.objectContaining({ id: `indicator--${ID(7)}`, reason: 'indicator is revoked' }),
+    ]);
+  });
+
+  it('normalises values before de-duplicating them, and keeps the TLP of each', () => {
+    const bundle = {
+      type: 'bundle',
+      id: `bundle--${ID(1)}`,
+      objects: [
+        indicator(
+          ID(2),
+          "[domain-name:value = 'Evil.Example.' OR domain-name:value = 'evil.example' OR file:hashes.'SHA-256' = '" +
+            'AB'.repeat(32) +
+            "']",
+          { object_marking_refs: [TLP_2_0_MARKING_IDS.red] },
+        ),
+        indicator(
+          ID(3),
+          "[file:hashes.'sha256' = '" +
+            'ab'.repeat(32) +
+            "' OR email-addr:value = 'Boss@Evil.Example' OR ipv6-addr:value = '2001:DB8:0:0::1']",
+        ),
+      ],
+    };
+    expect(importIndicators(bundle).indicators.map((i) => [i.type, i.value, i.tlp])).toEqual([
+      ['domain-name', 'evil.example', 'red'],
+      ['file-sha256', 'ab'.repeat(32), 'red'],
+      ['email-addr', 'Boss@evil.example', undefined],
+      ['ipv6-addr', '2001:db8::1', undefined],
+    ]);
+  });
+
+  it('skips expired indicators', () => {
+    const bundle = {
+      type: 'bundle',
+      id: `bundle--${ID(1)}`,
+      objects: [
+        indicator(ID(2), "[ipv4-addr:value = '198.51.100.1']", { valid_until: '2026-04-01T00:00:00Z' }),
+        indicator(ID(3), "[ipv4-addr:value = '198.51.100.2']", { valid_until: '2026-06-01T00:00:00.000Z' }),
+      ],
+    };
+    const result = importIndicators(bundle, { now: new Date('2026-05-01T00:00:00.000Z') });
+    expect(result.indicators.map((i) => i.value)).toEqual(['198.51.100.2']);
+    expect(result.skipped).toEqual([
+      {
+        id: `indicator--${ID(2)}`,
+        pattern: "[ipv4-addr:value = '198.51.100.1']",
+        reason: 'indicator expired (valid_until 2026-04-01T00:00:00Z)',
+      },
+    ]);
+  });
+
+  it('skips non-STIX pattern types, revoked indicators and drill indicators (unless asked)', async () => {
+    const drill = (await exportSample(sampleInput({ drill: true }), { tlp: 'green', desensitise: true })).bundle;
     expect(importIndicators(drill).indicators).toEqual([]);
     expect(importIndicators(drill).skipped.every((s) => s.reason === 'indicator comes from a drill')).toBe(true);
     expect(importIndicators(drill, { includeDrill: true }).indicators).toHaveLength(PUBLIC_INDICATORS.length);
@@ -125,9 +193,9 @@ describe('importIndicators', () => {
     ]);
   });
 
-  it('reads escaped quotes and backslashes back exactly', () => {
+  it('reads escaped quotes and backslashes back exactly', async () => {
     const value = "http://evil.example/a\\b'c''d\\\\";
-    const { bundle } = exportIncidentBundle({ ...sampleInput(), indicators: [{ type: 'url', value }] }, { tlp: 'red' });
+    const { bundle } = await exportSample({ ...sampleInput(), indicators: [{ type: 'url', value }] }, { tlp: 'red' });
     expect(importIndicators(parseUntrustedBundle(JSON.stringify(bundle))).indicators.map((i) => i.value)).toEqual([
       value,
     ]);

@@ -1,11 +1,11 @@
 import {
   DEFAULT_STIX_LIMITS,
   StixInputError,
-  exportIncidentBundle,
   parseUntrustedBundle,
+  type StixBundle,
   type StixInputErrorCode,
 } from '../../../src/sharing/stix';
-import { sampleInput } from './fixtures';
+import { exportSample, sampleInput } from './fixtures';
 
 function rejection(raw: unknown, limits?: Parameters<typeof parseUntrustedBundle>[1]): StixInputError {
   try {
@@ -31,7 +31,10 @@ function expectCode(
 const BUNDLE_ID = 'bundle--0b6f7e8a-3c1d-4f2e-9a6b-5d4c3b2a1f00';
 
 describe('parseUntrustedBundle', () => {
-  const good = exportIncidentBundle(sampleInput(), { tlp: 'amber', desensitise: true }).bundle;
+  let good: StixBundle;
+  beforeAll(async () => {
+    good = (await exportSample(sampleInput(), { tlp: 'amber', desensitise: true })).bundle;
+  });
 
   it('accepts a valid bundle as text, Buffer or parsed value', () => {
     const text = JSON.stringify(good);

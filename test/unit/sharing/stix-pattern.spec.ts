@@ -1,7 +1,7 @@
 import {
   buildPattern,
   escapePatternString,
-  parseSimplePattern,
+  indicatorsInPattern,
   type SharedIndicatorType,
 } from '../../../src/sharing/stix';
 
@@ -19,35 +19,36 @@ describe('STIX patterns', () => {
     ['url', "http://x.example/?q='1'", "[url:value = 'http://x.example/?q=\\'1\\'']"],
     ['email-addr', 'a@b.example', "[email-addr:value = 'a@b.example']"],
     ['file-sha256', 'c'.repeat(64), `[file:hashes.'SHA-256' = '${'c'.repeat(64)}']`],
+    ['ipv4-addr', '198.51.100.0/24', "[ipv4-addr:value ISSUBSET '198.51.100.0/24']"],
     ['file-md5', 'd'.repeat(32), `[file:hashes.MD5 = '${'d'.repeat(32)}']`],
   ])('builds a %s pattern that parses back to the same value', (type, value, pattern) => {
     expect(buildPattern(type, value)).toBe(pattern);
-    expect(parseSimplePattern(pattern)).toEqual({ ok: true, comparisons: [{ type, value }] });
+    expect(indicatorsInPattern(pattern)).toEqual({ ok: true, comparisons: [{ type, value }] });
   });
 
   it('round-trips hostile strings exactly', () => {
     for (const value of ["'", '\\', "\\'", "']", "' OR ipv4-addr:value = '1.1.1.1", 'a]b[c', '\u0000\n\t', '名字']) {
-      const result = parseSimplePattern(buildPattern('url', value));
+      const result = indicatorsInPattern(buildPattern('url', value));
       expect(result).toEqual({ ok: true, comparisons: [{ type: 'url', value }] });
     }
   });
 
   it('accepts hash name spellings seen in the wild', () => {
+    const sha = 'e'.repeat(64);
     for (const path of ["file:hashes.'SHA-256'", 'file:hashes.SHA256', "file:hashes.'sha256'"]) {
-      expect(parseSimplePattern(`[${path} = 'x']`)).toEqual({
+      expect(indicatorsInPattern(`[${path} = '${sha}']`)).toEqual({
         ok: true,
-        comparisons: [{ type: 'file-sha256', value: 'x' }],
+        comparisons: [{ type: 'file-sha256', value: sha }],
       });
     }
-    expect(parseSimplePattern("[file:hashes.'MD5' = 'x']")).toEqual({
+    expect(indicatorsInPattern(`[file:hashes.'MD5' = '${'f'.repeat(32)}']`)).toEqual({
       ok: true,
-      comparisons: [{ type: 'file-md5', value: 'x' }],
+      comparisons: [{ type: 'file-md5', value: 'f'.repeat(32) }],
     });
   });
 
   it('rejects an invalid escape instead of guessing', () => {
-    const result = parseSimplePattern("[url:value = 'a\\nb']");
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(/invalid escape/);
+    const result = indicatorsInPattern("[url:value = 'a\\nb']");
+    expect(result).toMatchObject({ ok: false, invalid: true });
   });
 });

@@ -676,6 +676,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{id}/machine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A workflow in XState's own machine-config format (latest version unless ?version=)
+         * @description The JSON `createMachine` takes and the Stately editor imports: states nested under `states`, transitions under `on` (and `always`) with targets as `#<state id>`, guards and actions by name. Implementations are not included: supply them with the machine's `provide`.
+         */
+        get: operations["WorkflowsController_machine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/playbooks": {
         parameters: {
             query?: never;
@@ -1104,6 +1124,234 @@ export interface paths {
          * @description Every object carries the chosen TLP 2.0 marking. Desensitisation (default on) removes internal host names, private addresses, personal data and the organisation's identity, and drops indicators that point inside the organisation. The export is audited.
          */
         get: operations["SharingController_exportStix"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAXII 2.1 discovery: the API roots of this server */
+        get: operations["TaxiiServerController_discovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAXII 2.1 API root */
+        get: operations["TaxiiServerController_apiRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAXII 2.1 collections you may read or write */
+        get: operations["TaxiiServerController_collections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One TAXII 2.1 collection */
+        get: operations["TaxiiServerController_collection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections/{id}/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of a collection's objects, oldest date_added first */
+        get: operations["TaxiiServerController_objects"];
+        put?: never;
+        /**
+         * Add objects to a collection (an operator sharing with its department)
+         * @description The envelope is held to the STIX import limits (413/422 with a code); each object is then validated on its own and added, or listed among the failures with the reason.
+         */
+        post: operations["TaxiiServerController_addObjects"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections/{id}/objects/{objectId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One object of a collection (its latest version unless match[version] says otherwise) */
+        get: operations["TaxiiServerController_object"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections/{id}/objects/{objectId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object's versions in a collection */
+        get: operations["TaxiiServerController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/collections/{id}/manifest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of a collection's manifest: id, date_added, version, media type per object */
+        get: operations["TaxiiServerController_manifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/taxii2/lianfang/status/{statusId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The status of an envelope your organisation POSTed */
+        get: operations["TaxiiServerController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/taxii-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your organisation's TAXII subscriptions, with each one's last poll */
+        get: operations["TaxiiSubscriptionsController_list"];
+        put?: never;
+        /** Subscribe to an external TAXII 2.1 collection (a CERT feed), polled on a schedule */
+        post: operations["TaxiiSubscriptionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/taxii-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One TAXII subscription and its last poll */
+        get: operations["TaxiiSubscriptionsController_get"];
+        put?: never;
+        post?: never;
+        /** End a subscription (its received indicators go with it) */
+        delete: operations["TaxiiSubscriptionsController_remove"];
+        options?: never;
+        head?: never;
+        /** Rename, enable or disable, reschedule, or replace the credential */
+        patch: operations["TaxiiSubscriptionsController_update"];
+        trace?: never;
+    };
+    "/api/v1/taxii-subscriptions/{id}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Poll the feed now (besides the schedule) */
+        post: operations["TaxiiSubscriptionsController_pollNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/taxii-subscriptions/{id}/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicators the feed delivered, newest first: offered for your warnings */
+        get: operations["TaxiiSubscriptionsController_indicators"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2896,9 +3144,17 @@ export interface components {
             type: string;
             value: string;
             description?: string;
-            /** @enum {string} */
-            source: "manual" | "stix";
+            /**
+             * @description feed: chosen from a TAXII subscription
+             * @enum {string}
+             */
+            source: "manual" | "stix" | "feed";
             stixId?: string;
+            /**
+             * @description TLP of the STIX indicator it came from; red and amber+strict only reach named operators
+             * @enum {string}
+             */
+            tlp?: "clear" | "green" | "amber" | "amber+strict" | "red";
         };
         IssuerView: {
             id: string;
@@ -3047,6 +3303,8 @@ export interface components {
              */
             recommendedActions?: string[];
             indicators?: components["schemas"]["IndicatorInputDto"][];
+            /** @description Indicators your TAXII subscriptions delivered (ids from GET /api/v1/taxii-subscriptions/{id}/indicators); one marked TLP:RED or AMBER+STRICT cannot go to a whole sector (400) */
+            feedIndicatorIds?: string[];
             /** @description Warn every operator of the sector; a department may name only its own sector */
             sectors?: ("energy" | "finance" | "telecom" | "transport" | "water" | "public-services" | "e-government" | "national-defense-industry" | "healthcare" | "other")[];
             /** @description Specific operators (organisation ids) of the department's own sector */
@@ -3142,6 +3400,196 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        TaxiiDiscoveryView: {
+            title: string;
+            description: string;
+            /** @description URL of the default API root */
+            default: string;
+            /** @description URLs of the API roots (one: this service) */
+            api_roots: string[];
+        };
+        TaxiiApiRootView: {
+            title: string;
+            description: string;
+            /**
+             * @example [
+             *       "application/taxii+json;version=2.1"
+             *     ]
+             */
+            versions: string[];
+            /** @description Largest request body accepted, in bytes */
+            max_content_length: number;
+        };
+        TaxiiCollectionView: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string;
+            can_read: boolean;
+            can_write: boolean;
+            /**
+             * @example [
+             *       "application/stix+json;version=2.1"
+             *     ]
+             */
+            media_types: string[];
+        };
+        TaxiiCollectionsView: {
+            collections: components["schemas"]["TaxiiCollectionView"][];
+        };
+        TaxiiEnvelopeView: {
+            /** @description More objects match: ask again with `next` */
+            more: boolean;
+            /** @description Pass as `next` for the following page */
+            next?: string;
+            /** @description STIX 2.1 objects, oldest `date_added` first */
+            objects: {
+                [key: string]: unknown;
+            }[];
+        };
+        TaxiiManifestRecordView: {
+            id: string;
+            date_added: string;
+            version: string;
+            /** @example application/stix+json;version=2.1 */
+            media_type: string;
+        };
+        TaxiiManifestView: {
+            more: boolean;
+            next?: string;
+            objects: components["schemas"]["TaxiiManifestRecordView"][];
+        };
+        TaxiiVersionsView: {
+            more: boolean;
+            next?: string;
+            /** @description The object's versions (`modified`), oldest first */
+            versions: string[];
+        };
+        TaxiiStatusDetailView: {
+            id: string;
+            version: string;
+            message?: string;
+        };
+        TaxiiStatusView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "complete";
+            request_timestamp: string;
+            total_count: number;
+            success_count: number;
+            successes: components["schemas"]["TaxiiStatusDetailView"][];
+            failure_count: number;
+            failures: components["schemas"]["TaxiiStatusDetailView"][];
+            pending_count: number;
+            pendings: components["schemas"]["TaxiiStatusDetailView"][];
+        };
+        TaxiiErrorView: {
+            title: string;
+            description?: string;
+            /** @description The request id, for the service log */
+            error_id?: string;
+            /** @description A machine code where there is one (too-many-objects, schema, …) */
+            error_code?: string;
+            http_status: string;
+            /** @description Per field or object, what is wrong */
+            details?: {
+                [key: string]: unknown;
+            };
+        };
+        CreateTaxiiSubscriptionDto: {
+            /** @example National CERT indicators */
+            name: string;
+            /**
+             * @description The TAXII 2.1 API root's URL (http or https); the deployment's egress policy applies
+             * @example https://feeds.cert.example/taxii2/api1/
+             */
+            apiRootUrl: string;
+            /**
+             * @description The collection id at that API root
+             * @example 91a7b528-80eb-42ed-a74d-c6fbd5a26116
+             */
+            collectionId: string;
+            /**
+             * @description bearer: `secret` is the token; basic: `username` and `secret`
+             * @enum {string}
+             */
+            auth: "none" | "bearer" | "basic";
+            /** @description For basic authentication */
+            username?: string;
+            /** @description Write-only: the token or password, sealed at rest, never returned */
+            secret?: string;
+            /**
+             * @description ISO 8601 duration between polls; at least TAXII_MIN_POLL_INTERVAL
+             * @example PT1H
+             */
+            pollEvery?: string;
+            /**
+             * @description Time the feed has for one whole answer (1000–120000 ms)
+             * @example 30000
+             */
+            timeoutMs?: number;
+            /** @description Polled on its schedule (default true); a disabled one only when asked */
+            enabled?: boolean;
+        };
+        TaxiiSubscriptionView: {
+            id: string;
+            name: string;
+            apiRootUrl: string;
+            collectionId: string;
+            /** @enum {string} */
+            auth: "none" | "bearer" | "basic";
+            username: string | null;
+            /** @description Whether a credential is stored (it is never shown) */
+            hasSecret: boolean;
+            pollEvery: string;
+            timeoutMs: number;
+            enabled: boolean;
+            /** @description The added_after of the next poll */
+            addedAfter: string | null;
+            lastPolledAt: string | null;
+            /** @enum {string} */
+            lastStatus: "never" | "ok" | "error";
+            /** @description Why the last poll failed, in words */
+            lastError: string | null;
+            /** @description Objects the last poll received */
+            lastReceived: number;
+            /** @description Indicators the last poll added */
+            lastAdded: number;
+            /** @description Indicators the last poll skipped (revoked, expired, unsupported) */
+            lastSkipped: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+        UpdateTaxiiSubscriptionDto: {
+            name?: string;
+            enabled?: boolean;
+            pollEvery?: string;
+            timeoutMs?: number;
+            /** @description Replaces the sealed credential */
+            secret?: string;
+        };
+        PollQueuedView: {
+            /** @description The poll job, queued to run now */
+            queued: boolean;
+        };
+        FeedIndicatorView: {
+            id: string;
+            /** @example ipv4-addr */
+            type: string;
+            value: string;
+            description: string | null;
+            stixId: string;
+            /** @description TLP the feed marked it with */
+            tlp: string | null;
+            receivedAt: string;
+        };
+        FeedIndicatorPage: {
+            items: components["schemas"]["FeedIndicatorView"][];
+            total: number;
+            page: number;
+            pageSize: number;
+        };
         ServiceProviderView: {
             id: string;
             name: string;
@@ -3212,6 +3660,70 @@ export interface components {
         };
         /** @description Any JSON value */
         JsonValue: unknown;
+        /** @description A workflow as XState's own machine config (the JSON `createMachine` takes and the Stately editor imports): the root state with `id`; guards and actions by name, their implementations not included */
+        XStateMachineConfig: {
+            /** @description The machine id, which is also the root state id */
+            id: string;
+            /** @enum {string} */
+            type?: "parallel";
+            initial?: string;
+            description?: string;
+            /** @description `requirements`: ids the machine cites */
+            meta?: {
+                [key: string]: unknown;
+            };
+            on?: components["schemas"]["XStateTransitions"];
+            always?: components["schemas"]["XStateTransitionConfig"][];
+            entry?: components["schemas"]["XStateAction"][];
+            exit?: components["schemas"]["XStateAction"][];
+            states?: {
+                [key: string]: components["schemas"]["XStateStateConfig"];
+            };
+        };
+        /** @description One state of an XState machine config, its child states nested under `states` */
+        XStateStateConfig: {
+            /** @enum {string} */
+            type?: "parallel" | "final" | "history";
+            initial?: string;
+            /** @enum {string} */
+            history?: "shallow" | "deep";
+            description?: string;
+            /** @description `requirements`: ids the state cites */
+            meta?: {
+                [key: string]: unknown;
+            };
+            on?: components["schemas"]["XStateTransitions"];
+            always?: components["schemas"]["XStateTransitionConfig"][];
+            entry?: components["schemas"]["XStateAction"][];
+            exit?: components["schemas"]["XStateAction"][];
+            states?: {
+                [key: string]: components["schemas"]["XStateStateConfig"];
+            };
+        };
+        /** @description Transitions by event type, each list tried in order */
+        XStateTransitions: {
+            [key: string]: components["schemas"]["XStateTransitionConfig"][];
+        };
+        /** @description A transition: targets as absolute `#<state id>` references; none for a transition that stays */
+        XStateTransitionConfig: {
+            target?: string[];
+            guard?: string | {
+                type: string;
+                params: components["schemas"]["JsonValue"];
+            };
+            actions?: components["schemas"]["XStateAction"][];
+            reenter?: boolean;
+            description?: string;
+            /** @description `requirements`: ids the transition cites */
+            meta?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description An action by name, with its parameters when they are plain data */
+        XStateAction: string | {
+            type: string;
+            params: components["schemas"]["JsonValue"];
+        };
         /** @description An XState state value: the state's name, or for a compound or parallel state an object from each child (or region) to its own value, e.g. "triage" or { "response": { "handling": "containment", "reporting": "initialDue" } } */
         WorkflowStateValue: string | {
             [key: string]: components["schemas"]["WorkflowStateValue"];
@@ -6250,6 +6762,66 @@ export interface operations {
             };
         };
     };
+    WorkflowsController_machine: {
+        parameters: {
+            query?: {
+                /** @description A version number; the latest when absent */
+                version?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XStateMachineConfig"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No workflow with this id (and version) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     WorkflowsController_playbooks: {
         parameters: {
             query?: never;
@@ -8714,6 +9286,1339 @@ export interface operations {
                 };
             };
             /** @description No such incident in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_discovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The discovery resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiDiscoveryView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_apiRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API root resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiApiRootView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_collections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collections resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiCollectionsView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_collection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collection resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiCollectionView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_objects: {
+        parameters: {
+            query?: {
+                /** @description Only objects added after this time */
+                added_after?: string;
+                /** @description Page size (default 100, at most 1000) */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                next?: string;
+                /** @description Comma-separated STIX ids */
+                "match[id]"?: string;
+                /** @description Comma-separated STIX types */
+                "match[type]"?: string;
+                /** @description `last` (default), `first`, `all`, or versions */
+                "match[version]"?: string;
+                /** @description e.g. 2.1 */
+                "match[spec_version]"?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An envelope; X-TAXII-Date-Added-First/-Last bound the page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiEnvelopeView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_addObjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/taxii+json;version=2.1": {
+                    objects: {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The status of the request, complete */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiStatusView"];
+                };
+            };
+            /** @description Not an envelope, or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Over the body or STIX size limits (code) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The envelope was not sent as application/taxii+json;version=2.1 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Nested too deep or overlong strings (code) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_object: {
+        parameters: {
+            query?: {
+                /** @description Only objects added after this time */
+                added_after?: string;
+                /** @description Page size (default 100, at most 1000) */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                next?: string;
+                /** @description Comma-separated STIX ids */
+                "match[id]"?: string;
+                /** @description Comma-separated STIX types */
+                "match[type]"?: string;
+                /** @description `last` (default), `first`, `all`, or versions */
+                "match[version]"?: string;
+                /** @description e.g. 2.1 */
+                "match[spec_version]"?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                /** @description A STIX id */
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An envelope */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiEnvelopeView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_versions: {
+        parameters: {
+            query?: {
+                /** @description Only objects added after this time */
+                added_after?: string;
+                /** @description Page size (default 100, at most 1000) */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                next?: string;
+                /** @description Comma-separated STIX ids */
+                "match[id]"?: string;
+                /** @description Comma-separated STIX types */
+                "match[type]"?: string;
+                /** @description `last` (default), `first`, `all`, or versions */
+                "match[version]"?: string;
+                /** @description e.g. 2.1 */
+                "match[spec_version]"?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                /** @description A STIX id */
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiVersionsView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_manifest: {
+        parameters: {
+            query?: {
+                /** @description Only objects added after this time */
+                added_after?: string;
+                /** @description Page size (default 100, at most 1000) */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                next?: string;
+                /** @description Comma-separated STIX ids */
+                "match[id]"?: string;
+                /** @description Comma-separated STIX types */
+                "match[type]"?: string;
+                /** @description `last` (default), `first`, `all`, or versions */
+                "match[version]"?: string;
+                /** @description e.g. 2.1 */
+                "match[spec_version]"?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The manifest resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiManifestView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiServerController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statusId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status resource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiStatusView"];
+                };
+            };
+            /** @description A malformed id or filter (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Visible to you, but you may not read it (or add to it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description No such collection, object or status visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description The Accept header excludes application/taxii+json;version=2.1 */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+            /** @description Too many failed authentication attempts; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/taxii+json;version=2.1": components["schemas"]["TaxiiErrorView"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiiSubscriptionView"][];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaxiiSubscriptionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiiSubscriptionView"];
+                };
+            };
+            /** @description A field is invalid (named), or the URL is refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiiSubscriptionView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such TAXII subscription of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such TAXII subscription of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTaxiiSubscriptionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiiSubscriptionView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such TAXII subscription of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_pollNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollQueuedView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such TAXII subscription of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TaxiiSubscriptionsController_indicators: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedIndicatorPage"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins, department officers and commanders only; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such TAXII subscription of your organisation */
             404: {
                 headers: {
                     [name: string]: unknown;
