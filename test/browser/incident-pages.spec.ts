@@ -13,7 +13,8 @@ test('incident, reports, warnings and indicators pages: accessible and pictured 
   admin,
   contract,
 }) => {
-  test.setTimeout(300_000);
+  // Twenty-two pages under axe, each pictured: about two minutes on a quiet machine, four under load.
+  test.setTimeout(600_000);
   const team = await createTeam(admin);
   const dept = await createFinanceDepartment(admin, `金融行业保护工作部门-${Date.now() % 100000}`);
   const incident = await declareRansomware(admin, team.commanderToken, '核心交易系统遭勒索软件加密', 25);

@@ -292,15 +292,18 @@ function ReportFields({ report, editable }: { report: Report; editable: boolean 
       )}
       {/* Not a disabled form for those who only read: its labels' tags would grey out below legible contrast. */}
       <Form form={form} layout="vertical" onFinish={save} disabled={update.isPending}>
-        {report.kind === 'initial' && (
+        {report.kind === 'initial' && editable && (
           <Form.Item
             name="partial"
             label={t('reports.partial')}
             valuePropName="checked"
             extra={t('reports.partialHint')}
           >
-            <Switch disabled={!editable} />
+            <Switch />
           </Form.Item>
+        )}
+        {report.kind === 'initial' && !editable && report.partial && (
+          <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('reports.partialHint')} />
         )}
         {codes.map((code) => {
           const label = fieldLabel(code, report.fieldLabels[code]);

@@ -93,7 +93,10 @@ export function DeliveryTable({ report, canAcknowledge }: { report: Report; canA
               d.acknowledgedAt ? (
                 <Space direction="vertical" size={0} data-testid="delivery-ack" data-acknowledged="true">
                   <Tag color="green">{t('reports.acknowledgedAt', { at: fmt(d.acknowledgedAt) })}</Tag>
-                  {d.ackNote && <Typography.Text style={{ fontSize: 12 }}>{d.ackNote}</Typography.Text>}
+                  {/* An out-of-band report's note is how it was made (a `means` code). */}
+                  {d.ackNote && (
+                    <Typography.Text style={{ fontSize: 12 }}>{labelOf(t, 'means', d.ackNote)}</Typography.Text>
+                  )}
                 </Space>
               ) : (
                 <Space direction="vertical" size={0} data-testid="delivery-ack" data-acknowledged="false">
