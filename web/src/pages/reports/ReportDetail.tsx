@@ -17,7 +17,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, describeError } from '../../api/client';
 import { useSignedInSession } from '../../api/session';
@@ -249,10 +249,16 @@ function ReportFields({ report, editable }: { report: Report; editable: boolean 
   const missing = new Set(report.missingFields);
   const owed = new Set(report.owedFields);
 
-  // A colleague's edit (or a live refresh after one) shows the newest text.
+  // Each new version of the report (an approval, a colleague's edit heard live) shows its text in the fields
+  // nobody is typing in; what the liaison is typing stays. A refetch of the same version changes nothing.
+  const shown = useRef<number | null>(null);
   useEffect(() => {
-    form.setFieldsValue({ fields: { ...report.fields }, partial: report.partial });
-  }, [form, report.version, report.fields, report.partial]);
+    if (shown.current === report.version) return;
+    shown.current = report.version;
+    const fields: Record<string, string | undefined> = {};
+    for (const code of codes) if (!form.isFieldTouched(['fields', code])) fields[code] = report.fields[code];
+    form.setFieldsValue({ fields, ...(form.isFieldTouched('partial') ? {} : { partial: report.partial }) });
+  }, [form, codes, report.version, report.fields, report.partial]);
 
   const save = (v: { fields?: Record<string, string | undefined>; partial?: boolean }) => {
     const changed: Record<string, string | null> = {};
@@ -272,7 +278,15 @@ function ReportFields({ report, editable }: { report: Report; editable: boolean 
         ...(Object.keys(changed).length ? { fields: changed } : {}),
         ...(partialChanged ? { partial: v.partial } : {}),
       },
-      { onSuccess: () => void message.success(t('reports.saved')) },
+      {
+        onSuccess: (saved) => {
+          // Saved: the form is the report again, nothing typed pending.
+          form.resetFields();
+          form.setFieldsValue({ fields: { ...saved.fields }, partial: saved.partial });
+          shown.current = saved.version;
+          void message.success(t('reports.saved'));
+        },
+      },
     );
   };
 
