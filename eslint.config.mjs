@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  // test/contract/generated/ and web/src/api/schema.d.ts are openapi-typescript's output (npm run openapi:write).
+  // web/src/api/schema.d.ts is openapi-typescript's output (npm run openapi:write).
   {
     ignores: [
       'dist/**',
@@ -14,7 +14,6 @@ export default tseslint.config(
       'var/**',
       'web/dist/**',
       'test-output/**',
-      'test/contract/generated/**',
       'web/src/api/schema.d.ts',
     ],
   },

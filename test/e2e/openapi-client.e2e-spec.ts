@@ -1,15 +1,15 @@
 import createClient, { type Client } from 'openapi-fetch';
-import type { components, paths } from '../contract/generated/api';
+import type { components, paths } from '../../web/src/api/schema';
 import { startTestService, type TestService } from '../support/harness';
 
 type Schemas = components['schemas'];
 
 /**
- * A client generated from openapi.json (openapi-typescript, test/contract/generated/api.d.ts) used the
- * ordinary way with openapi-fetch against the service listening on loopback. `npm run typecheck`
- * compiles this file under `strict`, so a document that makes ordinary use fail to compile fails
- * there; running it shows the types describe what the service answers (and the contract check sees
- * every answer, as for any e2e suite).
+ * A client generated from openapi.json (openapi-typescript, web/src/api/schema.d.ts: the console's
+ * own client types) used the ordinary way with openapi-fetch against the service listening on
+ * loopback. `npm run typecheck` compiles this file under `strict`, so a document that makes ordinary
+ * use fail to compile fails there; running it shows the types describe what the service answers (and
+ * the contract check sees every answer, as for any e2e suite).
  */
 describe('a client generated from the OpenAPI document', () => {
   jest.setTimeout(60_000);

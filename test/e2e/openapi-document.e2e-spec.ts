@@ -11,9 +11,9 @@ import { checked } from '../contract/contract-recorder';
 import { bearer, startTestService, type TestService } from '../support/harness';
 
 const ROOT = join(__dirname, '..', '..');
-const GENERATED_CLIENT = join(ROOT, 'test', 'contract', 'generated', 'api.d.ts');
+const GENERATED_CLIENT = join(ROOT, 'web', 'src', 'api', 'schema.d.ts');
 const TYPEGEN_CONFIG = join(ROOT, 'test', 'contract', 'redocly.typegen.yaml');
-const REGENERATE = 'run `npm run openapi:write` and commit openapi.json and test/contract/generated/api.d.ts';
+const REGENERATE = 'run `npm run openapi:write` and commit openapi.json and web/src/api/schema.d.ts';
 
 interface Schema {
   type?: string | string[];

@@ -4,6 +4,7 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'n
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../support/wait';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const TEST_OUTPUT = join(ROOT, 'test-output');
@@ -78,18 +79,20 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const baseURL = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
 
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ready = await fetch(`${baseURL}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (child.exitCode !== null)
-      throw new Error(`the service exited (${child.exitCode}); see test-output/browser-app.log`);
-    if (Date.now() > deadline) throw new Error('the service did not become ready within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  let up = false;
+  await Promise.race([
+    waitFor(
+      'the service to answer /ready (see test-output/browser-app.log)',
+      async () => (await fetch(`${baseURL}/ready`)).ok,
+      60_000,
+      200,
+    ).then(() => {
+      up = true;
+    }),
+    exited.then((code) => {
+      if (!up) throw new Error(`the service exited (${code}); see test-output/browser-app.log`);
+    }),
+  ]);
 
   return {
     baseURL,
