@@ -1,4 +1,11 @@
-import { AuditEntry, AuditHead } from './audit/audit-entry.entity';
+import {
+  AuditChain,
+  AuditCheckpoint,
+  AuditCheckpointed,
+  AuditCheckpointHead,
+  AuditEntry,
+  AuditHead,
+} from './audit/audit-entry.entity';
 import { ApiToken } from './accounts/api-token.entity';
 import { Enrolment } from './accounts/enrolment.entity';
 import { Organisation } from './accounts/organisation.entity';
@@ -28,6 +35,10 @@ export const ENTITIES = [
   Enrolment,
   AuditEntry,
   AuditHead,
+  AuditChain,
+  AuditCheckpoint,
+  AuditCheckpointHead,
+  AuditCheckpointed,
   Incident,
   IncidentPlaybook,
   IncidentDeadline,

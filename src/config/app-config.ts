@@ -130,6 +130,17 @@ export class AppConfig {
   @MinLength(1)
   AUDIT_WITNESS_FILE?: string;
 
+  /**
+   * How often a signed checkpoint over the audit chain heads that moved is written (one process
+   * writes it; the others skip the round). Between two checkpoints only the witness file records
+   * the chains' new heads.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of seconds between 1 and 3600' })
+  @Min(1, { message: 'must be a number of seconds between 1 and 3600' })
+  @Max(3600, { message: 'must be a number of seconds between 1 and 3600' })
+  AUDIT_CHECKPOINT_SECONDS: number = 60;
+
   @Transform(toInt)
   @IsInt({ message: 'must be a number of bytes between 1024 and 16777216' })
   @Min(1024, { message: 'must be a number of bytes between 1024 and 16777216' })

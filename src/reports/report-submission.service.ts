@@ -102,7 +102,8 @@ export class ReportSubmission {
         version: report.version + 1,
       };
       // The recipients keep the operator's audit head as a witness of the trail (AuditService.verify).
-      const head = await this.audit.head(em);
+      const head = await this.audit.head(em, p.orgId);
+      submitted.auditHeadChain = head?.chain ?? null;
       submitted.auditHeadSeq = head?.seq ?? null;
       submitted.auditHeadHash = head?.hash ?? null;
       submitted.contentDigest = contentDigest({
@@ -131,6 +132,7 @@ export class ReportSubmission {
           contentDigest: submitted.contentDigest,
           auditHeadSeq: submitted.auditHeadSeq,
           auditHeadHash: submitted.auditHeadHash,
+          auditHeadChain: submitted.auditHeadChain,
         },
       );
       if (!res.affected) throw new ConflictException('Report changed concurrently; reload and retry');

@@ -12,6 +12,7 @@ import { ReportAuditHead1764000000012 } from './1764000000012-report-audit-head'
 import type { SecretBox } from '../../common';
 import { TokenHandles1764000001400 } from './1764000001400-token-handles';
 import { Enrolment1764000001401 } from './1764000001401-enrolment';
+import { AuditChains1764300000000 } from './1764300000000-audit-chains';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   ReportAuditHead1764000000012,
   TokenHandles1764000001400,
   Enrolment1764000001401,
+  AuditChains1764300000000,
 ];
 
 /**
