@@ -14,6 +14,7 @@ import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { AuthThrottle } from './accounts/auth-throttle';
 import { BootstrapAdminService } from './accounts/bootstrap-admin.service';
 import { jsonBody } from './http/body-parsing';
+import { stampArrival } from './http/received-at';
 import { BODY_BOUNDS } from './http/json-bounds';
 import { AllExceptionsFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation';
@@ -151,6 +152,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       const express = http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
       express.set('etag', false);
       if (config.TRUST_PROXY) trustProxy(express, config.TRUST_PROXY);
+      http.use(stampArrival);
       http.use(requestLogging(logger));
       http.use(helmet());
       http.use(

@@ -9,3 +9,4 @@ export { IsZonedTimestamp } from './timestamp';
 export { createValidationPipe, validateShape } from './validation';
 export { ApiStandardErrors } from './api-errors';
 export { schemaRef } from './openapi-schemas';
+export { ReceivedAt, stampArrival } from './received-at';

@@ -72,8 +72,16 @@ export class ReportSubmission {
     return this.views.get(p, id);
   }
 
-  async submit(p: Principal, id: string, dto: SubmitReportDto = {}): Promise<ReportView> {
+  /**
+   * `receivedAt`: when the request arrived, before it waited for anything. The report is stamped with
+   * it, and its deadline is met or missed by it (IncidentEngine), whenever the transaction gets to run.
+   */
+  async submit(p: Principal, id: string, dto: SubmitReportDto = {}, receivedAt = new Date()): Promise<ReportView> {
     await this.tx.run(async (em) => {
+      const found = await operatorReport(em, p, id);
+      // The incident row first (README "Locks and transactions"): the workflow event below changes it,
+      // and every other transaction takes it before deadline and report rows. Then the report as it is now.
+      await this.incidents.lock(p.orgId, found.incidentId, em);
       const report = await operatorReport(em, p, id);
       if (report.status === 'submitted')
         throw new ConflictException('Report was already submitted; draft a correction (corrects) instead');
@@ -86,7 +94,7 @@ export class ReportSubmission {
       const rule = this.rules.rule(org, incident);
       const { required } = this.rules.checkComplete(report, rule, incident.category);
       const now = new Date();
-      const at = now.toISOString();
+      const at = receivedAt.toISOString();
       const corrects = report.correctsId ? await em.getRepository(Report).findOneBy({ id: report.correctsId }) : null;
       const submitted: Report = {
         ...report,
@@ -168,8 +176,8 @@ export class ReportSubmission {
       if (!report.correctsId) {
         const event: EngineEvent =
           report.kind === 'initial'
-            ? { type: WORKFLOW_EVENT.initial, partial: report.partial, reportId: id }
-            : { type: WORKFLOW_EVENT[report.kind], reportId: id };
+            ? { type: WORKFLOW_EVENT.initial, partial: report.partial, reportId: id, submittedAt: at }
+            : { type: WORKFLOW_EVENT[report.kind], reportId: id, submittedAt: at };
         await this.engine.applyInTransaction(em, p, incident.id, p.orgId, event);
       }
     });
