@@ -117,7 +117,7 @@ describe('a report is on time by its submission time, not by which job ran first
     expect(await misses(inc)).toBe(1);
   });
 
-  it('a submission after the due time is late though the due timer has not run; the timer then does nothing', async () => {
+  it('a submission past due is missed though the due timer has not run; the timer then does nothing', async () => {
     const worker = svc.app.get(TimersProcessor).worker;
     const { inc, reportId, dueAt } = await approvedReport(3);
     // The timers worker is held back, as a busy or restarting worker would be.
