@@ -14,6 +14,7 @@ import { RequirementsModule } from './requirements/requirements.module';
 import { Catalogue } from './requirements/catalogue';
 import { OutboxModule, OutboxRelayModule } from './outbox/outbox.module';
 import { QueuesModule } from './queues/queues.module';
+import { DeadLettersModule } from './queues/dead-letters';
 import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { WarningsModule } from './warnings/warnings.module';
@@ -60,7 +61,12 @@ export class AppModule {
     ];
     const workers = opts.workers ? [OutboxRelayModule, ClocksWorkerModule] : [];
     const api = opts.api
-      ? [HealthModule, IncidentsApiModule.withCoverage(ReportingReadinessModule), WorkflowCatalogueModule]
+      ? [
+          HealthModule,
+          IncidentsApiModule.withCoverage(ReportingReadinessModule),
+          WorkflowCatalogueModule,
+          DeadLettersModule,
+        ]
       : [];
     const roles = { api: opts.api, workers: opts.workers };
     const domain = [

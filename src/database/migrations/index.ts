@@ -13,6 +13,7 @@ import type { SecretBox } from '../../common';
 import { TokenHandles1764000001400 } from './1764000001400-token-handles';
 import { Enrolment1764000001401 } from './1764000001401-enrolment';
 import { AuditChains1764300000000 } from './1764300000000-audit-chains';
+import { DeadlineSweepIndex1764300000001 } from './1764300000001-deadline-sweep-index';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   TokenHandles1764000001400,
   Enrolment1764000001401,
   AuditChains1764300000000,
+  DeadlineSweepIndex1764300000001,
 ];
 
 /**

@@ -589,6 +589,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform admins: queue jobs that failed on every attempt (timers, notifications, report deliveries), newest first, with the ids they were for */
+        get: operations["DeadLettersController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notification-subscriptions": {
         parameters: {
             query?: never;
@@ -1795,6 +1812,8 @@ export interface components {
             /** @enum {string} */
             grade: "I" | "II" | "III" | "IV";
             drill: boolean;
+            /** @description The alarm: still pending although its due time has passed, so nothing has decided it yet (its due job is late, failed or lost). Worker processes decide such deadlines within DEADLINE_SWEEP_SECONDS */
+            undecided: boolean;
         };
         DeadlineDashboardView: {
             /** @description The time the lists were made for */
@@ -2212,6 +2231,34 @@ export interface components {
             /** @description Category codes this playbook serves directly */
             categories: string[];
             steps: components["schemas"]["StepTemplateView"][];
+        };
+        DeadLetterCountView: {
+            /** @enum {string} */
+            queue: "timers" | "notifications" | "deliveries";
+            /** @description Jobs in its failed set (kept 30 days) */
+            failed: number;
+        };
+        DeadLetterView: {
+            /** @enum {string} */
+            queue: "timers" | "notifications" | "deliveries";
+            /** @description The job id (deterministic: it names the clock or delivery) */
+            id: string;
+            /** @example deadline-due */
+            name: string;
+            attemptsMade: number;
+            /** @description Attempts it had in all */
+            attempts: number;
+            /** @description The error of its last attempt */
+            failedReason: string | null;
+            failedAt: string | null;
+            /** @description The ids in its data: incidentId, deliveryId, reportId, warningId, operatorOrgId, orgId, timer, generation, level, fraction, outboxId */
+            refs: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        DeadLettersView: {
+            counts: components["schemas"]["DeadLetterCountView"][];
+            items: components["schemas"]["DeadLetterView"][];
         };
         CreateSubscriptionDto: {
             /** @example SOC duty webhook */
@@ -5363,6 +5410,66 @@ export interface operations {
             };
             /** @description No bearer token, or one that is unknown or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    DeadLettersController_list: {
+        parameters: {
+            query?: {
+                /** @description One queue only; all of them when absent */
+                queue?: "timers" | "notifications" | "deliveries";
+                /** @description Newest first, per queue */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLettersView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a platform admin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
