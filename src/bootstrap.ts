@@ -33,6 +33,17 @@ export interface ServiceOptions {
   processName?: string;
   /** See AppModuleOptions.extraImports. */
   extraImports?: DynamicModule[];
+  /**
+   * Aborted when the process is told to stop while it is still starting (SIGTERM): the embedded
+   * redis-server, if one was started, is stopped at once (it would outlive the process otherwise), and
+   * the start-up gives up at its next step, closing what it opened.
+   */
+  signal?: AbortSignal;
+}
+
+/** The start-up gave up because its signal was aborted. */
+export class StartAborted extends Error {
+  override readonly name = 'StartAborted';
 }
 
 export interface ServiceHandle {
@@ -111,11 +122,23 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
   const catalogue = catalogueFromConfig(config);
   const logger = createLogger(config.LOG_LEVEL, opts.processName ?? (opts.api ? 'api' : 'worker'));
   let localRedis: LocalRedis | undefined;
+  const stopRedisOnAbort = () => void localRedis?.stop();
+  opts.signal?.addEventListener('abort', stopRedisOnAbort, { once: true });
+  const goOn = () => {
+    if (opts.signal?.aborted) throw new StartAborted('start-up stopped by a signal');
+  };
   let redisUrl = config.REDIS_URL;
   if (!redisUrl) {
     localRedis = new LocalRedis({ dataDir: join(config.VAR_DIR, 'redis') });
-    redisUrl = await localRedis.start();
+    try {
+      redisUrl = await localRedis.start();
+    } catch (err) {
+      await localRedis.stop();
+      goOn();
+      throw err;
+    }
     logger.info({ redis: redisUrl }, 'started embedded redis-server (REDIS_URL unset)');
+    goOn();
   }
   const module = AppModule.forRoot({
     config,
@@ -165,6 +188,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       SwaggerModule.setup('api/docs', http, () => buildOpenApi(http), { jsonDocumentUrl: 'api/docs-json' });
       applyTimeouts(http.getHttpServer() as Server, config);
       await http.init();
+      goOn();
       // Connect the throttle now, not at the first request (worker-only processes never do).
       http.get(AuthThrottle).start();
       await http.get(BootstrapAdminService).run();
@@ -178,15 +202,19 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       app = http;
     } else {
       app = await NestFactory.createApplicationContext(module, { ...logging, abortOnError: false });
+      created = app;
       app.useLogger(app.get(NestPinoLogger));
       app.flushLogs();
       await app.init();
+      goOn();
     }
   } catch (err) {
     // Before the Redis this process started goes away, or its clients report the lost connection.
     await created?.close().catch(() => undefined);
     await localRedis?.stop();
     throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', stopRedisOnAbort);
   }
   let closing: Promise<void> | undefined;
   return {

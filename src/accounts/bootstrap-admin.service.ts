@@ -8,6 +8,8 @@ import { createPlatformAdmin } from './platform-admin';
 import { TokenService } from './token.service';
 import { User } from './user.entity';
 
+const PG_BOOTSTRAP_LOCK = 0x6c66_6274; // 'lfbt'
+
 /** How to get a platform-admin token for an existing installation, as the log lines say it. */
 export const RESET_TOKEN_HINT =
   'run `npx lianfang admin reset-token` (or `npm run cli -- admin ' +
@@ -37,6 +39,10 @@ export class BootstrapAdminService {
   async run(): Promise<void> {
     const token = this.config.BOOTSTRAP_ADMIN_TOKEN;
     const outcome = await this.tx.run(async (em): Promise<'created' | 'admin-exists' | 'no-admin'> => {
+      // Several processes starting at once with the same token: one creates the admin, the others then
+      // find it (Postgres: they wait here for the first; SQLite runs one writer at a time anyway).
+      if (em.connection.options.type === 'postgres')
+        await em.query('SELECT pg_advisory_xact_lock($1)', [PG_BOOTSTRAP_LOCK]);
       if ((await em.getRepository(User).countBy({ role: 'admin' })) > 0) return 'admin-exists';
       if (!token) return 'no-admin';
       const actor = { system: 'bootstrap', orgId: null };

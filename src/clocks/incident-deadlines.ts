@@ -109,6 +109,16 @@ export class IncidentDeadlines implements OnModuleInit {
     return row ? { generation: Number(row.generation), status: row.status, dueAt: row.due_at } : null;
   }
 
+  /**
+   * Takes the row locks of an incident's deadline rows until the transaction ends (Postgres), for a
+   * transaction that will change them after rows the lock order puts later (README "Locks and
+   * transactions": incident, deadlines, reports, audit chain heads). Call after locking the incident.
+   */
+  async lock(em: EntityManager, incidentId: string): Promise<void> {
+    if (em.connection.options.type !== 'postgres') return;
+    await sql(em, 'SELECT incident_id FROM incident_deadline WHERE incident_id = ? FOR UPDATE', [incidentId]);
+  }
+
   /** The deadline rows of these incidents (the table is this module's; others read it here). */
   forIncidents(ids: readonly string[], em?: EntityManager): Promise<IncidentDeadline[]> {
     const unique = [...new Set(ids)];

@@ -4,7 +4,7 @@ import { Organisations } from '../accounts';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { TransactionRunner } from '../database';
-import { Clocks, REPORT_ACKNOWLEDGEMENT } from '../clocks';
+import { Clocks, IncidentDeadlines, REPORT_ACKNOWLEDGEMENT } from '../clocks';
 import { OutboxService } from '../outbox';
 import { contentDigest, missing } from './report-content';
 import type { SubmitReportDto } from './report.dto';
@@ -36,6 +36,7 @@ export class ReportSubmission {
     private readonly outbox: OutboxService,
     private readonly engine: IncidentEngine,
     private readonly clocks: Clocks,
+    private readonly deadlines: IncidentDeadlines,
     private readonly rules: ReportRules,
     private readonly addressing: ReportAddressing,
     private readonly views: ReportViews,
@@ -79,9 +80,11 @@ export class ReportSubmission {
   async submit(p: Principal, id: string, dto: SubmitReportDto = {}, receivedAt = new Date()): Promise<ReportView> {
     await this.tx.run(async (em) => {
       const found = await operatorReport(em, p, id);
-      // The incident row first (README "Locks and transactions"): the workflow event below changes it,
-      // and every other transaction takes it before deadline and report rows. Then the report as it is now.
+      // The incident row and its deadline rows first (README "Locks and transactions"): the workflow
+      // event below changes them, and every other transaction takes them before report rows. Then the
+      // report as it is now.
       await this.incidents.lock(p.orgId, found.incidentId, em);
+      await this.deadlines.lock(em, found.incidentId);
       const report = await operatorReport(em, p, id);
       if (report.status === 'submitted')
         throw new ConflictException('Report was already submitted; draft a correction (corrects) instead');

@@ -9,7 +9,9 @@ import { checkedFetch } from '../contract/contract-recorder';
 
 /**
  * The entrypoint as an operator runs it: a separate Node process (ts-node, so no build step is
- * needed in the test), its own embedded redis-server, real signals.
+ * needed in the test), its own embedded redis-server, real signals. On SQLite files whatever
+ * TEST_DATABASE_URL says: configuration, ports, redis-server and signals are what it is about;
+ * test/e2e/startup.e2e-spec.ts starts processes on Postgres too.
  */
 const ROOT = join(__dirname, '..', '..');
 

@@ -14,6 +14,7 @@ import { TokenHandles1764000001400 } from './1764000001400-token-handles';
 import { Enrolment1764000001401 } from './1764000001401-enrolment';
 import { AuditChains1764300000000 } from './1764300000000-audit-chains';
 import { DeadlineSweepIndex1764300000001 } from './1764300000001-deadline-sweep-index';
+import { DeploymentKeys1764300000002 } from './1764300000002-deployment-keys';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   Enrolment1764000001401,
   AuditChains1764300000000,
   DeadlineSweepIndex1764300000001,
+  DeploymentKeys1764300000002,
 ];
 
 /**
