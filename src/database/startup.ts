@@ -3,20 +3,34 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { type AppConfig, resolveKey } from '../config';
 import { nowIso } from '../common';
+import { SQLITE_BUSY_TIMEOUT_MS } from './data-source-options';
 import { sql } from './sql';
 
 /** Postgres: one process migrates at a time; the others wait, then find nothing left to run. */
 const PG_MIGRATION_LOCK = 0x6c66_6d67; // 'lfmg'
 
 /**
- * Runs the pending migrations. Several processes starting at once against one Postgres database (two
- * API and two worker processes, say) take turns under a session advisory lock: the first runs them,
- * the others wait for it and then find none pending. (Without it they ran the same migration at once
- * and failed on duplicate keys.) SQLite's write lock already makes one wait for the other.
+ * Runs the pending migrations. Several processes may start at once on one database (two API and two
+ * worker processes, say): they take turns, the first runs the migrations, the others wait for it and
+ * then find none pending. (Without a turn they ran the same migration at once and failed on duplicate
+ * keys.) On Postgres the turn is a session advisory lock; on SQLite an IMMEDIATE transaction (the file's
+ * write lock) around all of them, waited for up to two minutes.
  */
 export async function migrate(dataSource: DataSource): Promise<void> {
   if (dataSource.options.type !== 'postgres') {
-    await dataSource.runMigrations({ transaction: 'all' });
+    await dataSource.query('PRAGMA busy_timeout = 120000');
+    try {
+      await dataSource.query('BEGIN IMMEDIATE');
+      try {
+        await dataSource.runMigrations({ transaction: 'none' });
+        await dataSource.query('COMMIT');
+      } catch (err) {
+        await dataSource.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      await dataSource.query(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    }
     return;
   }
   const runner = dataSource.createQueryRunner();

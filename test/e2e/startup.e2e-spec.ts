@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startService } from '../../src/bootstrap';
 import { KeyMismatchError } from '../../src/database';
 import { freePort } from '../../src/redis/local-redis';
-import { checkedFetch } from '../contract/contract-recorder';
+import { serviceHttp } from '../support/harness';
 import { openStorage } from '../support/storage';
 import { waitFor } from '../support/wait';
 
@@ -85,35 +85,46 @@ describe('start-up of several processes, keys and signals (real processes)', () 
     running.push(p);
     return p;
   };
-  const healthy = (port: number) =>
-    waitFor(
-      'the service to answer /ready',
-      async () => (await checkedFetch(`http://127.0.0.1:${port}/ready`)).ok,
-      90_000,
-    );
 
-  it('two processes starting at once on a new database with one bootstrap token: both serve, one admin', async () => {
+  it('three instances starting at once on a new database with one bootstrap token: all serve, one admin', async () => {
     const token = `bootstrap-${randomBytes(16).toString('hex')}`;
     const keys = { AUDIT_KEY: randomBytes(32).toString('base64'), SECRETS_KEY: randomBytes(32).toString('base64') };
-    // Each with its embedded Redis: the database is what they share here.
-    const ports = [await freePort(), await freePort()];
-    const procs = ports.map((port, i) =>
-      main({ PORT: String(port), VAR_DIR: join(dir, `var${i}`), BOOTSTRAP_ADMIN_TOKEN: token, ...keys }),
+    // Three application instances in this process, each with its own connection pool (its own session
+    // for the migration lock) and its own embedded Redis: the database is what they share, as three
+    // API processes would. All at once, from the first migration.
+    const started = await Promise.allSettled(
+      [0, 1, 2].map((i) =>
+        startService({
+          env: {
+            DATABASE_URL: databaseUrl(),
+            VAR_DIR: join(dir, `var${i}`),
+            BOOTSTRAP_ADMIN_TOKEN: token,
+            LOG_LEVEL: 'silent',
+            ...keys,
+          },
+          api: true,
+          workers: i === 0,
+          listen: false,
+          processName: `test-${i}`,
+        }),
+      ),
     );
-    await Promise.all(ports.map((port) => healthy(port)));
-    for (const p of procs) expect(p.child.exitCode).toBeNull();
-    for (const port of ports) {
-      const me = await checkedFetch(`http://127.0.0.1:${port}/api/v1/me`, {
-        headers: { Authorization: `Bearer ${token}` },
-      });
-      expect(me.status).toBe(200);
-    }
-    const db = await openStorage(join(dir, 'db.sqlite'), { readonly: true });
+    const handles = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     try {
-      const admins = await db.all("SELECT id FROM app_user WHERE role = 'admin'");
-      expect(admins).toHaveLength(1);
+      expect(started.filter((r) => r.status === 'rejected')).toEqual([]);
+      for (const h of handles)
+        await serviceHttp(h).get('/api/v1/me').set('Authorization', `Bearer ${token}`).expect(200);
+      const db = await openStorage(join(dir, 'db.sqlite'), { readonly: true });
+      try {
+        expect(await db.all("SELECT id FROM app_user WHERE role = 'admin'")).toHaveLength(1);
+        // Every migration ran once.
+        const runs = await db.all<{ name: string }>('SELECT name FROM migrations');
+        expect(new Set(runs.map((r) => r.name)).size).toBe(runs.length);
+      } finally {
+        await db.close();
+      }
     } finally {
-      await db.close();
+      for (const h of handles) await h.close();
     }
   });
 
