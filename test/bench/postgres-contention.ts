@@ -10,7 +10,11 @@
  *      pg-2    two API processes (8 connections each) and one worker process on Postgres;
  *  - race: BENCH_RACE (20) incidents each get a report submission and two step completions at once;
  *  - due: BENCH_RACE (20) initial reports submitted 30 ms before their due time, as the deadline-due
- *    jobs fire: every deadline must end `met` (requested before due), none `pending`.
+ *    jobs fire: none may end `pending`, and each must be decided by the report's own submission time
+ *    (`submittedAt`, when the service saw the request arrive): met at or before the due time, missed
+ *    after it. (Code before issue 19 stamped reports when their transaction ran and decided by which
+ *    job got there first; it does not return submittedAt as the arrival, so there the count of
+ *    decisions against it measures that.)
  * For each configuration it prints the rate, p50/p99, and the 5xx answers of every phase, and what
  * the deadlines ended as. Loopback only; every wait is bounded.
  *
@@ -307,30 +311,41 @@ async function atDue(urls: string[], operators: Operator[]) {
   const wait = new Date(dueAt).getTime() - 30 - Date.now();
   if (wait < 0) throw new Error(`preparing ${RACE} reports took longer than the lead of ${LEAD_MS} ms`);
   await new Promise((r) => setTimeout(r, wait));
-  const statuses = await Promise.all(
-    prepared.map((p) =>
-      call(p.url, p.op.tokens.liaison!, 'POST', `/api/v1/reports/${p.reportId}/submit`, submitBody).then(
-        (r) => r.status,
-      ),
-    ),
+  const sentAt = Date.now();
+  const answers = await Promise.all(
+    prepared.map((p) => call(p.url, p.op.tokens.liaison!, 'POST', `/api/v1/reports/${p.reportId}/submit`, submitBody)),
   );
-  // Every deadline decided: wait (bounded) for none to be pending, then count what they ended as.
+  const statuses = answers.map((a) => a.status);
+  // When the service saw each request arrive (the report's submittedAt), against when it was sent.
+  const arrived = answers.flatMap((a) => (a.status === 200 && a.body?.submittedAt ? [a.body.submittedAt] : []));
+  const lags = arrived.map((at: string) => Date.parse(at) - sentAt).sort((a: number, b: number) => a - b);
+  // Every deadline decided: wait (bounded) for none to be pending, then count what they ended as, and
+  // how many ended otherwise than the report's own time says (met when submittedAt <= dueAt).
   const outcome = async () => {
     const counts: Record<string, number> = {};
-    for (const p of prepared) {
+    let contrary = 0;
+    for (const [i, p] of prepared.entries()) {
       const inc = await ok(p.url, p.op.tokens.commander!, 'GET', `/api/v1/incidents/${p.id}`);
       const d = inc.deadlines.find((x: { timer: string }) => x.timer === 'initial-report');
       counts[d.status] = (counts[d.status] ?? 0) + 1;
+      const submittedAt = answers[i]!.status === 200 ? answers[i]!.body?.submittedAt : undefined;
+      if (submittedAt && d.status !== (submittedAt <= d.dueAt ? 'met' : 'missed')) contrary++;
     }
-    return counts;
+    return { counts, contrary };
   };
-  let counts = await outcome();
+  let result = await outcome();
   const until = Date.now() + 60_000;
-  while ((counts.pending ?? 0) > 0 && Date.now() < until) {
+  while ((result.counts.pending ?? 0) > 0 && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 1000));
-    counts = await outcome();
+    result = await outcome();
   }
-  return { requests: statuses.length, fivexx: statuses.filter((s) => s >= 500).length, deadlines: counts };
+  return {
+    requests: statuses.length,
+    fivexx: statuses.filter((s) => s >= 500).length,
+    deadlines: result.counts,
+    contrary: result.contrary,
+    arrivalMs: lags.length ? { min: lags[0], max: lags[lags.length - 1] } : null,
+  };
 }
 
 async function configuration(
@@ -372,7 +387,8 @@ async function configuration(
     const d = await atDue(urls, operators);
     console.log(
       `${name.padEnd(7)} due         ${d.requests} submissions 30 ms before due   5xx ${d.fivexx}   deadlines ` +
-        `${JSON.stringify(d.deadlines)}`,
+        `${JSON.stringify(d.deadlines)}   decided against the report's own submittedAt: ${d.contrary}` +
+        (d.arrivalMs ? `   (arrived ${d.arrivalMs.min}–${d.arrivalMs.max} ms after sending)` : ''),
     );
     return { ev, r, d };
   } finally {
