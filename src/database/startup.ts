@@ -91,7 +91,8 @@ export async function checkKeyFingerprints(dataSource: DataSource, config: AppCo
       name,
     ]);
     if (stored && stored.fingerprint !== fingerprint) {
-      const source = config[name] ? name : `${join(config.VAR_DIR, 'keys', name === 'AUDIT_KEY' ? 'audit.key' : 'secrets.key')}`;
+      const file = name === 'AUDIT_KEY' ? 'audit.key' : 'secrets.key';
+      const source = config[name] ? name : join(config.VAR_DIR, 'keys', file);
       throw new KeyMismatchError(
         `${name} does not match the key this database was written with (fingerprint ` +
           `${stored.fingerprint.slice(0, 12)}…, this process has ${fingerprint.slice(0, 12)}… from ${source}): ` +
