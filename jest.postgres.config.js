@@ -17,20 +17,18 @@ const POSTGRES_SUITES = [
   'report-timing',
   // Timer jobs failing on a lock: retries, dead letters, the deadline sweeper.
   'timer-failures',
-  // Several processes starting at once: the migration lock, the bootstrap admin, the key check.
+  // Several instances starting at once: the migration lock, the bootstrap admin, the key check.
   'startup',
   // The audit chains, checkpoints and witnesses; an upgrade from the one global chain.
   'audit-access',
   'audit-witness',
   'audit-migration',
-  // Reports (submission, deliveries, acknowledgement and onward clocks) and incident deadlines.
+  // Reports (submission, deliveries, acknowledgement and onward clocks) and the incident deadlines'
+  // escalation ladder.
   'reports',
   'deadlines',
-  'warnings',
-  // The outbox across a Redis outage; the engine and references under concurrency.
+  // The outbox across a Redis outage.
   'outbox-outage',
-  'foundation',
-  'incident-workflow',
 ];
 
 module.exports = {

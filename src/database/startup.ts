@@ -19,6 +19,9 @@ const PG_MIGRATION_LOCK = 0x6c66_6d67; // 'lfmg'
 export async function migrate(dataSource: DataSource): Promise<void> {
   if (dataSource.options.type !== 'postgres') {
     await dataSource.query('PRAGMA busy_timeout = 120000');
+    // As TypeORM does before migrations (its own pragma would do nothing inside this transaction):
+    // a migration that rebuilds a table must not trip the foreign keys of the rows it copies.
+    await dataSource.query('PRAGMA foreign_keys = OFF');
     try {
       await dataSource.query('BEGIN IMMEDIATE');
       try {
@@ -29,6 +32,7 @@ export async function migrate(dataSource: DataSource): Promise<void> {
         throw err;
       }
     } finally {
+      await dataSource.query('PRAGMA foreign_keys = ON');
       await dataSource.query(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     }
     return;

@@ -2,7 +2,8 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { join } from 'node:path';
 import { ServiceHandle, startService } from '../../src/bootstrap';
-import { TransactionRunner } from '../../src/database';
+import { DataSource } from 'typeorm';
+import { sql, TransactionRunner } from '../../src/database';
 import { QUEUES } from '../../src/queues/queue-names';
 import { bearer, createOrg, incidentInput, serviceHttp, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type StepJson, type Tokens } from '../support/incident-driver';
@@ -96,6 +97,44 @@ describe('contention: submissions racing step completions and due timers (two ap
       .map((e) => JSON.parse(e.payload).version as number);
     return versions.every((v, i) => v === i + 2);
   }
+
+  it("a transaction that deadlocks is run again whole, out of its caller's sight, and counted", async () => {
+    const tx = svc.app.get(TransactionRunner);
+    const postgres = svc.handle.config.databaseKind === 'postgres';
+    await tx.run((em) => sql(em, 'CREATE TABLE deadlock_probe (id integer PRIMARY KEY, n integer NOT NULL)'));
+    await tx.run((em) => sql(em, 'INSERT INTO deadlock_probe (id, n) VALUES (1, 0), (2, 0)'));
+    const before = tx.stats();
+    // Each transaction takes one row, waits (at most two seconds) until the other has taken the other
+    // row, then asks for it: the opposite order, a deadlock Postgres breaks by failing one of them. On
+    // SQLite the runner runs one transaction after the other, so the first waits in vain and goes on.
+    const signal: Array<() => void> = [];
+    const took = [new Promise<void>((r) => signal.push(r)), new Promise<void>((r) => signal.push(r))];
+    const otherTook = (i: number) => Promise.race([took[1 - i]!, new Promise((r) => setTimeout(r, 2000))]);
+    const crossing = (first: number, second: number, i: number) =>
+      tx.run(async (em) => {
+        await sql(em, 'UPDATE deadlock_probe SET n = n + 1 WHERE id = ?', [first]);
+        signal[i]!();
+        await otherTook(i);
+        await sql(em, 'UPDATE deadlock_probe SET n = n + 1 WHERE id = ?', [second]);
+        return i;
+      });
+    expect(await Promise.all([crossing(1, 2, 0), crossing(2, 1, 1)])).toEqual([0, 1]);
+    // Each committed once: the attempt that failed left nothing behind.
+    const rows = await sql<{ id: number; n: number }>(
+      svc.app.get(DataSource).manager,
+      'SELECT id, n FROM deadlock_probe ORDER BY id',
+    );
+    expect(rows.map((r) => [Number(r.id), Number(r.n)])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    const after = tx.stats();
+    expect(after.exhausted).toBe(before.exhausted);
+    if (postgres) {
+      expect(after.deadlocks - before.deadlocks).toBe(1);
+      expect(after.retried - before.retried).toBe(1);
+    } else expect(after.deadlocks).toBe(0);
+  });
 
   it(`${N} incidents each get a submission and two step completions at once: no 5xx, nothing lost`, async () => {
     const detectedAt = new Date(Date.now() - 10 * 60_000).toISOString();
