@@ -14,6 +14,7 @@ import { RequirementsModule } from './requirements/requirements.module';
 import { Catalogue } from './requirements/catalogue';
 import { OutboxModule, OutboxRelayModule } from './outbox/outbox.module';
 import { QueuesModule } from './queues/queues.module';
+import { DeadLettersModule } from './queues/dead-letters';
 import { WorkflowCatalogueModule } from './workflow-catalogue/workflow-catalogue.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { WarningsModule } from './warnings/warnings.module';
@@ -69,6 +70,7 @@ export class AppModule {
           IncidentsApiModule.withCoverage(ReportingReadinessModule),
           WorkflowCatalogueModule,
           ConsoleModule.forRoot(opts.config.CONSOLE_DIR ?? defaultConsoleDir()),
+          DeadLettersModule,
         ]
       : [];
     const roles = { api: opts.api, workers: opts.workers };

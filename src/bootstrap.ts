@@ -14,6 +14,7 @@ import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { AuthThrottle } from './accounts/auth-throttle';
 import { BootstrapAdminService } from './accounts/bootstrap-admin.service';
 import { jsonBody } from './http/body-parsing';
+import { stampArrival } from './http/received-at';
 import { BODY_BOUNDS } from './http/json-bounds';
 import { AllExceptionsFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation';
@@ -34,6 +35,17 @@ export interface ServiceOptions {
   processName?: string;
   /** See AppModuleOptions.extraImports. */
   extraImports?: DynamicModule[];
+  /**
+   * Aborted when the process is told to stop while it is still starting (SIGTERM): the embedded
+   * redis-server, if one was started, is stopped at once (it would outlive the process otherwise), and
+   * the start-up gives up at its next step, closing what it opened.
+   */
+  signal?: AbortSignal;
+}
+
+/** The start-up gave up because its signal was aborted. */
+export class StartAborted extends Error {
+  override readonly name = 'StartAborted';
 }
 
 export interface ServiceHandle {
@@ -112,11 +124,23 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
   const catalogue = catalogueFromConfig(config);
   const logger = createLogger(config.LOG_LEVEL, opts.processName ?? (opts.api ? 'api' : 'worker'));
   let localRedis: LocalRedis | undefined;
+  const stopRedisOnAbort = () => void localRedis?.stop();
+  opts.signal?.addEventListener('abort', stopRedisOnAbort, { once: true });
+  const goOn = () => {
+    if (opts.signal?.aborted) throw new StartAborted('start-up stopped by a signal');
+  };
   let redisUrl = config.REDIS_URL;
   if (!redisUrl) {
     localRedis = new LocalRedis({ dataDir: join(config.VAR_DIR, 'redis') });
-    redisUrl = await localRedis.start();
+    try {
+      redisUrl = await localRedis.start();
+    } catch (err) {
+      await localRedis.stop();
+      goOn();
+      throw err;
+    }
     logger.info({ redis: redisUrl }, 'started embedded redis-server (REDIS_URL unset)');
+    goOn();
   }
   const module = AppModule.forRoot({
     config,
@@ -153,6 +177,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       const express = http.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
       express.set('etag', false);
       if (config.TRUST_PROXY) trustProxy(express, config.TRUST_PROXY);
+      http.use(stampArrival);
       http.use(requestLogging(logger));
       // The console is served by this process (src/console): helmet's CSP allows what it needs.
       http.use(helmet({ contentSecurityPolicy: { directives: CONSOLE_CSP_DIRECTIVES } }));
@@ -168,6 +193,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       SwaggerModule.setup('api/docs', http, () => buildOpenApi(http), { jsonDocumentUrl: 'api/docs-json' });
       applyTimeouts(http.getHttpServer() as Server, config);
       await http.init();
+      goOn();
       // Connect the throttle now, not at the first request (worker-only processes never do).
       http.get(AuthThrottle).start();
       await http.get(BootstrapAdminService).run();
@@ -181,15 +207,19 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       app = http;
     } else {
       app = await NestFactory.createApplicationContext(module, { ...logging, abortOnError: false });
+      created = app;
       app.useLogger(app.get(NestPinoLogger));
       app.flushLogs();
       await app.init();
+      goOn();
     }
   } catch (err) {
     // Before the Redis this process started goes away, or its clients report the lost connection.
     await created?.close().catch(() => undefined);
     await localRedis?.stop();
     throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', stopRedisOnAbort);
   }
   let closing: Promise<void> | undefined;
   return {

@@ -1,4 +1,11 @@
-import { AuditEntry, AuditHead } from './audit/audit-entry.entity';
+import {
+  AuditChain,
+  AuditCheckpoint,
+  AuditCheckpointed,
+  AuditCheckpointHead,
+  AuditEntry,
+  AuditHead,
+} from './audit/audit-entry.entity';
 import { ApiToken } from './accounts/api-token.entity';
 import { Enrolment } from './accounts/enrolment.entity';
 import { UserCredential } from './accounts/credential.entity';
@@ -35,6 +42,10 @@ export const ENTITIES = [
   UserSession,
   AuditEntry,
   AuditHead,
+  AuditChain,
+  AuditCheckpoint,
+  AuditCheckpointHead,
+  AuditCheckpointed,
   Incident,
   IncidentPlaybook,
   IncidentDeadline,

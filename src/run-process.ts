@@ -1,5 +1,6 @@
 import { TimerHandlersError } from './clocks';
 import { ConfigError } from './config/app-config';
+import { KeyMismatchError } from './database/startup';
 import { RedisServerMissingError } from './redis/local-redis';
 import { CatalogueError } from './requirements/catalogue';
 import { ServiceHandle, ServiceOptions, startService } from './bootstrap';
@@ -11,8 +12,16 @@ import { ServiceHandle, ServiceOptions, startService } from './bootstrap';
  */
 export function runProcess(opts: ServiceOptions): void {
   let handle: ServiceHandle | undefined;
+  /** Aborted by a signal that arrives while the service is still starting. */
+  const starting = new AbortController();
   const shutdown = (signal: string) => {
-    if (!handle) process.exit(0);
+    if (!handle) {
+      // Still starting: give up the start-up (it stops the embedded redis-server at once and closes what
+      // it opened), then exit; bounded, in case a step of the start-up hangs.
+      starting.abort();
+      setTimeout(() => process.exit(1), 15_000).unref();
+      return;
+    }
     handle.logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
@@ -26,16 +35,20 @@ export function runProcess(opts: ServiceOptions): void {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
-  startService(opts).then(
+  startService({ ...opts, signal: starting.signal }).then(
     (h) => {
       handle = h;
+      // The signal came during the last step of the start-up: shut down the service it started.
+      if (starting.signal.aborted) shutdown('SIGTERM');
     },
     (err: unknown) => {
+      if (starting.signal.aborted) process.exit(0);
       if (
         err instanceof ConfigError ||
         err instanceof RedisServerMissingError ||
         err instanceof CatalogueError ||
-        err instanceof TimerHandlersError
+        err instanceof TimerHandlersError ||
+        err instanceof KeyMismatchError
       ) {
         process.stderr.write(`${err.message}\n`);
       } else {

@@ -2,6 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import { earlyWarningMachineV1 } from './early-warning/machine.v1';
 import { incidentMachineV1 } from './incident/machine.v1';
 import { incidentMachineV2 } from './incident/machine.v2';
+import { incidentMachineV3 } from './incident/machine.v3';
 
 export interface WorkflowEntry {
   id: string;
@@ -19,6 +20,7 @@ export interface WorkflowEntry {
 export const WORKFLOWS: readonly WorkflowEntry[] = [
   { id: 'incident', version: 1, machine: incidentMachineV1 },
   { id: 'incident', version: 2, machine: incidentMachineV2 },
+  { id: 'incident', version: 3, machine: incidentMachineV3 },
   { id: 'early-warning', version: 1, machine: earlyWarningMachineV1 },
 ];
 

@@ -12,6 +12,8 @@ import { generatePassword, hashPassword } from './passwords';
 import { TokenService } from './token.service';
 import { User } from './user.entity';
 
+const PG_BOOTSTRAP_LOCK = 0x6c66_6274; // 'lfbt'
+
 /** How to get a platform-admin token for an existing installation, as the log lines say it. */
 export const RESET_TOKEN_HINT =
   'run `npx lianfang admin reset-token` (or `npm run cli -- admin ' +
@@ -60,6 +62,10 @@ export class BootstrapAdminService {
     const hash = password === null ? null : await hashPassword(password);
     const passwordFile = join(this.config.VAR_DIR, INITIAL_PASSWORD_FILE);
     const outcome = await this.tx.run(async (em): Promise<{ created: boolean; withPassword: boolean }> => {
+      // Several processes starting at once: one creates the admin, the others then find it (Postgres:
+      // they wait here for the first; SQLite runs one writer at a time anyway).
+      if (em.connection.options.type === 'postgres')
+        await em.query('SELECT pg_advisory_xact_lock($1)', [PG_BOOTSTRAP_LOCK]);
       if (!(await noAdmin(em)) || hash === null) return { created: false, withPassword: false };
       const actor = { system: 'bootstrap', orgId: null };
       const user = await createPlatformAdmin(this.admin, actor, em, hash);

@@ -1,13 +1,29 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * One link of the append-only, hash-chained audit trail. `seq` is assigned by the writer (last + 1)
- * inside the same transaction as the change it records, so the chain order is the commit order.
+ * One link of the append-only, hash-chained audit trail. Each organisation has its own chain (and the
+ * entries without one, the `system` chain): `chain` names it and `chainSeq` is the entry's place in
+ * it, assigned just before the transaction that writes the entry commits, so a chain's order is its
+ * commit order. `seq` is an id unique across the deployment, taken when the entry is appended (it
+ * makes job ids unique per event); it is no link. Entries written before chains existed (hash
+ * version 1) form one global chain by `seq` and keep their hashes; they were given their
+ * organisation's chain and place by migration 1764300000000.
  */
 @Entity('audit_entry')
+@Index(['chain', 'chainSeq'], { unique: true })
 export class AuditEntry {
   @PrimaryColumn({ type: 'integer' })
   seq!: number;
+
+  @Column({ type: 'varchar', length: 36 })
+  chain!: string;
+
+  @Column({ name: 'chain_seq', type: 'integer' })
+  chainSeq!: number;
+
+  /** 1: hashed into the old global chain (ChainFields); 2: into its organisation's chain (ChainedFields). */
+  @Column({ name: 'hash_version', type: 'integer', default: 2 })
+  hashVersion!: 1 | 2;
 
   @Column({ type: 'varchar', length: 32 })
   at!: string;
@@ -19,7 +35,7 @@ export class AuditEntry {
   @Column({ name: 'actor_role', type: 'varchar', length: 30, nullable: true })
   actorRole!: string | null;
 
-  // Not indexed: nothing looks the trail up by organisation (migration 1764000000005).
+  // Not indexed: an organisation's entries are found by their chain.
   @Column({ name: 'org_id', type: 'varchar', length: 36, nullable: true })
   orgId!: string | null;
 
@@ -45,8 +61,8 @@ export class AuditEntry {
 }
 
 /**
- * A keyed MAC over the newest entry, kept in its own row. Cutting entries off the end of the
- * chain leaves a valid-looking shorter chain; this head (MAC key outside the database) exposes it.
+ * The keyed head of the old global chain (hash version 1), frozen since chains per organisation
+ * (migration 1764300000000): a MAC over its newest entry, so cutting entries off its end shows.
  */
 @Entity('audit_head')
 export class AuditHead {
@@ -61,4 +77,82 @@ export class AuditHead {
 
   @Column({ type: 'varchar', length: 64 })
   mac!: string;
+}
+
+/**
+ * The head of one chain: its newest entry and a keyed MAC over it (chainHeadMac, key outside the
+ * database), so cutting entries off the end of the chain shows. Locked (FOR UPDATE) by the
+ * transaction that links entries to the chain, just before it commits: the one lock an
+ * organisation's writes share, and no other organisation's. `mac` is empty for a chain whose newest
+ * entry is still one of version 1 (that entry is covered by the old global head).
+ */
+@Entity('audit_chain')
+export class AuditChain {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  chain!: string;
+
+  @Column({ type: 'integer' })
+  seq!: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  hash!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  mac!: string;
+
+  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
+  updatedAt!: string;
+}
+
+/**
+ * A signed checkpoint over the chain heads (AuditCheckpoints): the heads that moved since the
+ * previous checkpoint, the previous checkpoint's hash, and a MAC under the audit key. The chain of
+ * checkpoints therefore commits to every chain's head as it stood at each checkpoint.
+ */
+@Entity('audit_checkpoint')
+export class AuditCheckpoint {
+  @PrimaryColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 32 })
+  at!: string;
+
+  @Column({ name: 'prev_hash', type: 'varchar', length: 64 })
+  prevHash!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  hash!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  mac!: string;
+}
+
+/** One head a checkpoint names. */
+@Entity('audit_checkpoint_head')
+@Index(['chain', 'seq'])
+export class AuditCheckpointHead {
+  @PrimaryColumn({ name: 'checkpoint_id', type: 'integer' })
+  checkpointId!: number;
+
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  chain!: string;
+
+  @Column({ type: 'integer' })
+  seq!: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  hash!: string;
+}
+
+/**
+ * How far each chain is covered by checkpoints: only the checkpoint writer reads and writes it, to
+ * find the heads that moved. Not evidence (verification recomputes from the checkpoints themselves).
+ */
+@Entity('audit_checkpointed')
+export class AuditCheckpointed {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  chain!: string;
+
+  @Column({ type: 'integer' })
+  seq!: number;
 }

@@ -1,4 +1,4 @@
-import { Controller, ForbiddenException, Get, Query } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -13,20 +13,35 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CurrentPrincipal, Roles, type Principal } from '../auth';
 import { ErrorBody, ApiStandardErrors, schemaRef } from '../http';
 import { AuditService } from './audit.service';
-import { AUDIT_SCAN_WINDOW, OrganisationAudit } from './organisation-audit.service';
+import { OrganisationAudit } from './organisation-audit.service';
 
 const BROKEN_REASONS = ['seq-gap', 'prev-hash-mismatch', 'payload-digest-mismatch', 'hash-mismatch', 'head-mismatch'];
-/** The whole-chain walk also checks the witnesses outside the database (AuditService.verify). */
+/** Verification also checks the checkpoints and the witnesses outside the database (AuditService.verify). */
 const VERIFY_REASONS = [
   ...BROKEN_REASONS,
   'behind-witness',
   'witness-mismatch',
   'witness-invalid',
   'report-head-mismatch',
+  'checkpoint-invalid',
+  'checkpoint-mismatch',
+  'unchained-entries',
 ];
 
 class BrokenLinkView {
-  @ApiProperty() seq!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "The entry's id (`seq`); null when the break is not one entry (a head, a checkpoint, a witness)",
+  })
+  seq!: number | null;
+  @ApiProperty({
+    description:
+      "The chain: an organisation's id, `system`, `global` (entries written before chains per " +
+      'organisation), `checkpoints`, or `?` when no one chain is to blame',
+  })
+  chain!: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'The place in that chain' }) chainSeq!: number | null;
   @ApiProperty({ enum: VERIFY_REASONS }) reason!: string;
   @ApiPropertyOptional() action?: string;
   @ApiPropertyOptional() at?: string;
@@ -41,11 +56,23 @@ class WitnessView {
   @ApiProperty({
     type: Number,
     nullable: true,
-    description: 'The highest entry this deployment is known to have committed',
+    description: 'The newest signed checkpoint the witness saw',
   })
-  seq!: number | null;
+  checkpoint!: number | null;
+  @ApiProperty({ description: 'Chain heads the witness names beyond that checkpoint' }) heads!: number;
   @ApiProperty() ok!: boolean;
   @ApiPropertyOptional() problem?: string;
+}
+
+class CheckpointRefView {
+  @ApiProperty() id!: number;
+  @ApiProperty() at!: string;
+}
+
+class CheckpointsView {
+  @ApiProperty({ description: 'Signed checkpoints over the chain heads' }) count!: number;
+  @ApiProperty({ type: CheckpointRefView, nullable: true }) latest!: CheckpointRefView | null;
+  @ApiProperty({ description: 'Their own chain and MACs are intact' }) ok!: boolean;
 }
 
 class BrokenReportHeadView {
@@ -66,9 +93,27 @@ class ReportHeadsView {
 class VerifyView {
   @ApiProperty() ok!: boolean;
   @ApiProperty({ description: 'Entries checked and found intact' }) entries!: number;
-  @ApiProperty({ type: Number, nullable: true }) headSeq!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'The highest entry id' }) headSeq!: number | null;
+  @ApiProperty({ description: 'Chains walked: one per organisation with entries, and `system`' }) chains!: number;
   @ApiPropertyOptional({ type: BrokenLinkView }) firstBroken?: BrokenLinkView;
   @ApiProperty({ type: WitnessView }) witness!: WitnessView;
+  @ApiProperty({ type: CheckpointsView }) checkpoints!: CheckpointsView;
+  @ApiProperty({ type: ReportHeadsView }) reportHeads!: ReportHeadsView;
+}
+
+class ChainCheckpointView {
+  @ApiProperty({ description: 'The newest checkpoint naming this chain' }) id!: number;
+  @ApiProperty({ description: 'The place of the head it names' }) chainSeq!: number;
+  @ApiProperty({ description: 'The checkpoint verifies and the chain still holds that head' }) ok!: boolean;
+}
+
+class ChainVerifyView {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ description: 'The chain: the organisation id' }) chain!: string;
+  @ApiProperty({ description: 'Entries checked and found intact' }) entries!: number;
+  @ApiProperty({ description: "The place of the chain's head (0: no entries)" }) headChainSeq!: number;
+  @ApiPropertyOptional({ type: BrokenLinkView }) firstBroken?: BrokenLinkView;
+  @ApiProperty({ type: ChainCheckpointView, nullable: true }) checkpoint!: ChainCheckpointView | null;
   @ApiProperty({ type: ReportHeadsView }) reportHeads!: ReportHeadsView;
 }
 
@@ -77,7 +122,7 @@ const toInt = ({ value }: { value: unknown }) =>
 
 class OrganisationAuditQuery {
   @ApiPropertyOptional({
-    description: 'Entries older than this sequence number (the `nextBefore` of the previous page)',
+    description: 'Entries before this place in the chain (`chainSeq`; the `nextBefore` of the previous page)',
   })
   @IsOptional()
   @Transform(toInt)
@@ -101,7 +146,8 @@ class EntryVerificationView {
 }
 
 class OrganisationAuditEntryView {
-  @ApiProperty() seq!: number;
+  @ApiProperty({ description: "The entry's id, unique in the deployment" }) seq!: number;
+  @ApiProperty({ description: "Its place in the organisation's chain" }) chainSeq!: number;
   @ApiProperty() at!: string;
   @ApiProperty() actorId!: string;
   @ApiProperty({ type: String, nullable: true }) actorRole!: string | null;
@@ -124,7 +170,7 @@ class OrganisationAuditPageView {
   @ApiProperty({
     type: Number,
     nullable: true,
-    description: 'Pass as `before` for the next (older) page; null at the start of the trail',
+    description: 'Pass as `before` for the next (older) page; null at the start of the chain',
   })
   nextBefore!: number | null;
 }
@@ -143,7 +189,8 @@ export class AuditController {
   @Roles('admin')
   @ApiOperation({
     summary:
-      "Platform admins: walk the whole hash chain (every organisation's entries) and name the first broken entry",
+      'Platform admins: verify the whole deployment (every chain, the signed checkpoints, the witnesses) ' +
+      'and name the first break',
   })
   @ApiOkResponse({ type: VerifyView })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Not a platform admin' })
@@ -157,14 +204,25 @@ export class AuditController {
     return this.audit.verify();
   }
 
+  @Get('organisations/:orgId/verify')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      "Platform admins: verify one organisation's chain (links, keyed head, the newest checkpoint naming it, " +
+      "its reports' heads), reading no other organisation's entries",
+  })
+  @ApiOkResponse({ type: ChainVerifyView })
+  @ApiForbiddenResponse({ type: ErrorBody, description: 'Not a platform admin' })
+  verifyOrganisation(@CurrentPrincipal() p: Principal, @Param('orgId', ParseUUIDPipe) orgId: string) {
+    if (!p.isPlatformAdmin) throw new ForbiddenException('Only platform admins verify chains');
+    return this.audit.verifyChain(orgId);
+  }
+
   @Get('entries')
   @Roles('admin', 'leader', 'department-officer')
   @ApiOperation({
     summary: "Your organisation's audit entries, newest first, each checked against its neighbours in the chain",
-    description:
-      `Walks back at most ${AUDIT_SCAN_WINDOW} chain entries per ` +
-      `call, so a page may hold fewer than \`limit\` entries; ` +
-      `follow \`nextBefore\`.`,
+    description: "Pages through your organisation's chain: follow `nextBefore`.",
   })
   @ApiOkResponse({ type: OrganisationAuditPageView })
   entries(@CurrentPrincipal() p: Principal, @Query() q: OrganisationAuditQuery) {

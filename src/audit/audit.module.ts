@@ -1,12 +1,28 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditEntry, AuditHead } from './audit-entry.entity';
+import {
+  AuditChain,
+  AuditCheckpoint,
+  AuditCheckpointed,
+  AuditCheckpointHead,
+  AuditEntry,
+  AuditHead,
+} from './audit-entry.entity';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { OrganisationAudit } from './organisation-audit.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEntry, AuditHead])],
+  imports: [
+    TypeOrmModule.forFeature([
+      AuditEntry,
+      AuditHead,
+      AuditChain,
+      AuditCheckpoint,
+      AuditCheckpointHead,
+      AuditCheckpointed,
+    ]),
+  ],
   controllers: [AuditController],
   providers: [AuditService, OrganisationAudit],
   exports: [AuditService],

@@ -1,23 +1,40 @@
-import { Injectable, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { WitnessedHeads } from './witnessed-heads';
 import { join } from 'node:path';
-import { TransactionRunner, sql } from '../database';
-import { AuditWitness, type WitnessState } from './audit-witness';
+import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
+import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
+import { WitnessedHeads, type WitnessedHead as ReportHead } from './witnessed-heads';
+import { chunks, sql, TransactionRunner } from '../database';
+import { AuditWitness, type WitnessState } from './audit-witness';
 import { AppConfig, resolveKey } from '../config';
 import { isSystemActor, type Actor } from '../auth';
 import { nowIso, canonicalJson } from '../common';
-import { AuditEntry, AuditHead } from './audit-entry.entity';
-import { BrokenReason, checkLink, entryHash, GENESIS_HASH, headMac, macMatches } from './hash-chain';
-import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
+import { LOGGER } from '../logging';
+import { AuditEntry } from './audit-entry.entity';
+import {
+  type BrokenReason,
+  chainedHash,
+  chainHeadMac,
+  chainHeadMacMatches,
+  chainOf,
+  checkChainLink,
+  checkLink,
+  checkpointHash,
+  checkpointMac,
+  checkpointMacMatches,
+  GENESIS_HASH,
+  type HashVersion,
+  macMatches,
+  type StoredChainedEntry,
+} from './hash-chain';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 export interface AuditRecord {
   actor: Actor;
   action: string;
-  /** Organisation the change belongs to; defaults to the actor's. */
+  /** Organisation the change belongs to; defaults to the actor's. Its chain takes the entry. */
   orgId?: string | null;
   incidentId?: string | null;
   /** What changed. Never put secrets or tokens here: the payload is readable in timelines. */
@@ -26,7 +43,7 @@ export interface AuditRecord {
    * Other organisations this change is news to, with the incident as that organisation knows it
    * (when it knows one): the departments a report is addressed to, the operator whose report a
    * department acknowledged, the operators a warning names. Not stored: an entry stays its own
-   * organisation's. Committed-entry listeners (live updates) tell them too.
+   * organisation's (and in its chain). Committed-entry listeners (live updates) tell them too.
    */
   concerns?: ReadonlyArray<AuditConcern>;
 }
@@ -49,60 +66,171 @@ export interface CommittedAuditEntry {
 
 export type AuditListener = (entry: CommittedAuditEntry) => void;
 
-export type WitnessReason = 'behind-witness' | 'witness-mismatch' | 'witness-invalid' | 'report-head-mismatch';
+export type WitnessReason =
+  | 'behind-witness'
+  | 'witness-mismatch'
+  | 'witness-invalid'
+  | 'report-head-mismatch'
+  | 'checkpoint-invalid'
+  | 'checkpoint-mismatch'
+  | 'unchained-entries';
+
+export interface BrokenLink {
+  /** The entry's deployment-wide id; null when the break is past the chain's end (a head names more). */
+  seq: number | null;
+  /** The chain it breaks (an organisation id, `system`; `global` for the chain of version-1 entries). */
+  chain: string;
+  chainSeq: number | null;
+  reason: BrokenReason | WitnessReason;
+  action?: string;
+  at?: string;
+}
 
 export interface VerifyResult {
   ok: boolean;
+  /** Entries checked and found intact. */
   entries: number;
+  /** The highest entry id (`seq`) of the deployment. */
   headSeq: number | null;
-  firstBroken?: { seq: number; reason: BrokenReason | WitnessReason; action?: string; at?: string };
-  /** The witness file outside the database (AuditWitness): the chain must reach it and agree with it. */
-  witness: { state: WitnessState['kind']; seq: number | null; ok: boolean; problem?: string };
+  /** Chains walked (one per organisation that has entries, and `system`). */
+  chains: number;
+  firstBroken?: BrokenLink;
+  /** The witness file outside the database (AuditWitness): every head it names must be in the chains. */
+  witness: { state: WitnessState['kind']; checkpoint: number | null; heads: number; ok: boolean; problem?: string };
+  /** The signed checkpoints: their own chain and MACs, and every chain reaching the heads they name. */
+  checkpoints: { count: number; latest: { id: number; at: string } | null; ok: boolean };
   /**
-   * The audit heads that submitted reports carried to their recipients: each must still be in the
+   * The audit heads that submitted reports carried to their recipients: each must still be in its
    * chain with the same hash (a rollback past a head a department has seen shows here, and on the
    * department's side in its copy of the report).
    */
   reportHeads: { checked: number; broken: Array<{ reportId: string; reference: string; seq: number }> };
 }
 
-/** Postgres: one writer of the chain at a time, across every API and worker process. */
-const PG_AUDIT_LOCK = 0x6c66_6175; // 'lfau'
+export interface ChainVerifyResult {
+  ok: boolean;
+  chain: string;
+  entries: number;
+  /** The chain's newest place (its head row's `seq`), 0 for a chain without entries. */
+  headChainSeq: number;
+  firstBroken?: BrokenLink;
+  /** The newest checkpoint naming this chain, and whether the chain still holds the head it names. */
+  checkpoint: { id: number; chainSeq: number; ok: boolean } | null;
+  reportHeads: { checked: number; broken: Array<{ reportId: string; reference: string; seq: number }> };
+}
 
+/** The chain name under which verification reports breaks in the version-1 global chain. */
+export const GLOBAL_CHAIN = 'global';
+
+/** Postgres: one checkpoint writer at a time (the others skip that round). */
+const PG_CHECKPOINT_LOCK = 0x6c66_6370; // 'lfcp'
+
+const ENTRY_COLUMNS =
+  'seq, chain, chain_seq, hash_version, at, actor_id, actor_role, org_id, incident_id, action, payload, ' +
+  'payload_digest, prev_hash, hash';
+
+/** An entry appended in an open transaction, not yet linked to its chain. */
+interface Pending {
+  entries: AuditEntry[];
+  /** SQLite: the next id to give (one writer at a time, so MAX + 1 is safe within the transaction). */
+  nextSeq?: number;
+}
+
+type Row = Record<string, unknown>;
+type CheckpointRow = { id: number | string; at: string; prev_hash: string; hash: string; mac: string };
+
+function toStored(r: Row): StoredChainedEntry {
+  return {
+    seq: Number(r.seq),
+    chain: String(r.chain),
+    chainSeq: Number(r.chain_seq),
+    hashVersion: Number(r.hash_version) as HashVersion,
+    at: String(r.at),
+    actorId: String(r.actor_id),
+    actorRole: (r.actor_role as string | null) ?? null,
+    orgId: (r.org_id as string | null) ?? null,
+    incidentId: (r.incident_id as string | null) ?? null,
+    action: String(r.action),
+    payload: String(r.payload),
+    payloadDigest: String(r.payload_digest),
+    prevHash: String(r.prev_hash),
+    hash: String(r.hash),
+  };
+}
+
+/**
+ * The audit trail: one hash chain per organisation (README "Audit trail"), so organisations never wait
+ * for each other's writes.
+ *
+ * `append` records an entry in the caller's transaction and gives it its deployment-wide id at once;
+ * the entry is linked to its chain (place, previous hash, hash) and written just before the
+ * transaction commits (TransactionRunner.beforeCommit), under a row lock on that chain's head. So the
+ * lock an organisation's writes share is taken last and held only for the end of a transaction,
+ * every transaction takes it after its own row locks, and several chains are locked in name order:
+ * one lock order everywhere (README "Locks and transactions").
+ *
+ * Every AUDIT_CHECKPOINT_SECONDS one process writes a signed checkpoint over the heads that moved
+ * (AuditService.checkpoint). Verification walks each chain, the old global chain of entries written
+ * before chains existed, and the checkpoints, and compares them with the witnesses outside the
+ * database (the witness file and the heads submitted reports carried).
+ */
 @Injectable()
-export class AuditService implements OnApplicationBootstrap {
-  /** The head MAC key, imported once. */
+export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
+  /** The MAC key, imported once. */
   private readonly key: KeyObject;
   readonly witness: AuditWitness;
+  private readonly pending = new WeakMap<EntityManager, Pending>();
   private readonly listeners = new Set<AuditListener>();
+  private readonly postgres: boolean;
+  private timer?: NodeJS.Timeout;
+  /** The newest checkpoint this process has verified and given to the witness. */
+  private seenCheckpoint = 0;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
-    config: AppConfig,
+    private readonly config: AppConfig,
     // Absent where the service is built by hand (the admin CLI), which never verifies.
     @Optional() private readonly moduleRef?: ModuleRef,
+    @Optional() @Inject(LOGGER) private readonly logger?: Logger,
   ) {
     this.key = createSecretKey(resolveKey(config.AUDIT_KEY, config.VAR_DIR, 'audit.key'));
     this.witness = new AuditWitness(
       config.AUDIT_WITNESS_FILE ?? join(config.VAR_DIR, 'keys', 'audit.witness'),
       this.key,
     );
+    this.postgres = dataSource.options.type === 'postgres';
   }
 
   /**
    * A deployment that had no witness yet (new, or upgraded from a version without one) starts it at
-   * the current head: trust on first use. From then on the witness only grows.
+   * what the database holds now: trust on first use. From then on the witness only grows. Then the
+   * periodic checkpoint starts.
    */
   async onApplicationBootstrap(): Promise<void> {
-    if (this.witness.read().kind !== 'absent') return;
-    const [head] = await sql<{ seq: number | string; hash: string }>(
-      this.dataSource.manager,
-      'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1',
-    );
-    if (!head) return;
-    this.witness.record({ seq: Number(head.seq), hash: head.hash });
-    this.witness.flush();
+    if (this.witness.read().kind === 'absent') {
+      const em = this.dataSource.manager;
+      const [legacy] = await sql<{ seq: number | string; hash: string }>(
+        em,
+        'SELECT seq, hash FROM audit_entry WHERE hash_version = 1 ORDER BY seq DESC LIMIT 1',
+      );
+      if (legacy) this.witness.recordLegacy({ seq: Number(legacy.seq), hash: legacy.hash });
+      for (const h of await sql<{ chain: string; seq: number | string; hash: string }>(
+        em,
+        'SELECT chain, seq, hash FROM audit_chain WHERE seq > 0',
+      ))
+        this.witness.record(h.chain, { seq: Number(h.seq), hash: h.hash });
+      this.witness.flush();
+    }
+    const every = this.config.AUDIT_CHECKPOINT_SECONDS * 1000;
+    this.timer = setInterval(() => {
+      this.checkpoint().catch((err: unknown) => this.logger?.warn({ err }, 'audit checkpoint failed; next round'));
+    }, every);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
   }
 
   /**
@@ -115,66 +243,50 @@ export class AuditService implements OnApplicationBootstrap {
     return () => this.listeners.delete(listener);
   }
 
-  /** The newest entry of the chain as it stands inside `em` (null for an empty chain). */
-  async head(em: EntityManager): Promise<{ seq: number; hash: string } | null> {
-    const [row] = await sql<{ seq: number | string; hash: string }>(
-      em,
-      'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1',
-    );
-    return row ? { seq: Number(row.seq), hash: row.hash } : null;
+  /** A listener's failure is its own: the change has committed, and the other listeners still hear of it. */
+  private tell(entry: CommittedAuditEntry): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(entry);
+      } catch {
+        // Listeners report their own failures; nothing here can undo a commit.
+      }
+    }
   }
 
-  /** Appends one entry inside the caller's transaction (the change and its record commit together). */
-  async append(em: EntityManager, rec: AuditRecord): Promise<AuditEntry> {
-    if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock($1)', [PG_AUDIT_LOCK]);
-    const last = await sql<{ seq: number | string; hash: string }>(
+  /** The newest committed entry of `chain` (an organisation id; `system` for entries without one), or null. */
+  async head(em: EntityManager, chain: string): Promise<{ chain: string; seq: number; hash: string } | null> {
+    const [row] = await sql<{ seq: number | string; hash: string }>(
       em,
-      'SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1',
+      'SELECT seq, hash FROM audit_chain WHERE chain = ?',
+      [chain],
     );
-    const prev = last[0];
+    return row && Number(row.seq) > 0 ? { chain, seq: Number(row.seq), hash: row.hash } : null;
+  }
+
+  /**
+   * Appends one entry inside the caller's transaction (the change and its record commit together).
+   * The entry has its `seq` at once; its place in its chain and its hash are set just before the
+   * transaction commits (on the same object), and it is on disk only then.
+   */
+  async append(em: EntityManager, rec: AuditRecord): Promise<AuditEntry> {
     const actor = rec.actor;
     const entry = new AuditEntry();
-    entry.seq = prev ? Number(prev.seq) + 1 : 1;
     entry.at = nowIso();
     entry.actorId = isSystemActor(actor) ? `system:${actor.system}` : actor.userId;
     entry.actorRole = isSystemActor(actor) ? 'system' : actor.role;
     entry.orgId = rec.orgId !== undefined ? rec.orgId : actor.orgId;
+    entry.chain = chainOf(entry.orgId);
     entry.incidentId = rec.incidentId ?? null;
     entry.action = rec.action;
     entry.payload = canonicalJson(rec.payload);
     entry.payloadDigest = sha256(entry.payload);
-    entry.prevHash = prev ? prev.hash : GENESIS_HASH;
-    entry.hash = entryHash(entry);
-    // Raw statements: this runs in every write transaction of the service.
-    await sql(
-      em,
-      'INSERT INTO audit_entry (seq, at, actor_id, actor_role, org_id, ' +
-        'incident_id, action, payload, payload_digest, prev_hash, hash) VALUES ' +
-        '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        entry.seq,
-        entry.at,
-        entry.actorId,
-        entry.actorRole,
-        entry.orgId,
-        entry.incidentId,
-        entry.action,
-        entry.payload,
-        entry.payloadDigest,
-        entry.prevHash,
-        entry.hash,
-      ],
-    );
-    await sql(
-      em,
-      'INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, ?, ?, ?) ON ' +
-        'CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, ' +
-        'mac = excluded.mac',
-      [entry.seq, entry.hash, headMac(this.key, entry.seq, entry.hash)],
-    );
-    // Only a committed entry may raise the witness: a rolled-back one would read as a rollback attack.
-    const witnessed = { seq: entry.seq, hash: entry.hash };
-    this.tx.afterCommit(em, () => this.witness.record(witnessed));
+    entry.hashVersion = 2;
+    let pending = this.pending.get(em);
+    const fresh = !pending;
+    if (!pending) this.pending.set(em, (pending = { entries: [] }));
+    entry.seq = await this.nextSeq(em, pending);
+    pending.entries.push(entry);
     if (this.listeners.size > 0) {
       const committed: CommittedAuditEntry = {
         seq: entry.seq,
@@ -187,18 +299,185 @@ export class AuditService implements OnApplicationBootstrap {
       };
       this.tx.afterCommit(em, () => this.tell(committed));
     }
+    if (fresh) {
+      const linkAll = async () => {
+        this.pending.delete(em);
+        await this.link(em, pending.entries);
+      };
+      // Outside a transaction of the runner (a test's own) there is no commit to wait for: link now.
+      if (!this.tx.beforeCommit(em, linkAll)) await linkAll();
+    }
     return entry;
   }
 
-  /** A listener's failure is its own: the change has committed, and the other listeners still hear of it. */
-  private tell(entry: CommittedAuditEntry): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(entry);
-      } catch {
-        // Listeners report their own failures; nothing here can undo a commit.
-      }
+  private async nextSeq(em: EntityManager, pending: Pending): Promise<number> {
+    if (this.postgres) {
+      const [row] = await sql<{ seq: number | string }>(em, "SELECT nextval('audit_entry_seq') AS seq");
+      return Number(row!.seq);
     }
+    if (pending.nextSeq === undefined) {
+      const [row] = await sql<{ seq: number | null }>(em, 'SELECT MAX(seq) AS seq FROM audit_entry');
+      pending.nextSeq = Number(row?.seq ?? 0) + 1;
+    }
+    return pending.nextSeq++;
+  }
+
+  /** Links a transaction's entries to their chains (chains locked in name order) and writes them. */
+  private async link(em: EntityManager, entries: AuditEntry[]): Promise<void> {
+    const byChain = new Map<string, AuditEntry[]>();
+    for (const e of entries) {
+      const list = byChain.get(e.chain);
+      if (list) list.push(e);
+      else byChain.set(e.chain, [e]);
+    }
+    for (const chain of [...byChain.keys()].sort()) {
+      let head = await this.lockHead(em, chain);
+      const list = byChain.get(chain)!;
+      for (const e of list) {
+        e.chainSeq = head.seq + 1;
+        e.prevHash = head.hash;
+        e.hash = chainedHash(e);
+        head = { seq: e.chainSeq, hash: e.hash };
+      }
+      // Raw statements: this runs in every write transaction of the service.
+      for (const part of chunks(list, 100)) {
+        await sql(
+          em,
+          `INSERT INTO audit_entry (${ENTRY_COLUMNS}) VALUES ` +
+            part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', '),
+          part.flatMap((e) => [
+            e.seq,
+            e.chain,
+            e.chainSeq,
+            e.hashVersion,
+            e.at,
+            e.actorId,
+            e.actorRole,
+            e.orgId,
+            e.incidentId,
+            e.action,
+            e.payload,
+            e.payloadDigest,
+            e.prevHash,
+            e.hash,
+          ]),
+        );
+      }
+      await sql(em, 'UPDATE audit_chain SET seq = ?, hash = ?, mac = ?, updated_at = ? WHERE chain = ?', [
+        head.seq,
+        head.hash,
+        chainHeadMac(this.key, chain, head.seq, head.hash),
+        nowIso(),
+        chain,
+      ]);
+      // Only a committed entry may raise the witness: a rolled-back one would read as a rollback attack.
+      const committed = head;
+      this.tx.afterCommit(em, () => this.witness.record(chain, committed));
+    }
+  }
+
+  /** The head of `chain`, locked until commit (Postgres); created empty for an organisation's first entry. */
+  private async lockHead(em: EntityManager, chain: string): Promise<{ seq: number; hash: string }> {
+    const select = `SELECT seq, hash FROM audit_chain WHERE chain = ?${this.postgres ? ' FOR UPDATE' : ''}`;
+    let [row] = await sql<{ seq: number | string; hash: string }>(em, select, [chain]);
+    if (!row) {
+      await sql(
+        em,
+        "INSERT INTO audit_chain (chain, seq, hash, mac, updated_at) VALUES (?, 0, ?, '', ?) " +
+          'ON CONFLICT (chain) DO NOTHING',
+        [chain, GENESIS_HASH, nowIso()],
+      );
+      [row] = await sql<{ seq: number | string; hash: string }>(em, select, [chain]);
+    }
+    return { seq: Number(row!.seq), hash: row!.hash };
+  }
+
+  /**
+   * Writes a signed checkpoint over the chain heads that moved since the last one, if any moved;
+   * then hands every checkpoint this process has not seen yet, once verified, to the witness (so the
+   * witness can drop the heads they cover). On Postgres one process writes at a time; the others skip.
+   */
+  async checkpoint(): Promise<{ id: number; heads: number } | null> {
+    const written = await this.tx.run(async (em) => {
+      if (this.postgres) {
+        const [got] = await sql<{ ok: boolean }>(em, 'SELECT pg_try_advisory_xact_lock(?) AS ok', [PG_CHECKPOINT_LOCK]);
+        if (!got?.ok) return null;
+      }
+      const moved = await sql<{ chain: string; seq: number | string; hash: string }>(
+        em,
+        'SELECT c.chain AS chain, c.seq AS seq, c.hash AS hash FROM audit_chain c ' +
+          'LEFT JOIN audit_checkpointed k ON k.chain = c.chain ' +
+          'WHERE c.seq > 0 AND (k.seq IS NULL OR c.seq > k.seq) ORDER BY c.chain',
+      );
+      if (moved.length === 0) return null;
+      const [last] = await sql<{ id: number | string; hash: string }>(
+        em,
+        'SELECT id, hash FROM audit_checkpoint ORDER BY id DESC LIMIT 1',
+      );
+      const heads: Array<[string, number, string]> = moved.map((m) => [m.chain, Number(m.seq), m.hash]);
+      // Code-point order, the same on both databases (their ORDER BY collations may differ).
+      heads.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const id = last ? Number(last.id) + 1 : 1;
+      const fields = { id, at: nowIso(), prevHash: last?.hash ?? GENESIS_HASH, heads };
+      const hash = checkpointHash(fields);
+      await sql(em, 'INSERT INTO audit_checkpoint (id, at, prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?)', [
+        id,
+        fields.at,
+        fields.prevHash,
+        hash,
+        checkpointMac(this.key, id, hash),
+      ]);
+      for (const part of chunks(heads, 200)) {
+        await sql(
+          em,
+          'INSERT INTO audit_checkpoint_head (checkpoint_id, chain, seq, hash) VALUES ' +
+            part.map(() => '(?, ?, ?, ?)').join(', '),
+          part.flatMap(([chain, seq, h]) => [id, chain, seq, h]),
+        );
+        await sql(
+          em,
+          'INSERT INTO audit_checkpointed (chain, seq) VALUES ' +
+            part.map(() => '(?, ?)').join(', ') +
+            ' ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq',
+          part.flatMap(([chain, seq]) => [chain, seq]),
+        );
+      }
+      return { id, heads: heads.length };
+    });
+    await this.followCheckpoints();
+    return written;
+  }
+
+  /** Verifies the checkpoints written since the last one this process saw and gives them to the witness. */
+  private async followCheckpoints(): Promise<void> {
+    const em = this.dataSource.manager;
+    const rows = await sql<{ id: number | string; at: string; prev_hash: string; hash: string; mac: string }>(
+      em,
+      'SELECT id, at, prev_hash, hash, mac FROM audit_checkpoint WHERE id > ? ORDER BY id LIMIT 100',
+      [this.seenCheckpoint],
+    );
+    for (const r of rows) {
+      const id = Number(r.id);
+      const heads = await this.checkpointHeads(em, id);
+      const fields = { id, at: r.at, prevHash: r.prev_hash, heads };
+      if (checkpointHash(fields) !== r.hash || !checkpointMacMatches(this.key, id, r.hash, r.mac)) {
+        this.logger?.error({ checkpoint: id }, 'audit checkpoint does not verify; the witness does not follow it');
+        return;
+      }
+      this.witness.checkpointed({ id, hash: r.hash }, heads);
+      this.seenCheckpoint = id;
+    }
+  }
+
+  private async checkpointHeads(em: EntityManager, id: number): Promise<Array<[string, number, string]>> {
+    const rows = await sql<{ chain: string; seq: number | string; hash: string }>(
+      em,
+      'SELECT chain, seq, hash FROM audit_checkpoint_head WHERE checkpoint_id = ?',
+      [id],
+    );
+    return rows
+      .map((r): [string, number, string] => [r.chain, Number(r.seq), r.hash])
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
   /**
@@ -215,114 +494,430 @@ export class AuditService implements OnApplicationBootstrap {
   }
 
   /**
-   * Walks the whole chain in seq order, in pages, and names the first broken link; then checks it
-   * against the witnesses outside it: the witness file and the heads submitted reports carried.
+   * The whole deployment: the old global chain (entries of hash version 1) as it always was, every
+   * organisation's chain with its keyed head, the signed checkpoints, the witness file and the heads
+   * submitted reports carried. Names the first thing that does not hold.
    */
   async verify(pageSize = 2000): Promise<VerifyResult> {
-    const repo = this.dataSource.getRepository(AuditEntry);
+    const em = this.dataSource.manager;
     const witness = this.witness.read();
-    const reportHeads = await this.witnessedHeads().heads(this.dataSource.manager);
-    // The hashes the chain holds at the sequences a witness names, collected during the walk.
-    const wanted = new Set<number>(reportHeads.map((r) => Number(r.audit_head_seq)));
-    if (witness.kind === 'valid') wanted.add(witness.seq);
-    const seen = new Map<number, string>();
-    const finish = (r: Omit<VerifyResult, 'witness' | 'reportHeads'>): VerifyResult =>
-      this.withWitnesses(r, witness, reportHeads, seen);
-    let prev: { seq: number; hash: string } | null = null;
-    let count = 0;
-    for (;;) {
-      const page = await repo
-        .createQueryBuilder('e')
-        .where('e.seq > :after', { after: prev ? prev.seq : 0 })
-        .orderBy('e.seq', 'ASC')
-        .take(pageSize)
-        .getMany();
-      for (const e of page) {
-        const check = checkLink(e, prev);
-        if (!check.ok) {
-          return finish({
-            ok: false,
-            entries: count,
-            headSeq: prev?.seq ?? null,
-            firstBroken: { seq: e.seq, reason: check.reason!, action: e.action, at: e.at },
-          });
-        }
-        if (wanted.has(e.seq)) seen.set(e.seq, e.hash);
-        prev = { seq: e.seq, hash: e.hash };
-        count++;
-      }
-      if (page.length < pageSize) break;
-    }
-    const head = await this.dataSource.getRepository(AuditHead).findOneBy({ id: 1 });
-    const headOk =
-      prev === null
-        ? head === null
-        : !!head &&
-          head.seq === prev.seq &&
-          head.hash === prev.hash &&
-          macMatches(this.key, head.seq, head.hash, head.mac);
-    if (!headOk) {
-      const seq = (prev?.seq ?? 0) + 1;
-      return finish({
-        ok: false,
-        entries: count,
-        headSeq: prev?.seq ?? null,
-        firstBroken: { seq, reason: 'head-mismatch' },
-      });
-    }
-    return finish({ ok: true, entries: count, headSeq: prev?.seq ?? null });
-  }
+    const reportHeads = await this.witnessedHeads().heads(em);
+    const expectations = new Expectations();
+    const breaks: BrokenLink[] = [];
+    const brokenReports = new Set<string>();
 
-  private withWitnesses(
-    r: Omit<VerifyResult, 'witness' | 'reportHeads'>,
-    w: WitnessState,
-    reportHeads: Array<{ id: string; reference: string; audit_head_seq: number | string; audit_head_hash: string }>,
-    seen: Map<number, string>,
-  ): VerifyResult {
-    const headSeq = r.headSeq ?? 0;
-    let witness: VerifyResult['witness'];
-    let reason: WitnessReason | undefined;
-    if (w.kind === 'absent') witness = { state: 'absent', seq: null, ok: true };
-    else if (w.kind === 'invalid') {
-      witness = { state: 'invalid', seq: null, ok: false, problem: w.problem };
-      reason = 'witness-invalid';
-    } else if (w.seq > headSeq) {
-      witness = {
-        state: 'valid',
-        seq: w.seq,
-        ok: false,
-        problem: `the chain ends at ${headSeq}, before entry ${w.seq} the witness saw committed`,
-      };
-      reason = 'behind-witness';
-    } else if (r.ok && seen.get(w.seq) !== w.hash) {
-      witness = { state: 'valid', seq: w.seq, ok: false, problem: `entry ${w.seq} is not the one the witness saw` };
-      reason = 'witness-mismatch';
-    } else witness = { state: 'valid', seq: w.seq, ok: true };
-    // Only a chain that verified up to a head can be compared; a broken chain is already reported.
+    // The signed checkpoints: their own chain, and the newest head each names per chain.
+    const cp = await this.walkCheckpoints(em);
+    if (cp.broken) breaks.push(cp.broken);
+    for (const [chain, h] of cp.fold) expectations.add(chain, h.seq, h.hash, { kind: 'checkpoint' });
+    let witnessProblem: string | undefined;
+    let witnessReason: WitnessReason | undefined;
+    if (witness.kind === 'invalid') {
+      witnessProblem = witness.problem;
+      witnessReason = 'witness-invalid';
+    } else if (witness.kind === 'valid') {
+      for (const [chain, h] of Object.entries(witness.heads))
+        expectations.add(chain, h.seq, h.hash, { kind: 'witness' });
+      if (witness.legacy) expectations.add(GLOBAL_CHAIN, witness.legacy.seq, witness.legacy.hash, { kind: 'witness' });
+      if (witness.checkpoint) {
+        const known = cp.hashes.get(witness.checkpoint.id);
+        if (known === undefined) {
+          witnessProblem = `checkpoint ${witness.checkpoint.id} the witness saw is gone`;
+          witnessReason = 'behind-witness';
+        } else if (known !== witness.checkpoint.hash) {
+          witnessProblem = `checkpoint ${witness.checkpoint.id} is not the one the witness saw`;
+          witnessReason = 'witness-mismatch';
+        }
+      }
+    }
+    for (const h of reportHeads)
+      expectations.add(h.audit_head_chain ?? GLOBAL_CHAIN, Number(h.audit_head_seq), h.audit_head_hash, {
+        kind: 'report',
+        reportId: h.id,
+      });
+
+    // The old global chain, by seq, ending at its frozen keyed head.
+    let count = 0;
+    let maxSeq = 0;
+    const legacy = await this.walkLegacy(em, pageSize, expectations);
+    count += legacy.count;
+    maxSeq = Math.max(maxSeq, legacy.last?.seq ?? 0);
+    if (legacy.broken) breaks.push(legacy.broken);
+
+    // Every chain: from the head rows, plus any chain something names (its head row may be gone).
+    const chains = new Set((await sql<{ chain: string }>(em, 'SELECT chain FROM audit_chain')).map((r) => r.chain));
+    for (const chain of expectations.chains()) if (chain !== GLOBAL_CHAIN) chains.add(chain);
+    let walked = 0;
+    for (const chain of [...chains].sort()) {
+      const r = await this.walkChain(em, chain, pageSize, expectations);
+      walked++;
+      count += r.count;
+      maxSeq = Math.max(maxSeq, r.maxSeq);
+      if (r.broken) breaks.push(r.broken);
+    }
+    // Entries no chain walk reached (a chain without a head row, and nothing naming it).
+    const [total] = await sql<{ n: number | string }>(em, 'SELECT COUNT(*) AS n FROM audit_entry');
+    if (Number(total?.n ?? 0) > count && !breaks.length)
+      breaks.push({ seq: null, chain: '?', chainSeq: null, reason: 'unchained-entries' });
+
+    // What the chains did not hold of what the witnesses name.
+    for (const miss of expectations.unmet()) {
+      if (miss.source.kind === 'report') brokenReports.add(miss.source.reportId);
+      if (miss.source.kind === 'witness' && !witnessReason) {
+        witnessReason = miss.reason === 'beyond' ? 'behind-witness' : 'witness-mismatch';
+        witnessProblem =
+          miss.reason === 'beyond'
+            ? `chain ${miss.chain} ends before entry ${miss.seq}, which the witness saw committed`
+            : `entry ${miss.seq} of chain ${miss.chain} is not the one the witness saw`;
+      }
+      if (miss.source.kind === 'checkpoint' && !breaks.some((b) => b.reason === 'checkpoint-mismatch'))
+        breaks.push({ seq: null, chain: miss.chain, chainSeq: miss.seq, reason: 'checkpoint-mismatch' });
+    }
     const broken = reportHeads
-      .filter(
-        (h) => Number(h.audit_head_seq) > headSeq || (r.ok && seen.get(Number(h.audit_head_seq)) !== h.audit_head_hash),
-      )
+      .filter((h) => brokenReports.has(h.id))
       .map((h) => ({ reportId: h.id, reference: h.reference, seq: Number(h.audit_head_seq) }));
-    if (!reason && broken.length) reason = 'report-head-mismatch';
-    const result: VerifyResult = { ...r, witness, reportHeads: { checked: reportHeads.length, broken } };
-    if (r.ok && reason) {
-      result.ok = false;
-      result.firstBroken = {
-        seq: reason === 'report-head-mismatch' ? broken[0]!.seq : (witness.seq ?? headSeq + 1),
-        reason,
+
+    // The first break: one in a chain or the checkpoints, else what the witnesses say.
+    let firstBroken: BrokenLink | undefined = breaks[0];
+    if (!firstBroken && witnessReason) firstBroken = { seq: null, chain: '?', chainSeq: null, reason: witnessReason };
+    if (!firstBroken && broken.length) {
+      const h = reportHeads.find((x) => x.id === broken[0]!.reportId)!;
+      firstBroken = {
+        seq: null,
+        chain: h.audit_head_chain ?? GLOBAL_CHAIN,
+        chainSeq: Number(h.audit_head_seq),
+        reason: 'report-head-mismatch',
       };
     }
+    const result: VerifyResult = {
+      ok: !firstBroken,
+      entries: count,
+      headSeq: maxSeq || null,
+      chains: walked,
+      witness: {
+        state: witness.kind,
+        checkpoint: witness.kind === 'valid' ? (witness.checkpoint?.id ?? null) : null,
+        heads: witness.kind === 'valid' ? Object.keys(witness.heads).length + (witness.legacy ? 1 : 0) : 0,
+        ok: !witnessReason,
+        ...(witnessProblem ? { problem: witnessProblem } : {}),
+      },
+      checkpoints: { count: cp.count, latest: cp.latest, ok: !cp.broken },
+      reportHeads: { checked: reportHeads.length, broken },
+    };
+    if (firstBroken) result.firstBroken = firstBroken;
     return result;
   }
 
-  /** Whether the keyed head row names entry `seq` with `hash` (and its MAC is ours). */
-  async headNames(seq: number, hash: string): Promise<boolean> {
-    const head = await this.dataSource.getRepository(AuditHead).findOneBy({ id: 1 });
-    return !!head && head.seq === seq && head.hash === hash && macMatches(this.key, head.seq, head.hash, head.mac);
+  /**
+   * One organisation's chain (or `system`): its links and keyed head, the newest checkpoint that
+   * names it, and the heads its submitted reports carried. Reads that chain's entries only (and, for
+   * entries written before chains, the hash of each one's predecessor in the old global chain).
+   */
+  async verifyChain(chain: string, pageSize = 2000): Promise<ChainVerifyResult> {
+    const em = this.dataSource.manager;
+    const expectations = new Expectations();
+    const reportHeads = (await this.witnessedHeads().heads(em, chain)).filter((h) => h.audit_head_chain === chain);
+    for (const h of reportHeads)
+      expectations.add(chain, Number(h.audit_head_seq), h.audit_head_hash, { kind: 'report', reportId: h.id });
+    let checkpoint: ChainVerifyResult['checkpoint'] = null;
+    let checkpointBroken: BrokenLink | undefined;
+    const [named] = await sql<{ checkpoint_id: number | string; seq: number | string; hash: string }>(
+      em,
+      'SELECT checkpoint_id, seq, hash FROM audit_checkpoint_head WHERE chain = ? ORDER BY seq DESC LIMIT 1',
+      [chain],
+    );
+    if (named) {
+      const id = Number(named.checkpoint_id);
+      const [row] = await sql<{ at: string; prev_hash: string; hash: string; mac: string }>(
+        em,
+        'SELECT at, prev_hash, hash, mac FROM audit_checkpoint WHERE id = ?',
+        [id],
+      );
+      const heads = await this.checkpointHeads(em, id);
+      const valid =
+        !!row &&
+        checkpointHash({ id, at: row.at, prevHash: row.prev_hash, heads }) === row.hash &&
+        checkpointMacMatches(this.key, id, row.hash, row.mac);
+      checkpoint = { id, chainSeq: Number(named.seq), ok: valid };
+      if (!valid) checkpointBroken = { seq: null, chain, chainSeq: null, reason: 'checkpoint-invalid' };
+      else expectations.add(chain, Number(named.seq), named.hash, { kind: 'checkpoint' });
+    }
+    const walk = await this.walkChain(em, chain, pageSize, expectations, true);
+    let firstBroken = walk.broken ?? checkpointBroken;
+    const brokenReports = new Set<string>();
+    for (const miss of expectations.unmet()) {
+      if (miss.source.kind === 'report') brokenReports.add(miss.source.reportId);
+      if (miss.source.kind === 'checkpoint') {
+        if (checkpoint) checkpoint.ok = false;
+        firstBroken ??= { seq: null, chain, chainSeq: miss.seq, reason: 'checkpoint-mismatch' };
+      }
+    }
+    const broken = reportHeads
+      .filter((h) => brokenReports.has(h.id))
+      .map((h) => ({ reportId: h.id, reference: h.reference, seq: Number(h.audit_head_seq) }));
+    if (!firstBroken && broken.length)
+      firstBroken = { seq: null, chain, chainSeq: broken[0]!.seq, reason: 'report-head-mismatch' };
+    const result: ChainVerifyResult = {
+      ok: !firstBroken,
+      chain,
+      entries: walk.count,
+      headChainSeq: walk.headSeq,
+      checkpoint,
+      reportHeads: { checked: reportHeads.length, broken },
+    };
+    if (firstBroken) result.firstBroken = firstBroken;
+    return result;
+  }
+
+  /** Walks the checkpoints in order: ids contiguous, each linked to the one before, hash and MAC right. */
+  private async walkCheckpoints(em: EntityManager) {
+    const fold = new Map<string, { seq: number; hash: string }>();
+    const hashes = new Map<number, string>();
+    let prev = null as { id: number; hash: string } | null;
+    let broken: BrokenLink | undefined;
+    let latest: { id: number; at: string } | null = null;
+    let count = 0;
+    for (;;) {
+      const rows: CheckpointRow[] = await sql<CheckpointRow>(
+        em,
+        'SELECT id, at, prev_hash, hash, mac FROM audit_checkpoint WHERE id > ? ORDER BY id LIMIT 200',
+        [prev?.id ?? 0],
+      );
+      if (!rows.length) break;
+      const first = Number(rows[0]!.id);
+      const last = Number(rows[rows.length - 1]!.id);
+      const headRows = await sql<{ checkpoint_id: number | string; chain: string; seq: number | string; hash: string }>(
+        em,
+        'SELECT checkpoint_id, chain, seq, hash FROM audit_checkpoint_head WHERE checkpoint_id BETWEEN ? AND ?',
+        [first, last],
+      );
+      const byId = new Map<number, Array<[string, number, string]>>();
+      for (const h of headRows) {
+        const id = Number(h.checkpoint_id);
+        const list = byId.get(id) ?? [];
+        list.push([h.chain, Number(h.seq), h.hash]);
+        byId.set(id, list);
+      }
+      for (const r of rows) {
+        const id: number = Number(r.id);
+        const heads = (byId.get(id) ?? []).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        const valid =
+          id === (prev?.id ?? 0) + 1 &&
+          r.prev_hash === (prev?.hash ?? GENESIS_HASH) &&
+          checkpointHash({ id, at: r.at, prevHash: r.prev_hash, heads }) === r.hash &&
+          checkpointMacMatches(this.key, id, r.hash, r.mac);
+        if (!valid && !broken) broken = { seq: null, chain: 'checkpoints', chainSeq: id, reason: 'checkpoint-invalid' };
+        for (const [chain, seq, hash] of heads) {
+          const known = fold.get(chain);
+          if (known && known.seq > seq && !broken)
+            broken = { seq: null, chain, chainSeq: seq, reason: 'checkpoint-invalid' };
+          if (!known || known.seq < seq) fold.set(chain, { seq, hash });
+        }
+        hashes.set(id, r.hash);
+        prev = { id, hash: r.hash };
+        latest = { id, at: r.at };
+        count++;
+      }
+    }
+    return { fold, hashes, broken, latest, count };
+  }
+
+  /** The version-1 entries: one global chain by seq, as before chains existed, ending at the old keyed head. */
+  private async walkLegacy(em: EntityManager, pageSize: number, expectations: Expectations) {
+    let last: { seq: number; hash: string } | null = null;
+    let count = 0;
+    let broken: BrokenLink | undefined;
+    outer: for (;;) {
+      const rows = await sql<Row>(
+        em,
+        `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE seq > ? AND hash_version = 1 ORDER BY seq LIMIT ?`,
+        [last?.seq ?? 0, pageSize],
+      );
+      for (const r of rows) {
+        const e = toStored(r);
+        const check = checkLink(e, last);
+        if (!check.ok) {
+          broken = {
+            seq: e.seq,
+            chain: GLOBAL_CHAIN,
+            chainSeq: e.seq,
+            reason: check.reason!,
+            action: e.action,
+            at: e.at,
+          };
+          break outer;
+        }
+        expectations.see(GLOBAL_CHAIN, e.seq, e.hash);
+        last = { seq: e.seq, hash: e.hash };
+        count++;
+      }
+      if (rows.length < pageSize) break;
+    }
+    if (!broken) {
+      const [head] = await sql<{ seq: number | string; hash: string; mac: string }>(
+        em,
+        'SELECT seq, hash, mac FROM audit_head WHERE id = 1',
+      );
+      const ok =
+        last === null
+          ? !head
+          : !!head &&
+            Number(head.seq) === last.seq &&
+            head.hash === last.hash &&
+            macMatches(this.key, last.seq, last.hash, head.mac);
+      if (!ok) broken = { seq: null, chain: GLOBAL_CHAIN, chainSeq: (last?.seq ?? 0) + 1, reason: 'head-mismatch' };
+    }
+    expectations.end(GLOBAL_CHAIN, last?.seq ?? 0);
+    // Version-1 entries are walked here and again in their organisations' chains: counted here.
+    return { count, last, broken };
+  }
+
+  /**
+   * Walks one chain by its places: contiguous from 1, each linked to the one before (version 2), its
+   * payload and hash intact, ending at a head row that names the last entry with a valid MAC. Version-1
+   * entries are counted by the global walk; with `withLegacyLinks` (a single chain's verification) each
+   * one's link to its predecessor in the global chain is checked here too.
+   */
+  private async walkChain(
+    em: EntityManager,
+    chain: string,
+    pageSize: number,
+    expectations: Expectations,
+    withLegacyLinks = false,
+  ) {
+    let prev: { chainSeq: number; hash: string; hashVersion: HashVersion } | null = null;
+    let count = 0;
+    let maxSeq = 0;
+    let broken: BrokenLink | undefined;
+    outer: for (;;) {
+      const rows: Row[] = await sql<Row>(
+        em,
+        `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq > ? ORDER BY chain_seq LIMIT ?`,
+        [chain, prev?.chainSeq ?? 0, pageSize],
+      );
+      const entries: StoredChainedEntry[] = rows.map(toStored);
+      const legacyPrev = withLegacyLinks ? await this.globalPredecessors(em, entries) : null;
+      for (const e of entries) {
+        let check = checkChainLink(e, prev);
+        if (check.ok && legacyPrev && e.hashVersion === 1) {
+          const before = e.seq === 1 ? GENESIS_HASH : legacyPrev.get(e.seq - 1);
+          if (before === undefined) check = { ok: false, reason: 'seq-gap' };
+          else if (before !== e.prevHash) check = { ok: false, reason: 'prev-hash-mismatch' };
+        }
+        if (!check.ok) {
+          broken = { seq: e.seq, chain, chainSeq: e.chainSeq, reason: check.reason!, action: e.action, at: e.at };
+          break outer;
+        }
+        expectations.see(chain, e.chainSeq, e.hash);
+        prev = { chainSeq: e.chainSeq, hash: e.hash, hashVersion: e.hashVersion };
+        maxSeq = Math.max(maxSeq, e.seq);
+        if (e.hashVersion === 2 || withLegacyLinks) count++;
+      }
+      if (rows.length < pageSize) break;
+    }
+    const [head] = await sql<{ seq: number | string; hash: string; mac: string }>(
+      em,
+      'SELECT seq, hash, mac FROM audit_chain WHERE chain = ?',
+      [chain],
+    );
+    const headSeq = Number(head?.seq ?? 0);
+    if (!broken) {
+      let ok: boolean;
+      if (prev === null) ok = !head || headSeq === 0;
+      else if (!head || headSeq !== prev.chainSeq || head.hash !== prev.hash) ok = false;
+      // A head still at an entry of version 1 has no MAC of its own: the old global head covers it.
+      else if (prev.hashVersion === 1)
+        ok = head.mac === '' || chainHeadMacMatches(this.key, chain, headSeq, head.hash, head.mac);
+      else ok = chainHeadMacMatches(this.key, chain, headSeq, head.hash, head.mac);
+      if (!ok) broken = { seq: null, chain, chainSeq: (prev?.chainSeq ?? 0) + 1, reason: 'head-mismatch' };
+    }
+    expectations.end(chain, prev?.chainSeq ?? 0);
+    return { count, maxSeq, broken, headSeq };
+  }
+
+  /** The hashes of the global-chain predecessors of the version-1 entries among `entries`. */
+  private async globalPredecessors(em: EntityManager, entries: StoredChainedEntry[]): Promise<Map<number, string>> {
+    const wanted = entries.filter((e) => e.hashVersion === 1 && e.seq > 1).map((e) => e.seq - 1);
+    const found = new Map<number, string>();
+    for (const part of chunks(wanted, 500)) {
+      const rows = await sql<{ seq: number | string; hash: string }>(
+        em,
+        `SELECT seq, hash FROM audit_entry WHERE hash_version = 1 AND seq IN (${part.map(() => '?').join(', ')})`,
+        part,
+      );
+      for (const r of rows) found.set(Number(r.seq), r.hash);
+    }
+    return found;
+  }
+
+  /** Whether the head row of `chain` names the entry at `chainSeq` with `hash` (and its MAC is ours). */
+  async headNames(chain: string, chainSeq: number, hash: string, hashVersion: HashVersion): Promise<boolean> {
+    const [head] = await sql<{ seq: number | string; hash: string; mac: string }>(
+      this.dataSource.manager,
+      'SELECT seq, hash, mac FROM audit_chain WHERE chain = ?',
+      [chain],
+    );
+    if (!head || Number(head.seq) !== chainSeq || head.hash !== hash) return false;
+    if (hashVersion === 1 && head.mac === '') return true;
+    return chainHeadMacMatches(this.key, chain, chainSeq, hash, head.mac);
+  }
+
+  /** Whether the frozen head of the old global chain names entry `seq` with `hash`. */
+  async legacyHeadNames(seq: number, hash: string): Promise<boolean> {
+    const [head] = await sql<{ seq: number | string; hash: string; mac: string }>(
+      this.dataSource.manager,
+      'SELECT seq, hash, mac FROM audit_head WHERE id = 1',
+    );
+    return !!head && Number(head.seq) === seq && head.hash === hash && macMatches(this.key, seq, hash, head.mac);
   }
 
   async timeline(incidentId: string): Promise<AuditEntry[]> {
     return this.dataSource.getRepository(AuditEntry).find({ where: { incidentId }, order: { seq: 'ASC' } });
   }
 }
+
+type Source = { kind: 'checkpoint' } | { kind: 'witness' } | { kind: 'report'; reportId: string };
+
+/**
+ * Heads something outside a chain names (a checkpoint, the witness file, a report), checked while the
+ * chain is walked: the chain must reach each place and hold the same hash there.
+ */
+class Expectations {
+  private readonly byChain = new Map<string, Map<number, Array<{ hash: string; source: Source }>>>();
+  private readonly misses: Array<{ chain: string; seq: number; reason: 'beyond' | 'other'; source: Source }> = [];
+
+  add(chain: string, seq: number, hash: string, source: Source): void {
+    let m = this.byChain.get(chain);
+    if (!m) this.byChain.set(chain, (m = new Map()));
+    const list = m.get(seq) ?? [];
+    list.push({ hash, source });
+    m.set(seq, list);
+  }
+
+  chains(): string[] {
+    return [...this.byChain.keys()];
+  }
+
+  see(chain: string, seq: number, hash: string): void {
+    const m = this.byChain.get(chain);
+    const list = m?.get(seq);
+    if (!list) return;
+    for (const x of list) if (x.hash !== hash) this.misses.push({ chain, seq, reason: 'other', source: x.source });
+    m!.delete(seq);
+  }
+
+  /** The chain ended (or broke) after `last`: what it did not reach is unmet. */
+  end(chain: string, last: number): void {
+    const m = this.byChain.get(chain);
+    if (!m) return;
+    for (const [seq, list] of m)
+      for (const x of list) this.misses.push({ chain, seq, reason: seq > last ? 'beyond' : 'other', source: x.source });
+    this.byChain.delete(chain);
+  }
+
+  unmet() {
+    return this.misses;
+  }
+}
+
+export type { ReportHead };

@@ -81,3 +81,137 @@ export function checkLink(entry: StoredEntry, prev: { seq: number; hash: string 
   if (entryHash(entry) !== entry.hash) return { ok: false, reason: 'hash-mismatch' };
   return { ok: true };
 }
+
+/** Which hash an entry carries: 1, the single global chain of earlier versions; 2, its organisation's chain. */
+export type HashVersion = 1 | 2;
+
+/** Every chained field of an entry of an organisation's chain (hash version 2). */
+export interface ChainedFields {
+  chain: string;
+  chainSeq: number;
+  at: string;
+  actorId: string;
+  actorRole: string | null;
+  orgId: string | null;
+  incidentId: string | null;
+  action: string;
+  payloadDigest: string;
+  prevHash: string;
+}
+
+/** The chain of entries without an organisation (the bootstrap, the platform's own system actions). */
+export const SYSTEM_CHAIN = 'system';
+
+export const chainOf = (orgId: string | null): string => orgId ?? SYSTEM_CHAIN;
+
+/**
+ * The RFC 8785 form an entry of an organisation's chain is hashed over. Unlike version 1 it names
+ * its chain and its place in it, not the deployment-wide `seq` (an id, not a link).
+ */
+export function chainedCanonical(f: ChainedFields): string {
+  if (!Number.isSafeInteger(f.chainSeq)) throw new Error(`audit chain seq ${f.chainSeq} is not a safe integer`);
+  return canonicalJson({
+    action: f.action,
+    actorId: f.actorId,
+    actorRole: f.actorRole,
+    at: f.at,
+    chain: f.chain,
+    chainSeq: f.chainSeq,
+    incidentId: f.incidentId,
+    orgId: f.orgId,
+    payloadDigest: f.payloadDigest,
+    prevHash: f.prevHash,
+    v: 2,
+  });
+}
+
+export function chainedHash(f: ChainedFields): string {
+  return sha256(chainedCanonical(f));
+}
+
+/**
+ * The keyed MAC of a chain's head row. Its message names the chain, so one chain's head cannot stand
+ * in for another's, and cannot be mistaken for the MAC of the version-1 head (`seq:hash`).
+ */
+export function chainHeadMac(key: Buffer | KeyObject, chain: string, seq: number, hash: string): string {
+  return createHmac('sha256', key).update(`chain:${chain}:${seq}:${hash}`).digest('hex');
+}
+
+export function chainHeadMacMatches(
+  key: Buffer | KeyObject,
+  chain: string,
+  seq: number,
+  hash: string,
+  mac: string,
+): boolean {
+  return sameHex(chainHeadMac(key, chain, seq, hash), mac);
+}
+
+/** A checkpoint's content: the heads that moved since the previous checkpoint, whose hash it names. */
+export interface CheckpointFields {
+  id: number;
+  at: string;
+  prevHash: string;
+  /** [chain, seq, hash], ordered by chain. */
+  heads: Array<[string, number, string]>;
+}
+
+export function checkpointHash(c: CheckpointFields): string {
+  return sha256(canonicalJson({ at: c.at, heads: c.heads, id: c.id, prevHash: c.prevHash, v: 1 }));
+}
+
+export function checkpointMac(key: Buffer | KeyObject, id: number, hash: string): string {
+  return createHmac('sha256', key).update(`checkpoint:${id}:${hash}`).digest('hex');
+}
+
+export function checkpointMacMatches(key: Buffer | KeyObject, id: number, hash: string, mac: string): boolean {
+  return sameHex(checkpointMac(key, id, hash), mac);
+}
+
+function sameHex(expectedHex: string, givenHex: string): boolean {
+  const expected = Buffer.from(expectedHex, 'hex');
+  const given = Buffer.from(givenHex, 'hex');
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** An entry as stored, with both its places: the deployment-wide id and its place in its chain. */
+export interface StoredChainedEntry extends StoredEntry {
+  chain: string;
+  chainSeq: number;
+  hashVersion: HashVersion;
+}
+
+/**
+ * The checks an entry passes on its own: its payload matches its digest and its hash recomputes
+ * from its fields (by the rules of its hash version). The links are checked by whoever walks.
+ */
+export function checkOwn(e: StoredChainedEntry): ChainCheck {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(e.payload);
+  } catch {
+    return { ok: false, reason: 'payload-digest-mismatch' };
+  }
+  if (payloadDigest(parsed) !== e.payloadDigest) return { ok: false, reason: 'payload-digest-mismatch' };
+  const hash = e.hashVersion === 1 ? entryHash(e) : chainedHash(e);
+  if (hash !== e.hash) return { ok: false, reason: 'hash-mismatch' };
+  // Version 1 did not hash the chain, but it did hash the organisation the chain is named by.
+  if (e.chain !== chainOf(e.orgId)) return { ok: false, reason: 'hash-mismatch' };
+  return { ok: true };
+}
+
+/**
+ * Checks an entry of a chain against the entry before it in the same chain (null for the first).
+ * A version-1 entry links to its predecessor in the old global chain, which only the whole walk
+ * sees; here it must just come before every version-2 entry of its chain.
+ */
+export function checkChainLink(
+  e: StoredChainedEntry,
+  prev: { chainSeq: number; hash: string; hashVersion: HashVersion } | null,
+): ChainCheck {
+  if (e.chainSeq !== (prev ? prev.chainSeq + 1 : 1)) return { ok: false, reason: 'seq-gap' };
+  if (e.hashVersion === 2 && e.prevHash !== (prev ? prev.hash : GENESIS_HASH))
+    return { ok: false, reason: 'prev-hash-mismatch' };
+  if (e.hashVersion === 1 && prev?.hashVersion === 2) return { ok: false, reason: 'prev-hash-mismatch' };
+  return checkOwn(e);
+}

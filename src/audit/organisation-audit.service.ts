@@ -3,19 +3,13 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../auth';
 import { sql } from '../database';
 import { AuditService } from './audit.service';
-import { checkLink, type BrokenReason, type StoredEntry } from './hash-chain';
-
-/**
- * Chain entries read per call, whoever they belong to. The trail has no index by organisation (it
- * would cost every write; see migration 1764000000005), so a page is found by walking back along
- * the sequence, and this bounds what one call may cost however sparse the caller's entries are.
- */
-export const AUDIT_SCAN_WINDOW = 5000;
+import { checkChainLink, checkLink, type BrokenReason, type HashVersion, type StoredChainedEntry } from './hash-chain';
 
 export type EntryProblem = BrokenReason | 'next-link-mismatch';
 
 export interface OrganisationAuditEntry {
   seq: number;
+  chainSeq: number;
   at: string;
   actorId: string;
   actorRole: string | null;
@@ -28,23 +22,47 @@ export interface OrganisationAuditEntry {
 
 export interface OrganisationAuditPage {
   items: OrganisationAuditEntry[];
-  /** Pass as `before` for older entries; null when the walk reached the first entry of the chain. */
+  /** Pass as `before` for older entries (a place in the chain); null when the page reached the first. */
   nextBefore: number | null;
 }
 
-interface Row extends StoredEntry {
-  orgId: string | null;
+const INT32_MAX = 2 ** 31 - 1;
+
+const COLUMNS =
+  'seq, chain, chain_seq, hash_version, at, actor_id, actor_role, org_id, incident_id, action, payload, ' +
+  'payload_digest, prev_hash, hash';
+
+function stored(r: Record<string, unknown>): StoredChainedEntry {
+  return {
+    seq: Number(r.seq),
+    chain: String(r.chain),
+    chainSeq: Number(r.chain_seq),
+    hashVersion: Number(r.hash_version) as HashVersion,
+    at: String(r.at),
+    actorId: String(r.actor_id),
+    actorRole: (r.actor_role as string | null) ?? null,
+    orgId: (r.org_id as string | null) ?? null,
+    incidentId: (r.incident_id as string | null) ?? null,
+    action: String(r.action),
+    payload: String(r.payload),
+    payloadDigest: String(r.payload_digest),
+    prevHash: String(r.prev_hash),
+    hash: String(r.hash),
+  };
 }
 
 /**
- * An organisation's own audit entries, newest first, each checked where it stands in the chain:
- * its payload matches its digest, its hash recomputes from its fields, its `prevHash` is the
- * stored hash of the entry before it, and the entry after it names its hash as `prevHash` (for
- * the newest entry: the keyed head names it). So an edit of one of the organisation's entries
+ * An organisation's own audit entries: its chain, newest first, each checked where it stands in the
+ * chain: its payload matches its digest, its hash recomputes from its fields, its `prevHash` is the
+ * stored hash of the entry before it, and the entry after it names its hash as `prevHash` (for the
+ * newest entry: the chain's keyed head names it). So an edit of one of the organisation's entries
  * shows unless whoever made it also rewrote the entry after it; a rewrite of everything after it
- * shows only in the walk over the whole chain, which is the platform admins' (GET /audit/verify).
- * That is all this claims; it says nothing about entries of other organisations, which it never
- * returns, nor about the deployment's size.
+ * shows in the verification of the chain against the signed checkpoints and witnesses (platform
+ * admins: GET /audit/verify, GET /audit/organisations/:orgId/verify).
+ *
+ * Entries written before chains per organisation (hash version 1) link to their predecessor in the
+ * old global chain, which may be another organisation's entry: for those the links are checked
+ * against the neighbours in that chain, whose hashes are read but never returned.
  */
 @Injectable()
 export class OrganisationAudit {
@@ -55,69 +73,86 @@ export class OrganisationAudit {
 
   async page(p: Principal, opts: { before?: number; limit: number }): Promise<OrganisationAuditPage> {
     const em = this.dataSource.manager;
-    const newest = Number(
-      (await sql<{ seq: number | null }>(em, 'SELECT MAX(seq) AS seq FROM audit_entry'))[0]?.seq ?? 0,
-    );
-    const top = Math.min(newest, (opts.before ?? Number.MAX_SAFE_INTEGER) - 1);
-    if (top < 1) return { items: [], nextBefore: null };
-    const low = Math.max(1, top - AUDIT_SCAN_WINDOW + 1);
-    // One row either side of the window, for the links of its first and last entries.
-    const rows = await sql<Record<string, unknown>>(
-      em,
-      'SELECT seq, at, actor_id, actor_role, org_id, incident_id, action, ' +
-        'payload, payload_digest, prev_hash, hash FROM audit_entry WHERE seq ' +
-        'BETWEEN ? AND ? ORDER BY seq',
-      [low - 1, top + 1],
-    );
-    const bySeq = new Map<number, Row>();
-    for (const r of rows) {
-      const seq = Number(r.seq);
-      bySeq.set(seq, {
-        seq,
-        at: String(r.at),
-        actorId: String(r.actor_id),
-        actorRole: (r.actor_role as string | null) ?? null,
-        orgId: (r.org_id as string | null) ?? null,
-        incidentId: (r.incident_id as string | null) ?? null,
-        action: String(r.action),
-        payload: String(r.payload),
-        payloadDigest: String(r.payload_digest),
-        prevHash: String(r.prev_hash),
-        hash: String(r.hash),
-      });
-    }
+    const chain = p.orgId;
+    // chain_seq is a 32-bit integer column: a larger `before` means the same as none.
+    const before = Math.min(opts.before ?? INT32_MAX, INT32_MAX);
+    // One more each side: the newest for "is there a next page", the entry before the oldest for its link.
+    const newestFirst = (
+      await sql<Record<string, unknown>>(
+        em,
+        `SELECT ${COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq < ? ORDER BY chain_seq DESC LIMIT ?`,
+        [chain, before, opts.limit + 1],
+      )
+    ).map(stored);
+    const shown = newestFirst.slice(0, opts.limit);
+    if (!shown.length) return { items: [], nextBefore: null };
+    const top = shown[0]!.chainSeq;
+    const [after] = (
+      await sql<Record<string, unknown>>(em, `SELECT ${COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq = ?`, [
+        chain,
+        top + 1,
+      ])
+    ).map(stored);
+    const byPlace = new Map<number, StoredChainedEntry>();
+    for (const e of [...newestFirst, ...(after ? [after] : [])]) byPlace.set(e.chainSeq, e);
     const items: OrganisationAuditEntry[] = [];
-    for (let seq = top; seq >= low; seq--) {
-      const e = bySeq.get(seq);
-      if (!e || e.orgId !== p.orgId) continue;
-      if (items.length === opts.limit) return { items, nextBefore: seq + 1 };
+    for (const e of shown)
       items.push({
-        seq,
+        seq: e.seq,
+        chainSeq: e.chainSeq,
         at: e.at,
         actorId: e.actorId,
         actorRole: e.actorRole,
         action: e.action,
         incidentId: e.incidentId,
         payload: parse(e.payload),
-        verification: await this.verify(e, bySeq, newest),
+        verification: await this.verify(e, byPlace),
       });
-    }
-    return { items, nextBefore: low > 1 ? low : null };
+    const oldest = shown[shown.length - 1]!.chainSeq;
+    return { items, nextBefore: oldest > 1 ? oldest : null };
   }
 
   private async verify(
-    e: Row,
-    bySeq: Map<number, Row>,
-    newest: number,
+    e: StoredChainedEntry,
+    byPlace: Map<number, StoredChainedEntry>,
   ): Promise<{ ok: boolean; problem?: EntryProblem }> {
-    const before = bySeq.get(e.seq - 1);
-    if (e.seq > 1 && !before) return { ok: false, problem: 'seq-gap' };
-    const own = checkLink(e, before ? { seq: before.seq, hash: before.hash } : null);
+    const em = this.dataSource.manager;
+    let before = byPlace.get(e.chainSeq - 1);
+    if (e.chainSeq > 1 && !before) {
+      [before] = (
+        await sql<Record<string, unknown>>(em, `SELECT ${COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq = ?`, [
+          e.chain,
+          e.chainSeq - 1,
+        ])
+      ).map(stored);
+      if (!before) return { ok: false, problem: 'seq-gap' };
+    }
+    const own = checkChainLink(e, before ?? null);
     if (!own.ok) return { ok: false, problem: own.reason };
-    const after = bySeq.get(e.seq + 1);
-    if (after) return after.prevHash === e.hash ? { ok: true } : { ok: false, problem: 'next-link-mismatch' };
-    if (e.seq < newest) return { ok: false, problem: 'seq-gap' };
-    return (await this.audit.headNames(e.seq, e.hash)) ? { ok: true } : { ok: false, problem: 'head-mismatch' };
+    if (e.hashVersion === 1) return this.verifyGlobalLinks(e);
+    const next = byPlace.get(e.chainSeq + 1);
+    if (next) return next.prevHash === e.hash ? { ok: true } : { ok: false, problem: 'next-link-mismatch' };
+    return (await this.audit.headNames(e.chain, e.chainSeq, e.hash, 2))
+      ? { ok: true }
+      : { ok: false, problem: 'head-mismatch' };
+  }
+
+  /** An entry of the old global chain: its links to the entries before and after it there. */
+  private async verifyGlobalLinks(e: StoredChainedEntry): Promise<{ ok: boolean; problem?: EntryProblem }> {
+    const rows = (
+      await sql<Record<string, unknown>>(
+        this.dataSource.manager,
+        `SELECT ${COLUMNS} FROM audit_entry WHERE hash_version = 1 AND seq IN (?, ?)`,
+        [e.seq - 1, e.seq + 1],
+      )
+    ).map(stored);
+    const prev = rows.find((r) => r.seq === e.seq - 1);
+    if (e.seq > 1 && !prev) return { ok: false, problem: 'seq-gap' };
+    const link = checkLink(e, prev ? { seq: prev.seq, hash: prev.hash } : null);
+    if (!link.ok) return { ok: false, problem: link.reason };
+    const next = rows.find((r) => r.seq === e.seq + 1);
+    if (next) return next.prevHash === e.hash ? { ok: true } : { ok: false, problem: 'next-link-mismatch' };
+    return (await this.audit.legacyHeadNames(e.seq, e.hash)) ? { ok: true } : { ok: false, problem: 'head-mismatch' };
   }
 }
 

@@ -4,6 +4,9 @@ import type { EntityManager } from 'typeorm';
 export interface WitnessedHead {
   id: string;
   reference: string;
+  /** The chain the head belongs to; null: the old global chain (hash version 1), where the seq is its `seq`. */
+  audit_head_chain: string | null;
+  /** The place in that chain (`chain_seq`; in the old global chain, `seq`). */
   audit_head_seq: number | string;
   audit_head_hash: string;
 }
@@ -13,5 +16,6 @@ export interface WitnessedHead {
  * provides this (reports), so verification checks them without audit reading another module's table.
  */
 export abstract class WitnessedHeads {
-  abstract heads(em: EntityManager): Promise<WitnessedHead[]>;
+  /** Every such head; with `chain`, only those of that chain. */
+  abstract heads(em: EntityManager, chain?: string): Promise<WitnessedHead[]>;
 }

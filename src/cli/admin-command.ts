@@ -11,7 +11,7 @@ import {
   TokenHasher,
 } from '../accounts';
 import { ConfigError, loadConfig } from '../config';
-import { dataSourceOptions, TransactionRunner } from '../database';
+import { checkKeyFingerprints, dataSourceOptions, KeyMismatchError, TransactionRunner } from '../database';
 import { ENTITIES } from '../entities';
 import type { CliIo } from './cli';
 
@@ -114,6 +114,14 @@ export async function runAdminCommand(args: string[], io: CliIo): Promise<number
           'service once (it migrates at start-up), then run this again',
       );
       return 1;
+    }
+    // The token is hashed and the entry chained with this process's keys: they must be the service's.
+    try {
+      await checkKeyFingerprints(dataSource, config);
+    } catch (err) {
+      if (!(err instanceof KeyMismatchError)) throw err;
+      io.err(err.message);
+      return 2;
     }
     const tx = new TransactionRunner(dataSource);
     const audit = new AuditService(dataSource, tx, config);

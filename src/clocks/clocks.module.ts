@@ -7,6 +7,7 @@ import { QueuesModule } from '../queues';
 import { Clocks } from './clocks';
 import { DeadlinesController } from './deadlines.controller';
 import { DeadlinesService } from './deadlines.service';
+import { DeadlineSweeper } from './deadline-sweeper';
 import { DeadlineIncidentsRef } from './deadline-incidents';
 import { EscalationLadder } from './escalation-ladder';
 import { IncidentDeadlines } from './incident-deadlines';
@@ -35,6 +36,6 @@ import { TimingPolicy } from './timing-policy';
 })
 export class ClocksModule {}
 
-/** The timers queue's processor: only in processes that run workers. */
-@Module({ imports: [ClocksModule, QueuesModule], providers: [TimersProcessor] })
+/** The timers queue's processor and the deadline sweeper: only in processes that run workers. */
+@Module({ imports: [ClocksModule, QueuesModule], providers: [TimersProcessor, DeadlineSweeper] })
 export class ClocksWorkerModule {}

@@ -36,6 +36,12 @@ class DashboardDeadlineView {
   @ApiProperty() title!: string;
   @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
   @ApiProperty() drill!: boolean;
+  @ApiProperty({
+    description:
+      'The alarm: still pending although its due time has passed, so nothing has decided it yet (its due ' +
+      'job is late, failed or lost). Worker processes decide such deadlines within DEADLINE_SWEEP_SECONDS',
+  })
+  undecided!: boolean;
 }
 
 class DeadlineDashboardView {

@@ -28,6 +28,8 @@ interface DashboardRow {
   title: string;
   grade: string;
   drill: boolean;
+  /** Pending although its due time has passed: no decision yet (its due job is late, failed or lost). */
+  undecided: boolean;
 }
 
 /** The deadline dashboard across an organisation's incidents, and taking charge of an overdue deadline. */
@@ -46,7 +48,7 @@ export class DeadlinesService {
   async dashboard(p: Principal, q: DashboardQuery) {
     const now = new Date();
     const horizon = new Date(now.getTime() + (q.withinMinutes ?? 60) * 60_000).toISOString();
-    const rows = await sql<Omit<DashboardRow, 'drill' | 'reference' | 'title' | 'grade'>>(
+    const rows = await sql<Omit<DashboardRow, 'drill' | 'reference' | 'title' | 'grade' | 'undecided'>>(
       this.dataSource.manager,
       'SELECT d.incident_id AS "incidentId", d.timer AS timer, d.status AS status, d.due_at AS "dueAt", ' +
         'd.escalation_level AS "escalationLevel", d.acknowledged_at AS "acknowledgedAt", d.rule_id AS "ruleId" ' +
@@ -64,7 +66,8 @@ export class DeadlinesService {
     const items: DashboardRow[] = rows.flatMap((r) => {
       const i = subjects.get(r.incidentId);
       if (!i || (q.drill !== undefined && i.drill !== q.drill)) return [];
-      return [{ ...r, reference: i.reference, title: i.title, grade: i.grade, drill: i.drill }];
+      const undecided = r.status === 'pending' && r.dueAt <= nowIso;
+      return [{ ...r, reference: i.reference, title: i.title, grade: i.grade, drill: i.drill, undecided }];
     });
     return {
       now: nowIso,

@@ -92,7 +92,33 @@ export class IncidentDeadlines implements OnModuleInit {
     return items;
   }
 
-  /** Copies changed statuses from the workflow context onto the deadline rows. */
+  /**
+   * The current state of one deadline of an incident: its generation, status and due time (null when
+   * the incident never had that deadline). Read in the caller's transaction, after the incident row lock.
+   */
+  async state(
+    em: EntityManager,
+    incidentId: string,
+    timer: string,
+  ): Promise<{ generation: number; status: DeadlineRowStatus; dueAt: string } | null> {
+    const [row] = await sql<{ generation: number | string; status: DeadlineRowStatus; due_at: string }>(
+      em,
+      'SELECT generation, status, due_at FROM incident_deadline WHERE incident_id = ? AND timer = ?',
+      [incidentId, timer],
+    );
+    return row ? { generation: Number(row.generation), status: row.status, dueAt: row.due_at } : null;
+  }
+
+  /**
+   * Takes the row locks of an incident's deadline rows until the transaction ends (Postgres), for a
+   * transaction that will change them after rows the lock order puts later (README "Locks and
+   * transactions": incident, deadlines, reports, audit chain heads). Call after locking the incident.
+   */
+  async lock(em: EntityManager, incidentId: string): Promise<void> {
+    if (em.connection.options.type !== 'postgres') return;
+    await sql(em, 'SELECT incident_id FROM incident_deadline WHERE incident_id = ? FOR UPDATE', [incidentId]);
+  }
+
   /** The deadline rows of these incidents (the table is this module's; others read it here). */
   forIncidents(ids: readonly string[], em?: EntityManager): Promise<IncidentDeadline[]> {
     const unique = [...new Set(ids)];
@@ -100,6 +126,7 @@ export class IncidentDeadlines implements OnModuleInit {
     return (em ?? this.dataSource.manager).getRepository(IncidentDeadline).findBy({ incidentId: In(unique) });
   }
 
+  /** Copies changed statuses from the workflow context onto the deadline rows. */
   async syncStatuses(
     em: EntityManager,
     incidentId: string,

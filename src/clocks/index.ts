@@ -20,6 +20,7 @@ export {
 } from './clock-kinds';
 export { Clocks, type ClockWindow } from './clocks';
 export { ClocksModule, ClocksWorkerModule } from './clocks.module';
+export { DeadlineSweeper } from './deadline-sweeper';
 export { EscalationLadder, type LadderBinding, type LadderState, type LadderStep } from './escalation-ladder';
 export { type DeadlineRowStatus, IncidentDeadline } from './incident-deadline.entity';
 export { IncidentDeadlines, type DeadlineSubject, type EscalationFacts } from './incident-deadlines';

@@ -52,6 +52,20 @@ export class TimerHandlers {
     );
   }
 
+  /**
+   * Runs the handler of one job of a clock as if its job had fired now (the deadline sweeper, for a
+   * due job that was lost or failed for good). Handlers are idempotent: run beside the real job, one
+   * of the two finds nothing to do.
+   */
+  fire<Ref>(kind: ClockKind<Ref>, job: 'due', ref: Ref): Promise<string> {
+    const name = kind.jobs[job];
+    const handler = this.handler(name);
+    if (!handler) throw new TimerHandlersError(`No handler for ${name}`);
+    // Handlers read the job's name and data only; this is the job the clock would have queued.
+    const synthetic = { id: `sweep.${name}`, name, data: kind.payload(ref), attemptsMade: 0, opts: {} };
+    return handler(synthetic as unknown as Job);
+  }
+
   /** The handler of `jobName`, once `verify` has passed. */
   handler(jobName: string): TimerHandler | undefined {
     const list = this.registrations.get(jobName);

@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config';
 import { LOGGER } from '../logging';
-import { LoggedWorkerHost, QUEUES } from '../queues';
+import { jitteredBackoff, LoggedWorkerHost, QUEUES } from '../queues';
 import { CLOCK_KINDS } from './clock-kinds';
 import { TimerHandlers } from './timer-handlers';
 
@@ -14,7 +14,8 @@ import { TimerHandlers } from './timer-handlers';
  * stopped and started only once every job name of every clock has exactly one handler, so no job is
  * taken (and lost) before its handler exists, and a wiring mistake stops the start-up.
  */
-@Processor(QUEUES.timers, { autorun: false })
+// Failed jobs retry (queue options: TIMER_MAX_ATTEMPTS, TIMER_BACKOFF_MS) with the jittered backoff.
+@Processor(QUEUES.timers, { autorun: false, settings: { backoffStrategy: jitteredBackoff } })
 export class TimersProcessor extends LoggedWorkerHost {
   constructor(
     private readonly handlers: TimerHandlers,

@@ -130,6 +130,17 @@ export class AppConfig {
   @MinLength(1)
   AUDIT_WITNESS_FILE?: string;
 
+  /**
+   * How often a signed checkpoint over the audit chain heads that moved is written (one process
+   * writes it; the others skip the round). Between two checkpoints only the witness file records
+   * the chains' new heads.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of seconds between 1 and 3600' })
+  @Min(1, { message: 'must be a number of seconds between 1 and 3600' })
+  @Max(3600, { message: 'must be a number of seconds between 1 and 3600' })
+  AUDIT_CHECKPOINT_SECONDS: number = 60;
+
   @Transform(toInt)
   @IsInt({ message: 'must be a number of bytes between 1024 and 16777216' })
   @Min(1024, { message: 'must be a number of bytes between 1024 and 16777216' })
@@ -214,6 +225,35 @@ export class AppConfig {
   @Min(1, { message: 'must be an integer between 1 and 256' })
   @Max(256, { message: 'must be an integer between 1 and 256' })
   TIMERS_CONCURRENCY: number = 32;
+
+  /**
+   * Attempts per timer job (reminders, due times, escalation steps), the first included. A job whose
+   * transaction fails (a lost database connection, a lock that timed out) runs again after
+   * TIMER_BACKOFF_MS, doubled per attempt; its handlers change nothing when run twice.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 50' })
+  @Min(1, { message: 'must be an integer between 1 and 50' })
+  @Max(50, { message: 'must be an integer between 1 and 50' })
+  TIMER_MAX_ATTEMPTS: number = 8;
+
+  /** Base delay between a timer job's attempts (jittered, doubled per attempt, at most an hour). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds between 10 and 3600000' })
+  @Min(10, { message: 'must be a number of milliseconds between 10 and 3600000' })
+  @Max(3_600_000, { message: 'must be a number of milliseconds between 10 and 3600000' })
+  TIMER_BACKOFF_MS: number = 1000;
+
+  /**
+   * Worker processes look this often (and at start-up) for incident deadlines still `pending` more than
+   * this long after their due time — their due job was lost or failed for good — log each and decide
+   * it as the due job would have.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of seconds between 1 and 3600' })
+  @Min(1, { message: 'must be a number of seconds between 1 and 3600' })
+  @Max(3600, { message: 'must be a number of seconds between 1 and 3600' })
+  DEADLINE_SWEEP_SECONDS: number = 60;
 
   /** Base delay of the exponential backoff between delivery attempts (jittered, doubled per attempt). */
   @Transform(toInt)

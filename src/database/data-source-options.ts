@@ -6,6 +6,9 @@ import { type AppConfig, secretsBox } from '../config';
 import type { EntitySchema } from 'typeorm';
 import { migrationsFor } from './migrations';
 
+/** How long a SQLite statement waits for another process's write lock before it fails (SQLITE_BUSY). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 /**
  * The database holds incident details and sealed secrets: owner-only (0600), whatever the umask.
  * SQLite creates the -wal and -shm files with the mode of the database file, so creating that file
@@ -50,7 +53,7 @@ export function dataSourceOptions(
       type: 'better-sqlite3',
       database: path,
       enableWAL: true,
-      timeout: 5000,
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
       // The driver already sets foreign_keys = ON; NORMAL is the durable-enough setting for WAL.
       // A 64 MiB page cache instead of SQLite's 2 MiB: the delivery log and audit trail outgrow
       // 2 MiB within hours, and a delivery's row lookup then went to the OS for its pages (the

@@ -10,3 +10,4 @@ export { IsZonedTimestamp } from './timestamp';
 export { createValidationPipe, validateShape } from './validation';
 export { ApiStandardErrors } from './api-errors';
 export { schemaRef } from './openapi-schemas';
+export { ReceivedAt, stampArrival } from './received-at';

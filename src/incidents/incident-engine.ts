@@ -47,6 +47,13 @@ export interface Applied {
   snapshot: AnyMachineSnapshot;
 }
 
+/** The deadline each report event meets: its submission time against the deadline's due time decides. */
+const REPORT_TIMERS: Record<string, string | undefined> = {
+  INITIAL_REPORT_SUBMITTED: 'initial-report',
+  FINAL_REPORT_SUBMITTED: 'final-report',
+  POLICE_REPORT_FILED: 'police-report',
+};
+
 /** Incident rows kept in memory (about 1 kB each, without the snapshot): one per remembered snapshot. */
 const RECENT_ROWS = RECENT_SNAPSHOTS;
 
@@ -196,8 +203,45 @@ export class IncidentEngine {
     event: EngineEvent,
     opts: ApplyOptions = {},
   ): Promise<Applied> {
+    const timer = REPORT_TIMERS[event.type];
+    if (timer && typeof event.submittedAt === 'string')
+      await this.missLateReportOnOldVersions(em, incidentId, orgId, timer, event.submittedAt);
     const t = await this.engine.applyIn(em, this.kind(), actor, { id: incidentId, orgId }, event, opts);
     return { incident: t.instance, snapshot: t.after };
+  }
+
+  /**
+   * Workflow versions 1 and 2 cannot tell a late report from one in time (version 3 can: `late`): for
+   * an incident on them, a report submitted after its due time whose deadline is still pending (the due
+   * timer has not run yet) first records the miss, as the timer would have, in the same transaction.
+   */
+  private async missLateReportOnOldVersions(
+    em: EntityManager,
+    incidentId: string,
+    orgId: string,
+    timer: string,
+    submittedAt: string,
+  ): Promise<void> {
+    const [row] = await sql<{ workflow_version: number | string }>(
+      em,
+      `SELECT workflow_version FROM incident WHERE id = ? AND org_id = ?${rowLock(em)}`,
+      [incidentId, orgId],
+    );
+    if (!row || Number(row.workflow_version) >= 3) return;
+    const deadline = await this.deadlines.state(em, incidentId, timer);
+    if (!deadline || deadline.status !== 'pending' || submittedAt <= deadline.dueAt) return;
+    try {
+      await this.engine.applyIn(
+        em,
+        this.kind(),
+        { system: 'timers', orgId },
+        { id: incidentId, orgId },
+        { type: 'DEADLINE_MISSED', timer, generation: deadline.generation },
+      );
+    } catch (err) {
+      // Not accepted now (the incident left the state that owns the deadline): the report event decides.
+      if (!(err instanceof ConflictException)) throw err;
+    }
   }
 
   /** The incident as a registration of the workflow engine. */
@@ -233,7 +277,12 @@ export class IncidentEngine {
       },
       enrich: async (em, incident, event, actor) => {
         const terms = await termsOnce(em, actor, incident.orgId);
-        return this.enrich(event, terms.operatorKind, actor);
+        const enriched = this.enrich(event, terms.operatorKind, actor);
+        // A report meets its deadline by its submission time (workflow version 3 reads `late`).
+        const timer = REPORT_TIMERS[event.type];
+        if (!timer || typeof event.submittedAt !== 'string') return enriched;
+        const deadline = await this.deadlines.state(em, incident.id, timer);
+        return deadline ? { ...enriched, late: event.submittedAt > deadline.dueAt } : enriched;
       },
       refusal: (incident, snapshot, event, role) => {
         const allowedEvents = this.allowedEvents(incident, snapshot, role);
@@ -367,7 +416,8 @@ export class IncidentEngine {
     }
     if (event.type === 'COMPLETE_STEP' || event.type === 'REOPEN_STEP') return { ...event, role: actorRole(actor) };
     // The machine keeps no clock: the moment a police report was recorded travels in the event.
-    if (event.type === 'POLICE_REPORT_FILED') return { ...event, at: nowIso() };
+    if (event.type === 'POLICE_REPORT_FILED')
+      return { ...event, at: typeof event.submittedAt === 'string' ? event.submittedAt : nowIso() };
     return event;
   }
 

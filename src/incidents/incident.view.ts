@@ -310,7 +310,14 @@ function viewWithoutSteps(
 
 /** One audit entry of the incident's timeline (GET …/timeline): the chain link as stored. */
 export class TimelineEntryView {
-  @ApiProperty() seq!: number;
+  @ApiProperty({ description: "The entry's id, unique in the deployment" }) seq!: number;
+  @ApiProperty({ description: "The audit chain it belongs to: its organisation's id, or `system`" }) chain!: string;
+  @ApiProperty({ description: 'Its place in that chain' }) chainSeq!: number;
+  @ApiProperty({
+    enum: [1, 2],
+    description: '1: hashed into the global chain of entries written before chains per organisation; 2: its chain',
+  })
+  hashVersion!: number;
   @ApiProperty() at!: string;
   @ApiProperty({ description: 'User id, `system:<component>` for timers and workers, or `bootstrap`' })
   actorId!: string;

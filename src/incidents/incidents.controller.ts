@@ -16,7 +16,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
-import { ErrorBody, PREFERENCE_APPLIED_MINIMAL, prefersMinimal, ApiStandardErrors } from '../http';
+import { ErrorBody, PREFERENCE_APPLIED_MINIMAL, prefersMinimal, ApiStandardErrors, ReceivedAt } from '../http';
 import { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { IncidentEventBody, StepCompletionDto, StepReopenDto } from './incident-event.dto';
 import { ComplianceView, IncidentEventResult, IncidentPage, IncidentView, TimelineEntryView } from './incident.view';
@@ -91,9 +91,10 @@ export class IncidentsController {
     @Body() body: unknown,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) res: Response,
+    @ReceivedAt() receivedAt: Date,
   ): Promise<IncidentView | IncidentEventResult> {
     const minimal = prefersMinimal(prefer);
-    return this.answered(res, minimal, this.incidents.applyEvent(p, id, body, minimal));
+    return this.answered(res, minimal, this.incidents.applyEvent(p, id, body, minimal, receivedAt));
   }
 
   @Post(':id/steps/:stepId/complete')

@@ -23,6 +23,21 @@ export class Incidents {
     return this.repo(em).findOneBy({ id, orgId });
   }
 
+  /**
+   * Takes the row lock of an incident of `orgId` until the transaction `em` ends (Postgres; SQLite runs
+   * one transaction at a time anyway), for a transaction that will change the incident after rows of its
+   * own: the lock order (README "Locks and transactions") puts the incident row before deadline and
+   * report rows. False when there is no such incident.
+   */
+  async lock(orgId: string, id: string, em: EntityManager): Promise<boolean> {
+    if (em.connection.options.type !== 'postgres') return !!(await this.repo(em).existsBy({ id, orgId }));
+    const rows = (await em.query('SELECT id FROM incident WHERE id = $1 AND org_id = $2 FOR UPDATE', [
+      id,
+      orgId,
+    ])) as unknown[];
+    return rows.length > 0;
+  }
+
   /** The incident, or a 404 (for references held by other rows, e.g. a report's incident). */
   async get(id: string, em?: EntityManager): Promise<IncidentRecord> {
     const incident = await this.repo(em).findOneBy({ id });

@@ -20,6 +20,13 @@ import {
   type IncidentView,
 } from './incident.view';
 
+const REPORT_EVENTS = new Set([
+  'INITIAL_REPORT_SUBMITTED',
+  'FOLLOWUP_REPORT_SUBMITTED',
+  'FINAL_REPORT_SUBMITTED',
+  'POLICE_REPORT_FILED',
+]);
+
 /** Clock skew tolerated between a reporter's clock and ours for "detected in the future". */
 const FUTURE_SKEW_MS = 5 * 60_000;
 
@@ -69,9 +76,13 @@ export class IncidentsService {
     id: string,
     body: unknown,
     minimal = false,
+    receivedAt = new Date(),
   ): Promise<IncidentView | IncidentEventResult> {
     const { type, expectedVersion, payload } = await parseUserEvent(body);
     const event: Record<string, unknown> & { type: string } = { type, ...payload };
+    // A report recorded here (made outside the product, or to the police) was submitted when the request
+    // arrived: its deadline is met or missed by that moment (IncidentEngine).
+    if (REPORT_EVENTS.has(type)) event.submittedAt = receivedAt.toISOString();
     // A liaison records a report made outside the product (phone, paper) by its reference.
     if (typeof payload.reportReference === 'string') {
       delete event.reportReference;

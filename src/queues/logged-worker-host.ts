@@ -1,11 +1,14 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 
 /**
  * Base for every queue processor. A BullMQ worker without an 'error' listener prints each failed
  * reconnect to the console while Redis is down; this logs one warning a minute instead, through
- * the structured logger. (The worker reconnects by itself; nothing else is needed.)
+ * the structured logger. (The worker reconnects by itself; nothing else is needed.) A job that failed
+ * its last attempt is logged as an error with its queue, id and name: it will not run again, and it
+ * waits in the queue's failed set (the dead letters, GET /api/v1/admin/dead-letters).
  */
 export abstract class LoggedWorkerHost extends WorkerHost implements OnApplicationBootstrap {
   protected abstract readonly logger: Logger;
@@ -18,6 +21,13 @@ export abstract class LoggedWorkerHost extends WorkerHost implements OnApplicati
       this.logger.warn(
         { queue: this.worker.name, err: err.message },
         'queue worker: Redis connection error (reconnecting)',
+      );
+    });
+    this.worker.on('failed', (job: Job | undefined, err: Error) => {
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      this.logger.error(
+        { queue: this.worker.name, job: job.id, name: job.name, attempts: job.attemptsMade, err: err.message },
+        'queue job failed for good: it is a dead letter now (GET /api/v1/admin/dead-letters)',
       );
     });
   }

@@ -18,12 +18,14 @@ const RETENTION: DefaultJobOptions = {
 /**
  * How the jobs of each queue retry. BullMQ's attempts and backoff are the one retry mechanism: a
  * job that throws is scheduled again after jitteredBackoff's delay, until its attempts are spent.
- * Timer jobs are not retried by BullMQ.
+ * A job that fails for good stays in its queue's failed set (30 days) and is logged (LoggedWorkerHost);
+ * platform admins list them at GET /api/v1/admin/dead-letters.
  */
 export function queueRetryOptions(config: AppConfig): Partial<Record<QueueName, DefaultJobOptions>> {
   return {
     [QUEUES.notifications]: retryOptions(config.NOTIFY_MAX_ATTEMPTS, config.NOTIFY_BACKOFF_MS),
     [QUEUES.deliveries]: retryOptions(config.REPORT_DELIVERY_MAX_ATTEMPTS, durationMs(config.REPORT_DELIVERY_BACKOFF)),
+    [QUEUES.timers]: retryOptions(config.TIMER_MAX_ATTEMPTS, config.TIMER_BACKOFF_MS),
   };
 }
 

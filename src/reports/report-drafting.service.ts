@@ -93,6 +93,7 @@ export class ReportDrafting {
         submittedAt: null,
         auditHeadSeq: null,
         auditHeadHash: null,
+        auditHeadChain: null,
       };
       await em.getRepository(Report).insert(report);
       await this.audit.append(em, {

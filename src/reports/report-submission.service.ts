@@ -4,7 +4,7 @@ import { Organisations } from '../accounts';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { TransactionRunner } from '../database';
-import { Clocks, REPORT_ACKNOWLEDGEMENT } from '../clocks';
+import { Clocks, IncidentDeadlines, REPORT_ACKNOWLEDGEMENT } from '../clocks';
 import { OutboxService } from '../outbox';
 import { contentDigest, missing } from './report-content';
 import type { SubmitReportDto } from './report.dto';
@@ -36,6 +36,7 @@ export class ReportSubmission {
     private readonly outbox: OutboxService,
     private readonly engine: IncidentEngine,
     private readonly clocks: Clocks,
+    private readonly deadlines: IncidentDeadlines,
     private readonly rules: ReportRules,
     private readonly addressing: ReportAddressing,
     private readonly views: ReportViews,
@@ -72,8 +73,18 @@ export class ReportSubmission {
     return this.views.get(p, id);
   }
 
-  async submit(p: Principal, id: string, dto: SubmitReportDto = {}): Promise<ReportView> {
+  /**
+   * `receivedAt`: when the request arrived, before it waited for anything. The report is stamped with
+   * it, and its deadline is met or missed by it (IncidentEngine), whenever the transaction gets to run.
+   */
+  async submit(p: Principal, id: string, dto: SubmitReportDto = {}, receivedAt = new Date()): Promise<ReportView> {
     await this.tx.run(async (em) => {
+      const found = await operatorReport(em, p, id);
+      // The incident row and its deadline rows first (README "Locks and transactions"): the workflow
+      // event below changes them, and every other transaction takes them before report rows. Then the
+      // report as it is now.
+      await this.incidents.lock(p.orgId, found.incidentId, em);
+      await this.deadlines.lock(em, found.incidentId);
       const report = await operatorReport(em, p, id);
       if (report.status === 'submitted')
         throw new ConflictException('Report was already submitted; draft a correction (corrects) instead');
@@ -86,7 +97,7 @@ export class ReportSubmission {
       const rule = this.rules.rule(org, incident);
       const { required } = this.rules.checkComplete(report, rule, incident.category);
       const now = new Date();
-      const at = now.toISOString();
+      const at = receivedAt.toISOString();
       const corrects = report.correctsId ? await em.getRepository(Report).findOneBy({ id: report.correctsId }) : null;
       const submitted: Report = {
         ...report,
@@ -102,7 +113,8 @@ export class ReportSubmission {
         version: report.version + 1,
       };
       // The recipients keep the operator's audit head as a witness of the trail (AuditService.verify).
-      const head = await this.audit.head(em);
+      const head = await this.audit.head(em, p.orgId);
+      submitted.auditHeadChain = head?.chain ?? null;
       submitted.auditHeadSeq = head?.seq ?? null;
       submitted.auditHeadHash = head?.hash ?? null;
       submitted.contentDigest = contentDigest({
@@ -131,6 +143,7 @@ export class ReportSubmission {
           contentDigest: submitted.contentDigest,
           auditHeadSeq: submitted.auditHeadSeq,
           auditHeadHash: submitted.auditHeadHash,
+          auditHeadChain: submitted.auditHeadChain,
         },
       );
       if (!res.affected) throw new ConflictException('Report changed concurrently; reload and retry');
@@ -168,8 +181,8 @@ export class ReportSubmission {
       if (!report.correctsId) {
         const event: EngineEvent =
           report.kind === 'initial'
-            ? { type: WORKFLOW_EVENT.initial, partial: report.partial, reportId: id }
-            : { type: WORKFLOW_EVENT[report.kind], reportId: id };
+            ? { type: WORKFLOW_EVENT.initial, partial: report.partial, reportId: id, submittedAt: at }
+            : { type: WORKFLOW_EVENT[report.kind], reportId: id, submittedAt: at };
         await this.engine.applyInTransaction(em, p, incident.id, p.orgId, event);
       }
     });

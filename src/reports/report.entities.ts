@@ -45,6 +45,8 @@ export class Report {
   /** The operator's audit head (newest entry) when the report was submitted; recipients keep it as a witness. */
   @Column({ name: 'audit_head_seq', type: 'integer', nullable: true }) auditHeadSeq!: number | null;
   @Column({ name: 'audit_head_hash', type: 'varchar', length: 64, nullable: true }) auditHeadHash!: string | null;
+  /** The chain of that head (the operator's); null for reports submitted while the trail was one global chain. */
+  @Column({ name: 'audit_head_chain', type: 'varchar', length: 36, nullable: true }) auditHeadChain!: string | null;
   @Column({ type: 'integer' }) version!: number;
   @Column({ name: 'created_by', type: 'varchar', length: 60 }) createdBy!: string;
   @Column({ name: 'created_at', type: 'varchar', length: 32 }) createdAt!: string;

@@ -76,7 +76,13 @@ export class ReportRefView {
 }
 
 export class AuditHeadView {
-  @ApiProperty({ example: 1042 }) seq!: number;
+  @ApiPropertyOptional({
+    description:
+      "The audit chain the head belongs to: the operator's organisation id. Absent on reports submitted " +
+      "while the trail was one global chain (then `seq` is that chain's entry number).",
+  })
+  chain?: string;
+  @ApiProperty({ example: 1042, description: 'The place of the entry in its chain' }) seq!: number;
   @ApiProperty({ example: '9f2c…' }) hash!: string;
 }
 
@@ -323,7 +329,11 @@ export function documentView(
     submittedAt: r.submittedAt,
     auditHead:
       r.auditHeadSeq !== null && r.auditHeadSeq !== undefined && r.auditHeadHash
-        ? { seq: Number(r.auditHeadSeq), hash: r.auditHeadHash }
+        ? {
+            ...(r.auditHeadChain ? { chain: r.auditHeadChain } : {}),
+            seq: Number(r.auditHeadSeq),
+            hash: r.auditHeadHash,
+          }
         : null,
     contentDigest: r.contentDigest,
   };

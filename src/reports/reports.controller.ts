@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
-import { ErrorBody, ApiStandardErrors } from '../http';
+import { ErrorBody, ApiStandardErrors, ReceivedAt } from '../http';
 import { InboxService } from './inbox.service';
 import { RecipientsService } from './recipients.service';
 import {
@@ -139,8 +139,13 @@ export class ReportsController {
       'nationalChannels)',
   })
   @ApiBadRequestResponse({ type: ErrorBody })
-  submit(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SubmitReportDto) {
-    return this.submission.submit(p, id, dto);
+  submit(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SubmitReportDto,
+    @ReceivedAt() receivedAt: Date,
+  ) {
+    return this.submission.submit(p, id, dto, receivedAt);
   }
 
   @Post('reports/:id/deliveries/:deliveryId/acknowledge')

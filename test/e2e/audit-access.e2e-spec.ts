@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
+import { openStorage } from '../support/storage';
 
 /** Who may walk the whole audit chain, and what a tenant sees of its own entries. */
 describe('audit access', () => {
@@ -52,17 +52,20 @@ describe('audit access', () => {
     expect(ok.body).toMatchObject({ ok: true });
   });
 
-  it('a tenant lists its own entries only, each verified in the chain', async () => {
+  it('a tenant lists its own entries only (its chain), each verified in the chain', async () => {
     const res = await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.leader.token)).expect(200);
-    const db = new Database(svc.sqlitePath, { readonly: true });
+    const db = await openStorage(svc.sqlitePath, { readonly: true });
     try {
-      const own = db.prepare('SELECT seq FROM audit_entry WHERE org_id = ? ORDER BY seq DESC').all(opA.orgId) as Array<{
-        seq: number;
-      }>;
-      expect(res.body.items.map((e: { seq: number }) => e.seq)).toEqual(own.map((r) => r.seq));
+      const own = await db.all<{ seq: number }>('SELECT seq FROM audit_entry WHERE chain = ? ORDER BY chain_seq DESC', [
+        opA.orgId,
+      ]);
+      expect(res.body.items.map((e: { seq: number }) => e.seq)).toEqual(own.map((r) => Number(r.seq)));
     } finally {
-      db.close();
+      await db.close();
     }
+    const places = res.body.items.map((e: { chainSeq: number }) => e.chainSeq);
+    expect(places).toEqual([...places].sort((a: number, b: number) => b - a));
+    expect(places[places.length - 1]).toBe(1);
     expect(res.body.items.filter((e: { action: string }) => e.action === 'incident.declared')).toHaveLength(3);
     expect(res.body.items.every((e: { verification: { ok: boolean } }) => e.verification.ok)).toBe(true);
     expect(res.body.nextBefore).toBeNull();
@@ -80,12 +83,13 @@ describe('audit access', () => {
   it('pages with limit and nextBefore', async () => {
     const first = await svc.http().get('/api/v1/audit/entries?limit=2').set(bearer(opA.tokens.admin.token)).expect(200);
     expect(first.body.items).toHaveLength(2);
+    expect(first.body.nextBefore).toBe(first.body.items[1].chainSeq);
     const second = await svc
       .http()
       .get(`/api/v1/audit/entries?limit=2&before=${first.body.nextBefore}`)
       .set(bearer(opA.tokens.admin.token))
       .expect(200);
-    expect(second.body.items[0].seq).toBeLessThan(first.body.items[1].seq);
+    expect(second.body.items[0].chainSeq).toBe(first.body.items[1].chainSeq - 1);
     const bad = await svc.http().get('/api/v1/audit/entries?limit=5000').set(bearer(opA.tokens.admin.token));
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].field).toBe('limit');
@@ -97,42 +101,63 @@ describe('audit access', () => {
     expect(huge.body.details[0].field).toBe('before');
   });
 
-  it('names the entry an edit broke, and the entry before an edited successor', async () => {
-    const db = new Database(svc.sqlitePath);
+  it("an organisation's chain is verified on its own, by platform admins only", async () => {
+    const a = await svc
+      .http()
+      .get(`/api/v1/audit/organisations/${opA.orgId}/verify`)
+      .set(bearer(svc.adminToken))
+      .expect(200);
+    expect(a.body).toMatchObject({ ok: true, chain: opA.orgId, reportHeads: { checked: 0, broken: [] } });
+    expect(a.body.entries).toBe(a.body.headChainSeq);
+    await svc
+      .http()
+      .get(`/api/v1/audit/organisations/${opA.orgId}/verify`)
+      .set(bearer(opA.tokens.admin.token))
+      .expect(403);
+  });
+
+  it('names the entry an edit broke, and the entry before an edited successor; other chains stay intact', async () => {
+    const db = await openStorage(svc.sqlitePath);
     try {
-      const [newer, older] = db
-        .prepare(
-          'SELECT seq, payload, prev_hash FROM audit_entry WHERE org_id = ? AND ' +
-            "action = 'incident.declared' ORDER BY seq DESC LIMIT 2",
-        )
-        .all(opA.orgId) as Array<{ seq: number; payload: string; prev_hash: string }>;
-      db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(
-        older.payload.replace('"grade":"II"', '"grade":"IV"'),
-        older.seq,
+      const [, newer, older] = await db.all<{ seq: number; chain_seq: number; payload: string }>(
+        'SELECT seq, chain_seq, payload FROM audit_entry WHERE chain = ? AND ' +
+          "action = 'incident.declared' ORDER BY chain_seq DESC LIMIT 3",
+        [opA.orgId],
       );
-      // B declared after A, so the entry after A's newest declaration is B's.
-      const next = db.prepare('SELECT seq, prev_hash, org_id FROM audit_entry WHERE seq = ?').get(newer.seq + 1) as {
-        seq: number;
-        prev_hash: string;
-        org_id: string;
-      };
-      expect(next.org_id).toBe(opB.orgId);
+      await db.run('UPDATE audit_entry SET payload = ? WHERE seq = ?', [
+        older!.payload.replace('"grade":"II"', '"grade":"IV"'),
+        older!.seq,
+      ]);
       const res = await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.admin.token)).expect(200);
       const bySeq = new Map(res.body.items.map((e: { seq: number; verification: unknown }) => [e.seq, e.verification]));
-      expect(bySeq.get(older.seq)).toEqual({ ok: false, problem: 'payload-digest-mismatch' });
-      db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(older.payload, older.seq);
+      expect(bySeq.get(Number(older!.seq))).toEqual({ ok: false, problem: 'payload-digest-mismatch' });
+      const [aChain, bChain] = await Promise.all(
+        [opA.orgId, opB.orgId].map((org) =>
+          svc.http().get(`/api/v1/audit/organisations/${org}/verify`).set(bearer(svc.adminToken)).expect(200),
+        ),
+      );
+      expect(aChain.body).toMatchObject({
+        ok: false,
+        firstBroken: { seq: Number(older!.seq), chainSeq: Number(older!.chain_seq), reason: 'payload-digest-mismatch' },
+      });
+      expect(bChain.body.ok).toBe(true);
+      await db.run('UPDATE audit_entry SET payload = ? WHERE seq = ?', [older!.payload, older!.seq]);
 
-      // The entry after `newer` no longer names newer's hash.
-      db.prepare('UPDATE audit_entry SET prev_hash = ? WHERE seq = ?').run('f'.repeat(64), next.seq);
+      // The entry after `newer` in A's chain no longer names newer's hash.
+      const next = (await db.get('SELECT seq, prev_hash FROM audit_entry WHERE chain = ? AND chain_seq = ?', [
+        opA.orgId,
+        Number(newer!.chain_seq) + 1,
+      ])) as { seq: number; prev_hash: string };
+      await db.run('UPDATE audit_entry SET prev_hash = ? WHERE seq = ?', ['f'.repeat(64), next.seq]);
       const again = await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.admin.token)).expect(200);
-      const v = again.body.items.find((e: { seq: number }) => e.seq === newer.seq).verification;
+      const v = again.body.items.find((e: { seq: number }) => e.seq === Number(newer!.seq)).verification;
       expect(v).toEqual({ ok: false, problem: 'next-link-mismatch' });
       expect(JSON.stringify(again.body)).not.toContain(opB.orgId);
-      db.prepare('UPDATE audit_entry SET prev_hash = ? WHERE seq = ?').run(next.prev_hash, next.seq);
+      await db.run('UPDATE audit_entry SET prev_hash = ? WHERE seq = ?', [next.prev_hash, next.seq]);
       const whole = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
       expect(whole.body.ok).toBe(true);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });

@@ -1,47 +1,54 @@
-import Database from 'better-sqlite3';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type Tokens } from '../support/incident-driver';
 import { waitFor } from '../support/wait';
+import { openStorage, type Storage } from '../support/storage';
+import { AuditService } from '../../src/audit';
+import { chainHeadMac } from '../../src/audit/hash-chain';
 
 type Row = Record<string, unknown>;
 
 /**
- * Witnesses of the audit trail outside the database (issue: emptying both audit tables, or cutting the
- * tail and writing back an older keyed head, verified as ok): the witness file beside the audit key,
- * and the audit head every submitted report carries to its recipients. Real app, real SQLite file,
- * tampered with directly as an attacker with the database (and not the key) would.
+ * Witnesses of the audit trail outside the chains (issue: emptying the audit tables, or cutting the
+ * tail and writing back an older keyed head, verified as ok): the signed checkpoints over the chain
+ * heads, the witness file beside the audit key, and the audit head every submitted report carries to
+ * its recipients. Real app, real database (SQLite, or Postgres with TEST_DATABASE_URL), tampered with
+ * directly as an attacker with the database (and not the key) would.
  */
-describe('audit witnesses (real app, real SQLite, real redis-server)', () => {
+describe('audit witnesses (real app, real database, real redis-server)', () => {
   jest.setTimeout(90_000);
   let svc: TestService;
   let op: Tokens;
   let dept: Tokens;
   let reportId: string;
+  let opOrg: string;
+  let reportHeadSeq: number;
 
   const verify = async () =>
     (await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200)).body;
-  /** Verification once the witness has caught up with the chain (it is written after commit). */
+  const witnessFile = () => join(svc.dir, 'var', 'keys', 'audit.witness');
+  const readWitness = () => JSON.parse(readFileSync(witnessFile(), 'utf8'));
+  /** Verification once the witness names the operator's chain head (it is written after commit). */
   const settled = () =>
     waitFor('the witness to reach the head', async () => {
       const v = await verify();
-      return v.ok && v.witness.seq === v.headSeq ? v : null;
+      const chain = await svc.http().get(`/api/v1/audit/organisations/${opOrg}/verify`).set(bearer(svc.adminToken));
+      return v.ok && existsSync(witnessFile()) && readWitness().heads[opOrg]?.seq === chain.body.headChainSeq
+        ? v
+        : null;
     });
-  const witnessFile = () => join(svc.dir, 'var', 'keys', 'audit.witness');
 
   beforeAll(async () => {
-    svc = await startTestService();
-    op = (
-      await createOrg(svc, { name: '某证券公司', kind: 'operator', sector: 'finance', operatorKind: 'cii' }, [
-        'admin',
-        'leader',
-        'commander',
-        'responder',
-        'liaison',
-        'viewer',
-      ])
-    ).tokens;
+    // Checkpoints only when a test asks for one (AuditService.checkpoint), so each test knows what they cover.
+    svc = await startTestService({ env: { AUDIT_CHECKPOINT_SECONDS: '3600' } });
+    const operator = await createOrg(
+      svc,
+      { name: '某证券公司', kind: 'operator', sector: 'finance', operatorKind: 'cii' },
+      ['admin', 'leader', 'commander', 'responder', 'liaison', 'viewer'],
+    );
+    op = operator.tokens;
+    opOrg = operator.orgId;
     dept = (
       await createOrg(svc, { name: '金融行业保护工作部门', kind: 'department', sector: 'finance' }, [
         'department-officer',
@@ -74,115 +81,201 @@ describe('audit witnesses (real app, real SQLite, real redis-server)', () => {
       .send({ outOfBand: [{ recipientKind: 'public-security', recipientName: '市公安局网安支队', means: 'phone' }] })
       .expect(200);
     reportId = d.body.id;
+    reportHeadSeq = (await svc.http().get(`/api/v1/reports/${reportId}`).set(bearer(op.liaison.token)).expect(200)).body
+      .auditHead.seq;
   });
 
   afterAll(async () => {
     await svc?.close();
   });
 
-  it('keeps a witness file beside the audit key that follows the head, mode 0600', async () => {
+  const audit = () => svc.app.get(AuditService);
+  const AUDIT_TABLES = ['audit_entry', 'audit_head', 'audit_chain', 'audit_checkpoint', 'audit_checkpoint_head'];
+
+  /** Runs `tamper` on the database, then puts every audit table back as it was. */
+  async function tampered(tamper: (db: Storage, saved: Record<string, Row[]>) => Promise<void>): Promise<void> {
+    const db = await openStorage(svc.sqlitePath);
+    const saved: Record<string, Row[]> = {};
+    for (const t of AUDIT_TABLES) saved[t] = await db.all(`SELECT * FROM ${t}`);
+    try {
+      await tamper(db, saved);
+    } finally {
+      for (const t of AUDIT_TABLES) await db.run(`DELETE FROM ${t}`);
+      for (const t of AUDIT_TABLES) await db.insert(t, saved[t]!);
+      await db.close();
+    }
+    expect((await verify()).ok).toBe(true);
+  }
+
+  it('keeps a witness file beside the audit key that follows the chain heads, mode 0600', async () => {
     const v = await settled();
     expect(v).toMatchObject({
       ok: true,
-      witness: { state: 'valid', ok: true },
+      witness: { state: 'valid', ok: true, checkpoint: null },
       reportHeads: { checked: 1, broken: [] },
     });
     expect(statSync(witnessFile()).mode & 0o777).toBe(0o600);
-    const w = JSON.parse(readFileSync(witnessFile(), 'utf8'));
+    const w = readWitness();
     expect(w).toEqual({
-      seq: v.headSeq,
-      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      v: 2,
+      checkpoint: null,
+      legacy: null,
+      heads: expect.objectContaining({
+        [opOrg]: { seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      }),
       mac: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 
-  it("the report carries the operator's audit head to the department, covered by its digest", async () => {
+  it("the report carries the operator's chain head to the department, covered by its digest", async () => {
     const inbox = await svc
       .http()
       .get(`/api/v1/inbox/reports/${reportId}`)
       .set(bearer(dept['department-officer'].token))
       .expect(200);
     const head = inbox.body.report.auditHead;
-    expect(head).toEqual({ seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const db = new Database(svc.sqlitePath, { readonly: true });
+    expect(head).toEqual({ chain: opOrg, seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const db = await openStorage(svc.sqlitePath, { readonly: true });
     try {
-      const entry = db.prepare('SELECT hash FROM audit_entry WHERE seq = ?').get(head.seq) as { hash: string };
-      expect(entry.hash).toBe(head.hash);
-      // The head is the newest entry before the submission's own.
-      const submittedAt = db
-        .prepare("SELECT seq FROM audit_entry WHERE action = 'report.submitted' ORDER BY seq DESC LIMIT 1")
-        .get() as { seq: number };
-      expect(submittedAt.seq).toBe(head.seq + 1);
+      const entry = await db.get<{ hash: string }>('SELECT hash FROM audit_entry WHERE chain = ? AND chain_seq = ?', [
+        opOrg,
+        head.seq,
+      ]);
+      expect(entry!.hash).toBe(head.hash);
+      // The head is the operator's newest entry before the submission's own.
+      const submitted = await db.get<{ chain_seq: number }>(
+        "SELECT chain_seq FROM audit_entry WHERE action = 'report.submitted' ORDER BY seq DESC LIMIT 1",
+      );
+      expect(Number(submitted!.chain_seq)).toBe(head.seq + 1);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 
-  it('emptying both audit tables no longer verifies as ok', async () => {
-    const before = await settled();
-    const db = new Database(svc.sqlitePath);
-    const entries = db.prepare('SELECT * FROM audit_entry ORDER BY seq').all() as Row[];
-    const heads = db.prepare('SELECT * FROM audit_head').all() as Row[];
-    try {
-      db.prepare('DELETE FROM audit_entry').run();
-      db.prepare('DELETE FROM audit_head').run();
+  it('emptying the audit tables no longer verifies as ok', async () => {
+    await settled();
+    await tampered(async (db) => {
+      for (const t of AUDIT_TABLES) await db.run(`DELETE FROM ${t}`);
       const v = await verify();
       expect(v).toMatchObject({
         ok: false,
         entries: 0,
-        firstBroken: { reason: 'behind-witness', seq: before.headSeq },
+        firstBroken: { reason: 'behind-witness' },
         witness: { state: 'valid', ok: false },
       });
       expect(v.reportHeads.broken.map((b: { reportId: string }) => b.reportId)).toEqual([reportId]);
-    } finally {
-      restore(db, entries, heads);
-      db.close();
-    }
-    expect((await verify()).ok).toBe(true);
+    });
   });
 
-  it('cutting the tail and writing back an earlier keyed head no longer verifies as ok', async () => {
+  it('cutting a chain and writing back an earlier keyed head no longer verifies as ok', async () => {
     await settled();
-    const db = new Database(svc.sqlitePath);
-    const entries = db.prepare('SELECT * FROM audit_entry ORDER BY seq').all() as Row[];
-    const heads = db.prepare('SELECT * FROM audit_head').all() as Row[];
-    try {
-      // An attacker kept a copy of the head row from earlier (valid MAC) and rolls the trail back to it.
-      const cutAt = Number(entries[Math.floor(entries.length / 2)]!.seq);
-      const earlier = entries.find((e) => Number(e.seq) === cutAt)!;
-      const macOfEarlier = await headRowAt(cutAt);
-      db.prepare('DELETE FROM audit_entry WHERE seq > ?').run(cutAt);
-      db.prepare('UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1').run(
+    await tampered(async (db, saved) => {
+      // An attacker kept a copy of the head row from earlier (valid MAC) and rolls the chain back to it.
+      const own = saved
+        .audit_entry!.filter((e) => e.chain === opOrg)
+        .sort((a, b) => Number(a.chain_seq) - Number(b.chain_seq));
+      const cutAt = Number(own[Math.floor(own.length / 2)]!.chain_seq);
+      const earlier = own.find((e) => Number(e.chain_seq) === cutAt)!;
+      await db.run('DELETE FROM audit_entry WHERE chain = ? AND chain_seq > ?', [opOrg, cutAt]);
+      await db.run('UPDATE audit_chain SET seq = ?, hash = ?, mac = ? WHERE chain = ?', [
         cutAt,
         earlier.hash,
-        macOfEarlier,
-      );
+        headRowAt(cutAt, String(earlier.hash)),
+        opOrg,
+      ]);
       const v = await verify();
       // The chain itself is consistent up to the restored head; only the witnesses tell.
-      expect(v.entries).toBe(cutAt);
       expect(v).toMatchObject({ ok: false, firstBroken: { reason: 'behind-witness' }, witness: { ok: false } });
       expect(v.reportHeads.broken.map((b: { reportId: string }) => b.reportId)).toEqual([reportId]);
+      const chain = await svc
+        .http()
+        .get(`/api/v1/audit/organisations/${opOrg}/verify`)
+        .set(bearer(svc.adminToken))
+        .expect(200);
+      expect(chain.body).toMatchObject({ ok: false, entries: cutAt, firstBroken: { reason: 'report-head-mismatch' } });
 
       // Without the witness file (deleted too), the head the department holds still tells.
+      const kept = readFileSync(witnessFile());
       rmSync(witnessFile());
-      const v2 = await verify();
-      expect(v2).toMatchObject({
+      try {
+        const v2 = await verify();
+        expect(v2).toMatchObject({
+          ok: false,
+          firstBroken: { reason: 'report-head-mismatch', chain: opOrg },
+          witness: { state: 'absent', ok: true },
+        });
+      } finally {
+        writeFileSync(witnessFile(), kept, { mode: 0o600 });
+      }
+    });
+  });
+
+  it('a signed checkpoint names every chain head; a chain cut behind it shows without witness or reports', async () => {
+    await settled();
+    const written = await audit().checkpoint();
+    expect(written).toMatchObject({ id: 1, heads: expect.any(Number) });
+    expect(await audit().checkpoint()).toBeNull(); // nothing moved since
+    const v = await waitFor('the witness to follow the checkpoint', async () => {
+      const r = await verify();
+      return r.witness.checkpoint === 1 ? r : null;
+    });
+    expect(v).toMatchObject({ ok: true, checkpoints: { count: 1, latest: { id: 1 }, ok: true } });
+    // The witness no longer lists the heads the checkpoint covers.
+    expect(readWitness().heads[opOrg]).toBeUndefined();
+
+    await tampered(async (db, saved) => {
+      const own = saved.audit_entry!.filter((e) => e.chain === opOrg);
+      const cutAt = own.length - 1;
+      const earlier = own.find((e) => Number(e.chain_seq) === cutAt)!;
+      await db.run('DELETE FROM audit_entry WHERE chain = ? AND chain_seq > ?', [opOrg, cutAt]);
+      await db.run('UPDATE audit_chain SET seq = ?, hash = ?, mac = ? WHERE chain = ?', [
+        cutAt,
+        earlier.hash,
+        headRowAt(cutAt, String(earlier.hash)),
+        opOrg,
+      ]);
+      // Neither the witness file nor the report's head is needed: the checkpoint names the head cut off.
+      await db.run('UPDATE report SET audit_head_seq = NULL WHERE id = ?', [reportId]);
+      const kept = readFileSync(witnessFile());
+      rmSync(witnessFile());
+      try {
+        expect(await verify()).toMatchObject({
+          ok: false,
+          firstBroken: { reason: 'checkpoint-mismatch', chain: opOrg, chainSeq: cutAt + 1 },
+        });
+        // Removing the checkpoint too is a cut of the checkpoints' own chain: the witness file saw it.
+        await db.run('DELETE FROM audit_checkpoint_head');
+        await db.run('DELETE FROM audit_checkpoint');
+        writeFileSync(witnessFile(), kept, { mode: 0o600 });
+        expect(await verify()).toMatchObject({
+          ok: false,
+          firstBroken: { reason: 'behind-witness' },
+          witness: { checkpoint: 1, ok: false },
+        });
+      } finally {
+        writeFileSync(witnessFile(), kept, { mode: 0o600 });
+        // The report row is not an audit table: its head goes back here.
+        await db.run('UPDATE report SET audit_head_seq = ? WHERE id = ?', [reportHeadSeq, reportId]);
+      }
+    });
+  });
+
+  it('a checkpoint edited without the key is refused', async () => {
+    await tampered(async (db) => {
+      await db.run('UPDATE audit_checkpoint_head SET seq = seq + 1 WHERE checkpoint_id = 1 AND chain = ?', [opOrg]);
+      expect(await verify()).toMatchObject({
         ok: false,
-        firstBroken: { reason: 'report-head-mismatch' },
-        witness: { state: 'absent', ok: true },
+        firstBroken: { reason: 'checkpoint-invalid' },
+        checkpoints: { ok: false },
       });
-    } finally {
-      restore(db, entries, heads);
-      db.close();
-    }
+    });
   });
 
   it('a witness file edited without the key is refused', async () => {
     await svc.http().post('/api/v1/incidents').set(bearer(op.commander.token)).send(incidentInput()).expect(201);
-    await waitFor('the witness to be written again', async () => existsSync(witnessFile()));
     const v = await settled();
-    const w = JSON.parse(readFileSync(witnessFile(), 'utf8'));
-    writeFileSync(witnessFile(), JSON.stringify({ ...w, seq: w.seq + 1000 }));
+    const w = readWitness();
+    writeFileSync(witnessFile(), JSON.stringify({ ...w, heads: { ...w.heads, [opOrg]: { seq: 1000, hash: 'a' } } }));
     expect(await verify()).toMatchObject({
       ok: false,
       firstBroken: { reason: 'witness-invalid' },
@@ -193,35 +286,12 @@ describe('audit witnesses (real app, real SQLite, real redis-server)', () => {
   });
 
   /**
-   * The keyed head row as it stood at `seq`: the service computed it then, and an attacker who copied the
-   * row at the time has exactly this. Found by replaying: the MAC is over "seq:hash" with the audit key,
-   * which a test may read from VAR_DIR (an attacker with only the database may not).
+   * The keyed head row of the operator's chain as it stood at `seq`: the service computed it then, and
+   * an attacker who copied the row at the time has exactly this. Found by replaying the MAC with the
+   * audit key, which a test may read from VAR_DIR (an attacker with only the database may not).
    */
-  async function headRowAt(seq: number): Promise<string> {
-    const { createHmac } = await import('node:crypto');
+  function headRowAt(seq: number, hash: string): string {
     const key = Buffer.from(readFileSync(join(svc.dir, 'var', 'keys', 'audit.key'), 'utf8').trim(), 'base64');
-    const db = new Database(svc.sqlitePath, { readonly: true });
-    try {
-      const e = db.prepare('SELECT hash FROM audit_entry WHERE seq = ?').get(seq) as { hash: string };
-      return createHmac('sha256', key).update(`${seq}:${e.hash}`).digest('hex');
-    } finally {
-      db.close();
-    }
+    return chainHeadMac(key, opOrg, seq, hash);
   }
 });
-
-function restore(db: Database.Database, entries: Row[], heads: Row[]): void {
-  db.prepare('DELETE FROM audit_entry').run();
-  db.prepare('DELETE FROM audit_head').run();
-  for (const rows of [
-    ['audit_entry', entries],
-    ['audit_head', heads],
-  ] as const) {
-    for (const r of rows[1]) {
-      const cols = Object.keys(r);
-      db.prepare(`INSERT INTO ${rows[0]} (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`).run(
-        ...cols.map((c) => r[c]),
-      );
-    }
-  }
-}

@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
 import { AuthThrottle } from '../../src/accounts/auth-throttle';
 import { startService, type ServiceHandle } from '../../src/bootstrap';
 import { bearer, createOrg, startTestService, TestService } from '../support/harness';
+import { openStorage } from '../support/storage';
 import { waitFor } from '../support/wait';
 
 const LOCKOUT_SECONDS = 3;
@@ -109,7 +109,7 @@ describe('authentication throttling and token handles', () => {
   it('the counters live in Redis: a second app process sharing it sees the lock-out', async () => {
     second = await startService({
       env: {
-        DATABASE_URL: `sqlite:${svc.sqlitePath}`,
+        DATABASE_URL: svc.handle.config.DATABASE_URL,
         VAR_DIR: `${svc.dir}/var`,
         REDIS_URL: svc.handle.redisUrl,
         LOG_LEVEL: 'silent',
@@ -145,7 +145,7 @@ describe('authentication throttling and token handles', () => {
     await get(svc.app, from, viewer).expect(429);
     const third = await startService({
       env: {
-        DATABASE_URL: `sqlite:${svc.sqlitePath}`,
+        DATABASE_URL: svc.handle.config.DATABASE_URL,
         VAR_DIR: `${svc.dir}/var`,
         REDIS_URL: svc.handle.redisUrl,
         LOG_LEVEL: 'silent',
@@ -186,40 +186,41 @@ describe('authentication throttling and token handles', () => {
       expect(svc.adminToken.startsWith(boot.prefix.slice(0, 4))).toBe(false);
       expect(JSON.stringify(tokens.body)).not.toContain(svc.adminToken.slice(0, 6));
 
-      const db = new Database(svc.sqlitePath);
+      const db = await openStorage(svc.sqlitePath);
       try {
         const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-        const stored = db.prepare('SELECT token_hash FROM api_token WHERE id = ?').get(boot.id) as {
+        const stored = (await db.get('SELECT token_hash FROM api_token WHERE id = ?', [boot.id])) as {
           token_hash: string;
         };
         expect(stored.token_hash).not.toBe(sha(svc.adminToken));
-        const audit = db.prepare("SELECT payload FROM audit_entry WHERE action = 'token.issued'").all() as Array<{
-          payload: string;
-        }>;
+        const audit = await db.all<{ payload: string }>(
+          "SELECT payload FROM audit_entry WHERE action = 'token.issued'",
+        );
         expect(audit.map((a) => a.payload).join()).not.toContain(svc.adminToken.slice(0, 6));
 
         // A token issued before handles existed: `lf_` + 43 characters, stored as its plain SHA-256.
         const legacy = wrong();
-        const admin = db.prepare('SELECT user_id, org_id FROM api_token WHERE id = ?').get(boot.id) as {
+        const admin = (await db.get('SELECT user_id, org_id FROM api_token WHERE id = ?', [boot.id])) as {
           user_id: string;
           org_id: string;
         };
-        db.prepare(
+        await db.run(
           'INSERT INTO api_token (id, org_id, user_id, role, name, token_hash, ' +
             'prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)',
-        ).run(
-          randomUUID(),
-          admin.org_id,
-          admin.user_id,
-          'admin',
-          'legacy',
-          sha(legacy),
-          'lf_legacyxx',
-          new Date().toISOString(),
+          [
+            randomUUID(),
+            admin.org_id,
+            admin.user_id,
+            'admin',
+            'legacy',
+            sha(legacy),
+            'lf_legacyxx',
+            new Date().toISOString(),
+          ],
         );
         await svc.http().get('/api/v1/admin/organisations').set(bearer(legacy)).expect(200);
       } finally {
-        db.close();
+        await db.close();
       }
     },
   );

@@ -27,6 +27,8 @@ const ROOT = join(__dirname, '..', '..');
  * startService as production runs it, SQLite file, embedded redis-server), which measures its own
  * event-loop delay while it handles them. Before the bounds, `{"socialImpact": {…60,000 keys…}}`
  * held that loop for seconds: class-transformer copied every key before validation refused the field.
+ * On a SQLite file whatever TEST_DATABASE_URL says: bodies are refused before any database work, and
+ * what is measured is the process's own event loop.
  */
 describe('JSON body bounds (service process on loopback, its event-loop delay measured)', () => {
   jest.setTimeout(180_000);

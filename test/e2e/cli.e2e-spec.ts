@@ -52,7 +52,7 @@ describe('cli', () => {
       ])
     ).tokens;
     env = { LIANFANG_URL: svc.handle.url!, LIANFANG_TOKEN: tokens.commander.token };
-    serviceEnv = { DATABASE_URL: `sqlite:${svc.sqlitePath}`, VAR_DIR: join(svc.dir, 'var') };
+    serviceEnv = { DATABASE_URL: svc.handle.config.DATABASE_URL, VAR_DIR: join(svc.dir, 'var') };
   }, 360_000);
   afterAll(async () => svc?.close());
 
@@ -139,6 +139,8 @@ describe('cli', () => {
   });
 
   it("admin reset-token refuses to run against anything but the service's own database and keys", async () => {
+    // A database that is not there: a SQLite path (whatever database the suite runs on), the one kind
+    // the command could otherwise create by opening it.
     const elsewhere = await cli(['admin', 'reset-token'], {
       DATABASE_URL: `sqlite:${join(svc.dir, 'nothing.sqlite')}`,
       VAR_DIR: join(svc.dir, 'var'),
@@ -187,6 +189,8 @@ describe('cli', () => {
       'in a 0600 file (the log says where, not what); reset-token prints a token for it',
     async () => {
       const port = await freePort();
+      // A new installation of its own: a new SQLite file whatever database the suite runs on (the
+      // suite's Postgres database is the running service's).
       const fresh = { DATABASE_URL: `sqlite:${join(svc.dir, 'fresh.sqlite')}`, VAR_DIR: join(svc.dir, 'fresh-var') };
       const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
         cwd: ROOT,

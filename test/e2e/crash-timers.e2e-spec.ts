@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { QUEUES } from '../../src/queues/queue-names';
 import { freePort } from '../../src/redis/local-redis';
 import { waitFor } from '../support/wait';
 import { checkedFetch } from '../contract/contract-recorder';
+import { openStorage } from '../support/storage';
 
 /**
  * A deadline scheduled, then the service killed with SIGKILL before it falls due, then restarted:
@@ -34,7 +34,7 @@ describe('timers survive a crash of the service', () => {
           HOME: process.env.HOME ?? '',
           PORT: String(port),
           VAR_DIR: join(dir, 'var'),
-          DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+          DATABASE_URL: process.env.TEST_DATABASE_URL ?? `sqlite:${join(dir, 'db.sqlite')}`,
           BOOTSTRAP_ADMIN_TOKEN: adminToken,
           LOG_LEVEL: 'warn',
           // No reminder or escalation in this window: the test counts the deadline itself.
@@ -57,18 +57,25 @@ describe('timers survive a crash of the service', () => {
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
-  const db = <T>(q: string, ...params: unknown[]): T[] => {
-    const d = new Database(join(dir, 'db.sqlite'), { readonly: true });
+  const db = async <T>(q: string, ...params: unknown[]): Promise<T[]> => {
+    const d = await openStorage(join(dir, 'db.sqlite'), { readonly: true });
     try {
-      return d.prepare(q).all(...params) as T[];
+      return await d.all<T>(q, params);
     } finally {
-      d.close();
+      await d.close();
     }
   };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lianfang-crash-'));
     port = await freePort();
+    if (process.env.TEST_DATABASE_URL) {
+      const { Client } = await import('pg');
+      const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await client.connect();
+      await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+      await client.end();
+    }
   });
   afterAll(async () => {
     if (child && child.exitCode === null) {
@@ -118,8 +125,13 @@ describe('timers survive a crash of the service', () => {
     await waitFor(
       'deadline job sent to Redis',
       async () =>
-        db<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'deadline-due' AND sent_at IS NOT NULL")[0]
-          .n === 1,
+        Number(
+          (
+            await db<{ n: number | string }>(
+              "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'deadline-due' AND sent_at IS NOT NULL",
+            )
+          )[0]!.n,
+        ) === 1,
     );
     const aofDir = join(dir, 'var', 'redis', 'appendonlydir');
     const dueJobId = `dl.${incident.id}.initial-report.1.due`;
@@ -153,7 +165,7 @@ describe('timers survive a crash of the service', () => {
       );
     await waitFor(
       'the deadline to fire after the restart',
-      async () => missed().length > 0,
+      async () => (await missed()).length > 0,
       dueAt - Date.now() + 15_000,
     );
     // The due job is the only one that can record the miss: once it has finished (or is gone), count.
@@ -170,7 +182,7 @@ describe('timers survive a crash of the service', () => {
     } finally {
       await timers.close();
     }
-    expect(missed()).toHaveLength(1);
+    expect(await missed()).toHaveLength(1);
     const view = await api(token, 'GET', `/api/v1/incidents/${incident.id}`);
     expect(view.deadlines[0]).toMatchObject({ timer: 'initial-report', status: 'missed' });
   });

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
+import { openStorage } from '../support/storage';
 
 describe('foundation (real app, real SQLite, real redis-server)', () => {
   let svc: TestService;
@@ -250,28 +250,31 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
   });
 
   describe('audit trail', () => {
-    it('verifies true, then false naming the first broken entry after a row is altered in SQLite', async () => {
+    it('verifies true, then false naming the first broken entry after a row is altered in the database', async () => {
       const ok = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
       expect(ok.body.ok).toBe(true);
       expect(ok.body.entries).toBeGreaterThan(10);
 
-      const db = new Database(svc.sqlitePath);
+      const db = await openStorage(svc.sqlitePath);
       try {
-        const row = db
-          .prepare("SELECT seq, payload FROM audit_entry WHERE action = 'incident.declared' ORDER BY seq LIMIT 1")
-          .get() as { seq: number; payload: string };
-        db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(
+        const row = (await db.get(
+          'SELECT seq, chain, chain_seq, payload FROM audit_entry ' +
+            "WHERE action = 'incident.declared' ORDER BY seq LIMIT 1",
+        )) as { seq: number; chain: string; chain_seq: number; payload: string };
+        await db.run('UPDATE audit_entry SET payload = ? WHERE seq = ?', [
           row.payload.replace('"grade":"II"', '"grade":"IV"'),
           row.seq,
-        );
+        ]);
         const bad = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
         expect(bad.body.ok).toBe(false);
         expect(bad.body.firstBroken).toMatchObject({
           seq: row.seq,
+          chain: row.chain,
+          chainSeq: row.chain_seq,
           reason: 'payload-digest-mismatch',
           action: 'incident.declared',
         });
-        db.prepare('UPDATE audit_entry SET payload = ? WHERE seq = ?').run(row.payload, row.seq);
+        await db.run('UPDATE audit_entry SET payload = ? WHERE seq = ?', [row.payload, row.seq]);
         await svc
           .http()
           .get('/api/v1/audit/verify')
@@ -279,28 +282,32 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
           .expect(200)
           .then((r) => expect(r.body.ok).toBe(true));
 
-        // Cutting off the newest entry leaves a consistent chain; the keyed head exposes it.
-        const last = db.prepare('SELECT * FROM audit_entry ORDER BY seq DESC LIMIT 1').get() as Record<string, unknown>;
-        db.prepare('DELETE FROM audit_entry WHERE seq = ?').run(last.seq);
+        // Cutting off the newest entry of a chain leaves a consistent chain; the chain's keyed head exposes it.
+        const last = (await db.get('SELECT * FROM audit_entry ORDER BY seq DESC LIMIT 1')) as Record<string, unknown>;
+        await db.run('DELETE FROM audit_entry WHERE seq = ?', [last.seq]);
         const cut = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
-        expect(cut.body).toMatchObject({ ok: false, firstBroken: { seq: last.seq, reason: 'head-mismatch' } });
-        const cols = Object.keys(last);
-        db.prepare(`INSERT INTO audit_entry (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`).run(
-          ...cols.map((c) => last[c]),
-        );
+        expect(cut.body).toMatchObject({
+          ok: false,
+          firstBroken: { chain: last.chain, chainSeq: Number(last.chain_seq), reason: 'head-mismatch' },
+        });
+        await db.insert('audit_entry', [last]);
+        await svc
+          .http()
+          .get('/api/v1/audit/verify')
+          .set(bearer(svc.adminToken))
+          .expect(200)
+          .then((r) => expect(r.body.ok).toBe(true));
       } finally {
-        db.close();
+        await db.close();
       }
     });
 
     it('every mutation above left an entry with actor and organisation', async () => {
-      const db = new Database(svc.sqlitePath, { readonly: true });
+      const db = await openStorage(svc.sqlitePath, { readonly: true });
       try {
-        const actions = db.prepare('SELECT action, actor_id, org_id FROM audit_entry ORDER BY seq').all() as Array<{
-          action: string;
-          actor_id: string;
-          org_id: string | null;
-        }>;
+        const actions = await db.all<{ action: string; actor_id: string; org_id: string | null }>(
+          'SELECT action, actor_id, org_id FROM audit_entry ORDER BY seq',
+        );
         const counts = actions.reduce<Record<string, number>>(
           (m, a) => ({ ...m, [a.action]: (m[a.action] ?? 0) + 1 }),
           {},
@@ -309,7 +316,7 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
         expect(counts['incident.declared']).toBe(14);
         expect(actions.every((a) => a.actor_id && a.org_id)).toBe(true);
       } finally {
-        db.close();
+        await db.close();
       }
     });
 

@@ -42,7 +42,7 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
     const detectedAt = new Date(Date.now() - 5 * 60_000).toISOString();
     const inc = await declare({ grade: 'II', category: 'ransomware', detectedAt });
     let body = await inc.get();
-    expect(body).toMatchObject({ state: 'triage', version: 1, workflow: { id: 'incident', version: 2 } });
+    expect(body).toMatchObject({ state: 'triage', version: 1, workflow: { id: 'incident', version: 3 } });
     expect(body.steps.length).toBeGreaterThan(8);
     expect(body.steps.every((s: StepJson & { requirements: string[] }) => s.requirements.length > 0)).toBe(true);
     expect(body.allowedEvents).toEqual(expect.arrayContaining(['DISMISS']));

@@ -7,6 +7,7 @@ import { DataSource, Like } from 'typeorm';
 import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { verifyWebhookSignature } from '../../src/notifications/channels';
 import { TransactionRunner } from '../../src/database/transaction-runner';
+import { sql } from '../../src/database/sql';
 import { FanoutService } from '../../src/notifications/fanout.service';
 import { NotificationDelivery } from '../../src/notifications/notification-delivery.entity';
 import { NotificationSubscription } from '../../src/notifications/notification-subscription.entity';
@@ -488,9 +489,9 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
       const quiet = await operatorOrg();
       const q = await declare(quiet.tokens);
       expect(await deliveries(quiet.tokens, q.id)).toEqual([]);
-      const outbox = await svc.app
-        .get(DataSource)
-        .query('SELECT payload FROM outbox WHERE queue = ?', ['notifications']);
+      const outbox = await sql(svc.app.get(DataSource).manager, 'SELECT payload FROM outbox WHERE queue = ?', [
+        'notifications',
+      ]);
       expect((outbox as Array<{ payload: string }>).some((r) => r.payload.includes(quiet.orgId))).toBe(false);
       // deliver jobs carry only a delivery id
       expect((outbox as Array<{ payload: string }>).some((r) => r.payload.includes(orgId))).toBe(false);

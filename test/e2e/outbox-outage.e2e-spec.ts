@@ -1,6 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import Database from 'better-sqlite3';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { OutboxRelay } from '../../src/outbox/outbox.relay';
@@ -8,6 +7,7 @@ import { QUEUES } from '../../src/queues/queue-names';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type Tokens } from '../support/incident-driver';
 import { queueSettled, waitFor } from '../support/wait';
+import { openStorage } from '../support/storage';
 
 /**
  * The outbox promise (README "Design notes"): while Redis is down the API keeps accepting incidents and events,
@@ -61,28 +61,27 @@ describe('outbox relay across a Redis outage', () => {
     await new Promise((r) => hook?.close(r));
   });
 
-  const outboxRows = () => {
-    const db = new Database(svc.sqlitePath, { readonly: true });
+  const outboxRows = async () => {
+    const db = await openStorage(svc.sqlitePath, { readonly: true });
     try {
-      return db
-        .prepare('SELECT seq, id, queue, kind, sent_at AS sentAt, attempts FROM outbox ORDER BY seq')
-        .all() as Array<{
-        seq: number;
+      const rows = await db.all<{
+        seq: number | string;
         id: string;
         queue: string;
         kind: string;
         sentAt: string | null;
         attempts: number;
-      }>;
+      }>('SELECT seq, id, queue, kind, sent_at AS "sentAt", attempts FROM outbox ORDER BY seq');
+      return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
     } finally {
-      db.close();
+      await db.close();
     }
   };
 
   it('accepts work while Redis is down and enqueues every row once, in order, when it returns', async () => {
     const relay = svc.app.get(OutboxRelay);
     await relay.flush();
-    const sentBefore = outboxRows().length;
+    const sentBefore = (await outboxRows()).length;
 
     await svc.handle.localRedis!.stop();
     await svc.http().get('/ready').expect(503);
@@ -103,16 +102,16 @@ describe('outbox relay across a Redis outage', () => {
     await inc.send('liaison', { type: 'INITIAL_REPORT_SUBMITTED', partial: false, reportReference: 'offline-1' });
 
     // The relay tries, fails and keeps every row while Redis is away.
-    await waitFor('a failed relay attempt', async () => outboxRows()[sentBefore].attempts > 0, 15_000);
-    const pending = outboxRows().slice(sentBefore);
+    await waitFor('a failed relay attempt', async () => (await outboxRows())[sentBefore]!.attempts > 0, 15_000);
+    const pending = (await outboxRows()).slice(sentBefore);
     expect(pending.length).toBeGreaterThanOrEqual(8);
     expect(pending.every((r) => r.sentAt === null)).toBe(true);
     expect(pending[0].attempts).toBeGreaterThan(0);
 
     await svc.handle.localRedis!.start();
-    await waitFor('outbox drained', async () => outboxRows().every((r) => r.sentAt !== null), 20_000);
+    await waitFor('outbox drained', async () => (await outboxRows()).every((r) => r.sentAt !== null), 20_000);
 
-    const rows = outboxRows().slice(sentBefore);
+    const rows = (await outboxRows()).slice(sentBefore);
     // Sent in insertion order.
     const sentTimes = rows.map((r) => r.sentAt!);
     expect([...sentTimes].sort()).toEqual(sentTimes);

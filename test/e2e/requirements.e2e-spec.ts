@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import { startService } from '../../src/bootstrap';
 import { CatalogueError } from '../../src/requirements/catalogue';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
+import { openStorage } from '../support/storage';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -340,12 +340,12 @@ describe('requirements API (real app)', () => {
   });
 
   describe('POST /api/v1/grade-suggestions', () => {
-    const auditCount = () => {
-      const db = new Database(svc.sqlitePath, { readonly: true });
+    const auditCount = async () => {
+      const db = await openStorage(svc.sqlitePath, { readonly: true });
       try {
-        return (db.prepare('SELECT COUNT(*) AS n FROM audit_entry').get() as { n: number }).n;
+        return Number((await db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_entry'))!.n);
       } finally {
-        db.close();
+        await db.close();
       }
     };
 
@@ -356,7 +356,7 @@ describe('requirements API (real app)', () => {
     it(
       'a whole-CII outage of six hours suggests I (guide 一, item 2), citing ' + 'the item; nothing is written',
       async () => {
-        const before = auditCount();
+        const before = await auditCount();
         const res = await suggest({ ciiWholeOutageMinutes: 360 }).expect(200);
         expect(res.body.grade).toBe('I');
         expect(firedIds(res)).toEqual(['GS-I-cii-outage', 'GS-II-cii-outage', 'GS-III-cii-outage']);
@@ -373,7 +373,7 @@ describe('requirements API (real app)', () => {
           note: expect.stringContaining('2023 draft value'),
         });
         expect(res.body.confidence).toBe('unverified');
-        expect(auditCount()).toBe(before);
+        expect(await auditCount()).toBe(before);
       },
     );
 
@@ -486,6 +486,8 @@ describe('a broken requirement catalogue stops start-up', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   // startService directly rather than startTestService: the harness cannot clean up after a failed start.
+  // On a SQLite file whatever TEST_DATABASE_URL says: the catalogue stops the start-up before any
+  // database is opened, so which one does not matter.
   const start = (requirementsDir: string) => {
     const work = mkdtempSync(join(tmpdir(), 'lianfang-req-start-'));
     const env = {

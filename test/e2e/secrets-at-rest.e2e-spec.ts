@@ -11,7 +11,8 @@ import { bearer, enrol, serviceHttp } from '../support/harness';
 import { json, Receiver, startReceiver } from '../unit/notifications/support/http-receiver';
 
 /**
- * What lies on disk (SQLite only: it stats and opens the database file itself). The database, its
+ * What lies on disk (SQLite only, whatever TEST_DATABASE_URL says: it stats the database file and its
+ * WAL and SHM files, whose modes are the point; a Postgres server keeps its own files). The database, its
  * WAL and shared-memory files and the generated keys are readable by the service's user alone, and
  * channel configs written in clear by an older version (header values, robot tokens in URLs) are
  * sealed by the migration, then still sent.

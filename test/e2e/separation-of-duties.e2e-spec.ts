@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { bearer, createOrg, enrol, incidentInput, startTestService, TestService } from '../support/harness';
+import { openStorage } from '../support/storage';
 import { IncidentDriver, type StepJson, type Tokens } from '../support/incident-driver';
 
 /**
@@ -121,17 +121,18 @@ describe('separation of duties', () => {
     await http().post(`/api/v1/admin/users/${siem.id}/enrolment`).set(bearer(admin)).send().expect(409);
 
     // The redemption is on the record, with the address it came from.
-    const db = new Database(svc.sqlitePath, { readonly: true });
+    const db = await openStorage(svc.sqlitePath, { readonly: true });
     try {
-      const entry = db
-        .prepare("SELECT actor_id, payload FROM audit_entry WHERE action = 'enrolment.redeemed' AND actor_id = ?")
-        .get(person.id) as { actor_id: string; payload: string };
+      const entry = (await db.get(
+        "SELECT actor_id, payload FROM audit_entry WHERE action = 'enrolment.redeemed' AND actor_id = ?",
+        [person.id],
+      )) as { actor_id: string; payload: string };
       expect(JSON.parse(entry.payload)).toMatchObject({
         userId: person.id,
         from: expect.stringMatching(/127\.0\.0\.1/),
       });
     } finally {
-      db.close();
+      await db.close();
     }
   });
 
@@ -142,14 +143,14 @@ describe('separation of duties', () => {
       .set(bearer(fin.admin.token))
       .send()
       .expect(201);
-    const db = new Database(svc.sqlitePath);
+    const db = await openStorage(svc.sqlitePath);
     try {
-      db.prepare('UPDATE enrolment SET expires_at = ? WHERE id = ?').run(
+      await db.run('UPDATE enrolment SET expires_at = ? WHERE id = ?', [
         new Date(Date.now() - 1000).toISOString(),
         code.body.id,
-      );
+      ]);
     } finally {
-      db.close();
+      await db.close();
     }
     const res = await http().post('/api/v1/enrolments/redeem').send({ code: code.body.code, tokenName: 'x' });
     expect(res.status).toBe(400);
@@ -195,11 +196,11 @@ describe('separation of duties', () => {
 
     // Roles keep approver and submitter apart today; the rule holds by person even if a role
     // changes. Stand in for that by recording the liaison as the approver.
-    const db = new Database(svc.sqlitePath);
+    const db = await openStorage(svc.sqlitePath);
     try {
-      db.prepare('UPDATE report SET approved_by = ? WHERE id = ?').run(fin.liaison.userId, reportId);
+      await db.run('UPDATE report SET approved_by = ? WHERE id = ?', [fin.liaison.userId, reportId]);
     } finally {
-      db.close();
+      await db.close();
     }
     const self = await http().post(`/api/v1/reports/${reportId}/submit`).set(bearer(fin.liaison.token));
     expect(self.status).toBe(403);

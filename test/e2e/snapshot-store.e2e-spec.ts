@@ -14,6 +14,11 @@ import { bearer, enrol, incidentInput, serviceHttp } from '../support/harness';
  * (see WorkflowRuntime.serialise). These suites run the service on a SQLite file and restart it or
  * run a second instance beside it, so the in-memory snapshot and row caches are empty or stale
  * and the stored form has to be read back.
+ *
+ * SQLite only, whatever TEST_DATABASE_URL says: it takes the database file back to an older version's
+ * layout (undoing migrations, looking in sqlite_master) and starts instances on that file. The
+ * migrations are the same code on both databases; test/e2e/audit-migration.e2e-spec.ts runs an upgrade
+ * of an older layout on Postgres too.
  */
 describe('stored snapshots: step progress in the row, definitions beside it (real SQLite, real Redis)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lianfang-snap-'));

@@ -10,7 +10,8 @@ const ROOT = join(__dirname, '..', '..');
  * Timer handlers are checked when the service starts, not when a job fires: a service whose modules
  * register a second handler for a clock's job, or one for a name no clock queues, exits 1 with one
  * line naming them, before its timers worker takes a job. Run as its own process, as `npm start`
- * runs it (test/support/miswired-timers-service.ts adds the careless module).
+ * runs it (test/support/miswired-timers-service.ts adds the careless module). On a SQLite file
+ * whatever TEST_DATABASE_URL says: the check is about the module wiring, whichever database is behind it.
  */
 describe('miswired timer handlers stop the start-up', () => {
   jest.setTimeout(90_000);

@@ -58,13 +58,14 @@ export type IncidentEvent =
     }
   | { type: 'REOPEN_STEP'; stepId: string; role: Role; actorId: string; at: string }
   | { type: 'ADVANCE' }
-  | { type: 'INITIAL_REPORT_SUBMITTED'; partial: boolean; reportId: string }
-  | { type: 'FOLLOWUP_REPORT_SUBMITTED'; reportId: string }
-  | { type: 'FINAL_REPORT_SUBMITTED'; reportId: string }
+  // `submittedAt` and `late` are set by the runtime (version 3 decides met or missed by `late`, see machine.v3.ts).
+  | { type: 'INITIAL_REPORT_SUBMITTED'; partial: boolean; reportId: string; submittedAt?: string; late?: boolean }
+  | { type: 'FOLLOWUP_REPORT_SUBMITTED'; reportId: string; submittedAt?: string }
+  | { type: 'FINAL_REPORT_SUBMITTED'; reportId: string; submittedAt?: string; late?: boolean }
   | { type: 'REVIEW_COMPLETED' }
   | { type: 'REIDENTIFICATION_COMPLETED' }
   | { type: 'CRIME_ASSESSED'; suspected: boolean }
-  | { type: 'POLICE_REPORT_FILED'; reference: string; at: string }
+  | { type: 'POLICE_REPORT_FILED'; reference: string; at: string; submittedAt?: string; late?: boolean }
   | { type: 'DEADLINE_REMINDER'; timer: IncidentTimer; generation: number; fraction: number }
   | { type: 'DEADLINE_MISSED'; timer: IncidentTimer; generation: number };
 

@@ -13,6 +13,9 @@ import type { SecretBox } from '../../common';
 import { TokenHandles1764000001400 } from './1764000001400-token-handles';
 import { Enrolment1764000001401 } from './1764000001401-enrolment';
 import { SignIn1764100000000 } from './1764100000000-sign-in';
+import { AuditChains1764300000000 } from './1764300000000-audit-chains';
+import { DeadlineSweepIndex1764300000001 } from './1764300000001-deadline-sweep-index';
+import { DeploymentKeys1764300000002 } from './1764300000002-deployment-keys';
 import { StixObjects1764400000000 } from './1764400000000-stix-objects';
 import { Taxii1764400000001 } from './1764400000001-taxii';
 
@@ -32,6 +35,9 @@ export const MIGRATIONS = [
   TokenHandles1764000001400,
   Enrolment1764000001401,
   SignIn1764100000000,
+  AuditChains1764300000000,
+  DeadlineSweepIndex1764300000001,
+  DeploymentKeys1764300000002,
   StixObjects1764400000000,
   Taxii1764400000001,
 ];

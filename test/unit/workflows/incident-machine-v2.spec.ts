@@ -22,8 +22,9 @@ function handledWithoutReporting(): Driver {
 }
 
 describe('incident workflow version 2: the police decision', () => {
-  it('is the version new incidents get; version 1 stays registered for incidents declared under it', () => {
-    expect(latestWorkflow('incident')!.version).toBe(2);
+  it('stays registered for incidents declared under it, as version 1 does (new ones get version 3)', () => {
+    expect(latestWorkflow('incident')!.version).toBe(3);
+    expect(getWorkflow('incident', 2)!.machine).toBe(incidentMachineV2);
     expect(getWorkflow('incident', 1)!.machine).toBe(incidentMachineV1);
   });
 

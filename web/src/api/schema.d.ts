@@ -11,8 +11,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Platform admins: walk the whole hash chain (every organisation's entries) and name the first broken entry */
+        /** Platform admins: verify the whole deployment (every chain, the signed checkpoints, the witnesses) and name the first break */
         get: operations["AuditController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/organisations/{orgId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform admins: verify one organisation's chain (links, keyed head, the newest checkpoint naming it, its reports' heads), reading no other organisation's entries */
+        get: operations["AuditController_verifyOrganisation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -30,7 +47,7 @@ export interface paths {
         };
         /**
          * Your organisation's audit entries, newest first, each checked against its neighbours in the chain
-         * @description Walks back at most 5000 chain entries per call, so a page may hold fewer than `limit` entries; follow `nextBefore`.
+         * @description Pages through your organisation's chain: follow `nextBefore`.
          */
         get: operations["AuditController_entries"];
         put?: never;
@@ -705,6 +722,23 @@ export interface paths {
         };
         /** Step templates per incident category */
         get: operations["WorkflowsController_playbooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform admins: queue jobs that failed on every attempt (timers, notifications, report deliveries), newest first, with the ids they were for */
+        get: operations["DeadLettersController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1417,9 +1451,14 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         BrokenLinkView: {
-            seq: number;
+            /** @description The entry's id (`seq`); null when the break is not one entry (a head, a checkpoint, a witness) */
+            seq: number | null;
+            /** @description The chain: an organisation's id, `system`, `global` (entries written before chains per organisation), `checkpoints`, or `?` when no one chain is to blame */
+            chain: string;
+            /** @description The place in that chain */
+            chainSeq: number | null;
             /** @enum {string} */
-            reason: "seq-gap" | "prev-hash-mismatch" | "payload-digest-mismatch" | "hash-mismatch" | "head-mismatch" | "behind-witness" | "witness-mismatch" | "witness-invalid" | "report-head-mismatch";
+            reason: "seq-gap" | "prev-hash-mismatch" | "payload-digest-mismatch" | "hash-mismatch" | "head-mismatch" | "behind-witness" | "witness-mismatch" | "witness-invalid" | "report-head-mismatch" | "checkpoint-invalid" | "checkpoint-mismatch" | "unchained-entries";
             action?: string;
             at?: string;
         };
@@ -1429,10 +1468,23 @@ export interface components {
              * @enum {string}
              */
             state: "valid" | "absent" | "invalid";
-            /** @description The highest entry this deployment is known to have committed */
-            seq: number | null;
+            /** @description The newest signed checkpoint the witness saw */
+            checkpoint: number | null;
+            /** @description Chain heads the witness names beyond that checkpoint */
+            heads: number;
             ok: boolean;
             problem?: string;
+        };
+        CheckpointRefView: {
+            id: number;
+            at: string;
+        };
+        CheckpointsView: {
+            /** @description Signed checkpoints over the chain heads */
+            count: number;
+            latest: components["schemas"]["CheckpointRefView"] | null;
+            /** @description Their own chain and MACs are intact */
+            ok: boolean;
         };
         BrokenReportHeadView: {
             reportId: string;
@@ -1449,9 +1501,13 @@ export interface components {
             ok: boolean;
             /** @description Entries checked and found intact */
             entries: number;
+            /** @description The highest entry id */
             headSeq: number | null;
+            /** @description Chains walked: one per organisation with entries, and `system` */
+            chains: number;
             firstBroken?: components["schemas"]["BrokenLinkView"];
             witness: components["schemas"]["WitnessView"];
+            checkpoints: components["schemas"]["CheckpointsView"];
             reportHeads: components["schemas"]["ReportHeadsView"];
         };
         FieldError: {
@@ -1512,13 +1568,36 @@ export interface components {
             /** @description Seconds until the lock-out ends (429), as in Retry-After */
             retryAfterSeconds?: number;
         };
+        ChainCheckpointView: {
+            /** @description The newest checkpoint naming this chain */
+            id: number;
+            /** @description The place of the head it names */
+            chainSeq: number;
+            /** @description The checkpoint verifies and the chain still holds that head */
+            ok: boolean;
+        };
+        ChainVerifyView: {
+            ok: boolean;
+            /** @description The chain: the organisation id */
+            chain: string;
+            /** @description Entries checked and found intact */
+            entries: number;
+            /** @description The place of the chain's head (0: no entries) */
+            headChainSeq: number;
+            firstBroken?: components["schemas"]["BrokenLinkView"];
+            checkpoint: components["schemas"]["ChainCheckpointView"] | null;
+            reportHeads: components["schemas"]["ReportHeadsView"];
+        };
         EntryVerificationView: {
             ok: boolean;
             /** @enum {string} */
             problem?: "seq-gap" | "prev-hash-mismatch" | "payload-digest-mismatch" | "hash-mismatch" | "head-mismatch" | "next-link-mismatch";
         };
         OrganisationAuditEntryView: {
+            /** @description The entry's id, unique in the deployment */
             seq: number;
+            /** @description Its place in the organisation's chain */
+            chainSeq: number;
             at: string;
             actorId: string;
             actorRole: string | null;
@@ -1531,7 +1610,7 @@ export interface components {
         };
         OrganisationAuditPageView: {
             items: components["schemas"]["OrganisationAuditEntryView"][];
-            /** @description Pass as `before` for the next (older) page; null at the start of the trail */
+            /** @description Pass as `before` for the next (older) page; null at the start of the chain */
             nextBefore: number | null;
         };
         CreateOrganisationDto: {
@@ -2256,6 +2335,8 @@ export interface components {
             /** @enum {string} */
             grade: "I" | "II" | "III" | "IV";
             drill: boolean;
+            /** @description The alarm: still pending although its due time has passed, so nothing has decided it yet (its due job is late, failed or lost). Worker processes decide such deadlines within DEADLINE_SWEEP_SECONDS */
+            undecided: boolean;
         };
         DeadlineDashboardView: {
             /** @description The time the lists were made for */
@@ -2538,7 +2619,17 @@ export interface components {
             expectedVersion?: number;
         };
         TimelineEntryView: {
+            /** @description The entry's id, unique in the deployment */
             seq: number;
+            /** @description The audit chain it belongs to: its organisation's id, or `system` */
+            chain: string;
+            /** @description Its place in that chain */
+            chainSeq: number;
+            /**
+             * @description 1: hashed into the global chain of entries written before chains per organisation; 2: its chain
+             * @enum {number}
+             */
+            hashVersion: 1 | 2;
             at: string;
             /** @description User id, `system:<component>` for timers and workers, or `bootstrap` */
             actorId: string;
@@ -2663,6 +2754,34 @@ export interface components {
             /** @description Category codes this playbook serves directly */
             categories: string[];
             steps: components["schemas"]["StepTemplateView"][];
+        };
+        DeadLetterCountView: {
+            /** @enum {string} */
+            queue: "timers" | "notifications" | "deliveries" | "taxii";
+            /** @description Jobs in its failed set (kept 30 days) */
+            failed: number;
+        };
+        DeadLetterView: {
+            /** @enum {string} */
+            queue: "timers" | "notifications" | "deliveries" | "taxii";
+            /** @description The job id (deterministic: it names the clock or delivery) */
+            id: string;
+            /** @example deadline-due */
+            name: string;
+            attemptsMade: number;
+            /** @description Attempts it had in all */
+            attempts: number;
+            /** @description The error of its last attempt */
+            failedReason: string | null;
+            failedAt: string | null;
+            /** @description The ids in its data: incidentId, deliveryId, reportId, warningId, operatorOrgId, orgId, timer, generation, level, fraction, outboxId */
+            refs: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        DeadLettersView: {
+            counts: components["schemas"]["DeadLetterCountView"][];
+            items: components["schemas"]["DeadLetterView"][];
         };
         CreateSubscriptionDto: {
             /** @example SOC duty webhook */
@@ -2804,7 +2923,12 @@ export interface components {
             reference: string;
         };
         AuditHeadView: {
-            /** @example 1042 */
+            /** @description The audit chain the head belongs to: the operator's organisation id. Absent on reports submitted while the trail was one global chain (then `seq` is that chain's entry number). */
+            chain?: string;
+            /**
+             * @description The place of the entry in its chain
+             * @example 1042
+             */
             seq: number;
             /** @example 9f2c… */
             hash: string;
@@ -3783,10 +3907,76 @@ export interface operations {
             };
         };
     };
+    AuditController_verifyOrganisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainVerifyView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a platform admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     AuditController_entries: {
         parameters: {
             query?: {
-                /** @description Entries older than this sequence number (the `nextBefore` of the previous page) */
+                /** @description Entries before this place in the chain (`chainSeq`; the `nextBefore` of the previous page) */
                 before?: number;
                 limit?: number;
             };
@@ -6849,6 +7039,66 @@ export interface operations {
                 };
             };
             /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    DeadLettersController_list: {
+        parameters: {
+            query?: {
+                /** @description One queue only; all of them when absent */
+                queue?: "timers" | "notifications" | "deliveries" | "taxii";
+                /** @description Newest first, per queue */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLettersView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a platform admin */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,90 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config';
+import { sql } from '../database';
+import { LOGGER } from '../logging';
+import { INCIDENT_DEADLINE } from './clock-kinds';
+import { TimerHandlers } from './timer-handlers';
+
+/**
+ * No incident deadline stays `pending` past its due time unnoticed. Its due job decides it; when that
+ * job was lost (Redis data lost, a job removed by hand) or failed on every attempt (a dead letter), a
+ * worker process finds the deadline here — at start-up and every DEADLINE_SWEEP_SECONDS, for
+ * deadlines due more than that long ago — logs it, and decides it exactly as the due job would have
+ * (the same handler: a miss recorded through the workflow, the first escalation step, notifications).
+ * The handlers are idempotent, so a sweep beside a late due job, or beside another worker's sweep,
+ * decides each deadline once. Meanwhile the deadline dashboard marks such deadlines `undecided`.
+ */
+@Injectable()
+export class DeadlineSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+  private first?: NodeJS.Timeout;
+  /** Deadlines this process could not decide, said once each (the dashboard keeps showing them). */
+  private readonly stuck = new Set<string>();
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly handlers: TimerHandlers,
+    private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const every = this.config.DEADLINE_SWEEP_SECONDS * 1000;
+    // After the bootstrap, so the timers' handlers are known and verified (TimersProcessor).
+    this.first = setTimeout(() => void this.sweepLogged(), 0);
+    this.timer = setInterval(() => void this.sweepLogged(), every);
+    this.first.unref();
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.first) clearTimeout(this.first);
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private async sweepLogged(): Promise<void> {
+    if (this.running) return;
+    this.running = this.sweep();
+    try {
+      await this.running;
+    } catch (err) {
+      this.logger.warn({ err }, 'deadline sweep failed; next round');
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** Decides the deadlines overdue without a decision; returns how many it decided. */
+  async sweep(now = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - this.config.DEADLINE_SWEEP_SECONDS * 1000).toISOString();
+    const rows = await sql<{ incident_id: string; timer: string; generation: number | string; due_at: string }>(
+      this.dataSource.manager,
+      'SELECT incident_id, timer, generation, due_at FROM incident_deadline ' +
+        "WHERE status = 'pending' AND resolved_at IS NULL AND due_at < ? ORDER BY due_at LIMIT 200",
+      [before],
+    );
+    let decided = 0;
+    for (const r of rows) {
+      const ref = { incidentId: r.incident_id, timer: r.timer, generation: Number(r.generation) };
+      const key = `${ref.incidentId}.${ref.timer}.${ref.generation}`;
+      this.logger.warn(
+        { incident: ref.incidentId, timer: ref.timer, generation: ref.generation, dueAt: r.due_at },
+        'deadline still pending past its due time (its due job did not run): deciding it now',
+      );
+      const outcome = await this.handlers.fire(INCIDENT_DEADLINE, 'due', ref);
+      if (outcome === 'applied') decided++;
+      else if (!this.stuck.has(key)) {
+        this.stuck.add(key);
+        this.logger.error(
+          { incident: ref.incidentId, timer: ref.timer, generation: ref.generation, dueAt: r.due_at, outcome },
+          'deadline pending past its due time could not be decided',
+        );
+      }
+    }
+    return decided;
+  }
+}
