@@ -24,10 +24,19 @@ export abstract class LoggedWorkerHost extends WorkerHost implements OnApplicati
       );
     });
     this.worker.on('failed', (job: Job | undefined, err: Error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      this.logger.error(
-        { queue: this.worker.name, job: job.id, name: job.name, attempts: job.attemptsMade, err: err.message },
-        'queue job failed for good: it is a dead letter now (GET /api/v1/admin/dead-letters)',
+      if (!job) return;
+      // The job's state, not its attempt count, says whether it will run again: a job that stalled
+      // too often or threw UnrecoverableError is failed for good with attempts left.
+      job.getState().then(
+        (state) => {
+          if (state !== 'failed') return;
+          this.logger.error(
+            { queue: this.worker.name, job: job.id, name: job.name, attempts: job.attemptsMade, err: err.message },
+            'queue job failed for good: it is a dead letter now (GET /api/v1/admin/dead-letters)',
+          );
+        },
+        (stateErr: Error) =>
+          this.logger.warn({ queue: this.worker.name, job: job.id, err: stateErr.message }, 'queue job state unknown'),
       );
     });
   }

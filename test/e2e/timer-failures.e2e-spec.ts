@@ -135,7 +135,11 @@ describe('timer jobs that fail: retries, dead letters, the deadline sweeper', ()
         },
         60_000,
       );
-      expect(failed.attemptsMade).toBe(2);
+      // The reason too, so a failure for another cause (a stalled job, say) says which.
+      expect({ attempts: failed.attemptsMade, reason: failed.failedReason }).toEqual({
+        attempts: 2,
+        reason: expect.stringMatching(/cancel|lock|busy/i),
+      });
       // Nothing decided it: the dashboard says so while it stays that way.
       const dashboard = await svc.http().get('/api/v1/deadlines').set(bearer(op.commander.token)).expect(200);
       expect(dashboard.body.overdue.find((d: { incidentId: string }) => d.incidentId === inc.id)).toMatchObject({
