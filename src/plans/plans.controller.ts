@@ -7,6 +7,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -14,6 +15,8 @@ import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
 import { ApiStandardErrors, ErrorBody } from '../http';
 import {
   AdoptPlanDto,
+  CacaoImportDto,
+  CacaoImportView,
   CreatePlanDto,
   DefaultPlanView,
   PlanActivationDto,
@@ -63,6 +66,25 @@ export class PlansController {
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: REFUSED })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreatePlanDto) {
     return this.plans.create(p, dto);
+  }
+
+  @Post('cacao-imports')
+  @Roles('admin', 'leader', 'department-officer')
+  @ApiOperation({
+    summary: 'Import a CACAO 2.0 playbook as a new plan; what the plan cannot carry is listed as skipped',
+  })
+  @ApiCreatedResponse({ type: CacaoImportView })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'categories missing or wrong, or a field of the plan' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'With active: another active plan already covers a category' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBody,
+    description:
+      'Not a valid CACAO 2.0 playbook (`code`: not-a-playbook, unsupported-spec-version, schema, workflow, ' +
+      'too-deep, string-too-long, nothing-to-import), or the plan fails its model check (`failures`)',
+  })
+  @ApiPayloadTooLargeResponse({ type: ErrorBody, description: '`code`: too-many-steps, too-large' })
+  importCacao(@CurrentPrincipal() p: Principal, @Body() dto: CacaoImportDto) {
+    return this.plans.importPlaybook(p, dto.playbook, dto.categories, dto.active ?? false);
   }
 
   @Get(':id')
@@ -123,6 +145,19 @@ export class PlansController {
     @Param('version', ParseIntPipe) version: number,
   ) {
     return this.plans.getVersion(p, id, version);
+  }
+
+  @Get(':id/versions/:version/cacao')
+  @ApiOperation({ summary: 'One version of a plan as a CACAO 2.0 playbook (valid against the OASIS schemas)' })
+  @ApiOkResponse({
+    schema: { type: 'object', additionalProperties: true, description: 'A CACAO 2.0 playbook' },
+  })
+  exportCacao(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('version', ParseIntPipe) version: number,
+  ) {
+    return this.plans.exportVersion(p, id, version);
   }
 
   @Get(':id/versions/:version/diff/:other')

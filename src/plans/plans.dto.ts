@@ -184,3 +184,39 @@ export class AdoptPlanDto {
   @IsBoolean()
   active?: boolean;
 }
+
+export class CacaoImportDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'A CACAO 2.0 playbook (`spec_version: "cacao-2.0"`)',
+  })
+  @IsObject()
+  playbook!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'The categories the plan serves; needed unless the playbook is a lianfang export',
+  })
+  @IsOptional()
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  categories?: string[];
+
+  @ApiPropertyOptional({ description: 'Use it for new incidents at once (default false)' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class SkippedPartView {
+  @ApiProperty({ example: '/workflow/action--…/commands/1', description: 'JSON Pointer into the playbook' })
+  path!: string;
+  @ApiProperty() reason!: string;
+}
+
+export class CacaoImportView {
+  @ApiProperty({ type: PlanView }) plan!: PlanView;
+  @ApiProperty({ type: [SkippedPartView], description: 'Parts of the playbook the plan does not carry, and why' })
+  skipped!: SkippedPartView[];
+}

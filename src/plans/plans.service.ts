@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   ConflictException,
+  HttpException,
   Injectable,
   NotFoundException,
   UnprocessableEntityException,
@@ -13,6 +14,9 @@ import type { Principal } from '../auth';
 import { badField, nowIso } from '../common';
 import { TransactionRunner } from '../database';
 import { Catalogue } from '../requirements';
+import { exportCacao } from './cacao/cacao-export';
+import { CacaoInputError, importCacao } from './cacao/cacao-import';
+import { cacaoValidator } from './cacao/cacao-validator';
 import { checkPlan } from './plan-check';
 import { DEFAULT_PLAYBOOKS, defaultDocument, defaultPlaybook } from './plan-defaults';
 import { diffPlans } from './plan-diff';
@@ -248,6 +252,70 @@ export class PlansService {
       await em.getRepository(PlanVersion).delete({ id: v.id });
       await this.audit.append(em, { actor: p, action: 'plan.version-deleted', payload: { planId: id, version: n } });
     });
+  }
+
+  // --- CACAO 2.0 ---
+
+  /** A version of one of the caller's plans as a CACAO 2.0 playbook, checked against the OASIS schemas. */
+  async exportVersion(p: Principal, id: string, n: number): Promise<Record<string, unknown>> {
+    const { plan, version, document } = await this.document(p, id, n);
+    const playbook = exportCacao(document, {
+      planKey: plan.id,
+      orgId: plan.orgId,
+      created: plan.createdAt,
+      modified: version.createdAt,
+      version: version.version,
+    });
+    const problems = cacaoValidator().check(playbook);
+    // Our own output: a problem here is a bug in the exporter, not the caller's doing.
+    if (problems.length) throw new Error(`CACAO export of plan ${id}@${n} is invalid: ${JSON.stringify(problems)}`);
+    return playbook;
+  }
+
+  /**
+   * A CACAO 2.0 playbook as a new plan of the caller's organisation. Hostile input is refused with a 4xx
+   * and a code (cacao-import.ts); the plan it gives is then validated and model-checked like any other.
+   */
+  async importPlaybook(
+    p: Principal,
+    raw: unknown,
+    categories: string[] | undefined,
+    active: boolean,
+  ): Promise<{ plan: PlanView; skipped: Array<{ path: string; reason: string }> }> {
+    let imported;
+    try {
+      imported = importCacao(raw);
+    } catch (e) {
+      if (!(e instanceof CacaoInputError)) throw e;
+      throw new HttpException(
+        {
+          message: `playbook: ${e.message}`,
+          code: e.code,
+          details: [
+            {
+              field: 'playbook',
+              messages: e.problems.length ? e.problems.map((x) => `${x.path || '/'} ${x.message}`) : [e.message],
+            },
+          ],
+        },
+        e.status,
+      );
+    }
+    const cats = categories ?? imported.document.categories;
+    if (!cats) throw badField('categories', 'the playbook names no categories: give the categories the plan serves');
+    const document = this.checked({ ...imported.document, categories: cats }, 'playbook');
+    const plan = await this.insertPlan(
+      p,
+      { document, note: null },
+      `cacao:${imported.playbookId}`,
+      active,
+      'plan.imported',
+      {
+        playbookId: imported.playbookId,
+        skipped: imported.skipped.length,
+      },
+    );
+    return { plan, skipped: imported.skipped };
   }
 
   // --- Departments' recommended plans ---

@@ -1,4 +1,5 @@
 import { bearer, createOrg, incidentInput, startTestService, type TestService } from '../support/harness';
+import { handWrittenPlaybook } from '../unit/plans/cacao-fixtures';
 
 /**
  * Organisations' own emergency plans (issue 18) on the real app: created from a shipped default,
@@ -231,5 +232,90 @@ describe('plans: emergency plans as versioned, model-checked data', () => {
     expect(adopted.body).toMatchObject({ orgId: expect.any(String), active: true, origin: `adopted:${id}@1` });
     expect(adopted.body.id).not.toBe(id);
     await svc.http().post(`/api/v1/recommended-plans/${id}/adopt`).set(as(energy.admin)).send({}).expect(404);
+  });
+
+  describe('CACAO 2.0', () => {
+    it('exports a plan version as a valid CACAO playbook and imports it back as an equivalent plan', async () => {
+      const exported = await svc.http().get(`/api/v1/plans/${planId}/versions/3/cacao`).set(as(op.viewer)).expect(200);
+      expect(exported.body).toMatchObject({ type: 'playbook', spec_version: 'cacao-2.0' });
+      const imported = await svc
+        .http()
+        .post('/api/v1/plans/cacao-imports')
+        .set(as(op.admin))
+        .send({ playbook: exported.body })
+        .expect(201);
+      expect(imported.body.skipped).toEqual([]);
+      const original = await svc.http().get(`/api/v1/plans/${planId}/versions/3`).set(as(op.viewer)).expect(200);
+      expect(imported.body.plan.document).toEqual(original.body.document);
+      expect(imported.body.plan.origin).toBe(`cacao:${exported.body.id}`);
+      await svc.http().get(`/api/v1/plans/${planId}/versions/3/cacao`).set(as(other.admin)).expect(404);
+    });
+
+    it('imports a hand-written playbook in the style of the specification, listing what it skipped', async () => {
+      await svc
+        .http()
+        .post('/api/v1/plans/cacao-imports')
+        .set(as(op.admin))
+        .send({ playbook: handWrittenPlaybook() })
+        .expect(400)
+        .expect((r) => expect(r.body.details[0].field).toBe('categories'));
+      const res = await svc
+        .http()
+        .post('/api/v1/plans/cacao-imports')
+        .set(as(op.admin))
+        .send({ playbook: handWrittenPlaybook(), categories: ['phishing'] })
+        .expect(201);
+      expect(res.body.plan.document.steps.map((s: { id: string }) => s.id)).toEqual([
+        'collect-the-reported-emails',
+        'block-the-sender',
+        'run-the-credential-reset-playbook',
+        'purge-the-email-from-mailboxes',
+      ]);
+      expect(res.body.skipped.map((s: { path: string }) => s.path)).toContain('/playbook_variables');
+    });
+
+    it('refuses hostile playbooks with a 4xx and a code, never a 5xx', async () => {
+      const send = (playbook: unknown) =>
+        svc
+          .http()
+          .post('/api/v1/plans/cacao-imports')
+          .set(as(op.admin))
+          .send({ playbook, categories: ['phishing'] });
+      const manySteps = handWrittenPlaybook();
+      for (let i = 0; i < 245; i++)
+        (manySteps.workflow as Record<string, unknown>)[`end--00000000-0000-4000-8000-${String(i).padStart(12, '0')}`] =
+          {
+            type: 'end',
+          };
+      let deep: Record<string, unknown> = {};
+      const root = deep;
+      for (let i = 0; i < 20; i++) deep = (deep.x = {}) as Record<string, unknown>;
+      const cases: Array<[unknown, number, string]> = [
+        [{ type: 'bundle', objects: [] }, 422, 'not-a-playbook'],
+        [{ ...handWrittenPlaybook(), spec_version: 'cacao-1.0' }, 422, 'unsupported-spec-version'],
+        [manySteps, 413, 'too-many-steps'],
+        [{ ...handWrittenPlaybook(), labels: [root] }, 422, 'too-deep'],
+        [{ ...handWrittenPlaybook(), description: 'x'.repeat(20_000) }, 422, 'string-too-long'],
+        [{ ...handWrittenPlaybook(), created: 'yesterday' }, 422, 'schema'],
+        [{ ...handWrittenPlaybook(), workflow_start: 'start--00000000-0000-4000-8000-000000000000' }, 422, 'workflow'],
+      ];
+      for (const [playbook, status, code] of cases) {
+        const res = await send(playbook);
+        expect([res.status, res.body.code]).toEqual([status, code]);
+      }
+      // Beyond the bounds of every request body: refused before anything is built.
+      let deeper: Record<string, unknown> = {};
+      const rootDeeper = deeper;
+      for (let i = 0; i < 40; i++) deeper = (deeper.x = {}) as Record<string, unknown>;
+      const res = await send({ ...handWrittenPlaybook(), labels: [rootDeeper] });
+      expect([res.status, res.body.code]).toEqual([422, 'too-deep']);
+      const wide = handWrittenPlaybook();
+      for (let i = 0; i < 300; i++)
+        (wide.workflow as Record<string, unknown>)[`end--00000000-0000-4000-8000-${String(i).padStart(12, '0')}`] = {
+          type: 'end',
+        };
+      const tooWide = await send(wide);
+      expect([tooWide.status, tooWide.body.code]).toEqual([413, 'too-many-keys']);
+    });
   });
 });

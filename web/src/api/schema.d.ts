@@ -1464,6 +1464,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/plans/cacao-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a CACAO 2.0 playbook as a new plan; what the plan cannot carry is listed as skipped */
+        post: operations["PlansController_importCacao"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/plans/{id}": {
         parameters: {
             query?: never;
@@ -1546,6 +1563,23 @@ export interface paths {
         post?: never;
         /** Delete a version no incident uses (not the latest) */
         delete: operations["PlansController_deleteVersion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}/versions/{version}/cacao": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a plan as a CACAO 2.0 playbook (valid against the OASIS schemas) */
+        get: operations["PlansController_exportCacao"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4075,6 +4109,29 @@ export interface components {
             updatedAt: string;
             /** @description The latest version */
             document: components["schemas"]["PlanDocumentView"];
+        };
+        CacaoImportDto: {
+            /** @description A CACAO 2.0 playbook (`spec_version: "cacao-2.0"`) */
+            playbook: {
+                [key: string]: unknown;
+            };
+            /** @description The categories the plan serves; needed unless the playbook is a lianfang export */
+            categories?: string[];
+            /** @description Use it for new incidents at once (default false) */
+            active?: boolean;
+        };
+        SkippedPartView: {
+            /**
+             * @description JSON Pointer into the playbook
+             * @example /workflow/action--…/commands/1
+             */
+            path: string;
+            reason: string;
+        };
+        CacaoImportView: {
+            plan: components["schemas"]["PlanView"];
+            /** @description Parts of the playbook the plan does not carry, and why */
+            skipped: components["schemas"]["SkippedPartView"][];
         };
         SavePlanDto: {
             document: components["schemas"]["PlanDocumentView"];
@@ -11660,6 +11717,92 @@ export interface operations {
             };
         };
     };
+    PlansController_importCacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CacaoImportDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CacaoImportView"];
+                };
+            };
+            /** @description categories missing or wrong, or a field of the plan */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Writing needs the admin or leader role (departments: admin or department officer); or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description With active: another active plan already covers a category */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `code`: too-many-steps, too-large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a valid CACAO 2.0 playbook (`code`: not-a-playbook, unsupported-spec-version, schema, workflow, too-deep, string-too-long, nothing-to-import), or the plan fails its model check (`failures`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     PlansController_get: {
         parameters: {
             query?: never;
@@ -12198,6 +12341,75 @@ export interface operations {
             };
             /** @description `version-in-use`: incidents were declared with it; `latest-version` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    PlansController_exportCacao: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such plan (or version) in your organisation */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
