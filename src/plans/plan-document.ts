@@ -42,6 +42,12 @@ export interface PlanStep {
   requirements: string[];
   /** The step is part of an incident only when this holds at declaration; absent: always. */
   condition?: Condition;
+  /**
+   * A sub-plan step: at declaration it is replaced by the steps of this version of another plan of the
+   * organisation, in this step's phase, their ids prefixed with this step's (`<id>--<sub-step id>`), each
+   * under this step's condition as well as its own. Saved without `version`, it takes that plan's latest.
+   */
+  subPlan?: { planId: string; version?: number };
 }
 
 /**
@@ -124,7 +130,8 @@ export const PLAN_LIMITS = Object.freeze({
   maxConditionTerms: 50,
 });
 
-const STEP_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+// `--` joins a sub-plan step's id and its sub-step's (expandSubPlans), so an adopted copy keeps them.
+const STEP_ID = /^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$/;
 const STEP_KEYS = new Set([
   'id',
   'phase',
@@ -135,6 +142,7 @@ const STEP_KEYS = new Set([
   'evidence',
   'requirements',
   'condition',
+  'subPlan',
 ]);
 
 /**
@@ -197,7 +205,7 @@ function validateStep(raw: unknown, at: string, rules: DocumentRules, bad: Bad):
   for (const key of Object.keys(raw)) if (!STEP_KEYS.has(key)) fail(`${at}.${key}`, 'is not a field of a step');
   const id = raw.id;
   if (typeof id !== 'string' || id.length > 80 || !STEP_ID.test(id))
-    fail(`${at}.id`, 'must be kebab-case (a-z, 0-9, single hyphens), at most 80 characters');
+    fail(`${at}.id`, 'must be kebab-case (a-z, 0-9, hyphens between), at most 170 characters');
   if (typeof raw.phase !== 'string' || !(PHASES as readonly string[]).includes(raw.phase))
     fail(`${at}.phase`, `must be one of ${PHASES.join(', ')}`);
   const title = text(raw.title, `${at}.title`, PLAN_LIMITS.maxTextLength, true, fail);
@@ -247,6 +255,17 @@ function validateStep(raw: unknown, at: string, rules: DocumentRules, bad: Bad):
     const budget = { terms: 0 };
     condition = validateCondition(raw.condition, `${at}.condition`, 1, budget, rules, fail) ?? undefined;
   }
+  let subPlan: PlanStep['subPlan'];
+  if (raw.subPlan !== undefined && raw.subPlan !== null) {
+    const sp = raw.subPlan;
+    if (!isObject(sp) || typeof sp.planId !== 'string' || !UUID.test(sp.planId))
+      fail(`${at}.subPlan.planId`, 'must be the id of another plan of your organisation');
+    else if (Object.keys(sp).some((k) => k !== 'planId' && k !== 'version'))
+      fail(`${at}.subPlan`, 'has only planId and version');
+    else if (sp.version !== undefined && (!Number.isInteger(sp.version) || (sp.version as number) < 1))
+      fail(`${at}.subPlan.version`, 'must be a version number (1 or more)');
+    else subPlan = { planId: sp.planId, ...(sp.version !== undefined ? { version: sp.version as number } : {}) };
+  }
   if (!ok) return null;
   return {
     id: id as string,
@@ -258,7 +277,42 @@ function validateStep(raw: unknown, at: string, rules: DocumentRules, bad: Bad):
     evidence,
     requirements,
     ...(condition ? { condition } : {}),
+    ...(subPlan ? { subPlan } : {}),
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The sub-plans a document names, as `planId@version` (versions filled in). */
+export function subPlanRefs(doc: PlanDocument): Array<{ planId: string; version: number }> {
+  return doc.steps.flatMap((s) =>
+    s.subPlan?.version ? [{ planId: s.subPlan.planId, version: s.subPlan.version }] : [],
+  );
+}
+
+/**
+ * The document with every sub-plan step replaced by the sub-plan's steps (see PlanStep.subPlan). One level:
+ * a sub-plan's own sub-plan steps are not expanded (saving refuses such a reference).
+ */
+export function expandSubPlans(
+  doc: PlanDocument,
+  lookup: (planId: string, version: number) => PlanDocument | undefined,
+): PlanDocument {
+  if (!doc.steps.some((s) => s.subPlan)) return doc;
+  const steps: PlanStep[] = [];
+  for (const s of doc.steps) {
+    if (!s.subPlan?.version) {
+      steps.push(s);
+      continue;
+    }
+    const sub = lookup(s.subPlan.planId, s.subPlan.version);
+    for (const x of sub?.steps ?? []) {
+      if (x.subPlan) continue;
+      const condition = s.condition && x.condition ? { all: [s.condition, x.condition] } : (s.condition ?? x.condition);
+      steps.push({ ...x, id: `${s.id}--${x.id}`, phase: s.phase, ...(condition ? { condition } : {}) });
+    }
+  }
+  return { ...doc, steps };
 }
 
 const CONDITION_FORMS =

@@ -3,7 +3,14 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import type { StepTemplate } from '../../workflows/types';
 import { nowIso, VersionedCache } from '../common';
 import { Catalogue } from '../requirements';
-import { stepsFor, toTemplate, type ConditionFacts, type PlanDocument } from './plan-document';
+import {
+  expandSubPlans,
+  stepsFor,
+  subPlanRefs,
+  toTemplate,
+  type ConditionFacts,
+  type PlanDocument,
+} from './plan-document';
 import { Plan, PlanPin, PlanVersion } from './plan.entities';
 
 /** The plan an incident is declared with: a version of one of the organisation's plans. */
@@ -54,7 +61,7 @@ export class PlanStore {
     for (const code of chain) {
       const hit = versions.find((v) => v.categories.split(',').includes(code));
       if (!hit) continue;
-      const doc = this.parse(hit);
+      const doc = await this.expanded(em, this.parse(hit));
       return {
         planId: hit.planId,
         versionId: hit.id,
@@ -89,7 +96,17 @@ export class PlanStore {
     if (!m) return null;
     const v = await this.dataSource.getRepository(PlanVersion).findOneBy({ planId: m[1], version: Number(m[2]) });
     if (!v) return new Map();
-    return new Map(this.parse(v).steps.map((s) => [s.id, toTemplate(s)]));
+    const doc = await this.expanded(this.dataSource.manager, this.parse(v));
+    return new Map(doc.steps.map((s) => [s.id, toTemplate(s)]));
+  }
+
+  /** The document with its sub-plan steps replaced by the steps of the versions they name. */
+  async expanded(em: EntityManager, doc: PlanDocument): Promise<PlanDocument> {
+    const refs = subPlanRefs(doc);
+    if (!refs.length) return doc;
+    const rows = await em.getRepository(PlanVersion).find({ where: refs });
+    const byRef = new Map(rows.map((r) => [`${r.planId}@${r.version}`, this.parse(r)]));
+    return expandSubPlans(doc, (planId, version) => byRef.get(`${planId}@${version}`));
   }
 
   parse(v: PlanVersion): PlanDocument {

@@ -18,6 +18,11 @@ export class PlanEvidenceView {
   @ApiProperty({ type: BilingualText }) description!: BilingualText;
 }
 
+export class SubPlanRefView {
+  @ApiProperty({ format: 'uuid' }) planId!: string;
+  @ApiPropertyOptional({ minimum: 1 }) version?: number;
+}
+
 export class PlanStepView {
   @ApiProperty({ example: 'isolate-infected-hosts', description: 'kebab-case, unique in the plan' }) id!: string;
   @ApiProperty({ enum: PHASES }) phase!: string;
@@ -30,6 +35,13 @@ export class PlanStepView {
   @ApiProperty({ type: [String], description: 'Requirement ids the step meets (GET /api/v1/requirements)' })
   requirements!: string[];
   @ApiPropertyOptional(CONDITION_SCHEMA) condition?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: SubPlanRefView,
+    description:
+      "A sub-plan step: at declaration it becomes that plan version's steps, in this step's phase, their ids " +
+      'prefixed `<this id>--`, under this condition too; saved without version it takes the latest',
+  })
+  subPlan?: SubPlanRefView;
 }
 
 export class PlanDocumentView {

@@ -20,7 +20,7 @@ import { cacaoValidator } from './cacao/cacao-validator';
 import { checkPlan } from './plan-check';
 import { DEFAULT_PLAYBOOKS, defaultDocument, defaultPlaybook } from './plan-defaults';
 import { diffPlans } from './plan-diff';
-import { PlanDocumentError, validatePlanDocument, type PlanDocument } from './plan-document';
+import { PlanDocumentError, subPlanRefs, validatePlanDocument, type PlanDocument } from './plan-document';
 import { PlanStore } from './plan-store';
 import { Plan, PlanVersion } from './plan.entities';
 import type {
@@ -60,8 +60,18 @@ export class PlansService {
     return DEFAULT_PLAYBOOKS.map((p) => ({ id: p.id, version: p.version, document: defaultDocument(p) }));
   }
 
-  /** A document from outside, checked: field-named 400s, then the model check's 422. */
-  checked(raw: unknown, field = 'document'): PlanDocument {
+  /**
+   * A document from outside, checked: field-named 400s (sub-plans must be other plans of the organisation,
+   * without sub-plans of their own), then the model check over the document with its sub-plans expanded
+   * (422). Sub-plan steps saved without a version get the sub-plan's latest.
+   */
+  async checked(
+    em: EntityManager,
+    orgId: string,
+    raw: unknown,
+    field = 'document',
+    self: string | null = null,
+  ): Promise<PlanDocument> {
     let doc: PlanDocument;
     try {
       doc = validatePlanDocument(raw, this.rules, field);
@@ -69,7 +79,22 @@ export class PlansService {
       if (!(e instanceof PlanDocumentError)) throw e;
       throw new BadRequestException({ message: e.message, details: e.problems });
     }
-    const failures = checkPlan(doc, this.store.ancestors);
+    for (const [i, step] of doc.steps.entries()) {
+      if (!step.subPlan) continue;
+      const at = `${field}.steps[${i}].subPlan`;
+      const plan =
+        step.subPlan.planId === self
+          ? null
+          : await em.getRepository(Plan).findOneBy({ id: step.subPlan.planId, orgId });
+      if (!plan) throw badField(`${at}.planId`, 'must be the id of another plan of your organisation');
+      const version = step.subPlan.version ?? plan.latestVersion;
+      const row = await em.getRepository(PlanVersion).findOneBy({ planId: plan.id, version });
+      if (!row) throw badField(`${at}.version`, `plan ${plan.id} has no version ${version}`);
+      if (this.store.parse(row).steps.some((s) => s.subPlan))
+        throw badField(`${at}.planId`, 'a sub-plan may not have sub-plan steps of its own');
+      step.subPlan = { planId: plan.id, version };
+    }
+    const failures = checkPlan(await this.store.expanded(em, doc), this.store.ancestors);
     if (failures.length)
       throw new UnprocessableEntityException({
         message: `The plan cannot be used: ${failures.map((f) => f.message).join('; ')}`,
@@ -112,7 +137,12 @@ export class PlansService {
       raw = doc;
       origin = `default:${playbook.id}@${playbook.version}`;
     } else if (raw === undefined) throw badField('document', 'give either fromDefault or document');
-    const document = this.checked(raw, dto.fromDefault !== undefined ? 'categories' : 'document');
+    const document = await this.checked(
+      this.dataSource.manager,
+      p.orgId,
+      raw,
+      dto.fromDefault !== undefined ? 'categories' : 'document',
+    );
     return this.insertPlan(p, { document, note: dto.note ?? null }, origin, dto.active ?? false, 'plan.created');
   }
 
@@ -154,9 +184,9 @@ export class PlansService {
   }
 
   async save(p: Principal, id: string, dto: SavePlanDto): Promise<PlanView> {
-    const document = this.checked(dto.document);
     return this.tx.run(async (em) => {
       const plan = await this.own(em, p, id);
+      const document = await this.checked(em, p.orgId, dto.document, 'document', plan.id);
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== plan.latestVersion)
         throw new ConflictException({
           message: `Version ${dto.expectedVersion} is not the latest; version ${plan.latestVersion} is`,
@@ -249,6 +279,11 @@ export class PlansService {
           message: `Version ${n} is in use by ${incidents} incident(s) and cannot be deleted`,
           code: 'version-in-use',
         });
+      if (await this.usedAsSubPlan(em, p.orgId, plan.id, n))
+        throw new ConflictException({
+          message: `Version ${n} is a sub-plan of another plan's version and cannot be deleted`,
+          code: 'version-in-use',
+        });
       await em.getRepository(PlanVersion).delete({ id: v.id });
       await this.audit.append(em, { actor: p, action: 'plan.version-deleted', payload: { planId: id, version: n } });
     });
@@ -303,7 +338,12 @@ export class PlansService {
     }
     const cats = categories ?? imported.document.categories;
     if (!cats) throw badField('categories', 'the playbook names no categories: give the categories the plan serves');
-    const document = this.checked({ ...imported.document, categories: cats }, 'playbook');
+    const document = await this.checked(
+      this.dataSource.manager,
+      p.orgId,
+      { ...imported.document, categories: cats },
+      'playbook',
+    );
     const plan = await this.insertPlan(
       p,
       { document, note: null },
@@ -359,7 +399,8 @@ export class PlansService {
     const em = this.dataSource.manager;
     const plan = await this.recommendedPlan(em, p, id);
     const v = await this.version(em, plan.id, plan.latestVersion);
-    const document = this.checked(this.store.parse(v));
+    // A department's sub-plans are its own: the copy carries their steps, expanded.
+    const document = await this.checked(em, p.orgId, await this.store.expanded(em, this.store.parse(v)));
     return this.insertPlan(p, { document, note: null }, `adopted:${plan.id}@${v.version}`, active, 'plan.adopted', {
       from: { planId: plan.id, version: v.version, orgId: plan.orgId },
     });
@@ -401,6 +442,12 @@ export class PlansService {
     };
     await em.getRepository(PlanVersion).insert(row);
     return row;
+  }
+
+  private async usedAsSubPlan(em: EntityManager, orgId: string, planId: string, n: number): Promise<boolean> {
+    const plans = await em.getRepository(Plan).findBy({ orgId });
+    const versions = await em.getRepository(PlanVersion).findBy({ planId: In(plans.map((x) => x.id)) });
+    return versions.some((v) => subPlanRefs(this.store.parse(v)).some((r) => r.planId === planId && r.version === n));
   }
 
   /** One active plan per category, so which plan an incident gets is never a matter of chance. */

@@ -189,9 +189,83 @@ describe('plans: emergency plans as versioned, model-checked data', () => {
     await svc.http().get(`/api/v1/plans/${planId}/versions/1`).set(as(op.leader)).expect(404);
   });
 
+  it("a sub-plan step runs another plan's steps, under its condition; a version used as a sub-plan stays", async () => {
+    const sub = await svc
+      .http()
+      .post('/api/v1/plans')
+      .set(as(op.leader))
+      .send({
+        document: {
+          title: { zh: '个人信息泄露附加步骤', en: 'Personal information additions' },
+          categories: ['data-leak'],
+          steps: [
+            {
+              id: 'notify-affected-persons',
+              phase: 'recovery',
+              title: { zh: '告知受影响个人', en: 'Tell the persons affected' },
+              roles: ['liaison', 'commander'],
+              mandatory: true,
+              requirements: ['GBT39204-11.3-b'],
+            },
+          ],
+        },
+      })
+      .expect(201);
+    const plan = await svc.http().get(`/api/v1/plans/${planId}`).set(as(op.leader)).expect(200);
+    const document = plan.body.document;
+    document.steps.push({
+      id: 'personal-information',
+      phase: 'containment',
+      title: { zh: '个人信息处置', en: 'Personal information' },
+      roles: ['commander'],
+      mandatory: true,
+      condition: { personalInformation: true },
+      subPlan: { planId: sub.body.id },
+    });
+    const saved = await svc.http().put(`/api/v1/plans/${planId}`).set(as(op.leader)).send({ document }).expect(200);
+    expect(saved.body.document.steps.find((s: { id: string }) => s.id === 'personal-information').subPlan).toEqual({
+      planId: sub.body.id,
+      version: 1,
+    });
+    const leak = await svc
+      .http()
+      .post('/api/v1/incidents')
+      .set(as(op.commander))
+      .send(incidentInput({ impact: { personalInfoPersons: 1200 } }))
+      .expect(201);
+    expect(
+      leak.body.steps.find((s: { id: string }) => s.id === 'personal-information--notify-affected-persons'),
+    ).toMatchObject({
+      phase: 'containment',
+      roles: ['liaison', 'commander'],
+    });
+    const none = await svc.http().post('/api/v1/incidents').set(as(op.commander)).send(incidentInput()).expect(201);
+    expect(none.body.steps.map((s: { id: string }) => s.id)).not.toContain(
+      'personal-information--notify-affected-persons',
+    );
+    // The sub-plan's version 1 is used by the plan's latest version: saving a second one keeps it.
+    await svc
+      .http()
+      .put(`/api/v1/plans/${sub.body.id}`)
+      .set(as(op.leader))
+      .send({
+        document: {
+          ...(await svc.http().get(`/api/v1/plans/${sub.body.id}`).set(as(op.leader))).body.document,
+          title: { zh: '个人信息', en: 'PI' },
+        },
+      })
+      .expect(200);
+    const used = await svc.http().delete(`/api/v1/plans/${sub.body.id}/versions/1`).set(as(op.leader)).expect(409);
+    expect(used.body.code).toBe('version-in-use');
+    // A plan cannot be its own sub-plan.
+    document.steps[document.steps.length - 1].subPlan = { planId };
+    const self = await svc.http().put(`/api/v1/plans/${planId}`).set(as(op.leader)).send({ document }).expect(400);
+    expect(self.body.details[0].field).toMatch(/^document\.steps\[\d+\]\.subPlan\.planId$/);
+  });
+
   it("another organisation's plans are not found", async () => {
     await svc.http().get(`/api/v1/plans/${planId}`).set(as(other.admin)).expect(404);
-    await svc.http().put(`/api/v1/plans/${planId}`).set(as(other.admin)).send({ document: {} }).expect(400);
+    await svc.http().put(`/api/v1/plans/${planId}`).set(as(other.admin)).send({ document: {} }).expect(404);
     await svc.http().get(`/api/v1/plans/${planId}/versions`).set(as(other.admin)).expect(404);
     const list = await svc.http().get('/api/v1/plans').set(as(other.admin)).expect(200);
     expect(list.body).toEqual([]);

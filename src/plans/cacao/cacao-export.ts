@@ -50,8 +50,10 @@ export function exportCacao(doc: PlanDocument, s: ExportSubject): Record<string,
   let next = end;
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i]!;
-    const actionId = cacaoId('action', key(`step:${step.id}`));
-    workflow[actionId] = action(step, agentOf(step.roles[0]!), next);
+    const actionId = step.subPlan
+      ? cacaoId('playbook-action', key(`step:${step.id}`))
+      : cacaoId('action', key(`step:${step.id}`));
+    workflow[actionId] = step.subPlan ? playbookAction(step, next) : action(step, agentOf(step.roles[0]!), next);
     if (step.condition) {
       const ifId = cacaoId('if-condition', key(`if:${step.id}`));
       workflow[ifId] = {
@@ -97,6 +99,33 @@ export function exportCacao(doc: PlanDocument, s: ExportSubject): Record<string,
   };
 }
 
+/** A sub-plan step: the plan it runs is exported as its own playbook, with this id. */
+function playbookAction(step: PlanStep, next: string): Record<string, unknown> {
+  return {
+    type: 'playbook-action',
+    name: step.title.zh,
+    description: step.title.en,
+    playbook_id: cacaoId('playbook', `${step.subPlan!.planId}:playbook`),
+    on_completion: next,
+    step_extensions: { [LIANFANG_EXTENSION]: extensionOf(step) },
+  };
+}
+
+function extensionOf(step: PlanStep): Record<string, unknown> {
+  return {
+    id: step.id,
+    phase: step.phase,
+    title: step.title,
+    guidance: step.guidance,
+    roles: step.roles,
+    mandatory: step.mandatory,
+    evidence: step.evidence,
+    requirements: step.requirements,
+    ...(step.condition ? { condition: step.condition } : {}),
+    ...(step.subPlan ? { subPlan: step.subPlan } : {}),
+  };
+}
+
 function action(step: PlanStep, agent: string, next: string): Record<string, unknown> {
   const instructions = [step.guidance.zh, step.guidance.en].filter((t) => t.trim().length).join('\n\n');
   return {
@@ -106,18 +135,6 @@ function action(step: PlanStep, agent: string, next: string): Record<string, unk
     commands: [{ type: 'manual', command: instructions || step.title.zh }],
     agent,
     on_completion: next,
-    step_extensions: {
-      [LIANFANG_EXTENSION]: {
-        id: step.id,
-        phase: step.phase,
-        title: step.title,
-        guidance: step.guidance,
-        roles: step.roles,
-        mandatory: step.mandatory,
-        evidence: step.evidence,
-        requirements: step.requirements,
-        ...(step.condition ? { condition: step.condition } : {}),
-      },
-    },
+    step_extensions: { [LIANFANG_EXTENSION]: extensionOf(step) },
   };
 }

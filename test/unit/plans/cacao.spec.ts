@@ -104,6 +104,25 @@ describe('CACAO export', () => {
     expect(back.skipped).toEqual([]);
     expect(validatePlanDocument(back.document, rules)).toEqual(original);
   });
+  it('a sub-plan step exports as a playbook-action and comes back as the same sub-plan step', () => {
+    const doc = defaultDocument(PLAYBOOKS.find((p) => p.id === 'ddos')!);
+    doc.steps.push({
+      id: 'personal-information',
+      phase: 'containment',
+      title: { zh: '个人信息处置', en: 'Personal information' },
+      guidance: { zh: '', en: '' },
+      roles: ['commander'],
+      mandatory: true,
+      evidence: [],
+      requirements: [],
+      subPlan: { planId: '0b6f1c3e-8a8f-4c3b-9f57-1d2e3f4a5b6c', version: 2 },
+    });
+    const original = validatePlanDocument(doc, rules);
+    const pb = exportCacao(original, subject);
+    expect(cacaoValidator().check(pb)).toEqual([]);
+    expect(Object.keys(pb.workflow as object).filter((k) => k.startsWith('playbook-action--'))).toHaveLength(1);
+    expect(validatePlanDocument(importCacao(pb).document, rules)).toEqual(original);
+  });
 });
 
 describe('CACAO import', () => {

@@ -4010,6 +4010,11 @@ export interface components {
             kind: "log" | "sample" | "screenshot" | "traffic-capture" | "disk-image" | "memory-image" | "document" | "approval" | "record";
             description: components["schemas"]["BilingualText"];
         };
+        SubPlanRefView: {
+            /** Format: uuid */
+            planId: string;
+            version?: number;
+        };
         PlanStepView: {
             /**
              * @description kebab-case, unique in the plan
@@ -4046,6 +4051,8 @@ export interface components {
             condition?: {
                 [key: string]: unknown;
             };
+            /** @description A sub-plan step: at declaration it becomes that plan version's steps, in this step's phase, their ids prefixed `<this id>--`, under this condition too; saved without version it takes the latest */
+            subPlan?: components["schemas"]["SubPlanRefView"];
         };
         PlanDocumentView: {
             title: components["schemas"]["BilingualText"];
