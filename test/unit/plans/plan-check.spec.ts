@@ -38,6 +38,19 @@ describe('plan model check (@xstate/graph over the incident workflow)', () => {
     expect(stuck.message).toMatch(/eradication/);
   });
 
+  it('checks a plan of 200 steps (one completable step per phase stands for the rest), finds the one at fault', () => {
+    const doc = ransomwarePlan();
+    const base = doc.steps.find((s) => s.id === 'identify-strain')!;
+    for (let i = doc.steps.length; i < 200; i++) doc.steps.push({ ...base, id: `extra-${i}` });
+    expect(checkPlan(doc, ancestors)).toEqual([]);
+    doc.steps[150]!.roles = ['viewer'];
+    const failures = checkPlan(doc, ancestors);
+    expect(failures.map((f) => [f.rule, f.steps])).toEqual([
+      ['step-unreachable', [doc.steps[150]!.id]],
+      ['cannot-close', [doc.steps[150]!.id]],
+    ]);
+  }, 30_000);
+
   it('checks a conditional step in each case its condition distinguishes', () => {
     const doc = ransomwarePlan();
     doc.steps.push({
