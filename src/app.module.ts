@@ -23,6 +23,7 @@ import { TaxiiApiModule, TaxiiModule, TaxiiWorkerModule } from './taxii/taxii.mo
 import { ReportsModule } from './reports/reports.module';
 import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
+import { PlansApiModule } from './plans/plans.module';
 import { LiveModule } from './live/live.module';
 import { ConsoleModule } from './console/console.module';
 import { defaultConsoleDir } from './console/console-dir';
@@ -79,7 +80,9 @@ export class AppModule {
       ReportsModule.forRoot(roles),
       TaxiiModule,
       WarningsModule.forRoot(roles),
-      ...(opts.api ? [SharingModule, TaxiiApiModule, ServiceProvidersModule.forRoot({ api: true })] : []),
+      ...(opts.api
+        ? [SharingModule, TaxiiApiModule, ServiceProvidersModule.forRoot({ api: true }), PlansApiModule.forRoot()]
+        : []),
       // Every process publishes the changes it commits; API processes also serve the streams.
       LiveModule.forRoot({ api: opts.api }),
     ];

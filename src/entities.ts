@@ -27,6 +27,7 @@ import { Warning } from './warnings/warning.entity';
 import { WarningTarget } from './warnings/warning-target.entity';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './reports/report.entities';
 import { ServiceProvider } from './providers/service-provider.entity';
+import { Plan, PlanPin, PlanVersion } from './plans/plan.entities';
 
 /**
  * Every entity, for data sources no Nest module builds: the TypeORM CLI (src/data-source.ts), the
@@ -65,5 +66,8 @@ export const ENTITIES = [
   TaxiiStatus,
   TaxiiSubscription,
   TaxiiFeedIndicator,
+  Plan,
+  PlanVersion,
+  PlanPin,
   ServiceProvider,
 ];

@@ -18,6 +18,24 @@ export class OpenStepError {
   @ApiProperty({ type: [String] }) roles!: string[];
 }
 
+/** The incident a plan check failure was found for (src/plans/plan-check.ts). */
+export class PlanCheckCase {
+  @ApiProperty({ enum: ['I', 'II', 'III', 'IV'] }) grade!: string;
+  @ApiProperty({ type: [String], description: 'The category and its ancestors' }) categories!: string[];
+  @ApiProperty() drill!: boolean;
+  @ApiProperty() personalInformation!: boolean;
+}
+
+/** Why a plan cannot be used: the model check's finding and the path that shows it. */
+export class PlanCheckFailureBody {
+  @ApiProperty({ enum: ['step-unreachable', 'cannot-close', 'too-many-cases'] }) rule!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: PlanCheckCase, nullable: true }) case!: PlanCheckCase | null;
+  @ApiProperty({ type: [String], description: 'Events from declaration to where an incident gets stuck' })
+  path!: string[];
+  @ApiProperty({ type: [String], description: 'The mandatory steps at fault' }) steps!: string[];
+}
+
 /**
  * The one error shape every endpoint returns. Besides the fields every error has, some answers
  * carry what the caller needs to act on them; those fields are listed here, each saying where it
@@ -90,4 +108,10 @@ export class ErrorBody {
 
   @ApiPropertyOptional({ description: 'Seconds until the lock-out ends (429), as in Retry-After' })
   retryAfterSeconds?: number;
+
+  @ApiPropertyOptional({
+    type: [PlanCheckFailureBody],
+    description: 'Why a plan was refused by its model check (422 on saving, importing or adopting a plan)',
+  })
+  failures?: PlanCheckFailureBody[];
 }

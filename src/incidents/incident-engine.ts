@@ -2,7 +2,7 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { EntityManager } from 'typeorm';
-import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, playbookFor } from '../../workflows';
+import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, playbookFor, toStepState } from '../../workflows';
 import { findStep, openMandatorySteps, stepDefinition, type StepDefinition } from '../../workflows/incident/steps';
 import type { IncidentContext } from '../../workflows/incident/types';
 import type { Phase, WorkflowEffect, Role as WorkflowRole } from '../../workflows/types';
@@ -16,6 +16,7 @@ import { Incident } from './incident.entity';
 import { OutboxService, type OutboxItem } from '../outbox';
 import { QUEUES, jobId } from '../queues';
 import { Catalogue } from '../requirements';
+import { PlanStore } from '../plans';
 import {
   actorId,
   actorRole,
@@ -84,6 +85,7 @@ export class IncidentEngine {
     private readonly deadlines: IncidentDeadlines,
     private readonly catalogue: Catalogue,
     private readonly organisations: Organisations,
+    private readonly plans: PlanStore,
   ) {}
 
   reportingRequired(operatorKind: OperatorKind | null, grade: Grade): boolean {
@@ -97,14 +99,25 @@ export class IncidentEngine {
     const result = await this.tx.run(async (em) => {
       const org = await this.organisations.get(actor.orgId, em);
       const id = randomUUID();
-      const playbook = playbookFor(d.category, (code) => this.catalogue.category(code)?.parent ?? undefined);
+      // The organisation's own active plan for the category when it has one, else the shipped playbook;
+      // either way the steps are copied into incident_playbook below and the source is named there.
+      const plan = await this.plans.resolve(em, actor.orgId, {
+        category: d.category,
+        grade: d.grade,
+        drill: d.drill,
+        personalInformation: Number(d.impact?.personalInfoPersons ?? 0) > 0,
+      });
+      const playbook = plan
+        ? null
+        : playbookFor(d.category, (code) => this.catalogue.category(code)?.parent ?? undefined);
+      const playbookRef = plan ? plan.ref : `${playbook!.id}@${playbook!.version}`;
       const started = this.runtime.start(workflow.id, workflow.version, {
         incidentId: id,
         category: d.category,
         grade: d.grade,
         drill: d.drill,
         reportingRequired: this.reportingRequired(org.operatorKind, d.grade),
-        steps: initialSteps(playbook, d.drill),
+        steps: plan ? plan.steps.map(toStepState) : initialSteps(playbook!, d.drill),
       });
       const now = nowIso();
       const year = now.slice(0, 4);
@@ -137,9 +150,11 @@ export class IncidentEngine {
       const definitions = (started.snapshot.context as IncidentContext).steps.map(stepDefinition);
       await sql(em, 'INSERT INTO incident_playbook (incident_id, playbook, steps) VALUES (?, ?, ?)', [
         id,
-        `${playbook.id}@${playbook.version}`,
+        playbookRef,
         JSON.stringify(definitions),
       ]);
+      // A plan version with incidents on it cannot be deleted.
+      if (plan) await this.plans.pin(em, plan.versionId, id);
       this.tx.afterCommit(em, () => {
         this.definitions.set(id, 0, definitions);
         this.remember(incident, started.snapshot);
@@ -155,7 +170,7 @@ export class IncidentEngine {
           grade: incident.grade,
           drill: incident.drill,
           detectedAt: incident.detectedAt,
-          playbook: `${playbook.id}@${playbook.version}`,
+          playbook: playbookRef,
           workflow: `${workflow.id}@${workflow.version}`,
         },
       });

@@ -241,8 +241,9 @@ export function incidentView(
   deadlineRows: IncidentDeadline[],
   parentOf: (code: string) => string | undefined,
   recipientCoverage: RecipientCoverageView | null = null,
+  planTemplates: Map<string, StepTemplate> | null = null,
 ): IncidentView {
-  const templates = templatesFor(i.category, parentOf);
+  const templates = planTemplates ?? templatesFor(i.category, parentOf);
   return {
     ...viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows, recipientCoverage),
     steps: context.steps.map((s) => stepView(s, templates.get(s.id))),

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuditModule } from '../audit';
 import { ClocksModule } from '../clocks';
+import { PlansModule } from '../plans';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsModule } from './incidents.module';
 import { IncidentsService } from './incidents.service';
@@ -15,7 +16,7 @@ export class IncidentsApiModule {
   static withCoverage(coverage: Type): DynamicModule {
     return {
       module: IncidentsApiModule,
-      imports: [AuditModule, ClocksModule, IncidentsModule, coverage],
+      imports: [AuditModule, ClocksModule, IncidentsModule, PlansModule, coverage],
       controllers: [IncidentsController],
       providers: [IncidentsService],
       exports: [IncidentsService],

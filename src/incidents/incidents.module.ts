@@ -7,6 +7,7 @@ import { ClocksModule, DeadlineIncidents } from '../clocks';
 import { OutboxModule } from '../outbox';
 import { AuditModule } from '../audit';
 import { EngineModule } from '../engine';
+import { PlansModule } from '../plans';
 import { IncidentClocks } from './incident-clocks';
 import { IncidentEngine } from './incident-engine';
 import { IncidentsForDeadlines, Incidents } from './incidents.repository';
@@ -23,6 +24,7 @@ import { IncidentsForDeadlines, Incidents } from './incidents.repository';
     ClocksModule,
     EngineModule,
     OutboxModule,
+    PlansModule,
     TypeOrmModule.forFeature([Incident, IncidentPlaybook]),
   ],
   providers: [

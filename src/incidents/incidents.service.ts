@@ -7,6 +7,8 @@ import { badField, toIso, type Grade } from '../common';
 import { IncidentDeadlines } from '../clocks';
 import { IncidentEngine, type Applied } from './incident-engine';
 import { Catalogue } from '../requirements';
+import { PlanStore } from '../plans';
+import { sql } from '../database';
 import { RecipientCoverageSource } from './recipient-coverage';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
@@ -39,6 +41,7 @@ export class IncidentsService {
     private readonly audit: AuditService,
     private readonly catalogue: Catalogue,
     private readonly readiness: RecipientCoverageSource,
+    private readonly plans: PlanStore,
   ) {}
 
   async declare(p: Principal, dto: CreateIncidentDto): Promise<IncidentView> {
@@ -208,8 +211,26 @@ export class IncidentsService {
           incident.drill,
         )
       : null;
-    return incidentView(incident, snapshot.value, context, allowed, deadlines, this.parentOf, coverage);
+    const templates = await this.planTemplates(incident.id);
+    return incidentView(incident, snapshot.value, context, allowed, deadlines, this.parentOf, coverage, templates);
   }
+
+  /** The guidance of an incident declared with an organisation's plan: that plan version's (immutable). */
+  private async planTemplates(incidentId: string) {
+    const known = this.templates.get(incidentId);
+    if (known !== undefined) return known;
+    const [row] = await sql<{ playbook: string | null }>(
+      this.dataSource.manager,
+      'SELECT playbook FROM incident_playbook WHERE incident_id = ?',
+      [incidentId],
+    );
+    const templates = await this.plans.templates(row?.playbook ?? null);
+    if (this.templates.size > 1000) this.templates.clear();
+    this.templates.set(incidentId, templates);
+    return templates;
+  }
+
+  private readonly templates = new Map<string, Awaited<ReturnType<PlanStore['templates']>>>();
 
   private readonly parentOf = (code: string) => this.catalogue.category(code)?.parent ?? undefined;
 }

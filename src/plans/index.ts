@@ -1,0 +1,3 @@
+/** The plans module's public entry: what other modules may use. */
+export { PlansModule, PlansApiModule } from './plans.module';
+export { PlanStore, PLAN_REF, type ResolvedPlan } from './plan-store';
