@@ -208,3 +208,11 @@ export class StixImportReportView {
   @ApiProperty({ type: [WarningIndicatorView], description: "The warning's indicators now" })
   indicators!: WarningIndicatorView[];
 }
+
+/** An operator a department may warn: one of its sector's. */
+export class WarningTargetView {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: String, nullable: true, enum: ['cii', 'organ', 'other', null] }) operatorKind!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '31' }) region!: string | null;
+}
