@@ -8665,6 +8665,8 @@ export interface operations {
                 grade?: "I" | "II" | "III" | "IV";
                 category?: string;
                 status?: "unacknowledged" | "acknowledged" | "info-requested" | "onward-pending" | "forwarded";
+                /** @description One incident's reports only (the incident's id from a report's `incident`): the operator's later reports answer a request for information */
+                incidentId?: string;
                 /** @description true: past the acknowledgement or onward deadline and not done */
                 overdue?: boolean;
                 /** @description true: drills only; false: real incidents only */
