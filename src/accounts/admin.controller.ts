@@ -63,7 +63,9 @@ export class AdminController {
   }
 
   @Patch('organisations/:orgId')
-  @ApiOperation({ summary: "Set an organisation's region or department kind (platform admins only)" })
+  @ApiOperation({
+    summary: "Set an organisation's sector, operator kind, region or department kind (platform admins only; audited)",
+  })
   @ApiOkResponse({ type: OrganisationView })
   updateOrganisation(
     @CurrentPrincipal() p: Principal,

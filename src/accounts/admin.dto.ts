@@ -83,6 +83,19 @@ export class CreateOrganisationDto {
 
 /** What a platform admin may change on an existing organisation: where reports find it. */
 export class UpdateOrganisationDto {
+  @ApiPropertyOptional({
+    enum: SECTORS,
+    description: "The sector: decides which protection department receives the operator's reports and warns it",
+  })
+  @IsOptional()
+  @IsIn(SECTORS)
+  sector?: Sector;
+
+  @ApiPropertyOptional({ enum: OPERATOR_KINDS, description: 'Operators only; decides the reporting rules' })
+  @IsOptional()
+  @IsIn(OPERATOR_KINDS)
+  operatorKind?: OperatorKind;
+
   @ApiPropertyOptional({ enum: DEPARTMENT_KINDS, description: 'Departments only' })
   @IsOptional()
   @IsIn(DEPARTMENT_KINDS)

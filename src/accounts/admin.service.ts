@@ -124,9 +124,15 @@ export class AdminService {
       if (!org) throw new NotFoundException('Organisation not found');
       if (dto.departmentKind !== undefined && org.kind !== 'department')
         throw badField('departmentKind', 'departmentKind applies to departments only');
+      if (dto.operatorKind !== undefined && org.kind !== 'operator')
+        throw badField('operatorKind', 'operatorKind applies to operators only');
+      if (dto.sector !== undefined && org.isPlatform)
+        throw badField('sector', 'the platform organisation has no sector to change');
       const next = {
         departmentKind: dto.departmentKind ?? org.departmentKind,
         region: dto.region === undefined ? org.region : dto.region,
+        sector: dto.sector ?? org.sector,
+        operatorKind: dto.operatorKind ?? org.operatorKind,
       };
       if (next.departmentKind && next.departmentKind !== 'protection-department' && !next.region)
         throw badField('region', `a ${next.departmentKind} needs the region it covers`);
@@ -135,7 +141,15 @@ export class AdminService {
         actor,
         action: 'organisation.updated',
         orgId,
-        payload: { before: { departmentKind: org.departmentKind, region: org.region }, after: next },
+        payload: {
+          before: {
+            departmentKind: org.departmentKind,
+            region: org.region,
+            sector: org.sector,
+            operatorKind: org.operatorKind,
+          },
+          after: next,
+        },
       });
       return { ...org, ...next };
     });

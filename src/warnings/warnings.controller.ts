@@ -24,7 +24,7 @@ import {
   OperatorWarningView,
   StixImportReportView,
   WarningPage,
-  WarningTargetView,
+  WarningTargetsView,
 } from './warning.view';
 import { WarningsService } from './warnings.service';
 
@@ -70,9 +70,9 @@ export class WarningsController {
   // Declared before ':id', which would otherwise take 'targets' for an id.
   @Get('targets')
   @OrgKinds('department')
-  @ApiOperation({ summary: 'Department: the operators of your sector, whom a warning may name (operatorIds)' })
-  @ApiOkResponse({ type: [WarningTargetView] })
-  targets(@CurrentPrincipal() p: Principal): Promise<WarningTargetView[]> {
+  @ApiOperation({ summary: 'Department: your sector and its operators, whom a warning may name (operatorIds)' })
+  @ApiOkResponse({ type: WarningTargetsView })
+  targets(@CurrentPrincipal() p: Principal): Promise<WarningTargetsView> {
     return this.warnings.targets(p);
   }
 

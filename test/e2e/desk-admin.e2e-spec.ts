@@ -156,6 +156,39 @@ describe('desk and admin API', () => {
     });
   });
 
+  describe('PATCH /api/v1/admin/organisations/{orgId}', () => {
+    it("lets a platform admin set an operator's sector and operator kind, audited with before and after", async () => {
+      const org = await createOrg(
+        svc,
+        { name: '临时运营者', kind: 'operator', sector: 'water', operatorKind: 'other' },
+        ['admin'],
+      );
+      const res = await http()
+        .patch(`/api/v1/admin/organisations/${org.orgId}`)
+        .set(bearer(svc.adminToken))
+        .send({ sector: 'transport', operatorKind: 'cii' })
+        .expect(200);
+      expect(res.body).toMatchObject({ id: org.orgId, sector: 'transport', operatorKind: 'cii' });
+      const entry = auditOf('organisation.updated').find((e) => e.org_id === org.orgId)!;
+      expect(JSON.parse(entry.payload)).toMatchObject({
+        before: { sector: 'water', operatorKind: 'other' },
+        after: { sector: 'transport', operatorKind: 'cii' },
+      });
+      const refused = await http()
+        .patch(`/api/v1/admin/organisations/${department.orgId}`)
+        .set(bearer(svc.adminToken))
+        .send({ operatorKind: 'cii' })
+        .expect(400);
+      expect(JSON.stringify(refused.body)).toContain('operatorKind');
+      // The organisation's own admin does not change it.
+      await http()
+        .patch(`/api/v1/admin/organisations/${org.orgId}`)
+        .set(bearer(org.tokens.admin!.token))
+        .send({ sector: 'water' })
+        .expect(403);
+    });
+  });
+
   describe('GET /api/v1/warnings/targets', () => {
     it("lists the department's own sector's operators, by name", async () => {
       for (const role of ['department-officer', 'viewer']) {
@@ -163,8 +196,9 @@ describe('desk and admin API', () => {
           .get('/api/v1/warnings/targets')
           .set(bearer(department.tokens[role]!.token))
           .expect(200);
-        expect(res.body.map((o: { name: string }) => o.name)).toEqual(['城市燃气', '华东电网']);
-        expect(res.body[0]).toEqual({ id: other.orgId, name: '城市燃气', operatorKind: 'cii', region: null });
+        expect(res.body.sector).toBe('energy');
+        expect(res.body.operators.map((o: { name: string }) => o.name)).toEqual(['城市燃气', '华东电网']);
+        expect(res.body.operators[0]).toEqual({ id: other.orgId, name: '城市燃气', operatorKind: 'cii', region: null });
       }
     });
 

@@ -89,7 +89,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Set an organisation's region or department kind (platform admins only) */
+        /** Set an organisation's sector, operator kind, region or department kind (platform admins only; audited) */
         patch: operations["AdminController_updateOrganisation"];
         trace?: never;
     };
@@ -1101,7 +1101,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Department: the operators of your sector, whom a warning may name (operatorIds) */
+        /** Department: your sector and its operators, whom a warning may name (operatorIds) */
         get: operations["WarningsController_targets"];
         put?: never;
         post?: never;
@@ -1691,6 +1691,16 @@ export interface components {
             internalHostPatterns?: string[] | null;
         };
         UpdateOrganisationDto: {
+            /**
+             * @description The sector: decides which protection department receives the operator's reports and warns it
+             * @enum {string}
+             */
+            sector?: "energy" | "finance" | "telecom" | "transport" | "water" | "public-services" | "e-government" | "national-defense-industry" | "healthcare" | "other";
+            /**
+             * @description Operators only; decides the reporting rules
+             * @enum {string}
+             */
+            operatorKind?: "cii" | "organ" | "other";
             /**
              * @description Departments only
              * @enum {string}
@@ -3531,6 +3541,15 @@ export interface components {
             operatorKind: "cii" | "organ" | "other" | null;
             /** @example 31 */
             region: string | null;
+        };
+        WarningTargetsView: {
+            /**
+             * @description The department's sector: the one value `sectors` may hold
+             * @enum {string}
+             */
+            sector: "energy" | "finance" | "telecom" | "transport" | "water" | "public-services" | "e-government" | "national-defense-industry" | "healthcare" | "other";
+            /** @description The sector's operators, by name */
+            operators: components["schemas"]["WarningTargetView"][];
         };
         WarningEventBody: {
             /** @enum {string} */
@@ -9214,7 +9233,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WarningTargetView"][];
+                    "application/json": components["schemas"]["WarningTargetsView"];
                 };
             };
             /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
