@@ -139,7 +139,6 @@ export default function SubscriptionsTab() {
                   </Button>
                   <Button
                     size="small"
-                    danger
                     onClick={() =>
                       modal.confirm({
                         title: t('admin.delete'),

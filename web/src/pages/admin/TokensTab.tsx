@@ -77,7 +77,6 @@ export default function TokensTab() {
                 !k.revokedAt && (
                   <Button
                     size="small"
-                    danger
                     onClick={() =>
                       modal.confirm({
                         title: t('admin.tokens.revoke'),

@@ -224,7 +224,6 @@ export default function UsersTab() {
                     ) : (
                       <Button
                         size="small"
-                        danger
                         onClick={() =>
                           confirm(t('admin.users.disable'), t('admin.users.disableHelp', { name: u.name }), () =>
                             update.mutate(
