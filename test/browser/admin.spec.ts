@@ -9,7 +9,7 @@ const option = (page: Page, label: string) =>
 /**
  * The admin screens (issue 17): an operator's admin changes a role and disables a colleague, issues a token
  * for themself (shown once) and revokes it, adds a webhook subscription and sends it a test (the answer is
- * shown: here the deployment's egress policy refusing a loopback address), and reads the audit trail with
+ * shown: here the deployment's egress policy refusing the loopback address the name resolves to), and reads the audit trail with
  * its verification. Each tab is checked by axe and pictured; non-admins are not offered the screens.
  */
 test('an organisation admin manages users, tokens, subscriptions and reads the verified audit trail', async ({
@@ -81,7 +81,7 @@ test('an organisation admin manages users, tokens, subscriptions and reads the v
   await page.getByRole('button', { name: '添加订阅' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('名称').fill('值班 Webhook');
-  await dialog.getByLabel('渠道配置（JSON）').fill('{ "url": "http://127.0.0.1:9/hook", "allowInsecureHttp": true }');
+  await dialog.getByLabel('渠道配置（JSON）').fill('{ "url": "https://localhost:9/hook" }');
   await dialog.getByLabel('密钥').fill('a-signing-secret-of-32-characters!!');
   await dialog.getByRole('button', { name: '保存' }).click();
   await expect(dialog).toBeHidden();
