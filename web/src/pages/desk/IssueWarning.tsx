@@ -6,6 +6,7 @@ import { useSignedInSession } from '../../api/session';
 import { describeRefusal } from '../../components/refusal';
 import { labelOf } from '../../components/labels';
 import { useI18n } from '../../i18n';
+import { feedbackWithin, UNITS } from './feedback-window';
 import { mayIssueWarning, useIssueWarning, useWarningTargets, type CreateWarning } from './desk-api';
 
 type Indicator = NonNullable<CreateWarning['indicators']>[number];
@@ -19,7 +20,6 @@ const INDICATOR_TYPES = [
   'file-md5',
   'email-addr',
 ] as const;
-const UNITS = { M: 'desk.issue.minutes', H: 'desk.issue.hours', D: 'desk.issue.days' } as const;
 /** The largest bundle offered for upload; the API refuses bigger ones anyway (413). */
 const MAX_STIX_BYTES = 2 * 1024 * 1024;
 
@@ -34,12 +34,6 @@ interface Values {
   within?: number | null;
   unit: keyof typeof UNITS;
   drill?: boolean;
-}
-
-/** ISO 8601 duration of a window, or nothing for the level's default from the catalogue. */
-export function feedbackWithin(n: number | null | undefined, unit: keyof typeof UNITS): string | undefined {
-  if (!n || n <= 0) return undefined;
-  return unit === 'D' ? `P${n}D` : `PT${n}${unit}`;
 }
 
 /**

@@ -10,7 +10,14 @@ import { PageLoading } from '../../components/PageLoading';
 import { useI18n, type Translate } from '../../i18n';
 import { LEVEL_COLOURS } from '../warnings/warnings-api';
 import { useIssuedWarning, type IssuedWarning, type TargetStatus } from './desk-api';
-import { download, trackerCsv, type TrackerRow } from './warning-csv';
+import { download } from './download';
+import { trackerCsv } from './warning-csv';
+
+interface TrackerRow {
+  target: TargetStatus;
+  /** Overdue now: no feedback and the deadline has passed on the server's clock. */
+  overdue: boolean;
+}
 
 const fmt = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm:ss') : '');
 
