@@ -37,6 +37,7 @@ import {
   SharingSettingsView,
   TokenView,
   UpdateOrganisationDto,
+  UpdateUserDto,
   UserView,
 } from './admin.dto';
 import { CurrentPrincipal, Roles, type Principal } from '../auth';
@@ -62,7 +63,9 @@ export class AdminController {
   }
 
   @Patch('organisations/:orgId')
-  @ApiOperation({ summary: "Set an organisation's region or department kind (platform admins only)" })
+  @ApiOperation({
+    summary: "Set an organisation's sector, operator kind, region or department kind (platform admins only; audited)",
+  })
   @ApiOkResponse({ type: OrganisationView })
   updateOrganisation(
     @CurrentPrincipal() p: Principal,
@@ -203,6 +206,25 @@ export class AdminController {
     @Param('userId', ParseUUIDPipe) userId: string,
   ): Promise<UserView> {
     return this.admin.resetSecondFactor(p, userId);
+  }
+
+  @Patch('users/:userId')
+  @ApiOperation({
+    summary:
+      "Change a user's role, or disable them (their sessions end, sign-in and their tokens are refused) or enable " +
+      'them again; not your own role, not yourself (audited)',
+  })
+  @ApiOkResponse({ type: UserView })
+  @ApiBadRequestResponse({
+    type: ErrorBody,
+    description: "Nothing to change, a role the organisation's kind or a service account may not hold, or yourself",
+  })
+  updateUser(
+    @CurrentPrincipal() p: Principal,
+    @Param('userId', ParseUUIDPipe) userId: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserView> {
+    return this.admin.updateUser(p, userId, dto);
   }
 
   @Put('organisations/:orgId/security')

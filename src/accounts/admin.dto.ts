@@ -83,6 +83,19 @@ export class CreateOrganisationDto {
 
 /** What a platform admin may change on an existing organisation: where reports find it. */
 export class UpdateOrganisationDto {
+  @ApiPropertyOptional({
+    enum: SECTORS,
+    description: "The sector: decides which protection department receives the operator's reports and warns it",
+  })
+  @IsOptional()
+  @IsIn(SECTORS)
+  sector?: Sector;
+
+  @ApiPropertyOptional({ enum: OPERATOR_KINDS, description: 'Operators only; decides the reporting rules' })
+  @IsOptional()
+  @IsIn(OPERATOR_KINDS)
+  operatorKind?: OperatorKind;
+
   @ApiPropertyOptional({ enum: DEPARTMENT_KINDS, description: 'Departments only' })
   @IsOptional()
   @IsIn(DEPARTMENT_KINDS)
@@ -209,6 +222,27 @@ export class UserView {
   @ApiProperty({ description: 'A console password is set' }) hasPassword!: boolean;
   @ApiProperty({ description: 'A second factor (TOTP) is confirmed' }) twoFactorEnrolled!: boolean;
   @ApiProperty() createdAt!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'When an admin disabled the user; null while enabled' })
+  disabledAt!: string | null;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({
+    enum: ROLES,
+    description: "A new role, one the organisation's kind has (a service account: responder or viewer only)",
+  })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({
+    description:
+      'true disables the user: their console sessions end, they cannot sign in and their tokens stop working; ' +
+      'false enables them again (their tokens work again)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
 }
 
 export class TokenView {

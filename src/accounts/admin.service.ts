@@ -23,6 +23,7 @@ import type {
   UpdateOrganisationDto,
   ResetPasswordDto,
   SecuritySettingsDto,
+  UpdateUserDto,
   SecuritySettingsView,
   UserView,
 } from './admin.dto';
@@ -123,9 +124,15 @@ export class AdminService {
       if (!org) throw new NotFoundException('Organisation not found');
       if (dto.departmentKind !== undefined && org.kind !== 'department')
         throw badField('departmentKind', 'departmentKind applies to departments only');
+      if (dto.operatorKind !== undefined && org.kind !== 'operator')
+        throw badField('operatorKind', 'operatorKind applies to operators only');
+      if (dto.sector !== undefined && org.isPlatform)
+        throw badField('sector', 'the platform organisation has no sector to change');
       const next = {
         departmentKind: dto.departmentKind ?? org.departmentKind,
         region: dto.region === undefined ? org.region : dto.region,
+        sector: dto.sector ?? org.sector,
+        operatorKind: dto.operatorKind ?? org.operatorKind,
       };
       if (next.departmentKind && next.departmentKind !== 'protection-department' && !next.region)
         throw badField('region', `a ${next.departmentKind} needs the region it covers`);
@@ -134,7 +141,15 @@ export class AdminService {
         actor,
         action: 'organisation.updated',
         orgId,
-        payload: { before: { departmentKind: org.departmentKind, region: org.region }, after: next },
+        payload: {
+          before: {
+            departmentKind: org.departmentKind,
+            region: org.region,
+            sector: org.sector,
+            operatorKind: org.operatorKind,
+          },
+          after: next,
+        },
       });
       return { ...org, ...next };
     });
@@ -164,6 +179,7 @@ export class AdminService {
       hasPassword: !!byUser.get(u.id)?.passwordHash,
       twoFactorEnrolled: !!byUser.get(u.id)?.totpSecret,
       createdAt: u.createdAt,
+      disabledAt: u.disabledAt ?? null,
     }));
   }
 
@@ -226,6 +242,7 @@ export class AdminService {
         role: dto.role,
         serviceAccount,
         createdAt: nowIso(),
+        disabledAt: null,
       });
       await m.getRepository(User).insert(user);
       if (passwordHash !== null) await storePassword(m, user.id, passwordHash, true, new Date());
@@ -490,6 +507,60 @@ export class AdminService {
         orgId: user.orgId,
         payload: { userId: user.id, wasEnrolled: had, sessionsEnded: ended },
       });
+      return (await this.userViews(m, [user]))[0]!;
+    });
+  }
+
+  /**
+   * Changes a user's role or disables / enables them. An admin changes neither their own role nor
+   * disables themself: the organisation would lose the admin who could undo it. A new role applies
+   * to the user's active tokens too (a token carries its holder's role). Disabling ends the user's
+   * console sessions; their tokens are refused while disabled (not revoked, so enabling restores
+   * them). Audited as user.updated with each change's before and after.
+   */
+  async updateUser(p: Principal, userId: string, dto: UpdateUserDto): Promise<UserView> {
+    if (dto.role === undefined && dto.disabled === undefined)
+      throw badField('role', 'give a new role or disabled (true or false)');
+    return this.tx.run(async (m) => {
+      const user = await m.getRepository(User).findOneBy({ id: userId });
+      if (!user || (!p.isPlatformAdmin && p.orgId !== user.orgId)) throw new NotFoundException('User not found');
+      if (user.id === p.userId && dto.role !== undefined && dto.role !== user.role)
+        throw badField('role', 'you cannot change your own role; another admin can');
+      if (user.id === p.userId && dto.disabled === true)
+        throw badField('disabled', 'you cannot disable yourself; another admin can');
+      const changes: Record<string, { before: unknown; after: unknown }> = {};
+      const now = new Date();
+      if (dto.role !== undefined && dto.role !== user.role) {
+        const org = await m.getRepository(Organisation).findOneByOrFail({ id: user.orgId });
+        const allowed: readonly Role[] = org.kind === 'department' ? DEPARTMENT_ROLES : OPERATOR_ROLES;
+        if (!allowed.includes(dto.role))
+          throw badField(
+            'role',
+            `role ${dto.role} does not exist in ${org.kind} organisations (allowed: ${allowed.join(', ')})`,
+          );
+        if (user.serviceAccount && !(SERVICE_ACCOUNT_ROLES as readonly Role[]).includes(dto.role))
+          throw badField('role', `a service account may hold only ${SERVICE_ACCOUNT_ROLES.join(', ')}`);
+        changes.role = { before: user.role, after: dto.role };
+        user.role = dto.role;
+        await m.getRepository(User).update({ id: user.id }, { role: dto.role });
+        await m.getRepository(ApiToken).update({ userId: user.id, revokedAt: IsNull() }, { role: dto.role });
+      }
+      let sessionsEnded = 0;
+      if (dto.disabled !== undefined && dto.disabled !== (user.disabledAt !== null)) {
+        const disabledAt = dto.disabled ? now.toISOString() : null;
+        changes.disabled = { before: user.disabledAt !== null, after: dto.disabled };
+        user.disabledAt = disabledAt;
+        await m.getRepository(User).update({ id: user.id }, { disabledAt });
+        if (dto.disabled)
+          sessionsEnded = await endSessions(m, this.audit, { userId: user.id }, p, 'user-disabled', now);
+      }
+      if (Object.keys(changes).length > 0)
+        await this.audit.append(m, {
+          actor: p,
+          action: 'user.updated',
+          orgId: user.orgId,
+          payload: { userId: user.id, changes, sessionsEnded },
+        });
       return (await this.userViews(m, [user]))[0]!;
     });
   }

@@ -8,6 +8,7 @@ export const SESSION_END_REASONS = [
   'password-changed',
   'password-reset',
   'second-factor-reset',
+  'user-disabled',
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 

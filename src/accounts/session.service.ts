@@ -60,6 +60,7 @@ interface PersonRow {
   must_change_password: number | boolean | null;
   totp_secret: string | null;
   totp_last_step: number | string | null;
+  disabled_at: string | null;
 }
 
 interface SessionRow extends PersonRow {
@@ -75,7 +76,7 @@ interface SessionRow extends PersonRow {
 const PERSON_COLUMNS =
   'u.id AS user_id, u.org_id, u.name, u.username, u.email, u.role, u.service_account, o.name AS org_name, ' +
   'o.kind AS org_kind, o.operator_kind, o.sector, o.is_platform, o.require_two_factor, c.password_hash, ' +
-  'c.must_change_password, c.totp_secret, c.totp_last_step';
+  'c.must_change_password, c.totp_secret, c.totp_last_step, u.disabled_at';
 const PERSON_FROM =
   'FROM app_user u JOIN organisation o ON o.id = u.org_id LEFT JOIN user_credential c ON c.user_id = u.id';
 
@@ -207,16 +208,18 @@ export class SessionService {
     if (locked > 0) throw new TooManyFailures(locked);
 
     const found = await this.person('WHERE u.username = ?', username);
-    const person = found && !bool(found.service_account) ? found : null;
+    const person = found && !bool(found.service_account) && found.disabled_at === null ? found : null;
     const passwordOk = await verifyPassword(dto.password, person?.password_hash ?? null);
     if (!person || !passwordOk) {
       const detail = !found
         ? 'unknown-user'
-        : !person
+        : bool(found.service_account)
           ? 'service-account'
-          : !person.password_hash
-            ? 'no-password'
-            : 'wrong-password';
+          : found.disabled_at !== null
+            ? 'disabled'
+            : !person?.password_hash
+              ? 'no-password'
+              : 'wrong-password';
       return this.refuse(found, username, client, source, userKey, 'invalid-credentials', detail);
     }
 

@@ -29,7 +29,9 @@ export class TokenService {
     // One indexed read per request; revocation takes effect on the next request (no cache).
     const select =
       'SELECT t.id AS token_id, t.user_id, t.org_id, t.role, o.name AS org_name, o.kind AS org_kind, ' +
-      'o.operator_kind, o.sector, o.is_platform FROM api_token t JOIN organisation o ON o.id = t.org_id ';
+      'o.operator_kind, o.sector, o.is_platform FROM api_token t JOIN organisation o ON o.id = t.org_id ' +
+      // A disabled user's tokens stop working, and work again when the user is enabled.
+      'JOIN app_user u ON u.id = t.user_id AND u.disabled_at IS NULL ';
     this.sql = {
       1: `${select}WHERE t.token_hash = ${pg ? '$1' : '?'} AND t.revoked_at IS NULL`,
       2: `${select}WHERE t.token_hash IN (${pg ? '$1, $2' : '?, ?'}) AND t.revoked_at IS NULL`,

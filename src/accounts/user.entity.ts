@@ -33,4 +33,8 @@ export class User {
 
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
+
+  /** When an admin disabled the user: no sign-in, no token works, until enabled again. */
+  @Column({ name: 'disabled_at', type: 'varchar', length: 32, nullable: true })
+  disabledAt!: string | null;
 }

@@ -44,6 +44,7 @@ export class InboxService {
       .where('d.department_org_id = :org', { org: p.orgId });
     if (q.grade) qb.andWhere('d.grade = :grade', { grade: q.grade });
     if (q.category) qb.andWhere('d.category = :category', { category: q.category });
+    if (q.incidentId) qb.andWhere('d.incident_id = :incident', { incident: q.incidentId });
     if (q.drill !== undefined) qb.andWhere('d.drill = :drill', { drill: q.drill });
     switch (q.status) {
       case 'unacknowledged':

@@ -164,6 +164,16 @@ export class InboxQuery extends PageQuery {
 
   @ApiPropertyOptional({ enum: INBOX_STATUSES }) @IsOptional() @IsIn(INBOX_STATUSES) status?: InboxStatus;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "One incident's reports only (the incident's id from a report's `incident`): the operator's later reports " +
+      'answer a request for information',
+  })
+  @IsOptional()
+  @IsUUID()
+  incidentId?: string;
+
   @ApiPropertyOptional({ description: 'true: past the acknowledgement or onward deadline and not done' })
   @IsOptional()
   @Transform(toBool)

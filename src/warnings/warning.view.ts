@@ -1,3 +1,4 @@
+import { SECTORS } from '../common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import type { Warning } from './warning.entity';
@@ -207,4 +208,20 @@ export class StixImportReportView {
   skipped!: SkippedIndicatorView[];
   @ApiProperty({ type: [WarningIndicatorView], description: "The warning's indicators now" })
   indicators!: WarningIndicatorView[];
+}
+
+/** An operator a department may warn: one of its sector's. */
+export class WarningTargetView {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: String, nullable: true, enum: ['cii', 'organ', 'other', null] }) operatorKind!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '31' }) region!: string | null;
+}
+
+/** Whom a department may warn: its sector (for `sectors`) and the sector's operators (for `operatorIds`). */
+export class WarningTargetsView {
+  @ApiProperty({ enum: SECTORS, description: "The department's sector: the one value `sectors` may hold" })
+  sector!: string;
+  @ApiProperty({ type: [WarningTargetView], description: "The sector's operators, by name" })
+  operators!: WarningTargetView[];
 }

@@ -19,7 +19,13 @@ import { ErrorBody, ApiStandardErrors } from '../http';
 import { STIX_TEXT_TYPES } from '../sharing';
 import { WarningEventBody } from './warning-event.dto';
 import { CreateWarningBody, ListWarningsQuery } from './warning.dto';
-import { DepartmentWarningView, OperatorWarningView, StixImportReportView, WarningPage } from './warning.view';
+import {
+  DepartmentWarningView,
+  OperatorWarningView,
+  StixImportReportView,
+  WarningPage,
+  WarningTargetsView,
+} from './warning.view';
 import { WarningsService } from './warnings.service';
 
 @ApiStandardErrors({ notFound: 'No such warning issued by you (department) or addressed to you (operator)' })
@@ -59,6 +65,15 @@ export class WarningsController {
   @ApiOkResponse({ type: WarningPage })
   list(@CurrentPrincipal() p: Principal, @Query() q: ListWarningsQuery) {
     return this.warnings.list(p, q);
+  }
+
+  // Declared before ':id', which would otherwise take 'targets' for an id.
+  @Get('targets')
+  @OrgKinds('department')
+  @ApiOperation({ summary: 'Department: your sector and its operators, whom a warning may name (operatorIds)' })
+  @ApiOkResponse({ type: WarningTargetsView })
+  targets(@CurrentPrincipal() p: Principal): Promise<WarningTargetsView> {
+    return this.warnings.targets(p);
   }
 
   @Get(':id')

@@ -33,6 +33,7 @@ import {
   type OperatorWarningView,
   type WarningPage,
   type WarningSummaryView,
+  type WarningTargetsView,
 } from './warning.view';
 
 /** Bounds on an explicit feedback window: at least a second (tests use PT3S), at most 90 days. */
@@ -244,6 +245,15 @@ export class WarningsService {
       });
       return { warningId: id, imported: added.length, added, skipped: result.skipped, indicators };
     });
+  }
+
+  /** The operators of the department's sector, by name: whom it may name in operatorIds. */
+  async targets(p: Principal): Promise<WarningTargetsView> {
+    const all = await this.organisations.operatorsOfSector(p.sector);
+    const operators = all
+      .map((o) => ({ id: o.id, name: o.name, operatorKind: o.operatorKind ?? null, region: o.region ?? null }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id));
+    return { sector: p.sector, operators };
   }
 
   // ---- helpers ------------------------------------------------------------------------------------

@@ -498,6 +498,19 @@ describe('reports to authorities, department inbox, onward reporting', () => {
       await approveAndSubmit(done.body.id);
       const list3 = await http().get(`/api/v1/incidents/${inc.id}/reports`).set(bearer(fin.viewer.token)).expect(200);
       expect(list3.body).toMatchObject({ owedFields: [], owedSince: null });
+      // The department sees the operator's answer: the incident's later report, by the incident filter.
+      const ofIncident = await http()
+        .get(`/api/v1/inbox/reports?incidentId=${inc.id}`)
+        .set(bearer(dept['department-officer'].token))
+        .expect(200);
+      expect(ofIncident.body.items.map((x: { report: { id: string } }) => x.report.id)).toEqual([
+        done.body.id,
+        d.body.id,
+      ]);
+      await http()
+        .get('/api/v1/inbox/reports?incidentId=not-an-id')
+        .set(bearer(dept['department-officer'].token))
+        .expect(400);
       expect((await inc.get()).stateValue).toMatchObject({ response: { reporting: 'initialSubmitted' } });
 
       // Nobody acknowledged the partial report: commander, leader, admin in turn, once each.

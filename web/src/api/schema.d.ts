@@ -89,7 +89,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Set an organisation's region or department kind (platform admins only) */
+        /** Set an organisation's sector, operator kind, region or department kind (platform admins only; audited) */
         patch: operations["AdminController_updateOrganisation"];
         trace?: never;
     };
@@ -212,6 +212,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a user's role, or disable them (their sessions end, sign-in and their tokens are refused) or enable them again; not your own role, not yourself (audited) */
+        patch: operations["AdminController_updateUser"];
         trace?: never;
     };
     "/api/v1/admin/organisations/{orgId}/security": {
@@ -1077,6 +1094,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/warnings/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Department: your sector and its operators, whom a warning may name (operatorIds) */
+        get: operations["WarningsController_targets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/warnings/{id}": {
         parameters: {
             query?: never;
@@ -1902,6 +1936,16 @@ export interface components {
         };
         UpdateOrganisationDto: {
             /**
+             * @description The sector: decides which protection department receives the operator's reports and warns it
+             * @enum {string}
+             */
+            sector?: "energy" | "finance" | "telecom" | "transport" | "water" | "public-services" | "e-government" | "national-defense-industry" | "healthcare" | "other";
+            /**
+             * @description Operators only; decides the reporting rules
+             * @enum {string}
+             */
+            operatorKind?: "cii" | "organ" | "other";
+            /**
              * @description Departments only
              * @enum {string}
              */
@@ -1963,6 +2007,8 @@ export interface components {
             /** @description A second factor (TOTP) is confirmed */
             twoFactorEnrolled: boolean;
             createdAt: string;
+            /** @description When an admin disabled the user; null while enabled */
+            disabledAt: string | null;
         };
         TokenView: {
             id: string;
@@ -2015,6 +2061,15 @@ export interface components {
              * @example zhang.wei
              */
             username?: string;
+        };
+        UpdateUserDto: {
+            /**
+             * @description A new role, one the organisation's kind has (a service account: responder or viewer only)
+             * @enum {string}
+             */
+            role?: "admin" | "leader" | "commander" | "responder" | "liaison" | "viewer" | "department-officer";
+            /** @description true disables the user: their console sessions end, they cannot sign in and their tokens stop working; false enables them again (their tokens work again) */
+            disabled?: boolean;
         };
         SecuritySettingsDto: {
             /** @description Everyone of the organisation must sign in to the console with a second factor; sessions without one are restricted to enrolling it at once (admins always need one) */
@@ -3723,6 +3778,23 @@ export interface components {
             page: number;
             pageSize: number;
         };
+        WarningTargetView: {
+            id: string;
+            name: string;
+            /** @enum {string|null} */
+            operatorKind: "cii" | "organ" | "other" | null;
+            /** @example 31 */
+            region: string | null;
+        };
+        WarningTargetsView: {
+            /**
+             * @description The department's sector: the one value `sectors` may hold
+             * @enum {string}
+             */
+            sector: "energy" | "finance" | "telecom" | "transport" | "water" | "public-services" | "e-government" | "national-defense-industry" | "healthcare" | "other";
+            /** @description The sector's operators, by name */
+            operators: components["schemas"]["WarningTargetView"][];
+        };
         WarningEventBody: {
             /** @enum {string} */
             type: "START_ASSESSMENT" | "ASSESSED" | "ACTIONS_TAKEN" | "FEEDBACK_SENT" | "CLOSE";
@@ -5383,6 +5455,94 @@ export interface operations {
             };
             /** @description No such organisation, user or token that you administer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AdminController_updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Nothing to change, a role the organisation's kind or a service account may not hold, or yourself */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Admins only; creating and changing organisations is for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such organisation, user or token that you administer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8973,6 +9133,8 @@ export interface operations {
                 grade?: "I" | "II" | "III" | "IV";
                 category?: string;
                 status?: "unacknowledged" | "acknowledged" | "info-requested" | "onward-pending" | "forwarded";
+                /** @description One incident's reports only (the incident's id from a report's `incident`): the operator's later reports answer a request for information */
+                incidentId?: string;
                 /** @description true: past the acknowledgement or onward deadline and not done */
                 overdue?: boolean;
                 /** @description true: drills only; false: real incidents only */
@@ -9488,6 +9650,52 @@ export interface operations {
             };
             /** @description `stix` is not a valid STIX 2.1 bundle, too deep, or holds overlong strings */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    WarningsController_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningTargetsView"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

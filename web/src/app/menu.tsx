@@ -3,6 +3,7 @@ import {
   FileTextOutlined,
   HomeOutlined,
   InboxOutlined,
+  NotificationOutlined,
   PlusCircleOutlined,
   SettingOutlined,
   ShareAltOutlined,
@@ -39,7 +40,13 @@ export const MENU: MenuEntry[] = [
   { path: '/reports', label: 'menu.reports', icon: <FileTextOutlined />, visible: operator },
   { path: '/warnings', label: 'menu.warnings', icon: <AlertOutlined />, visible: operator },
   { path: '/indicators', label: 'menu.indicators', icon: <ShareAltOutlined />, visible: operator },
-  { path: '/desk', label: 'menu.desk', icon: <InboxOutlined />, visible: (u) => u.orgKind === 'department' },
+  { path: '/desk', label: 'menu.deskInbox', icon: <InboxOutlined />, visible: (u) => u.orgKind === 'department' },
+  {
+    path: '/desk/warnings',
+    label: 'menu.deskWarnings',
+    icon: <NotificationOutlined />,
+    visible: (u) => u.orgKind === 'department',
+  },
   { path: '/admin', label: 'menu.admin', icon: <SettingOutlined />, visible: hasRole('admin') },
 ];
 

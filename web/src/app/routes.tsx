@@ -1,4 +1,6 @@
+import type { ReactNode } from 'react';
 import { createBrowserRouter } from 'react-router';
+import { ACCESS, OnlyFor } from './access';
 import { lazyPage } from './lazy-page';
 import { SessionGate } from './SessionGate';
 
@@ -14,8 +16,9 @@ const IncidentPage = lazyPage(() => import('../pages/incident'));
 const ReportsPage = lazyPage(() => import('../pages/reports'));
 const WarningsPage = lazyPage(() => import('../pages/warnings'));
 const IndicatorsPage = lazyPage(() => import('../pages/indicators'));
-// Part 2 (department desk, administration) slots in here.
-const PlaceholderPage = lazyPage(() => import('../pages/placeholder/PlaceholderPage'));
+// Part 2: the department desk (pages/desk) and administration (pages/admin).
+const DeskPage = lazyPage(() => import('../pages/desk'));
+const AdminPage = lazyPage(() => import('../pages/admin'));
 const NotFoundPage = lazyPage(() => import('../pages/placeholder/NotFoundPage'));
 
 const PRELOAD: Array<[RegExp, { preload(): void }]> = [
@@ -25,6 +28,8 @@ const PRELOAD: Array<[RegExp, { preload(): void }]> = [
   [/^\/reports(\/|$)/, ReportsPage],
   [/^\/warnings(\/|$)/, WarningsPage],
   [/^\/indicators(\/|$)/, IndicatorsPage],
+  [/^\/desk(\/|$)/, DeskPage],
+  [/^\/admin(\/|$)/, AdminPage],
 ];
 
 /**
@@ -36,6 +41,14 @@ export function preloadPageFor(pathname: string): void {
   page?.preload();
 }
 
+function operatorOnly(page: ReactNode) {
+  return (
+    <OnlyFor allow={ACCESS.operator} denied={<NotFoundPage />}>
+      {page}
+    </OnlyFor>
+  );
+}
+
 export const router = createBrowserRouter([
   {
     // Signed out or restricted, whatever the URL, the gate shows the sign-in page; the URL stays, so a
@@ -43,13 +56,28 @@ export const router = createBrowserRouter([
     element: <SessionGate preloadPage={preloadPageFor} />,
     children: [
       { index: true, element: <HomePage /> },
-      { path: 'incidents/new', element: <DeclarePage /> },
-      { path: 'incidents/:id/*', element: <IncidentPage /> },
-      { path: 'reports/*', element: <ReportsPage /> },
-      { path: 'warnings/*', element: <WarningsPage /> },
-      { path: 'indicators/*', element: <IndicatorsPage /> },
-      { path: 'desk/*', element: <PlaceholderPage /> },
-      { path: 'admin/*', element: <PlaceholderPage /> },
+      // Operator pages: a department user meets "not found" there, as the API would answer.
+      { path: 'incidents/new', element: operatorOnly(<DeclarePage />) },
+      { path: 'incidents/:id/*', element: operatorOnly(<IncidentPage />) },
+      { path: 'reports/*', element: operatorOnly(<ReportsPage />) },
+      { path: 'warnings/*', element: operatorOnly(<WarningsPage />) },
+      { path: 'indicators/*', element: operatorOnly(<IndicatorsPage />) },
+      {
+        path: 'desk/*',
+        element: (
+          <OnlyFor allow={ACCESS.department} denied={<NotFoundPage />}>
+            <DeskPage />
+          </OnlyFor>
+        ),
+      },
+      {
+        path: 'admin/*',
+        element: (
+          <OnlyFor allow={ACCESS.admin} denied={<NotFoundPage />}>
+            <AdminPage />
+          </OnlyFor>
+        ),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -1,0 +1,267 @@
+import { DownloadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Descriptions, List, Result, Space, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useNavigate, useParams } from 'react-router';
+import { ApiError, describeError } from '../../api/client';
+import { useServerNow } from '../../api/server-clock';
+import { Countdown } from '../../components/Countdown';
+import { labelOf } from '../../components/labels';
+import { PageLoading } from '../../components/PageLoading';
+import { useI18n, type Translate } from '../../i18n';
+import { LEVEL_COLOURS } from '../warnings/warnings-api';
+import { useIssuedWarning, type IssuedWarning, type TargetStatus } from './desk-api';
+import { download } from './download';
+import { trackerCsv } from './warning-csv';
+
+interface TrackerRow {
+  target: TargetStatus;
+  /** Overdue now: no feedback and the deadline has passed on the server's clock. */
+  overdue: boolean;
+}
+
+const fmt = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm:ss') : '');
+
+/** One warning this department issued (/desk/warnings/:warningId): what it said, and every operator's answer. */
+export default function WarningTracker() {
+  const { warningId = '' } = useParams();
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const warning = useIssuedWarning(warningId);
+  if (warning.error) {
+    if (warning.error instanceof ApiError && (warning.error.status === 404 || warning.error.status === 400)) {
+      return (
+        <Result
+          status="404"
+          title={<h1 style={{ fontSize: 24 }}>{t('notFound.title')}</h1>}
+          subTitle={t('desk.warnings.notFound')}
+          extra={<Button onClick={() => navigate('/desk/warnings')}>{t('desk.warnings.back')}</Button>}
+        />
+      );
+    }
+    return <Alert type="error" showIcon role="alert" title={describeError(warning.error, t)} />;
+  }
+  if (!warning.data) return <PageLoading />;
+  return <TrackerView warning={warning.data} />;
+}
+
+type RowState = 'answered' | 'late' | 'overdue' | 'pending';
+
+function rowState(r: TrackerRow): RowState {
+  if (r.target.answered) return r.target.late ? 'late' : 'answered';
+  return r.overdue ? 'overdue' : 'pending';
+}
+
+const STATE_COLOURS: Record<RowState, string> = { answered: 'green', late: 'gold', overdue: 'red', pending: 'blue' };
+
+function csvCells(t: Translate) {
+  return (r: TrackerRow) => [
+    r.target.operatorName,
+    t(`desk.tracker.state.${rowState(r)}`),
+    labelOf(t, 'wfState', r.target.state),
+    r.target.applicable === null ? '' : r.target.applicable ? t('desk.yes') : t('desk.no'),
+    fmt(r.target.answeredAt),
+    r.target.feedback?.text ?? '',
+    (r.target.feedback?.measures ?? []).join('; '),
+    fmt(r.target.deadline.dueAt),
+  ];
+}
+
+/**
+ * The tracker: one row per warned operator — its workflow state, whether the warning applies, its feedback
+ * and when it came, and who is overdue. A row turns overdue on the server's clock the moment its deadline
+ * passes; an operator's feedback arrives through the live stream. Sortable; exported as CSV as shown.
+ */
+function TrackerView({ warning }: { warning: IssuedWarning }) {
+  const { t } = useI18n();
+  const now = useServerNow();
+  const rows: TrackerRow[] = warning.targets.map((target) => ({
+    target,
+    overdue: target.overdue || (!target.answered && Date.parse(target.deadline.dueAt) <= now),
+  }));
+  const counts = {
+    answered: rows.filter((r) => r.target.answered).length,
+    overdue: rows.filter((r) => r.overdue).length,
+  };
+  const header = [
+    t('desk.operator'),
+    t('desk.tracker.answer'),
+    t('desk.tracker.workflowState'),
+    t('desk.tracker.applicable'),
+    t('desk.tracker.answeredAt'),
+    t('desk.tracker.feedback'),
+    t('desk.tracker.measures'),
+    t('desk.warnings.feedbackDue'),
+  ];
+  const order: Record<RowState, number> = { overdue: 0, pending: 1, late: 2, answered: 3 };
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="warning-tracker">
+      <Card>
+        <Space direction="vertical" size="small" style={{ width: '100%' }}>
+          <Space wrap align="center">
+            <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
+              {warning.reference} {warning.title}
+            </Typography.Title>
+            <Tag color={LEVEL_COLOURS[warning.level]}>{labelOf(t, 'level', warning.level)}</Tag>
+            {warning.drill && <Tag color="orange">{t('incident.drillStamp')}</Tag>}
+          </Space>
+          <Descriptions
+            size="small"
+            column={{ xs: 1, sm: 2, lg: 4 }}
+            items={[
+              { key: 'issued', label: t('desk.warnings.issuedAt'), children: fmt(warning.createdAt) },
+              {
+                key: 'due',
+                label: t('desk.warnings.feedbackDue'),
+                children: (
+                  <Space size={4} wrap>
+                    <span>{fmt(warning.feedbackDueAt)}</span>
+                    {counts.answered < rows.length && <Countdown dueAt={warning.feedbackDueAt} />}
+                  </Space>
+                ),
+              },
+              {
+                key: 'targets',
+                label: t('desk.warnings.answers'),
+                children: (
+                  <span data-testid="tracker-counts" data-answered={counts.answered} data-overdue={counts.overdue}>
+                    {t('desk.warnings.answeredOf', { answered: counts.answered, targets: rows.length })}
+                    {counts.overdue > 0 && ` · ${t('desk.warnings.overdueCount', { n: counts.overdue })}`}
+                  </span>
+                ),
+              },
+              {
+                key: 'sectors',
+                label: t('desk.warnings.targets'),
+                children: warning.sectors.length
+                  ? t('desk.warnings.wholeSector')
+                  : t('desk.warnings.namedOperators', { n: rows.length }),
+              },
+            ]}
+          />
+        </Space>
+      </Card>
+
+      <Card
+        title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('desk.tracker.title')}</h2>}
+        extra={
+          <Button
+            icon={<DownloadOutlined aria-hidden />}
+            onClick={() => download(`${warning.reference}-feedback.csv`, trackerCsv(rows, header, csvCells(t)))}
+            data-testid="tracker-csv"
+          >
+            {t('desk.tracker.exportCsv')}
+          </Button>
+        }
+      >
+        <Table<TrackerRow>
+          data-testid="tracker-table"
+          size="small"
+          rowKey={(r) => r.target.operatorOrgId}
+          dataSource={rows}
+          pagination={rows.length > 50 ? { pageSize: 50 } : false}
+          scroll={{ x: 'max-content' }}
+          onRow={(r) => ({ 'data-operator': r.target.operatorName, 'data-state': rowState(r) }) as object}
+          columns={[
+            {
+              key: 'operator',
+              title: t('desk.operator'),
+              sorter: (a, b) => a.target.operatorName.localeCompare(b.target.operatorName, 'zh-CN'),
+              render: (_, r) => r.target.operatorName,
+            },
+            {
+              key: 'answer',
+              title: t('desk.tracker.answer'),
+              defaultSortOrder: 'ascend',
+              sorter: (a, b) => order[rowState(a)] - order[rowState(b)],
+              render: (_, r) => (
+                <Tag color={STATE_COLOURS[rowState(r)]} data-testid="tracker-state">
+                  {t(`desk.tracker.state.${rowState(r)}`)}
+                </Tag>
+              ),
+            },
+            {
+              key: 'state',
+              title: t('desk.tracker.workflowState'),
+              sorter: (a, b) => a.target.state.localeCompare(b.target.state),
+              render: (_, r) => labelOf(t, 'wfState', r.target.state),
+            },
+            {
+              key: 'applicable',
+              title: t('desk.tracker.applicable'),
+              render: (_, r) =>
+                r.target.applicable === null ? '—' : r.target.applicable ? t('desk.yes') : t('desk.no'),
+            },
+            {
+              key: 'answeredAt',
+              title: t('desk.tracker.answeredAt'),
+              sorter: (a, b) => (a.target.answeredAt ?? '~').localeCompare(b.target.answeredAt ?? '~'),
+              render: (_, r) => fmt(r.target.answeredAt) || '—',
+            },
+            {
+              key: 'feedback',
+              title: t('desk.tracker.feedback'),
+              render: (_, r) => <Feedback target={r.target} />,
+            },
+            {
+              key: 'deadline',
+              title: t('desk.warnings.feedbackDue'),
+              sorter: (a, b) => a.target.deadline.dueAt.localeCompare(b.target.deadline.dueAt),
+              render: (_, r) =>
+                r.target.answered ? fmt(r.target.deadline.dueAt) : <Countdown dueAt={r.target.deadline.dueAt} />,
+            },
+          ]}
+        />
+      </Card>
+
+      <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('warnings.threat')}</h2>}>
+        <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{warning.threatDescription}</Typography.Paragraph>
+        {warning.recommendedActions.length > 0 && (
+          <>
+            <Typography.Title level={3} style={{ fontSize: 14 }}>
+              {t('warnings.recommended')}
+            </Typography.Title>
+            <ol>
+              {warning.recommendedActions.map((a) => (
+                <li key={a}>{a}</li>
+              ))}
+            </ol>
+          </>
+        )}
+        {warning.indicators.length > 0 && (
+          <List
+            size="small"
+            bordered
+            header={<strong>{t('warnings.indicators')}</strong>}
+            dataSource={warning.indicators}
+            renderItem={(i) => (
+              <List.Item key={`${i.type}:${i.value}`}>
+                <Space wrap>
+                  <Tag>{labelOf(t, 'indicatorType', i.type)}</Tag>
+                  <code className="lf-code">{i.value}</code>
+                  {i.tlp && <Tag>TLP:{i.tlp.toUpperCase()}</Tag>}
+                  {i.description && <Typography.Text type="secondary">{i.description}</Typography.Text>}
+                </Space>
+              </List.Item>
+            )}
+          />
+        )}
+      </Card>
+    </Space>
+  );
+}
+
+function Feedback({ target }: { target: TargetStatus }) {
+  if (!target.feedback) return <>—</>;
+  return (
+    <div style={{ maxWidth: 420 }}>
+      <div style={{ whiteSpace: 'pre-wrap' }}>{target.feedback.text}</div>
+      {target.feedback.measures.length > 0 && (
+        <ul style={{ margin: '4px 0', paddingInlineStart: 18 }}>
+          {target.feedback.measures.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

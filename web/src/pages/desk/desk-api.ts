@@ -1,0 +1,121 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { queryKeys } from '../../api/query-keys';
+import type { SessionView } from '../../api/session';
+
+export type InboxItem = Schemas['InboxItemView'];
+export type InboxQuery = {
+  grade?: 'I' | 'II' | 'III' | 'IV';
+  category?: string;
+  status?: 'unacknowledged' | 'acknowledged' | 'info-requested' | 'onward-pending' | 'forwarded';
+  overdue?: boolean;
+  drill?: boolean;
+  incidentId?: string;
+  page?: number;
+  pageSize?: number;
+};
+export type IssuedWarning = Schemas['DepartmentWarningView'];
+export type WarningTarget = Schemas['WarningTargetView'];
+export type TargetStatus = Schemas['TargetStatusView'];
+export type CreateWarning = Schemas['CreateWarningBody'];
+
+/**
+ * The department desk's server state. Inbox keys start with 'inbox' and warning keys with 'warning'
+ * (api/query-keys.ts): a report submitted to the department, or an operator's feedback, reaches the open
+ * page through the live stream without a reload.
+ */
+export function useInbox(query: InboxQuery) {
+  return useQuery({
+    queryKey: queryKeys.inbox('list', query),
+    queryFn: () => unwrap(api.GET('/api/v1/inbox/reports', { params: { query } })),
+  });
+}
+
+export function useInboxItem(id: string) {
+  return useQuery({
+    queryKey: queryKeys.inbox(id),
+    queryFn: () => unwrap(api.GET('/api/v1/inbox/reports/{id}', { params: { path: { id } } })),
+  });
+}
+
+function useAfterInboxChange() {
+  const qc = useQueryClient();
+  return (item: InboxItem) => {
+    qc.setQueryData(queryKeys.inbox(item.report.id), item);
+    void qc.invalidateQueries({ queryKey: ['inbox'], predicate: (q) => q.queryKey[1] !== item.report.id });
+  };
+}
+
+export function useAcknowledge(id: string) {
+  const after = useAfterInboxChange();
+  return useMutation({
+    mutationFn: (note?: string) =>
+      unwrap(
+        api.POST('/api/v1/inbox/reports/{id}/acknowledge', {
+          params: { path: { id } },
+          body: note ? { note } : {},
+        }),
+      ),
+    onSuccess: after,
+  });
+}
+
+export function useRequestInfo(id: string) {
+  const after = useAfterInboxChange();
+  return useMutation({
+    mutationFn: (message: string) =>
+      unwrap(api.POST('/api/v1/inbox/reports/{id}/request-info', { params: { path: { id } }, body: { message } })),
+    onSuccess: after,
+  });
+}
+
+export function useForward(id: string) {
+  const after = useAfterInboxChange();
+  return useMutation({
+    mutationFn: (body: { reference: string; forwardedAt?: string }) =>
+      unwrap(api.POST('/api/v1/inbox/reports/{id}/forward', { params: { path: { id } }, body })),
+    onSuccess: after,
+  });
+}
+
+export function useIssuedWarnings(page: number, pageSize: number, drill?: boolean) {
+  const query = { page, pageSize, ...(drill === undefined ? {} : { drill }) };
+  return useQuery({
+    queryKey: queryKeys.warnings('issued', query),
+    queryFn: () => unwrap(api.GET('/api/v1/warnings', { params: { query } })),
+  });
+}
+
+export function useIssuedWarning(id: string) {
+  return useQuery({
+    queryKey: queryKeys.warnings(id),
+    queryFn: async () =>
+      // The department's view of its own warning (targets, overdue, counts).
+      (await unwrap(api.GET('/api/v1/warnings/{id}', { params: { path: { id } } }))) as IssuedWarning,
+  });
+}
+
+export function useWarningTargets() {
+  return useQuery({
+    queryKey: queryKeys.warnings('targets'),
+    queryFn: () => unwrap(api.GET('/api/v1/warnings/targets')),
+  });
+}
+
+export function useIssueWarning() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateWarning) => unwrap(api.POST('/api/v1/warnings', { body })),
+    onSuccess: (w) => {
+      qc.setQueryData(queryKeys.warnings(w.id), w);
+      void qc.invalidateQueries({ queryKey: ['warning'], predicate: (q) => q.queryKey[1] !== w.id });
+    },
+  });
+}
+
+type User = SessionView['user'];
+
+/** Who may act on the desk (the controllers' @Roles), so nothing the API would refuse is offered. */
+export const mayHandleInbox = (u: User) =>
+  u.orgKind === 'department' && ['department-officer', 'admin'].includes(u.role);
+export const mayIssueWarning = (u: User) => u.orgKind === 'department' && u.role === 'department-officer';
