@@ -16,12 +16,14 @@
  * SCALE_INCIDENTS, SCALE_REPORTS, SCALE_TIMELINE (10,000 events of one incident), SCALE_SAMPLES
  * (requests per figure, 100), SCALE_VERIFY (1 to verify the whole trail while a reader measures the
  * p99 of other requests), SCALE_WARNING_OPERATORS (0: skip; operators of the sector a warning goes to)
- * tune it. SCALE_KEEP=1 keeps the temporary directory. Loopback only; every wait is bounded.
+ * tune it. SCALE_KEEP=1 keeps the temporary directory (it says where); SCALE_FROM=<that directory> measures
+ * again on its seeded database without seeding (code before and after a change on the same data; newer
+ * code migrates it first). Loopback only; every wait is bounded.
  */
 import Database from 'better-sqlite3';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainedHash, chainHeadMac, payloadDigest } from '../../src/audit/hash-chain';
@@ -57,16 +59,27 @@ function startService(env: Record<string, string>): Promise<Proc> {
   );
   return new Promise((ok, fail) => {
     let buf = '';
-    const timer = setTimeout(() => fail(new Error('service did not start in 180 s')), 180_000);
+    // Generous: a newer version migrates the seeded database first (new indexes over millions of rows).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error('service did not start in 900 s'));
+    }, 900_000);
+    let ready = false;
     child.stdout!.on('data', (d: Buffer) => {
+      // After start-up the service's own lines (errors only, LOG_LEVEL=error) go to our stderr.
+      if (ready) return void process.stderr.write(d);
       buf += d.toString();
       const line = buf.split('\n').find((l) => l.startsWith('{"ready"'));
       if (line) {
+        ready = true;
         clearTimeout(timer);
         ok({ child, url: (JSON.parse(line) as { ready: string }).ready });
       }
     });
-    child.once('exit', (code) => fail(new Error(`service exited with ${code}`)));
+    child.once('exit', (code, signal) => {
+      if (ready) console.error(`the service exited (code ${code}, signal ${signal})`);
+      fail(new Error(`service exited with ${code} (${signal})`));
+    });
   });
 }
 
@@ -224,6 +237,7 @@ interface Seeded {
   incidents: number;
   reports: number;
   timelineIncidentId: string;
+  timeline: number;
   auditEntries: number;
   seconds: number;
 }
@@ -435,6 +449,7 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
     incidents: INCIDENTS,
     reports: REPORTS,
     timelineIncidentId,
+    timeline: TIMELINE,
     auditEntries: entries,
     seconds: (Date.now() - started) / 1000,
   };
@@ -493,7 +508,7 @@ async function reads(url: string, a: Actors, s: Seeded) {
   const op = a.tokens.commander!;
   const list = '/api/v1/incidents?pageSize=20';
   // Seeded share of each filter value (the pick() spread), to find the page at 90 % and the last one.
-  const closed = Math.round(INCIDENTS * 0.6);
+  const closed = Math.round(s.incidents * 0.6);
   const deepPage = (n: number, frac: number) => Math.max(1, Math.floor((n * frac) / 20));
   line('incident list, page 1', await measure(url, op, list));
   line('incident list, state=closed, page 1', await measure(url, op, `${list}&state=closed`));
@@ -505,8 +520,8 @@ async function reads(url: string, a: Actors, s: Seeded) {
     await measure(url, op, `${list}&state=closed&page=${deepPage(closed, 0.9)}`),
   );
   line(
-    `incident list, no filter, last page (page ${deepPage(INCIDENTS, 1)})`,
-    await measure(url, op, `${list}&page=${deepPage(INCIDENTS, 1)}`),
+    `incident list, no filter, last page (page ${deepPage(s.incidents, 1)})`,
+    await measure(url, op, `${list}&page=${deepPage(s.incidents, 1)}`),
   );
   const cursor = await nextCursor(url, op, `${list}&state=closed&page=${deepPage(closed, 0.9)}`);
   line(
@@ -538,7 +553,7 @@ async function reads(url: string, a: Actors, s: Seeded) {
   );
   line('deadlines dashboard (default)', await measure(url, op, '/api/v1/deadlines', Math.min(SAMPLES, 30)));
   line(
-    `timeline of an incident with ${TIMELINE} events (default)`,
+    `timeline of an incident with ${s.timeline} events (default)`,
     await measure(url, op, `/api/v1/incidents/${s.timelineIncidentId}/timeline`, Math.min(SAMPLES, 30)),
   );
 }
@@ -564,9 +579,13 @@ async function whileRunning<T>(url: string, token: string, work: () => Promise<T
   return { result, seconds, others: { n: times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99) } };
 }
 
+/** The process's resident set in KB; 0 once it has exited. */
 function rssKb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 async function verify(url: string, admin: string, a: Actors, proc: Proc) {
@@ -593,38 +612,54 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc) {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'lianfang-benchscale-'));
-  const redis = new LocalRedis({ dataDir: join(dir, 'redis') });
+  // SCALE_FROM: a directory an earlier run kept (SCALE_KEEP=1): its seeded database, keys and actors,
+  // so code before and after a change is measured on the same data (the newer code migrates it).
+  const from = process.env.SCALE_FROM;
+  const dir = from ?? mkdtempSync(join(tmpdir(), 'lianfang-benchscale-'));
+  const redis = new LocalRedis({ dataDir: join(dir, `redis-${process.pid}`) });
   const redisUrl = await redis.start();
-  const admin = `bench-admin-${randomBytes(12).toString('hex')}`;
+  const saved = join(dir, 'seeded.json');
+  const prior = from
+    ? (JSON.parse(readFileSync(saved, 'utf8')) as { admin: string; actors: Actors; seeded: Seeded })
+    : null;
+  const admin = prior?.admin ?? `bench-admin-${randomBytes(12).toString('hex')}`;
   const file = join(dir, 'scale.sqlite');
   const env = async (): Promise<Record<string, string>> => ({
     DATABASE_URL: `sqlite:${file}`,
     REDIS_URL: redisUrl,
     VAR_DIR: join(dir, 'var'),
     BOOTSTRAP_ADMIN_TOKEN: admin,
-    LOG_LEVEL: 'fatal',
+    LOG_LEVEL: 'error',
     PORT: String(await freePort()),
     HOST: '127.0.0.1',
   });
+  const sizes = prior?.seeded ?? { incidents: INCIDENTS, reports: REPORTS };
   console.log(
-    `lianfang scale benchmark — ${INCIDENTS} incidents in one organisation, ${REPORTS} reports in one ` +
-      `department's inbox, a timeline of ${TIMELINE} events, ${SAMPLES} requests per figure; ` +
+    `lianfang scale benchmark — ${sizes.incidents} incidents in one organisation, ${sizes.reports} reports in one ` +
+      `department's inbox, ${SAMPLES} requests per figure; ` +
       `Node ${process.version}; ${load()}`,
   );
   let proc: Proc | undefined;
   try {
-    proc = await startService(await env());
-    const actors = await setUp(proc.url, admin);
-    const tpl = await templates(proc.url, actors);
-    await stopService(proc);
-    proc = undefined;
-    const key = Buffer.from(readFileSync(join(dir, 'var', 'keys', 'audit.key'), 'utf8').trim(), 'base64');
-    const seeded = seed(file, key, actors, tpl);
-    console.log(
-      `seeded ${seeded.incidents} incidents, ${seeded.reports} reports and deliveries, ${seeded.auditEntries} audit ` +
-        `entries in ${seeded.seconds.toFixed(0)} s; database ${(statSync(file).size / 1048576).toFixed(0)} MB`,
-    );
+    let actors: Actors;
+    let seeded: Seeded;
+    if (prior) {
+      ({ actors, seeded } = prior);
+      console.log(`reusing the database seeded in ${dir}: ${(statSync(file).size / 1048576).toFixed(0)} MB`);
+    } else {
+      proc = await startService(await env());
+      actors = await setUp(proc.url, admin);
+      const tpl = await templates(proc.url, actors);
+      await stopService(proc);
+      proc = undefined;
+      const key = Buffer.from(readFileSync(join(dir, 'var', 'keys', 'audit.key'), 'utf8').trim(), 'base64');
+      seeded = seed(file, key, actors, tpl);
+      writeFileSync(saved, JSON.stringify({ admin, actors, seeded }));
+      console.log(
+        `seeded ${seeded.incidents} incidents, ${seeded.reports} reports and deliveries, ${seeded.auditEntries} ` +
+          `audit entries in ${seeded.seconds.toFixed(0)} s; database ${(statSync(file).size / 1048576).toFixed(0)} MB`,
+      );
+    }
     const t0 = Date.now();
     proc = await startService(await env());
     console.log(`service started on the seeded database in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${load()}`);
@@ -635,7 +670,8 @@ async function main() {
   } finally {
     if (proc) await stopService(proc);
     await redis.stop();
-    if (process.env.SCALE_KEEP === '1') console.log(`kept ${dir}`);
+    rmSync(join(dir, `redis-${process.pid}`), { recursive: true, force: true });
+    if (process.env.SCALE_KEEP === '1' || from) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }
