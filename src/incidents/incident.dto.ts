@@ -135,19 +135,20 @@ export class ListIncidentsQuery extends CursorPageQuery {
   detectedTo?: string;
 }
 
-/** The most timeline entries one answer holds, and the default. */
+/** Timeline entries one answer holds by default (what clients got before pages: up to a thousand), and at most. */
 export const TIMELINE_LIMIT = 1000;
+export const TIMELINE_MAX = 1000;
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
 export class TimelineQuery {
-  @ApiPropertyOptional({ default: TIMELINE_LIMIT, minimum: 1, maximum: TIMELINE_LIMIT })
+  @ApiPropertyOptional({ default: TIMELINE_LIMIT, minimum: 1, maximum: TIMELINE_MAX })
   @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  @Max(TIMELINE_LIMIT)
+  @Max(TIMELINE_MAX)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Entries after this `seq` (the last one of the previous answer)', minimum: 0 })

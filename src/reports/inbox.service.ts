@@ -61,7 +61,8 @@ export class InboxService {
           qb.andWhere('d.acknowledged_at IS NOT NULL');
           break;
         case 'info-requested':
-          qb.andWhere('EXISTS (SELECT 1 FROM report_info_request r WHERE r.delivery_id = d.id)');
+          // From the department's own requests (few) to their deliveries, not a probe per delivery.
+          qb.andWhere('d.id IN (SELECT r.delivery_id FROM report_info_request r WHERE r.department_org_id = :org)');
           break;
         case 'onward-pending':
           qb.andWhere("d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL");

@@ -149,6 +149,7 @@ export class ReportDelivery {
 @Entity('report_info_request')
 @Index(['reportId'])
 @Index('report_info_request_delivery', ['deliveryId'])
+@Index('report_info_request_dept_delivery', ['departmentOrgId', 'deliveryId'])
 export class ReportInfoRequest {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ name: 'report_id', type: 'varchar', length: 36 }) reportId!: string;

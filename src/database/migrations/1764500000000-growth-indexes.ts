@@ -7,7 +7,8 @@ import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
  * a capped count read index entries only:
  *  - incident (org_id[, state | grade | category], created_at, reference): the incident list;
  *  - report_delivery (department_org_id[, grade | category | acknowledged_at], received_at, id): the inbox;
- *  - report_info_request (delivery_id): the inbox's `status=info-requested` (was a scan per delivery);
+ *  - report_info_request (delivery_id), (department_org_id, delivery_id): a delivery's requests, and the
+ *    inbox's `status=info-requested` driven from the department's requests (was a scan per delivery);
  *  - incident_deadline (org_id, resolved_at, due_at): the deadlines dashboard (open deadlines, soonest first);
  *  - audit_entry (incident_id, seq): an incident's timeline in order, by pages.
  * The narrower indexes they extend are dropped (every write paid for them too).
@@ -22,6 +23,7 @@ const ADDED: Array<[table: string, name: string, columns: string[]]> = [
   ['report_delivery', 'report_delivery_dept_category', ['department_org_id', 'category', 'received_at', 'id']],
   ['report_delivery', 'report_delivery_dept_ack', ['department_org_id', 'acknowledged_at', 'received_at', 'id']],
   ['report_info_request', 'report_info_request_delivery', ['delivery_id']],
+  ['report_info_request', 'report_info_request_dept_delivery', ['department_org_id', 'delivery_id']],
   ['incident_deadline', 'incident_deadline_org_open', ['org_id', 'resolved_at', 'due_at']],
   ['audit_entry', 'audit_entry_incident_seq', ['incident_id', 'seq']],
 ];
