@@ -158,7 +158,8 @@ export class IncidentsService {
       .limit(pageSize + 1);
     if (q.cursor) {
       const [createdAt, reference] = decodeCursor(q.cursor, ['string', 'string']);
-      keysQuery.andWhere('(i.created_at < :cc OR (i.created_at = :cc AND i.reference < :cr))', {
+      // The bare `<=` bounds the index range; the OR alone would have the scan start at the top.
+      keysQuery.andWhere('i.created_at <= :cc AND (i.created_at < :cc OR i.reference < :cr)', {
         cc: createdAt,
         cr: reference,
       });

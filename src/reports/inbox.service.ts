@@ -100,7 +100,8 @@ export class InboxService {
       .limit(pageSize + 1);
     if (q.cursor) {
       const [receivedAt, id] = decodeCursor(q.cursor, ['string', 'string']);
-      keysQuery.andWhere('(d.received_at < :cr OR (d.received_at = :cr AND d.id > :ci))', { cr: receivedAt, ci: id });
+      // The bare `<=` bounds the index range; the OR alone would have the scan start at the top.
+      keysQuery.andWhere('d.received_at <= :cr AND (d.received_at < :cr OR d.id > :ci)', { cr: receivedAt, ci: id });
     } else keysQuery.offset((page! - 1) * pageSize);
     const keys = (await keysQuery.getRawMany<{ receivedAt: string; id: string }>()).slice(0, pageSize + 1);
     const pageKeys = keys.slice(0, pageSize);
