@@ -11,6 +11,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity('audit_entry')
 @Index(['chain', 'chainSeq'], { unique: true })
+@Index('audit_entry_incident_seq', ['incidentId', 'seq'])
 export class AuditEntry {
   @PrimaryColumn({ type: 'integer' })
   seq!: number;
@@ -39,7 +40,6 @@ export class AuditEntry {
   @Column({ name: 'org_id', type: 'varchar', length: 36, nullable: true })
   orgId!: string | null;
 
-  @Index()
   @Column({ name: 'incident_id', type: 'varchar', length: 36, nullable: true })
   incidentId!: string | null;
 

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { join } from 'node:path';
 import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, MoreThan } from 'typeorm';
 import { WitnessedHeads, type WitnessedHead as ReportHead } from './witnessed-heads';
 import { chunks, sql, TransactionRunner } from '../database';
 import { AuditWitness, type WitnessState } from './audit-witness';
@@ -724,6 +724,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The version-1 entries: one global chain by seq, as before chains existed, ending at the old keyed head. */
   private async walkLegacy(em: EntityManager, pageSize: number, expectations: Expectations) {
+    const slices = new TimeSlices();
     let last: { seq: number; hash: string } | null = null;
     let count = 0;
     let broken: BrokenLink | undefined;
@@ -750,8 +751,10 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         expectations.see(GLOBAL_CHAIN, e.seq, e.hash);
         last = { seq: e.seq, hash: e.hash };
         count++;
+        if (slices.due()) await slices.yield();
       }
       if (rows.length < pageSize) break;
+      await slices.yield();
     }
     if (!broken) {
       const [head] = await sql<{ seq: number | string; hash: string; mac: string }>(
@@ -785,6 +788,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     expectations: Expectations,
     withLegacyLinks = false,
   ) {
+    const slices = new TimeSlices();
     let prev: { chainSeq: number; hash: string; hashVersion: HashVersion } | null = null;
     let count = 0;
     let maxSeq = 0;
@@ -812,8 +816,10 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         prev = { chainSeq: e.chainSeq, hash: e.hash, hashVersion: e.hashVersion };
         maxSeq = Math.max(maxSeq, e.seq);
         if (e.hashVersion === 2 || withLegacyLinks) count++;
+        if (slices.due()) await slices.yield();
       }
       if (rows.length < pageSize) break;
+      await slices.yield();
     }
     const [head] = await sql<{ seq: number | string; hash: string; mac: string }>(
       em,
@@ -871,8 +877,31 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     return !!head && Number(head.seq) === seq && head.hash === hash && macMatches(this.key, seq, hash, head.mac);
   }
 
-  async timeline(incidentId: string): Promise<AuditEntry[]> {
-    return this.dataSource.getRepository(AuditEntry).find({ where: { incidentId }, order: { seq: 'ASC' } });
+  /** An incident's entries in order, `limit` at a time after entry `afterSeq` (index (incident_id, seq)). */
+  async timeline(incidentId: string, limit: number, afterSeq = 0): Promise<AuditEntry[]> {
+    return this.dataSource
+      .getRepository(AuditEntry)
+      .find({ where: { incidentId, seq: MoreThan(afterSeq) }, order: { seq: 'ASC' }, take: limit });
+  }
+}
+
+/**
+ * Verification walks millions of entries on the connection and the event loop every request shares
+ * (SQLite statements run synchronously): it gives way to other work between pages and whenever it has
+ * run for SLICE_MS, so other requests wait at most about one slice, not the whole walk (issue 19).
+ */
+const SLICE_MS = 10;
+
+class TimeSlices {
+  private started = performance.now();
+
+  due(): boolean {
+    return performance.now() - this.started >= SLICE_MS;
+  }
+
+  async yield(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.started = performance.now();
   }
 }
 

@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
 import { ApiStandardErrors } from '../http';
-import { DeadlinesService } from './deadlines.service';
+import { DASHBOARD_LIMIT, DASHBOARD_MAX, DeadlinesService } from './deadlines.service';
 
 class DashboardQuery {
   @ApiPropertyOptional({ default: 60, description: 'Also list pending deadlines due within this many minutes' })
@@ -20,6 +20,26 @@ class DashboardQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   drill?: boolean;
+
+  @ApiPropertyOptional({
+    default: DASHBOARD_LIMIT,
+    minimum: 1,
+    maximum: DASHBOARD_MAX,
+    description: 'At most this many deadlines (overdue and due soon together); nextCursor gives the rest',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(DASHBOARD_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: "The previous answer's nextCursor: the deadlines after it", maxLength: 400 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor the previous answer gave' })
+  cursor?: string;
 }
 
 const DEADLINE_STATUSES = ['pending', 'met', 'missed', 'cancelled'];
@@ -50,6 +70,12 @@ class DeadlineDashboardView {
   overdue!: DashboardDeadlineView[];
   @ApiProperty({ type: [DashboardDeadlineView], description: 'Pending and due within withinMinutes' })
   dueSoon!: DashboardDeadlineView[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'More than `limit` deadlines: pass as `cursor` for the next ones (same query); else null',
+  })
+  nextCursor!: string | null;
 }
 
 /** The deadline as stored, after the acknowledgement. */

@@ -10,6 +10,7 @@ export type DeadlineRowStatus = 'pending' | 'met' | 'missed' | 'cancelled';
 @Entity('incident_deadline')
 @Index(['orgId', 'status', 'dueAt'])
 @Index('incident_deadline_status_due', ['status', 'dueAt'])
+@Index('incident_deadline_org_open', ['orgId', 'resolvedAt', 'dueAt'])
 export class IncidentDeadline {
   @PrimaryColumn({ name: 'incident_id', type: 'varchar', length: 36 })
   incidentId!: string;

@@ -255,6 +255,16 @@ export class AppConfig {
   @Max(3600, { message: 'must be a number of seconds between 1 and 3600' })
   DEADLINE_SWEEP_SECONDS: number = 60;
 
+  /**
+   * Sent outbox rows (side effects already handed to the queues) are kept this many hours for
+   * inspection, then deleted by the worker processes (OutboxPruner, hourly). Unsent rows are never.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of hours between 1 and 8760' })
+  @Min(1, { message: 'must be a number of hours between 1 and 8760' })
+  @Max(8760, { message: 'must be a number of hours between 1 and 8760' })
+  OUTBOX_RETENTION_HOURS: number = 168;
+
   /** Base delay of the exponential backoff between delivery attempts (jittered, doubled per attempt). */
   @Transform(toInt)
   @IsInt({ message: 'must be a number of milliseconds between 10 and 3600000' })

@@ -1,5 +1,6 @@
 /** The database module's public entry: what other modules may use. */
 export { dataSourceOptions } from './data-source-options';
+export { cappedCount } from './capped-count';
 export { insertEach } from './insert-each';
 export { nextSequenceValue } from './sequence';
 export { bool, chunks, placeholders, sql } from './sql';

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { badField } from '../common';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
@@ -28,4 +29,55 @@ export class PageQuery {
   @Min(1)
   @Max(100)
   pageSize?: number;
+}
+
+/**
+ * `?cursor=` beside `?page=&pageSize=`: the `nextCursor` of the page before. A cursor names the last
+ * row of that page by the list's order (keyset pagination), so the next page costs the same at any
+ * depth, and rows added meanwhile neither repeat nor vanish between pages. Opaque to clients.
+ */
+export class CursorPageQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description:
+      "The previous page's `nextCursor`: the page after it, at the same cost at any depth. Not together with `page`",
+    maxLength: 400,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor the previous page gave' })
+  cursor?: string;
+}
+
+/** A list counts its matches up to this many; beyond it, `total` says this and `totalExact` false. */
+export const COUNT_CAP = 10_000;
+
+export function encodeCursor(values: ReadonlyArray<string | number>): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/**
+ * The key a cursor names, checked against the list's key shape (a cursor of another list, or edited,
+ * is a 400 naming the field, never a 500).
+ */
+export function decodeCursor(text: string, shape: ReadonlyArray<'string' | 'number'>, field = 'cursor') {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    values = null;
+  }
+  if (
+    !Array.isArray(values) ||
+    values.length !== shape.length ||
+    !values.every((v, i) => typeof v === shape[i] && (typeof v !== 'string' || v.length <= 100))
+  )
+    throw badField(field, `${field} must be a nextCursor the previous page gave`);
+  return values as Array<string | number>;
+}
+
+/** `cursor` and `page` are two ways to ask for a page: one at a time. */
+export function checkOnePagingMode(q: { cursor?: string; page?: number }): void {
+  if (q.cursor !== undefined && q.page !== undefined)
+    throw badField('cursor', 'cursor and page exclude each other: ask by one of them');
 }

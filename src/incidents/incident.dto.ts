@@ -1,4 +1,4 @@
-import { PageQuery, IsZonedTimestamp } from '../http';
+import { CursorPageQuery, IsZonedTimestamp } from '../http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -6,12 +6,15 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { GRADES, type Grade } from '../common';
@@ -88,7 +91,7 @@ export class CreateIncidentDto {
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class ListIncidentsQuery extends PageQuery {
+export class ListIncidentsQuery extends CursorPageQuery {
   @ApiPropertyOptional({ description: 'Top-level workflow state' })
   @IsOptional()
   @IsIn(['triage', 'response', 'review', 'reidentification', 'closed', 'dismissed'])
@@ -130,4 +133,29 @@ export class ListIncidentsQuery extends PageQuery {
   @IsOptional()
   @IsZonedTimestamp()
   detectedTo?: string;
+}
+
+/** Timeline entries one answer holds by default (what clients got before pages: up to a thousand), and at most. */
+export const TIMELINE_LIMIT = 1000;
+export const TIMELINE_MAX = 1000;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+export class TimelineQuery {
+  @ApiPropertyOptional({ default: TIMELINE_LIMIT, minimum: 1, maximum: TIMELINE_MAX })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(TIMELINE_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Entries after this `seq` (the last one of the previous answer)', minimum: 0 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  after?: number;
 }

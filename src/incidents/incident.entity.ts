@@ -2,7 +2,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Grade } from '../common';
 
 @Entity('incident')
-@Index(['orgId', 'createdAt'])
+// Each list filter's index leads with the organisation and ends with the list's order (migration 1764500000000).
+@Index('incident_org_created', ['orgId', 'createdAt', 'reference'])
+@Index('incident_org_state_created', ['orgId', 'state', 'createdAt', 'reference'])
+@Index('incident_org_grade_created', ['orgId', 'grade', 'createdAt', 'reference'])
+@Index('incident_org_category_created', ['orgId', 'category', 'createdAt', 'reference'])
 @Index(['orgId', 'reference'], { unique: true })
 export class Incident {
   @PrimaryColumn({ type: 'varchar', length: 36 })

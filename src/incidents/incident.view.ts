@@ -179,14 +179,36 @@ export class IncidentSummaryView {
   @ApiProperty() updatedAt!: string;
 }
 
+/** The columns a summary shows (a list page reads only these). */
+type SummaryField =
+  | 'id'
+  | 'reference'
+  | 'title'
+  | 'category'
+  | 'grade'
+  | 'drill'
+  | 'state'
+  | 'detectedAt'
+  | 'version'
+  | 'createdAt'
+  | 'updatedAt';
+
 export class IncidentPage {
   @ApiProperty({ type: [IncidentSummaryView] }) items!: IncidentSummaryView[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
+  @ApiProperty({ description: 'How many incidents match, counted up to 10,000 (see totalExact)' }) total!: number;
+  @ApiProperty({ description: 'false: more than 10,000 match, and total says 10,000' }) totalExact!: boolean;
+  @ApiProperty({ type: Number, nullable: true, description: 'The page number; null for a page asked for by cursor' })
+  page!: number | null;
   @ApiProperty() pageSize!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page (same filters); null on the last page',
+  })
+  nextCursor!: string | null;
 }
 
-export function summaryView(i: Incident): IncidentSummaryView {
+export function summaryView(i: Pick<Incident, SummaryField>): IncidentSummaryView {
   return {
     id: i.id,
     reference: i.reference,

@@ -17,7 +17,7 @@ import {
 import type { Response } from 'express';
 import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
 import { ErrorBody, PREFERENCE_APPLIED_MINIMAL, prefersMinimal, ApiStandardErrors, ReceivedAt } from '../http';
-import { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
+import { CreateIncidentDto, ListIncidentsQuery, TIMELINE_LIMIT, TimelineQuery } from './incident.dto';
 import { IncidentEventBody, StepCompletionDto, StepReopenDto } from './incident-event.dto';
 import { ComplianceView, IncidentEventResult, IncidentPage, IncidentView, TimelineEntryView } from './incident.view';
 import { IncidentsService } from './incidents.service';
@@ -158,10 +158,15 @@ export class IncidentsController {
   }
 
   @Get(':id/timeline')
-  @ApiOperation({ summary: "The incident's audit entries, oldest first" })
+  @ApiOperation({
+    summary: "The incident's audit entries, oldest first, `limit` at a time",
+    description:
+      'An answer holding `limit` entries may have more after it: ask again with `after` set to its last ' +
+      'entry’s `seq`.',
+  })
   @ApiOkResponse({ type: [TimelineEntryView] })
-  timeline(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.incidents.timeline(p, id);
+  timeline(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() q: TimelineQuery) {
+    return this.incidents.timeline(p, id, q.limit ?? TIMELINE_LIMIT, q.after ?? 0);
   }
 
   @Get(':id/compliance')

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxRow } from './outbox-row.entity';
 import { QueuesModule } from '../queues';
+import { AuditModule } from '../audit';
+import { OutboxPruner } from './outbox.pruner';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxService } from './outbox.service';
 
@@ -13,6 +15,10 @@ import { OutboxService } from './outbox.service';
 })
 export class OutboxModule {}
 
-/** The relay that moves committed outbox rows into BullMQ: only in processes that run workers. */
-@Module({ imports: [OutboxModule, QueuesModule], providers: [OutboxRelay], exports: [OutboxRelay] })
+/** The relay that moves committed outbox rows into BullMQ, and the pruner of sent rows: only in worker processes. */
+@Module({
+  imports: [OutboxModule, QueuesModule, AuditModule],
+  providers: [OutboxRelay, OutboxPruner],
+  exports: [OutboxRelay, OutboxPruner],
+})
 export class OutboxRelayModule {}

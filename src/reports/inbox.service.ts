@@ -5,7 +5,8 @@ import { Brackets, DataSource, In } from 'typeorm';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField } from '../common';
-import { TransactionRunner } from '../database';
+import { cappedCount, TransactionRunner } from '../database';
+import { checkOnePagingMode, COUNT_CAP, decodeCursor, encodeCursor } from '../http';
 import { Clocks, ONWARD_REPORT, REPORT_ACKNOWLEDGEMENT } from '../clocks';
 import { OutboxService } from '../outbox';
 import { jobId } from '../queues';
@@ -34,61 +35,92 @@ export class InboxService {
     private readonly catalogue: Catalogue,
   ) {}
 
+  /**
+   * A page of the department's inbox, newest first, by `page` or by `cursor`: the page's keys
+   * (received_at, id) from an index that leads with the department and the filter (migration
+   * 1764500000000), then those deliveries. The count stops at COUNT_CAP.
+   */
   async list(p: Principal, q: InboxQuery): Promise<InboxPage> {
-    const page = q.page ?? 1;
+    checkOnePagingMode(q);
     const pageSize = q.pageSize ?? 20;
+    const page = q.cursor ? null : (q.page ?? 1);
     const now = new Date().toISOString();
-    const qb = this.dataSource
-      .getRepository(ReportDelivery)
-      .createQueryBuilder('d')
-      .where('d.department_org_id = :org', { org: p.orgId });
-    if (q.grade) qb.andWhere('d.grade = :grade', { grade: q.grade });
-    if (q.category) qb.andWhere('d.category = :category', { category: q.category });
-    if (q.incidentId) qb.andWhere('d.incident_id = :incident', { incident: q.incidentId });
-    if (q.drill !== undefined) qb.andWhere('d.drill = :drill', { drill: q.drill });
-    switch (q.status) {
-      case 'unacknowledged':
-        qb.andWhere('d.acknowledged_at IS NULL');
-        break;
-      case 'acknowledged':
-        qb.andWhere('d.acknowledged_at IS NOT NULL');
-        break;
-      case 'info-requested':
-        qb.andWhere('EXISTS (SELECT 1 FROM report_info_request r WHERE r.delivery_id = d.id)');
-        break;
-      case 'onward-pending':
-        qb.andWhere("d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL");
-        break;
-      case 'forwarded':
-        qb.andWhere('d.onward_at IS NOT NULL');
-        break;
-    }
-    const overdue = new Brackets((w) => {
-      w.where('(d.acknowledged_at IS NULL AND d.ack_due_at <= :now)', { now }).orWhere(
-        "(d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL AND d.onward_due_at <= :now)",
-        { now },
-      );
-    });
-    if (q.overdue === true) qb.andWhere(overdue);
-    if (q.overdue === false)
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where('NOT (d.acknowledged_at IS NULL AND d.ack_due_at <= :now)', { now })
-            .andWhere(
-              "NOT (d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL " +
-                'AND d.onward_due_at IS NOT NULL AND d.onward_due_at <= :now)',
-              { now },
-            ),
-        ),
-      );
-    const [rows, total] = await qb
+    const filtered = () => {
+      const qb = this.dataSource
+        .getRepository(ReportDelivery)
+        .createQueryBuilder('d')
+        .where('d.department_org_id = :org', { org: p.orgId });
+      if (q.grade) qb.andWhere('d.grade = :grade', { grade: q.grade });
+      if (q.category) qb.andWhere('d.category = :category', { category: q.category });
+      if (q.incidentId) qb.andWhere('d.incident_id = :incident', { incident: q.incidentId });
+      if (q.drill !== undefined) qb.andWhere('d.drill = :drill', { drill: q.drill });
+      switch (q.status) {
+        case 'unacknowledged':
+          qb.andWhere('d.acknowledged_at IS NULL');
+          break;
+        case 'acknowledged':
+          qb.andWhere('d.acknowledged_at IS NOT NULL');
+          break;
+        case 'info-requested':
+          // From the department's own requests (few) to their deliveries, not a probe per delivery.
+          qb.andWhere('d.id IN (SELECT r.delivery_id FROM report_info_request r WHERE r.department_org_id = :org)');
+          break;
+        case 'onward-pending':
+          qb.andWhere("d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL");
+          break;
+        case 'forwarded':
+          qb.andWhere('d.onward_at IS NOT NULL');
+          break;
+      }
+      const overdue = new Brackets((w) => {
+        w.where('(d.acknowledged_at IS NULL AND d.ack_due_at <= :now)', { now }).orWhere(
+          "(d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL AND d.onward_due_at <= :now)",
+          { now },
+        );
+      });
+      if (q.overdue === true) qb.andWhere(overdue);
+      if (q.overdue === false)
+        qb.andWhere(
+          new Brackets((w) =>
+            w
+              .where('NOT (d.acknowledged_at IS NULL AND d.ack_due_at <= :now)', { now })
+              .andWhere(
+                "NOT (d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL " +
+                  'AND d.onward_due_at IS NOT NULL AND d.onward_due_at <= :now)',
+                { now },
+              ),
+          ),
+        );
+      return qb;
+    };
+    const keysQuery = filtered()
+      .select('d.received_at', 'receivedAt')
+      .addSelect('d.id', 'id')
       .orderBy('d.received_at', 'DESC')
       .addOrderBy('d.id', 'ASC')
-      .skip((page - 1) * pageSize)
-      .take(pageSize)
-      .getManyAndCount();
-    return { items: await this.items(rows), total, page, pageSize };
+      .limit(pageSize + 1);
+    if (q.cursor) {
+      const [receivedAt, id] = decodeCursor(q.cursor, ['string', 'string']);
+      // The bare `<=` bounds the index range; the OR alone would have the scan start at the top.
+      keysQuery.andWhere('d.received_at <= :cr AND (d.received_at < :cr OR d.id > :ci)', { cr: receivedAt, ci: id });
+    } else keysQuery.offset((page! - 1) * pageSize);
+    const keys = (await keysQuery.getRawMany<{ receivedAt: string; id: string }>()).slice(0, pageSize + 1);
+    const pageKeys = keys.slice(0, pageSize);
+    const rows = pageKeys.length
+      ? await this.dataSource.getRepository(ReportDelivery).findBy({ id: In(pageKeys.map((k) => k.id)) })
+      : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const ordered = pageKeys.flatMap((k) => byId.get(k.id) ?? []);
+    const last = pageKeys[pageKeys.length - 1];
+    const { total, exact } = await cappedCount(filtered(), COUNT_CAP);
+    return {
+      items: await this.items(ordered),
+      total,
+      totalExact: exact,
+      page,
+      pageSize,
+      nextCursor: keys.length > pageSize && last ? encodeCursor([last.receivedAt, last.id]) : null,
+    };
   }
 
   async get(p: Principal, reportId: string): Promise<InboxItemView> {

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsZonedTimestamp, PageQuery, IsOmittable } from '../http';
+import { CursorPageQuery, IsZonedTimestamp, PageQuery, IsOmittable } from '../http';
 import { GRADES, type Grade } from '../common';
 import {
   RECIPIENT_CHANNELS,
@@ -154,7 +154,7 @@ export const INBOX_STATUSES = [
 ] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
-export class InboxQuery extends PageQuery {
+export class InboxQuery extends CursorPageQuery {
   @ApiPropertyOptional({ enum: GRADES }) @IsOptional() @IsIn(GRADES) grade?: Grade;
 
   @ApiPropertyOptional({ example: 'ransomware' })

@@ -101,7 +101,12 @@ export interface DeliveryAttempt {
  * the onward-reporting clock.
  */
 @Entity('report_delivery')
-@Index(['departmentOrgId', 'receivedAt'])
+// The inbox's filters, each leading with the department and ending with its order (migration 1764500000000).
+@Index('report_delivery_dept_received', ['departmentOrgId', 'receivedAt', 'id'])
+@Index('report_delivery_dept_grade', ['departmentOrgId', 'grade', 'receivedAt', 'id'])
+@Index('report_delivery_dept_category', ['departmentOrgId', 'category', 'receivedAt', 'id'])
+@Index('report_delivery_dept_ack', ['departmentOrgId', 'acknowledgedAt', 'receivedAt', 'id'])
+@Index('report_delivery_dept_incident', ['departmentOrgId', 'incidentId', 'receivedAt', 'id'])
 @Index(['reportId'])
 export class ReportDelivery {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
@@ -144,6 +149,8 @@ export class ReportDelivery {
 /** A department asks the operator for more information on a report it received. */
 @Entity('report_info_request')
 @Index(['reportId'])
+@Index('report_info_request_delivery', ['deliveryId'])
+@Index('report_info_request_dept_delivery', ['departmentOrgId', 'deliveryId'])
 export class ReportInfoRequest {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ name: 'report_id', type: 'varchar', length: 36 }) reportId!: string;

@@ -146,4 +146,67 @@ describe('deadlines, reminders and escalation (real BullMQ timers)', () => {
     expect(missed).toHaveLength(1);
     expect(JSON.parse(missed[0].payload).event.generation).toBe(2);
   });
+
+  it('the dashboard answers `limit` deadlines by cursor; the timeline `limit` entries after `after`', async () => {
+    // Three deadlines due in half an hour: all "due soon" within the default 60 minutes.
+    const incidents = [await confirmedIncident(1800), await confirmedIncident(1800), await confirmedIncident(1800)];
+    const mine = new Set(incidents.map((i) => i.id));
+    const leader = bearer(tokens.leader.token);
+    type Dash = {
+      dueSoon: Array<{ incidentId: string; dueAt: string }>;
+      overdue: unknown[];
+      nextCursor: string | null;
+    };
+    const all: Dash = (await svc.http().get('/api/v1/deadlines?limit=1000').set(leader).expect(200)).body;
+    expect(all.nextCursor).toBeNull();
+    const whole = [...all.overdue, ...all.dueSoon].map((d) => JSON.stringify(d));
+    expect(all.dueSoon.filter((d) => mine.has(d.incidentId))).toHaveLength(3);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { body: Dash } = await svc
+        .http()
+        .get(`/api/v1/deadlines?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(leader)
+        .expect(200);
+      expect(res.body.overdue.length + res.body.dueSoon.length).toBeLessThanOrEqual(2);
+      paged.push(...[...res.body.overdue, ...res.body.dueSoon].map((d) => JSON.stringify(d)));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(paged).toEqual(whole);
+    expect(pages).toBe(Math.ceil(whole.length / 2));
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=1001', 'limit'],
+      ['cursor=bogus', 'cursor'],
+    ]) {
+      const bad = await svc.http().get(`/api/v1/deadlines?${query}`).set(leader);
+      expect(bad.status).toBe(400);
+      expect(bad.body.details[0].field).toBe(field);
+    }
+
+    const full = await actions(incidents[0]!.id);
+    expect(full.length).toBeGreaterThan(3);
+    const entries: Array<{ seq: number }> = [];
+    for (let n = 0; n < 50; n++) {
+      const after = entries.length ? `&after=${entries[entries.length - 1]!.seq}` : '';
+      const page = await svc
+        .http()
+        .get(`/api/v1/incidents/${incidents[0]!.id}/timeline?limit=3${after}`)
+        .set(bearer(tokens.commander.token))
+        .expect(200);
+      expect(page.body.length).toBeLessThanOrEqual(3);
+      entries.push(...page.body);
+      if (page.body.length < 3) break;
+    }
+    expect(entries).toEqual(full);
+    const tooMany = await svc
+      .http()
+      .get(`/api/v1/incidents/${incidents[0]!.id}/timeline?limit=1001`)
+      .set(bearer(tokens.commander.token));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.details[0].field).toBe('limit');
+  });
 });

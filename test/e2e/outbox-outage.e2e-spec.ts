@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { OutboxPruner } from '../../src/outbox/outbox.pruner';
 import { OutboxRelay } from '../../src/outbox/outbox.relay';
 import { QUEUES } from '../../src/queues/queue-names';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
@@ -154,5 +155,41 @@ describe('outbox relay across a Redis outage', () => {
       counts,
     );
     await svc.http().get('/ready').expect(200);
+  });
+
+  it('prunes sent rows past OUTBOX_RETENTION_HOURS, never unsent ones, audited; the trail still verifies', async () => {
+    const relay = svc.app.get(OutboxRelay);
+    const pruner = svc.app.get(OutboxPruner);
+    await relay.flush();
+    const sent = (await outboxRows()).filter((r) => r.sentAt !== null);
+    expect(sent.length).toBeGreaterThan(0);
+    // Within the retention (168 hours by default) nothing goes.
+    expect(await pruner.prune(new Date())).toBe(0);
+    expect(await outboxRows()).toHaveLength(sent.length);
+    // An unsent row written now (Redis down, so it stays unsent) survives a prune a week and more on.
+    await svc.handle.localRedis!.stop();
+    await svc
+      .http()
+      .post('/api/v1/incidents')
+      .set(bearer(tokens.commander.token))
+      .send(incidentInput({ title: 'while pruning' }))
+      .expect(201);
+    const unsent = (await outboxRows()).filter((r) => r.sentAt === null);
+    expect(unsent.length).toBeGreaterThan(0);
+    expect(await pruner.prune(new Date(Date.now() + 169 * 3600_000))).toBe(sent.length);
+    expect((await outboxRows()).map((r) => r.id)).toEqual(unsent.map((r) => r.id));
+    const db = await openStorage(svc.sqlitePath, { readonly: true });
+    try {
+      const entries = await db.all<{ payload: string }>(
+        "SELECT payload FROM audit_entry WHERE action = 'outbox.pruned' ORDER BY seq",
+      );
+      expect(entries.reduce((n, e) => n + (JSON.parse(e.payload) as { deleted: number }).deleted, 0)).toBe(sent.length);
+    } finally {
+      await db.close();
+    }
+    await svc.handle.localRedis!.start();
+    await relay.flush(20_000);
+    const verify = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
+    expect(verify.body.ok).toBe(true);
   });
 });

@@ -17,9 +17,10 @@ import { AuditChains1764300000000 } from './1764300000000-audit-chains';
 import { DeadlineSweepIndex1764300000001 } from './1764300000001-deadline-sweep-index';
 import { DeploymentKeys1764300000002 } from './1764300000002-deployment-keys';
 import { StixObjects1764400000000 } from './1764400000000-stix-objects';
-import { UserDisabled1764800000000 } from './1764800000000-user-disabled';
 import { Taxii1764400000001 } from './1764400000001-taxii';
+import { GrowthIndexes1764500000000 } from './1764500000000-growth-indexes';
 import { Plans1764600000000 } from './1764600000000-plans';
+import { UserDisabled1764800000000 } from './1764800000000-user-disabled';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   DeploymentKeys1764300000002,
   StixObjects1764400000000,
   Taxii1764400000001,
+  GrowthIndexes1764500000000,
   Plans1764600000000,
   UserDisabled1764800000000,
 ];

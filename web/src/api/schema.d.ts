@@ -649,7 +649,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The incident's audit entries, oldest first */
+        /**
+         * The incident's audit entries, oldest first, `limit` at a time
+         * @description An answer holding `limit` entries may have more after it: ask again with `after` set to its last entry’s `seq`.
+         */
         get: operations["IncidentsController_timeline"];
         put?: never;
         post?: never;
@@ -2644,6 +2647,8 @@ export interface components {
             overdue: components["schemas"]["DashboardDeadlineView"][];
             /** @description Pending and due within withinMinutes */
             dueSoon: components["schemas"]["DashboardDeadlineView"][];
+            /** @description More than `limit` deadlines: pass as `cursor` for the next ones (same query); else null */
+            nextCursor: string | null;
         };
         AcknowledgedDeadlineView: {
             incidentId: string;
@@ -2877,9 +2882,15 @@ export interface components {
         };
         IncidentPage: {
             items: components["schemas"]["IncidentSummaryView"][];
+            /** @description How many incidents match, counted up to 10,000 (see totalExact) */
             total: number;
-            page: number;
+            /** @description false: more than 10,000 match, and total says 10,000 */
+            totalExact: boolean;
+            /** @description The page number; null for a page asked for by cursor */
+            page: number | null;
             pageSize: number;
+            /** @description Pass as `cursor` for the next page (same filters); null on the last page */
+            nextCursor: string | null;
         };
         IncidentEventBody: {
             /** @enum {string} */
@@ -3543,9 +3554,15 @@ export interface components {
         };
         InboxPage: {
             items: components["schemas"]["InboxItemView"][];
+            /** @description How many reports match, counted up to 10,000 (see totalExact) */
             total: number;
-            page: number;
+            /** @description false: more than 10,000 match, and total says 10,000 */
+            totalExact: boolean;
+            /** @description The page number; null for a page asked for by cursor */
+            page: number | null;
             pageSize: number;
+            /** @description Pass as `cursor` for the next page (same filters); null on the last page */
+            nextCursor: string | null;
         };
         RequestInfoDto: {
             /** @example 请补充受影响系统的具体版本和勒索信内容 */
@@ -6618,6 +6635,10 @@ export interface operations {
                 withinMinutes?: number;
                 /** @description true: drills only; false: real incidents only; absent: both */
                 drill?: boolean;
+                /** @description At most this many deadlines (overdue and due soon together); nextCursor gives the rest */
+                limit?: number;
+                /** @description The previous answer's nextCursor: the deadlines after it */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -6812,6 +6833,8 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
+                /** @description The previous page's `nextCursor`: the page after it, at the same cost at any depth. Not together with `page` */
+                cursor?: string;
                 /** @description Top-level workflow state */
                 state?: string;
                 grade?: "I" | "II" | "III" | "IV";
@@ -7325,7 +7348,11 @@ export interface operations {
     };
     IncidentsController_timeline: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                /** @description Entries after this `seq` (the last one of the previous answer) */
+                after?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -9130,6 +9157,8 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
+                /** @description The previous page's `nextCursor`: the page after it, at the same cost at any depth. Not together with `page` */
+                cursor?: string;
                 grade?: "I" | "II" | "III" | "IV";
                 category?: string;
                 status?: "unacknowledged" | "acknowledged" | "info-requested" | "onward-pending" | "forwarded";

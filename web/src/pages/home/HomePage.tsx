@@ -135,10 +135,13 @@ function OpenIncidents() {
     return c ? pick(c.name) : code;
   };
 
-  // Counts by state (rows) and grade (columns); `total` from the API counts beyond the first page too.
+  // Counts by state (rows) and grade (columns); `total` from the API counts beyond the first page too,
+  // up to 10,000 (`totalExact` false beyond that: shown as "10000+").
   const matrix = OPEN_STATES.map((state, i) => {
     const items = lists[i]?.data?.items ?? [];
-    const row: Record<string, string | number> = { state, total: lists[i]?.data?.total ?? 0 };
+    const data = lists[i]?.data;
+    const total = data ? (data.totalExact ? data.total : `${data.total}+`) : 0;
+    const row: Record<string, string | number> = { state, total };
     for (const g of GRADES) row[g] = items.filter((x) => x.grade === g).length;
     return row;
   });

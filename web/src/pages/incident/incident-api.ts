@@ -12,10 +12,27 @@ export function useIncident(id: string) {
   return useQuery(incidentQuery(id));
 }
 
+/** The service answers a timeline TIMELINE_PAGE entries at a time; the page shows up to TIMELINE_PAGES of them. */
+const TIMELINE_PAGE = 1000;
+const TIMELINE_PAGES = 5;
+
 export function useTimeline(id: string) {
   return useQuery({
     queryKey: queryKeys.incident(id, 'timeline'),
-    queryFn: () => unwrap(api.GET('/api/v1/incidents/{id}/timeline', { params: { path: { id } } })),
+    queryFn: async () => {
+      const entries: Schemas['TimelineEntryView'][] = [];
+      for (let n = 0; n < TIMELINE_PAGES; n++) {
+        const after = entries.length ? entries[entries.length - 1]!.seq : undefined;
+        const page = await unwrap(
+          api.GET('/api/v1/incidents/{id}/timeline', {
+            params: { path: { id }, query: { limit: TIMELINE_PAGE, ...(after === undefined ? {} : { after }) } },
+          }),
+        );
+        entries.push(...page);
+        if (page.length < TIMELINE_PAGE) break;
+      }
+      return entries;
+    },
   });
 }
 

@@ -1,0 +1,689 @@
+/**
+ * `npm run bench:scale`: does the service stay fast as data grows (issue 19, "Growth")? Seeds one
+ * operator organisation with SCALE_INCIDENTS incidents (100,000) and one protection department of its
+ * sector with SCALE_REPORTS delivered reports (100,000), then measures the paged reads through real
+ * HTTP against the service (a child process: the real app on a SQLite file, embedded redis-server) and
+ * prints p50/p99 of each against its target (p99 < 100 ms) with met / NOT MET.
+ *
+ * The rows are the service's own: a few template incidents go through the real API first (declared;
+ * confirmed, reported to the department, asked for more information), then the service stops and
+ * `seed()` copies the templates' rows of every table that concerns an incident (incident, its playbook
+ * copy, deadlines, audit entries, report, delivery, info request) with new ids, references, times
+ * and spread states / grades / categories, in bulk SQL inserts. The copied audit entries are linked
+ * into the organisation's chain with real hashes and its keyed head moved, so the trail still
+ * verifies. The service then starts again on the seeded database.
+ *
+ * SCALE_INCIDENTS, SCALE_REPORTS, SCALE_TIMELINE (10,000 events of one incident), SCALE_SAMPLES
+ * (requests per figure, 100), SCALE_VERIFY (1 to verify the whole trail while a reader measures the
+ * p99 of other requests), SCALE_WARNING_OPERATORS (0: skip; operators of the sector a warning goes to)
+ * tune it. SCALE_KEEP=1 keeps the temporary directory (it says where); SCALE_FROM=<that directory> measures
+ * again on its seeded database without seeding (code before and after a change on the same data; newer
+ * code migrates it first). Loopback only; every wait is bounded.
+ */
+import Database from 'better-sqlite3';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chainedHash, chainHeadMac, payloadDigest } from '../../src/audit/hash-chain';
+import { freePort, LocalRedis } from '../../src/redis/local-redis';
+
+const ROOT = join(__dirname, '..', '..');
+const INCIDENTS = Number(process.env.SCALE_INCIDENTS ?? 100_000);
+const REPORTS = Math.min(Number(process.env.SCALE_REPORTS ?? INCIDENTS), INCIDENTS);
+const TIMELINE = Number(process.env.SCALE_TIMELINE ?? 10_000);
+const SAMPLES = Number(process.env.SCALE_SAMPLES ?? 100);
+const VERIFY = process.env.SCALE_VERIFY !== '0';
+const WARNING_OPERATORS = Number(process.env.SCALE_WARNING_OPERATORS ?? 0);
+const TARGET_MS = 100;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bench glue reads a few fields of JSON answers
+type Json = any;
+type Row = Record<string, unknown>;
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
+}
+
+function startService(env: Record<string, string>): Promise<Proc> {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(__dirname, 'bench-process.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, BENCH_API: '1', BENCH_WORKERS: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((ok, fail) => {
+    let buf = '';
+    // Generous: a newer version migrates the seeded database first (new indexes over millions of rows).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error('service did not start in 900 s'));
+    }, 900_000);
+    let ready = false;
+    child.stdout!.on('data', (d: Buffer) => {
+      // After start-up the service's own lines (errors only, LOG_LEVEL=error) go to our stderr.
+      if (ready) return void process.stderr.write(d);
+      buf += d.toString();
+      const line = buf.split('\n').find((l) => l.startsWith('{"ready"'));
+      if (line) {
+        ready = true;
+        clearTimeout(timer);
+        ok({ child, url: (JSON.parse(line) as { ready: string }).ready });
+      }
+    });
+    child.once('exit', (code, signal) => {
+      if (ready) console.error(`the service exited (code ${code}, signal ${signal})`);
+      fail(new Error(`service exited with ${code} (${signal})`));
+    });
+  });
+}
+
+function stopService(p: Proc): Promise<void> {
+  return new Promise((ok) => {
+    if (p.child.exitCode !== null) return ok();
+    const t = setTimeout(() => p.child.kill('SIGKILL'), 20_000);
+    p.child.once('exit', () => {
+      clearTimeout(t);
+      ok();
+    });
+    p.child.kill('SIGTERM');
+  });
+}
+
+async function call(url: string, token: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: Json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: json, bytes: text.length };
+}
+
+async function ok(url: string, token: string, method: string, path: string, body?: unknown): Promise<Json> {
+  const r = await call(url, token, method, path, body);
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+interface Actors {
+  operatorOrgId: string;
+  departmentOrgId: string;
+  tokens: Record<string, string>;
+  officer: string;
+}
+
+async function enrol(url: string, admin: string, userId: string): Promise<string> {
+  const code = (await ok(url, admin, 'POST', `/api/v1/admin/users/${userId}/enrolment`)).code;
+  return (await ok(url, '', 'POST', '/api/v1/enrolments/redeem', { code, tokenName: 'bench' })).token;
+}
+
+async function setUp(url: string, admin: string): Promise<Actors> {
+  const dept = await ok(url, admin, 'POST', '/api/v1/admin/organisations', {
+    name: 'Finance protection department',
+    kind: 'department',
+    sector: 'finance',
+  });
+  const officerUser = await ok(url, admin, 'POST', `/api/v1/admin/organisations/${dept.id}/users`, {
+    name: 'officer',
+    role: 'department-officer',
+  });
+  const org = await ok(url, admin, 'POST', '/api/v1/admin/organisations', {
+    name: 'Bench operator',
+    kind: 'operator',
+    sector: 'finance',
+    operatorKind: 'cii',
+  });
+  const tokens: Record<string, string> = {};
+  for (const role of ['commander', 'responder', 'liaison', 'leader', 'admin']) {
+    const user = await ok(url, admin, 'POST', `/api/v1/admin/organisations/${org.id}/users`, { name: role, role });
+    tokens[role] = await enrol(url, admin, user.id);
+  }
+  return {
+    operatorOrgId: org.id,
+    departmentOrgId: dept.id,
+    tokens,
+    officer: await enrol(url, admin, officerUser.id),
+  };
+}
+
+/** Template incidents through the real API: one in triage, one confirmed and reported, with an info request. */
+async function templates(url: string, a: Actors) {
+  const t = a.tokens;
+  const triage = await ok(url, t.commander!, 'POST', '/api/v1/incidents', {
+    title: 'Suspicious traffic on the trading gateway',
+    description: 'Sustained inbound flood on the public trading gateway, mitigated by the upstream provider.',
+    category: 'ddos',
+    grade: 'III',
+    detectedAt: new Date(Date.now() - 600_000).toISOString(),
+    affectedSystems: ['trade-gw-01'],
+    affectedBusiness: ['online trading'],
+  });
+  const inc = await ok(url, t.commander!, 'POST', '/api/v1/incidents', {
+    title: '核心交易系统遭勒索软件加密',
+    description: 'Files on three application servers were encrypted at 02:10.',
+    category: 'ransomware',
+    grade: 'II',
+    detectedAt: new Date(Date.now() - 600_000).toISOString(),
+    affectedSystems: ['trade-app-01', 'trade-db-01'],
+    affectedBusiness: ['online securities trading'],
+  });
+  for (const s of (inc.steps as Array<{ id: string; phase: string; mandatory: boolean; roles: string[] }>).filter(
+    (x) => x.phase === 'triage' && x.mandatory,
+  )) {
+    const role = s.roles.find((r) => t[r])!;
+    await ok(url, t[role]!, 'POST', `/api/v1/incidents/${inc.id}/steps/${s.id}/complete`, { note: 'done' });
+  }
+  await ok(url, t.commander!, 'POST', `/api/v1/incidents/${inc.id}/events`, {
+    type: 'CONFIRM',
+    grade: 'II',
+    crimeSuspected: false,
+  });
+  const draft = await ok(url, t.liaison!, 'POST', `/api/v1/incidents/${inc.id}/reports`, { kind: 'initial' });
+  const fields: Record<string, string> = {};
+  for (const code of draft.missingFields as string[]) fields[code] = `${code} 的内容：初步判断为勒索软件加密事件`;
+  await ok(url, t.liaison!, 'PATCH', `/api/v1/reports/${draft.id}`, { fields });
+  await ok(url, t.commander!, 'POST', `/api/v1/reports/${draft.id}/approve`);
+  await ok(url, t.liaison!, 'POST', `/api/v1/reports/${draft.id}/submit`, {
+    outOfBand: [{ recipientKind: 'public-security', recipientName: '市公安局网安支队', means: 'phone' }],
+  });
+  await ok(url, a.officer, 'POST', `/api/v1/inbox/reports/${draft.id}/request-info`, {
+    message: 'Please send the list of encrypted hosts.',
+  });
+  return { triageId: triage.id as string, reportedId: inc.id as string, reportId: draft.id as string };
+}
+
+const STATES = [
+  'closed',
+  'closed',
+  'closed',
+  'closed',
+  'closed',
+  'closed',
+  'response',
+  'response',
+  'triage',
+  'dismissed',
+];
+const GRADES = ['IV', 'IV', 'IV', 'IV', 'IV', 'III', 'III', 'III', 'II', 'I'];
+const CATEGORIES = [
+  'ddos',
+  'ransomware',
+  'malware',
+  'phishing',
+  'data-leak',
+  'intrusion',
+  'web-defacement',
+  'vulnerability-exploit',
+  'supply-chain',
+  'other',
+];
+
+/** Random-looking but reproducible pick. */
+const pick = <T>(list: readonly T[], i: number, salt: number): T => list[(i * 7919 + salt * 104729) % list.length]!;
+
+interface Seeded {
+  incidents: number;
+  reports: number;
+  timelineIncidentId: string;
+  timeline: number;
+  auditEntries: number;
+  seconds: number;
+}
+
+/**
+ * Copies the templates' rows with bulk inserts (one transaction per 5,000 incidents). Times run back
+ * from now one minute per incident, so the newest incidents are the templates' copies 0, 1, …
+ */
+function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType<typeof templates>>): Seeded {
+  const started = Date.now();
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const rowsOf = (table: string, where: string, ...args: unknown[]) =>
+    db.prepare(`SELECT * FROM ${table} WHERE ${where}`).all(...args) as Row[];
+  const insert = (table: string, row: Row) => {
+    const cols = Object.keys(row);
+    return db.prepare(
+      `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    );
+  };
+  const tplRows = (id: string) => ({
+    incident: rowsOf('incident', 'id = ?', id)[0]!,
+    playbook: rowsOf('incident_playbook', 'incident_id = ?', id)[0]!,
+    deadlines: rowsOf('incident_deadline', 'incident_id = ?', id),
+    audit: rowsOf('audit_entry', 'incident_id = ? ORDER BY chain_seq', id),
+  });
+  const triage = tplRows(tpl.triageId);
+  const reported = tplRows(tpl.reportedId);
+  const report = rowsOf('report', 'id = ?', tpl.reportId)[0]!;
+  const delivery = rowsOf('report_delivery', 'report_id = ? AND department_org_id IS NOT NULL', tpl.reportId)[0]!;
+  const infoRequest = rowsOf('report_info_request', 'report_id = ?', tpl.reportId)[0]!;
+  const stmts = {
+    incident: insert('incident', triage.incident),
+    playbook: insert('incident_playbook', triage.playbook),
+    deadline: insert('incident_deadline', reported.deadlines[0] ?? triage.deadlines[0]!),
+    audit: insert('audit_entry', triage.audit[0]!),
+    report: insert('report', report),
+    delivery: insert('report_delivery', delivery),
+    info: insert('report_info_request', infoRequest),
+  };
+  const head = db.prepare('SELECT seq, hash FROM audit_chain WHERE chain = ?').get(a.operatorOrgId) as {
+    seq: number;
+    hash: string;
+  };
+  let chainSeq = Number(head.seq);
+  let prevHash = head.hash;
+  let seq = Number((db.prepare('SELECT MAX(seq) AS m FROM audit_entry').get() as { m: number }).m);
+  let entries = 0;
+  const swap = (text: string, from: Record<string, string>) => {
+    let out = text;
+    for (const [k, v] of Object.entries(from)) out = out.split(k).join(v);
+    return out;
+  };
+  const appendAudit = (tplEntry: Row, ids: Record<string, string>, incidentId: string, at: string) => {
+    const payload = swap(String(tplEntry.payload), ids);
+    seq++;
+    chainSeq++;
+    const row: Row = {
+      ...tplEntry,
+      seq,
+      chain: a.operatorOrgId,
+      chain_seq: chainSeq,
+      hash_version: 2,
+      at,
+      incident_id: incidentId,
+      payload,
+      payload_digest: payloadDigest(JSON.parse(payload)),
+      prev_hash: prevHash,
+    };
+    row.hash = chainedHash({
+      chain: a.operatorOrgId,
+      chainSeq,
+      at,
+      actorId: String(row.actor_id),
+      actorRole: (row.actor_role as string | null) ?? null,
+      orgId: (row.org_id as string | null) ?? null,
+      incidentId,
+      action: String(row.action),
+      payloadDigest: String(row.payload_digest),
+      prevHash,
+    });
+    prevHash = String(row.hash);
+    stmts.audit.run(...Object.values(row));
+    entries++;
+  };
+  const base = Date.now() - 3600_000;
+  const BATCH = 5000;
+  let timelineIncidentId = '';
+  for (let start = 0; start < INCIDENTS; start += BATCH) {
+    db.transaction(() => {
+      for (let i = start; i < Math.min(INCIDENTS, start + BATCH); i++) {
+        const withReport = i < REPORTS;
+        const t = withReport ? reported : triage;
+        const id = randomUUID();
+        const created = new Date(base - i * 60_000).toISOString();
+        // Unique per organisation: INC-<year>-<6 digits>; the year only keeps the numbers apart.
+        const reference = `INC-${1900 + Math.floor(i / 900_000)}-${String((i % 900_000) + 100_000).padStart(6, '0')}`;
+        const state = i === 0 ? 'response' : pick(STATES, i, 1);
+        const ids: Record<string, string> = { [String(t.incident.id)]: id, [String(t.incident.reference)]: reference };
+        stmts.incident.run(
+          ...Object.values({
+            ...t.incident,
+            id,
+            reference,
+            state,
+            grade: pick(GRADES, i, 2),
+            category: pick(CATEGORIES, i, 3),
+            created_at: created,
+            updated_at: created,
+            detected_at: created,
+            snapshot: swap(String(t.incident.snapshot), ids),
+          }),
+        );
+        stmts.playbook.run(...Object.values({ ...t.playbook, incident_id: id }));
+        for (const d of t.deadlines) {
+          // Most obligations are long settled; one in ten is open: half missed, half due within the week.
+          const open = i % 10 === 0;
+          const missed = open && i % 20 === 0;
+          const due = open
+            ? new Date(missed ? base - i * 60_000 : Date.now() + 86_400_000 + (i % 10_080) * 60_000).toISOString()
+            : created;
+          stmts.deadline.run(
+            ...Object.values({
+              ...d,
+              incident_id: id,
+              status: open ? (missed ? 'missed' : 'pending') : 'met',
+              due_at: due,
+              resolved_at: open ? null : created,
+              updated_at: created,
+            }),
+          );
+        }
+        for (const e of t.audit) appendAudit(e, ids, id, created);
+        if (withReport) {
+          const reportId = randomUUID();
+          const deliveryId = randomUUID();
+          ids[tpl.reportId] = reportId;
+          ids[String(delivery.id)] = deliveryId;
+          ids[String(report.reference)] = `${reference}-R1`;
+          stmts.report.run(
+            ...Object.values({
+              ...report,
+              id: reportId,
+              incident_id: id,
+              reference: `${reference}-R1`,
+              fields: swap(String(report.fields), ids),
+              created_at: created,
+              updated_at: created,
+              submitted_at: created,
+              approved_at: created,
+            }),
+          );
+          const acknowledged = i % 5 !== 0;
+          stmts.delivery.run(
+            ...Object.values({
+              ...delivery,
+              id: deliveryId,
+              report_id: reportId,
+              incident_id: id,
+              grade: pick(GRADES, i, 2),
+              category: pick(CATEGORIES, i, 3),
+              received_at: created,
+              delivered_at: created,
+              created_at: created,
+              updated_at: created,
+              acknowledged_at: acknowledged ? created : null,
+              acknowledged_by: acknowledged ? (delivery.acknowledged_by ?? 'bench-officer') : null,
+            }),
+          );
+          // One report in a hundred was asked about.
+          if (i % 100 === 0)
+            stmts.info.run(
+              ...Object.values({
+                ...infoRequest,
+                id: randomUUID(),
+                report_id: reportId,
+                delivery_id: deliveryId,
+                incident_id: id,
+                requested_at: created,
+              }),
+            );
+        }
+        if (i === 0) timelineIncidentId = id;
+      }
+    })();
+  }
+  // One incident with a long history: TIMELINE audit entries (regrades, notes) on the newest copy.
+  const regrade = reported.audit.find((e) => String(e.action).startsWith('incident.event')) ?? reported.audit[0]!;
+  db.transaction(() => {
+    for (let k = 0; k < TIMELINE; k++)
+      appendAudit(
+        regrade,
+        { [String(reported.incident.id)]: timelineIncidentId },
+        timelineIncidentId,
+        new Date(base + k).toISOString(),
+      );
+  })();
+  db.prepare('UPDATE audit_chain SET seq = ?, hash = ?, mac = ? WHERE chain = ?').run(
+    chainSeq,
+    prevHash,
+    chainHeadMac(auditKey, a.operatorOrgId, chainSeq, prevHash),
+    a.operatorOrgId,
+  );
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.exec('ANALYZE');
+  db.close();
+  return {
+    incidents: INCIDENTS,
+    reports: REPORTS,
+    timelineIncidentId,
+    timeline: TIMELINE,
+    auditEntries: entries,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+interface Figure {
+  p50: number;
+  p99: number;
+  bytes: number;
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+/** SAMPLES requests one after another (keep-alive), each timed; any non-2xx answer stops the bench. */
+async function measure(url: string, token: string, path: string | (() => string), samples = SAMPLES): Promise<Figure> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let k = 0; k < 3; k++) await call(url, token, 'GET', typeof path === 'string' ? path : path());
+  for (let k = 0; k < samples; k++) {
+    const p = typeof path === 'string' ? path : path();
+    const t0 = performance.now();
+    const r = await call(url, token, 'GET', p);
+    times.push(performance.now() - t0);
+    if (r.status !== 200) throw new Error(`GET ${p}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    bytes = r.bytes;
+  }
+  times.sort((x, y) => x - y);
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), bytes };
+}
+
+function line(label: string, f: Figure | null, note = '') {
+  if (!f) {
+    console.log(`${label.padEnd(58)} n/a${note ? `   ${note}` : ''}`);
+    return;
+  }
+  const met = f.p99 < TARGET_MS ? 'met' : 'NOT MET';
+  console.log(
+    `${label.padEnd(58)} p50 ${f.p50.toFixed(1).padStart(7)} ms   p99 ${f.p99.toFixed(1).padStart(7)} ms   ` +
+      `${(f.bytes / 1024).toFixed(1).padStart(7)} KB   (target p99 < ${TARGET_MS} ms: ${met})` +
+      (note ? `   ${note}` : ''),
+  );
+}
+
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`;
+
+/** The cursor a list answer gives for its next page, if the service pages by cursor. */
+async function nextCursor(url: string, token: string, path: string): Promise<string | null> {
+  const body = await ok(url, token, 'GET', path);
+  return typeof body?.nextCursor === 'string' ? body.nextCursor : null;
+}
+
+async function reads(url: string, a: Actors, s: Seeded) {
+  const op = a.tokens.commander!;
+  const list = '/api/v1/incidents?pageSize=20';
+  // Seeded share of each filter value (the pick() spread), to find the page at 90 % and the last one.
+  const closed = Math.round(s.incidents * 0.6);
+  const deepPage = (n: number, frac: number) => Math.max(1, Math.floor((n * frac) / 20));
+  line('incident list, page 1', await measure(url, op, list));
+  line('incident list, state=closed, page 1', await measure(url, op, `${list}&state=closed`));
+  line('incident list, grade=III, page 1', await measure(url, op, `${list}&grade=III`));
+  line('incident list, category=phishing, page 1', await measure(url, op, `${list}&category=phishing`));
+  line('incident list, state=response&grade=II, page 1', await measure(url, op, `${list}&state=response&grade=II`));
+  line(
+    `incident list, state=closed, page at 90 % (page ${deepPage(closed, 0.9)})`,
+    await measure(url, op, `${list}&state=closed&page=${deepPage(closed, 0.9)}`),
+  );
+  line(
+    `incident list, no filter, last page (page ${deepPage(s.incidents, 1)})`,
+    await measure(url, op, `${list}&page=${deepPage(s.incidents, 1)}`),
+  );
+  const cursor = await nextCursor(url, op, `${list}&state=closed&page=${deepPage(closed, 0.9)}`);
+  line(
+    'incident list, state=closed, next page by cursor at 90 %',
+    cursor ? await measure(url, op, `${list}&state=closed&cursor=${encodeURIComponent(cursor)}`) : null,
+    cursor ? '' : '(no nextCursor in the answer)',
+  );
+
+  const inbox = '/api/v1/inbox/reports?pageSize=20';
+  line('department inbox, page 1', await measure(url, a.officer, inbox));
+  line(
+    'department inbox, status=unacknowledged, page 1',
+    await measure(url, a.officer, `${inbox}&status=unacknowledged`),
+  );
+  line(
+    'department inbox, status=info-requested, page 1',
+    await measure(url, a.officer, `${inbox}&status=info-requested`),
+  );
+  line('department inbox, grade=I, page 1', await measure(url, a.officer, `${inbox}&grade=I`));
+  line(
+    `department inbox, page at 90 % (page ${deepPage(s.reports, 0.9)})`,
+    await measure(url, a.officer, `${inbox}&page=${deepPage(s.reports, 0.9)}`),
+  );
+  const inboxCursor = await nextCursor(url, a.officer, `${inbox}&page=${deepPage(s.reports, 0.9)}`);
+  line(
+    'department inbox, next page by cursor at 90 %',
+    inboxCursor ? await measure(url, a.officer, `${inbox}&cursor=${encodeURIComponent(inboxCursor)}`) : null,
+    inboxCursor ? '' : '(no nextCursor in the answer)',
+  );
+  line('deadlines dashboard (default)', await measure(url, op, '/api/v1/deadlines', Math.min(SAMPLES, 30)));
+  line(
+    `timeline of an incident with ${s.timeline} events (default)`,
+    await measure(url, op, `/api/v1/incidents/${s.timelineIncidentId}/timeline`, Math.min(SAMPLES, 30)),
+  );
+  line(
+    `timeline of an incident with ${s.timeline} events, limit=100`,
+    await measure(url, op, `/api/v1/incidents/${s.timelineIncidentId}/timeline?limit=100`),
+  );
+}
+
+/** A steady reader (one request every 20 ms) of page 1 of the incident list while `work` runs. */
+async function whileRunning<T>(url: string, token: string, work: () => Promise<T>) {
+  const times: number[] = [];
+  let done = false;
+  const reader = (async () => {
+    while (!done) {
+      const t0 = performance.now();
+      // A reset counts as the time it took (the service was not answering).
+      await call(url, token, 'GET', '/api/v1/incidents?pageSize=20').catch(() => undefined);
+      times.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const t0 = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - t0) / 1000;
+  done = true;
+  await reader;
+  times.sort((x, y) => x - y);
+  return { result, seconds, others: { n: times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99) } };
+}
+
+/** The process's resident set in KB; 0 once it has exited. */
+function rssKb(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+async function verify(url: string, admin: string, a: Actors, proc: Proc) {
+  for (const [label, path] of [
+    ['audit verify, whole deployment', '/api/v1/audit/verify'],
+    ["audit verify, the operator's chain", `/api/v1/audit/organisations/${a.operatorOrgId}/verify`],
+  ] as const) {
+    const before = rssKb(proc.child.pid!);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssKb(proc.child.pid!))), 100);
+    const r = await whileRunning(url, a.tokens.commander!, () =>
+      ok(url, admin, 'GET', path).catch((err: unknown) => ({ ok: `failed: ${String(err)}`, entries: 0 })),
+    );
+    clearInterval(sampler);
+    const entries = Number(r.result.entries);
+    console.log(
+      `${label.padEnd(40)} ok ${r.result.ok}   ${entries} entries in ${r.seconds.toFixed(1)} s = ` +
+        `${Math.round(entries / r.seconds)} entries/s ` +
+        `(target ≥ 100,000: ${entries / r.seconds >= 100_000 ? 'met' : 'NOT MET'})` +
+        `   RSS growth ${((peak - before) / 1024).toFixed(0)} MB ` +
+        `(target < 50 MB: ${peak - before < 50 * 1024 ? 'met' : 'NOT MET'})` +
+        `   other requests meanwhile: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms ` +
+        `(target < ${TARGET_MS} ms: ${r.others.p99 < TARGET_MS ? 'met' : 'NOT MET'})`,
+    );
+  }
+}
+
+async function main() {
+  // SCALE_FROM: a directory an earlier run kept (SCALE_KEEP=1): its seeded database, keys and actors,
+  // so code before and after a change is measured on the same data (the newer code migrates it).
+  const from = process.env.SCALE_FROM;
+  const dir = from ?? mkdtempSync(join(tmpdir(), 'lianfang-benchscale-'));
+  const redis = new LocalRedis({ dataDir: join(dir, `redis-${process.pid}`) });
+  const redisUrl = await redis.start();
+  const saved = join(dir, 'seeded.json');
+  const prior = from
+    ? (JSON.parse(readFileSync(saved, 'utf8')) as { admin: string; actors: Actors; seeded: Seeded })
+    : null;
+  const admin = prior?.admin ?? `bench-admin-${randomBytes(12).toString('hex')}`;
+  const file = join(dir, 'scale.sqlite');
+  const env = async (): Promise<Record<string, string>> => ({
+    DATABASE_URL: `sqlite:${file}`,
+    REDIS_URL: redisUrl,
+    VAR_DIR: join(dir, 'var'),
+    BOOTSTRAP_ADMIN_TOKEN: admin,
+    LOG_LEVEL: 'error',
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+  });
+  const sizes = prior?.seeded ?? { incidents: INCIDENTS, reports: REPORTS };
+  console.log(
+    `lianfang scale benchmark — ${sizes.incidents} incidents in one organisation, ${sizes.reports} reports in one ` +
+      `department's inbox, ${SAMPLES} requests per figure; ` +
+      `Node ${process.version}; ${load()}`,
+  );
+  let proc: Proc | undefined;
+  try {
+    let actors: Actors;
+    let seeded: Seeded;
+    if (prior) {
+      ({ actors, seeded } = prior);
+      console.log(`reusing the database seeded in ${dir}: ${(statSync(file).size / 1048576).toFixed(0)} MB`);
+    } else {
+      proc = await startService(await env());
+      actors = await setUp(proc.url, admin);
+      const tpl = await templates(proc.url, actors);
+      await stopService(proc);
+      proc = undefined;
+      const key = Buffer.from(readFileSync(join(dir, 'var', 'keys', 'audit.key'), 'utf8').trim(), 'base64');
+      seeded = seed(file, key, actors, tpl);
+      writeFileSync(saved, JSON.stringify({ admin, actors, seeded }));
+      console.log(
+        `seeded ${seeded.incidents} incidents, ${seeded.reports} reports and deliveries, ${seeded.auditEntries} ` +
+          `audit entries in ${seeded.seconds.toFixed(0)} s; database ${(statSync(file).size / 1048576).toFixed(0)} MB`,
+      );
+    }
+    const t0 = Date.now();
+    proc = await startService(await env());
+    console.log(`service started on the seeded database in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${load()}`);
+    await reads(proc.url, actors, seeded);
+    if (VERIFY) await verify(proc.url, admin, actors, proc);
+    if (WARNING_OPERATORS > 0) console.log('warning fan-out: not measured by this version of the benchmark');
+    console.log(`done; ${load()}`);
+  } finally {
+    if (proc) await stopService(proc);
+    await redis.stop();
+    rmSync(join(dir, `redis-${process.pid}`), { recursive: true, force: true });
+    if (process.env.SCALE_KEEP === '1' || from) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
