@@ -24,6 +24,7 @@ import { ReportsModule } from './reports/reports.module';
 import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
 import { LiveModule } from './live/live.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ConsoleModule } from './console/console.module';
 import { defaultConsoleDir } from './console/console-dir';
 
@@ -82,6 +83,8 @@ export class AppModule {
       ...(opts.api ? [SharingModule, TaxiiApiModule, ServiceProvidersModule.forRoot({ api: true })] : []),
       // Every process publishes the changes it commits; API processes also serve the streams.
       LiveModule.forRoot({ api: opts.api }),
+      // Every process keeps the metrics facts from the entries it commits; API processes serve the figures.
+      MetricsModule.forRoot({ api: opts.api }),
     ];
     return {
       module: AppModule,

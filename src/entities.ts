@@ -27,6 +27,7 @@ import { Warning } from './warnings/warning.entity';
 import { WarningTarget } from './warnings/warning-target.entity';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './reports/report.entities';
 import { ServiceProvider } from './providers/service-provider.entity';
+import { METRICS_ENTITIES } from './metrics/metrics.entities';
 
 /**
  * Every entity, for data sources no Nest module builds: the TypeORM CLI (src/data-source.ts), the
@@ -66,4 +67,5 @@ export const ENTITIES = [
   TaxiiSubscription,
   TaxiiFeedIndicator,
   ServiceProvider,
+  ...METRICS_ENTITIES,
 ];

@@ -57,8 +57,8 @@ export interface LiveDelivery {
 /**
  * Audit actions of administration (organisations, users, tokens, sessions, subscriptions, the
  * registers of providers and recipients) and of TAXII exchange (collections and feed polls, which
- * no console page shows yet; a warning they touch is announced by its own `warning.` entry):
- * nothing the console follows live, so no message.
+ * no console page shows yet; a warning they touch is announced by its own `warning.` entry), and the
+ * rebuild of the metrics facts: nothing the console follows live, so no message.
  */
 export const QUIET_PREFIXES = [
   'organisation.',
@@ -70,6 +70,7 @@ export const QUIET_PREFIXES = [
   'service-provider.',
   'report-recipient.',
   'taxii.',
+  'metrics.',
 ] as const;
 
 /** Report actions a department takes or its clocks record: its inbox item changed, and the operator's report. */

@@ -18,6 +18,7 @@ import { DeadlineSweepIndex1764300000001 } from './1764300000001-deadline-sweep-
 import { DeploymentKeys1764300000002 } from './1764300000002-deployment-keys';
 import { StixObjects1764400000000 } from './1764400000000-stix-objects';
 import { Taxii1764400000001 } from './1764400000001-taxii';
+import { Metrics1764700000000 } from './1764700000000-metrics';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   DeploymentKeys1764300000002,
   StixObjects1764400000000,
   Taxii1764400000001,
+  Metrics1764700000000,
 ];
 
 /**
