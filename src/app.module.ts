@@ -25,6 +25,7 @@ import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PrometheusModule } from './prometheus/prometheus.module';
 import { ConsoleModule } from './console/console.module';
 import { defaultConsoleDir } from './console/console-dir';
 
@@ -72,6 +73,7 @@ export class AppModule {
           WorkflowCatalogueModule,
           ConsoleModule.forRoot(opts.config.CONSOLE_DIR ?? defaultConsoleDir()),
           DeadLettersModule,
+          PrometheusModule,
         ]
       : [];
     const roles = { api: opts.api, workers: opts.workers };

@@ -3,5 +3,11 @@ export { dataSourceOptions } from './data-source-options';
 export { insertEach } from './insert-each';
 export { nextSequenceValue } from './sequence';
 export { bool, chunks, placeholders, sql } from './sql';
-export { MAX_TRANSACTION_ATTEMPTS, sqlState, TransactionRunner, type TransactionStats } from './transaction-runner';
+export {
+  MAX_TRANSACTION_ATTEMPTS,
+  sqlState,
+  TransactionRunner,
+  type TransactionObserver,
+  type TransactionStats,
+} from './transaction-runner';
 export { checkKeyFingerprints, KeyMismatchError, migrate } from './startup';

@@ -1,3 +1,4 @@
 /** The outbox module's public entry: what other modules may use. */
 export { OutboxModule } from './outbox.module';
 export { OutboxService, type OutboxItem } from './outbox.service';
+export { outboxBacklog } from './outbox-backlog';

@@ -287,6 +287,10 @@ describe('metrics from the event stream', () => {
     expect(theirs.body.totals.incidents).toBe(0);
   });
 
+  it('serves no operations metrics while METRICS_TOKEN is unset', async () => {
+    await http().get('/metrics').set(bearer(svc.adminToken)).expect(404);
+  });
+
   it('rebuilds every fact from the audit trail alone and serves exactly the same figures', async () => {
     const before = {
       operator: (await operatorFigures('?includeDrills=true')).body,

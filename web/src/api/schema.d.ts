@@ -747,6 +747,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Operations metrics in the Prometheus text format: HTTP latency by route, queue depths and failed jobs, outbox backlog and age, notification deliveries by status, timer lateness, database transaction time
+         * @description Needs `Authorization: Bearer <METRICS_TOKEN>`; absent when METRICS_TOKEN is not set.
+         */
+        get: operations["OpsMetricsController_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notification-subscriptions": {
         parameters: {
             query?: never;
@@ -7436,6 +7456,47 @@ export interface operations {
             };
             /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    OpsMetricsController_scrape: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Bearer <METRICS_TOKEN> */
+                Authorization: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Prometheus text exposition format, version 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description No bearer token, or not METRICS_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description METRICS_TOKEN is not set: no metrics are served */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
