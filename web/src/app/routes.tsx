@@ -15,6 +15,8 @@ const ReportsPage = lazyPage(() => import('../pages/reports'));
 const WarningsPage = lazyPage(() => import('../pages/warnings'));
 const IndicatorsPage = lazyPage(() => import('../pages/indicators'));
 // Part 2 (department desk, administration) slots in here.
+const MetricsPage = lazyPage(() => import('../pages/metrics'));
+const SectorPage = lazyPage(() => import('../pages/sector'));
 const PlaceholderPage = lazyPage(() => import('../pages/placeholder/PlaceholderPage'));
 const NotFoundPage = lazyPage(() => import('../pages/placeholder/NotFoundPage'));
 
@@ -25,6 +27,8 @@ const PRELOAD: Array<[RegExp, { preload(): void }]> = [
   [/^\/reports(\/|$)/, ReportsPage],
   [/^\/warnings(\/|$)/, WarningsPage],
   [/^\/indicators(\/|$)/, IndicatorsPage],
+  [/^\/metrics(\/|$)/, MetricsPage],
+  [/^\/sector(\/|$)/, SectorPage],
 ];
 
 /**
@@ -48,6 +52,8 @@ export const router = createBrowserRouter([
       { path: 'reports/*', element: <ReportsPage /> },
       { path: 'warnings/*', element: <WarningsPage /> },
       { path: 'indicators/*', element: <IndicatorsPage /> },
+      { path: 'metrics', element: <MetricsPage /> },
+      { path: 'sector', element: <SectorPage /> },
       { path: 'desk/*', element: <PlaceholderPage /> },
       { path: 'admin/*', element: <PlaceholderPage /> },
       { path: '*', element: <NotFoundPage /> },

@@ -1,3 +1,4 @@
+import { metricsEnUS } from './metrics.en-US';
 import type { Messages } from './zh-CN';
 
 /** English: the same keys and `{placeholders}` as zh-CN.ts (its type and test/unit/web-i18n.spec.ts hold them so). */
@@ -584,4 +585,6 @@ export const enUS: Messages = {
   'error.status.500': 'The service failed. Try again later.',
   'error.network': 'Cannot reach the service. Check your network.',
   'error.unknown': 'Something went wrong ({status}).',
+
+  ...metricsEnUS,
 };

@@ -1,3 +1,5 @@
+import { metricsZhCN } from './metrics.zh-CN';
+
 /**
  * Chinese (the default language). Every text the console shows is a key here and in en-US.ts, with the
  * same `{placeholders}`; the type of en-US.ts and test/unit/web-i18n.spec.ts fail when the two differ.
@@ -562,6 +564,8 @@ export const zhCN = {
   'error.status.500': '服务出错，请稍后再试。',
   'error.network': '无法连接到服务，请检查网络。',
   'error.unknown': '出现错误（{status}）。',
+
+  ...metricsZhCN,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;
