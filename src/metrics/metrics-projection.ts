@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type CommittedAuditEntry } from '../audit';
 import type { Actor } from '../auth';
-import { sql, TransactionRunner } from '../database';
+import { chunks, placeholders, sql, TransactionRunner } from '../database';
 import { LOGGER } from '../logging';
 import { project, weekOf, type FactChange, type ProjectedEntry } from './projector';
 
@@ -20,6 +20,41 @@ const FACT_TABLES = [
   'metrics_delivery',
   'metrics_warning_target',
 ];
+const SUM_TABLES = ['metrics_delivery_week', 'metrics_sector_operator', 'metrics_warning_week'];
+
+/** What a batch changed, so the sums of exactly those keys are computed again. */
+interface Touched {
+  deliveries: Set<string>;
+  reports: Set<string>;
+  /** `<warning id> <operator id>` */
+  targets: Set<string>;
+}
+
+const DELIVERY_WEEK_SUMS =
+  'SELECT department_org_id, week, operator_org_id, drill, COUNT(*), ' +
+  'SUM(CASE WHEN on_time = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN on_time = 0 THEN 1 ELSE 0 END), ' +
+  'SUM(CASE WHEN onward_required = ? THEN 1 ELSE 0 END), ' +
+  "SUM(CASE WHEN onward_required = ? AND onward_status = 'met' THEN 1 ELSE 0 END), " +
+  "SUM(CASE WHEN onward_required = ? AND (onward_status = 'missed' OR " +
+  '(onward_status IS NULL AND onward_missed = ?)) THEN 1 ELSE 0 END) FROM metrics_delivery';
+const SECTOR_SUMS =
+  'SELECT department_org_id, operator_org_id, drill, COUNT(DISTINCT incident_reference), COUNT(*), ' +
+  'SUM(CASE WHEN on_time = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN on_time = 0 THEN 1 ELSE 0 END), MAX(received_at) ' +
+  'FROM metrics_delivery';
+const WARNING_WEEK_SUMS =
+  'SELECT department_org_id, week, operator_org_id, drill, COUNT(*), ' +
+  'SUM(CASE WHEN feedback_at IS NOT NULL AND feedback_at <= due_at THEN 1 ELSE 0 END), ' +
+  'SUM(CASE WHEN feedback_at IS NOT NULL AND feedback_at > due_at THEN 1 ELSE 0 END) FROM metrics_warning_target';
+const INSERT_DELIVERY_WEEK =
+  'INSERT INTO metrics_delivery_week (department_org_id, week, operator_org_id, drill, received, on_time, late, ' +
+  'onward_due, onward_met, onward_missed) ';
+const INSERT_SECTOR =
+  'INSERT INTO metrics_sector_operator (department_org_id, operator_org_id, drill, incidents, received, on_time, ' +
+  'late, last_at) ';
+const INSERT_WARNING_WEEK =
+  'INSERT INTO metrics_warning_week (department_org_id, week, operator_org_id, drill, targeted, ' +
+  'answered_on_time, answered_late) ';
+const TRUES = [true, true, true, true];
 
 /**
  * Keeps the metrics facts (metrics.entities.ts) from the audit trail. Every process that writes
@@ -100,6 +135,7 @@ export class MetricsProjection implements OnApplicationBootstrap, OnModuleDestro
       for (const t of FACT_TABLES) await sql(em, `DELETE FROM ${t}`);
       await sql(em, 'DELETE FROM metrics_cursor');
       const entries = await this.projectFrom(em, 0);
+      await sumAll(em);
       await this.audit.append(em, { actor, action: 'metrics.rebuilt', payload: { entries } });
       return { entries };
     });
@@ -109,7 +145,9 @@ export class MetricsProjection implements OnApplicationBootstrap, OnModuleDestro
   async catchUp(): Promise<{ entries: number }> {
     return this.tx.run(async (em) => {
       const [row] = await sql<{ seq: number | string }>(em, "SELECT seq FROM metrics_cursor WHERE name = 'trail'");
-      return { entries: await this.projectFrom(em, row ? Number(row.seq) : 0) };
+      const entries = await this.projectFrom(em, row ? Number(row.seq) : 0);
+      if (entries) await sumAll(em);
+      return { entries };
     });
   }
 
@@ -133,7 +171,7 @@ export class MetricsProjection implements OnApplicationBootstrap, OnModuleDestro
         action: String(r.action),
         payload: JSON.parse(String(r.payload)) as Record<string, unknown>,
       }));
-      await this.applyAll(em, entries);
+      await this.applyAll(em, entries, false);
       count += entries.length;
       cursor = entries[entries.length - 1].seq;
       if (rows.length < PAGE) break;
@@ -144,12 +182,18 @@ export class MetricsProjection implements OnApplicationBootstrap, OnModuleDestro
     return count;
   }
 
-  private async applyAll(em: EntityManager, entries: readonly ProjectedEntry[]): Promise<void> {
+  /** Applies the entries' changes; `sums`: then computes the sums of the keys they touched again. */
+  private async applyAll(em: EntityManager, entries: readonly ProjectedEntry[], sums = true): Promise<void> {
     let top = 0;
+    const touched: Touched = { deliveries: new Set(), reports: new Set(), targets: new Set() };
     for (const e of entries) {
-      for (const change of project(e)) await apply(em, change);
+      for (const change of project(e)) {
+        await apply(em, change);
+        touch(touched, change);
+      }
       top = Math.max(top, e.seq);
     }
+    if (sums) await sumTouched(em, touched);
     if (top) await this.moveCursor(em, top);
   }
 
@@ -160,6 +204,90 @@ export class MetricsProjection implements OnApplicationBootstrap, OnModuleDestro
         'ON CONFLICT (name) DO UPDATE SET seq = CASE WHEN metrics_cursor.seq > excluded.seq ' +
         'THEN metrics_cursor.seq ELSE excluded.seq END',
       [seq],
+    );
+  }
+}
+
+function touch(t: Touched, c: FactChange): void {
+  if (c.kind === 'delivery' || c.kind === 'onward-missed' || c.kind === 'onward-forwarded')
+    t.deliveries.add(c.deliveryId);
+  else if (c.kind === 'report-timing') t.reports.add(c.reportId);
+  else if (c.kind === 'warning-target' || c.kind === 'warning-feedback')
+    t.targets.add(`${c.warningId} ${c.operatorOrgId}`);
+}
+
+/** The statements that compute every sum from the facts (a rebuild, a catch-up; the benchmark's seeding). */
+export const SUM_ALL: Array<[string, unknown[]]> = [
+  ...SUM_TABLES.map((t): [string, unknown[]] => [`DELETE FROM ${t}`, []]),
+  [`${INSERT_DELIVERY_WEEK}${DELIVERY_WEEK_SUMS} GROUP BY department_org_id, week, operator_org_id, drill`, TRUES],
+  [`${INSERT_SECTOR}${SECTOR_SUMS} GROUP BY department_org_id, operator_org_id, drill`, []],
+  [`${INSERT_WARNING_WEEK}${WARNING_WEEK_SUMS} GROUP BY department_org_id, week, operator_org_id, drill`, []],
+];
+
+async function sumAll(em: EntityManager): Promise<void> {
+  for (const [text, params] of SUM_ALL) await sql(em, text, params);
+}
+
+/** The sums of the (department, operator, week) keys a batch touched, from their facts. */
+async function sumTouched(em: EntityManager, t: Touched): Promise<void> {
+  const weeks = new Map<string, [string, string, string]>();
+  const add = (rows: Array<Record<string, unknown>>) => {
+    for (const r of rows) {
+      const k: [string, string, string] = [String(r.d), String(r.o), String(r.w)];
+      weeks.set(k.join(' '), k);
+    }
+  };
+  const select = 'SELECT DISTINCT department_org_id AS d, operator_org_id AS o, week AS w FROM metrics_delivery WHERE ';
+  for (const ids of chunks([...t.deliveries], 200))
+    add(await sql(em, `${select}delivery_id IN (${placeholders(ids.length)})`, ids));
+  for (const ids of chunks([...t.reports], 200))
+    add(await sql(em, `${select}report_id IN (${placeholders(ids.length)})`, ids));
+  const operators = new Map<string, [string, string]>();
+  for (const [d, o, w] of weeks.values()) {
+    operators.set(`${d} ${o}`, [d, o]);
+    await sql(
+      em,
+      'DELETE FROM metrics_delivery_week WHERE department_org_id = ? AND week = ? AND operator_org_id = ?',
+      [d, w, o],
+    );
+    await sql(
+      em,
+      `${INSERT_DELIVERY_WEEK}${DELIVERY_WEEK_SUMS} WHERE department_org_id = ? AND operator_org_id = ? AND week = ? ` +
+        'GROUP BY department_org_id, week, operator_org_id, drill',
+      [...TRUES, d, o, w],
+    );
+  }
+  for (const [d, o] of operators.values()) {
+    await sql(em, 'DELETE FROM metrics_sector_operator WHERE department_org_id = ? AND operator_org_id = ?', [d, o]);
+    await sql(
+      em,
+      `${INSERT_SECTOR}${SECTOR_SUMS} WHERE department_org_id = ? AND operator_org_id = ? ` +
+        'GROUP BY department_org_id, operator_org_id, drill',
+      [d, o],
+    );
+  }
+  const warningWeeks = new Map<string, [string, string, string]>();
+  for (const key of t.targets) {
+    const [warningId, operatorId] = key.split(' ');
+    for (const r of await sql<Record<string, unknown>>(
+      em,
+      'SELECT department_org_id AS d, week AS w FROM metrics_warning_target ' +
+        'WHERE warning_id = ? AND operator_org_id = ?',
+      [warningId, operatorId],
+    ))
+      warningWeeks.set(`${String(r.d)} ${operatorId} ${String(r.w)}`, [String(r.d), operatorId, String(r.w)]);
+  }
+  for (const [d, o, w] of warningWeeks.values()) {
+    await sql(em, 'DELETE FROM metrics_warning_week WHERE department_org_id = ? AND week = ? AND operator_org_id = ?', [
+      d,
+      w,
+      o,
+    ]);
+    await sql(
+      em,
+      `${INSERT_WARNING_WEEK}${WARNING_WEEK_SUMS} WHERE department_org_id = ? AND operator_org_id = ? AND week = ? ` +
+        'GROUP BY department_org_id, week, operator_org_id, drill',
+      [d, o, w],
     );
   }
 }

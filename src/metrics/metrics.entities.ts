@@ -50,17 +50,7 @@ export class MetricsReportTiming {
 
 /** A report as a department received it in its inbox: only what the report itself says, and its timing. */
 @Entity('metrics_delivery')
-@Index('metrics_delivery_department', [
-  'departmentOrgId',
-  'drill',
-  'receivedAt',
-  'operatorOrgId',
-  'week',
-  'onTime',
-  'onwardRequired',
-  'onwardMissed',
-  'onwardStatus',
-])
+@Index('metrics_delivery_key', ['departmentOrgId', 'operatorOrgId', 'week'])
 @Index('metrics_delivery_sector', [
   'departmentOrgId',
   'drill',
@@ -92,7 +82,9 @@ export class MetricsDelivery {
 
 /** One operator a warning named, and when it answered. */
 @Entity('metrics_warning_target')
-@Index(['departmentOrgId', 'drill'])
+@Index('metrics_warning_target_key', ['departmentOrgId', 'operatorOrgId', 'week'])
+// The warnings still awaiting feedback (overdue or not is decided when asked): few, found at once.
+@Index('metrics_warning_target_unanswered', ['departmentOrgId', 'dueAt'], { where: 'feedback_at IS NULL' })
 export class MetricsWarningTarget {
   @PrimaryColumn({ name: 'warning_id', type: 'varchar', length: 36 }) warningId!: string;
   @PrimaryColumn({ name: 'operator_org_id', type: 'varchar', length: 36 }) operatorOrgId!: string;
@@ -104,6 +96,50 @@ export class MetricsWarningTarget {
   @Column({ type: 'varchar', length: 10 }) week!: string;
   @Column({ name: 'due_at', type: 'varchar', length: 32 }) dueAt!: string;
   @Column({ name: 'feedback_at', type: 'varchar', length: 32, nullable: true }) feedbackAt!: string | null;
+}
+
+/**
+ * A department's deliveries summed per operator, week and drill flag: what the department's figures read,
+ * so a sector of 100,000 reports is a sum over (operators × weeks) rows. Recomputed from
+ * metrics_delivery for every key a projected batch touched (so it stays a function of the facts).
+ */
+@Entity('metrics_delivery_week')
+export class MetricsDeliveryWeek {
+  @PrimaryColumn({ name: 'department_org_id', type: 'varchar', length: 36 }) departmentOrgId!: string;
+  @PrimaryColumn({ name: 'week', type: 'varchar', length: 10 }) week!: string;
+  @PrimaryColumn({ name: 'operator_org_id', type: 'varchar', length: 36 }) operatorOrgId!: string;
+  @PrimaryColumn({ type: 'boolean' }) drill!: boolean;
+  @Column({ type: 'integer' }) received!: number;
+  @Column({ name: 'on_time', type: 'integer' }) onTime!: number;
+  @Column({ type: 'integer' }) late!: number;
+  @Column({ name: 'onward_due', type: 'integer' }) onwardDue!: number;
+  @Column({ name: 'onward_met', type: 'integer' }) onwardMet!: number;
+  @Column({ name: 'onward_missed', type: 'integer' }) onwardMissed!: number;
+}
+
+/** A department's deliveries summed per operator and drill flag over all time: the sector overview. */
+@Entity('metrics_sector_operator')
+export class MetricsSectorOperator {
+  @PrimaryColumn({ name: 'department_org_id', type: 'varchar', length: 36 }) departmentOrgId!: string;
+  @PrimaryColumn({ name: 'operator_org_id', type: 'varchar', length: 36 }) operatorOrgId!: string;
+  @PrimaryColumn({ type: 'boolean' }) drill!: boolean;
+  @Column({ type: 'integer' }) incidents!: number;
+  @Column({ type: 'integer' }) received!: number;
+  @Column({ name: 'on_time', type: 'integer' }) onTime!: number;
+  @Column({ type: 'integer' }) late!: number;
+  @Column({ name: 'last_at', type: 'varchar', length: 32 }) lastAt!: string;
+}
+
+/** A department's warning targets summed per operator, week and drill flag (answered ones by punctuality). */
+@Entity('metrics_warning_week')
+export class MetricsWarningWeek {
+  @PrimaryColumn({ name: 'department_org_id', type: 'varchar', length: 36 }) departmentOrgId!: string;
+  @PrimaryColumn({ name: 'week', type: 'varchar', length: 10 }) week!: string;
+  @PrimaryColumn({ name: 'operator_org_id', type: 'varchar', length: 36 }) operatorOrgId!: string;
+  @PrimaryColumn({ type: 'boolean' }) drill!: boolean;
+  @Column({ type: 'integer' }) targeted!: number;
+  @Column({ name: 'answered_on_time', type: 'integer' }) answeredOnTime!: number;
+  @Column({ name: 'answered_late', type: 'integer' }) answeredLate!: number;
 }
 
 /** How far this deployment's trail has been projected (the highest entry id seen), for the catch-up at start. */
@@ -119,5 +155,8 @@ export const METRICS_ENTITIES = [
   MetricsReportTiming,
   MetricsDelivery,
   MetricsWarningTarget,
+  MetricsDeliveryWeek,
+  MetricsSectorOperator,
+  MetricsWarningWeek,
   MetricsCursor,
 ];

@@ -223,29 +223,32 @@ export class MetricsService {
     await this.projection.settled();
     const em = this.dataSource.manager;
     const drill = period.includeDrills ? '' : ' AND drill = ?';
-    const base = [p.orgId, ...(period.includeDrills ? [] : [false]), period.start, period.end];
+    // Whole weeks: the sums are kept per week (MetricsDeliveryWeek), so a sector of 100,000 reports is
+    // a sum over operators × weeks.
+    const first = period.weeks[0];
+    const last = period.weeks[period.weeks.length - 1];
+    const base = [p.orgId, first, last, ...(period.includeDrills ? [] : [false])];
     const deliveries = await sql<Record<string, number | string | null>>(
       em,
-      'SELECT operator_org_id AS op, week, COUNT(*) AS received, ' +
-        'SUM(CASE WHEN on_time = 1 THEN 1 ELSE 0 END) AS on_time, ' +
-        'SUM(CASE WHEN on_time = 0 THEN 1 ELSE 0 END) AS late, ' +
-        'SUM(CASE WHEN onward_required = ? THEN 1 ELSE 0 END) AS onward_due, ' +
-        "SUM(CASE WHEN onward_required = ? AND onward_status = 'met' THEN 1 ELSE 0 END) AS onward_met, " +
-        "SUM(CASE WHEN onward_required = ? AND (onward_status = 'missed' OR " +
-        '(onward_status IS NULL AND onward_missed = ?)) THEN 1 ELSE 0 END) AS onward_missed ' +
-        `FROM metrics_delivery WHERE department_org_id = ?${drill} AND received_at >= ? AND received_at < ? ` +
+      'SELECT operator_org_id AS op, week, SUM(received) AS received, SUM(on_time) AS on_time, SUM(late) AS late, ' +
+        'SUM(onward_due) AS onward_due, SUM(onward_met) AS onward_met, SUM(onward_missed) AS onward_missed ' +
+        `FROM metrics_delivery_week WHERE department_org_id = ? AND week >= ? AND week <= ?${drill} ` +
         'GROUP BY operator_org_id, week',
-      [true, true, true, true, ...base],
+      base,
+    );
+    const answered = await sql<Record<string, number | string | null>>(
+      em,
+      'SELECT operator_org_id AS op, week, SUM(targeted) AS targeted, SUM(answered_on_time) AS on_time, ' +
+        'SUM(answered_late) AS late FROM metrics_warning_week ' +
+        `WHERE department_org_id = ? AND week >= ? AND week <= ?${drill} GROUP BY operator_org_id, week`,
+      base,
     );
     const nowIso = now.toISOString();
-    const warnings = await sql<Record<string, number | string | null>>(
+    const unanswered = await sql<Record<string, number | string | null>>(
       em,
-      'SELECT operator_org_id AS op, week, COUNT(*) AS targeted, ' +
-        'SUM(CASE WHEN feedback_at IS NOT NULL AND feedback_at <= due_at THEN 1 ELSE 0 END) AS on_time, ' +
-        'SUM(CASE WHEN feedback_at IS NOT NULL AND feedback_at > due_at THEN 1 ELSE 0 END) AS late, ' +
-        'SUM(CASE WHEN feedback_at IS NULL AND due_at > ? THEN 1 ELSE 0 END) AS pending, ' +
-        'SUM(CASE WHEN feedback_at IS NULL AND due_at <= ? THEN 1 ELSE 0 END) AS overdue ' +
-        `FROM metrics_warning_target WHERE department_org_id = ?${drill} AND issued_at >= ? AND issued_at < ? ` +
+      'SELECT operator_org_id AS op, week, SUM(CASE WHEN due_at > ? THEN 1 ELSE 0 END) AS pending, ' +
+        'SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END) AS overdue FROM metrics_warning_target ' +
+        `WHERE department_org_id = ? AND feedback_at IS NULL AND week >= ? AND week <= ?${drill} ` +
         'GROUP BY operator_org_id, week',
       [nowIso, nowIso, ...base],
     );
@@ -266,14 +269,14 @@ export class MetricsService {
         onwardMet: Number(r.onward_met),
         onwardMissed: Number(r.onward_missed),
       });
-    for (const r of warnings)
+    for (const r of answered)
       add(String(r.op), String(r.week), {
         targeted: Number(r.targeted),
         answeredOnTime: Number(r.on_time),
         answeredLate: Number(r.late),
-        pending: Number(r.pending),
-        overdue: Number(r.overdue),
       });
+    for (const r of unanswered)
+      add(String(r.op), String(r.week), { pending: Number(r.pending), overdue: Number(r.overdue) });
     const sectorOps = await this.sectorOperators(p);
     const names = new Map(sectorOps.map((o) => [o.id, o.name]));
     const others = [...byOp.keys()].filter((id) => !names.has(id));
@@ -310,16 +313,15 @@ export class MetricsService {
     const base = [p.orgId, ...(includeDrills ? [] : [false])];
     const reports = await sql<Record<string, number | string | null>>(
       em,
-      'SELECT operator_org_id AS op, COUNT(DISTINCT incident_reference) AS incidents, COUNT(*) AS received, ' +
-        'MAX(received_at) AS last_at, SUM(CASE WHEN on_time = 1 THEN 1 ELSE 0 END) AS on_time, ' +
-        'SUM(CASE WHEN on_time = 0 THEN 1 ELSE 0 END) AS late ' +
-        `FROM metrics_delivery WHERE department_org_id = ?${drill} GROUP BY operator_org_id`,
+      'SELECT operator_org_id AS op, SUM(incidents) AS incidents, SUM(received) AS received, ' +
+        'MAX(last_at) AS last_at, SUM(on_time) AS on_time, SUM(late) AS late ' +
+        `FROM metrics_sector_operator WHERE department_org_id = ?${drill} GROUP BY operator_org_id`,
       base,
     );
     const pending = await sql<Record<string, string | number | boolean>>(
       em,
       'SELECT warning_id, operator_org_id, reference, level, due_at, drill FROM metrics_warning_target ' +
-        `WHERE department_org_id = ?${drill} AND feedback_at IS NULL ORDER BY due_at, reference, operator_org_id`,
+        `WHERE department_org_id = ? AND feedback_at IS NULL${drill} ORDER BY due_at, reference, operator_org_id`,
       base,
     );
     const sectorOps = await this.sectorOperators(p);

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
 
 const id = (name: string) => ({ name, type: 'varchar', length: '36' });
 const time = (name: string, isNullable = false) => ({ name, type: 'varchar', length: '32', isNullable });
@@ -78,20 +78,7 @@ export class Metrics1764700000000 implements MigrationInterface {
           { name: 'onward_status', type: 'varchar', length: '12', isNullable: true },
         ],
         indices: [
-          {
-            name: 'metrics_delivery_department',
-            columnNames: [
-              'department_org_id',
-              'drill',
-              'received_at',
-              'operator_org_id',
-              'week',
-              'on_time',
-              'onward_required',
-              'onward_missed',
-              'onward_status',
-            ],
-          },
+          { name: 'metrics_delivery_key', columnNames: ['department_org_id', 'operator_org_id', 'week'] },
           {
             name: 'metrics_delivery_sector',
             columnNames: [
@@ -122,7 +109,40 @@ export class Metrics1764700000000 implements MigrationInterface {
           time('due_at'),
           time('feedback_at', true),
         ],
-        indices: [{ columnNames: ['department_org_id', 'drill'] }],
+        indices: [
+          { name: 'metrics_warning_target_key', columnNames: ['department_org_id', 'operator_org_id', 'week'] },
+          {
+            name: 'metrics_warning_target_unanswered',
+            columnNames: ['department_org_id', 'due_at'],
+            where: 'feedback_at IS NULL',
+          },
+        ],
+      }),
+    );
+    const counts = (...names: string[]) => names.map((name) => ({ name, type: 'integer' }));
+    const key = (...extra: TableColumnOptions[]): TableColumnOptions[] => [
+      { ...id('department_org_id'), isPrimary: true },
+      ...extra,
+      { ...id('operator_org_id'), isPrimary: true },
+      { name: 'drill', type: 'boolean', isPrimary: true },
+    ];
+    const week = { name: 'week', type: 'varchar', length: '10', isPrimary: true };
+    await q.createTable(
+      new Table({
+        name: 'metrics_delivery_week',
+        columns: [...key(week), ...counts('received', 'on_time', 'late', 'onward_due', 'onward_met', 'onward_missed')],
+      }),
+    );
+    await q.createTable(
+      new Table({
+        name: 'metrics_sector_operator',
+        columns: [...key(), ...counts('incidents', 'received', 'on_time', 'late'), time('last_at')],
+      }),
+    );
+    await q.createTable(
+      new Table({
+        name: 'metrics_warning_week',
+        columns: [...key(week), ...counts('targeted', 'answered_on_time', 'answered_late')],
       }),
     );
     await q.createTable(
@@ -139,6 +159,9 @@ export class Metrics1764700000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     for (const t of [
       'metrics_cursor',
+      'metrics_warning_week',
+      'metrics_sector_operator',
+      'metrics_delivery_week',
       'metrics_warning_target',
       'metrics_delivery',
       'metrics_report_timing',
