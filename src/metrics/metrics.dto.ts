@@ -178,7 +178,12 @@ export class SectorView {
   @ApiProperty({ type: String, nullable: true }) sector!: string | null;
   @ApiProperty() includeDrills!: boolean;
   @ApiProperty({ type: [SectorOperatorView] }) operators!: SectorOperatorView[];
-  @ApiProperty({ type: [PendingWarningView], description: 'Warnings still waiting for feedback, soonest due first' })
+  @ApiProperty({ description: 'Warnings still waiting for feedback (one per warned operator)' })
+  pendingWarningsTotal!: number;
+  @ApiProperty({
+    type: [PendingWarningView],
+    description: 'Warnings still waiting for feedback, soonest due first: the first 200',
+  })
   pendingWarnings!: PendingWarningView[];
 }
 

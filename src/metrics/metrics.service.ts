@@ -21,6 +21,12 @@ import { MetricsProjection } from './metrics-projection';
 import { weekOf } from './projector';
 
 const DAY = 86_400_000;
+/** One collator for every sort by name (localeCompare would build one per comparison). */
+const BY_NAME = new Intl.Collator('zh-CN');
+/** How long the sector's operators (names, ids) are kept between requests: they change seldom. */
+const SECTOR_CACHE_MS = 10_000;
+/** The warnings awaiting feedback listed (soonest due first); the total says how many there are. */
+const PENDING_SHOWN = 200;
 const GRADES = ['I', 'II', 'III', 'IV'];
 /** Upper bounds of the duration buckets, seconds (the last is open). */
 const BUCKET_LIMITS = [15 * 60, 3600, 4 * 3600, 24 * 3600, 7 * 24 * 3600, Infinity];
@@ -153,44 +159,17 @@ export class MetricsService {
       list.push(d);
       deadlines.set(d.incident_id, list);
     }
-    const figures = (subset: IncidentFact[]): OperatorFiguresView => {
-      const confirm: number[] = [];
-      const contain: number[] = [];
-      const close: number[] = [];
-      let initialMet = 0;
-      let initialMissed = 0;
-      let finalMet = 0;
-      let finalMissed = 0;
-      let misses = 0;
-      let escalations = 0;
-      for (const i of subset) {
-        const c = seconds(i.declared_at, i.confirmed_at);
-        if (c !== null) confirm.push(c);
-        const k = seconds(i.declared_at, i.contained_at);
-        if (k !== null) contain.push(k);
-        const z = seconds(i.declared_at, i.closed_at);
-        if (z !== null) close.push(z);
-        for (const d of deadlines.get(i.incident_id) ?? []) {
-          const status = deadlineStatus(d);
-          if (status === 'missed') misses++;
-          escalations += Number(d.escalation_level);
-          if (d.timer === 'initial-report' && status === 'met') initialMet++;
-          if (d.timer === 'initial-report' && status === 'missed') initialMissed++;
-          if (d.timer === 'final-report' && status === 'met') finalMet++;
-          if (d.timer === 'final-report' && status === 'missed') finalMissed++;
-        }
-      }
-      return {
-        incidents: subset.length,
-        timeToConfirm: durationStats(confirm),
-        timeToContain: durationStats(contain),
-        timeToClose: durationStats(close),
-        initialReports: onTime(initialMet, initialMissed),
-        finalReports: onTime(finalMet, finalMissed),
-        deadlineMisses: misses,
-        escalations,
-      };
-    };
+    // One pass: each incident is added to the totals, its week, its grade and its category.
+    const groups = new Map<string, Accumulator>();
+    const group = (key: string) => groups.get(key) ?? groups.set(key, new Accumulator()).get(key)!;
+    for (const i of incidents) {
+      const c = seconds(i.declared_at, i.confirmed_at);
+      const k = seconds(i.declared_at, i.contained_at);
+      const z = seconds(i.declared_at, i.closed_at);
+      const own = deadlines.get(i.incident_id) ?? [];
+      for (const key of ['all', `w:${i.week}`, `g:${i.grade}`, `c:${i.category}`]) group(key).add(c, k, z, own);
+    }
+    const figures = (key: string): OperatorFiguresView => (groups.get(key) ?? new Accumulator()).figures();
     const categories = [...new Set(incidents.map((i) => i.category))].sort();
     const bucketOf = (s: number) => DURATION_BUCKETS[BUCKET_LIMITS.findIndex((limit) => s <= limit)];
     const distribution = DURATION_BUCKETS.map((bucket) => ({ bucket, confirm: 0, contain: 0, close: 0 }));
@@ -207,13 +186,10 @@ export class MetricsService {
       from: period.from,
       to: period.to,
       includeDrills: period.includeDrills,
-      totals: figures(incidents),
-      byWeek: period.weeks.map((week) => ({ week, ...figures(incidents.filter((i) => i.week === week)) })),
-      byGrade: GRADES.map((grade) => ({ grade, ...figures(incidents.filter((i) => i.grade === grade)) })),
-      byCategory: categories.map((category) => ({
-        category,
-        ...figures(incidents.filter((i) => i.category === category)),
-      })),
+      totals: figures('all'),
+      byWeek: period.weeks.map((week) => ({ week, ...figures(`w:${week}`) })),
+      byGrade: GRADES.map((grade) => ({ grade, ...figures(`g:${grade}`) })),
+      byCategory: categories.map((category) => ({ category, ...figures(`c:${category}`) })),
       distribution,
     };
   }
@@ -228,55 +204,56 @@ export class MetricsService {
     const first = period.weeks[0];
     const last = period.weeks[period.weeks.length - 1];
     const base = [p.orgId, first, last, ...(period.includeDrills ? [] : [false])];
-    const deliveries = await sql<Record<string, number | string | null>>(
-      em,
-      'SELECT operator_org_id AS op, week, SUM(received) AS received, SUM(on_time) AS on_time, SUM(late) AS late, ' +
-        'SUM(onward_due) AS onward_due, SUM(onward_met) AS onward_met, SUM(onward_missed) AS onward_missed ' +
-        `FROM metrics_delivery_week WHERE department_org_id = ? AND week >= ? AND week <= ?${drill} ` +
-        'GROUP BY operator_org_id, week',
-      base,
-    );
-    const answered = await sql<Record<string, number | string | null>>(
-      em,
-      'SELECT operator_org_id AS op, week, SUM(targeted) AS targeted, SUM(answered_on_time) AS on_time, ' +
-        'SUM(answered_late) AS late FROM metrics_warning_week ' +
-        `WHERE department_org_id = ? AND week >= ? AND week <= ?${drill} GROUP BY operator_org_id, week`,
-      base,
-    );
     const nowIso = now.toISOString();
-    const unanswered = await sql<Record<string, number | string | null>>(
-      em,
-      'SELECT operator_org_id AS op, week, SUM(CASE WHEN due_at > ? THEN 1 ELSE 0 END) AS pending, ' +
-        'SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END) AS overdue FROM metrics_warning_target ' +
-        `WHERE department_org_id = ? AND feedback_at IS NULL AND week >= ? AND week <= ?${drill} ` +
-        'GROUP BY operator_org_id, week',
-      [nowIso, nowIso, ...base],
-    );
     const empty = (): Counts => ({ ...ZERO });
     const byOp = new Map<string, Counts>();
     const byWeek = new Map<string, Counts>(period.weeks.map((w) => [w, empty()]));
+    // Each sum twice, per operator and per week, so SQLite adds the rows up rather than this loop.
+    for (const [dimension, into] of [
+      ['operator_org_id', byOp],
+      ['week', byWeek],
+    ] as const) {
+      const counts = (key: string) => into.get(key) ?? into.set(key, empty()).get(key)!;
+      for (const r of await sql<Record<string, number | string | null>>(
+        em,
+        `SELECT ${dimension} AS k, SUM(received) AS received, SUM(on_time) AS on_time, SUM(late) AS late, ` +
+          'SUM(onward_due) AS onward_due, SUM(onward_met) AS onward_met, SUM(onward_missed) AS onward_missed ' +
+          `FROM metrics_delivery_week WHERE department_org_id = ? AND week >= ? AND week <= ?${drill} ` +
+          `GROUP BY ${dimension}`,
+        base,
+      ))
+        Object.assign(counts(String(r.k)), {
+          received: Number(r.received),
+          onTime: Number(r.on_time),
+          late: Number(r.late),
+          onwardDue: Number(r.onward_due),
+          onwardMet: Number(r.onward_met),
+          onwardMissed: Number(r.onward_missed),
+        });
+      for (const r of await sql<Record<string, number | string | null>>(
+        em,
+        `SELECT ${dimension} AS k, SUM(targeted) AS targeted, SUM(answered_on_time) AS on_time, ` +
+          'SUM(answered_late) AS late FROM metrics_warning_week ' +
+          `WHERE department_org_id = ? AND week >= ? AND week <= ?${drill} GROUP BY ${dimension}`,
+        base,
+      ))
+        Object.assign(counts(String(r.k)), {
+          targeted: Number(r.targeted),
+          answeredOnTime: Number(r.on_time),
+          answeredLate: Number(r.late),
+        });
+      for (const r of await sql<Record<string, number | string | null>>(
+        em,
+        `SELECT ${dimension} AS k, SUM(CASE WHEN due_at > ? THEN 1 ELSE 0 END) AS pending, ` +
+          'SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END) AS overdue FROM metrics_warning_target ' +
+          `WHERE department_org_id = ? AND feedback_at IS NULL AND week >= ? AND week <= ?${drill} ` +
+          `GROUP BY ${dimension}`,
+        [nowIso, nowIso, ...base],
+      ))
+        Object.assign(counts(String(r.k)), { pending: Number(r.pending), overdue: Number(r.overdue) });
+    }
     const totals = empty();
-    const add = (op: string, week: string, c: Partial<Counts>) => {
-      for (const target of [byOp.get(op) ?? byOp.set(op, empty()).get(op)!, byWeek.get(week), totals])
-        if (target) for (const [k, v] of Object.entries(c)) target[k as keyof Counts] += v;
-    };
-    for (const r of deliveries)
-      add(String(r.op), String(r.week), {
-        received: Number(r.received),
-        onTime: Number(r.on_time),
-        late: Number(r.late),
-        onwardDue: Number(r.onward_due),
-        onwardMet: Number(r.onward_met),
-        onwardMissed: Number(r.onward_missed),
-      });
-    for (const r of answered)
-      add(String(r.op), String(r.week), {
-        targeted: Number(r.targeted),
-        answeredOnTime: Number(r.on_time),
-        answeredLate: Number(r.late),
-      });
-    for (const r of unanswered)
-      add(String(r.op), String(r.week), { pending: Number(r.pending), overdue: Number(r.overdue) });
+    for (const c of byWeek.values()) for (const k of Object.keys(totals) as Array<keyof Counts>) totals[k] += c[k];
     const sectorOps = await this.sectorOperators(p);
     const names = new Map(sectorOps.map((o) => [o.id, o.name]));
     const others = [...byOp.keys()].filter((id) => !names.has(id));
@@ -291,7 +268,7 @@ export class MetricsService {
       (a, b) =>
         (b.reports.rate ?? -1) - (a.reports.rate ?? -1) ||
         b.reports.met - a.reports.met ||
-        a.name.localeCompare(b.name, 'zh-CN'),
+        BY_NAME.compare(a.name, b.name),
     );
     return {
       orgId: p.orgId,
@@ -318,11 +295,18 @@ export class MetricsService {
         `FROM metrics_sector_operator WHERE department_org_id = ?${drill} GROUP BY operator_org_id`,
       base,
     );
+    const pendingCounts = await sql<{ op: string; n: number | string }>(
+      em,
+      'SELECT operator_org_id AS op, COUNT(*) AS n FROM metrics_warning_target ' +
+        `WHERE department_org_id = ? AND feedback_at IS NULL${drill} GROUP BY operator_org_id`,
+      base,
+    );
     const pending = await sql<Record<string, string | number | boolean>>(
       em,
       'SELECT warning_id, operator_org_id, reference, level, due_at, drill FROM metrics_warning_target ' +
-        `WHERE department_org_id = ? AND feedback_at IS NULL${drill} ORDER BY due_at, reference, operator_org_id`,
-      base,
+        `WHERE department_org_id = ? AND feedback_at IS NULL${drill} ORDER BY due_at, reference, operator_org_id ` +
+        'LIMIT ?',
+      [...base, PENDING_SHOWN],
     );
     const sectorOps = await this.sectorOperators(p);
     const names = new Map(sectorOps.map((o) => [o.id, o.name]));
@@ -330,14 +314,12 @@ export class MetricsService {
       ...new Set([
         ...sectorOps.map((o) => o.id),
         ...reports.map((r) => String(r.op)),
-        ...pending.map((w) => String(w.operator_org_id)),
+        ...pendingCounts.map((w) => String(w.op)),
       ]),
     ];
     for (const [id, name] of await this.organisations.names(ids.filter((id) => !names.has(id)))) names.set(id, name);
     const byOp = new Map(reports.map((r) => [String(r.op), r]));
-    const pendingCount = new Map<string, number>();
-    for (const w of pending)
-      pendingCount.set(String(w.operator_org_id), (pendingCount.get(String(w.operator_org_id)) ?? 0) + 1);
+    const pendingCount = new Map(pendingCounts.map((w) => [String(w.op), Number(w.n)]));
     const nowIso = now.toISOString();
     return {
       sector: p.sector ?? null,
@@ -355,7 +337,8 @@ export class MetricsService {
             warningsPendingFeedback: pendingCount.get(id) ?? 0,
           };
         })
-        .sort((a, b) => b.reportedIncidents - a.reportedIncidents || a.name.localeCompare(b.name, 'zh-CN')),
+        .sort((a, b) => b.reportedIncidents - a.reportedIncidents || BY_NAME.compare(a.name, b.name)),
+      pendingWarningsTotal: pendingCounts.reduce((sum, w) => sum + Number(w.n), 0),
       pendingWarnings: pending.map((w) => ({
         warningId: String(w.warning_id),
         reference: String(w.reference),
@@ -418,8 +401,63 @@ export class MetricsService {
     };
   }
 
-  private async sectorOperators(p: Principal) {
-    return p.sector ? this.organisations.operatorsOfSector(p.sector) : [];
+  private readonly sectors = new Map<string, { at: number; operators: Promise<Array<{ id: string; name: string }>> }>();
+
+  /** The sector's operators, kept SECTOR_CACHE_MS: a large sector's thousand rows are read once, not per request. */
+  private sectorOperators(p: Principal): Promise<Array<{ id: string; name: string }>> {
+    if (!p.sector) return Promise.resolve([]);
+    const sector = p.sector;
+    const kept = this.sectors.get(sector);
+    if (kept && Date.now() - kept.at < SECTOR_CACHE_MS) return kept.operators;
+    const operators = this.organisations
+      .operatorsOfSector(sector)
+      .then((list) => list.map((o) => ({ id: o.id, name: o.name })));
+    this.sectors.set(sector, { at: Date.now(), operators });
+    operators.catch(() => this.sectors.delete(sector));
+    return operators;
+  }
+}
+
+/** The operator figures of one group of incidents, added up one incident at a time. */
+class Accumulator {
+  private readonly confirm: number[] = [];
+  private readonly contain: number[] = [];
+  private readonly close: number[] = [];
+  private incidents = 0;
+  private initialMet = 0;
+  private initialMissed = 0;
+  private finalMet = 0;
+  private finalMissed = 0;
+  private misses = 0;
+  private escalations = 0;
+
+  add(confirm: number | null, contain: number | null, close: number | null, deadlines: DeadlineFact[]): void {
+    this.incidents++;
+    if (confirm !== null) this.confirm.push(confirm);
+    if (contain !== null) this.contain.push(contain);
+    if (close !== null) this.close.push(close);
+    for (const d of deadlines) {
+      const status = deadlineStatus(d);
+      if (status === 'missed') this.misses++;
+      this.escalations += Number(d.escalation_level);
+      if (d.timer === 'initial-report' && status === 'met') this.initialMet++;
+      if (d.timer === 'initial-report' && status === 'missed') this.initialMissed++;
+      if (d.timer === 'final-report' && status === 'met') this.finalMet++;
+      if (d.timer === 'final-report' && status === 'missed') this.finalMissed++;
+    }
+  }
+
+  figures(): OperatorFiguresView {
+    return {
+      incidents: this.incidents,
+      timeToConfirm: durationStats(this.confirm),
+      timeToContain: durationStats(this.contain),
+      timeToClose: durationStats(this.close),
+      initialReports: onTime(this.initialMet, this.initialMissed),
+      finalReports: onTime(this.finalMet, this.finalMissed),
+      deadlineMisses: this.misses,
+      escalations: this.escalations,
+    };
   }
 }
 

@@ -252,6 +252,7 @@ describe('metrics from the event stream', () => {
       reportsReceived: 2,
       warningsPendingFeedback: 0,
     });
+    expect(overview.pendingWarningsTotal).toBe(1);
     expect(overview.pendingWarnings).toEqual([
       expect.objectContaining({ warningId, operatorOrgId: otherOpId, operatorName: '乙银行', overdue: false }),
     ]);
@@ -271,6 +272,7 @@ describe('metrics from the event stream', () => {
     expect((await sector(energy['department-officer'].token)).body).toMatchObject({
       operators: [],
       pendingWarnings: [],
+      pendingWarningsTotal: 0,
     });
     await http()
       .get(`/api/v1/metrics/sector/operators/${opId}/incidents`)

@@ -4101,7 +4101,9 @@ export interface components {
             sector: string | null;
             includeDrills: boolean;
             operators: components["schemas"]["SectorOperatorView"][];
-            /** @description Warnings still waiting for feedback, soonest due first */
+            /** @description Warnings still waiting for feedback (one per warned operator) */
+            pendingWarningsTotal: number;
+            /** @description Warnings still waiting for feedback, soonest due first: the first 200 */
             pendingWarnings: components["schemas"]["PendingWarningView"][];
         };
         SectorIncidentView: {

@@ -82,6 +82,7 @@ export const metricsEnUS: Record<keyof typeof metricsZhCN, string> = {
   'sector.lastReport': 'Last report',
   'sector.pendingWarnings': 'Warnings awaiting feedback',
   'sector.noPending': 'No warning is awaiting feedback.',
+  'sector.pendingTotal': '{total} in all; the {shown} due soonest are shown.',
   'sector.reference': 'Warning',
   'sector.level': 'Level',
   'sector.dueAt': 'Feedback due',

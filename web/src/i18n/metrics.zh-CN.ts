@@ -78,6 +78,7 @@ export const metricsZhCN = {
   'sector.lastReport': '最近报告',
   'sector.pendingWarnings': '待反馈的预警',
   'sector.noPending': '没有待反馈的预警。',
+  'sector.pendingTotal': '共 {total} 条，显示最早到期的 {shown} 条。',
   'sector.reference': '预警编号',
   'sector.level': '级别',
   'sector.dueAt': '反馈期限',

@@ -134,6 +134,11 @@ function SectorOverviewPage() {
         />
       </Card>
       <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('sector.pendingWarnings')}</h2>}>
+        {data && data.pendingWarningsTotal > data.pendingWarnings.length && (
+          <Typography.Paragraph type="secondary">
+            {t('sector.pendingTotal', { total: data.pendingWarningsTotal, shown: data.pendingWarnings.length })}
+          </Typography.Paragraph>
+        )}
         <Table<PendingRow>
           data-testid="sector-pending-warnings"
           size="small"
