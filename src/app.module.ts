@@ -25,6 +25,8 @@ import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers/service-providers.module';
 import { PlansApiModule } from './plans/plans.module';
 import { LiveModule } from './live/live.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { PrometheusModule } from './prometheus/prometheus.module';
 import { ConsoleModule } from './console/console.module';
 import { defaultConsoleDir } from './console/console-dir';
 
@@ -72,6 +74,7 @@ export class AppModule {
           WorkflowCatalogueModule,
           ConsoleModule.forRoot(opts.config.CONSOLE_DIR ?? defaultConsoleDir()),
           DeadLettersModule,
+          PrometheusModule,
         ]
       : [];
     const roles = { api: opts.api, workers: opts.workers };
@@ -85,6 +88,8 @@ export class AppModule {
         : []),
       // Every process publishes the changes it commits; API processes also serve the streams.
       LiveModule.forRoot({ api: opts.api }),
+      // Every process keeps the metrics facts from the entries it commits; API processes serve the figures.
+      MetricsModule.forRoot({ api: opts.api }),
     ];
     return {
       module: AppModule,

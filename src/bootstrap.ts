@@ -25,6 +25,7 @@ import { requestLogging } from './logging/request-logging';
 import { LocalRedis } from './redis/local-redis';
 import { STIX_BODY_BOUNDS, STIX_UPLOAD_PATH } from './sharing/stix-http';
 import { TAXII_OBJECTS_PATH } from './taxii';
+import { OpsMetrics } from './prometheus/ops-metrics';
 
 export interface ServiceOptions {
   env?: NodeJS.ProcessEnv;
@@ -179,6 +180,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       if (config.TRUST_PROXY) trustProxy(express, config.TRUST_PROXY);
       http.use(stampArrival);
       http.use(requestLogging(logger));
+      http.use(http.get(OpsMetrics).middleware());
       // The console is served by this process (src/console): helmet's CSP allows what it needs.
       http.use(helmet({ contentSecurityPolicy: { directives: CONSOLE_CSP_DIRECTIVES } }));
       http.use(

@@ -28,6 +28,7 @@ import { WarningTarget } from './warnings/warning-target.entity';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './reports/report.entities';
 import { ServiceProvider } from './providers/service-provider.entity';
 import { Plan, PlanPin, PlanVersion } from './plans/plan.entities';
+import { METRICS_ENTITIES } from './metrics/metrics.entities';
 
 /**
  * Every entity, for data sources no Nest module builds: the TypeORM CLI (src/data-source.ts), the
@@ -70,4 +71,5 @@ export const ENTITIES = [
   PlanVersion,
   PlanPin,
   ServiceProvider,
+  ...METRICS_ENTITIES,
 ];

@@ -109,6 +109,16 @@ export class AppConfig {
   @MinLength(24, { message: 'must be at least 24 characters (it is an admin credential)' })
   BOOTSTRAP_ADMIN_TOKEN?: string;
 
+  /**
+   * The bearer token a Prometheus scraper sends to `GET /metrics` (the operations metrics). Unset:
+   * `/metrics` answers nothing but 404 to a scraper (README "Operations metrics").
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'must be at least 24 characters (openssl rand -hex 24)' })
+  METRICS_TOKEN?: string;
+
   @IsIn(LOG_LEVELS as unknown as string[], { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 
@@ -418,6 +428,7 @@ export class ConfigError extends Error {}
 const OPTIONAL_KEYS = [
   'REDIS_URL',
   'BOOTSTRAP_ADMIN_TOKEN',
+  'METRICS_TOKEN',
   'SECRETS_KEY',
   'AUDIT_KEY',
   'AUDIT_WITNESS_FILE',

@@ -4,5 +4,11 @@ export { cappedCount } from './capped-count';
 export { insertEach } from './insert-each';
 export { nextSequenceValue } from './sequence';
 export { bool, chunks, placeholders, sql } from './sql';
-export { MAX_TRANSACTION_ATTEMPTS, sqlState, TransactionRunner, type TransactionStats } from './transaction-runner';
+export {
+  MAX_TRANSACTION_ATTEMPTS,
+  sqlState,
+  TransactionRunner,
+  type TransactionObserver,
+  type TransactionStats,
+} from './transaction-runner';
 export { checkKeyFingerprints, KeyMismatchError, migrate } from './startup';

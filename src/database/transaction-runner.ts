@@ -60,12 +60,16 @@ export function sqlState(err: unknown): string | undefined {
  * links its entries to their chains there, so the chain head is locked only for the end of the
  * transaction.
  */
+/** Told each transaction attempt's duration in milliseconds and whether it committed. */
+export type TransactionObserver = (ms: number, committed: boolean) => void;
+
 @Injectable()
 export class TransactionRunner {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
   /** Callbacks per open transaction (on SQLite every transaction shares one manager, one at a time). */
   private readonly hooks = new WeakMap<EntityManager, Hooks>();
+  private readonly observers = new Set<TransactionObserver>();
   private readonly counts: TransactionStats = {
     committed: 0,
     retried: 0,
@@ -92,6 +96,20 @@ export class TransactionRunner {
   /** A copy of the counters since the process started. */
   stats(): TransactionStats {
     return { ...this.counts };
+  }
+
+  /**
+   * Calls `listener` with the duration of every transaction attempt (from BEGIN to COMMIT or ROLLBACK,
+   * not the wait in the SQLite queue) and whether it committed: the operations metrics' histogram.
+   * Returns the way to stop listening.
+   */
+  observe(listener: TransactionObserver): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
+  }
+
+  private told(ms: number, committed: boolean): void {
+    for (const listener of this.observers) listener(ms, committed);
   }
 
   /**
@@ -141,6 +159,8 @@ export class TransactionRunner {
     const hooks: Hooks = { after: [], before: [] };
     let manager: EntityManager | undefined;
     let result: T;
+    const started = performance.now();
+    let committed = false;
     try {
       result = await this.dataSource.transaction(async (em) => {
         manager = em;
@@ -149,8 +169,10 @@ export class TransactionRunner {
         for (let i = 0; i < hooks.before.length; i++) await hooks.before[i]!();
         return value;
       });
+      committed = true;
     } finally {
       if (manager) this.hooks.delete(manager);
+      if (this.observers.size) this.told(performance.now() - started, committed);
     }
     this.counts.committed++;
     for (const fn of hooks.after) fn();

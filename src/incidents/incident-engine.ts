@@ -326,6 +326,8 @@ export class IncidentEngine {
         action: `incident.event.${t.sent.type}`,
         payload: {
           event: { ...t.sent, ...(opts.auditPayload ?? {}) },
+          // Whether a report met its deadline, as decided from its submission time (metrics rebuild it from here).
+          ...('late' in t.event && typeof t.event.late === 'boolean' ? { late: t.event.late } : {}),
           fromState: t.fromState,
           toState: this.runtime.topState(t.after),
           stateValue: t.after.value as never,

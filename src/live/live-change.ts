@@ -58,8 +58,8 @@ export interface LiveDelivery {
  * Audit actions of administration (organisations, users, tokens, sessions, subscriptions, the
  * registers of providers and recipients), of TAXII exchange (collections and feed polls, which
  * no console page shows yet; a warning they touch is announced by its own `warning.` entry), of
- * emergency plans (no console page yet) and of housekeeping (sent outbox rows pruned): nothing the
- * console follows live, so no message.
+ * emergency plans (no console page yet), of housekeeping (sent outbox rows pruned) and the rebuild of
+ * the metrics facts: nothing the console follows live, so no message.
  */
 export const QUIET_PREFIXES = [
   'organisation.',
@@ -73,6 +73,7 @@ export const QUIET_PREFIXES = [
   'taxii.',
   'plan.',
   'outbox.',
+  'metrics.',
 ] as const;
 
 /** Report actions a department takes or its clocks record: its inbox item changed, and the operator's report. */

@@ -12,3 +12,4 @@ export {
   formatBeijing,
   label,
 } from './templates/labels';
+export { deliveryStatusCounts } from './delivery-counts';

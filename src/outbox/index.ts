@@ -2,3 +2,4 @@
 export { OutboxModule } from './outbox.module';
 export { OutboxService, type OutboxItem } from './outbox.service';
 export { OutboxPruner } from './outbox.pruner';
+export { outboxBacklog } from './outbox-backlog';

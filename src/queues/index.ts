@@ -4,3 +4,4 @@ export { LoggedWorkerHost } from './logged-worker-host';
 export { QUEUES, QUEUE_NAMES, jobId, type QueueName } from './queue-names';
 export { QueuesModule } from './queues.module';
 export { DeadLettersModule } from './dead-letters';
+export { workerTimings } from './worker-timings';

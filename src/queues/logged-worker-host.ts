@@ -2,6 +2,7 @@ import { WorkerHost } from '@nestjs/bullmq';
 import { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { workerTimings } from './worker-timings';
 
 /**
  * Base for every queue processor. A BullMQ worker without an 'error' listener prints each failed
@@ -15,6 +16,11 @@ export abstract class LoggedWorkerHost extends WorkerHost implements OnApplicati
   private lastWarning = 0;
 
   onApplicationBootstrap(): void {
+    // How late a delayed job (a timer above all) started after the moment it was due.
+    this.worker.on('active', (job: Job) => {
+      if (job.delay > 0 && job.processedOn && job.attemptsMade === 0)
+        workerTimings.emit('lateness', this.worker.name, job.processedOn - (job.timestamp + job.delay));
+    });
     this.worker.on('error', (err: Error) => {
       if (Date.now() - this.lastWarning < 60_000) return;
       this.lastWarning = Date.now();

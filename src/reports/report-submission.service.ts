@@ -172,6 +172,22 @@ export class ReportSubmission {
           drill: report.drill,
           contentDigest: submitted.contentDigest,
           recipients: deliveries.map((d) => ({ kind: d.recipientKind, name: d.recipientName, channel: d.channel })),
+          // What a department receives, so figures about reporting can be rebuilt from the trail alone (metrics).
+          incidentReference: incident.reference,
+          grade: submitted.grade,
+          category: submitted.category,
+          inbox: deliveries.flatMap((d) =>
+            d.departmentOrgId
+              ? [
+                  {
+                    deliveryId: d.id,
+                    departmentOrgId: d.departmentOrgId,
+                    receivedAt: d.receivedAt,
+                    onwardDueAt: d.onwardDueAt,
+                  },
+                ]
+              : [],
+          ),
         },
         // The departments whose inbox it reaches at once (their side knows no incident).
         concerns: deliveries.flatMap((d) => (d.departmentOrgId ? [{ orgId: d.departmentOrgId }] : [])),

@@ -9,8 +9,9 @@ const option = (page: Page, label: string) =>
 /**
  * The admin screens (issue 17): an operator's admin changes a role and disables a colleague, issues a token
  * for themself (shown once) and revokes it, adds a webhook subscription and sends it a test (the answer is
- * shown: here the deployment's egress policy refusing the loopback address the name resolves to), and reads the audit trail with
- * its verification. Each tab is checked by axe and pictured; non-admins are not offered the screens.
+ * shown: here the deployment's egress policy refusing the loopback address the name resolves to), and
+ * reads the audit trail with its verification. Each tab is checked by axe and pictured; non-admins are
+ * not offered the screens.
  */
 test('an organisation admin manages users, tokens, subscriptions and reads the verified audit trail', async ({
   page,

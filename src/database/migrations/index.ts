@@ -20,6 +20,7 @@ import { StixObjects1764400000000 } from './1764400000000-stix-objects';
 import { Taxii1764400000001 } from './1764400000001-taxii';
 import { GrowthIndexes1764500000000 } from './1764500000000-growth-indexes';
 import { Plans1764600000000 } from './1764600000000-plans';
+import { Metrics1764700000000 } from './1764700000000-metrics';
 import { UserDisabled1764800000000 } from './1764800000000-user-disabled';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   Taxii1764400000001,
   GrowthIndexes1764500000000,
   Plans1764600000000,
+  Metrics1764700000000,
   UserDisabled1764800000000,
 ];
 

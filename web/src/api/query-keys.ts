@@ -15,6 +15,8 @@ export const queryKeys = {
   deliveries: (...rest: unknown[]) => ['delivery', ...rest] as const,
   warnings: (...rest: unknown[]) => ['warning', ...rest] as const,
   inbox: (...rest: unknown[]) => ['inbox', ...rest] as const,
+  /** Figures (/metrics, /sector): derived from every kind of change, so every change refreshes them. */
+  metrics: (...rest: unknown[]) => ['metrics', ...rest] as const,
   /** Data shipped with the service (never changes while it runs): no live kind, fetched once. */
   requirement: (id: string) => ['requirement', id] as const,
   workflow: (id: string, version: number) => ['workflow', id, version] as const,

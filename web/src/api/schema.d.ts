@@ -767,6 +767,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Operations metrics in the Prometheus text format: HTTP latency by route, queue depths and failed jobs, outbox backlog and age, notification deliveries by status, timer lateness, database transaction time
+         * @description Needs `Authorization: Bearer <METRICS_TOKEN>`; absent when METRICS_TOKEN is not set.
+         */
+        get: operations["OpsMetricsController_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notification-subscriptions": {
         parameters: {
             query?: never;
@@ -1701,6 +1721,91 @@ export interface paths {
         get: operations["LiveController_stream"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/operator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your organisation's response figures from the audit trail: time to confirm, contain and close, initial and final reports on time, deadline misses and escalations, by week, grade and category (drills left out unless includeDrills=true) */
+        get: operations["MetricsController_operator"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/department": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your sector's reporting figures from the reports you received: reports, on-time rate, onward reports on time and warnings answered on time, per operator (ranked by punctuality), for the sector and per week */
+        get: operations["MetricsController_department"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/sector": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sector overview: every operator with the incidents it reported (from its reports only), its punctuality, and the warnings still waiting for feedback */
+        get: operations["MetricsController_sector"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/sector/operators/{operatorOrgId}/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The incidents one operator of your sector reported to you, from its reports only */
+        get: operations["MetricsController_sectorIncidents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Platform admins: empty the metrics facts and rebuild them from the whole audit trail (the figures must not change) */
+        post: operations["MetricsController_rebuild"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4319,6 +4424,250 @@ export interface components {
              * @description When the change was recorded
              */
             at: string;
+        };
+        DurationStatsView: {
+            /** @description Incidents that reached the milestone */
+            count: number;
+            /** @description Seconds, rounded */
+            meanSeconds: number | null;
+            /** @description Seconds (the lower middle value for an even count) */
+            medianSeconds: number | null;
+            maxSeconds: number | null;
+        };
+        OnTimeView: {
+            /** @description On time */
+            met: number;
+            /** @description Late */
+            missed: number;
+            /** @description met / (met + missed), 4 decimals; null when none */
+            rate: number | null;
+        };
+        OperatorFiguresView: {
+            /** @description Incidents declared */
+            incidents: number;
+            /** @description Declared → confirmed */
+            timeToConfirm: components["schemas"]["DurationStatsView"];
+            /** @description Declared → containment done (handling past containment) */
+            timeToContain: components["schemas"]["DurationStatsView"];
+            /** @description Declared → closed */
+            timeToClose: components["schemas"]["DurationStatsView"];
+            /** @description Initial-report deadlines decided */
+            initialReports: components["schemas"]["OnTimeView"];
+            /** @description Final-report deadlines decided */
+            finalReports: components["schemas"]["OnTimeView"];
+            /** @description Deadlines missed (initial, final, police report) */
+            deadlineMisses: number;
+            /** @description Escalation steps taken after missed deadlines */
+            escalations: number;
+        };
+        OperatorWeekView: {
+            /** @description Incidents declared */
+            incidents: number;
+            /** @description Declared → confirmed */
+            timeToConfirm: components["schemas"]["DurationStatsView"];
+            /** @description Declared → containment done (handling past containment) */
+            timeToContain: components["schemas"]["DurationStatsView"];
+            /** @description Declared → closed */
+            timeToClose: components["schemas"]["DurationStatsView"];
+            /** @description Initial-report deadlines decided */
+            initialReports: components["schemas"]["OnTimeView"];
+            /** @description Final-report deadlines decided */
+            finalReports: components["schemas"]["OnTimeView"];
+            /** @description Deadlines missed (initial, final, police report) */
+            deadlineMisses: number;
+            /** @description Escalation steps taken after missed deadlines */
+            escalations: number;
+            /**
+             * @description Monday (UTC) of the week
+             * @example 2026-11-30
+             */
+            week: string;
+        };
+        OperatorGradeView: {
+            /** @description Incidents declared */
+            incidents: number;
+            /** @description Declared → confirmed */
+            timeToConfirm: components["schemas"]["DurationStatsView"];
+            /** @description Declared → containment done (handling past containment) */
+            timeToContain: components["schemas"]["DurationStatsView"];
+            /** @description Declared → closed */
+            timeToClose: components["schemas"]["DurationStatsView"];
+            /** @description Initial-report deadlines decided */
+            initialReports: components["schemas"]["OnTimeView"];
+            /** @description Final-report deadlines decided */
+            finalReports: components["schemas"]["OnTimeView"];
+            /** @description Deadlines missed (initial, final, police report) */
+            deadlineMisses: number;
+            /** @description Escalation steps taken after missed deadlines */
+            escalations: number;
+            /** @enum {string} */
+            grade: "I" | "II" | "III" | "IV";
+        };
+        OperatorCategoryView: {
+            /** @description Incidents declared */
+            incidents: number;
+            /** @description Declared → confirmed */
+            timeToConfirm: components["schemas"]["DurationStatsView"];
+            /** @description Declared → containment done (handling past containment) */
+            timeToContain: components["schemas"]["DurationStatsView"];
+            /** @description Declared → closed */
+            timeToClose: components["schemas"]["DurationStatsView"];
+            /** @description Initial-report deadlines decided */
+            initialReports: components["schemas"]["OnTimeView"];
+            /** @description Final-report deadlines decided */
+            finalReports: components["schemas"]["OnTimeView"];
+            /** @description Deadlines missed (initial, final, police report) */
+            deadlineMisses: number;
+            /** @description Escalation steps taken after missed deadlines */
+            escalations: number;
+            category: string;
+        };
+        DurationBucketView: {
+            /**
+             * @description At most 15 minutes, 1 hour, 4 hours, 24 hours, 7 days; over
+             * @enum {string}
+             */
+            bucket: "le15m" | "le1h" | "le4h" | "le24h" | "le7d" | "gt7d";
+            confirm: number;
+            contain: number;
+            close: number;
+        };
+        OperatorMetricsView: {
+            orgId: string;
+            /** @example 2026-09-07 */
+            from: string;
+            /** @example 2026-12-02 */
+            to: string;
+            includeDrills: boolean;
+            totals: components["schemas"]["OperatorFiguresView"];
+            /** @description Every week of the period, oldest first (by declaration) */
+            byWeek: components["schemas"]["OperatorWeekView"][];
+            byGrade: components["schemas"]["OperatorGradeView"][];
+            byCategory: components["schemas"]["OperatorCategoryView"][];
+            /** @description How many incidents took how long */
+            distribution: components["schemas"]["DurationBucketView"][];
+        };
+        OnwardFiguresView: {
+            /** @description Reports that had to be passed on (grade I/II initial reports) */
+            due: number;
+            met: number;
+            missed: number;
+            pending: number;
+            rate: number | null;
+        };
+        WarningFiguresView: {
+            /** @description Warnings addressed (one per warned operator) */
+            targeted: number;
+            answeredOnTime: number;
+            answeredLate: number;
+            /** @description No feedback yet, not yet due */
+            pending: number;
+            /** @description No feedback yet, past its due time */
+            overdue: number;
+            /** @description answeredOnTime / (targeted − pending), 4 decimals */
+            rate: number | null;
+        };
+        DepartmentFiguresView: {
+            /** @description Reports received in the inbox */
+            reportsReceived: number;
+            /** @description Initial and final reports by their deadline's outcome */
+            reports: components["schemas"]["OnTimeView"];
+            /** @description Onward reports this department owed */
+            onward: components["schemas"]["OnwardFiguresView"];
+            warnings: components["schemas"]["WarningFiguresView"];
+        };
+        DepartmentOperatorView: {
+            /** @description Reports received in the inbox */
+            reportsReceived: number;
+            /** @description Initial and final reports by their deadline's outcome */
+            reports: components["schemas"]["OnTimeView"];
+            /** @description Onward reports this department owed */
+            onward: components["schemas"]["OnwardFiguresView"];
+            warnings: components["schemas"]["WarningFiguresView"];
+            operatorOrgId: string;
+            name: string;
+            /** @description Place in the punctuality ranking (1 = best on-time rate) */
+            rank: number;
+        };
+        DepartmentWeekView: {
+            /** @description Reports received in the inbox */
+            reportsReceived: number;
+            /** @description Initial and final reports by their deadline's outcome */
+            reports: components["schemas"]["OnTimeView"];
+            /** @description Onward reports this department owed */
+            onward: components["schemas"]["OnwardFiguresView"];
+            warnings: components["schemas"]["WarningFiguresView"];
+            /** @example 2026-11-30 */
+            week: string;
+        };
+        DepartmentMetricsView: {
+            orgId: string;
+            sector: string | null;
+            from: string;
+            to: string;
+            includeDrills: boolean;
+            /** @description The whole sector */
+            totals: components["schemas"]["DepartmentFiguresView"];
+            /** @description Every operator of the sector (and any other that reported here), ranked by on-time rate */
+            operators: components["schemas"]["DepartmentOperatorView"][];
+            byWeek: components["schemas"]["DepartmentWeekView"][];
+        };
+        SectorOperatorView: {
+            operatorOrgId: string;
+            name: string;
+            /** @description Incidents it reported (distinct incident references in its reports) */
+            reportedIncidents: number;
+            reportsReceived: number;
+            lastReportAt: string | null;
+            reports: components["schemas"]["OnTimeView"];
+            /** @description Warnings it has not answered yet */
+            warningsPendingFeedback: number;
+        };
+        PendingWarningView: {
+            warningId: string;
+            /** @example WRN-2026-000003 */
+            reference: string;
+            /** @enum {string} */
+            level: "red" | "orange" | "yellow" | "blue";
+            operatorOrgId: string;
+            operatorName: string;
+            dueAt: string;
+            overdue: boolean;
+            drill: boolean;
+        };
+        SectorView: {
+            sector: string | null;
+            includeDrills: boolean;
+            operators: components["schemas"]["SectorOperatorView"][];
+            /** @description Warnings still waiting for feedback (one per warned operator) */
+            pendingWarningsTotal: number;
+            /** @description Warnings still waiting for feedback, soonest due first: the first 200 */
+            pendingWarnings: components["schemas"]["PendingWarningView"][];
+        };
+        SectorIncidentView: {
+            /** @example INC-2026-000042 */
+            incidentReference: string;
+            /** @enum {string} */
+            grade: "I" | "II" | "III" | "IV";
+            category: string;
+            drill: boolean;
+            /** @description Reports received about it */
+            reports: number;
+            kinds: ("initial" | "followUp" | "final")[];
+            firstReceivedAt: string;
+            lastReceivedAt: string;
+            /** @description Its initial report met its deadline (null: unknown) */
+            initialOnTime: boolean | null;
+        };
+        SectorIncidentsView: {
+            operatorOrgId: string;
+            name: string;
+            /** @description Newest report first */
+            items: components["schemas"]["SectorIncidentView"][];
+        };
+        RebuildView: {
+            /** @description Audit entries projected */
+            entries: number;
         };
         /** @description Any JSON value */
         JsonValue: unknown;
@@ -7745,6 +8094,47 @@ export interface operations {
             };
             /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    OpsMetricsController_scrape: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Bearer <METRICS_TOKEN> */
+                Authorization: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Prometheus text exposition format, version 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description No bearer token, or not METRICS_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description METRICS_TOKEN is not set: no metrics are served */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12992,6 +13382,307 @@ export interface operations {
                 };
             };
             /** @description A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    MetricsController_operator: {
+        parameters: {
+            query?: {
+                /** @description First day (UTC, YYYY-MM-DD); its week is the first period. Default: 12 weeks before `to` */
+                from?: string;
+                /** @description Last day (UTC, YYYY-MM-DD), included. Default: today */
+                to?: string;
+                /** @description Count drills (演练) too; without it they are left out */
+                includeDrills?: boolean;
+                /** @description Only incidents of this grade (as graded now) */
+                grade?: "I" | "II" | "III" | "IV";
+                /** @description Only incidents of this category (GET /api/v1/taxonomy) */
+                category?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorMetricsView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Operator figures for operators, department figures for departments; rebuild for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    MetricsController_department: {
+        parameters: {
+            query?: {
+                /** @description First day (UTC, YYYY-MM-DD); its week is the first period. Default: 12 weeks before `to` */
+                from?: string;
+                /** @description Last day (UTC, YYYY-MM-DD), included. Default: today */
+                to?: string;
+                /** @description Count drills (演练) too; without it they are left out */
+                includeDrills?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentMetricsView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Operator figures for operators, department figures for departments; rebuild for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    MetricsController_sector: {
+        parameters: {
+            query?: {
+                /** @description Count drills (演练) too */
+                includeDrills?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectorView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Operator figures for operators, department figures for departments; rebuild for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    MetricsController_sectorIncidents: {
+        parameters: {
+            query?: {
+                /** @description Count drills (演练) too */
+                includeDrills?: boolean;
+            };
+            header?: never;
+            path: {
+                operatorOrgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectorIncidentsView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Operator figures for operators, department figures for departments; rebuild for platform admins; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such operator in your sector */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    MetricsController_rebuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebuildView"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a platform admin */
             403: {
                 headers: {
                     [name: string]: unknown;

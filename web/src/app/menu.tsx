@@ -1,5 +1,7 @@
 import {
   AlertOutlined,
+  BarChartOutlined,
+  ClusterOutlined,
   FileTextOutlined,
   HomeOutlined,
   InboxOutlined,
@@ -47,6 +49,14 @@ export const MENU: MenuEntry[] = [
     icon: <NotificationOutlined />,
     visible: (u) => u.orgKind === 'department',
   },
+  // The figures: what GET /api/v1/metrics/operator (not responders) or …/department serves.
+  {
+    path: '/metrics',
+    label: 'menu.metrics',
+    icon: <BarChartOutlined />,
+    visible: (u) => u.orgKind === 'department' || hasRole('admin', 'leader', 'commander', 'liaison', 'viewer')(u),
+  },
+  { path: '/sector', label: 'menu.sector', icon: <ClusterOutlined />, visible: (u) => u.orgKind === 'department' },
   { path: '/admin', label: 'menu.admin', icon: <SettingOutlined />, visible: hasRole('admin') },
 ];
 

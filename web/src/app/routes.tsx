@@ -19,6 +19,8 @@ const IndicatorsPage = lazyPage(() => import('../pages/indicators'));
 // Part 2: the department desk (pages/desk) and administration (pages/admin).
 const DeskPage = lazyPage(() => import('../pages/desk'));
 const AdminPage = lazyPage(() => import('../pages/admin'));
+const MetricsPage = lazyPage(() => import('../pages/metrics'));
+const SectorPage = lazyPage(() => import('../pages/sector'));
 const NotFoundPage = lazyPage(() => import('../pages/placeholder/NotFoundPage'));
 
 const PRELOAD: Array<[RegExp, { preload(): void }]> = [
@@ -30,6 +32,8 @@ const PRELOAD: Array<[RegExp, { preload(): void }]> = [
   [/^\/indicators(\/|$)/, IndicatorsPage],
   [/^\/desk(\/|$)/, DeskPage],
   [/^\/admin(\/|$)/, AdminPage],
+  [/^\/metrics(\/|$)/, MetricsPage],
+  [/^\/sector(\/|$)/, SectorPage],
 ];
 
 /**
@@ -75,6 +79,15 @@ export const router = createBrowserRouter([
         element: (
           <OnlyFor allow={ACCESS.admin} denied={<NotFoundPage />}>
             <AdminPage />
+          </OnlyFor>
+        ),
+      },
+      { path: 'metrics', element: <MetricsPage /> },
+      {
+        path: 'sector',
+        element: (
+          <OnlyFor allow={ACCESS.department} denied={<NotFoundPage />}>
+            <SectorPage />
           </OnlyFor>
         ),
       },

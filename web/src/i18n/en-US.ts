@@ -1,5 +1,6 @@
 import { adminEnUS } from './admin';
 import { deskEnUS } from './desk';
+import { metricsEnUS } from './metrics.en-US';
 import type { Messages } from './zh-CN';
 
 /** English: the same keys and `{placeholders}` as zh-CN.ts (its type and test/unit/web-i18n.spec.ts hold them so). */
@@ -588,4 +589,5 @@ export const enUS: Messages = {
   'error.unknown': 'Something went wrong ({status}).',
   ...deskEnUS,
   ...adminEnUS,
+  ...metricsEnUS,
 };

@@ -1,5 +1,6 @@
 import { adminZhCN } from './admin';
 import { deskZhCN } from './desk';
+import { metricsZhCN } from './metrics.zh-CN';
 
 /**
  * Chinese (the default language). Every text the console shows is a key here and in en-US.ts, with the
@@ -567,6 +568,7 @@ export const zhCN = {
   'error.unknown': '出现错误（{status}）。',
   ...deskZhCN,
   ...adminZhCN,
+  ...metricsZhCN,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;

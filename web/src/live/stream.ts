@@ -39,6 +39,8 @@ export function invalidateFor(qc: QueryClient, msg: ChangeMessage): void {
       break;
   }
   if (msg.incidentId) keys.push(queryKeys.incident(msg.incidentId));
+  // The figures count incidents, deadlines, reports and warnings alike.
+  keys.push(queryKeys.metrics());
   for (const queryKey of keys) void qc.invalidateQueries({ queryKey });
 }
 

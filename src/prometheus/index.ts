@@ -1,0 +1,3 @@
+/** The prometheus module's public entry: the operations metrics. */
+export { PrometheusModule } from './prometheus.module';
+export { OpsMetrics } from './ops-metrics';
