@@ -1,5 +1,5 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, List, Result, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Result, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError, describeError } from '../../api/client';
@@ -12,6 +12,7 @@ import { LEVEL_COLOURS } from '../warnings/warnings-api';
 import { useIssuedWarning, type IssuedWarning, type TargetStatus } from './desk-api';
 import { download } from './download';
 import { trackerCsv } from './warning-csv';
+import { WarningThreat } from '../warnings/WarningThreat';
 
 interface TrackerRow {
   target: TargetStatus;
@@ -213,39 +214,7 @@ function TrackerView({ warning }: { warning: IssuedWarning }) {
         />
       </Card>
 
-      <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('warnings.threat')}</h2>}>
-        <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{warning.threatDescription}</Typography.Paragraph>
-        {warning.recommendedActions.length > 0 && (
-          <>
-            <Typography.Title level={3} style={{ fontSize: 14 }}>
-              {t('warnings.recommended')}
-            </Typography.Title>
-            <ol>
-              {warning.recommendedActions.map((a) => (
-                <li key={a}>{a}</li>
-              ))}
-            </ol>
-          </>
-        )}
-        {warning.indicators.length > 0 && (
-          <List
-            size="small"
-            bordered
-            header={<strong>{t('warnings.indicators')}</strong>}
-            dataSource={warning.indicators}
-            renderItem={(i) => (
-              <List.Item key={`${i.type}:${i.value}`}>
-                <Space wrap>
-                  <Tag>{labelOf(t, 'indicatorType', i.type)}</Tag>
-                  <code className="lf-code">{i.value}</code>
-                  {i.tlp && <Tag>TLP:{i.tlp.toUpperCase()}</Tag>}
-                  {i.description && <Typography.Text type="secondary">{i.description}</Typography.Text>}
-                </Space>
-              </List.Item>
-            )}
-          />
-        )}
-      </Card>
+      <WarningThreat warning={warning} />
     </Space>
   );
 }

@@ -6,7 +6,6 @@ import {
   Descriptions,
   Form,
   Input,
-  List,
   Modal,
   Radio,
   Result,
@@ -33,6 +32,7 @@ import {
   type WarningEvent,
   type WarningEventType,
 } from './warnings-api';
+import { WarningThreat } from './WarningThreat';
 
 /** One warning received (/warnings/:warningId). */
 export default function WarningDetail() {
@@ -126,38 +126,7 @@ function WarningView({ warning }: { warning: Warning }) {
         </Space>
       </Card>
 
-      <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('warnings.threat')}</h2>}>
-        <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{warning.threatDescription}</Typography.Paragraph>
-        {warning.recommendedActions.length > 0 && (
-          <>
-            <Typography.Title level={3} style={{ fontSize: 14 }}>
-              {t('warnings.recommended')}
-            </Typography.Title>
-            <ol>
-              {warning.recommendedActions.map((a) => (
-                <li key={a}>{a}</li>
-              ))}
-            </ol>
-          </>
-        )}
-        {warning.indicators.length > 0 && (
-          <List
-            size="small"
-            bordered
-            header={<strong>{t('warnings.indicators')}</strong>}
-            dataSource={warning.indicators}
-            renderItem={(i) => (
-              <List.Item key={`${i.type}:${i.value}`}>
-                <Space wrap>
-                  <Tag>{labelOf(t, 'indicatorType', i.type)}</Tag>
-                  <code className="lf-code">{i.value}</code>
-                  {i.description && <Typography.Text type="secondary">{i.description}</Typography.Text>}
-                </Space>
-              </List.Item>
-            )}
-          />
-        )}
-      </Card>
+      <WarningThreat warning={warning} />
 
       <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('warnings.handling')}</h2>}>
         <Descriptions
