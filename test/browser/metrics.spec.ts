@@ -11,11 +11,12 @@ import {
 
 /**
  * The figures (/metrics) and the sector overview (/sector) after a scripted set of incidents with known
- * outcomes, made through the API in a sector no other spec uses (energy): one initial report on time,
- * one late (its deadline missed by the due job first, which takes the first escalation step), a drill,
- * and a warning one operator answers and another does not. The metrics API gives exactly the expected
- * figures, and the charts' tables show exactly the API's numbers; the department's pages pass axe; a
- * department of another sector sees none of it.
+ * outcomes, made through the API in a sector no other spec uses (healthcare; every spec runs against one
+ * service, and the others' organisations are in energy, finance, telecom and water): one initial report
+ * on time, one late (its deadline missed by the due job first, which takes the first escalation step), a
+ * drill, and a warning one operator answers and another does not. The metrics API gives exactly the
+ * expected figures, and the charts' tables show exactly the API's numbers; the department's pages pass
+ * axe; a department of another sector sees none of it.
  */
 
 interface Operator {
@@ -27,11 +28,11 @@ interface Operator {
   tokens: Record<'commander' | 'liaison' | 'leader' | 'responder', string>;
 }
 
-async function energyOperator(admin: AdminApi, name: string): Promise<Operator> {
+async function healthOperator(admin: AdminApi, name: string): Promise<Operator> {
   const org = await admin.call<{ id: string }>('POST', '/api/v1/admin/organisations', {
     name,
     kind: 'operator',
-    sector: 'energy',
+    sector: 'healthcare',
     operatorKind: 'cii',
   });
   const commander = await admin.createUser(org.id, 'commander', '周婷');
@@ -131,10 +132,10 @@ test('figures and the sector overview show exactly what the workflow recorded', 
 }) => {
   test.setTimeout(240_000);
   const stamp = Date.now() % 100000;
-  const dept = await department(admin, `能源行业保护工作部门-${stamp}`, 'energy');
-  const other = await department(admin, `电信行业保护工作部门-${stamp}`, 'telecom');
-  const op = await energyOperator(admin, `甲电力公司-${stamp}`);
-  const quiet = await energyOperator(admin, `乙燃气公司-${stamp}`);
+  const dept = await department(admin, `卫生健康行业保护工作部门-${stamp}`, 'healthcare');
+  const other = await department(admin, `公共服务行业保护工作部门-${stamp}`, 'public-services');
+  const op = await healthOperator(admin, `甲医院-${stamp}`);
+  const quiet = await healthOperator(admin, `乙疾控中心-${stamp}`);
 
   // On time; late (discovered 61 minutes ago: the due job records the miss, then the report goes in); a drill.
   const onTime = await declareAndConfirm(admin, op, 10);
