@@ -1,4 +1,7 @@
-import { Alert, Modal, Select, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { Alert, Button, Modal, Select, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { describeError } from '../../api/client';
 import { useSignedInSession } from '../../api/session';
 import { labelOf } from '../../components/labels';
 import { useI18n } from '../../i18n';
@@ -71,4 +74,33 @@ export function useShownOrg() {
     org,
     kind: org?.kind ?? (orgId === user.orgId ? user.orgKind : undefined),
   };
+}
+
+/**
+ * A list tab's frame: its add button on the right, the list's load error, then the list (and its
+ * dialogs) given as children. The recipients, subscriptions and organisations tabs share it.
+ */
+export function AdminList({
+  addLabel,
+  onAdd,
+  error,
+  children,
+}: {
+  addLabel: string;
+  onAdd: () => void;
+  error: Error | null;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
+        <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={onAdd}>
+          {addLabel}
+        </Button>
+      </Space>
+      {error && <Alert type="error" showIcon title={describeError(error, t)} />}
+      {children}
+    </Space>
+  );
 }

@@ -1,12 +1,12 @@
-import { PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { describeError, type Schemas } from '../../api/client';
+import { type Schemas } from '../../api/client';
 import { describeRefusal } from '../../components/refusal';
 import { labelOf } from '../../components/labels';
 import { useI18n } from '../../i18n';
+import { AdminList } from './AdminParts';
 import { organisationCalls, SECTORS, useAdminMutation, useOrganisations, type Organisation } from './admin-api';
 
 const OPERATOR_KINDS = ['cii', 'organ', 'other'] as const;
@@ -22,13 +22,7 @@ export default function OrganisationsTab() {
   const orgs = useOrganisations();
   const [editing, setEditing] = useState<Organisation | 'new' | null>(null);
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
-        <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setEditing('new')}>
-          {t('admin.orgs.add')}
-        </Button>
-      </Space>
-      {orgs.error && <Alert type="error" showIcon title={describeError(orgs.error, t)} />}
+    <AdminList addLabel={t('admin.orgs.add')} onAdd={() => setEditing('new')} error={orgs.error}>
       <Card>
         <Table<Organisation>
           data-testid="organisations-table"
@@ -91,7 +85,7 @@ export default function OrganisationsTab() {
         />
       </Card>
       {editing && <OrganisationDialog org={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-    </Space>
+    </AdminList>
   );
 }
 

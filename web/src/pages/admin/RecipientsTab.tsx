@@ -1,9 +1,8 @@
-import { PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { describeError } from '../../api/client';
 import { describeRefusal, recipientKindLabel } from '../../components/refusal';
 import { useI18n } from '../../i18n';
+import { AdminList } from './AdminParts';
 import { recipientCalls, useAdminMutation, useRecipients, type CreateRecipient, type Recipient } from './admin-api';
 import { CONFIG_EXAMPLES, ConfigField, configText, SecretField } from './ChannelConfig';
 
@@ -25,13 +24,7 @@ export default function RecipientsTab() {
   const recipients = useRecipients(true);
   const [editing, setEditing] = useState<Recipient | 'new' | null>(null);
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
-        <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setEditing('new')}>
-          {t('admin.recipients.add')}
-        </Button>
-      </Space>
-      {recipients.error && <Alert type="error" showIcon title={describeError(recipients.error, t)} />}
+    <AdminList addLabel={t('admin.recipients.add')} onAdd={() => setEditing('new')} error={recipients.error}>
       <Card>
         <Table<Recipient>
           data-testid="recipients-table"
@@ -70,7 +63,7 @@ export default function RecipientsTab() {
         />
       </Card>
       {editing && <RecipientDialog recipient={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-    </Space>
+    </AdminList>
   );
 }
 

@@ -1,4 +1,3 @@
-import { PlusOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -16,9 +15,9 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { describeError } from '../../api/client';
 import { describeRefusal } from '../../components/refusal';
 import { useI18n } from '../../i18n';
+import { AdminList } from './AdminParts';
 import {
   subscriptionCalls,
   useAdminMutation,
@@ -65,13 +64,7 @@ export default function SubscriptionsTab() {
   const test = useAdminMutation((id: string) => subscriptionCalls.test(id));
   const remove = useAdminMutation((id: string) => subscriptionCalls.remove(id));
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Space style={{ width: '100%', justifyContent: 'flex-end' }}>
-        <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setEditing('new')}>
-          {t('admin.subscriptions.add')}
-        </Button>
-      </Space>
-      {subs.error && <Alert type="error" showIcon title={describeError(subs.error, t)} />}
+    <AdminList addLabel={t('admin.subscriptions.add')} onAdd={() => setEditing('new')} error={subs.error}>
       <Card>
         <Table<Subscription>
           data-testid="subscriptions-table"
@@ -195,7 +188,7 @@ export default function SubscriptionsTab() {
           </div>
         </Modal>
       )}
-    </Space>
+    </AdminList>
   );
 }
 
