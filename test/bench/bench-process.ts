@@ -1,4 +1,4 @@
-// One service process of the Postgres benchmark (test/bench/postgres-contention.ts): the real app,
+// One service process of the multi-process benchmarks (test/bench/postgres-contention.ts, soak.ts): the real app,
 // API and/or workers as BENCH_API / BENCH_WORKERS say, configured by the environment like production.
 import { startService } from '../../src/bootstrap';
 

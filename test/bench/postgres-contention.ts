@@ -22,138 +22,29 @@
  * through `npm run bench:pg`, which starts the cluster. BENCH_SKIP_SQLITE=1 leaves the SQLite run out.
  */
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, LocalRedis } from '../../src/redis/local-redis';
 import { waitFor } from '../support/wait';
+import {
+  approvedReport,
+  call,
+  ok,
+  type Operator,
+  type Proc,
+  resetPostgres,
+  setUp,
+  startProcess,
+  stop,
+  submitBody,
+} from './cluster';
 
-const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ORGS = Number(process.env.BENCH_ORGS ?? 8);
 const RACE = Number(process.env.BENCH_RACE ?? 20);
 const PG_URL = process.env.BENCH_DATABASE_URL;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bench glue reads a few fields of JSON answers
-type Json = any;
-
-interface Proc {
-  child: ChildProcess;
-  url?: string;
-}
-
-function startProcess(env: Record<string, string>, role: { api: boolean; workers: boolean }): Promise<Proc> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(__dirname, 'bench-process.ts')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, BENCH_API: role.api ? '1' : '0', BENCH_WORKERS: role.workers ? '1' : '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((ok, fail) => {
-    let buf = '';
-    const timer = setTimeout(() => fail(new Error('bench process did not start in 90 s')), 90_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const line = buf.split('\n').find((l) => l.startsWith('{"ready"'));
-      if (line) {
-        clearTimeout(timer);
-        const { ready } = JSON.parse(line) as { ready: string };
-        ok({ child, url: ready === 'worker' ? undefined : ready });
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`bench process exited with ${code}`)));
-  });
-}
-
-function stop(p: Proc): Promise<void> {
-  return new Promise((ok) => {
-    if (p.child.exitCode !== null) return ok();
-    const t = setTimeout(() => p.child.kill('SIGKILL'), 20_000);
-    p.child.once('exit', () => {
-      clearTimeout(t);
-      ok();
-    });
-    p.child.kill('SIGTERM');
-  });
-}
-
-async function resetPostgres(url: string): Promise<void> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-  } finally {
-    await client.end();
-  }
-}
-
-/** One request; the status and body, never a throw for an HTTP error (5xx are what we count). */
-async function call(url: string, token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json: Json = await res.json().catch(() => null);
-  return { status: res.status, body: json };
-}
-
-async function ok(url: string, token: string, method: string, path: string, body?: unknown): Promise<Json> {
-  const r = await call(url, token, method, path, body);
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-interface Operator {
-  orgId: string;
-  tokens: Record<string, string>;
-}
-
-const ROLES = ['commander', 'responder', 'liaison', 'leader'];
-
-async function setUp(url: string, admin: string): Promise<Operator[]> {
-  const enrol = async (userId: string): Promise<string> =>
-    (
-      await ok(url, '', 'POST', '/api/v1/enrolments/redeem', {
-        code: (await ok(url, admin, 'POST', `/api/v1/admin/users/${userId}/enrolment`)).code,
-        tokenName: 'bench',
-      })
-    ).token;
-  const dept = await ok(url, admin, 'POST', '/api/v1/admin/organisations', {
-    name: 'Finance protection department',
-    kind: 'department',
-    sector: 'finance',
-  });
-  await ok(url, admin, 'POST', `/api/v1/admin/organisations/${dept.id}/users`, {
-    name: 'officer',
-    role: 'department-officer',
-  });
-  const operators: Operator[] = [];
-  for (let i = 0; i < ORGS; i++) {
-    const org = await ok(url, admin, 'POST', '/api/v1/admin/organisations', {
-      name: `Bench operator ${i}`,
-      kind: 'operator',
-      sector: 'finance',
-      operatorKind: 'cii',
-    });
-    const tokens: Record<string, string> = {};
-    for (const role of ROLES) {
-      const user = await ok(url, admin, 'POST', `/api/v1/admin/organisations/${org.id}/users`, {
-        name: `${role} ${i}`,
-        role,
-      });
-      tokens[role] = await enrol(user.id);
-    }
-    operators.push({ orgId: org.id, tokens });
-  }
-  return operators;
-}
 
 interface Figures {
   rps: number;
@@ -223,45 +114,6 @@ async function events(urls: string[], operators: Operator[]): Promise<Figures> {
     fivexx: runs.reduce((s, r) => s + r.fivexx, 0),
   };
 }
-
-/**
- * An incident confirmed at grade II (a CII operator must report within an hour of `detectedAt`), its
- * initial report approved.
- */
-async function approvedReport(url: string, op: Operator, detectedAt: Date): Promise<{ id: string; reportId: string }> {
-  const t = op.tokens;
-  const inc = await ok(url, t.commander!, 'POST', '/api/v1/incidents', {
-    title: 'race incident',
-    description: 'bench',
-    category: 'ransomware',
-    grade: 'II',
-    detectedAt: detectedAt.toISOString(),
-    affectedSystems: ['trade-app-01'],
-    affectedBusiness: ['online trading'],
-  });
-  const steps = (inc.steps as Array<{ id: string; phase: string; mandatory: boolean; roles: string[] }>).filter(
-    (s) => s.phase === 'triage' && s.mandatory,
-  );
-  for (const s of steps) {
-    const role = s.roles.find((r) => t[r])!;
-    await ok(url, t[role]!, 'POST', `/api/v1/incidents/${inc.id}/steps/${s.id}/complete`, { note: 'done' });
-  }
-  await ok(url, t.commander!, 'POST', `/api/v1/incidents/${inc.id}/events`, {
-    type: 'CONFIRM',
-    grade: 'II',
-    crimeSuspected: false,
-  });
-  const draft = await ok(url, t.liaison!, 'POST', `/api/v1/incidents/${inc.id}/reports`, { kind: 'initial' });
-  const fields: Record<string, string> = {};
-  for (const code of draft.missingFields as string[]) fields[code] = `${code} 的内容`;
-  await ok(url, t.liaison!, 'PATCH', `/api/v1/reports/${draft.id}`, { fields });
-  await ok(url, t.commander!, 'POST', `/api/v1/reports/${draft.id}/approve`);
-  return { id: inc.id, reportId: draft.id };
-}
-
-const submitBody = {
-  outOfBand: [{ recipientKind: 'public-security', recipientName: '市公安局网安支队', means: 'phone' }],
-};
 
 /** Per incident at once: the report submission and two step completions (the deadlock of issue 19). */
 async function race(urls: string[], operators: Operator[]) {
@@ -378,7 +230,7 @@ async function configuration(
       procs.push(await startProcess(env, role));
     }
     const urls = procs.map((p) => p.url).filter((u): u is string => !!u);
-    const operators = await setUp(urls[0]!, admin);
+    const operators = await setUp(urls[0]!, admin, ORGS);
     const ev = await events(urls, operators);
     console.log(
       `${name.padEnd(7)} events      ${ev.rps.toFixed(0).padStart(5)} events/s   p50 ${String(ev.p50).padStart(5)} ms` +
