@@ -29,7 +29,10 @@ export function startProcess(env: Record<string, string>, role: { api: boolean; 
   );
   return new Promise((ok, fail) => {
     let buf = '';
-    const timer = setTimeout(() => fail(new Error('bench process did not start in 90 s')), 90_000);
+    const timer = setTimeout(
+      () => fail(new Error('bench process did not start in 300 s (a loaded machine compiles slowly)')),
+      300_000,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       const line = buf.split('\n').find((l) => l.startsWith('{"ready"'));
