@@ -1,7 +1,10 @@
 /**
- * Jest runs everything under test/ (unit and e2e) in one process, one file at a time (--runInBand):
- * the e2e suites each start their own redis-server and SQLite file, and two cores gain nothing from
- * parallel workers fighting over them.
+ * Jest runs everything under test/ (unit and e2e); npm test runs two suites at a time (--maxWorkers=2).
+ * Each e2e suite starts its own redis-server on a free loopback port with its own SQLite file in a temp
+ * directory, and the contract log is one file per worker process, so suites share nothing. Many suites
+ * spend much of their time waiting (child processes starting, timers falling due), which a second
+ * worker fills even on two cores. The Postgres run (jest.postgres.config.js) stays one at a time: its
+ * suites share one database.
  *
  * NestJS 12 ships as ES modules only. Node 24 loads them from our CommonJS build natively
  * (require(esm)), but Jest's own module runtime does not, so under Jest the @nestjs

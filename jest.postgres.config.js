@@ -34,4 +34,7 @@ const POSTGRES_SUITES = [
 module.exports = {
   ...base,
   testMatch: POSTGRES_SUITES.map((name) => `**/test/e2e/${name}.e2e-spec.ts`),
+  // Each Jest worker on a database of its own (the suites reset the schema they use), so two suites
+  // can run at once: npm run test:pg runs two workers.
+  setupFiles: [...(base.setupFiles ?? []), '<rootDir>/test/support/postgres-worker-database.js'],
 };

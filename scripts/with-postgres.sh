@@ -2,8 +2,9 @@
 # Runs a command against a throwaway PostgreSQL cluster:
 #   scripts/with-postgres.sh npx jest test/e2e/reports.e2e-spec.ts
 # initdb in a temporary directory, postgres listening on a free loopback port (Unix socket in the same
-# directory, nothing else), one database `lianfang`, the command run with TEST_DATABASE_URL (and
-# BENCH_DATABASE_URL) pointing at it; the cluster is stopped and removed when the command ends,
+# directory, nothing else), one database `lianfang` (and `lianfang_1`…`lianfang_N` for PG_WORKER_DATABASES=N,
+# one per Jest worker: see test/support/postgres-worker-database.js), the command run with TEST_DATABASE_URL
+# (and BENCH_DATABASE_URL) pointing at `lianfang`; the cluster is stopped and removed when the command ends,
 # however it ends. The command's exit status is the script's.
 #
 # The server binaries are found on PATH or under /usr/lib/postgresql/<version>/bin (Debian's
@@ -63,6 +64,9 @@ fsync="${PG_FSYNC:-off}"
       -c synchronous_commit=$fsync -c max_connections=200 -c shared_buffers=128MB" start >/dev/null ||
   { cat "$dir/server.log" >&2; exit 1; }
 "${as_owner[@]}" "$bindir/psql" -h "$dir" -p "$port" -U lianfang -d postgres -qc 'CREATE DATABASE lianfang' >/dev/null
+for i in $(seq 1 "${PG_WORKER_DATABASES:-0}"); do
+  "${as_owner[@]}" "$bindir/psql" -h "$dir" -p "$port" -U lianfang -d postgres -qc "CREATE DATABASE lianfang_$i" >/dev/null
+done
 
 export TEST_DATABASE_URL="postgres://lianfang@127.0.0.1:$port/lianfang"
 export BENCH_DATABASE_URL="$TEST_DATABASE_URL"

@@ -5,14 +5,17 @@ import { chromiumLaunchOptions } from './support/chromium';
  * Browser tests of the console (npm run test:browser, the last part of npm test). One real service for
  * the whole run (support/global-setup.ts: the built server and console, a temp SQLite file, its own
  * redis-server), driven by the machine's Chromium; each spec makes its own organisations and users
- * through the API, so specs do not see each other's data. One worker: the machine has two cores.
+ * through the API, so specs do not see each other's data. Two workers, each taking whole spec files: much
+ * of a spec's time is waiting (a one-minute feedback window running out, live updates arriving), which
+ * the other worker fills. Specs that read sector-wide figures each have a sector of their own (see
+ * metrics.spec.ts, desk.spec.ts) so that running beside another spec changes nothing they count.
  */
 export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
   outputDir: '../../test-output/playwright',
   globalSetup: './support/global-setup.ts',
-  workers: 1,
+  workers: 2,
   fullyParallel: false,
   retries: 0,
   timeout: 90_000,

@@ -34,7 +34,10 @@ function lianfang(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-/** The CLI against a real listening server over loopback HTTP; built first, exactly as `npm run build` builds it. */
+/**
+ * The CLI against a real listening server over loopback HTTP; the server built first, exactly as `npm run build`
+ * builds it (`build:server`: the console's build is not needed here, and another suite may be running meanwhile).
+ */
 describe('cli', () => {
   jest.setTimeout(60_000);
   let svc: TestService;
@@ -43,7 +46,7 @@ describe('cli', () => {
   let tokens: Awaited<ReturnType<typeof createOrg>>['tokens'];
 
   beforeAll(async () => {
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, timeout: 300_000 });
+    await promisify(execFile)('npm', ['run', 'build:server'], { cwd: ROOT, timeout: 300_000 });
     svc = await startTestService({ listen: true });
     tokens = (
       await createOrg(svc, { name: 'Water utility', kind: 'operator', sector: 'water', operatorKind: 'other' }, [
