@@ -128,9 +128,7 @@ export function holds(c: Condition, f: ConditionFacts): boolean {
  * are not in it: nobody completes them (see planActionsFor).
  */
 export function stepsFor(doc: PlanDocument, facts: ConditionFacts): StepTemplate[] {
-  return doc.steps
-    .filter((s) => !s.notify && (!s.condition || holds(s.condition, facts)))
-    .map(toTemplate);
+  return doc.steps.filter((s) => !s.notify && (!s.condition || holds(s.condition, facts))).map(toTemplate);
 }
 
 /** A step of a kind with its own behaviour (approval, notification, service provider), as an incident keeps it. */
@@ -355,16 +353,14 @@ function validateStep(raw: unknown, at: string, rules: DocumentRules, bad: Bad):
       const role = a.role;
       const roleOk = typeof role === 'string' && (OPERATOR_ROLES as readonly string[]).includes(role);
       if (!roleOk) fail(`${at}.approval.role`, `must be one of ${OPERATOR_ROLES.join(', ')}`);
-      let ms: number | null = null;
-      try {
-        ms = typeof a.timeout === 'string' ? durationMs(a.timeout) : null;
-      } catch {
-        ms = null;
-      }
+      const ms = timeoutMs(a.timeout);
       if (ms === null || ms < APPROVAL_TIMEOUT_BOUNDS.minMs || ms > APPROVAL_TIMEOUT_BOUNDS.maxMs)
         fail(`${at}.approval.timeout`, 'must be an ISO 8601 duration from PT1M to P30D (e.g. PT4H)');
       if (roleOk && (roles.length !== 1 || roles[0] !== role))
-        fail(`${at}.roles`, `an approval step is decided by its approval.role alone: roles must be ["${String(role)}"]`);
+        fail(
+          `${at}.roles`,
+          `an approval step is decided by its approval.role alone: roles must be ["${String(role)}"]`,
+        );
       if (raw.mandatory === false) fail(`${at}.mandatory`, 'an approval step blocks its phase: must be true');
       if (roleOk && ms !== null) approval = { role: role as Role, timeout: a.timeout as string };
     }
@@ -413,6 +409,16 @@ function validateStep(raw: unknown, at: string, rules: DocumentRules, bad: Bad):
     ...(notify ? { notify } : {}),
     ...(provider ? { provider } : {}),
   };
+}
+
+/** An approval's timeout in milliseconds, or null when it is no ISO 8601 duration. */
+function timeoutMs(raw: unknown): number | null {
+  if (typeof raw !== 'string') return null;
+  try {
+    return durationMs(raw);
+  } catch {
+    return null;
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -99,7 +99,11 @@ export class PlansService {
     }
     // A service-provider step names a provider of the organisation's own register.
     const named = doc.steps.flatMap((s, i) => (s.provider ? [{ i, id: s.provider.providerId }] : []));
-    const known = await this.providers.byIds(em, orgId, named.map((n) => n.id));
+    const known = await this.providers.byIds(
+      em,
+      orgId,
+      named.map((n) => n.id),
+    );
     for (const n of named)
       if (!known.has(n.id))
         throw badField(
