@@ -24,6 +24,8 @@ export const PLAN_NOTIFICATION_EVENT = 'plan.notification';
 
 /** What the plan said of one step, as kept on its row. */
 export interface ActionSettings {
+  /** The step's place among the incident's plan actions (the plan's order). */
+  order: number;
   title: PlanAction['title'];
   approval?: PlanAction['approval'];
   notify?: PlanAction['notify'];
@@ -95,8 +97,9 @@ export class PlanActions implements OnModuleInit {
   /** Writes the incident's rows at declaration (all `waiting`). */
   async declared(em: EntityManager, incident: ActionIncident, actions: PlanAction[]): Promise<void> {
     const now = nowIso();
-    for (const a of actions) {
+    for (const [order, a] of actions.entries()) {
       const settings: ActionSettings = {
+        order,
         title: a.title,
         ...(a.approval ? { approval: a.approval } : {}),
         ...(a.notify ? { notify: a.notify } : {}),
@@ -184,10 +187,10 @@ export class PlanActions implements OnModuleInit {
     return items;
   }
 
-  /** The incident's rows, in plan order of phases. */
+  /** The incident's rows, in the plan's order. */
   async of(em: EntityManager, incidentId: string): Promise<IncidentPlanAction[]> {
     const rows = await em.getRepository(IncidentPlanAction).findBy({ incidentId });
-    return rows.sort((a, b) => phaseIndex(a.phase as Phase) - phaseIndex(b.phase as Phase));
+    return rows.sort((a, b) => settingsOf(a).order - settingsOf(b).order);
   }
 
   async one(em: EntityManager, incidentId: string, stepId: string): Promise<IncidentPlanAction | null> {
