@@ -278,7 +278,7 @@ describe('plan step kinds: approval, notification, service provider', () => {
     expect(audit).toEqual(expect.arrayContaining(['incident.approval-rejected', 'incident.approval-approved']));
   });
 
-  it("records the service provider's report with evidence, which completes its step; then the phase advances", async () => {
+  it("records the provider's report with evidence, which completes its step; then the phase advances", async () => {
     const report = (role: string, body: Record<string, unknown>) =>
       svc.http().post(`/api/v1/incidents/${inc.id}/steps/provider-report/provider-report`).set(as(role)).send(body);
     const noEvidence = await report('commander', { reference: 'SP-2026-031' });
@@ -353,7 +353,7 @@ describe('plan step kinds: approval, notification, service provider', () => {
     expect(decided.body.planActions[0].status).toBe('approved');
   });
 
-  it('exports the plan to CACAO and imports it back as the same plan; another organisation skips our provider', async () => {
+  it('exports to CACAO and imports back as the same plan; another organisation skips our provider', async () => {
     const pb = await svc.http().get(`/api/v1/plans/${planId}/versions/2/cacao`).set(as('leader')).expect(200);
     const plan = await svc.http().get(`/api/v1/plans/${planId}`).set(as('leader')).expect(200);
     const back = await svc

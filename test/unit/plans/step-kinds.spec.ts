@@ -76,6 +76,8 @@ function withKinds(): PlanDocument {
   return validatePlanDocument(doc, rules);
 }
 
+const ROLES_LEADER = 'an approval step is decided by its approval.role alone: roles must be ["leader"]';
+
 function problems(doc: unknown): string[] {
   try {
     validatePlanDocument(doc, rules);
@@ -106,7 +108,7 @@ describe('plan step kinds: approval, notification, service provider', () => {
     expect(problems(doc)).toEqual([
       `document.steps[${n - 6}].approval.role: must be one of admin, leader, commander, responder, liaison, viewer`,
       `document.steps[${n - 6}].approval.timeout: must be an ISO 8601 duration from PT1M to P30D (e.g. PT4H)`,
-      `document.steps[${n - 5}].roles: an approval step is decided by its approval.role alone: roles must be ["leader"]`,
+      `document.steps[${n - 5}].roles: ${ROLES_LEADER}`,
       `document.steps[${n - 5}].mandatory: an approval step blocks its phase: must be true`,
       `document.steps[${n - 4}].notify.role: must be one of commander, leader, admin`,
       `document.steps[${n - 4}].notify.channel: must be one of webhook, email, wecom, dingtalk, feishu`,
@@ -114,7 +116,7 @@ describe('plan step kinds: approval, notification, service provider', () => {
       `document.steps[${n - 3}].notify: must be an object with role, channel or both`,
       `document.steps[${n - 2}].provider.providerId: must be the id of a service provider of your organisation`,
       `document.steps[${n - 1}].provider: a step is of one kind: it has approval and provider`,
-      `document.steps[${n - 1}].roles: an approval step is decided by its approval.role alone: roles must be ["leader"]`,
+      `document.steps[${n - 1}].roles: ${ROLES_LEADER}`,
     ]);
   });
 
@@ -157,7 +159,7 @@ describe('plan step kinds: approval, notification, service provider', () => {
     ]);
   });
 
-  it('exports to valid CACAO 2.0 (an approval an action with a manual command by the deciding role) and imports back', () => {
+  it('exports to valid CACAO 2.0 (an approval: an action, manual command, the deciding role) and imports back', () => {
     const original = withKinds();
     const pb = exportCacao(original, subject);
     expect(cacaoValidator().check(pb)).toEqual([]);
