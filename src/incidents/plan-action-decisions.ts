@@ -52,6 +52,17 @@ export class PlanActionDecisions {
       const at = nowIso();
       const decision: ApprovalDecision = { decision: body.decision, reason, by: actorId(p), role: p.role, at };
       const wasPending = row.status === 'pending';
+      // A rejection sends no workflow event, so it checks a stale expectedVersion itself (as the engine does).
+      if (body.decision === 'reject' && body.expectedVersion !== undefined) {
+        const [head] = await sql<{ version: number | string }>(em, 'SELECT version FROM incident WHERE id = ?', [
+          incidentId,
+        ]);
+        if (Number(head?.version) !== body.expectedVersion)
+          throw new ConflictException({
+            message: `expectedVersion ${body.expectedVersion} is stale: the incident is at ${String(head?.version)}`,
+            currentVersion: Number(head?.version),
+          });
+      }
       let applied: Applied | null = null;
       if (body.decision === 'approve')
         // The workflow completes the step (phase, role and version checks are its own: 409, 403).

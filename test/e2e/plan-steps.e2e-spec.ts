@@ -258,6 +258,9 @@ describe('plan step kinds: approval, notification, service provider', () => {
       .send({ decision: 'approve', reason: 'not ours' });
     expect(foreign.status).toBe(404);
 
+    const stale = await decide('leader', { decision: 'reject', reason: 'stale', expectedVersion: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.currentVersion).toBeGreaterThan(1);
     const rejected = await decide('leader', { decision: 'reject', reason: '先确认备用系统已切换' });
     expect(rejected.status).toBe(200);
     const r = rejected.body.planActions.find((a: PlanActionJson) => a.stepId === 'approve-isolation');
