@@ -22,7 +22,7 @@ import { SharingModule } from './sharing/sharing.module';
 import { TaxiiApiModule, TaxiiModule, TaxiiWorkerModule } from './taxii/taxii.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReportingReadinessModule } from './reports/reporting-readiness';
-import { ServiceProvidersModule } from './providers/service-providers.module';
+import { ServiceProvidersModule } from './providers';
 import { PlansApiModule } from './plans/plans.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';

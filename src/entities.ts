@@ -15,6 +15,7 @@ import { User } from './accounts/user.entity';
 import { IncidentDeadline } from './clocks/incident-deadline.entity';
 import { Incident } from './incidents/incident.entity';
 import { IncidentPlaybook } from './incidents/incident-playbook.entity';
+import { IncidentPlanAction } from './incidents/incident-plan-action.entity';
 import { OutboxRow } from './outbox/outbox-row.entity';
 import { SequenceRow } from './database/sequence.entity';
 import { NotificationDelivery } from './notifications/notification-delivery.entity';
@@ -50,6 +51,7 @@ export const ENTITIES = [
   AuditCheckpointed,
   Incident,
   IncidentPlaybook,
+  IncidentPlanAction,
   IncidentDeadline,
   SequenceRow,
   OutboxRow,

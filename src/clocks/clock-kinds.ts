@@ -147,6 +147,32 @@ export const WARNING_FEEDBACK: ClockKind<WarningFeedbackRef> = {
   }),
 };
 
+export interface ApprovalRef {
+  incidentId: string;
+  /** The plan's approval step (kebab-case, no dots). */
+  stepId: string;
+}
+
+/**
+ * An approval step's timeout (an organisation's plan, src/plans): from the moment the incident reaches the
+ * step's phase until the named role decides. Its due job is the first escalation step (the product's
+ * ladder); a decision, yes or no, stops it. Its state is on the `incident_plan_action` row.
+ */
+export const APPROVAL_TIMEOUT: ClockKind<ApprovalRef> = {
+  title: 'approval timeout',
+  jobs: { due: 'approval-due', escalate: 'approval-escalate' },
+  ladder: 'product',
+  cancelsEscalations: 'ladder',
+  jobId: (r, job) => {
+    if (job === 'due') return jobId('apv', r.incidentId, r.stepId, 'due');
+    if ('reminder' in job) throw new Error('an approval clock has no reminders');
+    return jobId('apv', r.incidentId, r.stepId, 'esc', job.escalate);
+  },
+  cancelId: (r) => jobId('cancel', 'apv', r.incidentId, r.stepId),
+  payload: (r) => ({ incidentId: r.incidentId, stepId: r.stepId }),
+  refOf: (d) => ({ incidentId: String(d.incidentId), stepId: String(d.stepId) }),
+};
+
 /** Any kind, for code that only reads its names and ladder. */
 export type AnyClockKind = ClockKind<unknown>;
 
@@ -156,6 +182,7 @@ export const CLOCK_KINDS: readonly AnyClockKind[] = [
   REPORT_ACKNOWLEDGEMENT,
   ONWARD_REPORT,
   WARNING_FEEDBACK,
+  APPROVAL_TIMEOUT,
 ];
 
 /** Every job name a clock may queue. */

@@ -4,6 +4,7 @@
  * escalation state with `EscalationLadder`; the kinds of clock and their job ids are in clock-kinds.ts.
  */
 export {
+  APPROVAL_TIMEOUT,
   CLOCK_KINDS,
   INCIDENT_DEADLINE,
   MAX_ESCALATION_STEPS,
@@ -12,6 +13,7 @@ export {
   REPORT_ACKNOWLEDGEMENT,
   WARNING_FEEDBACK,
   reminderPercent,
+  type ApprovalRef,
   type ClockJobData,
   type ClockKind,
   type DeliveryRef,

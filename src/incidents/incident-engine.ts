@@ -17,6 +17,7 @@ import { OutboxService, type OutboxItem } from '../outbox';
 import { QUEUES, jobId } from '../queues';
 import { Catalogue } from '../requirements';
 import { PlanStore } from '../plans';
+import { PlanActions, phaseOf } from './plan-actions';
 import {
   actorId,
   actorRole,
@@ -86,6 +87,7 @@ export class IncidentEngine {
     private readonly catalogue: Catalogue,
     private readonly organisations: Organisations,
     private readonly plans: PlanStore,
+    private readonly actions: PlanActions,
   ) {}
 
   reportingRequired(operatorKind: OperatorKind | null, grade: Grade): boolean {
@@ -174,6 +176,14 @@ export class IncidentEngine {
           workflow: `${workflow.id}@${workflow.version}`,
         },
       });
+      // After the declaration's own entry: the plan's approval, notification and service-provider steps,
+      // those of the first phase started.
+      const started0: OutboxItem[] = [];
+      if (plan?.actions.length) {
+        await this.actions.declared(em, incident, plan.actions);
+        const phase = phaseOf(started.snapshot.value);
+        if (phase) started0.push(...(await this.actions.reached(em, incident, phase, actor)));
+      }
       const items = await this.effectsToOutbox(
         em,
         incident,
@@ -182,6 +192,7 @@ export class IncidentEngine {
         entry.seq,
       );
       items.push(this.notification(incident, 'incident.declared', {}, entry.seq, 'declared'));
+      items.push(...started0);
       await this.outbox.add(em, items);
       return { incident, snapshot: started.snapshot };
     });
@@ -359,6 +370,10 @@ export class IncidentEngine {
           );
           if (escalation) items.push(...escalation);
         }
+        // Reaching a phase starts its approval, notification and service-provider steps (a plan's).
+        const phase = phaseOf(t.after.value);
+        if (phase && phase !== phaseOf(t.before.value))
+          items.push(...(await this.actions.reached(em, incident, phase, t.actor)));
         return items;
       },
       save: async (em, t) => {

@@ -1,7 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Min,
+} from 'class-validator';
 import { GRADES, type Grade, badField } from '../common';
-import { validateShape } from '../http';
+import { IsZonedTimestamp, validateShape } from '../http';
 
 /** Event types a person may send through POST /incidents/:id/events. Timer events are system-only. */
 export const USER_EVENT_TYPES = [
@@ -157,5 +168,42 @@ export class StepCompletionDto {
 
 export class StepReopenDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) reason?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
+}
+
+/** A decision on a plan's approval step (POST …/steps/:stepId/approval). */
+export class ApprovalDecisionDto {
+  @ApiProperty({ enum: ['approve', 'reject'] }) @IsIn(['approve', 'reject']) decision!: 'approve' | 'reject';
+
+  @ApiProperty({ example: 'Isolation of the payment cluster accepted: failover tested at 02:10.' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
+}
+
+/** The receipt of a service provider's report (POST …/steps/:stepId/provider-report). */
+export class ProviderReportDto {
+  @ApiProperty({ example: 'SP-2026-031', description: "The provider's report: its number, or how it came" })
+  @IsString()
+  @Length(1, 200)
+  reference!: string;
+
+  @ApiPropertyOptional({ description: 'When the report reached you (default: now)' })
+  @IsOptional()
+  @IsZonedTimestamp()
+  receivedAt?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) note?: string;
+
+  @ApiProperty({ type: [String], description: 'Evidence references: the report file hash, the ticket, the mail' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 500, { each: true })
+  evidence!: string[];
+
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
 }

@@ -32,6 +32,71 @@ export class StepView {
   @ApiPropertyOptional({ type: [String] }) evidence?: string[];
 }
 
+export class ApprovalDecisionView {
+  @ApiProperty({ enum: ['approve', 'reject'] }) decision!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'Who decided (user id)' }) by!: string;
+  @ApiProperty() role!: string;
+  @ApiProperty() at!: string;
+}
+
+export class PlanApprovalView {
+  @ApiProperty({ description: 'The role that decides' }) role!: string;
+  @ApiProperty({ example: 'PT4H', description: 'ISO 8601 duration from reaching the phase' }) timeout!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'When the timeout passes (null until the phase)' })
+  dueAt!: string | null;
+  @ApiProperty({ description: 'Escalation steps taken since the timeout passed (0: none)' }) escalationLevel!: number;
+  @ApiProperty({ type: [ApprovalDecisionView], description: 'Every decision in order: rejections stay visible' })
+  decisions!: ApprovalDecisionView[];
+}
+
+export class PlanNotifyView {
+  @ApiPropertyOptional({ enum: ['commander', 'leader', 'admin'] }) role?: string;
+  @ApiPropertyOptional({ enum: ['webhook', 'email', 'wecom', 'dingtalk', 'feishu'] }) channel?: string;
+}
+
+export class ProviderReceiptView {
+  @ApiProperty() reference!: string;
+  @ApiProperty() receivedAt!: string;
+  @ApiProperty({ type: String, nullable: true }) note!: string | null;
+  @ApiProperty({ type: [String] }) evidence!: string[];
+  @ApiProperty({ description: 'Who recorded it (user id)' }) recordedBy!: string;
+}
+
+export class PlanProviderView {
+  @ApiProperty() providerId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'From the register (null: removed from it since)' })
+  name!: string | null;
+  @ApiProperty({ type: String, nullable: true }) contactName!: string | null;
+  @ApiProperty({ type: String, nullable: true }) phone!: string | null;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+  @ApiProperty({ type: ProviderReceiptView, nullable: true }) report!: ProviderReceiptView | null;
+}
+
+/** An approval, notification or service-provider step of the plan the incident was declared with. */
+export class PlanActionView {
+  @ApiProperty() stepId!: string;
+  @ApiProperty({ enum: ['approval', 'notification', 'service-provider'] }) kind!: string;
+  @ApiProperty({ enum: ['triage', 'containment', 'eradication', 'recovery', 'review', 'reidentification'] })
+  phase!: string;
+  @ApiProperty({ type: BilingualText }) title!: BilingualText;
+  @ApiProperty({
+    enum: ['waiting', 'pending', 'approved', 'rejected', 'sent', 'requested', 'received'],
+    description:
+      'waiting: the phase is not reached yet; an approval is pending, approved or rejected (its step stays ' +
+      'open and the phase blocked until approved); a notification is sent; a provider report requested, ' +
+      'then received',
+  })
+  status!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'When the incident reached the phase' })
+  startedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Approved, sent, or the report received' })
+  doneAt!: string | null;
+  @ApiPropertyOptional({ type: PlanApprovalView }) approval?: PlanApprovalView;
+  @ApiPropertyOptional({ type: PlanNotifyView }) notify?: PlanNotifyView;
+  @ApiPropertyOptional({ type: PlanProviderView }) provider?: PlanProviderView;
+}
+
 export class DeadlineView {
   @ApiProperty({ example: 'initial-report' }) timer!: string;
   @ApiProperty({ enum: ['pending', 'met', 'missed', 'cancelled'] }) status!: string;
@@ -105,6 +170,11 @@ export class IncidentView {
   @ApiProperty({ type: [String], description: "Event types the workflow accepts now from the caller's role" })
   allowedEvents!: string[];
   @ApiProperty({ type: [StepView] }) steps!: StepView[];
+  @ApiProperty({
+    type: [PlanActionView],
+    description: "The plan's approval, notification and service-provider steps (empty for a shipped playbook)",
+  })
+  planActions!: PlanActionView[];
   @ApiProperty({ type: [DeadlineView] }) deadlines!: DeadlineView[];
   @ApiProperty({ type: IncidentReportRefsView }) reports!: IncidentReportRefsView;
   @ApiPropertyOptional({ type: String, nullable: true }) dismissReason?: string | null;
@@ -264,11 +334,13 @@ export function incidentView(
   parentOf: (code: string) => string | undefined,
   recipientCoverage: RecipientCoverageView | null = null,
   planTemplates: Map<string, StepTemplate> | null = null,
+  planActions: PlanActionView[] = [],
 ): IncidentView {
   const templates = planTemplates ?? templatesFor(i.category, parentOf);
   return {
     ...viewWithoutSteps(i, stateValue, context, allowedEvents, deadlineRows, recipientCoverage),
     steps: context.steps.map((s) => stepView(s, templates.get(s.id))),
+    planActions,
   } as IncidentView;
 }
 
@@ -280,7 +352,7 @@ function viewWithoutSteps(
   allowedEvents: string[],
   deadlineRows: IncidentDeadline[],
   recipientCoverage: RecipientCoverageView | null,
-): Omit<IncidentView, 'steps'> & { steps: unknown } {
+): Omit<IncidentView, 'steps' | 'planActions'> & { steps: unknown; planActions: unknown } {
   const rows = new Map(deadlineRows.map((d) => [d.timer, d]));
   const deadlines: DeadlineView[] = Object.entries(context.deadlines).flatMap(([timer, entry]) => {
     if (!entry) return [];
@@ -318,6 +390,7 @@ function viewWithoutSteps(
     version: i.version,
     allowedEvents,
     steps: null,
+    planActions: null,
     deadlines,
     reports: context.reports,
     dismissReason: context.dismissReason,

@@ -1,7 +1,10 @@
 import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { AuditModule } from '../audit';
 import { ClocksModule } from '../clocks';
+import { OutboxModule } from '../outbox';
 import { PlansModule } from '../plans';
+import { ServiceProvidersCoreModule } from '../providers';
+import { PlanActionDecisions } from './plan-action-decisions';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsModule } from './incidents.module';
 import { IncidentsService } from './incidents.service';
@@ -16,9 +19,17 @@ export class IncidentsApiModule {
   static withCoverage(coverage: Type): DynamicModule {
     return {
       module: IncidentsApiModule,
-      imports: [AuditModule, ClocksModule, IncidentsModule, PlansModule, coverage],
+      imports: [
+        AuditModule,
+        ClocksModule,
+        IncidentsModule,
+        OutboxModule,
+        PlansModule,
+        ServiceProvidersCoreModule,
+        coverage,
+      ],
       controllers: [IncidentsController],
-      providers: [IncidentsService],
+      providers: [IncidentsService, PlanActionDecisions],
       exports: [IncidentsService],
     };
   }

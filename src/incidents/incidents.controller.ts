@@ -18,7 +18,13 @@ import type { Response } from 'express';
 import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
 import { ErrorBody, PREFERENCE_APPLIED_MINIMAL, prefersMinimal, ApiStandardErrors, ReceivedAt } from '../http';
 import { CreateIncidentDto, ListIncidentsQuery, TIMELINE_LIMIT, TimelineQuery } from './incident.dto';
-import { IncidentEventBody, StepCompletionDto, StepReopenDto } from './incident-event.dto';
+import {
+  ApprovalDecisionDto,
+  IncidentEventBody,
+  ProviderReportDto,
+  StepCompletionDto,
+  StepReopenDto,
+} from './incident-event.dto';
 import { ComplianceView, IncidentEventResult, IncidentPage, IncidentView, TimelineEntryView } from './incident.view';
 import { IncidentsService } from './incidents.service';
 
@@ -144,6 +150,54 @@ export class IncidentsController {
   ): Promise<IncidentView | IncidentEventResult> {
     const minimal = prefersMinimal(prefer);
     return this.answered(res, minimal, this.incidents.step(p, id, stepId, 'REOPEN_STEP', dto, minimal));
+  }
+
+  @Post(':id/steps/:stepId/approval')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Decide a plan's approval step: approve (completes the step) or reject (recorded; the step stays open and " +
+      'its phase blocked until approved), with a reason; only the role the plan names',
+  })
+  @ApiOkResponse({ type: IncidentView, description: 'The incident after the decision' })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'decision or reason missing or malformed (named)' })
+  @ApiForbiddenResponse({ type: ErrorBody, description: 'Your role is not the one the plan names to decide' })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident, or no such approval step in its plan' })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description: 'The phase is not reached yet, the step is approved already, or expectedVersion is stale',
+  })
+  decideApproval(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('stepId') stepId: string,
+    @Body() dto: ApprovalDecisionDto,
+  ): Promise<IncidentView> {
+    return this.incidents.decideApproval(p, id, stepId, dto);
+  }
+
+  @Post(':id/steps/:stepId/provider-report')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Record the receipt of the service provider's report a plan's service-provider step asks for, with " +
+      'evidence; completes the step (the roles the step names)',
+  })
+  @ApiOkResponse({ type: IncidentView, description: 'The incident after the receipt' })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'reference or evidence missing or malformed (named)' })
+  @ApiForbiddenResponse({ type: ErrorBody, description: 'The plan does not let your role complete this step' })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'No such incident, or no such service-provider step' })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description: 'The phase is not reached yet, the report is recorded already, or expectedVersion is stale',
+  })
+  providerReport(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('stepId') stepId: string,
+    @Body() dto: ProviderReportDto,
+  ): Promise<IncidentView> {
+    return this.incidents.providerReport(p, id, stepId, dto);
   }
 
   /**

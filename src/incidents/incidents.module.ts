@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Incident } from './incident.entity';
 import { IncidentPlaybook } from './incident-playbook.entity';
+import { IncidentPlanAction } from './incident-plan-action.entity';
+import { PlanActions } from './plan-actions';
 import { AccountsModule } from '../accounts';
 import { ClocksModule, DeadlineIncidents } from '../clocks';
 import { OutboxModule } from '../outbox';
@@ -25,14 +27,15 @@ import { IncidentsForDeadlines, Incidents } from './incidents.repository';
     EngineModule,
     OutboxModule,
     PlansModule,
-    TypeOrmModule.forFeature([Incident, IncidentPlaybook]),
+    TypeOrmModule.forFeature([Incident, IncidentPlaybook, IncidentPlanAction]),
   ],
   providers: [
     IncidentEngine,
     IncidentClocks,
+    PlanActions,
     Incidents,
     { provide: DeadlineIncidents, useClass: IncidentsForDeadlines },
   ],
-  exports: [IncidentEngine, Incidents],
+  exports: [IncidentEngine, Incidents, PlanActions],
 })
 export class IncidentsModule {}

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { AuditEntry, AuditService } from '../audit';
@@ -12,6 +12,7 @@ import { Catalogue } from '../requirements';
 import { PlanStore } from '../plans';
 import { sql } from '../database';
 import { RecipientCoverageSource } from './recipient-coverage';
+import { PlanActionDecisions } from './plan-action-decisions';
 import type { CreateIncidentDto, ListIncidentsQuery } from './incident.dto';
 import { Incident } from './incident.entity';
 import { parseUserEvent } from './incident-event.dto';
@@ -60,6 +61,7 @@ export class IncidentsService {
     private readonly catalogue: Catalogue,
     private readonly readiness: RecipientCoverageSource,
     private readonly plans: PlanStore,
+    private readonly planActions: PlanActionDecisions,
   ) {}
 
   async declare(p: Principal, dto: CreateIncidentDto): Promise<IncidentView> {
@@ -120,7 +122,35 @@ export class IncidentsService {
     fields: { note?: string; evidence?: string[]; reason?: string; expectedVersion?: number },
     minimal = false,
   ): Promise<IncidentView | IncidentEventResult> {
+    const own = await this.planActions.ownEndpoint(p.orgId, id, stepId);
+    if (own)
+      throw new ConflictException({
+        message:
+          `Step ${stepId} is ${own === 'approval' ? 'an approval' : "a service provider's report"}: ` +
+          `POST /api/v1/incidents/${id}/steps/${stepId}/${own} ${own === 'approval' ? 'decides' : 'records'} it`,
+        code: `use-${own}`,
+      });
     return this.answer(p, await this.engine.stepEvent(p, id, p.orgId, stepId, kind, fields), minimal);
+  }
+
+  /** A decision on a plan's approval step (see PlanActionDecisions). */
+  async decideApproval(
+    p: Principal,
+    id: string,
+    stepId: string,
+    body: { decision: 'approve' | 'reject'; reason: string; expectedVersion?: number },
+  ): Promise<IncidentView> {
+    return this.view(p, await this.planActions.decide(p, id, stepId, body));
+  }
+
+  /** The receipt of a service provider's report, which completes its step. */
+  async providerReport(
+    p: Principal,
+    id: string,
+    stepId: string,
+    body: { reference: string; receivedAt?: string; note?: string; evidence: string[]; expectedVersion?: number },
+  ): Promise<IncidentView> {
+    return this.view(p, await this.planActions.providerReport(p, id, stepId, body));
   }
 
   private answer(p: Principal, applied: Applied, minimal: boolean): Promise<IncidentView> | IncidentEventResult {
@@ -276,7 +306,19 @@ export class IncidentsService {
         )
       : null;
     const templates = await this.planTemplates(incident.id);
-    return incidentView(incident, snapshot.value, context, allowed, deadlines, this.parentOf, coverage, templates);
+    // Only an incident declared with an organisation's plan can have approval, notification or provider steps.
+    const actions = templates ? await this.planActions.views(incident.orgId, incident.id) : [];
+    return incidentView(
+      incident,
+      snapshot.value,
+      context,
+      allowed,
+      deadlines,
+      this.parentOf,
+      coverage,
+      templates,
+      actions,
+    );
   }
 
   /** The guidance of an incident declared with an organisation's plan: that plan version's (immutable). */

@@ -21,4 +21,9 @@ export interface FanoutPayload {
   reportId?: string | null;
   /** Escalation: the role this step is addressed to (commander, leader, admin). */
   role?: Role;
+  /**
+   * A plan's notification step (`plan.notification`): whom it addresses. The subscriptions on `channel`
+   * (any when absent) that serve `role` (any when absent) get it, whatever events they list.
+   */
+  notify?: { role?: string; channel?: string };
 }

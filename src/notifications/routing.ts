@@ -48,6 +48,9 @@ export const GENERIC_EVENTS = [
   'report.police-filed',
 ] as const;
 
+/** A plan's notification step: addressed by the plan (FanoutPayload.notify), rendered generically. */
+export const PLAN_NOTIFICATION = 'plan.notification';
+
 /** Every event name a subscription may list. */
 export const SUBSCRIBABLE_EVENTS: readonly string[] = [
   ...NOTIFICATION_EVENTS,
@@ -67,6 +70,8 @@ export function templateEventFor(
 }
 
 export interface SubscriptionFilter {
+  /** The subscription's channel (webhook, email, …): a plan's notification step may choose one. */
+  channel?: string;
   events: string[];
   grades: string[];
   drill: DrillFilter;
@@ -78,8 +83,17 @@ export interface SubscriptionFilter {
  * passes, since there is nothing to filter on. Roles filter: applies to `escalation` only.
  */
 export function subscriptionWants(sub: SubscriptionFilter, p: FanoutPayload): boolean {
-  const template = templateEventFor(p);
-  if (!sub.events.includes(p.event) && !(template && sub.events.includes(template))) return false;
+  if (p.event === PLAN_NOTIFICATION) {
+    // The plan chose the recipients (a channel, a role served, or both), not the subscription's event list;
+    // a role is served by the subscriptions that name it (an escalation's "any role" would be everyone).
+    const to = p.notify ?? {};
+    if (!to.role && !to.channel) return false;
+    if (to.channel && sub.channel !== to.channel) return false;
+    if (to.role && !sub.roles.includes(to.role)) return false;
+  } else {
+    const template = templateEventFor(p);
+    if (!sub.events.includes(p.event) && !(template && sub.events.includes(template))) return false;
+  }
   if (sub.grades.length > 0 && p.grade && !sub.grades.includes(p.grade)) return false;
   if (sub.drill === 'exclude' && p.drill) return false;
   if (sub.drill === 'only' && !p.drill) return false;
@@ -161,6 +175,7 @@ const GENERIC_LABELS: Readonly<Record<string, Record<Locale, string>>> = {
   'warning.assessed': { 'zh-CN': '预警已研判', en: 'Warning assessed' },
   'warning.actions-taken': { 'zh-CN': '预警处置措施已记录', en: 'Warning actions recorded' },
   'warning.closed': { 'zh-CN': '预警已关闭', en: 'Warning closed' },
+  [PLAN_NOTIFICATION]: { 'zh-CN': '预案通知', en: 'Plan notification' },
 };
 
 /** The message for an event with no template of its own. */
@@ -183,7 +198,7 @@ export function renderGeneric(
     );
   lines.push(`**${label}**`, `- ${locale === 'zh-CN' ? '事件类型' : 'Event'}: ${event}`);
   if (incident) lines.push(`- ${locale === 'zh-CN' ? '事件名称' : 'Title'}: ${sanitize(incident.title)}`);
-  for (const key of ['stepId', 'role', 'title', 'level']) {
+  for (const key of ['stepId', 'role', 'title', 'level', 'phase']) {
     const v = p.data?.[key];
     if (typeof v === 'string' && v) lines.push(`- ${key}: ${sanitize(v)}`);
   }

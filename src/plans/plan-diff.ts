@@ -27,6 +27,9 @@ const STEP_FIELDS = [
   'evidence',
   'requirements',
   'condition',
+  'approval',
+  'notify',
+  'provider',
 ] as const satisfies ReadonlyArray<keyof PlanStep>;
 
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);

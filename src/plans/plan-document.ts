@@ -9,7 +9,7 @@ import {
   type Role,
   type StepTemplate,
 } from '../../workflows/types';
-import { OPERATOR_ROLES } from '../common';
+import { durationMs, OPERATOR_ROLES } from '../common';
 
 /**
  * An organisation's emergency plan (应急预案) as data: what a shipped playbook (workflows/playbooks/) says,
@@ -48,7 +48,47 @@ export interface PlanStep {
    * under this step's condition as well as its own. Saved without `version`, it takes that plan's latest.
    */
   subPlan?: { planId: string; version?: number };
+  /**
+   * An approval step: `role` decides yes or no with a reason (POST /incidents/:id/steps/:stepId/approval). It
+   * is mandatory, so its phase cannot complete until it is approved; `timeout` (ISO 8601 duration) runs from
+   * the moment the incident reaches the phase, and an undecided approval then escalates through the clocks
+   * module (APPROVAL_TIMEOUT). Its `roles` are `[role]`: the deciding role is the one that completes it.
+   */
+  approval?: { role: Role; timeout: string };
+  /**
+   * A notification step: when the incident reaches the step's phase, the organisation's notification
+   * subscriptions on `channel` (any channel when absent) that serve `role` (any role when absent) are told,
+   * once. Nobody completes it, so it is never mandatory and is not a checklist item of the incident.
+   */
+  notify?: { role?: NotifyRole; channel?: NotifyChannel };
+  /**
+   * A service-provider step: the named provider of the organisation's register (src/providers) owes the
+   * operator its report; the step is completed by recording the report's receipt, with evidence
+   * (POST /incidents/:id/steps/:stepId/provider-report).
+   */
+  provider?: { providerId: string };
 }
+
+/** What a step is: a checklist item (the default), or one of the kinds with their own behaviour. */
+export type StepKind = 'checklist' | 'sub-plan' | 'approval' | 'notification' | 'service-provider';
+
+export function stepKind(s: PlanStep): StepKind {
+  if (s.subPlan) return 'sub-plan';
+  if (s.approval) return 'approval';
+  if (s.notify) return 'notification';
+  if (s.provider) return 'service-provider';
+  return 'checklist';
+}
+
+/** The roles a notification step may address: those notification subscriptions serve (as for escalations). */
+export const NOTIFY_ROLES = ['commander', 'leader', 'admin'] as const;
+export type NotifyRole = (typeof NOTIFY_ROLES)[number];
+/** The notification channels (src/notifications/channels: a test holds the two lists equal). */
+export const NOTIFY_CHANNELS = ['webhook', 'email', 'wecom', 'dingtalk', 'feishu'] as const;
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
+
+/** Bounds of an approval's timeout: at least a minute, at most 30 days. */
+export const APPROVAL_TIMEOUT_BOUNDS = Object.freeze({ minMs: 60_000, maxMs: 30 * 86_400_000 });
 
 /**
  * The condition language: a JSON term, small on purpose, so that a plan can be checked for every case it
@@ -83,9 +123,38 @@ export function holds(c: Condition, f: ConditionFacts): boolean {
   return f.personalInformation === c.personalInformation;
 }
 
-/** The steps an incident with these facts gets, as playbook step templates. */
+/**
+ * The steps an incident with these facts gets, as playbook step templates (its checklist). Notification steps
+ * are not in it: nobody completes them (see planActionsFor).
+ */
 export function stepsFor(doc: PlanDocument, facts: ConditionFacts): StepTemplate[] {
-  return doc.steps.filter((s) => !s.condition || holds(s.condition, facts)).map(toTemplate);
+  return doc.steps.filter((s) => !s.notify && (!s.condition || holds(s.condition, facts))).map(toTemplate);
+}
+
+/** A step of a kind with its own behaviour (approval, notification, service provider), as an incident keeps it. */
+export interface PlanAction {
+  stepId: string;
+  kind: 'approval' | 'notification' | 'service-provider';
+  phase: Phase;
+  title: LocalizedText;
+  approval?: PlanStep['approval'];
+  notify?: PlanStep['notify'];
+  provider?: PlanStep['provider'];
+}
+
+/** The approval, notification and service-provider steps an incident with these facts gets. */
+export function planActionsFor(doc: PlanDocument, facts: ConditionFacts): PlanAction[] {
+  return doc.steps
+    .filter((s) => (s.approval || s.notify || s.provider) && (!s.condition || holds(s.condition, facts)))
+    .map((s) => ({
+      stepId: s.id,
+      kind: stepKind(s) as PlanAction['kind'],
+      phase: s.phase,
+      title: s.title,
+      ...(s.approval ? { approval: s.approval } : {}),
+      ...(s.notify ? { notify: s.notify } : {}),
+      ...(s.provider ? { provider: s.provider } : {}),
+    }));
 }
 
 export function toTemplate(s: PlanStep): StepTemplate {
@@ -94,7 +163,8 @@ export function toTemplate(s: PlanStep): StepTemplate {
     phase: s.phase,
     title: s.title,
     guidance: s.guidance,
-    roles: s.roles,
+    // An approval is decided by its role alone (validation keeps `roles` equal to it).
+    roles: s.approval ? [s.approval.role] : s.roles,
     mandatory: s.mandatory,
     evidence: s.evidence,
     requirements: s.requirements,
@@ -143,6 +213,9 @@ const STEP_KEYS = new Set([
   'requirements',
   'condition',
   'subPlan',
+  'approval',
+  'notify',
+  'provider',
 ]);
 
 /**
@@ -266,6 +339,60 @@ function validateStep(raw: unknown, at: string, rules: DocumentRules, bad: Bad):
       fail(`${at}.subPlan.version`, 'must be a version number (1 or more)');
     else subPlan = { planId: sp.planId, ...(sp.version !== undefined ? { version: sp.version as number } : {}) };
   }
+  const kinds = (['subPlan', 'approval', 'notify', 'provider'] as const).filter(
+    (k) => raw[k] !== undefined && raw[k] !== null,
+  );
+  if (kinds.length > 1) fail(`${at}.${kinds[1]}`, `a step is of one kind: it has ${kinds.join(' and ')}`);
+  let approval: PlanStep['approval'];
+  if (raw.approval !== undefined && raw.approval !== null) {
+    const a = raw.approval;
+    if (!isObject(a)) fail(`${at}.approval`, 'must be an object with role and timeout');
+    else {
+      for (const key of Object.keys(a))
+        if (key !== 'role' && key !== 'timeout') fail(`${at}.approval.${key}`, 'is not a field of an approval');
+      const role = a.role;
+      const roleOk = typeof role === 'string' && (OPERATOR_ROLES as readonly string[]).includes(role);
+      if (!roleOk) fail(`${at}.approval.role`, `must be one of ${OPERATOR_ROLES.join(', ')}`);
+      const ms = timeoutMs(a.timeout);
+      if (ms === null || ms < APPROVAL_TIMEOUT_BOUNDS.minMs || ms > APPROVAL_TIMEOUT_BOUNDS.maxMs)
+        fail(`${at}.approval.timeout`, 'must be an ISO 8601 duration from PT1M to P30D (e.g. PT4H)');
+      if (roleOk && (roles.length !== 1 || roles[0] !== role))
+        fail(
+          `${at}.roles`,
+          `an approval step is decided by its approval.role alone: roles must be ["${String(role)}"]`,
+        );
+      if (raw.mandatory === false) fail(`${at}.mandatory`, 'an approval step blocks its phase: must be true');
+      if (roleOk && ms !== null) approval = { role: role as Role, timeout: a.timeout as string };
+    }
+  }
+  let notify: PlanStep['notify'];
+  if (raw.notify !== undefined && raw.notify !== null) {
+    const n = raw.notify;
+    if (!isObject(n) || (n.role === undefined && n.channel === undefined))
+      fail(`${at}.notify`, 'must be an object with role, channel or both');
+    else {
+      for (const key of Object.keys(n))
+        if (key !== 'role' && key !== 'channel') fail(`${at}.notify.${key}`, 'is not a field of a notification');
+      if (n.role !== undefined && !(NOTIFY_ROLES as readonly unknown[]).includes(n.role))
+        fail(`${at}.notify.role`, `must be one of ${NOTIFY_ROLES.join(', ')}`);
+      if (n.channel !== undefined && !(NOTIFY_CHANNELS as readonly unknown[]).includes(n.channel))
+        fail(`${at}.notify.channel`, `must be one of ${NOTIFY_CHANNELS.join(', ')}`);
+      if (raw.mandatory === true)
+        fail(`${at}.mandatory`, 'a notification step is sent, not completed by anyone: must be false');
+      notify = {
+        ...(n.role !== undefined ? { role: n.role as NotifyRole } : {}),
+        ...(n.channel !== undefined ? { channel: n.channel as NotifyChannel } : {}),
+      };
+    }
+  }
+  let provider: PlanStep['provider'];
+  if (raw.provider !== undefined && raw.provider !== null) {
+    const p = raw.provider;
+    if (!isObject(p) || typeof p.providerId !== 'string' || !UUID.test(p.providerId))
+      fail(`${at}.provider.providerId`, 'must be the id of a service provider of your organisation');
+    else if (Object.keys(p).some((k) => k !== 'providerId')) fail(`${at}.provider`, 'has only providerId');
+    else provider = { providerId: p.providerId };
+  }
   if (!ok) return null;
   return {
     id: id as string,
@@ -278,7 +405,20 @@ function validateStep(raw: unknown, at: string, rules: DocumentRules, bad: Bad):
     requirements,
     ...(condition ? { condition } : {}),
     ...(subPlan ? { subPlan } : {}),
+    ...(approval ? { approval } : {}),
+    ...(notify ? { notify } : {}),
+    ...(provider ? { provider } : {}),
   };
+}
+
+/** An approval's timeout in milliseconds, or null when it is no ISO 8601 duration. */
+function timeoutMs(raw: unknown): number | null {
+  if (typeof raw !== 'string') return null;
+  try {
+    return durationMs(raw);
+  } catch {
+    return null;
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

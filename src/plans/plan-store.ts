@@ -5,7 +5,9 @@ import { nowIso, VersionedCache } from '../common';
 import { Catalogue } from '../requirements';
 import {
   expandSubPlans,
+  planActionsFor,
   stepsFor,
+  type PlanAction,
   subPlanRefs,
   toTemplate,
   type ConditionFacts,
@@ -21,6 +23,8 @@ export interface ResolvedPlan {
   /** `plan:<plan id>@<version>`, kept on the incident (incident_playbook.playbook) as the built-in ones are. */
   ref: string;
   steps: StepTemplate[];
+  /** Its approval, notification and service-provider steps (their kinds' settings), for the incident to keep. */
+  actions: PlanAction[];
 }
 
 export const PLAN_REF = /^plan:([0-9a-f-]{36})@(\d+)$/;
@@ -68,6 +72,7 @@ export class PlanStore {
         version: hit.version,
         ref: `plan:${hit.planId}@${hit.version}`,
         steps: stepsFor(doc, { ...facts, categories: chain }),
+        actions: planActionsFor(doc, { ...facts, categories: chain }),
       };
     }
     return null;

@@ -23,6 +23,27 @@ export class SubPlanRefView {
   @ApiPropertyOptional({ minimum: 1 }) version?: number;
 }
 
+export class PlanApprovalRefView {
+  @ApiProperty({
+    enum: ['admin', 'leader', 'commander', 'responder', 'liaison', 'viewer'],
+    description: "The role that decides (the step's only role)",
+  })
+  role!: string;
+  @ApiProperty({ example: 'PT4H', description: 'ISO 8601 duration, PT1M to P30D, from reaching the phase' })
+  timeout!: string;
+}
+
+export class PlanNotifyRefView {
+  @ApiPropertyOptional({ enum: ['commander', 'leader', 'admin'], description: 'Subscriptions that serve this role' })
+  role?: string;
+  @ApiPropertyOptional({ enum: ['webhook', 'email', 'wecom', 'dingtalk', 'feishu'] }) channel?: string;
+}
+
+export class PlanProviderRefView {
+  @ApiProperty({ format: 'uuid', description: 'A service provider of your register (GET /api/v1/service-providers)' })
+  providerId!: string;
+}
+
 export class PlanStepView {
   @ApiProperty({ example: 'isolate-infected-hosts', description: 'kebab-case, unique in the plan' }) id!: string;
   @ApiProperty({ enum: PHASES }) phase!: string;
@@ -42,6 +63,27 @@ export class PlanStepView {
       'prefixed `<this id>--`, under this condition too; saved without version it takes the latest',
   })
   subPlan?: SubPlanRefView;
+  @ApiPropertyOptional({
+    type: PlanApprovalRefView,
+    description:
+      'An approval step: the role decides yes or no with a reason (POST /api/v1/incidents/{id}/steps/{stepId}/' +
+      'approval); mandatory, it blocks its phase until approved; undecided after timeout, it escalates',
+  })
+  approval?: PlanApprovalRefView;
+  @ApiPropertyOptional({
+    type: PlanNotifyRefView,
+    description:
+      'A notification step (never mandatory, not a checklist item): when the incident reaches the phase, the ' +
+      'subscriptions on this channel that serve this role are told, once',
+  })
+  notify?: PlanNotifyRefView;
+  @ApiPropertyOptional({
+    type: PlanProviderRefView,
+    description:
+      "A service-provider step: the provider's report is owed; recording its receipt with evidence (POST " +
+      '/api/v1/incidents/{id}/steps/{stepId}/provider-report) completes the step',
+  })
+  provider?: PlanProviderRefView;
 }
 
 export class PlanDocumentView {

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts';
 import { AuditModule } from '../audit';
+import { ServiceProvidersCoreModule } from '../providers';
 import { PlanStore } from './plan-store';
 import { Plan, PlanPin, PlanVersion } from './plan.entities';
 import { PlansController, RecommendedPlansController } from './plans.controller';
@@ -24,7 +25,7 @@ export class PlansApiModule {
   static forRoot(): DynamicModule {
     return {
       module: PlansApiModule,
-      imports: [PlansModule, AuditModule, AccountsModule],
+      imports: [PlansModule, AuditModule, AccountsModule, ServiceProvidersCoreModule],
       controllers: [PlansController, RecommendedPlansController],
       providers: [PlansService],
       exports: [PlansService],

@@ -13,8 +13,10 @@ import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField, nowIso } from '../common';
 import { TransactionRunner } from '../database';
+import { ServiceProviders } from '../providers';
 import { Catalogue } from '../requirements';
 import { exportCacao } from './cacao/cacao-export';
+import { LIANFANG_EXTENSION } from './cacao/cacao-ids';
 import { CacaoInputError, importCacao } from './cacao/cacao-import';
 import { cacaoValidator } from './cacao/cacao-validator';
 import { checkPlan } from './plan-check';
@@ -54,6 +56,7 @@ export class PlansService {
     private readonly catalogue: Catalogue,
     private readonly store: PlanStore,
     private readonly organisations: Organisations,
+    private readonly providers: ServiceProviders,
   ) {}
 
   defaults(): DefaultPlanView[] {
@@ -94,6 +97,19 @@ export class PlansService {
         throw badField(`${at}.planId`, 'a sub-plan may not have sub-plan steps of its own');
       step.subPlan = { planId: plan.id, version };
     }
+    // A service-provider step names a provider of the organisation's own register.
+    const named = doc.steps.flatMap((s, i) => (s.provider ? [{ i, id: s.provider.providerId }] : []));
+    const known = await this.providers.byIds(
+      em,
+      orgId,
+      named.map((n) => n.id),
+    );
+    for (const n of named)
+      if (!known.has(n.id))
+        throw badField(
+          `${field}.steps[${n.i}].provider.providerId`,
+          'must be the id of a service provider of your organisation (GET /api/v1/service-providers)',
+        );
     const failures = checkPlan(await this.store.expanded(em, doc), this.store.ancestors);
     if (failures.length)
       throw new UnprocessableEntityException({
@@ -338,6 +354,7 @@ export class PlansService {
     }
     const cats = categories ?? imported.document.categories;
     if (!cats) throw badField('categories', 'the playbook names no categories: give the categories the plan serves');
+    await this.unknownProvidersSkipped(p.orgId, raw, imported.document.steps, imported.skipped);
     const document = await this.checked(
       this.dataSource.manager,
       p.orgId,
@@ -356,6 +373,46 @@ export class PlansService {
       },
     );
     return { plan, skipped: imported.skipped };
+  }
+
+  /**
+   * A service-provider step names a provider of the exporting organisation's register; imported by another
+   * organisation (or after the provider was removed) the step stays, as a checklist step, and the provider
+   * is reported skipped rather than refused or dropped unseen.
+   */
+  private async unknownProvidersSkipped(
+    orgId: string,
+    raw: unknown,
+    steps: unknown[],
+    skipped: Array<{ path: string; reason: string }>,
+  ): Promise<void> {
+    const named = steps.filter(
+      (s): s is { id: string; provider: { providerId: string } } =>
+        typeof s === 'object' &&
+        s !== null &&
+        typeof (s as { provider?: { providerId?: unknown } }).provider?.providerId === 'string',
+    );
+    if (!named.length) return;
+    const known = await this.providers.byIds(
+      this.dataSource.manager,
+      orgId,
+      named.map((s) => s.provider.providerId),
+    );
+    const workflow = (raw as { workflow?: Record<string, { step_extensions?: Record<string, { id?: unknown }> }> })
+      .workflow;
+    for (const s of named) {
+      if (known.has(s.provider.providerId)) continue;
+      const key = Object.keys(workflow ?? {}).find((k) =>
+        Object.values(workflow?.[k]?.step_extensions ?? {}).some((e) => e?.id === s.id),
+      );
+      skipped.push({
+        path: `/workflow/${key ?? s.id}/step_extensions/${LIANFANG_EXTENSION}/provider`,
+        reason:
+          `service provider ${s.provider.providerId} is not in your register: step ${s.id} is imported as a ` +
+          'checklist step; name your provider in it (PUT the plan) to make it a service-provider step again',
+      });
+      delete (s as { provider?: unknown }).provider;
+    }
   }
 
   // --- Departments' recommended plans ---

@@ -53,7 +53,9 @@ export function exportCacao(doc: PlanDocument, s: ExportSubject): Record<string,
     const actionId = step.subPlan
       ? cacaoId('playbook-action', key(`step:${step.id}`))
       : cacaoId('action', key(`step:${step.id}`));
-    workflow[actionId] = step.subPlan ? playbookAction(step, next) : action(step, agentOf(step.roles[0]!), next);
+    // An approval's agent is the deciding role (its only role).
+    const agent = agentOf(step.approval?.role ?? step.roles[0]!);
+    workflow[actionId] = step.subPlan ? playbookAction(step, next) : action(step, agent, next);
     if (step.condition) {
       const ifId = cacaoId('if-condition', key(`if:${step.id}`));
       workflow[ifId] = {
@@ -123,11 +125,41 @@ function extensionOf(step: PlanStep): Record<string, unknown> {
     requirements: step.requirements,
     ...(step.condition ? { condition: step.condition } : {}),
     ...(step.subPlan ? { subPlan: step.subPlan } : {}),
+    ...(step.approval ? { approval: step.approval } : {}),
+    ...(step.notify ? { notify: step.notify } : {}),
+    ...(step.provider ? { provider: step.provider } : {}),
   };
 }
 
+/**
+ * What a person does for a step of a kind CACAO has no step type for, as the text of its `manual` command:
+ * an approval is a decision the named role takes by hand, a notification a message lianfang sends (a
+ * CACAO tool without the extension shows it as a manual instruction), a service provider's report one the
+ * operator obtains and records. The exact settings travel in the step extension.
+ */
+function kindInstruction(step: PlanStep): string | null {
+  if (step.approval)
+    return (
+      `[approval] ${step.approval.role} decides yes or no, with a reason, within ${step.approval.timeout}; ` +
+      'the phase cannot complete until it is approved; undecided, it escalates.'
+    );
+  if (step.notify)
+    return (
+      `[notification] lianfang tells ${step.notify.role ?? 'every role'} on ` +
+      `${step.notify.channel ?? 'every channel'} when the incident reaches the ${step.phase} phase.`
+    );
+  if (step.provider)
+    return (
+      `[service provider] obtain the incident report of service provider ${step.provider.providerId} ` +
+      "(the operator's register) and record its receipt with evidence."
+    );
+  return null;
+}
+
 function action(step: PlanStep, agent: string, next: string): Record<string, unknown> {
-  const instructions = [step.guidance.zh, step.guidance.en].filter((t) => t.trim().length).join('\n\n');
+  const instructions = [kindInstruction(step) ?? '', step.guidance.zh, step.guidance.en]
+    .filter((t) => t.trim().length)
+    .join('\n\n');
   return {
     type: 'action',
     name: step.title.zh,

@@ -642,6 +642,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{id}/steps/{stepId}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide a plan's approval step: approve (completes the step) or reject (recorded; the step stays open and its phase blocked until approved), with a reason; only the role the plan names */
+        post: operations["IncidentsController_decideApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/steps/{stepId}/provider-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the receipt of the service provider's report a plan's service-provider step asks for, with evidence; completes the step (the roles the step names) */
+        post: operations["IncidentsController_providerReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{id}/timeline": {
         parameters: {
             query?: never;
@@ -2816,6 +2850,73 @@ export interface components {
             note?: string;
             evidence?: string[];
         };
+        ApprovalDecisionView: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            reason: string;
+            /** @description Who decided (user id) */
+            by: string;
+            role: string;
+            at: string;
+        };
+        PlanApprovalView: {
+            /** @description The role that decides */
+            role: string;
+            /**
+             * @description ISO 8601 duration from reaching the phase
+             * @example PT4H
+             */
+            timeout: string;
+            /** @description When the timeout passes (null until the phase) */
+            dueAt: string | null;
+            /** @description Escalation steps taken since the timeout passed (0: none) */
+            escalationLevel: number;
+            /** @description Every decision in order: rejections stay visible */
+            decisions: components["schemas"]["ApprovalDecisionView"][];
+        };
+        PlanNotifyView: {
+            /** @enum {string} */
+            role?: "commander" | "leader" | "admin";
+            /** @enum {string} */
+            channel?: "webhook" | "email" | "wecom" | "dingtalk" | "feishu";
+        };
+        ProviderReceiptView: {
+            reference: string;
+            receivedAt: string;
+            note: string | null;
+            evidence: string[];
+            /** @description Who recorded it (user id) */
+            recordedBy: string;
+        };
+        PlanProviderView: {
+            providerId: string;
+            /** @description From the register (null: removed from it since) */
+            name: string | null;
+            contactName: string | null;
+            phone: string | null;
+            email: string | null;
+            report: components["schemas"]["ProviderReceiptView"] | null;
+        };
+        PlanActionView: {
+            stepId: string;
+            /** @enum {string} */
+            kind: "approval" | "notification" | "service-provider";
+            /** @enum {string} */
+            phase: "triage" | "containment" | "eradication" | "recovery" | "review" | "reidentification";
+            title: components["schemas"]["BilingualText"];
+            /**
+             * @description waiting: the phase is not reached yet; an approval is pending, approved or rejected (its step stays open and the phase blocked until approved); a notification is sent; a provider report requested, then received
+             * @enum {string}
+             */
+            status: "waiting" | "pending" | "approved" | "rejected" | "sent" | "requested" | "received";
+            /** @description When the incident reached the phase */
+            startedAt: string | null;
+            /** @description Approved, sent, or the report received */
+            doneAt: string | null;
+            approval?: components["schemas"]["PlanApprovalView"];
+            notify?: components["schemas"]["PlanNotifyView"];
+            provider?: components["schemas"]["PlanProviderView"];
+        };
         DeadlineView: {
             /** @example initial-report */
             timer: string;
@@ -2899,6 +3000,8 @@ export interface components {
             /** @description Event types the workflow accepts now from the caller's role */
             allowedEvents: string[];
             steps: components["schemas"]["StepView"][];
+            /** @description The plan's approval, notification and service-provider steps (empty for a shipped playbook) */
+            planActions: components["schemas"]["PlanActionView"][];
             deadlines: components["schemas"]["DeadlineView"][];
             reports: components["schemas"]["IncidentReportRefsView"];
             dismissReason?: string | null;
@@ -3031,6 +3134,26 @@ export interface components {
         };
         StepReopenDto: {
             reason?: string;
+            expectedVersion?: number;
+        };
+        ApprovalDecisionDto: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            /** @example Isolation of the payment cluster accepted: failover tested at 02:10. */
+            reason: string;
+            expectedVersion?: number;
+        };
+        ProviderReportDto: {
+            /**
+             * @description The provider's report: its number, or how it came
+             * @example SP-2026-031
+             */
+            reference: string;
+            /** @description When the report reached you (default: now) */
+            receivedAt?: string;
+            note?: string;
+            /** @description Evidence references: the report file hash, the ticket, the mail */
+            evidence: string[];
             expectedVersion?: number;
         };
         TimelineEntryView: {
@@ -4209,6 +4332,34 @@ export interface components {
             planId: string;
             version?: number;
         };
+        PlanApprovalRefView: {
+            /**
+             * @description The role that decides (the step's only role)
+             * @enum {string}
+             */
+            role: "admin" | "leader" | "commander" | "responder" | "liaison" | "viewer";
+            /**
+             * @description ISO 8601 duration, PT1M to P30D, from reaching the phase
+             * @example PT4H
+             */
+            timeout: string;
+        };
+        PlanNotifyRefView: {
+            /**
+             * @description Subscriptions that serve this role
+             * @enum {string}
+             */
+            role?: "commander" | "leader" | "admin";
+            /** @enum {string} */
+            channel?: "webhook" | "email" | "wecom" | "dingtalk" | "feishu";
+        };
+        PlanProviderRefView: {
+            /**
+             * Format: uuid
+             * @description A service provider of your register (GET /api/v1/service-providers)
+             */
+            providerId: string;
+        };
         PlanStepView: {
             /**
              * @description kebab-case, unique in the plan
@@ -4247,6 +4398,12 @@ export interface components {
             };
             /** @description A sub-plan step: at declaration it becomes that plan version's steps, in this step's phase, their ids prefixed `<this id>--`, under this condition too; saved without version it takes the latest */
             subPlan?: components["schemas"]["SubPlanRefView"];
+            /** @description An approval step: the role decides yes or no with a reason (POST /api/v1/incidents/{id}/steps/{stepId}/approval); mandatory, it blocks its phase until approved; undecided after timeout, it escalates */
+            approval?: components["schemas"]["PlanApprovalRefView"];
+            /** @description A notification step (never mandatory, not a checklist item): when the incident reaches the phase, the subscriptions on this channel that serve this role are told, once */
+            notify?: components["schemas"]["PlanNotifyRefView"];
+            /** @description A service-provider step: the provider's report is owed; recording its receipt with evidence (POST /api/v1/incidents/{id}/steps/{stepId}/provider-report) completes the step */
+            provider?: components["schemas"]["PlanProviderRefView"];
         };
         PlanDocumentView: {
             title: components["schemas"]["BilingualText"];
@@ -7658,6 +7815,204 @@ export interface operations {
                 };
             };
             /** @description Not accepted in the current state, or expectedVersion is stale */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    IncidentsController_decideApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                stepId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalDecisionDto"];
+            };
+        };
+        responses: {
+            /** @description The incident after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentView"];
+                };
+            };
+            /** @description decision or reason missing or malformed (named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role is not the one the plan names to decide */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such incident, or no such approval step in its plan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The phase is not reached yet, the step is approved already, or expectedVersion is stale */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over BODY_LIMIT_BYTES, or has too many properties in one object or values in all (code too-many-keys, too-many-values) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is nested too deep or holds an overlong string (code too-deep, string-too-long) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    IncidentsController_providerReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                stepId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderReportDto"];
+            };
+        };
+        responses: {
+            /** @description The incident after the receipt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentView"];
+                };
+            };
+            /** @description reference or evidence missing or malformed (named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The plan does not let your role complete this step */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such incident, or no such service-provider step */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The phase is not reached yet, the report is recorded already, or expectedVersion is stale */
             409: {
                 headers: {
                     [name: string]: unknown;
