@@ -333,6 +333,7 @@ async function main() {
     }
     const outcome: Record<string, number> = {};
     let twice = 0;
+    const twiceExamples: string[] = [];
     let contrary = 0;
     for (const r of ledger.reports) {
       const d = await deadlineOf(r.incidentId, r.op);
@@ -340,7 +341,14 @@ async function main() {
       const missedEntries = (await timeline(r.incidentId, r.op)).filter(
         (e) => e.action === 'incident.event.DEADLINE_MISSED',
       ).length;
-      if (missedEntries > (d.status === 'missed' ? 1 : 0)) twice++;
+      if (missedEntries > (d.status === 'missed' ? 1 : 0)) {
+        twice++;
+        if (twiceExamples.length < 5)
+          twiceExamples.push(
+            `${r.incidentId}: ${d.status} with ${missedEntries} DEADLINE_MISSED, due ${d.dueAt}, ` +
+              `submitted ${r.submittedAt ?? '(no answer)'}`,
+          );
+      }
       if (r.submittedAt && d.status !== (r.submittedAt <= d.dueAt ? 'met' : 'missed')) contrary++;
     }
     const notSent = deliveries.filter((d) => d.status !== 'delivered').length;
@@ -373,6 +381,7 @@ async function main() {
       ],
     ];
     for (const [name, good, detail] of checks) console.log(`${name.padEnd(14)}${verdict(good).padEnd(8)}  ${detail}`);
+    for (const example of twiceExamples) console.log(`  decided more than once: ${example}`);
     return checks.every(([, good]) => good);
   } finally {
     for (const p of procs.reverse()) await stop(p);
