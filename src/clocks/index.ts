@@ -5,6 +5,7 @@
  */
 export {
   CLOCK_KINDS,
+  DRILL_REMINDER,
   INCIDENT_DEADLINE,
   MAX_ESCALATION_STEPS,
   ONWARD_ESCALATION,
@@ -15,6 +16,7 @@ export {
   type ClockJobData,
   type ClockKind,
   type DeliveryRef,
+  type DrillReminderRef,
   type IncidentDeadlineRef,
   type WarningFeedbackRef,
 } from './clock-kinds';
