@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import { User } from './user.entity';
 
 /** A user as other modules see them: who they are, nothing of their credentials. */
@@ -23,6 +23,21 @@ export class Users {
     return u
       ? { id: u.id, orgId: u.orgId, name: u.name, email: u.email ?? null, role: u.role, disabled: !!u.disabledAt }
       : null;
+  }
+
+  /** The organisation's people who can be given a duty: not disabled, not service accounts; by name. */
+  async people(orgId: string, em?: EntityManager): Promise<UserRecord[]> {
+    const rows = await (em ?? this.dataSource.manager)
+      .getRepository(User)
+      .find({ where: { orgId, serviceAccount: false, disabledAt: IsNull() }, order: { name: 'ASC', id: 'ASC' } });
+    return rows.map((u) => ({
+      id: u.id,
+      orgId: u.orgId,
+      name: u.name,
+      email: u.email ?? null,
+      role: u.role,
+      disabled: false,
+    }));
   }
 
   /** Several users at once (a drill's participants); ids not found are absent from the map. */

@@ -14,6 +14,7 @@ import {
   CancelDrillDto,
   CompleteFollowUpDto,
   DrillComplianceView,
+  DrillParticipantView,
   DrillView,
   EvaluateDrillDto,
   ListDrillsQuery,
@@ -39,6 +40,14 @@ export class DrillsController {
   @ApiOkResponse({ type: DrillComplianceView })
   compliance(@CurrentPrincipal() p: Principal) {
     return this.drills.compliance(p);
+  }
+
+  @Get('people')
+  @Roles('admin', 'leader')
+  @ApiOperation({ summary: 'Who may take part in a drill or own a follow-up: your organisation’s people' })
+  @ApiOkResponse({ type: [DrillParticipantView] })
+  people(@CurrentPrincipal() p: Principal) {
+    return this.drills.people(p);
   }
 
   @Get()

@@ -17,6 +17,7 @@ import {
   type ClauseCitationView,
   type CompleteFollowUpDto,
   type DrillComplianceView,
+  type DrillParticipantView,
   type DrillView,
   type EvaluateDrillDto,
   type ListDrillsQuery,
@@ -146,6 +147,11 @@ export class DrillsService {
       .getRepository(Drill)
       .find({ where, order: { startsAt: 'DESC', id: 'ASC' }, take: LIST_LIMIT });
     return this.views(this.dataSource.manager, rows);
+  }
+
+  /** Who can be a participant or a follow-up's owner: the organisation's people (for the console's pickers). */
+  async people(p: Principal): Promise<DrillParticipantView[]> {
+    return (await this.users.people(p.orgId)).map((u) => ({ id: u.id, name: u.name, role: u.role }));
   }
 
   async get(p: Principal, id: string): Promise<DrillView> {

@@ -102,6 +102,15 @@ describe('drills: scheduled from a plan version, reminded, run, evaluated', () =
     await svc.http().post('/api/v1/drills').set(as(op.commander)).send(schedule()).expect(403);
   });
 
+  it("lists the organisation's people for the pickers (admin, leader)", async () => {
+    const people = await svc.http().get('/api/v1/drills/people').set(as(op.leader)).expect(200);
+    expect(people.body.map((u: { id: string }) => u.id)).toEqual(
+      expect.arrayContaining([op.commander.userId, op.responder.userId]),
+    );
+    expect(people.body.map((u: { id: string }) => u.id)).not.toContain(other.admin.userId);
+    await svc.http().get('/api/v1/drills/people').set(as(op.viewer)).expect(403);
+  });
+
   it('schedules a drill; the reminder still ahead fires once and reaches the participants', async () => {
     const res = await svc
       .http()
