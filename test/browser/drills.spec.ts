@@ -1,9 +1,9 @@
-import { expect, signInThroughApi, test } from './support/fixtures';
+import { expect, expectNoSeriousA11yViolations, signInThroughApi, test } from './support/fixtures';
 
 /**
  * Plans and drills in the console, in a sector no other spec uses (transport; every spec runs against one
  * service): a leader opens the plans list, goes to a plan and schedules a drill of it with two participants
- * through the dialog, then finds the drill in the drills list, as the API lists it.
+ * through the dialog, then finds the drill in the drills list, as the API lists it; axe on the three pages.
  */
 test('a leader opens the plans, schedules a drill of one, and sees it listed', async ({
   page,
@@ -34,8 +34,10 @@ test('a leader opens the plans, schedules a drill of one, and sees it listed', a
   await page.goto('/plans');
   const plans = page.getByTestId('plans-table');
   await expect(plans.getByRole('link', { name: plan.title.zh })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'plans');
   await plans.getByRole('link', { name: plan.title.zh }).click();
   await expect(page.getByTestId('plan-versions')).toContainText('v1');
+  await expectNoSeriousA11yViolations(page, 'plan versions');
   await page.getByRole('button', { name: '安排演练' }).click();
 
   const dialog = page.getByRole('dialog');
@@ -66,4 +68,5 @@ test('a leader opens the plans, schedules a drill of one, and sees it listed', a
   ]);
   expect(listed[0].participants).toHaveLength(2);
   await expect(page.getByTestId('drills-compliance')).toContainText(plan.title.zh);
+  await expectNoSeriousA11yViolations(page, 'drills');
 });

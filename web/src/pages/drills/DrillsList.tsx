@@ -5,6 +5,7 @@ import {
   Card,
   Checkbox,
   DatePicker,
+  Empty,
   Form,
   Input,
   Modal,
@@ -70,7 +71,7 @@ export default function DrillsList() {
           loading={drills.isPending}
           dataSource={drills.data ?? []}
           pagination={false}
-          locale={{ emptyText: t('drills.none') }}
+          locale={{ emptyText: <Empty description={t('drills.none')} /> }}
           columns={[
             {
               key: 'title',

@@ -1,5 +1,5 @@
 import { UploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, List, Modal, Space, Table, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Empty, Form, Input, List, Modal, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { describeError } from '../../api/client';
@@ -94,7 +94,7 @@ export default function PlansList() {
           loading={recommended.isPending}
           dataSource={recommended.data ?? []}
           pagination={false}
-          locale={{ emptyText: t('plans.noRecommended') }}
+          locale={{ emptyText: <Empty description={t('plans.noRecommended')} /> }}
           columns={[
             { key: 'title', title: t('plans.planTitle'), render: (_, p) => pick(p.title) },
             { key: 'categories', title: t('plans.categories'), render: (_, p) => categories(p) },
