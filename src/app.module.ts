@@ -25,6 +25,7 @@ import { ReportingReadinessModule } from './reports/reporting-readiness';
 import { ServiceProvidersModule } from './providers';
 import { PlansApiModule } from './plans/plans.module';
 import { LiveModule } from './live/live.module';
+import { DrillsModule } from './drills/drills.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PrometheusModule } from './prometheus/prometheus.module';
 import { ConsoleModule } from './console/console.module';
@@ -83,6 +84,7 @@ export class AppModule {
       ReportsModule.forRoot(roles),
       TaxiiModule,
       WarningsModule.forRoot(roles),
+      DrillsModule.forRoot(roles),
       ...(opts.api
         ? [SharingModule, TaxiiApiModule, ServiceProvidersModule.forRoot({ api: true }), PlansApiModule.forRoot()]
         : []),

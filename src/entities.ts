@@ -29,6 +29,7 @@ import { WarningTarget } from './warnings/warning-target.entity';
 import { Report, ReportDelivery, ReportInfoRequest, ReportRecipient } from './reports/report.entities';
 import { ServiceProvider } from './providers/service-provider.entity';
 import { Plan, PlanPin, PlanVersion } from './plans/plan.entities';
+import { Drill, DrillFollowUp } from './drills/drill.entities';
 import { METRICS_ENTITIES } from './metrics/metrics.entities';
 
 /**
@@ -73,5 +74,7 @@ export const ENTITIES = [
   PlanVersion,
   PlanPin,
   ServiceProvider,
+  Drill,
+  DrillFollowUp,
   ...METRICS_ENTITIES,
 ];

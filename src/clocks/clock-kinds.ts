@@ -21,8 +21,11 @@ export interface ClockJobData {
 export interface ClockKind<Ref> {
   /** For messages and logs. */
   readonly title: string;
-  /** BullMQ job names. A kind without `reminder` has no reminders. */
-  readonly jobs: { readonly reminder?: string; readonly due: string; readonly escalate: string };
+  /**
+   * BullMQ job names. A kind without `reminder` has no reminders; one without `escalate` (a drill's
+   * reminder) is only a moment, nobody is overdue after it.
+   */
+  readonly jobs: { readonly reminder?: string; readonly due: string; readonly escalate?: string };
   /**
    * Who is told, step by step, once the clock is overdue: the product's ladder (reporting-rules.yaml
    * `escalation.steps`) or a ladder of its own.
@@ -173,6 +176,32 @@ export const APPROVAL_TIMEOUT: ClockKind<ApprovalRef> = {
   refOf: (d) => ({ incidentId: String(d.incidentId), stepId: String(d.stepId) }),
 };
 
+export interface DrillReminderRef {
+  drillId: string;
+  /** How long before the drill starts, as the ISO 8601 duration the drill was scheduled with (`PT24H`). */
+  before: string;
+}
+
+/**
+ * One reminder to a scheduled drill's participants, `before` its start. Each reminder is a clock of its
+ * own whose due time is the reminder's moment: the lead times are fixed durations chosen per drill
+ * (24 h and 1 h by default), not fractions of a window, and nobody is overdue afterwards, so there is
+ * no ladder. Its state is on the `drill` row (src/drills).
+ */
+export const DRILL_REMINDER: ClockKind<DrillReminderRef> = {
+  title: 'drill reminder',
+  jobs: { due: 'drill-reminder' },
+  ladder: [],
+  cancelsEscalations: 0,
+  jobId: (r, job) => {
+    if (job !== 'due') throw new Error('a drill reminder clock has only its due job');
+    return jobId('drill', r.drillId, r.before);
+  },
+  cancelId: (r) => jobId('cancel', 'drill', r.drillId, r.before),
+  payload: (r) => ({ drillId: r.drillId, before: r.before }),
+  refOf: (d) => ({ drillId: String(d.drillId), before: String(d.before) }),
+};
+
 /** Any kind, for code that only reads its names and ladder. */
 export type AnyClockKind = ClockKind<unknown>;
 
@@ -183,6 +212,7 @@ export const CLOCK_KINDS: readonly AnyClockKind[] = [
   ONWARD_REPORT,
   WARNING_FEEDBACK,
   APPROVAL_TIMEOUT,
+  DRILL_REMINDER,
 ];
 
 /** Every job name a clock may queue. */

@@ -53,6 +53,7 @@ export class Clocks {
 
   /** Escalation step `level` of the clock, due at `at`. */
   escalation<Ref>(kind: ClockKind<Ref>, ref: Ref, level: number, at: Date): OutboxItem {
+    if (!kind.jobs.escalate) throw new Error(`a ${kind.title} clock has no escalation`);
     return this.job(kind, ref, { escalate: level }, kind.jobs.escalate, at, { level });
   }
 

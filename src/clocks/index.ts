@@ -6,6 +6,7 @@
 export {
   APPROVAL_TIMEOUT,
   CLOCK_KINDS,
+  DRILL_REMINDER,
   INCIDENT_DEADLINE,
   MAX_ESCALATION_STEPS,
   ONWARD_ESCALATION,
@@ -17,6 +18,7 @@ export {
   type ClockJobData,
   type ClockKind,
   type DeliveryRef,
+  type DrillReminderRef,
   type IncidentDeadlineRef,
   type WarningFeedbackRef,
 } from './clock-kinds';

@@ -42,6 +42,16 @@ export interface Declaration {
   affectedBusiness: string[];
   drill: boolean;
   impact: Record<string, string | number | boolean> | null;
+  /**
+   * Run exactly this version of one of the organisation's plans instead of the category's active plan
+   * (a drill of a plan version, src/drills); 409 `plan-version-gone` when it no longer exists.
+   */
+  plan?: { planId: string; version: number };
+  /**
+   * More work in the declaration's transaction, after the incident row is written (a drill records
+   * that it started): throwing rolls the declaration back.
+   */
+  within?: (em: EntityManager, incident: Incident) => Promise<void>;
 }
 
 export interface Applied {
@@ -103,12 +113,20 @@ export class IncidentEngine {
       const id = randomUUID();
       // The organisation's own active plan for the category when it has one, else the shipped playbook;
       // either way the steps are copied into incident_playbook below and the source is named there.
-      const plan = await this.plans.resolve(em, actor.orgId, {
+      const facts = {
         category: d.category,
         grade: d.grade,
         drill: d.drill,
         personalInformation: Number(d.impact?.personalInfoPersons ?? 0) > 0,
-      });
+      };
+      const plan = d.plan
+        ? await this.plans.resolveVersion(em, actor.orgId, d.plan, facts)
+        : await this.plans.resolve(em, actor.orgId, facts);
+      if (d.plan && !plan)
+        throw new ConflictException({
+          message: `plan ${d.plan.planId} has no version ${d.plan.version} any more`,
+          code: 'plan-version-gone',
+        });
       const playbook = plan
         ? null
         : playbookFor(d.category, (code) => this.catalogue.category(code)?.parent ?? undefined);
@@ -184,6 +202,7 @@ export class IncidentEngine {
         const phase = phaseOf(started.snapshot.value);
         if (phase) started0.push(...(await this.actions.reached(em, incident, phase, actor)));
       }
+      if (d.within) await d.within(em, incident);
       const items = await this.effectsToOutbox(
         em,
         incident,

@@ -58,7 +58,8 @@ export interface LiveDelivery {
  * Audit actions of administration (organisations, users, tokens, sessions, subscriptions, the
  * registers of providers and recipients), of TAXII exchange (collections and feed polls, which
  * no console page shows yet; a warning they touch is announced by its own `warning.` entry), of
- * emergency plans (no console page yet), of housekeeping (sent outbox rows pruned) and the rebuild of
+ * emergency plans and their drills (their pages are read on opening; a drill's incident is announced by
+ * its own `incident.` entries), of housekeeping (sent outbox rows pruned) and the rebuild of
  * the metrics facts: nothing the console follows live, so no message.
  */
 export const QUIET_PREFIXES = [
@@ -72,6 +73,7 @@ export const QUIET_PREFIXES = [
   'report-recipient.',
   'taxii.',
   'plan.',
+  'drill.',
   'outbox.',
   'metrics.',
 ] as const;

@@ -46,6 +46,7 @@ export const GENERIC_EVENTS = [
   'warning.feedback-received',
   'incident.crime-assessed',
   'report.police-filed',
+  'drill.reminder',
 ] as const;
 
 /** A plan's notification step: addressed by the plan (FanoutPayload.notify), rendered generically. */
@@ -176,6 +177,7 @@ const GENERIC_LABELS: Readonly<Record<string, Record<Locale, string>>> = {
   'warning.actions-taken': { 'zh-CN': '预警处置措施已记录', en: 'Warning actions recorded' },
   'warning.closed': { 'zh-CN': '预警已关闭', en: 'Warning closed' },
   [PLAN_NOTIFICATION]: { 'zh-CN': '预案通知', en: 'Plan notification' },
+  'drill.reminder': { 'zh-CN': '应急演练即将开始', en: 'Emergency drill coming up' },
 };
 
 /** The message for an event with no template of its own. */
@@ -198,7 +200,7 @@ export function renderGeneric(
     );
   lines.push(`**${label}**`, `- ${locale === 'zh-CN' ? '事件类型' : 'Event'}: ${event}`);
   if (incident) lines.push(`- ${locale === 'zh-CN' ? '事件名称' : 'Title'}: ${sanitize(incident.title)}`);
-  for (const key of ['stepId', 'role', 'title', 'level', 'phase']) {
+  for (const key of ['stepId', 'role', 'title', 'level', 'phase', 'startsAt', 'participants']) {
     const v = p.data?.[key];
     if (typeof v === 'string' && v) lines.push(`- ${key}: ${sanitize(v)}`);
   }

@@ -78,6 +78,64 @@ export class PlanStore {
     return null;
   }
 
+  /**
+   * One version of one of the organisation's plans (its latest without `version`), or null: what a
+   * drill is scheduled on (src/drills). Another organisation's plan is null, as a missing one.
+   */
+  async version(
+    em: EntityManager,
+    orgId: string,
+    planId: string,
+    version?: number,
+  ): Promise<{ planId: string; versionId: string; version: number; document: PlanDocument } | null> {
+    const plan = await em.getRepository(Plan).findOneBy({ id: planId, orgId });
+    if (!plan) return null;
+    const v = await em.getRepository(PlanVersion).findOneBy({ planId, version: version ?? plan.latestVersion });
+    return v ? { planId, versionId: v.id, version: v.version, document: this.parse(v) } : null;
+  }
+
+  /**
+   * The steps of exactly this version for an incident with these facts, whether or not the plan is
+   * active or has newer versions: a drill runs the version it was scheduled on.
+   */
+  async resolveVersion(
+    em: EntityManager,
+    orgId: string,
+    pinned: { planId: string; version: number },
+    facts: Omit<ConditionFacts, 'categories'> & { category: string },
+  ): Promise<ResolvedPlan | null> {
+    const v = await this.version(em, orgId, pinned.planId, pinned.version);
+    if (!v) return null;
+    const doc = await this.expanded(em, v.document);
+    const categories = [facts.category, ...this.ancestors(facts.category)];
+    return {
+      planId: v.planId,
+      versionId: v.versionId,
+      version: v.version,
+      ref: `plan:${v.planId}@${v.version}`,
+      steps: stepsFor(doc, { ...facts, categories }),
+      actions: planActionsFor(doc, { ...facts, categories }),
+    };
+  }
+
+  /** Every plan of the organisation with its latest version's title, oldest first (the drills' compliance view). */
+  async summaries(
+    em: EntityManager,
+    orgId: string,
+  ): Promise<Array<{ planId: string; latestVersion: number; title: PlanDocument['title'] }>> {
+    const plans = await em.getRepository(Plan).find({ where: { orgId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    if (!plans.length) return [];
+    const versions = await em
+      .getRepository(PlanVersion)
+      .find({ where: plans.map((p) => ({ planId: p.id, version: p.latestVersion })) });
+    const byPlan = new Map(versions.map((v) => [v.planId, this.parse(v)]));
+    return plans.map((p) => ({
+      planId: p.id,
+      latestVersion: p.latestVersion,
+      title: byPlan.get(p.id)?.title ?? { zh: '', en: '' },
+    }));
+  }
+
   async pin(em: EntityManager, versionId: string, incidentId: string): Promise<void> {
     await em.getRepository(PlanPin).insert({ incidentId, planVersionId: versionId, createdAt: nowIso() });
   }

@@ -12,7 +12,8 @@ import { openStorage } from '../support/storage';
 /**
  * A deadline scheduled, then the service killed with SIGKILL before it falls due, then restarted:
  * the delayed job lives in Redis (AOF, embedded redis-server restarted on the same data) and fires
- * exactly once. The service runs as its own process, exactly as `npm start` runs it.
+ * exactly once; so does a drill's reminder (a clock of its own kind, src/drills). The service runs as its
+ * own process, exactly as `npm start` runs it.
  */
 const ROOT = join(__dirname, '..', '..');
 
@@ -86,7 +87,7 @@ describe('timers survive a crash of the service', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('fires a deadline exactly once after SIGKILL and restart', async () => {
+  it("fires a deadline and a drill's reminder exactly once after SIGKILL and restart", async () => {
     await start();
     const org = await api(adminToken, 'POST', '/api/v1/admin/organisations', {
       name: 'Crash operator',
@@ -101,6 +102,23 @@ describe('timers survive a crash of the service', () => {
     // A person's token: an enrolment code from the admin, redeemed by the person (public route).
     const { code } = await api(adminToken, 'POST', `/api/v1/admin/users/${user.id}/enrolment`);
     const { token } = await api('', 'POST', '/api/v1/enrolments/redeem', { code, tokenName: 't' });
+    const leader = await api(adminToken, 'POST', `/api/v1/admin/organisations/${org.id}/users`, {
+      name: 'leader',
+      role: 'leader',
+    });
+    const leaderCode = (await api(adminToken, 'POST', `/api/v1/admin/users/${leader.id}/enrolment`)).code;
+    const leaderToken = (await api('', 'POST', '/api/v1/enrolments/redeem', { code: leaderCode, tokenName: 't' }))
+      .token;
+    const plan = await api(leaderToken, 'POST', '/api/v1/plans', { fromDefault: 'ransomware' });
+    // Its one reminder falls due about when the deadline does.
+    const drill = await api(leaderToken, 'POST', '/api/v1/drills', {
+      planId: plan.id,
+      title: 'crash drill',
+      scope: 'the reminder survives a crash',
+      startsAt: new Date(Date.now() + 20_000).toISOString(),
+      participants: [user.id],
+      remindBefore: ['PT5S'],
+    });
     // CII, grade II: one hour from discovery, so the deadline falls due 15 s from now.
     const detectedAt = new Date(Date.now() - 3600_000 + 15_000).toISOString();
     const incident = await api(token, 'POST', '/api/v1/incidents', {
@@ -133,18 +151,31 @@ describe('timers survive a crash of the service', () => {
           )[0]!.n,
         ) === 1,
     );
+    await waitFor(
+      'drill reminder job sent to Redis',
+      async () =>
+        Number(
+          (
+            await db<{ n: number | string }>(
+              "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'drill-reminder' AND sent_at IS NOT NULL",
+            )
+          )[0]!.n,
+        ) === 1,
+    );
     const aofDir = join(dir, 'var', 'redis', 'appendonlydir');
     const dueJobId = `dl.${incident.id}.initial-report.1.due`;
-    await waitFor(
-      'the deadline job in the AOF',
-      async () =>
-        existsSync(aofDir) &&
-        readdirSync(aofDir)
-          .filter((f) => f.endsWith('.aof'))
-          .some((f) => readFileSync(join(aofDir, f)).includes(dueJobId)),
-      10_000,
-      50,
-    );
+    const reminderJobId = `drill.${drill.id}.PT5S`;
+    for (const id of [dueJobId, reminderJobId])
+      await waitFor(
+        `${id} in the AOF`,
+        async () =>
+          existsSync(aofDir) &&
+          readdirSync(aofDir)
+            .filter((f) => f.endsWith('.aof'))
+            .some((f) => readFileSync(join(aofDir, f)).includes(id)),
+        10_000,
+        50,
+      );
     expect(Date.now()).toBeLessThan(dueAt - 5000);
 
     const orphan = Number(readFileSync(join(dir, 'var', 'redis', 'owner.pid'), 'utf8'));
@@ -173,16 +204,26 @@ describe('timers survive a crash of the service', () => {
     // redis-server names itself "redis-server 127.0.0.1:<port>" in its process title.
     const port = Number(/:(\d+)/.exec(readFileSync(`/proc/${redisPid}/cmdline`, 'utf8'))?.[1]);
     expect(port).toBeGreaterThan(0);
+    const reminded = () =>
+      db<{ payload: string }>(
+        "SELECT payload FROM audit_entry WHERE action = 'drill.reminded' AND payload LIKE ?",
+        `%${drill.id}%`,
+      );
+    await waitFor('the drill reminder to fire after the restart', async () => (await reminded()).length > 0, 20_000);
     const timers = new Queue(QUEUES.timers, { connection: { host: '127.0.0.1', port } });
     try {
-      await waitFor('the due job to finish', async () => {
-        const job = await timers.getJob(`dl.${incident.id}.initial-report.1.due`);
-        return !job || (await job.getState()) === 'completed';
-      });
+      for (const id of [dueJobId, reminderJobId])
+        await waitFor(`${id} to finish`, async () => {
+          const job = await timers.getJob(id);
+          return !job || (await job.getState()) === 'completed';
+        });
     } finally {
       await timers.close();
     }
     expect(await missed()).toHaveLength(1);
+    expect(await reminded()).toHaveLength(1);
+    const drillView = await api(leaderToken, 'GET', `/api/v1/drills/${drill.id}`);
+    expect(drillView.reminders).toEqual([expect.objectContaining({ before: 'PT5S', status: 'sent' })]);
     const view = await api(token, 'GET', `/api/v1/incidents/${incident.id}`);
     expect(view.deadlines[0]).toMatchObject({ timer: 'initial-report', status: 'missed' });
   });

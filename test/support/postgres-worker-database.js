@@ -5,6 +5,8 @@
  * database at once would wipe each other's tables. Without PG_WORKER_DATABASES (a single suite run by
  * hand through with-postgres.sh) the URL is left as it is.
  */
+const { URL } = require('node:url');
+
 const url = process.env.TEST_DATABASE_URL;
 const workers = Number(process.env.PG_WORKER_DATABASES ?? 0);
 const worker = Number(process.env.JEST_WORKER_ID ?? 1);

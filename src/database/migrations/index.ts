@@ -23,6 +23,7 @@ import { Plans1764600000000 } from './1764600000000-plans';
 import { Metrics1764700000000 } from './1764700000000-metrics';
 import { UserDisabled1764800000000 } from './1764800000000-user-disabled';
 import { IncidentPlanActions1765000000000 } from './1765000000000-incident-plan-actions';
+import { Drills1765100000000 } from './1765100000000-drills';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   Metrics1764700000000,
   UserDisabled1764800000000,
   IncidentPlanActions1765000000000,
+  Drills1765100000000,
 ];
 
 /**

@@ -17,6 +17,9 @@ export const queryKeys = {
   inbox: (...rest: unknown[]) => ['inbox', ...rest] as const,
   /** Figures (/metrics, /sector): derived from every kind of change, so every change refreshes them. */
   metrics: (...rest: unknown[]) => ['metrics', ...rest] as const,
+  /** Plans and drills: no live kind (their changes are not streamed); each page refetches after its own writes. */
+  plans: (...rest: unknown[]) => ['plans', ...rest] as const,
+  drills: (...rest: unknown[]) => ['drills', ...rest] as const,
   /** Data shipped with the service (never changes while it runs): no live kind, fetched once. */
   requirement: (id: string) => ['requirement', id] as const,
   workflow: (id: string, version: number) => ['workflow', id, version] as const,

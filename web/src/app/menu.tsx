@@ -1,6 +1,8 @@
 import {
   AlertOutlined,
   BarChartOutlined,
+  BookOutlined,
+  CalendarOutlined,
   ClusterOutlined,
   FileTextOutlined,
   HomeOutlined,
@@ -42,6 +44,8 @@ export const MENU: MenuEntry[] = [
   { path: '/reports', label: 'menu.reports', icon: <FileTextOutlined />, visible: operator },
   { path: '/warnings', label: 'menu.warnings', icon: <AlertOutlined />, visible: operator },
   { path: '/indicators', label: 'menu.indicators', icon: <ShareAltOutlined />, visible: operator },
+  { path: '/plans', label: 'menu.plans', icon: <BookOutlined />, visible: operator },
+  { path: '/drills', label: 'menu.drills', icon: <CalendarOutlined />, visible: operator },
   { path: '/desk', label: 'menu.deskInbox', icon: <InboxOutlined />, visible: (u) => u.orgKind === 'department' },
   {
     path: '/desk/warnings',

@@ -21,6 +21,8 @@ const DeskPage = lazyPage(() => import('../pages/desk'));
 const AdminPage = lazyPage(() => import('../pages/admin'));
 const MetricsPage = lazyPage(() => import('../pages/metrics'));
 const SectorPage = lazyPage(() => import('../pages/sector'));
+const PlansPage = lazyPage(() => import('../pages/plans'));
+const DrillsPage = lazyPage(() => import('../pages/drills'));
 const NotFoundPage = lazyPage(() => import('../pages/placeholder/NotFoundPage'));
 
 const PRELOAD: Array<[RegExp, { preload(): void }]> = [
@@ -34,6 +36,8 @@ const PRELOAD: Array<[RegExp, { preload(): void }]> = [
   [/^\/admin(\/|$)/, AdminPage],
   [/^\/metrics(\/|$)/, MetricsPage],
   [/^\/sector(\/|$)/, SectorPage],
+  [/^\/plans(\/|$)/, PlansPage],
+  [/^\/drills(\/|$)/, DrillsPage],
 ];
 
 /**
@@ -66,6 +70,8 @@ export const router = createBrowserRouter([
       { path: 'reports/*', element: operatorOnly(<ReportsPage />) },
       { path: 'warnings/*', element: operatorOnly(<WarningsPage />) },
       { path: 'indicators/*', element: operatorOnly(<IndicatorsPage />) },
+      { path: 'plans/*', element: operatorOnly(<PlansPage />) },
+      { path: 'drills/*', element: operatorOnly(<DrillsPage />) },
       {
         path: 'desk/*',
         element: (

@@ -1,6 +1,7 @@
 import { adminEnUS } from './admin';
 import { deskEnUS } from './desk';
 import { metricsEnUS } from './metrics.en-US';
+import { plansEnUS } from './plans';
 import type { Messages } from './zh-CN';
 
 /** English: the same keys and `{placeholders}` as zh-CN.ts (its type and test/unit/web-i18n.spec.ts hold them so). */
@@ -590,4 +591,5 @@ export const enUS: Messages = {
   ...deskEnUS,
   ...adminEnUS,
   ...metricsEnUS,
+  ...plansEnUS,
 };

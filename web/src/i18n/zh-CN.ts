@@ -1,6 +1,7 @@
 import { adminZhCN } from './admin';
 import { deskZhCN } from './desk';
 import { metricsZhCN } from './metrics.zh-CN';
+import { plansZhCN } from './plans';
 
 /**
  * Chinese (the default language). Every text the console shows is a key here and in en-US.ts, with the
@@ -569,6 +570,7 @@ export const zhCN = {
   ...deskZhCN,
   ...adminZhCN,
   ...metricsZhCN,
+  ...plansZhCN,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;
