@@ -237,6 +237,16 @@ export class AppConfig {
   TIMERS_CONCURRENCY: number = 32;
 
   /**
+   * Operators per warning fan-out job: each job creates that many operators' workflows and feedback
+   * clocks in one short transaction, so the database is free for other requests between batches.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 1000' })
+  @Min(1, { message: 'must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'must be an integer between 1 and 1000' })
+  WARNING_FANOUT_BATCH: number = 100;
+
+  /**
    * Attempts per timer job (reminders, due times, escalation steps), the first included. A job whose
    * transaction fails (a lost database connection, a lock that timed out) runs again after
    * TIMER_BACKOFF_MS, doubled per attempt; its handlers change nothing when run twice.

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import { AuditService } from '../audit';
+import { AppConfig } from '../config';
 import { Organisations, type OrganisationRecord } from '../accounts';
 import type { Principal } from '../auth';
 import { badField, nowIso, durationMs, DurationError } from '../common';
@@ -26,10 +27,12 @@ import { WarningTarget } from './warning-target.entity';
 import {
   baseView,
   deadlineView,
+  fanoutView,
   feedbackView,
   isOverdue,
   targetStatus,
   type DepartmentWarningView,
+  type IssuedWarningView,
   type OperatorWarningView,
   type WarningPage,
   type WarningSummaryView,
@@ -74,9 +77,10 @@ export class WarningsService {
     private readonly organisations: Organisations,
     private readonly taxii: TaxiiPublisher,
     private readonly taxiiFeeds: TaxiiSubscriptions,
+    private readonly config: AppConfig,
   ) {}
 
-  async create(p: Principal, body: unknown): Promise<DepartmentWarningView> {
+  async create(p: Principal, body: unknown): Promise<IssuedWarningView> {
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw badField('title', 'body must be a JSON object');
     // The STIX bundle is untrusted and possibly hostile: it never goes through class-transformer
@@ -87,7 +91,7 @@ export class WarningsService {
     const { feedbackWithin, feedbackDueAt } = this.feedbackDue(dto);
     const indicators = this.manualIndicators(dto);
     await this.feedIndicators(p, dto, indicators);
-    let stixImport: DepartmentWarningView['stixImport'];
+    let stixImport: IssuedWarningView['stixImport'];
     if (stix !== undefined) {
       const bundle = readStixUpload(stix, 'stix');
       const result = honourTlp(importIndicators(bundle, { includeDrill: dto.drill ?? false }), {
@@ -97,24 +101,31 @@ export class WarningsService {
       mergeIndicators(indicators, result.indicators.map(fromStix));
       stixImport = { imported: indicators.length - before, skipped: result.skipped };
     }
-    const { warning, targets } = await this.engine.issue(p, {
-      title: dto.title,
-      level: dto.level,
-      sectors: dto.sectors ?? [],
-      threatDescription: dto.threatDescription,
-      recommendedActions: dto.recommendedActions ?? [],
-      indicators,
-      feedbackWithin,
-      feedbackDueAt,
-      drill: dto.drill ?? false,
-      operators,
-      ...(stixImport ? { stixImport: { imported: stixImport.imported, skipped: stixImport.skipped.length } } : {}),
-      alsoInTransaction: async (em, warning) => {
-        await this.taxii.publishWarning(em, p, warning);
+    const warning = await this.engine.issue(
+      p,
+      {
+        title: dto.title,
+        level: dto.level,
+        sectors: dto.sectors ?? [],
+        threatDescription: dto.threatDescription,
+        recommendedActions: dto.recommendedActions ?? [],
+        indicators,
+        feedbackWithin,
+        feedbackDueAt,
+        drill: dto.drill ?? false,
+        operators,
+        ...(stixImport ? { stixImport: { imported: stixImport.imported, skipped: stixImport.skipped.length } } : {}),
+        alsoInTransaction: async (em, warning) => {
+          await this.taxii.publishWarning(em, p, warning);
+        },
       },
-    });
-    const names = new Map(operators.map((o) => [o.id, o.name]));
-    return { ...this.departmentView(warning, p.orgName, targets, names), ...(stixImport ? { stixImport } : {}) };
+      this.config.WARNING_FANOUT_BATCH,
+    );
+    return {
+      ...baseView(warning, p.orgName),
+      fanout: fanoutView(warning, 0),
+      ...(stixImport ? { stixImport } : {}),
+    };
   }
 
   async list(p: Principal, q: ListWarningsQuery): Promise<WarningPage> {
@@ -374,6 +385,7 @@ export class WarningsService {
     const overdue = statuses.filter((s) => s.overdue);
     return {
       ...baseView(warning, issuerName),
+      fanout: fanoutView(warning, targets.length),
       targets: statuses,
       overdue,
       counts: {
