@@ -220,7 +220,10 @@ export class WarningEngine {
         concerns: todo.map((orgId) => ({ orgId })),
       });
       // Every operator's workflow starts alike (its input is the warning, not the operator): one start serves the batch.
-      const started = this.runtime.start(workflow.id, workflow.version, { warningId: warning.id, level: warning.level });
+      const started = this.runtime.start(workflow.id, workflow.version, {
+        warningId: warning.id,
+        level: warning.level,
+      });
       const snapshot = this.runtime.serialise(started.snapshot);
       const state = this.runtime.topState(started.snapshot);
       const now = new Date();

@@ -13,7 +13,14 @@ import { FANOUT_JOB, WarningEngine, type FanoutJobData } from './warning-engine.
  * (TIMER_MAX_ATTEMPTS, TIMER_BACKOFF_MS); one that fails for good is a dead letter
  * (GET /api/v1/admin/dead-letters) and its warning's fan-out stays `pending` short of its total.
  */
-@Processor(QUEUES.warnings, { concurrency: 1, settings: { backoffStrategy: jitteredBackoff } })
+// A batch takes milliseconds, so its lock can be short: the batch of a worker that died is taken up
+// again (stalled) within about 15 s, not BullMQ's default of up to a minute.
+@Processor(QUEUES.warnings, {
+  concurrency: 1,
+  lockDuration: 10_000,
+  stalledInterval: 5_000,
+  settings: { backoffStrategy: jitteredBackoff },
+})
 export class WarningFanoutProcessor extends LoggedWorkerHost {
   constructor(
     private readonly engine: WarningEngine,

@@ -77,7 +77,10 @@ export class TargetStatusView {
 
 /** How far the warning's fan-out to its operators has come (their workflows are created in batches, after the request). */
 export class FanoutView {
-  @ApiProperty({ enum: ['pending', 'done'], description: 'done once every operator has its workflow and feedback clock' })
+  @ApiProperty({
+    enum: ['pending', 'done'],
+    description: 'done once every operator has its workflow and feedback clock',
+  })
   status!: 'pending' | 'done';
   @ApiProperty({ description: 'Operators the warning was issued to' }) total!: number;
   @ApiProperty({ description: 'Operators whose workflow and feedback clock exist' }) done!: number;

@@ -37,7 +37,11 @@ export class WarningsModule implements NestModule {
         TypeOrmModule.forFeature([Warning, WarningTarget]),
       ],
       controllers: opts.api ? [WarningsController] : [],
-      providers: [WarningEngine, ...(opts.api ? [WarningsService] : []), ...(opts.workers ? [WarningClocks, WarningFanoutProcessor] : [])],
+      providers: [
+        WarningEngine,
+        ...(opts.api ? [WarningsService] : []),
+        ...(opts.workers ? [WarningClocks, WarningFanoutProcessor] : []),
+      ],
       exports: [WarningEngine],
     };
   }
