@@ -6,7 +6,7 @@ import { EARLY_WARNING_WORKFLOW_ID, latestWorkflow } from '../../workflows';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import type { WarningLevel, WorkflowEffect } from '../../workflows/types';
 import { AuditService } from '../audit';
-import { Organisations, type OrganisationRecord } from '../accounts';
+import { Organisations } from '../accounts';
 import type { Actor, Principal } from '../auth';
 import { Clocks, WARNING_FEEDBACK, type WarningFeedbackRef } from '../clocks';
 import { chunks, nextSequenceValue, placeholders, sql, TransactionRunner } from '../database';
@@ -27,8 +27,8 @@ export interface WarningSpec {
   feedbackWithin: string | null;
   feedbackDueAt: string;
   drill: boolean;
-  /** Resolved, validated operator organisations (all of the department's sector). */
-  operators: OrganisationRecord[];
+  /** Resolved, validated operator organisation ids (all of the department's sector), sorted. */
+  operators: string[];
   /** Recorded in the audit entry when the indicators came (partly) from a STIX bundle. */
   stixImport?: { imported: number; skipped: number };
   /** More work in the issuing transaction, once the warning row is written (publishing its indicators). */
@@ -162,8 +162,7 @@ export class WarningEngine {
           ...(spec.stixImport ? { stixImport: spec.stixImport } : {}),
         },
       });
-      const ids = spec.operators.map((o) => o.id);
-      const jobs: OutboxItem[] = chunks(ids, batchSize).map((operatorIds, batch) => ({
+      const jobs: OutboxItem[] = chunks(spec.operators, batchSize).map((operatorIds, batch) => ({
         id: jobId('wfo', warning.id, batch),
         queue: QUEUES.warnings,
         kind: FANOUT_JOB,

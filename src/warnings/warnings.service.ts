@@ -3,7 +3,7 @@ import { DataSource, In } from 'typeorm';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import { AuditService } from '../audit';
 import { AppConfig } from '../config';
-import { Organisations, type OrganisationRecord } from '../accounts';
+import { Organisations } from '../accounts';
 import type { Principal } from '../auth';
 import { badField, nowIso, durationMs, DurationError } from '../common';
 import { TransactionRunner } from '../database';
@@ -269,29 +269,30 @@ export class WarningsService {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
-  private async resolveTargets(p: Principal, dto: CreateWarningDto): Promise<OrganisationRecord[]> {
-    const found = new Map<string, OrganisationRecord>();
+  /** The ids of the operators the warning goes to, sorted (the fan-out's batches follow this order). */
+  private async resolveTargets(p: Principal, dto: CreateWarningDto): Promise<string[]> {
+    const found = new Set<string>();
     for (const sector of dto.sectors ?? []) {
       if (sector !== p.sector)
         throw badField('sectors', `a department of sector ${p.sector} may warn only its own sector, not ${sector}`);
-      const all = await this.organisations.operatorsOfSector(p.sector);
+      const all = await this.organisations.operatorIdsOfSector(p.sector);
       if (all.length === 0) throw badField('sectors', `no operator is registered in sector ${p.sector}`);
-      for (const o of all) found.set(o.id, o);
+      for (const id of all) found.add(id);
     }
     const ids = [...new Set(dto.operatorIds ?? [])];
     if (ids.length) {
       const rows = await this.organisations.findMany(ids);
-      const ok = new Map(
-        rows.filter((o) => o.kind === 'operator' && o.sector === p.sector && !o.isPlatform).map((o) => [o.id, o]),
+      const ok = new Set(
+        rows.filter((o) => o.kind === 'operator' && o.sector === p.sector && !o.isPlatform).map((o) => o.id),
       );
       const bad = ids.findIndex((i) => !ok.has(i));
       if (bad >= 0)
         throw badField('operatorIds', `operatorIds[${bad}] (${ids[bad]}) is not an operator of sector ${p.sector}`);
-      for (const o of ok.values()) found.set(o.id, o);
+      for (const id of ok) found.add(id);
     }
     if (found.size === 0)
       throw badField('operatorIds', 'name the operators to warn (operatorIds) or your sector (sectors)');
-    return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...found].sort();
   }
 
   private feedbackDue(dto: CreateWarningDto): { feedbackWithin: string | null; feedbackDueAt: string } {

@@ -224,6 +224,8 @@ async function main() {
     db.close();
     console.log(`seeded ${OPERATORS} operators of the energy sector in ${Date.now() - seed0} ms`);
     svc = await startService(dir, port, adminToken);
+    // The same start-up with no timer pending, for comparison (ts-node compiles the sources at every start).
+    const startWithout = svc.startMs;
 
     // ---- 1. the warning fan-out ----
     console.log(`\n1. warning to the whole sector (${OPERATORS} operators) — ${load()}`);
@@ -300,7 +302,8 @@ async function main() {
     svc = await startService(dir, port, adminToken);
     console.log(
       `start-up with ${pending} pending timers: ${(svc.startMs / 1000).toFixed(1)} s ` +
-        `(target < 10 s: ${verdict(svc.startMs < 10_000)}) — ${load()}`,
+        `(target < 10 s: ${verdict(svc.startMs < 10_000)}; with none pending it took ` +
+        `${(startWithout / 1000).toFixed(1)} s) — ${load()}`,
     );
     const leadMs = Math.max(30_000, DEADLINES * 30);
     const s0 = Date.now();
