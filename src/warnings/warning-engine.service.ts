@@ -192,7 +192,8 @@ export class WarningEngine {
       for (const ids of chunks(data.operatorIds, IDS_PER_QUERY)) {
         const rows = await sql<{ operator_org_id: string }>(
           em,
-          `SELECT operator_org_id FROM warning_target WHERE warning_id = ? AND operator_org_id IN (${placeholders(ids.length)})`,
+          'SELECT operator_org_id FROM warning_target WHERE warning_id = ? AND operator_org_id ' +
+            `IN (${placeholders(ids.length)})`,
           [warning.id, ...ids],
         );
         for (const r of rows) have.add(r.operator_org_id);
@@ -218,7 +219,8 @@ export class WarningEngine {
         // Each operator's console hears of its new warning.
         concerns: todo.map((orgId) => ({ orgId })),
       });
-      // Every operator's workflow starts alike (its input is the warning, not the operator): one start serves the batch.
+      // Every operator's workflow starts alike (its input is the warning, not the operator): one start
+      // serves the batch.
       const started = this.runtime.start(workflow.id, workflow.version, {
         warningId: warning.id,
         level: warning.level,

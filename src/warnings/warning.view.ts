@@ -75,7 +75,7 @@ export class TargetStatusView {
   @ApiProperty({ description: 'Feedback came after the deadline' }) late!: boolean;
 }
 
-/** How far the warning's fan-out to its operators has come (their workflows are created in batches, after the request). */
+/** How far the warning's fan-out has come (its operators' workflows are created in batches, after the request). */
 export class FanoutView {
   @ApiProperty({
     enum: ['pending', 'done'],

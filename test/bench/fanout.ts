@@ -263,7 +263,8 @@ async function main() {
     readonlyDb.close();
     console.log(
       `every operator's workflow and feedback clock committed after ${(targetsAt / 1000).toFixed(1)} s ` +
-        `(target < 30 s: ${verdict(targetsAt < 30_000)}); all their timer jobs in Redis after ${(jobsAt / 1000).toFixed(1)} s — ${load()}`,
+        `(target < 30 s: ${verdict(targetsAt < 30_000)}); all their timer jobs in Redis after ` +
+        `${(jobsAt / 1000).toFixed(1)} s — ${load()}`,
     );
     console.log(
       `other requests meanwhile (operator incident list every 20 ms): ${during.n} answered, ${during.errors} errors, ` +
@@ -325,7 +326,8 @@ async function main() {
     const due = Date.parse(set.firstDueAt);
     const recorded = dbr
       .prepare(
-        "SELECT a.at AS at FROM audit_entry a JOIN incident_deadline d ON d.incident_id = a.incident_id WHERE d.due_at = ? AND d.timer = 'initial-report' AND a.action = 'incident.event.DEADLINE_MISSED'",
+        'SELECT a.at AS at FROM audit_entry a JOIN incident_deadline d ON d.incident_id = a.incident_id ' +
+          "WHERE d.due_at = ? AND d.timer = 'initial-report' AND a.action = 'incident.event.DEADLINE_MISSED'",
       )
       .all(set.firstDueAt) as Array<{ at: string }>;
     dbr.close();

@@ -103,7 +103,7 @@ describe('warning fan-out in batches, across a crash of the service', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers at once with the fan-out pending; after SIGKILL and restart every operator has exactly one workflow and clock', async () => {
+  it('answers with the fan-out pending; after SIGKILL and restart, one workflow and clock each', async () => {
     await start();
     const operators: string[] = [];
     for (let i = 0; i < OPERATORS; i++) {
