@@ -29,6 +29,8 @@ const POSTGRES_SUITES = [
   'deadlines',
   // The outbox across a Redis outage.
   'outbox-outage',
+  // A warning's fan-out in batches (a row lock per warning on Postgres), across a crash of the service.
+  'warning-fanout',
 ];
 
 module.exports = {

@@ -12,6 +12,7 @@ import { DeadlineIncidentsRef } from './deadline-incidents';
 import { EscalationLadder } from './escalation-ladder';
 import { IncidentDeadlines } from './incident-deadlines';
 import { TimerHandlers } from './timer-handlers';
+import { TimerTransactions } from './timer-transactions';
 import { TimersProcessor } from './timers.processor';
 import { TimingPolicy } from './timing-policy';
 
@@ -27,12 +28,13 @@ import { TimingPolicy } from './timing-policy';
     TimingPolicy,
     Clocks,
     TimerHandlers,
+    TimerTransactions,
     EscalationLadder,
     IncidentDeadlines,
     DeadlinesService,
     DeadlineIncidentsRef,
   ],
-  exports: [TimingPolicy, Clocks, TimerHandlers, EscalationLadder, IncidentDeadlines],
+  exports: [TimingPolicy, Clocks, TimerHandlers, TimerTransactions, EscalationLadder, IncidentDeadlines],
 })
 export class ClocksModule {}
 

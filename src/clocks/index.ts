@@ -29,5 +29,6 @@ export { EscalationLadder, type LadderBinding, type LadderState, type LadderStep
 export { type DeadlineRowStatus, IncidentDeadline } from './incident-deadline.entity';
 export { IncidentDeadlines, type DeadlineSubject, type EscalationFacts } from './incident-deadlines';
 export { TimerHandlers, TimerHandlersError, type TimerHandler } from './timer-handlers';
+export { TimerTransactions } from './timer-transactions';
 export { TimingPolicy } from './timing-policy';
 export { DeadlineIncidents, type DeadlineIncident } from './deadline-incidents';

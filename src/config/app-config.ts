@@ -228,13 +228,24 @@ export class AppConfig {
   /**
    * Timer jobs (reminders, deadlines, escalations) in flight per worker process. A job spends most
    * of its time waiting (Redis round trips, its turn in the write queue), so with too few in flight
-   * a burst of deadlines falling due together is worked off later than it falls due.
+   * a burst of deadlines falling due together is worked off later than it falls due; on SQLite the
+   * jobs in flight together share transactions (TimerTransactions), up to 50 decisions in each.
    */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer between 1 and 256' })
   @Min(1, { message: 'must be an integer between 1 and 256' })
   @Max(256, { message: 'must be an integer between 1 and 256' })
-  TIMERS_CONCURRENCY: number = 32;
+  TIMERS_CONCURRENCY: number = 100;
+
+  /**
+   * Operators per warning fan-out job: each job creates that many operators' workflows and feedback
+   * clocks in one short transaction, so the database is free for other requests between batches.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 1000' })
+  @Min(1, { message: 'must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'must be an integer between 1 and 1000' })
+  WARNING_FANOUT_BATCH: number = 100;
 
   /**
    * Attempts per timer job (reminders, due times, escalation steps), the first included. A job whose

@@ -2,6 +2,7 @@
 export { EngineModule } from './engine.module';
 export {
   WorkflowEngine,
+  ConcurrentChangeException,
   actorId,
   actorRole,
   type ApplyOptions,

@@ -80,6 +80,13 @@ export interface WorkflowKind<I extends WorkflowInstance, K> {
   committed?(t: Transition<I>): void;
 }
 
+/**
+ * The 409 of an event whose row another transaction changed first (Postgres): unlike the machine's
+ * refusal, it comes after the event's audit entry and side effects were written, so the transaction
+ * must roll back, never commit with it caught.
+ */
+export class ConcurrentChangeException extends ConflictException {}
+
 export const actorRole = (a: Actor): WorkflowRole => (isSystemActor(a) ? 'system' : (a.role as WorkflowRole));
 export const actorId = (a: Actor): string => (isSystemActor(a) ? `system:${a.system}` : a.userId);
 
@@ -159,7 +166,7 @@ export class WorkflowEngine {
     const items = await kind.effects(em, t, entry.seq);
     // On Postgres two transactions may load the same version; the loser updates nothing.
     if (!(await kind.save(em, t)))
-      throw new ConflictException({ message: `${kind.noun} changed concurrently; reload and retry` });
+      throw new ConcurrentChangeException({ message: `${kind.noun} changed concurrently; reload and retry` });
     await this.outbox.add(em, items);
     if (kind.committed) this.tx.afterCommit(em, () => kind.committed!(t));
     return t;

@@ -1,7 +1,8 @@
 import { ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { INCIDENT_DEADLINE, type IncidentDeadlineRef, TimerHandlers } from '../clocks';
+import { INCIDENT_DEADLINE, type IncidentDeadlineRef, TimerHandlers, TimerTransactions } from '../clocks';
 import { sql } from '../database';
+import { ConcurrentChangeException } from '../engine';
 import { IncidentEngine, type EngineEvent } from './incident-engine';
 
 /**
@@ -16,6 +17,7 @@ export class IncidentClocks implements OnModuleInit {
     private readonly handlers: TimerHandlers,
     private readonly engine: IncidentEngine,
     private readonly dataSource: DataSource,
+    private readonly timerTx: TimerTransactions,
   ) {}
 
   onModuleInit(): void {
@@ -48,12 +50,29 @@ export class IncidentClocks implements OnModuleInit {
       [ref.incidentId],
     );
     if (!incident) return 'incident-gone';
-    try {
-      await this.engine.apply({ system: 'timers', orgId: incident.orgId }, incident.id, incident.orgId, event);
-      return 'applied';
-    } catch (err) {
-      if (err instanceof ConflictException || err instanceof NotFoundException) return 'stale';
-      throw err;
-    }
+    // Deadlines falling due together share transactions (TimerTransactions). When another transaction
+    // changed the incident first (Postgres: a step completed, say), ConcurrentChangeException propagates:
+    // the deadline is still undecided, so BullMQ runs the job again (with backoff) on the incident as it is
+    // now; answering "stale" would leave it pending until the sweeper.
+    return await this.timerTx.run(async (em) => {
+      try {
+        await this.engine.applyInTransaction(
+          em,
+          { system: 'timers', orgId: incident.orgId },
+          incident.id,
+          incident.orgId,
+          event,
+        );
+        return 'applied';
+      } catch (err) {
+        // The workflow's refusal (a stale generation, a state moved on) comes before anything is written.
+        if (isRefusal(err)) return 'stale';
+        throw err;
+      }
+    });
   }
 }
+
+/** A 409 or 404 thrown before the event wrote anything (not a concurrent change, which comes after). */
+const isRefusal = (err: unknown): boolean =>
+  (err instanceof ConflictException && !(err instanceof ConcurrentChangeException)) || err instanceof NotFoundException;

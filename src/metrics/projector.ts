@@ -161,7 +161,10 @@ export function project(e: ProjectedEntry): FactChange[] {
     return [{ kind: 'onward-missed', deliveryId: p.deliveryId }];
   if (e.action === 'report.forwarded' && typeof p.deliveryId === 'string' && typeof p.status === 'string')
     return [{ kind: 'onward-forwarded', deliveryId: p.deliveryId, status: p.status }];
-  if (e.action === 'warning.issued' && e.orgId && Array.isArray(p.operators)) {
+  // Warnings issued before fan-out was batched name every operator in `warning.issued`; since then each
+  // `warning.fanned-out` batch names its own, with the time the warning was issued.
+  if ((e.action === 'warning.issued' || e.action === 'warning.fanned-out') && e.orgId && Array.isArray(p.operators)) {
+    const issuedAt = str(p.issuedAt) ?? e.at;
     return p.operators.flatMap((op): FactChange[] =>
       typeof op === 'string'
         ? [
@@ -173,7 +176,7 @@ export function project(e: ProjectedEntry): FactChange[] {
               reference: String(p.reference),
               level: String(p.level),
               drill: p.drill === true,
-              issuedAt: e.at,
+              issuedAt,
               dueAt: String(p.feedbackDueAt),
             },
           ]

@@ -8,6 +8,8 @@ export const QUEUES = {
   deliveries: 'deliveries',
   /** Polls of external TAXII collections (one job scheduler per subscription). */
   taxii: 'taxii',
+  /** Fan-out of an issued early warning to its operators, one batch of operators per job. */
+  warnings: 'warnings',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const QUEUE_NAMES: QueueName[] = Object.values(QUEUES);

@@ -26,6 +26,8 @@ export function queueRetryOptions(config: AppConfig): Partial<Record<QueueName, 
     [QUEUES.notifications]: retryOptions(config.NOTIFY_MAX_ATTEMPTS, config.NOTIFY_BACKOFF_MS),
     [QUEUES.deliveries]: retryOptions(config.REPORT_DELIVERY_MAX_ATTEMPTS, durationMs(config.REPORT_DELIVERY_BACKOFF)),
     [QUEUES.timers]: retryOptions(config.TIMER_MAX_ATTEMPTS, config.TIMER_BACKOFF_MS),
+    // A fan-out batch is a short write transaction like a timer's, and as idempotent: it retries alike.
+    [QUEUES.warnings]: retryOptions(config.TIMER_MAX_ATTEMPTS, config.TIMER_BACKOFF_MS),
   };
 }
 

@@ -27,19 +27,27 @@ export function freePort(): Promise<number> {
   });
 }
 
-function ping(port: number): Promise<boolean> {
+/** `ok` for PONG, `loading` while the server replays its data (it answers -LOADING), `none` otherwise. */
+function ping(port: number): Promise<'ok' | 'loading' | 'none'> {
   return new Promise((ok) => {
     const socket = createConnection({ host: '127.0.0.1', port });
-    const done = (v: boolean) => {
+    const done = (v: 'ok' | 'loading' | 'none') => {
       socket.destroy();
       ok(v);
     };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
+    socket.setTimeout(500, () => done('none'));
+    socket.once('error', () => done('none'));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
+    socket.once('data', (d) => {
+      const answer = d.toString();
+      done(answer.startsWith('+PONG') ? 'ok' : answer.startsWith('-LOADING') ? 'loading' : 'none');
+    });
   });
 }
+
+/** How long a redis-server may take to answer at all, and how long to replay its data once it does. */
+const ANSWER_MS = 10_000;
+const LOADING_MS = 300_000;
 
 export interface LocalRedisOptions {
   dataDir: string;
@@ -113,17 +121,25 @@ export class LocalRedis {
     child.once('exit', () => {
       exited = true;
     });
-    const deadline = Date.now() + 10_000;
+    // A server with many pending jobs (each timer is one) replays its AOF before it answers PONG; it
+    // says -LOADING meanwhile, which is worth waiting for: killing it would lose no data but would stop
+    // the service from ever starting on a busy machine.
+    const started = Date.now();
+    let deadline = started + ANSWER_MS;
     while (Date.now() < deadline) {
       if (exited) throw new Error(`redis-server exited at start-up; see ${join(this.dataDir, 'redis.log')}`);
-      if (await ping(this.port)) {
+      const answer = await ping(this.port);
+      if (answer === 'ok') {
         writeFileSync(join(this.dataDir, 'owner.pid'), `${child.pid}\n`);
         return this.url;
       }
+      if (answer === 'loading') deadline = started + LOADING_MS;
       await new Promise((r) => setTimeout(r, 50));
     }
     this.child.kill('SIGKILL');
-    throw new Error(`redis-server did not answer on 127.0.0.1:${this.port} within 10 s`);
+    throw new Error(
+      `redis-server did not answer on 127.0.0.1:${this.port} within ${Math.round((Date.now() - started) / 1000)} s`,
+    );
   }
 
   /**

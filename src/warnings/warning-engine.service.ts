@@ -6,10 +6,10 @@ import { EARLY_WARNING_WORKFLOW_ID, latestWorkflow } from '../../workflows';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import type { WarningLevel, WorkflowEffect } from '../../workflows/types';
 import { AuditService } from '../audit';
-import { Organisations, type OrganisationRecord } from '../accounts';
+import { Organisations } from '../accounts';
 import type { Actor, Principal } from '../auth';
 import { Clocks, WARNING_FEEDBACK, type WarningFeedbackRef } from '../clocks';
-import { nextSequenceValue, TransactionRunner } from '../database';
+import { chunks, nextSequenceValue, placeholders, sql, TransactionRunner } from '../database';
 import { actorId, WorkflowEngine, WorkflowRuntime, type WorkflowInstance, type WorkflowKind } from '../engine';
 import type { FanoutPayload } from '../notifications';
 import { OutboxService, type OutboxItem } from '../outbox';
@@ -27,8 +27,8 @@ export interface WarningSpec {
   feedbackWithin: string | null;
   feedbackDueAt: string;
   drill: boolean;
-  /** Resolved, validated operator organisations (all of the department's sector). */
-  operators: OrganisationRecord[];
+  /** Resolved, validated operator organisation ids (all of the department's sector), sorted. */
+  operators: string[];
   /** Recorded in the audit entry when the indicators came (partly) from a STIX bundle. */
   stixImport?: { imported: number; skipped: number };
   /** More work in the issuing transaction, once the warning row is written (publishing its indicators). */
@@ -78,6 +78,20 @@ class WarningActor implements WorkflowInstance {
 
 const TIMER = 'warning-feedback';
 
+/** The BullMQ job name of one fan-out batch (queue `warnings`). */
+export const FANOUT_JOB = 'warning-fanout';
+
+/** What a fan-out job carries: its warning, its place among the warning's batches, and its operators. */
+export interface FanoutJobData {
+  warningId: string;
+  batch: number;
+  operatorIds: string[];
+}
+
+/** Ids per `IN (…)` list, and target rows (15 parameters each) per INSERT: far below SQLite's parameter limit. */
+const IDS_PER_QUERY = 500;
+const TARGET_ROWS_PER_INSERT = 200;
+
 /**
  * Early warnings as a registration of the workflow engine (src/engine/workflow-engine.ts): one
  * persisted workflow actor per (warning, warned operator), whose side effects are the feedback
@@ -95,9 +109,15 @@ export class WarningEngine {
     private readonly clocks: Clocks,
   ) {}
 
-  async issue(p: Principal, spec: WarningSpec): Promise<{ warning: Warning; targets: WarningTarget[] }> {
+  /**
+   * Records the warning and queues its fan-out: the request writes the warning row, its audit entry
+   * and one `warning-fanout` job per WARNING_FANOUT_BATCH operators (through the outbox, so the jobs
+   * exist exactly when the warning does). Each operator's workflow and feedback clock are created by
+   * those jobs (`fanOut`), after the request has been answered.
+   */
+  async issue(p: Principal, spec: WarningSpec, batchSize: number): Promise<Warning> {
     const workflow = latestWorkflow(EARLY_WARNING_WORKFLOW_ID)!;
-    const result = await this.tx.run(async (em) => {
+    return this.tx.run(async (em) => {
       const now = new Date();
       const at = now.toISOString();
       const year = at.slice(0, 4);
@@ -115,13 +135,16 @@ export class WarningEngine {
         feedbackWithin: spec.feedbackWithin,
         feedbackDueAt: spec.feedbackDueAt,
         drill: spec.drill,
+        fanoutTotal: spec.operators.length,
         createdBy: p.userId,
         createdAt: at,
         updatedAt: at,
       });
       await em.getRepository(Warning).insert(warning);
       await spec.alsoInTransaction?.(em, warning);
-      const entry = await this.audit.append(em, {
+      // Which operators were warned is recorded batch by batch (`warning.fanned-out`), as each batch
+      // creates their workflows: one entry here naming ten thousand operators would be most of the trail.
+      await this.audit.append(em, {
         actor: p,
         action: 'warning.issued',
         payload: {
@@ -130,7 +153,7 @@ export class WarningEngine {
           title: warning.title,
           level: warning.level,
           sectors: warning.sectors,
-          operators: spec.operators.map((o) => o.id),
+          targets: spec.operators.length,
           indicators: warning.indicators.length,
           feedbackDueAt: warning.feedbackDueAt,
           feedbackWithin: warning.feedbackWithin,
@@ -138,27 +161,89 @@ export class WarningEngine {
           workflow: `${workflow.id}@${workflow.version}`,
           ...(spec.stixImport ? { stixImport: spec.stixImport } : {}),
         },
-        concerns: spec.operators.map((o) => ({ orgId: o.id })),
       });
-      const targets: WarningTarget[] = [];
-      const items: OutboxItem[] = [];
-      for (const operator of spec.operators) {
-        const started = this.runtime.start(workflow.id, workflow.version, {
+      const jobs: OutboxItem[] = chunks(spec.operators, batchSize).map((operatorIds, batch) => ({
+        id: jobId('wfo', warning.id, batch),
+        queue: QUEUES.warnings,
+        kind: FANOUT_JOB,
+        payload: { warningId: warning.id, batch, operatorIds } satisfies FanoutJobData,
+      }));
+      await this.outbox.add(em, jobs);
+      return warning;
+    });
+  }
+
+  /**
+   * One fan-out batch: creates the early-warning workflow and feedback clock of each operator of the
+   * batch that has none yet, in one short transaction with one audit entry naming them. Idempotent per
+   * (warning, operator): the target row's key is the pair, and operators that already have one are
+   * left out, so a batch run again (a retry, a worker that died after committing) adds nothing twice,
+   * and one that died before committing left nothing behind.
+   */
+  async fanOut(data: FanoutJobData): Promise<'fanned-out' | 'already-done' | 'warning-gone'> {
+    const workflow = latestWorkflow(EARLY_WARNING_WORKFLOW_ID)!;
+    return this.tx.run(async (em) => {
+      // Postgres: batches of one warning (a stalled job run again beside the first run) take turns.
+      if (em.connection.options.type === 'postgres')
+        await sql(em, 'SELECT id FROM warning WHERE id = ? FOR UPDATE', [data.warningId]);
+      const warning = await em.getRepository(Warning).findOneBy({ id: data.warningId });
+      if (!warning) return 'warning-gone';
+      const have = new Set<string>();
+      for (const ids of chunks(data.operatorIds, IDS_PER_QUERY)) {
+        const rows = await sql<{ operator_org_id: string }>(
+          em,
+          'SELECT operator_org_id FROM warning_target WHERE warning_id = ? AND operator_org_id ' +
+            `IN (${placeholders(ids.length)})`,
+          [warning.id, ...ids],
+        );
+        for (const r of rows) have.add(r.operator_org_id);
+      }
+      const todo = data.operatorIds.filter((id) => !have.has(id));
+      if (todo.length === 0) return 'already-done';
+      const names = await this.organisations.names(todo, em);
+      const entry = await this.audit.append(em, {
+        actor: { system: 'warnings', orgId: warning.orgId },
+        orgId: warning.orgId,
+        action: 'warning.fanned-out',
+        payload: {
           warningId: warning.id,
+          reference: warning.reference,
+          batch: data.batch,
+          operators: todo,
           level: warning.level,
-        });
-        const target = em.getRepository(WarningTarget).create({
+          issuedAt: warning.createdAt,
+          feedbackDueAt: warning.feedbackDueAt,
+          drill: warning.drill,
+          workflow: `${workflow.id}@${workflow.version}`,
+        },
+        // Each operator's console hears of its new warning.
+        concerns: todo.map((orgId) => ({ orgId })),
+      });
+      // Every operator's workflow starts alike (its input is the warning, not the operator): one start
+      // serves the batch.
+      const started = this.runtime.start(workflow.id, workflow.version, {
+        warningId: warning.id,
+        level: warning.level,
+      });
+      const snapshot = this.runtime.serialise(started.snapshot);
+      const state = this.runtime.topState(started.snapshot);
+      const now = new Date();
+      const items: OutboxItem[] = [];
+      const targets: WarningTarget[] = [];
+      for (const operatorOrgId of todo) {
+        const target = Object.assign(new WarningTarget(), {
           warningId: warning.id,
-          operatorOrgId: operator.id,
-          departmentOrgId: p.orgId,
-          state: this.runtime.topState(started.snapshot),
+          operatorOrgId,
+          departmentOrgId: warning.orgId,
+          state,
           workflowId: workflow.id,
           workflowVersion: workflow.version,
-          snapshot: this.runtime.serialise(started.snapshot),
+          snapshot,
           version: 1,
           deadlineGeneration: 0,
           deadlineStatus: 'pending',
-          clockStartedAt: at,
+          // The operator was warned when the warning was issued: its clock runs from then, whenever its batch ran.
+          clockStartedAt: warning.createdAt,
           dueAt: warning.feedbackDueAt,
           missedAt: null,
           escalationLevel: 0,
@@ -167,18 +252,51 @@ export class WarningEngine {
           feedbackMeasures: null,
           feedbackAt: null,
           feedbackBy: null,
-          createdAt: at,
-          updatedAt: at,
-        });
-        items.push(...this.effectsToOutbox(warning, target, operator.name, started.effects, entry.seq, now));
+          createdAt: warning.createdAt,
+          updatedAt: now.toISOString(),
+        } satisfies WarningTarget);
+        items.push(
+          ...this.effectsToOutbox(warning, target, names.get(operatorOrgId) ?? '', started.effects, entry.seq, now),
+        );
         this.syncDeadline(target, started.snapshot);
-        await em.getRepository(WarningTarget).insert(target);
         targets.push(target);
       }
+      await this.insertTargets(em, targets);
       await this.outbox.add(em, items);
-      return { warning, targets };
+      return 'fanned-out';
     });
-    return result;
+  }
+
+  /** Raw multi-row INSERTs: a batch is up to a thousand rows, and TypeORM's insert mixes up keys on better-sqlite3. */
+  private async insertTargets(em: EntityManager, targets: WarningTarget[]): Promise<void> {
+    for (const chunk of chunks(targets, TARGET_ROWS_PER_INSERT)) {
+      const params: unknown[] = [];
+      for (const t of chunk)
+        params.push(
+          t.warningId,
+          t.operatorOrgId,
+          t.departmentOrgId,
+          t.state,
+          t.workflowId,
+          t.workflowVersion,
+          t.snapshot,
+          t.version,
+          t.deadlineGeneration,
+          t.deadlineStatus,
+          t.clockStartedAt,
+          t.dueAt,
+          t.escalationLevel,
+          t.createdAt,
+          t.updatedAt,
+        );
+      await sql(
+        em,
+        'INSERT INTO warning_target (warning_id, operator_org_id, department_org_id, state, workflow_id, ' +
+          'workflow_version, snapshot, version, deadline_generation, deadline_status, clock_started_at, due_at, ' +
+          `escalation_level, created_at, updated_at) VALUES ${chunk.map(() => `(${placeholders(15)})`).join(', ')}`,
+        params,
+      );
+    }
   }
 
   /**

@@ -64,6 +64,13 @@ export class Warning {
   @Column({ type: 'boolean', default: false })
   drill!: boolean;
 
+  /**
+   * Operators the warning was issued to. Fan-out jobs create their workflows after the issuing request
+   * (WarningFanout); the warning_target rows written so far are the progress towards this.
+   */
+  @Column({ name: 'fanout_total', type: 'integer', default: 0 })
+  fanoutTotal!: number;
+
   @Column({ name: 'created_by', type: 'varchar', length: 36 })
   createdBy!: string;
 

@@ -75,6 +75,17 @@ export class TargetStatusView {
   @ApiProperty({ description: 'Feedback came after the deadline' }) late!: boolean;
 }
 
+/** How far the warning's fan-out has come (its operators' workflows are created in batches, after the request). */
+export class FanoutView {
+  @ApiProperty({
+    enum: ['pending', 'done'],
+    description: 'done once every operator has its workflow and feedback clock',
+  })
+  status!: 'pending' | 'done';
+  @ApiProperty({ description: 'Operators the warning was issued to' }) total!: number;
+  @ApiProperty({ description: 'Operators whose workflow and feedback clock exist' }) done!: number;
+}
+
 class WarningBase {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'WRN-2026-000001' }) reference!: string;
@@ -92,17 +103,30 @@ class WarningBase {
   @ApiProperty() updatedAt!: string;
 }
 
+/**
+ * The answer to issuing a warning: the warning and its fan-out, just queued. Each operator's workflow
+ * is created after the answer; GET /api/v1/warnings/:id shows the progress and the operators.
+ */
+export class IssuedWarningView extends WarningBase {
+  @ApiProperty({ type: FanoutView }) fanout!: FanoutView;
+  @ApiPropertyOptional({
+    type: StixImportSummaryView,
+    description: 'Only with a `stix` bundle: what was imported and skipped',
+  })
+  stixImport?: StixImportSummaryView;
+}
+
 /** What the issuing department sees: every warned operator's feedback status. */
 export class DepartmentWarningView extends WarningBase {
-  @ApiProperty({ type: [TargetStatusView] }) targets!: TargetStatusView[];
+  @ApiProperty({ type: FanoutView }) fanout!: FanoutView;
+  @ApiProperty({
+    type: [TargetStatusView],
+    description: 'The operators whose workflow exists so far (all of them once fanout.status is done)',
+  })
+  targets!: TargetStatusView[];
   @ApiProperty({ type: [TargetStatusView], description: 'Operators whose feedback is overdue' })
   overdue!: TargetStatusView[];
   @ApiProperty({ type: WarningCountsView }) counts!: WarningCountsView;
-  @ApiPropertyOptional({
-    type: StixImportSummaryView,
-    description: 'Only right after creation with a `stix` bundle: what was imported and skipped',
-  })
-  stixImport?: StixImportSummaryView;
 }
 
 /** What a warned operator sees: the warning and its own workflow. */
@@ -159,6 +183,10 @@ export function baseView(w: Warning, issuerName: string): WarningBase {
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
   };
+}
+
+export function fanoutView(w: Warning, done: number): FanoutView {
+  return { status: done >= w.fanoutTotal ? 'done' : 'pending', total: w.fanoutTotal, done };
 }
 
 export function deadlineView(t: WarningTarget): TargetDeadlineView {

@@ -4,8 +4,8 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
+  ApiAcceptedResponse,
   ApiConsumes,
-  ApiCreatedResponse,
   ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
@@ -21,6 +21,7 @@ import { WarningEventBody } from './warning-event.dto';
 import { CreateWarningBody, ListWarningsQuery } from './warning.dto';
 import {
   DepartmentWarningView,
+  IssuedWarningView,
   OperatorWarningView,
   StixImportReportView,
   WarningPage,
@@ -37,13 +38,19 @@ export class WarningsController {
   constructor(private readonly warnings: WarningsService) {}
 
   @Post()
+  @HttpCode(202)
   @OrgKinds('department')
   @Roles('department-officer')
   @ApiOperation({
-    summary: 'Issue an early warning (预警) to operators of your sector; each gets it in its early-warning workflow',
+    summary:
+      'Issue an early warning (预警) to operators of your sector; each gets it in its early-warning workflow, ' +
+      'created in batches after the answer (GET /api/v1/warnings/{id} shows the fan-out progress)',
   })
   @ApiBody({ type: CreateWarningBody })
-  @ApiCreatedResponse({ type: DepartmentWarningView })
+  @ApiAcceptedResponse({
+    type: IssuedWarningView,
+    description: "The warning is recorded and its fan-out queued (status pending); the operators' workflows follow",
+  })
   @ApiBadRequestResponse({
     type: ErrorBody,
     description: 'Invalid field, another sector, or an unknown operator (field named)',

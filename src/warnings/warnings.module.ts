@@ -12,12 +12,13 @@ import { stixTextBody } from '../sharing';
 import { TaxiiModule } from '../taxii';
 import { WarningEngine } from './warning-engine.service';
 import { WarningClocks } from './warning-clocks';
+import { WarningFanoutProcessor } from './warning-fanout.processor';
 import { WarningsController } from './warnings.controller';
 import { WarningsService } from './warnings.service';
 
 /**
  * Early warnings: the department's API and the operator's workflow (API), and the feedback-deadline
- * jobs registered on the timers worker (workers).
+ * jobs registered on the timers worker and the fan-out worker of the `warnings` queue (workers).
  */
 @Module({})
 export class WarningsModule implements NestModule {
@@ -36,7 +37,11 @@ export class WarningsModule implements NestModule {
         TypeOrmModule.forFeature([Warning, WarningTarget]),
       ],
       controllers: opts.api ? [WarningsController] : [],
-      providers: [WarningEngine, ...(opts.api ? [WarningsService] : []), ...(opts.workers ? [WarningClocks] : [])],
+      providers: [
+        WarningEngine,
+        ...(opts.api ? [WarningsService] : []),
+        ...(opts.workers ? [WarningClocks, WarningFanoutProcessor] : []),
+      ],
       exports: [WarningEngine],
     };
   }

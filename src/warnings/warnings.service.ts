@@ -2,7 +2,8 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import { AuditService } from '../audit';
-import { Organisations, type OrganisationRecord } from '../accounts';
+import { AppConfig } from '../config';
+import { Organisations } from '../accounts';
 import type { Principal } from '../auth';
 import { badField, nowIso, durationMs, DurationError } from '../common';
 import { TransactionRunner } from '../database';
@@ -26,10 +27,12 @@ import { WarningTarget } from './warning-target.entity';
 import {
   baseView,
   deadlineView,
+  fanoutView,
   feedbackView,
   isOverdue,
   targetStatus,
   type DepartmentWarningView,
+  type IssuedWarningView,
   type OperatorWarningView,
   type WarningPage,
   type WarningSummaryView,
@@ -74,9 +77,10 @@ export class WarningsService {
     private readonly organisations: Organisations,
     private readonly taxii: TaxiiPublisher,
     private readonly taxiiFeeds: TaxiiSubscriptions,
+    private readonly config: AppConfig,
   ) {}
 
-  async create(p: Principal, body: unknown): Promise<DepartmentWarningView> {
+  async create(p: Principal, body: unknown): Promise<IssuedWarningView> {
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw badField('title', 'body must be a JSON object');
     // The STIX bundle is untrusted and possibly hostile: it never goes through class-transformer
@@ -87,7 +91,7 @@ export class WarningsService {
     const { feedbackWithin, feedbackDueAt } = this.feedbackDue(dto);
     const indicators = this.manualIndicators(dto);
     await this.feedIndicators(p, dto, indicators);
-    let stixImport: DepartmentWarningView['stixImport'];
+    let stixImport: IssuedWarningView['stixImport'];
     if (stix !== undefined) {
       const bundle = readStixUpload(stix, 'stix');
       const result = honourTlp(importIndicators(bundle, { includeDrill: dto.drill ?? false }), {
@@ -97,24 +101,31 @@ export class WarningsService {
       mergeIndicators(indicators, result.indicators.map(fromStix));
       stixImport = { imported: indicators.length - before, skipped: result.skipped };
     }
-    const { warning, targets } = await this.engine.issue(p, {
-      title: dto.title,
-      level: dto.level,
-      sectors: dto.sectors ?? [],
-      threatDescription: dto.threatDescription,
-      recommendedActions: dto.recommendedActions ?? [],
-      indicators,
-      feedbackWithin,
-      feedbackDueAt,
-      drill: dto.drill ?? false,
-      operators,
-      ...(stixImport ? { stixImport: { imported: stixImport.imported, skipped: stixImport.skipped.length } } : {}),
-      alsoInTransaction: async (em, warning) => {
-        await this.taxii.publishWarning(em, p, warning);
+    const warning = await this.engine.issue(
+      p,
+      {
+        title: dto.title,
+        level: dto.level,
+        sectors: dto.sectors ?? [],
+        threatDescription: dto.threatDescription,
+        recommendedActions: dto.recommendedActions ?? [],
+        indicators,
+        feedbackWithin,
+        feedbackDueAt,
+        drill: dto.drill ?? false,
+        operators,
+        ...(stixImport ? { stixImport: { imported: stixImport.imported, skipped: stixImport.skipped.length } } : {}),
+        alsoInTransaction: async (em, warning) => {
+          await this.taxii.publishWarning(em, p, warning);
+        },
       },
-    });
-    const names = new Map(operators.map((o) => [o.id, o.name]));
-    return { ...this.departmentView(warning, p.orgName, targets, names), ...(stixImport ? { stixImport } : {}) };
+      this.config.WARNING_FANOUT_BATCH,
+    );
+    return {
+      ...baseView(warning, p.orgName),
+      fanout: fanoutView(warning, 0),
+      ...(stixImport ? { stixImport } : {}),
+    };
   }
 
   async list(p: Principal, q: ListWarningsQuery): Promise<WarningPage> {
@@ -258,29 +269,30 @@ export class WarningsService {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
-  private async resolveTargets(p: Principal, dto: CreateWarningDto): Promise<OrganisationRecord[]> {
-    const found = new Map<string, OrganisationRecord>();
+  /** The ids of the operators the warning goes to, sorted (the fan-out's batches follow this order). */
+  private async resolveTargets(p: Principal, dto: CreateWarningDto): Promise<string[]> {
+    const found = new Set<string>();
     for (const sector of dto.sectors ?? []) {
       if (sector !== p.sector)
         throw badField('sectors', `a department of sector ${p.sector} may warn only its own sector, not ${sector}`);
-      const all = await this.organisations.operatorsOfSector(p.sector);
+      const all = await this.organisations.operatorIdsOfSector(p.sector);
       if (all.length === 0) throw badField('sectors', `no operator is registered in sector ${p.sector}`);
-      for (const o of all) found.set(o.id, o);
+      for (const id of all) found.add(id);
     }
     const ids = [...new Set(dto.operatorIds ?? [])];
     if (ids.length) {
       const rows = await this.organisations.findMany(ids);
-      const ok = new Map(
-        rows.filter((o) => o.kind === 'operator' && o.sector === p.sector && !o.isPlatform).map((o) => [o.id, o]),
+      const ok = new Set(
+        rows.filter((o) => o.kind === 'operator' && o.sector === p.sector && !o.isPlatform).map((o) => o.id),
       );
       const bad = ids.findIndex((i) => !ok.has(i));
       if (bad >= 0)
         throw badField('operatorIds', `operatorIds[${bad}] (${ids[bad]}) is not an operator of sector ${p.sector}`);
-      for (const o of ok.values()) found.set(o.id, o);
+      for (const id of ok) found.add(id);
     }
     if (found.size === 0)
       throw badField('operatorIds', 'name the operators to warn (operatorIds) or your sector (sectors)');
-    return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...found].sort();
   }
 
   private feedbackDue(dto: CreateWarningDto): { feedbackWithin: string | null; feedbackDueAt: string } {
@@ -374,6 +386,7 @@ export class WarningsService {
     const overdue = statuses.filter((s) => s.overdue);
     return {
       ...baseView(warning, issuerName),
+      fanout: fanoutView(warning, targets.length),
       targets: statuses,
       overdue,
       counts: {

@@ -51,9 +51,7 @@ test('incident, reports, warnings and indicators pages: accessible and pictured 
     { type: 'ipv4-addr', value: '203.0.113.77', description: 'C2 服务器' },
     commander,
   );
-  const warning = await admin.call<{ id: string }>(
-    'POST',
-    '/api/v1/warnings',
+  const warning = await admin.issueWarning<{ id: string }>(
     {
       title: '勒索软件团伙针对证券行业的攻击活动',
       level: 'orange',

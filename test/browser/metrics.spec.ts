@@ -163,9 +163,7 @@ test('figures and the sector overview show exactly what the workflow recorded', 
     .toBe('missed');
   await submitInitialReport(admin, op, late.id);
   await declareAndConfirm(admin, op, 5, { grade: 'III', drill: true });
-  const warning = await admin.call<{ id: string; reference: string }>(
-    'POST',
-    '/api/v1/warnings',
+  const warning = await admin.issueWarning<{ id: string; reference: string }>(
     {
       title: '针对电力调度系统的勒索软件攻击活动',
       level: 'orange',

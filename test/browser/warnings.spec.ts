@@ -17,9 +17,7 @@ test('a warning received: assessed, acted on and answered before the feedback de
   test.setTimeout(180_000);
   const team = await createTeam(admin);
   const dept = await createFinanceDepartment(admin, `金融行业保护工作部门-${Date.now() % 100000}`);
-  const warning = await admin.call<{ id: string; reference: string }>(
-    'POST',
-    '/api/v1/warnings',
+  const warning = await admin.issueWarning<{ id: string; reference: string }>(
     {
       title: '勒索软件团伙针对证券行业的攻击活动',
       level: 'orange',

@@ -8,6 +8,7 @@ import { QUEUES } from '../../src/queues/queue-names';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type Tokens } from '../support/incident-driver';
 import { waitFor } from '../support/wait';
+import { fannedOut } from '../support/warnings';
 import { GOLDEN, type GoldenStep } from './clock-jobs-golden';
 
 /**
@@ -408,8 +409,10 @@ describe('clock jobs: ids, names, payloads and due times (golden)', () => {
             operatorIds: [opOrgId, op2OrgId],
             feedbackWithin: 'PT2H',
           });
-        expect(res.status).toBe(201);
+        expect(res.status).toBe(202);
         warningId = res.body.id;
+        // Its operators' workflows and clocks are created by the fan-out jobs after the answer.
+        await fannedOut(svc.http, warningId, dept['department-officer'].token);
         labels.set(warningId, '<warning>');
         labels.set(res.body.reference, '<warning.ref>');
       },

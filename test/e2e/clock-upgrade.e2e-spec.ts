@@ -7,6 +7,7 @@ import { QUEUES } from '../../src/queues/queue-names';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type Tokens } from '../support/incident-driver';
 import { waitFor } from '../support/wait';
+import { fannedOut } from '../support/warnings';
 
 /**
  * A deployment upgraded while clocks run: Redis holds timer jobs queued by the code before the clocks
@@ -220,8 +221,9 @@ describe('timer jobs queued by the code before the clocks module', () => {
         operatorIds: [opOrgId],
         feedbackWithin: 'PT2H',
       })
-      .expect(201);
+      .expect(202);
     const w: string = res.body.id;
+    await fannedOut(svc.http, w, dept['department-officer'].token);
     const base = { warningId: w, operatorOrgId: opOrgId, timer: 'warning-feedback', generation: 1 };
     const id = (what: string) => `wf.${w}.${opOrgId}.warning-feedback.1.${what}`;
     const target = async () =>

@@ -41,7 +41,7 @@ describe('malformed input answers 4xx with the field named, never 500 (real app)
         .post('/api/v1/warnings')
         .set(bearer(dept['department-officer'].token))
         .send({ title: 'VPN exploitation', level: 'blue', threatDescription: 'x', operatorIds: [opOrgId] })
-        .expect(201)
+        .expect(202)
     ).body.id;
     subscriptionId = (
       await svc

@@ -208,15 +208,17 @@ describe('live updates (GET /api/v1/stream)', () => {
         indicators: [{ type: 'ipv4-addr', value: '203.0.113.7' }],
         operatorIds: [orgA],
       })
-      .expect(201);
+      .expect(202);
     const warningId: string = issued.body.id;
+    // The operator hears of it when the fan-out batch that names it has created its workflow.
     expect(await operator.change('the warning', (c) => c.id === warningId)).toEqual({
       kind: 'warning',
       id: warningId,
-      action: 'warning.issued',
+      action: 'warning.fanned-out',
       at: expect.any(String),
     });
     await department.change('its own warning', (c) => c.id === warningId && c.action === 'warning.issued');
+    await department.change('its fan-out', (c) => c.id === warningId && c.action === 'warning.fanned-out');
 
     const send = (token: string, body: Record<string, unknown>) =>
       http().post(`/api/v1/warnings/${warningId}/events`).set(bearer(token)).send(body).expect(200);

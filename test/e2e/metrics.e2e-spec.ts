@@ -1,6 +1,7 @@
 import { bearer, createOrg, incidentInput, startTestService, type TestService } from '../support/harness';
 import { IncidentDriver, type Tokens } from '../support/incident-driver';
 import { waitFor } from '../support/wait';
+import { fannedOut } from '../support/warnings';
 
 /**
  * The figures come from the audit trail (issue 17): a scripted set of incidents, reports, onward
@@ -153,8 +154,9 @@ describe('metrics from the event stream', () => {
         operatorIds: [opId, otherOpId],
         feedbackWithin: 'P1D',
       })
-      .expect(201);
+      .expect(202);
     warningId = w.body.id;
+    await fannedOut(http, warningId, dept['department-officer'].token);
     const send = (token: string, body: Record<string, unknown>) =>
       http().post(`/api/v1/warnings/${warningId}/events`).set(bearer(token)).send(body).expect(200);
     await send(op.responder.token, { type: 'START_ASSESSMENT' });

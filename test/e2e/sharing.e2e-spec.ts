@@ -11,6 +11,7 @@ import {
   TLP_2_0_MARKING_IDS,
 } from '../../src/sharing/stix';
 import { interopProblems, versionConflicts } from '../support/stix-interop';
+import { fannedOut } from '../support/warnings';
 import { DataSource } from 'typeorm';
 import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
@@ -431,7 +432,7 @@ describe('threat-information sharing: incident indicators, STIX export and impor
             indicators: [{ type: 'ipv4-addr', value: '203.0.113.7' }],
             stix: exported,
           });
-        expect(res.status).toBe(201);
+        expect(res.status).toBe(202);
         warningId = res.body.id;
         // 203.0.113.7 was typed in already; the other four public indicators come from the bundle.
         expect(res.body.stixImport.imported).toBe(4);
@@ -449,7 +450,8 @@ describe('threat-information sharing: incident indicators, STIX export and impor
             'stix:update.evil-example.com',
           ].sort(),
         );
-        // The operator sees them on the warning addressed to it.
+        // The operator sees them on the warning addressed to it, once the fan-out reached it.
+        await fannedOut(svc.http, warningId, dept['department-officer'].token);
         const seen = await svc.http().get(`/api/v1/warnings/${warningId}`).set(bearer(op.commander.token)).expect(200);
         expect(seen.body.indicators).toHaveLength(5);
       },
@@ -527,7 +529,7 @@ describe('threat-information sharing: incident indicators, STIX export and impor
           });
 
       // To the whole sector: the TLP:RED block is not broadcast.
-      const sector = await create({ sectors: ['energy'] }).expect(201);
+      const sector = await create({ sectors: ['energy'] }).expect(202);
       expect(sector.body.indicators.map((i: { value: string }) => i.value)).toEqual([
         'new.example',
         'abcdefabcdefabcdefabcdefabcdefab',
@@ -544,7 +546,8 @@ describe('threat-information sharing: incident indicators, STIX export and impor
         ],
       ]);
       // To a named operator: it is carried, with its TLP.
-      const named = await create({ operatorIds: [op.commander.orgId] }).expect(201);
+      const named = await create({ operatorIds: [op.commander.orgId] }).expect(202);
+      await fannedOut(svc.http, named.body.id, dept['department-officer'].token);
       expect(named.body.indicators).toContainEqual(
         expect.objectContaining({ type: 'ipv4-addr', value: '198.51.100.0/28', tlp: 'red', source: 'stix' }),
       );

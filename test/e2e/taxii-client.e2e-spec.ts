@@ -264,14 +264,14 @@ describe('TAXII 2.1 client: subscriptions polled on a schedule', () => {
         .post('/api/v1/warnings')
         .set(bearer(finDept['department-officer'].token))
         .send({ title: 'From the CERT feed', level: 'blue', threatDescription: 'Poison Ivy', ...body });
-    const sector = await warn({ sectors: ['finance'], feedIndicatorIds: [plain.id] }).expect(201);
+    const sector = await warn({ sectors: ['finance'], feedIndicatorIds: [plain.id] }).expect(202);
     expect(sector.body.indicators).toEqual([
       expect.objectContaining({ type: 'file-sha256', value: plain.value, source: 'feed' }),
     ]);
     const refused = await warn({ sectors: ['finance'], feedIndicatorIds: [plain.id, red.id] }).expect(400);
     expect(refused.body.details[0]).toMatchObject({ field: 'feedIndicatorIds' });
     expect(refused.body.message).toMatch(/feedIndicatorIds\[1\].*TLP:RED/);
-    const named = await warn({ operatorIds: [finOp.commander.orgId], feedIndicatorIds: [red.id] }).expect(201);
+    const named = await warn({ operatorIds: [finOp.commander.orgId], feedIndicatorIds: [red.id] }).expect(202);
     expect(named.body.indicators).toEqual([expect.objectContaining({ value: red.value, source: 'feed', tlp: 'red' })]);
     const unknown = await warn({ sectors: ['finance'], feedIndicatorIds: [randomUUID()] }).expect(400);
     expect(unknown.body.message).toMatch(/feedIndicatorIds\[0\] is not an indicator your TAXII subscriptions received/);
@@ -290,7 +290,7 @@ describe('TAXII 2.1 client: subscriptions polled on a schedule', () => {
         .post('/api/v1/warnings')
         .set(bearer(energyDept['department-officer'].token))
         .send({ title: 'Sector warning', level: 'yellow', threatDescription: 'x', sectors: ['energy'], indicators })
-        .expect(201);
+        .expect(202);
     await warn([
       { type: 'domain-name', value: 'c2.loopback-feed.example' },
       { type: 'ipv4-addr', value: '198.51.100.44' },

@@ -206,18 +206,18 @@ describe('TAXII 2.1 server: collections by joint-defense role', () => {
           indicator(2, { object_marking_refs: [TLP_2_0_MARKING_IDS.green] }),
         ],
       },
-    }).expect(201);
+    }).expect(202);
     await issue({
       title: 'Only to operator A',
       operatorIds: [opA.viewer.orgId],
       indicators: [{ type: 'domain-name', value: 'named-only.example' }],
-    }).expect(201);
+    }).expect(202);
     await issue({
       title: 'A drill',
       sectors: ['energy'],
       drill: true,
       indicators: [{ type: 'domain-name', value: 'drill-only.example' }],
-    }).expect(201);
+    }).expect(202);
 
     for (const token of [opA.viewer.token, opB.viewer.token, dept.viewer.token]) {
       const res = await get(`${ROOT}/collections/${sectorCol}/objects/`, token).expect(200);

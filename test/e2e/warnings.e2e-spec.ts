@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { NotificationDelivery } from '../../src/notifications/notification-delivery.entity';
 import { bearer, createOrg, startTestService, TestService } from '../support/harness';
 import { waitFor } from '../support/wait';
+import { fannedOut } from '../support/warnings';
 
 type Tok = Record<string, { token: string; userId: string; orgId: string }>;
 
@@ -164,12 +165,17 @@ describe('early warnings (department → operators, feedback deadline on real ti
     'one operator answers in time, the other misses the deadline and shows ' + 'as overdue; other sectors see nothing',
     async () => {
       const created = await issue(warning({ feedbackWithin: 'PT4S' }));
-      expect(created.status).toBe(201);
-      const w = created.body;
+      expect(created.status).toBe(202);
+      // The answer is the warning and its fan-out, queued; the operators' workflows follow.
+      expect(created.body.fanout).toEqual({ status: 'pending', total: 2, done: 0 });
+      expect(created.body.targets).toBeUndefined();
+      const w = await fannedOut(svc.http, created.body.id, dept['department-officer'].token);
       expect(w).toMatchObject({
+        id: created.body.id,
         level: 'orange',
         drill: false,
         feedbackWithin: 'PT4S',
+        fanout: { status: 'done', total: 2, done: 2 },
         counts: { targets: 2, answered: 0, overdue: 0 },
       });
       expect(w.reference).toMatch(/^WRN-\d{4}-000001$/);
@@ -355,8 +361,8 @@ describe('early warnings (department → operators, feedback deadline on real ti
     const created = await issue(
       warning({ operatorIds: undefined, sectors: ['energy'], drill: true, level: 'blue', indicators: [] }),
     );
-    expect(created.status).toBe(201);
-    const w = created.body;
+    expect(created.status).toBe(202);
+    const w = await fannedOut(svc.http, created.body.id, dept['department-officer'].token);
     expect(w.drill).toBe(true);
     // Default window for blue comes from the catalogue (P3D).
     expect(w.feedbackWithin).toBe('P3D');

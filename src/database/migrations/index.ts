@@ -24,6 +24,7 @@ import { Metrics1764700000000 } from './1764700000000-metrics';
 import { UserDisabled1764800000000 } from './1764800000000-user-disabled';
 import { IncidentPlanActions1765000000000 } from './1765000000000-incident-plan-actions';
 import { Drills1765100000000 } from './1765100000000-drills';
+import { WarningFanout1765200000000 } from './1765200000000-warning-fanout';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -52,6 +53,7 @@ export const MIGRATIONS = [
   UserDisabled1764800000000,
   IncidentPlanActions1765000000000,
   Drills1765100000000,
+  WarningFanout1765200000000,
 ];
 
 /**

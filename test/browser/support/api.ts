@@ -91,6 +91,25 @@ export class AdminApi {
     return ((await res.json()) as { token: string }).token;
   }
 
+  /**
+   * Issues a warning as a department officer and waits until every operator has it: the answer (202)
+   * comes before the fan-out jobs have created the operators' workflows.
+   */
+  async issueWarning<T extends { id: string }>(body: Record<string, unknown>, token: string): Promise<T> {
+    const warning = await this.call<T>('POST', '/api/v1/warnings', body, token);
+    for (const until = Date.now() + 30_000; Date.now() < until;) {
+      const seen = await this.call<{ fanout: { status: string } }>(
+        'GET',
+        `/api/v1/warnings/${warning.id}`,
+        undefined,
+        token,
+      );
+      if (seen.fanout.status === 'done') return warning;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`the fan-out of warning ${warning.id} did not finish in 30 s`);
+  }
+
   /** Declares an incident as `token`'s holder (admin, leader, commander or responder). */
   async declareIncident(
     token: string,

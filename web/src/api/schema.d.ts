@@ -1143,7 +1143,7 @@ export interface paths {
         /** Department: warnings you issued, with feedback counts. Operator: warnings addressed to you, with your state */
         get: operations["WarningsController_list"];
         put?: never;
-        /** Issue an early warning (预警) to operators of your sector; each gets it in its early-warning workflow */
+        /** Issue an early warning (预警) to operators of your sector; each gets it in its early-warning workflow, created in batches after the answer (GET /api/v1/warnings/{id} shows the fan-out progress) */
         post: operations["WarningsController_create"];
         delete?: never;
         options?: never;
@@ -3432,13 +3432,13 @@ export interface components {
         };
         DeadLetterCountView: {
             /** @enum {string} */
-            queue: "timers" | "notifications" | "deliveries" | "taxii";
+            queue: "timers" | "notifications" | "deliveries" | "taxii" | "warnings";
             /** @description Jobs in its failed set (kept 30 days) */
             failed: number;
         };
         DeadLetterView: {
             /** @enum {string} */
-            queue: "timers" | "notifications" | "deliveries" | "taxii";
+            queue: "timers" | "notifications" | "deliveries" | "taxii" | "warnings";
             /** @description The job id (deterministic: it names the clock or delivery) */
             id: string;
             /** @example deadline-due */
@@ -3965,6 +3965,17 @@ export interface components {
             id: string;
             name: string;
         };
+        FanoutView: {
+            /**
+             * @description done once every operator has its workflow and feedback clock
+             * @enum {string}
+             */
+            status: "pending" | "done";
+            /** @description Operators the warning was issued to */
+            total: number;
+            /** @description Operators whose workflow and feedback clock exist */
+            done: number;
+        };
         TargetDeadlineView: {
             /** @example warning-feedback */
             timer: string;
@@ -4005,17 +4016,6 @@ export interface components {
             /** @description Operators whose feedback is overdue */
             overdue: number;
         };
-        SkippedIndicatorView: {
-            /** @description STIX id, or objects[i] when the object has none */
-            id: string;
-            pattern?: string;
-            reason: string;
-        };
-        StixImportSummaryView: {
-            /** @description Indicators taken from the bundle */
-            imported: number;
-            skipped: components["schemas"]["SkippedIndicatorView"][];
-        };
         DepartmentWarningView: {
             id: string;
             /** @example WRN-2026-000001 */
@@ -4034,12 +4034,12 @@ export interface components {
             issuer: components["schemas"]["IssuerView"];
             createdAt: string;
             updatedAt: string;
+            fanout: components["schemas"]["FanoutView"];
+            /** @description The operators whose workflow exists so far (all of them once fanout.status is done) */
             targets: components["schemas"]["TargetStatusView"][];
             /** @description Operators whose feedback is overdue */
             overdue: components["schemas"]["TargetStatusView"][];
             counts: components["schemas"]["WarningCountsView"];
-            /** @description Only right after creation with a `stix` bundle: what was imported and skipped */
-            stixImport?: components["schemas"]["StixImportSummaryView"];
         };
         AssessmentView: {
             /** @description null until assessed */
@@ -4131,6 +4131,39 @@ export interface components {
             stix?: {
                 [key: string]: unknown;
             };
+        };
+        SkippedIndicatorView: {
+            /** @description STIX id, or objects[i] when the object has none */
+            id: string;
+            pattern?: string;
+            reason: string;
+        };
+        StixImportSummaryView: {
+            /** @description Indicators taken from the bundle */
+            imported: number;
+            skipped: components["schemas"]["SkippedIndicatorView"][];
+        };
+        IssuedWarningView: {
+            id: string;
+            /** @example WRN-2026-000001 */
+            reference: string;
+            title: string;
+            /** @enum {string} */
+            level: "red" | "orange" | "yellow" | "blue";
+            drill: boolean;
+            sectors: string[];
+            threatDescription: string;
+            recommendedActions: string[];
+            indicators: components["schemas"]["WarningIndicatorView"][];
+            /** @example P3D */
+            feedbackWithin: string | null;
+            feedbackDueAt: string;
+            issuer: components["schemas"]["IssuerView"];
+            createdAt: string;
+            updatedAt: string;
+            fanout: components["schemas"]["FanoutView"];
+            /** @description Only with a `stix` bundle: what was imported and skipped */
+            stixImport?: components["schemas"]["StixImportSummaryView"];
         };
         WarningSummaryView: {
             id: string;
@@ -8746,7 +8779,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description One queue only; all of them when absent */
-                queue?: "timers" | "notifications" | "deliveries" | "taxii";
+                queue?: "timers" | "notifications" | "deliveries" | "taxii" | "warnings";
                 /** @description Newest first, per queue */
                 limit?: number;
             };
@@ -10722,12 +10755,13 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description The warning is recorded and its fan-out queued (status pending); the operators' workflows follow */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DepartmentWarningView"];
+                    "application/json": components["schemas"]["IssuedWarningView"];
                 };
             };
             /** @description Invalid field, another sector, or an unknown operator (field named) */

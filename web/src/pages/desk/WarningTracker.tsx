@@ -94,8 +94,18 @@ function TrackerView({ warning }: { warning: IssuedWarning }) {
     t('desk.warnings.feedbackDue'),
   ];
   const order: Record<RowState, number> = { overdue: 0, pending: 1, late: 2, answered: 3 };
+  // Operators warned: all of them once the fan-out is done; until then the rows are those reached so far.
+  const total = warning.fanout.total;
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="warning-tracker">
+      {warning.fanout.status === 'pending' && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="fanout-progress"
+          title={t('desk.warnings.fanoutPending', { done: warning.fanout.done, total })}
+        />
+      )}
       <Card>
         <Space direction="vertical" size="small" style={{ width: '100%' }}>
           <Space wrap align="center">
@@ -116,7 +126,7 @@ function TrackerView({ warning }: { warning: IssuedWarning }) {
                 children: (
                   <Space size={4} wrap>
                     <span>{fmt(warning.feedbackDueAt)}</span>
-                    {counts.answered < rows.length && <Countdown dueAt={warning.feedbackDueAt} />}
+                    {counts.answered < total && <Countdown dueAt={warning.feedbackDueAt} />}
                   </Space>
                 ),
               },
@@ -125,7 +135,7 @@ function TrackerView({ warning }: { warning: IssuedWarning }) {
                 label: t('desk.warnings.answers'),
                 children: (
                   <span data-testid="tracker-counts" data-answered={counts.answered} data-overdue={counts.overdue}>
-                    {t('desk.warnings.answeredOf', { answered: counts.answered, targets: rows.length })}
+                    {t('desk.warnings.answeredOf', { answered: counts.answered, targets: total })}
                     {counts.overdue > 0 && ` · ${t('desk.warnings.overdueCount', { n: counts.overdue })}`}
                   </span>
                 ),
@@ -135,7 +145,7 @@ function TrackerView({ warning }: { warning: IssuedWarning }) {
                 label: t('desk.warnings.targets'),
                 children: warning.sectors.length
                   ? t('desk.warnings.wholeSector')
-                  : t('desk.warnings.namedOperators', { n: rows.length }),
+                  : t('desk.warnings.namedOperators', { n: total }),
               },
             ]}
           />

@@ -106,9 +106,10 @@ export function useIssueWarning() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: CreateWarning) => unwrap(api.POST('/api/v1/warnings', { body })),
-    onSuccess: (w) => {
-      qc.setQueryData(queryKeys.warnings(w.id), w);
-      void qc.invalidateQueries({ queryKey: ['warning'], predicate: (q) => q.queryKey[1] !== w.id });
+    // The answer is the warning with its fan-out just queued, not the department's view of it: the
+    // tracker fetches that view and follows the fan-out through the live stream.
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['warning'] });
     },
   });
 }
