@@ -15,6 +15,7 @@ import { AuthThrottle } from './accounts/auth-throttle';
 import { BootstrapAdminService } from './accounts/bootstrap-admin.service';
 import { jsonBody } from './http/body-parsing';
 import { stampArrival } from './http/received-at';
+import { ArrivalHolds } from './clocks';
 import { BODY_BOUNDS } from './http/json-bounds';
 import { AllExceptionsFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation';
@@ -179,6 +180,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceHandle>
       express.set('etag', false);
       if (config.TRUST_PROXY) trustProxy(express, config.TRUST_PROXY);
       http.use(stampArrival);
+      // Report submissions: registered for the deadlines they may decide, and stamped then (ArrivalHolds).
+      http.use(http.get(ArrivalHolds).middleware());
       http.use(requestLogging(logger));
       http.use(http.get(OpsMetrics).middleware());
       // The console is served by this process (src/console): helmet's CSP allows what it needs.

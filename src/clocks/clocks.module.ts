@@ -4,6 +4,7 @@ import { IncidentDeadline } from './incident-deadline.entity';
 import { AuditModule } from '../audit';
 import { OutboxModule } from '../outbox';
 import { QueuesModule } from '../queues';
+import { ArrivalHolds } from './arrival-holds';
 import { Clocks } from './clocks';
 import { DeadlinesController } from './deadlines.controller';
 import { DeadlinesService } from './deadlines.service';
@@ -33,8 +34,9 @@ import { TimingPolicy } from './timing-policy';
     IncidentDeadlines,
     DeadlinesService,
     DeadlineIncidentsRef,
+    ArrivalHolds,
   ],
-  exports: [TimingPolicy, Clocks, TimerHandlers, TimerTransactions, EscalationLadder, IncidentDeadlines],
+  exports: [TimingPolicy, Clocks, TimerHandlers, TimerTransactions, EscalationLadder, IncidentDeadlines, ArrivalHolds],
 })
 export class ClocksModule {}
 

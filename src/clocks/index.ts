@@ -32,3 +32,4 @@ export { TimerHandlers, TimerHandlersError, type TimerHandler } from './timer-ha
 export { TimerTransactions } from './timer-transactions';
 export { TimingPolicy } from './timing-policy';
 export { DeadlineIncidents, type DeadlineIncident } from './deadline-incidents';
+export { ArrivalHolds, ARRIVAL_HOLD_MS } from './arrival-holds';

@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { INCIDENT_DEADLINE, type IncidentDeadlineRef, TimerHandlers, TimerTransactions } from '../clocks';
+import type { Job } from 'bullmq';
+import { ArrivalHolds, INCIDENT_DEADLINE, type IncidentDeadlineRef, TimerHandlers, TimerTransactions } from '../clocks';
 import { sql } from '../database';
 import { ConcurrentChangeException } from '../engine';
 import { IncidentEngine, type EngineEvent } from './incident-engine';
@@ -18,6 +19,7 @@ export class IncidentClocks implements OnModuleInit {
     private readonly engine: IncidentEngine,
     private readonly dataSource: DataSource,
     private readonly timerTx: TimerTransactions,
+    private readonly holds: ArrivalHolds,
   ) {}
 
   onModuleInit(): void {
@@ -37,7 +39,14 @@ export class IncidentClocks implements OnModuleInit {
     this.handlers.on(
       INCIDENT_DEADLINE,
       'due',
-      (ref) => this.send(ref, { type: 'DEADLINE_MISSED', timer: ref.timer, generation: ref.generation }),
+      async (ref, _d, job) => {
+        // A report submission that arrived in time decides this deadline `met`: wait for any still in
+        // flight (ArrivalHolds), so the deadline is decided once. The job's scheduled time is the due
+        // time; the sweeper's synthetic job has none and runs long after it anyway.
+        const dueAt = scheduledAt(job);
+        if (dueAt !== undefined) await this.holds.settled(dueAt);
+        return this.send(ref, { type: 'DEADLINE_MISSED', timer: ref.timer, generation: ref.generation });
+      },
       owner,
     );
   }
@@ -76,3 +85,7 @@ export class IncidentClocks implements OnModuleInit {
 /** A 409 or 404 thrown before the event wrote anything (not a concurrent change, which comes after). */
 const isRefusal = (err: unknown): boolean =>
   (err instanceof ConflictException && !(err instanceof ConcurrentChangeException)) || err instanceof NotFoundException;
+
+/** When a delayed job was due to run (ms): added at `timestamp` with `delay`. Undefined for a job made up in code. */
+const scheduledAt = (job: Job): number | undefined =>
+  typeof job.timestamp === 'number' ? job.timestamp + (job.opts?.delay ?? 0) : undefined;

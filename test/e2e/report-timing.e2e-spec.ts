@@ -10,8 +10,9 @@ import { waitFor } from '../support/wait';
 /**
  * Whether a report was on time is decided by when its submission arrived against the due time (issue
  * 19: reports requested just before the due time were stamped seconds after it while waiting on a lock,
- * and recorded as met only because the due timer had not run yet). Real HTTP, real BullMQ timers, on
- * SQLite and (TEST_DATABASE_URL) Postgres. A CII operator reports a grade-II incident within an hour of
+ * and recorded as met only because the due timer had not run yet), and decided once: a due job waits
+ * for a submission that arrived in time and is still in flight (src/clocks/arrival-holds.ts). Real HTTP,
+ * real BullMQ timers, on SQLite and (TEST_DATABASE_URL) Postgres. A CII operator reports a grade-II incident within an hour of
  * discovery, so incidents here are discovered a few seconds less than an hour ago.
  */
 describe('a report is on time by its submission time, not by which job ran first', () => {
@@ -77,10 +78,10 @@ describe('a report is on time by its submission time, not by which job ran first
     ).body.filter((e: { action: string }) => e.action === 'incident.event.DEADLINE_MISSED').length;
   const dueJob = (incidentId: string) => `dl.${incidentId}.initial-report.1.due`;
 
-  it('a submission that arrived before the due time is met, though the due timer recorded a miss first', async () => {
+  it('a submission that arrived before the due time decides its deadline alone: the due job waits for it', async () => {
     const { inc, reportId, dueAt } = await approvedReport(4);
     // The request arrives before the due time and then waits (here: for the rest of its body, as it
-    // could wait for a lock or the write queue) while the due timer fires and records the miss.
+    // could wait for a lock or the write queue) while the due timer fires.
     const body = Buffer.from(submitBody);
     let answer: { status: number; body: string } | undefined;
     const req = httpRequest(`${svc.handle.url}/api/v1/reports/${reportId}/submit`, {
@@ -103,18 +104,28 @@ describe('a report is on time by its submission time, not by which job ran first
       req.on('error', fail);
     });
     req.write(body.subarray(0, 10));
-    const sentAt = Date.now();
-    expect(sentAt).toBeLessThan(Date.parse(dueAt));
-    await waitFor('the due timer to record the miss', async () => (await deadline(inc)).status === 'missed', 30_000);
-    expect(Date.now()).toBeGreaterThan(Date.parse(dueAt));
+    expect(Date.now()).toBeLessThan(Date.parse(dueAt));
+    // Past the due time the due job runs, and waits for the submission in flight (ArrivalHolds)
+    // instead of recording a miss the submission would then overturn.
+    await waitFor(
+      'the due job to be running past the due time',
+      async () => Date.now() > Date.parse(dueAt) && (await timers().getJob(dueJob(inc.id)))?.isActive(),
+      30_000,
+    );
+    expect(await deadline(inc)).toMatchObject({ status: 'pending' });
     req.end(body.subarray(10));
     await answered;
     expect(answer!.status).toBe(200);
     const report = JSON.parse(answer!.body);
     // Stamped with the moment it arrived, and that moment decided.
     expect(Date.parse(report.submittedAt)).toBeLessThan(Date.parse(dueAt));
+    await waitFor('the due job to complete', async () => (await timers().getJob(dueJob(inc.id)))?.isCompleted());
+    // Read again: a job read before it completed has no return value yet.
+    const done = (await timers().getJob(dueJob(inc.id)))!;
+    // Decided once: met by the report, and the due job found nothing left to do.
+    expect(done.returnvalue).toBe('stale');
     expect(await deadline(inc)).toMatchObject({ status: 'met' });
-    expect(await misses(inc)).toBe(1);
+    expect(await misses(inc)).toBe(0);
   });
 
   it('a submission past due is missed though the due timer has not run; the timer then does nothing', async () => {
