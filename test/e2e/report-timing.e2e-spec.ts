@@ -12,8 +12,8 @@ import { waitFor } from '../support/wait';
  * 19: reports requested just before the due time were stamped seconds after it while waiting on a lock,
  * and recorded as met only because the due timer had not run yet), and decided once: a due job waits
  * for a submission that arrived in time and is still in flight (src/clocks/arrival-holds.ts). Real HTTP,
- * real BullMQ timers, on SQLite and (TEST_DATABASE_URL) Postgres. A CII operator reports a grade-II incident within an hour of
- * discovery, so incidents here are discovered a few seconds less than an hour ago.
+ * real BullMQ timers, on SQLite and (TEST_DATABASE_URL) Postgres. A CII operator reports a grade-II
+ * incident within an hour of discovery, so incidents here are discovered a few seconds less than an hour ago.
  */
 describe('a report is on time by its submission time, not by which job ran first', () => {
   jest.setTimeout(90_000);
