@@ -14,7 +14,7 @@ import { Organisation } from './accounts/organisation.entity';
 import { User } from './accounts/user.entity';
 import { IncidentDeadline } from './clocks/incident-deadline.entity';
 import { Incident } from './incidents/incident.entity';
-import { IncidentPlaybook } from './incidents/incident-playbook.entity';
+import { IncidentPlaybook, PlaybookSteps } from './incidents/incident-playbook.entity';
 import { OutboxRow } from './outbox/outbox-row.entity';
 import { SequenceRow } from './database/sequence.entity';
 import { NotificationDelivery } from './notifications/notification-delivery.entity';
@@ -50,6 +50,7 @@ export const ENTITIES = [
   AuditCheckpointed,
   Incident,
   IncidentPlaybook,
+  PlaybookSteps,
   IncidentDeadline,
   SequenceRow,
   OutboxRow,

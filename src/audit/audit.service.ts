@@ -558,20 +558,28 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     maxSeq = Math.max(maxSeq, legacy.last?.seq ?? 0);
     if (legacy.broken) breaks.push(legacy.broken);
 
-    // Every chain: from the head rows, plus any chain something names (its head row may be gone).
+    // Every chain: from the head rows, any chain something names (its head row may be gone), and any
+    // chain an entry names (so an entry in a chain without a head row is walked, and fails there).
     const chains = new Set((await q.query<{ chain: string }>('SELECT chain FROM audit_chain')).map((r) => r.chain));
     for (const chain of expectations.chains()) if (chain !== GLOBAL_CHAIN) chains.add(chain);
+    for (const chain of await this.entryChains(q)) chains.add(chain);
     let walked = 0;
+    let legacyInChains = 0;
+    let unplaced = false;
     for (const chain of [...chains].sort()) {
       const r = await this.walkChain(q, chain, pageSize, expectations);
       walked++;
       count += r.count;
+      legacyInChains += r.legacy;
+      unplaced ||= r.unplaced;
       maxSeq = Math.max(maxSeq, r.maxSeq);
       if (r.broken) breaks.push(r.broken);
     }
-    // Entries no chain walk reached (a chain without a head row, and nothing naming it).
-    const [total] = await q.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_entry');
-    if (Number(total?.n ?? 0) > count && !breaks.length)
+    // Entries no walk reached: without a chain or a place in it, or labelled as of the old global chain
+    // where that chain does not hold them. Index look-ups, not a count of the whole trail (one
+    // statement over millions of rows would hold the event loop for seconds).
+    const [chainless] = await q.query('SELECT seq FROM audit_entry WHERE chain IS NULL LIMIT 1');
+    if ((chainless || unplaced || legacyInChains !== legacy.count) && !breaks.length)
       breaks.push({ seq: null, chain: '?', chainSeq: null, reason: 'unchained-entries' });
 
     // What the chains did not hold of what the witnesses name.
@@ -670,7 +678,10 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       else expectations.add(chain, Number(named.seq), named.hash, { kind: 'checkpoint' });
     }
     const walk = await this.walkChain(q, chain, pageSize, expectations, true);
-    let firstBroken = walk.broken ?? checkpointBroken;
+    let firstBroken =
+      walk.broken ??
+      checkpointBroken ??
+      (walk.unplaced ? { seq: null, chain, chainSeq: null, reason: 'unchained-entries' as const } : undefined);
     const brokenReports = new Set<string>();
     for (const miss of expectations.unmet()) {
       if (miss.source.kind === 'report') brokenReports.add(miss.source.reportId);
@@ -712,10 +723,15 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!rows.length) break;
       const first = Number(rows[0]!.id);
       const last = Number(rows[rows.length - 1]!.id);
-      const headRows = await q.query<{ checkpoint_id: number | string; chain: string; seq: number | string; hash: string }>(
-        'SELECT checkpoint_id, chain, seq, hash FROM audit_checkpoint_head WHERE checkpoint_id BETWEEN ? AND ?',
-        [first, last],
-      );
+      const headRows = await q.query<{
+        checkpoint_id: number | string;
+        chain: string;
+        seq: number | string;
+        hash: string;
+      }>('SELECT checkpoint_id, chain, seq, hash FROM audit_checkpoint_head WHERE checkpoint_id BETWEEN ? AND ?', [
+        first,
+        last,
+      ]);
       const byId = new Map<number, Array<[string, number, string]>>();
       for (const h of headRows) {
         const id = Number(h.checkpoint_id);
@@ -825,12 +841,14 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     const slices = new TimeSlices();
     let prev: { chainSeq: number; hash: string; hashVersion: HashVersion } | null = null;
     let count = 0;
+    let legacy = 0;
     let maxSeq = 0;
     let broken: BrokenLink | undefined;
     outer: for (;;) {
+      // From the lowest place on, not from 1: an entry put before the chain's first place is a gap.
       const entries: StoredChainedEntry[] = await q.query<StoredChainedEntry>(
         `SELECT ${WALK_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq > ? ORDER BY chain_seq LIMIT ?`,
-        [chain, prev?.chainSeq ?? 0, pageSize],
+        [chain, prev?.chainSeq ?? Number.MIN_SAFE_INTEGER, pageSize],
       );
       const legacyPrev = withLegacyLinks ? await this.globalPredecessors(q, entries) : null;
       for (const e of entries) {
@@ -848,6 +866,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         prev = { chainSeq: e.chainSeq, hash: e.hash, hashVersion: e.hashVersion };
         if (e.seq > maxSeq) maxSeq = e.seq;
         if (e.hashVersion === 2 || withLegacyLinks) count++;
+        if (e.hashVersion === 1) legacy++;
         if (slices.due()) await slices.yield();
       }
       if (entries.length < pageSize) break;
@@ -869,7 +888,22 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!ok) broken = { seq: null, chain, chainSeq: (prev?.chainSeq ?? 0) + 1, reason: 'head-mismatch' };
     }
     expectations.end(chain, prev?.chainSeq ?? 0);
-    return { count, maxSeq, broken, headSeq };
+    // An entry of this chain without a place (SQLite's column allows NULL) is in no walk.
+    const [unplacedRow] = await q.query('SELECT seq FROM audit_entry WHERE chain = ? AND chain_seq IS NULL LIMIT 1', [
+      chain,
+    ]);
+    return { count, legacy, unplaced: !!unplacedRow, maxSeq, broken, headSeq };
+  }
+
+  /** Every chain some entry names, one index look-up per chain (not a scan of the entries). */
+  private async entryChains(q: Reads): Promise<string[]> {
+    const found: string[] = [];
+    let [row] = await q.query<{ c: string | null }>('SELECT MIN(chain) AS c FROM audit_entry WHERE chain IS NOT NULL');
+    while (row?.c != null) {
+      found.push(row.c);
+      [row] = await q.query<{ c: string | null }>('SELECT MIN(chain) AS c FROM audit_entry WHERE chain > ?', [row.c]);
+    }
+    return found;
   }
 
   /** The hashes of the global-chain predecessors of the version-1 entries among `entries`. */

@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { EntityManager } from 'typeorm';
 import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, playbookFor, toStepState } from '../../workflows';
@@ -147,11 +147,18 @@ export class IncidentEngine {
       });
       await em.getRepository(Incident).insert(incident);
       // The step definitions, once: the snapshot keeps only the steps' progress (WorkflowRuntime.serialise).
+      // Stored once per distinct text (every incident of a playbook version has the same), named by its hash.
       const definitions = (started.snapshot.context as IncidentContext).steps.map(stepDefinition);
-      await sql(em, 'INSERT INTO incident_playbook (incident_id, playbook, steps) VALUES (?, ?, ?)', [
+      const steps = JSON.stringify(definitions);
+      const stepsHash = createHash('sha256').update(steps, 'utf8').digest('hex');
+      await sql(em, 'INSERT INTO playbook_steps (hash, steps) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING', [
+        stepsHash,
+        steps,
+      ]);
+      await sql(em, 'INSERT INTO incident_playbook (incident_id, playbook, steps_hash) VALUES (?, ?, ?)', [
         id,
         playbookRef,
-        JSON.stringify(definitions),
+        stepsHash,
       ]);
       // A plan version with incidents on it cannot be deleted.
       if (plan) await this.plans.pin(em, plan.versionId, id);
@@ -505,9 +512,12 @@ export class IncidentEngine {
   private async stepDefinitions(em: EntityManager, incidentId: string): Promise<StepDefinition[] | null> {
     const known = this.definitions.get(incidentId, 0);
     if (known) return known;
-    const [row] = await sql<{ steps: string }>(em, 'SELECT steps FROM incident_playbook WHERE incident_id = ?', [
-      incidentId,
-    ]);
+    const [row] = await sql<{ steps: string }>(
+      em,
+      'SELECT s.steps AS steps FROM incident_playbook p JOIN playbook_steps s ON s.hash = p.steps_hash ' +
+        'WHERE p.incident_id = ?',
+      [incidentId],
+    );
     if (!row) return null;
     const definitions = JSON.parse(row.steps) as StepDefinition[];
     this.definitions.set(incidentId, 0, definitions);

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Incident } from './incident.entity';
-import { IncidentPlaybook } from './incident-playbook.entity';
+import { IncidentPlaybook, PlaybookSteps } from './incident-playbook.entity';
 import { AccountsModule } from '../accounts';
 import { ClocksModule, DeadlineIncidents } from '../clocks';
 import { OutboxModule } from '../outbox';
@@ -25,7 +25,7 @@ import { IncidentsForDeadlines, Incidents } from './incidents.repository';
     EngineModule,
     OutboxModule,
     PlansModule,
-    TypeOrmModule.forFeature([Incident, IncidentPlaybook]),
+    TypeOrmModule.forFeature([Incident, IncidentPlaybook, PlaybookSteps]),
   ],
   providers: [
     IncidentEngine,

@@ -22,6 +22,7 @@ import { GrowthIndexes1764500000000 } from './1764500000000-growth-indexes';
 import { Plans1764600000000 } from './1764600000000-plans';
 import { Metrics1764700000000 } from './1764700000000-metrics';
 import { UserDisabled1764800000000 } from './1764800000000-user-disabled';
+import { SharedPlaybookSteps1765300000000 } from './1765300000000-shared-playbook-steps';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   Plans1764600000000,
   Metrics1764700000000,
   UserDisabled1764800000000,
+  SharedPlaybookSteps1765300000000,
 ];
 
 /**

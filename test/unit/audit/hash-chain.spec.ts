@@ -157,7 +157,16 @@ describe('audit hash chain', () => {
   });
 
   it('writes the fields of an organisation chain entry exactly as the generic RFC 8785 serialiser does', () => {
-    const samples = ['', 'plain', 'quote " and \\ backslash', 'line\nbreak\u0001', '\ud800 lone', '😀', '事件', '\u2028'];
+    const samples = [
+      '',
+      'plain',
+      'quote " and \\ backslash',
+      'line\nbreak\u0001',
+      '\ud800 lone',
+      '😀',
+      '事件',
+      '\u2028',
+    ];
     const pick = (i: number) => samples[i % samples.length]!;
     for (let i = 0; i < 200; i++) {
       const f = {
