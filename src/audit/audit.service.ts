@@ -845,11 +845,16 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     let maxSeq = 0;
     let broken: BrokenLink | undefined;
     outer: for (;;) {
-      // From the lowest place on, not from 1: an entry put before the chain's first place is a gap.
-      const entries: StoredChainedEntry[] = await q.query<StoredChainedEntry>(
-        `SELECT ${WALK_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq > ? ORDER BY chain_seq LIMIT ?`,
-        [chain, prev?.chainSeq ?? Number.MIN_SAFE_INTEGER, pageSize],
-      );
+      // The first page from the lowest place on, not from 1: an entry put before place 1 is a gap.
+      const entries: StoredChainedEntry[] = prev
+        ? await q.query<StoredChainedEntry>(
+            `SELECT ${WALK_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq > ? ORDER BY chain_seq LIMIT ?`,
+            [chain, prev.chainSeq, pageSize],
+          )
+        : await q.query<StoredChainedEntry>(
+            `SELECT ${WALK_COLUMNS} FROM audit_entry WHERE chain = ? ORDER BY chain_seq LIMIT ?`,
+            [chain, pageSize],
+          );
       const legacyPrev = withLegacyLinks ? await this.globalPredecessors(q, entries) : null;
       for (const e of entries) {
         let check = checkChainLink(e, prev);
