@@ -142,7 +142,7 @@ const WALK_COLUMNS =
  * Entries per page of a walk: a page is read in one statement and checked within about one time
  * slice, and is garbage as soon as the next page is read.
  */
-const WALK_PAGE = 1000;
+const WALK_PAGE = 500;
 
 /** Where verification reads from: a snapshot (openSnapshot), or the service connection. */
 type Reads = Pick<SnapshotReads, 'query'>;
@@ -959,7 +959,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
  * (SQLite statements run synchronously): it gives way to other work between pages and whenever it has
  * run for SLICE_MS, so other requests wait at most about one slice, not the whole walk (issue 19).
  */
-const SLICE_MS = 10;
+const SLICE_MS = 5;
 
 class TimeSlices {
   private started = performance.now();
