@@ -100,7 +100,7 @@ export class IncidentEngine {
       const org = await this.organisations.get(actor.orgId, em);
       const id = randomUUID();
       // The organisation's own active plan for the category when it has one, else the shipped playbook;
-      // either way the steps are copied into incident_playbook below and the source is named there.
+      // either way the steps are recorded below (playbook_steps, named from incident_playbook with the source).
       const plan = await this.plans.resolve(em, actor.orgId, {
         category: d.category,
         grade: d.grade,
