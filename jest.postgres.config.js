@@ -23,6 +23,9 @@ const POSTGRES_SUITES = [
   'audit-access',
   'audit-witness',
   'audit-migration',
+  'audit-long-chain',
+  // Playbook steps stored once per version: the migration that deduplicates the copies.
+  'playbook-sharing',
   // Reports (submission, deliveries, acknowledgement and onward clocks) and the incident deadlines'
   // escalation ladder.
   'reports',

@@ -14,7 +14,7 @@ import { Organisation } from './accounts/organisation.entity';
 import { User } from './accounts/user.entity';
 import { IncidentDeadline } from './clocks/incident-deadline.entity';
 import { Incident } from './incidents/incident.entity';
-import { IncidentPlaybook } from './incidents/incident-playbook.entity';
+import { IncidentPlaybook, PlaybookSteps } from './incidents/incident-playbook.entity';
 import { IncidentPlanAction } from './incidents/incident-plan-action.entity';
 import { OutboxRow } from './outbox/outbox-row.entity';
 import { SequenceRow } from './database/sequence.entity';
@@ -53,6 +53,7 @@ export const ENTITIES = [
   Incident,
   IncidentPlaybook,
   IncidentPlanAction,
+  PlaybookSteps,
   IncidentDeadline,
   SequenceRow,
   OutboxRow,

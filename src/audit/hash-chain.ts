@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, hash as digestOf, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../common';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -15,27 +15,68 @@ export interface ChainFields {
   prevHash: string;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+// One-shot crypto.hash: no Hash object per call (verification hashes twice per entry, millions of times).
+const sha256 = (s: string) => digestOf('sha256', s, 'hex');
 
 export const payloadDigest = (payload: unknown): string => sha256(canonicalJson(payload ?? null));
 
 /**
- * The RFC 8785 form of the chained fields: what an entry's hash covers. Every value is a string,
- * null or the integer `seq`, which must be a safe integer to have one JSON form.
+ * Whether a stored payload matches its digest. The digest covers the RFC 8785 form of the payload, and
+ * the service stores exactly that form (AuditService.append), so hashing the stored text settles it for
+ * almost every entry without parsing: SHA-256 of the text equal to the digest means the text is the
+ * very canonical text that was digested (anything else would be a second preimage). Only when that
+ * fails (a payload stored in another form, or tampered) is it parsed and canonicalised, as before.
  */
+export function payloadMatches(payload: string, digest: string): boolean {
+  if (sha256(payload) === digest) return true;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return false;
+  }
+  return payloadDigest(parsed) === digest;
+}
+
+/**
+ * For the chained fields (strings, null, one safe integer) RFC 8785 is each value's JSON.stringify,
+ * members in code-point order of their names: written out directly below, which saves the generic
+ * walk (Object.keys, sort, recursion) per entry. A member whose value is undefined would be left out
+ * by the generic serialiser; such fields take the generic path. The unit tests hold both to
+ * canonicalize.
+ */
+const str = JSON.stringify;
+
+/** Whether a chained field is undefined (the types say it cannot be; the generic path decides then). */
+const someUndefined = (f: Omit<ChainFields, 'seq'>) =>
+  f.action === undefined ||
+  f.actorId === undefined ||
+  f.actorRole === undefined ||
+  f.at === undefined ||
+  f.incidentId === undefined ||
+  f.orgId === undefined ||
+  f.payloadDigest === undefined ||
+  f.prevHash === undefined;
+
 export function entryCanonical(f: ChainFields): string {
   if (!Number.isSafeInteger(f.seq)) throw new Error(`audit seq ${f.seq} is not a safe integer`);
-  return canonicalJson({
-    action: f.action,
-    actorId: f.actorId,
-    actorRole: f.actorRole,
-    at: f.at,
-    incidentId: f.incidentId,
-    orgId: f.orgId,
-    payloadDigest: f.payloadDigest,
-    prevHash: f.prevHash,
-    seq: f.seq,
-  });
+  if (someUndefined(f))
+    return canonicalJson({
+      action: f.action,
+      actorId: f.actorId,
+      actorRole: f.actorRole,
+      at: f.at,
+      incidentId: f.incidentId,
+      orgId: f.orgId,
+      payloadDigest: f.payloadDigest,
+      prevHash: f.prevHash,
+      seq: f.seq,
+    });
+  return (
+    `{"action":${str(f.action)},"actorId":${str(f.actorId)},"actorRole":${str(f.actorRole)},"at":${str(f.at)},` +
+    `"incidentId":${str(f.incidentId)},"orgId":${str(f.orgId)},"payloadDigest":${str(f.payloadDigest)},` +
+    `"prevHash":${str(f.prevHash)},"seq":${f.seq}}`
+  );
 }
 
 export function entryHash(f: ChainFields): string {
@@ -71,13 +112,7 @@ export function checkLink(entry: StoredEntry, prev: { seq: number; hash: string 
   const expectedSeq = prev ? prev.seq + 1 : 1;
   if (entry.seq !== expectedSeq) return { ok: false, reason: 'seq-gap' };
   if (entry.prevHash !== (prev ? prev.hash : GENESIS_HASH)) return { ok: false, reason: 'prev-hash-mismatch' };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(entry.payload);
-  } catch {
-    return { ok: false, reason: 'payload-digest-mismatch' };
-  }
-  if (payloadDigest(parsed) !== entry.payloadDigest) return { ok: false, reason: 'payload-digest-mismatch' };
+  if (!payloadMatches(entry.payload, entry.payloadDigest)) return { ok: false, reason: 'payload-digest-mismatch' };
   if (entryHash(entry) !== entry.hash) return { ok: false, reason: 'hash-mismatch' };
   return { ok: true };
 }
@@ -110,19 +145,25 @@ export const chainOf = (orgId: string | null): string => orgId ?? SYSTEM_CHAIN;
  */
 export function chainedCanonical(f: ChainedFields): string {
   if (!Number.isSafeInteger(f.chainSeq)) throw new Error(`audit chain seq ${f.chainSeq} is not a safe integer`);
-  return canonicalJson({
-    action: f.action,
-    actorId: f.actorId,
-    actorRole: f.actorRole,
-    at: f.at,
-    chain: f.chain,
-    chainSeq: f.chainSeq,
-    incidentId: f.incidentId,
-    orgId: f.orgId,
-    payloadDigest: f.payloadDigest,
-    prevHash: f.prevHash,
-    v: 2,
-  });
+  if (someUndefined(f) || f.chain === undefined)
+    return canonicalJson({
+      action: f.action,
+      actorId: f.actorId,
+      actorRole: f.actorRole,
+      at: f.at,
+      chain: f.chain,
+      chainSeq: f.chainSeq,
+      incidentId: f.incidentId,
+      orgId: f.orgId,
+      payloadDigest: f.payloadDigest,
+      prevHash: f.prevHash,
+      v: 2,
+    });
+  return (
+    `{"action":${str(f.action)},"actorId":${str(f.actorId)},"actorRole":${str(f.actorRole)},"at":${str(f.at)},` +
+    `"chain":${str(f.chain)},"chainSeq":${f.chainSeq},"incidentId":${str(f.incidentId)},"orgId":${str(f.orgId)},` +
+    `"payloadDigest":${str(f.payloadDigest)},"prevHash":${str(f.prevHash)},"v":2}`
+  );
 }
 
 export function chainedHash(f: ChainedFields): string {
@@ -186,13 +227,7 @@ export interface StoredChainedEntry extends StoredEntry {
  * from its fields (by the rules of its hash version). The links are checked by whoever walks.
  */
 export function checkOwn(e: StoredChainedEntry): ChainCheck {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(e.payload);
-  } catch {
-    return { ok: false, reason: 'payload-digest-mismatch' };
-  }
-  if (payloadDigest(parsed) !== e.payloadDigest) return { ok: false, reason: 'payload-digest-mismatch' };
+  if (!payloadMatches(e.payload, e.payloadDigest)) return { ok: false, reason: 'payload-digest-mismatch' };
   const hash = e.hashVersion === 1 ? entryHash(e) : chainedHash(e);
   if (hash !== e.hash) return { ok: false, reason: 'hash-mismatch' };
   // Version 1 did not hash the chain, but it did hash the organisation the chain is named by.

@@ -4,6 +4,7 @@ export { cappedCount } from './capped-count';
 export { insertEach } from './insert-each';
 export { nextSequenceValue } from './sequence';
 export { bool, chunks, placeholders, sql } from './sql';
+export { openSnapshot, type SnapshotReads } from './snapshot-reads';
 export {
   MAX_TRANSACTION_ATTEMPTS,
   sqlState,

@@ -1,5 +1,5 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { EntityManager } from 'typeorm';
 import { INCIDENT_WORKFLOW_ID, initialSteps, latestWorkflow, playbookFor, toStepState } from '../../workflows';
@@ -112,7 +112,7 @@ export class IncidentEngine {
       const org = await this.organisations.get(actor.orgId, em);
       const id = randomUUID();
       // The organisation's own active plan for the category when it has one, else the shipped playbook;
-      // either way the steps are copied into incident_playbook below and the source is named there.
+      // either way the steps are recorded below (playbook_steps, named from incident_playbook with the source).
       const facts = {
         category: d.category,
         grade: d.grade,
@@ -167,11 +167,18 @@ export class IncidentEngine {
       });
       await em.getRepository(Incident).insert(incident);
       // The step definitions, once: the snapshot keeps only the steps' progress (WorkflowRuntime.serialise).
+      // Stored once per distinct text (every incident of a playbook version has the same), named by its hash.
       const definitions = (started.snapshot.context as IncidentContext).steps.map(stepDefinition);
-      await sql(em, 'INSERT INTO incident_playbook (incident_id, playbook, steps) VALUES (?, ?, ?)', [
+      const steps = JSON.stringify(definitions);
+      const stepsHash = createHash('sha256').update(steps, 'utf8').digest('hex');
+      await sql(em, 'INSERT INTO playbook_steps (hash, steps) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING', [
+        stepsHash,
+        steps,
+      ]);
+      await sql(em, 'INSERT INTO incident_playbook (incident_id, playbook, steps_hash) VALUES (?, ?, ?)', [
         id,
         playbookRef,
-        JSON.stringify(definitions),
+        stepsHash,
       ]);
       // A plan version with incidents on it cannot be deleted.
       if (plan) await this.plans.pin(em, plan.versionId, id);
@@ -539,9 +546,12 @@ export class IncidentEngine {
   private async stepDefinitions(em: EntityManager, incidentId: string): Promise<StepDefinition[] | null> {
     const known = this.definitions.get(incidentId, 0);
     if (known) return known;
-    const [row] = await sql<{ steps: string }>(em, 'SELECT steps FROM incident_playbook WHERE incident_id = ?', [
-      incidentId,
-    ]);
+    const [row] = await sql<{ steps: string }>(
+      em,
+      'SELECT s.steps AS steps FROM incident_playbook p JOIN playbook_steps s ON s.hash = p.steps_hash ' +
+        'WHERE p.incident_id = ?',
+      [incidentId],
+    );
     if (!row) return null;
     const definitions = JSON.parse(row.steps) as StepDefinition[];
     this.definitions.set(incidentId, 0, definitions);

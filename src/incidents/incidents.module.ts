@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Incident } from './incident.entity';
-import { IncidentPlaybook } from './incident-playbook.entity';
+import { IncidentPlaybook, PlaybookSteps } from './incident-playbook.entity';
 import { IncidentPlanAction } from './incident-plan-action.entity';
 import { PlanActions } from './plan-actions';
 import { AccountsModule } from '../accounts';
@@ -27,7 +27,7 @@ import { IncidentsForDeadlines, Incidents } from './incidents.repository';
     EngineModule,
     OutboxModule,
     PlansModule,
-    TypeOrmModule.forFeature([Incident, IncidentPlaybook, IncidentPlanAction]),
+    TypeOrmModule.forFeature([Incident, IncidentPlaybook, PlaybookSteps, IncidentPlanAction]),
   ],
   providers: [
     IncidentEngine,

@@ -16,13 +16,15 @@
  * SCALE_INCIDENTS, SCALE_REPORTS, SCALE_TIMELINE (10,000 events of one incident), SCALE_SAMPLES
  * (requests per figure, 100), SCALE_VERIFY (1 to verify the whole trail while a reader measures the
  * p99 of other requests), SCALE_WARNING_OPERATORS (0: skip; operators of the sector a warning goes to)
- * tune it. SCALE_KEEP=1 keeps the temporary directory (it says where); SCALE_FROM=<that directory> measures
- * again on its seeded database without seeding (code before and after a change on the same data; newer
- * code migrates it first). Loopback only; every wait is bounded.
+ * tune it. SCALE_AUDIT_ENTRIES=<n> seeds only n audit entries in the operator's chain (the templates'
+ * entries copied, linked with real hashes) and measures only the verifications. SCALE_KEEP=1 keeps the
+ * temporary directory (it says where); SCALE_FROM=<that directory> measures again on its seeded
+ * database without seeding (code before and after a change on the same data; newer code migrates it
+ * first). Loopback only; every wait is bounded.
  */
 import Database from 'better-sqlite3';
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +38,8 @@ const TIMELINE = Number(process.env.SCALE_TIMELINE ?? 10_000);
 const SAMPLES = Number(process.env.SCALE_SAMPLES ?? 100);
 const VERIFY = process.env.SCALE_VERIFY !== '0';
 const WARNING_OPERATORS = Number(process.env.SCALE_WARNING_OPERATORS ?? 0);
+/** Verification only: seed this many audit entries (and nothing else) and measure the verifications. */
+const AUDIT_ENTRIES = Number(process.env.SCALE_AUDIT_ENTRIES ?? 0);
 const TARGET_MS = 100;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bench glue reads a few fields of JSON answers
@@ -455,6 +459,89 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
   };
 }
 
+/**
+ * Verification only (SCALE_AUDIT_ENTRIES): appends `n` entries to the operator organisation's chain,
+ * copies of the templates' own entries (their payloads as the audit module stored them, with a new
+ * incident id every incident's worth of entries), each linked with its real hash, and moves the keyed
+ * head; nothing else is seeded. One transaction per 50,000 entries.
+ */
+function seedAudit(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType<typeof templates>>, n: number) {
+  const started = Date.now();
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  // The (incident_id, seq) index takes random incident ids: with SQLite's 2 MiB cache each insert
+  // went to the file once it outgrew the cache (3,000 entries/s at a million); a large cache keeps it in memory.
+  db.pragma('cache_size = -2000000');
+  const shapes = [tpl.triageId, tpl.reportedId].map((incidentId) => ({
+    incidentId,
+    entries: db.prepare('SELECT * FROM audit_entry WHERE incident_id = ? ORDER BY chain_seq').all(incidentId) as Row[],
+  }));
+  const columns = Object.keys(shapes[0]!.entries[0]!);
+  const insert = db.prepare(
+    `INSERT INTO audit_entry (${columns.map((c) => `"${c}"`).join(', ')}) ` +
+      `VALUES (${columns.map(() => '?').join(', ')})`,
+  );
+  const head = db.prepare('SELECT seq, hash FROM audit_chain WHERE chain = ?').get(a.operatorOrgId) as Row;
+  let chainSeq = Number(head.seq);
+  let prevHash = String(head.hash);
+  let seq = Number((db.prepare('SELECT MAX(seq) AS m FROM audit_entry').get() as { m: number }).m);
+  const base = Date.now() - n * 10;
+  let written = 0;
+  let incident = 0;
+  while (written < n) {
+    db.transaction(() => {
+      for (let k = 0; k < 50_000 && written < n; incident++) {
+        const shape = shapes[incident % 2]!;
+        const id = randomUUID();
+        for (const e of shape.entries) {
+          if (k >= 50_000 || written >= n) break;
+          // Same length, so the text stays the canonical form the audit module wrote.
+          const payload = String(e.payload).split(shape.incidentId).join(id);
+          const row: Row = {
+            ...e,
+            seq: ++seq,
+            chain: a.operatorOrgId,
+            chain_seq: ++chainSeq,
+            hash_version: 2,
+            at: new Date(base + written * 10).toISOString(),
+            incident_id: id,
+            payload,
+            payload_digest: createHash('sha256').update(payload).digest('hex'),
+            prev_hash: prevHash,
+          };
+          row.hash = chainedHash({
+            chain: a.operatorOrgId,
+            chainSeq,
+            at: String(row.at),
+            actorId: String(row.actor_id),
+            actorRole: (row.actor_role as string | null) ?? null,
+            orgId: (row.org_id as string | null) ?? null,
+            incidentId: id,
+            action: String(row.action),
+            payloadDigest: String(row.payload_digest),
+            prevHash,
+          });
+          prevHash = String(row.hash);
+          insert.run(...columns.map((c) => row[c]));
+          written++;
+          k++;
+        }
+      }
+    })();
+  }
+  db.prepare('UPDATE audit_chain SET seq = ?, hash = ?, mac = ? WHERE chain = ?').run(
+    chainSeq,
+    prevHash,
+    chainHeadMac(auditKey, a.operatorOrgId, chainSeq, prevHash),
+    a.operatorOrgId,
+  );
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.exec('ANALYZE');
+  db.close();
+  return { entries: written, seconds: (Date.now() - started) / 1000 };
+}
+
 interface Figure {
   p50: number;
   p99: number;
@@ -584,6 +671,17 @@ async function whileRunning<T>(url: string, token: string, work: () => Promise<T
   return { result, seconds, others: { n: times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99) } };
 }
 
+/** The process's CPU time (user + system) in seconds, from /proc; 0 once it has exited. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses; in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** The process's resident set in KB; 0 once it has exited. */
 function rssKb(pid: number): number {
   try {
@@ -599,12 +697,14 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc) {
     ["audit verify, the operator's chain", `/api/v1/audit/organisations/${a.operatorOrgId}/verify`],
   ] as const) {
     const before = rssKb(proc.child.pid!);
+    const cpuBefore = cpuSeconds(proc.child.pid!);
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rssKb(proc.child.pid!))), 100);
     const r = await whileRunning(url, a.tokens.commander!, () =>
       ok(url, admin, 'GET', path).catch((err: unknown) => ({ ok: `failed: ${String(err)}`, entries: 0 })),
     );
     clearInterval(sampler);
+    const cpu = cpuSeconds(proc.child.pid!) - cpuBefore;
     const entries = Number(r.result.entries);
     console.log(
       `${label.padEnd(40)} ok ${r.result.ok}   ${entries} entries in ${r.seconds.toFixed(1)} s = ` +
@@ -613,7 +713,10 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc) {
         `   RSS growth ${((peak - before) / 1024).toFixed(0)} MB ` +
         `(target < 50 MB: ${peak - before < 50 * 1024 ? 'met' : 'NOT MET'})` +
         `   other requests meanwhile: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms ` +
-        `(target < ${TARGET_MS} ms: ${r.others.p99 < TARGET_MS ? 'met' : 'NOT MET'})`,
+        `(target < ${TARGET_MS} ms: ${r.others.p99 < TARGET_MS ? 'met' : 'NOT MET'})` +
+        // On a shared machine the wall-clock rate says how much of a core the service got; this does not.
+        `   service CPU ${cpu.toFixed(1)} s = ${Math.round(entries / Math.max(cpu, 0.01))} entries per CPU-second; ` +
+        `${load()}`,
     );
   }
 }
@@ -642,8 +745,11 @@ async function main() {
   });
   const sizes = prior?.seeded ?? { incidents: INCIDENTS, reports: REPORTS };
   console.log(
-    `lianfang scale benchmark — ${sizes.incidents} incidents in one organisation, ${sizes.reports} reports in one ` +
-      `department's inbox, ${SAMPLES} requests per figure; ` +
+    ((prior ? prior.seeded.incidents === 0 : AUDIT_ENTRIES > 0)
+      ? `lianfang scale benchmark — verification only: ${prior?.seeded.auditEntries ?? AUDIT_ENTRIES} audit ` +
+        `entries in one organisation's chain; `
+      : `lianfang scale benchmark — ${sizes.incidents} incidents in one organisation, ` +
+        `${sizes.reports} reports in one department's inbox, ${SAMPLES} requests per figure; `) +
       `Node ${process.version}; ${load()}`,
   );
   let proc: Proc | undefined;
@@ -660,7 +766,17 @@ async function main() {
       await stopService(proc);
       proc = undefined;
       const key = Buffer.from(readFileSync(join(dir, 'var', 'keys', 'audit.key'), 'utf8').trim(), 'base64');
-      seeded = seed(file, key, actors, tpl);
+      if (AUDIT_ENTRIES > 0) {
+        const s = seedAudit(file, key, actors, tpl, AUDIT_ENTRIES);
+        seeded = {
+          incidents: 0,
+          reports: 0,
+          timelineIncidentId: '',
+          timeline: 0,
+          auditEntries: s.entries,
+          seconds: s.seconds,
+        };
+      } else seeded = seed(file, key, actors, tpl);
       writeFileSync(saved, JSON.stringify({ admin, actors, seeded }));
       console.log(
         `seeded ${seeded.incidents} incidents, ${seeded.reports} reports and deliveries, ${seeded.auditEntries} ` +
@@ -670,7 +786,8 @@ async function main() {
     const t0 = Date.now();
     proc = await startService(await env());
     console.log(`service started on the seeded database in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${load()}`);
-    await reads(proc.url, actors, seeded);
+    // A verification-only seed has no incidents to list.
+    if (seeded.incidents > 0) await reads(proc.url, actors, seeded);
     if (VERIFY) await verify(proc.url, admin, actors, proc);
     if (WARNING_OPERATORS > 0) console.log('warning fan-out: not measured by this version of the benchmark');
     console.log(`done; ${load()}`);

@@ -10,8 +10,8 @@ import { joinSteps, type StepDefinition, type StepProgress } from '../../workflo
 import { bearer, enrol, incidentInput, serviceHttp } from '../support/harness';
 
 /**
- * An incident's snapshot keeps only its steps' progress; the definitions live in incident_playbook
- * (see WorkflowRuntime.serialise). These suites run the service on a SQLite file and restart it or
+ * An incident's snapshot keeps only its steps' progress; the definitions live in playbook_steps, named
+ * by incident_playbook (see WorkflowRuntime.serialise). These suites run the service on a SQLite file and restart it or
  * run a second instance beside it, so the in-memory snapshot and row caches are empty or stale
  * and the stored form has to be read back.
  *
@@ -74,9 +74,11 @@ describe('stored snapshots: step progress in the row, definitions beside it (rea
       const sqlite = new DataSource({ type: 'better-sqlite3', database: sqlitePath });
       await sqlite.initialize();
       const [row] = await sqlite.query('SELECT snapshot FROM incident WHERE id = ?', [incidentId]);
-      const [playbook] = await sqlite.query('SELECT playbook, steps FROM incident_playbook WHERE incident_id = ?', [
-        incidentId,
-      ]);
+      const [playbook] = await sqlite.query(
+        'SELECT p.playbook AS playbook, s.steps AS steps FROM incident_playbook p ' +
+          'JOIN playbook_steps s ON s.hash = p.steps_hash WHERE p.incident_id = ?',
+        [incidentId],
+      );
       await sqlite.destroy();
       expect(row.snapshot).not.toContain('"title"');
       expect(row.snapshot.length).toBeLessThan(1600);
@@ -142,7 +144,11 @@ describe('stored snapshots: step progress in the row, definitions beside it (rea
       });
       await ds.initialize();
       const [row] = await ds.query('SELECT snapshot FROM incident WHERE id = ?', [incidentId]);
-      const [playbook] = await ds.query('SELECT steps FROM incident_playbook WHERE incident_id = ?', [incidentId]);
+      const [playbook] = await ds.query(
+        'SELECT s.steps AS steps FROM incident_playbook p JOIN playbook_steps s ON s.hash = p.steps_hash ' +
+          'WHERE p.incident_id = ?',
+        [incidentId],
+      );
       const stored = JSON.parse(row.snapshot);
       const whole = joinSteps(stored.context.steps as StepProgress[], JSON.parse(playbook.steps) as StepDefinition[]);
       await ds.query('UPDATE incident SET snapshot = ? WHERE id = ?', [
@@ -170,9 +176,11 @@ describe('stored snapshots: step progress in the row, definitions beside it (rea
         const check = new DataSource({ type: 'better-sqlite3', database: sqlitePath });
         await check.initialize();
         const [now] = await check.query('SELECT snapshot FROM incident WHERE id = ?', [incidentId]);
-        const [back] = await check.query('SELECT playbook, steps FROM incident_playbook WHERE incident_id = ?', [
-          incidentId,
-        ]);
+        const [back] = await check.query(
+          'SELECT p.playbook AS playbook, s.steps AS steps FROM incident_playbook p ' +
+            'JOIN playbook_steps s ON s.hash = p.steps_hash WHERE p.incident_id = ?',
+          [incidentId],
+        );
         await check.destroy();
         expect(now.snapshot).not.toContain('"title"');
         expect(back.playbook).toBeNull();

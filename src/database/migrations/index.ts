@@ -25,6 +25,7 @@ import { UserDisabled1764800000000 } from './1764800000000-user-disabled';
 import { IncidentPlanActions1765000000000 } from './1765000000000-incident-plan-actions';
 import { Drills1765100000000 } from './1765100000000-drills';
 import { WarningFanout1765200000000 } from './1765200000000-warning-fanout';
+import { SharedPlaybookSteps1765300000000 } from './1765300000000-shared-playbook-steps';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -54,6 +55,7 @@ export const MIGRATIONS = [
   IncidentPlanActions1765000000000,
   Drills1765100000000,
   WarningFanout1765200000000,
+  SharedPlaybookSteps1765300000000,
 ];
 
 /**

@@ -2,6 +2,7 @@ import canonicalize from 'canonicalize';
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { canonicalJson } from '../../../src/common/canonical-json';
 import {
+  chainedCanonical,
   checkLink,
   entryCanonical,
   entryHash,
@@ -9,6 +10,7 @@ import {
   headMac,
   macMatches,
   payloadDigest,
+  payloadMatches,
   StoredEntry,
   type ChainFields,
 } from '../../../src/audit/hash-chain';
@@ -152,6 +154,63 @@ describe('audit hash chain', () => {
     }
     expect(n).toBe(200);
     expect(() => entryCanonical({ ...chain(1)[0]!, seq: 1.5 })).toThrow('not a safe integer');
+  });
+
+  it('writes the fields of an organisation chain entry exactly as the generic RFC 8785 serialiser does', () => {
+    const samples = [
+      '',
+      'plain',
+      'quote " and \\ backslash',
+      'line\nbreak\u0001',
+      '\ud800 lone',
+      '😀',
+      '事件',
+      '\u2028',
+    ];
+    const pick = (i: number) => samples[i % samples.length]!;
+    for (let i = 0; i < 200; i++) {
+      const f = {
+        chain: pick(i + 8),
+        chainSeq: [1, 42, 2 ** 31, Number.MAX_SAFE_INTEGER][i % 4]!,
+        at: pick(i),
+        actorId: pick(i + 1),
+        actorRole: i % 3 ? pick(i + 2) : null,
+        orgId: i % 5 ? pick(i + 3) : null,
+        incidentId: i % 2 ? pick(i + 4) : null,
+        action: pick(i + 5),
+        payloadDigest: pick(i + 6),
+        prevHash: pick(i + 7),
+      };
+      expect(chainedCanonical(f)).toBe(canonicalize({ ...f, v: 2 }));
+    }
+    // A field left undefined is left out, as the generic serialiser does.
+    const partial = { ...chain(1)[0]!, chain: 'o1', chainSeq: 1, orgId: undefined as unknown as null };
+    expect(chainedCanonical(partial)).toBe(
+      canonicalize({
+        action: partial.action,
+        actorId: partial.actorId,
+        actorRole: partial.actorRole,
+        at: partial.at,
+        chain: 'o1',
+        chainSeq: 1,
+        incidentId: partial.incidentId,
+        payloadDigest: partial.payloadDigest,
+        prevHash: partial.prevHash,
+        v: 2,
+      }),
+    );
+    expect(() => chainedCanonical({ ...partial, chainSeq: 2 ** 53 })).toThrow('not a safe integer');
+  });
+
+  it('matches a payload to its digest from the stored text, or else from its canonical form', () => {
+    const payload = { b: [1, '事件'], a: { y: null, x: 'q"' } };
+    const digest = payloadDigest(payload);
+    expect(payloadMatches(canonicalJson(payload), digest)).toBe(true);
+    // Stored in another form (other key order, spaces): still the same payload, found by parsing.
+    expect(payloadMatches(JSON.stringify(payload, null, 1), digest)).toBe(true);
+    expect(payloadMatches(canonicalJson({ ...payload, b: [2] }), digest)).toBe(false);
+    expect(payloadMatches('{"a":', digest)).toBe(false);
+    expect(payloadMatches(canonicalJson(payload), payloadDigest({ other: 1 }))).toBe(false);
   });
 
   it('an intact chain verifies', () => {
