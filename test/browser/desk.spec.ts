@@ -163,14 +163,19 @@ test('a warning to two operators: one answers, the other is pending, then overdu
   await form.getByRole('button', { name: '添加指标' }).click();
   await form.getByLabel('指标值').fill('203.0.113.77');
   const targets = form.getByTestId('target-select');
-  // One open dropdown (a multiple select stays open): each operator found by typing its name.
+  // One open dropdown (a multiple select stays open): each operator found by typing its name and chosen
+  // with Enter once the filter shows it as the active option, its tag awaited before the next name is
+  // typed (a click on the option while the list re-rendered was once lost on a loaded machine, and the
+  // next name was then typed after the first).
   await targets.click();
   for (const op of [first, second]) {
     await page.keyboard.type(op.org.name);
-    await option(page, op.org.name).click();
+    await expect(option(page, op.org.name)).toHaveClass(/ant-select-item-option-active/);
+    await page.keyboard.press('Enter');
+    await expect(targets).toContainText(op.org.name);
   }
   await page.keyboard.press('Escape');
-  await expect(targets).toContainText(second.org.name);
+  await expect(targets).toContainText(first.org.name);
   // A one-minute feedback window, so the deadline passes during the test.
   await form.getByLabel('反馈时限').fill('1');
   await form.getByLabel('单位').click();

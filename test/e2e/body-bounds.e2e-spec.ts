@@ -227,13 +227,9 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
         expect(a.body.message).toEqual(expect.any(String));
       });
       expect(maxMs).toBeGreaterThan(0); // the measurement ran
-      // The delay the process caused itself; maxMs adds whatever time a loaded machine did not run it
-      // (see delay-probe-server.ts), and is shown when this fails.
-      expect({ maxBusyMs: Math.round(maxBusyMs), under100: maxBusyMs < 100, maxMs: Math.round(maxMs) }).toEqual({
-        maxBusyMs: expect.any(Number),
-        under100: true,
-        maxMs: expect.any(Number),
-      });
+      // The delay the loop's own work caused, under 100 ms (two digits at most); maxMs adds whatever time a
+      // loaded machine did not run it (see delay-probe-server.ts). Both figures are in a failure's message.
+      expect(`held ${Math.round(maxBusyMs)} ms (delay ${Math.round(maxMs)} ms)`).toMatch(/^held \d{1,2} ms /);
       // And the service answers at once afterwards.
       expect((await post('/api/v1/grade-suggestions', json({ economicLossCny: 100_000_000 }))).body).toMatchObject({
         grade: 'I',
