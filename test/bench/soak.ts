@@ -83,9 +83,15 @@ class Tally {
   }
 }
 
-/** The webhook receiver: counts each delivery id it is sent (the body's `id`). */
-function receiver(): Promise<{ server: Server; url: string; received: Map<string, number> }> {
+/** The webhook receiver: counts each delivery id it is sent (the body's `id`), and notes when each arrived. */
+function receiver(): Promise<{
+  server: Server;
+  url: string;
+  received: Map<string, number>;
+  at: Map<string, number[]>;
+}> {
   const received = new Map<string, number>();
+  const at = new Map<string, number[]>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -93,6 +99,7 @@ function receiver(): Promise<{ server: Server; url: string; received: Map<string
       try {
         const id = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string }).id);
         received.set(id, (received.get(id) ?? 0) + 1);
+        at.set(id, [...(at.get(id) ?? []), Date.now()]);
       } catch {
         // Counted as nothing: a body without an id is not a delivery.
       }
@@ -103,7 +110,7 @@ function receiver(): Promise<{ server: Server; url: string; received: Map<string
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      ok({ server, url: `http://127.0.0.1:${port}/siem`, received });
+      ok({ server, url: `http://127.0.0.1:${port}/siem`, received, at });
     }),
   );
 }
@@ -255,6 +262,7 @@ async function main() {
     // Halfway: SIGKILL one API and one worker process, start them again 5 s later.
     const started = Date.now();
     const endAt = started + SECONDS * 1000;
+    let killedAt = 0;
     const crash = (async () => {
       await at(started + (SECONDS * 1000) / 2);
       const victims = [0, 2];
@@ -263,6 +271,7 @@ async function main() {
         if (api) api.up = false;
         procs[i]!.child.kill('SIGKILL');
       }
+      killedAt = Date.now();
       console.log(`killed (SIGKILL) one API and one worker process at ${Math.round(SECONDS / 2)} s`);
       await at(Date.now() + 5_000);
       for (const i of victims) {
@@ -382,6 +391,11 @@ async function main() {
     ];
     for (const [name, good, detail] of checks) console.log(`${name.padEnd(14)}${verdict(good).padEnd(8)}  ${detail}`);
     for (const example of twiceExamples) console.log(`  decided more than once: ${example}`);
+    // When a delivery id came twice, and how that lies against the kill: a worker killed between the
+    // receiver's answer and recording it leaves the delivery queued, and its job runs again elsewhere.
+    const secs = (t: number) => `${((t - started) / 1000).toFixed(1)} s`;
+    for (const [id, times] of [...rx.at].filter(([, t]) => t.length > 1).slice(0, 5))
+      console.log(`  delivery ${id} received at ${times.map(secs).join(' and ')} (the kill at ${secs(killedAt)})`);
     return checks.every(([, good]) => good);
   } finally {
     for (const p of procs.reverse()) await stop(p);
