@@ -15,6 +15,7 @@ import {
 import { WARNING_LEVELS, type WarningLevel } from '../../workflows/types';
 import { SECTORS, type Sector } from '../common';
 import { IndicatorInputDto } from '../sharing';
+import { TARGET_ANSWERS, type TargetAnswer } from './target-answers';
 
 export class CreateWarningDto {
   @ApiProperty({ example: '针对电力调度系统的勒索软件攻击活动预警' })
@@ -120,4 +121,14 @@ export class ListWarningsQuery extends PageQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   drill?: boolean;
+}
+
+export class ListWarningTargetsQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: TARGET_ANSWERS,
+    description: 'Only operators whose feedback is overdue, pending (not yet due), late or answered in time',
+  })
+  @IsOptional()
+  @IsIn(TARGET_ANSWERS)
+  answer?: TargetAnswer;
 }

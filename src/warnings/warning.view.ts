@@ -4,6 +4,7 @@ import type { EarlyWarningContext } from '../../workflows/early-warning/types';
 import type { Warning } from './warning.entity';
 import type { WarningTarget } from './warning-target.entity';
 import { schemaRef } from '../http';
+import { TARGET_ANSWERS, type TargetAnswer } from './target-answers';
 
 export class WarningIndicatorView {
   @ApiProperty() type!: string;
@@ -40,9 +41,10 @@ export class IssuerView {
 }
 
 export class WarningCountsView {
-  @ApiProperty({ description: 'Operators warned' }) targets!: number;
-  @ApiProperty({ description: 'Operators that sent feedback' }) answered!: number;
+  @ApiProperty({ description: 'Operators warned (whose workflow exists so far)' }) targets!: number;
+  @ApiProperty({ description: 'Operators that sent feedback (late ones included)' }) answered!: number;
   @ApiProperty({ description: 'Operators whose feedback is overdue' }) overdue!: number;
+  @ApiProperty({ description: 'Operators whose feedback came after the deadline' }) late!: number;
 }
 
 export class SkippedIndicatorView {
@@ -73,6 +75,19 @@ export class TargetStatusView {
   @ApiProperty({ type: FeedbackView, nullable: true }) feedback!: FeedbackView | null;
   @ApiProperty({ description: 'No feedback and the deadline has passed' }) overdue!: boolean;
   @ApiProperty({ description: 'Feedback came after the deadline' }) late!: boolean;
+  @ApiProperty({
+    enum: TARGET_ANSWERS,
+    description: 'overdue / pending (no feedback, late or in time) or late / answered (feedback, after or in time)',
+  })
+  answer!: TargetAnswer;
+}
+
+/** A page of the operators a department warned (GET /api/v1/warnings/:id/targets). */
+export class WarningTargetPage {
+  @ApiProperty({ type: [TargetStatusView] }) items!: TargetStatusView[];
+  @ApiProperty({ description: 'Operators matching the filter' }) total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
 }
 
 /** How far the warning's fan-out has come (its operators' workflows are created in batches, after the request). */
@@ -116,16 +131,12 @@ export class IssuedWarningView extends WarningBase {
   stixImport?: StixImportSummaryView;
 }
 
-/** What the issuing department sees: every warned operator's feedback status. */
+/**
+ * What the issuing department sees: the warning, its fan-out and how its operators stand, counted. The
+ * operators themselves are paged (GET /api/v1/warnings/:id/targets): a sector may have thousands.
+ */
 export class DepartmentWarningView extends WarningBase {
   @ApiProperty({ type: FanoutView }) fanout!: FanoutView;
-  @ApiProperty({
-    type: [TargetStatusView],
-    description: 'The operators whose workflow exists so far (all of them once fanout.status is done)',
-  })
-  targets!: TargetStatusView[];
-  @ApiProperty({ type: [TargetStatusView], description: 'Operators whose feedback is overdue' })
-  overdue!: TargetStatusView[];
   @ApiProperty({ type: WarningCountsView }) counts!: WarningCountsView;
 }
 
@@ -212,6 +223,8 @@ export function isOverdue(t: WarningTarget, now: string): boolean {
 
 export function targetStatus(t: WarningTarget, operatorName: string, now: string): TargetStatusView {
   const context = (JSON.parse(t.snapshot) as { context: EarlyWarningContext }).context;
+  const overdue = isOverdue(t, now);
+  const late = !!t.feedbackAt && (t.deadlineStatus === 'missed' || t.feedbackAt > t.dueAt);
   return {
     operatorOrgId: t.operatorOrgId,
     operatorName,
@@ -222,8 +235,9 @@ export function targetStatus(t: WarningTarget, operatorName: string, now: string
     answered: !!t.feedbackAt,
     answeredAt: t.feedbackAt,
     feedback: feedbackView(t),
-    overdue: isOverdue(t, now),
-    late: !!t.feedbackAt && (t.deadlineStatus === 'missed' || t.feedbackAt > t.dueAt),
+    overdue,
+    late,
+    answer: overdue ? 'overdue' : !t.feedbackAt ? 'pending' : late ? 'late' : 'answered',
   };
 }
 

@@ -18,7 +18,7 @@ import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
 import { ErrorBody, ApiStandardErrors } from '../http';
 import { STIX_TEXT_TYPES } from '../sharing';
 import { WarningEventBody } from './warning-event.dto';
-import { CreateWarningBody, ListWarningsQuery } from './warning.dto';
+import { CreateWarningBody, ListWarningTargetsQuery, ListWarningsQuery } from './warning.dto';
 import {
   DepartmentWarningView,
   IssuedWarningView,
@@ -26,6 +26,7 @@ import {
   StixImportReportView,
   WarningPage,
   WarningTargetsView,
+  WarningTargetPage,
 } from './warning.view';
 import { WarningsService } from './warnings.service';
 
@@ -83,12 +84,28 @@ export class WarningsController {
     return this.warnings.targets(p);
   }
 
+  @Get(':id/targets')
+  @OrgKinds('department')
+  @ApiOperation({
+    summary:
+      'Department: the operators your warning reached, a page at a time, overdue first, then pending, late and ' +
+      'answered (`answer` keeps one kind); each with its workflow state, feedback and deadline',
+  })
+  @ApiOkResponse({ type: WarningTargetPage })
+  targetPage(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() q: ListWarningTargetsQuery,
+  ): Promise<WarningTargetPage> {
+    return this.warnings.targetPage(p, id, q);
+  }
+
   @Get(':id')
   @ApiOperation({
     summary:
-      "Department: the warning with every operator's feedback status and who " +
-      'is overdue. Operator: the warning with your workflow state, allowed ' +
-      'events, version and deadline',
+      'Department: the warning with its fan-out and how many operators answered, are overdue or answered late ' +
+      '(the operators themselves: GET /api/v1/warnings/:id/targets). Operator: the warning with your workflow ' +
+      'state, allowed events, version and deadline',
   })
   @ApiOkResponse({
     description: 'DepartmentWarningView for the issuing department, OperatorWarningView for a warned operator',

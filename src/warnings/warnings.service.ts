@@ -21,7 +21,8 @@ import {
 import { TaxiiPublisher, TaxiiSubscriptions } from '../taxii';
 import { WarningEngine } from './warning-engine.service';
 import { parseWarningEvent } from './warning-event.dto';
-import { CreateWarningDto, type ListWarningsQuery } from './warning.dto';
+import { CreateWarningDto, type ListWarningTargetsQuery, type ListWarningsQuery } from './warning.dto';
+import { answerCounts, targetPage } from './target-answers';
 import { Warning, type WarningIndicator } from './warning.entity';
 import { WarningTarget } from './warning-target.entity';
 import {
@@ -29,13 +30,13 @@ import {
   deadlineView,
   fanoutView,
   feedbackView,
-  isOverdue,
   targetStatus,
   type DepartmentWarningView,
   type IssuedWarningView,
   type OperatorWarningView,
   type WarningPage,
   type WarningSummaryView,
+  type WarningTargetPage,
   type WarningTargetsView,
 } from './warning.view';
 
@@ -140,22 +141,13 @@ export class WarningsService {
         skip: (page - 1) * pageSize,
         take: pageSize,
       });
-      const targets = rows.length
-        ? await this.dataSource
-            .getRepository(WarningTarget)
-            .findBy({ warningId: In(rows.map((w) => w.id)), departmentOrgId: p.orgId })
-        : [];
-      const items = rows.map((w): WarningSummaryView => {
-        const mine = targets.filter((t) => t.warningId === w.id);
-        return {
-          ...summary(w, p.orgName),
-          counts: {
-            targets: mine.length,
-            answered: mine.filter((t) => !!t.feedbackAt).length,
-            overdue: mine.filter((t) => isOverdue(t, now)).length,
-          },
-        };
-      });
+      const counts = await answerCounts(
+        this.dataSource.manager,
+        p.orgId,
+        rows.map((w) => w.id),
+        now,
+      );
+      const items = rows.map((w): WarningSummaryView => ({ ...summary(w, p.orgName), counts: counts.get(w.id)! }));
       return { items, total, page, pageSize };
     }
     const qb = this.dataSource
@@ -190,11 +182,8 @@ export class WarningsService {
   async get(p: Principal, id: string): Promise<DepartmentWarningView | OperatorWarningView> {
     if (p.orgKind === 'department') {
       const warning = await this.ownWarning(p, id);
-      const targets = await this.dataSource.getRepository(WarningTarget).find({
-        where: { warningId: id, departmentOrgId: p.orgId },
-        order: { createdAt: 'ASC', operatorOrgId: 'ASC' },
-      });
-      return this.departmentView(warning, p.orgName, targets, await this.orgNames(targets.map((t) => t.operatorOrgId)));
+      const counts = (await answerCounts(this.dataSource.manager, p.orgId, [id], nowIso())).get(id)!;
+      return { ...baseView(warning, p.orgName), fanout: fanoutView(warning, counts.targets), counts };
     }
     const target = await this.dataSource
       .getRepository(WarningTarget)
@@ -256,6 +245,26 @@ export class WarningsService {
       });
       return { warningId: id, imported: added.length, added, skipped: result.skipped, indicators };
     });
+  }
+
+  /** A page of the operators the department's warning reached, overdue first (target-answers.ts). */
+  async targetPage(p: Principal, id: string, q: ListWarningTargetsQuery): Promise<WarningTargetPage> {
+    await this.ownWarning(p, id);
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const now = nowIso();
+    const { rows, total } = await targetPage(this.dataSource.manager, p.orgId, id, now, {
+      page,
+      pageSize,
+      answer: q.answer,
+    });
+    const names = await this.orgNames(rows.map((t) => t.operatorOrgId));
+    return {
+      items: rows.map((t) => targetStatus(t, names.get(t.operatorOrgId) ?? '', now)),
+      total,
+      page,
+      pageSize,
+    };
   }
 
   /** The operators of the department's sector, by name: whom it may name in operatorIds. */
@@ -373,28 +382,6 @@ export class WarningsService {
 
   private async orgNames(ids: string[]): Promise<Map<string, string>> {
     return this.organisations.names(ids);
-  }
-
-  private departmentView(
-    warning: Warning,
-    issuerName: string,
-    targets: WarningTarget[],
-    names: Map<string, string>,
-  ): DepartmentWarningView {
-    const now = nowIso();
-    const statuses = targets.map((t) => targetStatus(t, names.get(t.operatorOrgId) ?? '', now));
-    const overdue = statuses.filter((s) => s.overdue);
-    return {
-      ...baseView(warning, issuerName),
-      fanout: fanoutView(warning, targets.length),
-      targets: statuses,
-      overdue,
-      counts: {
-        targets: statuses.length,
-        answered: statuses.filter((s) => s.answered).length,
-        overdue: overdue.length,
-      },
-    };
   }
 
   private async operatorView(p: Principal, warning: Warning, target: WarningTarget): Promise<OperatorWarningView> {

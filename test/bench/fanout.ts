@@ -291,8 +291,21 @@ async function main() {
     const progress = await call(svc.url, officer, 'GET', `/api/v1/warnings/${id}`);
     console.log(
       `the department's view afterwards: ${progress.ms.toFixed(0)} ms, ${progress.bytes} bytes, ` +
-        `fanout ${JSON.stringify(progress.body.fanout)}`,
+        `fanout ${JSON.stringify(progress.body.fanout)}, counts ${JSON.stringify(progress.body.counts)}`,
     );
+    // The tracker's pages: the first, one deep in the list, and the overdue filter (best of three each).
+    const lastPage = Math.ceil(OPERATORS / 50);
+    for (const query of ['page=1&pageSize=50', `page=${lastPage}&pageSize=50`, 'answer=overdue&pageSize=50']) {
+      const runs = [];
+      for (let i = 0; i < 3; i++)
+        runs.push(await call(svc.url, officer, 'GET', `/api/v1/warnings/${id}/targets?${query}`));
+      const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+      if (best.status !== 200) throw new Error(`targets?${query} answered ${best.status}`);
+      console.log(
+        `  targets?${query}: ${best.ms.toFixed(0)} ms (best of 3), ${best.bytes} bytes, ` +
+          `${best.body.items.length} of ${best.body.total}`,
+      );
+    }
 
     if (process.env.FANOUT_TIMERS === '0') return;
     // ---- 2. timers at scale ----

@@ -85,13 +85,13 @@ test('a warning received: assessed, acted on and answered before the feedback de
   await expect(liaisonPage.getByTestId('warning-feedback')).toContainText('封禁 203.0.113.45');
 
   // The department sees the answer.
-  const seen = await admin.call<{ targets: Array<{ operatorOrgId: string; answered: boolean }> }>(
+  const seen = await admin.call<{ items: Array<{ operatorOrgId: string; answered: boolean }> }>(
     'GET',
-    `/api/v1/warnings/${warning.id}`,
+    `/api/v1/warnings/${warning.id}/targets?answer=answered`,
     undefined,
     dept.token,
   );
-  expect(seen.targets.find((t) => t.operatorOrgId === team.org.id)?.answered).toBe(true);
+  expect(seen.items.find((t) => t.operatorOrgId === team.org.id)?.answered).toBe(true);
 
   // A viewer reads it all and is offered nothing.
   const viewerContext = await newContext();

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { NotificationDelivery } from '../../src/notifications/notification-delivery.entity';
 import { bearer, createOrg, startTestService, TestService } from '../support/harness';
 import { waitFor } from '../support/wait';
-import { fannedOut } from '../support/warnings';
+import { allTargets, fannedOut } from '../support/warnings';
 
 type Tok = Record<string, { token: string; userId: string; orgId: string }>;
 
@@ -176,20 +176,24 @@ describe('early warnings (department → operators, feedback deadline on real ti
         drill: false,
         feedbackWithin: 'PT4S',
         fanout: { status: 'done', total: 2, done: 2 },
-        counts: { targets: 2, answered: 0, overdue: 0 },
+        counts: { targets: 2, answered: 0, overdue: 0, late: 0 },
       });
+      // The operators themselves are paged; the warning's own view only counts them.
+      expect(w.targets).toBeUndefined();
+      const targets = await allTargets(svc.http, w.id, dept['department-officer'].token);
       expect(w.reference).toMatch(/^WRN-\d{4}-000001$/);
       expect(w.indicators).toEqual([
         { type: 'ipv4-addr', value: '203.0.113.7', description: 'C2', source: 'manual' },
         { type: 'domain-name', value: 'evil.example.com', source: 'manual' },
       ]);
-      expect(w.targets.map((t: { operatorOrgId: string }) => t.operatorOrgId).sort()).toEqual([A, B].sort());
-      for (const t of w.targets)
+      expect(targets.map((t: { operatorOrgId: string }) => t.operatorOrgId).sort()).toEqual([A, B].sort());
+      for (const t of targets)
         expect(t).toMatchObject({
           state: 'received',
           deadline: { status: 'pending', timer: 'warning-feedback', generation: 1 },
           answered: false,
           overdue: false,
+          answer: 'pending',
         });
       const dueMs = Date.parse(w.feedbackDueAt) - Date.parse(w.createdAt);
       expect(dueMs).toBeGreaterThanOrEqual(3900);
@@ -268,9 +272,10 @@ describe('early warnings (department → operators, feedback deadline on real ti
       expect(fed.body.allowedEvents).toEqual([]);
 
       // The department sees A answered; after the deadline passes, B is overdue.
-      const afterA = await get(w.id, dept.viewer.token).expect(200);
-      const tA = afterA.body.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === A);
+      const afterA = await allTargets(svc.http, w.id, dept.viewer.token);
+      const tA = afterA.find((t: { operatorOrgId: string }) => t.operatorOrgId === A);
       expect(tA).toMatchObject({
+        answer: 'answered',
         state: 'feedbackSent',
         answered: true,
         late: false,
@@ -280,22 +285,48 @@ describe('early warnings (department → operators, feedback deadline on real ti
       });
       expect(typeof tA.answeredAt).toBe('string');
 
-      const overdue = await waitFor(
+      await waitFor(
         'operator B overdue after the timer ran',
         async () => {
-          const res = await get(w.id, dept['department-officer'].token);
-          const tB = res.body.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === B);
-          return tB?.deadline.status === 'missed' ? res.body : undefined;
+          const all = await allTargets(svc.http, w.id, dept['department-officer'].token);
+          const tB = all.find((t: { operatorOrgId: string }) => t.operatorOrgId === B);
+          return tB?.deadline.status === 'missed' ? all : undefined;
         },
         20_000,
       );
+      const overdue = await get(w.id, dept['department-officer'].token).expect(200);
+      expect(overdue.body.counts).toEqual({ targets: 2, answered: 1, overdue: 1, late: 0 });
+      // The tracker's page: overdue first; `answer` keeps one kind; pages of one.
+      const pageOf = (query: Record<string, unknown>, token = dept.viewer.token) =>
+        svc.http().get(`/api/v1/warnings/${w.id}/targets`).query(query).set(bearer(token));
+      const onlyOverdue = await allTargets(svc.http, w.id, dept.viewer.token, 'overdue');
       expect(
-        overdue.overdue.map((t: { operatorOrgId: string; operatorName: string }) => [t.operatorOrgId, t.operatorName]),
+        onlyOverdue.map((t: { operatorOrgId: string; operatorName: string }) => [t.operatorOrgId, t.operatorName]),
       ).toEqual([[B, 'Power plant B']]);
-      expect(overdue.counts).toEqual({ targets: 2, answered: 1, overdue: 1 });
-      expect(overdue.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === A).deadline.status).toBe('met');
+      expect(onlyOverdue[0]).toMatchObject({ overdue: true, answer: 'overdue' });
+      expect((await allTargets(svc.http, w.id, dept.viewer.token, 'answered')).map((t) => t.operatorOrgId)).toEqual([
+        A,
+      ]);
+      expect(await allTargets(svc.http, w.id, dept.viewer.token, 'late')).toEqual([]);
+      const first = (await pageOf({ pageSize: 1 }).expect(200)).body;
+      const second = (await pageOf({ pageSize: 1, page: 2 }).expect(200)).body;
+      expect([first.total, first.page, first.pageSize, second.total, second.page]).toEqual([2, 1, 1, 2, 2]);
+      expect([...first.items, ...second.items].map((t) => t.operatorOrgId)).toEqual([B, A]);
+      for (const [query, field] of [
+        [{ answer: 'ignored' }, 'answer'],
+        [{ pageSize: 101 }, 'pageSize'],
+        [{ page: 0 }, 'page'],
+      ] as const) {
+        const bad = await pageOf(query);
+        expect({ field, status: bad.status }).toEqual({ field, status: 400 });
+        expect(bad.body.details.map((d: { field: string }) => d.field)).toContain(field);
+      }
+      // Only the issuing department: an operator is refused, another department finds nothing.
+      expect((await pageOf({}, opB.commander.token)).status).toBe(403);
+      expect((await pageOf({}, deptFin['department-officer'].token)).status).toBe(404);
+      expect(second.items[0].deadline.status).toBe('met');
       const list = await svc.http().get('/api/v1/warnings').set(bearer(dept.viewer.token)).expect(200);
-      expect(list.body.items[0]).toMatchObject({ id: w.id, counts: { targets: 2, answered: 1, overdue: 1 } });
+      expect(list.body.items[0]).toMatchObject({ id: w.id, counts: { targets: 2, answered: 1, overdue: 1, late: 0 } });
 
       // The department is told once; operator B's own chain escalates commander → leader → admin.
       const notes = await fanouts(w.id);
@@ -344,8 +375,10 @@ describe('early warnings (department → operators, feedback deadline on real ti
         feedback: 'Not applicable: we do not run that appliance',
       }).expect(200);
       const final = await get(w.id, dept.viewer.token).expect(200);
-      expect(final.body.counts).toEqual({ targets: 2, answered: 2, overdue: 0 });
-      expect(final.body.targets.find((t: { operatorOrgId: string }) => t.operatorOrgId === B)).toMatchObject({
+      expect(final.body.counts).toEqual({ targets: 2, answered: 2, overdue: 0, late: 1 });
+      const finalTargets = await allTargets(svc.http, w.id, dept.viewer.token);
+      expect(finalTargets.map((t) => t.answer)).toEqual(['late', 'answered']);
+      expect(finalTargets.find((t: { operatorOrgId: string }) => t.operatorOrgId === B)).toMatchObject({
         answered: true,
         late: true,
         overdue: false,
@@ -366,7 +399,8 @@ describe('early warnings (department → operators, feedback deadline on real ti
     expect(w.drill).toBe(true);
     // Default window for blue comes from the catalogue (P3D).
     expect(w.feedbackWithin).toBe('P3D');
-    expect(w.targets.map((t: { operatorOrgId: string }) => t.operatorOrgId).sort()).toEqual([A, B].sort());
+    const reached = await allTargets(svc.http, w.id, dept['department-officer'].token);
+    expect(reached.map((t: { operatorOrgId: string }) => t.operatorOrgId).sort()).toEqual([A, B].sort());
     expect((await get(w.id, opA.commander.token).expect(200)).body.drill).toBe(true);
     const notes = await fanouts(w.id);
     expect(notes.length).toBeGreaterThanOrEqual(2);

@@ -26,3 +26,29 @@ export async function fannedOut(
     25,
   );
 }
+
+/**
+ * Every operator a department's warning reached, read a page at a time from GET /warnings/:id/targets
+ * (`answer` keeps one kind), in the endpoint's order; fails if the pages and their totals disagree.
+ */
+export async function allTargets(
+  http: () => ReturnType<typeof request>,
+  warningId: string,
+  departmentToken: string,
+  answer?: string,
+): Promise<DepartmentWarning[]> {
+  const items: DepartmentWarning[] = [];
+  for (let page = 1; ; page++) {
+    const res = await http()
+      .get(`/api/v1/warnings/${warningId}/targets`)
+      .query({ page, pageSize: 100, ...(answer ? { answer } : {}) })
+      .set(bearer(departmentToken));
+    if (res.status !== 200) throw new Error(`targets page ${page}: ${res.status} ${JSON.stringify(res.body)}`);
+    items.push(...res.body.items);
+    if (res.body.items.length < 100) {
+      if (items.length !== res.body.total)
+        throw new Error(`read ${items.length} targets, total says ${res.body.total}`);
+      return items;
+    }
+  }
+}

@@ -1168,6 +1168,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/warnings/{id}/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Department: the operators your warning reached, a page at a time, overdue first, then pending, late and answered (`answer` keeps one kind); each with its workflow state, feedback and deadline */
+        get: operations["WarningsController_targetPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/warnings/{id}": {
         parameters: {
             query?: never;
@@ -1175,7 +1192,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Department: the warning with every operator's feedback status and who is overdue. Operator: the warning with your workflow state, allowed events, version and deadline */
+        /** Department: the warning with its fan-out and how many operators answered, are overdue or answered late (the operators themselves: GET /api/v1/warnings/:id/targets). Operator: the warning with your workflow state, allowed events, version and deadline */
         get: operations["WarningsController_get"];
         put?: never;
         post?: never;
@@ -3976,45 +3993,15 @@ export interface components {
             /** @description Operators whose workflow and feedback clock exist */
             done: number;
         };
-        TargetDeadlineView: {
-            /** @example warning-feedback */
-            timer: string;
-            /** @enum {string} */
-            status: "pending" | "met" | "missed" | "cancelled";
-            generation: number;
-            dueAt: string;
-            escalationLevel: number;
-        };
-        FeedbackView: {
-            text: string;
-            measures: string[];
-            at: string;
-            by: string;
-        };
-        TargetStatusView: {
-            operatorOrgId: string;
-            operatorName: string;
-            /** @example acting */
-            state: string;
-            version: number;
-            deadline: components["schemas"]["TargetDeadlineView"];
-            /** @description null until assessed */
-            applicable: boolean | null;
-            answered: boolean;
-            answeredAt: string | null;
-            feedback: components["schemas"]["FeedbackView"] | null;
-            /** @description No feedback and the deadline has passed */
-            overdue: boolean;
-            /** @description Feedback came after the deadline */
-            late: boolean;
-        };
         WarningCountsView: {
-            /** @description Operators warned */
+            /** @description Operators warned (whose workflow exists so far) */
             targets: number;
-            /** @description Operators that sent feedback */
+            /** @description Operators that sent feedback (late ones included) */
             answered: number;
             /** @description Operators whose feedback is overdue */
             overdue: number;
+            /** @description Operators whose feedback came after the deadline */
+            late: number;
         };
         DepartmentWarningView: {
             id: string;
@@ -4035,16 +4022,27 @@ export interface components {
             createdAt: string;
             updatedAt: string;
             fanout: components["schemas"]["FanoutView"];
-            /** @description The operators whose workflow exists so far (all of them once fanout.status is done) */
-            targets: components["schemas"]["TargetStatusView"][];
-            /** @description Operators whose feedback is overdue */
-            overdue: components["schemas"]["TargetStatusView"][];
             counts: components["schemas"]["WarningCountsView"];
+        };
+        TargetDeadlineView: {
+            /** @example warning-feedback */
+            timer: string;
+            /** @enum {string} */
+            status: "pending" | "met" | "missed" | "cancelled";
+            generation: number;
+            dueAt: string;
+            escalationLevel: number;
         };
         AssessmentView: {
             /** @description null until assessed */
             applicable: boolean | null;
             note: string | null;
+        };
+        FeedbackView: {
+            text: string;
+            measures: string[];
+            at: string;
+            by: string;
         };
         OperatorWarningView: {
             id: string;
@@ -4209,6 +4207,35 @@ export interface components {
             sector: "energy" | "finance" | "telecom" | "transport" | "water" | "public-services" | "e-government" | "national-defense-industry" | "healthcare" | "other";
             /** @description The sector's operators, by name */
             operators: components["schemas"]["WarningTargetView"][];
+        };
+        TargetStatusView: {
+            operatorOrgId: string;
+            operatorName: string;
+            /** @example acting */
+            state: string;
+            version: number;
+            deadline: components["schemas"]["TargetDeadlineView"];
+            /** @description null until assessed */
+            applicable: boolean | null;
+            answered: boolean;
+            answeredAt: string | null;
+            feedback: components["schemas"]["FeedbackView"] | null;
+            /** @description No feedback and the deadline has passed */
+            overdue: boolean;
+            /** @description Feedback came after the deadline */
+            late: boolean;
+            /**
+             * @description overdue / pending (no feedback, late or in time) or late / answered (feedback, after or in time)
+             * @enum {string}
+             */
+            answer: "overdue" | "pending" | "late" | "answered";
+        };
+        WarningTargetPage: {
+            items: components["schemas"]["TargetStatusView"][];
+            /** @description Operators matching the filter */
+            total: number;
+            page: number;
+            pageSize: number;
         };
         WarningEventBody: {
             /** @enum {string} */
@@ -10848,6 +10875,77 @@ export interface operations {
             };
             /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed authentication attempts from your address or with this credential; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    WarningsController_targetPage: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Only operators whose feedback is overdue, pending (not yet due), late or answered in time */
+                answer?: "overdue" | "pending" | "late" | "answered";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningTargetPage"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your organisation kind or role may not do this; or A console session that must first change its password or enrol a second factor (code password-change-required, second-factor-enrolment-required), or, on a write, a missing or wrong X-CSRF-Token (code csrf-token-invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such warning issued by you (department) or addressed to you (operator) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

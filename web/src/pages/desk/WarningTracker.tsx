@@ -1,6 +1,7 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Result, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Result, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError, describeError } from '../../api/client';
 import { useServerNow } from '../../api/server-clock';
@@ -9,7 +10,14 @@ import { labelOf } from '../../components/labels';
 import { PageLoading } from '../../components/PageLoading';
 import { useI18n, type Translate } from '../../i18n';
 import { LEVEL_COLOURS } from '../warnings/warnings-api';
-import { useIssuedWarning, type IssuedWarning, type TargetStatus } from './desk-api';
+import {
+  allWarningTargets,
+  useIssuedWarning,
+  useWarningTargetPage,
+  type IssuedWarning,
+  type TargetAnswer,
+  type TargetStatus,
+} from './desk-api';
 import { download } from './download';
 import { trackerCsv } from './warning-csv';
 import { WarningThreat } from '../warnings/WarningThreat';
@@ -45,7 +53,7 @@ export default function WarningTracker() {
   return <TrackerView warning={warning.data} />;
 }
 
-type RowState = 'answered' | 'late' | 'overdue' | 'pending';
+type RowState = TargetAnswer;
 
 function rowState(r: TrackerRow): RowState {
   if (r.target.answered) return r.target.late ? 'late' : 'answered';
@@ -53,6 +61,14 @@ function rowState(r: TrackerRow): RowState {
 }
 
 const STATE_COLOURS: Record<RowState, string> = { answered: 'green', late: 'gold', overdue: 'red', pending: 'blue' };
+const ANSWERS: RowState[] = ['overdue', 'pending', 'late', 'answered'];
+const PAGE_SIZE = 50;
+
+/** Overdue on the server's clock the moment the deadline passes, before the next answer says so. */
+const toRow = (target: TargetStatus, now: number): TrackerRow => ({
+  target,
+  overdue: target.overdue || (!target.answered && Date.parse(target.deadline.dueAt) <= now),
+});
 
 function csvCells(t: Translate) {
   return (r: TrackerRow) => [
@@ -69,20 +85,21 @@ function csvCells(t: Translate) {
 
 /**
  * The tracker: one row per warned operator — its workflow state, whether the warning applies, its feedback
- * and when it came, and who is overdue. A row turns overdue on the server's clock the moment its deadline
- * passes; an operator's feedback arrives through the live stream. Sortable; exported as CSV as shown.
+ * and when it came, and who is overdue — a page at a time, overdue first (a sector may have thousands), with
+ * a filter by answer. A row turns overdue on the server's clock the moment its deadline passes; an operator's
+ * feedback arrives through the live stream. The CSV export holds every operator the filter keeps.
  */
 function TrackerView({ warning }: { warning: IssuedWarning }) {
   const { t } = useI18n();
   const now = useServerNow();
-  const rows: TrackerRow[] = warning.targets.map((target) => ({
-    target,
-    overdue: target.overdue || (!target.answered && Date.parse(target.deadline.dueAt) <= now),
-  }));
-  const counts = {
-    answered: rows.filter((r) => r.target.answered).length,
-    overdue: rows.filter((r) => r.overdue).length,
-  };
+  const [answer, setAnswer] = useState<TargetAnswer | undefined>();
+  const [page, setPage] = useState(1);
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>();
+  const targets = useWarningTargetPage(warning.id, { page, pageSize: PAGE_SIZE, ...(answer ? { answer } : {}) });
+  const rows: TrackerRow[] = (targets.data?.items ?? []).map((target) => toRow(target, now));
+  const counts = warning.counts;
+  const failure: unknown = targets.error ?? exportError;
   const header = [
     t('desk.operator'),
     t('desk.tracker.answer'),
@@ -93,9 +110,20 @@ function TrackerView({ warning }: { warning: IssuedWarning }) {
     t('desk.tracker.measures'),
     t('desk.warnings.feedbackDue'),
   ];
-  const order: Record<RowState, number> = { overdue: 0, pending: 1, late: 2, answered: 3 };
   // Operators warned: all of them once the fan-out is done; until then the rows are those reached so far.
   const total = warning.fanout.total;
+  const exportCsv = async () => {
+    setExporting(true);
+    setExportError(undefined);
+    try {
+      const all = (await allWarningTargets(warning.id, answer)).map((target) => toRow(target, now));
+      download(`${warning.reference}-feedback.csv`, trackerCsv(all, header, csvCells(t)));
+    } catch (err) {
+      setExportError(err);
+    } finally {
+      setExporting(false);
+    }
+  };
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="warning-tracker">
       {warning.fanout.status === 'pending' && (
@@ -155,35 +183,61 @@ function TrackerView({ warning }: { warning: IssuedWarning }) {
       <Card
         title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('desk.tracker.title')}</h2>}
         extra={
-          <Button
-            icon={<DownloadOutlined aria-hidden />}
-            onClick={() => download(`${warning.reference}-feedback.csv`, trackerCsv(rows, header, csvCells(t)))}
-            data-testid="tracker-csv"
-          >
-            {t('desk.tracker.exportCsv')}
-          </Button>
+          <Space wrap>
+            <Select
+              aria-label={t('desk.tracker.answer')}
+              data-testid="tracker-filter"
+              style={{ minWidth: 140 }}
+              value={answer ?? 'all'}
+              onChange={(v: RowState | 'all') => {
+                setAnswer(v === 'all' ? undefined : v);
+                setPage(1);
+              }}
+              options={[
+                { value: 'all', label: t('desk.tracker.allAnswers') },
+                ...ANSWERS.map((a) => ({ value: a, label: t(`desk.tracker.state.${a}`) })),
+              ]}
+            />
+            <Button
+              icon={<DownloadOutlined aria-hidden />}
+              loading={exporting}
+              onClick={() => void exportCsv()}
+              data-testid="tracker-csv"
+            >
+              {t('desk.tracker.exportCsv')}
+            </Button>
+          </Space>
         }
       >
+        {failure != null && <Alert type="error" showIcon role="alert" title={describeError(failure, t)} />}
         <Table<TrackerRow>
           data-testid="tracker-table"
           size="small"
           rowKey={(r) => r.target.operatorOrgId}
           dataSource={rows}
-          pagination={rows.length > 50 ? { pageSize: 50 } : false}
+          loading={targets.isPending}
+          pagination={
+            (targets.data?.total ?? 0) > PAGE_SIZE
+              ? {
+                  current: page,
+                  pageSize: PAGE_SIZE,
+                  total: targets.data?.total,
+                  showSizeChanger: false,
+                  onChange: setPage,
+                }
+              : false
+          }
           scroll={{ x: 'max-content' }}
           onRow={(r) => ({ 'data-operator': r.target.operatorName, 'data-state': rowState(r) }) as object}
           columns={[
             {
               key: 'operator',
               title: t('desk.operator'),
-              sorter: (a, b) => a.target.operatorName.localeCompare(b.target.operatorName, 'zh-CN'),
               render: (_, r) => r.target.operatorName,
             },
             {
               key: 'answer',
               title: t('desk.tracker.answer'),
-              defaultSortOrder: 'ascend',
-              sorter: (a, b) => order[rowState(a)] - order[rowState(b)],
               render: (_, r) => (
                 <Tag color={STATE_COLOURS[rowState(r)]} data-testid="tracker-state">
                   {t(`desk.tracker.state.${rowState(r)}`)}
@@ -193,7 +247,6 @@ function TrackerView({ warning }: { warning: IssuedWarning }) {
             {
               key: 'state',
               title: t('desk.tracker.workflowState'),
-              sorter: (a, b) => a.target.state.localeCompare(b.target.state),
               render: (_, r) => labelOf(t, 'wfState', r.target.state),
             },
             {
@@ -205,7 +258,6 @@ function TrackerView({ warning }: { warning: IssuedWarning }) {
             {
               key: 'answeredAt',
               title: t('desk.tracker.answeredAt'),
-              sorter: (a, b) => (a.target.answeredAt ?? '~').localeCompare(b.target.answeredAt ?? '~'),
               render: (_, r) => fmt(r.target.answeredAt) || '—',
             },
             {
@@ -216,7 +268,6 @@ function TrackerView({ warning }: { warning: IssuedWarning }) {
             {
               key: 'deadline',
               title: t('desk.warnings.feedbackDue'),
-              sorter: (a, b) => a.target.deadline.dueAt.localeCompare(b.target.deadline.dueAt),
               render: (_, r) =>
                 r.target.answered ? fmt(r.target.deadline.dueAt) : <Countdown dueAt={r.target.deadline.dueAt} />,
             },

@@ -90,9 +90,42 @@ export function useIssuedWarning(id: string) {
   return useQuery({
     queryKey: queryKeys.warnings(id),
     queryFn: async () =>
-      // The department's view of its own warning (targets, overdue, counts).
+      // The department's view of its own warning (fan-out and counts; the operators are paged apart).
       (await unwrap(api.GET('/api/v1/warnings/{id}', { params: { path: { id } } }))) as IssuedWarning,
+    // Asked again as the feedback deadline passes, so the overdue count turns with the rows.
+    refetchInterval: (query) => {
+      const due = query.state.data ? Date.parse(query.state.data.feedbackDueAt) - Date.now() : -1;
+      // At most a day apart: a timer further out than 2^31 ms would fire at once in a browser.
+      return due > 0 ? Math.min(due + 1000, 24 * 3600_000) : false;
+    },
   });
+}
+
+export type TargetAnswer = NonNullable<TargetStatus['answer']>;
+export type TargetPageQuery = { page: number; pageSize: number; answer?: TargetAnswer };
+
+/** One page of the operators a warning reached, overdue first (the server's order). */
+export function useWarningTargetPage(id: string, query: TargetPageQuery) {
+  return useQuery({
+    queryKey: queryKeys.warnings(id, 'targets', query),
+    queryFn: () => unwrap(api.GET('/api/v1/warnings/{id}/targets', { params: { path: { id }, query } })),
+    // The next page of a table being paged through keeps the rows on screen until it arrives.
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** Every operator a warning reached (for the CSV export), read a page of 100 at a time. */
+export async function allWarningTargets(id: string, answer?: TargetAnswer): Promise<TargetStatus[]> {
+  const all: TargetStatus[] = [];
+  for (let page = 1; ; page++) {
+    const res = await unwrap(
+      api.GET('/api/v1/warnings/{id}/targets', {
+        params: { path: { id }, query: { page, pageSize: 100, ...(answer ? { answer } : {}) } },
+      }),
+    );
+    all.push(...res.items);
+    if (res.items.length < 100 || all.length >= res.total) return all;
+  }
 }
 
 export function useWarningTargets() {
