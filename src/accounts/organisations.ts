@@ -71,6 +71,35 @@ export class Organisations {
   }
 
   /**
+   * A page of the sector's operators by name (then id), those whose name contains `search` (any case)
+   * when given, and how many match: a sector may have thousands, and people pick them by typing.
+   */
+  async operatorsOfSectorPage(
+    sector: Sector,
+    opts: { search?: string; offset: number; limit: number },
+  ): Promise<{ rows: OrganisationRecord[]; total: number }> {
+    const qb = this.repo()
+      .createQueryBuilder('o')
+      .where('o.kind = :kind AND o.sector = :sector AND o.is_platform = :platform', {
+        kind: 'operator',
+        sector,
+        platform: false,
+      });
+    if (opts.search) {
+      // LIKE's own wildcards in the text are taken literally; LOWER on both sides: Postgres' LIKE heeds case.
+      const pattern = `%${opts.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere("LOWER(o.name) LIKE :pattern ESCAPE '\\'", { pattern });
+    }
+    const [rows, total] = await qb
+      .orderBy('o.name')
+      .addOrderBy('o.id')
+      .skip(opts.offset)
+      .take(opts.limit)
+      .getManyAndCount();
+    return { rows, total };
+  }
+
+  /**
    * Departments of the given kinds: protection departments of `sector`, regional authorities
    * (provincial cyberspace departments, public security) of `region`. Ordered by name.
    */

@@ -132,3 +132,11 @@ export class ListWarningTargetsQuery extends PageQuery {
   @IsIn(TARGET_ANSWERS)
   answer?: TargetAnswer;
 }
+
+export class ListWarningChoicesQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Only operators whose name contains this text (any case)', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+}

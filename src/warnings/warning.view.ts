@@ -260,10 +260,16 @@ export class WarningTargetView {
   @ApiProperty({ type: String, nullable: true, example: '31' }) region!: string | null;
 }
 
-/** Whom a department may warn: its sector (for `sectors`) and the sector's operators (for `operatorIds`). */
+/**
+ * Whom a department may warn: its sector (for `sectors`) and a page of the sector's operators (for
+ * `operatorIds`), those whose name contains `q` when given.
+ */
 export class WarningTargetsView {
   @ApiProperty({ enum: SECTORS, description: "The department's sector: the one value `sectors` may hold" })
   sector!: string;
-  @ApiProperty({ type: [WarningTargetView], description: "The sector's operators, by name" })
+  @ApiProperty({ type: [WarningTargetView], description: "A page of the sector's operators, by name" })
   operators!: WarningTargetView[];
+  @ApiProperty({ description: 'Operators of the sector that match (all of them without q)' }) total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
 }

@@ -18,7 +18,7 @@ import { CurrentPrincipal, OrgKinds, Roles, type Principal } from '../auth';
 import { ErrorBody, ApiStandardErrors } from '../http';
 import { STIX_TEXT_TYPES } from '../sharing';
 import { WarningEventBody } from './warning-event.dto';
-import { CreateWarningBody, ListWarningTargetsQuery, ListWarningsQuery } from './warning.dto';
+import { CreateWarningBody, ListWarningChoicesQuery, ListWarningTargetsQuery, ListWarningsQuery } from './warning.dto';
 import {
   DepartmentWarningView,
   IssuedWarningView,
@@ -78,10 +78,14 @@ export class WarningsController {
   // Declared before ':id', which would otherwise take 'targets' for an id.
   @Get('targets')
   @OrgKinds('department')
-  @ApiOperation({ summary: 'Department: your sector and its operators, whom a warning may name (operatorIds)' })
+  @ApiOperation({
+    summary:
+      'Department: your sector and a page of its operators by name (q: name contains), whom a warning may name ' +
+      '(operatorIds)',
+  })
   @ApiOkResponse({ type: WarningTargetsView })
-  targets(@CurrentPrincipal() p: Principal): Promise<WarningTargetsView> {
-    return this.warnings.targets(p);
+  targets(@CurrentPrincipal() p: Principal, @Query() q: ListWarningChoicesQuery): Promise<WarningTargetsView> {
+    return this.warnings.targets(p, q);
   }
 
   @Get(':id/targets')

@@ -21,7 +21,12 @@ import {
 import { TaxiiPublisher, TaxiiSubscriptions } from '../taxii';
 import { WarningEngine } from './warning-engine.service';
 import { parseWarningEvent } from './warning-event.dto';
-import { CreateWarningDto, type ListWarningTargetsQuery, type ListWarningsQuery } from './warning.dto';
+import {
+  CreateWarningDto,
+  type ListWarningChoicesQuery,
+  type ListWarningTargetsQuery,
+  type ListWarningsQuery,
+} from './warning.dto';
 import { answerCounts, targetPage } from './target-answers';
 import { Warning, type WarningIndicator } from './warning.entity';
 import { WarningTarget } from './warning-target.entity';
@@ -267,13 +272,22 @@ export class WarningsService {
     };
   }
 
-  /** The operators of the department's sector, by name: whom it may name in operatorIds. */
-  async targets(p: Principal): Promise<WarningTargetsView> {
-    const all = await this.organisations.operatorsOfSector(p.sector);
-    const operators = all
-      .map((o) => ({ id: o.id, name: o.name, operatorKind: o.operatorKind ?? null, region: o.region ?? null }))
-      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id));
-    return { sector: p.sector, operators };
+  /** A page of the operators of the department's sector, by name: whom it may name in operatorIds. */
+  async targets(p: Principal, q: ListWarningChoicesQuery): Promise<WarningTargetsView> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const { rows, total } = await this.organisations.operatorsOfSectorPage(p.sector, {
+      search: q.q?.trim() || undefined,
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
+    const operators = rows.map((o) => ({
+      id: o.id,
+      name: o.name,
+      operatorKind: o.operatorKind ?? null,
+      region: o.region ?? null,
+    }));
+    return { sector: p.sector, operators, total, page, pageSize };
   }
 
   // ---- helpers ------------------------------------------------------------------------------------

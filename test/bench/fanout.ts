@@ -293,6 +293,15 @@ async function main() {
       `the department's view afterwards: ${progress.ms.toFixed(0)} ms, ${progress.bytes} bytes, ` +
         `fanout ${JSON.stringify(progress.body.fanout)}, counts ${JSON.stringify(progress.body.counts)}`,
     );
+    // Whom the department may name, as the form that issues a warning asks: the first 50 of its sector's
+    // operators, then those whose name holds what was typed.
+    for (const query of ['pageSize=50', `pageSize=50&q=${encodeURIComponent('operator 0421')}`]) {
+      const choices = await call(svc.url, officer, 'GET', `/api/v1/warnings/targets?${query}`);
+      console.log(
+        `  warnings/targets?${query}: ${choices.ms.toFixed(0)} ms, ${choices.bytes} bytes, ` +
+          `${choices.body.operators?.length} of ${choices.body.total} operators`,
+      );
+    }
     // The tracker's pages: the first, one deep in the list, and the overdue filter (best of three each).
     const lastPage = Math.ceil(OPERATORS / 50);
     for (const query of ['page=1&pageSize=50', `page=${lastPage}&pageSize=50`, 'answer=overdue&pageSize=50']) {

@@ -190,15 +190,37 @@ describe('desk and admin API', () => {
   });
 
   describe('GET /api/v1/warnings/targets', () => {
-    it("lists the department's own sector's operators, by name", async () => {
+    // By name in the database's order (code points: 华 U+534E before 城 U+57CE), the same on every page.
+    it("lists the department's own sector's operators, by name, a page at a time", async () => {
       for (const role of ['department-officer', 'viewer']) {
         const res = await http()
           .get('/api/v1/warnings/targets')
           .set(bearer(department.tokens[role]!.token))
           .expect(200);
-        expect(res.body.sector).toBe('energy');
-        expect(res.body.operators.map((o: { name: string }) => o.name)).toEqual(['城市燃气', '华东电网']);
-        expect(res.body.operators[0]).toEqual({ id: other.orgId, name: '城市燃气', operatorKind: 'cii', region: null });
+        expect(res.body).toMatchObject({ sector: 'energy', total: 2, page: 1, pageSize: 20 });
+        expect(res.body.operators.map((o: { name: string }) => o.name)).toEqual(['华东电网', '城市燃气']);
+        expect(res.body.operators[1]).toEqual({ id: other.orgId, name: '城市燃气', operatorKind: 'cii', region: null });
+      }
+      const token = department.tokens['department-officer']!.token;
+      const second = await http().get('/api/v1/warnings/targets?pageSize=1&page=2').set(bearer(token)).expect(200);
+      expect(second.body).toMatchObject({ total: 2, page: 2, pageSize: 1, operators: [{ id: other.orgId }] });
+    });
+
+    it('finds operators by part of their name; LIKE wildcards are plain text; bad input names the field', async () => {
+      const token = department.tokens['department-officer']!.token;
+      const find = (q: string) => http().get('/api/v1/warnings/targets').query({ q }).set(bearer(token));
+      const gas = await find('燃气').expect(200);
+      expect(gas.body).toMatchObject({ total: 1, operators: [{ id: other.orgId, name: '城市燃气' }] });
+      // Another sector's operator (上海银行) is never found; % and _ match only themselves.
+      for (const q of ['银行', '%', '_']) expect((await find(q).expect(200)).body).toMatchObject({ total: 0 });
+      for (const [query, field] of [
+        ['q=', 'q'],
+        [`q=${'x'.repeat(101)}`, 'q'],
+        ['pageSize=0', 'pageSize'],
+      ]) {
+        const bad = await http().get(`/api/v1/warnings/targets?${query}`).set(bearer(token));
+        expect({ field, status: bad.status }).toEqual({ field, status: 400 });
+        expect(bad.body.details.map((d: { field: string }) => d.field)).toContain(field);
       }
     });
 

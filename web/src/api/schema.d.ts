@@ -1158,7 +1158,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Department: your sector and its operators, whom a warning may name (operatorIds) */
+        /** Department: your sector and a page of its operators by name (q: name contains), whom a warning may name (operatorIds) */
         get: operations["WarningsController_targets"];
         put?: never;
         post?: never;
@@ -4205,8 +4205,12 @@ export interface components {
              * @enum {string}
              */
             sector: "energy" | "finance" | "telecom" | "transport" | "water" | "public-services" | "e-government" | "national-defense-industry" | "healthcare" | "other";
-            /** @description The sector's operators, by name */
+            /** @description A page of the sector's operators, by name */
             operators: components["schemas"]["WarningTargetView"][];
+            /** @description Operators of the sector that match (all of them without q) */
+            total: number;
+            page: number;
+            pageSize: number;
         };
         TargetStatusView: {
             operatorOrgId: string;
@@ -10849,7 +10853,12 @@ export interface operations {
     };
     WarningsController_targets: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Only operators whose name contains this text (any case) */
+                q?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10862,6 +10871,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WarningTargetsView"];
+                };
+            };
+            /** @description Malformed input: a path parameter, query or body field that is not valid (details name it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description No bearer token or session cookie, or one that is unknown or revoked; a signed-out or expired console session (code no-session, session-expired) */

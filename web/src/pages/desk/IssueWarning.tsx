@@ -1,6 +1,6 @@
 import { MinusCircleOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, InputNumber, Radio, Select, Space, Switch, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Navigate, useNavigate } from 'react-router';
 import { useSignedInSession } from '../../api/session';
 import { describeRefusal } from '../../components/refusal';
@@ -48,7 +48,19 @@ export default function IssueWarning() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [form] = Form.useForm<Values>();
-  const targets = useWarningTargets();
+  // The sector (and whether it has operators at all), and the operators matching what is typed in the select:
+  // a sector may have thousands, so they are searched on the server, a quarter second after the last key.
+  const sector = useWarningTargets();
+  const [search, setSearch] = useState('');
+  const [asked, setAsked] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setAsked(search.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [search]);
+  const found = useWarningTargets(asked);
+  // Names of the operators chosen so far, so their tags keep their names when a search no longer lists them.
+  const [chosenNames, setChosenNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const chosen: string[] = Form.useWatch('operatorIds', form) ?? [];
   const issue = useIssueWarning();
   const [stix, setStix] = useState<{ name: string; bundle: Record<string, unknown> } | null>(null);
   const [stixError, setStixError] = useState<string | null>(null);
@@ -87,8 +99,8 @@ export default function IssueWarning() {
           value: i.value.trim(),
           ...(i.description?.trim() ? { description: i.description.trim() } : {}),
         })),
-      ...(v.scope === 'sector' && targets.data
-        ? { sectors: [targets.data.sector] }
+      ...(v.scope === 'sector' && sector.data
+        ? { sectors: [sector.data.sector] }
         : { operatorIds: v.operatorIds ?? [] }),
       ...(within ? { feedbackWithin: within } : {}),
       ...(v.drill ? { drill: true } : {}),
@@ -211,9 +223,9 @@ export default function IssueWarning() {
                 {
                   value: 'sector',
                   label: t('desk.issue.wholeSector', {
-                    sector: targets.data ? labelOf(t, 'admin.sector', targets.data.sector) : '',
+                    sector: sector.data ? labelOf(t, 'admin.sector', sector.data.sector) : '',
                   }),
-                  disabled: !targets.data?.operators.length,
+                  disabled: !sector.data?.total,
                 },
               ]}
             />
@@ -227,9 +239,19 @@ export default function IssueWarning() {
               <Select
                 mode="multiple"
                 data-testid="target-select"
-                loading={targets.isPending}
-                optionFilterProp="label"
-                options={(targets.data?.operators ?? []).map((o) => ({ value: o.id, label: o.name }))}
+                loading={found.isFetching}
+                showSearch
+                filterOption={false}
+                onSearch={setSearch}
+                onSelect={(id: string, option: { label?: unknown }) =>
+                  setChosenNames((names) => new Map(names).set(id, String(option.label ?? id)))
+                }
+                options={[
+                  ...(found.data?.operators ?? []).map((o) => ({ value: o.id, label: o.name })),
+                  ...chosen
+                    .filter((id) => !found.data?.operators.some((o) => o.id === id))
+                    .map((id) => ({ value: id, label: chosenNames.get(id) ?? id })),
+                ]}
               />
             </Form.Item>
           )}

@@ -128,10 +128,14 @@ export async function allWarningTargets(id: string, answer?: TargetAnswer): Prom
   }
 }
 
-export function useWarningTargets() {
+/** The department's sector and the first 50 of its operators whose name contains `search` (all without it). */
+export function useWarningTargets(search = '') {
+  const query = { pageSize: 50, ...(search ? { q: search } : {}) };
   return useQuery({
-    queryKey: queryKeys.warnings('targets'),
-    queryFn: () => unwrap(api.GET('/api/v1/warnings/targets')),
+    queryKey: queryKeys.warnings('targets', query),
+    queryFn: () => unwrap(api.GET('/api/v1/warnings/targets', { params: { query } })),
+    // The options stay while the next search is asked.
+    placeholderData: (previous) => previous,
   });
 }
 
