@@ -6,6 +6,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { serviceEntry } from './compiled';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -18,21 +19,14 @@ export interface Proc {
 }
 
 export function startProcess(env: Record<string, string>, role: { api: boolean; workers: boolean }): Promise<Proc> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(__dirname, 'bench-process.ts')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, BENCH_API: role.api ? '1' : '0', BENCH_WORKERS: role.workers ? '1' : '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, serviceEntry('bench-process'), {
+    cwd: ROOT,
+    env: { ...process.env, ...env, BENCH_API: role.api ? '1' : '0', BENCH_WORKERS: role.workers ? '1' : '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((ok, fail) => {
     let buf = '';
-    const timer = setTimeout(
-      () => fail(new Error('bench process did not start in 300 s (a loaded machine compiles slowly)')),
-      300_000,
-    );
+    const timer = setTimeout(() => fail(new Error('bench process did not start in 300 s')), 300_000);
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       const line = buf.split('\n').find((l) => l.startsWith('{"ready"'));

@@ -22,9 +22,8 @@
  * FANOUT_KEEP=1 keeps the temporary directory; FANOUT_TIMERS=0 skips part 2; FANOUT_SERVER_NODE_ARGS passes
  * Node options to the service only (e.g. --cpu-prof).
  *
- * The service runs compiled, as `npm start` runs it: the bench compiles the sources and its own server
- * (test/bench/tsconfig.server.json, into dist/) before it starts, so start-up is the service's own and not
- * ts-node compiling the sources. FANOUT_SERVER=ts-node runs it under ts-node instead.
+ * The service runs compiled, as `npm start` runs it (test/bench/compiled.ts), so start-up is the service's own
+ * and not ts-node compiling the sources; BENCH_SERVER=ts-node runs it under ts-node instead.
  */
 import Database from 'better-sqlite3';
 import { ConnectionOptions, Queue } from 'bullmq';
@@ -36,6 +35,7 @@ import { join } from 'node:path';
 import { redisOptionsFromUrl } from '../../src/common/redis-options';
 import { QUEUES } from '../../src/queues/queue-names';
 import { freePort } from '../../src/redis/local-redis';
+import { serviceEntry, UNDER_TS_NODE } from './compiled';
 
 const ROOT = join(__dirname, '..', '..');
 const OPERATORS = Number(process.env.FANOUT_OPERATORS ?? 10_000);
@@ -59,26 +59,11 @@ const load = () =>
     .replace(/^.*load average:\s*/, 'load ');
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
-const UNDER_TS_NODE = process.env.FANOUT_SERVER === 'ts-node';
-
-/** The service and the bench's server compiled into dist/ (dist/test/bench/server.js), unless under ts-node. */
-function compileServer(): void {
-  if (UNDER_TS_NODE) return;
-  const t0 = Date.now();
-  execSync(
-    `"${process.execPath}" node_modules/typescript/bin/tsc -p ${join('test', 'bench', 'tsconfig.server.json')}`,
-    { cwd: ROOT, stdio: 'inherit' },
-  );
-  console.log(`compiled the service (dist/test/bench/server.js) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-}
-
 function startService(dir: string, port: number, adminToken: string): Promise<Proc> {
   const t0 = Date.now();
   // FANOUT_SERVER_NODE_ARGS: extra Node options for the service only, e.g. --cpu-prof to profile it.
   const nodeArgs = (process.env.FANOUT_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const entry = UNDER_TS_NODE
-    ? [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(__dirname, 'server.ts')]
-    : [join(ROOT, 'dist', 'test', 'bench', 'server.js')];
+  const entry = serviceEntry('server');
   const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
     env: {
@@ -207,7 +192,6 @@ async function main() {
     `lianfang fan-out and timers benchmark — ${OPERATORS} operators, ${PENDING_TIMERS} pending timers, ` +
       `${DEADLINES} deadlines due at once; Node ${process.version}; ${dir}`,
   );
-  compileServer();
   let svc = await startService(dir, port, adminToken);
   try {
     // ---- set-up: a department, an operator to copy, people with tokens ----

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUM_ALL } from '../../src/metrics/metrics-projection';
 import { freePort } from '../../src/redis/local-redis';
+import { serviceEntry } from './compiled';
 
 const ROOT = join(__dirname, '..', '..');
 const OPERATORS = Number(process.env.BENCH_OPERATORS ?? 1000);
@@ -27,11 +28,11 @@ const TARGET_MS = 200;
 const DAY = 86_400_000;
 
 function startService(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(__dirname, 'bench-process.ts')],
-    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = spawn(process.execPath, serviceEntry('bench-process'), {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((ok, fail) => {
     let buf = '';
     const timer = setTimeout(() => fail(new Error('service did not start in 120 s')), 120_000);

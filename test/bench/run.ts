@@ -36,6 +36,7 @@ import { QUEUES } from '../../src/queues/queue-names';
 import { freePort } from '../../src/redis/local-redis';
 import { waitFor } from '../support/wait';
 import { redisOptionsFromUrl } from '../../src/common/redis-options';
+import { serviceEntry } from './compiled';
 
 const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -69,26 +70,22 @@ async function startServer(
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS: extra Node options for the service only, e.g. --cpu-prof to profile it.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(__dirname, 'server.ts')],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-        VAR_DIR: join(dir, 'var'),
-        BOOTSTRAP_ADMIN_TOKEN: adminToken,
-        LOG_LEVEL: 'warn',
-        REDIS_URL: '',
-        // The benchmark's webhook receiver listens on loopback, which the egress policy refuses unless allowed.
-        EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? '127.0.0.1',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, [...nodeArgs, ...serviceEntry('server')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+      VAR_DIR: join(dir, 'var'),
+      BOOTSTRAP_ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+      REDIS_URL: '',
+      // The benchmark's webhook receiver listens on loopback, which the egress policy refuses unless allowed.
+      EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? '127.0.0.1',
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((ok, fail) => {
     let buf = '';
     const timer = setTimeout(() => fail(new Error('bench server did not start in 60 s')), 60_000);

@@ -30,6 +30,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainedHash, chainHeadMac, payloadDigest } from '../../src/audit/hash-chain';
 import { freePort, LocalRedis } from '../../src/redis/local-redis';
+import { serviceEntry } from './compiled';
 
 const ROOT = join(__dirname, '..', '..');
 const INCIDENTS = Number(process.env.SCALE_INCIDENTS ?? 100_000);
@@ -52,15 +53,11 @@ interface Proc {
 }
 
 function startService(env: Record<string, string>): Promise<Proc> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', join(__dirname, 'bench-process.ts')],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, BENCH_API: '1', BENCH_WORKERS: '1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, serviceEntry('bench-process'), {
+    cwd: ROOT,
+    env: { ...process.env, ...env, BENCH_API: '1', BENCH_WORKERS: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((ok, fail) => {
     let buf = '';
     // Generous: a newer version migrates the seeded database first (new indexes over millions of rows).
