@@ -176,6 +176,8 @@ function reader(url: string, token: string, path: string, everyMs = 20) {
     void p.finally(() => inFlight.delete(p));
   }, everyMs);
   return {
+    /** Requests answered so far (any status). */
+    answered: () => times.length + errors,
     stop: async () => {
       clearInterval(timer);
       await Promise.all([...inFlight]);
@@ -235,7 +237,8 @@ async function main() {
     const count = readonlyDb.prepare('SELECT COUNT(*) AS n FROM warning_target WHERE warning_id = ?');
     const backlog = readonlyDb.prepare('SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL');
     const others = reader(svc.url, commander, '/api/v1/incidents?page=1&pageSize=20');
-    await new Promise((r) => setTimeout(r, 1000));
+    // The reader under way before the warning is issued: its first answers are the quiet baseline.
+    await until('the reader to have its first answers', () => (others.answered() >= 20 ? true : undefined), 30_000);
     const t0 = Date.now();
     const issued = await call(svc.url, officer, 'POST', '/api/v1/warnings', {
       title: '针对电力调度系统的勒索软件攻击活动预警',

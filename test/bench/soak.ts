@@ -83,14 +83,12 @@ class Tally {
   }
 }
 
-/** The webhook receiver: counts each delivery id it is sent (the body's `id`), and notes when each arrived. */
+/** The webhook receiver: when each delivery id it is sent (the body's `id`) arrived, once per copy. */
 function receiver(): Promise<{
   server: Server;
   url: string;
-  received: Map<string, number>;
   at: Map<string, number[]>;
 }> {
-  const received = new Map<string, number>();
   const at = new Map<string, number[]>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -98,7 +96,6 @@ function receiver(): Promise<{
     req.on('end', () => {
       try {
         const id = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string }).id);
-        received.set(id, (received.get(id) ?? 0) + 1);
         at.set(id, [...(at.get(id) ?? []), Date.now()]);
       } catch {
         // Counted as nothing: a body without an id is not a delivery.
@@ -110,7 +107,7 @@ function receiver(): Promise<{
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      ok({ server, url: `http://127.0.0.1:${port}/siem`, received, at });
+      ok({ server, url: `http://127.0.0.1:${port}/siem`, at });
     }),
   );
 }
@@ -361,8 +358,8 @@ async function main() {
       if (r.submittedAt && d.status !== (r.submittedAt <= d.dueAt ? 'met' : 'missed')) contrary++;
     }
     const notSent = deliveries.filter((d) => d.status !== 'delivered').length;
-    const duplicates = [...rx.received.values()].filter((n) => n > 1).length;
-    const missing = deliveries.filter((d) => d.status === 'delivered' && !rx.received.has(d.id)).length;
+    const duplicates = [...rx.at.values()].filter((times) => times.length > 1).length;
+    const missing = deliveries.filter((d) => d.status === 'delivered' && !rx.at.has(d.id)).length;
 
     const lat = [...tally.latencies].sort((a, b) => a - b);
     const pct = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? 0);
