@@ -30,6 +30,8 @@ const POSTGRES_SUITES = [
   // escalation ladder.
   'reports',
   'deadlines',
+  // Deadlines due together, decided by one due job's round (each its own transaction on Postgres).
+  'deadlines-together',
   // The outbox across a Redis outage.
   'outbox-outage',
   // A warning's fan-out in batches (a row lock per warning on Postgres), across a crash of the service.

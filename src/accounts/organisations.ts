@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import type { DepartmentKind, Sector } from '../common';
+import type { DepartmentKind, OperatorKind, Sector } from '../common';
+import { sql } from '../database';
 import { Organisation } from './organisation.entity';
 
 /** An organisation as other modules see it: read-only. */
@@ -31,6 +32,21 @@ export class Organisations {
     const org = await this.repo(em).findOneBy({ id });
     if (!org) throw new NotFoundException('Organisation not found');
     return org;
+  }
+
+  /**
+   * The two facts the reporting rules key on (operator kind, sector), or a 404. Read with one prepared
+   * statement rather than a repository: every timer decision of a system actor reads them, and in a
+   * burst of deadlines falling due together TypeORM's query building cost far more than the query.
+   */
+  async terms(id: string, em?: EntityManager): Promise<{ operatorKind: OperatorKind | null; sector: Sector }> {
+    const [row] = await sql<{ operator_kind: OperatorKind | null; sector: Sector }>(
+      em ?? this.dataSource.manager,
+      'SELECT operator_kind, sector FROM organisation WHERE id = ?',
+      [id],
+    );
+    if (!row) throw new NotFoundException('Organisation not found');
+    return { operatorKind: row.operator_kind, sector: row.sector };
   }
 
   find(id: string, em?: EntityManager): Promise<OrganisationRecord | null> {

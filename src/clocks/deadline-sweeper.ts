@@ -4,8 +4,12 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config';
 import { sql } from '../database';
 import { LOGGER } from '../logging';
+import { ArrivalHolds } from './arrival-holds';
 import { INCIDENT_DEADLINE } from './clock-kinds';
 import { TimerHandlers } from './timer-handlers';
+
+/** Deadlines decided per round of `dueTogether` (a round repeats while it finds this many). */
+const DUE_TOGETHER_ROUND = 2000;
 
 /**
  * No incident deadline stays `pending` past its due time unnoticed. Its due job decides it; when that
@@ -15,6 +19,7 @@ import { TimerHandlers } from './timer-handlers';
  * (the same handler: a miss recorded through the workflow, the first escalation step, notifications).
  * The handlers are idempotent, so a sweep beside a late due job, or beside another worker's sweep,
  * decides each deadline once. Meanwhile the deadline dashboard marks such deadlines `undecided`.
+ * The same class decides the deadlines due together with one whose due job runs (`dueTogether`).
  */
 @Injectable()
 export class DeadlineSweeper implements OnApplicationBootstrap, OnModuleDestroy {
@@ -23,13 +28,72 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   /** Deadlines this process could not decide, said once each (the dashboard keeps showing them). */
   private readonly stuck = new Set<string>();
   private running?: Promise<number>;
+  private together?: Promise<void>;
+  private togetherAgain = false;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly handlers: TimerHandlers,
+    private readonly holds: ArrivalHolds,
     private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /**
+   * Deadlines fall due in crowds: incidents declared together (an import, a sector-wide event) have
+   * initial-report deadlines due in the same second. Each has its due job, but fetching a job from
+   * Redis and reporting it done cost more than deciding the deadline, so a thousand of them waited
+   * about half a second for their turn (npm run bench:fanout). So when one due job runs, the timers
+   * worker calls this: it decides, together, every deadline still pending whose due time has come,
+   * without waiting for their jobs. Each of those jobs then finds its deadline decided and answers
+   * `stale`. The decisions are the due handler's own (the same workflow event, escalation and
+   * notifications) and the handlers are idempotent, so a deadline decided here and by its job, or by
+   * two workers, is decided once. Report submissions still in flight are waited for first, once, up to
+   * the latest due time of the round (ArrivalHolds), exactly as each due job would have.
+   *
+   * Never rejects and never runs twice at once: a call while a round runs asks for one more round.
+   */
+  dueTogether(): Promise<void> {
+    if (this.together) {
+      this.togetherAgain = true;
+      return this.together;
+    }
+    this.together = (async () => {
+      try {
+        do {
+          this.togetherAgain = false;
+          while ((await this.decideDueRound()) === DUE_TOGETHER_ROUND);
+        } while (this.togetherAgain);
+      } catch (err) {
+        // Nothing is lost: every deadline still has its own due job, and the periodic sweep behind it.
+        this.logger.warn({ err }, 'deciding the deadlines due together failed; their own jobs decide them');
+      } finally {
+        this.together = undefined;
+      }
+    })();
+    return this.together;
+  }
+
+  /** One round of dueTogether: returns how many pending deadlines it found due. */
+  private async decideDueRound(): Promise<number> {
+    const rows = await sql<{ incident_id: string; timer: string; generation: number | string; due_at: string }>(
+      this.dataSource.manager,
+      'SELECT incident_id, timer, generation, due_at FROM incident_deadline ' +
+        "WHERE status = 'pending' AND resolved_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT ?",
+      [new Date().toISOString(), DUE_TOGETHER_ROUND],
+    );
+    if (!rows.length) return 0;
+    await this.holds.settled(Date.parse(rows[rows.length - 1]!.due_at));
+    // All at once: TimerTransactions groups them into shared transactions (SQLite).
+    await Promise.all(
+      rows.map((r) => {
+        const ref = { incidentId: r.incident_id, timer: r.timer, generation: Number(r.generation) };
+        // A decision that failed here (a concurrent change on Postgres, say) is its own job's to retry.
+        return this.handlers.fire(INCIDENT_DEADLINE, 'due', ref).catch(() => 'failed');
+      }),
+    );
+    return rows.length;
+  }
 
   onApplicationBootstrap(): void {
     const every = this.config.DEADLINE_SWEEP_SECONDS * 1000;

@@ -53,9 +53,9 @@ export class TimerHandlers {
   }
 
   /**
-   * Runs the handler of one job of a clock as if its job had fired now (the deadline sweeper, for a
-   * due job that was lost or failed for good). Handlers are idempotent: run beside the real job, one
-   * of the two finds nothing to do.
+   * Runs the handler of one job of a clock as if its job had fired now (the deadline sweeper: for a
+   * due job that was lost or failed for good, and for deadlines due together with one whose job runs).
+   * Handlers are idempotent: run beside the real job, one of the two finds nothing to do.
    */
   fire<Ref>(kind: ClockKind<Ref>, job: 'due', ref: Ref): Promise<string> {
     const name = kind.jobs[job];

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { AppConfig } from '../config';
 import { LOGGER } from '../logging';
 import { jitteredBackoff, LoggedWorkerHost, QUEUES } from '../queues';
-import { CLOCK_KINDS } from './clock-kinds';
+import { CLOCK_KINDS, INCIDENT_DEADLINE } from './clock-kinds';
+import { DeadlineSweeper } from './deadline-sweeper';
 import { TimerHandlers } from './timer-handlers';
 
 /**
@@ -21,6 +22,7 @@ export class TimersProcessor extends LoggedWorkerHost {
     private readonly handlers: TimerHandlers,
     @Inject(LOGGER) protected readonly logger: Logger,
     private readonly config: AppConfig,
+    private readonly sweeper: DeadlineSweeper,
   ) {
     super();
   }
@@ -35,6 +37,9 @@ export class TimersProcessor extends LoggedWorkerHost {
 
   async process(job: Job): Promise<string> {
     const handler = this.handlers.handler(job.name);
+    // The other deadlines due by now are decided together, not one per job (DeadlineSweeper.dueTogether);
+    // not awaited: this job's own decision goes on beside them and finds its deadline decided or decides it.
+    if (job.name === INCIDENT_DEADLINE.jobs.due) void this.sweeper.dueTogether();
     if (handler) return handler(job);
     // A name no clock of this version queues (a job of a newer version, after a rollback): kept in
     // the completed set with this answer, for someone to look at.

@@ -229,7 +229,7 @@ export class AppConfig {
    * Timer jobs (reminders, deadlines, escalations) in flight per worker process. A job spends most
    * of its time waiting (Redis round trips, its turn in the write queue), so with too few in flight
    * a burst of deadlines falling due together is worked off later than it falls due; on SQLite the
-   * jobs in flight together share transactions (TimerTransactions), up to 50 decisions in each.
+   * jobs in flight together share transactions (TimerTransactions), up to 100 decisions in each.
    */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer between 1 and 256' })

@@ -1,7 +1,14 @@
 import { ConflictException, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Job } from 'bullmq';
-import { ArrivalHolds, INCIDENT_DEADLINE, type IncidentDeadlineRef, TimerHandlers, TimerTransactions } from '../clocks';
+import {
+  ArrivalHolds,
+  INCIDENT_DEADLINE,
+  IncidentDeadlines,
+  type IncidentDeadlineRef,
+  TimerHandlers,
+  TimerTransactions,
+} from '../clocks';
 import { sql } from '../database';
 import { ConcurrentChangeException } from '../engine';
 import { IncidentEngine, type EngineEvent } from './incident-engine';
@@ -20,6 +27,7 @@ export class IncidentClocks implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly timerTx: TimerTransactions,
     private readonly holds: ArrivalHolds,
+    private readonly deadlines: IncidentDeadlines,
   ) {}
 
   onModuleInit(): void {
@@ -40,6 +48,10 @@ export class IncidentClocks implements OnModuleInit {
       INCIDENT_DEADLINE,
       'due',
       async (ref, _d, job) => {
+        // Decided already (usually with the deadlines due together, DeadlineSweeper.dueTogether): one
+        // read instead of the wait and the refused event below, which come to the same answer.
+        const now = await this.deadlines.state(this.dataSource.manager, ref.incidentId, ref.timer);
+        if (now && (now.generation !== ref.generation || now.status !== 'pending')) return 'stale';
         // A report submission that arrived in time decides this deadline `met`: wait for any still in
         // flight (ArrivalHolds), so the deadline is decided once. The job's scheduled time is the due
         // time; the sweeper's synthetic job has none and runs long after it anyway.

@@ -592,9 +592,8 @@ export class IncidentEngine {
       : this.orgTerms(em, orgId);
   }
 
-  private async orgTerms(em: EntityManager, orgId: string): Promise<OrgTerms> {
-    const org = await this.organisations.get(orgId, em);
-    return { operatorKind: org.operatorKind, sector: org.sector };
+  private orgTerms(em: EntityManager, orgId: string): Promise<OrgTerms> {
+    return this.organisations.terms(orgId, em);
   }
 }
 

@@ -2,6 +2,7 @@ import { assign, enqueueActions, setup } from 'xstate';
 import { reminderDue, timerLive } from '../deadline-guards';
 import type { CancelDeadlineParams, NotifyParams, ScheduleDeadlineParams, WorkflowEffect } from '../types';
 import type { EarlyWarningContext, EarlyWarningEvent, EarlyWarningInput } from './types';
+import { contextFromInput } from '../machine-input';
 
 /**
  * An early warning (预警) from the protection department, version 1. The operator assesses it, acts on
@@ -110,7 +111,7 @@ export const earlyWarningMachineV1 = setup({
   .createMachine({
     id: 'early-warning',
     version: '1',
-    context: ({ input }) => ({
+    context: contextFromInput((input: EarlyWarningInput) => ({
       warningId: input.warningId,
       level: input.level,
       deadlines: {},
@@ -118,7 +119,7 @@ export const earlyWarningMachineV1 = setup({
       assessmentNote: null,
       actionsSummary: null,
       feedbackId: null,
-    }),
+    })),
     initial: 'received',
     meta: { requirements: ['GBT39204-9.1-a', 'GBT39204-9.1-b'] },
     entry: [

@@ -11,6 +11,7 @@ import type {
 } from '../types';
 import { completionRefusal, isPhaseComplete, markDone, markReopened, reopenRefusal } from './steps';
 import type { IncidentContext, IncidentEvent, IncidentInput, IncidentTimer } from './types';
+import { contextFromInput } from '../machine-input';
 
 /**
  * Incident lifecycle, version 1. Pure: side effects are the parameterised actions `scheduleDeadline`,
@@ -229,7 +230,7 @@ export const incidentMachineV1 = setup({
   .createMachine({
     id: 'incident',
     version: '1',
-    context: ({ input }) => ({
+    context: contextFromInput((input: IncidentInput) => ({
       incidentId: input.incidentId,
       category: input.category,
       grade: input.grade,
@@ -239,7 +240,7 @@ export const incidentMachineV1 = setup({
       deadlines: {},
       reports: { initial: [], followUps: [], final: null },
       dismissReason: null,
-    }),
+    })),
     initial: 'triage',
     meta: { requirements: ['GBT39204-11.1-a', 'GBT39204-11.3-a'] },
     states: {

@@ -5,6 +5,7 @@ import type { CancelDeadlineParams, DeadlineEntry, NotifyParams, ScheduleDeadlin
 import * as V1 from './machine.v1';
 import { completionRefusal, isPhaseComplete, markDone, markReopened, reopenRefusal } from './steps';
 import type { IncidentContext, IncidentEvent, IncidentInput, IncidentTimer } from './types';
+import { contextFromInput } from '../machine-input';
 
 /**
  * Incident lifecycle, version 2. What changed from version 1 (workflows/README.md):
@@ -209,7 +210,7 @@ export const incidentMachineV2 = setup({
   .createMachine({
     id: 'incident',
     version: '2',
-    context: ({ input }) => ({
+    context: contextFromInput((input: IncidentInput) => ({
       incidentId: input.incidentId,
       category: input.category,
       grade: input.grade,
@@ -221,7 +222,7 @@ export const incidentMachineV2 = setup({
       dismissReason: null,
       crimeSuspected: null,
       policeReports: [],
-    }),
+    })),
     initial: 'triage',
     meta: { requirements: ['GBT39204-11.1-a', 'GBT39204-11.3-a'] },
     states: {
