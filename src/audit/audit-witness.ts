@@ -23,6 +23,9 @@ export type WitnessState =
 
 const EMPTY: WitnessContent = { checkpoint: null, heads: {}, legacy: null };
 
+/** Least time between two writes of the witness file while heads keep coming. */
+export const WITNESS_WRITE_SPACING_MS = 100;
+
 /**
  * A record, outside the database, of what this deployment has committed to its audit trail, kept
  * beside the audit key (VAR_DIR/keys/audit.witness, or AUDIT_WITNESS_FILE). The database alone cannot
@@ -32,10 +35,15 @@ const EMPTY: WitnessContent = { checkpoint: null, heads: {}, legacy: null };
  * A chain that ends before a head the witness names, or holds another hash there, was rolled back.
  * It carries a MAC under the audit key, so it cannot be edited without the key either.
  *
- * Written after commit, at most once per event-loop turn, to a temporary file renamed into place;
- * several processes may share it, so each write merges with what is on disk and never moves a head
- * back. A crash can lose the last few updates; that leaves the witness behind the trail, which
- * verification accepts (it proves a floor, not the exact head). Once a checkpoint covers a chain's
+ * Written after commit, to a temporary file renamed into place: in the next event-loop turn, and when
+ * commits come faster, at most once every WITNESS_WRITE_SPACING_MS with every head recorded meanwhile.
+ * Each write reads, checks and merges the file and renames a new one into place, synchronously: once
+ * per turn, with the transactions of a Postgres deployment committing in nearly every turn, that was
+ * about a seventh of an API process's CPU (npm run bench:pg). Several processes may share the file,
+ * so each write merges with what is on disk and never moves a head back. A crash can lose the updates
+ * of that last fraction of a second (a shutdown writes them: AuditService.onModuleDestroy); that
+ * leaves the witness behind the trail, which verification accepts (it proves a floor, not the exact
+ * head). Once a checkpoint covers a chain's
  * head, the head leaves the file, so the file stays about as large as the chains written to between
  * two checkpoints.
  *
@@ -46,8 +54,11 @@ export class AuditWitness {
   private pending: WitnessContent = { checkpoint: null, heads: {}, legacy: null };
   /** Per chain, the highest head a checkpoint this process verified covers (heads at or below it can go). */
   private readonly covered = new Map<string, number>();
-  private scheduled = false;
+  /** Cancels the scheduled write, if one is scheduled. */
+  private scheduled: (() => void) | undefined;
   private dirty = false;
+  /** When the file was last written (ms): writes are spaced WITNESS_WRITE_SPACING_MS apart. */
+  private writtenAt = 0;
 
   constructor(
     readonly path: string,
@@ -110,17 +121,27 @@ export class AuditWitness {
   private schedule(): void {
     this.dirty = true;
     if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
+    const run = () => {
+      this.scheduled = undefined;
       this.flush();
-    });
+    };
+    const wait = this.writtenAt + WITNESS_WRITE_SPACING_MS - Date.now();
+    if (wait > 0) {
+      const t = setTimeout(run, wait);
+      this.scheduled = () => clearTimeout(t);
+    } else {
+      const i = setImmediate(run);
+      this.scheduled = () => clearImmediate(i);
+    }
   }
 
   /** Writes what was recorded, merged with the file on disk, never moving anything in it backwards. */
   flush(): void {
+    this.scheduled?.();
+    this.scheduled = undefined;
     if (!this.dirty) return;
     this.dirty = false;
+    this.writtenAt = Date.now();
     const onDisk = this.read();
     const base: WitnessContent = onDisk.kind === 'valid' ? onDisk : EMPTY;
     const merged: WitnessContent = {

@@ -231,6 +231,8 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
 
   onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
+    // Heads recorded in the last fraction of a second wait for the next spaced write: write them now.
+    this.witness.flush();
   }
 
   /**
@@ -340,36 +342,40 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         head = { seq: e.chainSeq, hash: e.hash };
       }
       // Raw statements: this runs in every write transaction of the service.
-      for (const part of chunks(list, 100)) {
-        await sql(
-          em,
+      const parts = chunks(list, 100);
+      const moveHead = 'UPDATE audit_chain SET seq = ?, hash = ?, mac = ?, updated_at = ? WHERE chain = ?';
+      const headParams = [head.seq, head.hash, chainHeadMac(this.key, chain, head.seq, head.hash), nowIso(), chain];
+      for (const [i, part] of parts.entries()) {
+        const insert =
           `INSERT INTO audit_entry (${ENTRY_COLUMNS}) VALUES ` +
-            part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', '),
-          part.flatMap((e) => [
-            e.seq,
-            e.chain,
-            e.chainSeq,
-            e.hashVersion,
-            e.at,
-            e.actorId,
-            e.actorRole,
-            e.orgId,
-            e.incidentId,
-            e.action,
-            e.payload,
-            e.payloadDigest,
-            e.prevHash,
-            e.hash,
-          ]),
-        );
+          part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+        const values = part.flatMap((e) => [
+          e.seq,
+          e.chain,
+          e.chainSeq,
+          e.hashVersion,
+          e.at,
+          e.actorId,
+          e.actorRole,
+          e.orgId,
+          e.incidentId,
+          e.action,
+          e.payload,
+          e.payloadDigest,
+          e.prevHash,
+          e.hash,
+        ]);
+        // Postgres: the last entries and the new head in one statement (a data-modifying WITH always runs
+        // to completion), so the chain's lock, held from lockHead to COMMIT, waits on one round trip
+        // fewer; under load each round trip is also a turn of a busy event loop. SQLite has no such
+        // statement, and its statements are calls, not round trips.
+        if (this.postgres && i === parts.length - 1) {
+          await sql(em, `WITH written AS (${insert}) ${moveHead}`, [...values, ...headParams]);
+          continue;
+        }
+        await sql(em, insert, values);
+        if (i === parts.length - 1) await sql(em, moveHead, headParams);
       }
-      await sql(em, 'UPDATE audit_chain SET seq = ?, hash = ?, mac = ?, updated_at = ? WHERE chain = ?', [
-        head.seq,
-        head.hash,
-        chainHeadMac(this.key, chain, head.seq, head.hash),
-        nowIso(),
-        chain,
-      ]);
       // Only a committed entry may raise the witness: a rolled-back one would read as a rollback attack.
       const committed = head;
       this.tx.afterCommit(em, () => this.witness.record(chain, committed));

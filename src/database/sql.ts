@@ -26,16 +26,38 @@ function prepared(db: SqliteConnection, text: string): SqliteStatement {
   return stmt;
 }
 
+/** The part of a node-postgres client used here. */
+interface PgClient {
+  query(config: { text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/** `?` placeholders as `$1…`, by text (the hot paths use a few dozen distinct texts). */
+const pgTexts = new LRUCache<string, string>({ max: MAX_STATEMENTS });
+function pgText(text: string): string {
+  let out = pgTexts.get(text);
+  if (out === undefined) {
+    let n = 0;
+    out = text.replace(/\?/g, () => `$${++n}`);
+    pgTexts.set(text, out);
+  }
+  return out;
+}
+
 /**
  * A raw statement with `?` placeholders, rewritten to `$1…` on Postgres. Used on the hot paths
  * (applying a workflow event, appending audit entries, writing outbox rows, delivering
  * notifications), where TypeORM's query builder cost more than the SQL itself; everything else
- * uses repositories.
+ * uses repositories. It answers the rows a statement returns (a SELECT's, or an UPDATE's RETURNING
+ * rows) on both databases.
  *
  * On SQLite the statement runs directly on the better-sqlite3 connection `em` uses (so inside its
  * transaction, if any), prepared once and run synchronously: TypeORM's `query()` wraps every
  * statement in several awaited steps (broadcaster, logger, statement cache), which on the event
- * path cost more than the statements. Errors are TypeORM's QueryFailedError either way.
+ * path cost more than the statements. On Postgres, inside a transaction, it runs on the connection of
+ * the transaction's query runner (`QueryRunner.connect()` answers it) for the same reason: on the
+ * event path TypeORM's wrapping cost more CPU than the round trips (npm run bench:pg). Outside a
+ * transaction it goes through TypeORM, which lends a pooled connection for the one statement.
+ * Errors are TypeORM's QueryFailedError either way, with the driver's SQLSTATE.
  */
 export function sql<T = Record<string, unknown>>(
   em: EntityManager,
@@ -56,8 +78,24 @@ export function sql<T = Record<string, unknown>>(
     }
   }
   if (driver.options.type === 'postgres') {
-    let n = 0;
-    text = text.replace(/\?/g, () => `$${++n}`);
+    const pg = pgText(text);
+    const runner = em.queryRunner;
+    if (runner?.isTransactionActive && !runner.isReleased) {
+      return runner
+        .connect()
+        .then((client: PgClient) => client.query({ text: pg, values: params }))
+        .then(
+          (res) => res.rows as T[],
+          (err: unknown) => Promise.reject(new QueryFailedError(pg, params, err as Error)),
+        );
+    }
+    // TypeORM answers an UPDATE or DELETE as [rows, count] (a row is never an array); the rows are what
+    // callers read.
+    return (em.query(pg, params) as Promise<unknown>).then((out) =>
+      Array.isArray(out) && out.length === 2 && Array.isArray(out[0]) && typeof out[1] === 'number'
+        ? (out[0] as T[])
+        : (out as T[]),
+    );
   }
   return em.query(text, params) as Promise<T[]>;
 }

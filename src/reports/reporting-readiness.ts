@@ -1,11 +1,16 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { EntityManager, In } from 'typeorm';
 import { AccountsModule, Organisations, type OrganisationRecord } from '../accounts';
+import { AuditModule, AuditService } from '../audit';
 import type { DepartmentKind, Grade } from '../common';
 import { Catalogue, type ReportingRule } from '../requirements';
 import { ReportRecipient, type RecipientKindCode } from './report.entities';
 import { RecipientCoverageSource, type RecipientCoverageView } from '../incidents';
+
+/** How long the coverage shown in incident answers is reused (ReportingReadiness.recent). */
+export const COVERAGE_REUSE_MS = 2000;
 
 /**
  * Who an operator's reports reach: the recipient kinds its rules require and the departments and
@@ -14,11 +19,33 @@ import { RecipientCoverageSource, type RecipientCoverageView } from '../incident
  * would receive nothing (so the answer is in front of the commander before the clock runs out).
  */
 @Injectable()
-export class ReportingReadiness implements RecipientCoverageSource {
+export class ReportingReadiness implements RecipientCoverageSource, OnModuleInit, OnModuleDestroy {
+  /**
+   * Coverage as the incident answers show it, by organisation, grade and drill, for COVERAGE_REUSE_MS.
+   * Every full answer while a report is owed carries it, and computing it took three reads (the
+   * organisation, the departments, the recipients): on Postgres about a tenth of an API process's CPU on
+   * the event path (npm run bench:pg). It changes only when an organisation or a recipient does; this
+   * process forgets it at once when it commits such a change, and another process's change shows here
+   * within COVERAGE_REUSE_MS. Addressing a report (`coverage`, `departmentsFor`) always reads afresh.
+   */
+  private readonly recent = new LRUCache<string, RecipientCoverageView>({ max: 1000, ttl: COVERAGE_REUSE_MS });
+  private stop?: () => void;
+
   constructor(
     private readonly catalogue: Catalogue,
     private readonly organisations: Organisations,
+    private readonly audit: AuditService,
   ) {}
+
+  onModuleInit(): void {
+    this.stop = this.audit.onCommitted((entry) => {
+      if (entry.action.startsWith('organisation.') || entry.action.startsWith('report-recipient.')) this.recent.clear();
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.stop?.();
+  }
 
   /**
    * Recipient kinds a report under `rule` goes to: the rule's, plus sector regulators whose rules bind this operator.
@@ -85,10 +112,18 @@ export class ReportingReadiness implements RecipientCoverageSource {
     };
   }
 
-  /** The same, for the organisation `orgId` (the incidents module knows the organisation by id only). */
+  /**
+   * The same, for the organisation `orgId` (the incidents module knows the organisation by id only), as
+   * incident answers show it: reused for COVERAGE_REUSE_MS (`recent`).
+   */
   async coverageFor(em: EntityManager, orgId: string, grade: Grade, drill: boolean): Promise<RecipientCoverageView> {
+    const key = `${orgId}|${grade}|${drill}`;
+    const known = this.recent.get(key);
+    if (known) return known;
     const org = await this.organisations.get(orgId, em);
-    return this.coverage(em, org, grade, drill);
+    const found = await this.coverage(em, org, grade, drill);
+    this.recent.set(key, found);
+    return found;
   }
 }
 
@@ -97,7 +132,7 @@ export class ReportingReadiness implements RecipientCoverageSource {
  * answers (as the RecipientCoverageSource it asks for).
  */
 @Module({
-  imports: [AccountsModule, TypeOrmModule.forFeature([ReportRecipient])],
+  imports: [AccountsModule, AuditModule, TypeOrmModule.forFeature([ReportRecipient])],
   providers: [ReportingReadiness, { provide: RecipientCoverageSource, useExisting: ReportingReadiness }],
   exports: [ReportingReadiness, RecipientCoverageSource],
 })

@@ -2,8 +2,9 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditWitness, legacyWitnessMac } from '../../../src/audit/audit-witness';
+import { AuditWitness, legacyWitnessMac, WITNESS_WRITE_SPACING_MS } from '../../../src/audit/audit-witness';
 import { headMac } from '../../../src/audit/hash-chain';
+import { waitFor } from '../../support/wait';
 
 describe('AuditWitness (the chain heads kept outside the database)', () => {
   const key = createSecretKey(randomBytes(32));
@@ -89,5 +90,28 @@ describe('AuditWitness (the chain heads kept outside the database)', () => {
     expect(w.read()).toMatchObject({ kind: 'invalid' });
     writeFileSync(path, 'not json');
     expect(w.read()).toEqual({ kind: 'invalid', problem: 'not JSON' });
+  });
+  it('spaces its writes while heads keep coming, and a flush writes what is pending at once', async () => {
+    const w = new AuditWitness(path, key);
+    const head = (n: number) => ({ seq: n, hash: hash(n) });
+    const seqOfA = () => {
+      const r = w.read();
+      return r.kind === 'valid' ? r.heads.a?.seq : undefined;
+    };
+    const start = Date.now();
+    w.record('a', head(1));
+    await new Promise((r) => setImmediate(r));
+    expect(seqOfA()).toBe(1);
+    // A head right after a write waits for the spacing, then is written without another record.
+    w.record('a', head(2));
+    await new Promise((r) => setImmediate(r));
+    expect(seqOfA()).toBe(1);
+    await waitFor('the spaced write', () => Promise.resolve(seqOfA() === 2), 5_000, 10);
+    // The first write came after `start`, the second no sooner than the spacing after the first.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(WITNESS_WRITE_SPACING_MS);
+    // flush() (the shutdown) does not wait for the spacing, and cancels the scheduled write.
+    w.record('a', head(3));
+    w.flush();
+    expect(seqOfA()).toBe(3);
   });
 });
