@@ -180,6 +180,9 @@ test('a warning to two operators: one answers, the other is pending, then overdu
   await form.getByLabel('反馈时限').fill('1');
   await form.getByLabel('单位').click();
   await option(page, '分钟').click();
+  // The form at rest is what is checked: the unit's dropdown closes (animated) after the choice, and a
+  // scan during that animation found its open listbox (antd gives it no name of its own).
+  await expect(page.getByRole('listbox')).toHaveCount(0);
   await expectNoSeriousA11yViolations(page, 'issue a warning');
   await screenshot(page, 'desk-issue-warning');
   await form.getByRole('button', { name: '发布' }).click();
