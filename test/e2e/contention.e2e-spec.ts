@@ -5,8 +5,8 @@ import { ServiceHandle, startService } from '../../src/bootstrap';
 import { DataSource } from 'typeorm';
 import { sql, TransactionRunner } from '../../src/database';
 import { QUEUES } from '../../src/queues/queue-names';
-import { bearer, createOrg, incidentInput, serviceHttp, startTestService, TestService } from '../support/harness';
-import { IncidentDriver, type StepJson, type Tokens } from '../support/incident-driver';
+import { bearer, createOrg, serviceHttp, startTestService, TestService } from '../support/harness';
+import { confirmedGradeII, type StepJson, type Tokens } from '../support/incident-driver';
 import { waitFor } from '../support/wait';
 
 /**
@@ -64,16 +64,7 @@ describe('contention: submissions racing step completions and due timers (two ap
 
   /** A confirmed grade-II incident discovered `detectedAt`, its initial report approved (one hour to report). */
   async function approvedReport(detectedAt: string) {
-    const occurredAt = new Date(Date.parse(detectedAt) - 60_000).toISOString();
-    const res = await svc
-      .http()
-      .post('/api/v1/incidents')
-      .set(bearer(op.commander.token))
-      .send(incidentInput({ grade: 'II', detectedAt, occurredAt }))
-      .expect(201);
-    const inc = new IncidentDriver(svc, op, res.body.id);
-    await inc.completePhase('triage');
-    await inc.send('commander', { type: 'CONFIRM', grade: 'II', crimeSuspected: false });
+    const inc = await confirmedGradeII(svc, op, detectedAt);
     const d = await svc
       .http()
       .post(`/api/v1/incidents/${inc.id}/reports`)

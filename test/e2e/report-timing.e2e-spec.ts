@@ -3,8 +3,8 @@ import type { Job, Queue } from 'bullmq';
 import { request as httpRequest } from 'node:http';
 import { TimersProcessor } from '../../src/clocks/timers.processor';
 import { QUEUES } from '../../src/queues/queue-names';
-import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
-import { IncidentDriver, type Tokens } from '../support/incident-driver';
+import { bearer, createOrg, startTestService, TestService } from '../support/harness';
+import { confirmedGradeII, discoveredForDueIn, IncidentDriver, type Tokens } from '../support/incident-driver';
 import { waitFor } from '../support/wait';
 
 /**
@@ -43,17 +43,7 @@ describe('a report is on time by its submission time, not by which job ran first
 
   /** A confirmed grade-II incident due `secondsToDue` from now, with its initial report approved. */
   async function approvedReport(secondsToDue: number) {
-    const detectedAt = new Date(Date.now() - 3600_000 + secondsToDue * 1000).toISOString();
-    const occurredAt = new Date(Date.parse(detectedAt) - 60_000).toISOString();
-    const res = await svc
-      .http()
-      .post('/api/v1/incidents')
-      .set(bearer(op.commander.token))
-      .send(incidentInput({ grade: 'II', detectedAt, occurredAt }))
-      .expect(201);
-    const inc = new IncidentDriver(svc, op, res.body.id);
-    await inc.completePhase('triage');
-    await inc.send('commander', { type: 'CONFIRM', grade: 'II', crimeSuspected: false });
+    const inc = await confirmedGradeII(svc, op, discoveredForDueIn(secondsToDue));
     const d = await svc
       .http()
       .post(`/api/v1/incidents/${inc.id}/reports`)

@@ -1,8 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { QUEUES } from '../../src/queues/queue-names';
-import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
-import { IncidentDriver, type Tokens } from '../support/incident-driver';
+import { bearer, createOrg, startTestService, TestService } from '../support/harness';
+import { confirmedGradeII, discoveredForDueIn, IncidentDriver, type Tokens } from '../support/incident-driver';
 import { openStorage, type Storage } from '../support/storage';
 import { waitFor } from '../support/wait';
 
@@ -39,20 +39,7 @@ describe('timer jobs that fail: retries, dead letters, the deadline sweeper', ()
   const timers = () => svc.app.get<Queue>(getQueueToken(QUEUES.timers), { strict: false });
   const dueJob = (id: string) => `dl.${id}.initial-report.1.due`;
 
-  async function confirmedIncident(secondsToDue: number) {
-    const detectedAt = new Date(Date.now() - 3600_000 + secondsToDue * 1000).toISOString();
-    const occurredAt = new Date(Date.parse(detectedAt) - 60_000).toISOString();
-    const res = await svc
-      .http()
-      .post('/api/v1/incidents')
-      .set(bearer(op.commander.token))
-      .send(incidentInput({ grade: 'II', detectedAt, occurredAt }))
-      .expect(201);
-    const inc = new IncidentDriver(svc, op, res.body.id);
-    await inc.completePhase('triage');
-    await inc.send('commander', { type: 'CONFIRM', grade: 'II', crimeSuspected: false });
-    return inc;
-  }
+  const confirmedIncident = (secondsToDue: number) => confirmedGradeII(svc, op, discoveredForDueIn(secondsToDue));
 
   /** Holds the deadline rows against writes (reads go on) until `release` is called. */
   async function holdDeadlines(): Promise<{ release: () => Promise<void> }> {

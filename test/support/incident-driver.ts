@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { bearer, type TestService } from './harness';
+import { bearer, incidentInput, type TestService } from './harness';
 
 export type Tokens = Record<string, { token: string; userId: string }>;
 
@@ -56,4 +56,26 @@ export class IncidentDriver {
     }
     return steps;
   }
+}
+
+/** A discovery time whose initial-report deadline (an hour for grade II) falls due `seconds` from now. */
+export const discoveredForDueIn = (seconds: number): string =>
+  new Date(Date.now() - 3600_000 + seconds * 1000).toISOString();
+
+/**
+ * A grade-II incident declared by the commander, discovered at `detectedAt`, taken through triage and
+ * confirmed without a suspected crime: its initial-report deadline runs from `detectedAt`.
+ */
+export async function confirmedGradeII(svc: TestService, tokens: Tokens, detectedAt: string): Promise<IncidentDriver> {
+  const occurredAt = new Date(Date.parse(detectedAt) - 60_000).toISOString();
+  const res = await svc
+    .http()
+    .post('/api/v1/incidents')
+    .set(bearer(tokens.commander.token))
+    .send(incidentInput({ grade: 'II', detectedAt, occurredAt }))
+    .expect(201);
+  const inc = new IncidentDriver(svc, tokens, res.body.id);
+  await inc.completePhase('triage');
+  await inc.send('commander', { type: 'CONFIRM', grade: 'II', crimeSuspected: false });
+  return inc;
 }
