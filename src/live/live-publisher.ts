@@ -52,9 +52,6 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
       ...redisOptionsFromUrl(this.url),
       maxRetriesPerRequest: RETRIES,
       retryStrategy: () => RETRY_DELAY_MS,
-      // A transaction that commits many entries (timer decisions shared by a burst of deadlines) publishes
-      // them in one turn of the event loop; ioredis then sends them in one write instead of one each.
-      enableAutoPipelining: true,
     });
     // Outages are reported by /ready and by the streams ending; do not let them crash the process.
     this.client.on('error', () => undefined);
