@@ -33,3 +33,25 @@ export function serviceEntry(entry: string): string[] {
   }
   return [join(ROOT, 'dist', 'test', 'bench', `${entry}.js`)];
 }
+
+/**
+ * The environment of a benchmark's one-process service on SQLite in `dir` (its database file and VAR_DIR
+ * there, the embedded redis-server, loopback), listening on `port` with `adminToken` as the bootstrap admin.
+ */
+export function sqliteServiceEnv(
+  dir: string,
+  port: number,
+  adminToken: string,
+  logLevel: 'warn' | 'error',
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+    VAR_DIR: join(dir, 'var'),
+    BOOTSTRAP_ADMIN_TOKEN: adminToken,
+    LOG_LEVEL: logLevel,
+    REDIS_URL: '',
+  };
+}

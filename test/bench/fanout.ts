@@ -35,7 +35,7 @@ import { join } from 'node:path';
 import { redisOptionsFromUrl } from '../../src/common/redis-options';
 import { QUEUES } from '../../src/queues/queue-names';
 import { freePort } from '../../src/redis/local-redis';
-import { serviceEntry, UNDER_TS_NODE } from './compiled';
+import { serviceEntry, sqliteServiceEnv, UNDER_TS_NODE } from './compiled';
 
 const ROOT = join(__dirname, '..', '..');
 const OPERATORS = Number(process.env.FANOUT_OPERATORS ?? 10_000);
@@ -67,16 +67,7 @@ function startService(dir: string, port: number, adminToken: string): Promise<Pr
   const t0 = Date.now();
   const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-      VAR_DIR: join(dir, 'var'),
-      BOOTSTRAP_ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: 'error',
-      REDIS_URL: '',
-    },
+    env: sqliteServiceEnv(dir, port, adminToken, 'error'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((ok, fail) => {

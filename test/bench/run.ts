@@ -36,7 +36,7 @@ import { QUEUES } from '../../src/queues/queue-names';
 import { freePort } from '../../src/redis/local-redis';
 import { waitFor } from '../support/wait';
 import { redisOptionsFromUrl } from '../../src/common/redis-options';
-import { serviceEntry } from './compiled';
+import { serviceEntry, sqliteServiceEnv } from './compiled';
 
 const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -73,14 +73,7 @@ async function startServer(
   const child = spawn(process.execPath, [...nodeArgs, ...serviceEntry('server')], {
     cwd: ROOT,
     env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-      VAR_DIR: join(dir, 'var'),
-      BOOTSTRAP_ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: 'warn',
-      REDIS_URL: '',
+      ...sqliteServiceEnv(dir, port, adminToken, 'warn'),
       // The benchmark's webhook receiver listens on loopback, which the egress policy refuses unless allowed.
       EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? '127.0.0.1',
     },
