@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { OperatorKind, OrgKind, Role, Sector } from '../common';
+import { sql } from '../database';
 import type { Principal } from '../auth';
 import { TokenHasher } from './token-hash';
 
@@ -25,7 +26,6 @@ export class TokenService {
     private readonly dataSource: DataSource,
     private readonly hasher: TokenHasher,
   ) {
-    const pg = dataSource.options.type === 'postgres';
     // One indexed read per request; revocation takes effect on the next request (no cache).
     const select =
       'SELECT t.id AS token_id, t.user_id, t.org_id, t.role, o.name AS org_name, o.kind AS org_kind, ' +
@@ -33,15 +33,16 @@ export class TokenService {
       // A disabled user's tokens stop working, and work again when the user is enabled.
       'JOIN app_user u ON u.id = t.user_id AND u.disabled_at IS NULL ';
     this.sql = {
-      1: `${select}WHERE t.token_hash = ${pg ? '$1' : '?'} AND t.revoked_at IS NULL`,
-      2: `${select}WHERE t.token_hash IN (${pg ? '$1, $2' : '?, ?'}) AND t.revoked_at IS NULL`,
+      1: `${select}WHERE t.token_hash = ? AND t.revoked_at IS NULL`,
+      2: `${select}WHERE t.token_hash IN (?, ?) AND t.revoked_at IS NULL`,
     };
   }
 
   async authenticate(token: string): Promise<Principal | null> {
     if (token.length > 200) return null;
     const candidates = this.hasher.candidates(token);
-    const rows: TokenRow[] = await this.dataSource.query(this.sql[candidates.length as 1 | 2], candidates);
+    // Raw and prepared (sql()): this read comes before every authenticated request.
+    const rows = await sql<TokenRow>(this.dataSource.manager, this.sql[candidates.length as 1 | 2], candidates);
     const r = rows[0];
     if (!r) return null;
     const isPlatform = r.is_platform === true || r.is_platform === 1;

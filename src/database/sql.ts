@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 
@@ -28,7 +29,7 @@ function prepared(db: SqliteConnection, text: string): SqliteStatement {
 
 /** The part of a node-postgres client used here. */
 interface PgClient {
-  query(config: { text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 /** `?` placeholders as `$1…`, by text (the hot paths use a few dozen distinct texts). */
@@ -44,6 +45,25 @@ function pgText(text: string): string {
 }
 
 /**
+ * A server-side prepared statement's name for a Postgres text, or none. Naming a statement makes
+ * node-postgres parse it once per connection and only bind and execute it afterwards, which took
+ * Postgres's parse and plan work off every event (npm run bench:pg). Statements with many parameters
+ * are left unnamed: they are the multi-row inserts and IN lists whose texts vary with their row counts,
+ * and each named text stays prepared on every pooled connection.
+ */
+const MAX_NAMED_PARAMS = 32;
+const pgNames = new LRUCache<string, string>({ max: MAX_STATEMENTS });
+function pgName(text: string, params: number): string | undefined {
+  if (params > MAX_NAMED_PARAMS) return undefined;
+  let name = pgNames.get(text);
+  if (name === undefined) {
+    name = `q${createHash('sha1').update(text).digest('base64url')}`;
+    pgNames.set(text, name);
+  }
+  return name;
+}
+
+/**
  * A raw statement with `?` placeholders, rewritten to `$1…` on Postgres. Used on the hot paths
  * (applying a workflow event, appending audit entries, writing outbox rows, delivering
  * notifications), where TypeORM's query builder cost more than the SQL itself; everything else
@@ -53,11 +73,11 @@ function pgText(text: string): string {
  * On SQLite the statement runs directly on the better-sqlite3 connection `em` uses (so inside its
  * transaction, if any), prepared once and run synchronously: TypeORM's `query()` wraps every
  * statement in several awaited steps (broadcaster, logger, statement cache), which on the event
- * path cost more than the statements. On Postgres, inside a transaction, it runs on the connection of
- * the transaction's query runner (`QueryRunner.connect()` answers it) for the same reason: on the
- * event path TypeORM's wrapping cost more CPU than the round trips (npm run bench:pg). Outside a
- * transaction it goes through TypeORM, which lends a pooled connection for the one statement.
- * Errors are TypeORM's QueryFailedError either way, with the driver's SQLSTATE.
+ * path cost more than the statements. On Postgres it runs on the connection of the manager's query
+ * runner (`QueryRunner.connect()` answers it; outside a transaction, a runner lent from the pool for
+ * the one statement) for the same reason: on the event path TypeORM's wrapping cost more CPU than the
+ * round trips (npm run bench:pg); and as a named statement (pgName). Errors are TypeORM's
+ * QueryFailedError either way, with the driver's SQLSTATE.
  */
 export function sql<T = Record<string, unknown>>(
   em: EntityManager,
@@ -79,23 +99,17 @@ export function sql<T = Record<string, unknown>>(
   }
   if (driver.options.type === 'postgres') {
     const pg = pgText(text);
-    const runner = em.queryRunner;
-    if (runner?.isTransactionActive && !runner.isReleased) {
-      return runner
-        .connect()
-        .then((client: PgClient) => client.query({ text: pg, values: params }))
-        .then(
-          (res) => res.rows as T[],
-          (err: unknown) => Promise.reject(new QueryFailedError(pg, params, err as Error)),
-        );
-    }
-    // TypeORM answers an UPDATE or DELETE as [rows, count] (a row is never an array); the rows are what
-    // callers read.
-    return (em.query(pg, params) as Promise<unknown>).then((out) =>
-      Array.isArray(out) && out.length === 2 && Array.isArray(out[0]) && typeof out[1] === 'number'
-        ? (out[0] as T[])
-        : (out as T[]),
-    );
+    // The manager's own runner (a transaction's), else a runner lent from the pool for this one statement.
+    const own = em.queryRunner && !em.queryRunner.isReleased ? null : em.connection.createQueryRunner();
+    const runner = own ?? em.queryRunner!;
+    const out = runner
+      .connect()
+      .then((client: PgClient) => client.query({ name: pgName(pg, params.length), text: pg, values: params }))
+      .then(
+        (res) => res.rows as T[],
+        (err: unknown) => Promise.reject(new QueryFailedError(pg, params, err as Error)),
+      );
+    return own ? out.finally(() => own.release()) : out;
   }
   return em.query(text, params) as Promise<T[]>;
 }
