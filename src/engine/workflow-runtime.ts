@@ -14,8 +14,9 @@ import {
   joinSteps,
   MissingStepDefinitionError,
   stepProgress,
+  storedStepProgress,
   type StepDefinition,
-  type StepProgress,
+  type StoredStepProgress,
 } from '../../workflows/incident/steps';
 import type { Role, StepState } from '../../workflows/types';
 import { VersionedCache } from '../common';
@@ -86,13 +87,13 @@ export class WorkflowRuntime {
       id === INCIDENT_WORKFLOW_ID &&
       context &&
       Array.isArray(context.steps) &&
-      !context.steps.every((s: object) => hasDefinition(s))
+      !context.steps.every((s: unknown) => hasDefinition(s))
     ) {
       if (!definitions)
         throw new MissingStepDefinitionError(
           'this snapshot keeps step progress only; its step definitions are needed to restore it',
         );
-      parsed.context = { ...context, steps: joinSteps(context.steps as StepProgress[], definitions) };
+      parsed.context = { ...context, steps: joinSteps(context.steps as StoredStepProgress[], definitions) };
     }
     return restoreSnapshot(this.entry(id, version).machine, parsed);
   }
@@ -128,7 +129,8 @@ export class WorkflowRuntime {
    * The StoredSnapshot as JSON. An incident's steps are stored as their progress only: their
    * definitions never change after declaration and live in incident_playbook, so an event
    * rewrites a row of about 1 kB instead of 4 kB (the snapshot UPDATE was the costliest statement
-   * of an event).
+   * of an event). A step not started and never reopened is stored as its id alone
+   * (storedStepProgress), which keeps the row small enough for two to share a SQLite page.
    */
   serialise(snapshot: AnyMachineSnapshot): string {
     const context = snapshot.context as { steps?: unknown } | null;
@@ -137,7 +139,7 @@ export class WorkflowRuntime {
       value: snapshot.value,
       context:
         incident && context && Array.isArray(context.steps)
-          ? { ...context, steps: (context.steps as StepState[]).map(stepProgress) }
+          ? { ...context, steps: (context.steps as StepState[]).map((s) => storedStepProgress(stepProgress(s))) }
           : context,
       status: snapshot.status,
     };

@@ -45,17 +45,33 @@ describe('WorkflowRuntime', () => {
 
   it("stores an incident's steps as progress only, and restores them with the definitions, event after event", () => {
     const rt = new WorkflowRuntime();
-    // What is stored: JSON.stringify of value, context and status, with each step cut to its progress.
+    // What is stored: JSON.stringify of value, context and status, with each step cut to its progress,
+    // and a step never started nor reopened cut to its id.
+    const untouched = (p: object) => JSON.stringify(Object.keys(p)) === '["id","status","reopenCount"]';
     const expected = (s: { value: unknown; context: IncidentContext; status: string }) =>
       JSON.stringify({
         value: s.value,
-        context: { ...s.context, steps: s.context.steps.map(stepProgress) },
+        context: {
+          ...s.context,
+          steps: s.context.steps
+            .map(stepProgress)
+            .map((p) => (untouched(p) && p.status === 'open' && p.reopenCount === 0 ? p.id : p)),
+        },
         status: s.status,
       });
     let snap = rt.start('incident', 1, input).snapshot;
     const definitions = (snap.context as IncidentContext).steps.map(stepDefinition);
+    const reopen: IncidentEvent = {
+      type: 'REOPEN_STEP',
+      stepId: 'triage-step',
+      role: 'commander',
+      actorId: 'u1',
+      at: '2026-01-01T00:01:00.000Z',
+    };
+    const shapes = new Set<string>();
     let compared = 0;
-    for (const event of [null, ...events]) {
+    // The triage step completed, reopened and completed again, then the rest of the sequence.
+    for (const event of [null, events[0]!, reopen, ...events]) {
       if (event) {
         const stepped = rt.step('incident', 1, snap, event);
         if (!stepped.accepted) continue;
@@ -63,6 +79,8 @@ describe('WorkflowRuntime', () => {
       }
       const stored = rt.serialise(snap);
       expect(stored).toBe(expected(snap as never));
+      for (const p of (JSON.parse(stored) as { context: { steps: unknown[] } }).context.steps)
+        shapes.add(typeof p === 'string' ? 'id only' : `${(p as { status: string }).status} object`);
       expect(stored).not.toContain('"title"');
       const restored = rt.restore('incident', 1, stored, definitions);
       expect(restored.value).toEqual(snap.value);
@@ -70,7 +88,9 @@ describe('WorkflowRuntime', () => {
       expect(() => rt.restore('incident', 1, stored)).toThrow(MissingStepDefinitionError);
       compared++;
     }
-    expect(compared).toBeGreaterThan(2);
+    expect(compared).toBeGreaterThan(3);
+    // Untouched steps as ids, a done step and a reopened (open, reopenCount 1) step as objects.
+    expect([...shapes].sort()).toEqual(['done object', 'id only', 'open object']);
     expect(runtime.topState(snap)).not.toBe('triage');
   });
 
