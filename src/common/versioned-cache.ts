@@ -18,6 +18,11 @@ export class VersionedCache<T> {
     return hit && hit.rowVersion === rowVersion ? hit.value : undefined;
   }
 
+  /** The row version kept for `key`, if any (without touching its place in the LRU order). */
+  versionOf(key: string): number | undefined {
+    return this.entries.peek(key)?.rowVersion;
+  }
+
   set(key: string, rowVersion: number, value: T): void {
     this.entries.set(key, { rowVersion, value });
   }

@@ -559,20 +559,24 @@ export class IncidentEngine {
   }
 
   /**
-   * The incident row, as of its current version. Only the engine changes an incident and every
-   * change bumps `version`, so a row seen at a version is that version's row: a committed row is
-   * remembered, and the hot path then reads just the version (taking the row lock on Postgres).
+   * The incident row, as of its current version, in one statement (taking the row lock on Postgres).
+   * Only the engine changes an incident and every change bumps `version`, so a row seen at a version
+   * is that version's row: a committed row is remembered with its snapshot, and the snapshot is read
+   * only when the row's version is not the remembered one (another process changed the incident, or
+   * this one never saw it).
    */
   private async loadIncident(em: EntityManager, id: string, orgId: string): Promise<Incident | null> {
-    const [head] = await sql<{ version: number | string }>(
+    const remembered = this.rows.versionOf(id) ?? -1;
+    const [row] = await sql<Record<string, unknown>>(
       em,
-      `SELECT version FROM incident WHERE id = ? AND org_id = ?${rowLock(em)}`,
-      [id, orgId],
+      `SELECT ${INCIDENT_COLUMNS}, CASE WHEN version = ? THEN NULL ELSE snapshot END AS snapshot ` +
+        `FROM incident WHERE id = ? AND org_id = ?${rowLock(em)}`,
+      [remembered, id, orgId],
     );
-    if (!head) return null;
-    const known = this.rows.get(id, Number(head.version));
+    if (!row) return null;
+    const known = this.rows.get(id, Number(row.version));
     // A copy: the caller sets the new state, grade and version on it.
-    return known ? Object.assign(new Incident(), known) : loadIncident(em, id, orgId);
+    return known ? Object.assign(new Incident(), known) : incidentFromRow(row);
   }
 
   /** Call once the row is committed at `incident.version`, with the snapshot it holds. */
@@ -581,10 +585,6 @@ export class IncidentEngine {
     this.rows.set(incident.id, incident.version, Object.assign(new Incident(), incident, { snapshot: null }));
   }
 
-  /** For timers and workers, which carry no principal: one column by raw SQL, since they come in bursts. */
-  /**
-   * What decides an organisation's reporting duties: its operator kind and (for sector regulators' rules) its sector.
-   */
   /** The caller's own terms when it belongs to the organisation (no read), else the organisation's. */
   private termsFor(em: EntityManager, actor: Actor, orgId: string): Promise<OrgTerms> {
     return !isSystemActor(actor) && actor.orgId === orgId
@@ -615,15 +615,8 @@ async function loadSnapshot(em: EntityManager, id: string): Promise<string | nul
   return rows[0]?.snapshot ?? null;
 }
 
-/** The incident row (without its snapshot) by raw SQL: this is the hot path of every workflow event. */
-async function loadIncident(em: EntityManager, id: string, orgId: string): Promise<Incident | null> {
-  const rows = await sql<Record<string, unknown>>(
-    em,
-    `SELECT ${INCIDENT_COLUMNS} FROM incident WHERE id = ? AND org_id = ?${rowLock(em)}`,
-    [id, orgId],
-  );
-  const r = rows[0];
-  if (!r) return null;
+/** An incident from its columns as read by raw SQL (INCIDENT_COLUMNS, and the snapshot or null). */
+function incidentFromRow(r: Record<string, unknown>): Incident {
   const i = new Incident();
   Object.assign(i, {
     id: r.id,
@@ -642,7 +635,7 @@ async function loadIncident(em: EntityManager, id: string, orgId: string): Promi
     impact: r.impact == null ? null : JSON.parse(String(r.impact)),
     workflowId: r.workflow_id,
     workflowVersion: Number(r.workflow_version),
-    snapshot: null,
+    snapshot: r.snapshot == null ? null : String(r.snapshot),
     version: Number(r.version),
     createdBy: r.created_by,
     createdAt: r.created_at,
