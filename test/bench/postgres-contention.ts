@@ -16,7 +16,9 @@
  *    job got there first; it does not return submittedAt as the arrival, so there the count of
  *    decisions against it measures that.)
  * For each configuration it prints the rate, p50/p99, and the 5xx answers of every phase, and what
- * the deadlines ended as. Loopback only; every wait is bounded.
+ * the deadlines ended as; then the median events/s of each over BENCH_ROUNDS (1) rounds, which run the
+ * configurations in turn (one run's rates move by a few per cent from run to run), against issue 19's
+ * targets: pg-1 at least half of sqlite, pg-2 not below pg-1. Loopback only; every wait is bounded.
  *
  * Run it with the database given: BENCH_DATABASE_URL=postgres://… (with-postgres.sh sets it), or
  * through `npm run bench:pg`, which starts the cluster. BENCH_SKIP_SQLITE=1 leaves the SQLite run out.
@@ -44,6 +46,7 @@ import {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ORGS = Number(process.env.BENCH_ORGS ?? 8);
 const RACE = Number(process.env.BENCH_RACE ?? 20);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const PG_URL = process.env.BENCH_DATABASE_URL;
 
 interface Figures {
@@ -255,6 +258,33 @@ async function configuration(
   }
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** The events/s medians over the rounds, and issue 19's two targets for them. */
+function summary(rates: Map<string, number[]>): void {
+  const of = (name: string) => (rates.has(name) ? median(rates.get(name)!) : null);
+  const [sqlite, pg1, pg2] = [of('sqlite'), of('pg-1'), of('pg-2')];
+  const list = (name: string) =>
+    rates
+      .get(name)!
+      .map((r) => r.toFixed(0))
+      .join(', ');
+  console.log(`events/s, median of ${ROUNDS} round(s):`);
+  for (const name of rates.keys())
+    console.log(`  ${name.padEnd(7)} ${of(name)!.toFixed(0).padStart(5)}   (${list(name)})`);
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+  if (sqlite !== null && pg1 !== null)
+    console.log(
+      `  pg-1 / sqlite ${((100 * pg1) / sqlite).toFixed(0)} %   (target >= 50 %: ${verdict(pg1 >= sqlite / 2)})`,
+    );
+  if (pg1 !== null && pg2 !== null)
+    console.log(`  pg-2 / pg-1   ${((100 * pg2) / pg1).toFixed(1)} %   (target >= 100 %: ${verdict(pg2 >= pg1)})`);
+}
+
 async function main() {
   if (!PG_URL) throw new Error('BENCH_DATABASE_URL is not set: run `npm run bench:pg` (it starts a cluster)');
   const redisDir = mkdtempSync(join(tmpdir(), 'lianfang-benchpg-redis-'));
@@ -271,30 +301,45 @@ async function main() {
       await c.flushall();
       c.disconnect();
     };
-    if (process.env.BENCH_SKIP_SQLITE !== '1') {
-      await configuration('sqlite', 'sqlite', [{ api: true, workers: true }], redisUrl);
-      await flush();
+    const layouts: Array<[string, string, Array<{ api: boolean; workers: boolean }>]> = [
+      ...(process.env.BENCH_SKIP_SQLITE === '1'
+        ? []
+        : [
+            ['sqlite', 'sqlite', [{ api: true, workers: true }]] as [
+              string,
+              string,
+              Array<{ api: boolean; workers: boolean }>,
+            ],
+          ]),
+      [
+        'pg-1',
+        PG_URL,
+        [
+          { api: true, workers: false },
+          { api: false, workers: true },
+        ],
+      ],
+      [
+        'pg-2',
+        PG_URL,
+        [
+          { api: true, workers: false },
+          { api: true, workers: false },
+          { api: false, workers: true },
+        ],
+      ],
+    ];
+    // Rounds alternate the configurations, so a slow minute of the machine falls on all of them.
+    const rates = new Map<string, number[]>();
+    for (let round = 1; round <= ROUNDS; round++) {
+      if (ROUNDS > 1) console.log(`round ${round} of ${ROUNDS}`);
+      for (const [name, url, layout] of layouts) {
+        const { ev } = await configuration(name, url, layout, redisUrl);
+        rates.set(name, [...(rates.get(name) ?? []), ev.rps]);
+        await flush();
+      }
     }
-    await configuration(
-      'pg-1',
-      PG_URL,
-      [
-        { api: true, workers: false },
-        { api: false, workers: true },
-      ],
-      redisUrl,
-    );
-    await flush();
-    await configuration(
-      'pg-2',
-      PG_URL,
-      [
-        { api: true, workers: false },
-        { api: true, workers: false },
-        { api: false, workers: true },
-      ],
-      redisUrl,
-    );
+    summary(rates);
   } finally {
     await redis.stop();
     rmSync(redisDir, { recursive: true, force: true });
