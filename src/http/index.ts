@@ -4,7 +4,15 @@ export { REASONS } from './http-exception.filter';
 export { tooLargeParts } from './body-parsing';
 export { JsonBoundsError, checkJsonBounds, type JsonBounds } from './json-bounds';
 export { IsOmittable } from './optional';
-export { checkOnePagingMode, COUNT_CAP, CursorPageQuery, decodeCursor, encodeCursor, PageQuery } from './pagination';
+export {
+  checkOnePagingMode,
+  COUNT_CAP,
+  CursorPageQuery,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  encodeCursor,
+  PageQuery,
+} from './pagination';
 export { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from './prefer';
 export { IsZonedTimestamp } from './timestamp';
 export { createValidationPipe, validateShape } from './validation';

@@ -5,7 +5,7 @@ import { AuditEntry, AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField, toIso, type Grade } from '../common';
 import { cappedCount } from '../database';
-import { checkOnePagingMode, COUNT_CAP, decodeCursor, encodeCursor } from '../http';
+import { checkOnePagingMode, COUNT_CAP, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http';
 import { IncidentDeadlines } from '../clocks';
 import { IncidentEngine, type Applied } from './incident-engine';
 import { Catalogue } from '../requirements';
@@ -167,7 +167,7 @@ export class IncidentsService {
    */
   async list(p: Principal, q: ListIncidentsQuery): Promise<IncidentPage> {
     checkOnePagingMode(q);
-    const pageSize = q.pageSize ?? 20;
+    const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE;
     const page = q.cursor ? null : (q.page ?? 1);
     const filtered = () => {
       const qb = this.dataSource

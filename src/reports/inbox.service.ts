@@ -6,7 +6,7 @@ import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField } from '../common';
 import { cappedCount, TransactionRunner } from '../database';
-import { checkOnePagingMode, COUNT_CAP, decodeCursor, encodeCursor } from '../http';
+import { checkOnePagingMode, COUNT_CAP, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http';
 import { Clocks, ONWARD_REPORT, REPORT_ACKNOWLEDGEMENT } from '../clocks';
 import { OutboxService } from '../outbox';
 import { jobId } from '../queues';
@@ -42,7 +42,7 @@ export class InboxService {
    */
   async list(p: Principal, q: InboxQuery): Promise<InboxPage> {
     checkOnePagingMode(q);
-    const pageSize = q.pageSize ?? 20;
+    const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE;
     const page = q.cursor ? null : (q.page ?? 1);
     const now = new Date().toISOString();
     const filtered = () => {

@@ -274,6 +274,19 @@ describe('malformed input answers 4xx with the field named, never 500 (real app)
         status: 400,
         field: 'page',
       },
+      // Pages by number reach the first 10,000 matches; beyond them, the cursor.
+      {
+        what: 'page 501 of 20, incidents',
+        run: () => send('get', '/api/v1/incidents?page=501', op.viewer.token),
+        status: 400,
+        field: 'page',
+      },
+      {
+        what: 'page 101 of 100, inbox',
+        run: () => send('get', '/api/v1/inbox/reports?page=101&pageSize=100', dept['department-officer'].token),
+        status: 400,
+        field: 'page',
+      },
       {
         what: 'page 2^63-1, inbox',
         run: () => send('get', '/api/v1/inbox/reports?page=9223372036854775807', dept['department-officer'].token),
@@ -315,7 +328,10 @@ describe('malformed input answers 4xx with the field named, never 500 (real app)
       drill: false,
       hasSecret: true,
     });
-    await send('get', '/api/v1/incidents?page=1000000', op.viewer.token).expect(200);
+    // The last page by number the count reaches (10,000 matches at 20 a page): an answer, empty here.
+    const last = await send('get', '/api/v1/incidents?page=500', op.viewer.token).expect(200);
+    expect(last.body.items).toEqual([]);
+    await send('get', '/api/v1/inbox/reports?page=100&pageSize=100', dept['department-officer'].token).expect(200);
   });
 
   it(

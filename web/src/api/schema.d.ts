@@ -7747,7 +7747,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                /** @description The previous page's `nextCursor`: the page after it, at the same cost at any depth. Not together with `page` */
+                /** @description The previous page's `nextCursor`: the page after it, at the same cost at any depth. Not together with `page`, which reaches only the first 10000 matches (a 400 beyond) */
                 cursor?: string;
                 /** @description Top-level workflow state */
                 state?: string;
@@ -10310,7 +10310,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                /** @description The previous page's `nextCursor`: the page after it, at the same cost at any depth. Not together with `page` */
+                /** @description The previous page's `nextCursor`: the page after it, at the same cost at any depth. Not together with `page`, which reaches only the first 10000 matches (a 400 beyond) */
                 cursor?: string;
                 grade?: "I" | "II" | "III" | "IV";
                 category?: string;
