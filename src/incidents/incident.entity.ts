@@ -2,11 +2,12 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Grade } from '../common';
 
 @Entity('incident')
-// Each list filter's index leads with the organisation and ends with the list's order (migration 1764500000000).
+// Each list filter's index leads with the organisation, then the list's order (migration 1764500000000), then
+// the other filters, so two filters together are answered from one index (migration 1765400000000).
 @Index('incident_org_created', ['orgId', 'createdAt', 'reference'])
-@Index('incident_org_state_created', ['orgId', 'state', 'createdAt', 'reference'])
-@Index('incident_org_grade_created', ['orgId', 'grade', 'createdAt', 'reference'])
-@Index('incident_org_category_created', ['orgId', 'category', 'createdAt', 'reference'])
+@Index('incident_org_state_created', ['orgId', 'state', 'createdAt', 'reference', 'grade', 'category', 'drill'])
+@Index('incident_org_grade_created', ['orgId', 'grade', 'createdAt', 'reference', 'state', 'category', 'drill'])
+@Index('incident_org_category_created', ['orgId', 'category', 'createdAt', 'reference', 'state', 'grade', 'drill'])
 @Index(['orgId', 'reference'], { unique: true })
 export class Incident {
   @PrimaryColumn({ type: 'varchar', length: 36 })

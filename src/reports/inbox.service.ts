@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Organisations } from '../accounts';
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, In } from 'typeorm';
+import { Brackets, DataSource, In, IsNull } from 'typeorm';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField } from '../common';
@@ -62,8 +62,8 @@ export class InboxService {
           qb.andWhere('d.acknowledged_at IS NOT NULL');
           break;
         case 'info-requested':
-          // From the department's own requests (few) to their deliveries, not a probe per delivery.
-          qb.andWhere('d.id IN (SELECT r.delivery_id FROM report_info_request r WHERE r.department_org_id = :org)');
+          // Spelled as the partial index's condition, so the index of only these deliveries answers it.
+          qb.andWhere('d.info_requested_at IS NOT NULL');
           break;
         case 'onward-pending':
           qb.andWhere("d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL");
@@ -181,6 +181,9 @@ export class InboxService {
         requestedAt: new Date().toISOString(),
       };
       await em.getRepository(ReportInfoRequest).insert(req);
+      await em
+        .getRepository(ReportDelivery)
+        .update({ id: d.id, infoRequestedAt: IsNull() }, { infoRequestedAt: req.requestedAt });
       await this.audit.append(em, {
         actor: p,
         action: 'report.info-requested',

@@ -91,6 +91,7 @@ export class ReportAddressing {
       acknowledgedAt: null,
       acknowledgedBy: null,
       ackNote: null,
+      infoRequestedAt: null,
       onwardEscalationLevel: 0,
       onwardReminded: [],
       onwardReference: null,

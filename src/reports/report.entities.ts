@@ -107,6 +107,10 @@ export interface DeliveryAttempt {
 @Index('report_delivery_dept_category', ['departmentOrgId', 'category', 'receivedAt', 'id'])
 @Index('report_delivery_dept_ack', ['departmentOrgId', 'acknowledgedAt', 'receivedAt', 'id'])
 @Index('report_delivery_dept_incident', ['departmentOrgId', 'incidentId', 'receivedAt', 'id'])
+// Only the deliveries a department asked about (migration 1765400000001).
+@Index('report_delivery_dept_info_requested', ['departmentOrgId', 'receivedAt', 'id'], {
+  where: 'info_requested_at IS NOT NULL',
+})
 @Index(['reportId'])
 export class ReportDelivery {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
@@ -135,6 +139,8 @@ export class ReportDelivery {
   @Column({ name: 'acknowledged_at', type: 'varchar', length: 32, nullable: true }) acknowledgedAt!: string | null;
   @Column({ name: 'acknowledged_by', type: 'varchar', length: 60, nullable: true }) acknowledgedBy!: string | null;
   @Column({ name: 'ack_note', type: 'text', nullable: true }) ackNote!: string | null;
+  /** When the department first asked for more information (report_info_request); null: never. */
+  @Column({ name: 'info_requested_at', type: 'varchar', length: 32, nullable: true }) infoRequestedAt!: string | null;
   @Column({ name: 'onward_status', type: 'varchar', length: 12 }) onwardStatus!: OnwardStatus;
   @Column({ name: 'onward_due_at', type: 'varchar', length: 32, nullable: true }) onwardDueAt!: string | null;
   @Column({ name: 'onward_escalation_level', type: 'integer', default: 0 }) onwardEscalationLevel!: number;

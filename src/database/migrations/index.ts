@@ -26,6 +26,8 @@ import { IncidentPlanActions1765000000000 } from './1765000000000-incident-plan-
 import { Drills1765100000000 } from './1765100000000-drills';
 import { WarningFanout1765200000000 } from './1765200000000-warning-fanout';
 import { SharedPlaybookSteps1765300000000 } from './1765300000000-shared-playbook-steps';
+import { IncidentFilterIndexes1765400000000 } from './1765400000000-incident-filter-indexes';
+import { DeliveryInfoRequested1765400000001 } from './1765400000001-delivery-info-requested';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -56,6 +58,8 @@ export const MIGRATIONS = [
   Drills1765100000000,
   WarningFanout1765200000000,
   SharedPlaybookSteps1765300000000,
+  IncidentFilterIndexes1765400000000,
+  DeliveryInfoRequested1765400000001,
 ];
 
 /**
