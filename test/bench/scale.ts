@@ -29,6 +29,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainedHash, chainHeadMac, payloadDigest } from '../../src/audit/hash-chain';
+import { COUNT_CAP, encodeCursor } from '../../src/http/pagination';
 import { freePort, LocalRedis } from '../../src/redis/local-redis';
 import { serviceEntry } from './compiled';
 
@@ -407,9 +408,10 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
               updated_at: created,
               acknowledged_at: acknowledged ? created : null,
               acknowledged_by: acknowledged ? (delivery.acknowledged_by ?? 'bench-officer') : null,
+              // One report in a hundred was asked about (below).
+              info_requested_at: i % 100 === 0 ? created : null,
             }),
           );
-          // One report in a hundred was asked about.
           if (i % 100 === 0)
             stmts.info.run(
               ...Object.values({
@@ -582,36 +584,65 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(', ')}`;
 
-/** The cursor a list answer gives for its next page, if the service pages by cursor. */
-async function nextCursor(url: string, token: string, path: string): Promise<string | null> {
-  const body = await ok(url, token, 'GET', path);
-  return typeof body?.nextCursor === 'string' ? body.nextCursor : null;
+/**
+ * The cursor the service gives for the page after row `offset` of a list, made from the database (read
+ * only) instead of by paging there one request at a time: the key of that row, encoded as the
+ * service encodes it. The same cost at any depth is what the cursor is for.
+ */
+function cursorAt(file: string, keysSql: string, params: unknown[]): string | null {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare(keysSql)
+      .raw()
+      .get(...params) as Array<string | number> | undefined;
+    return row ? encodeCursor(row) : null;
+  } finally {
+    db.close();
+  }
 }
 
-async function reads(url: string, a: Actors, s: Seeded) {
+async function reads(url: string, a: Actors, s: Seeded, file: string) {
   const op = a.tokens.commander!;
   const list = '/api/v1/incidents?pageSize=20';
-  // Seeded share of each filter value (the pick() spread), to find the page at 90 % and the last one.
+  // Seeded share of each filter value (the pick() spread), to find the row at 90 %.
   const closed = Math.round(s.incidents * 0.6);
-  const deepPage = (n: number, frac: number) => Math.max(1, Math.floor((n * frac) / 20));
+  // Pages by number reach the first COUNT_CAP matches (deeper: 400, by cursor instead).
+  const lastNumbered = COUNT_CAP / 20;
   line('incident list, page 1', await measure(url, op, list));
   line('incident list, state=closed, page 1', await measure(url, op, `${list}&state=closed`));
   line('incident list, grade=III, page 1', await measure(url, op, `${list}&grade=III`));
   line('incident list, category=phishing, page 1', await measure(url, op, `${list}&category=phishing`));
   line('incident list, state=response&grade=II, page 1', await measure(url, op, `${list}&state=response&grade=II`));
   line(
-    `incident list, state=closed, page at 90 % (page ${deepPage(closed, 0.9)})`,
-    await measure(url, op, `${list}&state=closed&page=${deepPage(closed, 0.9)}`),
+    `incident list, state=closed, last page by number (page ${lastNumbered})`,
+    await measure(url, op, `${list}&state=closed&page=${lastNumbered}`),
   );
-  line(
-    `incident list, no filter, last page (page ${deepPage(s.incidents, 1)})`,
-    await measure(url, op, `${list}&page=${deepPage(s.incidents, 1)}`),
+  const beyond = await fetch(`${url}${list}&page=${lastNumbered + 1}`, {
+    headers: { Authorization: `Bearer ${op}` },
+  });
+  console.log(
+    `${`incident list, page ${lastNumbered + 1} by number`.padEnd(58)} ${beyond.status} ` +
+      `(${beyond.status === 400 ? 'refused, as it should be: deeper pages go by cursor' : 'NOT refused'})`,
   );
-  const cursor = await nextCursor(url, op, `${list}&state=closed&page=${deepPage(closed, 0.9)}`);
+  const incidentKeys =
+    'SELECT created_at, reference FROM incident WHERE org_id = ? AND state = ? ' +
+    'ORDER BY created_at DESC, reference DESC LIMIT 1 OFFSET ?';
+  const cursor = cursorAt(file, incidentKeys, [a.operatorOrgId, 'closed', Math.floor(closed * 0.9)]);
   line(
     'incident list, state=closed, next page by cursor at 90 %',
     cursor ? await measure(url, op, `${list}&state=closed&cursor=${encodeURIComponent(cursor)}`) : null,
-    cursor ? '' : '(no nextCursor in the answer)',
+    cursor ? '' : '(no row at 90 %)',
+  );
+  const lastCursor = cursorAt(
+    file,
+    'SELECT created_at, reference FROM incident WHERE org_id = ? ORDER BY created_at DESC, reference DESC ' +
+      'LIMIT 1 OFFSET ?',
+    [a.operatorOrgId, Math.max(0, s.incidents - 21)],
+  );
+  line(
+    'incident list, no filter, last page by cursor',
+    lastCursor ? await measure(url, op, `${list}&cursor=${encodeURIComponent(lastCursor)}`) : null,
   );
 
   const inbox = '/api/v1/inbox/reports?pageSize=20';
@@ -626,14 +657,19 @@ async function reads(url: string, a: Actors, s: Seeded) {
   );
   line('department inbox, grade=I, page 1', await measure(url, a.officer, `${inbox}&grade=I`));
   line(
-    `department inbox, page at 90 % (page ${deepPage(s.reports, 0.9)})`,
-    await measure(url, a.officer, `${inbox}&page=${deepPage(s.reports, 0.9)}`),
+    `department inbox, last page by number (page ${lastNumbered})`,
+    await measure(url, a.officer, `${inbox}&page=${lastNumbered}`),
   );
-  const inboxCursor = await nextCursor(url, a.officer, `${inbox}&page=${deepPage(s.reports, 0.9)}`);
+  const inboxCursor = cursorAt(
+    file,
+    'SELECT received_at, id FROM report_delivery WHERE department_org_id = ? ORDER BY received_at DESC, id ASC ' +
+      'LIMIT 1 OFFSET ?',
+    [a.departmentOrgId, Math.floor(s.reports * 0.9)],
+  );
   line(
     'department inbox, next page by cursor at 90 %',
     inboxCursor ? await measure(url, a.officer, `${inbox}&cursor=${encodeURIComponent(inboxCursor)}`) : null,
-    inboxCursor ? '' : '(no nextCursor in the answer)',
+    inboxCursor ? '' : '(no row at 90 %)',
   );
   line('deadlines dashboard (default)', await measure(url, op, '/api/v1/deadlines', Math.min(SAMPLES, 30)));
   line(
@@ -784,7 +820,7 @@ async function main() {
     proc = await startService(await env());
     console.log(`service started on the seeded database in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${load()}`);
     // A verification-only seed has no incidents to list.
-    if (seeded.incidents > 0) await reads(proc.url, actors, seeded);
+    if (seeded.incidents > 0) await reads(proc.url, actors, seeded, file);
     if (VERIFY) await verify(proc.url, admin, actors, proc);
     if (WARNING_OPERATORS > 0) console.log('warning fan-out: not measured by this version of the benchmark');
     console.log(`done; ${load()}`);
