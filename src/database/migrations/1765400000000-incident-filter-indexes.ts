@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
+import { refreshSqliteStats } from './sqlite-stats';
 
 /**
  * The incident list's filter indexes carry the other filters' columns after the list's order, so a
@@ -32,6 +33,7 @@ export class IncidentFilterIndexes1765400000000 implements MigrationInterface {
       await q.dropIndex('incident', name);
       await q.createIndex('incident', new TableIndex({ name, columnNames }));
     }
+    await refreshSqliteStats(q, 'incident');
   }
 
   async down(q: QueryRunner): Promise<void> {

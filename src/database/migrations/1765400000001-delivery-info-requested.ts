@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeorm';
+import { refreshSqliteStats } from './sqlite-stats';
 
 /**
  * report_delivery.info_requested_at: when the department first asked about the delivery, with a
@@ -27,6 +28,7 @@ export class DeliveryInfoRequested1765400000001 implements MigrationInterface {
         where: 'info_requested_at IS NOT NULL',
       }),
     );
+    await refreshSqliteStats(q, 'report_delivery');
   }
 
   async down(q: QueryRunner): Promise<void> {
