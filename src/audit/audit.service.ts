@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
-import { WitnessedHeads, type WitnessedHead as ReportHead } from './witnessed-heads';
+import { WitnessedHeads } from './witnessed-heads';
 import { chunks, openSnapshot, sql, TransactionRunner, type SnapshotReads } from '../database';
 import { AuditWitness, type WitnessState } from './audit-witness';
 import { AppConfig, resolveKey } from '../config';
@@ -504,27 +504,22 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
    * submitted reports carried. Names the first thing that does not hold.
    */
   async verify(pageSize = WALK_PAGE): Promise<VerifyResult> {
-    // What names heads is read first, then the chains in one snapshot taken after: every head named
-    // was committed before the snapshot, so a chain that holds less was cut back.
+    // The witness file is read first, then the chains in one snapshot taken after: every head it names
+    // was committed before the snapshot, so a chain that holds less was cut back. The heads reports
+    // carry are read in that snapshot, beside their chains (a report's head was committed with it).
     const witness = this.witness.read();
-    const reportHeads = await this.witnessedHeads().heads(this.dataSource.manager);
     const q = await openSnapshot(this.dataSource);
     try {
-      return await this.verifySnapshot(q, pageSize, witness, reportHeads);
+      return await this.verifySnapshot(q, pageSize, witness);
     } finally {
       await q.close();
     }
   }
 
-  private async verifySnapshot(
-    q: Reads,
-    pageSize: number,
-    witness: WitnessState,
-    reportHeads: ReportHead[],
-  ): Promise<VerifyResult> {
+  private async verifySnapshot(q: Reads, pageSize: number, witness: WitnessState): Promise<VerifyResult> {
     const expectations = new Expectations();
+    const reports = new ReportHeadFeeds(q, this.witnessedHeads(), expectations);
     const breaks: BrokenLink[] = [];
-    const brokenReports = new Set<string>();
 
     // The signed checkpoints: their own chain, and the newest head each names per chain.
     const cp = await this.walkCheckpoints(q);
@@ -550,16 +545,11 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
     }
-    for (const h of reportHeads)
-      expectations.add(h.audit_head_chain ?? GLOBAL_CHAIN, Number(h.audit_head_seq), h.audit_head_hash, {
-        kind: 'report',
-        reportId: h.id,
-      });
 
     // The old global chain, by seq, ending at its frozen keyed head.
     let count = 0;
     let maxSeq = 0;
-    const legacy = await this.walkLegacy(q, pageSize, expectations);
+    const legacy = await this.walkLegacy(q, pageSize, expectations, reports.of(null));
     count += legacy.count;
     maxSeq = Math.max(maxSeq, legacy.last?.seq ?? 0);
     if (legacy.broken) breaks.push(legacy.broken);
@@ -568,12 +558,13 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     // chain an entry names (so an entry in a chain without a head row is walked, and fails there).
     const chains = new Set((await q.query<{ chain: string }>('SELECT chain FROM audit_chain')).map((r) => r.chain));
     for (const chain of expectations.chains()) if (chain !== GLOBAL_CHAIN) chains.add(chain);
+    for (const chain of await reports.chains()) if (chain !== null) chains.add(chain);
     for (const chain of await this.entryChains(q)) chains.add(chain);
     let walked = 0;
     let legacyInChains = 0;
     let unplaced = false;
     for (const chain of [...chains].sort()) {
-      const r = await this.walkChain(q, chain, pageSize, expectations);
+      const r = await this.walkChain(q, chain, pageSize, expectations, false, reports.of(chain));
       walked++;
       count += r.count;
       legacyInChains += r.legacy;
@@ -589,8 +580,15 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       breaks.push({ seq: null, chain: '?', chainSeq: null, reason: 'unchained-entries' });
 
     // What the chains did not hold of what the witnesses name.
+    const broken: Array<BrokenReport & { chain: string }> = [];
     for (const miss of expectations.unmet()) {
-      if (miss.source.kind === 'report') brokenReports.add(miss.source.reportId);
+      if (miss.source.kind === 'report')
+        broken.push({
+          reportId: miss.source.reportId,
+          reference: miss.source.reference,
+          seq: miss.seq,
+          chain: miss.chain,
+        });
       if (miss.source.kind === 'witness' && !witnessReason) {
         witnessReason = miss.reason === 'beyond' ? 'behind-witness' : 'witness-mismatch';
         witnessProblem =
@@ -601,22 +599,12 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       if (miss.source.kind === 'checkpoint' && !breaks.some((b) => b.reason === 'checkpoint-mismatch'))
         breaks.push({ seq: null, chain: miss.chain, chainSeq: miss.seq, reason: 'checkpoint-mismatch' });
     }
-    const broken = reportHeads
-      .filter((h) => brokenReports.has(h.id))
-      .map((h) => ({ reportId: h.id, reference: h.reference, seq: Number(h.audit_head_seq) }));
-
     // The first break: one in a chain or the checkpoints, else what the witnesses say.
     let firstBroken: BrokenLink | undefined = breaks[0];
     if (!firstBroken && witnessReason) firstBroken = { seq: null, chain: '?', chainSeq: null, reason: witnessReason };
-    if (!firstBroken && broken.length) {
-      const h = reportHeads.find((x) => x.id === broken[0]!.reportId)!;
-      firstBroken = {
-        seq: null,
-        chain: h.audit_head_chain ?? GLOBAL_CHAIN,
-        chainSeq: Number(h.audit_head_seq),
-        reason: 'report-head-mismatch',
-      };
-    }
+    const firstReport = broken[0];
+    if (!firstBroken && firstReport)
+      firstBroken = { seq: null, chain: firstReport.chain, chainSeq: firstReport.seq, reason: 'report-head-mismatch' };
     const result: VerifyResult = {
       ok: !firstBroken,
       entries: count,
@@ -630,7 +618,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         ...(witnessProblem ? { problem: witnessProblem } : {}),
       },
       checkpoints: { count: cp.count, latest: cp.latest, ok: !cp.broken },
-      reportHeads: { checked: reportHeads.length, broken },
+      reportHeads: { checked: reports.checked, broken: broken.map(({ chain: _, ...b }) => b) },
     };
     if (firstBroken) result.firstBroken = firstBroken;
     return result;
@@ -642,26 +630,17 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
    * entries written before chains, the hash of each one's predecessor in the old global chain).
    */
   async verifyChain(chain: string, pageSize = WALK_PAGE): Promise<ChainVerifyResult> {
-    const reportHeads = (await this.witnessedHeads().heads(this.dataSource.manager, chain)).filter(
-      (h) => h.audit_head_chain === chain,
-    );
     const q = await openSnapshot(this.dataSource);
     try {
-      return await this.verifyChainSnapshot(q, chain, pageSize, reportHeads);
+      return await this.verifyChainSnapshot(q, chain, pageSize);
     } finally {
       await q.close();
     }
   }
 
-  private async verifyChainSnapshot(
-    q: Reads,
-    chain: string,
-    pageSize: number,
-    reportHeads: ReportHead[],
-  ): Promise<ChainVerifyResult> {
+  private async verifyChainSnapshot(q: Reads, chain: string, pageSize: number): Promise<ChainVerifyResult> {
     const expectations = new Expectations();
-    for (const h of reportHeads)
-      expectations.add(chain, Number(h.audit_head_seq), h.audit_head_hash, { kind: 'report', reportId: h.id });
+    const reports = new ReportHeadFeeds(q, this.witnessedHeads(), expectations);
     let checkpoint: ChainVerifyResult['checkpoint'] = null;
     let checkpointBroken: BrokenLink | undefined;
     const [named] = await q.query<{ checkpoint_id: number | string; seq: number | string; hash: string }>(
@@ -683,22 +662,20 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!valid) checkpointBroken = { seq: null, chain, chainSeq: null, reason: 'checkpoint-invalid' };
       else expectations.add(chain, Number(named.seq), named.hash, { kind: 'checkpoint' });
     }
-    const walk = await this.walkChain(q, chain, pageSize, expectations, true);
+    const walk = await this.walkChain(q, chain, pageSize, expectations, true, reports.of(chain));
     let firstBroken =
       walk.broken ??
       checkpointBroken ??
       (walk.unplaced ? { seq: null, chain, chainSeq: null, reason: 'unchained-entries' as const } : undefined);
-    const brokenReports = new Set<string>();
+    const broken: BrokenReport[] = [];
     for (const miss of expectations.unmet()) {
-      if (miss.source.kind === 'report') brokenReports.add(miss.source.reportId);
+      if (miss.source.kind === 'report')
+        broken.push({ reportId: miss.source.reportId, reference: miss.source.reference, seq: miss.seq });
       if (miss.source.kind === 'checkpoint') {
         if (checkpoint) checkpoint.ok = false;
         firstBroken ??= { seq: null, chain, chainSeq: miss.seq, reason: 'checkpoint-mismatch' };
       }
     }
-    const broken = reportHeads
-      .filter((h) => brokenReports.has(h.id))
-      .map((h) => ({ reportId: h.id, reference: h.reference, seq: Number(h.audit_head_seq) }));
     if (!firstBroken && broken.length)
       firstBroken = { seq: null, chain, chainSeq: broken[0]!.seq, reason: 'report-head-mismatch' };
     const result: ChainVerifyResult = {
@@ -707,7 +684,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       entries: walk.count,
       headChainSeq: walk.headSeq,
       checkpoint,
-      reportHeads: { checked: reportHeads.length, broken },
+      reportHeads: { checked: reports.checked, broken },
     };
     if (firstBroken) result.firstBroken = firstBroken;
     return result;
@@ -777,7 +754,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
    * is not reached here: it fails its chain's walk (a version-1 entry after a version-2 one, or its
    * hash) and the count of entries walked.
    */
-  private async walkLegacy(q: Reads, pageSize: number, expectations: Expectations) {
+  private async walkLegacy(q: Reads, pageSize: number, expectations: Expectations, reports: ReportHeadFeed) {
     const slices = new TimeSlices();
     let last: { seq: number; hash: string } | null = null;
     let count = 0;
@@ -788,6 +765,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         `SELECT ${WALK_COLUMNS} FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?`,
         [after, pageSize],
       );
+      await reports.through(rows.length ? Number(rows[rows.length - 1]!.seq) : after);
       for (const e of rows) {
         if (e.hashVersion !== 1) break outer;
         const check = checkLink(e, last);
@@ -824,6 +802,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
             macMatches(this.key, last.seq, last.hash, head.mac);
       if (!ok) broken = { seq: null, chain: GLOBAL_CHAIN, chainSeq: (last?.seq ?? 0) + 1, reason: 'head-mismatch' };
     }
+    await reports.rest();
     expectations.end(GLOBAL_CHAIN, last?.seq ?? 0);
     // Version-1 entries are walked here and again in their organisations' chains: counted here.
     return { count, last, broken };
@@ -842,7 +821,8 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     chain: string,
     pageSize: number,
     expectations: Expectations,
-    withLegacyLinks = false,
+    withLegacyLinks: boolean,
+    reports: ReportHeadFeed,
   ) {
     const slices = new TimeSlices();
     let prev: { chainSeq: number; hash: string; hashVersion: HashVersion } | null = null;
@@ -862,6 +842,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
             [chain, pageSize],
           );
       const legacyPrev = withLegacyLinks ? await this.globalPredecessors(q, entries) : null;
+      await reports.through(entries.length ? entries[entries.length - 1]!.chainSeq : (prev?.chainSeq ?? 0));
       for (const e of entries) {
         let check = checkChainLink(e, prev);
         if (check.ok && legacyPrev && e.hashVersion === 1) {
@@ -898,6 +879,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       else ok = chainHeadMacMatches(this.key, chain, headSeq, head.hash, head.mac);
       if (!ok) broken = { seq: null, chain, chainSeq: (prev?.chainSeq ?? 0) + 1, reason: 'head-mismatch' };
     }
+    await reports.rest();
     expectations.end(chain, prev?.chainSeq ?? 0);
     // An entry of this chain without a place (SQLite's column allows NULL) is in no walk.
     const [unplacedRow] = await q.query('SELECT seq FROM audit_entry WHERE chain = ? AND chain_seq IS NULL LIMIT 1', [
@@ -980,7 +962,61 @@ class TimeSlices {
   }
 }
 
-type Source = { kind: 'checkpoint' } | { kind: 'witness' } | { kind: 'report'; reportId: string };
+type Source = { kind: 'checkpoint' } | { kind: 'witness' } | { kind: 'report'; reportId: string; reference: string };
+
+type BrokenReport = { reportId: string; reference: string; seq: number; chain?: string };
+
+/** Report heads read per statement while a chain is walked. */
+const HEAD_PAGE = 1000;
+
+/** The report heads of every chain of one verification, each fed to the expectations as its chain is walked. */
+class ReportHeadFeeds {
+  checked = 0;
+
+  constructor(
+    private readonly q: Reads,
+    private readonly heads: WitnessedHeads,
+    private readonly expectations: Expectations,
+  ) {}
+
+  chains(): Promise<Array<string | null>> {
+    return this.heads.chains(this.q);
+  }
+
+  /** The feed of `chain` (null: the old global chain). */
+  of(chain: string | null): ReportHeadFeed {
+    let after = 0;
+    let done = false;
+    const name = chain ?? GLOBAL_CHAIN;
+    const more = async () => {
+      const page = await this.heads.page(this.q, chain, after, HEAD_PAGE);
+      for (const h of page) {
+        const seq = Number(h.audit_head_seq);
+        this.expectations.add(name, seq, h.audit_head_hash, { kind: 'report', reportId: h.id, reference: h.reference });
+        after = seq;
+      }
+      this.checked += page.length;
+      done = page.length < HEAD_PAGE;
+    };
+    return {
+      through: async (seq) => {
+        while (!done && after < seq) await more();
+      },
+      rest: async () => {
+        while (!done) await more();
+      },
+    };
+  }
+}
+
+/**
+ * One chain's report heads, added to the expectations a page at a time: before the walk checks the
+ * entries up to a place (`through`), and the rest once it has ended (`rest`), so they are unmet then.
+ */
+interface ReportHeadFeed {
+  through(seq: number): Promise<void>;
+  rest(): Promise<void>;
+}
 
 /**
  * Heads something outside a chain names (a checkpoint, the witness file, a report), checked while the
@@ -1023,5 +1059,3 @@ class Expectations {
     return this.misses;
   }
 }
-
-export type { ReportHead };

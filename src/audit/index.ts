@@ -8,4 +8,4 @@ export {
   type AuditRecord,
   type CommittedAuditEntry,
 } from './audit.service';
-export { WitnessedHeads, type WitnessedHead } from './witnessed-heads';
+export { WitnessedHeads, type HeadReads, type WitnessedHead } from './witnessed-heads';

@@ -1,5 +1,3 @@
-import type { EntityManager } from 'typeorm';
-
 /** A chain head another record carries (e.g. a submitted report's), to be checked against the chain. */
 export interface WitnessedHead {
   id: string;
@@ -11,11 +9,21 @@ export interface WitnessedHead {
   audit_head_hash: string;
 }
 
+/** Statements on the verification's snapshot (`?` placeholders on both databases). */
+export interface HeadReads {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
 /**
  * Records outside the audit trail that carry its head (submitted reports). The module that owns them
  * provides this (reports), so verification checks them without audit reading another module's table.
+ * Verification reads them page by page beside the chain it walks, through its own snapshot, so its
+ * memory does not grow with the number of reports (a million of them held at once took 836 MB).
  */
 export abstract class WitnessedHeads {
-  /** Every such head; with `chain`, only those of that chain. */
-  abstract heads(em: EntityManager, chain?: string): Promise<WitnessedHead[]>;
+  /** Heads in `chain` (null: the old global chain) at places after `afterSeq`, in place order, at most `limit`. */
+  abstract page(reads: HeadReads, chain: string | null, afterSeq: number, limit: number): Promise<WitnessedHead[]>;
+
+  /** Every chain some head is in (null: the old global chain). */
+  abstract chains(reads: HeadReads): Promise<Array<string | null>>;
 }

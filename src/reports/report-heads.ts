@@ -1,18 +1,44 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { WitnessedHeads, type WitnessedHead } from '../audit';
-import { sql } from '../database';
+import { WitnessedHeads, type HeadReads, type WitnessedHead } from '../audit';
 
-/** The audit-chain heads submitted reports carry (report.audit_head_*), for the audit verification. */
+const COLUMNS = 'id, reference, audit_head_chain, audit_head_seq, audit_head_hash';
+
+/**
+ * The audit-chain heads submitted reports carry (report.audit_head_*), for the audit verification.
+ * Every statement names `audit_head_seq IS NOT NULL`, the condition of the partial index
+ * report_head_chain_seq (migration 1765400000002), so each page and each chain is an index look-up.
+ */
 @Injectable()
 export class ReportHeads extends WitnessedHeads {
-  heads(em: EntityManager, chain?: string): Promise<WitnessedHead[]> {
-    return sql<WitnessedHead>(
-      em,
-      'SELECT id, reference, audit_head_chain, audit_head_seq, audit_head_hash FROM report ' +
-        `WHERE audit_head_seq IS NOT NULL${chain === undefined ? '' : ' AND audit_head_chain = ?'} ` +
-        'ORDER BY audit_head_seq',
-      chain === undefined ? [] : [chain],
+  page(reads: HeadReads, chain: string | null, afterSeq: number, limit: number): Promise<WitnessedHead[]> {
+    return chain === null
+      ? reads.query<WitnessedHead>(
+          `SELECT ${COLUMNS} FROM report WHERE audit_head_seq IS NOT NULL AND audit_head_chain IS NULL ` +
+            'AND audit_head_seq > ? ORDER BY audit_head_seq LIMIT ?',
+          [afterSeq, limit],
+        )
+      : reads.query<WitnessedHead>(
+          `SELECT ${COLUMNS} FROM report WHERE audit_head_seq IS NOT NULL AND audit_head_chain = ? ` +
+            'AND audit_head_seq > ? ORDER BY audit_head_seq LIMIT ?',
+          [chain, afterSeq, limit],
+        );
+  }
+
+  async chains(reads: HeadReads): Promise<Array<string | null>> {
+    const found: Array<string | null> = [];
+    const [legacy] = await reads.query(
+      'SELECT id FROM report WHERE audit_head_seq IS NOT NULL AND audit_head_chain IS NULL LIMIT 1',
     );
+    if (legacy) found.push(null);
+    // One look-up per chain, not a scan of the reports.
+    const next = async (after: string | null) =>
+      (
+        await reads.query<{ c: string | null }>(
+          'SELECT MIN(audit_head_chain) AS c FROM report WHERE audit_head_seq IS NOT NULL AND audit_head_chain > ?',
+          [after ?? ''],
+        )
+      )[0]?.c ?? null;
+    for (let c = await next(null); c !== null; c = await next(c)) found.push(c);
+    return found;
   }
 }

@@ -28,6 +28,7 @@ import { WarningFanout1765200000000 } from './1765200000000-warning-fanout';
 import { SharedPlaybookSteps1765300000000 } from './1765300000000-shared-playbook-steps';
 import { IncidentFilterIndexes1765400000000 } from './1765400000000-incident-filter-indexes';
 import { DeliveryInfoRequested1765400000001 } from './1765400000001-delivery-info-requested';
+import { ReportHeadIndex1765400000002 } from './1765400000002-report-head-index';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -60,6 +61,7 @@ export const MIGRATIONS = [
   SharedPlaybookSteps1765300000000,
   IncidentFilterIndexes1765400000000,
   DeliveryInfoRequested1765400000001,
+  ReportHeadIndex1765400000002,
 ];
 
 /**
