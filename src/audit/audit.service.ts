@@ -5,6 +5,7 @@ import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
 import { WitnessedHeads } from './witnessed-heads';
+import { Expectations, ReportHeadFeeds, type BrokenReport, type ReportHeadFeed } from './expectations';
 import { chunks, openSnapshot, sql, TransactionRunner, type SnapshotReads } from '../database';
 import { AuditWitness, type WitnessState } from './audit-witness';
 import { AppConfig, resolveKey } from '../config';
@@ -518,7 +519,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async verifySnapshot(q: Reads, pageSize: number, witness: WitnessState): Promise<VerifyResult> {
     const expectations = new Expectations();
-    const reports = new ReportHeadFeeds(q, this.witnessedHeads(), expectations);
+    const reports = new ReportHeadFeeds(q, this.witnessedHeads(), expectations, GLOBAL_CHAIN);
     const breaks: BrokenLink[] = [];
 
     // The signed checkpoints: their own chain, and the newest head each names per chain.
@@ -640,7 +641,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async verifyChainSnapshot(q: Reads, chain: string, pageSize: number): Promise<ChainVerifyResult> {
     const expectations = new Expectations();
-    const reports = new ReportHeadFeeds(q, this.witnessedHeads(), expectations);
+    const reports = new ReportHeadFeeds(q, this.witnessedHeads(), expectations, GLOBAL_CHAIN);
     let checkpoint: ChainVerifyResult['checkpoint'] = null;
     let checkpointBroken: BrokenLink | undefined;
     const [named] = await q.query<{ checkpoint_id: number | string; seq: number | string; hash: string }>(
@@ -959,103 +960,5 @@ class TimeSlices {
   async yield(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.started = performance.now();
-  }
-}
-
-type Source = { kind: 'checkpoint' } | { kind: 'witness' } | { kind: 'report'; reportId: string; reference: string };
-
-type BrokenReport = { reportId: string; reference: string; seq: number; chain?: string };
-
-/** Report heads read per statement while a chain is walked. */
-const HEAD_PAGE = 1000;
-
-/** The report heads of every chain of one verification, each fed to the expectations as its chain is walked. */
-class ReportHeadFeeds {
-  checked = 0;
-
-  constructor(
-    private readonly q: Reads,
-    private readonly heads: WitnessedHeads,
-    private readonly expectations: Expectations,
-  ) {}
-
-  chains(): Promise<Array<string | null>> {
-    return this.heads.chains(this.q);
-  }
-
-  /** The feed of `chain` (null: the old global chain). */
-  of(chain: string | null): ReportHeadFeed {
-    let after = 0;
-    let done = false;
-    const name = chain ?? GLOBAL_CHAIN;
-    const more = async () => {
-      const page = await this.heads.page(this.q, chain, after, HEAD_PAGE);
-      for (const h of page) {
-        const seq = Number(h.audit_head_seq);
-        this.expectations.add(name, seq, h.audit_head_hash, { kind: 'report', reportId: h.id, reference: h.reference });
-        after = seq;
-      }
-      this.checked += page.length;
-      done = page.length < HEAD_PAGE;
-    };
-    return {
-      through: async (seq) => {
-        while (!done && after < seq) await more();
-      },
-      rest: async () => {
-        while (!done) await more();
-      },
-    };
-  }
-}
-
-/**
- * One chain's report heads, added to the expectations a page at a time: before the walk checks the
- * entries up to a place (`through`), and the rest once it has ended (`rest`), so they are unmet then.
- */
-interface ReportHeadFeed {
-  through(seq: number): Promise<void>;
-  rest(): Promise<void>;
-}
-
-/**
- * Heads something outside a chain names (a checkpoint, the witness file, a report), checked while the
- * chain is walked: the chain must reach each place and hold the same hash there.
- */
-class Expectations {
-  private readonly byChain = new Map<string, Map<number, Array<{ hash: string; source: Source }>>>();
-  private readonly misses: Array<{ chain: string; seq: number; reason: 'beyond' | 'other'; source: Source }> = [];
-
-  add(chain: string, seq: number, hash: string, source: Source): void {
-    let m = this.byChain.get(chain);
-    if (!m) this.byChain.set(chain, (m = new Map()));
-    const list = m.get(seq) ?? [];
-    list.push({ hash, source });
-    m.set(seq, list);
-  }
-
-  chains(): string[] {
-    return [...this.byChain.keys()];
-  }
-
-  see(chain: string, seq: number, hash: string): void {
-    const m = this.byChain.get(chain);
-    const list = m?.get(seq);
-    if (!list) return;
-    for (const x of list) if (x.hash !== hash) this.misses.push({ chain, seq, reason: 'other', source: x.source });
-    m!.delete(seq);
-  }
-
-  /** The chain ended (or broke) after `last`: what it did not reach is unmet. */
-  end(chain: string, last: number): void {
-    const m = this.byChain.get(chain);
-    if (!m) return;
-    for (const [seq, list] of m)
-      for (const x of list) this.misses.push({ chain, seq, reason: seq > last ? 'beyond' : 'other', source: x.source });
-    this.byChain.delete(chain);
-  }
-
-  unmet() {
-    return this.misses;
   }
 }

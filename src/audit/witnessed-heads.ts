@@ -21,8 +21,17 @@ export interface HeadReads {
  * memory does not grow with the number of reports (a million of them held at once took 836 MB).
  */
 export abstract class WitnessedHeads {
-  /** Heads in `chain` (null: the old global chain) at places after `afterSeq`, in place order, at most `limit`. */
-  abstract page(reads: HeadReads, chain: string | null, afterSeq: number, limit: number): Promise<WitnessedHead[]>;
+  /**
+   * Heads in `chain` (null: the old global chain) at places after `afterSeq` and up to `throughSeq`, in
+   * place order, at most `limit`.
+   */
+  abstract page(
+    reads: HeadReads,
+    chain: string | null,
+    afterSeq: number,
+    throughSeq: number,
+    limit: number,
+  ): Promise<WitnessedHead[]>;
 
   /** Every chain some head is in (null: the old global chain). */
   abstract chains(reads: HeadReads): Promise<Array<string | null>>;

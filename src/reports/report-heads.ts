@@ -10,17 +10,23 @@ const COLUMNS = 'id, reference, audit_head_chain, audit_head_seq, audit_head_has
  */
 @Injectable()
 export class ReportHeads extends WitnessedHeads {
-  page(reads: HeadReads, chain: string | null, afterSeq: number, limit: number): Promise<WitnessedHead[]> {
+  page(
+    reads: HeadReads,
+    chain: string | null,
+    afterSeq: number,
+    throughSeq: number,
+    limit: number,
+  ): Promise<WitnessedHead[]> {
     return chain === null
       ? reads.query<WitnessedHead>(
           `SELECT ${COLUMNS} FROM report WHERE audit_head_seq IS NOT NULL AND audit_head_chain IS NULL ` +
-            'AND audit_head_seq > ? ORDER BY audit_head_seq LIMIT ?',
-          [afterSeq, limit],
+            'AND audit_head_seq > ? AND audit_head_seq <= ? ORDER BY audit_head_seq LIMIT ?',
+          [afterSeq, throughSeq, limit],
         )
       : reads.query<WitnessedHead>(
           `SELECT ${COLUMNS} FROM report WHERE audit_head_seq IS NOT NULL AND audit_head_chain = ? ` +
-            'AND audit_head_seq > ? ORDER BY audit_head_seq LIMIT ?',
-          [chain, afterSeq, limit],
+            'AND audit_head_seq > ? AND audit_head_seq <= ? ORDER BY audit_head_seq LIMIT ?',
+          [chain, afterSeq, throughSeq, limit],
         );
   }
 
