@@ -715,6 +715,17 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/** The process's resident set split into anonymous memory (the heaps) and file-backed or shared pages, in KB. */
+function rssParts(pid: number): { anon: number; file: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem') };
+  } catch {
+    return { anon: 0, file: 0 };
+  }
+}
+
 /** The process's resident set in KB; 0 once it has exited. */
 function rssKb(pid: number): number {
   try {
@@ -730,9 +741,14 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc) {
     ["audit verify, the operator's chain", `/api/v1/audit/organisations/${a.operatorOrgId}/verify`],
   ] as const) {
     const before = rssKb(proc.child.pid!);
+    const partsBefore = rssParts(proc.child.pid!);
     const cpuBefore = cpuSeconds(proc.child.pid!);
     let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssKb(proc.child.pid!))), 100);
+    let peakParts = partsBefore;
+    const sampler = setInterval(() => {
+      const now = rssKb(proc.child.pid!);
+      if (now > peak) [peak, peakParts] = [now, rssParts(proc.child.pid!)];
+    }, 100);
     const r = await whileRunning(url, a.tokens.commander!, () =>
       ok(url, admin, 'GET', path).catch((err: unknown) => ({ ok: `failed: ${String(err)}`, entries: 0 })),
     );
@@ -740,16 +756,32 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc) {
     const cpu = cpuSeconds(proc.child.pid!) - cpuBefore;
     const entries = Number(r.result.entries);
     console.log(
-      `${label.padEnd(40)} ok ${r.result.ok}   ${entries} entries in ${r.seconds.toFixed(1)} s = ` +
+      `${label.padEnd(40)} ok ${r.result.ok}   report heads checked ${r.result.reportHeads?.checked ?? 'n/a'}   ` +
+        `${entries} entries in ${r.seconds.toFixed(1)} s = ` +
         `${Math.round(entries / r.seconds)} entries/s ` +
         `(target ≥ 100,000: ${entries / r.seconds >= 100_000 ? 'met' : 'NOT MET'})` +
         `   RSS growth ${((peak - before) / 1024).toFixed(0)} MB ` +
-        `(target < 50 MB: ${peak - before < 50 * 1024 ? 'met' : 'NOT MET'})` +
+        `(target < 50 MB: ${peak - before < 50 * 1024 ? 'met' : 'NOT MET'}; at the peak anonymous ` +
+        `${((peakParts.anon - partsBefore.anon) / 1024).toFixed(0)} MB, file-backed and shared ` +
+        `${((peakParts.file - partsBefore.file) / 1024).toFixed(0)} MB)` +
         `   other requests meanwhile: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms ` +
         `(target < ${TARGET_MS} ms: ${r.others.p99 < TARGET_MS ? 'met' : 'NOT MET'})` +
         // On a shared machine the wall-clock rate says how much of a core the service got; this does not.
         `   service CPU ${cpu.toFixed(1)} s = ${Math.round(entries / Math.max(cpu, 0.01))} entries per CPU-second; ` +
         `${load()}`,
+    );
+  }
+  // A control after the verifications: the same reader alone for 30 s. Its garbage grows V8's heap too,
+  // so a verification's RSS growth is read beside it (and beside the anonymous / file-backed split above).
+  {
+    const before = rssKb(proc.child.pid!);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssKb(proc.child.pid!))), 100);
+    const r = await whileRunning(url, a.tokens.commander!, () => new Promise((done) => setTimeout(done, 30_000)));
+    clearInterval(sampler);
+    console.log(
+      `${'the reader alone, 30 s (control)'.padEnd(40)} RSS growth ${((peak - before) / 1024).toFixed(0)} MB   ` +
+        `requests: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms`,
     );
   }
 }
