@@ -6,6 +6,12 @@ export type Source =
 
 export type BrokenReport = { reportId: string; reference: string; seq: number; chain?: string };
 
+/**
+ * Above every place a head can name: places are `integer` columns (a larger bound is an error on
+ * Postgres, which types the parameter as the column).
+ */
+export const LAST_PLACE = 2_147_483_647;
+
 /** Report heads read per statement while a chain is walked. */
 export const HEAD_PAGE = 1000;
 
@@ -51,7 +57,7 @@ export class ReportHeadFeeds {
     };
     return {
       through: (seq) => (seq > reached ? upTo(seq) : Promise.resolve()),
-      rest: () => upTo(Number.MAX_SAFE_INTEGER),
+      rest: () => upTo(LAST_PLACE),
     };
   }
 }
