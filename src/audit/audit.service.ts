@@ -5,7 +5,7 @@ import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
 import { WitnessedHeads } from './witnessed-heads';
-import { Expectations, ReportHeadFeeds, type BrokenReport, type ReportHeadFeed } from './expectations';
+import { Expectations, ReportHeadFeeds, type ReportHeadFeed } from './expectations';
 import { chunks, openSnapshot, sql, TransactionRunner, type SnapshotReads } from '../database';
 import { AuditWitness, type WitnessState } from './audit-witness';
 import { AppConfig, resolveKey } from '../config';
@@ -519,7 +519,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async verifySnapshot(q: Reads, pageSize: number, witness: WitnessState): Promise<VerifyResult> {
     const expectations = new Expectations();
-    const reports = new ReportHeadFeeds(q, this.witnessedHeads(), expectations, GLOBAL_CHAIN);
+    const reports = new ReportHeadFeeds(q, this.witnessedHeads(), GLOBAL_CHAIN);
     const breaks: BrokenLink[] = [];
 
     // The signed checkpoints: their own chain, and the newest head each names per chain.
@@ -581,15 +581,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       breaks.push({ seq: null, chain: '?', chainSeq: null, reason: 'unchained-entries' });
 
     // What the chains did not hold of what the witnesses name.
-    const broken: Array<BrokenReport & { chain: string }> = [];
     for (const miss of expectations.unmet()) {
-      if (miss.source.kind === 'report')
-        broken.push({
-          reportId: miss.source.reportId,
-          reference: miss.source.reference,
-          seq: miss.seq,
-          chain: miss.chain,
-        });
       if (miss.source.kind === 'witness' && !witnessReason) {
         witnessReason = miss.reason === 'beyond' ? 'behind-witness' : 'witness-mismatch';
         witnessProblem =
@@ -603,7 +595,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     // The first break: one in a chain or the checkpoints, else what the witnesses say.
     let firstBroken: BrokenLink | undefined = breaks[0];
     if (!firstBroken && witnessReason) firstBroken = { seq: null, chain: '?', chainSeq: null, reason: witnessReason };
-    const firstReport = broken[0];
+    const firstReport = reports.broken[0];
     if (!firstBroken && firstReport)
       firstBroken = { seq: null, chain: firstReport.chain, chainSeq: firstReport.seq, reason: 'report-head-mismatch' };
     const result: VerifyResult = {
@@ -619,7 +611,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         ...(witnessProblem ? { problem: witnessProblem } : {}),
       },
       checkpoints: { count: cp.count, latest: cp.latest, ok: !cp.broken },
-      reportHeads: { checked: reports.checked, broken: broken.map(({ chain: _, ...b }) => b) },
+      reportHeads: { checked: reports.checked, broken: reports.broken.map(({ chain: _, ...b }) => b) },
     };
     if (firstBroken) result.firstBroken = firstBroken;
     return result;
@@ -641,7 +633,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async verifyChainSnapshot(q: Reads, chain: string, pageSize: number): Promise<ChainVerifyResult> {
     const expectations = new Expectations();
-    const reports = new ReportHeadFeeds(q, this.witnessedHeads(), expectations, GLOBAL_CHAIN);
+    const reports = new ReportHeadFeeds(q, this.witnessedHeads(), GLOBAL_CHAIN);
     let checkpoint: ChainVerifyResult['checkpoint'] = null;
     let checkpointBroken: BrokenLink | undefined;
     const [named] = await q.query<{ checkpoint_id: number | string; seq: number | string; hash: string }>(
@@ -668,10 +660,8 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       walk.broken ??
       checkpointBroken ??
       (walk.unplaced ? { seq: null, chain, chainSeq: null, reason: 'unchained-entries' as const } : undefined);
-    const broken: BrokenReport[] = [];
+    const broken = reports.broken.map(({ chain: _, ...b }) => b);
     for (const miss of expectations.unmet()) {
-      if (miss.source.kind === 'report')
-        broken.push({ reportId: miss.source.reportId, reference: miss.source.reference, seq: miss.seq });
       if (miss.source.kind === 'checkpoint') {
         if (checkpoint) checkpoint.ok = false;
         firstBroken ??= { seq: null, chain, chainSeq: miss.seq, reason: 'checkpoint-mismatch' };
@@ -761,12 +751,13 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     let count = 0;
     let broken: BrokenLink | undefined;
     let after = 0;
+    // The hashes verified since the report heads were last checked, by place.
+    const verified = new Map<number, string>();
     outer: for (;;) {
       const rows = await q.query<StoredChainedEntry>(
         `SELECT ${WALK_COLUMNS} FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?`,
         [after, pageSize],
       );
-      await reports.through(rows.length ? Number(rows[rows.length - 1]!.seq) : after);
       for (const e of rows) {
         if (e.hashVersion !== 1) break outer;
         const check = checkLink(e, last);
@@ -782,14 +773,18 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
           break outer;
         }
         expectations.see(GLOBAL_CHAIN, e.seq, e.hash);
+        verified.set(e.seq, e.hash);
         last = { seq: e.seq, hash: e.hash };
         count++;
         if (slices.due()) await slices.yield();
       }
+      await reports.check(last?.seq ?? 0, verified);
+      verified.clear();
       if (rows.length < pageSize) break;
       after = rows[rows.length - 1]!.seq;
       await slices.yield();
     }
+    await reports.check(last?.seq ?? 0, verified);
     if (!broken) {
       const [head] = await q.query<{ seq: number | string; hash: string; mac: string }>(
         'SELECT seq, hash, mac FROM audit_head WHERE id = 1',
@@ -827,6 +822,8 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     const slices = new TimeSlices();
     let prev: { chainSeq: number; hash: string; hashVersion: HashVersion } | null = null;
+    // The hashes verified since the report heads were last checked, by place.
+    const verified = new Map<number, string>();
     let count = 0;
     let legacy = 0;
     let maxSeq = 0;
@@ -843,7 +840,6 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
             [chain, pageSize],
           );
       const legacyPrev = withLegacyLinks ? await this.globalPredecessors(q, entries) : null;
-      await reports.through(entries.length ? entries[entries.length - 1]!.chainSeq : (prev?.chainSeq ?? 0));
       for (const e of entries) {
         let check = checkChainLink(e, prev);
         if (check.ok && legacyPrev && e.hashVersion === 1) {
@@ -856,15 +852,19 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
           break outer;
         }
         expectations.see(chain, e.chainSeq, e.hash);
+        verified.set(e.chainSeq, e.hash);
         prev = { chainSeq: e.chainSeq, hash: e.hash, hashVersion: e.hashVersion };
         if (e.seq > maxSeq) maxSeq = e.seq;
         if (e.hashVersion === 2 || withLegacyLinks) count++;
         if (e.hashVersion === 1) legacy++;
         if (slices.due()) await slices.yield();
       }
+      await reports.check(prev?.chainSeq ?? 0, verified);
+      verified.clear();
       if (entries.length < pageSize) break;
       await slices.yield();
     }
+    await reports.check(prev?.chainSeq ?? 0, verified);
     const [head] = await q.query<{ seq: number | string; hash: string; mac: string }>(
       'SELECT seq, hash, mac FROM audit_chain WHERE chain = ?',
       [chain],

@@ -1,10 +1,10 @@
 // What verification (AuditService) expects of the chains: heads that records outside them name.
 import type { HeadReads, WitnessedHeads } from './witnessed-heads';
 
-export type Source =
-  { kind: 'checkpoint' } | { kind: 'witness' } | { kind: 'report'; reportId: string; reference: string };
+export type Source = { kind: 'checkpoint' } | { kind: 'witness' };
 
-export type BrokenReport = { reportId: string; reference: string; seq: number; chain?: string };
+/** A report whose head its chain does not hold (another hash there, or the chain ends before it). */
+export type BrokenReport = { reportId: string; reference: string; seq: number; chain: string };
 
 /**
  * Above every place a head can name: places are `integer` columns (a larger bound is an error on
@@ -15,15 +15,19 @@ export const LAST_PLACE = 2_147_483_647;
 /** Report heads read per statement while a chain is walked. */
 export const HEAD_PAGE = 1000;
 
-/** The report heads of every chain of one verification, each fed to the expectations as its chain is walked. */
+/**
+ * The heads submitted reports carry, checked chain by chain as the walk verifies its entries: each
+ * against the hash of the verified entry at its place, a statement of at most `pageSize` heads at a
+ * time, so nothing is held but the misses, however many reports name the same place.
+ */
 export class ReportHeadFeeds {
   checked = 0;
+  readonly broken: BrokenReport[] = [];
 
   constructor(
     private readonly q: HeadReads,
     private readonly heads: WitnessedHeads,
-    private readonly expectations: Expectations,
-    /** The name the expectations give the old global chain (whose heads name no chain). */
+    /** The name verification gives the old global chain (whose heads name no chain). */
     private readonly legacyChain: string,
     private readonly pageSize = HEAD_PAGE,
   ) {}
@@ -34,40 +38,37 @@ export class ReportHeadFeeds {
 
   /** The feed of `chain` (null: the old global chain). */
   of(chain: string | null): ReportHeadFeed {
-    let after = 0;
-    let reached = 0;
+    // Keyset over (place, report id): several reports may carry the same head.
+    let afterSeq = 0;
+    let afterId = '';
     const name = chain ?? this.legacyChain;
-    // Up to `through` only: the heads a page of entries needs, seen (and garbage) before the next page.
-    const upTo = async (through: number) => {
+    const each = async (through: number, judge: (seq: number, hash: string) => boolean) => {
       for (;;) {
-        const page = await this.heads.page(this.q, chain, after, through, this.pageSize);
+        const page = await this.heads.page(this.q, chain, afterSeq, afterId, through, this.pageSize);
         for (const h of page) {
           const seq = Number(h.audit_head_seq);
-          this.expectations.add(name, seq, h.audit_head_hash, {
-            kind: 'report',
-            reportId: h.id,
-            reference: h.reference,
-          });
-          after = seq;
+          if (!judge(seq, h.audit_head_hash))
+            this.broken.push({ reportId: h.id, reference: h.reference, seq, chain: name });
+          [afterSeq, afterId] = [seq, h.id];
         }
         this.checked += page.length;
-        if (page.length < this.pageSize) break;
+        if (page.length < this.pageSize) return;
       }
-      reached = through;
     };
     return {
-      through: (seq) => (seq > reached ? upTo(seq) : Promise.resolve()),
-      rest: () => upTo(LAST_PLACE),
+      check: (through, verified) => each(through, (seq, hash) => verified.get(seq) === hash),
+      rest: () => each(LAST_PLACE, () => false),
     };
   }
 }
 
 /**
- * One chain's report heads, added to the expectations a page at a time: before the walk checks the
- * entries up to a place (`through`), and the rest once it has ended (`rest`), so they are unmet then.
+ * One chain's report heads. `check`: those at places up to `through` (after the previous call's),
+ * each against `verified`, the hashes of the entries the walk has verified since the previous call,
+ * by place. `rest`: those beyond, once the walk has ended (or broken): each one unmet.
  */
 export interface ReportHeadFeed {
-  through(seq: number): Promise<void>;
+  check(through: number, verified: ReadonlyMap<number, string>): Promise<void>;
   rest(): Promise<void>;
 }
 

@@ -22,13 +22,14 @@ export interface HeadReads {
  */
 export abstract class WitnessedHeads {
   /**
-   * Heads in `chain` (null: the old global chain) at places after `afterSeq` and up to `throughSeq`, in
-   * place order, at most `limit`.
+   * Heads in `chain` (null: the old global chain) after (`afterSeq`, `afterId`) by place and report id,
+   * at places up to `throughSeq`, in that order, at most `limit`.
    */
   abstract page(
     reads: HeadReads,
     chain: string | null,
     afterSeq: number,
+    afterId: string,
     throughSeq: number,
     limit: number,
   ): Promise<WitnessedHead[]>;

@@ -14,20 +14,19 @@ export class ReportHeads extends WitnessedHeads {
     reads: HeadReads,
     chain: string | null,
     afterSeq: number,
+    afterId: string,
     throughSeq: number,
     limit: number,
   ): Promise<WitnessedHead[]> {
-    return chain === null
-      ? reads.query<WitnessedHead>(
-          `SELECT ${COLUMNS} FROM report WHERE audit_head_seq IS NOT NULL AND audit_head_chain IS NULL ` +
-            'AND audit_head_seq > ? AND audit_head_seq <= ? ORDER BY audit_head_seq LIMIT ?',
-          [afterSeq, throughSeq, limit],
-        )
-      : reads.query<WitnessedHead>(
-          `SELECT ${COLUMNS} FROM report WHERE audit_head_seq IS NOT NULL AND audit_head_chain = ? ` +
-            'AND audit_head_seq > ? AND audit_head_seq <= ? ORDER BY audit_head_seq LIMIT ?',
-          [chain, afterSeq, throughSeq, limit],
-        );
+    const where = chain === null ? 'audit_head_chain IS NULL' : 'audit_head_chain = ?';
+    return reads.query<WitnessedHead>(
+      `SELECT ${COLUMNS} FROM report WHERE audit_head_seq IS NOT NULL AND ${where} ` +
+        // A row value, so the index range starts at the key itself (with `seq >= ? AND (seq > ? OR id > ?)`
+        // each page scanned every head at that place from the first: quadratic when many share one).
+        'AND (audit_head_seq, id) > (?, ?) AND audit_head_seq <= ? ' +
+        'ORDER BY audit_head_seq, id LIMIT ?',
+      [...(chain === null ? [] : [chain]), afterSeq, afterId, throughSeq, limit],
+    );
   }
 
   async chains(reads: HeadReads): Promise<Array<string | null>> {

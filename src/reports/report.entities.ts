@@ -18,8 +18,8 @@ export type RecipientChannel = (typeof RECIPIENT_CHANNELS)[number];
  */
 @Entity('report')
 @Index(['orgId', 'incidentId', 'createdAt'])
-// Submitted reports' audit heads by chain and place, for verification (migration 1765400000002).
-@Index('report_head_chain_seq', ['auditHeadChain', 'auditHeadSeq'], { where: 'audit_head_seq IS NOT NULL' })
+// Submitted reports' audit heads by chain, place and id, for verification (migration 1765400000002).
+@Index('report_head_chain_seq', ['auditHeadChain', 'auditHeadSeq', 'id'], { where: 'audit_head_seq IS NOT NULL' })
 export class Report {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ name: 'org_id', type: 'varchar', length: 36 }) orgId!: string;

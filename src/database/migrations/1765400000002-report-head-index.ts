@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
 import { refreshSqliteStats } from './sqlite-stats';
 
 /**
- * A partial index of the submitted reports' audit heads by chain and place: verification reads them
+ * A partial index of the submitted reports' audit heads by chain, place and id: verification reads them
  * page by page beside the chain it walks (ReportHeads), instead of holding every report's head at
  * once (836 MB with a million reports).
  */
@@ -14,7 +14,7 @@ export class ReportHeadIndex1765400000002 implements MigrationInterface {
       'report',
       new TableIndex({
         name: 'report_head_chain_seq',
-        columnNames: ['audit_head_chain', 'audit_head_seq'],
+        columnNames: ['audit_head_chain', 'audit_head_seq', 'id'],
         where: 'audit_head_seq IS NOT NULL',
       }),
     );

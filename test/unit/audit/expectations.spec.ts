@@ -1,21 +1,21 @@
-import { Expectations, LAST_PLACE, ReportHeadFeeds } from '../../../src/audit/expectations';
+import { LAST_PLACE, ReportHeadFeeds } from '../../../src/audit/expectations';
 import { WitnessedHeads, type HeadReads, type WitnessedHead } from '../../../src/audit/witnessed-heads';
 
-/** Report heads in memory, paged as ReportHeads pages them; it records every page asked for. */
+/** Report heads in memory, paged as ReportHeads pages them (by place, then id); it records each page asked. */
 class MemoryHeads extends WitnessedHeads {
-  readonly asked: Array<{ chain: string | null; after: number; through: number }> = [];
+  readonly asked: Array<{ chain: string | null; through: number; rows: number }> = [];
   constructor(private readonly all: WitnessedHead[]) {
     super();
   }
-  page(_r: HeadReads, chain: string | null, after: number, through: number, limit: number) {
-    this.asked.push({ chain, after, through });
+  page(_r: HeadReads, chain: string | null, afterSeq: number, afterId: string, through: number, limit: number) {
     const seq = (h: WitnessedHead) => Number(h.audit_head_seq);
-    return Promise.resolve(
-      this.all
-        .filter((h) => h.audit_head_chain === chain && seq(h) > after && seq(h) <= through)
-        .sort((a, b) => seq(a) - seq(b))
-        .slice(0, limit),
-    );
+    const rows = this.all
+      .filter((h) => h.audit_head_chain === chain && seq(h) <= through)
+      .filter((h) => seq(h) > afterSeq || (seq(h) === afterSeq && h.id > afterId))
+      .sort((a, b) => seq(a) - seq(b) || (a.id < b.id ? -1 : 1))
+      .slice(0, limit);
+    this.asked.push({ chain, through, rows: rows.length });
+    return Promise.resolve(rows);
   }
   chains() {
     return Promise.resolve([...new Set(this.all.map((h) => h.audit_head_chain))]);
@@ -24,52 +24,53 @@ class MemoryHeads extends WitnessedHeads {
 
 const reads: HeadReads = { query: () => Promise.reject(new Error('not used')) };
 const hashAt = (chain: string, seq: number) => `${chain}:${seq}`;
+let n = 0;
 const head = (chain: string | null, seq: number, hash = hashAt(chain ?? 'global', seq)): WitnessedHead => ({
-  id: `r-${chain}-${seq}`,
-  reference: `R-${seq}`,
+  id: `r-${String(++n).padStart(4, '0')}`,
+  reference: `R-${n}`,
   audit_head_chain: chain,
   audit_head_seq: seq,
   audit_head_hash: hash,
 });
 
-describe('ReportHeadFeeds: report heads fed page by page beside the walk', () => {
-  it('checks every head once, reads none beyond the page being walked, and names the broken ones', async () => {
-    // Chain "c" walked to place 100; heads every third place up to 120 (so 34–40 lie beyond the walk),
-    // one of them with another hash; and two heads in the old global chain.
+describe('ReportHeadFeeds: report heads checked page by page beside the walk', () => {
+  it('checks every head once (many at one place too), reads none beyond the walk, and names the broken ones', async () => {
+    // Chain "c" walked to place 100, in pages of 7: heads every third place up to 120 (those past 100
+    // beyond the walk), one with another hash, and 25 reports carrying the same head at place 50 (more
+    // than a page of 4 heads); two heads in the old global chain, walked to 10.
+    const forged = head('c', 33, 'forged');
     const heads = [
-      ...Array.from({ length: 40 }, (_, i) => head('c', 3 * (i + 1), i === 10 ? 'forged' : undefined)),
+      ...Array.from({ length: 40 }, (_, i) => (i === 10 ? forged : head('c', 3 * (i + 1)))),
+      ...Array.from({ length: 25 }, () => head('c', 50)),
       head(null, 2),
       head(null, 5),
     ];
     const memory = new MemoryHeads(heads);
-    const expectations = new Expectations();
-    const feeds = new ReportHeadFeeds(reads, memory, expectations, 'global', 4);
+    const feeds = new ReportHeadFeeds(reads, memory, 'global', 4);
     expect(await feeds.chains()).toEqual(['c', null]);
 
     const feed = feeds.of('c');
-    const walkPage = 7;
-    for (let first = 1; first <= 100; first += walkPage) {
-      const last = Math.min(first + walkPage - 1, 100);
-      await feed.through(last);
-      for (let seq = first; seq <= last; seq++) expectations.see('c', seq, hashAt('c', seq));
+    for (let first = 1; first <= 100; first += 7) {
+      const last = Math.min(first + 6, 100);
+      const verified = new Map<number, string>();
+      for (let seq = first; seq <= last; seq++) verified.set(seq, hashAt('c', seq));
+      await feed.check(last, verified);
     }
     await feed.rest();
-    expectations.end('c', 100);
     const legacy = feeds.of(null);
-    await legacy.through(10);
-    for (let seq = 1; seq <= 10; seq++) expectations.see('global', seq, hashAt('global', seq));
+    await legacy.check(10, new Map(Array.from({ length: 10 }, (_, i) => [i + 1, hashAt('global', i + 1)])));
     await legacy.rest();
-    expectations.end('global', 10);
 
-    expect(feeds.checked).toBe(42);
-    const unmet = expectations.unmet().map((m) => [m.chain, m.seq, m.reason]);
-    expect(unmet).toEqual([
-      ['c', 33, 'other'],
-      ...[102, 105, 108, 111, 114, 117, 120].map((seq) => ['c', seq, 'beyond']),
+    expect(feeds.checked).toBe(40 + 25 + 2);
+    expect(feeds.broken.map((b) => [b.chain, b.seq, b.reportId])).toEqual([
+      ['c', 33, forged.id],
+      ...heads
+        .filter((h) => h.audit_head_chain === 'c' && Number(h.audit_head_seq) > 100)
+        .map((h) => ['c', Number(h.audit_head_seq), h.id]),
     ]);
-    // While walking, no page asked beyond the walk's place (the rest only once the walk ended).
+    // While walking, no page asked beyond the walk's place, and none held more than a page of heads.
     const whileWalking = memory.asked.filter((a) => a.chain === 'c' && a.through !== LAST_PLACE);
     expect(Math.max(...whileWalking.map((a) => a.through))).toBe(100);
-    expect(whileWalking.length).toBeGreaterThan(100 / walkPage);
+    expect(Math.max(...memory.asked.map((a) => a.rows))).toBe(4);
   });
 });
