@@ -34,7 +34,7 @@ const head = (chain: string | null, seq: number, hash = hashAt(chain ?? 'global'
 });
 
 describe('ReportHeadFeeds: report heads checked page by page beside the walk', () => {
-  it('checks every head once (many at one place too), reads none beyond the walk, and names the broken ones', async () => {
+  it('checks every head once (many at one place too), reads none past the walk, names the broken ones', async () => {
     // Chain "c" walked to place 100, in pages of 7: heads every third place up to 120 (those past 100
     // beyond the walk), one with another hash, and 25 reports carrying the same head at place 50 (more
     // than a page of 4 heads); two heads in the old global chain, walked to 10.
