@@ -1,4 +1,4 @@
-// What verification (AuditService) expects of the chains: heads that records outside them name.
+// What verification (AuditService) checks beside its walk: the heads that records outside the chains name.
 import type { HeadReads, WitnessedHeads } from './witnessed-heads';
 
 export type Source = { kind: 'checkpoint' } | { kind: 'witness' };
@@ -73,8 +73,8 @@ export interface ReportHeadFeed {
 }
 
 /**
- * Heads something outside a chain names (a checkpoint, the witness file, a report), checked while the
- * chain is walked: the chain must reach each place and hold the same hash there.
+ * Heads something outside a chain names (a checkpoint, the witness file), checked while the chain is
+ * walked: the chain must reach each place and hold the same hash there (report heads: ReportHeadFeeds).
  */
 export class Expectations {
   private readonly byChain = new Map<string, Map<number, Array<{ hash: string; source: Source }>>>();
