@@ -611,7 +611,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         ...(witnessProblem ? { problem: witnessProblem } : {}),
       },
       checkpoints: { count: cp.count, latest: cp.latest, ok: !cp.broken },
-      reportHeads: { checked: reports.checked, broken: reports.broken.map(({ chain: _, ...b }) => b) },
+      reportHeads: reports.result(),
     };
     if (firstBroken) result.firstBroken = firstBroken;
     return result;
@@ -660,22 +660,23 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       walk.broken ??
       checkpointBroken ??
       (walk.unplaced ? { seq: null, chain, chainSeq: null, reason: 'unchained-entries' as const } : undefined);
-    const broken = reports.broken.map(({ chain: _, ...b }) => b);
+    const reportHeads = reports.result();
     for (const miss of expectations.unmet()) {
       if (miss.source.kind === 'checkpoint') {
         if (checkpoint) checkpoint.ok = false;
         firstBroken ??= { seq: null, chain, chainSeq: miss.seq, reason: 'checkpoint-mismatch' };
       }
     }
-    if (!firstBroken && broken.length)
-      firstBroken = { seq: null, chain, chainSeq: broken[0]!.seq, reason: 'report-head-mismatch' };
+    const firstReport = reportHeads.broken[0];
+    if (!firstBroken && firstReport)
+      firstBroken = { seq: null, chain, chainSeq: firstReport.seq, reason: 'report-head-mismatch' };
     const result: ChainVerifyResult = {
       ok: !firstBroken,
       chain,
       entries: walk.count,
       headChainSeq: walk.headSeq,
       checkpoint,
-      reportHeads: { checked: reports.checked, broken },
+      reportHeads,
     };
     if (firstBroken) result.firstBroken = firstBroken;
     return result;
@@ -751,8 +752,6 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     let count = 0;
     let broken: BrokenLink | undefined;
     let after = 0;
-    // The hashes verified since the report heads were last checked, by place.
-    const verified = new Map<number, string>();
     outer: for (;;) {
       const rows = await q.query<StoredChainedEntry>(
         `SELECT ${WALK_COLUMNS} FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?`,
@@ -773,18 +772,16 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
           break outer;
         }
         expectations.see(GLOBAL_CHAIN, e.seq, e.hash);
-        verified.set(e.seq, e.hash);
+        reports.see(e.seq, e.hash);
         last = { seq: e.seq, hash: e.hash };
         count++;
         if (slices.due()) await slices.yield();
       }
-      await reports.check(last?.seq ?? 0, verified);
-      verified.clear();
+      await reports.check();
       if (rows.length < pageSize) break;
       after = rows[rows.length - 1]!.seq;
       await slices.yield();
     }
-    await reports.check(last?.seq ?? 0, verified);
     if (!broken) {
       const [head] = await q.query<{ seq: number | string; hash: string; mac: string }>(
         'SELECT seq, hash, mac FROM audit_head WHERE id = 1',
@@ -822,8 +819,6 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     const slices = new TimeSlices();
     let prev: { chainSeq: number; hash: string; hashVersion: HashVersion } | null = null;
-    // The hashes verified since the report heads were last checked, by place.
-    const verified = new Map<number, string>();
     let count = 0;
     let legacy = 0;
     let maxSeq = 0;
@@ -852,19 +847,17 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
           break outer;
         }
         expectations.see(chain, e.chainSeq, e.hash);
-        verified.set(e.chainSeq, e.hash);
+        reports.see(e.chainSeq, e.hash);
         prev = { chainSeq: e.chainSeq, hash: e.hash, hashVersion: e.hashVersion };
         if (e.seq > maxSeq) maxSeq = e.seq;
         if (e.hashVersion === 2 || withLegacyLinks) count++;
         if (e.hashVersion === 1) legacy++;
         if (slices.due()) await slices.yield();
       }
-      await reports.check(prev?.chainSeq ?? 0, verified);
-      verified.clear();
+      await reports.check();
       if (entries.length < pageSize) break;
       await slices.yield();
     }
-    await reports.check(prev?.chainSeq ?? 0, verified);
     const [head] = await q.query<{ seq: number | string; hash: string; mac: string }>(
       'SELECT seq, hash, mac FROM audit_chain WHERE chain = ?',
       [chain],

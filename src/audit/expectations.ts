@@ -36,15 +36,22 @@ export class ReportHeadFeeds {
     return this.heads.chains(this.q);
   }
 
+  /** What verification answers of them: how many were checked, and the broken ones. */
+  result(): { checked: number; broken: Array<Omit<BrokenReport, 'chain'>> } {
+    return { checked: this.checked, broken: this.broken.map(({ chain: _, ...b }) => b) };
+  }
+
   /** The feed of `chain` (null: the old global chain). */
   of(chain: string | null): ReportHeadFeed {
     // Keyset over (place, report id): several reports may carry the same head.
     let afterSeq = 0;
     let afterId = '';
+    let through = 0;
+    const verified = new Map<number, string>();
     const name = chain ?? this.legacyChain;
-    const each = async (through: number, judge: (seq: number, hash: string) => boolean) => {
+    const each = async (upTo: number, judge: (seq: number, hash: string) => boolean) => {
       for (;;) {
-        const page = await this.heads.page(this.q, chain, afterSeq, afterId, through, this.pageSize);
+        const page = await this.heads.page(this.q, chain, afterSeq, afterId, upTo, this.pageSize);
         for (const h of page) {
           const seq = Number(h.audit_head_seq);
           if (!judge(seq, h.audit_head_hash))
@@ -55,20 +62,33 @@ export class ReportHeadFeeds {
         if (page.length < this.pageSize) return;
       }
     };
+    const check = async () => {
+      await each(through, (seq, hash) => verified.get(seq) === hash);
+      verified.clear();
+    };
     return {
-      check: (through, verified) => each(through, (seq, hash) => verified.get(seq) === hash),
-      rest: () => each(LAST_PLACE, () => false),
+      see: (seq, hash) => {
+        verified.set(seq, hash);
+        through = seq;
+      },
+      check,
+      rest: async () => {
+        await check();
+        await each(LAST_PLACE, () => false);
+      },
     };
   }
 }
 
 /**
- * One chain's report heads. `check`: those at places up to `through` (after the previous call's),
- * each against `verified`, the hashes of the entries the walk has verified since the previous call,
- * by place. `rest`: those beyond, once the walk has ended (or broken): each one unmet.
+ * One chain's report heads, beside its walk. `see`: an entry the walk has verified (in place order).
+ * `check`: the heads up to the last place seen, each against the entry seen there (call it once a page,
+ * so only a page of entries is held). `rest`: those, then the heads beyond, once the walk has ended (or
+ * broken): each one unmet.
  */
 export interface ReportHeadFeed {
-  check(through: number, verified: ReadonlyMap<number, string>): Promise<void>;
+  see(seq: number, hash: string): void;
+  check(): Promise<void>;
   rest(): Promise<void>;
 }
 

@@ -52,13 +52,12 @@ describe('ReportHeadFeeds: report heads checked page by page beside the walk', (
     const feed = feeds.of('c');
     for (let first = 1; first <= 100; first += 7) {
       const last = Math.min(first + 6, 100);
-      const verified = new Map<number, string>();
-      for (let seq = first; seq <= last; seq++) verified.set(seq, hashAt('c', seq));
-      await feed.check(last, verified);
+      for (let seq = first; seq <= last; seq++) feed.see(seq, hashAt('c', seq));
+      await feed.check();
     }
     await feed.rest();
     const legacy = feeds.of(null);
-    await legacy.check(10, new Map(Array.from({ length: 10 }, (_, i) => [i + 1, hashAt('global', i + 1)])));
+    for (let seq = 1; seq <= 10; seq++) legacy.see(seq, hashAt('global', seq));
     await legacy.rest();
 
     expect(feeds.checked).toBe(40 + 25 + 2);
