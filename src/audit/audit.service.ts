@@ -29,6 +29,7 @@ import {
   macMatches,
   type StoredChainedEntry,
 } from './hash-chain';
+import { TimeSlices } from './time-slices';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -564,7 +565,10 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     let walked = 0;
     let legacyInChains = 0;
     let unplaced = false;
+    // Thousands of organisations' short chains are walked one after another: give way between them too.
+    const slices = new TimeSlices();
     for (const chain of [...chains].sort()) {
+      if (slices.due()) await slices.yield();
       const r = await this.walkChain(q, chain, pageSize, expectations, false, reports.of(chain));
       walked++;
       count += r.count;
@@ -690,7 +694,10 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     let broken: BrokenLink | undefined;
     let latest: { id: number; at: string } | null = null;
     let count = 0;
+    const slices = new TimeSlices();
     for (;;) {
+      // A checkpoint every few minutes is a hundred thousand a year: give way between pages of them.
+      if (slices.due()) await slices.yield();
       const rows: CheckpointRow[] = await q.query<CheckpointRow>(
         'SELECT id, at, prev_hash, hash, mac FROM audit_checkpoint WHERE id > ? ORDER BY id LIMIT 200',
         [prev?.id ?? 0],
@@ -933,25 +940,5 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.dataSource
       .getRepository(AuditEntry)
       .find({ where: { incidentId, seq: MoreThan(afterSeq) }, order: { seq: 'ASC' }, take: limit });
-  }
-}
-
-/**
- * Verification walks millions of entries on the connection and the event loop every request shares
- * (SQLite statements run synchronously): it gives way to other work between pages and whenever it has
- * run for SLICE_MS, so other requests wait at most about one slice, not the whole walk (issue 19).
- */
-const SLICE_MS = 5;
-
-class TimeSlices {
-  private started = performance.now();
-
-  due(): boolean {
-    return performance.now() - this.started >= SLICE_MS;
-  }
-
-  async yield(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.started = performance.now();
   }
 }

@@ -1,4 +1,5 @@
 // What verification (AuditService) checks beside its walk: the heads that records outside the chains name.
+import { TimeSlices } from './time-slices';
 import type { HeadReads, WitnessedHeads } from './witnessed-heads';
 
 export type Source = { kind: 'checkpoint' } | { kind: 'witness' };
@@ -18,11 +19,13 @@ export const HEAD_PAGE = 1000;
 /**
  * The heads submitted reports carry, checked chain by chain as the walk verifies its entries: each
  * against the hash of the verified entry at its place, a statement of at most `pageSize` heads at a
- * time, so nothing is held but the misses, however many reports name the same place.
+ * time, so nothing is held but the misses, however many reports name the same place. Between pages it
+ * gives way to other work as the walk does (TimeSlices): many heads at one place are read in one burst.
  */
 export class ReportHeadFeeds {
   checked = 0;
   readonly broken: BrokenReport[] = [];
+  private readonly slices = new TimeSlices();
 
   constructor(
     private readonly q: HeadReads,
@@ -60,6 +63,7 @@ export class ReportHeadFeeds {
         }
         this.checked += page.length;
         if (page.length < this.pageSize) return;
+        if (this.slices.due()) await this.slices.yield();
       }
     };
     const check = async () => {

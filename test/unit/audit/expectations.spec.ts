@@ -1,4 +1,5 @@
 import { LAST_PLACE, ReportHeadFeeds } from '../../../src/audit/expectations';
+import { SLICE_MS } from '../../../src/audit/time-slices';
 import { WitnessedHeads, type HeadReads, type WitnessedHead } from '../../../src/audit/witnessed-heads';
 
 /** Report heads in memory, paged as ReportHeads pages them (by place, then id); it records each page asked. */
@@ -71,5 +72,35 @@ describe('ReportHeadFeeds: report heads checked page by page beside the walk', (
     const whileWalking = memory.asked.filter((a) => a.chain === 'c' && a.through !== LAST_PLACE);
     expect(Math.max(...whileWalking.map((a) => a.through))).toBe(100);
     expect(Math.max(...memory.asked.map((a) => a.rows))).toBe(4);
+  });
+
+  it('gives way to the event loop between pages when many heads share one place', async () => {
+    // 20 pages of heads at place 5, each page's statement taking a time slice (as a SQLite statement
+    // runs synchronously); a chain of setImmediate turns counts how often other work got to run.
+    const pages = 20;
+    const heads = Array.from({ length: pages * 4 }, () => head('slow', 5));
+    class SlowHeads extends MemoryHeads {
+      override page(r: HeadReads, chain: string | null, afterSeq: number, afterId: string, through: number, l: number) {
+        const until = performance.now() + SLICE_MS;
+        while (performance.now() < until); // the statement's own time, on the event loop
+        return super.page(r, chain, afterSeq, afterId, through, l);
+      }
+    }
+    const feeds = new ReportHeadFeeds(reads, new SlowHeads(heads), 'global', 4);
+    let turns = 0;
+    let counting = true;
+    const turn = () => {
+      turns++;
+      if (counting) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const feed = feeds.of('slow');
+    for (let seq = 1; seq <= 5; seq++) feed.see(seq, hashAt('slow', seq));
+    await feed.check();
+    counting = false;
+    expect(feeds.checked).toBe(pages * 4);
+    expect(feeds.broken).toEqual([]);
+    // One turn at least per page read after the first (each page took a whole slice).
+    expect(turns).toBeGreaterThanOrEqual(pages - 1);
   });
 });
