@@ -689,16 +689,21 @@ async function reads(url: string, a: Actors, s: Seeded, file: string) {
 async function whileRunning<T>(url: string, token: string, work: () => Promise<T>) {
   const times: number[] = [];
   let done = false;
+  const t0 = performance.now();
+  // The slowest request and when it was sent (seconds after the work began): a stall at the very end
+  // of a verification is a different story from one in the middle.
+  let slowest = { ms: 0, at: 0 };
   const reader = (async () => {
     while (!done) {
-      const t0 = performance.now();
+      const sent = performance.now();
       // A reset counts as the time it took (the service was not answering).
       await call(url, token, 'GET', '/api/v1/incidents?pageSize=20').catch(() => undefined);
-      times.push(performance.now() - t0);
+      const ms = performance.now() - sent;
+      times.push(ms);
+      if (ms > slowest.ms) slowest = { ms, at: (sent - t0) / 1000 };
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
-  const t0 = performance.now();
   const result = await work();
   const seconds = (performance.now() - t0) / 1000;
   done = true;
@@ -707,7 +712,7 @@ async function whileRunning<T>(url: string, token: string, work: () => Promise<T
   return {
     result,
     seconds,
-    others: { n: times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times.at(-1) ?? 0 },
+    others: { n: times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99), slowest },
   };
 }
 
@@ -742,7 +747,16 @@ function rssKb(pid: number): number {
   }
 }
 
-async function verify(url: string, admin: string, a: Actors, proc: Proc) {
+/** A file's size in bytes; 0 when it does not exist. */
+function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+async function verify(url: string, admin: string, a: Actors, proc: Proc, file: string) {
   // The whole deployment twice: the first verification after start-up grows V8's heap to the size its
   // policy allows for this rate of allocation (freed pages stay pooled), whichever verification comes
   // first; the repeat shows what a verification holds once the heap is at that size (docs/benchmarks.md).
@@ -756,9 +770,12 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc) {
     const cpuBefore = cpuSeconds(proc.child.pid!);
     let peak = before;
     let peakParts = partsBefore;
+    // The WAL too: a snapshot held for a minute keeps it from being checkpointed meanwhile.
+    let walPeak = 0;
     const sampler = setInterval(() => {
       const now = rssKb(proc.child.pid!);
       if (now > peak) [peak, peakParts] = [now, rssParts(proc.child.pid!)];
+      walPeak = Math.max(walPeak, fileBytes(`${file}-wal`));
     }, 100);
     const r = await whileRunning(url, a.tokens.commander!, () =>
       ok(url, admin, 'GET', path).catch((err: unknown) => ({ ok: `failed: ${String(err)}`, entries: 0 })),
@@ -778,7 +795,8 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc) {
         `   other requests meanwhile: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms ` +
         `(target < ${TARGET_MS} ms: ${r.others.p99 < TARGET_MS ? 'met' : 'NOT MET'}), ` +
         // The slowest one too: a stall of seconds holds up only a request or two, below the p99's reach.
-        `slowest ${r.others.max.toFixed(0)} ms` +
+        `slowest ${r.others.slowest.ms.toFixed(0)} ms, sent at ${r.others.slowest.at.toFixed(1)} s; ` +
+        `WAL at most ${(walPeak / 1048576).toFixed(0)} MB meanwhile` +
         // On a shared machine the wall-clock rate says how much of a core the service got; this does not.
         `   service CPU ${cpu.toFixed(1)} s = ${Math.round(entries / Math.max(cpu, 0.01))} entries per CPU-second; ` +
         `${load()}`,
@@ -789,12 +807,17 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc) {
   {
     const before = rssKb(proc.child.pid!);
     let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssKb(proc.child.pid!))), 100);
+    let walPeak = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssKb(proc.child.pid!));
+      walPeak = Math.max(walPeak, fileBytes(`${file}-wal`));
+    }, 100);
     const r = await whileRunning(url, a.tokens.commander!, () => new Promise((done) => setTimeout(done, 30_000)));
     clearInterval(sampler);
     console.log(
       `${'the reader alone, 30 s (control)'.padEnd(40)} RSS growth ${((peak - before) / 1024).toFixed(0)} MB   ` +
-        `requests: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms, slowest ${r.others.max.toFixed(0)} ms`,
+        `requests: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms, slowest ${r.others.slowest.ms.toFixed(0)} ms ` +
+        `sent at ${r.others.slowest.at.toFixed(1)} s; WAL at most ${(walPeak / 1048576).toFixed(0)} MB`,
     );
   }
 }
@@ -866,7 +889,7 @@ async function main() {
     console.log(`service started on the seeded database in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${load()}`);
     // A verification-only seed has no incidents to list.
     if (seeded.incidents > 0) await reads(proc.url, actors, seeded, file);
-    if (VERIFY) await verify(proc.url, admin, actors, proc);
+    if (VERIFY) await verify(proc.url, admin, actors, proc, file);
     if (WARNING_OPERATORS > 0) console.log('warning fan-out: not measured by this version of the benchmark');
     console.log(`done; ${load()}`);
   } finally {
