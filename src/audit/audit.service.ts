@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
-import { WitnessedHeads } from './witnessed-heads';
+import { WitnessedHeads, type HeadReads as Reads } from './witnessed-heads';
 import { Expectations, ReportHeadFeeds, type ReportHeadFeed } from './expectations';
-import { chunks, openSnapshot, sql, TransactionRunner, type SnapshotReads } from '../database';
+import { chunks, openSnapshot, sql, TransactionRunner } from '../database';
 import { AuditWitness, type WitnessState } from './audit-witness';
 import { AppConfig, resolveKey } from '../config';
 import { isSystemActor, type Actor } from '../auth';
@@ -146,9 +146,8 @@ const WALK_COLUMNS =
  */
 const WALK_PAGE = 500;
 
-/** Where verification reads from: a snapshot (openSnapshot), or the service connection. */
-type Reads = Pick<SnapshotReads, 'query'>;
-
+// Verification reads from a snapshot (openSnapshot) or, for checkpoints, from the service connection:
+// the same reads the report heads are given (HeadReads, imported here as Reads).
 const serviceReads = (em: EntityManager): Reads => ({ query: (text, params) => sql(em, text, params) });
 
 /** An entry appended in an open transaction, not yet linked to its chain. */

@@ -1,3 +1,5 @@
+import type { SnapshotReads } from '../database';
+
 /** A chain head another record carries (e.g. a submitted report's), to be checked against the chain. */
 export interface WitnessedHead {
   id: string;
@@ -10,9 +12,7 @@ export interface WitnessedHead {
 }
 
 /** Statements on the verification's snapshot (`?` placeholders on both databases). */
-export interface HeadReads {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-}
+export type HeadReads = Pick<SnapshotReads, 'query'>;
 
 /**
  * Records outside the audit trail that carry its head (submitted reports). The module that owns them

@@ -756,6 +756,35 @@ function fileBytes(path: string): number {
   }
 }
 
+/**
+ * Samples the service every 100 ms while something runs: its largest RSS (split into anonymous and
+ * file-backed memory at that peak) and the WAL's largest size (a snapshot held for a minute keeps the
+ * WAL from being checkpointed meanwhile). `stop()` ends the sampling and gives the growth in KB.
+ */
+function watchService(pid: number, file: string) {
+  const before = rssKb(pid);
+  const partsBefore = rssParts(pid);
+  let peak = before;
+  let peakParts = partsBefore;
+  let walPeak = 0;
+  const sampler = setInterval(() => {
+    const now = rssKb(pid);
+    if (now > peak) [peak, peakParts] = [now, rssParts(pid)];
+    walPeak = Math.max(walPeak, fileBytes(`${file}-wal`));
+  }, 100);
+  return {
+    stop() {
+      clearInterval(sampler);
+      return {
+        rssKb: peak - before,
+        anonKb: peakParts.anon - partsBefore.anon,
+        fileKb: peakParts.file - partsBefore.file,
+        walMb: walPeak / 1048576,
+      };
+    },
+  };
+}
+
 async function verify(url: string, admin: string, a: Actors, proc: Proc, file: string) {
   // The whole deployment twice: the first verification after start-up grows V8's heap to the size its
   // policy allows for this rate of allocation (freed pages stay pooled), whichever verification comes
@@ -765,22 +794,12 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc, file: s
     ["audit verify, the operator's chain", `/api/v1/audit/organisations/${a.operatorOrgId}/verify`],
     ['audit verify, whole deployment, again', '/api/v1/audit/verify'],
   ] as const) {
-    const before = rssKb(proc.child.pid!);
-    const partsBefore = rssParts(proc.child.pid!);
     const cpuBefore = cpuSeconds(proc.child.pid!);
-    let peak = before;
-    let peakParts = partsBefore;
-    // The WAL too: a snapshot held for a minute keeps it from being checkpointed meanwhile.
-    let walPeak = 0;
-    const sampler = setInterval(() => {
-      const now = rssKb(proc.child.pid!);
-      if (now > peak) [peak, peakParts] = [now, rssParts(proc.child.pid!)];
-      walPeak = Math.max(walPeak, fileBytes(`${file}-wal`));
-    }, 100);
+    const watch = watchService(proc.child.pid!, file);
     const r = await whileRunning(url, a.tokens.commander!, () =>
       ok(url, admin, 'GET', path).catch((err: unknown) => ({ ok: `failed: ${String(err)}`, entries: 0 })),
     );
-    clearInterval(sampler);
+    const m = watch.stop();
     const cpu = cpuSeconds(proc.child.pid!) - cpuBefore;
     const entries = Number(r.result.entries);
     console.log(
@@ -788,15 +807,14 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc, file: s
         `${entries} entries in ${r.seconds.toFixed(1)} s = ` +
         `${Math.round(entries / r.seconds)} entries/s ` +
         `(target ≥ 100,000: ${entries / r.seconds >= 100_000 ? 'met' : 'NOT MET'})` +
-        `   RSS growth ${((peak - before) / 1024).toFixed(0)} MB ` +
-        `(target < 50 MB: ${peak - before < 50 * 1024 ? 'met' : 'NOT MET'}; at the peak anonymous ` +
-        `${((peakParts.anon - partsBefore.anon) / 1024).toFixed(0)} MB, file-backed and shared ` +
-        `${((peakParts.file - partsBefore.file) / 1024).toFixed(0)} MB)` +
+        `   RSS growth ${(m.rssKb / 1024).toFixed(0)} MB ` +
+        `(target < 50 MB: ${m.rssKb < 50 * 1024 ? 'met' : 'NOT MET'}; at the peak anonymous ` +
+        `${(m.anonKb / 1024).toFixed(0)} MB, file-backed and shared ${(m.fileKb / 1024).toFixed(0)} MB)` +
         `   other requests meanwhile: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms ` +
         `(target < ${TARGET_MS} ms: ${r.others.p99 < TARGET_MS ? 'met' : 'NOT MET'}), ` +
         // The slowest one too: a stall of seconds holds up only a request or two, below the p99's reach.
         `slowest ${r.others.slowest.ms.toFixed(0)} ms, sent at ${r.others.slowest.at.toFixed(1)} s; ` +
-        `WAL at most ${(walPeak / 1048576).toFixed(0)} MB meanwhile` +
+        `WAL at most ${m.walMb.toFixed(0)} MB meanwhile` +
         // On a shared machine the wall-clock rate says how much of a core the service got; this does not.
         `   service CPU ${cpu.toFixed(1)} s = ${Math.round(entries / Math.max(cpu, 0.01))} entries per CPU-second; ` +
         `${load()}`,
@@ -805,19 +823,13 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc, file: s
   // A control after the verifications: the same reader alone for 30 s. Its garbage grows V8's heap too,
   // so a verification's RSS growth is read beside it (and beside the anonymous / file-backed split above).
   {
-    const before = rssKb(proc.child.pid!);
-    let peak = before;
-    let walPeak = 0;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, rssKb(proc.child.pid!));
-      walPeak = Math.max(walPeak, fileBytes(`${file}-wal`));
-    }, 100);
+    const watch = watchService(proc.child.pid!, file);
     const r = await whileRunning(url, a.tokens.commander!, () => new Promise((done) => setTimeout(done, 30_000)));
-    clearInterval(sampler);
+    const m = watch.stop();
     console.log(
-      `${'the reader alone, 30 s (control)'.padEnd(40)} RSS growth ${((peak - before) / 1024).toFixed(0)} MB   ` +
+      `${'the reader alone, 30 s (control)'.padEnd(40)} RSS growth ${(m.rssKb / 1024).toFixed(0)} MB   ` +
         `requests: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms, slowest ${r.others.slowest.ms.toFixed(0)} ms ` +
-        `sent at ${r.others.slowest.at.toFixed(1)} s; WAL at most ${(walPeak / 1048576).toFixed(0)} MB`,
+        `sent at ${r.others.slowest.at.toFixed(1)} s; WAL at most ${m.walMb.toFixed(0)} MB`,
     );
   }
 }
