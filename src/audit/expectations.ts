@@ -50,7 +50,11 @@ export class ReportHeadFeeds {
     let afterSeq = 0;
     let afterId = '';
     let through = 0;
-    const verified = new Map<number, string>();
+    // A new map per page, not clear(): V8 links a cleared map's old table to its new one (for live
+    // iterators), so once a table has reached the old generation (held through a long burst of heads)
+    // every later page's table and hashes stayed reachable from it until a full GC. That promoted about
+    // 2 MB per scavenge and grew the service by 180-200 MB over a 9-million-entry walk (issue 19).
+    let verified = new Map<number, string>();
     const name = chain ?? this.legacyChain;
     const each = async (upTo: number, judge: (seq: number, hash: string) => boolean) => {
       for (;;) {
@@ -68,7 +72,7 @@ export class ReportHeadFeeds {
     };
     const check = async () => {
       await each(through, (seq, hash) => verified.get(seq) === hash);
-      verified.clear();
+      verified = new Map();
     };
     return {
       see: (seq, hash) => {

@@ -39,44 +39,41 @@ export function payloadMatches(payload: string, digest: string): boolean {
 }
 
 /**
- * For the chained fields (strings, null, one safe integer) RFC 8785 is each value's JSON.stringify,
- * members in code-point order of their names: written out directly below, which saves the generic
- * walk (Object.keys, sort, recursion) per entry. A member whose value is undefined would be left out
- * by the generic serialiser; such fields take the generic path. The unit tests hold both to
- * canonicalize.
+ * For the chained fields (strings, null, one safe integer) RFC 8785 is what JSON.stringify writes for an
+ * object whose members are in code-point order of their names (each value's JSON.stringify, no
+ * whitespace): one call on an object literal in that order, which saves the generic walk
+ * (Object.keys, sort, recursion) per entry. One call, not a concatenation of each value's text:
+ * verification builds this string for every entry, and with the concatenation (a string of some twenty
+ * pieces) the service grew by 67 MB over a walk of 9 million entries, against 29 MB with one flat
+ * string (issue 19, /proc RSS). A field of another type (the types say none has one) takes the
+ * generic path. The unit tests hold both to canonicalize.
  */
-const str = JSON.stringify;
+const plain = (v: unknown) => v === null || typeof v === 'string';
 
-/** Whether a chained field is undefined (the types say it cannot be; the generic path decides then). */
-const someUndefined = (f: Omit<ChainFields, 'seq'>) =>
-  f.action === undefined ||
-  f.actorId === undefined ||
-  f.actorRole === undefined ||
-  f.at === undefined ||
-  f.incidentId === undefined ||
-  f.orgId === undefined ||
-  f.payloadDigest === undefined ||
-  f.prevHash === undefined;
+const allPlain = (f: Omit<ChainFields, 'seq'>) =>
+  plain(f.action) &&
+  plain(f.actorId) &&
+  plain(f.actorRole) &&
+  plain(f.at) &&
+  plain(f.incidentId) &&
+  plain(f.orgId) &&
+  plain(f.payloadDigest) &&
+  plain(f.prevHash);
 
 export function entryCanonical(f: ChainFields): string {
   if (!Number.isSafeInteger(f.seq)) throw new Error(`audit seq ${f.seq} is not a safe integer`);
-  if (someUndefined(f))
-    return canonicalJson({
-      action: f.action,
-      actorId: f.actorId,
-      actorRole: f.actorRole,
-      at: f.at,
-      incidentId: f.incidentId,
-      orgId: f.orgId,
-      payloadDigest: f.payloadDigest,
-      prevHash: f.prevHash,
-      seq: f.seq,
-    });
-  return (
-    `{"action":${str(f.action)},"actorId":${str(f.actorId)},"actorRole":${str(f.actorRole)},"at":${str(f.at)},` +
-    `"incidentId":${str(f.incidentId)},"orgId":${str(f.orgId)},"payloadDigest":${str(f.payloadDigest)},` +
-    `"prevHash":${str(f.prevHash)},"seq":${f.seq}}`
-  );
+  const members = {
+    action: f.action,
+    actorId: f.actorId,
+    actorRole: f.actorRole,
+    at: f.at,
+    incidentId: f.incidentId,
+    orgId: f.orgId,
+    payloadDigest: f.payloadDigest,
+    prevHash: f.prevHash,
+    seq: f.seq,
+  };
+  return allPlain(f) ? JSON.stringify(members) : canonicalJson(members);
 }
 
 export function entryHash(f: ChainFields): string {
@@ -145,25 +142,20 @@ export const chainOf = (orgId: string | null): string => orgId ?? SYSTEM_CHAIN;
  */
 export function chainedCanonical(f: ChainedFields): string {
   if (!Number.isSafeInteger(f.chainSeq)) throw new Error(`audit chain seq ${f.chainSeq} is not a safe integer`);
-  if (someUndefined(f) || f.chain === undefined)
-    return canonicalJson({
-      action: f.action,
-      actorId: f.actorId,
-      actorRole: f.actorRole,
-      at: f.at,
-      chain: f.chain,
-      chainSeq: f.chainSeq,
-      incidentId: f.incidentId,
-      orgId: f.orgId,
-      payloadDigest: f.payloadDigest,
-      prevHash: f.prevHash,
-      v: 2,
-    });
-  return (
-    `{"action":${str(f.action)},"actorId":${str(f.actorId)},"actorRole":${str(f.actorRole)},"at":${str(f.at)},` +
-    `"chain":${str(f.chain)},"chainSeq":${f.chainSeq},"incidentId":${str(f.incidentId)},"orgId":${str(f.orgId)},` +
-    `"payloadDigest":${str(f.payloadDigest)},"prevHash":${str(f.prevHash)},"v":2}`
-  );
+  const members = {
+    action: f.action,
+    actorId: f.actorId,
+    actorRole: f.actorRole,
+    at: f.at,
+    chain: f.chain,
+    chainSeq: f.chainSeq,
+    incidentId: f.incidentId,
+    orgId: f.orgId,
+    payloadDigest: f.payloadDigest,
+    prevHash: f.prevHash,
+    v: 2,
+  };
+  return allPlain(f) && typeof f.chain === 'string' ? JSON.stringify(members) : canonicalJson(members);
 }
 
 export function chainedHash(f: ChainedFields): string {

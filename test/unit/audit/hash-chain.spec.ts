@@ -200,6 +200,23 @@ describe('audit hash chain', () => {
       }),
     );
     expect(() => chainedCanonical({ ...partial, chainSeq: 2 ** 53 })).toThrow('not a safe integer');
+    // A field of another type than the types allow (an object whose members are out of order) is
+    // still written in RFC 8785 form, by the generic path.
+    const odd = {
+      chain: 'o1',
+      chainSeq: 1,
+      at: 't',
+      actorId: 'u1',
+      actorRole: { z: 1, a: [2] } as unknown as string,
+      orgId: 'o1',
+      incidentId: null,
+      action: 'a',
+      payloadDigest: 'd',
+      prevHash: 'p',
+    };
+    expect(chainedCanonical(odd)).toBe(canonicalize({ ...odd, v: 2 }));
+    const { chain: _c, chainSeq: _p, ...v1 } = odd;
+    expect(entryCanonical({ ...v1, seq: 3 })).toBe(canonicalize({ ...v1, seq: 3 }));
   });
 
   it('matches a payload to its digest from the stored text, or else from its canonical form', () => {
