@@ -117,6 +117,22 @@ test.describe('home and declaring an incident', () => {
     await expect(page.getByTestId('open-incidents')).toContainText('核心交易系统遭勒索软件加密');
   });
 
+  test('panels open at once for a user who asked for less motion, and slide for one who did not', async ({ page }) => {
+    await page.goto('/incidents/new');
+    const header = page.getByRole('button', { name: '定级建议' });
+    // Every transition of the header takes no time ("0s, 0s"), or some take some ("0.3s, 0.3s").
+    const still = /^0s(, 0s)*$/;
+    // The tests run as a user who asked for less motion (playwright.config.ts): no transition at all.
+    await expect(header).toHaveCSS('transition-duration', still);
+    await header.click();
+    await expect(page.getByLabel('关键信息基础设施整体中断（分钟）')).toBeVisible();
+    // The setting changed while the console is open: it follows, and the panel slides closed.
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await expect(header).not.toHaveCSS('transition-duration', still);
+    await header.click();
+    await expect(page.getByLabel('关键信息基础设施整体中断（分钟）')).toBeHidden();
+  });
+
   test('the keyboard alone can declare an incident', async ({ page, admin }) => {
     await page.goto('/incidents/new');
     const title = page.getByLabel('事件标题');

@@ -28,6 +28,9 @@ export default defineConfig({
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     viewport: { width: 1366, height: 900 },
+    // As a user who asked for less motion: antd's panels and drop-downs then open at once (app/reduced-motion.ts),
+    // so no click lands on a control that an opening panel is still moving. One test checks the motion itself.
+    reducedMotion: 'reduce',
     // Off unless asked for (PW_TRACE=1): snapshotting antd's CSS-in-JS on each change slows pages to a crawl here.
     trace: process.env.PW_TRACE ? 'retain-on-failure' : 'off',
     screenshot: 'only-on-failure',

@@ -66,6 +66,7 @@ export async function newCheckedContext(
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     viewport: { width: 1366, height: 900 },
+    reducedMotion: 'reduce', // as playwright.config.ts says for every page
   });
   contract.watch(ctx);
   return ctx;

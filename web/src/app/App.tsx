@@ -4,13 +4,14 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { RouterProvider } from 'react-router';
 import { onSessionChange, ApiError } from '../api/client';
 import { queryKeys } from '../api/query-keys';
 import { incidentIdIn, incidentQuery } from '../api/incidents';
 import { fetchSession } from '../api/session';
 import { I18nProvider, useI18n } from '../i18n';
+import { usePrefersReducedMotion } from './reduced-motion';
 import { router } from './routes';
 
 const queryClient = new QueryClient({
@@ -77,13 +78,15 @@ function darker(shades: Record<'green' | 'gold' | 'orange' | 'volcano' | 'cyan' 
 
 function Localised() {
   const { locale } = useI18n();
+  const reducedMotion = usePrefersReducedMotion();
+  const theme = useMemo(() => ({ token: { ...THEME, motion: !reducedMotion }, zeroRuntime: true }), [reducedMotion]);
   useEffect(() => {
     dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
   }, [locale]);
   return (
     <ConfigProvider
       locale={locale === 'zh-CN' ? zhCN : enUS}
-      theme={{ token: THEME, zeroRuntime: true }}
+      theme={theme}
       // "登录", not "登 录": the labels are exactly the words the users (and tests) know.
       button={{ autoInsertSpace: false }}
     >
