@@ -50,10 +50,11 @@ export class ReportHeadFeeds {
     let afterSeq = 0;
     let afterId = '';
     let through = 0;
-    // A new map per page, not clear(): V8 links a cleared map's old table to its new one (for live
-    // iterators), so once a table has reached the old generation (held through a long burst of heads)
-    // every later page's table and hashes stayed reachable from it until a full GC. That promoted about
-    // 2 MB per scavenge and grew the service by 180-200 MB over a 9-million-entry walk (issue 19).
+    // A new map per page, not clear(): V8 gives a cleared (or grown) map its new table in the
+    // generation of the old one and links the old table to it (for live iterators). Once this map's
+    // table had reached the old generation (held through a long burst of heads), every later page's
+    // tables were made there, each linked from the one before, and kept with their hashes until a full
+    // GC: that grew the service by 180-200 MB over a 9-million-entry walk (issue 19).
     let verified = new Map<number, string>();
     const name = chain ?? this.legacyChain;
     const each = async (upTo: number, judge: (seq: number, hash: string) => boolean) => {
