@@ -64,8 +64,10 @@ declare global {
 /**
  * One EventSource per tab while signed in (AppLayout). EventSource reconnects by itself after a dropped
  * connection (the server says `retry: 3000`); it gives up when the server refuses (401/403), and then this
- * asks the session again (the gate shows the sign-in page if it is gone) and tries anew with back-off. After
- * any reconnection every query is refreshed, since changes made while disconnected were not heard.
+ * asks the session again (the gate shows the sign-in page if it is gone) and tries anew with back-off. Each
+ * time a stream opens, the first time included, every query is refreshed: the stream does not replay, so a
+ * change committed before it listened (while disconnected, or between the page's first answers and the
+ * stream's opening: the session and an incident are asked for before React even renders) was not heard.
  */
 export function useLiveUpdates(): void {
   const qc = useQueryClient();
@@ -73,7 +75,6 @@ export function useLiveUpdates(): void {
     let source: EventSource | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
-    let hadConnection = false;
     let stopped = false;
     const status: { connected: boolean; received: number } = { connected: false, received: 0 };
     window.__lianfangLive = status;
@@ -83,8 +84,7 @@ export function useLiveUpdates(): void {
       source.onopen = () => {
         status.connected = true;
         failures = 0;
-        if (hadConnection) void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
-        hadConnection = true;
+        void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
       };
       source.addEventListener('change', (ev) => {
         const msg = parse((ev as MessageEvent).data);
