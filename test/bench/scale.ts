@@ -328,7 +328,15 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
     prevHash = String(row.hash);
     stmts.audit.run(...Object.values(row));
     entries++;
+    return { chainSeq, hash: prevHash };
   };
+  // The head a submitted report carries is its chain's head when it was submitted: for the template, one
+  // of its own incident's entries. Each copy carries the copy of that entry's place and hash, as the
+  // service would have written it, so the heads spread along the chain as in real data (not a million of
+  // them at the template's one place).
+  const headEntry = reported.audit.findIndex(
+    (e) => e.chain === report.audit_head_chain && Number(e.chain_seq) === Number(report.audit_head_seq),
+  );
   const base = Date.now() - 3600_000;
   const BATCH = 5000;
   let timelineIncidentId = '';
@@ -376,7 +384,11 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
             }),
           );
         }
-        for (const e of t.audit) appendAudit(e, ids, id, created);
+        let head: { chainSeq: number; hash: string } | undefined;
+        t.audit.forEach((e, k) => {
+          const placed = appendAudit(e, ids, id, created);
+          if (withReport && k === headEntry) head = placed;
+        });
         if (withReport) {
           const reportId = randomUUID();
           const deliveryId = randomUUID();
@@ -394,6 +406,7 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
               updated_at: created,
               submitted_at: created,
               approved_at: created,
+              ...(head ? { audit_head_seq: head.chainSeq, audit_head_hash: head.hash } : {}),
             }),
           );
           const acknowledged = i % 5 !== 0;
