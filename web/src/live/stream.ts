@@ -84,7 +84,10 @@ export function useLiveUpdates(): void {
       source.onopen = () => {
         status.connected = true;
         failures = 0;
-        void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
+        // Not cancelling what is being fetched: on a page that has just loaded, its first answers are on their
+        // way (asked before the stream opened, read by the server about when it subscribed), and restarting them
+        // would only delay the page.
+        void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' }, { cancelRefetch: false });
       };
       source.addEventListener('change', (ev) => {
         const msg = parse((ev as MessageEvent).data);
