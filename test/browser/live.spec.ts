@@ -1,9 +1,23 @@
-import { expect, liveStatus, signInThroughApi, test } from './support/fixtures';
+import type { BrowserContext } from '@playwright/test';
+import type { ContractRecorder } from './support/contract';
+import { expect, liveStatus, newOperatorSignedIn, test, type AdminApi } from './support/fixtures';
 
 /**
  * Live updates: the open home page refreshes by itself when a colleague changes something (the console
  * keeps one EventSource on /api/v1/stream and invalidates the queries of the kind that changed).
  */
+/** A new operator with two commanders: one signed in to the browser (watching), the other's API token. */
+async function watcherAndColleague(
+  admin: AdminApi,
+  context: BrowserContext,
+  contract: ContractRecorder,
+  names: [string, string],
+): Promise<string> {
+  const { org } = await newOperatorSignedIn(admin, context, contract, 'commander', names[0]);
+  const colleague = await admin.createUser(org.id, 'commander', names[1]);
+  return admin.tokenFor(colleague);
+}
+
 test.describe('live updates', () => {
   test("a colleague's declaration and confirmation reach the open home page without a reload", async ({
     page,
@@ -11,11 +25,7 @@ test.describe('live updates', () => {
     admin,
     contract,
   }) => {
-    const org = await admin.createOperator();
-    const watcher = await admin.createUser(org.id, 'commander', '孙丽');
-    const colleague = await admin.createUser(org.id, 'commander', '郑浩');
-    await signInThroughApi(context, watcher, contract);
-    const token = await admin.tokenFor(colleague);
+    const token = await watcherAndColleague(admin, context, contract, ['孙丽', '郑浩']);
 
     await page.goto('/');
     await expect(page.getByTestId('open-incidents')).toContainText('当前没有未结事件');
@@ -44,11 +54,7 @@ test.describe('live updates', () => {
     admin,
     contract,
   }) => {
-    const org = await admin.createOperator();
-    const watcher = await admin.createUser(org.id, 'commander', '周敏');
-    const colleague = await admin.createUser(org.id, 'commander', '吴刚');
-    await signInThroughApi(context, watcher, contract);
-    const token = await admin.tokenFor(colleague);
+    const token = await watcherAndColleague(admin, context, contract, ['周敏', '吴刚']);
 
     // The stream's request is held until the colleague has declared: the home page has its first answers,
     // and the change is published while nothing of this page listens.

@@ -1,6 +1,7 @@
 import {
   expect,
   L,
+  newOperatorSignedIn,
   signInThroughApi,
   signInThroughPage,
   freshTotp,
@@ -126,6 +127,44 @@ test.describe('signing in', () => {
       headers: { cookie: `lf_session=${cookie!.value}` },
     });
     expect(incidents.status).toBe(401);
+  });
+
+  test('a session check that fails in the background keeps the page and what was typed', async ({
+    page,
+    context,
+    admin,
+    contract,
+  }) => {
+    await newOperatorSignedIn(admin, context, contract, 'commander', '黄磊');
+    // The first session answer comes through; every later one fails as if the service could not be reached.
+    let sessionAsked = 0;
+    await page.route('**/api/v1/session', async (route) => {
+      sessionAsked++;
+      if (sessionAsked === 1) await route.continue();
+      else await route.abort('connectionrefused');
+    });
+    // A refused live stream makes the console ask for the session again (web/src/live/stream.ts); held until
+    // the form has been typed into.
+    let refuse!: () => void;
+    const refused = new Promise<void>((resolve) => (refuse = resolve));
+    await page.route('**/api/v1/stream', async (route) => {
+      await refused;
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ statusCode: 401, error: 'Unauthorized', message: 'No session', code: 'no-session' }),
+      });
+    });
+    await page.goto('/incidents/new');
+    await page.getByLabel('事件标题').fill('写到一半的事件');
+
+    refuse();
+    // Asked again and retried (useSession: retry 1), both failing: the query is in error, with its data. The
+    // stream tries again 2 s after its refusal and asks a fourth time, which only a mounted layout does (the gate
+    // used to replace it by an error, which stopped the stream and lost the form).
+    await expect.poll(() => sessionAsked).toBeGreaterThanOrEqual(4);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expect(page.getByLabel('事件标题')).toHaveValue('写到一半的事件');
   });
 
   test('the language switch works before signing in and is remembered', async ({ page }) => {

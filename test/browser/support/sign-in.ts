@@ -1,5 +1,5 @@
 import { expect, type APIResponse, type BrowserContext, type Page } from '@playwright/test';
-import type { TestUser } from './api';
+import type { AdminApi, Role, TestOrg, TestUser } from './api';
 import type { ContractRecorder } from './contract';
 import { freshTotp } from './totp';
 
@@ -142,4 +142,18 @@ export async function signInThroughApi(context: BrowserContext, user: TestUser, 
     session = (await res.json()) as typeof session;
   }
   expect(session.restricted).toBeNull();
+}
+
+/** A new operator organisation and one person of `role` in it, signed in to `context` through the API. */
+export async function newOperatorSignedIn(
+  admin: AdminApi,
+  context: BrowserContext,
+  recorder: ContractRecorder,
+  role: Role,
+  name: string,
+): Promise<{ org: TestOrg; user: TestUser }> {
+  const org = await admin.createOperator();
+  const user = await admin.createUser(org.id, role, name);
+  await signInThroughApi(context, user, recorder);
+  return { org, user };
 }

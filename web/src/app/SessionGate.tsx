@@ -27,7 +27,10 @@ export function SessionGate({ preloadPage }: { preloadPage: (pathname: string) =
     }
   }, [signedIn, pathname, preloadPage]);
   if (session.isPending) return <PageLoading />;
-  if (session.isError) {
+  // Only when there is no session to go on: a failed refetch in the background (a focus after five minutes, a
+  // refused live stream) keeps the signed-in page as it is, with whatever the user was typing, and the page's
+  // own requests say what fails; taking the layout away would lose a half-written report.
+  if (session.isError && !session.data) {
     return (
       // Plain markup: this is in the first chunk every visitor loads, and antd's Result is heavy.
       <div role="alert" style={{ padding: 48, textAlign: 'center' }}>
