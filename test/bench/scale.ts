@@ -798,10 +798,17 @@ function watchService(pid: number, file: string) {
   };
 }
 
+/**
+ * The slowest other request (a stall of seconds holds up only a request or two, below the p99's reach) and
+ * the WAL's largest size, as each verification line and the control print them.
+ */
+const slowestAndWal = (slowest: { ms: number; at: number }, walMb: number) =>
+  `slowest ${slowest.ms.toFixed(0)} ms, sent at ${slowest.at.toFixed(1)} s; WAL at most ${walMb.toFixed(0)} MB`;
+
 async function verify(url: string, admin: string, a: Actors, proc: Proc, file: string) {
-  // The whole deployment twice: the first verification after start-up grows V8's heap to the size its
-  // policy allows for this rate of allocation (freed pages stay pooled), whichever verification comes
-  // first; the repeat shows what a verification holds once the heap is at that size (docs/benchmarks.md).
+  // The whole deployment twice: the first verification after start-up and one after the others, so memory
+  // that a verification leaves behind (as a map cleared page after page once did: docs/benchmarks.md,
+  // "2026-12-03, 14:10–16:00") shows as a difference between them.
   for (const [label, path] of [
     ['audit verify, whole deployment', '/api/v1/audit/verify'],
     ["audit verify, the operator's chain", `/api/v1/audit/organisations/${a.operatorOrgId}/verify`],
@@ -825,9 +832,7 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc, file: s
         `${(m.anonKb / 1024).toFixed(0)} MB, file-backed and shared ${(m.fileKb / 1024).toFixed(0)} MB)` +
         `   other requests meanwhile: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms ` +
         `(target < ${TARGET_MS} ms: ${r.others.p99 < TARGET_MS ? 'met' : 'NOT MET'}), ` +
-        // The slowest one too: a stall of seconds holds up only a request or two, below the p99's reach.
-        `slowest ${r.others.slowest.ms.toFixed(0)} ms, sent at ${r.others.slowest.at.toFixed(1)} s; ` +
-        `WAL at most ${m.walMb.toFixed(0)} MB meanwhile` +
+        `${slowestAndWal(r.others.slowest, m.walMb)} meanwhile` +
         // On a shared machine the wall-clock rate says how much of a core the service got; this does not.
         `   service CPU ${cpu.toFixed(1)} s = ${Math.round(entries / Math.max(cpu, 0.01))} entries per CPU-second; ` +
         `${load()}`,
@@ -841,8 +846,7 @@ async function verify(url: string, admin: string, a: Actors, proc: Proc, file: s
     const m = watch.stop();
     console.log(
       `${'the reader alone, 30 s (control)'.padEnd(40)} RSS growth ${(m.rssKb / 1024).toFixed(0)} MB   ` +
-        `requests: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms, slowest ${r.others.slowest.ms.toFixed(0)} ms ` +
-        `sent at ${r.others.slowest.at.toFixed(1)} s; WAL at most ${m.walMb.toFixed(0)} MB`,
+        `requests: ${r.others.n}, p99 ${r.others.p99.toFixed(0)} ms, ${slowestAndWal(r.others.slowest, m.walMb)}`,
     );
   }
 }
