@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { HashVersion } from './hash-chain';
 
 /**
  * One link of the append-only, hash-chained audit trail. Each organisation has its own chain (and the
@@ -7,7 +8,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * commit order. `seq` is an id unique across the deployment, taken when the entry is appended (it
  * makes job ids unique per event); it is no link. Entries written before chains existed (hash
  * version 1) form one global chain by `seq` and keep their hashes; they were given their
- * organisation's chain and place by migration 1764300000000.
+ * organisation's chain and place by migration 1764300000000. Entries of hash version 3 (from
+ * 2026-12-03) store `org_id` as NULL and `payload_digest` and `prev_hash` as empty text: all three are
+ * derived (chainedHashV3), and the service reads entries through entryOfRow, which fills them in.
  */
 @Entity('audit_entry')
 @Index(['chain', 'chainSeq'], { unique: true })
@@ -22,9 +25,12 @@ export class AuditEntry {
   @Column({ name: 'chain_seq', type: 'integer' })
   chainSeq!: number;
 
-  /** 1: hashed into the old global chain (ChainFields); 2: into its organisation's chain (ChainedFields). */
+  /**
+   * 1: hashed into the old global chain (ChainFields); 2: into its organisation's chain (ChainedFields);
+   * 3: the same without storing what is derived (chainedHashV3).
+   */
   @Column({ name: 'hash_version', type: 'integer', default: 2 })
-  hashVersion!: 1 | 2;
+  hashVersion!: HashVersion;
 
   @Column({ type: 'varchar', length: 32 })
   at!: string;
@@ -36,7 +42,7 @@ export class AuditEntry {
   @Column({ name: 'actor_role', type: 'varchar', length: 30, nullable: true })
   actorRole!: string | null;
 
-  // Not indexed: an organisation's entries are found by their chain.
+  // Not indexed: an organisation's entries are found by their chain. NULL in version 3 (the chain names it).
   @Column({ name: 'org_id', type: 'varchar', length: 36, nullable: true })
   orgId!: string | null;
 
@@ -50,9 +56,11 @@ export class AuditEntry {
   @Column({ type: 'text' })
   payload!: string;
 
+  /** Empty in version 3: the SHA-256 of `payload`, which is stored in that very form. */
   @Column({ name: 'payload_digest', type: 'varchar', length: 64 })
   payloadDigest!: string;
 
+  /** Empty in version 3: the hash of the entry before it in its chain. */
   @Column({ name: 'prev_hash', type: 'varchar', length: 64 })
   prevHash!: string;
 

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { join } from 'node:path';
 import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DataSource, EntityManager, MoreThan } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { WitnessedHeads, type HeadReads as Reads } from './witnessed-heads';
 import { Expectations, ReportHeadFeeds, type ReportHeadFeed } from './expectations';
 import { chunks, openSnapshot, sql, TransactionRunner } from '../database';
@@ -15,7 +15,7 @@ import { LOGGER } from '../logging';
 import { AuditEntry } from './audit-entry.entity';
 import {
   type BrokenReason,
-  chainedHash,
+  chainedHashV3,
   chainHeadMac,
   chainHeadMacMatches,
   chainOf,
@@ -24,12 +24,14 @@ import {
   checkpointHash,
   checkpointMac,
   checkpointMacMatches,
+  CURRENT_HASH_VERSION,
   GENESIS_HASH,
   type HashVersion,
   macMatches,
   type StoredChainedEntry,
 } from './hash-chain';
 import { TimeSlices } from './time-slices';
+import { ENTRY_COLUMNS, entryColumnsWithBefore, entryOfRow } from './entry-rows';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -126,10 +128,6 @@ export const GLOBAL_CHAIN = 'global';
 
 /** Postgres: one checkpoint writer at a time (the others skip that round). */
 const PG_CHECKPOINT_LOCK = 0x6c66_6370; // 'lfcp'
-
-const ENTRY_COLUMNS =
-  'seq, chain, chain_seq, hash_version, at, actor_id, actor_role, org_id, incident_id, action, payload, ' +
-  'payload_digest, prev_hash, hash';
 
 /**
  * What verification reads of an entry, named as StoredChainedEntry names them, so each row is the
@@ -283,8 +281,9 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     entry.incidentId = rec.incidentId ?? null;
     entry.action = rec.action;
     entry.payload = canonicalJson(rec.payload);
+    // The entry as read back (entryOfRow); the row itself stores neither this digest nor, at link, prevHash.
     entry.payloadDigest = sha256(entry.payload);
-    entry.hashVersion = 2;
+    entry.hashVersion = CURRENT_HASH_VERSION;
     let pending = this.pending.get(em);
     const fresh = !pending;
     if (!pending) this.pending.set(em, (pending = { entries: [] }));
@@ -339,7 +338,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       for (const e of list) {
         e.chainSeq = head.seq + 1;
         e.prevHash = head.hash;
-        e.hash = chainedHash(e);
+        e.hash = chainedHashV3(e, head.hash);
         head = { seq: e.chainSeq, hash: e.hash };
       }
       // Raw statements: this runs in every write transaction of the service.
@@ -350,6 +349,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         const insert =
           `INSERT INTO audit_entry (${ENTRY_COLUMNS}) VALUES ` +
           part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+        // Version 3 stores neither the organisation (the chain's name), the digest nor the previous hash.
         const values = part.flatMap((e) => [
           e.seq,
           e.chain,
@@ -358,12 +358,12 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
           e.at,
           e.actorId,
           e.actorRole,
-          e.orgId,
+          null,
           e.incidentId,
           e.action,
           e.payload,
-          e.payloadDigest,
-          e.prevHash,
+          '',
+          '',
           e.hash,
         ]);
         // Postgres: the last entries and the new head in one statement (a data-modifying WITH always runs
@@ -747,9 +747,9 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * The version-1 entries: one global chain by seq, as before chains existed, ending at the old keyed
    * head. They were all written before migration 1764300000000, and every entry since has a higher
-   * seq, so the walk reads by seq and stops at the first version-2 entry (the entries' primary key,
+   * seq, so the walk reads by seq and stops at the first entry of a later version (the entries' primary key,
    * no scan of the whole trail for the few old ones). An entry labelled version 1 after that point
-   * is not reached here: it fails its chain's walk (a version-1 entry after a version-2 one, or its
+   * is not reached here: it fails its chain's walk (a version-1 entry after a later one, or its
    * hash) and the count of entries walked.
    */
   private async walkLegacy(q: Reads, pageSize: number, expectations: Expectations, reports: ReportHeadFeed) {
@@ -808,7 +808,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Walks one chain by its places: contiguous from 1, each linked to the one before (version 2), its
+   * Walks one chain by its places: contiguous from 1, each linked to the one before (from version 2 on), its
    * payload and hash intact, ending at a head row that names the last entry with a valid MAC. Version-1
    * entries are counted by the global walk; with `withLegacyLinks` (a single chain's verification) each
    * one's link to its predecessor in the global chain is checked here too. Keyset pages of the
@@ -856,7 +856,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         reports.see(e.chainSeq, e.hash);
         prev = { chainSeq: e.chainSeq, hash: e.hash, hashVersion: e.hashVersion };
         if (e.seq > maxSeq) maxSeq = e.seq;
-        if (e.hashVersion === 2 || withLegacyLinks) count++;
+        if (e.hashVersion !== 1 || withLegacyLinks) count++;
         if (e.hashVersion === 1) legacy++;
         if (slices.due()) await slices.yield();
       }
@@ -936,8 +936,38 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** An incident's entries in order, `limit` at a time after entry `afterSeq` (index (incident_id, seq)). */
   async timeline(incidentId: string, limit: number, afterSeq = 0): Promise<AuditEntry[]> {
-    return this.dataSource
-      .getRepository(AuditEntry)
-      .find({ where: { incidentId, seq: MoreThan(afterSeq) }, order: { seq: 'ASC' }, take: limit });
+    const rows = await sql<Record<string, unknown>>(
+      this.dataSource.manager,
+      `SELECT ${entryColumnsWithBefore('e')} FROM audit_entry e WHERE e.incident_id = ? AND e.seq > ? ` +
+        'ORDER BY e.seq LIMIT ?',
+      [incidentId, afterSeq, limit],
+    );
+    return rows.map((r) => entryOfRow(r, sha256));
+  }
+
+  /**
+   * The entries after `afterSeq` whose action matches one of the LIKE `patterns`, in id order, `limit`
+   * at a time, as appended (for projections catching up with the trail).
+   */
+  async entriesAfter(
+    em: EntityManager,
+    afterSeq: number,
+    patterns: readonly string[],
+    limit: number,
+  ): Promise<AuditEntry[]> {
+    const like = patterns.map(() => 'action LIKE ?').join(' OR ');
+    const rows = await sql<Record<string, unknown>>(
+      em,
+      `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE seq > ? AND (${like}) ORDER BY seq LIMIT ?`,
+      [afterSeq, ...patterns, limit],
+    );
+    // No predecessor is read: a projection needs the entry, not its link (prevHash stays empty for version 3).
+    return rows.map((r) => entryOfRow(r, sha256));
+  }
+
+  /** The highest entry id, or 0 for an empty trail. */
+  async lastSeq(em: EntityManager): Promise<number> {
+    const [max] = await sql<{ seq: number | string | null }>(em, 'SELECT MAX(seq) AS seq FROM audit_entry');
+    return Number(max?.seq ?? 0);
   }
 }

@@ -114,8 +114,14 @@ export function checkLink(entry: StoredEntry, prev: { seq: number; hash: string 
   return { ok: true };
 }
 
-/** Which hash an entry carries: 1, the single global chain of earlier versions; 2, its organisation's chain. */
-export type HashVersion = 1 | 2;
+/**
+ * Which hash an entry carries: 1, the single global chain of earlier versions; 2, its organisation's
+ * chain; 3, its organisation's chain, stored without what can be derived (chainedHashV3).
+ */
+export type HashVersion = 1 | 2 | 3;
+
+/** The hash version `AuditService.append` writes. */
+export const CURRENT_HASH_VERSION = 3;
 
 /** Every chained field of an entry of an organisation's chain (hash version 2). */
 export interface ChainedFields {
@@ -161,6 +167,53 @@ export function chainedCanonical(f: ChainedFields): string {
 export function chainedHash(f: ChainedFields): string {
   return sha256(chainedCanonical(f));
 }
+
+/** What an entry of hash version 3 stores of its chained fields: the rest is derived (chainedHashV3). */
+export type StoredV3Fields = Omit<ChainedFields, 'orgId' | 'payloadDigest' | 'prevHash'> & { payload: string };
+
+/**
+ * Version 3: the same links as version 2 without storing what can be derived, which was about a fifth
+ * of every entry (issue 19, storage per incident). The organisation is the chain's name (`chainOf`),
+ * so it is not hashed apart from the chain; the payload's digest is the SHA-256 of the stored text
+ * (AuditService.append stores the RFC 8785 form, and that very text is what is digested: a payload
+ * rewritten in any other form is a changed payload); the previous hash is the hash of the entry
+ * before it in its chain, which every reader of a link has at hand. The hash still covers all three,
+ * so what it proves is what version 2 proves: a changed payload, a changed field, an entry removed,
+ * inserted or moved all change a hash that the next entry and the keyed head commit to. What is lost
+ * is only the finer diagnosis: a broken link, a changed payload and a changed field all read
+ * `hash-mismatch`.
+ */
+export function chainedCanonicalV3(f: StoredV3Fields, prevHash: string): string {
+  if (!Number.isSafeInteger(f.chainSeq)) throw new Error(`audit chain seq ${f.chainSeq} is not a safe integer`);
+  const members = {
+    action: f.action,
+    actorId: f.actorId,
+    actorRole: f.actorRole,
+    at: f.at,
+    chain: f.chain,
+    chainSeq: f.chainSeq,
+    incidentId: f.incidentId,
+    payloadDigest: sha256(f.payload),
+    prevHash,
+    v: 3,
+  };
+  const flat =
+    plain(f.action) &&
+    plain(f.actorId) &&
+    plain(f.actorRole) &&
+    plain(f.at) &&
+    typeof f.chain === 'string' &&
+    plain(f.incidentId) &&
+    typeof prevHash === 'string';
+  return flat ? JSON.stringify(members) : canonicalJson(members);
+}
+
+export function chainedHashV3(f: StoredV3Fields, prevHash: string): string {
+  return sha256(chainedCanonicalV3(f, prevHash));
+}
+
+/** The organisation an entry belongs to: stored up to version 2, its chain's name from version 3 on. */
+export const orgOfChain = (chain: string): string | null => (chain === SYSTEM_CHAIN ? null : chain);
 
 /**
  * The keyed MAC of a chain's head row. Its message names the chain, so one chain's head cannot stand
@@ -215,10 +268,11 @@ export interface StoredChainedEntry extends StoredEntry {
 }
 
 /**
- * The checks an entry passes on its own: its payload matches its digest and its hash recomputes
- * from its fields (by the rules of its hash version). The links are checked by whoever walks.
+ * The checks an entry of version 1 or 2 passes on its own: its payload matches its digest and its hash
+ * recomputes from its fields (by the rules of its hash version). A version-3 entry has no check on its
+ * own: its hash covers its link (checkChainLink).
  */
-export function checkOwn(e: StoredChainedEntry): ChainCheck {
+function checkOwn(e: StoredChainedEntry): ChainCheck {
   if (!payloadMatches(e.payload, e.payloadDigest)) return { ok: false, reason: 'payload-digest-mismatch' };
   const hash = e.hashVersion === 1 ? entryHash(e) : chainedHash(e);
   if (hash !== e.hash) return { ok: false, reason: 'hash-mismatch' };
@@ -237,8 +291,26 @@ export function checkChainLink(
   prev: { chainSeq: number; hash: string; hashVersion: HashVersion } | null,
 ): ChainCheck {
   if (e.chainSeq !== (prev ? prev.chainSeq + 1 : 1)) return { ok: false, reason: 'seq-gap' };
+  if (e.hashVersion === 3) {
+    // Nothing derivable is stored: a value in those columns was put there by something else.
+    if (e.orgId !== null || e.payloadDigest !== '' || e.prevHash !== '') return { ok: false, reason: 'hash-mismatch' };
+    return chainedHashV3(e, prev ? prev.hash : GENESIS_HASH) === e.hash
+      ? { ok: true }
+      : { ok: false, reason: 'hash-mismatch' };
+  }
   if (e.hashVersion === 2 && e.prevHash !== (prev ? prev.hash : GENESIS_HASH))
     return { ok: false, reason: 'prev-hash-mismatch' };
-  if (e.hashVersion === 1 && prev?.hashVersion === 2) return { ok: false, reason: 'prev-hash-mismatch' };
+  // A version-1 entry links into the old global chain, which ended before the first entry of a later version.
+  if (e.hashVersion === 1 && prev && prev.hashVersion !== 1) return { ok: false, reason: 'prev-hash-mismatch' };
+  // Versions 2 and 3 may alternate: during a rolling upgrade a process of the older version still writes 2.
   return checkOwn(e);
+}
+
+/**
+ * Whether `next`, the entry after `e` in its chain, links to it: names its hash as `prevHash`
+ * (version 2), or hashes with it (version 3, where the link is part of the hash).
+ */
+export function linksTo(next: StoredChainedEntry, e: StoredChainedEntry): boolean {
+  if (next.hashVersion === 3) return checkChainLink(next, e).ok;
+  return next.prevHash === e.hash;
 }

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../auth';
 import { sql } from '../database';
 import { AuditService } from './audit.service';
-import { checkChainLink, checkLink, type BrokenReason, type HashVersion, type StoredChainedEntry } from './hash-chain';
+import { ENTRY_COLUMNS, storedEntry } from './entry-rows';
+import { checkChainLink, checkLink, linksTo, type BrokenReason, type StoredChainedEntry } from './hash-chain';
 
 export type EntryProblem = BrokenReason | 'next-link-mismatch';
 
@@ -28,34 +29,12 @@ export interface OrganisationAuditPage {
 
 const INT32_MAX = 2 ** 31 - 1;
 
-const COLUMNS =
-  'seq, chain, chain_seq, hash_version, at, actor_id, actor_role, org_id, incident_id, action, payload, ' +
-  'payload_digest, prev_hash, hash';
-
-function stored(r: Record<string, unknown>): StoredChainedEntry {
-  return {
-    seq: Number(r.seq),
-    chain: String(r.chain),
-    chainSeq: Number(r.chain_seq),
-    hashVersion: Number(r.hash_version) as HashVersion,
-    at: String(r.at),
-    actorId: String(r.actor_id),
-    actorRole: (r.actor_role as string | null) ?? null,
-    orgId: (r.org_id as string | null) ?? null,
-    incidentId: (r.incident_id as string | null) ?? null,
-    action: String(r.action),
-    payload: String(r.payload),
-    payloadDigest: String(r.payload_digest),
-    prevHash: String(r.prev_hash),
-    hash: String(r.hash),
-  };
-}
-
 /**
  * An organisation's own audit entries: its chain, newest first, each checked where it stands in the
- * chain: its payload matches its digest, its hash recomputes from its fields, its `prevHash` is the
- * stored hash of the entry before it, and the entry after it names its hash as `prevHash` (for the
- * newest entry: the chain's keyed head names it). So an edit of one of the organisation's entries
+ * chain: its hash recomputes from its fields, payload and link to the entry before it, and the entry
+ * after it links to it (for the newest entry: the chain's keyed head names it). For entries of hash
+ * version 2 the link is the stored `prevHash` and the payload is checked against its stored digest;
+ * version 3 stores neither and hashes both (chainedHashV3). So an edit of one of the organisation's entries
  * shows unless whoever made it also rewrote the entry after it; a rewrite of everything after it
  * shows in the verification of the chain against the signed checkpoints and witnesses (platform
  * admins: GET /audit/verify, GET /audit/organisations/:orgId/verify).
@@ -80,19 +59,20 @@ export class OrganisationAudit {
     const newestFirst = (
       await sql<Record<string, unknown>>(
         em,
-        `SELECT ${COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq < ? ORDER BY chain_seq DESC LIMIT ?`,
+        `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq < ? ORDER BY chain_seq DESC LIMIT ?`,
         [chain, before, opts.limit + 1],
       )
-    ).map(stored);
+    ).map(storedEntry);
     const shown = newestFirst.slice(0, opts.limit);
     if (!shown.length) return { items: [], nextBefore: null };
     const top = shown[0]!.chainSeq;
     const [after] = (
-      await sql<Record<string, unknown>>(em, `SELECT ${COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq = ?`, [
-        chain,
-        top + 1,
-      ])
-    ).map(stored);
+      await sql<Record<string, unknown>>(
+        em,
+        `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq = ?`,
+        [chain, top + 1],
+      )
+    ).map(storedEntry);
     const byPlace = new Map<number, StoredChainedEntry>();
     for (const e of [...newestFirst, ...(after ? [after] : [])]) byPlace.set(e.chainSeq, e);
     const items: OrganisationAuditEntry[] = [];
@@ -120,19 +100,20 @@ export class OrganisationAudit {
     let before = byPlace.get(e.chainSeq - 1);
     if (e.chainSeq > 1 && !before) {
       [before] = (
-        await sql<Record<string, unknown>>(em, `SELECT ${COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq = ?`, [
-          e.chain,
-          e.chainSeq - 1,
-        ])
-      ).map(stored);
+        await sql<Record<string, unknown>>(
+          em,
+          `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq = ?`,
+          [e.chain, e.chainSeq - 1],
+        )
+      ).map(storedEntry);
       if (!before) return { ok: false, problem: 'seq-gap' };
     }
     const own = checkChainLink(e, before ?? null);
     if (!own.ok) return { ok: false, problem: own.reason };
     if (e.hashVersion === 1) return this.verifyGlobalLinks(e);
     const next = byPlace.get(e.chainSeq + 1);
-    if (next) return next.prevHash === e.hash ? { ok: true } : { ok: false, problem: 'next-link-mismatch' };
-    return (await this.audit.headNames(e.chain, e.chainSeq, e.hash, 2))
+    if (next) return linksTo(next, e) ? { ok: true } : { ok: false, problem: 'next-link-mismatch' };
+    return (await this.audit.headNames(e.chain, e.chainSeq, e.hash, e.hashVersion))
       ? { ok: true }
       : { ok: false, problem: 'head-mismatch' };
   }
@@ -142,10 +123,10 @@ export class OrganisationAudit {
     const rows = (
       await sql<Record<string, unknown>>(
         this.dataSource.manager,
-        `SELECT ${COLUMNS} FROM audit_entry WHERE hash_version = 1 AND seq IN (?, ?)`,
+        `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE hash_version = 1 AND seq IN (?, ?)`,
         [e.seq - 1, e.seq + 1],
       )
-    ).map(stored);
+    ).map(storedEntry);
     const prev = rows.find((r) => r.seq === e.seq - 1);
     if (e.seq > 1 && !prev) return { ok: false, problem: 'seq-gap' };
     const link = checkLink(e, prev ? { seq: prev.seq, hash: prev.hash } : null);

@@ -410,8 +410,10 @@ export class TimelineEntryView {
   @ApiProperty({ description: "The audit chain it belongs to: its organisation's id, or `system`" }) chain!: string;
   @ApiProperty({ description: 'Its place in that chain' }) chainSeq!: number;
   @ApiProperty({
-    enum: [1, 2],
-    description: '1: hashed into the global chain of entries written before chains per organisation; 2: its chain',
+    enum: [1, 2, 3],
+    description:
+      '1: hashed into the global chain of entries written before chains per organisation; 2: its chain; ' +
+      '3: its chain, with orgId, payloadDigest and prevHash derived rather than stored (README "Audit trail")',
   })
   hashVersion!: number;
   @ApiProperty() at!: string;
@@ -424,7 +426,12 @@ export class TimelineEntryView {
   @ApiProperty({ description: 'What changed, as JSON text; payloadDigest is the SHA-256 of its RFC 8785 form' })
   payload!: string;
   @ApiProperty() payloadDigest!: string;
-  @ApiProperty() prevHash!: string;
+  @ApiProperty({
+    description:
+      'The hash of the entry before it in its chain (64 zeros for the first); empty when that entry is missing, ' +
+      'which GET /audit/verify reports',
+  })
+  prevHash!: string;
   @ApiProperty() hash!: string;
 }
 

@@ -152,24 +152,18 @@ export class MetricsProjection implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async projectFrom(em: EntityManager, after: number): Promise<number> {
-    const like = PROJECTED_ACTIONS_LIKE.map(() => 'action LIKE ?').join(' OR ');
     let cursor = after;
     let count = 0;
     for (;;) {
-      const rows = await sql<Record<string, unknown>>(
-        em,
-        `SELECT seq, at, org_id, incident_id, action, payload FROM audit_entry WHERE seq > ? AND (${like}) ` +
-          'ORDER BY seq LIMIT ?',
-        [cursor, ...PROJECTED_ACTIONS_LIKE, PAGE],
-      );
+      const rows = await this.audit.entriesAfter(em, cursor, PROJECTED_ACTIONS_LIKE, PAGE);
       if (!rows.length) break;
       const entries: ProjectedEntry[] = rows.map((r) => ({
-        seq: Number(r.seq),
-        at: String(r.at),
-        orgId: (r.org_id as string | null) ?? null,
-        incidentId: (r.incident_id as string | null) ?? null,
-        action: String(r.action),
-        payload: JSON.parse(String(r.payload)) as Record<string, unknown>,
+        seq: r.seq,
+        at: r.at,
+        orgId: r.orgId,
+        incidentId: r.incidentId,
+        action: r.action,
+        payload: JSON.parse(r.payload) as Record<string, unknown>,
       }));
       await this.applyAll(em, entries, false);
       count += entries.length;
@@ -177,8 +171,7 @@ export class MetricsProjection implements OnApplicationBootstrap, OnModuleDestro
       if (rows.length < PAGE) break;
     }
     // The cursor covers the whole trail read, not only projected actions.
-    const [max] = await sql<{ seq: number | string | null }>(em, 'SELECT MAX(seq) AS seq FROM audit_entry');
-    await this.moveCursor(em, Math.max(cursor, Number(max?.seq ?? 0)));
+    await this.moveCursor(em, Math.max(cursor, await this.audit.lastSeq(em)));
     return count;
   }
 

@@ -25,11 +25,11 @@
  */
 import Database from 'better-sqlite3';
 import { ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chainedHash, chainHeadMac, payloadDigest } from '../../src/audit/hash-chain';
+import { chainedHashV3, chainHeadMac } from '../../src/audit/hash-chain';
 import { COUNT_CAP, encodeCursor } from '../../src/http/pagination';
 import { freePort, LocalRedis } from '../../src/redis/local-redis';
 import { serviceEntry } from './compiled';
@@ -301,30 +301,33 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
     const payload = swap(String(tplEntry.payload), ids);
     seq++;
     chainSeq++;
+    // As the audit module writes an entry (hash version 3): no organisation, digest or previous hash stored.
     const row: Row = {
       ...tplEntry,
       seq,
       chain: a.operatorOrgId,
       chain_seq: chainSeq,
-      hash_version: 2,
+      hash_version: 3,
       at,
+      org_id: null,
       incident_id: incidentId,
       payload,
-      payload_digest: payloadDigest(JSON.parse(payload)),
-      prev_hash: prevHash,
+      payload_digest: '',
+      prev_hash: '',
     };
-    row.hash = chainedHash({
-      chain: a.operatorOrgId,
-      chainSeq,
-      at,
-      actorId: String(row.actor_id),
-      actorRole: (row.actor_role as string | null) ?? null,
-      orgId: (row.org_id as string | null) ?? null,
-      incidentId,
-      action: String(row.action),
-      payloadDigest: String(row.payload_digest),
+    row.hash = chainedHashV3(
+      {
+        chain: a.operatorOrgId,
+        chainSeq,
+        at,
+        actorId: String(row.actor_id),
+        actorRole: (row.actor_role as string | null) ?? null,
+        incidentId,
+        action: String(row.action),
+        payload,
+      },
       prevHash,
-    });
+    );
     prevHash = String(row.hash);
     stmts.audit.run(...Object.values(row));
     entries++;
@@ -518,25 +521,27 @@ function seedAudit(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<Retur
             seq: ++seq,
             chain: a.operatorOrgId,
             chain_seq: ++chainSeq,
-            hash_version: 2,
+            hash_version: 3,
             at: new Date(base + written * 10).toISOString(),
+            org_id: null,
             incident_id: id,
             payload,
-            payload_digest: createHash('sha256').update(payload).digest('hex'),
-            prev_hash: prevHash,
+            payload_digest: '',
+            prev_hash: '',
           };
-          row.hash = chainedHash({
-            chain: a.operatorOrgId,
-            chainSeq,
-            at: String(row.at),
-            actorId: String(row.actor_id),
-            actorRole: (row.actor_role as string | null) ?? null,
-            orgId: (row.org_id as string | null) ?? null,
-            incidentId: id,
-            action: String(row.action),
-            payloadDigest: String(row.payload_digest),
+          row.hash = chainedHashV3(
+            {
+              chain: a.operatorOrgId,
+              chainSeq,
+              at: String(row.at),
+              actorId: String(row.actor_id),
+              actorRole: (row.actor_role as string | null) ?? null,
+              incidentId: id,
+              action: String(row.action),
+              payload,
+            },
             prevHash,
-          });
+          );
           prevHash = String(row.hash);
           insert.run(...columns.map((c) => row[c]));
           written++;

@@ -130,7 +130,8 @@ describe('audit access', () => {
       ]);
       const res = await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.admin.token)).expect(200);
       const bySeq = new Map(res.body.items.map((e: { seq: number; verification: unknown }) => [e.seq, e.verification]));
-      expect(bySeq.get(Number(older!.seq))).toEqual({ ok: false, problem: 'payload-digest-mismatch' });
+      // Hash version 3 stores no payload digest: the hash covers the payload's, so the hash no longer matches.
+      expect(bySeq.get(Number(older!.seq))).toEqual({ ok: false, problem: 'hash-mismatch' });
       const [aChain, bChain] = await Promise.all(
         [opA.orgId, opB.orgId].map((org) =>
           svc.http().get(`/api/v1/audit/organisations/${org}/verify`).set(bearer(svc.adminToken)).expect(200),
@@ -138,12 +139,13 @@ describe('audit access', () => {
       );
       expect(aChain.body).toMatchObject({
         ok: false,
-        firstBroken: { seq: Number(older!.seq), chainSeq: Number(older!.chain_seq), reason: 'payload-digest-mismatch' },
+        firstBroken: { seq: Number(older!.seq), chainSeq: Number(older!.chain_seq), reason: 'hash-mismatch' },
       });
       expect(bChain.body.ok).toBe(true);
       await db.run('UPDATE audit_entry SET payload = ? WHERE seq = ?', [older!.payload, older!.seq]);
 
-      // The entry after `newer` in A's chain no longer names newer's hash.
+      // The entry after `newer` in A's chain no longer links to it: a previous hash put into the column that
+      // version 3 leaves empty (its link is in its hash) is refused like one that names another entry.
       const next = (await db.get('SELECT seq, prev_hash FROM audit_entry WHERE chain = ? AND chain_seq = ?', [
         opA.orgId,
         Number(newer!.chain_seq) + 1,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AuditService } from '../../src/audit';
-import { chainedHash, entryHash } from '../../src/audit/hash-chain';
+import { chainedHashV3, entryHash } from '../../src/audit/hash-chain';
 import { TransactionRunner } from '../../src/database';
 import { bearer, createOrg, startTestService, type TestService } from '../support/harness';
 import { openStorage, type Storage } from '../support/storage';
@@ -93,28 +93,29 @@ describe('audit verification over a long chain (real app, real database)', () =>
       const chainSeq = Number(middle.chain_seq);
       const payload = String(middle.payload).replace('条目', '篡改');
       await db.run('UPDATE audit_entry SET payload = ? WHERE seq = ?', [payload, middle.seq]);
-      const broken = { reason: 'payload-digest-mismatch', chain: orgId, chainSeq, seq: Number(middle.seq) };
+      // Hash version 3 stores no payload digest: its hash covers the payload's, so the hash no longer matches.
+      expect(Number(middle.hash_version)).toBe(3);
+      const broken = { reason: 'hash-mismatch', chain: orgId, chainSeq, seq: Number(middle.seq) };
       expect(await verify()).toMatchObject({ ok: false, firstBroken: broken });
       expect(await verifyOrg()).toMatchObject({ ok: false, firstBroken: broken });
 
-      // The same edit with its digest and hash recomputed (no key needed): the next entry's link breaks.
-      const digest = createHash('sha256').update(payload).digest('hex');
-      await db.run('UPDATE audit_entry SET payload_digest = ? WHERE seq = ?', [digest, middle.seq]);
-      expect(await verify()).toMatchObject({ ok: false, firstBroken: { reason: 'hash-mismatch', chainSeq } });
-      const rehashed = chainedHash({
-        chain: orgId,
-        chainSeq,
-        at: String(middle.at),
-        actorId: String(middle.actor_id),
-        actorRole: (middle.actor_role as string | null) ?? null,
-        orgId: (middle.org_id as string | null) ?? null,
-        incidentId: (middle.incident_id as string | null) ?? null,
-        action: String(middle.action),
-        payloadDigest: digest,
-        prevHash: String(middle.prev_hash),
-      });
+      // The same edit with its hash recomputed (no key needed): the next entry, which hashed the old one, breaks.
+      const before = own.find((e) => Number(e.chain_seq) === chainSeq - 1)!;
+      const rehashed = chainedHashV3(
+        {
+          chain: orgId,
+          chainSeq,
+          at: String(middle.at),
+          actorId: String(middle.actor_id),
+          actorRole: (middle.actor_role as string | null) ?? null,
+          incidentId: (middle.incident_id as string | null) ?? null,
+          action: String(middle.action),
+          payload,
+        },
+        String(before.hash),
+      );
       await db.run('UPDATE audit_entry SET hash = ? WHERE seq = ?', [rehashed, middle.seq]);
-      const next = { reason: 'prev-hash-mismatch', chain: orgId, chainSeq: chainSeq + 1 };
+      const next = { reason: 'hash-mismatch', chain: orgId, chainSeq: chainSeq + 1 };
       expect(await verify()).toMatchObject({ ok: false, firstBroken: next });
       expect(await verifyOrg()).toMatchObject({ ok: false, firstBroken: next });
     });

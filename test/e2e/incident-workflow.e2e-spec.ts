@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createMachine } from 'xstate';
 import { describeWorkflow, earlyWarningMachineV1, incidentMachineV1, incidentMachineV2 } from '../../workflows';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
@@ -7,6 +8,7 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
   let svc: TestService;
   let tokens: Tokens;
   let otherTokens: Tokens;
+  let orgId: string;
 
   beforeAll(async () => {
     svc = await startTestService();
@@ -19,6 +21,7 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
       'admin',
     ]);
     tokens = op.tokens;
+    orgId = op.orgId;
     const other = await createOrg(
       svc,
       { name: 'Other operator', kind: 'operator', sector: 'finance', operatorKind: 'other' },
@@ -124,6 +127,19 @@ describe('incident workflow through HTTP (real SQLite, real Redis, real workflow
     expect(actions).toContain('incident.event.CONFIRM');
     expect(actions[actions.length - 1]).toBe('incident.event.REIDENTIFICATION_COMPLETED');
     expect(timeline.body.length).toBe(body.version);
+    // Each entry as appended, although hash version 3 stores neither its organisation, its payload's digest
+    // nor its previous hash: the digest is the payload's, and each previous hash is the hash of the entry
+    // before it in the chain (the incident's entries follow one another there: one user, one at a time).
+    type Entry = { hashVersion: number; chain: string; chainSeq: number; orgId: string; payload: string };
+    const entries = timeline.body as Array<Entry & { payloadDigest: string; prevHash: string; hash: string }>;
+    expect(entries.every((e) => e.hashVersion === 3 && e.orgId === e.chain && e.chain === orgId)).toBe(true);
+    expect(entries.map((e) => e.payloadDigest)).toEqual(
+      entries.map((e) => createHash('sha256').update(e.payload).digest('hex')),
+    );
+    const followers = entries.slice(1).filter((e, i) => e.chainSeq === entries[i]!.chainSeq + 1);
+    expect(followers.length).toBeGreaterThan(5);
+    for (const e of followers) expect(e.prevHash).toBe(entries.find((x) => x.chainSeq === e.chainSeq - 1)!.hash);
+    expect(entries.every((e) => /^[0-9a-f]{64}$/.test(e.prevHash))).toBe(true);
 
     const compliance = await svc
       .http()

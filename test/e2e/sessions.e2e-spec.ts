@@ -79,8 +79,11 @@ describe('console sessions', () => {
   function auditOf(action: string): Array<{ actor_id: string; org_id: string | null; payload: string }> {
     const d = db();
     try {
+      // An entry's organisation is its chain's name (hash version 3 stores no org_id).
       return d
-        .prepare('SELECT actor_id, org_id, payload FROM audit_entry WHERE action = ? ORDER BY seq')
+        .prepare(
+          "SELECT actor_id, NULLIF(chain, 'system') AS org_id, payload FROM audit_entry WHERE action = ? ORDER BY seq",
+        )
         .all(action) as Array<{ actor_id: string; org_id: string | null; payload: string }>;
     } finally {
       d.close();

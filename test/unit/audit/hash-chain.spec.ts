@@ -3,6 +3,10 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import { canonicalJson } from '../../../src/common/canonical-json';
 import {
   chainedCanonical,
+  chainedCanonicalV3,
+  chainedHash,
+  chainedHashV3,
+  checkChainLink,
   checkLink,
   entryCanonical,
   entryHash,
@@ -13,7 +17,11 @@ import {
   payloadMatches,
   StoredEntry,
   type ChainFields,
+  type HashVersion,
+  linksTo,
+  type StoredChainedEntry,
 } from '../../../src/audit/hash-chain';
+import { createHash } from 'node:crypto';
 
 function chain(n: number): StoredEntry[] {
   const out: StoredEntry[] = [];
@@ -272,5 +280,131 @@ describe('audit hash chain', () => {
     expect(macMatches(key, head.seq, head.hash, head.mac)).toBe(true);
     // A forger without the key cannot produce a head for the shorter chain.
     expect(macMatches(key, last.seq, last.hash, headMac(randomBytes(32), last.seq, last.hash))).toBe(false);
+  });
+
+  describe('hash version 3: nothing derivable stored', () => {
+    /** A chain of `versions.length` entries of organisation o1, each of the version given, as stored. */
+    function chainOf(versions: HashVersion[]): StoredChainedEntry[] {
+      const out: StoredChainedEntry[] = [];
+      versions.forEach((v, i) => {
+        const payload = canonicalJson({ step: i + 1, note: `entry ${i + 1}`, nested: { b: 2, a: [1, '事件'] } });
+        const prevHash = i === 0 ? GENESIS_HASH : out[i - 1]!.hash;
+        const fields = {
+          seq: 100 + i,
+          chain: 'o1',
+          chainSeq: i + 1,
+          hashVersion: v,
+          at: new Date(Date.UTC(2026, 11, 3, 8, 0, i)).toISOString(),
+          actorId: 'u1',
+          actorRole: 'commander',
+          incidentId: i % 2 ? 'inc1' : null,
+          action: 'incident.event',
+          payload,
+        };
+        out.push(
+          v === 3
+            ? { ...fields, orgId: null, payloadDigest: '', prevHash: '', hash: chainedHashV3(fields, prevHash) }
+            : {
+                ...fields,
+                orgId: 'o1',
+                payloadDigest: createHash('sha256').update(payload).digest('hex'),
+                prevHash,
+                hash: chainedHash({
+                  ...fields,
+                  orgId: 'o1',
+                  payloadDigest: createHash('sha256').update(payload).digest('hex'),
+                  prevHash,
+                }),
+              },
+        );
+      });
+      return out;
+    }
+
+    function walkChain(entries: StoredChainedEntry[]) {
+      let prev: StoredChainedEntry | null = null;
+      for (const e of entries) {
+        const r = checkChainLink(e, prev);
+        if (!r.ok) return { brokenAt: e.chainSeq, reason: r.reason };
+        prev = e;
+      }
+      return { brokenAt: null };
+    }
+
+    it('hashes the RFC 8785 form of its stored fields, the digest of its payload text and its link', () => {
+      const [e] = chainOf([3]);
+      const { payload, ...rest } = e!;
+      expect(chainedCanonicalV3(e!, GENESIS_HASH)).toBe(
+        canonicalize({
+          action: rest.action,
+          actorId: rest.actorId,
+          actorRole: rest.actorRole,
+          at: rest.at,
+          chain: rest.chain,
+          chainSeq: rest.chainSeq,
+          incidentId: rest.incidentId,
+          payloadDigest: createHash('sha256').update(payload).digest('hex'),
+          prevHash: GENESIS_HASH,
+          v: 3,
+        }),
+      );
+      // Not the version-2 hash of the same fields: a version label cannot be swapped without the hash changing.
+      expect(e!.hash).not.toBe(
+        chainedHash({ ...e!, orgId: 'o1', payloadDigest: payloadDigest(JSON.parse(payload)), prevHash: GENESIS_HASH }),
+      );
+    });
+
+    it('an intact chain verifies, with versions 2 and 3 in any order (a rolling upgrade writes both)', () => {
+      expect(walkChain(chainOf([3, 3, 3, 3]))).toEqual({ brokenAt: null });
+      expect(walkChain(chainOf([2, 2, 3, 3, 2, 3]))).toEqual({ brokenAt: null });
+      const c = chainOf([2, 3, 3]);
+      expect(linksTo(c[1]!, c[0]!)).toBe(true);
+      expect(linksTo(c[2]!, c[1]!)).toBe(true);
+      expect(linksTo(c[2]!, c[0]!)).toBe(false);
+    });
+
+    it('detects a changed payload, a changed field and a changed version at the entry changed', () => {
+      for (const change of [
+        (e: StoredChainedEntry) => ({ ...e, payload: e.payload.replace('entry 3', 'entry 9') }),
+        // The same JSON value in another form is a changed text: the digest covers the stored text.
+        (e: StoredChainedEntry) => ({ ...e, payload: JSON.stringify(JSON.parse(e.payload), null, 1) }),
+        (e: StoredChainedEntry) => ({ ...e, actorId: 'u2' }),
+        (e: StoredChainedEntry) => ({ ...e, at: '2026-12-03T08:00:09.000Z' }),
+        (e: StoredChainedEntry) => ({ ...e, hashVersion: 2 as const }),
+      ]) {
+        const c = chainOf([3, 3, 3, 3]);
+        c[2] = change(c[2]!);
+        expect(walkChain(c)).toEqual({ brokenAt: 3, reason: expect.stringMatching(/mismatch/) });
+      }
+    });
+
+    it('refuses a value in a column version 3 leaves empty', () => {
+      for (const change of [
+        (e: StoredChainedEntry) => ({ ...e, orgId: 'o2' }),
+        (e: StoredChainedEntry) => ({ ...e, payloadDigest: 'a'.repeat(64) }),
+        (e: StoredChainedEntry) => ({ ...e, prevHash: GENESIS_HASH }),
+      ]) {
+        const c = chainOf([3, 3, 3]);
+        c[1] = change(c[1]!);
+        expect(walkChain(c)).toEqual({ brokenAt: 2, reason: 'hash-mismatch' });
+      }
+    });
+
+    it('detects a rewritten entry whose hash was recomputed at the next entry, and a deleted one', () => {
+      const c = chainOf([3, 3, 3, 3]);
+      const forged = { ...c[1]!, actorId: 'u2' };
+      forged.hash = chainedHashV3(forged, c[0]!.hash);
+      expect(walkChain([c[0]!, forged, c[2]!, c[3]!])).toEqual({ brokenAt: 3, reason: 'hash-mismatch' });
+      expect(linksTo(c[2]!, forged)).toBe(false);
+      // Deleted, with the places after it moved down: the next entry hashed a different predecessor.
+      const moved = [c[0]!, ...c.slice(2).map((e) => ({ ...e, chainSeq: e.chainSeq - 1 }))];
+      expect(walkChain(moved)).toEqual({ brokenAt: 2, reason: 'hash-mismatch' });
+      expect(walkChain([c[0]!, c[2]!, c[3]!])).toEqual({ brokenAt: 3, reason: 'seq-gap' });
+    });
+
+    it('a version-1 entry after a later one is refused', () => {
+      const c = chainOf([3, 3]);
+      expect(checkChainLink({ ...c[1]!, hashVersion: 1 }, c[0]!)).toEqual({ ok: false, reason: 'prev-hash-mismatch' });
+    });
   });
 });

@@ -3318,10 +3318,10 @@ export interface components {
             /** @description Its place in that chain */
             chainSeq: number;
             /**
-             * @description 1: hashed into the global chain of entries written before chains per organisation; 2: its chain
+             * @description 1: hashed into the global chain of entries written before chains per organisation; 2: its chain; 3: its chain, with orgId, payloadDigest and prevHash derived rather than stored (README "Audit trail")
              * @enum {number}
              */
-            hashVersion: 1 | 2;
+            hashVersion: 1 | 2 | 3;
             at: string;
             /** @description User id, `system:<component>` for timers and workers, or `bootstrap` */
             actorId: string;
@@ -3333,6 +3333,7 @@ export interface components {
             /** @description What changed, as JSON text; payloadDigest is the SHA-256 of its RFC 8785 form */
             payload: string;
             payloadDigest: string;
+            /** @description The hash of the entry before it in its chain (64 zeros for the first); empty when that entry is missing, which GET /audit/verify reports */
             prevHash: string;
             hash: string;
         };
