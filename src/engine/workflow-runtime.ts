@@ -13,9 +13,10 @@ import {
   hasDefinition,
   joinSteps,
   MissingStepDefinitionError,
-  stepProgress,
-  storedStepProgress,
+  stepsFromTouched,
+  touchedSteps,
   type StepDefinition,
+  type StepProgress,
   type StoredStepProgress,
 } from '../../workflows/incident/steps';
 import type { Role, StepState } from '../../workflows/types';
@@ -73,7 +74,7 @@ export class WorkflowRuntime {
    * The snapshot stored on a row. An incident's snapshot keeps only its steps' progress (see
    * serialise); `definitions` are the step definitions the incident was declared with
    * (incident_playbook), joined back here. Snapshots written before that split carry whole steps
-   * and need none.
+   * and need none. Those written since 2026-12-03 carry `touchedSteps` in place of `steps`.
    */
   restore(
     id: string,
@@ -82,18 +83,19 @@ export class WorkflowRuntime {
     definitions?: readonly StepDefinition[] | null,
   ): AnyMachineSnapshot {
     const parsed = JSON.parse(stored) as StoredSnapshot;
-    const context = parsed.context as { steps?: unknown } | null;
-    if (
-      id === INCIDENT_WORKFLOW_ID &&
-      context &&
-      Array.isArray(context.steps) &&
-      !context.steps.every((s: unknown) => hasDefinition(s))
-    ) {
-      if (!definitions)
+    const context = parsed.context as { steps?: unknown; touchedSteps?: unknown } | null;
+    if (id === INCIDENT_WORKFLOW_ID && context) {
+      const sparse = Array.isArray(context.touchedSteps);
+      const progressOnly = Array.isArray(context.steps) && !context.steps.every((s: unknown) => hasDefinition(s));
+      if ((sparse || progressOnly) && !definitions)
         throw new MissingStepDefinitionError(
           'this snapshot keeps step progress only; its step definitions are needed to restore it',
         );
-      parsed.context = { ...context, steps: joinSteps(context.steps as StoredStepProgress[], definitions) };
+      if (sparse) {
+        const { touchedSteps: touched, ...rest } = context;
+        parsed.context = { ...rest, steps: stepsFromTouched(touched as StepProgress[], definitions!) };
+      } else if (progressOnly)
+        parsed.context = { ...context, steps: joinSteps(context.steps as StoredStepProgress[], definitions!) };
     }
     return restoreSnapshot(this.entry(id, version).machine, parsed);
   }
@@ -129,20 +131,21 @@ export class WorkflowRuntime {
    * The StoredSnapshot as JSON. An incident's steps are stored as their progress only: their
    * definitions never change after declaration and live in incident_playbook, so an event
    * rewrites a row of about 1 kB instead of 4 kB (the snapshot UPDATE was the costliest statement
-   * of an event). A step not started and never reopened is stored as its id alone
-   * (storedStepProgress), which keeps the row small enough for two to share a SQLite page.
+   * of an event). Since 2026-12-03 only the steps started, done or reopened are stored
+   * (`touchedSteps`, see workflows/incident/steps.ts): the others are as declared, and the definitions
+   * give their ids and order. That took a ransomware incident's row from about 1.7 kB to 1.3 kB, three to
+   * a 4 KiB SQLite page instead of two (issue 19, storage per incident). Before, an untouched step was
+   * stored as its id alone (storedStepProgress), and before that whole; restore reads all three forms.
    */
   serialise(snapshot: AnyMachineSnapshot): string {
     const context = snapshot.context as { steps?: unknown } | null;
     const incident = (snapshot.machine as AnyStateMachine | undefined)?.id === INCIDENT_WORKFLOW_ID;
-    const stored: StoredSnapshot = {
-      value: snapshot.value,
-      context:
-        incident && context && Array.isArray(context.steps)
-          ? { ...context, steps: (context.steps as StepState[]).map((s) => storedStepProgress(stepProgress(s))) }
-          : context,
-      status: snapshot.status,
-    };
+    let stored: StoredSnapshot = { value: snapshot.value, context, status: snapshot.status };
+    if (incident && context && Array.isArray(context.steps)) {
+      // `touchedSteps` in place of `steps`, so a snapshot of either form is read by its own rule (restore).
+      const { steps, ...rest } = context;
+      stored = { ...stored, context: { ...rest, touchedSteps: touchedSteps(steps as StepState[]) } };
+    }
     return JSON.stringify(stored);
   }
 

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { startService, type ServiceHandle } from '../../src/bootstrap';
 import { ENTITIES } from '../../src/entities';
 import { MIGRATIONS } from '../../src/database/migrations';
-import { joinSteps, type StepDefinition, type StepProgress } from '../../workflows/incident/steps';
+import { stepsFromTouched, type StepDefinition, type StepProgress } from '../../workflows/incident/steps';
 import { bearer, enrol, incidentInput, serviceHttp } from '../support/harness';
 
 /**
@@ -82,6 +82,11 @@ describe('stored snapshots: step progress in the row, definitions beside it (rea
       await sqlite.destroy();
       expect(row.snapshot).not.toContain('"title"');
       expect(row.snapshot.length).toBeLessThan(1600);
+      // Only the step that was done: the untouched ones are given back by the definitions.
+      const context = JSON.parse(row.snapshot).context;
+      expect(context.steps).toBeUndefined();
+      expect(context.touchedSteps.map((s: { status: string }) => s.status)).toEqual(['done']);
+      expect(declared.steps.length).toBeGreaterThan(5);
       expect(playbook.playbook).toMatch(/@\d+$/);
       expect(JSON.parse(playbook.steps).map((s: StepDefinition) => s.id)).toEqual(
         declared.steps.map((s: { id: string }) => s.id),
@@ -150,9 +155,10 @@ describe('stored snapshots: step progress in the row, definitions beside it (rea
         [incidentId],
       );
       const stored = JSON.parse(row.snapshot);
-      const whole = joinSteps(stored.context.steps as StepProgress[], JSON.parse(playbook.steps) as StepDefinition[]);
+      const { touchedSteps: touched, ...context } = stored.context;
+      const whole = stepsFromTouched(touched as StepProgress[], JSON.parse(playbook.steps) as StepDefinition[]);
       await ds.query('UPDATE incident SET snapshot = ? WHERE id = ?', [
-        JSON.stringify({ ...stored, context: { ...stored.context, steps: whole } }),
+        JSON.stringify({ ...stored, context: { ...context, steps: whole } }),
         incidentId,
       ]);
       // Back to before the split: undo it and any migration that came after it.

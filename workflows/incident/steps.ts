@@ -134,8 +134,9 @@ export function stepProgress(s: StepState): StepProgress {
 }
 
 /**
- * A step's progress as stored in a snapshot: a step never started and never reopened (most of an
- * incident's steps) is just its id, the rest their whole progress. Each such step took about 40
+ * A step's progress as snapshots stored it until 2026-12-03 (since then untouched steps are left out:
+ * touchedSteps): a step never started and never reopened (most of an incident's steps) is just its
+ * id, the rest their whole progress. Each such step took about 40
  * bytes more as an object; with them an incident row no longer fits two to a 4 KiB SQLite page.
  */
 export type StoredStepProgress = StepProgress | string;
@@ -147,6 +148,34 @@ export function storedStepProgress(p: StepProgress): StoredStepProgress {
 
 function expandStepProgress(p: StoredStepProgress): StepProgress {
   return typeof p === 'string' ? ({ id: p, status: 'open', reopenCount: 0 } as StepProgress) : p;
+}
+
+/** Whether a step's progress is still as declared: open, never started nor reopened. */
+const untouched = (p: StepProgress): boolean => storedStepProgress(p) === p.id;
+
+/**
+ * The steps as a snapshot stores them since 2026-12-03: only those started, done or reopened, each its
+ * whole progress, in order. The others are open and untouched, and their ids and order are those of
+ * the definitions the incident was declared with (incident_playbook), which never change: the
+ * definitions are the declared steps, and no transition adds, removes or reorders a step. Most of an
+ * incident's steps are untouched for most of its life; as ids they took about 430 bytes of a
+ * ransomware incident's row (issue 19, storage per incident).
+ */
+export function touchedSteps(steps: readonly StepState[]): StepProgress[] {
+  return steps.map(stepProgress).filter((p) => !untouched(p));
+}
+
+/** The steps again from the definitions and the touched steps' progress (touchedSteps). */
+export function stepsFromTouched(
+  touched: readonly StepProgress[],
+  definitions: readonly StepDefinition[],
+): StepState[] {
+  const byId = new Map(touched.map((p) => [p.id, p]));
+  const known = new Set(definitions.map((d) => d.id));
+  const stray = touched.find((p) => !known.has(p.id));
+  if (stray) throw new MissingStepDefinitionError(`no definition for step ${stray.id}`);
+  // Definition first: the key order of a step as the playbook made it (as joinSteps).
+  return definitions.map((d) => ({ ...d, ...(byId.get(d.id) ?? expandStepProgress(d.id)) }) as StepState);
 }
 
 /** Whether a stored step carries its definition (snapshots written before the split do). */

@@ -5,6 +5,7 @@ import {
   MissingStepDefinitionError,
   stepDefinition,
   stepProgress,
+  storedStepProgress,
   type IncidentContext,
 } from '../../../workflows/incident';
 import { compactSteps, incidentInput } from '../workflows/helpers';
@@ -43,22 +44,21 @@ describe('WorkflowRuntime', () => {
     expect(runtime.topState(snap)).not.toBe('triage');
   });
 
-  it("stores an incident's steps as progress only, and restores them with the definitions, event after event", () => {
+  it("stores only an incident's touched steps and restores them with the definitions, event after event", () => {
     const rt = new WorkflowRuntime();
-    // What is stored: JSON.stringify of value, context and status, with each step cut to its progress,
-    // and a step never started nor reopened cut to its id.
-    const untouched = (p: object) => JSON.stringify(Object.keys(p)) === '["id","status","reopenCount"]';
-    const expected = (s: { value: unknown; context: IncidentContext; status: string }) =>
-      JSON.stringify({
+    // What is stored: JSON.stringify of value, context and status, the steps replaced by `touchedSteps`:
+    // the progress of each step started, done or reopened, in order; a step never started nor reopened
+    // is left out (the definitions give it back).
+    const untouched = (p: { status: string; reopenCount: number }) =>
+      JSON.stringify(Object.keys(p)) === '["id","status","reopenCount"]' && p.status === 'open' && p.reopenCount === 0;
+    const expected = (s: { value: unknown; context: IncidentContext; status: string }) => {
+      const { steps, ...rest } = s.context;
+      return JSON.stringify({
         value: s.value,
-        context: {
-          ...s.context,
-          steps: s.context.steps
-            .map(stepProgress)
-            .map((p) => (untouched(p) && p.status === 'open' && p.reopenCount === 0 ? p.id : p)),
-        },
+        context: { ...rest, touchedSteps: steps.map(stepProgress).filter((p) => !untouched(p)) },
         status: s.status,
       });
+    };
     let snap = rt.start('incident', 1, input).snapshot;
     const definitions = (snap.context as IncidentContext).steps.map(stepDefinition);
     const reopen: IncidentEvent = {
@@ -79,8 +79,10 @@ describe('WorkflowRuntime', () => {
       }
       const stored = rt.serialise(snap);
       expect(stored).toBe(expected(snap as never));
-      for (const p of (JSON.parse(stored) as { context: { steps: unknown[] } }).context.steps)
-        shapes.add(typeof p === 'string' ? 'id only' : `${(p as { status: string }).status} object`);
+      const parsed = JSON.parse(stored) as { context: { steps?: unknown; touchedSteps: Array<{ status: string }> } };
+      expect(parsed.context.steps).toBeUndefined();
+      expect(parsed.context.touchedSteps.length).toBeLessThan(definitions.length);
+      shapes.add(parsed.context.touchedSteps.map((p) => p.status).join() || 'none');
       expect(stored).not.toContain('"title"');
       const restored = rt.restore('incident', 1, stored, definitions);
       expect(restored.value).toEqual(snap.value);
@@ -89,9 +91,28 @@ describe('WorkflowRuntime', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(3);
-    // Untouched steps as ids, a done step and a reopened (open, reopenCount 1) step as objects.
-    expect([...shapes].sort()).toEqual(['done object', 'id only', 'open object']);
+    // None touched (declared), one done, one reopened (open, reopenCount 1).
+    expect([...shapes].sort()).toEqual(['done', 'none', 'open']);
     expect(runtime.topState(snap)).not.toBe('triage');
+    // A touched step the definitions do not name cannot be placed.
+    const stray = rt.serialise(snap).replace('"id":"triage-step"', '"id":"no-such-step"');
+    expect(() => rt.restore('incident', 1, stray, definitions)).toThrow(MissingStepDefinitionError);
+  });
+
+  it('still restores a snapshot stored with each step as its progress or its id (written before 2026-12-03)', () => {
+    const rt = new WorkflowRuntime();
+    const snap = rt.step('incident', 1, rt.start('incident', 1, input).snapshot, events[0]!).snapshot;
+    const context = snap.context as IncidentContext;
+    const definitions = context.steps.map(stepDefinition);
+    const old = JSON.stringify({
+      value: snap.value,
+      context: { ...context, steps: context.steps.map((s) => storedStepProgress(stepProgress(s))) },
+      status: snap.status,
+    });
+    expect(old).toContain('"done"');
+    const restored = rt.restore('incident', 1, old, definitions);
+    expect(restored.context).toEqual(snap.context);
+    expect(() => rt.restore('incident', 1, old)).toThrow(MissingStepDefinitionError);
   });
 
   it('still restores a snapshot stored with whole steps (written before the split), without definitions', () => {
