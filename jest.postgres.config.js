@@ -24,6 +24,8 @@ const POSTGRES_SUITES = [
   'audit-witness',
   'audit-migration',
   'audit-long-chain',
+  // The timeline derives each entry's previous hash in SQL (hash version 3 does not store it).
+  'incident-workflow',
   // Playbook steps stored once per version: the migration that deduplicates the copies.
   'playbook-sharing',
   // Reports (submission, deliveries, acknowledgement and onward clocks) and the incident deadlines'
