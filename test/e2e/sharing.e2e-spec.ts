@@ -231,7 +231,8 @@ describe('threat-information sharing: incident indicators, STIX export and impor
     const audited = await svc.app
       .get(DataSource)
       .getRepository(AuditEntry)
-      .findBy({ action: 'organisation.sharing-settings-updated', orgId: org.orgId });
+      // An entry's organisation is its chain's name (hash version 3 stores no org_id).
+      .findBy({ action: 'organisation.sharing-settings-updated', chain: org.orgId });
     expect(audited.map((e) => JSON.parse(e.payload))).toEqual([
       { internalHostPatterns: { before: [], after: ['trade-app-*', 'dc##'] } },
     ]);
