@@ -8,8 +8,8 @@ import { LiveHub } from './live-hub';
 export const RETRY_MS = 3000;
 
 /**
- * One caller's stream: `retry: 3000` once its organisation's channel is subscribed (so a client
- * that has read it receives every change committed after), then one `change` event per change of
+ * One caller's stream: a `ready` event with `retry: 3000` once its organisation's channel is
+ * subscribed (a client that has read it receives every change committed after), then one `change` event per change of
  * the organisation, and a `: ping` comment every LIVE_PING_MS so proxies and browsers do not take
  * the quiet connection for a dead one. Unsubscribing (the client went away, Nest ends the
  * response) removes the listener; a lost Redis connection completes the stream.
@@ -33,7 +33,10 @@ export class LiveStreams {
       listening.subscribed.then(
         () => {
           if (subscriber.closed) return;
-          subscriber.next({ retry: RETRY_MS });
+          // An event, not only the retry field: a browser's EventSource opens on the answer's headers, which
+          // Nest sends before the channel is subscribed, and shows a page nothing but dispatched events.
+          // The console refetches on `ready`: on `open`, a change committed in between was lost (issue 19).
+          subscriber.next({ type: 'ready', data: {}, retry: RETRY_MS });
           const held = waiting ?? [];
           waiting = undefined;
           for (const change of held) send(change);

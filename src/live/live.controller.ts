@@ -13,31 +13,51 @@ import { LiveStreams, RETRY_MS } from './live-streams';
  * type's schema; test/contract checks every event of a received stream against it, and each
  * `data` against LiveChangeView.
  */
-const STREAM_EVENT_SCHEMA = {
-  type: 'object',
+const EVENT_ID = {
+  type: 'string',
   description:
-    'One event of the `text/event-stream` body (the body is a sequence of them; OpenAPI 3.1 has no place for ' +
-    'the schema of one item of a stream, so it stands here). The first event is `retry: 3000`, sent once the ' +
-    'stream listens: every change committed after it arrives. Then one `change` event per change of your ' +
-    'organisation, whose `data` is a LiveChangeView in JSON, and a `: ping` comment every LIVE_PING_MS ' +
-    '(15 s). The stream does not replay: on every (re)connection, refetch what you show.',
+    'A counter of the events of this connection; nothing is replayed, so Last-Event-ID on a reconnection is ignored',
+};
+
+/** The first event of a stream: it listens from here on. */
+const READY_EVENT = {
+  type: 'object',
+  title: 'ready',
   properties: {
-    event: { type: 'string', enum: ['change'], description: 'Set on every event that carries data' },
+    event: { type: 'string', const: 'ready' },
+    data: { type: 'string', const: '{}', description: 'Nothing: an event a browser dispatches needs data' },
+    id: EVENT_ID,
+    retry: { type: 'integer', enum: [RETRY_MS], description: 'Milliseconds an EventSource waits to reconnect' },
+  },
+  required: ['event', 'data', 'retry'],
+};
+
+/** One change of the organisation's records. */
+const CHANGE_EVENT = {
+  type: 'object',
+  title: 'change',
+  properties: {
+    event: { type: 'string', const: 'change' },
     data: {
       type: 'string',
       contentMediaType: 'application/json',
       contentSchema: { $ref: getSchemaPath(LiveChangeView) },
       description: 'The change, as JSON (LiveChangeView)',
     },
-    id: {
-      type: 'string',
-      description:
-        'A counter of the events of this connection; nothing is replayed, so Last-Event-ID on a reconnection is ' +
-        'ignored',
-    },
-    retry: { type: 'integer', enum: [RETRY_MS], description: 'Milliseconds an EventSource waits to reconnect' },
+    id: EVENT_ID,
   },
-  dependentRequired: { data: ['event'] },
+  required: ['event', 'data'],
+};
+
+const STREAM_EVENT_SCHEMA = {
+  description:
+    'One event of the `text/event-stream` body (the body is a sequence of them; OpenAPI 3.1 has no place for ' +
+    'the schema of one item of a stream, so it stands here). The first event is `ready`, with `retry: 3000`, sent ' +
+    'once the stream listens: every change committed after it arrives. Then one `change` event per change of ' +
+    'your organisation, whose `data` is a LiveChangeView in JSON, and a `: ping` comment every LIVE_PING_MS ' +
+    "(15 s). The stream does not replay: whenever it is ready (each connection's `ready`, not EventSource's " +
+    '`open`, which comes with the headers, before the stream listens), refetch what you show.',
+  oneOf: [READY_EVENT, CHANGE_EVENT],
 };
 
 @ApiStandardErrors()

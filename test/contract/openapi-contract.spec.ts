@@ -226,6 +226,75 @@ describe('OpenApiContract', () => {
     });
   });
 
+  describe('a stream of several kinds of event (oneOf)', () => {
+    const kinds = new OpenApiContract({
+      openapi: '3.1.0',
+      paths: {
+        '/events': {
+          get: {
+            responses: {
+              '200': {
+                content: {
+                  'text/event-stream': {
+                    schema: {
+                      oneOf: [
+                        {
+                          type: 'object',
+                          properties: {
+                            event: { type: 'string', const: 'ready' },
+                            data: { type: 'string', const: '{}' },
+                            retry: { type: 'integer' },
+                          },
+                          required: ['event', 'data'],
+                        },
+                        {
+                          type: 'object',
+                          properties: {
+                            event: { type: 'string', const: 'change' },
+                            data: {
+                              type: 'string',
+                              contentMediaType: 'application/json',
+                              contentSchema: { $ref: '#/components/schemas/Small' },
+                            },
+                            id: { type: 'string' },
+                          },
+                          required: ['event', 'data'],
+                        },
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      components: doc.components,
+    });
+    const stream = (text: string) =>
+      kinds.check({
+        method: 'GET',
+        url: '/events',
+        status: 200,
+        contentType: 'text/event-stream',
+        body: Buffer.from(text),
+      });
+
+    it("checks each event's data by the content schema of its own kind", () => {
+      const ok = stream(
+        'event: ready\nretry: 3000\ndata: {}\n\nevent: change\nid: 2\ndata: {"id":"a","version":1}\n\n',
+      );
+      expect(ok).toEqual({ route: 'GET /events', problems: [], validated: true });
+      const bad = stream('event: ready\ndata: {"x":1}\n\nevent: change\ndata: {"id":"a"}\n\n');
+      // The ready event fits neither kind; the change event is a change, whose data lacks a field.
+      expect(bad.problems).toEqual([
+        'event 0: status 200: /data must be equal to constant (schema #/oneOf/0/properties/data/const)',
+        'event 0: status 200: /event must be equal to constant (schema #/oneOf/1/properties/event/const)',
+        expect.stringMatching(/^event 1 data: status 200: \(body\) must have required property 'version'/),
+      ]);
+    });
+  });
+
   it('names a fault repeated in every element of an array once, with a count', () => {
     const list = new OpenApiContract({
       openapi: '3.1.0',

@@ -186,20 +186,27 @@ export class OpenApiContract {
    * as an object: `event`, `data`, `id`, `retry` as a number) must validate against the declared
    * schema, which describes one event (as OpenAPI 3.2's itemSchema does; 3.1 has no place for it),
    * and a field declared with `contentMediaType` JSON and a `contentSchema` must hold JSON that
-   * validates against that schema. Comments (`: ping`) carry nothing to check.
+   * validates against that schema. A schema that is a `oneOf` of kinds of event (each its own
+   * fields) has each event's content checked by the kind it is. Comments (`: ping`) carry nothing
+   * to check.
    */
   private checkEventStream(route: string, key: string, status: number, schema: JsonSchema, text: string): CheckResult {
     const events = parseEventStream(text);
     const validate = this.validator(key, schema);
     const item = this.resolve(schema);
-    const contents = Object.entries((item.properties ?? {}) as Record<string, JsonSchema>).flatMap(([field, s]) => {
-      const property = this.resolve(s);
-      const inner = property.contentSchema as JsonSchema | undefined;
-      return inner && isJson(String(property.contentMediaType ?? '')) ? [{ field, inner }] : [];
+    const kinds = (Array.isArray(item.oneOf) ? (item.oneOf as JsonSchema[]) : [item]).map((branch, k) => {
+      const kind = this.resolve(branch);
+      const contents = Object.entries((kind.properties ?? {}) as Record<string, JsonSchema>).flatMap(([field, s]) => {
+        const property = this.resolve(s);
+        const inner = property.contentSchema as JsonSchema | undefined;
+        return inner && isJson(String(property.contentMediaType ?? '')) ? [{ field, inner }] : [];
+      });
+      return { is: kind === item ? () => true : this.validator(`${key} kind ${k}`, kind), contents };
     });
     const problems: string[] = [];
     events.forEach((event, i) => {
       if (!validate(event)) problems.push(...describe(validate.errors ?? [], status).map((p) => `event ${i}: ${p}`));
+      const contents = kinds.filter((k) => k.is(event)).flatMap((k) => k.contents);
       for (const { field, inner } of contents) {
         const value = event[field];
         if (typeof value !== 'string') continue;

@@ -98,11 +98,12 @@ describe('live updates (GET /api/v1/stream)', () => {
     expect(bad.status).toBe(401);
   });
 
-  it('starts with retry: 3000 once it listens, then pings every LIVE_PING_MS', async () => {
+  it('starts with a ready event and retry: 3000 once it listens, then pings every LIVE_PING_MS', async () => {
     const s = await listening(opA.commander.token);
     expect(s.res.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(s.res.headers['cache-control']).toMatch(/no-cache/);
-    expect(s.events[0]).toMatchObject({ retry: 3000 });
+    // An event a browser dispatches (data not empty), so the console can tell when the stream listens.
+    expect(s.events[0]).toMatchObject({ event: 'ready', retry: 3000, data: '{}' });
     await s.until('two pings', () => s.comments.filter((c) => c === 'ping').length >= 2, 5000);
   });
 

@@ -97,9 +97,9 @@ export class EventStreamClient {
     });
   }
 
-  /** The stream listens once its first event, `retry`, has arrived. */
+  /** The stream listens once its first event, `ready` (with `retry`), has arrived. */
   listening(timeoutMs = 10_000): Promise<ServerEvent> {
-    return this.until('the retry event', () => this.events.find((e) => e.retry !== undefined), timeoutMs);
+    return this.until('the ready event', () => this.events.find((e) => e.event === 'ready'), timeoutMs);
   }
 
   /** The first change matching `match`. */

@@ -14865,20 +14865,27 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": {
+                        /** @constant */
+                        event: "ready";
                         /**
-                         * @description Set on every event that carries data
-                         * @enum {string}
+                         * @description Nothing: an event a browser dispatches needs data
+                         * @constant
                          */
-                        event?: "change";
-                        /** @description The change, as JSON (LiveChangeView) */
-                        data?: string;
+                        data: "{}";
                         /** @description A counter of the events of this connection; nothing is replayed, so Last-Event-ID on a reconnection is ignored */
                         id?: string;
                         /**
                          * @description Milliseconds an EventSource waits to reconnect
                          * @enum {integer}
                          */
-                        retry?: 3000;
+                        retry: 3000;
+                    } | {
+                        /** @constant */
+                        event: "change";
+                        /** @description The change, as JSON (LiveChangeView) */
+                        data: string;
+                        /** @description A counter of the events of this connection; nothing is replayed, so Last-Event-ID on a reconnection is ignored */
+                        id?: string;
                     };
                 };
             };

@@ -65,9 +65,11 @@ declare global {
  * One EventSource per tab while signed in (AppLayout). EventSource reconnects by itself after a dropped
  * connection (the server says `retry: 3000`); it gives up when the server refuses (401/403), and then this
  * asks the session again (the gate shows the sign-in page if it is gone) and tries anew with back-off. Each
- * time a stream opens, the first time included, every query is refreshed: the stream does not replay, so a
- * change committed before it listened (while disconnected, or between the page's first answers and the
+ * time a stream is ready, the first time included, every query is refreshed: the stream does not replay, so
+ * a change committed before it listened (while disconnected, or between the page's first answers and the
  * stream's opening: the session and an incident are asked for before React even renders) was not heard.
+ * Ready is the server's `ready` event, not EventSource's `open`: the answer's headers (`open`) come before
+ * the server listens, and a change committed between the two was neither sent nor in the refreshed answers.
  */
 export function useLiveUpdates(): void {
   const qc = useQueryClient();
@@ -81,14 +83,14 @@ export function useLiveUpdates(): void {
 
     const connect = () => {
       source = new EventSource(STREAM_URL);
-      source.onopen = () => {
+      source.addEventListener('ready', () => {
         status.connected = true;
         failures = 0;
         // Not cancelling what is being fetched: on a page that has just loaded, its first answers are on their
         // way (asked before the stream opened, read by the server about when it subscribed), and restarting them
         // would only delay the page.
         void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' }, { cancelRefetch: false });
-      };
+      });
       source.addEventListener('change', (ev) => {
         const msg = parse((ev as MessageEvent).data);
         if (!msg) return;
