@@ -8,7 +8,6 @@ export type DeadlineRowStatus = 'pending' | 'met' | 'missed' | 'cancelled';
  * they are copied here after every transition so dashboards can query across incidents.
  */
 @Entity('incident_deadline')
-@Index(['orgId', 'status', 'dueAt'])
 @Index('incident_deadline_status_due', ['status', 'dueAt'])
 @Index('incident_deadline_org_open', ['orgId', 'resolvedAt', 'dueAt'])
 export class IncidentDeadline {

@@ -8,6 +8,7 @@ import type { Grade } from '../common';
 @Index('incident_org_state_created', ['orgId', 'state', 'createdAt', 'reference', 'grade', 'category', 'drill'])
 @Index('incident_org_grade_created', ['orgId', 'grade', 'createdAt', 'reference', 'state', 'category', 'drill'])
 @Index('incident_org_category_created', ['orgId', 'category', 'createdAt', 'reference', 'state', 'grade', 'drill'])
+@Index('incident_org_drill_created', ['orgId', 'createdAt', 'reference'], { where: 'drill' })
 @Index(['orgId', 'reference'], { unique: true })
 export class Incident {
   @PrimaryColumn({ type: 'varchar', length: 36 })

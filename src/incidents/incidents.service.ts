@@ -178,7 +178,8 @@ export class IncidentsService {
       if (q.grade) qb.andWhere('i.grade = :grade', { grade: q.grade });
       if (q.reference) qb.andWhere('i.reference = :reference', { reference: q.reference });
       if (q.category) qb.andWhere('i.category = :category', { category: q.category });
-      if (q.drill !== undefined) qb.andWhere('i.drill = :drill', { drill: q.drill });
+      // The bare column: the form that lets both databases use the partial index of drills (`WHERE drill`).
+      if (q.drill !== undefined) qb.andWhere(q.drill ? 'i.drill' : 'NOT i.drill');
       if (q.detectedFrom) qb.andWhere('i.detected_at >= :from', { from: toIso(q.detectedFrom) });
       if (q.detectedTo) qb.andWhere('i.detected_at < :to', { to: toIso(q.detectedTo) });
       return qb;

@@ -53,7 +53,8 @@ export class InboxService {
       if (q.grade) qb.andWhere('d.grade = :grade', { grade: q.grade });
       if (q.category) qb.andWhere('d.category = :category', { category: q.category });
       if (q.incidentId) qb.andWhere('d.incident_id = :incident', { incident: q.incidentId });
-      if (q.drill !== undefined) qb.andWhere('d.drill = :drill', { drill: q.drill });
+      // The bare column: the form that lets both databases use the partial index of drills (`WHERE drill`).
+      if (q.drill !== undefined) qb.andWhere(q.drill ? 'd.drill' : 'NOT d.drill');
       switch (q.status) {
         case 'unacknowledged':
           qb.andWhere('d.acknowledged_at IS NULL');

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CursorPageQuery, IsZonedTimestamp, PageQuery, IsOmittable } from '../http';
+import { CursorPageQuery, IsZonedTimestamp, IsOmittable } from '../http';
 import { GRADES, type Grade } from '../common';
 import {
   RECIPIENT_CHANNELS,
@@ -188,7 +188,7 @@ export class InboxQuery extends CursorPageQuery {
 }
 
 /** `GET /api/v1/reports`: the organisation's reports across its incidents. */
-export class ListReportsQuery extends PageQuery {
+export class ListReportsQuery extends CursorPageQuery {
   @ApiPropertyOptional({ enum: REPORT_STATUSES }) @IsOptional() @IsIn(REPORT_STATUSES) status?: ReportStatus;
 
   @ApiPropertyOptional({ enum: REPORT_KINDS }) @IsOptional() @IsIn(REPORT_KINDS) kind?: ReportKindCode;

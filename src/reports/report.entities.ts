@@ -17,7 +17,11 @@ export type RecipientChannel = (typeof RECIPIENT_CHANNELS)[number];
  * again (a correction is a new report whose `correctsId` names it).
  */
 @Entity('report')
-@Index(['orgId', 'incidentId', 'createdAt'])
+// The organisation's list, newest first, by filter (migration 1765500000000).
+@Index('report_org_created', ['orgId', 'createdAt', 'id', 'status', 'kind', 'drill'])
+@Index('report_org_status_created', ['orgId', 'status', 'createdAt', 'id', 'kind', 'drill'])
+@Index('report_org_kind_created', ['orgId', 'kind', 'createdAt', 'id', 'status', 'drill'])
+@Index('report_org_drill_created', ['orgId', 'createdAt', 'id'], { where: 'drill' })
 // Submitted reports' audit heads by chain, place and id, for verification (migration 1765400000002).
 @Index('report_head_chain_seq', ['auditHeadChain', 'auditHeadSeq', 'id'], { where: 'audit_head_seq IS NOT NULL' })
 export class Report {
@@ -109,6 +113,8 @@ export interface DeliveryAttempt {
 @Index('report_delivery_dept_category', ['departmentOrgId', 'category', 'receivedAt', 'id'])
 @Index('report_delivery_dept_ack', ['departmentOrgId', 'acknowledgedAt', 'receivedAt', 'id'])
 @Index('report_delivery_dept_incident', ['departmentOrgId', 'incidentId', 'receivedAt', 'id'])
+// Drills only (migration 1765500000000): the inbox spells the filter `d.drill`, which this condition needs.
+@Index('report_delivery_dept_drill', ['departmentOrgId', 'receivedAt', 'id'], { where: 'drill' })
 // Only the deliveries a department asked about (migration 1765400000001).
 @Index('report_delivery_dept_info_requested', ['departmentOrgId', 'receivedAt', 'id'], {
   where: 'info_requested_at IS NOT NULL',

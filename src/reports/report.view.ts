@@ -199,9 +199,17 @@ export class ReportSummaryView {
 
 export class ReportPage {
   @ApiProperty({ type: [ReportSummaryView] }) items!: ReportSummaryView[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
+  @ApiProperty({ description: 'How many reports match, counted up to 10,000 (see totalExact)' }) total!: number;
+  @ApiProperty({ description: 'false: more than 10,000 match, and total says 10,000' }) totalExact!: boolean;
+  @ApiProperty({ type: Number, nullable: true, description: 'The page number; null for a page asked for by cursor' })
+  page!: number | null;
   @ApiProperty() pageSize!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page (same filters); null on the last page',
+  })
+  nextCursor!: string | null;
 }
 
 export class OnwardView {

@@ -640,6 +640,7 @@ async function reads(url: string, a: Actors, s: Seeded, file: string) {
   line('incident list, grade=III, page 1', await measure(url, op, `${list}&grade=III`));
   line('incident list, category=phishing, page 1', await measure(url, op, `${list}&category=phishing`));
   line('incident list, state=response&grade=II, page 1', await measure(url, op, `${list}&state=response&grade=II`));
+  line('incident list, drill=true, page 1 (none match)', await measure(url, op, `${list}&drill=true`));
   line(
     `incident list, state=closed, last page by number (page ${lastNumbered})`,
     await measure(url, op, `${list}&state=closed&page=${lastNumbered}`),
@@ -671,6 +672,28 @@ async function reads(url: string, a: Actors, s: Seeded, file: string) {
     lastCursor ? await measure(url, op, `${list}&cursor=${encodeURIComponent(lastCursor)}`) : null,
   );
 
+  // The operator's own reports (GET /reports): a million in the organisation, all submitted initial ones.
+  const reports = '/api/v1/reports?pageSize=20';
+  line('report list, page 1', await measure(url, op, reports));
+  line('report list, status=submitted, page 1', await measure(url, op, `${reports}&status=submitted`));
+  line('report list, status=draft, page 1 (none match)', await measure(url, op, `${reports}&status=draft`));
+  line('report list, kind=final, page 1 (none match)', await measure(url, op, `${reports}&kind=final`));
+  line('report list, drill=true, page 1 (none match)', await measure(url, op, `${reports}&drill=true`));
+  line(
+    `report list, last page by number (page ${lastNumbered})`,
+    await measure(url, op, `${reports}&page=${lastNumbered}`),
+  );
+  const reportCursor = cursorAt(
+    file,
+    'SELECT created_at, id FROM report WHERE org_id = ? ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?',
+    [a.operatorOrgId, Math.floor(s.reports * 0.9)],
+  );
+  line(
+    'report list, next page by cursor at 90 %',
+    reportCursor ? await measure(url, op, `${reports}&cursor=${encodeURIComponent(reportCursor)}`) : null,
+    reportCursor ? '' : '(no row at 90 %)',
+  );
+
   const inbox = '/api/v1/inbox/reports?pageSize=20';
   line('department inbox, page 1', await measure(url, a.officer, inbox));
   line(
@@ -682,6 +705,8 @@ async function reads(url: string, a: Actors, s: Seeded, file: string) {
     await measure(url, a.officer, `${inbox}&status=info-requested`),
   );
   line('department inbox, grade=I, page 1', await measure(url, a.officer, `${inbox}&grade=I`));
+  line('department inbox, drill=true, page 1 (none match)', await measure(url, a.officer, `${inbox}&drill=true`));
+  line('department inbox, overdue=true, page 1', await measure(url, a.officer, `${inbox}&overdue=true`));
   line(
     `department inbox, last page by number (page ${lastNumbered})`,
     await measure(url, a.officer, `${inbox}&page=${lastNumbered}`),

@@ -124,11 +124,45 @@ describe('the organisation report list', () => {
     const drills = await http().get('/api/v1/reports?drill=true').set(bearer(fin.liaison.token)).expect(200);
     expect(drills.body.items.every((r: { drill: boolean }) => r.drill)).toBe(true);
     expect(drills.body.total).toBe(1);
+    const real = await http().get('/api/v1/reports?drill=false').set(bearer(fin.liaison.token)).expect(200);
+    expect(real.body.total).toBe(1);
+    expect(real.body.items[0]).toMatchObject({ drill: false, status: 'submitted' });
     const finals = await http().get('/api/v1/reports?kind=final').set(bearer(fin.liaison.token)).expect(200);
     expect(finals.body).toMatchObject({ total: 0, items: [] });
     const paged = await http().get('/api/v1/reports?pageSize=1&page=2').set(bearer(fin.liaison.token)).expect(200);
-    expect(paged.body).toMatchObject({ total: 2, page: 2, pageSize: 1 });
+    expect(paged.body).toMatchObject({ total: 2, totalExact: true, page: 2, pageSize: 1, nextCursor: null });
     expect(paged.body.items).toHaveLength(1);
+  });
+
+  it('pages by cursor in the same order, each report once, and refuses a bad cursor naming it', async () => {
+    const all = await http().get('/api/v1/reports').set(bearer(fin.liaison.token)).expect(200);
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { body: { items: Array<{ id: string }>; page: number | null; nextCursor: string | null } } =
+        await http()
+          .get(`/api/v1/reports?pageSize=1${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(bearer(fin.liaison.token))
+          .expect(200);
+      expect(res.body.page).toBe(cursor ? null : 1);
+      ids.push(...res.body.items.map((r) => r.id));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(2);
+    expect(ids).toEqual(all.body.items.map((r: { id: string }) => r.id));
+
+    const bad = await http().get('/api/v1/reports?cursor=bm90LWEtY3Vyc29y').set(bearer(fin.liaison.token)).expect(400);
+    expect(JSON.stringify(bad.body.details)).toContain('cursor');
+    const both = await http()
+      .get(`/api/v1/reports?page=1&cursor=${encodeURIComponent(Buffer.from('["a","b"]').toString('base64url'))}`)
+      .set(bearer(fin.liaison.token))
+      .expect(400);
+    expect(JSON.stringify(both.body.details)).toContain('cursor');
+    // Pages by number reach the first 10,000 matches; deeper pages go by cursor.
+    const deep = await http().get('/api/v1/reports?page=501').set(bearer(fin.liaison.token)).expect(400);
+    expect(JSON.stringify(deep.body.details)).toContain('page');
   });
 
   it('answers 400 naming a bad filter, and refuses departments', async () => {

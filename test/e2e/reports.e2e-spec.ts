@@ -565,6 +565,12 @@ describe('reports to authorities, department inbox, onward reporting', () => {
         .set(bearer(dept['department-officer'].token))
         .expect(200);
       expect(drills.body.items.map((x: { report: { id: string } }) => x.report.id)).toEqual([d.body.id]);
+      const real = await http()
+        .get('/api/v1/inbox/reports?drill=false&pageSize=100')
+        .set(bearer(dept['department-officer'].token))
+        .expect(200);
+      expect(real.body.items.length).toBeGreaterThan(0);
+      expect(real.body.items.every((x: { report: { drill: boolean } }) => !x.report.drill)).toBe(true);
     },
   );
 

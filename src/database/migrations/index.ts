@@ -29,6 +29,7 @@ import { SharedPlaybookSteps1765300000000 } from './1765300000000-shared-playboo
 import { IncidentFilterIndexes1765400000000 } from './1765400000000-incident-filter-indexes';
 import { DeliveryInfoRequested1765400000001 } from './1765400000001-delivery-info-requested';
 import { ReportHeadIndex1765400000002 } from './1765400000002-report-head-index';
+import { ReportListIndexes1765500000000 } from './1765500000000-report-list-indexes';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   IncidentFilterIndexes1765400000000,
   DeliveryInfoRequested1765400000001,
   ReportHeadIndex1765400000002,
+  ReportListIndexes1765500000000,
 ];
 
 /**

@@ -3774,9 +3774,15 @@ export interface components {
         };
         ReportPage: {
             items: components["schemas"]["ReportSummaryView"][];
+            /** @description How many reports match, counted up to 10,000 (see totalExact) */
             total: number;
-            page: number;
+            /** @description false: more than 10,000 match, and total says 10,000 */
+            totalExact: boolean;
+            /** @description The page number; null for a page asked for by cursor */
+            page: number | null;
             pageSize: number;
+            /** @description Pass as `cursor` for the next page (same filters); null on the last page */
+            nextCursor: string | null;
         };
         UpdateReportDto: {
             /**
@@ -9548,6 +9554,8 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
+                /** @description The previous page's `nextCursor`: the page after it, at the same cost at any depth. Not together with `page`, which reaches only the first 10000 matches (a 400 beyond) */
+                cursor?: string;
                 status?: "draft" | "approved" | "submitted";
                 kind?: "initial" | "followUp" | "final";
                 /** @description true: drills only; false: real incidents only */
