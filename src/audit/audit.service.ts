@@ -942,7 +942,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
         'ORDER BY e.seq LIMIT ?',
       [incidentId, afterSeq, limit],
     );
-    return rows.map((r) => entryOfRow(r, sha256));
+    return rows.map((r) => entryOfRow(r));
   }
 
   /**
@@ -962,7 +962,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       [afterSeq, ...patterns, limit],
     );
     // No predecessor is read: a projection needs the entry, not its link (prevHash stays empty for version 3).
-    return rows.map((r) => entryOfRow(r, sha256));
+    return rows.map((r) => entryOfRow(r));
   }
 
   /** The highest entry id, or 0 for an empty trail. */

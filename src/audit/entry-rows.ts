@@ -1,5 +1,5 @@
 import { AuditEntry } from './audit-entry.entity';
-import { GENESIS_HASH, orgOfChain, type HashVersion, type StoredChainedEntry } from './hash-chain';
+import { GENESIS_HASH, orgOfChain, storedPayloadDigest, type HashVersion, type StoredChainedEntry } from './hash-chain';
 
 /** Every column of an entry, in the order the service writes them. */
 export const ENTRY_COLUMN_NAMES = [
@@ -56,12 +56,12 @@ export const entryColumnsWithBefore = (alias: string): string =>
  * from its chain, its digest from its payload and its previous hash from the row before it
  * (`before_hash`, entryColumnsWithBefore; empty when that row is missing).
  */
-export function entryOfRow(r: Record<string, unknown>, digest: (payload: string) => string): AuditEntry {
+export function entryOfRow(r: Record<string, unknown>): AuditEntry {
   const s = storedEntry(r);
   const e = Object.assign(new AuditEntry(), s);
   if (s.hashVersion === 3) {
     e.orgId = orgOfChain(s.chain);
-    e.payloadDigest = digest(s.payload);
+    e.payloadDigest = storedPayloadDigest(s.payload);
     e.prevHash = s.chainSeq === 1 ? GENESIS_HASH : ((r.before_hash as string | null) ?? '');
   }
   return e;

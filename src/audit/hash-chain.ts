@@ -20,6 +20,9 @@ const sha256 = (s: string) => digestOf('sha256', s, 'hex');
 
 export const payloadDigest = (payload: unknown): string => sha256(canonicalJson(payload ?? null));
 
+/** The digest of a payload stored in its RFC 8785 form: SHA-256 of that very text (hash version 3). */
+export const storedPayloadDigest = (text: string): string => sha256(text);
+
 /**
  * Whether a stored payload matches its digest. The digest covers the RFC 8785 form of the payload, and
  * the service stores exactly that form (AuditService.append), so hashing the stored text settles it for
@@ -193,7 +196,7 @@ export function chainedCanonicalV3(f: StoredV3Fields, prevHash: string): string 
     chain: f.chain,
     chainSeq: f.chainSeq,
     incidentId: f.incidentId,
-    payloadDigest: sha256(f.payload),
+    payloadDigest: storedPayloadDigest(f.payload),
     prevHash,
     v: 3,
   };

@@ -9,8 +9,8 @@ export const RETRY_MS = 3000;
 
 /**
  * One caller's stream: a `ready` event with `retry: 3000` once its organisation's channel is
- * subscribed (a client that has read it receives every change committed after), then one `change` event per change of
- * the organisation, and a `: ping` comment every LIVE_PING_MS so proxies and browsers do not take
+ * subscribed (a client that has read it receives every change committed after), then one `change`
+ * event per change of the organisation, and a `: ping` comment every LIVE_PING_MS so proxies and browsers do not take
  * the quiet connection for a dead one. Unsubscribing (the client went away, Nest ends the
  * response) removes the listener; a lost Redis connection completes the stream.
  */
@@ -33,9 +33,9 @@ export class LiveStreams {
       listening.subscribed.then(
         () => {
           if (subscriber.closed) return;
-          // An event, not only the retry field: a browser's EventSource opens on the answer's headers, which
-          // Nest sends before the channel is subscribed, and shows a page nothing but dispatched events.
-          // The console refetches on `ready`: on `open`, a change committed in between was lost (issue 19).
+          // An event, not only the retry field: a browser's EventSource fires `open` on the answer's headers,
+          // which Nest sends before the channel is subscribed, and passes a page only dispatched events. The
+          // console refetches on `ready`; on `open`, a change committed in between could be lost.
           subscriber.next({ type: 'ready', data: {}, retry: RETRY_MS });
           const held = waiting ?? [];
           waiting = undefined;
