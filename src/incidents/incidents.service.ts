@@ -4,8 +4,7 @@ import type { IncidentContext } from '../../workflows/incident/types';
 import { AuditEntry, AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField, toIso, type Grade } from '../common';
-import { cappedCount } from '../database';
-import { checkOnePagingMode, COUNT_CAP, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http';
+import { keysetPage } from '../http';
 import { IncidentDeadlines } from '../clocks';
 import { IncidentEngine, type Applied } from './incident-engine';
 import { Catalogue } from '../requirements';
@@ -160,15 +159,12 @@ export class IncidentsService {
   }
 
   /**
-   * A page of the organisation's incidents, newest first, by `page` or by `cursor`. Two steps, both on
+   * A page of the organisation's incidents, newest first, by `page` or by `cursor` (keysetPage). Two steps, both on
    * an index that leads with the organisation and the filter (migration 1764500000000): the page's
    * keys (created_at, reference), then those rows' summary columns only (never the snapshot). The
    * count stops at COUNT_CAP.
    */
   async list(p: Principal, q: ListIncidentsQuery): Promise<IncidentPage> {
-    checkOnePagingMode(q);
-    const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE;
-    const page = q.cursor ? null : (q.page ?? 1);
     const filtered = () => {
       const qb = this.dataSource
         .getRepository(Incident)
@@ -184,49 +180,25 @@ export class IncidentsService {
       if (q.detectedTo) qb.andWhere('i.detected_at < :to', { to: toIso(q.detectedTo) });
       return qb;
     };
-    const keysQuery = filtered()
-      .select('i.created_at', 'createdAt')
-      .addSelect('i.reference', 'reference')
-      .orderBy('i.created_at', 'DESC')
-      .addOrderBy('i.reference', 'DESC')
-      .limit(pageSize + 1);
-    if (q.cursor) {
-      const [createdAt, reference] = decodeCursor(q.cursor, ['string', 'string']);
-      // The bare `<=` bounds the index range; the OR alone would have the scan start at the top.
-      keysQuery.andWhere('i.created_at <= :cc AND (i.created_at < :cc OR i.reference < :cr)', {
-        cc: createdAt,
-        cr: reference,
-      });
-    } else keysQuery.offset((page! - 1) * pageSize);
-    const keys = (await keysQuery.getRawMany<{ createdAt: string; reference: string }>()).slice(0, pageSize + 1);
-    const more = keys.length > pageSize;
-    const pageKeys = keys.slice(0, pageSize);
-    const rows = pageKeys.length
+    const paged = await keysetPage(filtered, { time: 'i.created_at', tie: 'i.reference', tieOrder: 'DESC' }, q);
+    const rows = paged.keys.length
       ? await this.dataSource
           .getRepository(Incident)
           .createQueryBuilder('i')
           .select(SUMMARY_COLUMNS.map((c) => `i.${c}`))
           .where('i.org_id = :org AND i.reference IN (:...refs)', {
             org: p.orgId,
-            refs: pageKeys.map((k) => k.reference),
+            refs: paged.keys.map((k) => k.tie),
           })
           .getMany()
       : [];
     const byRef = new Map(rows.map((r) => [r.reference, r]));
-    const items = pageKeys.flatMap((k) => {
-      const row = byRef.get(k.reference);
+    const items = paged.keys.flatMap((k) => {
+      const row = byRef.get(k.tie);
       return row ? [summaryView(row)] : [];
     });
-    const last = pageKeys[pageKeys.length - 1];
-    const { total, exact } = await cappedCount(filtered(), COUNT_CAP);
-    return {
-      items,
-      total,
-      totalExact: exact,
-      page,
-      pageSize,
-      nextCursor: more && last ? encodeCursor([last.createdAt, last.reference]) : null,
-    };
+    const { keys: _keys, ...paging } = paged;
+    return { items, ...paging };
   }
 
   async timeline(p: Principal, id: string, limit: number, afterSeq: number): Promise<AuditEntry[]> {

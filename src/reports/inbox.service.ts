@@ -5,8 +5,8 @@ import { Brackets, DataSource, In, IsNull } from 'typeorm';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField } from '../common';
-import { cappedCount, TransactionRunner } from '../database';
-import { checkOnePagingMode, COUNT_CAP, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http';
+import { TransactionRunner } from '../database';
+import { keysetPage } from '../http';
 import { Clocks, ONWARD_REPORT, REPORT_ACKNOWLEDGEMENT } from '../clocks';
 import { OutboxService } from '../outbox';
 import { jobId } from '../queues';
@@ -36,14 +36,11 @@ export class InboxService {
   ) {}
 
   /**
-   * A page of the department's inbox, newest first, by `page` or by `cursor`: the page's keys
+   * A page of the department's inbox, newest first, by `page` or by `cursor` (keysetPage): the page's keys
    * (received_at, id) from an index that leads with the department and the filter (migration
    * 1764500000000), then those deliveries. The count stops at COUNT_CAP.
    */
   async list(p: Principal, q: InboxQuery): Promise<InboxPage> {
-    checkOnePagingMode(q);
-    const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE;
-    const page = q.cursor ? null : (q.page ?? 1);
     const now = new Date().toISOString();
     const filtered = () => {
       const qb = this.dataSource
@@ -94,34 +91,14 @@ export class InboxService {
         );
       return qb;
     };
-    const keysQuery = filtered()
-      .select('d.received_at', 'receivedAt')
-      .addSelect('d.id', 'id')
-      .orderBy('d.received_at', 'DESC')
-      .addOrderBy('d.id', 'ASC')
-      .limit(pageSize + 1);
-    if (q.cursor) {
-      const [receivedAt, id] = decodeCursor(q.cursor, ['string', 'string']);
-      // The bare `<=` bounds the index range; the OR alone would have the scan start at the top.
-      keysQuery.andWhere('d.received_at <= :cr AND (d.received_at < :cr OR d.id > :ci)', { cr: receivedAt, ci: id });
-    } else keysQuery.offset((page! - 1) * pageSize);
-    const keys = (await keysQuery.getRawMany<{ receivedAt: string; id: string }>()).slice(0, pageSize + 1);
-    const pageKeys = keys.slice(0, pageSize);
-    const rows = pageKeys.length
-      ? await this.dataSource.getRepository(ReportDelivery).findBy({ id: In(pageKeys.map((k) => k.id)) })
+    const paged = await keysetPage(filtered, { time: 'd.received_at', tie: 'd.id', tieOrder: 'ASC' }, q);
+    const rows = paged.keys.length
+      ? await this.dataSource.getRepository(ReportDelivery).findBy({ id: In(paged.keys.map((k) => k.tie)) })
       : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const ordered = pageKeys.flatMap((k) => byId.get(k.id) ?? []);
-    const last = pageKeys[pageKeys.length - 1];
-    const { total, exact } = await cappedCount(filtered(), COUNT_CAP);
-    return {
-      items: await this.items(ordered),
-      total,
-      totalExact: exact,
-      page,
-      pageSize,
-      nextCursor: keys.length > pageSize && last ? encodeCursor([last.receivedAt, last.id]) : null,
-    };
+    const ordered = paged.keys.flatMap((k) => byId.get(k.tie) ?? []);
+    const { keys: _keys, ...paging } = paged;
+    return { items: await this.items(ordered), ...paging };
   }
 
   async get(p: Principal, reportId: string): Promise<InboxItemView> {

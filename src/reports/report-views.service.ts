@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Organisations } from '../accounts';
 import { Incidents, type IncidentRecord } from '../incidents';
 import { DataSource, In } from 'typeorm';
-import { cappedCount } from '../database';
-import { checkOnePagingMode, COUNT_CAP, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http';
+import { keysetPage } from '../http';
 import type { Principal } from '../auth';
 import { Catalogue } from '../requirements';
 import { fieldSets, missing } from './report-content';
@@ -64,15 +63,12 @@ export class ReportViews {
 
   /**
    * The organisation's reports across its incidents, newest first, with how their deliveries went; by
-   * `page` or by `cursor`, as the incident list (IncidentsService.list). Two steps: the page's keys
+   * `page` or by `cursor` (keysetPage, as the incident list and the inbox). Two steps: the page's keys
    * (created_at, id) from an index that leads with the organisation and the filter and carries the
    * other filters (migration 1765500000000), then those reports by id. The count stops at COUNT_CAP.
    * With a million reports the whole set was read and sorted for every page (10 s, issue 19).
    */
   async page(p: Principal, q: ListReportsQuery): Promise<ReportPage> {
-    checkOnePagingMode(q);
-    const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE;
-    const page = q.cursor ? null : (q.page ?? 1);
     const filtered = () => {
       const qb = this.dataSource
         .getRepository(Report)
@@ -84,27 +80,12 @@ export class ReportViews {
       if (q.drill !== undefined) qb.andWhere(q.drill ? 'r.drill' : 'NOT r.drill');
       return qb;
     };
-    const keysQuery = filtered()
-      .select('r.created_at', 'createdAt')
-      .addSelect('r.id', 'id')
-      .orderBy('r.created_at', 'DESC')
-      .addOrderBy('r.id', 'DESC')
-      .limit(pageSize + 1);
-    if (q.cursor) {
-      const [createdAt, id] = decodeCursor(q.cursor, ['string', 'string']);
-      // The bare `<=` bounds the index range; the OR alone would have the scan start at the top.
-      keysQuery.andWhere('r.created_at <= :cc AND (r.created_at < :cc OR r.id < :ci)', { cc: createdAt, ci: id });
-    } else keysQuery.offset((page! - 1) * pageSize);
-    const keys = await keysQuery.getRawMany<{ createdAt: string; id: string }>();
-    const more = keys.length > pageSize;
-    const pageKeys = keys.slice(0, pageSize);
-    const found = pageKeys.length
-      ? await this.dataSource.getRepository(Report).findBy({ orgId: p.orgId, id: In(pageKeys.map((k) => k.id)) })
+    const paged = await keysetPage(filtered, { time: 'r.created_at', tie: 'r.id', tieOrder: 'DESC' }, q);
+    const found = paged.keys.length
+      ? await this.dataSource.getRepository(Report).findBy({ orgId: p.orgId, id: In(paged.keys.map((k) => k.tie)) })
       : [];
     const byId = new Map(found.map((r) => [r.id, r]));
-    const reports = pageKeys.flatMap((k) => byId.get(k.id) ?? []);
-    const last = pageKeys[pageKeys.length - 1];
-    const { total, exact } = await cappedCount(filtered(), COUNT_CAP);
+    const reports = paged.keys.flatMap((k) => byId.get(k.tie) ?? []);
     const ids = reports.map((r) => r.id);
     const [deliveries, requests, incidents] = await Promise.all([
       ids.length
@@ -152,14 +133,8 @@ export class ReportViews {
         infoRequests: requests.filter((q) => q.reportId === r.id).length,
       };
     });
-    return {
-      items,
-      total,
-      totalExact: exact,
-      page,
-      pageSize,
-      nextCursor: more && last ? encodeCursor([last.createdAt, last.id]) : null,
-    };
+    const { keys: _keys, ...paging } = paged;
+    return { items, ...paging };
   }
 
   async get(p: Principal, id: string): Promise<ReportView> {
