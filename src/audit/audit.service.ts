@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { join } from 'node:path';
-import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { WitnessedHeads, type HeadReads as Reads } from './witnessed-heads';
@@ -28,12 +28,11 @@ import {
   GENESIS_HASH,
   type HashVersion,
   macMatches,
+  storedPayloadDigest,
   type StoredChainedEntry,
 } from './hash-chain';
 import { TimeSlices } from './time-slices';
-import { ENTRY_COLUMNS, entryColumnsWithBefore, entryOfRow } from './entry-rows';
-
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+import { ENTRY_COLUMNS, entryColumnsWithBefore, entryOfRow, orgOfRow } from './entry-rows';
 
 export interface AuditRecord {
   actor: Actor;
@@ -69,6 +68,16 @@ export interface CommittedAuditEntry {
 }
 
 export type AuditListener = (entry: CommittedAuditEntry) => void;
+
+/** An entry as a projection reads it back from the trail (AuditService.entriesAfter): payload as stored. */
+export interface TrailEntry {
+  seq: number;
+  at: string;
+  orgId: string | null;
+  incidentId: string | null;
+  action: string;
+  payload: string;
+}
 
 export type WitnessReason =
   | 'behind-witness'
@@ -282,7 +291,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     entry.action = rec.action;
     entry.payload = canonicalJson(rec.payload);
     // The entry as read back (entryOfRow); the row itself stores neither this digest nor, at link, prevHash.
-    entry.payloadDigest = sha256(entry.payload);
+    entry.payloadDigest = storedPayloadDigest(entry.payload);
     entry.hashVersion = CURRENT_HASH_VERSION;
     let pending = this.pending.get(em);
     const fresh = !pending;
@@ -947,22 +956,24 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * The entries after `afterSeq` whose action matches one of the LIKE `patterns`, in id order, `limit`
-   * at a time, as appended (for projections catching up with the trail).
+   * at a time: what a projection catching up with the trail reads of each (no hashes, no links).
    */
-  async entriesAfter(
-    em: EntityManager,
-    afterSeq: number,
-    patterns: readonly string[],
-    limit: number,
-  ): Promise<AuditEntry[]> {
+  async entriesAfter(em: EntityManager, afterSeq: number, patterns: readonly string[], limit: number) {
     const like = patterns.map(() => 'action LIKE ?').join(' OR ');
     const rows = await sql<Record<string, unknown>>(
       em,
-      `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE seq > ? AND (${like}) ORDER BY seq LIMIT ?`,
+      'SELECT seq, at, chain, hash_version, org_id, incident_id, action, payload FROM audit_entry ' +
+        `WHERE seq > ? AND (${like}) ORDER BY seq LIMIT ?`,
       [afterSeq, ...patterns, limit],
     );
-    // No predecessor is read: a projection needs the entry, not its link (prevHash stays empty for version 3).
-    return rows.map((r) => entryOfRow(r));
+    return rows.map((r): TrailEntry => ({
+      seq: Number(r.seq),
+      at: String(r.at),
+      orgId: orgOfRow(r),
+      incidentId: (r.incident_id as string | null) ?? null,
+      action: String(r.action),
+      payload: String(r.payload),
+    }));
   }
 
   /** The highest entry id, or 0 for an empty trail. */

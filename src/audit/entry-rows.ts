@@ -51,6 +51,10 @@ export const entryColumnsWithBefore = (alias: string): string =>
   `CASE WHEN ${alias}.hash_version = 3 AND ${alias}.chain_seq > 1 THEN (SELECT b.hash FROM audit_entry b ` +
   `WHERE b.chain = ${alias}.chain AND b.chain_seq = ${alias}.chain_seq - 1) END AS before_hash`;
 
+/** An entry's organisation: its stored `org_id` up to version 2, its chain's name from version 3 on. */
+export const orgOfRow = (r: Record<string, unknown>): string | null =>
+  Number(r.hash_version) === 3 ? orgOfChain(String(r.chain)) : ((r.org_id as string | null) ?? null);
+
 /**
  * The entry as it was appended, whatever its version stored: a version-3 row gets its organisation
  * from its chain, its digest from its payload and its previous hash from the row before it
@@ -59,8 +63,8 @@ export const entryColumnsWithBefore = (alias: string): string =>
 export function entryOfRow(r: Record<string, unknown>): AuditEntry {
   const s = storedEntry(r);
   const e = Object.assign(new AuditEntry(), s);
+  e.orgId = orgOfRow(r);
   if (s.hashVersion === 3) {
-    e.orgId = orgOfChain(s.chain);
     e.payloadDigest = storedPayloadDigest(s.payload);
     e.prevHash = s.chainSeq === 1 ? GENESIS_HASH : ((r.before_hash as string | null) ?? '');
   }

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { cappedCount } from '../database';
 import { checkOnePagingMode, COUNT_CAP, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from './pagination';
@@ -15,17 +16,24 @@ export interface KeysetOrder {
   tieOrder: 'ASC' | 'DESC';
 }
 
+/** What a page of a keyset-paged list says beside its items: the count and the ways to the next page. */
+export class KeysetPageView {
+  @ApiProperty({ description: 'How many match, counted up to 10,000 (see totalExact)' }) total!: number;
+  @ApiProperty({ description: 'false: more than 10,000 match, and total says 10,000' }) totalExact!: boolean;
+  @ApiProperty({ type: Number, nullable: true, description: 'The page number; null for a page asked for by cursor' })
+  page!: number | null;
+  @ApiProperty() pageSize!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page (same filters); null on the last page',
+  })
+  nextCursor!: string | null;
+}
+
 /** One page's keys, in order, and what the answer says about the pages around it. */
-export interface KeysetPage {
+export interface KeysetPage extends KeysetPageView {
   keys: Array<{ time: string; tie: string }>;
-  /** Matches counted up to COUNT_CAP; `totalExact` false beyond it. */
-  total: number;
-  totalExact: boolean;
-  /** The page number; null for a page asked for by cursor. */
-  page: number | null;
-  pageSize: number;
-  /** The cursor of the page after this one (the last key), or null on the last page. */
-  nextCursor: string | null;
 }
 
 /**

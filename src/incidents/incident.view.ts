@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RecipientCoverageView } from './recipient-coverage';
-import { schemaRef } from '../http';
+import { KeysetPageView, schemaRef } from '../http';
 import { BilingualText } from '../requirements';
 import type { IncidentContext } from '../../workflows/incident/types';
 import { playbookFor } from '../../workflows';
@@ -263,19 +263,8 @@ type SummaryField =
   | 'createdAt'
   | 'updatedAt';
 
-export class IncidentPage {
+export class IncidentPage extends KeysetPageView {
   @ApiProperty({ type: [IncidentSummaryView] }) items!: IncidentSummaryView[];
-  @ApiProperty({ description: 'How many incidents match, counted up to 10,000 (see totalExact)' }) total!: number;
-  @ApiProperty({ description: 'false: more than 10,000 match, and total says 10,000' }) totalExact!: boolean;
-  @ApiProperty({ type: Number, nullable: true, description: 'The page number; null for a page asked for by cursor' })
-  page!: number | null;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Pass as `cursor` for the next page (same filters); null on the last page',
-  })
-  nextCursor!: string | null;
 }
 
 export function summaryView(i: Pick<Incident, SummaryField>): IncidentSummaryView {

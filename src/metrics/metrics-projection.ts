@@ -158,11 +158,7 @@ export class MetricsProjection implements OnApplicationBootstrap, OnModuleDestro
       const rows = await this.audit.entriesAfter(em, cursor, PROJECTED_ACTIONS_LIKE, PAGE);
       if (!rows.length) break;
       const entries: ProjectedEntry[] = rows.map((r) => ({
-        seq: r.seq,
-        at: r.at,
-        orgId: r.orgId,
-        incidentId: r.incidentId,
-        action: r.action,
+        ...r,
         payload: JSON.parse(r.payload) as Record<string, unknown>,
       }));
       await this.applyAll(em, entries, false);

@@ -1,5 +1,6 @@
 import { splitConfigSecrets } from '../common';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { KeysetPageView } from '../http';
 import { OUT_OF_BAND_MEANS } from './report.dto';
 import type { OrganisationRecord } from '../accounts';
 import { RecipientCoverageView } from '../incidents';
@@ -197,19 +198,8 @@ export class ReportSummaryView {
   @ApiProperty({ description: "Departments' requests for more information about it" }) infoRequests!: number;
 }
 
-export class ReportPage {
+export class ReportPage extends KeysetPageView {
   @ApiProperty({ type: [ReportSummaryView] }) items!: ReportSummaryView[];
-  @ApiProperty({ description: 'How many reports match, counted up to 10,000 (see totalExact)' }) total!: number;
-  @ApiProperty({ description: 'false: more than 10,000 match, and total says 10,000' }) totalExact!: boolean;
-  @ApiProperty({ type: Number, nullable: true, description: 'The page number; null for a page asked for by cursor' })
-  page!: number | null;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Pass as `cursor` for the next page (same filters); null on the last page',
-  })
-  nextCursor!: string | null;
 }
 
 export class OnwardView {
@@ -238,19 +228,8 @@ export class InboxItemView {
   @ApiProperty({ type: [InfoRequestView] }) infoRequests!: InfoRequestView[];
 }
 
-export class InboxPage {
+export class InboxPage extends KeysetPageView {
   @ApiProperty({ type: [InboxItemView] }) items!: InboxItemView[];
-  @ApiProperty({ description: 'How many reports match, counted up to 10,000 (see totalExact)' }) total!: number;
-  @ApiProperty({ description: 'false: more than 10,000 match, and total says 10,000' }) totalExact!: boolean;
-  @ApiProperty({ type: Number, nullable: true, description: 'The page number; null for a page asked for by cursor' })
-  page!: number | null;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Pass as `cursor` for the next page (same filters); null on the last page',
-  })
-  nextCursor!: string | null;
 }
 
 export class RecipientView {

@@ -248,6 +248,33 @@ interface Seeded {
 }
 
 /**
+ * A copy of a template's audit entry at a new place in the operator's chain, linked to `prevHash` as the
+ * audit module writes an entry (hash version 3: no organisation, digest or previous hash stored).
+ */
+function linkedCopy(
+  tplEntry: Row,
+  place: { seq: number; chain: string; chainSeq: number; at: string; incidentId: string; payload: string },
+  prevHash: string,
+): Row {
+  const row: Row = {
+    ...tplEntry,
+    seq: place.seq,
+    chain: place.chain,
+    chain_seq: place.chainSeq,
+    hash_version: 3,
+    at: place.at,
+    org_id: null,
+    incident_id: place.incidentId,
+    payload: place.payload,
+    payload_digest: '',
+    prev_hash: '',
+  };
+  const actor = { actorId: String(row.actor_id), actorRole: (row.actor_role as string | null) ?? null };
+  row.hash = chainedHashV3({ ...place, ...actor, action: String(row.action) }, prevHash);
+  return row;
+}
+
+/**
  * Copies the templates' rows with bulk inserts (one transaction per 5,000 incidents). Times run back
  * from now one minute per incident, so the newest incidents are the templates' copies 0, 1, … They
  * are written oldest first, as a deployment writes them, with references numbered in that order: the
@@ -304,33 +331,7 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
     const payload = swap(String(tplEntry.payload), ids);
     seq++;
     chainSeq++;
-    // As the audit module writes an entry (hash version 3): no organisation, digest or previous hash stored.
-    const row: Row = {
-      ...tplEntry,
-      seq,
-      chain: a.operatorOrgId,
-      chain_seq: chainSeq,
-      hash_version: 3,
-      at,
-      org_id: null,
-      incident_id: incidentId,
-      payload,
-      payload_digest: '',
-      prev_hash: '',
-    };
-    row.hash = chainedHashV3(
-      {
-        chain: a.operatorOrgId,
-        chainSeq,
-        at,
-        actorId: String(row.actor_id),
-        actorRole: (row.actor_role as string | null) ?? null,
-        incidentId,
-        action: String(row.action),
-        payload,
-      },
-      prevHash,
-    );
+    const row = linkedCopy(tplEntry, { seq, chain: a.operatorOrgId, chainSeq, at, incidentId, payload }, prevHash);
     prevHash = String(row.hash);
     stmts.audit.run(...Object.values(row));
     entries++;
@@ -521,32 +522,9 @@ function seedAudit(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<Retur
           if (k >= 50_000 || written >= n) break;
           // Same length, so the text stays the canonical form the audit module wrote.
           const payload = String(e.payload).split(shape.incidentId).join(id);
-          const row: Row = {
-            ...e,
-            seq: ++seq,
-            chain: a.operatorOrgId,
-            chain_seq: ++chainSeq,
-            hash_version: 3,
-            at: new Date(base + written * 10).toISOString(),
-            org_id: null,
-            incident_id: id,
-            payload,
-            payload_digest: '',
-            prev_hash: '',
-          };
-          row.hash = chainedHashV3(
-            {
-              chain: a.operatorOrgId,
-              chainSeq,
-              at: String(row.at),
-              actorId: String(row.actor_id),
-              actorRole: (row.actor_role as string | null) ?? null,
-              incidentId: id,
-              action: String(row.action),
-              payload,
-            },
-            prevHash,
-          );
+          const at = new Date(base + written * 10).toISOString();
+          const place = { seq: ++seq, chain: a.operatorOrgId, chainSeq: ++chainSeq, at, incidentId: id, payload };
+          const row = linkedCopy(e, place, prevHash);
           prevHash = String(row.hash);
           insert.run(...columns.map((c) => row[c]));
           written++;

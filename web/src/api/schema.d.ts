@@ -3243,8 +3243,7 @@ export interface components {
             updatedAt: string;
         };
         IncidentPage: {
-            items: components["schemas"]["IncidentSummaryView"][];
-            /** @description How many incidents match, counted up to 10,000 (see totalExact) */
+            /** @description How many match, counted up to 10,000 (see totalExact) */
             total: number;
             /** @description false: more than 10,000 match, and total says 10,000 */
             totalExact: boolean;
@@ -3253,6 +3252,7 @@ export interface components {
             pageSize: number;
             /** @description Pass as `cursor` for the next page (same filters); null on the last page */
             nextCursor: string | null;
+            items: components["schemas"]["IncidentSummaryView"][];
         };
         IncidentEventBody: {
             /** @enum {string} */
@@ -3773,8 +3773,7 @@ export interface components {
             infoRequests: number;
         };
         ReportPage: {
-            items: components["schemas"]["ReportSummaryView"][];
-            /** @description How many reports match, counted up to 10,000 (see totalExact) */
+            /** @description How many match, counted up to 10,000 (see totalExact) */
             total: number;
             /** @description false: more than 10,000 match, and total says 10,000 */
             totalExact: boolean;
@@ -3783,6 +3782,7 @@ export interface components {
             pageSize: number;
             /** @description Pass as `cursor` for the next page (same filters); null on the last page */
             nextCursor: string | null;
+            items: components["schemas"]["ReportSummaryView"][];
         };
         UpdateReportDto: {
             /**
@@ -3942,8 +3942,7 @@ export interface components {
             infoRequests: components["schemas"]["InfoRequestView"][];
         };
         InboxPage: {
-            items: components["schemas"]["InboxItemView"][];
-            /** @description How many reports match, counted up to 10,000 (see totalExact) */
+            /** @description How many match, counted up to 10,000 (see totalExact) */
             total: number;
             /** @description false: more than 10,000 match, and total says 10,000 */
             totalExact: boolean;
@@ -3952,6 +3951,7 @@ export interface components {
             pageSize: number;
             /** @description Pass as `cursor` for the next page (same filters); null on the last page */
             nextCursor: string | null;
+            items: components["schemas"]["InboxItemView"][];
         };
         RequestInfoDto: {
             /** @example 请补充受影响系统的具体版本和勒索信内容 */
