@@ -38,6 +38,8 @@ const POSTGRES_SUITES = [
   'outbox-outage',
   // A warning's fan-out in batches (a row lock per warning on Postgres), across a crash of the service.
   'warning-fanout',
+  // The list filters' partial and detection-time indexes: Postgres must see that each answers its filter.
+  'list-filter-indexes',
 ];
 
 module.exports = {

@@ -120,7 +120,9 @@ export class ListIncidentsQuery extends CursorPageQuery {
 
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Detected at or after (ISO 8601 with an offset or Z; write + as %2B in a query)',
+    description:
+      'Detected at or after (ISO 8601 with an offset or Z; write + as %2B in a query). With detectedFrom or ' +
+      'detectedTo the list is ordered by detection time, newest first, instead of by declaration',
   })
   @IsOptional()
   @IsZonedTimestamp()
@@ -128,7 +130,8 @@ export class ListIncidentsQuery extends CursorPageQuery {
 
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Detected before (ISO 8601 with an offset or Z; write + as %2B in a query)',
+    description:
+      'Detected before (ISO 8601 with an offset or Z; write + as %2B in a query); orders the list as detectedFrom does',
   })
   @IsOptional()
   @IsZonedTimestamp()

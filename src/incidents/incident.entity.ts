@@ -9,6 +9,8 @@ import type { Grade } from '../common';
 @Index('incident_org_grade_created', ['orgId', 'grade', 'createdAt', 'reference', 'state', 'category', 'drill'])
 @Index('incident_org_category_created', ['orgId', 'category', 'createdAt', 'reference', 'state', 'grade', 'drill'])
 @Index('incident_org_drill_created', ['orgId', 'createdAt', 'reference'], { where: 'drill' })
+// A list filtered by detection time is in detection-time order (migration 1765600000000).
+@Index('incident_org_detected', ['orgId', 'detectedAt', 'reference'])
 @Index(['orgId', 'reference'], { unique: true })
 export class Incident {
   @PrimaryColumn({ type: 'varchar', length: 36 })

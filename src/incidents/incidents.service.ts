@@ -161,8 +161,8 @@ export class IncidentsService {
   /**
    * A page of the organisation's incidents, newest first, by `page` or by `cursor` (keysetPage). Two steps, both on
    * an index that leads with the organisation and the filter (migration 1764500000000): the page's
-   * keys (created_at, reference), then those rows' summary columns only (never the snapshot). The
-   * count stops at COUNT_CAP.
+   * keys (created_at, reference; detected_at, reference when a detection range is given), then those
+   * rows' summary columns only (never the snapshot). The count stops at COUNT_CAP.
    */
   async list(p: Principal, q: ListIncidentsQuery): Promise<IncidentPage> {
     const filtered = () => {
@@ -180,7 +180,10 @@ export class IncidentsService {
       if (q.detectedTo) qb.andWhere('i.detected_at < :to', { to: toIso(q.detectedTo) });
       return qb;
     };
-    const paged = await keysetPage(filtered, { time: 'i.created_at', tie: 'i.reference', tieOrder: 'DESC' }, q);
+    // A detection range is answered in detection order, from the index that holds both (migration
+    // 1765600000000): in declaration order, a range that matches little read every incident to find it.
+    const time = q.detectedFrom || q.detectedTo ? 'i.detected_at' : 'i.created_at';
+    const paged = await keysetPage(filtered, { time, tie: 'i.reference', tieOrder: 'DESC' }, q);
     const rows = paged.keys.length
       ? await this.dataSource
           .getRepository(Incident)

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Organisations } from '../accounts';
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, In, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField } from '../common';
@@ -12,7 +12,7 @@ import { OutboxService } from '../outbox';
 import { jobId } from '../queues';
 import { Catalogue } from '../requirements';
 import type { InboxQuery } from './report.dto';
-import { Report, ReportDelivery, ReportInfoRequest } from './report.entities';
+import { INBOX_STATUS_CONDITIONS, openDueAt, Report, ReportDelivery, ReportInfoRequest } from './report.entities';
 import { infoRequestView, type InboxItemView, type InboxPage } from './report.view';
 import { ReportDocuments } from './report-documents.service';
 import { fanout } from './report-jobs';
@@ -52,43 +52,11 @@ export class InboxService {
       if (q.incidentId) qb.andWhere('d.incident_id = :incident', { incident: q.incidentId });
       // The bare column: the form that lets both databases use the partial index of drills (`WHERE drill`).
       if (q.drill !== undefined) qb.andWhere(q.drill ? 'd.drill' : 'NOT d.drill');
-      switch (q.status) {
-        case 'unacknowledged':
-          qb.andWhere('d.acknowledged_at IS NULL');
-          break;
-        case 'acknowledged':
-          qb.andWhere('d.acknowledged_at IS NOT NULL');
-          break;
-        case 'info-requested':
-          // Spelled as the partial index's condition, so the index of only these deliveries answers it.
-          qb.andWhere('d.info_requested_at IS NOT NULL');
-          break;
-        case 'onward-pending':
-          qb.andWhere("d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL");
-          break;
-        case 'forwarded':
-          qb.andWhere('d.onward_at IS NOT NULL');
-          break;
-      }
-      const overdue = new Brackets((w) => {
-        w.where('(d.acknowledged_at IS NULL AND d.ack_due_at <= :now)', { now }).orWhere(
-          "(d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL AND d.onward_due_at <= :now)",
-          { now },
-        );
-      });
-      if (q.overdue === true) qb.andWhere(overdue);
-      if (q.overdue === false)
-        qb.andWhere(
-          new Brackets((w) =>
-            w
-              .where('NOT (d.acknowledged_at IS NULL AND d.ack_due_at <= :now)', { now })
-              .andWhere(
-                "NOT (d.onward_status IN ('pending', 'missed') AND d.onward_at IS NULL " +
-                  'AND d.onward_due_at IS NOT NULL AND d.onward_due_at <= :now)',
-                { now },
-              ),
-          ),
-        );
+      // Each status is its partial index's condition (INBOX_STATUS_CONDITIONS), so that index answers it.
+      if (q.status) qb.andWhere(INBOX_STATUS_CONDITIONS[q.status]);
+      // open_due_at: when the earliest open clock of the delivery falls due (null: none open).
+      if (q.overdue === true) qb.andWhere('d.open_due_at IS NOT NULL AND d.open_due_at <= :now', { now });
+      if (q.overdue === false) qb.andWhere('(d.open_due_at IS NULL OR d.open_due_at > :now)', { now });
       return qb;
     };
     const paged = await keysetPage(filtered, { time: 'd.received_at', tie: 'd.id', tieOrder: 'ASC' }, q);
@@ -110,9 +78,16 @@ export class InboxService {
       const d = await this.delivery(p, reportId, em.getRepository(ReportDelivery));
       if (d.acknowledgedAt) return;
       const at = new Date().toISOString();
-      await em
-        .getRepository(ReportDelivery)
-        .update({ id: d.id }, { acknowledgedAt: at, acknowledgedBy: p.userId, ackNote: note ?? null, updatedAt: at });
+      await em.getRepository(ReportDelivery).update(
+        { id: d.id },
+        {
+          acknowledgedAt: at,
+          acknowledgedBy: p.userId,
+          ackNote: note ?? null,
+          openDueAt: openDueAt({ ...d, acknowledgedAt: at }),
+          updatedAt: at,
+        },
+      );
       await this.audit.append(em, {
         actor: p,
         action: 'report.acknowledged',
@@ -212,6 +187,7 @@ export class InboxService {
           onwardAt: at.toISOString(),
           onwardReference: reference,
           onwardBy: p.userId,
+          openDueAt: openDueAt({ ...d, onwardStatus: status, onwardAt: at.toISOString() }),
           updatedAt: now,
         },
       );

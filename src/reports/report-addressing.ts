@@ -11,7 +11,7 @@ import type { OutboxItem } from '../outbox';
 import { QUEUES, jobId } from '../queues';
 import { Catalogue, type ReportingRule } from '../requirements';
 import type { OutOfBandDeliveryDto } from './report.dto';
-import { Report, ReportDelivery, ReportRecipient, type RecipientKindCode } from './report.entities';
+import { openDueAt, Report, ReportDelivery, ReportRecipient, type RecipientKindCode } from './report.entities';
 import { fanout } from './report-jobs';
 import { ReportsConfig } from './reports-config';
 import { ReportingReadiness } from './reporting-readiness';
@@ -97,6 +97,7 @@ export class ReportAddressing {
       onwardReference: null,
       onwardAt: null,
       onwardBy: null,
+      openDueAt: null,
       createdAt: at,
       updatedAt: at,
     };
@@ -134,6 +135,7 @@ export class ReportAddressing {
       })),
     ];
     deliveries.push(...outOfBand.map((o, i) => this.outOfBandDelivery(base, o, i, kinds, now, p)));
+    for (const d of deliveries) d.openDueAt = openDueAt(d);
     // A report is on time only if it reached every kind of recipient the rules require: one that
     // reached nobody of a kind must not meet the deadline (the workflow event below would). Drills are
     // exempt: their reports go to external recipients only by opt-in.

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Grade } from '../common';
 import { RECIPIENT_KINDS, type RecipientKind } from '../requirements';
+import type { InboxStatus } from './report.dto';
 
 export const REPORT_KINDS = ['initial', 'followUp', 'final'] as const;
 export type ReportKindCode = (typeof REPORT_KINDS)[number];
@@ -102,6 +103,18 @@ export interface DeliveryAttempt {
 }
 
 /**
+ * The inbox's `status` filters as SQL conditions on report_delivery (unqualified column names): each is
+ * also the condition of the partial index that holds the deliveries in that state.
+ */
+export const INBOX_STATUS_CONDITIONS = {
+  unacknowledged: 'acknowledged_at IS NULL',
+  acknowledged: 'acknowledged_at IS NOT NULL',
+  'info-requested': 'info_requested_at IS NOT NULL',
+  'onward-pending': "onward_at IS NULL AND onward_status IN ('pending', 'missed')",
+  forwarded: 'onward_at IS NOT NULL',
+} as const satisfies Record<InboxStatus, string>;
+
+/**
  * One submitted report addressed to one recipient: a department of this deployment (its inbox) or
  * an external recipient (delivery job). Carries the acknowledgement clock and, for departments,
  * the onward-reporting clock.
@@ -111,13 +124,30 @@ export interface DeliveryAttempt {
 @Index('report_delivery_dept_received', ['departmentOrgId', 'receivedAt', 'id'])
 @Index('report_delivery_dept_grade', ['departmentOrgId', 'grade', 'receivedAt', 'id'])
 @Index('report_delivery_dept_category', ['departmentOrgId', 'category', 'receivedAt', 'id'])
-@Index('report_delivery_dept_ack', ['departmentOrgId', 'acknowledgedAt', 'receivedAt', 'id'])
 @Index('report_delivery_dept_incident', ['departmentOrgId', 'incidentId', 'receivedAt', 'id'])
 // Drills only (migration 1765500000000): the inbox spells the filter `d.drill`, which this condition needs.
 @Index('report_delivery_dept_drill', ['departmentOrgId', 'receivedAt', 'id'], { where: 'drill' })
-// Only the deliveries a department asked about (migration 1765400000001).
 @Index('report_delivery_dept_info_requested', ['departmentOrgId', 'receivedAt', 'id'], {
-  where: 'info_requested_at IS NOT NULL',
+  where: INBOX_STATUS_CONDITIONS['info-requested'],
+})
+// One per state the inbox filters by, holding only the deliveries in it (migrations 1765400000001 and
+// 1765600000000); the inbox's filter is the index's condition, the form both databases need to see that
+// the index answers it.
+@Index('report_delivery_dept_unacknowledged', ['departmentOrgId', 'receivedAt', 'id'], {
+  where: INBOX_STATUS_CONDITIONS.unacknowledged,
+})
+@Index('report_delivery_dept_acknowledged', ['departmentOrgId', 'receivedAt', 'id'], {
+  where: INBOX_STATUS_CONDITIONS.acknowledged,
+})
+@Index('report_delivery_dept_forwarded', ['departmentOrgId', 'receivedAt', 'id'], {
+  where: INBOX_STATUS_CONDITIONS.forwarded,
+})
+@Index('report_delivery_dept_onward_pending', ['departmentOrgId', 'receivedAt', 'id'], {
+  where: INBOX_STATUS_CONDITIONS['onward-pending'],
+})
+// The deliveries with an open clock, with when the earliest falls due: `overdue=true` (migration 1765600000000).
+@Index('report_delivery_dept_open', ['departmentOrgId', 'receivedAt', 'id', 'openDueAt'], {
+  where: 'open_due_at IS NOT NULL',
 })
 @Index(['reportId'])
 export class ReportDelivery {
@@ -156,8 +186,27 @@ export class ReportDelivery {
   @Column({ name: 'onward_reference', type: 'varchar', length: 200, nullable: true }) onwardReference!: string | null;
   @Column({ name: 'onward_at', type: 'varchar', length: 32, nullable: true }) onwardAt!: string | null;
   @Column({ name: 'onward_by', type: 'varchar', length: 36, nullable: true }) onwardBy!: string | null;
+  /**
+   * When the earliest of its open clocks falls due (the acknowledgement while unacknowledged, passing it
+   * on while pending); null once nothing is open. Overdue is `open_due_at <= now`: the inbox's
+   * `overdue` filter reads it from an index of the open deliveries only (migration 1765600000000).
+   * Written with every change of those clocks, from openDueAt.
+   */
+  @Column({ name: 'open_due_at', type: 'varchar', length: 32, nullable: true }) openDueAt!: string | null;
   @Column({ name: 'created_at', type: 'varchar', length: 32 }) createdAt!: string;
   @Column({ name: 'updated_at', type: 'varchar', length: 32 }) updatedAt!: string;
+}
+
+/** What open_due_at says for a delivery in this state: the earliest due time of its open clocks, or null. */
+export function openDueAt(
+  d: Pick<ReportDelivery, 'acknowledgedAt' | 'ackDueAt' | 'onwardAt' | 'onwardStatus' | 'onwardDueAt'>,
+): string | null {
+  const open: string[] = [];
+  if (!d.acknowledgedAt) open.push(d.ackDueAt);
+  if (!d.onwardAt && (d.onwardStatus === 'pending' || d.onwardStatus === 'missed') && d.onwardDueAt)
+    open.push(d.onwardDueAt);
+  // ISO 8601 UTC times with milliseconds, as every time column is written: their order is the text's.
+  return open.length ? open.sort()[0]! : null;
 }
 
 /** A department asks the operator for more information on a report it received. */

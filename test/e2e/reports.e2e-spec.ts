@@ -404,6 +404,40 @@ describe('reports to authorities, department inbox, onward reporting', () => {
     ).not.toContain(mainReportId);
   });
 
+  it('overdue follows the open clocks: past the ack window; none open once acknowledged and passed on', async () => {
+    const tok = bearer(dept['department-officer'].token);
+    const inc = await confirmedIncident();
+    const d = await draft(inc.id, { kind: 'initial' });
+    await fillMissing(d.body.id);
+    await approveAndSubmit(d.body.id);
+    const ids = async (query: string): Promise<string[]> =>
+      (await http().get(`/api/v1/inbox/reports?pageSize=100&${query}`).set(tok).expect(200)).body.items.map(
+        (x: { report: { id: string } }) => x.report.id,
+      );
+    // Within the 4-second acknowledgement window, and 30 minutes from the onward deadline: not overdue.
+    expect(await ids('overdue=true')).not.toContain(d.body.id);
+    expect(await ids('overdue=false')).toContain(d.body.id);
+    await waitFor(
+      'the acknowledgement window to close',
+      async () => ((await ids('overdue=true')).includes(d.body.id) ? true : undefined),
+      15_000,
+    );
+    expect(await ids('overdue=false')).not.toContain(d.body.id);
+    // Acknowledged: only the onward clock is open, and it is not yet due.
+    await http().post(`/api/v1/inbox/reports/${d.body.id}/acknowledge`).set(tok).send({}).expect(200);
+    expect(await ids('overdue=true')).not.toContain(d.body.id);
+    expect(await ids('overdue=false')).toContain(d.body.id);
+    expect(await ids('status=onward-pending&overdue=false')).toContain(d.body.id);
+    // Passed on: nothing is open.
+    await http()
+      .post(`/api/v1/inbox/reports/${d.body.id}/forward`)
+      .set(tok)
+      .send({ reference: 'CAC-OVERDUE' })
+      .expect(200);
+    expect(await ids('overdue=true')).not.toContain(d.body.id);
+    expect(await ids('status=forwarded&overdue=false')).toContain(d.body.id);
+  });
+
   it("hides everything from another operator and another sector's department (404)", async () => {
     const o = other;
     const e = energyDept['department-officer'].token;

@@ -30,6 +30,7 @@ import { IncidentFilterIndexes1765400000000 } from './1765400000000-incident-fil
 import { DeliveryInfoRequested1765400000001 } from './1765400000001-delivery-info-requested';
 import { ReportHeadIndex1765400000002 } from './1765400000002-report-head-index';
 import { ReportListIndexes1765500000000 } from './1765500000000-report-list-indexes';
+import { ListStatusIndexes1765600000000 } from './1765600000000-list-status-indexes';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -64,6 +65,7 @@ export const MIGRATIONS = [
   DeliveryInfoRequested1765400000001,
   ReportHeadIndex1765400000002,
   ReportListIndexes1765500000000,
+  ListStatusIndexes1765600000000,
 ];
 
 /**

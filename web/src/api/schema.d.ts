@@ -7763,9 +7763,9 @@ export interface operations {
                 reference?: string;
                 /** @description true: drills only; false: real incidents only */
                 drill?: boolean;
-                /** @description Detected at or after (ISO 8601 with an offset or Z; write + as %2B in a query) */
+                /** @description Detected at or after (ISO 8601 with an offset or Z; write + as %2B in a query). With detectedFrom or detectedTo the list is ordered by detection time, newest first, instead of by declaration */
                 detectedFrom?: string;
-                /** @description Detected before (ISO 8601 with an offset or Z; write + as %2B in a query) */
+                /** @description Detected before (ISO 8601 with an offset or Z; write + as %2B in a query); orders the list as detectedFrom does */
                 detectedTo?: string;
             };
             header?: never;
