@@ -12,7 +12,14 @@ import { OutboxService } from '../outbox';
 import { jobId } from '../queues';
 import { Catalogue } from '../requirements';
 import type { InboxQuery } from './report.dto';
-import { INBOX_STATUS_CONDITIONS, openDueAt, Report, ReportDelivery, ReportInfoRequest } from './report.entities';
+import {
+  acknowledgement,
+  INBOX_STATUS_CONDITIONS,
+  openDueAt,
+  Report,
+  ReportDelivery,
+  ReportInfoRequest,
+} from './report.entities';
 import { infoRequestView, type InboxItemView, type InboxPage } from './report.view';
 import { ReportDocuments } from './report-documents.service';
 import { fanout } from './report-jobs';
@@ -78,16 +85,7 @@ export class InboxService {
       const d = await this.delivery(p, reportId, em.getRepository(ReportDelivery));
       if (d.acknowledgedAt) return;
       const at = new Date().toISOString();
-      await em.getRepository(ReportDelivery).update(
-        { id: d.id },
-        {
-          acknowledgedAt: at,
-          acknowledgedBy: p.userId,
-          ackNote: note ?? null,
-          openDueAt: openDueAt({ ...d, acknowledgedAt: at }),
-          updatedAt: at,
-        },
-      );
+      await em.getRepository(ReportDelivery).update({ id: d.id }, acknowledgement(d, at, p.userId, note));
       await this.audit.append(em, {
         actor: p,
         action: 'report.acknowledged',

@@ -8,7 +8,7 @@ import { Clocks, IncidentDeadlines, REPORT_ACKNOWLEDGEMENT } from '../clocks';
 import { OutboxService } from '../outbox';
 import { contentDigest, missing } from './report-content';
 import type { SubmitReportDto } from './report.dto';
-import { openDueAt, Report, ReportDelivery } from './report.entities';
+import { acknowledgement, Report, ReportDelivery } from './report.entities';
 import { documentView, type ReportView } from './report.view';
 import { ReportAddressing } from './report-addressing';
 import { operatorIncident, operatorReport, ReportRules } from './report-rules';
@@ -215,16 +215,7 @@ export class ReportSubmission {
       if (!d || d.departmentOrgId) throw new NotFoundException('No such external delivery on this report');
       if (d.acknowledgedAt) return;
       const at = new Date().toISOString();
-      await em.getRepository(ReportDelivery).update(
-        { id: d.id },
-        {
-          acknowledgedAt: at,
-          acknowledgedBy: p.userId,
-          ackNote: note ?? null,
-          openDueAt: openDueAt({ ...d, acknowledgedAt: at }),
-          updatedAt: at,
-        },
-      );
+      await em.getRepository(ReportDelivery).update({ id: d.id }, acknowledgement(d, at, p.userId, note));
       await this.audit.append(em, {
         actor: p,
         incidentId: report.incidentId,

@@ -197,6 +197,22 @@ export class ReportDelivery {
   @Column({ name: 'updated_at', type: 'varchar', length: 32 }) updatedAt!: string;
 }
 
+/** The columns an acknowledgement writes (the department's, or one the liaison records for an external recipient). */
+export function acknowledgement(
+  d: Parameters<typeof openDueAt>[0],
+  at: string,
+  by: string,
+  note: string | undefined,
+): Pick<ReportDelivery, 'acknowledgedAt' | 'acknowledgedBy' | 'ackNote' | 'openDueAt' | 'updatedAt'> {
+  return {
+    acknowledgedAt: at,
+    acknowledgedBy: by,
+    ackNote: note ?? null,
+    openDueAt: openDueAt({ ...d, acknowledgedAt: at }),
+    updatedAt: at,
+  };
+}
+
 /** What open_due_at says for a delivery in this state: the earliest due time of its open clocks, or null. */
 export function openDueAt(
   d: Pick<ReportDelivery, 'acknowledgedAt' | 'ackDueAt' | 'onwardAt' | 'onwardStatus' | 'onwardDueAt'>,
