@@ -13,7 +13,7 @@ export {
   encodeCursor,
   PageQuery,
 } from './pagination';
-export { keysetPage, KeysetPageView, type KeysetOrder, type KeysetPage } from './keyset-page';
+export { inKeyOrder, keysetPage, KeysetPageView, type KeysetOrder, type KeysetPage } from './keyset-page';
 export { PREFERENCE_APPLIED_MINIMAL, prefersMinimal } from './prefer';
 export { IsZonedTimestamp } from './timestamp';
 export { createValidationPipe, validateShape } from './validation';

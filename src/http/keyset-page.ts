@@ -37,6 +37,15 @@ export interface KeysetPage extends KeysetPageView {
 }
 
 /**
+ * A page's rows, read by their keys in whatever order the database gave them, put back in the page's
+ * order (a key whose row is gone meanwhile is left out).
+ */
+export function inKeyOrder<T>(page: KeysetPage, rows: T[], tieOf: (row: T) => string): T[] {
+  const byTie = new Map(rows.map((r) => [tieOf(r), r]));
+  return page.keys.flatMap((k) => byTie.get(k.tie) ?? []);
+}
+
+/**
  * The keys of one page of a list, by `page` (up to COUNT_CAP matches) or by `cursor` (at the same cost
  * at any depth), and the capped count: the one paging of the incident list, the report list and the
  * department inbox (README "The OpenAPI document", on paging). The caller reads the page's rows by

@@ -4,7 +4,7 @@ import type { IncidentContext } from '../../workflows/incident/types';
 import { AuditEntry, AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField, toIso, type Grade } from '../common';
-import { keysetPage } from '../http';
+import { inKeyOrder, keysetPage } from '../http';
 import { IncidentDeadlines } from '../clocks';
 import { IncidentEngine, type Applied } from './incident-engine';
 import { Catalogue } from '../requirements';
@@ -195,11 +195,7 @@ export class IncidentsService {
           })
           .getMany()
       : [];
-    const byRef = new Map(rows.map((r) => [r.reference, r]));
-    const items = paged.keys.flatMap((k) => {
-      const row = byRef.get(k.tie);
-      return row ? [summaryView(row)] : [];
-    });
+    const items = inKeyOrder(paged, rows, (r) => r.reference).map((r) => summaryView(r));
     const { keys: _keys, ...paging } = paged;
     return { items, ...paging };
   }

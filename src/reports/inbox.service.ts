@@ -6,7 +6,7 @@ import { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { badField } from '../common';
 import { TransactionRunner } from '../database';
-import { keysetPage } from '../http';
+import { inKeyOrder, keysetPage } from '../http';
 import { Clocks, ONWARD_REPORT, REPORT_ACKNOWLEDGEMENT } from '../clocks';
 import { OutboxService } from '../outbox';
 import { jobId } from '../queues';
@@ -70,8 +70,7 @@ export class InboxService {
     const rows = paged.keys.length
       ? await this.dataSource.getRepository(ReportDelivery).findBy({ id: In(paged.keys.map((k) => k.tie)) })
       : [];
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const ordered = paged.keys.flatMap((k) => byId.get(k.tie) ?? []);
+    const ordered = inKeyOrder(paged, rows, (r) => r.id);
     const { keys: _keys, ...paging } = paged;
     return { items: await this.items(ordered), ...paging };
   }

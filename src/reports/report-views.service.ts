@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Organisations } from '../accounts';
 import { Incidents, type IncidentRecord } from '../incidents';
 import { DataSource, In } from 'typeorm';
-import { keysetPage } from '../http';
+import { inKeyOrder, keysetPage } from '../http';
 import type { Principal } from '../auth';
 import { Catalogue } from '../requirements';
 import { fieldSets, missing } from './report-content';
@@ -84,8 +84,7 @@ export class ReportViews {
     const found = paged.keys.length
       ? await this.dataSource.getRepository(Report).findBy({ orgId: p.orgId, id: In(paged.keys.map((k) => k.tie)) })
       : [];
-    const byId = new Map(found.map((r) => [r.id, r]));
-    const reports = paged.keys.flatMap((k) => byId.get(k.tie) ?? []);
+    const reports = inKeyOrder(paged, found, (r) => r.id);
     const ids = reports.map((r) => r.id);
     const [deliveries, requests, incidents] = await Promise.all([
       ids.length
