@@ -613,6 +613,16 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(', ')}`;
 
+/** Runs `read` on the seeded database opened read-only beside the service, and closes it. */
+function readSeed<T>(file: string, read: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * The storage target's figure: the database's pages in use (all of them but the free list) over the
  * incidents, i.e. everything an incident brings with it (its audit entries, playbook copy, deadlines,
@@ -620,8 +630,7 @@ const load = () =>
  * half-empty pages count as they cost.
  */
 function storagePerIncident(file: string, incidents: number): string {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
+  return readSeed(file, (db) => {
     const pragma = (name: string) => Number(db.pragma(name, { simple: true }));
     const pages = pragma('page_count') - pragma('freelist_count');
     const perIncident = (pages * pragma('page_size')) / incidents;
@@ -637,9 +646,7 @@ function storagePerIncident(file: string, incidents: number): string {
       `(target ≤ 11,850, half of the 23.7 KB the issue measured: ${perIncident <= 11_850 ? 'met' : 'NOT MET'}); ` +
       `metrics projection ${projected === last ? 'caught up' : `at ${projected ?? 0} of ${last}: the figure is low`}`
     );
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /**
@@ -648,30 +655,24 @@ function storagePerIncident(file: string, incidents: number): string {
  * service encodes it. The same cost at any depth is what the cursor is for.
  */
 function cursorAt(file: string, keysSql: string, params: unknown[]): string | null {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
+  return readSeed(file, (db) => {
     const row = db
       .prepare(keysSql)
       .raw()
       .get(...params) as Array<string | number> | undefined;
     return row ? encodeCursor(row) : null;
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** The seeded incidents' earliest and latest detection times (ms). */
 function detectedSpan(file: string): { min: number; max: number } {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
+  return readSeed(file, (db) => {
     const row = db.prepare('SELECT MIN(detected_at) AS min, MAX(detected_at) AS max FROM incident').get() as {
       min: string;
       max: string;
     };
     return { min: Date.parse(row.min), max: Date.parse(row.max) };
-  } finally {
-    db.close();
-  }
+  });
 }
 
 async function reads(url: string, a: Actors, s: Seeded, file: string) {
