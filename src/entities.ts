@@ -3,7 +3,8 @@ import {
   AuditCheckpoint,
   AuditCheckpointed,
   AuditCheckpointHead,
-  AuditEntry,
+  AuditEntryRow,
+  AuditName,
   AuditHead,
 } from './audit/audit-entry.entity';
 import { ApiToken } from './accounts/api-token.entity';
@@ -44,7 +45,8 @@ export const ENTITIES = [
   Enrolment,
   UserCredential,
   UserSession,
-  AuditEntry,
+  AuditEntryRow,
+  AuditName,
   AuditHead,
   AuditChain,
   AuditCheckpoint,

@@ -1,58 +1,105 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { HashVersion } from './hash-chain';
 
 /**
- * One link of the append-only, hash-chained audit trail. Each organisation has its own chain (and the
- * entries without one, the `system` chain): `chain` names it and `chainSeq` is the entry's place in
- * it, assigned just before the transaction that writes the entry commits, so a chain's order is its
- * commit order. `seq` is an id unique across the deployment, taken when the entry is appended (it
- * makes job ids unique per event); it is no link. Entries written before chains existed (hash
- * version 1) form one global chain by `seq` and keep their hashes; they were given their
- * organisation's chain and place by migration 1764300000000. Entries of hash version 3 (from
- * 2026-12-03) store `org_id` as NULL and `payload_digest` and `prev_hash` as empty text: all three are
- * derived (chainedHashV3), and the service reads entries through entryOfRow, which fills them in.
+ * One link of the append-only, hash-chained audit trail, as appended and as read back. Each
+ * organisation has its own chain (and the entries without one, the `system` chain): `chain` names it
+ * and `chainSeq` is the entry's place in it, assigned just before the transaction that writes the
+ * entry commits, so a chain's order is its commit order. `seq` is an id unique across the deployment,
+ * taken when the entry is appended (it makes job ids unique per event); it is no link. Entries written
+ * before chains existed (hash version 1) form one global chain by `seq` and keep their hashes; they
+ * were given their organisation's chain and place by migration 1764300000000. Entries of hash version 3
+ * (from 2026-12-03) store `org_id` as NULL and `payload_digest` and `prev_hash` as empty text: all
+ * three are derived (chainedHashV3), and the service reads entries through entryOfRow, which fills
+ * them in.
+ *
+ * Not itself the stored row (AuditEntryRow): the row names the chain, actor, incident and action by
+ * number (AuditName), the entry by text, which is what the hash covers.
  */
-@Entity('audit_entry')
-@Index(['chain', 'chainSeq'], { unique: true })
-@Index('audit_entry_incident_seq', ['incidentId', 'seq'])
 export class AuditEntry {
-  @PrimaryColumn({ type: 'integer' })
   seq!: number;
-
-  @Column({ type: 'varchar', length: 36 })
   chain!: string;
-
-  @Column({ name: 'chain_seq', type: 'integer' })
   chainSeq!: number;
-
   /**
    * 1: hashed into the old global chain (ChainFields); 2: into its organisation's chain (ChainedFields);
    * 3: the same without storing what is derived (chainedHashV3).
    */
+  hashVersion!: HashVersion;
+  at!: string;
+  /** user id, or `system:<component>` for timers and workers, or `bootstrap`. */
+  actorId!: string;
+  actorRole!: string | null;
+  orgId!: string | null;
+  incidentId!: string | null;
+  action!: string;
+  /** What changed, as JSON; its RFC 8785 digest is what the hash covers. */
+  payload!: string;
+  /** The SHA-256 of `payload`'s RFC 8785 form. */
+  payloadDigest!: string;
+  /** The hash of the entry before it in its chain. */
+  prevHash!: string;
+  hash!: string;
+}
+
+/**
+ * The names audit entries share, each stored once and numbered (migration 1765700000000): chain names,
+ * actor ids, incident ids and actions. An entry repeated them as text, 36 characters each for the
+ * chain, actor and incident, in the row and again in its indexes: about 1.6 kB of the 13.5 kB a
+ * million-incident database took per incident (issue 19, storage). A name is never changed or
+ * deleted: the entries that use it are hashed over the name, so a changed name breaks their hashes,
+ * which verification reports.
+ */
+@Entity('audit_name')
+@Index('audit_name_name', ['name'], { unique: true })
+export class AuditName {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 80 })
+  name!: string;
+}
+
+/**
+ * An audit entry as stored: AuditEntry with the chain, actor, incident and action as AuditName ids
+ * and the hash as bytes.
+ * Read through the view `audit_entry_named` (ENTRY_VIEW), which gives them back as text under the
+ * names the columns had before (`chain`, `actor_id`, `incident_id`, `action`), beside the ids.
+ */
+@Entity('audit_entry')
+@Index('audit_entry_chain_seq', ['chainRef', 'chainSeq'], { unique: true })
+@Index('audit_entry_incident_seq', ['incidentRef', 'seq'])
+export class AuditEntryRow {
+  @PrimaryColumn({ type: 'integer' })
+  seq!: number;
+
+  @Column({ name: 'chain_ref', type: 'integer', nullable: true })
+  chainRef!: number | null;
+
+  @Column({ name: 'chain_seq', type: 'integer', nullable: true })
+  chainSeq!: number | null;
+
   @Column({ name: 'hash_version', type: 'integer', default: 2 })
   hashVersion!: HashVersion;
 
   @Column({ type: 'varchar', length: 32 })
   at!: string;
 
-  /** user id, or `system:<component>` for timers and workers, or `bootstrap`. */
-  @Column({ name: 'actor_id', type: 'varchar', length: 80 })
-  actorId!: string;
+  @Column({ name: 'actor_ref', type: 'integer' })
+  actorRef!: number;
 
   @Column({ name: 'actor_role', type: 'varchar', length: 30, nullable: true })
   actorRole!: string | null;
 
-  // Not indexed: an organisation's entries are found by their chain. NULL in version 3 (the chain names it).
+  // NULL from version 3 on (the chain names it).
   @Column({ name: 'org_id', type: 'varchar', length: 36, nullable: true })
   orgId!: string | null;
 
-  @Column({ name: 'incident_id', type: 'varchar', length: 36, nullable: true })
-  incidentId!: string | null;
+  @Column({ name: 'incident_ref', type: 'integer', nullable: true })
+  incidentRef!: number | null;
 
-  @Column({ type: 'varchar', length: 80 })
-  action!: string;
+  @Column({ name: 'action_ref', type: 'integer' })
+  actionRef!: number;
 
-  /** What changed, as JSON; its RFC 8785 digest is what the hash covers. */
   @Column({ type: 'text' })
   payload!: string;
 
@@ -64,8 +111,9 @@ export class AuditEntry {
   @Column({ name: 'prev_hash', type: 'varchar', length: 64 })
   prevHash!: string;
 
-  @Column({ type: 'varchar', length: 64 })
-  hash!: string;
+  // `hash`, the entry's SHA-256 as its 32 bytes: BLOB on SQLite, bytea on Postgres (ENTRY_VIEW gives it
+  // in hexadecimal). Not declared to TypeORM, which has no binary column type both databases accept;
+  // the table is read and written with SQL only (entry-rows.ts), and its schema is the migrations'.
 }
 
 /**

@@ -5,7 +5,8 @@ import {
   AuditCheckpoint,
   AuditCheckpointed,
   AuditCheckpointHead,
-  AuditEntry,
+  AuditEntryRow,
+  AuditName,
   AuditHead,
 } from './audit-entry.entity';
 import { AuditController } from './audit.controller';
@@ -15,7 +16,8 @@ import { OrganisationAudit } from './organisation-audit.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([
-      AuditEntry,
+      AuditEntryRow,
+      AuditName,
       AuditHead,
       AuditChain,
       AuditCheckpoint,

@@ -32,7 +32,16 @@ import {
   type StoredChainedEntry,
 } from './hash-chain';
 import { TimeSlices } from './time-slices';
-import { ENTRY_COLUMNS, entryColumnsWithBefore, entryOfRow, orgOfRow } from './entry-rows';
+import { AuditNames } from './audit-names';
+import {
+  ENTRY_VIEW,
+  entryColumnsWithBefore,
+  entryOfRow,
+  nameId,
+  orgOfRow,
+  STORED_COLUMNS,
+  storedHash,
+} from './entry-rows';
 
 export interface AuditRecord {
   actor: Actor;
@@ -139,8 +148,8 @@ export const GLOBAL_CHAIN = 'global';
 const PG_CHECKPOINT_LOCK = 0x6c66_6370; // 'lfcp'
 
 /**
- * What verification reads of an entry, named as StoredChainedEntry names them, so each row is the
- * entry as it is checked (no copy per entry). All are integers or text on both databases.
+ * What verification reads of an entry (from ENTRY_VIEW), named as StoredChainedEntry names them, so
+ * each row is the entry as it is checked (no copy per entry). All are integers or text on both databases.
  */
 const WALK_COLUMNS =
   'seq, chain, chain_seq AS "chainSeq", hash_version AS "hashVersion", at, actor_id AS "actorId", ' +
@@ -190,6 +199,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly pending = new WeakMap<EntityManager, Pending>();
   private readonly listeners = new Set<AuditListener>();
   private readonly postgres: boolean;
+  private readonly names: AuditNames;
   private timer?: NodeJS.Timeout;
   /** The newest checkpoint this process has verified and given to the witness. */
   private seenCheckpoint = 0;
@@ -208,6 +218,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       this.key,
     );
     this.postgres = dataSource.options.type === 'postgres';
+    this.names = new AuditNames(tx);
   }
 
   /**
@@ -220,7 +231,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       const em = this.dataSource.manager;
       const [legacy] = await sql<{ seq: number | string; hash: string }>(
         em,
-        'SELECT seq, hash FROM audit_entry WHERE hash_version = 1 ORDER BY seq DESC LIMIT 1',
+        `SELECT seq, hash FROM ${ENTRY_VIEW} WHERE hash_version = 1 ORDER BY seq DESC LIMIT 1`,
       );
       if (legacy) this.witness.recordLegacy({ seq: Number(legacy.seq), hash: legacy.hash });
       for (const h of await sql<{ chain: string; seq: number | string; hash: string }>(
@@ -335,6 +346,11 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Links a transaction's entries to their chains (chains locked in name order) and writes them. */
   private async link(em: EntityManager, entries: AuditEntry[]): Promise<void> {
+    // Before any chain is locked: numbering a new name may wait on another transaction numbering it.
+    const ids = await this.names.ids(
+      em,
+      entries.flatMap((e) => [e.chain, e.actorId, e.action, ...(e.incidentId === null ? [] : [e.incidentId])]),
+    );
     const byChain = new Map<string, AuditEntry[]>();
     for (const e of entries) {
       const list = byChain.get(e.chain);
@@ -356,24 +372,24 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       const headParams = [head.seq, head.hash, chainHeadMac(this.key, chain, head.seq, head.hash), nowIso(), chain];
       for (const [i, part] of parts.entries()) {
         const insert =
-          `INSERT INTO audit_entry (${ENTRY_COLUMNS}) VALUES ` +
+          `INSERT INTO audit_entry (${STORED_COLUMNS}) VALUES ` +
           part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
         // Version 3 stores neither the organisation (the chain's name), the digest nor the previous hash.
         const values = part.flatMap((e) => [
           e.seq,
-          e.chain,
+          ids.get(e.chain)!,
           e.chainSeq,
           e.hashVersion,
           e.at,
-          e.actorId,
+          ids.get(e.actorId)!,
           e.actorRole,
           null,
-          e.incidentId,
-          e.action,
+          e.incidentId === null ? null : ids.get(e.incidentId)!,
+          ids.get(e.action)!,
           e.payload,
           '',
           '',
-          e.hash,
+          storedHash(e.hash),
         ]);
         // Postgres: the last entries and the new head in one statement (a data-modifying WITH always runs
         // to completion), so the chain's lock, held from lockHead to COMMIT, waits on one round trip
@@ -569,7 +585,8 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     const chains = new Set((await q.query<{ chain: string }>('SELECT chain FROM audit_chain')).map((r) => r.chain));
     for (const chain of expectations.chains()) if (chain !== GLOBAL_CHAIN) chains.add(chain);
     for (const chain of await reports.chains()) if (chain !== null) chains.add(chain);
-    for (const chain of await this.entryChains(q)) chains.add(chain);
+    const named = await this.entryChains(q);
+    for (const chain of named.chains) chains.add(chain);
     let walked = 0;
     let legacyInChains = 0;
     let unplaced = false;
@@ -585,11 +602,12 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       maxSeq = Math.max(maxSeq, r.maxSeq);
       if (r.broken) breaks.push(r.broken);
     }
-    // Entries no walk reached: without a chain or a place in it, or labelled as of the old global chain
-    // where that chain does not hold them. Index look-ups, not a count of the whole trail (one
-    // statement over millions of rows would hold the event loop for seconds).
-    const [chainless] = await q.query('SELECT seq FROM audit_entry WHERE chain IS NULL LIMIT 1');
-    if ((chainless || unplaced || legacyInChains !== legacy.count) && !breaks.length)
+    // Entries no walk reached: without a chain (or with a chain number that names nothing) or a place
+    // in it, or labelled as of the old global chain where that chain does not hold them. Index
+    // look-ups, not a count of the whole trail (one statement over millions of rows would hold the
+    // event loop for seconds).
+    const [chainless] = await q.query('SELECT seq FROM audit_entry WHERE chain_ref IS NULL LIMIT 1');
+    if ((chainless || named.unnamed || unplaced || legacyInChains !== legacy.count) && !breaks.length)
       breaks.push({ seq: null, chain: '?', chainSeq: null, reason: 'unchained-entries' });
 
     // What the chains did not hold of what the witnesses name.
@@ -769,7 +787,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     let after = 0;
     outer: for (;;) {
       const rows = await q.query<StoredChainedEntry>(
-        `SELECT ${WALK_COLUMNS} FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?`,
+        `SELECT ${WALK_COLUMNS} FROM ${ENTRY_VIEW} WHERE seq > ? ORDER BY seq LIMIT ?`,
         [after, pageSize],
       );
       for (const e of rows) {
@@ -821,7 +839,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
    * payload and hash intact, ending at a head row that names the last entry with a valid MAC. Version-1
    * entries are counted by the global walk; with `withLegacyLinks` (a single chain's verification) each
    * one's link to its predecessor in the global chain is checked here too. Keyset pages of the
-   * (chain, chain_seq) index; a page's rows are the entries checked (WALK_COLUMNS) and are dropped
+   * (chain_ref, chain_seq) index; a page's rows are the entries checked (WALK_COLUMNS) and are dropped
    * when the next page is read, so memory stays at one page whatever the chain's length.
    */
   private async walkChain(
@@ -842,11 +860,12 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
       // The first page from the lowest place on, not from 1: an entry put before place 1 is a gap.
       const entries: StoredChainedEntry[] = prev
         ? await q.query<StoredChainedEntry>(
-            `SELECT ${WALK_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq > ? ORDER BY chain_seq LIMIT ?`,
+            `SELECT ${WALK_COLUMNS} FROM ${ENTRY_VIEW} WHERE chain_ref = ${nameId()} AND chain_seq > ? ` +
+              'ORDER BY chain_seq LIMIT ?',
             [chain, prev.chainSeq, pageSize],
           )
         : await q.query<StoredChainedEntry>(
-            `SELECT ${WALK_COLUMNS} FROM audit_entry WHERE chain = ? ORDER BY chain_seq LIMIT ?`,
+            `SELECT ${WALK_COLUMNS} FROM ${ENTRY_VIEW} WHERE chain_ref = ${nameId()} ORDER BY chain_seq LIMIT ?`,
             [chain, pageSize],
           );
       const legacyPrev = withLegacyLinks ? await this.globalPredecessors(q, entries) : null;
@@ -891,21 +910,33 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     await reports.rest();
     expectations.end(chain, prev?.chainSeq ?? 0);
     // An entry of this chain without a place (SQLite's column allows NULL) is in no walk.
-    const [unplacedRow] = await q.query('SELECT seq FROM audit_entry WHERE chain = ? AND chain_seq IS NULL LIMIT 1', [
-      chain,
-    ]);
+    const [unplacedRow] = await q.query(
+      `SELECT seq FROM audit_entry WHERE chain_ref = ${nameId()} AND chain_seq IS NULL LIMIT 1`,
+      [chain],
+    );
     return { count, legacy, unplaced: !!unplacedRow, maxSeq, broken, headSeq };
   }
 
-  /** Every chain some entry names, one index look-up per chain (not a scan of the entries). */
-  private async entryChains(q: Reads): Promise<string[]> {
-    const found: string[] = [];
-    let [row] = await q.query<{ c: string | null }>('SELECT MIN(chain) AS c FROM audit_entry WHERE chain IS NOT NULL');
-    while (row?.c != null) {
-      found.push(row.c);
-      [row] = await q.query<{ c: string | null }>('SELECT MIN(chain) AS c FROM audit_entry WHERE chain > ?', [row.c]);
+  /**
+   * Every chain some entry names, two index look-ups per chain (not a scan of the entries); `unnamed`
+   * when some entry's chain number names nothing (its entries are in no walk).
+   */
+  private async entryChains(q: Reads): Promise<{ chains: string[]; unnamed: boolean }> {
+    const chains: string[] = [];
+    let unnamed = false;
+    let after = -1;
+    for (;;) {
+      const [row] = await q.query<{ r: number | string | null }>(
+        'SELECT MIN(chain_ref) AS r FROM audit_entry WHERE chain_ref > ?',
+        [after],
+      );
+      if (row?.r == null) break;
+      after = Number(row.r);
+      const [name] = await q.query<{ name: string }>('SELECT name FROM audit_name WHERE id = ?', [after]);
+      if (name) chains.push(name.name);
+      else unnamed = true;
     }
-    return found;
+    return { chains, unnamed };
   }
 
   /** The hashes of the global-chain predecessors of the version-1 entries among `entries`. */
@@ -914,7 +945,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     const found = new Map<number, string>();
     for (const part of chunks(wanted, 500)) {
       const rows = await q.query<{ seq: number | string; hash: string }>(
-        `SELECT seq, hash FROM audit_entry WHERE hash_version = 1 AND seq IN (${part.map(() => '?').join(', ')})`,
+        `SELECT seq, hash FROM ${ENTRY_VIEW} WHERE hash_version = 1 AND seq IN (${part.map(() => '?').join(', ')})`,
         part,
       );
       for (const r of rows) found.set(Number(r.seq), r.hash);
@@ -943,11 +974,11 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     return !!head && Number(head.seq) === seq && head.hash === hash && macMatches(this.key, seq, hash, head.mac);
   }
 
-  /** An incident's entries in order, `limit` at a time after entry `afterSeq` (index (incident_id, seq)). */
+  /** An incident's entries in order, `limit` at a time after entry `afterSeq` (index (incident_ref, seq)). */
   async timeline(incidentId: string, limit: number, afterSeq = 0): Promise<AuditEntry[]> {
     const rows = await sql<Record<string, unknown>>(
       this.dataSource.manager,
-      `SELECT ${entryColumnsWithBefore('e')} FROM audit_entry e WHERE e.incident_id = ? AND e.seq > ? ` +
+      `SELECT ${entryColumnsWithBefore('e')} FROM ${ENTRY_VIEW} e WHERE e.incident_ref = ${nameId()} AND e.seq > ? ` +
         'ORDER BY e.seq LIMIT ?',
       [incidentId, afterSeq, limit],
     );
@@ -962,7 +993,7 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy {
     const like = patterns.map(() => 'action LIKE ?').join(' OR ');
     const rows = await sql<Record<string, unknown>>(
       em,
-      'SELECT seq, at, chain, hash_version, org_id, incident_id, action, payload FROM audit_entry ' +
+      `SELECT seq, at, chain, hash_version, org_id, incident_id, action, payload FROM ${ENTRY_VIEW} ` +
         `WHERE seq > ? AND (${like}) ORDER BY seq LIMIT ?`,
       [afterSeq, ...patterns, limit],
     );

@@ -1,7 +1,41 @@
 import { AuditEntry } from './audit-entry.entity';
 import { GENESIS_HASH, orgOfChain, storedPayloadDigest, type HashVersion, type StoredChainedEntry } from './hash-chain';
 
-/** Every column of an entry, in the order the service writes them. */
+/**
+ * Where entries are read: audit_entry with its numbers (AuditName) given back as names, under the
+ * names the columns had before they were numbered (migration 1765700000000). It also has the numbers
+ * (`chain_ref`, `incident_ref`, …), which the indexes hold: filter on those.
+ */
+export const ENTRY_VIEW = 'audit_entry_named';
+
+/** The number of the name bound to `param` (a placeholder), as a scalar subquery: NULL when none. */
+export const nameId = (param = '?'): string => `(SELECT id FROM audit_name WHERE name = ${param})`;
+
+/**
+ * What an entry's row stores, in the order the service writes them (the names as AuditName numbers,
+ * the hash as bytes: storedHash).
+ */
+export const STORED_COLUMNS = [
+  'seq',
+  'chain_ref',
+  'chain_seq',
+  'hash_version',
+  'at',
+  'actor_ref',
+  'actor_role',
+  'org_id',
+  'incident_ref',
+  'action_ref',
+  'payload',
+  'payload_digest',
+  'prev_hash',
+  'hash',
+].join(', ');
+
+/** An entry's hash as its row stores it: the 32 bytes its hexadecimal form spells. */
+export const storedHash = (hex: string): Buffer => Buffer.from(hex, 'hex');
+
+/** Every column of an entry as read (ENTRY_VIEW), the names as text and the hash in hexadecimal. */
 export const ENTRY_COLUMN_NAMES = [
   'seq',
   'chain',
@@ -42,14 +76,15 @@ export function storedEntry(r: Record<string, unknown>): StoredChainedEntry {
 }
 
 /**
- * A statement's select list that adds, to every column of `alias`'s entries, the hash of the entry
- * before each version-3 entry in its chain as `before_hash` (a look-up of the unique (chain,
- * chain_seq) index per row; null when that entry is missing, which verification reports).
+ * A statement's select list (over ENTRY_VIEW as `alias`) that adds, to every column of `alias`'s
+ * entries, the hash of the entry before each version-3 entry in its chain as `before_hash` (a look-up
+ * of the unique (chain_ref, chain_seq) index per row; null when that entry is missing, which
+ * verification reports).
  */
 export const entryColumnsWithBefore = (alias: string): string =>
   `${ENTRY_COLUMN_NAMES.map((c) => `${alias}.${c}`).join(', ')}, ` +
-  `CASE WHEN ${alias}.hash_version = 3 AND ${alias}.chain_seq > 1 THEN (SELECT b.hash FROM audit_entry b ` +
-  `WHERE b.chain = ${alias}.chain AND b.chain_seq = ${alias}.chain_seq - 1) END AS before_hash`;
+  `CASE WHEN ${alias}.hash_version = 3 AND ${alias}.chain_seq > 1 THEN (SELECT b.hash FROM ${ENTRY_VIEW} b ` +
+  `WHERE b.chain_ref = ${alias}.chain_ref AND b.chain_seq = ${alias}.chain_seq - 1) END AS before_hash`;
 
 /** An entry's organisation: its stored `org_id` up to version 2, its chain's name from version 3 on. */
 export const orgOfRow = (r: Record<string, unknown>): string | null =>

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../auth';
 import { sql } from '../database';
 import { AuditService } from './audit.service';
-import { ENTRY_COLUMNS, storedEntry } from './entry-rows';
+import { ENTRY_COLUMNS, ENTRY_VIEW, nameId, storedEntry } from './entry-rows';
 import { checkChainLink, checkLink, linksTo, type BrokenReason, type StoredChainedEntry } from './hash-chain';
 
 export type EntryProblem = BrokenReason | 'next-link-mismatch';
@@ -59,7 +59,8 @@ export class OrganisationAudit {
     const newestFirst = (
       await sql<Record<string, unknown>>(
         em,
-        `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq < ? ORDER BY chain_seq DESC LIMIT ?`,
+        `SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_VIEW} WHERE chain_ref = ${nameId()} AND chain_seq < ? ` +
+          'ORDER BY chain_seq DESC LIMIT ?',
         [chain, before, opts.limit + 1],
       )
     ).map(storedEntry);
@@ -69,7 +70,7 @@ export class OrganisationAudit {
     const [after] = (
       await sql<Record<string, unknown>>(
         em,
-        `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq = ?`,
+        `SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_VIEW} WHERE chain_ref = ${nameId()} AND chain_seq = ?`,
         [chain, top + 1],
       )
     ).map(storedEntry);
@@ -102,7 +103,7 @@ export class OrganisationAudit {
       [before] = (
         await sql<Record<string, unknown>>(
           em,
-          `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE chain = ? AND chain_seq = ?`,
+          `SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_VIEW} WHERE chain_ref = ${nameId()} AND chain_seq = ?`,
           [e.chain, e.chainSeq - 1],
         )
       ).map(storedEntry);
@@ -123,7 +124,7 @@ export class OrganisationAudit {
     const rows = (
       await sql<Record<string, unknown>>(
         this.dataSource.manager,
-        `SELECT ${ENTRY_COLUMNS} FROM audit_entry WHERE hash_version = 1 AND seq IN (?, ?)`,
+        `SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_VIEW} WHERE hash_version = 1 AND seq IN (?, ?)`,
         [e.seq - 1, e.seq + 1],
       )
     ).map(storedEntry);

@@ -344,7 +344,7 @@ async function main() {
     const due = Date.parse(set.firstDueAt);
     const recorded = dbr
       .prepare(
-        'SELECT a.at AS at FROM audit_entry a JOIN incident_deadline d ON d.incident_id = a.incident_id ' +
+        'SELECT a.at AS at FROM audit_entry_named a JOIN incident_deadline d ON d.incident_id = a.incident_id ' +
           "WHERE d.due_at = ? AND d.timer = 'initial-report' AND a.action = 'incident.event.DEADLINE_MISSED'",
       )
       .all(set.firstDueAt) as Array<{ at: string }>;

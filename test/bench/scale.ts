@@ -29,6 +29,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STORED_COLUMNS, storedHash } from '../../src/audit/entry-rows';
 import { chainedHashV3, chainHeadMac } from '../../src/audit/hash-chain';
 import { COUNT_CAP, encodeCursor } from '../../src/http/pagination';
 import { openDueAt, type OnwardStatus } from '../../src/reports/report.entities';
@@ -248,31 +249,51 @@ interface Seeded {
   seconds: number;
 }
 
+/** What an audit entry's row stores, as the audit module writes it (names as audit_name numbers, hash as bytes). */
+const AUDIT_COLUMNS = STORED_COLUMNS.split(', ');
+
+/** The statement that writes one audit entry's row (linkedCopy's values, in AUDIT_COLUMNS' order). */
+const auditInsert = (db: Database.Database) =>
+  db.prepare(`INSERT INTO audit_entry (${STORED_COLUMNS}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`);
+
 /**
- * A copy of a template's audit entry at a new place in the operator's chain, linked to `prevHash` as the
- * audit module writes an entry (hash version 3: no organisation, digest or previous hash stored).
+ * A copy of a template's audit entry (a row of the view audit_entry_named: the names and their numbers)
+ * at a new place in the operator's chain, linked to `prevHash` as the audit module writes an entry (hash
+ * version 3: no organisation, digest or previous hash stored). The values of the row, in AUDIT_COLUMNS'
+ * order, and its hash.
  */
 function linkedCopy(
   tplEntry: Row,
-  place: { seq: number; chain: string; chainSeq: number; at: string; incidentId: string; payload: string },
+  place: {
+    seq: number;
+    chain: string;
+    chainSeq: number;
+    at: string;
+    incidentId: string;
+    incidentRef: number;
+    payload: string;
+  },
   prevHash: string,
-): Row {
+): { values: unknown[]; hash: string } {
+  const actor = { actorId: String(tplEntry.actor_id), actorRole: (tplEntry.actor_role as string | null) ?? null };
+  const hash = chainedHashV3({ ...place, ...actor, action: String(tplEntry.action) }, prevHash);
   const row: Row = {
-    ...tplEntry,
     seq: place.seq,
-    chain: place.chain,
+    chain_ref: tplEntry.chain_ref,
     chain_seq: place.chainSeq,
     hash_version: 3,
     at: place.at,
+    actor_ref: tplEntry.actor_ref,
+    actor_role: tplEntry.actor_role,
     org_id: null,
-    incident_id: place.incidentId,
+    incident_ref: place.incidentRef,
+    action_ref: tplEntry.action_ref,
     payload: place.payload,
     payload_digest: '',
     prev_hash: '',
+    hash: storedHash(hash),
   };
-  const actor = { actorId: String(row.actor_id), actorRole: (row.actor_role as string | null) ?? null };
-  row.hash = chainedHashV3({ ...place, ...actor, action: String(row.action) }, prevHash);
-  return row;
+  return { values: AUDIT_COLUMNS.map((c) => row[c]), hash };
 }
 
 /**
@@ -299,7 +320,7 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
     incident: rowsOf('incident', 'id = ?', id)[0]!,
     playbook: rowsOf('incident_playbook', 'incident_id = ?', id)[0]!,
     deadlines: rowsOf('incident_deadline', 'incident_id = ?', id),
-    audit: rowsOf('audit_entry', 'incident_id = ? ORDER BY chain_seq', id),
+    audit: rowsOf('audit_entry_named', 'incident_id = ? ORDER BY chain_seq', id),
   });
   const triage = tplRows(tpl.triageId);
   const reported = tplRows(tpl.reportedId);
@@ -310,7 +331,9 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
     incident: insert('incident', triage.incident),
     playbook: insert('incident_playbook', triage.playbook),
     deadline: insert('incident_deadline', reported.deadlines[0] ?? triage.deadlines[0]!),
-    audit: insert('audit_entry', triage.audit[0]!),
+    audit: auditInsert(db),
+    // An incident's id is numbered with its first audit entry, as the audit module numbers it.
+    name: db.prepare('INSERT INTO audit_name (name) VALUES (?)'),
     report: insert('report', report),
     delivery: insert('report_delivery', delivery),
     info: insert('report_info_request', infoRequest),
@@ -328,13 +351,27 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
     for (const [k, v] of Object.entries(from)) out = out.split(k).join(v);
     return out;
   };
-  const appendAudit = (tplEntry: Row, ids: Record<string, string>, incidentId: string, at: string) => {
+  const appendAudit = (
+    tplEntry: Row,
+    ids: Record<string, string>,
+    incident: { id: string; ref: number },
+    at: string,
+  ) => {
     const payload = swap(String(tplEntry.payload), ids);
     seq++;
     chainSeq++;
-    const row = linkedCopy(tplEntry, { seq, chain: a.operatorOrgId, chainSeq, at, incidentId, payload }, prevHash);
-    prevHash = String(row.hash);
-    stmts.audit.run(...Object.values(row));
+    const place = {
+      seq,
+      chain: a.operatorOrgId,
+      chainSeq,
+      at,
+      incidentId: incident.id,
+      incidentRef: incident.ref,
+      payload,
+    };
+    const row = linkedCopy(tplEntry, place, prevHash);
+    prevHash = row.hash;
+    stmts.audit.run(...row.values);
     entries++;
     return { chainSeq, hash: prevHash };
   };
@@ -348,6 +385,7 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
   const base = Date.now() - 3600_000;
   const BATCH = 5000;
   let timelineIncidentId = '';
+  let timelineIncidentRef = 0;
   for (let end = INCIDENTS; end > 0; end -= BATCH) {
     db.transaction(() => {
       for (let i = end - 1; i >= Math.max(0, end - BATCH); i--) {
@@ -395,8 +433,9 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
           );
         }
         let head: { chainSeq: number; hash: string } | undefined;
+        const incident = { id, ref: Number(stmts.name.run(id).lastInsertRowid) };
         t.audit.forEach((e, k) => {
-          const placed = appendAudit(e, ids, id, created);
+          const placed = appendAudit(e, ids, incident, created);
           if (withReport && k === headEntry) head = placed;
         });
         if (withReport) {
@@ -474,7 +513,7 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
               }),
             );
         }
-        if (i === 0) timelineIncidentId = id;
+        if (i === 0) [timelineIncidentId, timelineIncidentRef] = [id, incident.ref];
       }
     })();
   }
@@ -485,7 +524,7 @@ function seed(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<ReturnType
       appendAudit(
         regrade,
         { [String(reported.incident.id)]: timelineIncidentId },
-        timelineIncidentId,
+        { id: timelineIncidentId, ref: timelineIncidentRef },
         new Date(base + k).toISOString(),
       );
   })();
@@ -524,13 +563,12 @@ function seedAudit(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<Retur
   db.pragma('cache_size = -2000000');
   const shapes = [tpl.triageId, tpl.reportedId].map((incidentId) => ({
     incidentId,
-    entries: db.prepare('SELECT * FROM audit_entry WHERE incident_id = ? ORDER BY chain_seq').all(incidentId) as Row[],
+    entries: db
+      .prepare('SELECT * FROM audit_entry_named WHERE incident_id = ? ORDER BY chain_seq')
+      .all(incidentId) as Row[],
   }));
-  const columns = Object.keys(shapes[0]!.entries[0]!);
-  const insert = db.prepare(
-    `INSERT INTO audit_entry (${columns.map((c) => `"${c}"`).join(', ')}) ` +
-      `VALUES (${columns.map(() => '?').join(', ')})`,
-  );
+  const insert = auditInsert(db);
+  const name = db.prepare('INSERT INTO audit_name (name) VALUES (?)');
   const head = db.prepare('SELECT seq, hash FROM audit_chain WHERE chain = ?').get(a.operatorOrgId) as Row;
   let chainSeq = Number(head.seq);
   let prevHash = String(head.hash);
@@ -543,15 +581,24 @@ function seedAudit(file: string, auditKey: Buffer, a: Actors, tpl: Awaited<Retur
       for (let k = 0; k < 50_000 && written < n; incident++) {
         const shape = shapes[incident % 2]!;
         const id = randomUUID();
+        const ref = Number(name.run(id).lastInsertRowid);
         for (const e of shape.entries) {
           if (k >= 50_000 || written >= n) break;
           // Same length, so the text stays the canonical form the audit module wrote.
           const payload = String(e.payload).split(shape.incidentId).join(id);
           const at = new Date(base + written * 10).toISOString();
-          const place = { seq: ++seq, chain: a.operatorOrgId, chainSeq: ++chainSeq, at, incidentId: id, payload };
+          const place = {
+            seq: ++seq,
+            chain: a.operatorOrgId,
+            chainSeq: ++chainSeq,
+            at,
+            incidentId: id,
+            incidentRef: ref,
+            payload,
+          };
           const row = linkedCopy(e, place, prevHash);
-          prevHash = String(row.hash);
-          insert.run(...columns.map((c) => row[c]));
+          prevHash = row.hash;
+          insert.run(...row.values);
           written++;
           k++;
         }

@@ -56,9 +56,10 @@ describe('audit access', () => {
     const res = await svc.http().get('/api/v1/audit/entries').set(bearer(opA.tokens.leader.token)).expect(200);
     const db = await openStorage(svc.sqlitePath, { readonly: true });
     try {
-      const own = await db.all<{ seq: number }>('SELECT seq FROM audit_entry WHERE chain = ? ORDER BY chain_seq DESC', [
-        opA.orgId,
-      ]);
+      const own = await db.all<{ seq: number }>(
+        'SELECT seq FROM audit_entry_named WHERE chain = ? ORDER BY chain_seq DESC',
+        [opA.orgId],
+      );
       expect(res.body.items.map((e: { seq: number }) => e.seq)).toEqual(own.map((r) => Number(r.seq)));
     } finally {
       await db.close();
@@ -120,7 +121,7 @@ describe('audit access', () => {
     const db = await openStorage(svc.sqlitePath);
     try {
       const [, newer, older] = await db.all<{ seq: number; chain_seq: number; payload: string }>(
-        'SELECT seq, chain_seq, payload FROM audit_entry WHERE chain = ? AND ' +
+        'SELECT seq, chain_seq, payload FROM audit_entry_named WHERE chain = ? AND ' +
           "action = 'incident.declared' ORDER BY chain_seq DESC LIMIT 3",
         [opA.orgId],
       );
@@ -146,7 +147,7 @@ describe('audit access', () => {
 
       // The entry after `newer` in A's chain no longer links to it: a previous hash put into the column that
       // version 3 leaves empty (its link is in its hash) is refused like one that names another entry.
-      const next = (await db.get('SELECT seq, prev_hash FROM audit_entry WHERE chain = ? AND chain_seq = ?', [
+      const next = (await db.get('SELECT seq, prev_hash FROM audit_entry_named WHERE chain = ? AND chain_seq = ?', [
         opA.orgId,
         Number(newer!.chain_seq) + 1,
       ])) as { seq: number; prev_hash: string };

@@ -61,12 +61,18 @@ describe('audit verification over a long chain (real app, real database)', () =>
   /** Runs `tamper` on the database, then puts the organisation's entries and head back as they were. */
   async function tampered(tamper: (db: Storage, own: Row[]) => Promise<void>): Promise<void> {
     const db = await openStorage(svc.sqlitePath);
-    const own = await db.all('SELECT * FROM audit_entry WHERE chain = ? ORDER BY chain_seq', [orgId]);
+    const own = await db.all(
+      'SELECT * FROM audit_entry WHERE chain_ref = (SELECT id FROM audit_name WHERE name = ?) ORDER BY chain_seq',
+      [orgId],
+    );
     const head = await db.all('SELECT * FROM audit_chain');
     try {
       await tamper(db, own);
     } finally {
-      await db.run('DELETE FROM audit_entry WHERE chain = ? OR chain = ?', [orgId, 'forged']);
+      await db.run('DELETE FROM audit_entry WHERE chain_ref IN (SELECT id FROM audit_name WHERE name IN (?, ?))', [
+        orgId,
+        'forged',
+      ]);
       await db.insert('audit_entry', own);
       await db.run('DELETE FROM audit_chain');
       await db.insert('audit_chain', head);
@@ -101,30 +107,71 @@ describe('audit verification over a long chain (real app, real database)', () =>
 
       // The same edit with its hash recomputed (no key needed): the next entry, which hashed the old one, breaks.
       const before = own.find((e) => Number(e.chain_seq) === chainSeq - 1)!;
+      // The stored row numbers its names (audit_name); the hash covers the names themselves.
+      const named = (await db.get('SELECT * FROM audit_entry_named WHERE seq = ?', [middle.seq]))!;
       const rehashed = chainedHashV3(
         {
           chain: orgId,
           chainSeq,
           at: String(middle.at),
-          actorId: String(middle.actor_id),
+          actorId: String(named.actor_id),
           actorRole: (middle.actor_role as string | null) ?? null,
-          incidentId: (middle.incident_id as string | null) ?? null,
-          action: String(middle.action),
+          incidentId: (named.incident_id as string | null) ?? null,
+          action: String(named.action),
           payload,
         },
-        String(before.hash),
+        Buffer.from(before.hash as Uint8Array).toString('hex'),
       );
-      await db.run('UPDATE audit_entry SET hash = ? WHERE seq = ?', [rehashed, middle.seq]);
+      // The row stores the hash's 32 bytes.
+      await db.run('UPDATE audit_entry SET hash = ? WHERE seq = ?', [Buffer.from(rehashed, 'hex'), middle.seq]);
       const next = { reason: 'hash-mismatch', chain: orgId, chainSeq: chainSeq + 1 };
       expect(await verify()).toMatchObject({ ok: false, firstBroken: next });
       expect(await verifyOrg()).toMatchObject({ ok: false, firstBroken: next });
     });
   });
 
+  it('shows a name changed under the entries that use it, and an entry whose chain number names nothing', async () => {
+    await tampered(async (db, own) => {
+      // Entries store their names as numbers (audit_name); the hashes cover the names themselves.
+      const first = (await db.get<{ chain_seq: number | string; seq: number | string }>(
+        'SELECT chain_seq, seq FROM audit_entry_named WHERE chain = ? AND action = ? ORDER BY chain_seq LIMIT 1',
+        [orgId, 'test.entry'],
+      ))!;
+      await db.run("UPDATE audit_name SET name = 'test.entrx' WHERE name = 'test.entry'");
+      try {
+        const broken = {
+          reason: 'hash-mismatch',
+          chain: orgId,
+          chainSeq: Number(first.chain_seq),
+          seq: Number(first.seq),
+        };
+        expect(await verify()).toMatchObject({ ok: false, firstBroken: broken });
+        expect(await verifyOrg()).toMatchObject({ ok: false, firstBroken: broken });
+      } finally {
+        await db.run("UPDATE audit_name SET name = 'test.entry' WHERE name = 'test.entrx'");
+      }
+      expect((await verify()).ok).toBe(true);
+
+      // A copy of an entry under a chain number no name has: no chain's walk reads it.
+      const [maxRow] = await db.all<{ m: number | string }>('SELECT MAX(seq) AS m FROM audit_entry');
+      const [maxName] = await db.all<{ r: number | string }>('SELECT MAX(id) AS r FROM audit_name');
+      const seq = Number(maxRow!.m) + 1;
+      await db.insert('audit_entry', [{ ...own[10]!, seq, chain_ref: Number(maxName!.r) + 1000 }]);
+      try {
+        expect(await verify()).toMatchObject({ ok: false, firstBroken: { reason: 'unchained-entries' } });
+      } finally {
+        await db.run('DELETE FROM audit_entry WHERE seq = ?', [seq]);
+      }
+    });
+  });
+
   it('shows the chain rolled back to an earlier keyed head (valid MAC) behind the checkpoint', async () => {
     await tampered(async (db) => {
       const cutAt = Number(savedHead.seq);
-      await db.run('DELETE FROM audit_entry WHERE chain = ? AND chain_seq > ?', [orgId, cutAt]);
+      await db.run(
+        'DELETE FROM audit_entry WHERE chain_ref = (SELECT id FROM audit_name WHERE name = ?) AND chain_seq > ?',
+        [orgId, cutAt],
+      );
       await db.run('UPDATE audit_chain SET seq = ?, hash = ?, mac = ? WHERE chain = ?', [
         cutAt,
         savedHead.hash,
@@ -169,27 +216,60 @@ describe('audit verification over a long chain (real app, real database)', () =>
         prevHash: '0'.repeat(64),
       };
       const hash = entryHash(forged);
+      // The names the forged row uses, numbered as the service numbers them.
+      for (const name of ['forged', forged.actorId, forged.action])
+        await db.run('INSERT INTO audit_name (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [name]);
+      const ref = async (name: string) =>
+        Number((await db.get<{ id: number | string }>('SELECT id FROM audit_name WHERE name = ?', [name]))!.id);
       await db.insert('audit_entry', [
         {
           ...own[0]!,
           seq,
-          chain: 'forged',
+          chain_ref: await ref('forged'),
           chain_seq: 1,
           hash_version: 1,
           at: forged.at,
-          actor_id: forged.actorId,
+          actor_ref: await ref(forged.actorId),
           actor_role: forged.actorRole,
           org_id: 'forged',
-          incident_id: null,
-          action: forged.action,
+          incident_ref: null,
+          action_ref: await ref(forged.action),
           payload: '{}',
           payload_digest: forged.payloadDigest,
           prev_hash: forged.prevHash,
-          hash,
+          hash: Buffer.from(hash, 'hex'),
         },
       ]);
       await db.insert('audit_chain', [{ chain: 'forged', seq: 1, hash, mac: '', updated_at: forged.at }]);
       expect(await verify()).toMatchObject({ ok: false, firstBroken: { reason: 'unchained-entries' } });
     });
+  });
+  it('numbers a name again after the transaction that first numbered it rolled back', async () => {
+    const tx = svc.app.get(TransactionRunner);
+    const append = (em: Parameters<AuditService['append']>[0], action: string) =>
+      audit().append(em, { actor: { system: 'test', orgId }, action, payload: { action } });
+    const rolledBack = `test.rolled-back-${Date.now()}`;
+    // Fails after the audit trail linked (and numbered) its entry, just before COMMIT.
+    await expect(
+      tx.run(async (em) => {
+        await append(em, rolledBack);
+        tx.beforeCommit(em, () => Promise.reject(new Error('rolled back after linking')));
+      }),
+    ).rejects.toThrow('rolled back after linking');
+    // Another name takes the number the rolled-back one had; then the first name is used for real.
+    await tx.run((em) => append(em, `${rolledBack}-other`));
+    const entry = await tx.run((em) => append(em, rolledBack));
+    const db = await openStorage(svc.sqlitePath, { readonly: true });
+    try {
+      const row = await db.get<{ action: string }>('SELECT action FROM audit_entry_named WHERE seq = ?', [entry.seq]);
+      expect(row?.action).toBe(rolledBack);
+      const named = await db.all<{ name: string }>('SELECT name FROM audit_name WHERE name LIKE ? ORDER BY name', [
+        `${rolledBack}%`,
+      ]);
+      expect(named.map((n) => n.name)).toEqual([rolledBack, `${rolledBack}-other`]);
+    } finally {
+      await db.close();
+    }
+    expect((await verify()).ok).toBe(true);
   });
 });

@@ -146,7 +146,7 @@ describe('audit trail written before chains per organisation (real app, real dat
     const db = await openStorage(join(dir, 'db.sqlite'), { readonly: true });
     try {
       const rows = await db.all<{ seq: number; chain: string; chain_seq: number; hash_version: number }>(
-        'SELECT seq, chain, chain_seq, hash_version FROM audit_entry WHERE seq <= ? ORDER BY seq',
+        'SELECT seq, chain, chain_seq, hash_version FROM audit_entry_named WHERE seq <= ? ORDER BY seq',
         [OLD.length],
       );
       expect(rows.map((r) => [Number(r.seq), r.chain, Number(r.chain_seq), Number(r.hash_version)])).toEqual([
@@ -180,7 +180,7 @@ describe('audit trail written before chains per organisation (real app, real dat
     expect(appended.every((e) => e.seq > OLD.length)).toBe(true);
     const db = await openStorage(join(dir, 'db.sqlite'), { readonly: true });
     try {
-      const lastOldOfA = await db.get<{ hash: string }>('SELECT hash FROM audit_entry WHERE seq = 7');
+      const lastOldOfA = await db.get<{ hash: string }>('SELECT hash FROM audit_entry_named WHERE seq = 7');
       expect(appended[0]!.prevHash).toBe(lastOldOfA!.hash);
     } finally {
       await db.close();

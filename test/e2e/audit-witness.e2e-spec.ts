@@ -92,6 +92,13 @@ describe('audit witnesses (real app, real database, real redis-server)', () => {
   const audit = () => svc.app.get(AuditService);
   const AUDIT_TABLES = ['audit_entry', 'audit_head', 'audit_chain', 'audit_checkpoint', 'audit_checkpoint_head'];
 
+  /** A stored entry's hash (32 bytes in the row) in hexadecimal, as chain heads hold it. */
+  const hexHash = (row: Row): string => Buffer.from(row.hash as Uint8Array).toString('hex');
+
+  /** The number audit entries name `chain` by (audit_name). */
+  const chainRef = async (db: Storage, chain: string): Promise<number> =>
+    Number((await db.get<{ id: number | string }>('SELECT id FROM audit_name WHERE name = ?', [chain]))!.id);
+
   /** Runs `tamper` on the database, then puts every audit table back as it was. */
   async function tampered(tamper: (db: Storage, saved: Record<string, Row[]>) => Promise<void>): Promise<void> {
     const db = await openStorage(svc.sqlitePath);
@@ -137,14 +144,14 @@ describe('audit witnesses (real app, real database, real redis-server)', () => {
     expect(head).toEqual({ chain: opOrg, seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const db = await openStorage(svc.sqlitePath, { readonly: true });
     try {
-      const entry = await db.get<{ hash: string }>('SELECT hash FROM audit_entry WHERE chain = ? AND chain_seq = ?', [
-        opOrg,
-        head.seq,
-      ]);
+      const entry = await db.get<{ hash: string }>(
+        'SELECT hash FROM audit_entry_named WHERE chain = ? AND chain_seq = ?',
+        [opOrg, head.seq],
+      );
       expect(entry!.hash).toBe(head.hash);
       // The head is the operator's newest entry before the submission's own.
       const submitted = await db.get<{ chain_seq: number }>(
-        "SELECT chain_seq FROM audit_entry WHERE action = 'report.submitted' ORDER BY seq DESC LIMIT 1",
+        "SELECT chain_seq FROM audit_entry_named WHERE action = 'report.submitted' ORDER BY seq DESC LIMIT 1",
       );
       expect(Number(submitted!.chain_seq)).toBe(head.seq + 1);
     } finally {
@@ -171,16 +178,20 @@ describe('audit witnesses (real app, real database, real redis-server)', () => {
     await settled();
     await tampered(async (db, saved) => {
       // An attacker kept a copy of the head row from earlier (valid MAC) and rolls the chain back to it.
+      const opRef = await chainRef(db, opOrg);
       const own = saved
-        .audit_entry!.filter((e) => e.chain === opOrg)
+        .audit_entry!.filter((e) => Number(e.chain_ref) === opRef)
         .sort((a, b) => Number(a.chain_seq) - Number(b.chain_seq));
       const cutAt = Number(own[Math.floor(own.length / 2)]!.chain_seq);
       const earlier = own.find((e) => Number(e.chain_seq) === cutAt)!;
-      await db.run('DELETE FROM audit_entry WHERE chain = ? AND chain_seq > ?', [opOrg, cutAt]);
+      await db.run(
+        'DELETE FROM audit_entry WHERE chain_ref = (SELECT id FROM audit_name WHERE name = ?) AND chain_seq > ?',
+        [opOrg, cutAt],
+      );
       await db.run('UPDATE audit_chain SET seq = ?, hash = ?, mac = ? WHERE chain = ?', [
         cutAt,
-        earlier.hash,
-        headRowAt(cutAt, String(earlier.hash)),
+        hexHash(earlier),
+        headRowAt(cutAt, hexHash(earlier)),
         opOrg,
       ]);
       const v = await verify();
@@ -224,14 +235,18 @@ describe('audit witnesses (real app, real database, real redis-server)', () => {
     expect(readWitness().heads[opOrg]).toBeUndefined();
 
     await tampered(async (db, saved) => {
-      const own = saved.audit_entry!.filter((e) => e.chain === opOrg);
+      const opRef = await chainRef(db, opOrg);
+      const own = saved.audit_entry!.filter((e) => Number(e.chain_ref) === opRef);
       const cutAt = own.length - 1;
       const earlier = own.find((e) => Number(e.chain_seq) === cutAt)!;
-      await db.run('DELETE FROM audit_entry WHERE chain = ? AND chain_seq > ?', [opOrg, cutAt]);
+      await db.run(
+        'DELETE FROM audit_entry WHERE chain_ref = (SELECT id FROM audit_name WHERE name = ?) AND chain_seq > ?',
+        [opOrg, cutAt],
+      );
       await db.run('UPDATE audit_chain SET seq = ?, hash = ?, mac = ? WHERE chain = ?', [
         cutAt,
-        earlier.hash,
-        headRowAt(cutAt, String(earlier.hash)),
+        hexHash(earlier),
+        headRowAt(cutAt, hexHash(earlier)),
         opOrg,
       ]);
       // Neither the witness file nor the report's head is needed: the checkpoint names the head cut off.

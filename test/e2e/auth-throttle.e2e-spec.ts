@@ -194,7 +194,7 @@ describe('authentication throttling and token handles', () => {
         };
         expect(stored.token_hash).not.toBe(sha(svc.adminToken));
         const audit = await db.all<{ payload: string }>(
-          "SELECT payload FROM audit_entry WHERE action = 'token.issued'",
+          "SELECT payload FROM audit_entry_named WHERE action = 'token.issued'",
         );
         expect(audit.map((a) => a.payload).join()).not.toContain(svc.adminToken.slice(0, 6));
 

@@ -138,7 +138,7 @@ describe('clock jobs: ids, names, payloads and due times (golden)', () => {
     if (all.length) outboxMark = Number(all[all.length - 1].seq);
     const entries = await sql<{ seq: number; action: string; payload: string }>(
       db.manager,
-      'SELECT seq, action, payload FROM audit_entry WHERE seq > ? ORDER BY seq',
+      'SELECT seq, action, payload FROM audit_entry_named WHERE seq > ? ORDER BY seq',
       [auditMark],
     );
     if (entries.length) auditMark = Number(entries[entries.length - 1].seq);

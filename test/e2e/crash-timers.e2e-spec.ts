@@ -191,7 +191,7 @@ describe('timers survive a crash of the service', () => {
 
     const missed = () =>
       db<{ payload: string }>(
-        "SELECT payload FROM audit_entry WHERE incident_id = ? AND action = 'incident.event.DEADLINE_MISSED'",
+        "SELECT payload FROM audit_entry_named WHERE incident_id = ? AND action = 'incident.event.DEADLINE_MISSED'",
         incident.id,
       );
     await waitFor(
@@ -206,7 +206,7 @@ describe('timers survive a crash of the service', () => {
     expect(port).toBeGreaterThan(0);
     const reminded = () =>
       db<{ payload: string }>(
-        "SELECT payload FROM audit_entry WHERE action = 'drill.reminded' AND payload LIKE ?",
+        "SELECT payload FROM audit_entry_named WHERE action = 'drill.reminded' AND payload LIKE ?",
         `%${drill.id}%`,
       );
     await waitFor('the drill reminder to fire after the restart', async () => (await reminded()).length > 0, 20_000);

@@ -295,7 +295,7 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
       const db = await openStorage(svc.sqlitePath);
       try {
         const row = (await db.get(
-          'SELECT seq, chain, chain_seq, payload FROM audit_entry ' +
+          'SELECT seq, chain, chain_seq, payload FROM audit_entry_named ' +
             "WHERE action = 'incident.declared' ORDER BY seq LIMIT 1",
         )) as { seq: number; chain: string; chain_seq: number; payload: string };
         await db.run('UPDATE audit_entry SET payload = ? WHERE seq = ?', [
@@ -322,11 +322,14 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
 
         // Cutting off the newest entry of a chain leaves a consistent chain; the chain's keyed head exposes it.
         const last = (await db.get('SELECT * FROM audit_entry ORDER BY seq DESC LIMIT 1')) as Record<string, unknown>;
+        const { chain } = (await db.get<{ chain: string }>('SELECT chain FROM audit_entry_named WHERE seq = ?', [
+          last.seq,
+        ]))!;
         await db.run('DELETE FROM audit_entry WHERE seq = ?', [last.seq]);
         const cut = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
         expect(cut.body).toMatchObject({
           ok: false,
-          firstBroken: { chain: last.chain, chainSeq: Number(last.chain_seq), reason: 'head-mismatch' },
+          firstBroken: { chain, chainSeq: Number(last.chain_seq), reason: 'head-mismatch' },
         });
         await db.insert('audit_entry', [last]);
         await svc
@@ -345,7 +348,7 @@ describe('foundation (real app, real SQLite, real redis-server)', () => {
       try {
         // An entry's organisation is its chain's name (hash version 3 stores no org_id).
         const actions = await db.all<{ action: string; actor_id: string; org_id: string | null }>(
-          "SELECT action, actor_id, NULLIF(chain, 'system') AS org_id FROM audit_entry ORDER BY seq",
+          "SELECT action, actor_id, NULLIF(chain, 'system') AS org_id FROM audit_entry_named ORDER BY seq",
         );
         const counts = actions.reduce<Record<string, number>>(
           (m, a) => ({ ...m, [a.action]: (m[a.action] ?? 0) + 1 }),

@@ -3,8 +3,7 @@ import type { Queue } from 'bullmq';
 import { createHmac } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { DataSource, Like } from 'typeorm';
-import { AuditEntry } from '../../src/audit/audit-entry.entity';
+import { DataSource } from 'typeorm';
 import { verifyWebhookSignature } from '../../src/notifications/channels';
 import { TransactionRunner } from '../../src/database/transaction-runner';
 import { sql } from '../../src/database/sql';
@@ -12,6 +11,7 @@ import { FanoutService } from '../../src/notifications/fanout.service';
 import { NotificationDelivery } from '../../src/notifications/notification-delivery.entity';
 import { NotificationSubscription } from '../../src/notifications/notification-subscription.entity';
 import type { OutboxItem } from '../../src/outbox/outbox.service';
+import { auditRows } from '../support/audit-rows';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { IncidentDriver, type Tokens } from '../support/incident-driver';
 import { queueSettled, waitFor } from '../support/wait';
@@ -678,7 +678,7 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
       const stored = await ds.getRepository(NotificationSubscription).findOneByOrFail({ id: sub.id });
       expect(stored.secret).toMatch(/^v1\./);
       expect(stored.secret).not.toContain(NEW_SECRET);
-      const audit = await ds.getRepository(AuditEntry).find({ where: { action: Like('notification-subscription.%') } });
+      const audit = await auditRows(ds, 'action LIKE ?', ['notification-subscription.%']);
       expect(audit.map((e) => e.action)).toEqual(
         expect.arrayContaining([
           'notification-subscription.created',
@@ -699,7 +699,7 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
         .get(`/api/v1/notification-subscriptions/${sub.id}`)
         .set(bearer(a.tokens.admin.token))
         .expect(404);
-      const deleted = await ds.getRepository(AuditEntry).findOneBy({ action: 'notification-subscription.deleted' });
+      const [deleted] = await auditRows(ds, 'action = ?', ['notification-subscription.deleted']);
       expect(JSON.parse(deleted!.payload)).toMatchObject({ subscriptionId: sub.id, name: 'to patch' });
       const verify = await svc.http().get('/api/v1/audit/verify').set(bearer(svc.adminToken)).expect(200);
       expect(verify.body.ok).toBe(true);
@@ -743,10 +743,7 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
     expect(ok.durationMs).toBeLessThan(10_000);
     // The delivery log keeps the robot's words for the organisation's own operators; the test endpoint does not
     // return them.
-    const audit = await svc.app
-      .get(DataSource)
-      .getRepository(AuditEntry)
-      .find({ where: { action: 'notification-subscription.tested' } });
+    const audit = await auditRows(svc.app.get(DataSource), 'action = ?', ['notification-subscription.tested']);
     expect(audit.length).toBeGreaterThanOrEqual(3);
     for (const e of audit) expect(e.payload).not.toContain('hunter2');
   });
@@ -860,7 +857,7 @@ describe('notifications: subscriptions, fan-out, delivery with retries, delivery
       ).toBe(true);
       expect(at('/open-apis/bot/v2/hook/fs-hook-sealed-6655')).toHaveLength(1);
 
-      const audit = await ds.getRepository(AuditEntry).find({ where: { action: Like('notification-subscription.%') } });
+      const audit = await auditRows(ds, 'action LIKE ?', ['notification-subscription.%']);
       for (const e of audit) for (const c of CLEAR) expect(e.payload).not.toContain(c);
       for (const b of bodies) for (const c of CLEAR) expect(b).not.toContain(c);
     },

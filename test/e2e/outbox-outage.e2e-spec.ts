@@ -181,7 +181,7 @@ describe('outbox relay across a Redis outage', () => {
     const db = await openStorage(svc.sqlitePath, { readonly: true });
     try {
       const entries = await db.all<{ payload: string }>(
-        "SELECT payload FROM audit_entry WHERE action = 'outbox.pruned' ORDER BY seq",
+        "SELECT payload FROM audit_entry_named WHERE action = 'outbox.pruned' ORDER BY seq",
       );
       expect(entries.reduce((n, e) => n + (JSON.parse(e.payload) as { deleted: number }).deleted, 0)).toBe(sent.length);
     } finally {

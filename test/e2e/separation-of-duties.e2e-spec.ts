@@ -124,7 +124,7 @@ describe('separation of duties', () => {
     const db = await openStorage(svc.sqlitePath, { readonly: true });
     try {
       const entry = (await db.get(
-        "SELECT actor_id, payload FROM audit_entry WHERE action = 'enrolment.redeemed' AND actor_id = ?",
+        "SELECT actor_id, payload FROM audit_entry_named WHERE action = 'enrolment.redeemed' AND actor_id = ?",
         [person.id],
       )) as { actor_id: string; payload: string };
       expect(JSON.parse(entry.payload)).toMatchObject({

@@ -82,7 +82,8 @@ describe('console sessions', () => {
       // An entry's organisation is its chain's name (hash version 3 stores no org_id).
       return d
         .prepare(
-          "SELECT actor_id, NULLIF(chain, 'system') AS org_id, payload FROM audit_entry WHERE action = ? ORDER BY seq",
+          "SELECT actor_id, NULLIF(chain, 'system') AS org_id, payload FROM audit_entry_named " +
+            'WHERE action = ? ORDER BY seq',
         )
         .all(action) as Array<{ actor_id: string; org_id: string | null; payload: string }>;
     } finally {

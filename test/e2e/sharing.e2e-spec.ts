@@ -13,7 +13,7 @@ import {
 import { interopProblems, versionConflicts } from '../support/stix-interop';
 import { fannedOut } from '../support/warnings';
 import { DataSource } from 'typeorm';
-import { AuditEntry } from '../../src/audit/audit-entry.entity';
+import { auditRows } from '../support/audit-rows';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 
 type Tok = Record<string, { token: string; userId: string; orgId: string }>;
@@ -228,11 +228,11 @@ describe('threat-information sharing: incident indicators, STIX export and impor
       'trade-app-*',
       'dc##',
     ]);
-    const audited = await svc.app
-      .get(DataSource)
-      .getRepository(AuditEntry)
-      // An entry's organisation is its chain's name (hash version 3 stores no org_id).
-      .findBy({ action: 'organisation.sharing-settings-updated', chain: org.orgId });
+    // An entry's organisation is its chain's name (hash version 3 stores no org_id).
+    const audited = await auditRows(svc.app.get(DataSource), 'action = ? AND chain = ?', [
+      'organisation.sharing-settings-updated',
+      org.orgId,
+    ]);
     expect(audited.map((e) => JSON.parse(e.payload))).toEqual([
       { internalHostPatterns: { before: [], after: ['trade-app-*', 'dc##'] } },
     ]);

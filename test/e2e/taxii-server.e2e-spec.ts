@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { LIANFANG_IDENTITY_ID, TLP_2_0_MARKING_IDS } from '../../src/sharing/stix';
 import { departmentCollectionId, sectorCollectionId } from '../../src/taxii';
+import { auditRows } from '../support/audit-rows';
 import { bearer, createOrg, incidentInput, startTestService, TestService } from '../support/harness';
 import { interopProblems } from '../support/stix-interop';
 
@@ -320,7 +320,7 @@ describe('TAXII 2.1 server: collections by joint-defense role', () => {
       (await post(`${ROOT}/collections/${deptCol}/objects/`, dept['department-officer'].token, { objects: [] })).status,
     ).toBe(403);
 
-    const audited = await svc.app.get(DataSource).getRepository(AuditEntry).findBy({ action: 'taxii.objects-added' });
+    const audited = await auditRows(svc.app.get(DataSource), 'action = ?', ['taxii.objects-added']);
     expect(audited.map((e) => JSON.parse(e.payload))).toContainEqual(
       expect.objectContaining({ collectionId: deptCol, statusId: res.body.id, failed: 1 }),
     );

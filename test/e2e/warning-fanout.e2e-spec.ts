@@ -179,7 +179,7 @@ describe('warning fan-out in batches, across a crash of the service', () => {
     );
     expect(rows.map((r) => r.operator_org_id).sort()).toEqual([...operators].sort());
     const batches = await db<{ payload: string }>(
-      "SELECT payload FROM audit_entry WHERE action = 'warning.fanned-out' ORDER BY seq",
+      "SELECT payload FROM audit_entry_named WHERE action = 'warning.fanned-out' ORDER BY seq",
     );
     const named = batches.flatMap((b) => (JSON.parse(b.payload) as { operators: string[] }).operators);
     expect(named.sort()).toEqual([...operators].sort());

@@ -31,6 +31,7 @@ import { DeliveryInfoRequested1765400000001 } from './1765400000001-delivery-inf
 import { ReportHeadIndex1765400000002 } from './1765400000002-report-head-index';
 import { ReportListIndexes1765500000000 } from './1765500000000-report-list-indexes';
 import { ListStatusIndexes1765600000000 } from './1765600000000-list-status-indexes';
+import { AuditNames1765700000000 } from './1765700000000-audit-names';
 
 /** Listed explicitly (not globbed) so ts-node, compiled JS and Jest all see the same migrations. */
 export const MIGRATIONS = [
@@ -66,6 +67,7 @@ export const MIGRATIONS = [
   ReportHeadIndex1765400000002,
   ReportListIndexes1765500000000,
   ListStatusIndexes1765600000000,
+  AuditNames1765700000000,
 ];
 
 /**
