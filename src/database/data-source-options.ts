@@ -59,9 +59,9 @@ export function dataSourceOptions(
       // 2 MiB within hours, and a delivery's row lookup then went to the OS for its pages (the
       // lookup measured 74 us against 60 us with the larger cache, in the notification benchmark).
       // 8 KiB pages for a new database (an existing one keeps its size: SQLite sets it when the file
-      // is created, and a WAL database only changes it by a VACUUM outside WAL mode): rows of one to
-      // two kilobytes (reports, snapshots) fit pages with less left over, and the B-trees are flatter.
-      // 240 bytes less per incident at 100,000 incidents (issue 19, docs/benchmarks.md).
+      // is created, and a WAL database only changes it by a VACUUM outside WAL mode; README "Storage
+      // per incident" says how): audit entries, reports and incidents pack with less left over per
+      // page. 11.29 against 11.93 kB per incident at 100,000 incidents (issue 19, docs/benchmarks.md).
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
         db.pragma('page_size = 8192');
         db.pragma('synchronous = NORMAL');
