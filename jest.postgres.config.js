@@ -23,6 +23,7 @@ const POSTGRES_SUITES = [
   'audit-access',
   'audit-witness',
   'audit-migration',
+  'audit-names-migration',
   'audit-long-chain',
   // The timeline derives each entry's previous hash in SQL (hash version 3 does not store it).
   'incident-workflow',

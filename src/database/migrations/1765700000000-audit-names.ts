@@ -2,6 +2,14 @@ import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { refreshSqliteStats } from './sqlite-stats';
 
 /**
+ * A stored hex hash as bytes. A value that is not hexadecimal (only an edited row has one) becomes no
+ * bytes rather than failing the migration: its entry's hash then reads as '' and verification reports
+ * the entry, as it reported the edited text before.
+ */
+const SQLITE_HASH_BYTES = "COALESCE(unhex(e.hash), x'')";
+const PG_HASH_BYTES = "CASE WHEN e.hash ~ '^([0-9a-fA-F]{2})*$' THEN decode(e.hash, 'hex') ELSE ''::bytea END";
+
+/**
  * Audit entries name their chain, actor, incident and action by number (issue 19, storage per
  * incident). Each entry repeated them as text: the chain (an organisation id, 36 characters) in the
  * row and in the (chain, chain_seq) index, the incident id in the row and in the (incident_id, seq)
@@ -69,7 +77,7 @@ export class AuditNames1765700000000 implements MigrationInterface {
       'INSERT INTO audit_entry_new (seq, chain_ref, chain_seq, hash_version, at, actor_ref, actor_role, org_id, ' +
         'incident_ref, action_ref, payload, payload_digest, prev_hash, hash) ' +
         'SELECT e.seq, c.id, e.chain_seq, e.hash_version, e.at, a.id, e.actor_role, e.org_id, i.id, x.id, ' +
-        `e.payload, e.payload_digest, e.prev_hash, ${postgres ? "decode(e.hash, 'hex')" : 'unhex(e.hash)'} ` +
+        `e.payload, e.payload_digest, e.prev_hash, ${postgres ? PG_HASH_BYTES : SQLITE_HASH_BYTES} ` +
         'FROM audit_entry e LEFT JOIN audit_name c ON c.name = e.chain JOIN audit_name a ON a.name = e.actor_id ' +
         'LEFT JOIN audit_name i ON i.name = e.incident_id JOIN audit_name x ON x.name = e.action ORDER BY e.seq',
     );
