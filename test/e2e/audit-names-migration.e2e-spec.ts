@@ -50,7 +50,7 @@ describe('migration 1765700000000: audit names numbered, hash as bytes (real dat
     const url = process.env.TEST_DATABASE_URL ?? `sqlite:${join(dir, 'db.sqlite')}`;
     const box = new SecretBox(randomBytes(32));
     const all = migrationsFor(() => box);
-    const open = (migrations: Function[]) =>
+    const open = (migrations: ReturnType<typeof migrationsFor>) =>
       new DataSource(
         url.startsWith('sqlite:')
           ? { type: 'better-sqlite3', database: url.slice('sqlite:'.length), migrations }
@@ -69,8 +69,9 @@ describe('migration 1765700000000: audit names numbered, hash as bytes (real dat
     const p = (n: number) => (before.options.type === 'postgres' ? `$${n}` : '?');
     for (const e of ENTRIES)
       await before.query(
-        'INSERT INTO audit_entry (seq, at, actor_id, actor_role, org_id, incident_id, action, payload, payload_digest, ' +
-          `prev_hash, hash, chain, chain_seq, hash_version) VALUES (${[...Array(14).keys()].map((i) => p(i + 1)).join(', ')})`,
+        'INSERT INTO audit_entry (seq, at, actor_id, actor_role, org_id, incident_id, action, payload, ' +
+          'payload_digest, prev_hash, hash, chain, chain_seq, hash_version) ' +
+          `VALUES (${[...Array(14).keys()].map((i) => p(i + 1)).join(', ')})`,
         [
           e.seq,
           '2026-11-01T00:00:00.000Z',
