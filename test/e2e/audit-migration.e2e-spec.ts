@@ -11,7 +11,7 @@ import { canonicalJson } from '../../src/common';
 import { TransactionRunner } from '../../src/database';
 import { migrationsFor, MIGRATIONS } from '../../src/database/migrations';
 import { SecretBox } from '../../src/common';
-import { bearer, serviceHttp } from '../support/harness';
+import { bearer, resetPostgres, serviceHttp } from '../support/harness';
 import { openStorage } from '../support/storage';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -43,13 +43,7 @@ describe('audit trail written before chains per organisation (real app, real dat
     const before = (m: { name: string }) => Number(/(\d{13})$/.exec(m.name)?.[1]) < 1764300000000;
     const old = MIGRATIONS.filter(before);
     const box = new SecretBox(randomBytes(32));
-    if (!url.startsWith('sqlite:')) {
-      const { Client } = await import('pg');
-      const client = new Client({ connectionString: url });
-      await client.connect();
-      await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-      await client.end();
-    }
+    if (!url.startsWith('sqlite:')) await resetPostgres(url);
     // The migrations as the old code ran them (everything before 1764300000000).
     const migrations = migrationsFor(() => box).filter((m) =>
       old.some((o) => m === o || Object.getPrototypeOf(m) === o),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/common';
 import { migrationsFor } from '../../src/database/migrations';
+import { resetPostgres } from '../support/harness';
 
 /**
  * Migration 1765700000000 (audit names numbered, hash as bytes) on a real database, SQLite or Postgres
@@ -43,6 +44,16 @@ describe('migration 1765700000000: audit names numbered, hash as bytes (real dat
       hash: hex().toUpperCase(),
     },
   ];
+  /** What the rows hold after the migration: the hash in lower case, the edited one as no bytes. */
+  const EXPECTED = ENTRIES.map((e) => ({ ...e, hash: e.hash === 'edited!' ? '' : e.hash.toLowerCase() }));
+  const COLUMNS = 'seq, chain, chain_seq, actor_id, incident_id, action, hash';
+  /** The rows of `table` as ENTRIES writes them (Postgres returns integers it computes as text). */
+  const entriesIn = async (table: string): Promise<Array<Record<string, unknown>>> =>
+    ((await ds.query(`SELECT ${COLUMNS} FROM ${table} ORDER BY seq`)) as Array<Record<string, unknown>>).map((r) => ({
+      ...r,
+      seq: Number(r.seq),
+      chain_seq: Number(r.chain_seq),
+    }));
   const stamp = (m: { name: string }) => Number(/(\d{13})$/.exec(m.name)?.[1]);
 
   beforeAll(async () => {
@@ -56,13 +67,7 @@ describe('migration 1765700000000: audit names numbered, hash as bytes (real dat
           ? { type: 'better-sqlite3', database: url.slice('sqlite:'.length), migrations }
           : { type: 'postgres', url, migrations },
       );
-    if (!url.startsWith('sqlite:')) {
-      const { Client } = await import('pg');
-      const client = new Client({ connectionString: url });
-      await client.connect();
-      await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-      await client.end();
-    }
+    if (!url.startsWith('sqlite:')) await resetPostgres(url);
     const before = open(all.filter((m) => stamp(m) < 1765700000000));
     await before.initialize();
     await before.runMigrations();
@@ -101,12 +106,7 @@ describe('migration 1765700000000: audit names numbered, hash as bytes (real dat
   });
 
   it('keeps every name and hash; a non-hexadecimal hash becomes no bytes', async () => {
-    const rows: Array<Record<string, unknown>> = await ds.query(
-      'SELECT seq, chain, chain_seq, actor_id, incident_id, action, hash FROM audit_entry_named ORDER BY seq',
-    );
-    expect(rows.map((r) => ({ ...r, seq: Number(r.seq), chain_seq: Number(r.chain_seq) }))).toEqual(
-      ENTRIES.map((e) => ({ ...e, hash: e.hash === 'edited!' ? '' : e.hash.toLowerCase() })),
-    );
+    expect(await entriesIn('audit_entry_named')).toEqual(EXPECTED);
     // Each name once, the entries holding its number.
     const counted: Array<{ n: number | string }> = await ds.query('SELECT COUNT(*) AS n FROM audit_name');
     expect(Number(counted[0]!.n)).toBe(
@@ -121,17 +121,11 @@ describe('migration 1765700000000: audit names numbered, hash as bytes (real dat
   it('down() gives the names and hashes back as text', async () => {
     await ds.undoLastMigration();
     try {
-      const rows: Array<Record<string, unknown>> = await ds.query(
-        'SELECT seq, chain, chain_seq, actor_id, incident_id, action, hash FROM audit_entry ORDER BY seq',
-      );
-      expect(rows.map((r) => ({ ...r, seq: Number(r.seq), chain_seq: Number(r.chain_seq) }))).toEqual(
-        ENTRIES.map((e) => ({ ...e, hash: e.hash === 'edited!' ? '' : e.hash.toLowerCase() })),
-      );
+      expect(await entriesIn('audit_entry')).toEqual(EXPECTED);
     } finally {
       // Up again, so the suite leaves the schema the code expects.
       await ds.runMigrations();
     }
-    const rows: Array<{ hash: string }> = await ds.query('SELECT hash FROM audit_entry_named ORDER BY seq');
-    expect(rows.map((r) => r.hash)).toEqual(ENTRIES.map((e) => (e.hash === 'edited!' ? '' : e.hash.toLowerCase())));
+    expect((await entriesIn('audit_entry_named')).map((r) => r.hash)).toEqual(EXPECTED.map((e) => e.hash));
   });
 });

@@ -8,6 +8,7 @@ import { freePort } from '../../src/redis/local-redis';
 import { waitFor } from '../support/wait';
 import { checkedFetch } from '../contract/contract-recorder';
 import { openStorage } from '../support/storage';
+import { resetPostgres } from '../support/harness';
 
 /**
  * A deadline scheduled, then the service killed with SIGKILL before it falls due, then restarted:
@@ -70,13 +71,7 @@ describe('timers survive a crash of the service', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lianfang-crash-'));
     port = await freePort();
-    if (process.env.TEST_DATABASE_URL) {
-      const { Client } = await import('pg');
-      const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-      await client.connect();
-      await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-      await client.end();
-    }
+    if (process.env.TEST_DATABASE_URL) await resetPostgres(process.env.TEST_DATABASE_URL);
   });
   afterAll(async () => {
     if (child && child.exitCode === null) {

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { startService, type ServiceHandle } from '../../src/bootstrap';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { SharedPlaybookSteps1765300000000 } from '../../src/database/migrations/1765300000000-shared-playbook-steps';
-import { bearer, enrol, incidentInput, serviceHttp } from '../support/harness';
+import { bearer, enrol, incidentInput, resetPostgres, serviceHttp } from '../support/harness';
 import { openStorage } from '../support/storage';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -53,13 +53,7 @@ describe('playbook steps stored once per playbook version (real app, real databa
     ((await http().get(`/api/v1/incidents/${id}`).set(bearer(token)).expect(200)).body as { steps: Step[] }).steps;
 
   beforeAll(async () => {
-    if (process.env.TEST_DATABASE_URL) {
-      const { Client } = await import('pg');
-      const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-      await client.connect();
-      await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-      await client.end();
-    }
+    if (process.env.TEST_DATABASE_URL) await resetPostgres(process.env.TEST_DATABASE_URL);
     await start('test-a');
     const org = await http()
       .post('/api/v1/admin/organisations')

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService } from '../../src/bootstrap';
 import { KeyMismatchError } from '../../src/database';
-import { serviceHttp } from '../support/harness';
+import { resetPostgres, serviceHttp } from '../support/harness';
 import { openStorage } from '../support/storage';
 
 /**
@@ -23,13 +23,7 @@ describe('start-up of several instances on one database, and their keys', () => 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lianfang-startup-'));
     const url = process.env.TEST_DATABASE_URL;
-    if (url) {
-      const { Client } = await import('pg');
-      const client = new Client({ connectionString: url });
-      await client.connect();
-      await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-      await client.end();
-    }
+    if (url) await resetPostgres(url);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -6,6 +6,7 @@ import { freePort } from '../../src/redis/local-redis';
 import { checkedFetch } from '../contract/contract-recorder';
 import { openStorage } from '../support/storage';
 import { waitFor } from '../support/wait';
+import { resetPostgres } from '../support/harness';
 
 /**
  * A warning to a whole sector of 50 operators is fanned out after the request, in batches of 2 (25
@@ -86,13 +87,7 @@ describe('warning fan-out in batches, across a crash of the service', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lianfang-fanout-'));
     port = await freePort();
-    if (process.env.TEST_DATABASE_URL) {
-      const { Client } = await import('pg');
-      const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-      await client.connect();
-      await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-      await client.end();
-    }
+    if (process.env.TEST_DATABASE_URL) await resetPostgres(process.env.TEST_DATABASE_URL);
   });
   afterAll(async () => {
     if (child && child.exitCode === null) {

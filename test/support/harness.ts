@@ -85,7 +85,8 @@ export function serviceHttp(handle: ServiceHandle): ReturnType<typeof request> {
   return request(app.getHttpServer());
 }
 
-async function resetPostgres(url: string): Promise<void> {
+/** Empties the Postgres test database (TEST_DATABASE_URL) so a suite starts from no schema. */
+export async function resetPostgres(url: string): Promise<void> {
   const { Client } = await import('pg');
   const client = new Client({ connectionString: url });
   await client.connect();
