@@ -120,6 +120,7 @@ describe('JSON body bounds (service process on loopback, its event-loop delay me
     child = spawn(
       process.execPath,
       [
+        '--expose-gc',
         join(ROOT, 'node_modules/ts-node/dist/bin.js'),
         '--transpile-only',
         join(ROOT, 'test/support/delay-probe-server.ts'),
