@@ -16,8 +16,11 @@ import { startService } from '../../src/bootstrap';
  * libuv's helper threads, which run beside the loop and do not hold it, is not counted; with the
  * whole process's CPU time it erred high by their share, enough to fail on CI with another suite
  * beside it): a loop blocked by its own work scores its full delay, one merely waiting for a core does not.
- * Run with --expose-gc, so `start` can collect start-up's garbage before the window opens.
+ * Run with --expose-gc, so `start` can collect start-up's garbage before the window opens; without it the
+ * process refuses to start rather than measure that garbage too.
  */
+const collectGarbage = global.gc;
+if (!collectGarbage) throw new Error('delay-probe-server needs node --expose-gc');
 const TICK_MS = 5;
 const delay = monitorEventLoopDelay({ resolution: TICK_MS });
 let sampler: NodeJS.Timeout | undefined;
@@ -48,7 +51,7 @@ startService({ api: true, workers: false, listen: true, processName: 'probe' }).
         // is counted as the requests' work (--trace-gc showed it there: 86 ms in one tick here with a
         // neighbouring suite running, 46 ms at most with this collection; CI had failed at 158 ms).
         // What the window then holds is the requests and the garbage they make.
-        global.gc?.();
+        collectGarbage();
         delay.reset();
         delay.enable();
         startSampling();
