@@ -179,4 +179,34 @@ test.describe('home and declaring an incident', () => {
     );
     expect(incident).toMatchObject({ grade: 'II', category: 'ransomware', drill: true, affectedSystems: ['scada-01'] });
   });
+
+  test('the form waits for its categories: a failure offers a retry; a search typed at once finds its match', async ({
+    page,
+  }) => {
+    // The taxonomy cannot be reached until `available`, then waits for `release()`: the test says when it arrives.
+    let available = false;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/taxonomy', async (route) => {
+      if (!available) return route.abort('connectionrefused'); // the service restarting, say
+      await held;
+      return route.continue();
+    });
+    await page.goto('/incidents/new');
+    const refused = page.getByRole('alert').filter({ has: page.getByRole('button', { name: '重试' }) });
+    await expect(refused).toBeVisible();
+    await expect(page.getByLabel('事件标题')).toHaveCount(0);
+
+    available = true;
+    await refused.getByRole('button', { name: '重试' }).click();
+    await expect(page.getByRole('status').filter({ hasText: '加载中' })).toBeVisible();
+    await expect(page.getByLabel('事件标题')).toHaveCount(0);
+
+    release();
+    await expect(page.getByLabel('事件标题')).toBeFocused();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('勒索软件');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('category-select')).toContainText('勒索软件事件');
+  });
 });

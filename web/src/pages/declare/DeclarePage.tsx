@@ -23,6 +23,7 @@ import { useMemo } from 'react';
 import { useNavigate } from 'react-router';
 import { api, describeError, unwrap, type Schemas } from '../../api/client';
 import { useTaxonomy, type Taxonomy } from '../../api/taxonomy';
+import { PageLoading } from '../../components/PageLoading';
 import { useI18n, type MessageKey } from '../../i18n';
 
 type Grade = Schemas['CreateIncidentDto']['grade'];
@@ -183,87 +184,107 @@ export default function DeclarePage() {
         {t('declare.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('declare.intro')}</Typography.Paragraph>
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        style={{ maxWidth: 720 }}
-        initialValues={{ detectedAt: dayjs(), drill: false, affectedSystems: [] }}
-        onFinish={(v) => declare.mutate(v)}
-        disabled={declare.isPending}
-        scrollToFirstError
-      >
-        <Form.Item
-          label={t('declare.incidentTitle')}
-          name="title"
-          rules={[{ required: true, whitespace: true, message: t('declare.incidentTitleRequired') }]}
-        >
-          <Input maxLength={200} autoFocus />
-        </Form.Item>
-        <Form.Item
-          label={t('declare.category')}
-          name="category"
-          rules={[{ required: true, message: t('declare.categoryRequired') }]}
-        >
-          <TreeSelect
-            data-testid="category-select"
-            showSearch
-            treeNodeFilterProp="title"
-            treeDefaultExpandAll
-            treeData={tree}
-            loading={taxonomy.isPending}
-            placeholder={t('declare.categoryPlaceholder')}
-            listHeight={320}
-          />
-        </Form.Item>
-        <Form.Item
-          label={t('declare.grade')}
-          name="grade"
-          rules={[{ required: true, message: t('declare.gradeRequired') }]}
-        >
-          <Radio.Group options={GRADES.map((g) => ({ value: g, label: gradeLabel(g) }))} />
-        </Form.Item>
-        <Collapse
-          style={{ marginBottom: 24 }}
-          items={[{ key: 'suggest', label: t('declare.suggest.title'), children: suggestionPanel, forceRender: true }]}
+      {/* The form appears once its categories are known. A tree that arrived after the user had begun to
+          type a search would show its parents collapsed and no node active, so Enter would take nothing:
+          the tree select works out both only when the search text changes. */}
+      {taxonomy.error ? (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          title={describeError(taxonomy.error, t)}
+          action={<Button onClick={() => void taxonomy.refetch()}>{t('app.retry')}</Button>}
         />
-        <Form.Item
-          label={t('declare.detectedAt')}
-          name="detectedAt"
-          rules={[
-            { required: true, message: t('declare.detectedAtRequired') },
-            {
-              validator: (_, v: Dayjs | undefined) =>
-                v && v.isAfter(dayjs().add(1, 'minute'))
-                  ? Promise.reject(new Error(t('declare.detectedAtFuture')))
-                  : Promise.resolve(),
-            },
-          ]}
+      ) : !taxonomy.data ? (
+        <PageLoading />
+      ) : (
+        <Form<Values>
+          form={form}
+          layout="vertical"
+          style={{ maxWidth: 720 }}
+          initialValues={{ detectedAt: dayjs(), drill: false, affectedSystems: [] }}
+          onFinish={(v) => declare.mutate(v)}
+          disabled={declare.isPending}
+          scrollToFirstError
         >
-          {/* No clear button: the time is required and starts at now; it would only be one more Tab stop. */}
-          <DatePicker showTime allowClear={false} format="YYYY-MM-DD HH:mm:ss" style={{ width: 260 }} />
-        </Form.Item>
-        <Form.Item label={t('declare.affectedSystems')} name="affectedSystems" extra={t('declare.affectedSystemsHint')}>
-          <Select mode="tags" tokenSeparators={[',', '，']} open={false} suffixIcon={null} />
-        </Form.Item>
-        <Form.Item label={t('declare.drill')} name="drill" valuePropName="checked" extra={t('declare.drillHint')}>
-          <Switch />
-        </Form.Item>
-        <Form.Item label={t('declare.description')} name="description">
-          <Input.TextArea rows={4} maxLength={5000} />
-        </Form.Item>
-        {declare.error && (
-          <Alert
-            type="error"
-            showIcon
-            role="alert"
-            title={describeError(declare.error, t)}
-            style={{ marginBottom: 16 }}
+          <Form.Item
+            label={t('declare.incidentTitle')}
+            name="title"
+            rules={[{ required: true, whitespace: true, message: t('declare.incidentTitleRequired') }]}
+          >
+            <Input maxLength={200} autoFocus />
+          </Form.Item>
+          <Form.Item
+            label={t('declare.category')}
+            name="category"
+            rules={[{ required: true, message: t('declare.categoryRequired') }]}
+          >
+            <TreeSelect
+              data-testid="category-select"
+              showSearch
+              treeNodeFilterProp="title"
+              treeDefaultExpandAll
+              treeData={tree}
+              placeholder={t('declare.categoryPlaceholder')}
+              listHeight={320}
+            />
+          </Form.Item>
+          <Form.Item
+            label={t('declare.grade')}
+            name="grade"
+            rules={[{ required: true, message: t('declare.gradeRequired') }]}
+          >
+            <Radio.Group options={GRADES.map((g) => ({ value: g, label: gradeLabel(g) }))} />
+          </Form.Item>
+          <Collapse
+            style={{ marginBottom: 24 }}
+            items={[
+              { key: 'suggest', label: t('declare.suggest.title'), children: suggestionPanel, forceRender: true },
+            ]}
           />
-        )}
-        <Button type="primary" htmlType="submit" loading={declare.isPending}>
-          {t('declare.submit')}
-        </Button>
-      </Form>
+          <Form.Item
+            label={t('declare.detectedAt')}
+            name="detectedAt"
+            rules={[
+              { required: true, message: t('declare.detectedAtRequired') },
+              {
+                validator: (_, v: Dayjs | undefined) =>
+                  v && v.isAfter(dayjs().add(1, 'minute'))
+                    ? Promise.reject(new Error(t('declare.detectedAtFuture')))
+                    : Promise.resolve(),
+              },
+            ]}
+          >
+            {/* No clear button: the time is required and starts at now; it would only be one more Tab stop. */}
+            <DatePicker showTime allowClear={false} format="YYYY-MM-DD HH:mm:ss" style={{ width: 260 }} />
+          </Form.Item>
+          <Form.Item
+            label={t('declare.affectedSystems')}
+            name="affectedSystems"
+            extra={t('declare.affectedSystemsHint')}
+          >
+            <Select mode="tags" tokenSeparators={[',', '，']} open={false} suffixIcon={null} />
+          </Form.Item>
+          <Form.Item label={t('declare.drill')} name="drill" valuePropName="checked" extra={t('declare.drillHint')}>
+            <Switch />
+          </Form.Item>
+          <Form.Item label={t('declare.description')} name="description">
+            <Input.TextArea rows={4} maxLength={5000} />
+          </Form.Item>
+          {declare.error && (
+            <Alert
+              type="error"
+              showIcon
+              role="alert"
+              title={describeError(declare.error, t)}
+              style={{ marginBottom: 16 }}
+            />
+          )}
+          <Button type="primary" htmlType="submit" loading={declare.isPending}>
+            {t('declare.submit')}
+          </Button>
+        </Form>
+      )}
     </Card>
   );
 }
