@@ -74,12 +74,41 @@ function categoryTree(taxonomy: Taxonomy, pick: (t: { zh: string; en: string }) 
 /** Declare an incident (声明事件): everything reachable with the keyboard alone, in reading order. */
 export default function DeclarePage() {
   const { t, pick } = useI18n();
+  const taxonomy = useTaxonomy();
+  const tree = useMemo(() => (taxonomy.data ? categoryTree(taxonomy.data, pick) : undefined), [taxonomy.data, pick]);
+  return (
+    <Card>
+      <Typography.Title level={1} style={{ fontSize: 24, marginTop: 0 }}>
+        {t('declare.title')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('declare.intro')}</Typography.Paragraph>
+      {/* The form appears once its categories are known. A tree that arrived after the user had begun to
+          type a search would show its parents collapsed and no node active, so Enter would take nothing:
+          the tree select works out both only when the search text changes. */}
+      {taxonomy.error ? (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          title={describeError(taxonomy.error, t)}
+          action={<Button onClick={() => void taxonomy.refetch()}>{t('app.retry')}</Button>}
+        />
+      ) : tree ? (
+        <DeclareForm tree={tree} />
+      ) : (
+        <PageLoading />
+      )}
+    </Card>
+  );
+}
+
+/** The form itself, mounted only with the category tree in hand (see DeclarePage). */
+function DeclareForm({ tree }: { tree: TreeNode[] }) {
+  const { t, pick } = useI18n();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const qc = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const taxonomy = useTaxonomy();
-  const tree = useMemo(() => (taxonomy.data ? categoryTree(taxonomy.data, pick) : []), [taxonomy.data, pick]);
 
   const suggest = useMutation({
     mutationFn: (impact: Impact) => unwrap(api.POST('/api/v1/grade-suggestions', { body: impact })),
@@ -179,112 +208,85 @@ export default function DeclarePage() {
   );
 
   return (
-    <Card>
-      <Typography.Title level={1} style={{ fontSize: 24, marginTop: 0 }}>
-        {t('declare.title')}
-      </Typography.Title>
-      <Typography.Paragraph type="secondary">{t('declare.intro')}</Typography.Paragraph>
-      {/* The form appears once its categories are known. A tree that arrived after the user had begun to
-          type a search would show its parents collapsed and no node active, so Enter would take nothing:
-          the tree select works out both only when the search text changes. */}
-      {taxonomy.error ? (
+    <Form<Values>
+      form={form}
+      layout="vertical"
+      style={{ maxWidth: 720 }}
+      initialValues={{ detectedAt: dayjs(), drill: false, affectedSystems: [] }}
+      onFinish={(v) => declare.mutate(v)}
+      disabled={declare.isPending}
+      scrollToFirstError
+    >
+      <Form.Item
+        label={t('declare.incidentTitle')}
+        name="title"
+        rules={[{ required: true, whitespace: true, message: t('declare.incidentTitleRequired') }]}
+      >
+        <Input maxLength={200} autoFocus />
+      </Form.Item>
+      <Form.Item
+        label={t('declare.category')}
+        name="category"
+        rules={[{ required: true, message: t('declare.categoryRequired') }]}
+      >
+        <TreeSelect
+          data-testid="category-select"
+          showSearch
+          treeNodeFilterProp="title"
+          treeDefaultExpandAll
+          treeData={tree}
+          placeholder={t('declare.categoryPlaceholder')}
+          listHeight={320}
+        />
+      </Form.Item>
+      <Form.Item
+        label={t('declare.grade')}
+        name="grade"
+        rules={[{ required: true, message: t('declare.gradeRequired') }]}
+      >
+        <Radio.Group options={GRADES.map((g) => ({ value: g, label: gradeLabel(g) }))} />
+      </Form.Item>
+      <Collapse
+        style={{ marginBottom: 24 }}
+        items={[{ key: 'suggest', label: t('declare.suggest.title'), children: suggestionPanel, forceRender: true }]}
+      />
+      <Form.Item
+        label={t('declare.detectedAt')}
+        name="detectedAt"
+        rules={[
+          { required: true, message: t('declare.detectedAtRequired') },
+          {
+            validator: (_, v: Dayjs | undefined) =>
+              v && v.isAfter(dayjs().add(1, 'minute'))
+                ? Promise.reject(new Error(t('declare.detectedAtFuture')))
+                : Promise.resolve(),
+          },
+        ]}
+      >
+        {/* No clear button: the time is required and starts at now; it would only be one more Tab stop. */}
+        <DatePicker showTime allowClear={false} format="YYYY-MM-DD HH:mm:ss" style={{ width: 260 }} />
+      </Form.Item>
+      <Form.Item label={t('declare.affectedSystems')} name="affectedSystems" extra={t('declare.affectedSystemsHint')}>
+        <Select mode="tags" tokenSeparators={[',', '，']} open={false} suffixIcon={null} />
+      </Form.Item>
+      <Form.Item label={t('declare.drill')} name="drill" valuePropName="checked" extra={t('declare.drillHint')}>
+        <Switch />
+      </Form.Item>
+      <Form.Item label={t('declare.description')} name="description">
+        <Input.TextArea rows={4} maxLength={5000} />
+      </Form.Item>
+      {declare.error && (
         <Alert
           type="error"
           showIcon
           role="alert"
-          title={describeError(taxonomy.error, t)}
-          action={<Button onClick={() => void taxonomy.refetch()}>{t('app.retry')}</Button>}
+          title={describeError(declare.error, t)}
+          style={{ marginBottom: 16 }}
         />
-      ) : !taxonomy.data ? (
-        <PageLoading />
-      ) : (
-        <Form<Values>
-          form={form}
-          layout="vertical"
-          style={{ maxWidth: 720 }}
-          initialValues={{ detectedAt: dayjs(), drill: false, affectedSystems: [] }}
-          onFinish={(v) => declare.mutate(v)}
-          disabled={declare.isPending}
-          scrollToFirstError
-        >
-          <Form.Item
-            label={t('declare.incidentTitle')}
-            name="title"
-            rules={[{ required: true, whitespace: true, message: t('declare.incidentTitleRequired') }]}
-          >
-            <Input maxLength={200} autoFocus />
-          </Form.Item>
-          <Form.Item
-            label={t('declare.category')}
-            name="category"
-            rules={[{ required: true, message: t('declare.categoryRequired') }]}
-          >
-            <TreeSelect
-              data-testid="category-select"
-              showSearch
-              treeNodeFilterProp="title"
-              treeDefaultExpandAll
-              treeData={tree}
-              placeholder={t('declare.categoryPlaceholder')}
-              listHeight={320}
-            />
-          </Form.Item>
-          <Form.Item
-            label={t('declare.grade')}
-            name="grade"
-            rules={[{ required: true, message: t('declare.gradeRequired') }]}
-          >
-            <Radio.Group options={GRADES.map((g) => ({ value: g, label: gradeLabel(g) }))} />
-          </Form.Item>
-          <Collapse
-            style={{ marginBottom: 24 }}
-            items={[
-              { key: 'suggest', label: t('declare.suggest.title'), children: suggestionPanel, forceRender: true },
-            ]}
-          />
-          <Form.Item
-            label={t('declare.detectedAt')}
-            name="detectedAt"
-            rules={[
-              { required: true, message: t('declare.detectedAtRequired') },
-              {
-                validator: (_, v: Dayjs | undefined) =>
-                  v && v.isAfter(dayjs().add(1, 'minute'))
-                    ? Promise.reject(new Error(t('declare.detectedAtFuture')))
-                    : Promise.resolve(),
-              },
-            ]}
-          >
-            {/* No clear button: the time is required and starts at now; it would only be one more Tab stop. */}
-            <DatePicker showTime allowClear={false} format="YYYY-MM-DD HH:mm:ss" style={{ width: 260 }} />
-          </Form.Item>
-          <Form.Item
-            label={t('declare.affectedSystems')}
-            name="affectedSystems"
-            extra={t('declare.affectedSystemsHint')}
-          >
-            <Select mode="tags" tokenSeparators={[',', '，']} open={false} suffixIcon={null} />
-          </Form.Item>
-          <Form.Item label={t('declare.drill')} name="drill" valuePropName="checked" extra={t('declare.drillHint')}>
-            <Switch />
-          </Form.Item>
-          <Form.Item label={t('declare.description')} name="description">
-            <Input.TextArea rows={4} maxLength={5000} />
-          </Form.Item>
-          {declare.error && (
-            <Alert
-              type="error"
-              showIcon
-              role="alert"
-              title={describeError(declare.error, t)}
-              style={{ marginBottom: 16 }}
-            />
-          )}
-          <Button type="primary" htmlType="submit" loading={declare.isPending}>
-            {t('declare.submit')}
-          </Button>
-        </Form>
       )}
-    </Card>
+      <Button type="primary" htmlType="submit" loading={declare.isPending}>
+        {t('declare.submit')}
+      </Button>
+    </Form>
   );
 }
