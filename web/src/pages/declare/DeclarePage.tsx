@@ -84,8 +84,12 @@ export default function DeclarePage() {
       <Typography.Paragraph type="secondary">{t('declare.intro')}</Typography.Paragraph>
       {/* The form appears once its categories are known. A tree that arrived after the user had begun to
           type a search would show its parents collapsed and no node active, so Enter would take nothing:
-          the tree select works out both only when the search text changes. */}
-      {taxonomy.error ? (
+          the tree select works out both only when the search text changes. Categories once loaded keep the
+          form: the live stream refetches every query when it reconnects, and a refetch that fails then must
+          not take a half-filled declaration away. */}
+      {tree ? (
+        <DeclareForm tree={tree} />
+      ) : taxonomy.error ? (
         <Alert
           type="error"
           showIcon
@@ -93,8 +97,6 @@ export default function DeclarePage() {
           title={describeError(taxonomy.error, t)}
           action={<Button onClick={() => void taxonomy.refetch()}>{t('app.retry')}</Button>}
         />
-      ) : tree ? (
-        <DeclareForm tree={tree} />
       ) : (
         <PageLoading />
       )}
