@@ -1,4 +1,4 @@
-import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient, type QueryFilters } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { queryKeys } from '../api/query-keys';
 
@@ -14,11 +14,48 @@ export interface ChangeMessage {
 export const STREAM_URL = '/api/v1/stream';
 
 /**
- * What a change makes stale. Query keys start with the kind (api/query-keys.ts), so invalidating
+ * Fetches again what `filters` selects, each query by a fetch that starts after the call: a change was
+ * just heard, and an answer already on its way may have been read before it was committed. Such an
+ * answer is let through (the page shows it at once) and its query is fetched once more when it lands;
+ * idle queries are refetched at once. TanStack alone does not do this: invalidating a query whose first
+ * fetch is under way joins that fetch (`cancelRefetch` cancels only fetches of queries that already have
+ * data), so a change heard while a page was loading stayed unseen until the next one.
+ */
+class Refresher {
+  /** Queries whose fetch under way may predate a change (by hash): fetched again once it lands. */
+  private readonly again = new Set<string>();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly qc: QueryClient) {
+    this.unsubscribe = qc.getQueryCache().subscribe((event) => {
+      const hash = event.query.queryHash;
+      if (!this.again.has(hash)) return;
+      if (event.type === 'removed') this.again.delete(hash);
+      if (event.type !== 'updated' || event.query.state.fetchStatus !== 'idle') return;
+      this.again.delete(hash);
+      void qc.invalidateQueries({ queryKey: event.query.queryKey, exact: true });
+    });
+  }
+
+  refresh(filters: QueryFilters): void {
+    for (const q of this.qc.getQueryCache().findAll(filters)) {
+      if (q.state.fetchStatus !== 'idle') this.again.add(q.queryHash);
+    }
+    void this.qc.invalidateQueries(filters, { cancelRefetch: false });
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.again.clear();
+  }
+}
+
+/**
+ * What a change makes stale. Query keys start with the kind (api/query-keys.ts), so refreshing
  * ['incident'] refreshes every incident list and page; a change to something that belongs to an incident
  * also refreshes that incident's page (its deadlines, reports and timeline are part of it).
  */
-export function invalidateFor(qc: QueryClient, msg: ChangeMessage): void {
+function staleFor(msg: ChangeMessage): (readonly unknown[])[] {
   const keys: (readonly unknown[])[] = [];
   switch (msg.kind) {
     case 'incident':
@@ -41,7 +78,7 @@ export function invalidateFor(qc: QueryClient, msg: ChangeMessage): void {
   if (msg.incidentId) keys.push(queryKeys.incident(msg.incidentId));
   // The figures count incidents, deadlines, reports and warnings alike.
   keys.push(queryKeys.metrics());
-  for (const queryKey of keys) void qc.invalidateQueries({ queryKey });
+  return keys;
 }
 
 function parse(data: unknown): ChangeMessage | undefined {
@@ -78,6 +115,7 @@ export function useLiveUpdates(): void {
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
     let stopped = false;
+    const refresher = new Refresher(qc);
     const status: { connected: boolean; received: number } = { connected: false, received: 0 };
     window.__lianfangLive = status;
 
@@ -86,16 +124,15 @@ export function useLiveUpdates(): void {
       source.addEventListener('ready', () => {
         status.connected = true;
         failures = 0;
-        // Not cancelling what is being fetched: on a page that has just loaded, its first answers are on their
-        // way (asked before the stream opened, read by the server about when it subscribed), and restarting them
-        // would only delay the page.
-        void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' }, { cancelRefetch: false });
+        // The page's first answers may be on their way (asked before the stream was ready): they are shown
+        // when they land and fetched once more after, rather than cancelled, which would only delay the page.
+        refresher.refresh({ predicate: (q) => q.queryKey[0] !== 'session' });
       });
       source.addEventListener('change', (ev) => {
         const msg = parse((ev as MessageEvent).data);
         if (!msg) return;
         status.received++;
-        invalidateFor(qc, msg);
+        for (const queryKey of staleFor(msg)) refresher.refresh({ queryKey });
       });
       source.onerror = () => {
         status.connected = false;
@@ -112,6 +149,7 @@ export function useLiveUpdates(): void {
       status.connected = false;
       if (retryTimer) clearTimeout(retryTimer);
       source?.close();
+      refresher.close();
     };
   }, [qc]);
 }
