@@ -1,5 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
+import { TimersProcessor } from '../../src/clocks/timers.processor';
 import { QUEUES } from '../../src/queues/queue-names';
 import { bearer, createOrg, startTestService, TestService } from '../support/harness';
 import { confirmedGradeII, discoveredForDueIn, IncidentDriver, type Tokens } from '../support/incident-driver';
@@ -11,6 +12,11 @@ import { waitFor } from '../support/wait';
  * without waiting for their own jobs. Here the other deadlines have no due job at all (removed from
  * Redis), and the periodic sweep is an hour away, so only that path can decide them in time; a deadline
  * not yet due must stay pending, and each deadline is decided once.
+ *
+ * The four share one discovery time, so one due time: deadlines due a few milliseconds apart are not
+ * due together, and the first one's job may run before the others are due. The timers worker is paused
+ * while they are set up, so however long that takes on a busy machine, the remaining due job cannot run
+ * before the others' jobs are gone (CI once saw one confirmed after that job had run).
  */
 describe('deadlines due together', () => {
   jest.setTimeout(90_000);
@@ -33,9 +39,6 @@ describe('deadlines due together', () => {
   const timers = () => svc.app.get<Queue>(getQueueToken(QUEUES.timers), { strict: false });
   const dueJob = (id: string) => `dl.${id}.initial-report.1.due`;
 
-  /** A confirmed grade-II incident whose initial-report deadline falls due `secondsToDue` from now. */
-  const confirmedIncident = (secondsToDue: number) => confirmedGradeII(svc, op, discoveredForDueIn(secondsToDue));
-
   const deadline = async (inc: IncidentDriver) =>
     (await inc.get()).deadlines.find((d: { timer: string }) => d.timer === 'initial-report') as {
       status: string;
@@ -46,13 +49,21 @@ describe('deadlines due together', () => {
       .body as Array<{ action: string }>;
 
   it('one due job decides every deadline due by then, each once; one not yet due stays pending', async () => {
-    const due = await Promise.all([8, 8, 8, 8].map((s) => confirmedIncident(s)));
-    const later = await confirmedIncident(3600);
-    const [kept, ...others] = due;
-    // Queued by the outbox relay after each commit; every one but the first is taken away again.
-    for (const inc of due) await waitFor('the due job to be queued', () => timers().getJob(dueJob(inc.id)));
-    for (const inc of others) await (await timers().getJob(dueJob(inc.id)))!.remove();
-    for (const inc of others) expect(await timers().getJob(dueJob(inc.id))).toBeUndefined();
+    const worker = svc.app.get(TimersProcessor).worker;
+    await worker.pause();
+    const setUp = async () => {
+      const detectedAt = discoveredForDueIn(5);
+      const due = await Promise.all([1, 2, 3, 4].map(() => confirmedGradeII(svc, op, detectedAt)));
+      const later = await confirmedGradeII(svc, op, discoveredForDueIn(3600));
+      const [kept, ...others] = due;
+      // Queued by the outbox relay after each commit; every one but the first is taken away again.
+      for (const inc of due) await waitFor('the due job to be queued', () => timers().getJob(dueJob(inc.id)));
+      for (const inc of others) await (await timers().getJob(dueJob(inc.id)))!.remove();
+      for (const inc of others) expect(await timers().getJob(dueJob(inc.id))).toBeUndefined();
+      for (const inc of due) expect((await deadline(inc)).status).toBe('pending');
+      return { due, kept: kept!, later };
+    };
+    const { due, kept, later } = await setUp().finally(() => worker.resume());
 
     const keptJob = await waitFor(
       'the remaining due job to complete',
