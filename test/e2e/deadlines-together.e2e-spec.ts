@@ -14,9 +14,9 @@ import { waitFor } from '../support/wait';
  * not yet due must stay pending, and each deadline is decided once.
  *
  * The four share one discovery time, so one due time: deadlines due a few milliseconds apart are not
- * due together, and the first one's job may run before the others are due. The timers worker is paused
- * while they are set up, so however long that takes on a busy machine, the remaining due job cannot run
- * before the others' jobs are gone (CI once saw one confirmed after that job had run).
+ * due together, and the first one's job may run before the others are due (CI saw that once). The timers
+ * worker is paused while they are set up, so however long that takes on a busy machine, the remaining due
+ * job cannot run before the others' jobs are gone.
  */
 describe('deadlines due together', () => {
   jest.setTimeout(90_000);
@@ -53,7 +53,7 @@ describe('deadlines due together', () => {
     await worker.pause();
     const setUp = async () => {
       const detectedAt = discoveredForDueIn(5);
-      const due = await Promise.all([1, 2, 3, 4].map(() => confirmedGradeII(svc, op, detectedAt)));
+      const due = await Promise.all(Array.from({ length: 4 }, () => confirmedGradeII(svc, op, detectedAt)));
       const later = await confirmedGradeII(svc, op, discoveredForDueIn(3600));
       const [kept, ...others] = due;
       // Queued by the outbox relay after each commit; every one but the first is taken away again.
